@@ -1,0 +1,487 @@
+//! The Vitte IR: an SSA IR with block parameters, plus mutable variables.
+//!
+//! A [`Module`] holds globals, data definitions and functions (defined or
+//! imported). A defined [`Function`] is a list of basic blocks; block 0 is
+//! the entry. Values are SSA: each is defined once, by a function parameter,
+//! a block parameter or an instruction, and is used where its definition
+//! dominates. Frontends whose places are assigned many times (a MIR) can use
+//! [`Var`]s instead, read and written with `var.get` / `var.set`.
+//!
+//! The text form (`.vir`) is read by [`parse`](crate::ir::parse) and written by
+//! [`print`](crate::ir::print); `docs/ir.md` is its reference. Printing then
+//! parsing gives the same module back.
+
+mod builder;
+pub mod interp;
+mod ops;
+pub mod parse;
+pub mod print;
+mod types;
+pub mod verify;
+
+pub use builder::FunctionBuilder;
+pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
+pub use types::{
+    BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
+};
+
+use crate::diag::{SourceFile, Span};
+use std::sync::Arc;
+
+/// A compilation unit: what one `.vir` file holds.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    pub globals: Vec<Global>,
+    pub data: Vec<Data>,
+    pub funcs: Vec<Function>,
+    /// The text this module was parsed from, for diagnostics and for the
+    /// comments that point from the WAT back to the IR.
+    pub source: Option<Arc<SourceFile>>,
+}
+
+impl Module {
+    pub fn func(&self, id: FuncId) -> &Function {
+        &self.funcs[id.index()]
+    }
+
+    pub fn global(&self, id: GlobalId) -> &Global {
+        &self.globals[id.index()]
+    }
+
+    pub fn data_def(&self, id: DataId) -> &Data {
+        &self.data[id.index()]
+    }
+
+    pub fn func_by_name(&self, name: &str) -> Option<FuncId> {
+        self.funcs
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FuncId(i as u32))
+    }
+
+    pub fn func_ids(&self) -> impl Iterator<Item = FuncId> + use<> {
+        (0..self.funcs.len() as u32).map(FuncId)
+    }
+
+    pub fn add_function(&mut self, func: Function) -> FuncId {
+        self.funcs.push(func);
+        FuncId(self.funcs.len() as u32 - 1)
+    }
+
+    pub fn add_global(&mut self, global: Global) -> GlobalId {
+        self.globals.push(global);
+        GlobalId(self.globals.len() as u32 - 1)
+    }
+
+    pub fn add_data(&mut self, data: Data) -> DataId {
+        self.data.push(data);
+        DataId(self.data.len() as u32 - 1)
+    }
+
+    /// The types an operator defines, or `None` when an operand or a
+    /// referenced entity does not exist (the verifier reports that).
+    pub fn result_types(&self, func: &Function, op: &Op) -> Option<Vec<Type>> {
+        let one = |t: Type| Some(vec![t]);
+        match op {
+            Op::Const(c) => one(c.ty()),
+            Op::Unary(op, ty, _) => one(op.result_type(*ty)),
+            Op::Binary(_, ty, _, _) => one(*ty),
+            Op::Compare(..) => one(Type::I32),
+            Op::Convert(conv, _) => one(conv.to),
+            Op::Select { ty, .. } => one(*ty),
+            Op::Load { access, .. } => one(access.ty),
+            Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => one(Type::Ptr),
+            Op::MemorySize | Op::MemoryGrow(_) => one(Type::Ptr),
+            Op::Store { .. }
+            | Op::MemoryCopy { .. }
+            | Op::MemoryFill { .. }
+            | Op::GlobalSet(..)
+            | Op::VarSet(..) => Some(vec![]),
+            Op::Call { func: callee, .. } => {
+                Some(self.funcs.get(callee.index())?.sig.results.clone())
+            }
+            Op::CallIndirect { sig, .. } => Some(sig.results.clone()),
+            Op::GlobalGet(g) => one(self.globals.get(g.index())?.ty),
+            Op::VarGet(v) => one(func.vars.get(v.index())?.ty),
+        }
+    }
+}
+
+/// A global variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Global {
+    pub name: String,
+    pub ty: Type,
+    pub mutable: bool,
+    pub init: GlobalInit,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum GlobalInit {
+    Const(Const),
+    /// The address of a data symbol plus an offset (type `ptr`).
+    DataAddr(DataId, u64),
+    /// A function pointer (type `ptr`).
+    FuncAddr(FuncId),
+}
+
+/// Bytes placed in linear memory at an address fixed by the layout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Data {
+    pub name: String,
+    /// A power of two.
+    pub align: u32,
+    pub items: Vec<DataItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataItem {
+    /// Raw bytes, written as a string with escapes.
+    Bytes(Vec<u8>),
+    /// A little-endian scalar (`i8 1`, `i16 2`, `i32 3`, `i64 4`, `f32 1.5`, `f64 2.5`).
+    Scalar(DataScalar),
+    /// `n` zero bytes.
+    Zero(u64),
+    /// A pointer-sized address of a data symbol plus an offset: `ptr @msg + 4`.
+    DataAddr(DataId, u64),
+    /// A pointer-sized function pointer: `ptr @fib`.
+    FuncAddr(FuncId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DataScalar {
+    I8(u8),
+    I16(u16),
+    I32(u32),
+    I64(u64),
+    F32(u32),
+    F64(u64),
+}
+
+/// How a function is seen from outside the module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Linkage {
+    /// `pub fn`: exported under its name.
+    Public,
+    /// `fn`: internal.
+    Private,
+    /// `extern fn ... from "module" "name"`: a wasm import.
+    Import { module: String, name: String },
+}
+
+/// A function, defined (with blocks) or imported (without).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub sig: Signature,
+    pub linkage: Linkage,
+    /// The values of the parameters, in order; they are defined at the entry.
+    pub params: Vec<ValueId>,
+    pub vars: Vec<Var>,
+    pub slots: Vec<Slot>,
+    pub blocks: Vec<Block>,
+    pub values: Vec<ValueData>,
+    pub span: Span,
+}
+
+impl Function {
+    pub fn new(name: impl Into<String>, sig: Signature, linkage: Linkage) -> Function {
+        Function {
+            name: name.into(),
+            sig,
+            linkage,
+            params: Vec::new(),
+            vars: Vec::new(),
+            slots: Vec::new(),
+            blocks: Vec::new(),
+            values: Vec::new(),
+            span: Span::NONE,
+        }
+    }
+
+    pub fn is_import(&self) -> bool {
+        matches!(self.linkage, Linkage::Import { .. })
+    }
+
+    pub fn block(&self, id: BlockId) -> &Block {
+        &self.blocks[id.index()]
+    }
+
+    pub fn value(&self, id: ValueId) -> &ValueData {
+        &self.values[id.index()]
+    }
+
+    pub fn value_type(&self, id: ValueId) -> Type {
+        self.values[id.index()].ty
+    }
+
+    pub fn block_ids(&self) -> impl Iterator<Item = BlockId> + use<> {
+        (0..self.blocks.len() as u32).map(BlockId)
+    }
+
+    pub fn entry(&self) -> BlockId {
+        BlockId(0)
+    }
+
+    /// Adds a value; its name is made unique by the printer if it clashes.
+    pub fn new_value(&mut self, ty: Type, name: impl Into<String>, def: ValueDef) -> ValueId {
+        let id = ValueId(self.values.len() as u32);
+        self.values.push(ValueData {
+            ty,
+            name: name.into(),
+            def,
+            span: Span::NONE,
+        });
+        id
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueData {
+    pub ty: Type,
+    /// The name in the text form, without the `%`.
+    pub name: String,
+    pub def: ValueDef,
+    pub span: Span,
+}
+
+/// Where a value is defined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueDef {
+    /// The n-th function parameter.
+    Param(u32),
+    /// The n-th parameter of a block.
+    BlockParam(BlockId, u32),
+    /// The n-th result of the instruction at `index` in `block`.
+    InstResult {
+        block: BlockId,
+        index: u32,
+        result: u32,
+    },
+}
+
+/// A mutable local variable (`var $x: i32`); it starts at zero.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Var {
+    pub name: String,
+    pub ty: Type,
+    pub span: Span,
+}
+
+/// A stack slot (`slot $buf: 16 align 8`): `size` bytes in linear memory for
+/// the duration of a call, at an address aligned to `align`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    pub name: String,
+    pub size: u64,
+    pub align: u32,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub name: String,
+    pub params: Vec<ValueId>,
+    pub insts: Vec<Inst>,
+    /// `None` only while a block is being built; the verifier rejects it.
+    pub term: Option<Terminator>,
+    pub span: Span,
+    /// The span of the terminator.
+    pub term_span: Span,
+}
+
+impl Block {
+    pub fn new(name: impl Into<String>) -> Block {
+        Block {
+            name: name.into(),
+            params: Vec::new(),
+            insts: Vec::new(),
+            term: None,
+            span: Span::NONE,
+            term_span: Span::NONE,
+        }
+    }
+
+    pub fn successors(&self) -> Vec<BlockId> {
+        self.term
+            .as_ref()
+            .map(|t| t.edges().map(|e| e.block).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// An instruction: an operator and the values it defines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inst {
+    pub op: Op,
+    pub results: Vec<ValueId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Const(Const),
+    Unary(UnaryOp, Type, ValueId),
+    Binary(BinaryOp, Type, ValueId, ValueId),
+    Compare(CmpOp, Type, ValueId, ValueId),
+    Convert(ConvOp, ValueId),
+    /// `<ty>.select %cond, %a, %b`: `%a` when `%cond` (i32) is non-zero.
+    Select {
+        ty: Type,
+        cond: ValueId,
+        if_true: ValueId,
+        if_false: ValueId,
+    },
+    Load {
+        access: MemAccess,
+        addr: ValueId,
+        offset: u64,
+    },
+    Store {
+        access: MemAccess,
+        addr: ValueId,
+        value: ValueId,
+        offset: u64,
+    },
+    /// The address of a stack slot (`slot.addr $buf`).
+    SlotAddr(SlotId),
+    /// The address of a data symbol (`data.addr @msg`).
+    DataAddr(DataId),
+    /// A function pointer (`func.addr @f`).
+    FuncAddr(FuncId),
+    /// The memory size in 64 KiB pages (`ptr`).
+    MemorySize,
+    /// Grows memory by a number of pages (`ptr`); gives the old size or -1.
+    MemoryGrow(ValueId),
+    MemoryCopy {
+        dst: ValueId,
+        src: ValueId,
+        len: ValueId,
+    },
+    /// Sets `len` bytes at `dst` to the low byte of `byte` (i32).
+    MemoryFill {
+        dst: ValueId,
+        byte: ValueId,
+        len: ValueId,
+    },
+    Call {
+        func: FuncId,
+        args: Vec<ValueId>,
+    },
+    /// A call through a function pointer, which must have signature `sig`.
+    CallIndirect {
+        sig: Signature,
+        callee: ValueId,
+        args: Vec<ValueId>,
+    },
+    GlobalGet(GlobalId),
+    GlobalSet(GlobalId, ValueId),
+    VarGet(VarId),
+    VarSet(VarId, ValueId),
+}
+
+impl Op {
+    /// The values this operator reads, in evaluation order.
+    pub fn operands(&self) -> Vec<ValueId> {
+        match self {
+            Op::Const(_)
+            | Op::SlotAddr(_)
+            | Op::DataAddr(_)
+            | Op::FuncAddr(_)
+            | Op::MemorySize
+            | Op::GlobalGet(_)
+            | Op::VarGet(_) => vec![],
+            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => vec![*a],
+            Op::GlobalSet(_, a) | Op::VarSet(_, a) => vec![*a],
+            Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => vec![*a, *b],
+            Op::Select {
+                cond,
+                if_true,
+                if_false,
+                ..
+            } => vec![*if_true, *if_false, *cond],
+            Op::Load { addr, .. } => vec![*addr],
+            Op::Store { addr, value, .. } => vec![*addr, *value],
+            Op::MemoryCopy { dst, src, len } => vec![*dst, *src, *len],
+            Op::MemoryFill { dst, byte, len } => vec![*dst, *byte, *len],
+            Op::Call { args, .. } => args.clone(),
+            Op::CallIndirect { callee, args, .. } => {
+                let mut all = args.clone();
+                all.push(*callee);
+                all
+            }
+        }
+    }
+}
+
+/// The end of a block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Terminator {
+    Jump(Edge),
+    /// `brif %cond, then, else`: `then` when `%cond` (i32) is non-zero.
+    BrIf {
+        cond: ValueId,
+        then_edge: Edge,
+        else_edge: Edge,
+    },
+    /// A jump table: `targets[index]`, or `default` when `index` (i32) is out of range.
+    Switch {
+        index: ValueId,
+        targets: Vec<Edge>,
+        default: Edge,
+    },
+    Return(Vec<ValueId>),
+    Unreachable,
+}
+
+impl Terminator {
+    /// Outgoing edges, in order (`switch`: the targets, then the default).
+    pub fn edges(&self) -> impl Iterator<Item = &Edge> {
+        let (first, rest): (Option<&Edge>, &[Edge]) = match self {
+            Terminator::Jump(e) => (Some(e), &[]),
+            Terminator::BrIf {
+                then_edge,
+                else_edge,
+                ..
+            } => (Some(then_edge), std::slice::from_ref(else_edge)),
+            Terminator::Switch {
+                targets, default, ..
+            } => (Some(default), targets.as_slice()),
+            Terminator::Return(_) | Terminator::Unreachable => (None, &[]),
+        };
+        // For a switch, keep table order first and the default last.
+        let switch_default = matches!(self, Terminator::Switch { .. });
+        let head = if switch_default { None } else { first };
+        let tail = if switch_default { first } else { None };
+        head.into_iter().chain(rest.iter()).chain(tail)
+    }
+
+    /// Values read by the terminator itself and by its edges' arguments.
+    pub fn operands(&self) -> Vec<ValueId> {
+        let mut all = match self {
+            Terminator::BrIf { cond, .. } => vec![*cond],
+            Terminator::Switch { index, .. } => vec![*index],
+            Terminator::Return(values) => values.clone(),
+            Terminator::Jump(_) | Terminator::Unreachable => vec![],
+        };
+        for edge in self.edges() {
+            all.extend(&edge.args);
+        }
+        all
+    }
+}
+
+/// A branch to a block, passing values for its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub block: BlockId,
+    pub args: Vec<ValueId>,
+}
+
+impl Edge {
+    pub fn new(block: BlockId, args: Vec<ValueId>) -> Edge {
+        Edge { block, args }
+    }
+}

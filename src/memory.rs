@@ -1,0 +1,260 @@
+//! The memory map of a compiled module: where data, the stack and the heap
+//! live, and which function pointer each function gets.
+//!
+//! The lowering and the reference interpreter both take their addresses from
+//! [`Layout`], so a pointer printed by one is the pointer printed by the other.
+//!
+//! ```text
+//! 0 .. 16            never used: a null pointer is never a symbol's address
+//! 16 .. data_end     data definitions, in module order, each aligned
+//! stack_base .. stack_top
+//!                    the shadow stack (stack slots), growing down from
+//!                    stack_top; stack_base is data_end aligned to 16
+//! heap_base ..       free memory for the program (heap_base = stack_top)
+//! ```
+//!
+//! Function pointers are indices into the module's function table. Index 0
+//! is null (a call through it traps); the functions whose address is taken
+//! get 1, 2, ... in module order.
+
+use crate::diag::{Diagnostic, Span};
+use crate::ir::{DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, Module, Op, Target};
+
+pub const PAGE_SIZE: u64 = 65536;
+/// The first address data may occupy.
+pub const DATA_START: u64 = 16;
+/// The size of the shadow stack.
+pub const STACK_SIZE: u64 = 64 * 1024;
+/// The alignment of the stack pointer and of every frame.
+pub const STACK_ALIGN: u64 = 16;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub target: Target,
+    /// The address of each data definition, by `DataId`.
+    pub data_addrs: Vec<u64>,
+    pub data_end: u64,
+    pub stack_base: u64,
+    pub stack_top: u64,
+    pub heap_base: u64,
+    /// Pages the memory starts with: enough for data and stack.
+    pub min_pages: u64,
+    /// `table[i]` is the function whose pointer is `i`; `table[0]` is `None`.
+    pub table: Vec<Option<FuncId>>,
+    /// The pointer of each function whose address is taken, by `FuncId`.
+    pub func_ptrs: Vec<Option<u64>>,
+}
+
+impl Layout {
+    pub fn new(module: &Module, target: Target) -> Result<Layout, Diagnostic> {
+        let ptr_bytes = target.pointer_bits() as u64 / 8;
+        let mut data_addrs = Vec::with_capacity(module.data.len());
+        let mut next = DATA_START;
+        for data in &module.data {
+            let addr =
+                align_up(next, data.align as u64).ok_or_else(|| too_large(data.span, target))?;
+            data_addrs.push(addr);
+            next = addr
+                .checked_add(data_size(&data.items, ptr_bytes))
+                .ok_or_else(|| too_large(data.span, target))?;
+        }
+        let data_end = next;
+        let stack_base =
+            align_up(data_end, STACK_ALIGN).ok_or_else(|| too_large(Span::NONE, target))?;
+        let stack_top = stack_base + STACK_SIZE;
+        let max_addr = match target {
+            Target::Wasm64 => u64::MAX / 2,
+            Target::Wasm32 => u32::MAX as u64,
+        };
+        if stack_top > max_addr {
+            return Err(too_large(Span::NONE, target));
+        }
+        let (table, func_ptrs) = function_table(module);
+        Ok(Layout {
+            target,
+            data_addrs,
+            data_end,
+            stack_base,
+            stack_top,
+            heap_base: stack_top,
+            min_pages: stack_top.div_ceil(PAGE_SIZE),
+            table,
+            func_ptrs,
+        })
+    }
+
+    pub fn data_addr(&self, id: DataId) -> u64 {
+        self.data_addrs[id.index()]
+    }
+
+    /// The pointer of a function; 0 for one whose address is never taken.
+    pub fn func_ptr(&self, id: FuncId) -> u64 {
+        self.func_ptrs[id.index()].unwrap_or(0)
+    }
+
+    /// The initial bytes of a data definition, pointers resolved.
+    pub fn data_bytes(&self, module: &Module, id: DataId) -> Vec<u8> {
+        let ptr_bytes = self.target.pointer_bits() as usize / 8;
+        let mut bytes = Vec::new();
+        let push_ptr = |bytes: &mut Vec<u8>, value: u64| {
+            bytes.extend_from_slice(&value.to_le_bytes()[..ptr_bytes])
+        };
+        for item in &module.data_def(id).items {
+            match item {
+                DataItem::Bytes(b) => bytes.extend_from_slice(b),
+                DataItem::Zero(n) => bytes.resize(bytes.len() + *n as usize, 0),
+                DataItem::Scalar(s) => match *s {
+                    DataScalar::I8(v) => bytes.push(v),
+                    DataScalar::I16(v) => bytes.extend_from_slice(&v.to_le_bytes()),
+                    DataScalar::I32(v) | DataScalar::F32(v) => {
+                        bytes.extend_from_slice(&v.to_le_bytes())
+                    }
+                    DataScalar::I64(v) | DataScalar::F64(v) => {
+                        bytes.extend_from_slice(&v.to_le_bytes())
+                    }
+                },
+                DataItem::DataAddr(target, offset) => {
+                    push_ptr(&mut bytes, self.data_addr(*target).wrapping_add(*offset))
+                }
+                DataItem::FuncAddr(f) => push_ptr(&mut bytes, self.func_ptr(*f)),
+            }
+        }
+        bytes
+    }
+}
+
+/// Where each stack slot of a function sits in its frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Offset of each slot from the frame's base (the stack pointer after
+    /// the frame is allocated), by `SlotId`.
+    pub slot_offsets: Vec<u64>,
+    /// The frame size, a multiple of [`STACK_ALIGN`]; 0 without slots.
+    pub size: u64,
+}
+
+impl Frame {
+    /// Slots are placed in declaration order, each at its alignment.
+    pub fn new(func: &Function) -> Frame {
+        let mut offset = 0u64;
+        let mut slot_offsets = Vec::with_capacity(func.slots.len());
+        for slot in &func.slots {
+            // The verifier bounds sizes and alignments, so this cannot overflow.
+            offset = offset.next_multiple_of(slot.align.max(1) as u64);
+            slot_offsets.push(offset);
+            offset += slot.size;
+        }
+        Frame {
+            slot_offsets,
+            size: offset.next_multiple_of(STACK_ALIGN),
+        }
+    }
+}
+
+fn function_table(module: &Module) -> (Vec<Option<FuncId>>, Vec<Option<u64>>) {
+    let mut taken = vec![false; module.funcs.len()];
+    for global in &module.globals {
+        if let GlobalInit::FuncAddr(f) = global.init {
+            taken[f.index()] = true;
+        }
+    }
+    for data in &module.data {
+        for item in &data.items {
+            if let DataItem::FuncAddr(f) = item {
+                taken[f.index()] = true;
+            }
+        }
+    }
+    for func in &module.funcs {
+        for inst in func.blocks.iter().flat_map(|b| &b.insts) {
+            if let Op::FuncAddr(f) = inst.op {
+                taken[f.index()] = true;
+            }
+        }
+    }
+    let mut table = vec![None];
+    let mut ptrs = vec![None; module.funcs.len()];
+    for (index, _) in taken.iter().enumerate().filter(|(_, t)| **t) {
+        ptrs[index] = Some(table.len() as u64);
+        table.push(Some(FuncId(index as u32)));
+    }
+    (table, ptrs)
+}
+
+/// The size in bytes of a data definition's items.
+pub fn data_size(items: &[DataItem], ptr_bytes: u64) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            DataItem::Bytes(b) => b.len() as u64,
+            DataItem::Zero(n) => *n,
+            DataItem::Scalar(s) => match s {
+                DataScalar::I8(_) => 1,
+                DataScalar::I16(_) => 2,
+                DataScalar::I32(_) | DataScalar::F32(_) => 4,
+                DataScalar::I64(_) | DataScalar::F64(_) => 8,
+            },
+            DataItem::DataAddr(..) | DataItem::FuncAddr(_) => ptr_bytes,
+        })
+        .fold(0u64, |a, b| a.saturating_add(b))
+}
+
+fn align_up(value: u64, align: u64) -> Option<u64> {
+    value.checked_next_multiple_of(align.max(1))
+}
+
+fn too_large(span: Span, target: Target) -> Diagnostic {
+    Diagnostic::new(
+        format!("the module's data does not fit in the {target} address space"),
+        span,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Data, Linkage, Signature};
+
+    fn data(name: &str, align: u32, items: Vec<DataItem>) -> Data {
+        Data {
+            name: name.into(),
+            align,
+            items,
+            span: Span::NONE,
+        }
+    }
+
+    #[test]
+    fn data_is_aligned_and_pointers_resolve_per_target() {
+        let mut m = Module::default();
+        let a = m.add_data(data("a", 1, vec![DataItem::Bytes(b"abc".to_vec())]));
+        let b = m.add_data(data("b", 8, vec![DataItem::DataAddr(a, 1)]));
+        for (target, width) in [(Target::Wasm64, 8), (Target::Wasm32, 4)] {
+            let layout = Layout::new(&m, target).unwrap();
+            assert_eq!(layout.data_addr(a), 16);
+            assert_eq!(layout.data_addr(b), 24);
+            assert_eq!(layout.data_end, 24 + width);
+            assert_eq!(layout.stack_base, 32);
+            assert_eq!(layout.stack_top, layout.stack_base + STACK_SIZE);
+            let bytes = layout.data_bytes(&m, b);
+            assert_eq!(bytes.len() as u64, width);
+            assert_eq!(bytes[0], 17);
+        }
+    }
+
+    #[test]
+    fn function_pointers_start_at_one_in_module_order() {
+        let mut m = Module::default();
+        let f = m.add_function(Function::new("f", Signature::default(), Linkage::Public));
+        let g = m.add_function(Function::new("g", Signature::default(), Linkage::Public));
+        m.add_data(data(
+            "t",
+            8,
+            vec![DataItem::FuncAddr(g), DataItem::FuncAddr(f)],
+        ));
+        let layout = Layout::new(&m, Target::Wasm64).unwrap();
+        assert_eq!(layout.table, vec![None, Some(f), Some(g)]);
+        assert_eq!(layout.func_ptr(f), 1);
+        assert_eq!(layout.func_ptr(g), 2);
+    }
+}
