@@ -25,8 +25,17 @@ pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
 };
 
-use crate::diag::{SourceFile, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
 use std::sync::Arc;
+
+/// Parses and verifies a `.vir` file: the front door of every command.
+/// Errors are in source order, each located in `file`.
+pub fn load(file: &Arc<SourceFile>) -> Result<Module, Vec<Diagnostic>> {
+    let module = parse::parse_module(file).map_err(|d| vec![d.with_file(Some(file))])?;
+    verify::verify_module(&module)
+        .map_err(|ds| ds.into_iter().map(|d| d.with_file(Some(file))).collect::<Vec<_>>())?;
+    Ok(module)
+}
 
 /// A compilation unit: what one `.vir` file holds.
 #[derive(Clone, Debug, Default)]

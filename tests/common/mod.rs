@@ -1,0 +1,108 @@
+//! Helpers shared by the file-driven tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The crate root, so that tests name files by stable relative paths.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether `VITTE_BLESS=1` asks to rewrite expected files.
+pub fn blessing() -> bool {
+    std::env::var_os("VITTE_BLESS").is_some_and(|v| v == "1")
+}
+
+/// A path relative to the crate root, with `/` separators.
+pub fn relative(path: &Path) -> String {
+    let rel = path.strip_prefix(root()).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Files under `dir` (recursively) with the extension `ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Compares `actual` with the expected file, or rewrites it when blessing.
+/// Returns a description of the mismatch, if any.
+pub fn check_golden(expected_path: &Path, actual: &str) -> Result<(), String> {
+    if blessing() {
+        if std::fs::read_to_string(expected_path).ok().as_deref() != Some(actual) {
+            std::fs::write(expected_path, actual).expect("write blessed file");
+        }
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(expected_path).map_err(|e| {
+        format!(
+            "{}: {e} (run with VITTE_BLESS=1 to create it)",
+            relative(expected_path)
+        )
+    })?;
+    if expected == actual {
+        return Ok(());
+    }
+    Err(format!(
+        "{} differs from the output (VITTE_BLESS=1 rewrites it):\n{}",
+        relative(expected_path),
+        line_diff(&expected, actual)
+    ))
+}
+
+/// A small line diff: the first differing lines with some context.
+pub fn line_diff(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.lines().collect();
+    let a: Vec<&str> = actual.lines().collect();
+    let first = e.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let mut out = String::new();
+    let from = first.saturating_sub(2);
+    for line in &e[from..first] {
+        out.push_str(&format!("  {line}\n"));
+    }
+    for line in e.iter().skip(first).take(8) {
+        out.push_str(&format!("- {line}\n"));
+    }
+    for line in a.iter().skip(first).take(8) {
+        out.push_str(&format!("+ {line}\n"));
+    }
+    out.push_str(&format!(
+        "(first difference at line {}; {} lines expected, {} found)\n",
+        first + 1,
+        e.len(),
+        a.len()
+    ));
+    out
+}
+
+/// Runs `check` on each file and fails once, listing every failure.
+pub fn run_all(files: &[PathBuf], mut check: impl FnMut(&Path) -> Result<(), String>) {
+    assert!(!files.is_empty(), "no test files found");
+    let failures: Vec<String> = files.iter().filter_map(|f| check(f).err()).collect();
+    if !failures.is_empty() {
+        panic!(
+            "{} of {} files failed:\n\n{}",
+            failures.len(),
+            files.len(),
+            failures.join("\n")
+        );
+    }
+}
