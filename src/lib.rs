@@ -23,7 +23,9 @@
 
 pub mod analysis;
 pub mod diag;
+pub mod filetest;
 pub mod ir;
+pub mod lower;
 pub mod memory;
 pub mod value;
 pub mod wat;

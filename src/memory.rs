@@ -27,6 +27,10 @@ pub const DATA_START: u64 = 16;
 pub const STACK_SIZE: u64 = 64 * 1024;
 /// The alignment of the stack pointer and of every frame.
 pub const STACK_ALIGN: u64 = 16;
+/// The most pages memory may grow to (1 GiB), on both targets: the compiled
+/// memory declares it as its maximum and the interpreter enforces the same,
+/// so `memory.grow` fails at the same point in both.
+pub const MAX_PAGES: u64 = 16384;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {

@@ -13,7 +13,12 @@ fn bad_ir_is_rejected_with_located_errors() {
         let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
         let file = SourceFile::new(common::relative(path), text);
         let rendered = match ir::load(&file) {
-            Ok(_) => return Err(format!("{}: accepted, but an error was expected", file.name)),
+            Ok(_) => {
+                return Err(format!(
+                    "{}: accepted, but an error was expected",
+                    file.name
+                ));
+            }
             Err(diagnostics) => diagnostics
                 .iter()
                 .map(|d| format!("error: {d}\n"))

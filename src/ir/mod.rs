@@ -32,8 +32,11 @@ use std::sync::Arc;
 /// Errors are in source order, each located in `file`.
 pub fn load(file: &Arc<SourceFile>) -> Result<Module, Vec<Diagnostic>> {
     let module = parse::parse_module(file).map_err(|d| vec![d.with_file(Some(file))])?;
-    verify::verify_module(&module)
-        .map_err(|ds| ds.into_iter().map(|d| d.with_file(Some(file))).collect::<Vec<_>>())?;
+    verify::verify_module(&module).map_err(|ds| {
+        ds.into_iter()
+            .map(|d| d.with_file(Some(file)))
+            .collect::<Vec<_>>()
+    })?;
     Ok(module)
 }
 

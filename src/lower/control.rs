@@ -1,0 +1,297 @@
+//! Structured control flow from a reducible CFG, by the dominator-tree
+//! method of Ramsey, "Beyond Relooper" (ICFP 2022).
+//!
+//! Each block is placed by its immediate dominator:
+//! - a loop header (the target of a back edge) is wrapped in a `loop`, and
+//!   back edges branch to it;
+//! - a merge node (two or more forward edges in) follows a `block` that its
+//!   dominator opens, so forward edges to it are `br`s to the block's end;
+//!   among a node's merge children the one latest in reverse postorder gets
+//!   the outermost `block`;
+//! - any other block has exactly one forward edge in, and its code is placed
+//!   right where that edge is taken.
+//!
+//! Labels are named after the blocks they lead to, so `br $exit` reads as
+//! "go to `exit`". The work is linear in the size of the function apart from
+//! the dominator computation, which is near-linear in practice.
+
+use super::func::FuncCx;
+use super::names::NameSpace;
+use super::not_supported;
+use crate::analysis::{Cfg, DomTree, Loops};
+use crate::diag::Diagnostic;
+use crate::ir::{BlockId, Edge, Function, Terminator};
+use crate::wat::{BlockType, Instr};
+
+pub(super) struct Structurer<'f> {
+    func: &'f Function,
+    cfg: Cfg,
+    dom: DomTree,
+    loops: Loops,
+    /// Forward edges into each block (a `brif` to the same block twice counts twice).
+    forward_in: Vec<u32>,
+    /// The label of the `block` that ends just before each merge node.
+    block_labels: Vec<Option<String>>,
+    /// The label of the `loop` of each loop header.
+    loop_labels: Vec<Option<String>>,
+}
+
+impl<'f> Structurer<'f> {
+    pub fn new(func: &'f Function) -> Result<Structurer<'f>, Diagnostic> {
+        let cfg = Cfg::new(func);
+        let dom = DomTree::new(&cfg);
+        let loops = Loops::new(&cfg, &dom);
+        if let Some((from, to)) = loops.irreducible_edge {
+            let what = format!(
+                "irreducible control flow (the edge from `{}` to `{}` enters a loop that `{}` does not head)",
+                func.block(from).name,
+                func.block(to).name,
+                func.block(to).name
+            );
+            return Err(not_supported(&what, func.block(from).term_span));
+        }
+        let mut forward_in = vec![0u32; func.blocks.len()];
+        for &b in &cfg.rpo {
+            let term = func
+                .block(b)
+                .term
+                .as_ref()
+                .expect("verified blocks end in a terminator");
+            for edge in term.edges() {
+                if cfg.rpo_number(edge.block) > cfg.rpo_number(b) {
+                    forward_in[edge.block.index()] += 1;
+                }
+            }
+        }
+        let n = func.blocks.len();
+        Ok(Structurer {
+            func,
+            cfg,
+            dom,
+            loops,
+            forward_in,
+            block_labels: vec![None; n],
+            loop_labels: vec![None; n],
+        })
+    }
+
+    /// Appends the structured code of the whole function to `out`.
+    pub fn lower(mut self, fc: &mut FuncCx, out: &mut Vec<Instr>) {
+        self.name_labels(&mut fc.labels);
+        let entry = self.func.entry();
+        self.do_tree(fc, entry, out);
+    }
+
+    /// Labels in reverse postorder, so names are stable and read top-down.
+    fn name_labels(&mut self, labels: &mut NameSpace) {
+        for &b in &self.cfg.rpo {
+            let name = &self.func.block(b).name;
+            if self.is_merge(b) {
+                self.block_labels[b.index()] = Some(labels.fresh(name));
+            }
+            if self.loops.is_header[b.index()] {
+                let wanted = if self.is_merge(b) {
+                    format!("{name}_loop")
+                } else {
+                    name.clone()
+                };
+                self.loop_labels[b.index()] = Some(labels.fresh(&wanted));
+            }
+        }
+    }
+
+    fn is_merge(&self, b: BlockId) -> bool {
+        self.forward_in[b.index()] >= 2
+    }
+
+    fn is_backward(&self, from: BlockId, to: BlockId) -> bool {
+        self.cfg.rpo_number(to) <= self.cfg.rpo_number(from)
+    }
+
+    /// The code of `x` and of the blocks it dominates.
+    fn do_tree(&self, fc: &mut FuncCx, x: BlockId, out: &mut Vec<Instr>) {
+        // Children come in reverse postorder; the last gets the outermost block.
+        let merges: Vec<BlockId> = self
+            .dom
+            .children(x)
+            .iter()
+            .copied()
+            .filter(|&c| self.is_merge(c))
+            .collect();
+        match &self.loop_labels[x.index()] {
+            Some(label) => {
+                let mut body = Vec::new();
+                self.node_within(fc, x, &merges, &mut body);
+                out.push(Instr::Loop {
+                    label: label.clone(),
+                    ty: BlockType::default(),
+                    body,
+                });
+            }
+            None => self.node_within(fc, x, &merges, out),
+        }
+    }
+
+    fn node_within(&self, fc: &mut FuncCx, x: BlockId, merges: &[BlockId], out: &mut Vec<Instr>) {
+        if let Some((&outermost, inner)) = merges.split_last() {
+            let mut body = Vec::new();
+            self.node_within(fc, x, inner, &mut body);
+            out.push(Instr::Block {
+                label: self.block_label(outermost),
+                ty: BlockType::default(),
+                body,
+            });
+            self.do_tree(fc, outermost, out);
+            return;
+        }
+        let block = self.func.block(x);
+        out.extend(fc.comment(&block.name, block.span));
+        for inst in &block.insts {
+            fc.emit_inst(inst, out);
+        }
+        let term = block
+            .term
+            .as_ref()
+            .expect("verified blocks end in a terminator");
+        self.emit_terminator(fc, x, term, out);
+    }
+
+    fn block_label(&self, b: BlockId) -> String {
+        self.block_labels[b.index()]
+            .clone()
+            .expect("merge nodes are labelled")
+    }
+
+    fn emit_terminator(
+        &self,
+        fc: &mut FuncCx,
+        x: BlockId,
+        term: &Terminator,
+        out: &mut Vec<Instr>,
+    ) {
+        match term {
+            Terminator::Jump(edge) => self.branch(fc, x, edge, out),
+            Terminator::BrIf {
+                cond,
+                then_edge,
+                else_edge,
+            } => {
+                fc.push_value(*cond, out);
+                let mut then_body = Vec::new();
+                self.branch(fc, x, then_edge, &mut then_body);
+                let mut else_body = Vec::new();
+                self.branch(fc, x, else_edge, &mut else_body);
+                out.push(Instr::If {
+                    label: String::new(),
+                    ty: BlockType::default(),
+                    then_body,
+                    else_body,
+                });
+            }
+            Terminator::Switch {
+                index,
+                targets,
+                default,
+            } => self.switch(fc, x, *index, targets, default, out),
+            Terminator::Return(values) => fc.emit_return(values, out),
+            Terminator::Unreachable => out.push(Instr::Unreachable),
+        }
+    }
+
+    /// Takes an edge: moves the arguments, then branches or places the target.
+    fn branch(&self, fc: &mut FuncCx, from: BlockId, edge: &Edge, out: &mut Vec<Instr>) {
+        fc.emit_edge_moves(edge, out);
+        if let Some(label) = self.direct_label(from, edge.block) {
+            out.push(Instr::Br(label));
+        } else {
+            self.do_tree(fc, edge.block, out);
+        }
+    }
+
+    /// The label a branch from `from` to `to` can use, unless `to` is placed inline.
+    fn direct_label(&self, from: BlockId, to: BlockId) -> Option<String> {
+        if self.is_backward(from, to) {
+            self.loop_labels[to.index()].clone()
+        } else if self.is_merge(to) {
+            self.block_labels[to.index()].clone()
+        } else {
+            None
+        }
+    }
+
+    /// A `br_table`. Edges that need code (argument moves, or a target placed
+    /// inline) each get a `block` of their own whose end holds that code.
+    fn switch(
+        &self,
+        fc: &mut FuncCx,
+        x: BlockId,
+        index: crate::ir::ValueId,
+        targets: &[Edge],
+        default: &Edge,
+        out: &mut Vec<Instr>,
+    ) {
+        // `all` is the table followed by the default.
+        let all: Vec<&Edge> = targets.iter().chain(std::iter::once(default)).collect();
+        let mut coded: Vec<(&Edge, String)> = Vec::new();
+        let mut labels = Vec::with_capacity(all.len());
+        for edge in all {
+            let direct = match edge.args.is_empty() {
+                true => self.direct_label(x, edge.block),
+                false => None,
+            };
+            let label = match (direct, coded.iter().find(|(e, _)| *e == edge)) {
+                (Some(label), _) => label,
+                (None, Some((_, label))) => label.clone(),
+                (None, None) => {
+                    let wanted = format!("{}_case", self.func.block(edge.block).name);
+                    let label = fc.labels.fresh(&wanted);
+                    coded.push((edge, label.clone()));
+                    label
+                }
+            };
+            labels.push(label);
+        }
+        let default_label = labels.pop().expect("the default is last");
+        let mut inner = Vec::new();
+        fc.push_value(index, &mut inner);
+        inner.push(Instr::BrTable {
+            labels,
+            default: default_label,
+        });
+        for (edge, label) in coded {
+            let mut code = vec![Instr::Block {
+                label,
+                ty: BlockType::default(),
+                body: inner,
+            }];
+            self.branch(fc, x, edge, &mut code);
+            inner = code;
+        }
+        out.extend(inner);
+    }
+}
+
+/// Drops a `br $l` that is the last instruction of `block $l`: control
+/// reaches the end of the block anyway.
+pub(super) fn remove_redundant_branches(body: &mut [Instr]) {
+    for instr in body.iter_mut() {
+        match instr {
+            Instr::Block { label, body, .. } => {
+                remove_redundant_branches(body);
+                if matches!(body.last(), Some(Instr::Br(l)) if l == label) {
+                    body.pop();
+                }
+            }
+            Instr::Loop { body, .. } => remove_redundant_branches(body),
+            Instr::If {
+                then_body,
+                else_body,
+                ..
+            } => {
+                remove_redundant_branches(then_body);
+                remove_redundant_branches(else_body);
+            }
+            _ => {}
+        }
+    }
+}

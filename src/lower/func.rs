@@ -1,0 +1,364 @@
+//! Lowering of one function body: values to locals, instructions to wasm
+//! instructions, and the shadow-stack frame for stack slots.
+//!
+//! Every SSA value that is used gets a wasm local named after it; a result
+//! nobody uses is dropped. Block parameters are locals too, assigned on each
+//! edge by a parallel move (all arguments pushed, then stored in reverse).
+//! Control flow is [`control`](super::control)'s business.
+
+use super::control::Structurer;
+use super::names::NameSpace;
+use super::{ModuleCx, val_type};
+use crate::diag::Diagnostic;
+use crate::ir::{
+    Const, ConvKind, ConvOp, Edge, FuncId, Function, Inst, MemAccess, Op, Target, Type, ValueId,
+};
+use crate::memory::Frame;
+use crate::value::lower_type;
+use crate::wat::{self, Instr};
+
+pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
+    let func = cx.module.func(id);
+    let mut fc = FuncCx::new(cx, func, id);
+    let ty = fc.signature();
+    let mut body = Vec::new();
+    fc.prologue(&mut body);
+    Structurer::new(func)?.lower(&mut fc, &mut body);
+    if !func.sig.results.is_empty() && !ends_in_jump(&body) {
+        // Every path ended in a branch or return; tell the validator so.
+        body.push(Instr::Unreachable);
+    }
+    super::control::remove_redundant_branches(&mut body);
+    let comment = fc.cx.line_comment(&format!("fn @{}", func.name), func.span);
+    Ok(wat::Func {
+        id: fc.cx.func_names[id.index()].clone(),
+        ty,
+        locals: fc.locals,
+        body,
+        comment,
+    })
+}
+
+fn ends_in_jump(body: &[Instr]) -> bool {
+    matches!(
+        body.last(),
+        Some(Instr::Return | Instr::Br(_) | Instr::Unreachable | Instr::BrTable { .. })
+    )
+}
+
+pub(super) struct FuncCx<'a, 'm> {
+    pub cx: &'a mut ModuleCx<'m>,
+    pub func: &'m Function,
+    names: NameSpace,
+    /// The local holding each value, if it is used.
+    value_locals: Vec<Option<String>>,
+    var_locals: Vec<String>,
+    locals: Vec<wat::Local>,
+    frame: Frame,
+    /// The local holding the frame base, when the function has stack slots.
+    frame_local: Option<String>,
+    pub labels: NameSpace,
+}
+
+impl<'a, 'm> FuncCx<'a, 'm> {
+    fn new(cx: &'a mut ModuleCx<'m>, func: &'m Function, id: FuncId) -> FuncCx<'a, 'm> {
+        let frame = cx.frame(id);
+        let mut fc = FuncCx {
+            cx,
+            func,
+            names: NameSpace::default(),
+            value_locals: vec![None; func.values.len()],
+            var_locals: Vec::new(),
+            locals: Vec::new(),
+            frame,
+            frame_local: None,
+            labels: NameSpace::default(),
+        };
+        fc.assign_locals();
+        fc
+    }
+
+    fn signature(&mut self) -> wat::TypeUse {
+        let mut ty = self.cx.type_use(&self.func.sig);
+        for (slot, value) in ty.params.iter_mut().zip(&self.func.params) {
+            slot.0 = self.value_locals[value.index()].clone();
+        }
+        ty
+    }
+
+    /// Parameters keep their names; then each used value, each variable and
+    /// the frame base get a local.
+    fn assign_locals(&mut self) {
+        let func = self.func;
+        for value in &func.params {
+            let name = self.names.fresh(&func.value(*value).name);
+            self.value_locals[value.index()] = Some(name);
+        }
+        let used = used_values(func);
+        for block in &func.blocks {
+            let defined = block
+                .params
+                .iter()
+                .chain(block.insts.iter().flat_map(|i| &i.results));
+            for value in defined {
+                if used[value.index()] {
+                    let data = func.value(*value);
+                    let name = self.new_local(&data.name, val_type(data.ty, self.cx.target));
+                    self.value_locals[value.index()] = Some(name);
+                }
+            }
+        }
+        for var in &func.vars {
+            let name = self.new_local(&var.name, val_type(var.ty, self.cx.target));
+            self.var_locals.push(name);
+        }
+        if self.frame.size > 0 {
+            let ptr = val_type(Type::Ptr, self.cx.target);
+            self.frame_local = Some(self.new_local("frame", ptr));
+        }
+    }
+
+    fn new_local(&mut self, name: &str, ty: wat::ValType) -> String {
+        let id = self.names.fresh(name);
+        self.locals.push(wat::Local { id: id.clone(), ty });
+        id
+    }
+
+    fn target(&self) -> Target {
+        self.cx.target
+    }
+
+    fn ptr_type_name(&self) -> &'static str {
+        val_type(Type::Ptr, self.target()).name()
+    }
+
+    /// Allocates the frame on the shadow stack, trapping if it does not fit.
+    fn prologue(&mut self, out: &mut Vec<Instr>) {
+        let Some(frame_local) = self.frame_local.clone() else {
+            return;
+        };
+        let ptr = self.ptr_type_name();
+        let sp = self.cx.stack_pointer.clone();
+        let limit = self.cx.layout.stack_base + self.frame.size;
+        out.push(Instr::Comment(format!(
+            "allocate a {}-byte frame; trap if the stack is exhausted",
+            self.frame.size
+        )));
+        out.push(Instr::GlobalGet(sp.clone()));
+        out.push(self.cx.ptr_const(limit));
+        out.push(Instr::Plain(format!("{ptr}.lt_u")));
+        out.push(Instr::If {
+            label: String::new(),
+            ty: wat::BlockType::default(),
+            then_body: vec![Instr::Unreachable],
+            else_body: vec![],
+        });
+        out.push(Instr::GlobalGet(sp.clone()));
+        out.push(self.cx.ptr_const(self.frame.size));
+        out.push(Instr::Plain(format!("{ptr}.sub")));
+        out.push(Instr::LocalTee(frame_local));
+        out.push(Instr::GlobalSet(sp));
+    }
+
+    /// Frees the frame before a return.
+    fn epilogue(&mut self, out: &mut Vec<Instr>) {
+        let Some(frame_local) = self.frame_local.clone() else {
+            return;
+        };
+        let ptr = self.ptr_type_name();
+        out.push(Instr::LocalGet(frame_local));
+        out.push(self.cx.ptr_const(self.frame.size));
+        out.push(Instr::Plain(format!("{ptr}.add")));
+        out.push(Instr::GlobalSet(self.cx.stack_pointer.clone()));
+    }
+
+    pub fn push_value(&self, value: ValueId, out: &mut Vec<Instr>) {
+        let local = self.value_locals[value.index()]
+            .clone()
+            .expect("a used value has a local");
+        out.push(Instr::LocalGet(local));
+    }
+
+    /// The IR line of an instruction or block, as a comment.
+    pub fn comment(&self, what: &str, span: crate::diag::Span) -> Option<Instr> {
+        self.cx.line_comment(what, span).map(Instr::Comment)
+    }
+
+    pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {
+        for operand in inst.op.operands() {
+            self.push_value(operand, out);
+        }
+        self.emit_op(&inst.op, out);
+        for result in inst.results.iter().rev() {
+            match &self.value_locals[result.index()] {
+                Some(local) => out.push(Instr::LocalSet(local.clone())),
+                None => out.push(Instr::Drop),
+            }
+        }
+    }
+
+    /// The instructions of an operator whose operands are on the stack.
+    fn emit_op(&mut self, op: &Op, out: &mut Vec<Instr>) {
+        let target = self.target();
+        let wasm = |ty: Type| val_type(ty, target).name();
+        match op {
+            Op::Const(c) => out.push(const_instr(*c, target)),
+            Op::Unary(op, ty, _) => out.push(Instr::Plain(format!("{}.{}", wasm(*ty), op.name()))),
+            Op::Binary(op, ty, ..) => {
+                out.push(Instr::Plain(format!("{}.{}", wasm(*ty), op.name())))
+            }
+            Op::Compare(op, ty, ..) => {
+                out.push(Instr::Plain(format!("{}.{}", wasm(*ty), op.name())))
+            }
+            Op::Convert(conv, _) => out.extend(convert_instr(*conv, target)),
+            Op::Select { .. } => out.push(Instr::Select),
+            Op::Load { access, offset, .. } => {
+                let (op, natural) = self.access(*access, true);
+                out.push(Instr::Load {
+                    op,
+                    offset: *offset,
+                    align: natural,
+                    natural_align: natural,
+                });
+            }
+            Op::Store { access, offset, .. } => {
+                let (op, natural) = self.access(*access, false);
+                out.push(Instr::Store {
+                    op,
+                    offset: *offset,
+                    align: natural,
+                    natural_align: natural,
+                });
+            }
+            Op::SlotAddr(slot) => {
+                let frame_local = self.frame_local.clone().expect("slots imply a frame");
+                out.push(Instr::LocalGet(frame_local));
+                let offset = self.frame.slot_offsets[slot.index()];
+                if offset != 0 {
+                    out.push(self.cx.ptr_const(offset));
+                    out.push(Instr::Plain(format!("{}.add", self.ptr_type_name())));
+                }
+            }
+            Op::DataAddr(data) => out.push(self.cx.ptr_const(self.cx.layout.data_addr(*data))),
+            Op::FuncAddr(f) => out.push(self.cx.ptr_const(self.cx.layout.func_ptr(*f))),
+            Op::MemorySize => out.push(Instr::MemorySize),
+            Op::MemoryGrow(_) => out.push(Instr::MemoryGrow),
+            Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy),
+            Op::MemoryFill { .. } => out.push(Instr::MemoryFill),
+            Op::Call { func, .. } => {
+                out.push(Instr::Call(self.cx.func_names[func.index()].clone()))
+            }
+            Op::CallIndirect { sig, .. } => {
+                let ty = self.cx.type_use(sig);
+                out.push(Instr::CallIndirect {
+                    table: self.cx.table.clone(),
+                    ty,
+                });
+            }
+            Op::GlobalGet(g) => out.push(Instr::GlobalGet(self.cx.global_names[g.index()].clone())),
+            Op::GlobalSet(g, _) => {
+                out.push(Instr::GlobalSet(self.cx.global_names[g.index()].clone()))
+            }
+            Op::VarGet(v) => out.push(Instr::LocalGet(self.var_locals[v.index()].clone())),
+            Op::VarSet(v, _) => out.push(Instr::LocalSet(self.var_locals[v.index()].clone())),
+        }
+    }
+
+    /// The mnemonic and natural alignment of a load or store.
+    fn access(&self, access: MemAccess, load: bool) -> (String, u32) {
+        let ptr_bytes = self.target().pointer_bits() / 8;
+        let concrete = MemAccess {
+            ty: lower_type(access.ty, self.target()),
+            narrow: access.narrow,
+        };
+        let op = if load {
+            concrete.load_mnemonic()
+        } else {
+            concrete.store_mnemonic()
+        };
+        (op, access.bytes(ptr_bytes))
+    }
+
+    /// Assigns the target's parameters from the edge's arguments, as a
+    /// parallel move: every argument is read before any parameter is written.
+    pub fn emit_edge_moves(&mut self, edge: &Edge, out: &mut Vec<Instr>) {
+        let params = &self.func.block(edge.block).params;
+        let moves: Vec<(ValueId, ValueId)> = edge
+            .args
+            .iter()
+            .zip(params)
+            .filter(|(arg, param)| arg != param)
+            .map(|(a, p)| (*a, *p))
+            .collect();
+        for (arg, _) in &moves {
+            self.push_value(*arg, out);
+        }
+        for (_, param) in moves.iter().rev() {
+            match &self.value_locals[param.index()] {
+                Some(local) => out.push(Instr::LocalSet(local.clone())),
+                None => out.push(Instr::Drop),
+            }
+        }
+    }
+
+    pub fn emit_return(&mut self, values: &[ValueId], out: &mut Vec<Instr>) {
+        for value in values {
+            self.push_value(*value, out);
+        }
+        self.epilogue(out);
+        out.push(Instr::Return);
+    }
+}
+
+/// Values read by some instruction or terminator of a reachable or
+/// unreachable block alike (an unread value needs no local).
+fn used_values(func: &Function) -> Vec<bool> {
+    let mut used = vec![false; func.values.len()];
+    for block in &func.blocks {
+        for inst in &block.insts {
+            for v in inst.op.operands() {
+                used[v.index()] = true;
+            }
+        }
+        if let Some(term) = &block.term {
+            for v in term.operands() {
+                used[v.index()] = true;
+            }
+        }
+    }
+    used
+}
+
+pub(super) fn const_instr(c: Const, target: Target) -> Instr {
+    match c {
+        Const::I32(v) => Instr::I32Const(v),
+        Const::I64(v) => Instr::I64Const(v),
+        Const::F32(bits) => Instr::F32Const(bits),
+        Const::F64(bits) => Instr::F64Const(bits),
+        Const::Ptr(v) => match target {
+            Target::Wasm64 => Instr::I64Const(v as i64),
+            Target::Wasm32 => Instr::I32Const(v as u32 as i32),
+        },
+    }
+}
+
+/// A conversion with `ptr` resolved; width-preserving ones vanish.
+fn convert_instr(conv: ConvOp, target: Target) -> Option<Instr> {
+    let from = lower_type(conv.from, target);
+    let to = lower_type(conv.to, target);
+    let resizes = matches!(
+        conv.kind,
+        ConvKind::Wrap | ConvKind::ExtendS | ConvKind::ExtendU
+    );
+    if resizes && from == to {
+        return None;
+    }
+    Some(Instr::Plain(
+        ConvOp {
+            kind: conv.kind,
+            from,
+            to,
+        }
+        .mnemonic(),
+    ))
+}

@@ -1,0 +1,307 @@
+//! Lowering: a verified IR module to the WAT AST, for wasm64 or wasm32.
+//!
+//! One lowering serves both targets; the pointer width is a parameter
+//! ([`Target`]), never a copy of the code. The module-level parts live here:
+//! types, imports, the memory (i64 addresses on wasm64), the function table
+//! (a 64-bit table on wasm64, so that a function pointer is used as the
+//! table index as it is, with no wrap), globals, data and element segments
+//! and exports. [`func`] lowers function bodies and [`control`] turns a CFG
+//! into structured control flow.
+//!
+//! Names: IR symbols keep their names (`@fib` becomes `$fib`); generated
+//! entities (`$__stack_pointer`, `$memory`, `$table`) get a suffix if the IR
+//! uses the same name. Comments in the output point back to the IR lines.
+
+mod control;
+mod func;
+mod names;
+
+use crate::diag::{Diagnostic, Span};
+use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
+use crate::memory::{Frame, Layout, MAX_PAGES};
+use crate::wat;
+use names::NameSpace;
+use std::collections::HashMap;
+
+/// Lowers a verified module. Errors are located in the module's source.
+pub fn lower_module(module: &Module, target: Target) -> Result<wat::Module, Diagnostic> {
+    let layout = Layout::new(module, target).map_err(|d| d.with_file(module.source.as_ref()))?;
+    let mut cx = ModuleCx::new(module, target, layout);
+    cx.lower()
+        .map_err(|d| d.with_file(module.source.as_ref()))?;
+    Ok(cx.out)
+}
+
+/// The wasm type of an IR type on a target.
+pub(crate) fn val_type(ty: Type, target: Target) -> wat::ValType {
+    match crate::value::lower_type(ty, target) {
+        Type::I32 => wat::ValType::I32,
+        Type::I64 => wat::ValType::I64,
+        Type::F32 => wat::ValType::F32,
+        _ => wat::ValType::F64,
+    }
+}
+
+/// State shared by the lowering of every function of a module.
+pub(crate) struct ModuleCx<'m> {
+    pub module: &'m Module,
+    pub target: Target,
+    pub layout: Layout,
+    pub out: wat::Module,
+    /// WAT names of IR functions and globals, by id.
+    pub func_names: Vec<String>,
+    pub global_names: Vec<String>,
+    pub stack_pointer: String,
+    pub memory: String,
+    pub table: String,
+    types: HashMap<wat::FuncType, String>,
+}
+
+impl<'m> ModuleCx<'m> {
+    fn new(module: &'m Module, target: Target, layout: Layout) -> ModuleCx<'m> {
+        let mut funcs = NameSpace::default();
+        let func_names = module.funcs.iter().map(|f| funcs.fresh(&f.name)).collect();
+        let mut globals = NameSpace::default();
+        let global_names = module
+            .globals
+            .iter()
+            .map(|g| globals.fresh(&g.name))
+            .collect();
+        ModuleCx {
+            module,
+            target,
+            layout,
+            out: wat::Module::default(),
+            func_names,
+            global_names,
+            stack_pointer: globals.fresh("__stack_pointer"),
+            memory: "memory".into(),
+            table: "table".into(),
+            types: HashMap::new(),
+        }
+    }
+
+    fn lower(&mut self) -> Result<(), Diagnostic> {
+        self.out.name = self.module_name();
+        self.imports();
+        self.memory_and_table();
+        self.globals();
+        self.exports();
+        self.element_segment();
+        for id in self.module.func_ids() {
+            if !self.module.func(id).is_import() {
+                let func = func::lower_function(self, id)?;
+                self.out.funcs.push(func);
+            }
+        }
+        self.data_segments();
+        Ok(())
+    }
+
+    /// The module is named after its file, when it has one.
+    fn module_name(&self) -> Option<String> {
+        let source = self.module.source.as_ref()?;
+        let stem = std::path::Path::new(&source.name).file_stem()?.to_str()?;
+        Some(NameSpace::default().fresh(stem))
+    }
+
+    /// The `$tN` type for a signature, added on first use.
+    pub fn type_use(&mut self, sig: &Signature) -> wat::TypeUse {
+        let ty = wat::FuncType {
+            params: sig
+                .params
+                .iter()
+                .map(|t| val_type(*t, self.target))
+                .collect(),
+            results: sig
+                .results
+                .iter()
+                .map(|t| val_type(*t, self.target))
+                .collect(),
+        };
+        let id = match self.types.get(&ty) {
+            Some(id) => id.clone(),
+            None => {
+                let id = format!("t{}", self.out.types.len());
+                self.types.insert(ty.clone(), id.clone());
+                self.out.types.push(wat::TypeDef {
+                    id: id.clone(),
+                    ty: ty.clone(),
+                });
+                id
+            }
+        };
+        wat::TypeUse {
+            type_id: Some(id),
+            params: ty.params.iter().map(|t| (None, *t)).collect(),
+            results: ty.results,
+        }
+    }
+
+    fn imports(&mut self) {
+        for (index, func) in self.module.funcs.iter().enumerate() {
+            if let Linkage::Import { module, name } = &func.linkage {
+                let ty = self.type_use(&func.sig);
+                self.out.imports.push(wat::Import {
+                    module: module.clone(),
+                    name: name.clone(),
+                    desc: wat::ImportDesc::Func {
+                        id: self.func_names[index].clone(),
+                        ty,
+                    },
+                });
+            }
+        }
+    }
+
+    pub fn index_type(&self) -> wat::IndexType {
+        match self.target {
+            Target::Wasm64 => wat::IndexType::I64,
+            Target::Wasm32 => wat::IndexType::I32,
+        }
+    }
+
+    /// A pointer-sized constant.
+    pub fn ptr_const(&self, value: u64) -> wat::Instr {
+        match self.target {
+            Target::Wasm64 => wat::Instr::I64Const(value as i64),
+            Target::Wasm32 => wat::Instr::I32Const(value as u32 as i32),
+        }
+    }
+
+    /// A table exists when a function's address is taken or a call is indirect.
+    fn needs_table(&self) -> bool {
+        self.layout.table.len() > 1
+            || self.module.funcs.iter().any(|f| {
+                f.blocks
+                    .iter()
+                    .flat_map(|b| &b.insts)
+                    .any(|i| matches!(i.op, ir::Op::CallIndirect { .. }))
+            })
+    }
+
+    fn memory_and_table(&mut self) {
+        self.out.memories.push(wat::Memory {
+            id: self.memory.clone(),
+            index_type: self.index_type(),
+            min: self.layout.min_pages,
+            max: Some(MAX_PAGES),
+        });
+        if self.needs_table() {
+            let size = self.layout.table.len() as u64;
+            self.out.tables.push(wat::Table {
+                id: self.table.clone(),
+                index_type: self.index_type(),
+                min: size,
+                max: Some(size),
+            });
+        }
+    }
+
+    fn globals(&mut self) {
+        for (index, global) in self.module.globals.iter().enumerate() {
+            let init = match &global.init {
+                GlobalInit::Const(c) => func::const_instr(*c, self.target),
+                GlobalInit::DataAddr(data, offset) => {
+                    self.ptr_const(self.layout.data_addr(*data).wrapping_add(*offset))
+                }
+                GlobalInit::FuncAddr(f) => self.ptr_const(self.layout.func_ptr(*f)),
+            };
+            self.out.globals.push(wat::Global {
+                id: self.global_names[index].clone(),
+                ty: val_type(global.ty, self.target),
+                mutable: global.mutable,
+                init: vec![init],
+                comment: None,
+            });
+        }
+        let ptr = val_type(Type::Ptr, self.target);
+        let stack_pointer = wat::Global {
+            id: self.stack_pointer.clone(),
+            ty: ptr,
+            mutable: true,
+            init: vec![self.ptr_const(self.layout.stack_top)],
+            comment: Some(format!(
+                "shadow stack: {:#x}..{:#x}, growing down",
+                self.layout.stack_base, self.layout.stack_top
+            )),
+        };
+        self.out.globals.push(stack_pointer);
+    }
+
+    fn exports(&mut self) {
+        for (index, func) in self.module.funcs.iter().enumerate() {
+            if func.linkage == Linkage::Public {
+                self.out.exports.push(wat::Export {
+                    name: func.name.clone(),
+                    kind: wat::ExportKind::Func,
+                    id: self.func_names[index].clone(),
+                });
+            }
+        }
+        self.out.exports.push(wat::Export {
+            name: "memory".into(),
+            kind: wat::ExportKind::Memory,
+            id: self.memory.clone(),
+        });
+    }
+
+    fn element_segment(&mut self) {
+        let funcs: Vec<String> = self
+            .layout
+            .table
+            .iter()
+            .flatten()
+            .map(|f: &FuncId| self.func_names[f.index()].clone())
+            .collect();
+        if funcs.is_empty() {
+            return;
+        }
+        self.out.elems.push(wat::Elem {
+            id: "functions".into(),
+            table: self.table.clone(),
+            offset: vec![self.ptr_const(1)],
+            funcs,
+        });
+    }
+
+    /// One active segment per data definition; all-zero ones are left out,
+    /// since memory starts zeroed.
+    fn data_segments(&mut self) {
+        let mut names = NameSpace::default();
+        for id in (0..self.module.data.len() as u32).map(ir::DataId) {
+            let bytes = self.layout.data_bytes(self.module, id);
+            let data = self.module.data_def(id);
+            let name = names.fresh(&data.name);
+            if bytes.iter().all(|b| *b == 0) {
+                continue;
+            }
+            self.out.datas.push(wat::Data {
+                id: name,
+                memory: self.memory.clone(),
+                offset: vec![self.ptr_const(self.layout.data_addr(id))],
+                bytes,
+                comment: self.line_comment(&format!("data @{}", data.name), data.span),
+            });
+        }
+    }
+
+    /// `<what>, line N` when the IR came from a file.
+    pub fn line_comment(&self, what: &str, span: Span) -> Option<String> {
+        let source = self.module.source.as_ref()?;
+        if span.is_none() {
+            return Some(what.to_string());
+        }
+        let (line, _) = source.line_col(span.start as usize);
+        Some(format!("{what}, line {line}"))
+    }
+
+    pub fn frame(&self, func: FuncId) -> Frame {
+        Frame::new(self.module.func(func))
+    }
+}
+
+/// An error for IR the lowering cannot handle yet.
+pub(crate) fn not_supported(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(format!("not yet supported: {what}"), span)
+}
