@@ -1,0 +1,171 @@
+//! The front door for a compiler: build IR in a [`Context`], compile it with
+//! [`WasmBackend`].
+//!
+//! ```
+//! use vitte_codegen_wasm64::{Context, Target, WasmBackend};
+//! use vitte_codegen_wasm64::ir::{BinaryOp, Type};
+//!
+//! let mut ctx = Context::new(Target::Wasm64);
+//! let func = ctx.create_function("sum");
+//! {
+//!     let mut b = ctx.builder(func);
+//!     let x = b.param("x", Type::I64);
+//!     let y = b.param("y", Type::I64);
+//!     b.result(Type::I64);
+//!     let entry = b.create_block("entry");
+//!     b.switch_to_block(entry);
+//!     let s = b.binary(BinaryOp::Add, Type::I64, x, y);
+//!     b.ret(&[s]);
+//! }
+//! let wasm = WasmBackend::new().compile(&ctx, &func)?;
+//! assert_eq!(&wasm[..4], b"\0asm");
+//! # Ok::<(), vitte_codegen_wasm64::Error>(())
+//! ```
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::ir::{self, FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target};
+use crate::{emit, lower, validate, wat};
+use std::sync::Arc;
+
+/// Any failure of the pipeline, from IR text to a validated binary.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Errors in the IR (syntax, names, types, dominance), or IR the lowering
+    /// does not support yet; each is located in the IR source when there is one.
+    #[error("{}", render(.0))]
+    Ir(Vec<Diagnostic>),
+    /// WAT text that does not assemble.
+    #[error(transparent)]
+    Assemble(#[from] emit::AsmError),
+    /// A binary that does not validate.
+    #[error(transparent)]
+    Invalid(#[from] validate::ValidateError),
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Error {
+        Error::Ir(vec![d])
+    }
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let parts: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    parts.join("\nerror: ")
+}
+
+/// A module under construction, and the target it is for.
+#[derive(Clone, Debug)]
+pub struct Context {
+    module: Module,
+    target: Target,
+}
+
+impl Context {
+    pub fn new(target: Target) -> Context {
+        Context {
+            module: Module::default(),
+            target,
+        }
+    }
+
+    pub fn from_module(module: Module, target: Target) -> Context {
+        Context { module, target }
+    }
+
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    pub fn module_mut(&mut self) -> &mut Module {
+        &mut self.module
+    }
+
+    /// Adds an exported function with no parameters or results yet; give it
+    /// those and a body through [`Context::builder`].
+    pub fn create_function(&mut self, name: &str) -> FuncId {
+        self.module
+            .add_function(Function::new(name, Signature::default(), Linkage::Public))
+    }
+
+    /// Declares an imported function (`extern fn`).
+    pub fn declare_import(&mut self, name: &str, sig: Signature, module: &str, field: &str) -> FuncId {
+        let linkage = Linkage::Import {
+            module: module.into(),
+            name: field.into(),
+        };
+        self.module.add_function(Function::new(name, sig, linkage))
+    }
+
+    pub fn builder(&mut self, func: FuncId) -> FunctionBuilder<'_> {
+        FunctionBuilder::new(&mut self.module, func)
+    }
+}
+
+/// What the pipeline produced: the WAT text and the binary assembled from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compiled {
+    pub wat: String,
+    pub wasm: Vec<u8>,
+}
+
+/// Verifies, lowers, prints, assembles and validates.
+#[derive(Clone, Debug, Default)]
+pub struct WasmBackend {}
+
+impl WasmBackend {
+    pub fn new() -> WasmBackend {
+        WasmBackend {}
+    }
+
+    /// Compiles the context's module, with `func` exported, to a validated binary.
+    pub fn compile(&self, ctx: &Context, func: &FuncId) -> Result<Vec<u8>, Error> {
+        let mut module = ctx.module.clone();
+        let Some(f) = module.funcs.get_mut(func.index()) else {
+            return Err(Diagnostic::new(
+                format!("no function {} in this context", func.index()),
+                crate::diag::Span::NONE,
+            )
+            .into());
+        };
+        if f.linkage == Linkage::Private {
+            f.linkage = Linkage::Public;
+        }
+        Ok(self.compile_module(&module, ctx.target)?.wasm)
+    }
+
+    /// The lowered WAT AST of a module, after verification.
+    pub fn lower(&self, module: &Module, target: Target) -> Result<wat::Module, Error> {
+        ir::verify::verify_module(module).map_err(|ds| {
+            Error::Ir(ds.into_iter().map(|d| d.with_file(module.source.as_ref())).collect())
+        })?;
+        Ok(lower::lower_module(module, target)?)
+    }
+
+    /// The WAT text of a module.
+    pub fn emit_wat(&self, module: &Module, target: Target) -> Result<String, Error> {
+        Ok(wat::print_module(&self.lower(module, target)?))
+    }
+
+    /// WAT text and the validated binary assembled from exactly that text.
+    pub fn compile_module(&self, module: &Module, target: Target) -> Result<Compiled, Error> {
+        let wat = self.emit_wat(module, target)?;
+        let name = module
+            .source
+            .as_ref()
+            .map(|s| format!("{} (lowered)", s.name))
+            .unwrap_or_else(|| "<lowered>".into());
+        let wasm = emit::assemble(&wat, &name)?;
+        validate::validate(&wasm)?;
+        Ok(Compiled { wat, wasm })
+    }
+
+    /// Parses, verifies and compiles `.vir` text.
+    pub fn compile_source(&self, file: &Arc<SourceFile>, target: Target) -> Result<Compiled, Error> {
+        let module = ir::load(file).map_err(Error::Ir)?;
+        self.compile_module(&module, target)
+    }
+}

@@ -1,0 +1,256 @@
+//! The subcommands.
+
+use super::io::{Input, Kind, Output, kind_of};
+use super::{Command, Failure};
+use std::path::{Path, PathBuf};
+use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::runtime::{RunError, Runtime};
+use vitte_codegen_wasm64::value::Value;
+use vitte_codegen_wasm64::{Error, WasmBackend, emit, spec, validate};
+
+pub fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Check { file } => load_ir(&file).map(|_| ()),
+        Command::Emit {
+            file,
+            output,
+            target,
+        } => {
+            let module = load_ir(&file)?;
+            let wat = WasmBackend::new()
+                .emit_wat(&module, target.into())
+                .map_err(pipeline_error)?;
+            Output::new(output.as_deref(), Output::Stdout).write_text(&wat)
+        }
+        Command::Build {
+            file,
+            output,
+            target,
+        } => {
+            let module = load_ir(&file)?;
+            let compiled = WasmBackend::new()
+                .compile_module(&module, target.into())
+                .map_err(pipeline_error)?;
+            default_binary_output(&file, output.as_deref()).write_binary(&compiled.wasm)
+        }
+        Command::Asm { file, output } => {
+            let input = Input::read(&file)?;
+            let wasm = assemble(&input)?;
+            default_binary_output(&file, output.as_deref()).write_binary(&wasm)
+        }
+        Command::Dis { file, output } => {
+            let input = Input::read(&file)?;
+            let text = emit::disassemble(&input.bytes)
+                .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+            Output::new(output.as_deref(), Output::Stdout).write_text(&text)
+        }
+        Command::Validate { file, target } => {
+            binary_of(&file, target.into()).map(|_| ())
+        }
+        Command::Run {
+            file,
+            invoke,
+            args,
+            target,
+        } => run_in_wasmtime(&file, &invoke, &args, target.into()),
+        Command::Interp {
+            file,
+            invoke,
+            args,
+            target,
+        } => interpret(&file, &invoke, &args, target.into()),
+        Command::Spec { paths } => run_spec(&paths),
+    }
+}
+
+/// Parses and verifies a `.vir` file; every error is reported.
+fn load_ir(path: &Path) -> Result<Module, Failure> {
+    let input = Input::read(path)?;
+    let text = input.text("Vitte IR")?;
+    let file = SourceFile::new(input.name.clone(), text);
+    ir::load(&file).map_err(|ds| Failure::error(render(&ds)))
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    let parts: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    parts.join("\nerror: ")
+}
+
+fn pipeline_error(e: Error) -> Failure {
+    Failure::error(e.to_string())
+}
+
+/// `FILE.wasm` beside the input, or stdout for stdin.
+fn default_binary_output(file: &Path, output: Option<&Path>) -> Output {
+    let default = if file == Path::new("-") {
+        Output::Stdout
+    } else {
+        Output::File(file.with_extension("wasm"))
+    };
+    Output::new(output, default)
+}
+
+fn assemble(input: &Input) -> Result<Vec<u8>, Failure> {
+    let text = input.text("WAT")?;
+    let wasm = emit::assemble(text, &input.name).map_err(|e| Failure::error(e.to_string()))?;
+    validate::validate(&wasm).map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+    Ok(wasm)
+}
+
+/// A validated binary from a `.vir`, `.wat` or `.wasm` file.
+fn binary_of(path: &Path, target: Target) -> Result<Vec<u8>, Failure> {
+    let input = Input::read(path)?;
+    match kind_of(path, &input) {
+        Kind::Wasm => {
+            validate::validate(&input.bytes)
+                .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+            Ok(input.bytes)
+        }
+        Kind::Wat => assemble(&input),
+        Kind::Vir => {
+            let text = input.text("Vitte IR")?;
+            let file = SourceFile::new(input.name.clone(), text);
+            let compiled = WasmBackend::new()
+                .compile_source(&file, target)
+                .map_err(pipeline_error)?;
+            Ok(compiled.wasm)
+        }
+    }
+}
+
+fn print_results(values: &[Value]) {
+    for value in values {
+        println!("{value}");
+    }
+}
+
+fn run_in_wasmtime(path: &Path, name: &str, args: &[String], target: Target) -> Result<(), Failure> {
+    let wasm = binary_of(path, target)?;
+    let runtime = Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
+    let mut instance = runtime.instantiate(&wasm).map_err(run_failure)?;
+    let results = instance.invoke_text(name, args).map_err(run_failure)?;
+    print_results(&results);
+    Ok(())
+}
+
+fn run_failure(e: RunError) -> Failure {
+    match e {
+        RunError::Trap { kind, message } => {
+            Failure::Trap(format!("trap: {kind}\n{}", backtrace_of(&message)))
+        }
+        other => Failure::error(other.to_string()),
+    }
+}
+
+/// wasmtime's trap text without its first line (which repeats the reason).
+fn backtrace_of(message: &str) -> String {
+    message.lines().skip(1).collect::<Vec<_>>().join("\n")
+}
+
+fn interpret(path: &Path, name: &str, args: &[String], target: Target) -> Result<(), Failure> {
+    let module = load_ir(path)?;
+    let id = module
+        .func_by_name(name)
+        .ok_or_else(|| Failure::error(format!("no function `@{name}`")))?;
+    let sig = &module.func(id).sig;
+    if sig.params.len() != args.len() {
+        return Err(Failure::error(format!(
+            "`@{name}` takes {} arguments, {} given",
+            sig.params.len(),
+            args.len()
+        )));
+    }
+    let values = args
+        .iter()
+        .zip(&sig.params)
+        .map(|(text, ty)| Value::parse(text, *ty, target).map_err(Failure::error))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut interp = Interpreter::new(&module, target).map_err(|d| Failure::error(d.to_string()))?;
+    match interp.call(name, &values) {
+        Ok(results) => {
+            print_results(&results);
+            Ok(())
+        }
+        Err(InterpError::Trap(trap)) => {
+            let frames: Vec<String> = trap
+                .backtrace
+                .iter()
+                .enumerate()
+                .map(|(i, f)| format!("  {i}: @{f}"))
+                .collect();
+            Err(Failure::Trap(format!("trap: {}\nbacktrace:\n{}", trap.kind, frames.join("\n"))))
+        }
+        Err(other) => Err(Failure::error(other.to_string())),
+    }
+}
+
+fn run_spec(paths: &[PathBuf]) -> Result<(), Failure> {
+    let runtime = Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
+    let mut files = Vec::new();
+    for path in paths {
+        collect_wast(path, &mut files)?;
+    }
+    if files.is_empty() {
+        return Err(Failure::error("no .wast files found"));
+    }
+    let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    for file in &files {
+        let input = Input::read(file)?;
+        let name = file.display().to_string();
+        let text = match input.text("wast") {
+            Ok(text) => text,
+            Err(Failure::Error(message) | Failure::Trap(message)) => {
+                eprintln!("error: {message}");
+                broken += 1;
+                continue;
+            }
+        };
+        match spec::run_script(&runtime, &name, text) {
+            Ok(report) => {
+                for failure in &report.failures {
+                    println!("FAIL {failure}");
+                }
+                println!(
+                    "{name}: {} passed, {} failed",
+                    report.passed,
+                    report.failures.len()
+                );
+                passed += report.passed;
+                failed += report.failures.len();
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                broken += 1;
+            }
+        }
+    }
+    println!("total: {passed} passed, {failed} failed ({} files, {broken} unreadable)", files.len());
+    if failed > 0 || broken > 0 {
+        return Err(Failure::error(format!(
+            "{failed} directives failed, {broken} files could not be run"
+        )));
+    }
+    Ok(())
+}
+
+fn collect_wast(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Failure> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Failure::error(format!("cannot read {}: {e}", path.display())))?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() || entry.extension().is_some_and(|e| e == "wast") {
+                collect_wast(&entry, files)?;
+            }
+        }
+        Ok(())
+    } else {
+        files.push(path.to_path_buf());
+        Ok(())
+    }
+}

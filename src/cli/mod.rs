@@ -1,0 +1,131 @@
+//! `vitte-wat`: the command line of the backend. Each subcommand is one
+//! stage of the pipeline, or a way to run its output.
+
+mod commands;
+mod io;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use vitte_codegen_wasm64::ir::Target;
+
+#[derive(Parser)]
+#[command(
+    name = "vitte-wat",
+    version,
+    about = "Text-first WebAssembly backend of the Vitte compiler: .vir -> WAT -> wasm64/wasm32",
+    after_help = "FILE may be `-` for stdin; `-o -` writes to stdout.\n\
+                  Exit status: 0 on success, 1 on an error in the input or the command, 2 when the guest traps."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TargetArg {
+    Wasm64,
+    Wasm32,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Target {
+        match t {
+            TargetArg::Wasm64 => Target::Wasm64,
+            TargetArg::Wasm32 => Target::Wasm32,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Parse and verify a .vir file.
+    Check { file: PathBuf },
+    /// Lower a .vir file to WAT text (stdout unless -o).
+    Emit {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "wasm64")]
+        target: TargetArg,
+    },
+    /// Compile a .vir file to a validated wasm binary (FILE.wasm unless -o).
+    Build {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "wasm64")]
+        target: TargetArg,
+    },
+    /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
+    Asm {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print a wasm binary as WAT text (stdout unless -o).
+    Dis {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Validate a .wasm, .wat or .vir file.
+    Validate {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "wasm64")]
+        target: TargetArg,
+    },
+    /// Run an export of a .vir, .wat or .wasm file in wasmtime (JIT).
+    Run {
+        file: PathBuf,
+        /// The exported function to call.
+        #[arg(long)]
+        invoke: String,
+        /// Arguments, read with the function's parameter types.
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+        #[arg(long, value_enum, default_value = "wasm64")]
+        target: TargetArg,
+    },
+    /// Run a function of a .vir file in the reference interpreter.
+    Interp {
+        file: PathBuf,
+        /// The function to call (public or private).
+        #[arg(long)]
+        invoke: String,
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+        #[arg(long, value_enum, default_value = "wasm64")]
+        target: TargetArg,
+    },
+    /// Run spec-style .wast scripts (files or directories).
+    Spec {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Why a command failed: the message is already rendered.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input or a failed command: exit status 1.
+    Error(String),
+    /// The guest trapped: exit status 2.
+    Trap(String),
+}
+
+impl Failure {
+    pub fn error(message: impl Into<String>) -> Failure {
+        Failure::Error(message.into())
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Error(_) => 1,
+            Failure::Trap(_) => 2,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    commands::run(cli.command)
+}
