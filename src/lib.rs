@@ -25,5 +25,6 @@ pub mod analysis;
 pub mod diag;
 pub mod ir;
 pub mod memory;
+pub mod validate;
 pub mod value;
 pub mod wat;
