@@ -23,6 +23,7 @@
 
 pub mod analysis;
 pub mod diag;
+pub mod emit;
 pub mod ir;
 pub mod memory;
 pub mod validate;
