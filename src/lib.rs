@@ -26,6 +26,7 @@ pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod memory;
+pub mod runtime;
 pub mod validate;
 pub mod value;
 pub mod wat;
