@@ -60,7 +60,9 @@ impl Runtime {
         })
     }
 
-    /// Compiles and instantiates a binary (no imports resolved yet: a module with imports gives an error naming the first unresolved import `module.name`).
+    /// Compiles and instantiates a binary. No imports are resolved yet: a
+    /// module with imports gives a [`RunError::Link`] naming the first one,
+    /// `module.name`.
     pub fn instantiate(&self, bytes: &[u8]) -> Result<Instance, RunError> {
         let module =
             Module::new(&self.engine, bytes).map_err(|e| RunError::Compile(format!("{e:#}")))?;
@@ -86,7 +88,8 @@ impl Runtime {
 }
 
 impl Instance {
-    /// Calls an export with arguments given as text (parsed with `value::Value::parse` against the export's wasm param types: use Type::I32/I64/F32/F64 and any Target), returns results.
+    /// Calls an export with arguments given as text, as on a command line:
+    /// each is read by [`Value::parse`] at the export's wasm parameter type.
     pub fn invoke_text(&mut self, name: &str, args: &[String]) -> Result<Vec<Value>, RunError> {
         let func = self.func(name)?;
         let params: Vec<ValType> = func.ty(&self.store).params().collect();
