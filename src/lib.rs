@@ -5,27 +5,61 @@
 //! ```text
 //! .vir text --ir::parse--> ir::Module --ir::verify--> verified IR
 //!   --lower--> wat::Module (AST) --wat::print--> WAT text
-//!   --emit (the `wat` crate)--> wasm binary --validate (wasmparser)--> valid module
+//!   --emit (the `wast` crate)--> wasm binary --validate (wasmparser)--> valid module
 //!   --runtime (wasmtime)--> results
 //! ```
 //!
 //! Where things live:
+//! - [`backend`]: the entry point for a compiler: [`Context`] and [`WasmBackend`].
 //! - [`ir`]: the Vitte IR: data model, builder, `.vir` parser and printer,
 //!   verifier, and the reference interpreter that tests compare against.
 //! - [`analysis`]: CFG, dominator tree, loops.
 //! - [`memory`]: the memory map (data, shadow stack, heap, function table).
 //! - [`lower`]: IR to the WAT AST, including structured control flow.
 //! - [`wat`]: the WAT AST and its deterministic printer.
-//! - [`emit`], [`validate`]: text to binary, and binary validation.
+//! - [`emit`]: WAT text to binary, and binary back to text.
+//! - [`validate`]: binary validation with an explicit feature set.
 //! - [`runtime`]: running modules in wasmtime.
+//! - [`spec`]: running spec-style `.wast` scripts.
+//! - [`filetest`]: expectations written in `.vir` comments (`;; run: f(1) == 2`).
 //! - [`value`]: values and traps shared by the interpreter and the runtime.
 //! - [`diag`]: spans and diagnostics rendered like rustc's.
+//!
+//! The seed's usage, end to end:
+//!
+//! ```
+//! use vitte_codegen_wasm64::{Context, Target, WasmBackend};
+//! use vitte_codegen_wasm64::ir::{BinaryOp, Type};
+//!
+//! let mut ctx = Context::new(Target::Wasm64);
+//! let func = ctx.create_function("sum");
+//! {
+//!     let mut b = ctx.builder(func);
+//!     let n = b.param("n", Type::I32);
+//!     b.result(Type::I32);
+//!     let entry = b.create_block("entry");
+//!     b.switch_to_block(entry);
+//!     let doubled = b.binary(BinaryOp::Add, Type::I32, n, n);
+//!     b.ret(&[doubled]);
+//! }
+//! let wasm = WasmBackend::new().compile(&ctx, &func)?;
+//! assert!(wasm.starts_with(b"\0asm"));
+//! # Ok::<(), vitte_codegen_wasm64::Error>(())
+//! ```
 
 pub mod analysis;
+pub mod backend;
 pub mod diag;
+pub mod emit;
 pub mod filetest;
 pub mod ir;
 pub mod lower;
 pub mod memory;
+pub mod runtime;
+pub mod spec;
+pub mod validate;
 pub mod value;
 pub mod wat;
+
+pub use backend::{Compiled, Context, Error, WasmBackend};
+pub use ir::Target;

@@ -1,7 +1,481 @@
-//! Placeholder: replaced by the WAT printer.
-use super::Module;
+//! The deterministic WAT printer.
+//!
+//! The output is meant to be read in a pull-request diff: one module field or
+//! one instruction per line, two spaces per nesting level, fields in the
+//! binary's section order, no trailing spaces, and no choice left to chance
+//! (no hash-map iteration, floats in their shortest exact form). Feeding the
+//! text to the `wat` crate gives exactly the module the AST describes.
 
+use super::{
+    BlockType, Data, Elem, Export, ExportKind, Func, FuncType, Global, Import, ImportDesc,
+    IndexType, Instr, Memory, Module, Table, TypeDef, TypeUse, ValType,
+};
+use crate::value::{format_f32, format_f64};
+
+/// Data segments longer than this many bytes are split into one string per
+/// line of this many bytes, so that a change shows as a small diff.
+const DATA_CHUNK: usize = 32;
+
+/// Prints a module as WAT text, ending with a newline.
 pub fn print_module(module: &Module) -> String {
-    let _ = module;
-    String::new()
+    let mut p = Printer::default();
+    p.module(module);
+    p.out
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    indent: usize,
+}
+
+impl Printer {
+    /// Writes one line at the current indentation.
+    fn line(&mut self, text: &str) {
+        for _ in 0..self.indent {
+            self.out.push_str("  ");
+        }
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// `;; text` lines; each line of a multi-line text gets its own `;;`,
+    /// since a line break (`\n` or `\r`) would otherwise end the comment.
+    fn comment(&mut self, text: &str) {
+        let text = comment_text(text).replace("\r\n", "\n");
+        for part in text.split(['\n', '\r']) {
+            let part = part.trim_end();
+            if part.is_empty() {
+                self.line(";;");
+            } else {
+                self.line(&format!(";; {part}"));
+            }
+        }
+    }
+
+    fn module(&mut self, m: &Module) {
+        match &m.name {
+            Some(name) => self.line(&format!("(module {}", id(name))),
+            None => self.line("(module"),
+        }
+        self.indent += 1;
+        m.types.iter().for_each(|t| self.line(&type_def(t)));
+        m.imports.iter().for_each(|i| self.line(&import(i)));
+        m.tables.iter().for_each(|t| self.line(&table(t)));
+        m.memories.iter().for_each(|mem| self.line(&memory(mem)));
+        m.globals.iter().for_each(|g| self.global(g));
+        m.exports.iter().for_each(|e| self.line(&export(e)));
+        if let Some(start) = &m.start {
+            self.line(&format!("(start {})", id(start)));
+        }
+        m.elems.iter().for_each(|e| self.line(&elem(e)));
+        m.funcs.iter().for_each(|f| self.func(f));
+        m.datas.iter().for_each(|d| self.data(d));
+        self.indent -= 1;
+        self.line(")");
+    }
+
+    fn global(&mut self, g: &Global) {
+        if let Some(c) = &g.comment {
+            self.comment(c);
+        }
+        let ty = if g.mutable {
+            format!("(mut {})", g.ty.name())
+        } else {
+            g.ty.name().to_string()
+        };
+        self.line(&format!(
+            "(global {} {ty} {})",
+            id(&g.id),
+            const_expr(&g.init)
+        ));
+    }
+
+    fn func(&mut self, f: &Func) {
+        if let Some(c) = &f.comment {
+            self.comment(c);
+        }
+        self.line(&format!("(func {}{}", id(&f.id), type_use(&f.ty, true)));
+        self.indent += 1;
+        for local in &f.locals {
+            self.line(&format!("(local {} {})", id(&local.id), local.ty.name()));
+        }
+        self.instrs(&f.body);
+        self.indent -= 1;
+        self.line(")");
+    }
+
+    fn data(&mut self, d: &Data) {
+        if let Some(c) = &d.comment {
+            self.comment(c);
+        }
+        let head = format!(
+            "(data {} (memory {}) {}",
+            id(&d.id),
+            id(&d.memory),
+            offset_expr(&d.offset)
+        );
+        if d.bytes.len() <= DATA_CHUNK {
+            self.line(&format!("{head} {})", string(&d.bytes)));
+            return;
+        }
+        self.line(&head);
+        self.indent += 1;
+        let chunks: Vec<String> = d.bytes.chunks(DATA_CHUNK).map(string).collect();
+        let last = chunks.len() - 1;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let close = if i == last { ")" } else { "" };
+            self.line(&format!("{chunk}{close}"));
+        }
+        self.indent -= 1;
+    }
+
+    fn instrs(&mut self, body: &[Instr]) {
+        body.iter().for_each(|i| self.instr(i));
+    }
+
+    /// A structured instruction's body, one level deeper.
+    fn nested(&mut self, body: &[Instr]) {
+        self.indent += 1;
+        self.instrs(body);
+        self.indent -= 1;
+    }
+
+    fn instr(&mut self, instr: &Instr) {
+        match instr {
+            Instr::Block { label, ty, body } => {
+                self.line(&format!("block{}{}", label_def(label), block_type(ty)));
+                self.nested(body);
+                self.line("end");
+            }
+            Instr::Loop { label, ty, body } => {
+                self.line(&format!("loop{}{}", label_def(label), block_type(ty)));
+                self.nested(body);
+                self.line("end");
+            }
+            Instr::If {
+                label,
+                ty,
+                then_body,
+                else_body,
+            } => {
+                self.line(&format!("if{}{}", label_def(label), block_type(ty)));
+                self.nested(then_body);
+                if !else_body.is_empty() {
+                    self.line("else");
+                    self.nested(else_body);
+                }
+                self.line("end");
+            }
+            Instr::Comment(text) => self.comment(text),
+            plain => self.line(&flat_instr(plain)),
+        }
+    }
+}
+
+/// The one-line text of an instruction without a body.
+fn flat_instr(instr: &Instr) -> String {
+    match instr {
+        Instr::Br(l) => format!("br {}", id(l)),
+        Instr::BrIf(l) => format!("br_if {}", id(l)),
+        Instr::BrTable { labels, default } => {
+            let mut text = String::from("br_table");
+            for l in labels.iter().chain([default]) {
+                text.push(' ');
+                text.push_str(&id(l));
+            }
+            text
+        }
+        Instr::Return => "return".into(),
+        Instr::Unreachable => "unreachable".into(),
+        Instr::Nop => "nop".into(),
+        Instr::Drop => "drop".into(),
+        Instr::Select => "select".into(),
+        Instr::Call(f) => format!("call {}", id(f)),
+        Instr::CallIndirect { table, ty } => {
+            format!("call_indirect {}{}", id(table), type_use(ty, false))
+        }
+        Instr::LocalGet(x) => format!("local.get {}", id(x)),
+        Instr::LocalSet(x) => format!("local.set {}", id(x)),
+        Instr::LocalTee(x) => format!("local.tee {}", id(x)),
+        Instr::GlobalGet(x) => format!("global.get {}", id(x)),
+        Instr::GlobalSet(x) => format!("global.set {}", id(x)),
+        Instr::I32Const(v) => format!("i32.const {v}"),
+        Instr::I64Const(v) => format!("i64.const {v}"),
+        Instr::F32Const(bits) => format!("f32.const {}", format_f32(*bits)),
+        Instr::F64Const(bits) => format!("f64.const {}", format_f64(*bits)),
+        Instr::Load {
+            op,
+            offset,
+            align,
+            natural_align,
+        }
+        | Instr::Store {
+            op,
+            offset,
+            align,
+            natural_align,
+        } => mem_arg(op, *offset, *align, *natural_align),
+        Instr::MemorySize => "memory.size".into(),
+        Instr::MemoryGrow => "memory.grow".into(),
+        Instr::MemoryCopy => "memory.copy".into(),
+        Instr::MemoryFill => "memory.fill".into(),
+        Instr::Plain(op) => op.clone(),
+        // Structured instructions and comments are printed over several
+        // lines by `Printer::instr`, or folded by `folded`.
+        Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
+            folded(instr)
+        }
+    }
+}
+
+/// `i64.load8_s offset=8 align=1`, leaving out the defaults.
+fn mem_arg(op: &str, offset: u64, align: u32, natural_align: u32) -> String {
+    let mut text = op.to_string();
+    if offset != 0 {
+        text.push_str(&format!(" offset={offset}"));
+    }
+    if align != natural_align {
+        text.push_str(&format!(" align={align}"));
+    }
+    text
+}
+
+/// An instruction in folded form, `(i64.const 1)`, for constant expressions
+/// that sit on the line of their global, element or data segment.
+fn folded(instr: &Instr) -> String {
+    match instr {
+        Instr::Block { label, ty, body } => {
+            format!(
+                "(block{}{}{})",
+                label_def(label),
+                block_type(ty),
+                folded_seq(body)
+            )
+        }
+        Instr::Loop { label, ty, body } => {
+            format!(
+                "(loop{}{}{})",
+                label_def(label),
+                block_type(ty),
+                folded_seq(body)
+            )
+        }
+        Instr::If {
+            label,
+            ty,
+            then_body,
+            else_body,
+        } => format!(
+            "(if{}{} (then{}) (else{}))",
+            label_def(label),
+            block_type(ty),
+            folded_seq(then_body),
+            folded_seq(else_body)
+        ),
+        // Block comments nest, so neither delimiter may appear inside.
+        Instr::Comment(text) => format!(
+            "(; {} ;)",
+            comment_text(text).replace("(;", "( ;").replace(";)", "; )")
+        ),
+        plain => format!("({})", flat_instr(plain)),
+    }
+}
+
+/// ` (a) (b)`: each instruction folded, each preceded by a space.
+fn folded_seq(body: &[Instr]) -> String {
+    body.iter().map(|i| format!(" {}", folded(i))).collect()
+}
+
+/// A constant expression on one line: `(i64.const 16)`.
+fn const_expr(expr: &[Instr]) -> String {
+    folded_seq(expr).trim_start().to_string()
+}
+
+/// The offset of a segment: one folded instruction is its own abbreviation,
+/// several need the `(offset ...)` wrapper.
+fn offset_expr(expr: &[Instr]) -> String {
+    match expr {
+        [one] if !matches!(one, Instr::Comment(_)) => folded(one),
+        _ => format!("(offset{})", folded_seq(expr)),
+    }
+}
+
+fn type_def(t: &TypeDef) -> String {
+    format!("(type {} (func{}))", id(&t.id), func_type(&t.ty))
+}
+
+/// ` (param i32 i64) (result i32)`, empty parts left out.
+fn func_type(ty: &FuncType) -> String {
+    format!(
+        "{}{}",
+        types_clause("param", &ty.params),
+        types_clause("result", &ty.results)
+    )
+}
+
+fn block_type(ty: &BlockType) -> String {
+    format!(
+        "{}{}",
+        types_clause("param", &ty.params),
+        types_clause("result", &ty.results)
+    )
+}
+
+/// ` (param i32 i64)`, or nothing when there are no types.
+fn types_clause(keyword: &str, types: &[ValType]) -> String {
+    if types.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = types.iter().map(|t| t.name()).collect();
+    format!(" ({keyword} {})", names.join(" "))
+}
+
+/// ` (type $t0) (param $n i32) (result i32)`. Named parameters get one clause
+/// each (the text format allows one name per clause); runs of anonymous ones
+/// share a clause. `call_indirect` may not name its parameters, so
+/// `with_names` is false there.
+fn type_use(ty: &TypeUse, with_names: bool) -> String {
+    let mut text = String::new();
+    if let Some(t) = &ty.type_id {
+        text.push_str(&format!(" (type {})", id(t)));
+    }
+    let mut anonymous = Vec::new();
+    for (name, vt) in &ty.params {
+        match name.as_ref().filter(|_| with_names) {
+            Some(name) => {
+                text.push_str(&types_clause("param", &std::mem::take(&mut anonymous)));
+                text.push_str(&format!(" (param {} {})", id(name), vt.name()));
+            }
+            None => anonymous.push(*vt),
+        }
+    }
+    text.push_str(&types_clause("param", &anonymous));
+    text.push_str(&types_clause("result", &ty.results));
+    text
+}
+
+fn import(i: &Import) -> String {
+    let desc = match &i.desc {
+        ImportDesc::Func { id: f, ty } => format!("(func {}{})", id(f), type_use(ty, true)),
+    };
+    format!(
+        "(import {} {} {desc})",
+        string(i.module.as_bytes()),
+        string(i.name.as_bytes())
+    )
+}
+
+fn index_type(t: IndexType) -> &'static str {
+    match t {
+        IndexType::I32 => "",
+        IndexType::I64 => " i64",
+    }
+}
+
+/// ` 3 16`, or ` 3` without a maximum.
+fn limits(min: u64, max: Option<u64>) -> String {
+    match max {
+        Some(max) => format!(" {min} {max}"),
+        None => format!(" {min}"),
+    }
+}
+
+fn table(t: &Table) -> String {
+    format!(
+        "(table {}{}{} funcref)",
+        id(&t.id),
+        index_type(t.index_type),
+        limits(t.min, t.max)
+    )
+}
+
+fn memory(m: &Memory) -> String {
+    format!(
+        "(memory {}{}{})",
+        id(&m.id),
+        index_type(m.index_type),
+        limits(m.min, m.max)
+    )
+}
+
+fn export(e: &Export) -> String {
+    let kind = match e.kind {
+        ExportKind::Func => "func",
+        ExportKind::Table => "table",
+        ExportKind::Memory => "memory",
+        ExportKind::Global => "global",
+    };
+    format!(
+        "(export {} ({kind} {}))",
+        string(e.name.as_bytes()),
+        id(&e.id)
+    )
+}
+
+fn elem(e: &Elem) -> String {
+    let funcs: String = e.funcs.iter().map(|f| format!(" {}", id(f))).collect();
+    format!(
+        "(elem {} (table {}) {} func{funcs})",
+        id(&e.id),
+        id(&e.table),
+        offset_expr(&e.offset)
+    )
+}
+
+/// Comment text with the bidirectional-override characters escaped as
+/// `\u{202e}`: the assembler rejects them in comments (they can make code
+/// read differently from what it is).
+fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// ` $label` after `block`/`loop`/`if`; an empty label means an unlabeled
+/// block (the text format has no empty ids).
+fn label_def(label: &str) -> String {
+    if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", id(label))
+    }
+}
+
+/// Whether `b` may appear in a bare `$name` (the text format's idchar).
+fn is_idchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-./:<=>?@\\^_`|~".contains(&b)
+}
+
+/// `$name`, or `$"name"` when the name has characters a bare id cannot hold
+/// (wast 254 reads such string ids). An empty name prints as `$""`, which
+/// the assembler rejects with a located "empty identifier" error.
+fn id(name: &str) -> String {
+    if !name.is_empty() && name.bytes().all(is_idchar) {
+        format!("${name}")
+    } else {
+        format!("${}", string(name.as_bytes()))
+    }
+}
+
+/// A quoted string: printable ASCII as is, everything else (and `"`, `\`)
+/// as `\hh`.
+fn string(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() + 2);
+    text.push('"');
+    for &b in bytes {
+        if (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\' {
+            text.push(b as char);
+        } else {
+            text.push_str(&format!("\\{b:02x}"));
+        }
+    }
+    text.push('"');
+    text
 }

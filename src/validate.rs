@@ -1,0 +1,127 @@
+//! Validation of wasm binaries against the exact feature set the backend
+//! targets.
+//!
+//! The set is spelled out rather than taken from `wasmparser`'s defaults, so
+//! that a module using anything else (SIMD, threads, GC, tail calls...) is
+//! rejected here, before it reaches an engine that might accept it. The
+//! runtime configures wasmtime with the same set.
+
+use std::fmt;
+use wasmparser::{Validator, WasmFeatures};
+
+/// The wasm features the backend's output may use.
+pub fn features() -> WasmFeatures {
+    // Numeric code needs f32/f64 at all (a wasmparser switch, not a proposal).
+    WasmFeatures::FLOATS
+        // wasm64: i64 memory addresses; in wasmparser this flag also covers
+        // table64, the i64-indexed function table of function pointers.
+        | WasmFeatures::MEMORY64
+        // Functions and blocks returning several values (IR multi-results,
+        // block parameters of structured control flow).
+        | WasmFeatures::MULTI_VALUE
+        // `memory.copy` / `memory.fill` for aggregate copies and zeroing.
+        | WasmFeatures::BULK_MEMORY
+        // `i32.extend8_s` and friends for narrow signed integers.
+        | WasmFeatures::SIGN_EXTENSION
+        // `i32.trunc_sat_f64_s` and friends: float-to-int casts that saturate.
+        | WasmFeatures::SATURATING_FLOAT_TO_INT
+        // The shadow-stack pointer is a mutable global (and may be exported).
+        | WasmFeatures::MUTABLE_GLOBAL
+        // Named tables in `call_indirect $table` and table64 element segments
+        // are encoded with the reference-types table immediate.
+        | WasmFeatures::REFERENCE_TYPES
+}
+
+/// A module that is malformed or does not type-check.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ValidateError {
+    /// Byte offset of the offending item in the binary.
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ValidateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid module at offset {:#x}: {}",
+            self.offset, self.message
+        )
+    }
+}
+
+/// Validates a binary with [`features`].
+pub fn validate(bytes: &[u8]) -> Result<(), ValidateError> {
+    Validator::new_with_features(features())
+        .validate_all(bytes)
+        .map(|_| ())
+        .map_err(|e| ValidateError {
+            offset: e.offset(),
+            message: e.message().to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wasm(text: &str) -> Vec<u8> {
+        wat::parse_str(text).expect("test module assembles")
+    }
+
+    #[test]
+    fn memory64_module_with_table64_is_valid() {
+        let bytes = wasm(
+            r#"(module
+                 (type $t (func (param i64) (result i64 i64)))
+                 (memory $m i64 1)
+                 (table $tab i64 2 funcref)
+                 (global $sp (mut i64) (i64.const 1024))
+                 (func $f (type $t) (param $p i64) (result i64 i64)
+                   (drop (i64.load8_s offset=8 (local.get $p)))
+                   (memory.fill (i64.const 8) (i32.const 0) (i64.const 8))
+                   (call_indirect $tab (type $t) (local.get $p) (i64.const 1)))
+                 (elem (table $tab) (i64.const 0) func $f)
+                 (data (memory $m) (i64.const 16) "hi"))"#,
+        );
+        assert_eq!(validate(&bytes), Ok(()));
+    }
+
+    #[test]
+    fn type_error_reports_its_offset() {
+        let bytes = wasm("(module (func (result i32) i64.const 1))");
+        let err = validate(&bytes).unwrap_err();
+        assert!(err.offset > 0, "{err}");
+        assert!(err.message.contains("type mismatch"), "{err}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "invalid module at offset {:#x}: type mismatch",
+                err.offset
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn disabled_features_are_rejected() {
+        for (text, why) in [
+            ("(module (memory 1 1 shared))", "threads"),
+            ("(module (func (result v128) v128.const i64x2 0 0))", "SIMD"),
+            ("(module (func $f return_call $f))", "tail calls"),
+            ("(module (memory 1) (memory 1))", "multiple memories"),
+            (
+                "(module (global i64 (i64.add (i64.const 1) (i64.const 2))))",
+                "constant expression required",
+            ),
+        ] {
+            let err = validate(&wasm(text)).expect_err(text);
+            assert!(err.message.contains(why), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_rejected_without_panic() {
+        assert!(validate(b"\0asm\x01\0\0\0\x01").is_err());
+        assert!(validate(b"").is_err());
+    }
+}
