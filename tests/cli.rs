@@ -1,0 +1,205 @@
+//! `vitte-wat` end to end, as a user runs it.
+
+mod common;
+
+use common::TempDir;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn vitte_wat(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .expect("vitte-wat runs")
+}
+
+fn with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+        .args(args)
+        .current_dir(common::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vitte-wat starts");
+    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    child.wait_with_output().expect("vitte-wat finishes")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_success(o: &Output) {
+    assert!(o.status.success(), "failed: {}\n{}", o.status, stderr(o));
+}
+
+/// Exit status 1, a located message, no panic.
+fn assert_error_at(o: &Output, location: &str) {
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(o));
+    let err = stderr(o);
+    assert!(err.starts_with("error: "), "stderr: {err}");
+    assert!(err.contains(location), "expected `{location}` in: {err}");
+    assert!(!err.contains("panicked"), "stderr: {err}");
+}
+
+#[test]
+fn run_and_interp_agree_on_fib() {
+    for command in ["run", "interp"] {
+        let o = vitte_wat(&[command, "examples/fib.vir", "--invoke", "fib", "20"]);
+        assert_success(&o);
+        assert_eq!(stdout(&o), "6765\n", "{command}");
+    }
+    let o = vitte_wat(&["run", "examples/fib.vir", "--invoke", "fib", "20", "--target", "wasm32"]);
+    assert_success(&o);
+    assert_eq!(stdout(&o), "6765\n");
+}
+
+#[test]
+fn emit_then_asm_from_stdin_then_validate() {
+    let dir = TempDir::new("cli-asm");
+    let emitted = vitte_wat(&["emit", "examples/fib.vir"]);
+    assert_success(&emitted);
+    let wat = stdout(&emitted);
+    assert!(wat.contains("(memory $memory i64 "), "memory64 expected:\n{wat}");
+    let wasm = dir.path("fib.wasm");
+    let wasm_arg = wasm.to_str().expect("utf-8 path");
+    assert_success(&with_stdin(&["asm", "-", "-o", wasm_arg], wat.as_bytes()));
+    assert_success(&vitte_wat(&["validate", wasm_arg]));
+    // And back: the disassembly assembles to the same binary.
+    let dis = vitte_wat(&["dis", wasm_arg]);
+    assert_success(&dis);
+    let again = dir.path("again.wasm");
+    let again_arg = again.to_str().expect("utf-8 path");
+    assert_success(&with_stdin(&["asm", "-", "-o", again_arg], &dis.stdout));
+    assert_eq!(std::fs::read(&wasm).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn wasm32_emits_a_32_bit_memory() {
+    let o = vitte_wat(&["emit", "examples/fib.vir", "--target", "wasm32"]);
+    assert_success(&o);
+    assert!(stdout(&o).contains("(memory $memory 1 "), "{}", stdout(&o));
+}
+
+#[test]
+fn build_writes_a_valid_binary_and_is_deterministic() {
+    let dir = TempDir::new("cli-build");
+    let a = dir.path("a.wasm");
+    let b = dir.path("b.wasm");
+    for out in [&a, &b] {
+        assert_success(&vitte_wat(&["build", "examples/fib.vir", "-o", out.to_str().unwrap()]));
+    }
+    let bytes = std::fs::read(&a).unwrap();
+    assert!(bytes.starts_with(b"\0asm"));
+    assert_eq!(bytes, std::fs::read(&b).unwrap());
+    assert_success(&vitte_wat(&["run", a.to_str().unwrap(), "--invoke", "fib", "10"]));
+}
+
+/// A bad `.vir` exits 1 with file:line:col and leaves no output file.
+fn assert_rejected(name: &str, text: &str, location: &str, message: &str) {
+    let dir = TempDir::new("cli-bad");
+    let input = dir.path(name);
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path("out.wasm");
+    for command in ["check", "build"] {
+        let mut args = vec![command, input.to_str().unwrap()];
+        if command == "build" {
+            args.extend(["-o", out.to_str().unwrap()]);
+        }
+        let o = vitte_wat(&args);
+        assert_error_at(&o, &format!("{}:{location}", input.display()));
+        assert!(stderr(&o).contains(message), "expected `{message}` in {}", stderr(&o));
+    }
+    assert!(!out.exists(), "a failed build left {}", out.display());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "only the input may remain: {leftovers:?}");
+}
+
+#[test]
+fn bad_token_is_located() {
+    assert_rejected(
+        "bad_token.vir",
+        "pub fn @f() -> i32 {\nentry:\n  %x = i32.const 1 #\n  return %x\n}\n",
+        "3:20",
+        "",
+    );
+}
+
+#[test]
+fn type_mismatch_is_located() {
+    assert_rejected(
+        "mismatch.vir",
+        "pub fn @f(%a: i32, %b: i64) -> i32 {\nentry:\n  %x = i32.add %a, %b\n  return %x\n}\n",
+        "3:",
+        "type mismatch",
+    );
+}
+
+#[test]
+fn undefined_value_is_located() {
+    assert_rejected(
+        "undefined.vir",
+        "pub fn @f() -> i32 {\nentry:\n  return %nowhere\n}\n",
+        "3:10",
+        "unknown value %nowhere",
+    );
+}
+
+#[test]
+fn traps_exit_with_status_two() {
+    let dir = TempDir::new("cli-trap");
+    let input = dir.path("div.vir");
+    std::fs::write(
+        &input,
+        "pub fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n",
+    )
+    .unwrap();
+    for command in ["run", "interp"] {
+        let o = vitte_wat(&[command, input.to_str().unwrap(), "--invoke", "div", "1", "0"]);
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with("trap: integer divide by zero"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn bad_wat_and_bad_wasm_are_located() {
+    let o = with_stdin(&["asm", "-", "-o", "-"], b"(module\n  (func (result i32)\n    i32.const x))\n");
+    assert_error_at(&o, "<stdin>:3:");
+    let dir = TempDir::new("cli-wasm");
+    let corrupt = dir.path("corrupt.wasm");
+    std::fs::write(&corrupt, b"\0asm\x01\0\0\0\x01\xff").unwrap();
+    let o = vitte_wat(&["validate", corrupt.to_str().unwrap()]);
+    assert_error_at(&o, "offset 0x");
+    let o = vitte_wat(&["check", corrupt.to_str().unwrap()]);
+    assert_error_at(&o, "found a wasm binary");
+}
+
+#[test]
+fn bad_arguments_are_errors_not_panics() {
+    let o = vitte_wat(&["run", "examples/fib.vir", "--invoke", "fib", "twenty"]);
+    assert_error_at(&o, "twenty");
+    let o = vitte_wat(&["interp", "examples/fib.vir", "--invoke", "fib"]);
+    assert_error_at(&o, "takes 1 arguments");
+    let o = vitte_wat(&["run", "examples/fib.vir", "--invoke", "nope"]);
+    assert_error_at(&o, "nope");
+    let o = vitte_wat(&["check", "does/not/exist.vir"]);
+    assert_error_at(&o, "does/not/exist.vir");
+}
+
+#[test]
+fn spec_runs_the_golden_scripts() {
+    let o = vitte_wat(&["spec", "spec-tests"]);
+    assert_success(&o);
+    let out = stdout(&o);
+    let total = out.lines().last().unwrap_or_default();
+    assert!(total.starts_with("total: ") && total.contains(" 0 failed"), "{out}");
+    assert!(Path::new(&common::root()).join("spec-tests/lowering/fib.wast").exists());
+}

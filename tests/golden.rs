@@ -1,0 +1,187 @@
+//! Golden tests of the lowering.
+//!
+//! For each `tests/cases/**/*.vir`, whose checks are written in its comments
+//! (`;; run: fib(20) == 6765`, `;; trap: div(1, 0) -> integer divide by zero`):
+//! 1. the wasm64 WAT and one directive per check make the spec-style script
+//!    `spec-tests/lowering/<name>.wast`, which must match the checked-in file
+//!    (`VITTE_BLESS=1` rewrites it; review the diff like code);
+//! 2. that script runs in wasmtime through the crate's spec runner;
+//! 3. the same checks run in the reference interpreter, for wasm64 and wasm32;
+//! 4. the wasm32 build runs the checks in wasmtime too.
+//!
+//! Compiling twice must give byte-identical WAT and wasm.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
+use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::runtime::{RunError, Runtime};
+use vitte_codegen_wasm64::value::Value;
+use vitte_codegen_wasm64::{WasmBackend, spec};
+
+fn cases_dir() -> PathBuf {
+    common::root().join("tests/cases")
+}
+
+fn golden_dir() -> PathBuf {
+    common::root().join("spec-tests/lowering")
+}
+
+/// `spec-tests/lowering/<path under tests/cases>.wast`.
+fn golden_path(case: &Path) -> PathBuf {
+    let rel = case.strip_prefix(cases_dir()).expect("case under tests/cases");
+    golden_dir().join(rel).with_extension("wast")
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| format!("error: {d}\n"))
+        .collect()
+}
+
+#[test]
+fn lowering_matches_golden_scripts_and_runs_everywhere() {
+    let runtime = Runtime::new().expect("wasmtime starts");
+    let files = common::files_with_extension(&cases_dir(), "vir");
+    assert!(files.len() >= 25, "expected at least 25 cases, found {}", files.len());
+    common::run_all(&files, |path| check_case(&runtime, path));
+}
+
+#[test]
+fn every_golden_script_has_a_case() {
+    let scripts = common::files_with_extension(&golden_dir(), "wast");
+    let orphans: Vec<String> = scripts
+        .iter()
+        .filter(|script| {
+            let rel = script.strip_prefix(golden_dir()).expect("under golden dir");
+            !cases_dir().join(rel).with_extension("vir").exists()
+        })
+        .map(|s| common::relative(s))
+        .collect();
+    assert!(orphans.is_empty(), "golden scripts without a case (delete them): {orphans:?}");
+}
+
+fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
+    let name = common::relative(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let file = SourceFile::new(name.clone(), text);
+    let module = ir::load(&file).map_err(|ds| format!("{name}:\n{}", render(&ds)))?;
+    let checks = filetest::parse_checks(&file)
+        .map_err(|d| format!("{}", d.with_file(Some(&file))))?;
+    if checks.is_empty() {
+        return Err(format!("{name}: no `;; run:` or `;; trap:` checks"));
+    }
+    let typed = |target| {
+        checks
+            .iter()
+            .map(|c| c.typed(&module, target).map_err(|d| d.with_file(Some(&file)).to_string()))
+            .collect::<Result<Vec<TypedCheck>, String>>()
+    };
+    let checks64 = typed(Target::Wasm64)?;
+    let checks32 = typed(Target::Wasm32)?;
+
+    let script = golden_script(&module, &name, &checks64)?;
+    common::check_golden(&golden_path(path), &script)?;
+    replay_script(runtime, &golden_path(path), &script, checks64.len())?;
+
+    for (target, checks) in [(Target::Wasm64, &checks64), (Target::Wasm32, &checks32)] {
+        interpret_checks(&module, target, checks).map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
+    }
+    run_wasm32(runtime, &module, &checks32).map_err(|e| format!("{name} (wasm32, wasmtime): {e}"))
+}
+
+/// The wasm64 script, after checking that compiling is deterministic.
+fn golden_script(module: &Module, name: &str, checks: &[TypedCheck]) -> Result<String, String> {
+    let backend = WasmBackend::new();
+    let compile = || {
+        backend
+            .compile_module(module, Target::Wasm64)
+            .map_err(|e| format!("{name}: {e}"))
+    };
+    let first = compile()?;
+    let second = compile()?;
+    if first != second {
+        return Err(format!("{name}: two compilations differ"));
+    }
+    let header = format!(
+        "Generated from {name} by tests/golden.rs (wasm64): do not edit.\n\
+         `VITTE_BLESS=1 cargo test --release --test golden` rewrites it."
+    );
+    Ok(filetest::spec_script(&header, &first.wat, checks))
+}
+
+fn replay_script(runtime: &Runtime, path: &Path, script: &str, checks: usize) -> Result<(), String> {
+    let report = spec::run_script(runtime, &common::relative(path), script)?;
+    if !report.failures.is_empty() {
+        let lines: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
+        return Err(lines.join("\n"));
+    }
+    // The module directive plus one per check: nothing may be skipped.
+    if report.passed != checks + 1 {
+        return Err(format!("{} directives passed, expected {}", report.passed, checks + 1));
+    }
+    Ok(())
+}
+
+fn describe(results: &Result<Vec<Value>, String>) -> String {
+    match results {
+        Ok(values) => {
+            let parts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+        Err(e) => e.clone(),
+    }
+}
+
+/// Compares one outcome with a check; `trap` is the trap message, if any.
+fn compare(check: &TypedCheck, outcome: Result<Vec<Value>, String>, trap: Option<&str>) -> Result<(), String> {
+    let ok = match (&check.expect, &outcome, trap) {
+        (TypedExpect::Return(expected), Ok(values), _) => filetest::results_match(expected, values),
+        (TypedExpect::Trap(kind), Err(_), Some(message)) => kind.message() == message,
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match &check.expect {
+        TypedExpect::Return(values) => {
+            let parts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+        TypedExpect::Trap(kind) => format!("trap `{kind}`"),
+    };
+    Err(format!("{}: expected {expected}, got {}", check.func, describe(&outcome)))
+}
+
+fn interpret_checks(module: &Module, target: Target, checks: &[TypedCheck]) -> Result<(), String> {
+    let mut interp = Interpreter::new(module, target).map_err(|d| d.to_string())?;
+    for check in checks {
+        let outcome = interp.call(&check.func, &check.args);
+        let trap = match &outcome {
+            Err(InterpError::Trap(t)) => Some(t.kind.message()),
+            _ => None,
+        };
+        compare(check, outcome.map_err(|e| e.to_string()), trap)?;
+    }
+    Ok(())
+}
+
+fn run_wasm32(runtime: &Runtime, module: &Module, checks: &[TypedCheck]) -> Result<(), String> {
+    let compiled = WasmBackend::new()
+        .compile_module(module, Target::Wasm32)
+        .map_err(|e| e.to_string())?;
+    let mut instance = runtime.instantiate(&compiled.wasm).map_err(|e| e.to_string())?;
+    for check in checks {
+        let outcome = instance.invoke(&check.func, &check.args);
+        let trap = match &outcome {
+            Err(RunError::Trap { kind, .. }) => Some(kind.message()),
+            _ => None,
+        };
+        compare(check, outcome.map_err(|e| e.to_string()), trap)?;
+    }
+    Ok(())
+}
