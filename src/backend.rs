@@ -92,7 +92,13 @@ impl Context {
     }
 
     /// Declares an imported function (`extern fn`).
-    pub fn declare_import(&mut self, name: &str, sig: Signature, module: &str, field: &str) -> FuncId {
+    pub fn declare_import(
+        &mut self,
+        name: &str,
+        sig: Signature,
+        module: &str,
+        field: &str,
+    ) -> FuncId {
         let linkage = Linkage::Import {
             module: module.into(),
             name: field.into(),
@@ -140,7 +146,11 @@ impl WasmBackend {
     /// The lowered WAT AST of a module, after verification.
     pub fn lower(&self, module: &Module, target: Target) -> Result<wat::Module, Error> {
         ir::verify::verify_module(module).map_err(|ds| {
-            Error::Ir(ds.into_iter().map(|d| d.with_file(module.source.as_ref())).collect())
+            Error::Ir(
+                ds.into_iter()
+                    .map(|d| d.with_file(module.source.as_ref()))
+                    .collect(),
+            )
         })?;
         Ok(lower::lower_module(module, target)?)
     }
@@ -164,7 +174,11 @@ impl WasmBackend {
     }
 
     /// Parses, verifies and compiles `.vir` text.
-    pub fn compile_source(&self, file: &Arc<SourceFile>, target: Target) -> Result<Compiled, Error> {
+    pub fn compile_source(
+        &self,
+        file: &Arc<SourceFile>,
+        target: Target,
+    ) -> Result<Compiled, Error> {
         let module = ir::load(file).map_err(Error::Ir)?;
         self.compile_module(&module, target)
     }

@@ -46,9 +46,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
                 .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
             Output::new(output.as_deref(), Output::Stdout).write_text(&text)
         }
-        Command::Validate { file, target } => {
-            binary_of(&file, target.into()).map(|_| ())
-        }
+        Command::Validate { file, target } => binary_of(&file, target.into()).map(|_| ()),
         Command::Run {
             file,
             invoke,
@@ -126,9 +124,15 @@ fn print_results(values: &[Value]) {
     }
 }
 
-fn run_in_wasmtime(path: &Path, name: &str, args: &[String], target: Target) -> Result<(), Failure> {
+fn run_in_wasmtime(
+    path: &Path,
+    name: &str,
+    args: &[String],
+    target: Target,
+) -> Result<(), Failure> {
     let wasm = binary_of(path, target)?;
-    let runtime = Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
+    let runtime =
+        Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let mut instance = runtime.instantiate(&wasm).map_err(run_failure)?;
     let results = instance.invoke_text(name, args).map_err(run_failure)?;
     print_results(&results);
@@ -167,7 +171,8 @@ fn interpret(path: &Path, name: &str, args: &[String], target: Target) -> Result
         .zip(&sig.params)
         .map(|(text, ty)| Value::parse(text, *ty, target).map_err(Failure::error))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut interp = Interpreter::new(&module, target).map_err(|d| Failure::error(d.to_string()))?;
+    let mut interp =
+        Interpreter::new(&module, target).map_err(|d| Failure::error(d.to_string()))?;
     match interp.call(name, &values) {
         Ok(results) => {
             print_results(&results);
@@ -180,14 +185,19 @@ fn interpret(path: &Path, name: &str, args: &[String], target: Target) -> Result
                 .enumerate()
                 .map(|(i, f)| format!("  {i}: @{f}"))
                 .collect();
-            Err(Failure::Trap(format!("trap: {}\nbacktrace:\n{}", trap.kind, frames.join("\n"))))
+            Err(Failure::Trap(format!(
+                "trap: {}\nbacktrace:\n{}",
+                trap.kind,
+                frames.join("\n")
+            )))
         }
         Err(other) => Err(Failure::error(other.to_string())),
     }
 }
 
 fn run_spec(paths: &[PathBuf]) -> Result<(), Failure> {
-    let runtime = Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
+    let runtime =
+        Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let mut files = Vec::new();
     for path in paths {
         collect_wast(path, &mut files)?;
@@ -226,7 +236,10 @@ fn run_spec(paths: &[PathBuf]) -> Result<(), Failure> {
             }
         }
     }
-    println!("total: {passed} passed, {failed} failed ({} files, {broken} unreadable)", files.len());
+    println!(
+        "total: {passed} passed, {failed} failed ({} files, {broken} unreadable)",
+        files.len()
+    );
     if failed > 0 || broken > 0 {
         return Err(Failure::error(format!(
             "{failed} directives failed, {broken} files could not be run"

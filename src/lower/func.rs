@@ -1,10 +1,14 @@
 //! Lowering of one function body: values to locals, instructions to wasm
 //! instructions, and the shadow-stack frame for stack slots.
 //!
-//! Every SSA value that is used gets a wasm local named after it; a result
-//! nobody uses is dropped. Block parameters are locals too, assigned on each
-//! edge by a parallel move (all arguments pushed, then stored in reverse).
-//! Control flow is [`control`](super::control)'s business.
+//! A value used exactly once, by the instruction right after its definition
+//! (or by a chain of such definitions feeding one consumer in order), stays
+//! on the operand stack. Every other used SSA value gets a wasm local named
+//! after it; a result nobody uses is dropped. Nothing is reordered: each
+//! instruction runs where the IR has it, so traps and side effects keep
+//! their order. Block parameters are locals, assigned on each edge by a
+//! parallel move (all arguments pushed, then stored in reverse). Control
+//! flow is [`control`](super::control)'s business.
 
 use super::control::Structurer;
 use super::names::NameSpace;
@@ -50,8 +54,12 @@ pub(super) struct FuncCx<'a, 'm> {
     pub cx: &'a mut ModuleCx<'m>,
     pub func: &'m Function,
     names: NameSpace,
-    /// The local holding each value, if it is used.
+    /// The local holding each value, if it is used and not kept on the stack.
     value_locals: Vec<Option<String>>,
+    /// Values left on the operand stack for their single consumer.
+    on_stack: Vec<bool>,
+    /// Constants emitted again at each use instead of living in a local.
+    remat: Vec<Option<Const>>,
     var_locals: Vec<String>,
     locals: Vec<wat::Local>,
     frame: Frame,
@@ -68,12 +76,16 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             func,
             names: NameSpace::default(),
             value_locals: vec![None; func.values.len()],
+            on_stack: Vec::new(),
+            remat: Vec::new(),
             var_locals: Vec::new(),
             locals: Vec::new(),
             frame,
             frame_local: None,
             labels: NameSpace::default(),
         };
+        fc.on_stack = stack_values(func);
+        fc.remat = rematerialized(func, &fc.on_stack);
         fc.assign_locals();
         fc
     }
@@ -101,7 +113,8 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                 .iter()
                 .chain(block.insts.iter().flat_map(|i| &i.results));
             for value in defined {
-                if used[value.index()] {
+                let elsewhere = self.on_stack[value.index()] || self.remat[value.index()].is_some();
+                if used[value.index()] && !elsewhere {
                     let data = func.value(*value);
                     let name = self.new_local(&data.name, val_type(data.ty, self.cx.target));
                     self.value_locals[value.index()] = Some(name);
@@ -173,6 +186,14 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     }
 
     pub fn push_value(&self, value: ValueId, out: &mut Vec<Instr>) {
+        if let Some(c) = self.remat[value.index()] {
+            out.push(const_instr(c, self.target()));
+            return;
+        }
+        if self.on_stack[value.index()] {
+            // Its definition left it right where this use needs it.
+            return;
+        }
         let local = self.value_locals[value.index()]
             .clone()
             .expect("a used value has a local");
@@ -185,11 +206,19 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     }
 
     pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {
+        if let [result] = inst.results.as_slice()
+            && self.remat[result.index()].is_some()
+        {
+            return;
+        }
         for operand in inst.op.operands() {
             self.push_value(operand, out);
         }
         self.emit_op(&inst.op, out);
         for result in inst.results.iter().rev() {
+            if self.on_stack[result.index()] {
+                continue;
+            }
             match &self.value_locals[result.index()] {
                 Some(local) => out.push(Instr::LocalSet(local.clone())),
                 None => out.push(Instr::Drop),
@@ -282,14 +311,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     /// Assigns the target's parameters from the edge's arguments, as a
     /// parallel move: every argument is read before any parameter is written.
     pub fn emit_edge_moves(&mut self, edge: &Edge, out: &mut Vec<Instr>) {
-        let params = &self.func.block(edge.block).params;
-        let moves: Vec<(ValueId, ValueId)> = edge
-            .args
-            .iter()
-            .zip(params)
-            .filter(|(arg, param)| arg != param)
-            .map(|(a, p)| (*a, *p))
-            .collect();
+        let moves = edge_moves(self.func, edge);
         for (arg, _) in &moves {
             self.push_value(*arg, out);
         }
@@ -308,6 +330,98 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         self.epilogue(out);
         out.push(Instr::Return);
     }
+}
+
+/// Values that can stay on the operand stack: for each consumer (an
+/// instruction, or a `brif`/`switch`/`return`), the longest run of
+/// instructions right before it, each defining one value used only there,
+/// whose results are the consumer's first operands in order.
+fn stack_values(func: &Function) -> Vec<bool> {
+    let uses = use_counts(func);
+    let mut on_stack = vec![false; func.values.len()];
+    for block in &func.blocks {
+        let consumers = block
+            .insts
+            .iter()
+            .map(|inst| inst.op.operands())
+            .chain(std::iter::once(terminator_pushes(
+                func,
+                block.term.as_ref(),
+            )));
+        for (j, operands) in consumers.enumerate() {
+            let feeders = (1..=operands.len().min(j)).rev().find(|&k| {
+                block.insts[j - k..j]
+                    .iter()
+                    .zip(&operands)
+                    .all(|(inst, op)| inst.results.as_slice() == [*op] && uses[op.index()] == 1)
+            });
+            for op in &operands[..feeders.unwrap_or(0)] {
+                on_stack[op.index()] = true;
+            }
+        }
+    }
+    on_stack
+}
+
+/// The values a terminator pushes first, in order: a condition, returned
+/// values, or the arguments a `jump` moves. Not a `switch` index: the
+/// `br_table` sits inside the blocks its edges open, which cannot see
+/// values pushed before them.
+fn terminator_pushes(func: &Function, term: Option<&crate::ir::Terminator>) -> Vec<ValueId> {
+    use crate::ir::Terminator;
+    match term {
+        Some(Terminator::BrIf { cond, .. }) => vec![*cond],
+        Some(Terminator::Return(values)) => values.clone(),
+        Some(Terminator::Jump(edge)) => {
+            edge_moves(func, edge).into_iter().map(|(a, _)| a).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The (argument, parameter) pairs an edge must move; `x -> x` needs nothing.
+fn edge_moves(func: &Function, edge: &Edge) -> Vec<(ValueId, ValueId)> {
+    let params = &func.block(edge.block).params;
+    edge.args
+        .iter()
+        .zip(params)
+        .filter(|(arg, param)| arg != param)
+        .map(|(a, p)| (*a, *p))
+        .collect()
+}
+
+/// Constants not kept on the stack that are cheaper to emit at each use
+/// than to keep in a local: those used once, and small integers.
+fn rematerialized(func: &Function, on_stack: &[bool]) -> Vec<Option<Const>> {
+    let uses = use_counts(func);
+    let mut remat = vec![None; func.values.len()];
+    for inst in func.blocks.iter().flat_map(|b| &b.insts) {
+        let (Op::Const(c), [result]) = (&inst.op, inst.results.as_slice()) else {
+            continue;
+        };
+        let small = match *c {
+            Const::I32(v) => (-64..64).contains(&v),
+            Const::I64(v) => (-64..64).contains(&v),
+            Const::Ptr(v) => v < 64,
+            Const::F32(_) | Const::F64(_) => false,
+        };
+        if !on_stack[result.index()] && (uses[result.index()] == 1 || small) {
+            remat[result.index()] = Some(*c);
+        }
+    }
+    remat
+}
+
+fn use_counts(func: &Function) -> Vec<u32> {
+    let mut uses = vec![0u32; func.values.len()];
+    for block in &func.blocks {
+        let term_operands = block.term.iter().flat_map(|t| t.operands());
+        let inst_operands = block.insts.iter().flat_map(|i| i.op.operands());
+        for v in inst_operands.chain(term_operands) {
+            uses[v.index()] += 1;
+        }
+    }
+    uses
 }
 
 /// Values read by some instruction or terminator of a reachable or

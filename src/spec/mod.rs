@@ -111,7 +111,10 @@ impl Runner<'_> {
         // A failed module leaves no current instance, so later directives fail too.
         self.instance = None;
         let bytes = module.encode().map_err(|e| e.to_string())?;
-        let instance = self.runtime.instantiate(&bytes).map_err(|e| e.to_string())?;
+        let instance = self
+            .runtime
+            .instantiate(&bytes)
+            .map_err(|e| e.to_string())?;
         self.instance = Some(instance);
         Ok(())
     }
@@ -136,10 +139,19 @@ impl Runner<'_> {
         }
     }
 
-    fn assert_return(&mut self, exec: WastExecute<'_>, expected: &[WastRet<'_>]) -> Result<(), String> {
-        let actual = self.execute(exec)?.map_err(|e| format!("expected results, got {e}"))?;
+    fn assert_return(
+        &mut self,
+        exec: WastExecute<'_>,
+        expected: &[WastRet<'_>],
+    ) -> Result<(), String> {
+        let actual = self
+            .execute(exec)?
+            .map_err(|e| format!("expected results, got {e}"))?;
         let matches = actual.len() == expected.len()
-            && expected.iter().zip(&actual).all(|(e, a)| ret_matches(e, *a));
+            && expected
+                .iter()
+                .zip(&actual)
+                .all(|(e, a)| ret_matches(e, *a));
         if matches {
             Ok(())
         } else {
@@ -156,9 +168,15 @@ impl Runner<'_> {
         match self.execute(exec)? {
             Ok(values) => {
                 let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                Err(format!("expected trap `{message}`, got ({})", values.join(", ")))
+                Err(format!(
+                    "expected trap `{message}`, got ({})",
+                    values.join(", ")
+                ))
             }
-            Err(RunError::Trap { kind, message: full }) => {
+            Err(RunError::Trap {
+                kind,
+                message: full,
+            }) => {
                 if kind.message().starts_with(message) || full.contains(message) {
                     Ok(())
                 } else {
@@ -192,9 +210,7 @@ fn ret_matches(expected: &WastRet<'_>, actual: Value) -> bool {
         (WastRet::Core(WastRetCore::F64(p)), Value::F64(bits)) => match p {
             NanPattern::Value(e) => e.bits == bits,
             NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => {
-                bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000
-            }
+            NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
         },
         _ => false,
     }
