@@ -24,7 +24,12 @@ fn with_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("vitte-wat starts");
-    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
     child.wait_with_output().expect("vitte-wat finishes")
 }
 
@@ -56,7 +61,15 @@ fn run_and_interp_agree_on_fib() {
         assert_success(&o);
         assert_eq!(stdout(&o), "6765\n", "{command}");
     }
-    let o = vitte_wat(&["run", "examples/fib.vir", "--invoke", "fib", "20", "--target", "wasm32"]);
+    let o = vitte_wat(&[
+        "run",
+        "examples/fib.vir",
+        "--invoke",
+        "fib",
+        "20",
+        "--target",
+        "wasm32",
+    ]);
     assert_success(&o);
     assert_eq!(stdout(&o), "6765\n");
 }
@@ -67,7 +80,10 @@ fn emit_then_asm_from_stdin_then_validate() {
     let emitted = vitte_wat(&["emit", "examples/fib.vir"]);
     assert_success(&emitted);
     let wat = stdout(&emitted);
-    assert!(wat.contains("(memory $memory i64 "), "memory64 expected:\n{wat}");
+    assert!(
+        wat.contains("(memory $memory i64 "),
+        "memory64 expected:\n{wat}"
+    );
     let wasm = dir.path("fib.wasm");
     let wasm_arg = wasm.to_str().expect("utf-8 path");
     assert_success(&with_stdin(&["asm", "-", "-o", wasm_arg], wat.as_bytes()));
@@ -78,7 +94,10 @@ fn emit_then_asm_from_stdin_then_validate() {
     let again = dir.path("again.wasm");
     let again_arg = again.to_str().expect("utf-8 path");
     assert_success(&with_stdin(&["asm", "-", "-o", again_arg], &dis.stdout));
-    assert_eq!(std::fs::read(&wasm).unwrap(), std::fs::read(&again).unwrap());
+    assert_eq!(
+        std::fs::read(&wasm).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
 }
 
 #[test]
@@ -94,12 +113,23 @@ fn build_writes_a_valid_binary_and_is_deterministic() {
     let a = dir.path("a.wasm");
     let b = dir.path("b.wasm");
     for out in [&a, &b] {
-        assert_success(&vitte_wat(&["build", "examples/fib.vir", "-o", out.to_str().unwrap()]));
+        assert_success(&vitte_wat(&[
+            "build",
+            "examples/fib.vir",
+            "-o",
+            out.to_str().unwrap(),
+        ]));
     }
     let bytes = std::fs::read(&a).unwrap();
     assert!(bytes.starts_with(b"\0asm"));
     assert_eq!(bytes, std::fs::read(&b).unwrap());
-    assert_success(&vitte_wat(&["run", a.to_str().unwrap(), "--invoke", "fib", "10"]));
+    assert_success(&vitte_wat(&[
+        "run",
+        a.to_str().unwrap(),
+        "--invoke",
+        "fib",
+        "10",
+    ]));
 }
 
 /// A bad `.vir` exits 1 with file:line:col and leaves no output file.
@@ -115,11 +145,23 @@ fn assert_rejected(name: &str, text: &str, location: &str, message: &str) {
         }
         let o = vitte_wat(&args);
         assert_error_at(&o, &format!("{}:{location}", input.display()));
-        assert!(stderr(&o).contains(message), "expected `{message}` in {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(message),
+            "expected `{message}` in {}",
+            stderr(&o)
+        );
     }
     assert!(!out.exists(), "a failed build left {}", out.display());
-    let leftovers: Vec<_> = std::fs::read_dir(&dir.0).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "only the input may remain: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the input may remain: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -162,16 +204,30 @@ fn traps_exit_with_status_two() {
     )
     .unwrap();
     for command in ["run", "interp"] {
-        let o = vitte_wat(&[command, input.to_str().unwrap(), "--invoke", "div", "1", "0"]);
+        let o = vitte_wat(&[
+            command,
+            input.to_str().unwrap(),
+            "--invoke",
+            "div",
+            "1",
+            "0",
+        ]);
         assert_eq!(o.status.code(), Some(2), "{command}: {}", stderr(&o));
-        assert!(stderr(&o).starts_with("trap: integer divide by zero"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("trap: integer divide by zero"),
+            "{}",
+            stderr(&o)
+        );
         assert!(stdout(&o).is_empty());
     }
 }
 
 #[test]
 fn bad_wat_and_bad_wasm_are_located() {
-    let o = with_stdin(&["asm", "-", "-o", "-"], b"(module\n  (func (result i32)\n    i32.const x))\n");
+    let o = with_stdin(
+        &["asm", "-", "-o", "-"],
+        b"(module\n  (func (result i32)\n    i32.const x))\n",
+    );
     assert_error_at(&o, "<stdin>:3:");
     let dir = TempDir::new("cli-wasm");
     let corrupt = dir.path("corrupt.wasm");
@@ -200,6 +256,13 @@ fn spec_runs_the_golden_scripts() {
     assert_success(&o);
     let out = stdout(&o);
     let total = out.lines().last().unwrap_or_default();
-    assert!(total.starts_with("total: ") && total.contains(" 0 failed"), "{out}");
-    assert!(Path::new(&common::root()).join("spec-tests/lowering/fib.wast").exists());
+    assert!(
+        total.starts_with("total: ") && total.contains(" 0 failed"),
+        "{out}"
+    );
+    assert!(
+        Path::new(&common::root())
+            .join("spec-tests/lowering/fib.wast")
+            .exists()
+    );
 }

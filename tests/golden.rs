@@ -32,7 +32,9 @@ fn golden_dir() -> PathBuf {
 
 /// `spec-tests/lowering/<path under tests/cases>.wast`.
 fn golden_path(case: &Path) -> PathBuf {
-    let rel = case.strip_prefix(cases_dir()).expect("case under tests/cases");
+    let rel = case
+        .strip_prefix(cases_dir())
+        .expect("case under tests/cases");
     golden_dir().join(rel).with_extension("wast")
 }
 
@@ -47,7 +49,11 @@ fn render(diagnostics: &[Diagnostic]) -> String {
 fn lowering_matches_golden_scripts_and_runs_everywhere() {
     let runtime = Runtime::new().expect("wasmtime starts");
     let files = common::files_with_extension(&cases_dir(), "vir");
-    assert!(files.len() >= 25, "expected at least 25 cases, found {}", files.len());
+    assert!(
+        files.len() >= 25,
+        "expected at least 25 cases, found {}",
+        files.len()
+    );
     common::run_all(&files, |path| check_case(&runtime, path));
 }
 
@@ -62,7 +68,10 @@ fn every_golden_script_has_a_case() {
         })
         .map(|s| common::relative(s))
         .collect();
-    assert!(orphans.is_empty(), "golden scripts without a case (delete them): {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "golden scripts without a case (delete them): {orphans:?}"
+    );
 }
 
 fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
@@ -70,15 +79,18 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let file = SourceFile::new(name.clone(), text);
     let module = ir::load(&file).map_err(|ds| format!("{name}:\n{}", render(&ds)))?;
-    let checks = filetest::parse_checks(&file)
-        .map_err(|d| format!("{}", d.with_file(Some(&file))))?;
+    let checks =
+        filetest::parse_checks(&file).map_err(|d| format!("{}", d.with_file(Some(&file))))?;
     if checks.is_empty() {
         return Err(format!("{name}: no `;; run:` or `;; trap:` checks"));
     }
     let typed = |target| {
         checks
             .iter()
-            .map(|c| c.typed(&module, target).map_err(|d| d.with_file(Some(&file)).to_string()))
+            .map(|c| {
+                c.typed(&module, target)
+                    .map_err(|d| d.with_file(Some(&file)).to_string())
+            })
             .collect::<Result<Vec<TypedCheck>, String>>()
     };
     let checks64 = typed(Target::Wasm64)?;
@@ -89,7 +101,8 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
     replay_script(runtime, &golden_path(path), &script, checks64.len())?;
 
     for (target, checks) in [(Target::Wasm64, &checks64), (Target::Wasm32, &checks32)] {
-        interpret_checks(&module, target, checks).map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
+        interpret_checks(&module, target, checks)
+            .map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
     }
     run_wasm32(runtime, &module, &checks32).map_err(|e| format!("{name} (wasm32, wasmtime): {e}"))
 }
@@ -114,7 +127,12 @@ fn golden_script(module: &Module, name: &str, checks: &[TypedCheck]) -> Result<S
     Ok(filetest::spec_script(&header, &first.wat, checks))
 }
 
-fn replay_script(runtime: &Runtime, path: &Path, script: &str, checks: usize) -> Result<(), String> {
+fn replay_script(
+    runtime: &Runtime,
+    path: &Path,
+    script: &str,
+    checks: usize,
+) -> Result<(), String> {
     let report = spec::run_script(runtime, &common::relative(path), script)?;
     if !report.failures.is_empty() {
         let lines: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
@@ -122,7 +140,11 @@ fn replay_script(runtime: &Runtime, path: &Path, script: &str, checks: usize) ->
     }
     // The module directive plus one per check: nothing may be skipped.
     if report.passed != checks + 1 {
-        return Err(format!("{} directives passed, expected {}", report.passed, checks + 1));
+        return Err(format!(
+            "{} directives passed, expected {}",
+            report.passed,
+            checks + 1
+        ));
     }
     Ok(())
 }
@@ -138,7 +160,11 @@ fn describe(results: &Result<Vec<Value>, String>) -> String {
 }
 
 /// Compares one outcome with a check; `trap` is the trap message, if any.
-fn compare(check: &TypedCheck, outcome: Result<Vec<Value>, String>, trap: Option<&str>) -> Result<(), String> {
+fn compare(
+    check: &TypedCheck,
+    outcome: Result<Vec<Value>, String>,
+    trap: Option<&str>,
+) -> Result<(), String> {
     let ok = match (&check.expect, &outcome, trap) {
         (TypedExpect::Return(expected), Ok(values), _) => filetest::results_match(expected, values),
         (TypedExpect::Trap(kind), Err(_), Some(message)) => kind.message() == message,
@@ -154,7 +180,11 @@ fn compare(check: &TypedCheck, outcome: Result<Vec<Value>, String>, trap: Option
         }
         TypedExpect::Trap(kind) => format!("trap `{kind}`"),
     };
-    Err(format!("{}: expected {expected}, got {}", check.func, describe(&outcome)))
+    Err(format!(
+        "{}: expected {expected}, got {}",
+        check.func,
+        describe(&outcome)
+    ))
 }
 
 fn interpret_checks(module: &Module, target: Target, checks: &[TypedCheck]) -> Result<(), String> {
@@ -174,7 +204,9 @@ fn run_wasm32(runtime: &Runtime, module: &Module, checks: &[TypedCheck]) -> Resu
     let compiled = WasmBackend::new()
         .compile_module(module, Target::Wasm32)
         .map_err(|e| e.to_string())?;
-    let mut instance = runtime.instantiate(&compiled.wasm).map_err(|e| e.to_string())?;
+    let mut instance = runtime
+        .instantiate(&compiled.wasm)
+        .map_err(|e| e.to_string())?;
     for check in checks {
         let outcome = instance.invoke(&check.func, &check.args);
         let trap = match &outcome {
