@@ -5,7 +5,7 @@
 //! shadow stack, so that pointers, traps and memory contents agree.
 //!
 //! Speed matters (differential tests run millions of instructions), so each
-//! function is first translated to a flat array of [`Instr`]s over a register
+//! function is first translated to a flat array of instructions over a register
 //! file of raw `u64` bits: values, block parameters and variables become
 //! register indices, `ptr` is resolved to i32 or i64, addresses of data,
 //! functions and slots become constants or offsets, and branches become
