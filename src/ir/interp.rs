@@ -13,13 +13,11 @@
 //! recursion cannot overflow the host stack.
 
 use super::*;
-use crate::memory::{Frame, Layout, PAGE_SIZE};
+use crate::memory::{Frame, Layout, MAX_PAGES, PAGE_SIZE};
 use crate::value::{TrapKind, Value, lower_type};
 use std::collections::HashMap;
 use std::fmt;
 
-/// The maximum memory size in pages (1 GiB): the lowering declares the same.
-pub const MAX_PAGES: u64 = 16384;
 /// Nested frames beyond this trap with `CallStackExhausted`.
 const MAX_FRAMES: usize = 100_000;
 
