@@ -19,9 +19,15 @@ fn bad_ir_is_rejected_with_located_errors() {
             Err(diagnostics) => diagnostics,
         };
         if diagnostics.is_empty() {
-            return Err(format!("{}: accepted, but an error was expected", file.name));
+            return Err(format!(
+                "{}: accepted, but an error was expected",
+                file.name
+            ));
         }
-        let rendered: String = diagnostics.iter().map(|d| format!("error: {d}\n")).collect();
+        let rendered: String = diagnostics
+            .iter()
+            .map(|d| format!("error: {d}\n"))
+            .collect();
         if !rendered.contains(&format!("--> {}:", file.name)) {
             return Err(format!("{}: no location in:\n{rendered}", file.name));
         }
