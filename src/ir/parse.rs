@@ -1,10 +1,1439 @@
-//! Placeholder: replaced by the pest parser.
-use super::Module;
+//! The `.vir` parser: text to a [`Module`] whose names are all resolved.
+//!
+//! It works in three steps, so that a name may be used before its definition:
+//! 1. the pest grammar (`grammar/vitte-ir.pest`) checks the syntax;
+//! 2. every module symbol is declared: globals, data and function signatures;
+//! 3. initialisers, data items and function bodies are built. In a function,
+//!    labels, locals and values are all declared before any use is resolved,
+//!    so a value may be used above its definition (on a back edge).
+//!
+//! Operand types are not checked here (the verifier does it): the parser
+//! rejects only what the IR cannot represent: unknown names, duplicates,
+//! unknown mnemonics, literals out of range, wrong numbers of result names.
+//! Every error is a [`Diagnostic`] located at the offending token.
+
+use super::{
+    BinaryOp, Block, BlockId, CmpOp, Const, ConvOp, Data, DataId, DataItem, DataScalar, Edge,
+    FuncId, Function, Global, GlobalId, GlobalInit, Inst, Linkage, MemAccess, Module, Op,
+    Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId,
+};
 use crate::diag::{Diagnostic, SourceFile, Span};
-use std::sync::Arc;
+use pest::Parser;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/vitte-ir.pest"]
+struct VirParser;
+
+type Node<'a> = Pair<'a, Rule>;
+type PResult<T> = Result<T, Diagnostic>;
 
 /// Parses a `.vir` file into a module (names resolved, not yet verified).
+/// The module keeps `file` as its source; an error points into it.
 pub fn parse_module(file: &Arc<SourceFile>) -> Result<Module, Diagnostic> {
-    let _ = file;
-    Err(Diagnostic::new("parser not written yet", Span::NONE))
+    let mut module = parse_text(&file.text).map_err(|d| d.with_file(Some(file)))?;
+    module.source = Some(file.clone());
+    Ok(module)
+}
+
+/// Parses `text` as if read from a file called `name`: for tests and tools.
+pub fn parse_str(name: &str, text: &str) -> Result<Module, Diagnostic> {
+    parse_module(&SourceFile::new(name, text))
+}
+
+fn parse_text(text: &str) -> PResult<Module> {
+    let items: Vec<Node> = VirParser::parse(Rule::file, text)
+        .map_err(|e| syntax_error(text, &e))?
+        .filter(|p| p.as_rule() == Rule::item)
+        .filter_map(|item| item.into_inner().next())
+        .collect();
+    let mut builder = ModuleBuilder::default();
+    let decls = items
+        .iter()
+        .map(|item| builder.declare(item))
+        .collect::<PResult<Vec<_>>>()?;
+    for (item, decl) in items.iter().zip(decls) {
+        builder.define(item, decl)?;
+    }
+    Ok(builder.module)
+}
+
+// ------------------------------------------------------------------ tokens
+
+/// The text and location of a token.
+#[derive(Clone, Copy, Debug)]
+struct Tok<'a> {
+    text: &'a str,
+    span: Span,
+}
+
+impl<'a> Tok<'a> {
+    fn of(node: &Node<'a>) -> Tok<'a> {
+        Tok {
+            text: node.as_str(),
+            span: span_of(node),
+        }
+    }
+
+    /// The name after a sigil (`@`, `%`, `$`).
+    fn name(self) -> &'a str {
+        self.text.get(1..).unwrap_or("")
+    }
+}
+
+fn span_of(node: &Node) -> Span {
+    let s = node.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// The grammar guarantees the shape of the tree; this reports a broken
+/// guarantee as an error rather than a panic.
+fn internal(span: Span) -> Diagnostic {
+    Diagnostic::new("internal error: unexpected parse tree", span)
+}
+
+fn children<'a>(node: &Node<'a>, rule: Rule) -> impl Iterator<Item = Node<'a>> + use<'a> {
+    node.clone()
+        .into_inner()
+        .filter(move |c| c.as_rule() == rule)
+}
+
+fn opt_child<'a>(node: &Node<'a>, rule: Rule) -> Option<Node<'a>> {
+    children(node, rule).next()
+}
+
+fn child<'a>(node: &Node<'a>, rule: Rule) -> PResult<Node<'a>> {
+    opt_child(node, rule).ok_or_else(|| internal(span_of(node)))
+}
+
+fn first<'a>(node: &Node<'a>) -> PResult<Node<'a>> {
+    node.clone()
+        .into_inner()
+        .next()
+        .ok_or_else(|| internal(span_of(node)))
+}
+
+fn tok<'a>(node: &Node<'a>, rule: Rule) -> PResult<Tok<'a>> {
+    child(node, rule).map(|c| Tok::of(&c))
+}
+
+fn parse_type(node: &Node) -> PResult<Type> {
+    Type::from_name(node.as_str()).ok_or_else(|| internal(span_of(node)))
+}
+
+fn types_of(node: &Node) -> PResult<Vec<Type>> {
+    children(node, Rule::ty).map(|t| parse_type(&t)).collect()
+}
+
+/// The types after `->`: one type or a parenthesised list.
+fn result_list(results: Option<Node>) -> PResult<Vec<Type>> {
+    let Some(results) = results else {
+        return Ok(Vec::new());
+    };
+    match opt_child(&results, Rule::type_list) {
+        Some(list) => types_of(&list),
+        None => types_of(&results),
+    }
+}
+
+// ---------------------------------------------------------- syntax errors
+
+/// Turns pest's "expected one of these rules" into a readable sentence.
+fn syntax_error(text: &str, err: &pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((p, _)) => p,
+    };
+    let span = Span::new(pos, token_end(text, pos));
+    if unterminated_string_at(text, pos) {
+        return Diagnostic::new("unterminated string", span);
+    }
+    let message = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected(positives, found(text, pos)),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    Diagnostic::new(message, span)
+}
+
+fn expected(positives: &[Rule], found: String) -> String {
+    // A blank line is always allowed where a line may start: don't say so.
+    let line_start = positives.contains(&Rule::item) || positives.contains(&Rule::body_line);
+    let mut rules: Vec<Rule> = positives
+        .iter()
+        .copied()
+        .filter(|r| !(line_start && matches!(r, Rule::nl | Rule::EOI)))
+        .collect();
+    rules.sort_by_key(|r| match r {
+        Rule::rbrace => 1,
+        Rule::nl => 2,
+        Rule::EOI => 3,
+        _ => 0,
+    });
+    let mut phrases: Vec<String> = Vec::new();
+    for phrase in rules.into_iter().flat_map(describe) {
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    match phrases.split_last() {
+        None => format!("unexpected {found}"),
+        Some((last, [])) => format!("expected {last}, found {found}"),
+        Some((last, rest)) => format!("expected {} or {last}, found {found}", rest.join(", ")),
+    }
+}
+
+fn describe(rule: Rule) -> Vec<String> {
+    let text = match rule {
+        Rule::item => "a declaration (`global`, `data`, `fn`, `pub fn` or `extern fn`)",
+        Rule::body_line => {
+            let phrases = ["an instruction", "a terminator", "a block label"];
+            return phrases.map(String::from).to_vec();
+        }
+        Rule::nl => "end of line",
+        Rule::EOI => "end of file",
+        Rule::symbol => "a symbol `@name`",
+        Rule::value => "a value `%name`",
+        Rule::local => "a variable or slot `$name`",
+        Rule::label_name | Rule::edge | Rule::word => "a block label",
+        Rule::mnemonic | Rule::inst | Rule::generic => "an instruction",
+        Rule::kw_call | Rule::kw_call_indirect => "an instruction",
+        Rule::ty => "a type (`i32`, `i64`, `f32`, `f64` or `ptr`)",
+        Rule::data_ty => "a scalar type (`i8`, `i16`, `i32`, `i64`, `f32` or `f64`)",
+        Rule::number => "a number",
+        Rule::string => "a string",
+        Rule::init => "an initial value (a literal, `@data` or `@func`)",
+        Rule::data_item => "a data item (a string, `i32 1`, `zero 8` or `ptr @symbol`)",
+        Rule::operand => "an operand",
+        Rule::kw_offset => "`offset=`",
+        Rule::comma => "`,`",
+        Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::arrow => "`->`",
+        Rule::plus => "`+`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        other => {
+            let name = format!("{other:?}");
+            return vec![match name.strip_prefix("kw_") {
+                Some(keyword) => format!("`{keyword}`"),
+                None => name.replace('_', " "),
+            }];
+        }
+    };
+    vec![text.to_string()]
+}
+
+/// How the text at `pos` is named in a message.
+fn found(text: &str, pos: usize) -> String {
+    let rest = text.get(pos..).unwrap_or("");
+    if rest.is_empty() {
+        return "end of file".into();
+    }
+    if rest.starts_with(['\n', '\r']) {
+        return "end of line".into();
+    }
+    let token = &text[pos..token_end(text, pos)];
+    let shown: String = token.chars().take(40).collect();
+    format!("`{}`", shown.escape_debug())
+}
+
+/// The end of the token starting at `pos`: a word (with its sigil or sign),
+/// a string up to its closing quote or the end of its line, or one character.
+fn token_end(text: &str, pos: usize) -> usize {
+    let rest = text.get(pos..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, c)) = chars.next() else {
+        return pos;
+    };
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    if c == '"' {
+        return pos + string_end(rest).unwrap_or_else(|| line_len(rest));
+    }
+    if c == '\n' || c == '\r' {
+        return pos;
+    }
+    if !(word(c) || matches!(c, '@' | '%' | '$' | '-')) {
+        return pos + c.len_utf8();
+    }
+    let len = chars
+        .find(|&(_, c)| !word(c))
+        .map_or(rest.len(), |(i, _)| i);
+    pos + len
+}
+
+fn line_len(text: &str) -> usize {
+    text.find(['\n', '\r']).unwrap_or(text.len())
+}
+
+/// The length of the string literal `text` starts with, closing quote
+/// included, or `None` when it does not end on its line.
+fn string_end(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            '\n' | '\r' => return None,
+            '"' if !escaped => return Some(i + 1),
+            '\\' => escaped = !escaped,
+            _ => escaped = false,
+        }
+    }
+    None
+}
+
+fn unterminated_string_at(text: &str, pos: usize) -> bool {
+    let rest = text.get(pos..).unwrap_or("");
+    rest.starts_with('"') && string_end(rest).is_none()
+}
+
+// ---------------------------------------------------------------- literals
+
+enum IntText {
+    NotInt,
+    TooBig,
+    Int { negative: bool, magnitude: u64 },
+}
+
+fn read_int(text: &str) -> IntText {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(body) => (true, body),
+        None => (false, text),
+    };
+    let (digits, radix) = match body.strip_prefix("0x") {
+        Some(hex) => (hex, 16),
+        None => (body, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return IntText::NotInt;
+    }
+    match u64::from_str_radix(digits, radix) {
+        Ok(magnitude) => IntText::Int {
+            negative,
+            magnitude,
+        },
+        Err(_) => IntText::TooBig,
+    }
+}
+
+/// An integer literal as `bits`-wide two's complement. It may be written
+/// signed or unsigned (`-2^(bits-1) ..= 2^bits - 1`); `signed: false`
+/// accepts only `0 ..= 2^bits - 1`. `what` names the place in messages.
+fn int_literal(tok: Tok, bits: u32, signed: bool, what: &str) -> PResult<u64> {
+    let max = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    let min_magnitude = if signed { 1u64 << (bits - 1) } else { 0 };
+    match read_int(tok.text) {
+        IntText::NotInt => Err(Diagnostic::new(
+            format!("expected an integer for {what}, found `{}`", tok.text),
+            tok.span,
+        )),
+        IntText::Int {
+            negative: false,
+            magnitude,
+        } if magnitude <= max => Ok(magnitude),
+        IntText::Int {
+            negative: true,
+            magnitude,
+        } if magnitude <= min_magnitude => Ok(magnitude.wrapping_neg() & max),
+        _ => Err(Diagnostic::new(
+            format!("literal `{}` out of range for {what}", tok.text),
+            tok.span,
+        )),
+    }
+}
+
+/// A non-negative 64-bit count, offset or size.
+fn u64_literal(tok: Tok, what: &str) -> PResult<u64> {
+    int_literal(tok, 64, false, what)
+}
+
+/// An alignment: a power of two that fits in 32 bits.
+fn align_literal(tok: Tok) -> PResult<u32> {
+    let align = u64_literal(tok, "an alignment")?;
+    match u32::try_from(align) {
+        Ok(align) if align.is_power_of_two() => Ok(align),
+        _ => Err(Diagnostic::new(
+            format!("alignment must be a power of two, found `{}`", tok.text),
+            tok.span,
+        )),
+    }
+}
+
+/// The bits of a float literal of type `ty` (f32 or f64): decimal as Rust
+/// reads it, `inf`, `nan` or `nan:0xPAYLOAD`, each optionally negative.
+fn float_literal(tok: Tok, ty: Type) -> PResult<u64> {
+    let (mantissa, exponent, sign_bit): (u32, u64, u64) = match ty {
+        Type::F32 => (23, 0x7f80_0000, 1 << 31),
+        _ => (52, 0x7ff0_0000_0000_0000, 1 << 63),
+    };
+    let (negative, body) = match tok.text.strip_prefix('-') {
+        Some(body) => (true, body),
+        None => (false, tok.text),
+    };
+    let sign = if negative { sign_bit } else { 0 };
+    let bits = if body == "inf" {
+        exponent
+    } else if body == "nan" {
+        exponent | 1 << (mantissa - 1)
+    } else if let Some(hex) = body.strip_prefix("nan:0x") {
+        exponent | nan_payload(tok, hex, mantissa, ty)?
+    } else {
+        finite_bits(tok, body, ty)?
+    };
+    Ok(sign | bits)
+}
+
+fn nan_payload(tok: Tok, hex: &str, mantissa: u32, ty: Type) -> PResult<u64> {
+    match u64::from_str_radix(hex, 16) {
+        Ok(payload) if payload != 0 && payload < 1 << mantissa => Ok(payload),
+        _ => Err(Diagnostic::new(
+            format!(
+                "NaN payload `{}` out of range for {ty}: expected 0x1 to {:#x}",
+                tok.text,
+                (1u64 << mantissa) - 1
+            ),
+            tok.span,
+        )),
+    }
+}
+
+fn finite_bits(tok: Tok, body: &str, ty: Type) -> PResult<u64> {
+    let not_float = || {
+        Diagnostic::new(
+            format!("expected an {ty} literal, found `{}`", tok.text),
+            tok.span,
+        )
+    };
+    if !body.starts_with(|c: char| c.is_ascii_digit()) || body.starts_with("0x") {
+        return Err(not_float());
+    }
+    let bits = match ty {
+        Type::F32 => body
+            .parse::<f32>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(|v| v.to_bits() as u64),
+        _ => body
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(f64::to_bits),
+    };
+    bits.ok_or_else(|| {
+        Diagnostic::new(
+            format!("literal `{}` out of range for {ty}", tok.text),
+            tok.span,
+        )
+    })
+}
+
+/// A constant of type `ty` written as `tok`.
+fn const_literal(tok: Tok, ty: Type) -> PResult<Const> {
+    Ok(match ty {
+        Type::I32 => Const::I32(int_literal(tok, 32, true, "i32")? as u32 as i32),
+        Type::I64 => Const::I64(int_literal(tok, 64, true, "i64")? as i64),
+        Type::Ptr => Const::Ptr(int_literal(tok, 64, false, "ptr")?),
+        Type::F32 => Const::F32(float_literal(tok, ty)? as u32),
+        Type::F64 => Const::F64(float_literal(tok, ty)?),
+    })
+}
+
+/// The bytes of a string literal: WAT's escapes, other characters as UTF-8.
+fn unescape(tok: Tok) -> PResult<Vec<u8>> {
+    let inner = tok
+        .text
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or_else(|| internal(tok.span))?;
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            let mut buf = [0; 4];
+            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        let rest = &inner[i + 1..];
+        let (byte, len) = escape(rest).ok_or_else(|| bad_escape(tok, i, rest))?;
+        bytes.push(byte);
+        for _ in 0..len {
+            chars.next();
+        }
+    }
+    Ok(bytes)
+}
+
+/// The byte an escape stands for and how many characters follow the `\`.
+fn escape(rest: &str) -> Option<(u8, usize)> {
+    let simple = match rest.chars().next()? {
+        'n' => Some(b'\n'),
+        't' => Some(b'\t'),
+        'r' => Some(b'\r'),
+        '\\' => Some(b'\\'),
+        '"' => Some(b'"'),
+        '\'' => Some(b'\''),
+        _ => None,
+    };
+    if let Some(byte) = simple {
+        return Some((byte, 1));
+    }
+    let hex = rest.get(..2)?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    u8::from_str_radix(hex, 16).ok().map(|b| (b, 2))
+}
+
+fn bad_escape(tok: Tok, offset: usize, rest: &str) -> Diagnostic {
+    let next = rest.chars().next().map_or(0, char::len_utf8);
+    let start = tok.span.start as usize + 1 + offset;
+    Diagnostic::new(
+        format!(
+            "invalid escape `\\{}`: expected \\n, \\t, \\r, \\\\, \\\", \\' or two hex digits",
+            rest.chars().next().unwrap_or(' ').escape_debug()
+        ),
+        Span::new(start, start + 1 + next),
+    )
+}
+
+// ------------------------------------------------------------- mnemonics
+
+/// What a generic instruction's mnemonic stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mnemonic {
+    Const(Type),
+    Unary(UnaryOp, Type),
+    Binary(BinaryOp, Type),
+    Compare(CmpOp, Type),
+    Convert(ConvOp),
+    Select(Type),
+    Load(MemAccess),
+    Store(MemAccess),
+    SlotAddr,
+    DataAddr,
+    FuncAddr,
+    MemorySize,
+    MemoryGrow,
+    MemoryCopy,
+    MemoryFill,
+    GlobalGet,
+    GlobalSet,
+    VarGet,
+    VarSet,
+}
+
+/// Built once from the opcode tables of `ops.rs`, so that the parser accepts
+/// exactly the mnemonics the printer writes.
+static MNEMONICS: LazyLock<HashMap<String, Mnemonic>> = LazyLock::new(mnemonic_table);
+
+fn mnemonic_table() -> HashMap<String, Mnemonic> {
+    let mut table = HashMap::new();
+    for ty in Type::ALL {
+        table.insert(format!("{ty}.const"), Mnemonic::Const(ty));
+        table.insert(format!("{ty}.select"), Mnemonic::Select(ty));
+        for &op in UnaryOp::ALL.iter().filter(|op| op.accepts(ty)) {
+            table.insert(format!("{ty}.{}", op.name()), Mnemonic::Unary(op, ty));
+        }
+        for &op in BinaryOp::ALL.iter().filter(|op| op.accepts(ty)) {
+            table.insert(format!("{ty}.{}", op.name()), Mnemonic::Binary(op, ty));
+        }
+        for &op in CmpOp::ALL.iter().filter(|op| op.accepts(ty)) {
+            table.insert(format!("{ty}.{}", op.name()), Mnemonic::Compare(op, ty));
+        }
+    }
+    for op in ConvOp::all() {
+        table.insert(op.mnemonic(), Mnemonic::Convert(op));
+    }
+    for access in MemAccess::loads() {
+        table.insert(access.load_mnemonic(), Mnemonic::Load(access));
+    }
+    for access in MemAccess::stores() {
+        table.insert(access.store_mnemonic(), Mnemonic::Store(access));
+    }
+    let fixed = [
+        ("slot.addr", Mnemonic::SlotAddr),
+        ("data.addr", Mnemonic::DataAddr),
+        ("func.addr", Mnemonic::FuncAddr),
+        ("memory.size", Mnemonic::MemorySize),
+        ("memory.grow", Mnemonic::MemoryGrow),
+        ("memory.copy", Mnemonic::MemoryCopy),
+        ("memory.fill", Mnemonic::MemoryFill),
+        ("global.get", Mnemonic::GlobalGet),
+        ("global.set", Mnemonic::GlobalSet),
+        ("var.get", Mnemonic::VarGet),
+        ("var.set", Mnemonic::VarSet),
+    ];
+    for (name, mnemonic) in fixed {
+        table.insert(name.to_string(), mnemonic);
+    }
+    table
+}
+
+/// The kinds of operand a generic instruction takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Arg {
+    Value,
+    Symbol,
+    Local,
+    Literal,
+    /// A bare word: never accepted.
+    Word,
+}
+
+impl Mnemonic {
+    /// The operands, and how the documentation writes them.
+    fn args(self) -> (&'static [Arg], &'static str) {
+        use Arg::*;
+        use Mnemonic as M;
+        match self {
+            M::Const(_) => (&[Literal], "a literal"),
+            M::Unary(..) | M::Convert(_) => (&[Value], "`%a`"),
+            M::Load(_) => (&[Value], "`%addr`"),
+            M::MemoryGrow => (&[Value], "`%pages`"),
+            M::Binary(..) | M::Compare(..) => (&[Value, Value], "`%a, %b`"),
+            M::Store(_) => (&[Value, Value], "`%addr, %value`"),
+            M::Select(_) => (&[Value, Value, Value], "`%cond, %a, %b`"),
+            M::MemoryCopy => (&[Value, Value, Value], "`%dst, %src, %len`"),
+            M::MemoryFill => (&[Value, Value, Value], "`%dst, %byte, %len`"),
+            M::MemorySize => (&[], "no operand"),
+            M::SlotAddr => (&[Local], "`$slot`"),
+            M::VarGet => (&[Local], "`$var`"),
+            M::VarSet => (&[Local, Value], "`$var, %value`"),
+            M::DataAddr => (&[Symbol], "`@data`"),
+            M::FuncAddr => (&[Symbol], "`@func`"),
+            M::GlobalGet => (&[Symbol], "`@global`"),
+            M::GlobalSet => (&[Symbol, Value], "`@global, %value`"),
+        }
+    }
+
+    fn takes_offset(self) -> bool {
+        matches!(self, Mnemonic::Load(_) | Mnemonic::Store(_))
+    }
+}
+
+fn arg_kind(rule: Rule) -> Arg {
+    match rule {
+        Rule::symbol => Arg::Symbol,
+        Rule::local => Arg::Local,
+        Rule::number => Arg::Literal,
+        Rule::word => Arg::Word,
+        _ => Arg::Value,
+    }
+}
+
+// ------------------------------------------------------------ the module
+
+/// A module-level name: globals, data and functions share one namespace.
+#[derive(Clone, Copy, Debug)]
+enum Symbol {
+    Global(GlobalId),
+    Data(DataId),
+    Func(FuncId),
+}
+
+impl Symbol {
+    fn kind(self) -> &'static str {
+        match self {
+            Symbol::Global(_) => "a global",
+            Symbol::Data(_) => "a data definition",
+            Symbol::Func(_) => "a function",
+        }
+    }
+}
+
+type Symbols<'a> = HashMap<&'a str, (Symbol, Span)>;
+
+fn lookup(symbols: &Symbols, name: Tok) -> PResult<Symbol> {
+    symbols
+        .get(name.name())
+        .map(|(s, _)| *s)
+        .ok_or_else(|| Diagnostic::new(format!("unknown symbol {}", name.text), name.span))
+}
+
+fn wrong_symbol(name: Tok, found: Symbol, expected: &str) -> Diagnostic {
+    Diagnostic::new(
+        format!("{} is {}, not {expected}", name.text, found.kind()),
+        name.span,
+    )
+}
+
+/// `@sym [+ N]` in an initialiser or a data item: a data address or a
+/// function pointer (which takes no offset).
+fn address_of(symbols: &Symbols, name: Tok, offset: Option<Tok>) -> PResult<GlobalInit> {
+    let offset = offset.map(|o| u64_literal(o, "an offset")).transpose()?;
+    match lookup(symbols, name)? {
+        Symbol::Data(d) => Ok(GlobalInit::DataAddr(d, offset.unwrap_or(0))),
+        Symbol::Func(f) if offset.is_none() => Ok(GlobalInit::FuncAddr(f)),
+        Symbol::Func(_) => Err(Diagnostic::new(
+            format!("a function pointer takes no offset: {}", name.text),
+            name.span,
+        )),
+        global => Err(wrong_symbol(
+            name,
+            global,
+            "a data definition or a function: a global has no address",
+        )),
+    }
+}
+
+/// What an item declared, so that `define` finds it again.
+#[derive(Clone, Copy)]
+enum Decl {
+    Global(GlobalId),
+    Data(DataId),
+    Func(FuncId),
+}
+
+#[derive(Default)]
+struct ModuleBuilder<'a> {
+    module: Module,
+    symbols: Symbols<'a>,
+}
+
+impl<'a> ModuleBuilder<'a> {
+    /// Declares an item's symbol; its contents wait for `define`.
+    fn declare(&mut self, item: &Node<'a>) -> PResult<Decl> {
+        let decl = match item.as_rule() {
+            Rule::global => Decl::Global(self.declare_global(item)?),
+            Rule::data => Decl::Data(self.declare_data(item)?),
+            Rule::extern_fn | Rule::func => Decl::Func(self.declare_func(item)?),
+            _ => return Err(internal(span_of(item))),
+        };
+        let symbol = match decl {
+            Decl::Global(g) => Symbol::Global(g),
+            Decl::Data(d) => Symbol::Data(d),
+            Decl::Func(f) => Symbol::Func(f),
+        };
+        let name = tok(item, Rule::symbol)?;
+        if let Some((_, first)) = self.symbols.get(name.name()) {
+            return Err(
+                Diagnostic::new(format!("duplicate symbol {}", name.text), name.span)
+                    .with_note(format!("{} is first defined here", name.text), *first),
+            );
+        }
+        self.symbols.insert(name.name(), (symbol, name.span));
+        Ok(decl)
+    }
+
+    fn declare_global(&mut self, item: &Node<'a>) -> PResult<GlobalId> {
+        let ty = parse_type(&child(item, Rule::ty)?)?;
+        Ok(self.module.add_global(Global {
+            name: tok(item, Rule::symbol)?.name().to_string(),
+            ty,
+            mutable: opt_child(item, Rule::kw_mut).is_some(),
+            init: GlobalInit::Const(Const::zero(ty)),
+            span: span_of(item),
+        }))
+    }
+
+    fn declare_data(&mut self, item: &Node<'a>) -> PResult<DataId> {
+        // The only number directly in `data` is the alignment.
+        let align = match opt_child(item, Rule::number) {
+            Some(n) => align_literal(Tok::of(&n))?,
+            None => 1,
+        };
+        Ok(self.module.add_data(Data {
+            name: tok(item, Rule::symbol)?.name().to_string(),
+            align,
+            items: Vec::new(),
+            span: span_of(item),
+        }))
+    }
+
+    fn declare_func(&mut self, item: &Node<'a>) -> PResult<FuncId> {
+        let results = result_list(opt_child(item, Rule::results))?;
+        let (params, linkage) = if item.as_rule() == Rule::extern_fn {
+            (types_of(&child(item, Rule::type_list)?)?, import(item)?)
+        } else {
+            let params = children(&child(item, Rule::params)?, Rule::param)
+                .map(|p| parse_type(&child(&p, Rule::ty)?))
+                .collect::<PResult<Vec<_>>>()?;
+            let linkage = match opt_child(item, Rule::kw_pub) {
+                Some(_) => Linkage::Public,
+                None => Linkage::Private,
+            };
+            (params, linkage)
+        };
+        let name = tok(item, Rule::symbol)?.name();
+        let mut func = Function::new(name, Signature { params, results }, linkage);
+        func.span = header_span(item);
+        Ok(self.module.add_function(func))
+    }
+
+    fn define(&mut self, item: &Node<'a>, decl: Decl) -> PResult<()> {
+        match decl {
+            Decl::Global(id) => {
+                let ty = self.module.global(id).ty;
+                self.module.globals[id.index()].init = self.global_init(item, ty)?;
+            }
+            Decl::Data(id) => {
+                self.module.data[id.index()].items = children(item, Rule::data_item)
+                    .map(|i| self.data_item(&i))
+                    .collect::<PResult<_>>()?;
+            }
+            Decl::Func(id) if item.as_rule() == Rule::func => {
+                let shell = self.module.func(id).clone();
+                let func = FuncBuilder::new(&self.module, &self.symbols, shell).build(item)?;
+                self.module.funcs[id.index()] = func;
+            }
+            Decl::Func(_) => {}
+        }
+        Ok(())
+    }
+
+    fn global_init(&self, item: &Node<'a>, ty: Type) -> PResult<GlobalInit> {
+        let init = child(item, Rule::init)?;
+        let Some(symbol) = opt_child(&init, Rule::symbol) else {
+            let literal = Tok::of(&child(&init, Rule::number)?);
+            return Ok(GlobalInit::Const(const_literal(literal, ty)?));
+        };
+        let name = Tok::of(&symbol);
+        if ty != Type::Ptr {
+            return Err(Diagnostic::new(
+                format!("a global of type {ty} needs a literal, found {}", name.text),
+                name.span,
+            ));
+        }
+        let offset = opt_child(&init, Rule::number).map(|n| Tok::of(&n));
+        address_of(&self.symbols, name, offset)
+    }
+
+    fn data_item(&self, item: &Node<'a>) -> PResult<DataItem> {
+        let inner = first(item)?;
+        match inner.as_rule() {
+            Rule::string => Ok(DataItem::Bytes(unescape(Tok::of(&inner))?)),
+            Rule::zero_item => {
+                let count = tok(&inner, Rule::number)?;
+                Ok(DataItem::Zero(u64_literal(count, "a byte count")?))
+            }
+            Rule::scalar_item => scalar_item(&inner).map(DataItem::Scalar),
+            Rule::ptr_item => {
+                let name = tok(&inner, Rule::symbol)?;
+                let offset = opt_child(&inner, Rule::number).map(|n| Tok::of(&n));
+                Ok(match address_of(&self.symbols, name, offset)? {
+                    GlobalInit::DataAddr(d, offset) => DataItem::DataAddr(d, offset),
+                    GlobalInit::FuncAddr(f) => DataItem::FuncAddr(f),
+                    GlobalInit::Const(_) => return Err(internal(name.span)),
+                })
+            }
+            _ => Err(internal(span_of(&inner))),
+        }
+    }
+}
+
+fn import(item: &Node) -> PResult<Linkage> {
+    let mut names = children(item, Rule::string).map(|s| {
+        let tok = Tok::of(&s);
+        String::from_utf8(unescape(tok)?)
+            .map_err(|_| Diagnostic::new("an import name must be valid UTF-8", tok.span))
+    });
+    let span = span_of(item);
+    let module = names.next().ok_or_else(|| internal(span))??;
+    let name = names.next().ok_or_else(|| internal(span))??;
+    Ok(Linkage::Import { module, name })
+}
+
+/// A function's span: its header, up to the end of the signature or import.
+fn header_span(item: &Node) -> Span {
+    let start = item.as_span().start();
+    let end = item
+        .clone()
+        .into_inner()
+        .take_while(|c| c.as_rule() != Rule::lbrace)
+        .last()
+        .map_or(item.as_span().end(), |c| c.as_span().end());
+    Span::new(start, end)
+}
+
+fn scalar_item(item: &Node) -> PResult<DataScalar> {
+    let ty = child(item, Rule::data_ty)?.as_str();
+    let value = tok(item, Rule::number)?;
+    let int = |bits| int_literal(value, bits, true, ty);
+    Ok(match ty {
+        "i8" => DataScalar::I8(int(8)? as u8),
+        "i16" => DataScalar::I16(int(16)? as u16),
+        "i32" => DataScalar::I32(int(32)? as u32),
+        "i64" => DataScalar::I64(int(64)?),
+        "f32" => DataScalar::F32(float_literal(value, Type::F32)? as u32),
+        _ => DataScalar::F64(float_literal(value, Type::F64)?),
+    })
+}
+
+// --------------------------------------------------------- function bodies
+
+/// A `$name`: variables and slots share one namespace per function.
+#[derive(Clone, Copy, Debug)]
+enum Local {
+    Var(VarId),
+    Slot(SlotId),
+}
+
+/// An instruction or terminator waiting for its uses to be resolved.
+struct Pending<'a> {
+    block: BlockId,
+    line: Node<'a>,
+    results: Vec<ValueId>,
+}
+
+/// Builds one function body in two passes: declare, then resolve.
+struct FuncBuilder<'a, 'm> {
+    module: &'m Module,
+    symbols: &'m Symbols<'a>,
+    func: Function,
+    values: HashMap<&'a str, ValueId>,
+    blocks: HashMap<&'a str, BlockId>,
+    locals: HashMap<&'a str, (Local, Span)>,
+    /// Instructions declared so far in each block.
+    inst_counts: Vec<u32>,
+    /// The span of the current block's terminator, once it has one.
+    terminated: Option<Span>,
+    pending: Vec<Pending<'a>>,
+}
+
+impl<'a, 'm> FuncBuilder<'a, 'm> {
+    fn new(module: &'m Module, symbols: &'m Symbols<'a>, func: Function) -> Self {
+        FuncBuilder {
+            module,
+            symbols,
+            func,
+            values: HashMap::new(),
+            blocks: HashMap::new(),
+            locals: HashMap::new(),
+            inst_counts: Vec::new(),
+            terminated: None,
+            pending: Vec::new(),
+        }
+    }
+
+    fn build(mut self, item: &Node<'a>) -> PResult<Function> {
+        for (index, param) in children(&child(item, Rule::params)?, Rule::param).enumerate() {
+            let value = self.define_param(&param, ValueDef::Param(index as u32))?;
+            self.func.params.push(value);
+        }
+        for line in children(item, Rule::body_line) {
+            self.declare_line(first(&line)?)?;
+        }
+        for pending in std::mem::take(&mut self.pending) {
+            self.resolve(pending)?;
+        }
+        Ok(self.func)
+    }
+
+    // ---- pass 1: declarations
+
+    fn declare_line(&mut self, line: Node<'a>) -> PResult<()> {
+        match line.as_rule() {
+            Rule::var_decl | Rule::slot_decl => self.declare_local(&line),
+            Rule::label => self.declare_block(&line),
+            Rule::terminator => {
+                let block = self.open_block(&line, "terminator")?;
+                self.terminated = Some(span_of(&line));
+                self.pending.push(Pending {
+                    block,
+                    line,
+                    results: Vec::new(),
+                });
+                Ok(())
+            }
+            Rule::inst => self.declare_inst(line),
+            _ => Err(internal(span_of(&line))),
+        }
+    }
+
+    fn define_value(&mut self, name: Tok<'a>, ty: Type, def: ValueDef) -> PResult<ValueId> {
+        if let Some(&first) = self.values.get(name.name()) {
+            return Err(
+                Diagnostic::new(format!("duplicate value {}", name.text), name.span).with_note(
+                    format!("{} is first defined here", name.text),
+                    self.func.value(first).span,
+                ),
+            );
+        }
+        let id = self.func.new_value(ty, name.name(), def);
+        self.func.values[id.index()].span = name.span;
+        self.values.insert(name.name(), id);
+        Ok(id)
+    }
+
+    /// `%name: ty`, of a function or a block.
+    fn define_param(&mut self, param: &Node<'a>, def: ValueDef) -> PResult<ValueId> {
+        let ty = parse_type(&child(param, Rule::ty)?)?;
+        self.define_value(tok(param, Rule::value)?, ty, def)
+    }
+
+    fn declare_local(&mut self, line: &Node<'a>) -> PResult<()> {
+        let is_var = line.as_rule() == Rule::var_decl;
+        let kind = if is_var { "variable" } else { "slot" };
+        if !self.func.blocks.is_empty() {
+            return Err(Diagnostic::new(
+                format!("a {kind} must be declared before the first block"),
+                span_of(line),
+            ));
+        }
+        let name = tok(line, Rule::local)?;
+        if let Some(&(_, first)) = self.locals.get(name.name()) {
+            return Err(
+                Diagnostic::new(format!("duplicate {kind} {}", name.text), name.span)
+                    .with_note(format!("{} is first defined here", name.text), first),
+            );
+        }
+        let local = if is_var {
+            self.declare_var(line, name)?
+        } else {
+            self.declare_slot(line, name)?
+        };
+        self.locals.insert(name.name(), (local, name.span));
+        Ok(())
+    }
+
+    fn declare_var(&mut self, line: &Node<'a>, name: Tok) -> PResult<Local> {
+        self.func.vars.push(Var {
+            name: name.name().to_string(),
+            ty: parse_type(&child(line, Rule::ty)?)?,
+            span: span_of(line),
+        });
+        Ok(Local::Var(VarId(self.func.vars.len() as u32 - 1)))
+    }
+
+    fn declare_slot(&mut self, line: &Node<'a>, name: Tok) -> PResult<Local> {
+        let mut numbers = children(line, Rule::number).map(|n| Tok::of(&n));
+        let size = numbers.next().ok_or_else(|| internal(span_of(line)))?;
+        let align = match numbers.next() {
+            Some(align) => align_literal(align)?,
+            None => 8,
+        };
+        self.func.slots.push(Slot {
+            name: name.name().to_string(),
+            size: u64_literal(size, "a slot size")?,
+            align,
+            span: span_of(line),
+        });
+        Ok(Local::Slot(SlotId(self.func.slots.len() as u32 - 1)))
+    }
+
+    fn declare_block(&mut self, line: &Node<'a>) -> PResult<()> {
+        let name = tok(line, Rule::label_name)?;
+        if let Some(&first) = self.blocks.get(name.text) {
+            return Err(
+                Diagnostic::new(format!("duplicate block `{}`", name.text), name.span).with_note(
+                    "the block is first defined here",
+                    self.func.block(first).span,
+                ),
+            );
+        }
+        let id = BlockId(self.func.blocks.len() as u32);
+        let mut block = Block::new(name.text);
+        block.span = span_of(line);
+        self.func.blocks.push(block);
+        self.blocks.insert(name.text, id);
+        self.inst_counts.push(0);
+        self.terminated = None;
+        if let Some(params) = opt_child(line, Rule::params) {
+            for (index, param) in children(&params, Rule::param).enumerate() {
+                let value = self.define_param(&param, ValueDef::BlockParam(id, index as u32))?;
+                self.func.blocks[id.index()].params.push(value);
+            }
+        }
+        Ok(())
+    }
+
+    /// The block a line belongs to; it must have one that is not terminated.
+    fn open_block(&self, line: &Node, what: &str) -> PResult<BlockId> {
+        let span = span_of(line);
+        let Some(last) = self.func.blocks.len().checked_sub(1) else {
+            return Err(Diagnostic::new(
+                format!("{what} outside a block: the first block needs a label, such as `entry:`"),
+                span,
+            ));
+        };
+        if let Some(end) = self.terminated {
+            let name = &self.func.blocks[last].name;
+            return Err(Diagnostic::new(
+                format!("{what} after the terminator of block `{name}`"),
+                span,
+            )
+            .with_note("the block ends here", end));
+        }
+        Ok(BlockId(last as u32))
+    }
+
+    fn declare_inst(&mut self, line: Node<'a>) -> PResult<()> {
+        let block = self.open_block(&line, "instruction")?;
+        let index = self.inst_counts[block.index()];
+        self.inst_counts[block.index()] += 1;
+        let mut results = Vec::new();
+        if let Some(defs) = opt_child(&line, Rule::defs) {
+            for (result, name) in children(&defs, Rule::value).enumerate() {
+                let def = ValueDef::InstResult {
+                    block,
+                    index,
+                    result: result as u32,
+                };
+                // The type is known once the operator is resolved.
+                results.push(self.define_value(Tok::of(&name), Type::I32, def)?);
+            }
+        }
+        self.pending.push(Pending {
+            block,
+            line,
+            results,
+        });
+        Ok(())
+    }
+
+    // ---- pass 2: uses
+
+    fn resolve(&mut self, pending: Pending<'a>) -> PResult<()> {
+        let span = span_of(&pending.line);
+        let index = pending.block.index();
+        if pending.line.as_rule() == Rule::terminator {
+            let term = self.terminator(&first(&pending.line)?)?;
+            let block = &mut self.func.blocks[index];
+            block.term = Some(term);
+            block.term_span = span;
+        } else {
+            let inst = self.inst(&pending.line, pending.results)?;
+            self.func.blocks[index].insts.push(inst);
+        }
+        Ok(())
+    }
+
+    fn inst(&mut self, line: &Node<'a>, results: Vec<ValueId>) -> PResult<Inst> {
+        let span = span_of(line);
+        let node = line
+            .clone()
+            .into_inner()
+            .find(|c| c.as_rule() != Rule::defs)
+            .ok_or_else(|| internal(span))?;
+        let (op, what) = match node.as_rule() {
+            Rule::call => (
+                self.call(&node)?,
+                format!("call {}", tok(&node, Rule::symbol)?.text),
+            ),
+            Rule::call_indirect => (self.call_indirect(&node)?, "call_indirect".to_string()),
+            _ => (
+                self.generic(&node)?,
+                tok(&node, Rule::mnemonic)?.text.to_string(),
+            ),
+        };
+        let types = self
+            .module
+            .result_types(&self.func, &op)
+            .ok_or_else(|| internal(span))?;
+        if types.len() != results.len() {
+            let at = match results.first().zip(results.last()) {
+                Some((a, b)) => Span {
+                    start: self.func.value(*a).span.start,
+                    end: self.func.value(*b).span.end,
+                },
+                None => span_of(&node),
+            };
+            return Err(result_count_error(&what, types.len(), results.len(), at));
+        }
+        for (&value, ty) in results.iter().zip(types) {
+            self.func.values[value.index()].ty = ty;
+        }
+        Ok(Inst { op, results, span })
+    }
+
+    fn call(&self, node: &Node<'a>) -> PResult<Op> {
+        let func = self.func_symbol(tok(node, Rule::symbol)?)?;
+        Ok(Op::Call {
+            func,
+            args: self.args(node)?,
+        })
+    }
+
+    fn call_indirect(&self, node: &Node<'a>) -> PResult<Op> {
+        let callee = self.value(tok(node, Rule::value)?)?;
+        let args = self.args(node)?;
+        let sig = Signature {
+            params: types_of(&child(node, Rule::type_list)?)?,
+            results: result_list(opt_child(node, Rule::results))?,
+        };
+        Ok(Op::CallIndirect { sig, callee, args })
+    }
+
+    /// The values in the `(...)` of a call or an edge; none without one.
+    fn args(&self, node: &Node<'a>) -> PResult<Vec<ValueId>> {
+        let Some(args) = opt_child(node, Rule::args) else {
+            return Ok(Vec::new());
+        };
+        children(&args, Rule::value)
+            .map(|v| self.value(Tok::of(&v)))
+            .collect()
+    }
+
+    fn generic(&self, node: &Node<'a>) -> PResult<Op> {
+        let mnemonic = tok(node, Rule::mnemonic)?;
+        let kind = *MNEMONICS.get(mnemonic.text).ok_or_else(|| {
+            Diagnostic::new(
+                format!("unknown instruction `{}`", mnemonic.text),
+                mnemonic.span,
+            )
+        })?;
+        let operands = children(node, Rule::operand)
+            .map(|o| first(&o))
+            .collect::<PResult<Vec<_>>>()?;
+        check_operands(kind, mnemonic, &operands)?;
+        let offset = match opt_child(node, Rule::offset) {
+            None => 0,
+            Some(o) if kind.takes_offset() => u64_literal(tok(&o, Rule::number)?, "an offset")?,
+            Some(o) => {
+                return Err(Diagnostic::new(
+                    format!(
+                        "`{}` takes no offset: only loads and stores do",
+                        mnemonic.text
+                    ),
+                    span_of(&o),
+                ));
+            }
+        };
+        self.generic_op(kind, &operands, offset)
+    }
+
+    /// The operator of a generic instruction whose operands have the right kinds.
+    fn generic_op(&self, kind: Mnemonic, operands: &[Node<'a>], offset: u64) -> PResult<Op> {
+        use Mnemonic as M;
+        let arg = |i: usize| {
+            operands
+                .get(i)
+                .map(Tok::of)
+                .ok_or_else(|| internal(Span::NONE))
+        };
+        let v = |i: usize| self.value(arg(i)?);
+        Ok(match kind {
+            M::Const(ty) => Op::Const(const_literal(arg(0)?, ty)?),
+            M::Unary(op, ty) => Op::Unary(op, ty, v(0)?),
+            M::Binary(op, ty) => Op::Binary(op, ty, v(0)?, v(1)?),
+            M::Compare(op, ty) => Op::Compare(op, ty, v(0)?, v(1)?),
+            M::Convert(op) => Op::Convert(op, v(0)?),
+            M::Select(ty) => Op::Select {
+                ty,
+                cond: v(0)?,
+                if_true: v(1)?,
+                if_false: v(2)?,
+            },
+            M::Load(access) => Op::Load {
+                access,
+                addr: v(0)?,
+                offset,
+            },
+            M::Store(access) => Op::Store {
+                access,
+                addr: v(0)?,
+                value: v(1)?,
+                offset,
+            },
+            M::SlotAddr => Op::SlotAddr(self.slot(arg(0)?)?),
+            M::DataAddr => Op::DataAddr(self.data_symbol(arg(0)?)?),
+            M::FuncAddr => Op::FuncAddr(self.func_symbol(arg(0)?)?),
+            M::MemorySize => Op::MemorySize,
+            M::MemoryGrow => Op::MemoryGrow(v(0)?),
+            M::MemoryCopy => Op::MemoryCopy {
+                dst: v(0)?,
+                src: v(1)?,
+                len: v(2)?,
+            },
+            M::MemoryFill => Op::MemoryFill {
+                dst: v(0)?,
+                byte: v(1)?,
+                len: v(2)?,
+            },
+            M::GlobalGet => Op::GlobalGet(self.global_symbol(arg(0)?)?),
+            M::GlobalSet => Op::GlobalSet(self.global_symbol(arg(0)?)?, v(1)?),
+            M::VarGet => Op::VarGet(self.var(arg(0)?)?),
+            M::VarSet => Op::VarSet(self.var(arg(0)?)?, v(1)?),
+        })
+    }
+
+    fn terminator(&self, node: &Node<'a>) -> PResult<Terminator> {
+        let span = span_of(node);
+        let edges = || {
+            children(node, Rule::edge)
+                .map(|e| self.edge(&e))
+                .collect::<PResult<Vec<_>>>()
+        };
+        let values = || {
+            children(node, Rule::value)
+                .map(|v| self.value(Tok::of(&v)))
+                .collect::<PResult<Vec<_>>>()
+        };
+        match node.as_rule() {
+            Rule::jump => {
+                let [edge] = <[Edge; 1]>::try_from(edges()?).map_err(|_| internal(span))?;
+                Ok(Terminator::Jump(edge))
+            }
+            Rule::brif => {
+                let cond = self.value(tok(node, Rule::value)?)?;
+                let [then_edge, else_edge] =
+                    <[Edge; 2]>::try_from(edges()?).map_err(|_| internal(span))?;
+                Ok(Terminator::BrIf {
+                    cond,
+                    then_edge,
+                    else_edge,
+                })
+            }
+            Rule::switch => {
+                let index = self.value(tok(node, Rule::value)?)?;
+                let mut targets = edges()?;
+                let default = targets.pop().ok_or_else(|| internal(span))?;
+                Ok(Terminator::Switch {
+                    index,
+                    targets,
+                    default,
+                })
+            }
+            Rule::ret => Ok(Terminator::Return(values()?)),
+            Rule::unreachable => Ok(Terminator::Unreachable),
+            _ => Err(internal(span)),
+        }
+    }
+
+    fn edge(&self, node: &Node<'a>) -> PResult<Edge> {
+        let label = tok(node, Rule::label_name)?;
+        let block = *self.blocks.get(label.text).ok_or_else(|| {
+            Diagnostic::new(format!("unknown block `{}`", label.text), label.span)
+        })?;
+        Ok(Edge::new(block, self.args(node)?))
+    }
+
+    // ---- names
+
+    fn value(&self, name: Tok) -> PResult<ValueId> {
+        self.values
+            .get(name.name())
+            .copied()
+            .ok_or_else(|| Diagnostic::new(format!("unknown value {}", name.text), name.span))
+    }
+
+    fn local(&self, name: Tok, kind: &str) -> PResult<Local> {
+        self.locals
+            .get(name.name())
+            .map(|&(local, _)| local)
+            .ok_or_else(|| Diagnostic::new(format!("unknown {kind} {}", name.text), name.span))
+    }
+
+    fn var(&self, name: Tok) -> PResult<VarId> {
+        match self.local(name, "variable")? {
+            Local::Var(var) => Ok(var),
+            Local::Slot(_) => Err(Diagnostic::new(
+                format!("{} is a slot, not a variable", name.text),
+                name.span,
+            )),
+        }
+    }
+
+    fn slot(&self, name: Tok) -> PResult<SlotId> {
+        match self.local(name, "slot")? {
+            Local::Slot(slot) => Ok(slot),
+            Local::Var(_) => Err(Diagnostic::new(
+                format!("{} is a variable, not a slot", name.text),
+                name.span,
+            )),
+        }
+    }
+
+    fn func_symbol(&self, name: Tok) -> PResult<FuncId> {
+        match lookup(self.symbols, name)? {
+            Symbol::Func(f) => Ok(f),
+            other => Err(wrong_symbol(name, other, "a function")),
+        }
+    }
+
+    fn data_symbol(&self, name: Tok) -> PResult<DataId> {
+        match lookup(self.symbols, name)? {
+            Symbol::Data(d) => Ok(d),
+            other => Err(wrong_symbol(name, other, "a data definition")),
+        }
+    }
+
+    fn global_symbol(&self, name: Tok) -> PResult<GlobalId> {
+        match lookup(self.symbols, name)? {
+            Symbol::Global(g) => Ok(g),
+            other => Err(wrong_symbol(name, other, "a global")),
+        }
+    }
+}
+
+/// Checks that a generic instruction's operands are of the kinds it takes.
+fn check_operands(kind: Mnemonic, mnemonic: Tok, operands: &[Node]) -> PResult<()> {
+    let (expected, syntax) = kind.args();
+    let mismatch = operands
+        .iter()
+        .zip(expected)
+        .find(|(o, a)| arg_kind(o.as_rule()) != **a)
+        .map(|(o, _)| span_of(o));
+    let extra = operands.get(expected.len()).map(span_of);
+    let missing = (operands.len() < expected.len()).then(|| {
+        let end = operands
+            .last()
+            .map_or(mnemonic.span.end, |o| span_of(o).end);
+        Span {
+            start: mnemonic.span.start,
+            end,
+        }
+    });
+    match mismatch.or(extra).or(missing) {
+        None => Ok(()),
+        Some(span) => Err(Diagnostic::new(
+            format!("wrong operands for `{}`: expected {syntax}", mnemonic.text),
+            span,
+        )),
+    }
+}
+
+fn result_count_error(what: &str, defined: usize, named: usize, span: Span) -> Diagnostic {
+    let defines = match defined {
+        0 => "no value".to_string(),
+        1 => "1 value".to_string(),
+        n => format!("{n} values"),
+    };
+    let given = match named {
+        0 => "no name is given".to_string(),
+        1 => "1 name is given".to_string(),
+        n => format!("{n} names are given"),
+    };
+    Diagnostic::new(format!("`{what}` defines {defines}, but {given}"), span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mnemonic_names_one_operator() {
+        let mut count = Type::ALL.len() * 2 + 11;
+        for ty in Type::ALL {
+            count += UnaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();
+            count += BinaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();
+            count += CmpOp::ALL.iter().filter(|op| op.accepts(ty)).count();
+        }
+        count += ConvOp::all().len() + MemAccess::loads().len() + MemAccess::stores().len();
+        assert_eq!(MNEMONICS.len(), count, "two operators share a mnemonic");
+    }
+
+    #[test]
+    fn floats_read_with_sign_and_payload() {
+        let t = |text| Tok {
+            text,
+            span: Span::NONE,
+        };
+        assert_eq!(float_literal(t("-0.0"), Type::F64), Ok(1 << 63));
+        assert_eq!(float_literal(t("-0.0"), Type::F32), Ok(1 << 31));
+        assert_eq!(float_literal(t("nan:0x1"), Type::F32), Ok(0x7f80_0001));
+        assert_eq!(float_literal(t("-inf"), Type::F32), Ok(0xff80_0000));
+        assert!(float_literal(t("nan:0x800000"), Type::F32).is_err());
+        assert!(float_literal(t("1e39"), Type::F32).is_err());
+        assert!(float_literal(t("0x10"), Type::F64).is_err());
+    }
 }
