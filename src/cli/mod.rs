@@ -80,8 +80,9 @@ pub enum Command {
         /// The exported function to call.
         #[arg(long)]
         invoke: String,
-        /// Arguments, read with the function's parameter types.
-        #[arg(allow_hyphen_values = true)]
+        /// Arguments, read with the function's parameter types (after `--`
+        /// when one starts with `-` and is not a number, like `-inf`).
+        #[arg(allow_negative_numbers = true)]
         args: Vec<String>,
         #[arg(long, value_enum, default_value = "wasm64")]
         target: TargetArg,
@@ -92,7 +93,7 @@ pub enum Command {
         /// The function to call (public or private).
         #[arg(long)]
         invoke: String,
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_negative_numbers = true)]
         args: Vec<String>,
         #[arg(long, value_enum, default_value = "wasm64")]
         target: TargetArg,

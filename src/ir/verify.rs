@@ -305,9 +305,17 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         ty
     }
 
+    /// An operand must have a type; the message names the operand, since
+    /// the span covers the whole instruction.
     fn expect(&mut self, value: ValueId, expected: Type, span: Span) {
-        if let Some(found) = self.type_of(value, span) {
-            self.v.mismatch(expected, found, span);
+        if let Some(found) = self.type_of(value, span)
+            && found != expected
+        {
+            let name = self.value_name(value);
+            self.error(
+                format!("type mismatch: {name} is {found}, expected {expected}"),
+                span,
+            );
         }
     }
 
@@ -766,8 +774,8 @@ mod tests {
         assert_errors(
             &m,
             &[
-                "type mismatch: expected i32, found i64",
-                "type mismatch: expected i64, found i32",
+                "type mismatch: %c is i64, expected i32",
+                "type mismatch: %a is i32, expected i64",
             ],
         );
     }
@@ -815,7 +823,7 @@ mod tests {
         assert_errors(
             &m,
             &[
-                "type mismatch: expected i64, found i32",
+                "type mismatch: %a is i32, expected i64",
                 "unknown operator `f32.demote_i32`",
             ],
         );
@@ -834,8 +842,8 @@ mod tests {
         assert_errors(
             &m,
             &[
-                "type mismatch: expected i32, found i64",
-                "type mismatch: expected i32, found i64",
+                "type mismatch: %c is i64, expected i32",
+                "type mismatch: %c is i64, expected i32",
             ],
         );
     }
@@ -863,7 +871,7 @@ mod tests {
             &m,
             &[
                 "wrong number of arguments: `@g` takes 2, found 3",
-                "type mismatch: expected i32, found i64",
+                "type mismatch: %w is i64, expected i32",
             ],
         );
     }
@@ -893,7 +901,7 @@ mod tests {
         assert_errors(
             &m,
             &[
-                "type mismatch: expected ptr, found i32",
+                "type mismatch: %a is i32, expected ptr",
                 "wrong number of arguments: `(i32) -> i32` takes 1, found 0",
             ],
         );
@@ -936,12 +944,12 @@ mod tests {
         assert_errors(
             &m,
             &[
-                "type mismatch: expected ptr, found i32",
+                "type mismatch: %a is i32, expected ptr",
                 "offset 4294967296 does not fit in 32 bits (wasm32)",
-                "type mismatch: expected i64, found i32",
-                "type mismatch: expected i32, found ptr",
-                "type mismatch: expected ptr, found i32",
-                "type mismatch: expected ptr, found i32",
+                "type mismatch: %a is i32, expected i64",
+                "type mismatch: %p is ptr, expected i32",
+                "type mismatch: %a is i32, expected ptr",
+                "type mismatch: %a is i32, expected ptr",
                 "unknown operator `ptr.load8_u`",
             ],
         );
@@ -996,7 +1004,7 @@ mod tests {
                 "type mismatch: expected i64, found i32",
                 "type mismatch: expected i32, found ptr",
                 "cannot set immutable global `@g`",
-                "type mismatch: expected i64, found i32",
+                "type mismatch: %a is i32, expected i64",
             ],
         );
     }
@@ -1010,7 +1018,7 @@ mod tests {
             b.var_set(x, a);
             b.ret(&[]);
         });
-        assert_errors(&m, &["type mismatch: expected i32, found f64"]);
+        assert_errors(&m, &["type mismatch: %a is f64, expected i32"]);
     }
 
     #[test]
@@ -1063,10 +1071,10 @@ mod tests {
         assert_errors(
             &m,
             &[
-                "type mismatch: expected i32, found i64",
+                "type mismatch: %w is i64, expected i32",
                 "wrong number of block arguments: `next` takes 1, found 2",
-                "type mismatch: expected i32, found i64",
-                "type mismatch: expected i32, found i64",
+                "type mismatch: %w is i64, expected i32",
+                "type mismatch: %w is i64, expected i32",
             ],
         );
     }
@@ -1089,8 +1097,8 @@ mod tests {
             &m,
             &[
                 "wrong number of return values: `@f` returns 1, found 2",
-                "type mismatch: expected i64, found i32",
-                "type mismatch: expected i64, found i32",
+                "type mismatch: %a is i32, expected i64",
+                "type mismatch: %a is i32, expected i64",
             ],
         );
     }

@@ -243,7 +243,11 @@ impl<'f> Structurer<'f> {
                 (Some(label), _) => label,
                 (None, Some((_, label))) => label.clone(),
                 (None, None) => {
-                    let wanted = format!("{}_case", self.func.block(edge.block).name);
+                    let target = &self.func.block(edge.block).name;
+                    let wanted = match edge.args.is_empty() {
+                        true => target.clone(),
+                        false => format!("{target}_case"),
+                    };
                     let label = fc.labels.fresh(&wanted);
                     coded.push((edge, label.clone()));
                     label
@@ -271,27 +275,86 @@ impl<'f> Structurer<'f> {
     }
 }
 
-/// Drops a `br $l` that is the last instruction of `block $l`: control
-/// reaches the end of the block anyway.
-pub(super) fn remove_redundant_branches(body: &mut [Instr]) {
-    for instr in body.iter_mut() {
+/// Flattens what the structuring nested needlessly, bottom-up:
+/// - `block $l ... br $l end`: the `br` goes, control reaches `end` anyway;
+/// - `if (br $l) else E end` becomes `br_if $l E`;
+/// - `if T else (br $l) end` becomes `i32.eqz br_if $l T`;
+/// - `if T else E end` where `T` always jumps becomes `if T end E`.
+///
+/// The `if`s here have no label, so no branch depends on their nesting.
+pub(super) fn tidy(body: Vec<Instr>) -> Vec<Instr> {
+    let mut out = Vec::with_capacity(body.len());
+    for instr in body {
         match instr {
-            Instr::Block { label, body, .. } => {
-                remove_redundant_branches(body);
-                if matches!(body.last(), Some(Instr::Br(l)) if l == label) {
+            Instr::Block { label, ty, body } => {
+                let mut body = tidy(body);
+                if matches!(body.last(), Some(Instr::Br(l)) if *l == label) {
                     body.pop();
                 }
+                out.push(Instr::Block { label, ty, body });
             }
-            Instr::Loop { body, .. } => remove_redundant_branches(body),
+            Instr::Loop { label, ty, body } => out.push(Instr::Loop {
+                label,
+                ty,
+                body: tidy(body),
+            }),
             Instr::If {
+                label,
+                ty,
                 then_body,
                 else_body,
-                ..
-            } => {
-                remove_redundant_branches(then_body);
-                remove_redundant_branches(else_body);
+            } if label.is_empty() && ty == BlockType::default() => {
+                flatten_if(tidy(then_body), tidy(else_body), &mut out)
             }
-            _ => {}
+            Instr::If {
+                label,
+                ty,
+                then_body,
+                else_body,
+            } => out.push(Instr::If {
+                label,
+                ty,
+                then_body: tidy(then_body),
+                else_body: tidy(else_body),
+            }),
+            other => out.push(other),
         }
     }
+    out
+}
+
+fn flatten_if(then_body: Vec<Instr>, else_body: Vec<Instr>, out: &mut Vec<Instr>) {
+    match (then_body.as_slice(), else_body.as_slice()) {
+        ([Instr::Br(label)], _) => {
+            out.push(Instr::BrIf(label.clone()));
+            out.extend(else_body);
+        }
+        (_, [Instr::Br(label)]) => {
+            out.push(Instr::Plain("i32.eqz".into()));
+            out.push(Instr::BrIf(label.clone()));
+            out.extend(then_body);
+        }
+        _ if ends_in_jump(&then_body) && !else_body.is_empty() => {
+            out.push(plain_if(then_body, Vec::new()));
+            out.extend(else_body);
+        }
+        _ => out.push(plain_if(then_body, else_body)),
+    }
+}
+
+fn plain_if(then_body: Vec<Instr>, else_body: Vec<Instr>) -> Instr {
+    Instr::If {
+        label: String::new(),
+        ty: BlockType::default(),
+        then_body,
+        else_body,
+    }
+}
+
+/// Whether control never falls out of the end of `body`.
+pub(super) fn ends_in_jump(body: &[Instr]) -> bool {
+    matches!(
+        body.last(),
+        Some(Instr::Return | Instr::Br(_) | Instr::Unreachable | Instr::BrTable { .. })
+    )
 }

@@ -28,11 +28,11 @@ pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func,
     let mut body = Vec::new();
     fc.prologue(&mut body);
     Structurer::new(func)?.lower(&mut fc, &mut body);
-    if !func.sig.results.is_empty() && !ends_in_jump(&body) {
+    let mut body = super::control::tidy(body);
+    if !func.sig.results.is_empty() && !super::control::ends_in_jump(&body) {
         // Every path ended in a branch or return; tell the validator so.
         body.push(Instr::Unreachable);
     }
-    super::control::remove_redundant_branches(&mut body);
     let comment = fc.cx.line_comment(&format!("fn @{}", func.name), func.span);
     Ok(wat::Func {
         id: fc.cx.func_names[id.index()].clone(),
@@ -41,13 +41,6 @@ pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func,
         body,
         comment,
     })
-}
-
-fn ends_in_jump(body: &[Instr]) -> bool {
-    matches!(
-        body.last(),
-        Some(Instr::Return | Instr::Br(_) | Instr::Unreachable | Instr::BrTable { .. })
-    )
 }
 
 pub(super) struct FuncCx<'a, 'm> {

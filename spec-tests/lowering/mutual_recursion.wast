@@ -1,0 +1,48 @@
+;; Generated from tests/cases/mutual_recursion.vir by tests/golden.rs (wasm64): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $mutual_recursion
+  (type $t0 (func (param i32) (result i32)))
+  (memory $memory i64 2 16384)
+  ;; shadow stack: 0x10..0x10010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (export "is_even" (func $is_even))
+  (export "is_odd" (func $is_odd))
+  (export "memory" (memory $memory))
+  ;; fn @is_even, line 6
+  (func $is_even (type $t0) (param $n i32) (result i32)
+    ;; entry, line 7
+    local.get $n
+    i32.eqz
+    if
+      ;; yes, line 10
+      i32.const 1
+      return
+    end
+    ;; ask, line 13
+    local.get $n
+    i32.const 1
+    i32.sub
+    call $is_odd
+    return
+  )
+  ;; fn @is_odd, line 20
+  (func $is_odd (type $t0) (param $n i32) (result i32)
+    ;; entry, line 21
+    local.get $n
+    i32.eqz
+    if
+      ;; no, line 24
+      i32.const 0
+      return
+    end
+    ;; ask, line 27
+    local.get $n
+    i32.const 1
+    i32.sub
+    call $is_even
+    return
+  )
+)
+(assert_return (invoke "is_even" (i32.const 10)) (i32.const 1))
+(assert_return (invoke "is_even" (i32.const 7)) (i32.const 0))
+(assert_return (invoke "is_odd" (i32.const 7)) (i32.const 1))
