@@ -14,8 +14,6 @@
   (func $strlen_hello (type $t0) (result i32)
     (local $q i64)
     (local $n i32)
-    (local $q1 i64)
-    (local $n1 i32)
     ;; entry, line 13
     i64.const 16
     i32.const 0
@@ -35,13 +33,9 @@
       local.get $q
       i64.const 1
       i64.add
-      local.set $q1
       local.get $n
       i32.const 1
       i32.add
-      local.set $n1
-      local.get $q1
-      local.get $n1
       local.set $n
       local.set $q
       br $loop

@@ -78,7 +78,6 @@
   (func $copy_out_of_bounds (type $t3)
     (local $end i64)
     (local $buf i64)
-    (local $start i64)
     ;; entry, line 43
     memory.size
     i64.const 65536
@@ -89,8 +88,6 @@
     local.get $end
     i64.const 16
     i64.sub
-    local.set $start
-    local.get $start
     local.get $buf
     i64.const 32
     memory.copy

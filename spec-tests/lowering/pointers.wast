@@ -61,7 +61,6 @@
   ;; fn @align_up, line 33
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i64)
-    (local $a i64)
     (local $mask i64)
     (local $sum i64)
     (local $minus_one i64)
@@ -72,8 +71,6 @@
     local.set $p
     local.get $align
     i64.extend_i32_u
-    local.set $a
-    local.get $a
     i64.const 1
     i64.sub
     local.set $mask

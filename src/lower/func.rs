@@ -77,8 +77,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             frame_local: None,
             labels: NameSpace::default(),
         };
-        fc.on_stack = stack_values(func);
-        fc.remat = rematerialized(func, &fc.on_stack);
+        (fc.on_stack, fc.remat) = stack_plan(func);
         fc.assign_locals();
         fc
     }
@@ -325,12 +324,17 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     }
 }
 
-/// Values that can stay on the operand stack: for each consumer (an
-/// instruction, or a `brif`/`switch`/`return`), the longest run of
-/// instructions right before it, each defining one value used only there,
-/// whose results are the consumer's first operands in order.
-fn stack_values(func: &Function) -> Vec<bool> {
+/// Where each value lives when it is not in a local: left on the operand
+/// stack for its single consumer, or a constant emitted again at each use.
+///
+/// For each consumer (an instruction, or a `brif`/`return`/`jump`), the
+/// instructions right before it whose results are its first operands, in
+/// order and each used only there, leave those results on the stack.
+/// Constants used once, and small integers, cost nothing where they are
+/// defined, so the search steps over them.
+fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Const>>) {
     let uses = use_counts(func);
+    let candidates = remat_candidates(func, &uses);
     let mut on_stack = vec![false; func.values.len()];
     for block in &func.blocks {
         let consumers = block
@@ -342,18 +346,50 @@ fn stack_values(func: &Function) -> Vec<bool> {
                 block.term.as_ref(),
             )));
         for (j, operands) in consumers.enumerate() {
-            let feeders = (1..=operands.len().min(j)).rev().find(|&k| {
-                block.insts[j - k..j]
-                    .iter()
-                    .zip(&operands)
-                    .all(|(inst, op)| inst.results.as_slice() == [*op] && uses[op.index()] == 1)
-            });
-            for op in &operands[..feeders.unwrap_or(0)] {
-                on_stack[op.index()] = true;
+            let before = &block.insts[..j];
+            for k in (1..=operands.len()).rev() {
+                if feeds(before, &operands[..k], &uses, &candidates, &on_stack) {
+                    for op in &operands[..k] {
+                        on_stack[op.index()] = true;
+                    }
+                    break;
+                }
             }
         }
     }
-    on_stack
+    let remat = candidates
+        .iter()
+        .zip(&on_stack)
+        .map(|(c, stacked)| if *stacked { None } else { *c })
+        .collect();
+    (on_stack, remat)
+}
+
+/// Whether the instructions ending `before` compute `wanted` in order, each
+/// result used once, with only free-standing constants between them.
+fn feeds(
+    before: &[Inst],
+    wanted: &[ValueId],
+    uses: &[u32],
+    candidates: &[Option<Const>],
+    on_stack: &[bool],
+) -> bool {
+    let mut needed = wanted.iter().rev().peekable();
+    for inst in before.iter().rev() {
+        let Some(&&next) = needed.peek() else {
+            return true;
+        };
+        match inst.results.as_slice() {
+            [r] if *r == next && uses[r.index()] == 1 => {
+                needed.next();
+            }
+            [r] if candidates[r.index()].is_some()
+                && !on_stack[r.index()]
+                && !wanted.contains(r) => {}
+            _ => return false,
+        }
+    }
+    needed.peek().is_none()
 }
 
 /// The values a terminator pushes first, in order: a condition, returned
@@ -383,10 +419,21 @@ fn edge_moves(func: &Function, edge: &Edge) -> Vec<(ValueId, ValueId)> {
         .collect()
 }
 
-/// Constants not kept on the stack that are cheaper to emit at each use
-/// than to keep in a local: those used once, and small integers.
-fn rematerialized(func: &Function, on_stack: &[bool]) -> Vec<Option<Const>> {
-    let uses = use_counts(func);
+fn use_counts(func: &Function) -> Vec<u32> {
+    let mut uses = vec![0u32; func.values.len()];
+    for block in &func.blocks {
+        let term_operands = block.term.iter().flat_map(|t| t.operands());
+        let inst_operands = block.insts.iter().flat_map(|i| i.op.operands());
+        for v in inst_operands.chain(term_operands) {
+            uses[v.index()] += 1;
+        }
+    }
+    uses
+}
+
+/// Constants cheaper to emit at each use than to keep in a local: those
+/// used once, and small integers.
+fn remat_candidates(func: &Function, uses: &[u32]) -> Vec<Option<Const>> {
     let mut remat = vec![None; func.values.len()];
     for inst in func.blocks.iter().flat_map(|b| &b.insts) {
         let (Op::Const(c), [result]) = (&inst.op, inst.results.as_slice()) else {
@@ -398,23 +445,11 @@ fn rematerialized(func: &Function, on_stack: &[bool]) -> Vec<Option<Const>> {
             Const::Ptr(v) => v < 64,
             Const::F32(_) | Const::F64(_) => false,
         };
-        if !on_stack[result.index()] && (uses[result.index()] == 1 || small) {
+        if uses[result.index()] == 1 || small {
             remat[result.index()] = Some(*c);
         }
     }
     remat
-}
-
-fn use_counts(func: &Function) -> Vec<u32> {
-    let mut uses = vec![0u32; func.values.len()];
-    for block in &func.blocks {
-        let term_operands = block.term.iter().flat_map(|t| t.operands());
-        let inst_operands = block.insts.iter().flat_map(|i| i.op.operands());
-        for v in inst_operands.chain(term_operands) {
-            uses[v.index()] += 1;
-        }
-    }
-    uses
 }
 
 /// Values read by some instruction or terminator of a reachable or
