@@ -305,3 +305,75 @@ impl<'m> ModuleCx<'m> {
 pub(crate) fn not_supported(what: &str, span: Span) -> Diagnostic {
     Diagnostic::new(format!("not yet supported: {what}"), span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::parse::parse_str;
+    use crate::{emit, validate};
+
+    fn lower_text(text: &str, target: Target) -> (wat::Module, String) {
+        let module = parse_str("t.vir", text).expect("parses");
+        crate::ir::verify::verify_module(&module).expect("verifies");
+        let ast = lower_module(&module, target).expect("lowers");
+        let text = wat::print_module(&ast);
+        let wasm = emit::assemble(&text, "t.wat").expect("assembles");
+        validate::validate(&wasm).expect("validates");
+        (ast, text)
+    }
+
+    #[test]
+    fn externs_become_typed_imports() {
+        let (ast, text) = lower_text(
+            "extern fn @log(i32, ptr) -> i32 from \"env\" \"log\"\n\
+             pub fn @f(%x: i32) -> i32 {\nentry:\n  %p = ptr.const 8\n  %r = call @log(%x, %p)\n  return %r\n}\n",
+            Target::Wasm64,
+        );
+        assert_eq!(ast.imports.len(), 1);
+        assert!(
+            text.contains(
+                "(import \"env\" \"log\" (func $log (type $t0) (param i32 i64) (result i32)))"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("call $log"));
+    }
+
+    #[test]
+    fn tables_and_memories_use_the_target_index_type() {
+        let text = "fn @g() {\nentry:\n  return\n}\n\
+                    pub fn @f() -> ptr {\nentry:\n  %p = func.addr @g\n  return %p\n}\n";
+        for (target, index) in [
+            (Target::Wasm64, wat::IndexType::I64),
+            (Target::Wasm32, wat::IndexType::I32),
+        ] {
+            let (ast, _) = lower_text(text, target);
+            assert_eq!(ast.memories[0].index_type, index);
+            assert_eq!(ast.tables[0].index_type, index);
+            assert_eq!((ast.tables[0].min, ast.tables[0].max), (2, Some(2)));
+            assert_eq!(ast.elems[0].funcs, vec!["g".to_string()]);
+        }
+    }
+
+    #[test]
+    fn generated_names_step_aside_for_ir_names() {
+        let (ast, text) = lower_text(
+            "global mut @__stack_pointer: i32 = 7\npub fn @f() -> i32 {\nentry:\n  %v = global.get @__stack_pointer\n  return %v\n}\n",
+            Target::Wasm64,
+        );
+        let ids: Vec<&str> = ast.globals.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["__stack_pointer", "__stack_pointer_1"]);
+        assert!(text.contains("global.get $__stack_pointer\n"), "{text}");
+    }
+
+    #[test]
+    fn all_zero_data_needs_no_segment() {
+        let (ast, _) = lower_text(
+            "data @bss = zero 64\ndata @msg = \"hi\"\npub fn @f() -> ptr {\nentry:\n  %p = data.addr @bss\n  return %p\n}\n",
+            Target::Wasm32,
+        );
+        assert_eq!(ast.datas.len(), 1);
+        assert_eq!(ast.datas[0].id, "msg");
+        assert_eq!(ast.datas[0].bytes, b"hi");
+    }
+}
