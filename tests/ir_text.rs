@@ -515,6 +515,24 @@ fn builder_module_prints_to_text_that_parses_back() {
     );
 }
 
+/// A function declared with a signature but no parameter values yet keeps
+/// its signature in print.
+#[test]
+fn half_built_functions_print_their_signature() {
+    let mut module = Module::default();
+    let sig = Signature {
+        params: vec![Type::I32, Type::F64],
+        results: vec![Type::I32],
+    };
+    module.add_function(Function::new("decl", sig.clone(), Linkage::Private));
+    let printed = print_module(&module);
+    assert_eq!(
+        printed,
+        "fn @decl(%param0: i32, %param1: f64) -> i32 {\n}\n"
+    );
+    assert_eq!(parse_ok(&printed).funcs[0].sig, sig);
+}
+
 #[test]
 fn files_under_tests_cases_and_examples_round_trip() {
     let root = common::root();
