@@ -24,9 +24,14 @@ use pest::iterators::Pair;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/vitte-ir.pest"]
-struct VirParser;
+/// Private, so that the grammar's `Rule` enum stays out of the public API.
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/vitte-ir.pest"]
+    pub struct VirParser;
+}
+
+use grammar::{Rule, VirParser};
 
 type Node<'a> = Pair<'a, Rule>;
 type PResult<T> = Result<T, Diagnostic>;
@@ -462,7 +467,7 @@ fn unescape(tok: Tok) -> PResult<Vec<u8>> {
             bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             continue;
         }
-        let rest = &inner[i + 1..];
+        let rest = inner.get(i + 1..).unwrap_or("");
         let (byte, len) = escape(rest).ok_or_else(|| bad_escape(tok, i, rest))?;
         bytes.push(byte);
         for _ in 0..len {

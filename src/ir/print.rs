@@ -241,6 +241,8 @@ struct FuncPrinter<'m> {
     names: &'m SymbolNames,
     func: &'m Function,
     values: Vec<String>,
+    /// Names for the signature's parameters when `func.params` disagrees with it.
+    sig_params: Vec<String>,
     blocks: Vec<String>,
     vars: Vec<String>,
     slots: Vec<String>,
@@ -248,9 +250,21 @@ struct FuncPrinter<'m> {
 
 impl<'m> FuncPrinter<'m> {
     fn new(names: &'m SymbolNames, func: &'m Function) -> FuncPrinter<'m> {
-        let values: Vec<(&str, String)> = (func.values.iter().enumerate())
+        let mut values: Vec<(&str, String)> = (func.values.iter().enumerate())
             .map(|(i, v)| (v.name.as_str(), format!("v{i}")))
             .collect();
+        // Half-built IR whose parameter values do not match the signature:
+        // print the signature's parameters, under names of their own.
+        let sig_params = func.params.len() != func.sig.params.len();
+        if sig_params {
+            values.extend((0..func.sig.params.len()).map(|i| ("", format!("param{i}"))));
+        }
+        let mut values = unique_names(&values, is_sigil_name);
+        let sig_params = if sig_params {
+            values.split_off(func.values.len())
+        } else {
+            Vec::new()
+        };
         let blocks: Vec<(&str, String)> = (func.blocks.iter().enumerate())
             .map(|(i, b)| (b.name.as_str(), format!("block{i}")))
             .collect();
@@ -265,7 +279,8 @@ impl<'m> FuncPrinter<'m> {
         FuncPrinter {
             names,
             func,
-            values: unique_names(&values, is_sigil_name),
+            values,
+            sig_params,
             blocks: unique_names(&blocks, is_label),
             vars,
             slots,
@@ -285,7 +300,14 @@ impl<'m> FuncPrinter<'m> {
         } else {
             ""
         };
-        let params = self.typed_values(&func.params);
+        let params = if func.params.len() == func.sig.params.len() {
+            self.typed_values(&func.params)
+        } else {
+            let typed: Vec<String> = (self.sig_params.iter().zip(&func.sig.params))
+                .map(|(name, ty)| format!("%{name}: {ty}"))
+                .collect();
+            format!("({})", typed.join(", "))
+        };
         let mut out = format!("{vis}fn @{name}{params}{results} {{\n");
         for (var, name) in func.vars.iter().zip(&self.vars) {
             out.push_str(&format!("  var ${name}: {}\n", var.ty));
