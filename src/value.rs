@@ -25,8 +25,8 @@ impl Value {
     }
 
     /// Reads a command-line argument of the given type: a decimal or `0x`
-    /// hexadecimal integer (negative allowed), or a float (`1.5`, `-0`,
-    /// `inf`, `-inf`, `nan`, `nan:0x7fc00001`).
+    /// hexadecimal integer (negative allowed), or a float as
+    /// [`parse_float_bits`] reads it (`1.5`, `-0.0`, `-inf`, `nan:0x1`).
     pub fn parse(text: &str, ty: Type, target: Target) -> Result<Value, String> {
         let bad = || format!("invalid {ty} argument `{text}`");
         match lower_type(ty, target) {
@@ -36,8 +36,12 @@ impl Value {
             Type::I64 => parse_int(text, 64)
                 .map(|v| Value::I64(v as i64))
                 .ok_or_else(bad),
-            Type::F32 => parse_f32(text).map(Value::F32).ok_or_else(bad),
-            _ => parse_f64(text).map(Value::F64).ok_or_else(bad),
+            Type::F32 => parse_float_bits(text, Type::F32)
+                .map(|bits| Value::F32(bits as u32))
+                .map_err(|_| bad()),
+            _ => parse_float_bits(text, Type::F64)
+                .map(Value::F64)
+                .map_err(|_| bad()),
         }
     }
 
@@ -97,86 +101,95 @@ fn parse_int(text: &str, bits: u32) -> Option<u64> {
     }
 }
 
-fn parse_f64(text: &str) -> Option<u64> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let sign = if negative { 1u64 << 63 } else { 0 };
-    if let Some(payload) = body.strip_prefix("nan:0x") {
-        let payload = u64::from_str_radix(payload, 16).ok()?;
-        if payload == 0 || payload >= 1 << 52 {
-            return None;
-        }
-        return Some(sign | 0x7ff0_0000_0000_0000 | payload);
-    }
-    match body {
-        "nan" => Some(sign | 0x7ff8_0000_0000_0000),
-        "inf" | "infinity" => Some(sign | 0x7ff0_0000_0000_0000),
-        _ if body.starts_with(|c: char| c.is_ascii_digit() || c == '.') => {
-            body.parse::<f64>().ok().map(|v| v.to_bits() | sign)
-        }
-        _ => None,
+/// Why a text is not a float literal of a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatTextError {
+    NotAFloat,
+    /// A `nan:0x...` payload outside `1..=max`.
+    NanPayload {
+        max: u64,
+    },
+    /// A finite literal that rounds to infinity.
+    OutOfRange,
+}
+
+/// The bit layout of f32 or f64: mantissa width, exponent mask, sign bit.
+fn float_layout(ty: Type) -> (u32, u64, u64) {
+    match ty {
+        Type::F32 => (23, 0x7f80_0000, 1 << 31),
+        _ => (52, 0x7ff0_0000_0000_0000, 1 << 63),
     }
 }
 
-fn parse_f32(text: &str) -> Option<u32> {
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
+/// The bits of a float literal of type `ty` (f32 or f64): a decimal as Rust
+/// reads it (`1.5`, `1e-3`), `inf`, `nan` or `nan:0xPAYLOAD`, each
+/// optionally negative. This is the one reader of float text, for `.vir`
+/// literals and for command-line arguments alike.
+pub fn parse_float_bits(text: &str, ty: Type) -> Result<u64, FloatTextError> {
+    let (mantissa, exponent, sign_bit) = float_layout(ty);
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(body) => (sign_bit, body),
+        None => (0, text),
     };
-    let sign = if negative { 1u32 << 31 } else { 0 };
-    if let Some(payload) = body.strip_prefix("nan:0x") {
-        let payload = u32::from_str_radix(payload, 16).ok()?;
-        if payload == 0 || payload >= 1 << 23 {
-            return None;
+    let bits = if body == "inf" {
+        exponent
+    } else if body == "nan" {
+        exponent | 1 << (mantissa - 1)
+    } else if let Some(hex) = body.strip_prefix("nan:0x") {
+        let max = (1u64 << mantissa) - 1;
+        match u64::from_str_radix(hex, 16) {
+            Ok(payload) if (1..=max).contains(&payload) => exponent | payload,
+            _ => return Err(FloatTextError::NanPayload { max }),
         }
-        return Some(sign | 0x7f80_0000 | payload);
-    }
-    match body {
-        "nan" => Some(sign | 0x7fc0_0000),
-        "inf" | "infinity" => Some(sign | 0x7f80_0000),
-        _ if body.starts_with(|c: char| c.is_ascii_digit() || c == '.') => {
-            body.parse::<f32>().ok().map(|v| v.to_bits() | sign)
-        }
-        _ => None,
-    }
-}
-
-/// Formats an f64 in the shortest form that reads back to the same bits.
-pub fn format_f64(bits: u64) -> String {
-    let v = f64::from_bits(bits);
-    if v.is_nan() {
-        let sign = if bits >> 63 == 1 { "-" } else { "" };
-        let payload = bits & ((1 << 52) - 1);
-        if payload == 1 << 51 {
-            format!("{sign}nan")
-        } else {
-            format!("{sign}nan:0x{payload:x}")
-        }
-    } else if v.is_infinite() {
-        if v < 0.0 { "-inf".into() } else { "inf".into() }
     } else {
-        // Rust's Debug form is the shortest that round-trips.
-        format!("{v:?}")
+        finite_bits(body, ty)?
+    };
+    Ok(sign | bits)
+}
+
+fn finite_bits(body: &str, ty: Type) -> Result<u64, FloatTextError> {
+    if !body.starts_with(|c: char| c.is_ascii_digit()) || body.starts_with("0x") {
+        return Err(FloatTextError::NotAFloat);
     }
+    let bits = match ty {
+        Type::F32 => body
+            .parse::<f32>()
+            .map(|v| (v.is_finite(), v.to_bits() as u64)),
+        _ => body.parse::<f64>().map(|v| (v.is_finite(), v.to_bits())),
+    };
+    match bits {
+        Ok((true, bits)) => Ok(bits),
+        Ok((false, _)) => Err(FloatTextError::OutOfRange),
+        Err(_) => Err(FloatTextError::NotAFloat),
+    }
+}
+
+/// Float bits in the shortest form that reads back to the same bits:
+/// `0.1`, `-0.0`, `inf`, `nan` (the canonical quiet NaN), `nan:0x1`.
+pub fn format_float_bits(bits: u64, ty: Type) -> String {
+    let (mantissa, exponent, sign_bit) = float_layout(ty);
+    let sign = if bits & sign_bit != 0 { "-" } else { "" };
+    let payload = bits & ((1 << mantissa) - 1);
+    if bits & exponent != exponent {
+        // Finite: Rust's Debug form is the shortest that round-trips.
+        return match ty {
+            Type::F32 => format!("{:?}", f32::from_bits(bits as u32)),
+            _ => format!("{:?}", f64::from_bits(bits)),
+        };
+    }
+    match payload {
+        0 => format!("{sign}inf"),
+        p if p == 1 << (mantissa - 1) => format!("{sign}nan"),
+        p => format!("{sign}nan:0x{p:x}"),
+    }
+}
+
+pub fn format_f64(bits: u64) -> String {
+    format_float_bits(bits, Type::F64)
 }
 
 pub fn format_f32(bits: u32) -> String {
-    let v = f32::from_bits(bits);
-    if v.is_nan() {
-        let sign = if bits >> 31 == 1 { "-" } else { "" };
-        let payload = bits & ((1 << 23) - 1);
-        if payload == 1 << 22 {
-            format!("{sign}nan")
-        } else {
-            format!("{sign}nan:0x{payload:x}")
-        }
-    } else if v.is_infinite() {
-        if v < 0.0 { "-inf".into() } else { "inf".into() }
-    } else {
-        format!("{v:?}")
-    }
+    format_float_bits(bits as u64, Type::F32)
 }
 
 impl fmt::Display for Value {

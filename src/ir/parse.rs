@@ -18,6 +18,7 @@ use super::{
     Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId,
 };
 use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::value::{FloatTextError, parse_float_bits};
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
@@ -373,71 +374,19 @@ fn align_literal(tok: Tok) -> PResult<u32> {
     }
 }
 
-/// The bits of a float literal of type `ty` (f32 or f64): decimal as Rust
-/// reads it, `inf`, `nan` or `nan:0xPAYLOAD`, each optionally negative.
+/// The bits of a float literal of type `ty` (f32 or f64), as
+/// [`parse_float_bits`] reads it, with its errors located at `tok`.
 fn float_literal(tok: Tok, ty: Type) -> PResult<u64> {
-    let (mantissa, exponent, sign_bit): (u32, u64, u64) = match ty {
-        Type::F32 => (23, 0x7f80_0000, 1 << 31),
-        _ => (52, 0x7ff0_0000_0000_0000, 1 << 63),
-    };
-    let (negative, body) = match tok.text.strip_prefix('-') {
-        Some(body) => (true, body),
-        None => (false, tok.text),
-    };
-    let sign = if negative { sign_bit } else { 0 };
-    let bits = if body == "inf" {
-        exponent
-    } else if body == "nan" {
-        exponent | 1 << (mantissa - 1)
-    } else if let Some(hex) = body.strip_prefix("nan:0x") {
-        exponent | nan_payload(tok, hex, mantissa, ty)?
-    } else {
-        finite_bits(tok, body, ty)?
-    };
-    Ok(sign | bits)
-}
-
-fn nan_payload(tok: Tok, hex: &str, mantissa: u32, ty: Type) -> PResult<u64> {
-    match u64::from_str_radix(hex, 16) {
-        Ok(payload) if payload != 0 && payload < 1 << mantissa => Ok(payload),
-        _ => Err(Diagnostic::new(
-            format!(
-                "NaN payload `{}` out of range for {ty}: expected 0x1 to {:#x}",
-                tok.text,
-                (1u64 << mantissa) - 1
+    parse_float_bits(tok.text, ty).map_err(|e| {
+        let message = match e {
+            FloatTextError::NotAFloat => format!("expected an {ty} literal, found `{}`", tok.text),
+            FloatTextError::NanPayload { max } => format!(
+                "NaN payload `{}` out of range for {ty}: expected 0x1 to {max:#x}",
+                tok.text
             ),
-            tok.span,
-        )),
-    }
-}
-
-fn finite_bits(tok: Tok, body: &str, ty: Type) -> PResult<u64> {
-    let not_float = || {
-        Diagnostic::new(
-            format!("expected an {ty} literal, found `{}`", tok.text),
-            tok.span,
-        )
-    };
-    if !body.starts_with(|c: char| c.is_ascii_digit()) || body.starts_with("0x") {
-        return Err(not_float());
-    }
-    let bits = match ty {
-        Type::F32 => body
-            .parse::<f32>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .map(|v| v.to_bits() as u64),
-        _ => body
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .map(f64::to_bits),
-    };
-    bits.ok_or_else(|| {
-        Diagnostic::new(
-            format!("literal `{}` out of range for {ty}", tok.text),
-            tok.span,
-        )
+            FloatTextError::OutOfRange => format!("literal `{}` out of range for {ty}", tok.text),
+        };
+        Diagnostic::new(message, tok.span)
     })
 }
 
