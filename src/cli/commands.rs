@@ -47,18 +47,12 @@ pub fn run(command: Command) -> Result<(), Failure> {
             Output::new(output.as_deref(), Output::Stdout).write_text(&text)
         }
         Command::Validate { file, target } => binary_of(&file, target.into()).map(|_| ()),
-        Command::Run {
-            file,
-            invoke,
-            args,
-            target,
-        } => run_in_wasmtime(&file, &invoke, &args, target.into()),
-        Command::Interp {
-            file,
-            invoke,
-            args,
-            target,
-        } => interpret(&file, &invoke, &args, target.into()),
+        Command::Run(call) => {
+            run_in_wasmtime(&call.file, &call.invoke, &call.args, call.target.into())
+        }
+        Command::Interp(call) => {
+            interpret(&call.file, &call.invoke, &call.args, call.target.into())
+        }
         Command::Spec { paths } => run_spec(&paths),
     }
 }

@@ -4,7 +4,7 @@
 mod commands;
 mod io;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use vitte_codegen_wasm64::ir::Target;
 
@@ -75,34 +75,31 @@ pub enum Command {
         target: TargetArg,
     },
     /// Run an export of a .vir, .wat or .wasm file in wasmtime (JIT).
-    Run {
-        file: PathBuf,
-        /// The exported function to call.
-        #[arg(long)]
-        invoke: String,
-        /// Arguments, read with the function's parameter types (after `--`
-        /// when one starts with `-` and is not a number, like `-inf`).
-        #[arg(allow_negative_numbers = true)]
-        args: Vec<String>,
-        #[arg(long, value_enum, default_value = "wasm64")]
-        target: TargetArg,
-    },
+    Run(Invocation),
     /// Run a function of a .vir file in the reference interpreter.
-    Interp {
-        file: PathBuf,
-        /// The function to call (public or private).
-        #[arg(long)]
-        invoke: String,
-        #[arg(allow_negative_numbers = true)]
-        args: Vec<String>,
-        #[arg(long, value_enum, default_value = "wasm64")]
-        target: TargetArg,
-    },
+    Interp(Invocation),
     /// Run spec-style .wast scripts (files or directories).
     Spec {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// A function to call and its arguments (`run`, `interp`).
+#[derive(Args)]
+pub struct Invocation {
+    /// A .vir, .wat or .wasm file (`interp`: .vir only), or `-` for stdin.
+    pub file: PathBuf,
+    /// The function to call: an export for `run`, any function for `interp`.
+    #[arg(long)]
+    pub invoke: String,
+    /// Arguments, read with the function's parameter types (after `--`
+    /// when one starts with `-` and is not a number, like `-inf`).
+    #[arg(allow_negative_numbers = true)]
+    pub args: Vec<String>,
+    /// The target a .vir file is compiled (or interpreted) for.
+    #[arg(long, value_enum, default_value = "wasm64")]
+    pub target: TargetArg,
 }
 
 /// Why a command failed: the message is already rendered.
