@@ -22,7 +22,8 @@ use crate::value::lower_type;
 use crate::wat::{self, Instr};
 
 pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
-    let func = cx.module.func(id);
+    let func = super::reducible::make_reducible(cx.module.func(id));
+    let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();
     let mut body = Vec::new();
@@ -45,7 +46,8 @@ pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func,
 
 pub(super) struct FuncCx<'a, 'm> {
     pub cx: &'a mut ModuleCx<'m>,
-    pub func: &'m Function,
+    /// The function being lowered, made reducible.
+    pub func: &'a Function,
     names: NameSpace,
     /// The local holding each value, if it is used and not kept on the stack.
     value_locals: Vec<Option<String>>,
@@ -62,7 +64,7 @@ pub(super) struct FuncCx<'a, 'm> {
 }
 
 impl<'a, 'm> FuncCx<'a, 'm> {
-    fn new(cx: &'a mut ModuleCx<'m>, func: &'m Function, id: FuncId) -> FuncCx<'a, 'm> {
+    fn new(cx: &'a mut ModuleCx<'m>, func: &'a Function, id: FuncId) -> FuncCx<'a, 'm> {
         let frame = cx.frame(id);
         let mut fc = FuncCx {
             cx,

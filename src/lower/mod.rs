@@ -15,6 +15,7 @@
 mod control;
 mod func;
 mod names;
+mod reducible;
 
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
@@ -299,11 +300,6 @@ impl<'m> ModuleCx<'m> {
     pub fn frame(&self, func: FuncId) -> Frame {
         Frame::new(self.module.func(func))
     }
-}
-
-/// An error for IR the lowering cannot handle yet.
-pub(crate) fn not_supported(what: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(format!("not yet supported: {what}"), span)
 }
 
 #[cfg(test)]
