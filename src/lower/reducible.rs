@@ -154,7 +154,7 @@ fn dispatch(func: &mut Function, entries: &[BlockId]) {
     });
     let sources: Vec<BlockId> = func.block_ids().filter(|&b| b != dispatch).collect();
     for source in sources {
-        reroute_edges(func, source, &entries, &param_vars, dispatch);
+        reroute_edges(func, source, entries, &param_vars, dispatch);
     }
 }
 
