@@ -23,8 +23,9 @@ use crate::ir::{DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, Modu
 pub const PAGE_SIZE: u64 = 65536;
 /// The first address data may occupy.
 pub const DATA_START: u64 = 16;
-/// The size of the shadow stack.
-pub const STACK_SIZE: u64 = 64 * 1024;
+/// The size of the shadow stack: 1 MiB, enough for recursion tens of
+/// thousands of frames deep through small stack slots.
+pub const STACK_SIZE: u64 = 1024 * 1024;
 /// The alignment of the stack pointer and of every frame.
 pub const STACK_ALIGN: u64 = 16;
 /// The most pages memory may grow to (1 GiB), on both targets: the compiled

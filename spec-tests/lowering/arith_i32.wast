@@ -6,9 +6,9 @@
   (type $t2 (func (param i32 i32) (result i32 i32)))
   (type $t3 (func (param i32) (result i32 i32 i32)))
   (type $t4 (func (param i32 i32) (result i32 i32 i32 i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
   (export "mix" (func $mix))
   (export "wrap_add" (func $wrap_add))
   (export "shifts" (func $shifts))

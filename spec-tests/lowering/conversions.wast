@@ -9,9 +9,9 @@
   (type $t5 (func (param i32) (result f64 f32 f64)))
   (type $t6 (func (param f64) (result i64 f64)))
   (type $t7 (func (param f64) (result f32 f64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
   (export "ints" (func $ints))
   (export "narrow" (func $narrow))
   (export "sext" (func $sext))

@@ -2,9 +2,9 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $data
   (type $t0 (func (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x50..0x10050, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65616))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x50..0x100050, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048656))
   (export "strlen_hello" (func $strlen_hello))
   (export "second_word" (func $second_word))
   (export "table_sum" (func $table_sum))

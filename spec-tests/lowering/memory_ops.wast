@@ -5,9 +5,9 @@
   (type $t1 (func (result i64)))
   (type $t2 (func (result i32 i32 i32 i32)))
   (type $t3 (func))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x20..0x10020, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65568))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x20..0x100020, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048608))
   (export "grow_twice" (func $grow_twice))
   (export "grow_too_much" (func $grow_too_much))
   (export "fill_and_copy" (func $fill_and_copy))

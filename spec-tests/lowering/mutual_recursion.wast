@@ -2,9 +2,9 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $mutual_recursion
   (type $t0 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
   (export "is_even" (func $is_even))
   (export "is_odd" (func $is_odd))
   (export "memory" (memory $memory))

@@ -2,9 +2,9 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $nested_loops
   (type $t0 (func (param i64) (result i64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
   (export "sum_products" (func $sum_products))
   (export "memory" (memory $memory))
   ;; fn @sum_products, line 6

@@ -3,9 +3,9 @@
 (module $recursion
   (type $t0 (func (param i64) (result i64)))
   (type $t1 (func (param i32 i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
   (export "fib_rec" (func $fib_rec))
   (export "ackermann" (func $ackermann))
   (export "memory" (memory $memory))

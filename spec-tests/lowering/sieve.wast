@@ -2,9 +2,9 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $sieve
   (type $t0 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x7550..0x17550, growing down
-  (global $__stack_pointer (mut i64) (i64.const 95568))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x7550..0x107550, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1078608))
   (export "count_primes" (func $count_primes))
   (export "memory" (memory $memory))
   ;; fn @count_primes, line 8

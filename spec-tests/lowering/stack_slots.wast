@@ -3,9 +3,9 @@
 (module $stack_slots
   (type $t0 (func (param i32 i32) (result i32 i32)))
   (type $t1 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
   (export "swap_via_memory" (func $swap_via_memory))
   (export "sum_digits" (func $sum_digits))
   (export "depth_sum" (func $depth_sum))
@@ -157,23 +157,23 @@
     end
     unreachable
   )
-  ;; fn @depth_sum, line 51
+  ;; fn @depth_sum, line 52
   (func $depth_sum (type $t1) (param $n i32) (result i32)
     (local $p i64)
     (local $frame i64)
-    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    ;; allocate a 1024-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
-    i64.const 32
+    i64.const 1040
     i64.lt_u
     if
       unreachable
     end
     global.get $__stack_pointer
-    i64.const 16
+    i64.const 1024
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 53
+    ;; entry, line 54
     local.get $frame
     local.set $p
     local.get $p
@@ -182,15 +182,15 @@
     local.get $n
     i32.eqz
     if
-      ;; base, line 58
+      ;; base, line 59
       i32.const 0
       local.get $frame
-      i64.const 16
+      i64.const 1024
       i64.add
       global.set $__stack_pointer
       return
     end
-    ;; rec, line 61
+    ;; rec, line 62
     local.get $n
     i32.const 1
     i32.sub
@@ -199,7 +199,7 @@
     i32.load
     i32.add
     local.get $frame
-    i64.const 16
+    i64.const 1024
     i64.add
     global.set $__stack_pointer
     return
