@@ -66,8 +66,7 @@ fn a_thousand_way_switch() {
         .collect();
     text.push_str(&targets.join(", "));
     text.push_str("], other\n");
-    for k in 0..n {
-        let block = &targets[k];
+    for (k, block) in targets.iter().enumerate() {
         let _ = writeln!(text, "{block}:\n  %v{k} = i32.const {}", k * 7 + 1);
         if k % 2 == 1 {
             let _ = writeln!(text, "  jump shared(%v{k})");
@@ -111,7 +110,7 @@ fn a_state_machine_entered_at_every_state() {
     // States s0..s49 form one cycle; `entry` jumps into any of them, so the
     // cycle has fifty entries. Each state adds its number and moves on until
     // the budget runs out.
-    let states = 50;
+    let states: i32 = 50;
     let mut text = String::from(
         "pub fn @run(%start: i32, %budget: i32) -> i32 {\nentry:\n  %zero = i32.const 0\n  switch %start, [",
     );
@@ -133,7 +132,7 @@ fn a_state_machine_entered_at_every_state() {
     let module = load("states.vir", &text);
     let model = |start: i32, budget: i32| {
         let (mut state, mut acc) = (
-            if (0..states as i32).contains(&start) {
+            if (0..states).contains(&start) {
                 start
             } else {
                 0
@@ -142,7 +141,7 @@ fn a_state_machine_entered_at_every_state() {
         );
         for _ in 0..budget {
             acc += state;
-            state = (state * 7 + 3) % states as i32;
+            state = (state * 7 + 3) % states;
         }
         acc
     };
