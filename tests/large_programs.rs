@@ -79,7 +79,7 @@ fn a_thousand_way_switch() {
     let calls: Vec<(Vec<Value>, Value)> = [0, 1, 2, 499, 500, 998, 999, 1000, -1]
         .into_iter()
         .map(|k: i32| {
-            let expected = if (0..n as i32).contains(&k) {
+            let expected = if (0..n).contains(&k) {
                 k * 7 + 1
             } else {
                 -1
