@@ -79,11 +79,7 @@ fn a_thousand_way_switch() {
     let calls: Vec<(Vec<Value>, Value)> = [0, 1, 2, 499, 500, 998, 999, 1000, -1]
         .into_iter()
         .map(|k: i32| {
-            let expected = if (0..n).contains(&k) {
-                k * 7 + 1
-            } else {
-                -1
-            };
+            let expected = if (0..n).contains(&k) { k * 7 + 1 } else { -1 };
             (vec![Value::I32(k)], Value::I32(expected))
         })
         .collect();

@@ -9,6 +9,10 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "mix" (func $mix))
   (export "wrap_add" (func $wrap_add))
   (export "shifts" (func $shifts))
@@ -16,6 +20,8 @@
   (export "bits" (func $bits))
   (export "divs" (func $divs))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @mix, line 10
   (func $mix (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $prod i32)

@@ -6,12 +6,18 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "entry_loop" (func $entry_loop))
   (export "search" (func $search))
   (export "odd_sum" (func $odd_sum))
   (export "same_target" (func $same_target))
   (export "dead_code" (func $dead_code))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @entry_loop, line 14
   (func $entry_loop (type $t0) (param $n i32) (result i32)
     (local $i1 i32)

@@ -12,6 +12,10 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "ints" (func $ints))
   (export "narrow" (func $narrow))
   (export "sext" (func $sext))
@@ -21,6 +25,8 @@
   (export "bitcast" (func $bitcast))
   (export "demote" (func $demote))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @ints, line 16
   (func $ints (type $t0) (param $x i32) (result i64 i64 i64)
     (local $u i64)

@@ -5,11 +5,17 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x50..0x100050, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048656))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 72))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048656))
   (export "strlen_hello" (func $strlen_hello))
   (export "second_word" (func $second_word))
   (export "table_sum" (func $table_sum))
   (export "follow" (func $follow))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @strlen_hello, line 12
   (func $strlen_hello (type $t0) (result i32)
     (local $q i64)

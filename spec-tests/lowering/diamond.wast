@@ -6,10 +6,16 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "abs" (func $abs))
   (export "sign" (func $sign))
   (export "collatz_steps" (func $collatz_steps))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @abs, line 10
   (func $abs (type $t0) (param $x i32) (result i32)
     (local $r i32)

@@ -9,10 +9,16 @@
   (global $msg_ptr i64 (i64.const 16))
   ;; shadow stack: 0x20..0x100020, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 18))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
   (export "bump" (func $bump))
   (export "get_limit" (func $get_limit))
   (export "read_msg" (func $read_msg))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @bump, line 11
   (func $bump (type $t0) (param $by i64) (result i64)
     (local $new i64)

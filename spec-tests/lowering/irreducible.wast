@@ -6,10 +6,16 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "zigzag" (func $zigzag))
   (export "duff" (func $duff))
   (export "nested" (func $nested))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @zigzag, line 21
   (func $zigzag (type $t0) (param $c i32) (param $n i32) (result i32)
     (local $i i32)

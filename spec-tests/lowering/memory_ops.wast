@@ -8,11 +8,17 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x20..0x100020, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 32))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
   (export "grow_twice" (func $grow_twice))
   (export "grow_too_much" (func $grow_too_much))
   (export "fill_and_copy" (func $fill_and_copy))
   (export "copy_out_of_bounds" (func $copy_out_of_bounds))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @grow_twice, line 7
   (func $grow_twice (type $t0) (result i64 i64)
     (local $before i64)

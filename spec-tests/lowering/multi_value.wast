@@ -8,11 +8,17 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "divmod" (func $divmod))
   (export "sum_divmod" (func $sum_divmod))
   (export "swap3" (func $swap3))
   (export "minmax_loop" (func $minmax_loop))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @divmod, line 7
   (func $divmod (type $t0) (param $a i32) (param $b i32) (result i32 i32)
     ;; entry, line 8

@@ -8,11 +8,17 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "roundtrip" (func $roundtrip))
   (export "widen" (func $widen))
   (export "ptr_compare" (func $ptr_compare))
   (export "align_up" (func $align_up))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @roundtrip, line 8
   (func $roundtrip (type $t0) (param $x i64) (result i64)
     ;; entry, line 9

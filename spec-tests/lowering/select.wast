@@ -7,10 +7,16 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "max" (func $max))
   (export "clamp" (func $clamp))
   (export "fpick" (func $fpick))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @max, line 9
   (func $max (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $gt i32)

@@ -5,8 +5,14 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x7550..0x107550, growing down
   (global $__stack_pointer (mut i64) (i64.const 1078608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 30017))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1078608))
   (export "count_primes" (func $count_primes))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @count_primes, line 8
   (func $count_primes (type $t0) (param $n i32) (result i32)
     (local $base i64)

@@ -6,10 +6,16 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "swap_via_memory" (func $swap_via_memory))
   (export "sum_digits" (func $sum_digits))
   (export "depth_sum" (func $depth_sum))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @swap_via_memory, line 7
   (func $swap_via_memory (type $t0) (param $a i32) (param $b i32) (result i32 i32)
     (local $p i64)

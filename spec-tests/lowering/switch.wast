@@ -5,10 +5,16 @@
   (memory $memory i64 17 16384)
   ;; shadow stack: 0x10..0x100010, growing down
   (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "days_in_month" (func $days_in_month))
   (export "classify" (func $classify))
   (export "interpret" (func $interpret))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @days_in_month, line 15
   (func $days_in_month (type $t0) (param $m i32) (result i32)
     block $bad

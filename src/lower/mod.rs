@@ -53,6 +53,9 @@ pub(crate) struct ModuleCx<'m> {
     pub func_names: Vec<String>,
     pub global_names: Vec<String>,
     pub stack_pointer: String,
+    /// Immutable globals exported under these names, for a runtime.
+    data_end: String,
+    heap_base: String,
     pub memory: String,
     pub table: String,
     types: HashMap<wat::FuncType, String>,
@@ -76,6 +79,8 @@ impl<'m> ModuleCx<'m> {
             func_names,
             global_names,
             stack_pointer: globals.fresh("__stack_pointer"),
+            data_end: globals.fresh("__data_end"),
+            heap_base: globals.fresh("__heap_base"),
             memory: "memory".into(),
             table: "table".into(),
             types: HashMap::new(),
@@ -228,6 +233,22 @@ impl<'m> ModuleCx<'m> {
             )),
         };
         self.out.globals.push(stack_pointer);
+        for (id, value, comment) in [
+            (&self.data_end, self.layout.data_end, "the end of the data"),
+            (
+                &self.heap_base,
+                self.layout.heap_base,
+                "the first byte free for a heap",
+            ),
+        ] {
+            self.out.globals.push(wat::Global {
+                id: id.clone(),
+                ty: ptr,
+                mutable: false,
+                init: vec![self.ptr_const(value)],
+                comment: Some(comment.into()),
+            });
+        }
     }
 
     fn exports(&mut self) {
@@ -245,6 +266,19 @@ impl<'m> ModuleCx<'m> {
             kind: wat::ExportKind::Memory,
             id: self.memory.clone(),
         });
+        // The memory map, so that a runtime can place a heap (see memory.rs).
+        for name in ["__data_end", "__heap_base"] {
+            let id = if name == "__data_end" {
+                &self.data_end
+            } else {
+                &self.heap_base
+            };
+            self.out.exports.push(wat::Export {
+                name: name.into(),
+                kind: wat::ExportKind::Global,
+                id: id.clone(),
+            });
+        }
     }
 
     fn element_segment(&mut self) {
@@ -358,7 +392,15 @@ mod tests {
             Target::Wasm64,
         );
         let ids: Vec<&str> = ast.globals.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, ["__stack_pointer", "__stack_pointer_1"]);
+        assert_eq!(
+            ids,
+            [
+                "__stack_pointer",
+                "__stack_pointer_1",
+                "__data_end",
+                "__heap_base"
+            ]
+        );
         assert!(text.contains("global.get $__stack_pointer\n"), "{text}");
     }
 
