@@ -25,7 +25,6 @@
   ;; fn @mix, line 10
   (func $mix (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $prod i32)
-    (local $xor i32)
     ;; entry, line 11
     local.get $a
     local.get $b
@@ -42,11 +41,11 @@
     i32.or
     local.get $prod
     i32.xor
-    local.set $xor
-    local.get $xor
+    local.set $prod
+    local.get $prod
     i32.const 32
     i32.mul
-    local.get $xor
+    local.get $prod
     i32.add
     return
   )

@@ -91,7 +91,6 @@
   (func $odd_sum (type $t0) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $acc2 i32)
     ;; entry, line 60
     i32.const 0
     i32.const 0
@@ -117,18 +116,18 @@
           local.get $acc
           local.get $i
           i32.add
-          local.set $acc2
+          local.set $acc
           br $latch
         end
         ;; even, line 73
         local.get $acc
-        local.set $acc2
+        local.set $acc
       end
       ;; latch, line 75
       local.get $i
       i32.const 1
       i32.add
-      local.get $acc2
+      local.get $acc
       local.set $acc
       local.set $i
       br $head
@@ -155,7 +154,6 @@
   )
   ;; fn @dead_code, line 90
   (func $dead_code (type $t0) (param $x i32) (result i32)
-    (local $z i32)
     ;; entry, line 91
     local.get $x
     local.get $x

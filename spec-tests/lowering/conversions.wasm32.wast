@@ -33,10 +33,7 @@
     (local $s i64)
     (local $shifted i64)
     (local $low i64)
-    (local $hi i64)
-    (local $zero i64)
     (local $m i32)
-    (local $out i64)
     ;; entry, line 17
     local.get $x
     i64.extend_i32_u
@@ -54,17 +51,17 @@
     local.get $shifted
     i64.const 32
     i64.shr_s
-    local.set $hi
+    local.set $shifted
     local.get $low
-    local.get $hi
+    local.get $shifted
     i64.add
     local.get $s
     i64.xor
     local.get $s
     i64.xor
-    local.get $hi
+    local.get $shifted
     i64.sub
-    local.set $zero
+    local.set $shifted
     local.get $s
     i64.const -2147483648
     i64.eq
@@ -72,14 +69,14 @@
     local.get $m
     i64.extend_i32_u
     drop
-    local.get $zero
+    local.get $shifted
     local.get $s
     local.get $m
     select
-    local.set $out
+    local.set $shifted
     local.get $u
     local.get $s
-    local.get $out
+    local.get $shifted
     return
   )
   ;; fn @narrow, line 35
@@ -94,7 +91,6 @@
     (local $x i32)
     (local $y i32)
     (local $bb i64)
-    (local $y2 i32)
     ;; entry, line 42
     local.get $a
     i32.extend8_s
@@ -108,9 +104,9 @@
     local.get $y
     local.get $x
     i32.or
-    local.set $y2
+    local.set $y
     local.get $x
-    local.get $y2
+    local.get $y
     local.get $bb
     return
   )

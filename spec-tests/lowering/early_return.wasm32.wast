@@ -56,7 +56,6 @@
   (func $gcd (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $x i32)
     (local $y i32)
-    (local $r i32)
     ;; entry, line 32
     local.get $a
     local.get $b
@@ -75,9 +74,9 @@
       local.get $x
       local.get $y
       i32.rem_u
-      local.set $r
+      local.set $x
       local.get $y
-      local.get $r
+      local.get $x
       local.set $y
       local.set $x
       br $loop

@@ -18,7 +18,6 @@
     (local $i i32)
     (local $a i32)
     (local $b i32)
-    (local $next i32)
     ;; entry, line 8
     i32.const 0
     i32.const 0
@@ -40,12 +39,12 @@
       local.get $a
       local.get $b
       i32.add
-      local.set $next
+      local.set $a
       local.get $i
       i32.const 1
       i32.add
       local.get $b
-      local.get $next
+      local.get $a
       local.set $b
       local.set $a
       local.set $i

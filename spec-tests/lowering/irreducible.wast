@@ -18,16 +18,8 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @zigzag, line 21
   (func $zigzag (type $t0) (param $c i32) (param $n i32) (result i32)
-    (local $i i32)
-    (local $acc i32)
-    (local $acc1 i32)
-    (local $i1 i32)
-    (local $j i32)
-    (local $bacc i32)
-    (local $bacc1 i32)
-    (local $j1 i32)
-    (local $r i32)
     (local $label i32)
+    (local $bacc i32)
     (local $a.i i32)
     (local $a.acc i32)
     (local $b.j i32)
@@ -63,29 +55,29 @@
           end
           ;; b, line 33
           local.get $b.j
-          local.set $j
+          local.set $label
           local.get $b.bacc
           local.set $bacc
-          local.get $j
+          local.get $label
           i32.eqz
           if
             local.get $bacc
-            local.set $r
+            local.set $label
             br $exit
           end
           ;; b_step, line 36
           local.get $bacc
           i32.const 2
           i32.mul
-          local.set $bacc1
-          local.get $j
+          local.set $bacc
+          local.get $label
           i32.const 1
           i32.sub
-          local.set $j1
+          local.set $label
           ;; b_step.to.a
-          local.get $j1
+          local.get $label
           local.set $a.i
-          local.get $bacc1
+          local.get $bacc
           local.set $a.acc
           i32.const 0
           local.set $label
@@ -93,36 +85,36 @@
         end
         ;; a, line 25
         local.get $a.i
-        local.set $i
+        local.set $label
         local.get $a.acc
-        local.set $acc
-        local.get $i
+        local.set $bacc
+        local.get $label
         i32.eqz
         if
-          local.get $acc
-          local.set $r
+          local.get $bacc
+          local.set $label
           br $exit
         end
         ;; a_step, line 28
-        local.get $acc
+        local.get $bacc
         i32.const 1
         i32.add
-        local.set $acc1
-        local.get $i
+        local.set $bacc
+        local.get $label
         i32.const 1
         i32.sub
-        local.set $i1
+        local.set $label
         ;; a_step.to.b
-        local.get $i1
+        local.get $label
         local.set $b.j
-        local.get $acc1
+        local.get $bacc
         local.set $b.bacc
         i32.const 1
         local.set $label
         br $dispatch_loop
       end
       ;; exit, line 42
-      local.get $r
+      local.get $label
       return
     end
     unreachable
@@ -131,21 +123,6 @@
   (func $duff (type $t1) (param $n i32) (result i32)
     (local $r i32)
     (local $loops i32)
-    (local $a0 i32)
-    (local $l0 i32)
-    (local $t0 i32)
-    (local $a3 i32)
-    (local $l3 i32)
-    (local $t3 i32)
-    (local $a2 i32)
-    (local $l2 i32)
-    (local $t2 i32)
-    (local $a1 i32)
-    (local $l1 i32)
-    (local $t1 i32)
-    (local $left i32)
-    (local $result i32)
-    (local $label i32)
     (local $s0.a0 i32)
     (local $s0.l0 i32)
     (local $s3.a3 i32)
@@ -160,7 +137,7 @@
       i32.eqz
       if
         i32.const 0
-        local.set $result
+        local.set $r
         br $exit
       end
       block $dispatch
@@ -189,7 +166,7 @@
                 local.get $loops
                 local.set $s0.l0
                 i32.const 0
-                local.set $label
+                local.set $r
                 br $dispatch
               end
               ;; start.to.s1
@@ -198,7 +175,7 @@
               local.get $loops
               local.set $s1.l1
               i32.const 3
-              local.set $label
+              local.set $r
               br $dispatch
             end
             ;; start.to.s2
@@ -207,7 +184,7 @@
             local.get $loops
             local.set $s2.l2
             i32.const 2
-            local.set $label
+            local.set $r
             br $dispatch
           end
           ;; start.to.s3
@@ -216,7 +193,7 @@
           local.get $loops
           local.set $s3.l3
           i32.const 1
-          local.set $label
+          local.set $r
           br $dispatch
         end
         ;; start.to.s0
@@ -225,7 +202,7 @@
         local.get $loops
         local.set $s0.l0
         i32.const 0
-        local.set $label
+        local.set $r
       end
       loop $dispatch_loop
         block $s0
@@ -233,92 +210,92 @@
           block $s1
             block $s2
               block $s3
-                local.get $label
+                local.get $r
                 br_table $s0 $s3 $s2 $s1 $s0
               end
               ;; s3, line 63
               local.get $s3.a3
-              local.set $a3
+              local.set $r
               local.get $s3.l3
-              local.set $l3
-              local.get $a3
+              local.set $loops
+              local.get $r
               call $step
-              local.set $t3
+              local.set $r
               ;; s3.to.s2
-              local.get $t3
+              local.get $r
               local.set $s2.a2
-              local.get $l3
+              local.get $loops
               local.set $s2.l2
               i32.const 2
-              local.set $label
+              local.set $r
               br $dispatch_loop
             end
             ;; s2, line 66
             local.get $s2.a2
-            local.set $a2
+            local.set $r
             local.get $s2.l2
-            local.set $l2
-            local.get $a2
+            local.set $loops
+            local.get $r
             call $step
-            local.set $t2
+            local.set $r
             ;; s2.to.s1
-            local.get $t2
+            local.get $r
             local.set $s1.a1
-            local.get $l2
+            local.get $loops
             local.set $s1.l1
             i32.const 3
-            local.set $label
+            local.set $r
             br $dispatch_loop
           end
           ;; s1, line 69
           local.get $s1.a1
-          local.set $a1
+          local.set $r
           local.get $s1.l1
-          local.set $l1
-          local.get $a1
+          local.set $loops
+          local.get $r
           call $step
-          local.set $t1
-          local.get $l1
+          local.set $r
+          local.get $loops
           i32.const 1
           i32.sub
-          local.set $left
-          local.get $left
+          local.set $loops
+          local.get $loops
           i32.const 0
           i32.gt_s
           if
             ;; s1.to.s0
-            local.get $t1
+            local.get $r
             local.set $s0.a0
-            local.get $left
+            local.get $loops
             local.set $s0.l0
             i32.const 0
-            local.set $label
+            local.set $r
             br $dispatch_loop
           end
-          local.get $t1
-          local.set $result
+          local.get $r
+          local.set $r
           br $exit
         end
         ;; s0, line 60
         local.get $s0.a0
-        local.set $a0
+        local.set $r
         local.get $s0.l0
-        local.set $l0
-        local.get $a0
+        local.set $loops
+        local.get $r
         call $step
-        local.set $t0
+        local.set $r
         ;; s0.to.s3
-        local.get $t0
+        local.get $r
         local.set $s3.a3
-        local.get $l0
+        local.get $loops
         local.set $s3.l3
         i32.const 1
-        local.set $label
+        local.set $r
         br $dispatch_loop
       end
     end
     ;; exit, line 75
-    local.get $result
+    local.get $r
     return
   )
   ;; fn @step, line 79
@@ -335,16 +312,7 @@
   (func $nested (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $x i32)
-    (local $k i32)
-    (local $x1 i32)
-    (local $k1 i32)
-    (local $y i32)
     (local $m i32)
-    (local $y1 i32)
-    (local $m1 i32)
-    (local $v i32)
-    (local $label i32)
     (local $a.x i32)
     (local $a.k i32)
     (local $b.y i32)
@@ -376,7 +344,7 @@
           i32.const 3
           local.set $a.k
           i32.const 0
-          local.set $label
+          local.set $acc
           br $dispatch
         end
         ;; pick.to.b
@@ -385,81 +353,81 @@
         i32.const 3
         local.set $b.m
         i32.const 1
-        local.set $label
+        local.set $acc
       end
       loop $dispatch_loop
         block $latch
           block $a
             ;; dispatch
             block $b
-              local.get $label
+              local.get $acc
               br_table $a $b $a
             end
             ;; b, line 110
             local.get $b.y
-            local.set $y
+            local.set $acc
             local.get $b.m
             local.set $m
             local.get $m
             i32.eqz
             if
-              local.get $y
-              local.set $v
+              local.get $acc
+              local.set $acc
               br $latch
             end
             ;; b_step, line 113
-            local.get $y
+            local.get $acc
             i32.const 3
             i32.mul
-            local.set $y1
+            local.set $acc
             local.get $m
             i32.const 1
             i32.sub
-            local.set $m1
+            local.set $m
             ;; b_step.to.a
-            local.get $y1
+            local.get $acc
             local.set $a.x
-            local.get $m1
+            local.get $m
             local.set $a.k
             i32.const 0
-            local.set $label
+            local.set $acc
             br $dispatch_loop
           end
           ;; a, line 102
           local.get $a.x
-          local.set $x
+          local.set $acc
           local.get $a.k
-          local.set $k
-          local.get $k
+          local.set $m
+          local.get $m
           i32.eqz
           if
-            local.get $x
-            local.set $v
+            local.get $acc
+            local.set $acc
             br $latch
           end
           ;; a_step, line 105
-          local.get $x
+          local.get $acc
           i32.const 5
           i32.add
-          local.set $x1
-          local.get $k
+          local.set $acc
+          local.get $m
           i32.const 1
           i32.sub
-          local.set $k1
+          local.set $m
           ;; a_step.to.b
-          local.get $x1
+          local.get $acc
           local.set $b.y
-          local.get $k1
+          local.get $m
           local.set $b.m
           i32.const 1
-          local.set $label
+          local.set $acc
           br $dispatch_loop
         end
         ;; latch, line 118
         local.get $i
         i32.const 1
         i32.add
-        local.get $v
+        local.get $acc
         local.set $acc
         local.set $i
         br $head

@@ -23,8 +23,6 @@
   (func $grow_twice (type $t0) (result i32 i32)
     (local $before i32)
     (local $old i32)
-    (local $grew i32)
-    (local $diff i32)
     ;; entry, line 8
     memory.size
     local.set $before
@@ -34,14 +32,14 @@
     memory.size
     local.get $before
     i32.sub
-    local.set $grew
+    local.set $before
     i32.const 1
     memory.grow
     local.get $old
     i32.sub
-    local.set $diff
-    local.get $grew
-    local.get $diff
+    local.set $old
+    local.get $before
+    local.get $old
     return
   )
   ;; fn @grow_too_much, line 19

@@ -23,8 +23,6 @@
   (func $grow_twice (type $t0) (result i64 i64)
     (local $before i64)
     (local $old i64)
-    (local $grew i64)
-    (local $diff i64)
     ;; entry, line 8
     memory.size
     local.set $before
@@ -34,14 +32,14 @@
     memory.size
     local.get $before
     i64.sub
-    local.set $grew
+    local.set $before
     i64.const 1
     memory.grow
     local.get $old
     i64.sub
-    local.set $diff
-    local.get $grew
-    local.get $diff
+    local.set $old
+    local.get $before
+    local.get $old
     return
   )
   ;; fn @grow_too_much, line 19

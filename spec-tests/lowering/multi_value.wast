@@ -60,9 +60,6 @@
     (local $hi i32)
     (local $v i32)
     (local $lt i32)
-    (local $lo1 i32)
-    (local $gt i32)
-    (local $hi1 i32)
     ;; entry, line 28
     i32.const 0
     i32.const 2147483647
@@ -94,21 +91,21 @@
       local.get $lo
       local.get $lt
       select
-      local.set $lo1
+      local.set $lo
       local.get $v
       local.get $hi
       i32.gt_s
-      local.set $gt
+      local.set $lt
       local.get $v
       local.get $hi
-      local.get $gt
+      local.get $lt
       select
-      local.set $hi1
+      local.set $hi
       local.get $i
       i32.const 1
       i32.add
-      local.get $lo1
-      local.get $hi1
+      local.get $lo
+      local.get $hi
       local.set $hi
       local.set $lo
       local.set $i

@@ -17,10 +17,8 @@
   (func $sum_products (type $t0) (param $n i64) (result i64)
     (local $i i64)
     (local $acc i64)
-    (local $j i64)
     (local $acc2 i64)
     (local $p i64)
-    (local $acc3 i64)
     ;; entry, line 7
     i64.const 0
     i64.const 0
@@ -36,28 +34,28 @@
         i64.const 0
         local.get $acc
         local.set $acc2
-        local.set $j
+        local.set $acc
         loop $inner
           ;; inner, line 15
-          local.get $j
+          local.get $acc
           local.get $n
           i64.lt_s
           if
             ;; inner_body, line 18
             local.get $i
-            local.get $j
+            local.get $acc
             i64.mul
             local.set $p
             local.get $acc2
             local.get $p
             i64.add
-            local.set $acc3
-            local.get $j
+            local.set $acc2
+            local.get $acc
             i64.const 1
             i64.add
-            local.get $acc3
+            local.get $acc2
             local.set $acc2
-            local.set $j
+            local.set $acc
             br $inner
           end
           ;; inner_done, line 24

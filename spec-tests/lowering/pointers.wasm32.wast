@@ -67,9 +67,7 @@
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i32)
     (local $mask i32)
-    (local $sum i32)
     (local $minus_one i32)
-    (local $inv i32)
     ;; entry, line 34
     local.get $x
     local.set $p
@@ -80,7 +78,7 @@
     local.get $p
     local.get $mask
     i32.add
-    local.set $sum
+    local.set $p
     i32.const 0
     i32.const 1
     i32.sub
@@ -88,9 +86,9 @@
     local.get $mask
     local.get $minus_one
     i32.xor
-    local.set $inv
-    local.get $sum
-    local.get $inv
+    local.set $mask
+    local.get $p
+    local.get $mask
     i32.and
     return
   )

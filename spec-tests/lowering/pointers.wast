@@ -68,9 +68,7 @@
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i64)
     (local $mask i64)
-    (local $sum i64)
     (local $minus_one i64)
-    (local $inv i64)
     ;; entry, line 34
     local.get $x
     i64.extend_i32_u
@@ -83,7 +81,7 @@
     local.get $p
     local.get $mask
     i64.add
-    local.set $sum
+    local.set $p
     i64.const 0
     i64.const 1
     i64.sub
@@ -91,9 +89,9 @@
     local.get $mask
     local.get $minus_one
     i64.xor
-    local.set $inv
-    local.get $sum
-    local.get $inv
+    local.set $mask
+    local.get $p
+    local.get $mask
     i64.and
     i32.wrap_i64
     return

@@ -48,7 +48,6 @@
   (func $ackermann (type $t1) (param $m i32) (param $n i32) (result i32)
     (local $m1 i32)
     (local $n1 i32)
-    (local $inner i32)
     ;; entry, line 25
     local.get $m
     i32.eqz
@@ -81,9 +80,9 @@
     local.get $m
     local.get $n1
     call $ackermann
-    local.set $inner
+    local.set $n1
     local.get $m1
-    local.get $inner
+    local.get $n1
     call $ackermann
     return
   )

@@ -35,7 +35,6 @@
   (func $clamp (type $t1) (param $x i32) (result i32)
     (local $hundred i32)
     (local $neg i32)
-    (local $lo i32)
     (local $big i32)
     ;; entry, line 17
     i32.const 100
@@ -48,13 +47,13 @@
     local.get $x
     local.get $neg
     select
-    local.set $lo
-    local.get $lo
+    local.set $neg
+    local.get $neg
     local.get $hundred
     i32.gt_s
     local.set $big
     local.get $hundred
-    local.get $lo
+    local.get $neg
     local.get $big
     select
     return

@@ -19,11 +19,7 @@
     (local $i i32)
     (local $count i32)
     (local $iptr i64)
-    (local $count1 i32)
-    (local $j i32)
     (local $c i32)
-    (local $jptr i64)
-    (local $c2 i32)
     ;; entry, line 9
     i64.const 16
     local.set $base
@@ -52,43 +48,43 @@
         i32.load8_u
         if
           local.get $count
-          local.set $c2
+          local.set $count
           br $next
         end
         ;; prime, line 23
         local.get $count
         i32.const 1
         i32.add
-        local.set $count1
+        local.set $count
         local.get $i
         local.get $i
         i32.mul
-        local.get $count1
+        local.get $count
         local.set $c
-        local.set $j
+        local.set $count
         loop $mark
           ;; mark, line 27
-          local.get $j
+          local.get $count
           local.get $n
           i32.gt_s
           if
             local.get $c
-            local.set $c2
+            local.set $count
             br $next
           end
           ;; set, line 30
-          local.get $j
+          local.get $count
           i64.extend_i32_u
-          local.set $jptr
+          local.set $iptr
           local.get $base
-          local.get $jptr
+          local.get $iptr
           i64.add
           i32.const 1
           i32.store8
-          local.get $j
+          local.get $count
           local.get $i
           i32.add
-          local.set $j
+          local.set $count
           br $mark
         end
       end
@@ -96,7 +92,7 @@
       local.get $i
       i32.const 1
       i32.add
-      local.get $c2
+      local.get $count
       local.set $count
       local.set $i
       br $outer

@@ -71,8 +71,6 @@
     (local $j i32)
     (local $v i32)
     (local $j1 i32)
-    (local $at i32)
-    (local $slot i32)
     ;; entry, line 23
     i32.const 1
     local.set $i
@@ -102,7 +100,7 @@
           i32.lt_s
           if
             local.get $j
-            local.set $at
+            local.set $j
             br $place
           end
           ;; compare, line 37
@@ -130,15 +128,15 @@
             br $inner
           end
           local.get $j
-          local.set $at
+          local.set $j
         end
         ;; place, line 46
-        local.get $at
+        local.get $j
         i32.const 1
         i32.add
-        local.set $slot
+        local.set $j
         local.get $arr
-        local.get $slot
+        local.get $j
         local.get $key
         call $put
         local.get $i

@@ -58,14 +58,6 @@
     (local $at i64)
     (local $count i32)
     (local $d i32)
-    (local $at1 i64)
-    (local $count1 i32)
-    (local $x1 i32)
-    (local $q i64)
-    (local $left i32)
-    (local $acc i32)
-    (local $digit i32)
-    (local $acc1 i32)
     (local $frame i64)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -100,40 +92,40 @@
       local.get $at
       i64.const 1
       i64.add
-      local.set $at1
+      local.set $at
       local.get $count
       i32.const 1
       i32.add
-      local.set $count1
+      local.set $count
       local.get $x
       i32.const 10
       i32.div_u
-      local.set $x1
-      local.get $x1
+      local.set $x
+      local.get $x
       i32.const 0
       i32.ne
       if
-        local.get $x1
-        local.get $at1
-        local.get $count1
+        local.get $x
+        local.get $at
+        local.get $count
         local.set $count
         local.set $at
         local.set $x
         br $split
       end
       local.get $base
-      local.get $count1
+      local.get $count
       i32.const 0
-      local.set $acc
-      local.set $left
-      local.set $q
+      local.set $count
+      local.set $x
+      local.set $base
       loop $add
         ;; add, line 36
-        local.get $left
+        local.get $x
         i32.eqz
         if
           ;; done, line 45
-          local.get $acc
+          local.get $count
           local.get $frame
           i64.const 16
           i64.add
@@ -141,23 +133,23 @@
           return
         end
         ;; add_one, line 39
-        local.get $q
+        local.get $base
         i32.load8_u
-        local.set $digit
-        local.get $acc
-        local.get $digit
+        local.set $d
+        local.get $count
+        local.get $d
         i32.add
-        local.set $acc1
-        local.get $q
+        local.set $count
+        local.get $base
         i64.const 1
         i64.add
-        local.get $left
+        local.get $x
         i32.const 1
         i32.sub
-        local.get $acc1
-        local.set $acc
-        local.set $left
-        local.set $q
+        local.get $count
+        local.set $count
+        local.set $x
+        local.set $base
         br $add
       end
     end

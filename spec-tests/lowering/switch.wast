@@ -82,7 +82,6 @@
     (local $pc i32)
     (local $acc i32)
     (local $op i32)
-    (local $acc2 i32)
     ;; entry, line 48
     i32.const 0
     i32.const 0
@@ -111,27 +110,27 @@
               local.get $acc
               i32.const 5
               i32.add
-              local.set $acc2
+              local.set $acc
               br $advance
             end
             ;; op_mul, line 62
             local.get $acc
             i32.const 7
             i32.mul
-            local.set $acc2
+            local.set $acc
             br $advance
           end
           ;; op_sub, line 66
           local.get $acc
           i32.const 2
           i32.sub
-          local.set $acc2
+          local.set $acc
         end
         ;; advance, line 70
         local.get $pc
         i32.const 1
         i32.add
-        local.get $acc2
+        local.get $acc
         local.set $acc
         local.set $pc
         br $dispatch

@@ -79,7 +79,12 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             frame_local: None,
             labels: NameSpace::default(),
         };
-        (fc.on_stack, fc.remat) = stack_plan(func);
+        if fc.cx.options.stack_values {
+            (fc.on_stack, fc.remat) = stack_plan(func);
+        } else {
+            fc.on_stack = vec![false; func.values.len()];
+            fc.remat = vec![None; func.values.len()];
+        }
         fc.assign_locals();
         fc
     }
@@ -92,27 +97,29 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         ty
     }
 
-    /// Parameters keep their names; then each used value, each variable and
-    /// the frame base get a local.
+    /// Parameters keep their names; the other values that need a local share
+    /// them as `locals::allocate` decides; then each variable and the frame
+    /// base get a local of their own.
     fn assign_locals(&mut self) {
         let func = self.func;
-        for value in &func.params {
-            let name = self.names.fresh(&func.value(*value).name);
-            self.value_locals[value.index()] = Some(name);
-        }
         let used = used_values(func);
-        for block in &func.blocks {
-            let defined = block
-                .params
-                .iter()
-                .chain(block.insts.iter().flat_map(|i| &i.results));
-            for value in defined {
-                let elsewhere = self.on_stack[value.index()] || self.remat[value.index()].is_some();
-                if used[value.index()] && !elsewhere {
-                    let data = func.value(*value);
-                    let name = self.new_local(&data.name, val_type(data.ty, self.cx.target));
-                    self.value_locals[value.index()] = Some(name);
-                }
+        let needs_local: Vec<bool> = (0..func.values.len())
+            .map(|v| used[v] && !self.on_stack[v] && self.remat[v].is_none())
+            .collect();
+        let allocation = super::locals::allocate(func, &needs_local, self.cx.options.reuse_locals);
+        let mut color_names = Vec::with_capacity(allocation.first_value.len());
+        for (color, &first) in allocation.first_value.iter().enumerate() {
+            let data = func.value(first);
+            let name = if color < func.params.len() {
+                self.names.fresh(&data.name)
+            } else {
+                self.new_local(&data.name, val_type(data.ty, self.cx.target))
+            };
+            color_names.push(name);
+        }
+        for (value, color) in allocation.colors.iter().enumerate() {
+            if let Some(c) = color {
+                self.value_locals[value] = Some(color_names[*c as usize].clone());
             }
         }
         for var in &func.vars {

@@ -14,6 +14,7 @@
 
 mod control;
 mod func;
+mod locals;
 mod names;
 mod reducible;
 
@@ -24,10 +25,39 @@ use crate::wat;
 use names::NameSpace;
 use std::collections::HashMap;
 
+/// What the lowering optimizes; everything is on by default. Turning a part
+/// off gives the plain form, for measuring what each part buys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Keep single-use values on the operand stack and emit small or
+    /// single-use constants where they are used, instead of in locals.
+    pub stack_values: bool,
+    /// Let values whose live ranges do not overlap share a local.
+    pub reuse_locals: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            stack_values: true,
+            reuse_locals: true,
+        }
+    }
+}
+
 /// Lowers a verified module. Errors are located in the module's source.
 pub fn lower_module(module: &Module, target: Target) -> Result<wat::Module, Diagnostic> {
+    lower_module_with(module, target, Options::default())
+}
+
+/// [`lower_module`] with chosen optimizations.
+pub fn lower_module_with(
+    module: &Module,
+    target: Target,
+    options: Options,
+) -> Result<wat::Module, Diagnostic> {
     let layout = Layout::new(module, target).map_err(|d| d.with_file(module.source.as_ref()))?;
-    let mut cx = ModuleCx::new(module, target, layout);
+    let mut cx = ModuleCx::new(module, target, layout, options);
     cx.lower()
         .map_err(|d| d.with_file(module.source.as_ref()))?;
     Ok(cx.out)
@@ -47,6 +77,7 @@ pub(crate) fn val_type(ty: Type, target: Target) -> wat::ValType {
 pub(crate) struct ModuleCx<'m> {
     pub module: &'m Module,
     pub target: Target,
+    pub options: Options,
     pub layout: Layout,
     pub out: wat::Module,
     /// WAT names of IR functions and globals, by id.
@@ -62,7 +93,7 @@ pub(crate) struct ModuleCx<'m> {
 }
 
 impl<'m> ModuleCx<'m> {
-    fn new(module: &'m Module, target: Target, layout: Layout) -> ModuleCx<'m> {
+    fn new(module: &'m Module, target: Target, layout: Layout, options: Options) -> ModuleCx<'m> {
         let mut funcs = NameSpace::default();
         let func_names = module.funcs.iter().map(|f| funcs.fresh(&f.name)).collect();
         let mut globals = NameSpace::default();
@@ -74,6 +105,7 @@ impl<'m> ModuleCx<'m> {
         ModuleCx {
             module,
             target,
+            options,
             layout,
             out: wat::Module::default(),
             func_names,
