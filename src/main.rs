@@ -25,6 +25,8 @@ fn main() -> ExitCode {
             match &failure {
                 cli::Failure::Error(message) => eprintln!("error: {message}"),
                 cli::Failure::Trap(message) => eprintln!("{message}"),
+                cli::Failure::Status(_, message) if message.is_empty() => {}
+                cli::Failure::Status(_, message) => eprintln!("{message}"),
             }
             ExitCode::from(failure.exit_code() as u8)
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
-use vitte_codegen_wasm64::runtime::{RunError, Runtime};
+use vitte_codegen_wasm64::runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Error, WasmBackend, emit, spec, validate};
 
@@ -47,9 +47,8 @@ pub fn run(command: Command) -> Result<(), Failure> {
             Output::new(output.as_deref(), Output::Stdout).write_text(&text)
         }
         Command::Validate { file, target } => binary_of(&file, target.into()).map(|_| ()),
-        Command::Run(call) => {
-            run_in_wasmtime(&call.file, &call.invoke, &call.args, call.target.into())
-        }
+        Command::Run(args) => super::run::run(args),
+        Command::Compile(args) => super::compile::compile(args),
         Command::Interp(call) => {
             interpret(&call.file, &call.invoke, &call.args, call.target.into())
         }
@@ -84,7 +83,7 @@ fn default_binary_output(file: &Path, output: Option<&Path>) -> Output {
     Output::new(output, default)
 }
 
-fn assemble(input: &Input) -> Result<Vec<u8>, Failure> {
+pub(super) fn assemble(input: &Input) -> Result<Vec<u8>, Failure> {
     let text = input.text("WAT")?;
     let wasm = emit::assemble(text, &input.name).map_err(|e| Failure::error(e.to_string()))?;
     validate::validate(&wasm).map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
@@ -112,39 +111,10 @@ fn binary_of(path: &Path, target: Target) -> Result<Vec<u8>, Failure> {
     }
 }
 
-fn print_results(values: &[Value]) {
+pub(super) fn print_results(values: &[Value]) {
     for value in values {
         println!("{value}");
     }
-}
-
-fn run_in_wasmtime(
-    path: &Path,
-    name: &str,
-    args: &[String],
-    target: Target,
-) -> Result<(), Failure> {
-    let wasm = binary_of(path, target)?;
-    let runtime =
-        Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
-    let mut instance = runtime.instantiate(&wasm).map_err(run_failure)?;
-    let results = instance.invoke_text(name, args).map_err(run_failure)?;
-    print_results(&results);
-    Ok(())
-}
-
-fn run_failure(e: RunError) -> Failure {
-    match e {
-        RunError::Trap { kind, message } => {
-            Failure::Trap(format!("trap: {kind}\n{}", backtrace_of(&message)))
-        }
-        other => Failure::error(other.to_string()),
-    }
-}
-
-/// wasmtime's trap text without its first line (which repeats the reason).
-fn backtrace_of(message: &str) -> String {
-    message.lines().skip(1).collect::<Vec<_>>().join("\n")
 }
 
 fn interpret(path: &Path, name: &str, args: &[String], target: Target) -> Result<(), Failure> {
@@ -205,7 +175,7 @@ fn run_spec(paths: &[PathBuf]) -> Result<(), Failure> {
         let name = file.display().to_string();
         let text = match input.text("wast") {
             Ok(text) => text,
-            Err(Failure::Error(message) | Failure::Trap(message)) => {
+            Err(Failure::Error(message) | Failure::Trap(message) | Failure::Status(_, message)) => {
                 eprintln!("error: {message}");
                 broken += 1;
                 continue;

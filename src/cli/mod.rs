@@ -2,7 +2,9 @@
 //! stage of the pipeline, or a way to run its output.
 
 mod commands;
+mod compile;
 mod io;
+mod run;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -14,7 +16,9 @@ use vitte_codegen_wasm64::ir::Target;
     version,
     about = "Text-first WebAssembly backend of the Vitte compiler: .vir -> WAT -> wasm64/wasm32",
     after_help = "FILE may be `-` for stdin; `-o -` writes to stdout.\n\
-                  Exit status: 0 on success, 1 on an error in the input or the command, 2 when the guest traps."
+                  Exit status: 0 on success, 1 on an error in the input or the command, 2 when the guest traps,\n\
+                  3 when it runs out of --fuel, 4 when it exceeds --timeout. `run` without --invoke exits\n\
+                  with the guest's own status: 0 when `_start` returns, N when it calls proc_exit(N)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -74,8 +78,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "wasm64")]
         target: TargetArg,
     },
-    /// Run an export of a .vir, .wat or .wasm file in wasmtime (JIT).
-    Run(Invocation),
+    /// Run a WASI command (`_start`) or, with --invoke, an export of a .vir,
+    /// .wat, .wasm or .cwasm file in wasmtime, sandboxed.
+    Run(run::RunArgs),
+    /// Compile a .vir, .wat or .wasm file ahead of time to a .cwasm (FILE.cwasm
+    /// unless -o) that `run` loads without compiling.
+    Compile(compile::CompileArgs),
     /// Run a function of a .vir file in the reference interpreter.
     Interp(Invocation),
     /// Run spec-style .wast scripts (files or directories).
@@ -109,6 +117,9 @@ pub enum Failure {
     Error(String),
     /// The guest trapped: exit status 2.
     Trap(String),
+    /// Another exit status: the guest's own (`proc_exit`), or an exhausted
+    /// limit. The message, already rendered, may be empty.
+    Status(u8, String),
 }
 
 impl Failure {
@@ -120,6 +131,7 @@ impl Failure {
         match self {
             Failure::Error(_) => 1,
             Failure::Trap(_) => 2,
+            Failure::Status(code, _) => i32::from(*code),
         }
     }
 }

@@ -1,0 +1,72 @@
+//! The one wasmtime configuration every module runs under, and the key that
+//! identifies it in `.cwasm` files and the compile cache.
+
+use crate::validate;
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+use wasmtime::{Config, Engine, OptLevel};
+
+/// The engine configuration. It is the same for JIT, AOT and the cache, so
+/// that a precompiled module is valid for every run of this build.
+pub(crate) fn config() -> Config {
+    let mut config = Config::new();
+    config
+        .wasm_features(wasmtime::WasmFeatures::all(), false)
+        .wasm_features(validate::features(), true)
+        .cranelift_opt_level(OptLevel::Speed)
+        // Fuel lets tests and the CLI bound runaway loops deterministically.
+        .consume_fuel(true)
+        // Epoch checks let `--timeout` stop a guest from another thread. The
+        // instrumentation is compiled in always (it is part of the code, so a
+        // `.cwasm` must have it too); stores without a timeout never expire.
+        .epoch_interruption(true)
+        // wasm runs on the calling thread's native stack. 1 MiB (twice
+        // wasmtime's default) lets recursion 10,000 deep run, and stays
+        // well inside the 2 MiB of a spawned Rust thread, so running out
+        // is the `call stack exhausted` trap, never a crash.
+        .max_wasm_stack(1 << 20);
+    config
+}
+
+pub(crate) fn engine() -> wasmtime::Result<Engine> {
+    Engine::new(&config())
+}
+
+/// SHA-256 of everything wasmtime says makes compiled code compatible: its
+/// version, the target, Cranelift's flags, the tunables and wasm features.
+pub(crate) fn key(engine: &Engine) -> [u8; 32] {
+    let mut hasher = Sha256Hasher(Sha256::new());
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    hasher.0.finalize().into()
+}
+
+/// Feeds `Hash` output into SHA-256: stable across runs and processes,
+/// unlike `DefaultHasher`, whose algorithm may change between Rust releases.
+struct Sha256Hasher(Sha256);
+
+impl Hasher for Sha256Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// Unused: the digest is read from the inner state.
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_stable_for_one_configuration() {
+        let a = engine().expect("engine");
+        let b = engine().expect("engine");
+        assert_eq!(key(&a), key(&b));
+        let mut other = config();
+        other.consume_fuel(false);
+        let c = Engine::new(&other).expect("engine");
+        assert_ne!(key(&a), key(&c));
+    }
+}
