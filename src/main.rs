@@ -6,7 +6,18 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // clap's own exit status for a bad command line is 2, which is the
+    // status of a trap here: report it as an error in the command (1).
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return match e.use_stderr() {
+                true => ExitCode::from(1),
+                false => ExitCode::SUCCESS,
+            };
+        }
+    };
     // Deeply nested input is handled iteratively where it can be; the big
     // stack is a safety margin for the recursive parts (the WAT printer and
     // assembler) on large generated programs.

@@ -92,6 +92,19 @@ mod tests {
     }
 
     #[test]
+    fn a_second_memory_is_valid_for_the_wasi_adapter() {
+        let bytes = wasm(
+            r#"(module
+                 (memory $main i64 1)
+                 (memory $scratch 1)
+                 (export "memory" (memory $scratch))
+                 (func (param i64)
+                   (memory.copy $scratch $main (i32.const 0) (local.get 0) (i32.const 8))))"#,
+        );
+        assert_eq!(validate(&bytes), Ok(()));
+    }
+
+    #[test]
     fn type_error_reports_its_offset() {
         let bytes = wasm("(module (func (result i32) i64.const 1))");
         let err = validate(&bytes).unwrap_err();
