@@ -57,6 +57,7 @@ pub mod lower;
 pub mod memory;
 pub mod runtime;
 pub mod spec;
+mod stack;
 pub mod validate;
 pub mod value;
 pub mod wat;

@@ -137,7 +137,7 @@ impl Printer {
     /// A structured instruction's body, one level deeper.
     fn nested(&mut self, body: &[Instr]) {
         self.indent += 1;
-        self.instrs(body);
+        crate::stack::ensure_stack(|| self.instrs(body));
         self.indent -= 1;
     }
 
