@@ -95,12 +95,10 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub file: Option<Arc<SourceFile>>,
-    /// Secondary locations, for example the first definition of a duplicate.
-    pub notes: Vec<(String, Span)>,
-    /// The file of each note that points into another file than the
-    /// diagnostic's own (the linker's "first defined here" in another
-    /// module); `None`, or no entry, means the diagnostic's file.
-    pub note_files: Vec<Option<Arc<SourceFile>>>,
+    /// Secondary locations, for example the first definition of a duplicate:
+    /// the message, the span, and the file when it is not the diagnostic's
+    /// own (the linker's "first defined here" in another module).
+    pub notes: Vec<(String, Span, Option<Arc<SourceFile>>)>,
 }
 
 impl Diagnostic {
@@ -110,7 +108,6 @@ impl Diagnostic {
             span,
             file: None,
             notes: Vec::new(),
-            note_files: Vec::new(),
         }
     }
 
@@ -122,7 +119,7 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, message: impl Into<String>, span: Span) -> Diagnostic {
-        self.notes.push((message.into(), span));
+        self.notes.push((message.into(), span, None));
         self
     }
 
@@ -133,16 +130,14 @@ impl Diagnostic {
         span: Span,
         file: Option<&Arc<SourceFile>>,
     ) -> Diagnostic {
-        self.note_files.resize(self.notes.len(), None);
-        self.notes.push((message.into(), span));
-        self.note_files.push(file.cloned());
+        self.notes.push((message.into(), span, file.cloned()));
         self
     }
 
     /// The file the `index`-th note points into.
     pub fn note_file(&self, index: usize) -> Option<&Arc<SourceFile>> {
-        match self.note_files.get(index) {
-            Some(Some(file)) => Some(file),
+        match self.notes.get(index) {
+            Some((_, _, Some(file))) => Some(file),
             _ => self.file.as_ref(),
         }
     }
@@ -162,7 +157,7 @@ impl fmt::Display for Diagnostic {
             render_snippet(f, file, self.span, None)?;
         }
         // A note without a file (IR built in memory) has nothing to show.
-        for (index, (note, span)) in self.notes.iter().enumerate() {
+        for (index, (note, span, _)) in self.notes.iter().enumerate() {
             if let Some(file) = self.note_file(index) {
                 render_snippet(f, file, *span, Some(note))?;
             }
