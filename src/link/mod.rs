@@ -87,36 +87,62 @@ pub struct Linked {
     origins: origin::Origins,
 }
 
-/// What the linker decided, for `-v`: every line names a unit's `file:line:col`.
+/// What the linker decided, for `-v`. Locations are a unit's `file:line:col`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Private symbols renamed apart: `(location, old name, new name)`.
-    pub renamed: Vec<(String, String, String)>,
-    /// Extern functions no unit defines, now wasm imports:
-    /// `(name, import module, import name, location of the first declaration)`.
-    pub imports: Vec<(String, String, String, String)>,
+    /// Private symbols renamed apart.
+    pub renamed: Vec<Renamed>,
+    /// Extern functions that no unit defines, now wasm imports.
+    pub imports: Vec<Imported>,
     /// The entry point, if any.
     pub entry: Option<String>,
-    /// What `gc` removed: `(kind, name, location)`.
-    pub removed: Vec<(String, String, String)>,
+    /// What `gc` removed, in module order: functions, globals, then data.
+    pub removed: Vec<Removed>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renamed {
+    pub at: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub name: String,
+    /// The wasm import's module and name.
+    pub module: String,
+    pub field: String,
+    /// Where it is first declared.
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    /// `fn`, `extern fn`, `global` or `data`.
+    pub kind: String,
+    pub name: String,
+    pub at: String,
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (at, old, new) in &self.renamed {
-            writeln!(f, "renamed private @{old} ({at}) to @{new}")?;
+        for r in &self.renamed {
+            writeln!(f, "renamed private @{} ({}) to @{}", r.old, r.at, r.new)?;
         }
-        for (name, module, field, at) in &self.imports {
+        for i in &self.imports {
+            let (module, field) = (&i.module, &i.field);
             writeln!(
                 f,
-                "undefined @{name} ({at}) imported as {module:?} {field:?}"
+                "undefined @{} ({}) imported as {module:?} {field:?}",
+                i.name, i.at
             )?;
         }
         if let Some(entry) = &self.entry {
             writeln!(f, "entry point @{entry}")?;
         }
-        for (kind, name, at) in &self.removed {
-            writeln!(f, "gc removed {kind} @{name} ({at})")?;
+        for r in &self.removed {
+            writeln!(f, "gc removed {} @{} ({})", r.kind, r.name, r.at)?;
         }
         Ok(())
     }
@@ -176,7 +202,11 @@ pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagn
     let roots = set_exports(&mut merged.module, options, entry.as_deref());
     let mut report = Report {
         renamed: (names.renamed.iter())
-            .map(|(site, old, new)| (locate(units, *site), old.clone(), new.clone()))
+            .map(|(site, old, new)| Renamed {
+                at: locate(units, *site),
+                old: old.clone(),
+                new: new.clone(),
+            })
             .collect(),
         imports: import_report(units, &res, &names),
         entry,
@@ -184,7 +214,11 @@ pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagn
     };
     if options.gc {
         report.removed = (gc::collect(&mut merged, &roots).into_iter())
-            .map(|g| (g.kind.into(), g.name, locate_span(units, g.unit, g.span)))
+            .map(|g| Removed {
+                kind: g.kind.into(),
+                at: locate_span(units, g.unit, g.span),
+                name: g.name,
+            })
             .collect();
     }
     let (module, origins) = origin::reparse(&merged, units, &options.name)?;
@@ -260,11 +294,7 @@ fn set_exports(m: &mut Module, options: &LinkOptions, entry: Option<&str>) -> Ve
     roots
 }
 
-fn import_report(
-    units: &[Module],
-    res: &Resolution,
-    names: &rename::Names,
-) -> Vec<(String, String, String, String)> {
+fn import_report(units: &[Module], res: &Resolution, names: &rename::Names) -> Vec<Imported> {
     (res.imports.iter().zip(&names.imports))
         .filter_map(|(import, name)| {
             let first = import.decls[0];
@@ -278,12 +308,12 @@ fn import_report(
             else {
                 return None;
             };
-            Some((
-                name.clone(),
-                module.clone(),
-                field.clone(),
-                locate(units, first),
-            ))
+            Some(Imported {
+                name: name.clone(),
+                module: module.clone(),
+                field: field.clone(),
+                at: locate(units, first),
+            })
         })
         .collect()
 }

@@ -29,7 +29,8 @@ pub(crate) fn reparse(
     units: &[Module],
     name: &str,
 ) -> Result<(Module, Origins), Vec<Diagnostic>> {
-    let file = SourceFile::new(name, ir::print::print_module(&merged.module));
+    let text = header(units) + "\n" + &ir::print::print_module(&merged.module);
+    let file = SourceFile::new(name, text);
     let module = ir::parse::parse_module(&file).map_err(|d| vec![internal(d)])?;
     let origins = Origins::new(merged, &module, units, file);
     ir::verify::verify_module(&module).map_err(|ds| {
@@ -38,6 +39,19 @@ pub(crate) fn reparse(
             .collect::<Vec<_>>()
     })?;
     Ok((module, origins))
+}
+
+/// A comment naming the units, so that the linked text says where it
+/// comes from (private names say which unit they belong to).
+fn header(units: &[Module]) -> String {
+    let mut text = String::from("; Linked by `vitte-wat link` from these modules, in order:\n");
+    for (index, unit) in units.iter().enumerate() {
+        match &unit.source {
+            Some(file) => text += &format!(";   {}\n", file.name.escape_debug()),
+            None => text += &format!(";   unit{index} (built in memory)\n"),
+        }
+    }
+    text
 }
 
 /// The printed module always parses; if not, that is a bug of the linker.
@@ -124,22 +138,22 @@ impl Origins {
         if self.is_linked(d.file.as_ref())
             && let Some((file, span)) = self.origin(d.span)
         {
-            let own = d.file.clone();
-            d.note_files.resize(d.notes.len(), None);
-            for f in d.note_files.iter_mut().filter(|f| f.is_none()) {
-                *f = own.clone();
+            // Notes in the diagnostic's own file keep pointing there.
+            for note in d.notes.iter_mut().filter(|n| n.2.is_none()) {
+                note.2 = d.file.clone();
             }
             d.file = file.cloned();
             d.span = span;
         }
-        for i in 0..d.notes.len() {
-            if !self.is_linked(d.note_file(i)) {
+        let own = d.file.clone();
+        for (_, span, file) in &mut d.notes {
+            let in_linked = file.as_ref().or(own.as_ref());
+            if !self.is_linked(in_linked) {
                 continue;
             }
-            if let Some((file, span)) = self.origin(d.notes[i].1) {
-                d.note_files.resize(d.notes.len(), None);
-                d.note_files[i] = file.cloned();
-                d.notes[i].1 = span;
+            if let Some((from, unit_span)) = self.origin(*span) {
+                *file = from.cloned();
+                *span = unit_span;
             }
         }
         d

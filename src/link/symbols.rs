@@ -119,7 +119,8 @@ pub(crate) fn resolve(units: &[Module], no_undefined: bool) -> Result<Resolution
     let (targets, undefined) = r.declarations(&symbols, &public);
     let imports = r.undefined(undefined, &symbols, no_undefined);
     if !r.errors.is_empty() {
-        return Err(r.errors);
+        r.errors.sort_by_key(|(site, d)| (site.unit, d.span.start));
+        return Err(r.errors.into_iter().map(|(_, d)| d).collect());
     }
     let targets = assign_imports(targets, &imports);
     let public = public
@@ -192,7 +193,8 @@ fn definition_of(item: Item, name: &str) -> String {
 
 struct Resolver<'u> {
     units: &'u [Module],
-    errors: Vec<Diagnostic>,
+    /// Each error with where it is, to report them in input order.
+    errors: Vec<(Site, Diagnostic)>,
 }
 
 type Undeclared<'s> = BTreeMap<&'s str, Vec<Site>>;
@@ -207,10 +209,14 @@ impl<'u> Resolver<'u> {
         }
     }
 
-    /// An error at `site`, in its unit's file.
+    /// An error at `site`, in its unit's file; [`Resolver::push`] records it.
     fn error_at(&self, message: String, site: Site) -> Diagnostic {
         let file = self.units[site.unit].source.as_ref();
         Diagnostic::new(message, self.span(site)).with_file(file)
+    }
+
+    fn push(&mut self, site: Site, d: Diagnostic) {
+        self.errors.push((site, d));
     }
 
     fn note_at(&self, d: Diagnostic, message: String, site: Site) -> Diagnostic {
@@ -224,7 +230,7 @@ impl<'u> Resolver<'u> {
         for s in symbols.iter().filter(|s| s.role != Role::Private) {
             if !valid_name(s.name) {
                 let message = format!("`@{}` is not a valid symbol name to link by", s.name);
-                self.errors.push(self.error_at(message, s.site));
+                self.push(s.site, self.error_at(message, s.site));
                 continue;
             }
             if s.role != Role::Public {
@@ -233,7 +239,7 @@ impl<'u> Resolver<'u> {
             if let Some(&first) = public.get(s.name) {
                 let d = self.error_at(format!("duplicate definition of @{}", s.name), s.site);
                 let d = self.note_at(d, format!("@{} is first defined here", s.name), first);
-                self.errors.push(d);
+                self.push(s.site, d);
             } else {
                 public.insert(s.name, s.site);
             }
@@ -274,7 +280,7 @@ impl<'u> Resolver<'u> {
         );
         let d = self.error_at(message, decl.site);
         let d = self.note_at(d, format!("@{} is defined here", decl.name), def);
-        self.errors.push(d);
+        self.push(decl.site, d);
     }
 
     /// Undefined symbols: imports for functions, else errors. Imports are
@@ -313,11 +319,11 @@ impl<'u> Resolver<'u> {
             let this = shape_of(other);
             if this != first {
                 let message = format!(
-                    "declarations of @{name} disagree: `{this}` here, `{first}` where it is first declared"
+                    "declarations of @{name} disagree: this one is `{this}`, the first is `{first}`"
                 );
                 let d = self.error_at(message, other);
                 let d = self.note_at(d, format!("@{name} is first declared here"), decls[0]);
-                self.errors.push(d);
+                self.push(other, d);
                 agree = false;
             }
         }
@@ -338,6 +344,6 @@ impl<'u> Resolver<'u> {
             let hint = format!("a private @{name} is defined here: make it `pub` to link to it");
             d = self.note_at(d, hint, s.site);
         }
-        self.errors.push(d);
+        self.push(decls[0], d);
     }
 }
