@@ -11,7 +11,7 @@
 
 use super::rename::Names;
 use super::symbols::{Item, Resolution, Site, Target};
-use crate::ir::{DataId, DataItem, FuncId, Function, GlobalId, GlobalInit, Linkage, Module, Op};
+use crate::ir::{DataId, DataItem, FuncId, Function, GlobalId, GlobalInit, Module, Op};
 
 pub(crate) struct Merged {
     pub module: Module,
@@ -125,9 +125,7 @@ pub(crate) fn merge(units: &[Module], res: &Resolution, names: &Names) -> Merged
         add_definitions(&mut out, &mut maps[u], u, unit, names);
     }
     resolve_declarations(&mut maps, res);
-    for (u, map) in maps.iter().enumerate() {
-        rewrite_unit(&mut out, map, u);
-    }
+    rewrite_references(&mut out, &maps);
     out
 }
 
@@ -182,22 +180,22 @@ fn resolve_declarations(maps: &mut [IdMap], res: &Resolution) {
     }
 }
 
-/// Rewrites the references of the entities that came from unit `u`.
-fn rewrite_unit(out: &mut Merged, map: &IdMap, u: usize) {
+/// Rewrites every reference with the map of the unit it came from.
+fn rewrite_references(out: &mut Merged, maps: &[IdMap]) {
     let m = &mut out.module;
-    let of_unit = |units: &[usize], i: usize| units.get(i) == Some(&u);
+    let map = |units: &[usize], i: usize| units.get(i).and_then(|u| maps.get(*u));
     for (i, func) in m.funcs.iter_mut().enumerate() {
-        if of_unit(&out.func_units, i) && !matches!(func.linkage, Linkage::Import { .. }) {
+        if let Some(map) = map(&out.func_units, i).filter(|_| !func.is_import()) {
             map.rewrite_func(func);
         }
     }
     for (i, global) in m.globals.iter_mut().enumerate() {
-        if of_unit(&out.global_units, i) {
+        if let Some(map) = map(&out.global_units, i) {
             map.rewrite_init(&mut global.init);
         }
     }
     for (i, data) in m.data.iter_mut().enumerate() {
-        if of_unit(&out.data_units, i) {
+        if let Some(map) = map(&out.data_units, i) {
             map.rewrite_items(&mut data.items);
         }
     }
