@@ -495,3 +495,61 @@ fn units_built_in_memory_link_under_unit_names() {
     let mut interp = Interpreter::new(&linked.module, Target::Wasm32).expect("runs");
     assert_eq!(interp.call("two", &[]), Ok(vec![Value::I32(2)]));
 }
+
+// ------------------------------------------------- the lowering's own cases
+
+fn lowering_cases() -> Vec<PathBuf> {
+    common::files_with_extension(&common::root().join("tests/cases"), "vir")
+}
+
+/// Linking one module alone changes nothing it does: every golden case of
+/// the lowering passes its checks linked, in the interpreter.
+#[test]
+fn a_module_linked_alone_keeps_its_behaviour() {
+    common::run_all(&lowering_cases(), |path| {
+        let file = load(path)?;
+        let linked = link::link_files(std::slice::from_ref(&file), &LinkOptions::default())
+            .map_err(|ds| render(&ds))?;
+        let checks = filetest::parse_checks(&file).map_err(|d| d.to_string())?;
+        let typed = (checks.iter())
+            .map(|c| c.typed(&linked.module, Target::Wasm64))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|d| d.to_string())?;
+        interpret(&linked.module, Target::Wasm64, &typed).map_err(|e| format!("{}: {e}", file.name))
+    });
+}
+
+/// Any two of those modules link or fail with located errors, never a
+/// panic, and what links compiles for both targets.
+#[test]
+fn any_two_modules_link_or_fail_cleanly() {
+    let files: Vec<Arc<SourceFile>> = lowering_cases()
+        .iter()
+        .map(|p| load(p).expect("reads"))
+        .collect();
+    let (mut linked, mut refused) = (0, 0);
+    for (i, a) in files.iter().enumerate() {
+        for b in &files[i + 1..] {
+            let pair = [a.clone(), b.clone()];
+            match link::link_files(&pair, &LinkOptions::default()) {
+                Ok(l) => {
+                    for target in [Target::Wasm64, Target::Wasm32] {
+                        if let Err(e) = l.compile(target) {
+                            panic!("{} + {} ({target}): {e}", a.name, b.name);
+                        }
+                    }
+                    linked += 1;
+                }
+                Err(ds) => {
+                    assert!(ds.iter().all(|d| d.location().is_some()), "{}", render(&ds));
+                    refused += 1;
+                }
+            }
+        }
+    }
+    eprintln!("{linked} pairs linked, {refused} refused");
+    assert!(
+        linked > 0 && refused > 0,
+        "{linked} linked, {refused} refused"
+    );
+}

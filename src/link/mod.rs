@@ -171,8 +171,8 @@ impl Linked {
     }
 }
 
-/// Loads (parses and verifies) every file, then links them in order.
-/// Errors of every file are reported, then the linker's.
+/// Loads (parses and verifies) every file, then links them in order. The
+/// errors of every file are reported, else the linker's.
 pub fn link_files(
     files: &[Arc<SourceFile>],
     options: &LinkOptions,
@@ -188,12 +188,18 @@ pub fn link_files(
     if !errors.is_empty() {
         return Err(errors);
     }
-    link(&units, options)
+    link_verified(&units, options)
 }
 
-/// Links verified units (see [`ir::load`]), in order: their order fixes the
-/// order of functions, the memory layout and the function pointers.
+/// Links units, in order: their order fixes the order of functions, the
+/// memory layout and the function pointers. Each unit is verified first
+/// ([`ir::verify::verify_unit`]), so that what is merged is well formed.
 pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
+    verify_units(units)?;
+    link_verified(units, options)
+}
+
+fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
     let res = symbols::resolve(units, options.no_undefined)?;
     let entry = entry_point(&res, options)?;
     check_exports(&res, options)?;
@@ -227,6 +233,22 @@ pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagn
         report,
         origins,
     })
+}
+
+fn verify_units(units: &[Module]) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = (units.iter())
+        .filter_map(|unit| {
+            let errors = ir::verify::verify_unit(unit).err()?;
+            let file = unit.source.as_ref();
+            Some(errors.into_iter().map(move |d| d.with_file(file)))
+        })
+        .flatten()
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// An error about the command rather than a file.
@@ -332,4 +354,106 @@ fn locate(units: &[Module], site: Site) -> String {
 fn locate_span(units: &[Module], unit: usize, span: Span) -> String {
     let d = Diagnostic::new("", span).with_file(units.get(unit).and_then(|u| u.source.as_ref()));
     d.location().unwrap_or_else(|| format!("unit {unit}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{
+        DataId, Function, FunctionBuilder, Global, GlobalId, GlobalInit, Op, Signature, Visibility,
+    };
+
+    /// A module with one function `name` returning nothing (or declared).
+    fn unit_with(name: &str, linkage: Linkage) -> Module {
+        let mut m = Module::default();
+        let import = matches!(linkage, Linkage::Import { .. });
+        let f = m.add_function(Function::new(name, Signature::default(), linkage));
+        if import {
+            return m;
+        }
+        let mut b = FunctionBuilder::new(&mut m, f);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.ret(&[]);
+        m
+    }
+
+    #[test]
+    fn invalid_private_names_get_unit_names() {
+        let mut a = unit_with("", Linkage::Private);
+        a.add_global(Global {
+            name: "x y".into(),
+            ty: crate::ir::Type::I32,
+            mutable: false,
+            init: GlobalInit::Const(crate::ir::Const::I32(1)),
+            span: Span::NONE,
+        });
+        let linked = link(&[a], &LinkOptions::default()).expect("links");
+        assert!(linked.text().contains("global @unit0.global0: i32 = 1"));
+        assert!(linked.text().contains("fn @unit0.func0()"));
+    }
+
+    #[test]
+    fn an_invalid_public_name_is_an_error() {
+        let errors = link(
+            &[unit_with("a b", Linkage::Public)],
+            &LinkOptions::default(),
+        )
+        .err()
+        .expect("refused");
+        assert_eq!(
+            errors[0].message,
+            "`@a b` is not a valid symbol name to link by"
+        );
+    }
+
+    #[test]
+    fn malformed_units_fail_without_panicking() {
+        let mut a = unit_with("f", Linkage::Public);
+        let call = Op::Call {
+            func: FuncId(99),
+            args: vec![],
+        };
+        a.funcs[0].blocks[0].insts.push(crate::ir::Inst {
+            op: call,
+            results: vec![],
+            span: Span::NONE,
+        });
+        a.set_global_vis(GlobalId(7), Visibility::Extern);
+        a.set_data_vis(DataId(3), Visibility::Public);
+        let options = LinkOptions {
+            gc: true,
+            ..LinkOptions::default()
+        };
+        let errors = link(&[a], &options).err().expect("refused");
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.contains(&"function id 99 is out of range"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn an_extern_fn_resolves_to_a_public_definition_not_a_private_one() {
+        let user = |linkage| unit_with("g", linkage);
+        let import = Linkage::Import {
+            module: "env".into(),
+            name: "g".into(),
+        };
+        // Private: not resolved, so the declaration stays an import.
+        let linked = link(
+            &[user(import.clone()), user(Linkage::Private)],
+            &LinkOptions::default(),
+        )
+        .expect("links");
+        assert!(linked.module.funcs.iter().any(|f| f.is_import()));
+        assert_eq!(linked.report.renamed.len(), 1);
+        // Public: resolved, no import left.
+        let linked = link(
+            &[user(import), user(Linkage::Public)],
+            &LinkOptions::default(),
+        )
+        .expect("links");
+        assert!(linked.module.funcs.iter().all(|f| !f.is_import()));
+    }
 }
