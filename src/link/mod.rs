@@ -12,8 +12,8 @@
 //! unit (laid out in unit order by [`crate::memory::Layout`]), one function
 //! table serves every function pointer, and the reference interpreter runs
 //! the linked program as the compiled one does. `docs/linking.md` is the
-//! user's guide; the stages live in [`symbols`], [`rename`], [`merge`],
-//! [`gc`] and [`origin`].
+//! user's guide; the stages live in `symbols.rs`, `rename.rs`, `merge.rs`,
+//! `gc.rs` and `origin.rs`.
 //!
 //! ```
 //! use vitte_codegen_wasm64::diag::SourceFile;
@@ -207,25 +207,13 @@ fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<
     let mut merged = merge::merge(units, &res, &names);
     let roots = set_exports(&mut merged.module, options, entry.as_deref());
     let mut report = Report {
-        renamed: (names.renamed.iter())
-            .map(|(site, old, new)| Renamed {
-                at: locate(units, *site),
-                old: old.clone(),
-                new: new.clone(),
-            })
-            .collect(),
+        renamed: renamed_report(units, &names),
         imports: import_report(units, &res, &names),
         entry,
         removed: Vec::new(),
     };
     if options.gc {
-        report.removed = (gc::collect(&mut merged, &roots).into_iter())
-            .map(|g| Removed {
-                kind: g.kind.into(),
-                at: locate_span(units, g.unit, g.span),
-                name: g.name,
-            })
-            .collect();
+        report.removed = collect_garbage(units, &mut merged, &roots);
     }
     let (module, origins) = origin::reparse(&merged, units, &options.name)?;
     Ok(Linked {
@@ -314,6 +302,27 @@ fn set_exports(m: &mut Module, options: &LinkOptions, entry: Option<&str>) -> Ve
         };
     }
     roots
+}
+
+/// Runs `gc` and says what it removed, where it came from.
+fn collect_garbage(units: &[Module], merged: &mut merge::Merged, roots: &[FuncId]) -> Vec<Removed> {
+    (gc::collect(merged, roots).into_iter())
+        .map(|g| Removed {
+            kind: g.kind.into(),
+            at: locate_span(units, g.unit, g.span),
+            name: g.name,
+        })
+        .collect()
+}
+
+fn renamed_report(units: &[Module], names: &rename::Names) -> Vec<Renamed> {
+    (names.renamed.iter())
+        .map(|(site, old, new)| Renamed {
+            at: locate(units, *site),
+            old: old.clone(),
+            new: new.clone(),
+        })
+        .collect()
 }
 
 fn import_report(units: &[Module], res: &Resolution, names: &rename::Names) -> Vec<Imported> {
