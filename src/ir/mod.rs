@@ -205,6 +205,9 @@ pub enum DataItem {
     Scalar(DataScalar),
     /// `n` zero bytes.
     Zero(u64),
+    /// A pointer-sized integer (`ptr 13`): 8 bytes on wasm64, 4 on wasm32, as
+    /// a `size_t` field of a C struct is. It must fit in 32 bits.
+    Ptr(u64),
     /// A pointer-sized address of a data symbol plus an offset: `ptr @msg + 4`.
     DataAddr(DataId, u64),
     /// A pointer-sized function pointer: `ptr @fib`.

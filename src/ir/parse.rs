@@ -211,7 +211,7 @@ fn describe(rule: Rule) -> Vec<String> {
         Rule::number => "a number",
         Rule::string => "a string",
         Rule::init => "an initial value (a literal, `@data` or `@func`)",
-        Rule::data_item => "a data item (a string, `i32 1`, `zero 8` or `ptr @symbol`)",
+        Rule::data_item => "a data item (a string, `i32 1`, `zero 8`, `ptr 8` or `ptr @symbol`)",
         Rule::operand => "an operand",
         Rule::kw_offset => "`offset=`",
         Rule::comma => "`,`",
@@ -776,6 +776,13 @@ impl<'a> ModuleBuilder<'a> {
                 Ok(DataItem::Zero(u64_literal(count, "a byte count")?))
             }
             Rule::scalar_item => scalar_item(&inner).map(DataItem::Scalar),
+            Rule::ptr_item if opt_child(&inner, Rule::symbol).is_none() => {
+                let value = tok(&inner, Rule::number)?;
+                Ok(DataItem::Ptr(u64_literal(
+                    value,
+                    "a pointer-sized integer",
+                )?))
+            }
             Rule::ptr_item => {
                 let name = tok(&inner, Rule::symbol)?;
                 let offset = opt_child(&inner, Rule::number).map(|n| Tok::of(&n));

@@ -220,6 +220,7 @@ fn data_item(item: &DataItem, names: &SymbolNames) -> String {
             DataScalar::F64(bits) => format!("f64 {}", format_f64(bits)),
         },
         DataItem::Zero(n) => format!("zero {n}"),
+        DataItem::Ptr(n) => format!("ptr {n}"),
         DataItem::DataAddr(d, offset) => {
             format!("ptr {}", with_offset(names.data(d.index()), *offset))
         }

@@ -157,7 +157,12 @@ impl<'m> Verifier<'m> {
                 DataItem::FuncAddr(f) => {
                     self.func_exists(f, data.span);
                 }
-                DataItem::Bytes(_) | DataItem::Scalar(_) | DataItem::Zero(_) => {}
+                DataItem::Ptr(n) if n > u32::MAX as u64 => self.error(
+                    format!("ptr constant {n} does not fit in 32 bits (wasm32)"),
+                    data.span,
+                ),
+                DataItem::Bytes(_) | DataItem::Scalar(_) | DataItem::Zero(_) | DataItem::Ptr(_) => {
+                }
             }
         }
     }

@@ -17,7 +17,6 @@
 
 use super::func::FuncCx;
 use super::names::NameSpace;
-use super::not_supported;
 use crate::analysis::{Cfg, DomTree, Loops};
 use crate::diag::Diagnostic;
 use crate::ir::{BlockId, Edge, Function, Terminator};
@@ -42,13 +41,13 @@ impl<'f> Structurer<'f> {
         let dom = DomTree::new(&cfg);
         let loops = Loops::new(&cfg, &dom);
         if let Some((from, to)) = loops.irreducible_edge {
+            // `reducible::make_reducible` ran first; reaching here is a bug.
             let what = format!(
-                "irreducible control flow (the edge from `{}` to `{}` enters a loop that `{}` does not head)",
+                "internal error: control flow still irreducible (edge from `{}` to `{}`)",
                 func.block(from).name,
-                func.block(to).name,
                 func.block(to).name
             );
-            return Err(not_supported(&what, func.block(from).term_span));
+            return Err(Diagnostic::new(what, func.block(from).term_span));
         }
         let mut forward_in = vec![0u32; func.blocks.len()];
         for &b in &cfg.rpo {
