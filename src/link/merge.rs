@@ -98,7 +98,8 @@ impl IdMap {
             match item {
                 DataItem::DataAddr(d, _) => *d = self.data(*d),
                 DataItem::FuncAddr(f) => *f = self.func(*f),
-                DataItem::Bytes(_) | DataItem::Scalar(_) | DataItem::Zero(_) => {}
+                DataItem::Bytes(_) | DataItem::Scalar(_) | DataItem::Zero(_) | DataItem::Ptr(_) => {
+                }
             }
         }
     }

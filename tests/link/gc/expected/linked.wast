@@ -4,13 +4,19 @@
   (type $t0 (func (result i32)))
   (type $t1 (func (result i64)))
   (table $table i64 3 3 funcref)
-  (memory $memory i64 2 16384)
+  (memory $memory i64 17 16384)
   (global $fp i64 (i64.const 2))
-  ;; shadow stack: 0x20..0x10020, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65568))
+  ;; shadow stack: 0x20..0x100020, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 24))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
   (export "used" (func $used))
   (export "main" (func $main))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   (elem $functions (table $table) (i64.const 1) func $via_table $via_global)
   ;; fn @used, line 9
   (func $used (type $t0) (result i32)

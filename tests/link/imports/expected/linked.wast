@@ -6,13 +6,19 @@
   (type $t2 (func))
   (import "env" "host_log" (func $host_log (type $t0) (param i32)))
   (import "host" "print_i32" (func $print (type $t0) (param i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "answer" (func $answer))
   (export "log_answer" (func $log_answer))
   (export "print_twice" (func $print_twice))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @answer, line 8
   (func $answer (type $t1) (result i32)
     ;; entry, line 9

@@ -2,11 +2,15 @@
 ;; `VITTE_BLESS=1 cargo test --release --test link` rewrites it.
 (module $linked
   (type $t0 (func (result i32)))
-  (memory $memory i64 2 16384)
+  (memory $memory i64 17 16384)
   (global $a.count (mut i32) (i32.const 0))
   (global $b.count (mut i32) (i32.const 0))
-  ;; shadow stack: 0x20..0x10020, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65568))
+  ;; shadow stack: 0x20..0x100020, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 18))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
   (export "a.helper_1" (func $a.helper_1))
   (export "a_tick" (func $a_tick))
   (export "a_buf" (func $a_buf))
@@ -16,6 +20,8 @@
   (export "helper" (func $helper))
   (export "a.helper" (func $a.helper))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @a.helper_1, line 12
   (func $a.helper_1 (type $t0) (result i32)
     ;; entry, line 13

@@ -9,11 +9,15 @@
   (type $t5 (func (param i32 i32) (result i32)))
   (type $t6 (func))
   (table $table i64 3 3 funcref)
-  (memory $memory i64 2 16384)
+  (memory $memory i64 17 16384)
   (global $third_ptr i64 (i64.const 40))
   (global $calls (mut i64) (i64.const 0))
-  ;; shadow stack: 0x50..0x10050, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65616))
+  ;; shadow stack: 0x50..0x100050, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048656))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 80))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048656))
   (export "square" (func $square))
   (export "negate" (func $negate))
   (export "total" (func $total))
@@ -30,6 +34,8 @@
   (export "apply_op" (func $apply_op))
   (export "calls_seen" (func $calls_seen))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   (elem $functions (table $table) (i64.const 1) func $square $negate)
   ;; fn @square, line 15
   (func $square (type $t0) (param $x i32) (result i32)
@@ -141,7 +147,6 @@
     (local $a i32)
     (local $b i32)
     (local $t i32)
-    (local $c i32)
     ;; entry, line 90
     call $total
     local.set $a
@@ -152,11 +157,11 @@
     i32.const 0
     local.get $t
     call $apply_op
-    local.set $c
+    local.set $t
     local.get $a
     local.get $b
     i32.add
-    local.get $c
+    local.get $t
     i32.add
     return
   )
@@ -165,7 +170,6 @@
     (local $i i32)
     (local $acc i32)
     (local $v i32)
-    (local $acc1 i32)
     ;; entry, line 102
     i32.const 0
     i32.const 0
@@ -189,11 +193,11 @@
       local.get $acc
       local.get $v
       i32.add
-      local.set $acc1
+      local.set $acc
       local.get $i
       i32.const 1
       i32.add
-      local.get $acc1
+      local.get $acc
       local.set $acc
       local.set $i
       br $loop
@@ -205,7 +209,6 @@
     (local $i i32)
     (local $acc i32)
     (local $sq i32)
-    (local $acc1 i32)
     ;; entry, line 119
     i32.const 0
     i32.const 0
@@ -230,11 +233,11 @@
       local.get $acc
       local.get $sq
       i32.add
-      local.set $acc1
+      local.set $acc
       local.get $i
       i32.const 1
       i32.add
-      local.get $acc1
+      local.get $acc
       local.set $acc
       local.set $i
       br $loop
@@ -261,7 +264,6 @@
     (local $i i32)
     (local $offset i64)
     (local $from i64)
-    (local $to i64)
     (local $r i32)
     ;; entry, line 147
     i32.const 0
@@ -288,13 +290,13 @@
       local.get $dst
       local.get $offset
       i64.add
-      local.set $to
+      local.set $offset
       local.get $from
       i32.load
       local.get $f
       call_indirect $table (type $t0) (param i32) (result i32)
       local.set $r
-      local.get $to
+      local.get $offset
       local.get $r
       i32.store
       call $count
@@ -308,7 +310,6 @@
   ;; fn @apply_op, line 170
   (func $apply_op (type $t5) (param $op i32) (param $x i32) (result i32)
     (local $sq i64)
-    (local $f i64)
     ;; entry, line 171
     i64.const 48
     local.set $sq
@@ -317,9 +318,9 @@
     local.get $op
     select
     i64.load
-    local.set $f
+    local.set $sq
     local.get $x
-    local.get $f
+    local.get $sq
     call_indirect $table (type $t0) (param i32) (result i32)
     return
   )
