@@ -122,6 +122,7 @@ impl Layout {
                     push_ptr(&mut bytes, self.data_addr(*target).wrapping_add(*offset))
                 }
                 DataItem::FuncAddr(f) => push_ptr(&mut bytes, self.func_ptr(*f)),
+                DataItem::Ptr(n) => push_ptr(&mut bytes, *n),
             }
         }
         bytes
@@ -199,7 +200,7 @@ pub fn data_size(items: &[DataItem], ptr_bytes: u64) -> u64 {
                 DataScalar::I32(_) | DataScalar::F32(_) => 4,
                 DataScalar::I64(_) | DataScalar::F64(_) => 8,
             },
-            DataItem::DataAddr(..) | DataItem::FuncAddr(_) => ptr_bytes,
+            DataItem::DataAddr(..) | DataItem::FuncAddr(_) | DataItem::Ptr(_) => ptr_bytes,
         })
         .fold(0u64, |a, b| a.saturating_add(b))
 }

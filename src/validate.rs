@@ -30,9 +30,9 @@ pub fn features() -> WasmFeatures {
         // Named tables in `call_indirect $table` and table64 element segments
         // are encoded with the reference-types table immediate.
         | WasmFeatures::REFERENCE_TYPES
-        // wasm64 programs reach WASI preview1 through an adapter in the
-        // module: a second, 32-bit scratch memory exported as `memory`
-        // (Wasm 3.0 multi-memory), see docs/ir.md.
+        // wasm64 programs reach WASI preview1 through a second, 32-bit
+        // scratch memory exported as `memory` (Wasm 3.0 multi-memory; see
+        // `lower/wasi64.rs` and docs/ir.md).
         | WasmFeatures::MULTI_MEMORY
 }
 
@@ -126,6 +126,10 @@ mod tests {
             ("(module (func (result v128) v128.const i64x2 0 0))", "SIMD"),
             ("(module (func $f return_call $f))", "tail calls"),
             (
+                "(module (func (drop (ref.func 0))) (elem declare func 0) (func (param (ref func))))",
+                "function references",
+            ),
+            (
                 "(module (global i64 (i64.add (i64.const 1) (i64.const 2))))",
                 "constant expression required",
             ),
@@ -133,6 +137,11 @@ mod tests {
             let err = validate(&wasm(text)).expect_err(text);
             assert!(err.message.contains(why), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_second_memory_is_allowed_for_the_wasi_adapter() {
+        validate(&wasm("(module (memory i64 1) (memory 1))")).expect("multi-memory");
     }
 
     #[test]

@@ -147,3 +147,43 @@ fn a_state_machine_entered_at_every_state() {
         .collect();
     check(&module, "run", &calls);
 }
+
+#[test]
+fn a_chain_of_twenty_thousand_blocks_compiles_on_a_test_thread_stack() {
+    // Block k adds k to its parameter and jumps to block k + 1: the dominator
+    // tree is 20,000 deep, and the structuring recurses along it (about ten
+    // times what a 2 MiB test thread holds without `stack::ensure_stack`).
+    use vitte_codegen_wasm64::ir::{BinaryOp, Type};
+    use vitte_codegen_wasm64::{Context, Target as T};
+    let n = 20_000;
+    let mut ctx = Context::new(T::Wasm64);
+    let f = ctx.create_function("chain");
+    {
+        let mut b = ctx.builder(f);
+        let x = b.param("x", Type::I64);
+        b.result(Type::I64);
+        let entry = b.create_block("entry");
+        let blocks: Vec<_> = (0..n).map(|k| b.create_block(&format!("b{k}"))).collect();
+        let params: Vec<_> = blocks
+            .iter()
+            .map(|&bl| b.block_param(bl, "v", Type::I64))
+            .collect();
+        b.switch_to_block(entry);
+        b.jump(blocks[0], &[x]);
+        for k in 0..n {
+            b.switch_to_block(blocks[k]);
+            let c = b.iconst(Type::I64, k as i64);
+            let sum = b.binary(BinaryOp::Add, Type::I64, params[k], c);
+            match blocks.get(k + 1) {
+                Some(&next) => b.jump(next, &[sum]),
+                None => b.ret(&[sum]),
+            }
+        }
+    }
+    let expected = (n as i64) * (n as i64 - 1) / 2 + 7;
+    check(
+        ctx.module(),
+        "chain",
+        &[(vec![Value::I64(7)], Value::I64(expected))],
+    );
+}

@@ -53,6 +53,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
             interpret(&call.file, &call.invoke, &call.args, call.target.into())
         }
         Command::Spec { paths } => run_spec(&paths),
+        Command::Link(args) => super::link::run(args),
     }
 }
 

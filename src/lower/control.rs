@@ -20,6 +20,7 @@ use super::names::NameSpace;
 use crate::analysis::{Cfg, DomTree, Loops};
 use crate::diag::Diagnostic;
 use crate::ir::{BlockId, Edge, Function, Terminator};
+use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr};
 
 pub(super) struct Structurer<'f> {
@@ -109,6 +110,10 @@ impl<'f> Structurer<'f> {
 
     /// The code of `x` and of the blocks it dominates.
     fn do_tree(&self, fc: &mut FuncCx, x: BlockId, out: &mut Vec<Instr>) {
+        ensure_stack(|| self.do_tree_here(fc, x, out))
+    }
+
+    fn do_tree_here(&self, fc: &mut FuncCx, x: BlockId, out: &mut Vec<Instr>) {
         // Children come in reverse postorder; the last gets the outermost block.
         let merges: Vec<BlockId> = self
             .dom
@@ -134,7 +139,7 @@ impl<'f> Structurer<'f> {
     fn node_within(&self, fc: &mut FuncCx, x: BlockId, merges: &[BlockId], out: &mut Vec<Instr>) {
         if let Some((&outermost, inner)) = merges.split_last() {
             let mut body = Vec::new();
-            self.node_within(fc, x, inner, &mut body);
+            ensure_stack(|| self.node_within(fc, x, inner, &mut body));
             out.push(Instr::Block {
                 label: self.block_label(outermost),
                 ty: BlockType::default(),
@@ -282,6 +287,10 @@ impl<'f> Structurer<'f> {
 ///
 /// The `if`s here have no label, so no branch depends on their nesting.
 pub(super) fn tidy(body: Vec<Instr>) -> Vec<Instr> {
+    ensure_stack(|| tidy_here(body))
+}
+
+fn tidy_here(body: Vec<Instr>) -> Vec<Instr> {
     let mut out = Vec::with_capacity(body.len());
     for instr in body {
         match instr {

@@ -246,6 +246,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                 let (op, natural) = self.access(*access, true);
                 out.push(Instr::Load {
                     op,
+                    memory: None,
                     offset: *offset,
                     align: natural,
                     natural_align: natural,
@@ -255,6 +256,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                 let (op, natural) = self.access(*access, false);
                 out.push(Instr::Store {
                     op,
+                    memory: None,
                     offset: *offset,
                     align: natural,
                     natural_align: natural,
@@ -273,7 +275,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::FuncAddr(f) => out.push(self.cx.ptr_const(self.cx.layout.func_ptr(*f))),
             Op::MemorySize => out.push(Instr::MemorySize),
             Op::MemoryGrow(_) => out.push(Instr::MemoryGrow),
-            Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy),
+            Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy { memories: None }),
             Op::MemoryFill { .. } => out.push(Instr::MemoryFill),
             Op::Call { func, .. } => {
                 out.push(Instr::Call(self.cx.func_names[func.index()].clone()))

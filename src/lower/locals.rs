@@ -98,10 +98,17 @@ impl Interference {
     /// Two values interfere when one is live where the other is defined.
     fn build(func: &Function, cfg: &Cfg, needs_local: &[bool]) -> Interference {
         let mut graph = Interference::empty(func.values.len());
-        let live_out = live_out(func, cfg, needs_local);
+        let live_in = live_in(func, cfg, needs_local);
+        // One dense set, emptied after each block, keeps this linear.
+        let mut live = LiveSet::new(func.values.len());
         for &block in &cfg.rpo {
-            let mut live = live_out[block.index()].clone();
+            for &s in &cfg.succs[block.index()] {
+                for &v in &live_in[s.index()] {
+                    live.insert(ValueId(v), needs_local);
+                }
+            }
             graph.scan_block(func, block, needs_local, &mut live);
+            live.clear();
         }
         for list in &mut graph.neighbors {
             list.sort_unstable();
@@ -157,80 +164,117 @@ impl Interference {
     }
 }
 
-/// A set of values with O(1) membership and iteration over members.
-#[derive(Clone)]
+/// A set of values with O(1) insertion, removal and membership.
 struct LiveSet {
-    present: Vec<bool>,
+    /// Position of each member in `members`, or `u32::MAX`.
+    position: Vec<u32>,
     members: Vec<u32>,
 }
 
 impl LiveSet {
     fn new(values: usize) -> LiveSet {
         LiveSet {
-            present: vec![false; values],
+            position: vec![u32::MAX; values],
             members: Vec::new(),
         }
     }
 
-    fn insert(&mut self, v: ValueId, needs: &[bool]) -> bool {
-        if !needs[v.index()] || self.present[v.index()] {
-            return false;
+    fn insert(&mut self, v: ValueId, needs: &[bool]) {
+        if needs[v.index()] && self.position[v.index()] == u32::MAX {
+            self.position[v.index()] = self.members.len() as u32;
+            self.members.push(v.0);
         }
-        self.present[v.index()] = true;
-        self.members.push(v.0);
-        true
     }
 
     fn remove(&mut self, v: ValueId) {
-        if self.present[v.index()] {
-            self.present[v.index()] = false;
-            self.members.retain(|&m| m != v.0);
+        let at = self.position[v.index()];
+        if at == u32::MAX {
+            return;
         }
+        self.position[v.index()] = u32::MAX;
+        self.members.swap_remove(at as usize);
+        if let Some(&moved) = self.members.get(at as usize) {
+            self.position[moved as usize] = at;
+        }
+    }
+
+    fn clear(&mut self) {
+        for &m in &self.members {
+            self.position[m as usize] = u32::MAX;
+        }
+        self.members.clear();
     }
 }
 
-/// The values live at the end of each block, by iteration to a fixpoint
-/// in postorder. A block's own parameters are not live into it: they are
-/// defined by its predecessors' edges.
-fn live_out(func: &Function, cfg: &Cfg, needs: &[bool]) -> Vec<LiveSet> {
+/// The values live into each block, by walking back from every use to the
+/// definition (path exploration, as in SSA register allocators): the cost
+/// is the total size of the live ranges, with no fixpoint over the CFG. A
+/// block's own parameters are not live into it: its predecessors define
+/// them on their edges.
+fn live_in(func: &Function, cfg: &Cfg, needs: &[bool]) -> Vec<Vec<u32>> {
     let n = func.blocks.len();
-    let values = func.values.len();
-    let mut live_in = vec![LiveSet::new(values); n];
-    let mut live_out = vec![LiveSet::new(values); n];
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &block in cfg.rpo.iter().rev() {
-            let mut out = LiveSet::new(values);
-            for &s in &cfg.succs[block.index()] {
-                for &m in &live_in[s.index()].members {
-                    out.insert(ValueId(m), needs);
+    let def_block = definition_blocks(func);
+    let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // The last value marked live into each block, so each is marked once.
+    let mut marked: Vec<u32> = vec![u32::MAX; n];
+    let mut work = Vec::new();
+    for (v, uses) in uses_by_value(func, cfg).into_iter().enumerate() {
+        let Some(def) = def_block[v] else { continue };
+        if !needs[v] {
+            continue;
+        }
+        for used_in in uses {
+            if used_in != def {
+                work.push(used_in);
+            }
+        }
+        while let Some(block) = work.pop() {
+            if marked[block.index()] == v as u32 {
+                continue;
+            }
+            marked[block.index()] = v as u32;
+            live_in[block.index()].push(v as u32);
+            for &p in &cfg.preds[block.index()] {
+                if p != def {
+                    work.push(p);
                 }
             }
-            let mut live = out.clone();
-            let b = func.block(block);
-            if let Some(term) = &b.term {
-                for v in term.operands() {
-                    live.insert(v, needs);
-                }
-            }
-            for inst in b.insts.iter().rev() {
-                for &r in &inst.results {
-                    live.remove(r);
-                }
-                for v in inst.op.operands() {
-                    live.insert(v, needs);
-                }
-            }
-            for &p in &b.params {
-                live.remove(p);
-            }
-            if live.members.len() != live_in[block.index()].members.len() {
-                changed = true;
-                live_in[block.index()] = live;
-            }
-            live_out[block.index()] = out;
         }
     }
-    live_out
+    live_in
+}
+
+/// The block where each value is defined (function parameters: the entry).
+fn definition_blocks(func: &Function) -> Vec<Option<BlockId>> {
+    let mut defs = vec![None; func.values.len()];
+    for &p in &func.params {
+        defs[p.index()] = Some(func.entry());
+    }
+    for (b, block) in func.blocks.iter().enumerate() {
+        let id = BlockId(b as u32);
+        for &v in block
+            .params
+            .iter()
+            .chain(block.insts.iter().flat_map(|i| &i.results))
+        {
+            defs[v.index()] = Some(id);
+        }
+    }
+    defs
+}
+
+/// The reachable blocks that use each value.
+fn uses_by_value(func: &Function, cfg: &Cfg) -> Vec<Vec<BlockId>> {
+    let mut uses: Vec<Vec<BlockId>> = vec![Vec::new(); func.values.len()];
+    for &block in &cfg.rpo {
+        let b = func.block(block);
+        let operands = b.insts.iter().flat_map(|i| i.op.operands());
+        let term = b.term.iter().flat_map(|t| t.operands());
+        for v in operands.chain(term) {
+            if uses[v.index()].last() != Some(&block) {
+                uses[v.index()].push(block);
+            }
+        }
+    }
+    uses
 }

@@ -17,6 +17,7 @@ mod func;
 mod locals;
 mod names;
 mod reducible;
+mod wasi64;
 
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
@@ -63,6 +64,9 @@ pub fn lower_module_with(
     Ok(cx.out)
 }
 
+/// The id of the module's own memory (memory 0).
+pub(crate) const MAIN_MEMORY: &str = "memory";
+
 /// The wasm type of an IR type on a target.
 pub(crate) fn val_type(ty: Type, target: Target) -> wat::ValType {
     match crate::value::lower_type(ty, target) {
@@ -89,6 +93,9 @@ pub(crate) struct ModuleCx<'m> {
     heap_base: String,
     pub memory: String,
     pub table: String,
+    /// wasm64 wrappers of WASI imports; when there are any, the module has
+    /// a scratch memory too (see `wasi64.rs`).
+    wasi_adapters: Vec<wat::Func>,
     types: HashMap<wat::FuncType, String>,
 }
 
@@ -113,15 +120,16 @@ impl<'m> ModuleCx<'m> {
             stack_pointer: globals.fresh("__stack_pointer"),
             data_end: globals.fresh("__data_end"),
             heap_base: globals.fresh("__heap_base"),
-            memory: "memory".into(),
+            memory: MAIN_MEMORY.into(),
             table: "table".into(),
+            wasi_adapters: Vec::new(),
             types: HashMap::new(),
         }
     }
 
     fn lower(&mut self) -> Result<(), Diagnostic> {
         self.out.name = self.module_name();
-        self.imports();
+        self.imports()?;
         self.memory_and_table();
         self.globals();
         self.exports();
@@ -132,6 +140,8 @@ impl<'m> ModuleCx<'m> {
                 self.out.funcs.push(func);
             }
         }
+        let adapters = std::mem::take(&mut self.wasi_adapters);
+        self.out.funcs.extend(adapters);
         self.data_segments();
         Ok(())
     }
@@ -176,9 +186,20 @@ impl<'m> ModuleCx<'m> {
         }
     }
 
-    fn imports(&mut self) {
+    /// Imports, or on wasm64 for WASI functions with pointers, the real
+    /// preview1 imports and a wrapper under the IR's name.
+    fn imports(&mut self) -> Result<(), Diagnostic> {
         for (index, func) in self.module.funcs.iter().enumerate() {
             if let Linkage::Import { module, name } = &func.linkage {
+                if self.target == Target::Wasm64
+                    && module == wasi64::WASI_MODULE
+                    && wasi64::needs_adapter(&func.sig)
+                {
+                    let wrapper = self.func_names[index].clone();
+                    let adapter = wasi64::adapt(self, name, &func.sig, &wrapper, func.span)?;
+                    self.wasi_adapters.push(adapter);
+                    continue;
+                }
                 let ty = self.type_use(&func.sig);
                 self.out.imports.push(wat::Import {
                     module: module.clone(),
@@ -190,6 +211,7 @@ impl<'m> ModuleCx<'m> {
                 });
             }
         }
+        Ok(())
     }
 
     pub fn index_type(&self) -> wat::IndexType {
@@ -225,6 +247,14 @@ impl<'m> ModuleCx<'m> {
             min: self.layout.min_pages,
             max: Some(MAX_PAGES),
         });
+        if !self.wasi_adapters.is_empty() {
+            self.out.memories.push(wat::Memory {
+                id: wasi64::SCRATCH.into(),
+                index_type: wat::IndexType::I32,
+                min: wasi64::SCRATCH_PAGES,
+                max: Some(wasi64::SCRATCH_PAGES),
+            });
+        }
         if self.needs_table() {
             let size = self.layout.table.len() as u64;
             self.out.tables.push(wat::Table {
@@ -293,11 +323,25 @@ impl<'m> ModuleCx<'m> {
                 });
             }
         }
+        // WASI runtimes read buffers from the memory exported as `memory`:
+        // with the wasm64 adapter, that is the 32-bit scratch memory.
+        let main_export = if self.wasi_adapters.is_empty() {
+            "memory"
+        } else {
+            "memory64"
+        };
         self.out.exports.push(wat::Export {
-            name: "memory".into(),
+            name: main_export.into(),
             kind: wat::ExportKind::Memory,
             id: self.memory.clone(),
         });
+        if !self.wasi_adapters.is_empty() {
+            self.out.exports.push(wat::Export {
+                name: "memory".into(),
+                kind: wat::ExportKind::Memory,
+                id: wasi64::SCRATCH.into(),
+            });
+        }
         // The memory map, so that a runtime can place a heap (see memory.rs).
         for name in ["__data_end", "__heap_base"] {
             let id = if name == "__data_end" {
