@@ -66,19 +66,15 @@ entry:
 }
 ";
 
-#[test]
-fn hello_prints_hello_world_on_wasm32() {
-    let o = vitte_wat(&["run", "examples/hello.vir", "--target", "wasm32"]);
-    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "hello, world\n");
-}
+const TARGETS: [&str; 2] = ["wasm64", "wasm32"];
 
 #[test]
-#[ignore = "waits for the wasm64 WASI adapter in src/lower (issue 5)"]
-fn hello_prints_hello_world_on_wasm64() {
-    let o = vitte_wat(&["run", "examples/hello.vir"]);
-    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "hello, world\n");
+fn hello_prints_hello_world_on_both_targets() {
+    for target in TARGETS {
+        let o = vitte_wat(&["run", "examples/hello.vir", "--target", target]);
+        assert_eq!(status(&o), Some(0), "{target}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "hello, world\n", "{target}");
+    }
 }
 
 #[test]
@@ -155,13 +151,13 @@ impl Sandbox {
         Sandbox { dir }
     }
 
-    fn cat(&self, file: &str) -> Output {
+    fn cat(&self, target: &str, file: &str) -> Output {
         let preopen = format!("{}::/data", self.dir.path("inside").display());
         vitte_wat(&[
             "run",
             "examples/cat.vir",
             "--target",
-            "wasm32",
+            target,
             "--dir",
             &preopen,
             "--",
@@ -173,9 +169,11 @@ impl Sandbox {
 #[test]
 fn cat_copies_a_file_from_its_preopened_directory() {
     let sandbox = Sandbox::new();
-    let o = sandbox.cat("note.txt");
-    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "inside the sandbox\n");
+    for target in TARGETS {
+        let o = sandbox.cat(target, "note.txt");
+        assert_eq!(status(&o), Some(0), "{target}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "inside the sandbox\n", "{target}");
+    }
 }
 
 #[test]
@@ -186,15 +184,18 @@ fn files_outside_the_preopened_directory_are_refused() {
     if cfg!(unix) {
         escapes.push("link.txt".into());
     }
-    for escape in &escapes {
-        let o = sandbox.cat(escape);
+    for (target, escape) in TARGETS
+        .iter()
+        .flat_map(|t| escapes.iter().map(move |e| (t, e)))
+    {
+        let o = sandbox.cat(target, escape);
         // 63 is WASI's EPERM, 76 ENOTCAPABLE: refused by the runtime.
         let code = status(&o);
-        assert!(matches!(code, Some(63 | 76)), "{escape}: {code:?}");
-        assert_eq!(stderr(&o), "cat: cannot open FILE\n", "{escape}");
-        assert!(!stdout(&o).contains("outside"), "{escape}");
+        assert!(matches!(code, Some(63 | 76)), "{target} {escape}: {code:?}");
+        assert_eq!(stderr(&o), "cat: cannot open FILE\n", "{target} {escape}");
+        assert!(!stdout(&o).contains("outside"), "{target} {escape}");
     }
-    let o = sandbox.cat("missing.txt");
+    let o = sandbox.cat("wasm64", "missing.txt");
     assert_eq!(status(&o), Some(44), "ENOENT: {}", stderr(&o));
 }
 
