@@ -32,6 +32,7 @@ mod cache;
 mod engine;
 mod limits;
 mod session;
+mod source_map;
 mod traps;
 mod values;
 pub mod wasi;
@@ -40,7 +41,7 @@ pub use aot::is_precompiled;
 pub use cache::{Cache, CacheOutcome};
 pub use limits::Limits;
 pub use session::{HostCall, HostFn, Instance, Session};
-pub use traps::SourceMap;
+pub use source_map::SourceMap;
 pub use wasi::{Preopen, WasiConfig};
 
 use crate::value::TrapKind;

@@ -2,7 +2,8 @@
 //! instances created under them.
 
 use super::limits::{Limits, MemoryLimit, Ticker, TimedOut};
-use super::traps::{self, SourceMap};
+use super::source_map::SourceMap;
+use super::traps;
 use super::values::{check_arity, from_val, ir_type, to_val, val_type, value_type};
 use super::wasi::{self, Captured, WasiConfig};
 use super::{Program, RunError, Runtime};
