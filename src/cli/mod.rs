@@ -3,6 +3,7 @@
 
 mod commands;
 mod io;
+mod spec;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -78,11 +79,8 @@ pub enum Command {
     Run(Invocation),
     /// Run a function of a .vir file in the reference interpreter.
     Interp(Invocation),
-    /// Run spec-style .wast scripts (files or directories).
-    Spec {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-    },
+    /// Run spec-style .wast scripts (files or directories, recursively).
+    Spec(spec::SpecArgs),
 }
 
 /// A function to call and its arguments (`run`, `interp`).
