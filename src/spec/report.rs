@@ -257,8 +257,8 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
         .ok();
     }
     match (&report.error, &report.error_expected) {
-        (Some(_), None) => out.push_str(", not run to the end (error)"),
-        (Some(_), Some(_)) => out.push_str(", not run (expected failure)"),
+        (Some(_), None) => out.push_str(", error"),
+        (Some(_), Some(_)) => out.push_str(", error (expected failure)"),
         _ => {}
     }
     out.push('\n');

@@ -137,8 +137,12 @@ impl Suite {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => Cow::Owned(text),
                     Err(e) => {
-                        let offset = e.utf8_error().valid_up_to();
-                        return failed(format!("{name}: invalid UTF-8 at byte offset {offset}"));
+                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+                        let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                        // Valid by construction: the prefix before the error.
+                        let col = 1 + String::from_utf8_lossy(&valid[start..]).chars().count();
+                        return failed(format!("{name}:{line}:{col}: invalid UTF-8"));
                     }
                 },
             },
