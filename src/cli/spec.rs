@@ -11,6 +11,7 @@ use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use vitte_codegen_wasm64::spec::config::DEFAULT_TIMEOUT;
 use vitte_codegen_wasm64::spec::suite::{self, Input};
 use vitte_codegen_wasm64::spec::{
     ExpectedFailures, Report, Settings, Suite, TextOptions, Totals, json, render_text,
@@ -45,7 +46,7 @@ pub struct SpecArgs {
     #[arg(long)]
     pub no_expected_failures: bool,
     /// Seconds one directive may run before the guest is interrupted.
-    #[arg(long, value_name = "SECS", default_value_t = 20.0)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64())]
     pub timeout: f64,
 }
 
@@ -69,15 +70,21 @@ pub fn run(args: &SpecArgs) -> Result<(), Failure> {
     };
     let mut progress = Progress::new(inputs.len());
     let reports = suite.run(&inputs, |report, done| {
-        progress.clear();
-        if let Some(error) = report.unexpected_error() {
+        let lines = if args.json {
+            String::new()
+        } else {
+            render_text(report, text)
+        };
+        let error = report.unexpected_error();
+        if !lines.is_empty() || error.is_some() {
+            progress.clear();
+        }
+        if let Some(error) = error {
             eprintln!("error: {error}");
         }
-        if !args.json {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(render_text(report, text).as_bytes());
-            let _ = out.flush();
-        }
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(lines.as_bytes());
+        let _ = out.flush();
         progress.update(done, report);
     });
     progress.clear();
@@ -143,12 +150,14 @@ fn timeout(secs: f64) -> Result<Duration, Failure> {
         })
 }
 
-/// One line on stderr, redrawn as files finish; only on a terminal.
+/// One line on stderr, redrawn as files finish (at most every 50 ms); only
+/// on a terminal.
 struct Progress {
     on: bool,
     total: usize,
     failing: usize,
     start: Instant,
+    last_drawn: Option<Instant>,
     drawn: bool,
 }
 
@@ -159,13 +168,17 @@ impl Progress {
             total,
             failing: 0,
             start: Instant::now(),
+            last_drawn: None,
             drawn: false,
         }
     }
 
     fn update(&mut self, done: usize, report: &Report) {
         self.failing += usize::from(report.is_failure());
-        if !self.on {
+        let due = self
+            .last_drawn
+            .is_none_or(|t| t.elapsed() >= Duration::from_millis(50));
+        if !self.on || (self.drawn && !due && done < self.total) {
             return;
         }
         const WIDTH: usize = 30;
@@ -181,6 +194,7 @@ impl Progress {
         );
         let _ = std::io::stderr().flush();
         self.drawn = true;
+        self.last_drawn = Some(Instant::now());
     }
 
     fn clear(&mut self) {

@@ -4,11 +4,19 @@
 //! wasmparser word some of them differently (testsuite issue 153). Traps are
 //! compared through wasmtime's [`Trap`] codes, which map onto the spec's
 //! messages one to one or nearly. Decoding and validation errors are compared
-//! as text where the texts correspond; where they do not, the directive still
-//! passes (the module was rejected at the right stage) and a note says so
-//! (`-v`). What never passes: an error that only says a feature is switched
-//! off, since the module was then rejected for a reason the script is not
-//! about.
+//! as text where the texts correspond (with a table of known equivalents);
+//! where they do not, the directive still passes (the module was rejected at
+//! the right stage) and a note says so (`-v`).
+//!
+//! What never passes is a module rejected only because a feature is off
+//! ([`feature_off`]): under `assert_invalid` always (a module using a
+//! construct its language lacks is malformed, not invalid), and under
+//! `assert_malformed` when the script's language has the feature
+//! ([`Profile::intended`]). What remains is wast's parser knowing more
+//! proposals than the script's language, e.g. the legacy `catch_all`: that
+//! module is malformed for the script, and our validator says why.
+//!
+//! [`Profile::intended`]: super::config::Profile::intended
 
 use wasmtime::{Trap, WasmFeatures};
 

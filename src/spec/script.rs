@@ -20,7 +20,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::{Duration, Instant};
-use wasmtime::{Engine, Extern, Instance, Linker, Module, RootScope, SharedMemory, Store, Val};
+use wasmtime::{
+    AsContextMut, Engine, Extern, Instance, Linker, Module, RootScope, SharedMemory, Store, Val,
+};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{Id, Span};
@@ -747,5 +749,3 @@ fn compare(
         }
     }
 }
-
-use wasmtime::AsContextMut as _;
