@@ -158,7 +158,7 @@ fn a_module_rejected_only_for_a_switched_off_feature_does_not_pass() {
   "type mismatch")
 (assert_malformed (module binary "\00asm\01\00\00\00\01\05\01\60\00\01\7b") "malformed")
 "#;
-    let report = script::run(&engine, &profile, "off.wast", text, Settings::default());
+    let report = script::run(&engine, "off.wast", text, Settings::default());
     assert_eq!(report.passed, 0, "{report:?}");
     assert_eq!(report.failures.len(), 2);
     for failure in &report.failures {

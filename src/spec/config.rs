@@ -9,6 +9,7 @@
 //!
 //! [`Runtime`]: crate::runtime::Runtime
 
+use super::cache::ModuleCache;
 use std::collections::HashMap;
 use std::path::{Component, Path};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -115,13 +116,24 @@ pub fn deadline_ticks(timeout: Duration) -> u64 {
     (timeout.as_millis() / TICK.as_millis()).max(1) as u64
 }
 
+/// An engine, the profile it was made for, and the modules compiled on it.
+#[derive(Clone)]
+pub struct SpecEngine {
+    pub engine: Engine,
+    pub profile: Profile,
+    pub modules: Arc<ModuleCache>,
+}
+
 /// Engines by feature set, created on first use and shared by every
-/// script (and thread) that runs with that set: compiling the engine's
-/// configuration once, not per file.
+/// script (and thread) that runs with that set: the engine's configuration
+/// is compiled once, and so is each distinct module.
 #[derive(Clone, Default)]
 pub struct Engines {
-    engines: Arc<Mutex<HashMap<u64, Engine>>>,
+    engines: Arc<Mutex<HashMap<u64, Made>>>,
 }
+
+/// An engine and its module cache, by feature bits.
+type Made = (Engine, Arc<ModuleCache>);
 
 impl Engines {
     pub fn new() -> Engines {
@@ -129,15 +141,25 @@ impl Engines {
     }
 
     /// The engine for a profile; an error if wasmtime refuses the set.
-    pub fn get(&self, profile: &Profile) -> Result<Engine, String> {
+    pub fn get(&self, profile: &Profile) -> Result<SpecEngine, String> {
         let mut engines = self.engines.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(engine) = engines.get(&profile.features.bits()) {
-            return Ok(engine.clone());
-        }
-        let engine = new_engine(profile.features)
-            .map_err(|e| format!("cannot configure wasmtime for {}: {e:#}", profile.name))?;
-        engines.insert(profile.features.bits(), engine.clone());
-        Ok(engine)
+        let key = profile.features.bits();
+        let (engine, modules) = match engines.get(&key) {
+            Some(found) => found.clone(),
+            None => {
+                let engine = new_engine(profile.features).map_err(|e| {
+                    format!("cannot configure wasmtime for {}: {e:#}", profile.name)
+                })?;
+                let made = (engine, Arc::new(ModuleCache::default()));
+                engines.insert(key, made.clone());
+                made
+            }
+        };
+        Ok(SpecEngine {
+            engine,
+            profile: *profile,
+            modules,
+        })
     }
 }
 
@@ -155,7 +177,18 @@ fn new_engine(features: WasmFeatures) -> wasmtime::Result<Engine> {
         .epoch_interruption(true)
         // Shared memories are what the threads feature is for; wasmtime
         // asks for them separately.
-        .shared_memory(features.contains(WasmFeatures::THREADS));
+        .shared_memory(features.contains(WasmFeatures::THREADS))
+        // Reports need a trap's code, not where it happened: no backtraces
+        // (thousands of `assert_trap`s each capture one) or address maps.
+        .wasm_backtrace_max_frames(None)
+        .generate_address_map(false)
+        // Only host unwinders need it, and with every compiled module kept
+        // (the module cache) libgcc's frame registry searches grow linear:
+        // it would take half the run.
+        .native_unwind_info(false)
+        // Instances live for one script: copying data segments in is
+        // cheaper than setting up copy-on-write images for them.
+        .memory_init_cow(false);
     let engine = Engine::new(&config)?;
     ticker()
         .lock()

@@ -1,6 +1,7 @@
 //! A runner for spec-style `.wast` scripts: the official WebAssembly
 //! testsuite and the project's own `spec-tests/`.
 //!
+//! - [`cache`]: each distinct module compiled once per engine.
 //! - [`config`]: which wasm features a script gets (Wasm 3.0, plus the
 //!   proposal of a `proposals/NAME/` directory) and the engines for them.
 //! - [`script`]: one script, directive by directive, in one store.
@@ -16,6 +17,7 @@
 //! and the `spectest` host module. [`run_script`] runs with exactly the
 //! backend's feature set, for the golden lowering scripts.
 
+pub mod cache;
 pub mod config;
 pub mod expect;
 pub mod host;
@@ -26,7 +28,7 @@ pub mod script;
 pub mod suite;
 pub mod values;
 
-pub use config::{Engines, Profile};
+pub use config::{Engines, Profile, SpecEngine};
 pub use expect::ExpectedFailures;
 pub use report::{Failure, Note, Report, TextOptions, Totals, UnexpectedPass, render_text};
 pub use script::Settings;
@@ -49,7 +51,7 @@ pub fn run_script(_runtime: &Runtime, path: &str, text: &str) -> Result<Report, 
     static ENGINES: OnceLock<Engines> = OnceLock::new();
     let profile = Profile::backend();
     let engine = ENGINES.get_or_init(Engines::new).get(&profile)?;
-    let report = script::run(&engine, &profile, path, text, Settings::default());
+    let report = script::run(&engine, path, text, Settings::default());
     match report.error {
         Some(error) => Err(error),
         None => Ok(report),

@@ -10,7 +10,8 @@
 //! which sees the named shared module's shared memories (all a store can
 //! share with another); `wait` joins it and adds its results.
 
-use super::config::Profile;
+use super::cache::ModuleCache;
+use super::config::{Profile, SpecEngine};
 use super::host::define_spectest;
 use super::messages::{Stop, error_corresponds, feature_off, last_cause, trap_corresponds};
 use super::report::{Failure, Note, Report};
@@ -47,20 +48,14 @@ impl Default for Settings {
 /// script that does not parse gives a report whose `error` is
 /// `file:line:col: reason`.
 ///
-/// `profile` must be the one `engine` was made for: it tells which
-/// features the script is written for.
-pub fn run(
-    engine: &Engine,
-    profile: &Profile,
-    path: &str,
-    text: &str,
-    settings: Settings,
-) -> Report {
+/// The engine's profile tells which features the script is written for.
+pub fn run(engine: &SpecEngine, path: &str, text: &str, settings: Settings) -> Report {
     let start = Instant::now();
     let file = SourceFile::new(path, text);
     let context = Context {
-        engine: engine.clone(),
-        profile: *profile,
+        engine: engine.engine.clone(),
+        profile: engine.profile,
+        modules: engine.modules.clone(),
         file,
         settings,
     };
@@ -81,6 +76,7 @@ pub fn run(
 struct Context {
     engine: Engine,
     profile: Profile,
+    modules: Arc<ModuleCache>,
     file: Arc<SourceFile>,
     settings: Settings,
 }
@@ -319,7 +315,9 @@ impl<'scope, 'env> Session<'scope, 'env> {
         let bytes = module
             .encode()
             .map_err(|e| miss("a module", format!("malformed text `{}`", e.message())))?;
-        Module::new(&self.cx.engine, &bytes)
+        self.cx
+            .modules
+            .compile(&self.cx.engine, &bytes)
             .map_err(|e| miss("a valid module", format!("rejected: `{}`", last_cause(&e))))
     }
 

@@ -149,7 +149,7 @@ impl Suite {
         };
         let profile = Profile::for_path(Path::new(name));
         match self.engines.get(&profile) {
-            Ok(engine) => script::run(&engine, &profile, name, &text, self.settings),
+            Ok(engine) => script::run(&engine, name, &text, self.settings),
             Err(e) => failed(format!("{name}: {e}")),
         }
     }
