@@ -225,6 +225,40 @@ fn runaway_guests_are_interrupted_and_the_script_goes_on() {
 }
 
 #[test]
+fn a_guest_blocked_outside_wasm_is_given_up_on() {
+    // memory.atomic.wait with no timeout and nobody to notify: no deadline
+    // interrupts it, the suite's watchdog reports the file as stalled.
+    let blocked = r#"(module (memory 1 1 shared)
+  (func (export "block") (result i32)
+    (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))
+(assert_return (invoke "block") (i32.const 0))
+"#;
+    let suite = Suite {
+        settings: Settings {
+            timeout: Duration::from_millis(200),
+        },
+        ..Suite::default()
+    };
+    let inputs = [
+        Input::Text {
+            name: "blocked.wast".into(),
+            text: blocked.into(),
+        },
+        Input::Text {
+            name: "fine.wast".into(),
+            text: "(module)".into(),
+        },
+    ];
+    let start = std::time::Instant::now();
+    let reports = suite.run(&inputs, |_, _| {});
+    assert!(start.elapsed() < Duration::from_secs(30));
+    assert_eq!(reports.len(), 2);
+    let error = reports[0].error.as_deref().unwrap_or_default();
+    assert!(error.starts_with("blocked.wast: stalled: "), "{error}");
+    assert!(reports[1].is_clean(), "{:?}", reports[1]);
+}
+
+#[test]
 fn threads_share_memory_and_report_their_directives() {
     let worker = |n: u32| {
         format!(

@@ -103,6 +103,34 @@ fn parse_and_run(context: &Context, text: &str) -> Result<Report, String> {
     })
 }
 
+/// When a directive last started or finished, in any script: what the
+/// suite's watchdog looks at. The epoch deadline interrupts running wasm
+/// code, but not a guest blocked in the host (a `memory.atomic.wait` with
+/// no timeout that nothing will notify); the watchdog gives up on those.
+pub mod activity {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+
+    static LAST_MS: AtomicU64 = AtomicU64::new(0);
+
+    fn origin() -> Instant {
+        static ORIGIN: OnceLock<Instant> = OnceLock::new();
+        *ORIGIN.get_or_init(Instant::now)
+    }
+
+    pub(crate) fn touch() {
+        let now = origin().elapsed().as_millis() as u64;
+        LAST_MS.fetch_max(now, Ordering::Relaxed);
+    }
+
+    /// How long since any directive started or finished.
+    pub fn idle_for() -> Duration {
+        let now = origin().elapsed().as_millis() as u64;
+        Duration::from_millis(now.saturating_sub(LAST_MS.load(Ordering::Relaxed)))
+    }
+}
+
 /// Whether the text has anything but whitespace and comments.
 fn has_tokens(text: &str) -> bool {
     let mut lexer = Lexer::new(text);
@@ -209,6 +237,7 @@ impl<'scope, 'env> Session<'scope, 'env> {
     }
 
     fn directive(&mut self, directive: WastDirective<'env>) {
+        activity::touch();
         let span = directive.span();
         let (kind, check) = match directive {
             WastDirective::Module(module) => ("module", self.module(module)),
@@ -274,6 +303,7 @@ impl<'scope, 'env> Session<'scope, 'env> {
             WastDirective::Wait { thread, .. } => ("wait", self.wait(thread)),
         };
         self.record(span, kind, check);
+        activity::touch();
     }
 
     fn record(&mut self, span: Span, directive: &'static str, check: Check) {

@@ -1,6 +1,7 @@
 //! Running many scripts: files in parallel on `jobs` worker threads, each
 //! report handed back in input order (so the output is the same whatever
-//! `-j` is), with the expected-failure list applied.
+//! `-j` is), with the expected-failure list applied, and a watchdog for
+//! guests that no deadline can interrupt.
 
 use super::config::{Engines, Profile};
 use super::expect::ExpectedFailures;
@@ -9,8 +10,10 @@ use super::script::{self, Settings};
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 /// A script to run: a file, or text already in memory (the embedded
 /// testsuite) under a name that is used like a path.
@@ -63,45 +66,84 @@ impl Suite {
     /// Runs every input; `on_report` sees each report in input order as
     /// soon as it and all the ones before it are done, with the number of
     /// inputs finished so far (for a progress display).
+    ///
+    /// Workers are detached threads, so that a file whose guest is blocked
+    /// where no deadline reaches (see [`script::activity`]) can be given up
+    /// on: when no directive anywhere has started or finished for
+    /// [`Suite::stall_limit`], the files not done are reported as stalled
+    /// and their threads are left behind.
     pub fn run(&self, inputs: &[Input], mut on_report: impl FnMut(&Report, usize)) -> Vec<Report> {
-        let next = AtomicUsize::new(0);
+        let shared: Arc<[Input]> = inputs.into();
+        let next = Arc::new(AtomicUsize::new(0));
         let (send, receive) = mpsc::channel::<(usize, Report)>();
-        let mut reports: Vec<Option<Report>> = vec![None; inputs.len()];
-        std::thread::scope(|scope| {
-            for worker in 0..self.jobs.clamp(1, inputs.len().max(1)) {
-                let worker_send = send.clone();
-                let next = &next;
-                let spawned = std::thread::Builder::new()
-                    .name(format!("spec-worker-{worker}"))
-                    .stack_size(super::WORKER_STACK)
-                    .spawn_scoped(scope, move || {
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(input) = inputs.get(i) else { break };
-                            if worker_send.send((i, self.run_one(input))).is_err() {
-                                break;
-                            }
+        for worker in 0..self.jobs.clamp(1, inputs.len().max(1)) {
+            let (suite, files, next, sender) =
+                (self.clone(), shared.clone(), next.clone(), send.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("spec-worker-{worker}"))
+                .stack_size(super::WORKER_STACK)
+                .spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = files.get(i) else { break };
+                        if sender.send((i, suite.run_one(input))).is_err() {
+                            break;
                         }
-                    });
-                if spawned.is_err() && worker == 0 {
-                    // No thread at all: run here, one file after another.
-                    for (i, input) in inputs.iter().enumerate() {
-                        let _ = send.send((i, self.run_one(input)));
+                    }
+                });
+            if spawned.is_err() && worker == 0 {
+                // No thread at all: run here, one file after another.
+                for (i, input) in inputs.iter().enumerate() {
+                    let _ = send.send((i, self.run_one(input)));
+                }
+            }
+        }
+        drop(send);
+
+        let mut reports: Vec<Option<Report>> = vec![None; inputs.len()];
+        let (mut emitted, mut done) = (0, 0);
+        let stall = self.stall_limit();
+        loop {
+            match receive.recv_timeout(Duration::from_millis(250)) {
+                Ok((i, report)) => {
+                    reports[i] = Some(report);
+                    done += 1;
+                }
+                Err(RecvTimeoutError::Timeout) if script::activity::idle_for() < stall => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    // Give up on the files still running or not started.
+                    for (slot, input) in reports.iter_mut().zip(inputs) {
+                        if slot.is_none() {
+                            let mut report = Report::new(input.name());
+                            report.error = Some(format!(
+                                "{}: stalled: no directive finished for {} s (a guest blocked \
+                                 outside wasm code, like `memory.atomic.wait` with no timeout?)",
+                                input.name(),
+                                stall.as_secs()
+                            ));
+                            self.expected.apply(&mut report);
+                            *slot = Some(report);
+                            done += 1;
+                        }
                     }
                 }
+                Err(RecvTimeoutError::Disconnected) => break,
             }
-            drop(send);
-            let (mut emitted, mut done) = (0, 0);
-            for (i, report) in receive {
-                reports[i] = Some(report);
-                done += 1;
-                while let Some(Some(report)) = reports.get(emitted) {
-                    on_report(report, done);
-                    emitted += 1;
-                }
+            while let Some(Some(report)) = reports.get(emitted) {
+                on_report(report, done);
+                emitted += 1;
             }
-        });
+            if emitted == reports.len() {
+                break;
+            }
+        }
         reports.into_iter().flatten().collect()
+    }
+
+    /// How long nothing may happen before the suite gives up on the files
+    /// still running: well past the per-directive deadline.
+    pub fn stall_limit(&self) -> Duration {
+        self.settings.timeout * 4 + Duration::from_secs(1)
     }
 
     /// One script, never panicking: a panic inside is the file's error.
