@@ -88,6 +88,8 @@ fn every_directive_kind_counts() {
   (func (export "pair") (result i32 f64) (i32.const 1) (f64.const 2.5))
   (func (export "v") (result v128) (v128.const i32x4 1 2 3 4))
   (func $rec (export "rec") (call $rec))
+  (tag $e)
+  (func (export "throw") (throw $e))
   (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))
 (register "m" $m)
 (module (import "m" "g" (global i64)) (import "spectest" "print_i32" (func (param i32))))
@@ -99,6 +101,7 @@ fn every_directive_kind_counts() {
 (assert_return (invoke $m "v") (v128.const i32x4 1 2 3 4))
 (assert_return (invoke $m "v") (either (v128.const i64x2 0 0) (v128.const i32x4 1 2 3 4)))
 (assert_exhaustion (invoke $m "rec") "call stack exhausted")
+(assert_exception (invoke $m "throw"))
 (assert_trap (invoke $m "div" (i32.const 0)) "integer divide by zero")
 (assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
 (assert_malformed (module quote "(func (i32.const x))") "unknown operator")
@@ -111,7 +114,7 @@ fn every_directive_kind_counts() {
 "#;
     let report = run("kinds.wast", text);
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    assert_eq!(report.passed, 20);
+    assert_eq!(report.passed, 21);
 }
 
 #[test]

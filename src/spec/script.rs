@@ -353,9 +353,10 @@ impl<'scope, 'env> Session<'scope, 'env> {
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Stop> {
         self.store.set_epoch_deadline(self.ticks);
-        self.linker
-            .instantiate(&mut self.store, module)
-            .map_err(|e| Stop::of(&e))
+        match self.linker.instantiate(&mut self.store, module) {
+            Ok(instance) => Ok(instance),
+            Err(e) => Err(stopped(self.store.as_context_mut(), &e)),
+        }
     }
 
     fn stop_text(&self, stop: &Stop) -> String {
@@ -363,10 +364,14 @@ impl<'scope, 'env> Session<'scope, 'env> {
     }
 
     fn module(&mut self, mut module: QuoteWat<'env>) -> Check {
-        // A failed module leaves no current instance: later directives that
-        // use it fail and say so, instead of running against a stale one.
+        // A failed module leaves no current instance (nor one by its name):
+        // later directives that use it fail and say so, instead of running
+        // against a stale one.
         self.current = None;
         let name = module.name();
+        if let Some(name) = name {
+            self.instances.remove(name.name());
+        }
         let compiled = self.compile(&mut module)?;
         let instance = self
             .instantiate(&compiled)
@@ -452,10 +457,6 @@ impl<'scope, 'env> Session<'scope, 'env> {
                 let exec = call(&mut scope, instance, &invoke)?;
                 let shown = match &exec {
                     Exec::Returned(vals) => vals.iter().map(|v| show_val(&mut scope, v)).collect(),
-                    Exec::Stopped(Stop::Exception) => {
-                        let _ = scope.as_context_mut().take_pending_exception();
-                        Vec::new()
-                    }
                     Exec::Stopped(_) => Vec::new(),
                 };
                 Ok((exec, shown))
@@ -718,6 +719,16 @@ fn returned(shown: &[String]) -> String {
     }
 }
 
+/// Why a call or an instantiation stopped. An uncaught exception is taken
+/// out of the store, so that it does not linger into the next directive.
+fn stopped(mut store: wasmtime::StoreContextMut<'_, ()>, error: &wasmtime::Error) -> Stop {
+    let stop = Stop::of(error);
+    if matches!(stop, Stop::Exception) {
+        let _ = store.take_pending_exception();
+    }
+    stop
+}
+
 /// Calls an export with the script's arguments.
 fn call(
     scope: &mut RootScope<&mut Store<()>>,
@@ -742,7 +753,7 @@ fn call(
     let mut results = vec![Val::I32(0); ty.results().len()];
     Ok(match func.call(&mut *scope, &args, &mut results) {
         Ok(()) => Exec::Returned(results),
-        Err(e) => Exec::Stopped(Stop::of(&e)),
+        Err(e) => Exec::Stopped(stopped(scope.as_context_mut(), &e)),
     })
 }
 
@@ -755,12 +766,7 @@ fn compare(
 ) -> Check {
     let want = show_expected(expected);
     match exec {
-        Exec::Stopped(stop) => {
-            if matches!(stop, Stop::Exception) {
-                let _ = scope.as_context_mut().take_pending_exception();
-            }
-            Err(miss(want, stop.describe(timeout)))
-        }
+        Exec::Stopped(stop) => Err(miss(want, stop.describe(timeout))),
         Exec::Returned(vals) => {
             let mut ok = vals.len() == expected.len();
             for (e, a) in expected.iter().zip(&vals) {
