@@ -126,6 +126,8 @@ fn messages_and_kinds_must_correspond() {
 (assert_unlinkable (module (func)) "unknown import")
 (assert_exhaustion (invoke "div" (i32.const 1)) "call stack exhausted")
 (assert_return (invoke "nope"))
+(module (func (export "v") (result v128) (v128.const f32x4 1 -2 nan 0.5)))
+(assert_return (invoke "v") (v128.const f32x4 1 -2 nan:canonical 0.25))
 "#;
     let report = run("wrong.wast", text);
     let got: Vec<(usize, &str, &str)> = report
@@ -142,6 +144,7 @@ fn messages_and_kinds_must_correspond() {
             (5, "assert_unlinkable", "the module instantiated"),
             (6, "assert_exhaustion", "returned (i32.const 1)"),
             (7, "assert_return", "none"),
+            (9, "assert_return", "(v128.const f32x4 1.0 -2.0 nan 0.5)"),
         ]
     );
 }

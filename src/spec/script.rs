@@ -15,7 +15,7 @@ use super::config::{Profile, SpecEngine};
 use super::host::define_spectest;
 use super::messages::{Stop, error_corresponds, feature_off, last_cause, trap_corresponds};
 use super::report::{Failure, Note, Report};
-use super::values::{arg_val, matches, show_expected, show_val, show_vals};
+use super::values::{arg_val, matches, show_actual, show_expected, show_val, show_vals};
 use crate::diag::SourceFile;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -778,7 +778,7 @@ fn compare(
             if ok {
                 Ok(None)
             } else {
-                Err(miss(want, show_vals(scope, &vals)))
+                Err(miss(want, show_actual(scope, &vals, expected)))
             }
         }
     }

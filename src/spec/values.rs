@@ -283,11 +283,73 @@ fn show_any(store: &mut RootScope<impl AsContextMut>, r: &wasmtime::Rooted<AnyRe
 
 /// Several values in the script's syntax, `()` for none.
 pub fn show_vals(store: &mut RootScope<impl AsContextMut>, vals: &[Val]) -> String {
+    show_actual(store, vals, &[])
+}
+
+/// Results as [`show_vals`] does, but a `v128` in the lane shape of the
+/// expected pattern at its position, so that the two read side by side.
+pub fn show_actual(
+    store: &mut RootScope<impl AsContextMut>,
+    vals: &[Val],
+    expected: &[WastRet<'_>],
+) -> String {
     if vals.is_empty() {
         return "()".into();
     }
-    let parts: Vec<String> = vals.iter().map(|v| show_val(store, v)).collect();
+    let parts: Vec<String> = vals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match (v, expected.get(i)) {
+            (Val::V128(bits), Some(WastRet::Core(WastRetCore::V128(p)))) => {
+                format!("(v128.const {})", v128_in_shape(bits.as_u128(), p))
+            }
+            _ => show_val(store, v),
+        })
+        .collect();
     parts.join(" ")
+}
+
+/// A v128 in the lane shape of a pattern, integers signed as scripts write them.
+fn v128_in_shape(bits: u128, shape: &V128Pattern) -> String {
+    let b = bits.to_le_bytes();
+    let lanes: Vec<String> = match shape {
+        V128Pattern::I8x16(_) => b.iter().map(|x| (*x as i8).to_string()).collect(),
+        V128Pattern::I16x8(_) => b
+            .chunks(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]).to_string())
+            .collect(),
+        V128Pattern::I32x4(_) | V128Pattern::F32x4(_) => b
+            .chunks(4)
+            .map(|c| {
+                let x = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                match shape {
+                    V128Pattern::F32x4(_) => format_f32(x),
+                    _ => (x as i32).to_string(),
+                }
+            })
+            .collect(),
+        V128Pattern::I64x2(_) | V128Pattern::F64x2(_) => b
+            .chunks(8)
+            .map(|c| {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(c);
+                let x = u64::from_le_bytes(a);
+                match shape {
+                    V128Pattern::F64x2(_) => format_f64(x),
+                    _ => (x as i64).to_string(),
+                }
+            })
+            .collect(),
+    };
+    let name = match shape {
+        V128Pattern::I8x16(_) => "i8x16",
+        V128Pattern::I16x8(_) => "i16x8",
+        V128Pattern::I32x4(_) => "i32x4",
+        V128Pattern::I64x2(_) => "i64x2",
+        V128Pattern::F32x4(_) => "f32x4",
+        V128Pattern::F64x2(_) => "f64x2",
+    };
+    format!("{name} {}", lanes.join(" "))
 }
 
 /// The script's expected results in its own syntax.
