@@ -4,6 +4,7 @@
 mod commands;
 mod io;
 mod link;
+mod spec;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -79,11 +80,8 @@ pub enum Command {
     Run(Invocation),
     /// Run a function of a .vir file in the reference interpreter.
     Interp(Invocation),
-    /// Run spec-style .wast scripts (files or directories).
-    Spec {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-    },
+    /// Run spec-style .wast scripts (files or directories, recursively).
+    Spec(spec::SpecArgs),
     /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
     Link(LinkArgs),
 }
