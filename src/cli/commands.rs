@@ -2,13 +2,12 @@
 
 use super::io::{Input, Kind, Output, kind_of};
 use super::{Command, Failure};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
-use vitte_codegen_wasm64::runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
-use vitte_codegen_wasm64::{Error, WasmBackend, emit, spec, validate};
+use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
 
 pub fn run(command: Command) -> Result<(), Failure> {
     match command {
@@ -52,7 +51,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Interp(call) => {
             interpret(&call.file, &call.invoke, &call.args, call.target.into())
         }
-        Command::Spec { paths } => run_spec(&paths),
+        Command::Spec(args) => super::spec::run(&args),
         Command::Link(args) => super::link::run(args),
     }
 }
@@ -157,78 +156,5 @@ fn interpret(path: &Path, name: &str, args: &[String], target: Target) -> Result
             )))
         }
         Err(other) => Err(Failure::error(other.to_string())),
-    }
-}
-
-fn run_spec(paths: &[PathBuf]) -> Result<(), Failure> {
-    let runtime =
-        Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
-    let mut files = Vec::new();
-    for path in paths {
-        collect_wast(path, &mut files)?;
-    }
-    if files.is_empty() {
-        return Err(Failure::error("no .wast files found"));
-    }
-    let (mut passed, mut failed, mut broken) = (0, 0, 0);
-    for file in &files {
-        let input = Input::read(file)?;
-        let name = file.display().to_string();
-        let text = match input.text("wast") {
-            Ok(text) => text,
-            Err(Failure::Error(message) | Failure::Trap(message) | Failure::Status(_, message)) => {
-                eprintln!("error: {message}");
-                broken += 1;
-                continue;
-            }
-        };
-        match spec::run_script(&runtime, &name, text) {
-            Ok(report) => {
-                for failure in &report.failures {
-                    println!("FAIL {failure}");
-                }
-                println!(
-                    "{name}: {} passed, {} failed",
-                    report.passed,
-                    report.failures.len()
-                );
-                passed += report.passed;
-                failed += report.failures.len();
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                broken += 1;
-            }
-        }
-    }
-    println!(
-        "total: {passed} passed, {failed} failed ({} files, {broken} unreadable)",
-        files.len()
-    );
-    if failed > 0 || broken > 0 {
-        return Err(Failure::error(format!(
-            "{failed} directives failed, {broken} files could not be run"
-        )));
-    }
-    Ok(())
-}
-
-fn collect_wast(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Failure::error(format!("cannot read {}: {e}", path.display())))?
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for entry in entries {
-            if entry.is_dir() || entry.extension().is_some_and(|e| e == "wast") {
-                collect_wast(&entry, files)?;
-            }
-        }
-        Ok(())
-    } else {
-        files.push(path.to_path_buf());
-        Ok(())
     }
 }

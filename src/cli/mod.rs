@@ -6,6 +6,7 @@ mod compile;
 mod io;
 mod link;
 mod run;
+mod spec;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -87,11 +88,8 @@ pub enum Command {
     Compile(compile::CompileArgs),
     /// Run a function of a .vir file in the reference interpreter.
     Interp(Invocation),
-    /// Run spec-style .wast scripts (files or directories).
-    Spec {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-    },
+    /// Run spec-style .wast scripts (files or directories, recursively).
+    Spec(spec::SpecArgs),
     /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
     Link(LinkArgs),
 }
