@@ -347,6 +347,8 @@ fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Const>>) {
     let uses = use_counts(func);
     let candidates = remat_candidates(func, &uses);
     let mut on_stack = vec![false; func.values.len()];
+    // Constants a chain stepped over: never left on the stack later.
+    let mut pinned = vec![false; func.values.len()];
     for block in &func.blocks {
         let consumers = block
             .insts
@@ -359,9 +361,15 @@ fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Const>>) {
         for (j, operands) in consumers.enumerate() {
             let before = &block.insts[..j];
             for k in (1..=operands.len()).rev() {
-                if feeds(before, &operands[..k], &uses, &candidates, &on_stack) {
-                    for op in &operands[..k] {
+                let wanted = &operands[..k];
+                if let Some(skipped) = feeds(before, wanted, &uses, &candidates, &on_stack, &pinned)
+                {
+                    for op in wanted {
                         on_stack[op.index()] = true;
+                    }
+                    // Stepped over: they must stay out of the way, emitted at their use.
+                    for c in skipped {
+                        pinned[c.index()] = true;
                     }
                     break;
                 }
@@ -377,30 +385,36 @@ fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Const>>) {
 }
 
 /// Whether the instructions ending `before` compute `wanted` in order, each
-/// result used once, with only free-standing constants between them.
+/// result used once, with only free-standing constants between them; if so,
+/// the constants stepped over.
 fn feeds(
     before: &[Inst],
     wanted: &[ValueId],
     uses: &[u32],
     candidates: &[Option<Const>],
     on_stack: &[bool],
-) -> bool {
+    pinned: &[bool],
+) -> Option<Vec<ValueId>> {
     let mut needed = wanted.iter().rev().peekable();
+    let mut skipped = Vec::new();
     for inst in before.iter().rev() {
         let Some(&&next) = needed.peek() else {
-            return true;
+            return Some(skipped);
         };
         match inst.results.as_slice() {
-            [r] if *r == next && uses[r.index()] == 1 => {
+            [r] if *r == next && uses[r.index()] == 1 && !pinned[r.index()] => {
                 needed.next();
             }
             [r] if candidates[r.index()].is_some()
                 && !on_stack[r.index()]
-                && !wanted.contains(r) => {}
-            _ => return false,
+                && !wanted.contains(r) =>
+            {
+                skipped.push(*r);
+            }
+            _ => return None,
         }
     }
-    needed.peek().is_none()
+    needed.peek().is_none().then_some(skipped)
 }
 
 /// The values a terminator pushes first, in order: a condition, returned
