@@ -22,6 +22,8 @@
 //! - [`runtime`]: running modules in wasmtime.
 //! - [`spec`]: running spec-style `.wast` scripts.
 //! - [`filetest`]: expectations written in `.vir` comments (`;; run: f(1) == 2`).
+//! - [`testgen`]: random valid IR programs, run through the interpreter and
+//!   wasmtime on both targets and compared (differential testing).
 //! - [`value`]: values and traps shared by the interpreter and the runtime.
 //! - [`diag`]: spans and diagnostics rendered like rustc's.
 //!
@@ -57,6 +59,7 @@ pub mod lower;
 pub mod memory;
 pub mod runtime;
 pub mod spec;
+pub mod testgen;
 pub mod validate;
 pub mod value;
 pub mod wat;

@@ -54,6 +54,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
             interpret(&call.file, &call.invoke, &call.args, call.target.into())
         }
         Command::Spec { paths } => run_spec(&paths),
+        Command::Difftest(args) => super::difftest::run(&args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! stage of the pipeline, or a way to run its output.
 
 mod commands;
+mod difftest;
 mod io;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -83,6 +84,37 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Differential testing: run random programs in the reference
+    /// interpreter and in wasmtime (wasm64 and wasm32) and compare.
+    Difftest(DifftestArgs),
+}
+
+/// How many random programs to check, from which seed, on how many threads.
+#[derive(Args)]
+pub struct DifftestArgs {
+    /// Number of programs.
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// The first seed; program i has seed S + i, so `--seed S --count 1`
+    /// reruns the program of seed S.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: the number of cores).
+    #[arg(short = 'j', long)]
+    pub jobs: Option<usize>,
+    /// Also generate irreducible control flow (refusals by the lowering are
+    /// counted, not failed).
+    #[arg(long)]
+    pub irreducible: bool,
+    /// Where failing programs are written as `seed-<seed>.vir`.
+    #[arg(long, default_value = "target/difftest-failures")]
+    pub out: PathBuf,
+    /// Write every program to the --out directory, passing ones too.
+    #[arg(long)]
+    pub keep: bool,
+    /// Print instruction coverage and trap statistics at the end.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// A function to call and its arguments (`run`, `interp`).
