@@ -3,7 +3,11 @@
 //! programs trapped with each kind, so that a degenerate generator shows.
 
 use super::diff::{CallStats, Outcome};
-use crate::ir::{BinaryOp, CmpOp, ConvOp, MemAccess, Module, Op, Terminator, Type, UnaryOp};
+use crate::analysis::{Cfg, DomTree, Loops};
+use crate::ir::{
+    BinaryOp, BlockId, CmpOp, ConvOp, FuncId, Function, MemAccess, Module, Op, Terminator, Type,
+    UnaryOp,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -19,6 +23,8 @@ pub struct Coverage {
     pub traps: BTreeMap<String, u64>,
     /// Programs whose calls all returned.
     pub trap_free: u64,
+    /// Programs with at least one function of each CFG shape.
+    pub shapes: BTreeMap<&'static str, u64>,
     /// The sum of what calls of entries did (in the interpreter on wasm64).
     pub work: CallStats,
     pub entry_calls: u64,
@@ -47,6 +53,16 @@ const FAMILIES: [&str; 14] = [
 impl Coverage {
     pub fn add_module(&mut self, module: &Module) {
         self.programs += 1;
+        let mut shapes = BTreeSet::new();
+        // `@state` is the same in every program: only generated code counts.
+        for (id, func) in module.funcs.iter().enumerate() {
+            if func.name != "state" {
+                cfg_shapes(func, FuncId(id as u32), &mut shapes);
+            }
+        }
+        for shape in shapes {
+            *self.shapes.entry(shape).or_default() += 1;
+        }
         for func in &module.funcs {
             for block in &func.blocks {
                 for inst in &block.insts {
@@ -103,6 +119,9 @@ impl Coverage {
         for (k, v) in &other.traps {
             *self.traps.entry(k.clone()).or_default() += v;
         }
+        for (k, v) in &other.shapes {
+            *self.shapes.entry(k).or_default() += v;
+        }
     }
 
     /// Mnemonics the IR has that no program used.
@@ -143,6 +162,14 @@ impl Coverage {
         if !missing.is_empty() {
             let _ = writeln!(out, "  never used: {}", missing.join(", "));
         }
+        let _ = writeln!(out, "programs with a function that has:");
+        for (shape, n) in &self.shapes {
+            let _ = writeln!(
+                out,
+                "  {shape:<29} {n:>8} ({:.2}%)",
+                percent(*n, self.programs)
+            );
+        }
         let per_call = |n: u64| n as f64 / self.entry_calls.max(1) as f64;
         let _ = writeln!(
             out,
@@ -179,6 +206,56 @@ fn percent(n: u64, total: u64) -> f64 {
         0.0
     } else {
         100.0 * n as f64 / total as f64
+    }
+}
+
+/// The CFG shapes of a function that the lowering must get right.
+fn cfg_shapes(func: &Function, id: FuncId, shapes: &mut BTreeSet<&'static str>) {
+    if func.blocks.is_empty() {
+        return;
+    }
+    let cfg = Cfg::new(func);
+    let dom = DomTree::new(&cfg);
+    let loops = Loops::new(&cfg, &dom);
+    let mut add = |yes: bool, shape| {
+        if yes {
+            shapes.insert(shape);
+        }
+    };
+    add(loops.is_header.iter().any(|&h| h), "a loop");
+    add(loops.irreducible_edge.is_some(), "irreducible control flow");
+    add(
+        func.block_ids().any(|b| !cfg.is_reachable(b)),
+        "an unreachable block",
+    );
+    for (i, block) in func.blocks.iter().enumerate() {
+        let succs = block.successors();
+        add(
+            succs.contains(&BlockId(i as u32)),
+            "a block branching to itself",
+        );
+        match &block.term {
+            Some(Terminator::BrIf {
+                then_edge,
+                else_edge,
+                ..
+            }) => {
+                add(
+                    then_edge.block == else_edge.block,
+                    "a brif with one target twice",
+                );
+            }
+            Some(Terminator::Switch { targets, .. }) => {
+                let distinct: BTreeSet<BlockId> = succs.iter().copied().collect();
+                add(distinct.len() < succs.len(), "a switch sharing a target");
+                add(targets.len() >= 16, "a switch of 16 cases or more");
+            }
+            _ => {}
+        }
+        for inst in &block.insts {
+            let recursive = matches!(inst.op, Op::Call { func, .. } if func == id);
+            add(recursive, "a direct recursive call");
+        }
     }
 }
 

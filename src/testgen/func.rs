@@ -55,10 +55,14 @@ pub enum GlobalKind {
 #[derive(Clone, Debug)]
 pub struct LoopCx {
     pub header: BlockId,
-    /// The header's parameters after the counter.
+    /// The header's parameters after the counter, and their values.
     pub params: Vec<Type>,
+    pub values: Vec<ValueId>,
     /// The header's iteration counter (an i32 parameter).
     pub counter: ValueId,
+    /// Fuel is spent on the edges back to the header (which may then be a
+    /// block that branches to itself), not in the header.
+    pub gated: bool,
     pub exit: BlockId,
     pub exit_params: Vec<Type>,
 }
@@ -223,6 +227,25 @@ impl FuncGen<'_> {
         let exhausted = Edge::new(self.exhausted, vec![]);
         self.b.brif(ok, Edge::new(next, vec![]), exhausted);
         self.switch_to(next);
+    }
+
+    /// `cond` if a unit of the budget is left (spending it), else 0: for a
+    /// back edge that spends fuel in the branch that takes it.
+    pub fn gate(&mut self, budget: GlobalId, cond: ValueId) -> ValueId {
+        let left = self.b.global_get(budget);
+        let one = self.hidden(Op::Const(Const::I32(1)));
+        let left = self
+            .b
+            .binary(crate::ir::BinaryOp::Sub, Type::I32, left, one);
+        self.b.global_set(budget, left);
+        let zero = self.hidden(Op::Const(Const::I32(0)));
+        let ok = self.b.compare(CmpOp::GtS, Type::I32, left, zero);
+        self.hidden(Op::Select {
+            ty: Type::I32,
+            cond: ok,
+            if_true: cond,
+            if_false: zero,
+        })
     }
 
     /// Returns values of the function's result types from the pool.

@@ -26,6 +26,7 @@ enum Piece {
     Irreducible,
     Trap,
     Dead,
+    Fork,
     Nothing,
 }
 
@@ -62,6 +63,7 @@ impl FuncGen<'_> {
             (Piece::Irreducible, on(irreducible, 10)),
             (Piece::Trap, 2),
             (Piece::Dead, 2),
+            (Piece::Fork, 4),
             (Piece::Nothing, 10),
         ];
         let weights: Vec<u32> = pieces.iter().map(|p| p.1).collect();
@@ -76,6 +78,7 @@ impl FuncGen<'_> {
             Piece::Irreducible => self.irreducible(depth),
             Piece::Trap => self.side_exit(true),
             Piece::Dead => self.dead_block(),
+            Piece::Fork => self.fork(),
             Piece::Nothing => {}
         }
     }
@@ -178,27 +181,68 @@ impl FuncGen<'_> {
         self.b.jump(header, &args);
 
         self.enter(header, &header_types, &header_params);
-        self.spend(self.env.fuel, "body");
+        let gated = self.rng.percent(40);
+        if !gated {
+            self.spend(self.env.fuel, "body");
+        }
         let in_header = self.pool.len();
         let counter = header_params[0];
-        self.loops.push(LoopCx {
+        let cx = LoopCx {
             header,
-            params: extra.clone(),
+            params: extra,
+            values: header_params[1..].to_vec(),
             counter,
             exit,
             exit_params: exit_types.clone(),
-        });
+            gated,
+        };
+        self.loops.push(cx.clone());
         self.region(depth + 1);
         self.loops.pop();
         let next = self.next_count(counter);
-        let more = self.hidden(Op::Compare(CmpOp::LtU, Type::I32, next, trip));
+        let mut more = self.hidden(Op::Compare(CmpOp::LtU, Type::I32, next, trip));
+        if gated {
+            more = self.gate(self.env.fuel, more);
+        }
         let mut back = vec![next];
-        back.extend(self.values_of(&extra));
+        back.extend(self.back_args(&cx));
         let out = self.edge_to(exit, &exit_types);
         self.branch(more, Edge::new(header, back), out);
         // The header dominates every exit; the body does not.
         self.pool.truncate(in_header);
         self.enter(exit, &exit_types, &exit_params);
+    }
+
+    /// Arguments for a loop's parameters on a back edge: often the
+    /// parameters themselves, permuted (the swap problem of SSA destruction).
+    fn back_args(&mut self, cx: &LoopCx) -> Vec<ValueId> {
+        cx.params
+            .iter()
+            .map(|&ty| {
+                let same: Vec<ValueId> = (0..cx.params.len())
+                    .filter(|&j| cx.params[j] == ty)
+                    .map(|j| cx.values[j])
+                    .collect();
+                match self.rng.pick(&same) {
+                    Some(&v) if self.rng.percent(40) => v,
+                    _ => self.value(ty).id,
+                }
+            })
+            .collect()
+    }
+
+    /// A `brif` whose two edges go to the same block with other arguments.
+    fn fork(&mut self) {
+        let cond = self.condition();
+        let mut types = self.small_types();
+        if types.is_empty() {
+            types.push(values::any_type(self.rng));
+        }
+        let (join, params) = self.block("fork", &types);
+        let yes = self.edge_to(join, &types);
+        let no = self.edge_to(join, &types);
+        self.branch(cond, yes, no);
+        self.enter(join, &types, &params);
     }
 
     /// A conditional jump out of an enclosing loop, to its exit.
@@ -214,9 +258,12 @@ impl FuncGen<'_> {
     /// A conditional jump back to an enclosing loop's header.
     fn continue_loop(&mut self) {
         let target = self.loops[self.rng.index(self.loops.len())].clone();
-        let cond = self.condition();
+        let mut cond = self.condition();
+        if target.gated {
+            cond = self.gate(self.env.fuel, cond);
+        }
         let mut args = vec![self.next_count(target.counter)];
-        args.extend(self.values_of(&target.params));
+        args.extend(self.back_args(&target));
         let (next, _) = self.block("after_continue", &[]);
         self.branch(
             cond,
