@@ -484,18 +484,24 @@ impl FuncGen<'_> {
     }
 
     /// An access that (mostly) does not fit: past the end, straddling it,
-    /// at a huge address, or with a huge offset.
+    /// at a huge address, with a huge offset, or at any pointer at all (on
+    /// wasm64 that may be near 2^64, where `addr + offset` overflows).
     fn out_of_bounds(&mut self, width: u64) -> (ValueId, u64) {
-        match self.rng.below(4) {
+        match self.rng.below(5) {
             0 => {
                 let end = self.heap_end(0);
                 self.inside(end, 64, width)
             }
             1 => (self.heap_end(width / 2), 0),
             2 => (self.ptr_const(0xffff_fff0), self.rng.below(32)),
-            _ => {
+            3 => {
                 let base = self.hidden(Op::DataAddr(self.env.region));
                 (base, 0xffff_ffff - self.rng.below(4))
+            }
+            _ => {
+                let anywhere = self.value(Type::Ptr).id;
+                let offset = *self.rng.pick(&[0, 16, 0xffff_ffff]).unwrap_or(&0);
+                (anywhere, offset)
             }
         }
     }
@@ -630,10 +636,7 @@ impl FuncGen<'_> {
         let callee = match self.rng.weighted(&[88, 4, 4, 4]) {
             0 => self.function_pointer(index),
             1 => self.ptr_const(0),
-            2 => {
-                let bogus = *self.rng.pick(&[100, 0xffff_ffff]).unwrap_or(&100);
-                self.ptr_const(bogus)
-            }
+            2 => self.bogus_pointer(index),
             _ => {
                 sig = Signature {
                     params: values::types(self.rng, 3),
@@ -646,6 +649,20 @@ impl FuncGen<'_> {
         let results = sig.results.clone();
         let op = Op::CallIndirect { sig, callee, args };
         self.emit(op, &results, false);
+    }
+
+    /// A pointer to no function: past the table, or a function's pointer
+    /// plus 2^32 (on wasm32 the shift wraps, and that is the next function).
+    fn bogus_pointer(&mut self, index: usize) -> ValueId {
+        if self.rng.percent(50) {
+            let bogus = *self.rng.pick(&[100, 0xffff_ffff]).unwrap_or(&100);
+            return self.ptr_const(bogus);
+        }
+        let f = self.function_pointer(index);
+        let one = self.ptr_const(1);
+        let thirty_two = self.ptr_const(32);
+        let high = self.hidden_binary(BinaryOp::Shl, Type::Ptr, one, thirty_two);
+        self.hidden_binary(BinaryOp::Add, Type::Ptr, f, high)
     }
 
     /// The pointer of `funcs[index]`: taken directly, read from a global or
