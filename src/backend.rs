@@ -120,11 +120,18 @@ pub struct Compiled {
 
 /// Verifies, lowers, prints, assembles and validates.
 #[derive(Clone, Debug, Default)]
-pub struct WasmBackend {}
+pub struct WasmBackend {
+    options: lower::Options,
+}
 
 impl WasmBackend {
     pub fn new() -> WasmBackend {
-        WasmBackend {}
+        WasmBackend::default()
+    }
+
+    /// The same backend with chosen lowering optimizations (all on by default).
+    pub fn with_options(options: lower::Options) -> WasmBackend {
+        WasmBackend { options }
     }
 
     /// Compiles the context's module, with `func` exported, to a validated binary.
@@ -152,7 +159,7 @@ impl WasmBackend {
                     .collect(),
             )
         })?;
-        Ok(lower::lower_module(module, target)?)
+        Ok(lower::lower_module_with(module, target, self.options)?)
     }
 
     /// The WAT text of a module.

@@ -95,8 +95,10 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Span,
     pub file: Option<Arc<SourceFile>>,
-    /// Secondary locations, for example the first definition of a duplicate.
-    pub notes: Vec<(String, Span)>,
+    /// Secondary locations, for example the first definition of a duplicate:
+    /// the message, the span, and the file when it is not the diagnostic's
+    /// own (the linker's "first defined here" in another module).
+    pub notes: Vec<(String, Span, Option<Arc<SourceFile>>)>,
 }
 
 impl Diagnostic {
@@ -117,8 +119,27 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, message: impl Into<String>, span: Span) -> Diagnostic {
-        self.notes.push((message.into(), span));
+        self.notes.push((message.into(), span, None));
         self
+    }
+
+    /// A note located in `file`, which may differ from the diagnostic's.
+    pub fn with_note_in(
+        mut self,
+        message: impl Into<String>,
+        span: Span,
+        file: Option<&Arc<SourceFile>>,
+    ) -> Diagnostic {
+        self.notes.push((message.into(), span, file.cloned()));
+        self
+    }
+
+    /// The file the `index`-th note points into.
+    pub fn note_file(&self, index: usize) -> Option<&Arc<SourceFile>> {
+        match self.notes.get(index) {
+            Some((_, _, Some(file))) => Some(file),
+            _ => self.file.as_ref(),
+        }
     }
 
     /// `file:line:col` of the primary span, when there is a file.
@@ -132,12 +153,14 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.message)?;
-        let Some(file) = &self.file else {
-            return Ok(());
-        };
-        render_snippet(f, file, self.span, None)?;
-        for (note, span) in &self.notes {
-            render_snippet(f, file, *span, Some(note))?;
+        if let Some(file) = &self.file {
+            render_snippet(f, file, self.span, None)?;
+        }
+        // A note without a file (IR built in memory) has nothing to show.
+        for (index, (note, span, _)) in self.notes.iter().enumerate() {
+            if let Some(file) = self.note_file(index) {
+                render_snippet(f, file, *span, Some(note))?;
+            }
         }
         Ok(())
     }
@@ -186,6 +209,24 @@ mod tests {
         assert_eq!(file.line_col(3), (2, 1));
         assert_eq!(file.line_col(6), (2, 3)); // after the two-byte 'é' and a space
         assert_eq!(file.line_text(2), "é x");
+    }
+
+    #[test]
+    fn a_note_may_point_into_another_file() {
+        let a = SourceFile::new("a.vir", "pub fn @f() {\n");
+        let b = SourceFile::new("b.vir", "\npub fn @f() {\n");
+        let d = Diagnostic::new("duplicate", Span::new(1, 14))
+            .with_file(Some(&b))
+            .with_note("first here", Span::new(0, 13))
+            .with_note_in("first defined here", Span::new(0, 13), Some(&a));
+        assert_eq!(d.note_file(0).map(|f| f.name.as_str()), Some("b.vir"));
+        assert_eq!(d.note_file(1).map(|f| f.name.as_str()), Some("a.vir"));
+        let text = d.to_string();
+        assert!(text.contains("--> b.vir:2:1"), "{text}");
+        assert!(
+            text.contains("= note: first defined here\n --> a.vir:1:1"),
+            "{text}"
+        );
     }
 
     #[test]

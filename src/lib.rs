@@ -15,6 +15,8 @@
 //!   verifier, and the reference interpreter that tests compare against.
 //! - [`analysis`]: CFG, dominator tree, loops.
 //! - [`memory`]: the memory map (data, shadow stack, heap, function table).
+//! - [`link`]: several IR modules into one, before lowering: symbol
+//!   resolution, renaming, merging and dead-code removal.
 //! - [`lower`]: IR to the WAT AST, including structured control flow.
 //! - [`wat`]: the WAT AST and its deterministic printer.
 //! - [`emit`]: WAT text to binary, and binary back to text.
@@ -55,10 +57,12 @@ pub mod diag;
 pub mod emit;
 pub mod filetest;
 pub mod ir;
+pub mod link;
 pub mod lower;
 pub mod memory;
 pub mod runtime;
 pub mod spec;
+mod stack;
 pub mod testgen;
 pub mod validate;
 pub mod value;

@@ -23,8 +23,9 @@ use crate::ir::{DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, Modu
 pub const PAGE_SIZE: u64 = 65536;
 /// The first address data may occupy.
 pub const DATA_START: u64 = 16;
-/// The size of the shadow stack.
-pub const STACK_SIZE: u64 = 64 * 1024;
+/// The size of the shadow stack: 1 MiB, enough for recursion tens of
+/// thousands of frames deep through small stack slots.
+pub const STACK_SIZE: u64 = 1024 * 1024;
 /// The alignment of the stack pointer and of every frame.
 pub const STACK_ALIGN: u64 = 16;
 /// The most pages memory may grow to (1 GiB), on both targets: the compiled
@@ -121,6 +122,7 @@ impl Layout {
                     push_ptr(&mut bytes, self.data_addr(*target).wrapping_add(*offset))
                 }
                 DataItem::FuncAddr(f) => push_ptr(&mut bytes, self.func_ptr(*f)),
+                DataItem::Ptr(n) => push_ptr(&mut bytes, *n),
             }
         }
         bytes
@@ -198,7 +200,7 @@ pub fn data_size(items: &[DataItem], ptr_bytes: u64) -> u64 {
                 DataScalar::I32(_) | DataScalar::F32(_) => 4,
                 DataScalar::I64(_) | DataScalar::F64(_) => 8,
             },
-            DataItem::DataAddr(..) | DataItem::FuncAddr(_) => ptr_bytes,
+            DataItem::DataAddr(..) | DataItem::FuncAddr(_) | DataItem::Ptr(_) => ptr_bytes,
         })
         .fold(0u64, |a, b| a.saturating_add(b))
 }

@@ -54,7 +54,12 @@ impl Runtime {
             .wasm_features(validate::features(), true)
             .cranelift_opt_level(OptLevel::Speed)
             // Fuel lets tests and the CLI bound runaway loops.
-            .consume_fuel(true);
+            .consume_fuel(true)
+            // wasm runs on the calling thread's native stack. 1 MiB (twice
+            // wasmtime's default) lets recursion 10,000 deep run, and stays
+            // well inside the 2 MiB of a spawned Rust thread, so running out
+            // is the `call stack exhausted` trap, never a crash.
+            .max_wasm_stack(1 << 20);
         Ok(Runtime {
             engine: Engine::new(&config)?,
         })

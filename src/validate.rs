@@ -30,6 +30,9 @@ pub fn features() -> WasmFeatures {
         // Named tables in `call_indirect $table` and table64 element segments
         // are encoded with the reference-types table immediate.
         | WasmFeatures::REFERENCE_TYPES
+        // wasm64 programs reach WASI preview1 through a second, 32-bit
+        // scratch memory (see `lower/wasi64.rs`).
+        | WasmFeatures::MULTI_MEMORY
 }
 
 /// A module that is malformed or does not type-check.
@@ -108,7 +111,10 @@ mod tests {
             ("(module (memory 1 1 shared))", "threads"),
             ("(module (func (result v128) v128.const i64x2 0 0))", "SIMD"),
             ("(module (func $f return_call $f))", "tail calls"),
-            ("(module (memory 1) (memory 1))", "multiple memories"),
+            (
+                "(module (func (drop (ref.func 0))) (elem declare func 0) (func (param (ref func))))",
+                "function references",
+            ),
             (
                 "(module (global i64 (i64.add (i64.const 1) (i64.const 2))))",
                 "constant expression required",
@@ -117,6 +123,11 @@ mod tests {
             let err = validate(&wasm(text)).expect_err(text);
             assert!(err.message.contains(why), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_second_memory_is_allowed_for_the_wasi_adapter() {
+        validate(&wasm("(module (memory i64 1) (memory 1))")).expect("multi-memory");
     }
 
     #[test]

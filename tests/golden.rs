@@ -2,12 +2,12 @@
 //!
 //! For each `tests/cases/**/*.vir`, whose checks are written in its comments
 //! (`;; run: fib(20) == 6765`, `;; trap: div(1, 0) -> integer divide by zero`):
-//! 1. the wasm64 WAT and one directive per check make the spec-style script
-//!    `spec-tests/lowering/<name>.wast`, which must match the checked-in file
+//! 1. for each target, the WAT and one directive per check make a spec-style
+//!    script, `spec-tests/lowering/<name>.wast` for wasm64 and
+//!    `<name>.wasm32.wast` beside it, which must match the checked-in file
 //!    (`VITTE_BLESS=1` rewrites it; review the diff like code);
-//! 2. that script runs in wasmtime through the crate's spec runner;
-//! 3. the same checks run in the reference interpreter, for wasm64 and wasm32;
-//! 4. the wasm32 build runs the checks in wasmtime too.
+//! 2. each script runs in wasmtime through the crate's spec runner;
+//! 3. the same checks run in the reference interpreter, for both targets.
 //!
 //! Compiling twice must give byte-identical WAT and wasm.
 
@@ -18,7 +18,7 @@ use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
 use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
-use vitte_codegen_wasm64::runtime::{RunError, Runtime};
+use vitte_codegen_wasm64::runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{WasmBackend, spec};
 
@@ -30,12 +30,16 @@ fn golden_dir() -> PathBuf {
     common::root().join("spec-tests/lowering")
 }
 
-/// `spec-tests/lowering/<path under tests/cases>.wast`.
-fn golden_path(case: &Path) -> PathBuf {
+/// `spec-tests/lowering/<path under tests/cases>.wast`, or `.wasm32.wast`.
+fn golden_path(case: &Path, target: Target) -> PathBuf {
     let rel = case
         .strip_prefix(cases_dir())
         .expect("case under tests/cases");
-    golden_dir().join(rel).with_extension("wast")
+    let extension = match target {
+        Target::Wasm64 => "wast",
+        Target::Wasm32 => "wasm32.wast",
+    };
+    golden_dir().join(rel).with_extension(extension)
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
@@ -64,6 +68,7 @@ fn every_golden_script_has_a_case() {
         .iter()
         .filter(|script| {
             let rel = script.strip_prefix(golden_dir()).expect("under golden dir");
+            let rel = rel.to_string_lossy().replace(".wasm32.wast", ".wast");
             !cases_dir().join(rel).with_extension("vir").exists()
         })
         .map(|s| common::relative(s))
@@ -93,35 +98,37 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
             })
             .collect::<Result<Vec<TypedCheck>, String>>()
     };
-    let checks64 = typed(Target::Wasm64)?;
-    let checks32 = typed(Target::Wasm32)?;
-
-    let script = golden_script(&module, &name, &checks64)?;
-    common::check_golden(&golden_path(path), &script)?;
-    replay_script(runtime, &golden_path(path), &script, checks64.len())?;
-
-    for (target, checks) in [(Target::Wasm64, &checks64), (Target::Wasm32, &checks32)] {
-        interpret_checks(&module, target, checks)
+    for target in [Target::Wasm64, Target::Wasm32] {
+        let checks = typed(target)?;
+        let script = golden_script(&module, &name, target, &checks)?;
+        let golden = golden_path(path, target);
+        common::check_golden(&golden, &script)?;
+        replay_script(runtime, &golden, &script, checks.len())?;
+        interpret_checks(&module, target, &checks)
             .map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
     }
-    run_wasm32(runtime, &module, &checks32).map_err(|e| format!("{name} (wasm32, wasmtime): {e}"))
+    Ok(())
 }
 
-/// The wasm64 script, after checking that compiling is deterministic.
-fn golden_script(module: &Module, name: &str, checks: &[TypedCheck]) -> Result<String, String> {
+/// The script for a target, after checking that compiling is deterministic.
+fn golden_script(
+    module: &Module,
+    name: &str,
+    target: Target,
+    checks: &[TypedCheck],
+) -> Result<String, String> {
     let backend = WasmBackend::new();
     let compile = || {
         backend
-            .compile_module(module, Target::Wasm64)
-            .map_err(|e| format!("{name}: {e}"))
+            .compile_module(module, target)
+            .map_err(|e| format!("{name} ({target}): {e}"))
     };
     let first = compile()?;
-    let second = compile()?;
-    if first != second {
-        return Err(format!("{name}: two compilations differ"));
+    if compile()? != first {
+        return Err(format!("{name} ({target}): two compilations differ"));
     }
     let header = format!(
-        "Generated from {name} by tests/golden.rs (wasm64): do not edit.\n\
+        "Generated from {name} by tests/golden.rs ({target}): do not edit.\n\
          `VITTE_BLESS=1 cargo test --release --test golden` rewrites it."
     );
     Ok(filetest::spec_script(&header, &first.wat, checks))
@@ -193,24 +200,6 @@ fn interpret_checks(module: &Module, target: Target, checks: &[TypedCheck]) -> R
         let outcome = interp.call(&check.func, &check.args);
         let trap = match &outcome {
             Err(InterpError::Trap(t)) => Some(t.kind.message()),
-            _ => None,
-        };
-        compare(check, outcome.map_err(|e| e.to_string()), trap)?;
-    }
-    Ok(())
-}
-
-fn run_wasm32(runtime: &Runtime, module: &Module, checks: &[TypedCheck]) -> Result<(), String> {
-    let compiled = WasmBackend::new()
-        .compile_module(module, Target::Wasm32)
-        .map_err(|e| e.to_string())?;
-    let mut instance = runtime
-        .instantiate(&compiled.wasm)
-        .map_err(|e| e.to_string())?;
-    for check in checks {
-        let outcome = instance.invoke(&check.func, &check.args);
-        let trap = match &outcome {
-            Err(RunError::Trap { kind, .. }) => Some(kind.message()),
             _ => None,
         };
         compare(check, outcome.map_err(|e| e.to_string()), trap)?;

@@ -30,7 +30,7 @@ global @msg0: ptr = @msg
 global @fibp: ptr = @fib
 
 data @msg = "hello\n\00\"quoted\" \\ \t \'x\' \7f é"
-data @tbl align 8 = i64 1, i32 2, i16 3, i8 4, f32 1.5, f64 -0.0, zero 8, ptr @msg, ptr @msg + 4, ptr @fib, "xyz"
+data @tbl align 8 = i64 1, i32 2, i16 3, i8 4, f32 1.5, f64 -0.0, zero 8, ptr @msg, ptr @msg + 4, ptr @fib, ptr 13, "xyz"
 data @edges align 16 = i8 -128, i8 255, i16 -32768, i16 65535, i32 -1, i64 -9223372036854775808, i64 0xffffffffffffffff
 data @empty =
 
@@ -281,6 +281,7 @@ fn item_kind(item: &DataItem) -> &'static str {
         DataItem::Zero(_) => "zero",
         DataItem::DataAddr(..) => "ptr @data",
         DataItem::FuncAddr(_) => "ptr @func",
+        DataItem::Ptr(_) => "ptr N",
     }
 }
 
@@ -338,6 +339,7 @@ fn coverage_module_uses_every_construct() {
         "i16",
         "i32",
         "i64",
+        "ptr N",
         "i8",
         "jump",
         "load",

@@ -33,6 +33,7 @@ fn type_def(id: &str, params: &[ValType], results: &[ValType]) -> TypeDef {
 fn load(op: &str, offset: u64, align: u32, natural_align: u32) -> Instr {
     Load {
         op: s(op),
+        memory: None,
         offset,
         align,
         natural_align,
@@ -42,6 +43,7 @@ fn load(op: &str, offset: u64, align: u32, natural_align: u32) -> Instr {
 fn store(op: &str, offset: u64, align: u32, natural_align: u32) -> Instr {
     Store {
         op: s(op),
+        memory: None,
         offset,
         align,
         natural_align,
@@ -131,7 +133,7 @@ fn misc_memory_part() -> Vec<Instr> {
         I64Const(0),
         I64Const(16),
         I64Const(32),
-        MemoryCopy,
+        MemoryCopy { memories: None },
         I64Const(0),
         I32Const(0),
         I64Const(8),

@@ -6,9 +6,13 @@
   (type $t2 (func (param i32 i32) (result i32 i32)))
   (type $t3 (func (param i32) (result i32 i32 i32)))
   (type $t4 (func (param i32 i32) (result i32 i32 i32 i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "mix" (func $mix))
   (export "wrap_add" (func $wrap_add))
   (export "shifts" (func $shifts))
@@ -16,10 +20,11 @@
   (export "bits" (func $bits))
   (export "divs" (func $divs))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @mix, line 10
   (func $mix (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $prod i32)
-    (local $xor i32)
     ;; entry, line 11
     local.get $a
     local.get $b
@@ -36,11 +41,11 @@
     i32.or
     local.get $prod
     i32.xor
-    local.set $xor
-    local.get $xor
+    local.set $prod
+    local.get $prod
     i32.const 32
     i32.mul
-    local.get $xor
+    local.get $prod
     i32.add
     return
   )

@@ -4,14 +4,20 @@
   (type $t0 (func (param i64) (result i64)))
   (type $t1 (func (param i64) (result i64 i64 i64)))
   (type $t2 (func (param i64 i64) (result i64 i64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "poly" (func $poly))
   (export "count" (func $count))
   (export "rotate" (func $rotate))
   (export "udiv" (func $udiv))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @poly, line 9
   (func $poly (type $t0) (param $x i64) (result i64)
     ;; entry, line 10

@@ -5,15 +5,21 @@
   (type $t1 (func (param i32) (result i32)))
   (type $t2 (func (param i32 i32 i32) (result i32)))
   (table $table i64 5 5 funcref)
-  (memory $memory i64 2 16384)
+  (memory $memory i64 17 16384)
   (global $inc_ptr i64 (i64.const 4))
-  ;; shadow stack: 0x30..0x10030, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65584))
+  ;; shadow stack: 0x30..0x100030, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048624))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 40))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048624))
   (export "apply" (func $apply))
   (export "via_global" (func $via_global))
   (export "call_null" (func $call_null))
   (export "call_wrong_signature" (func $call_wrong_signature))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   (elem $functions (table $table) (i64.const 1) func $add $mul $sub $inc)
   ;; fn @add, line 14
   (func $add (type $t0) (param $a i32) (param $b i32) (result i32)

@@ -3,15 +3,21 @@
 (module $cfg_shapes
   (type $t0 (func (param i32) (result i32)))
   (type $t1 (func (param i32 i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "entry_loop" (func $entry_loop))
   (export "search" (func $search))
   (export "odd_sum" (func $odd_sum))
   (export "same_target" (func $same_target))
   (export "dead_code" (func $dead_code))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @entry_loop, line 14
   (func $entry_loop (type $t0) (param $n i32) (result i32)
     (local $i1 i32)
@@ -85,7 +91,6 @@
   (func $odd_sum (type $t0) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $acc2 i32)
     ;; entry, line 60
     i32.const 0
     i32.const 0
@@ -111,18 +116,18 @@
           local.get $acc
           local.get $i
           i32.add
-          local.set $acc2
+          local.set $acc
           br $latch
         end
         ;; even, line 73
         local.get $acc
-        local.set $acc2
+        local.set $acc
       end
       ;; latch, line 75
       local.get $i
       i32.const 1
       i32.add
-      local.get $acc2
+      local.get $acc
       local.set $acc
       local.set $i
       br $head
@@ -149,7 +154,6 @@
   )
   ;; fn @dead_code, line 90
   (func $dead_code (type $t0) (param $x i32) (result i32)
-    (local $z i32)
     ;; entry, line 91
     local.get $x
     local.get $x

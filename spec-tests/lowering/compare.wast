@@ -4,13 +4,19 @@
   (type $t0 (func (param i32 i32) (result i32 i32 i32 i32 i32)))
   (type $t1 (func (param f64 f64) (result i32 i32 i32 i32)))
   (type $t2 (func (param i64 i64) (result i32 i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "icmp" (func $icmp))
   (export "fcmp" (func $fcmp))
   (export "ucmp64" (func $ucmp64))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @icmp, line 8
   (func $icmp (type $t0) (param $a i32) (param $b i32) (result i32 i32 i32 i32 i32)
     ;; entry, line 9

@@ -9,9 +9,13 @@
   (type $t5 (func (param i32) (result f64 f32 f64)))
   (type $t6 (func (param f64) (result i64 f64)))
   (type $t7 (func (param f64) (result f32 f64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "ints" (func $ints))
   (export "narrow" (func $narrow))
   (export "sext" (func $sext))
@@ -21,16 +25,15 @@
   (export "bitcast" (func $bitcast))
   (export "demote" (func $demote))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @ints, line 16
   (func $ints (type $t0) (param $x i32) (result i64 i64 i64)
     (local $u i64)
     (local $s i64)
     (local $shifted i64)
     (local $low i64)
-    (local $hi i64)
-    (local $zero i64)
     (local $m i32)
-    (local $out i64)
     ;; entry, line 17
     local.get $x
     i64.extend_i32_u
@@ -48,17 +51,17 @@
     local.get $shifted
     i64.const 32
     i64.shr_s
-    local.set $hi
+    local.set $shifted
     local.get $low
-    local.get $hi
+    local.get $shifted
     i64.add
     local.get $s
     i64.xor
     local.get $s
     i64.xor
-    local.get $hi
+    local.get $shifted
     i64.sub
-    local.set $zero
+    local.set $shifted
     local.get $s
     i64.const -2147483648
     i64.eq
@@ -66,14 +69,14 @@
     local.get $m
     i64.extend_i32_u
     drop
-    local.get $zero
+    local.get $shifted
     local.get $s
     local.get $m
     select
-    local.set $out
+    local.set $shifted
     local.get $u
     local.get $s
-    local.get $out
+    local.get $shifted
     return
   )
   ;; fn @narrow, line 35
@@ -88,7 +91,6 @@
     (local $x i32)
     (local $y i32)
     (local $bb i64)
-    (local $y2 i32)
     ;; entry, line 42
     local.get $a
     i32.extend8_s
@@ -102,9 +104,9 @@
     local.get $y
     local.get $x
     i32.or
-    local.set $y2
+    local.set $y
     local.get $x
-    local.get $y2
+    local.get $y
     local.get $bb
     return
   )

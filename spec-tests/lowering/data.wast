@@ -2,34 +2,42 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $data
   (type $t0 (func (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x50..0x10050, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65616))
+  (type $t1 (func (result i64)))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x60..0x100060, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048672))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 89))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048672))
   (export "strlen_hello" (func $strlen_hello))
   (export "second_word" (func $second_word))
   (export "table_sum" (func $table_sum))
   (export "follow" (func $follow))
+  (export "iovec_len" (func $iovec_len))
   (export "memory" (memory $memory))
-  ;; fn @strlen_hello, line 12
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @strlen_hello, line 15
   (func $strlen_hello (type $t0) (result i32)
     (local $q i64)
     (local $n i32)
-    ;; entry, line 13
+    ;; entry, line 16
     i64.const 16
     i32.const 0
     local.set $n
     local.set $q
     loop $loop
-      ;; loop, line 17
+      ;; loop, line 20
       local.get $q
       i32.load8_u
       i32.eqz
       if
-        ;; done, line 27
+        ;; done, line 30
         local.get $n
         return
       end
-      ;; next, line 21
+      ;; next, line 24
       local.get $q
       i64.const 1
       i64.add
@@ -42,21 +50,21 @@
     end
     unreachable
   )
-  ;; fn @second_word, line 32
+  ;; fn @second_word, line 35
   (func $second_word (type $t0) (result i32)
-    ;; entry, line 33
+    ;; entry, line 36
     i64.const 32
     i64.load
     i32.load8_u
     return
   )
-  ;; fn @table_sum, line 40
+  ;; fn @table_sum, line 43
   (func $table_sum (type $t0) (result i32)
     (local $t i64)
     (local $a i32)
     (local $b i32)
     (local $c i32)
-    ;; entry, line 41
+    ;; entry, line 44
     i64.const 40
     local.set $t
     local.get $t
@@ -75,12 +83,12 @@
     i32.add
     return
   )
-  ;; fn @follow, line 52
+  ;; fn @follow, line 55
   (func $follow (type $t0) (result i32)
     (local $c i64)
     (local $v i32)
     (local $b i32)
-    ;; entry, line 53
+    ;; entry, line 56
     i64.const 56
     local.set $c
     local.get $c
@@ -97,16 +105,38 @@
     i32.add
     return
   )
-  ;; data @hello, line 7
+  ;; fn @iovec_len, line 68
+  (func $iovec_len (type $t1) (result i64)
+    (local $iov i64)
+    (local $half i64)
+    ;; entry, line 69
+    i64.const 72
+    local.set $iov
+    i64.const 88
+    local.get $iov
+    i64.sub
+    i64.const 1
+    i64.shr_u
+    local.set $half
+    local.get $iov
+    local.get $half
+    i64.add
+    i64.load
+    return
+  )
+  ;; data @hello, line 8
   (data $hello (memory $memory) (i64.const 16) "Hello, world!\00")
-  ;; data @words, line 8
+  ;; data @words, line 9
   (data $words (memory $memory) (i64.const 32) "\17\00\00\00\00\00\00\00")
-  ;; data @numbers, line 9
+  ;; data @numbers, line 10
   (data $numbers (memory $memory) (i64.const 40) "\0a\00\00\00\14\00\00\00\1e\00\00\00")
-  ;; data @chain, line 10
+  ;; data @chain, line 11
   (data $chain (memory $memory) (i64.const 56) "!\00\00\00\00\00\00\00,\00\00\00\00\00\00\00")
+  ;; data @iovec, line 13
+  (data $iovec (memory $memory) (i64.const 72) "\10\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00")
 )
 (assert_return (invoke "strlen_hello") (i32.const 13))
 (assert_return (invoke "second_word") (i32.const 119))
 (assert_return (invoke "table_sum") (i32.const 60))
 (assert_return (invoke "follow") (i32.const 33))
+(assert_return (invoke "iovec_len") (i64.const 13))

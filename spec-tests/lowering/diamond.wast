@@ -3,13 +3,19 @@
 (module $diamond
   (type $t0 (func (param i32) (result i32)))
   (type $t1 (func (param i64) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "abs" (func $abs))
   (export "sign" (func $sign))
   (export "collatz_steps" (func $collatz_steps))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @abs, line 10
   (func $abs (type $t0) (param $x i32) (result i32)
     (local $r i32)
@@ -37,7 +43,6 @@
   ;; fn @sign, line 24
   (func $sign (type $t0) (param $x i32) (result i32)
     (local $v i32)
-    (local $r i32)
     block $join
       ;; entry, line 25
       local.get $x
@@ -46,7 +51,7 @@
       if
         ;; minus, line 29
         i32.const -1
-        local.set $r
+        local.set $v
         br $join
       end
       block $inner_join
@@ -65,18 +70,16 @@
       end
       ;; inner_join, line 40
       local.get $v
-      local.set $r
+      local.set $v
     end
     ;; join, line 42
-    local.get $r
+    local.get $v
     return
   )
   ;; fn @collatz_steps, line 46
   (func $collatz_steps (type $t1) (param $n i64) (result i32)
     (local $x i64)
     (local $steps i32)
-    (local $y i64)
-    (local $s1 i32)
     ;; entry, line 47
     local.get $n
     i32.const 0
@@ -105,22 +108,22 @@
           i64.mul
           i64.const 1
           i64.add
-          local.set $y
+          local.set $x
           br $next
         end
         ;; even_case, line 64
         local.get $x
         i64.const 1
         i64.shr_u
-        local.set $y
+        local.set $x
       end
       ;; next, line 67
       local.get $steps
       i32.const 1
       i32.add
-      local.set $s1
-      local.get $y
-      local.get $s1
+      local.set $steps
+      local.get $x
+      local.get $steps
       local.set $steps
       local.set $x
       br $head

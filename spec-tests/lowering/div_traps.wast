@@ -3,14 +3,20 @@
 (module $div_traps
   (type $t0 (func (param i32 i32) (result i32)))
   (type $t1 (func (param i64 i64) (result i64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "div" (func $div))
   (export "rem" (func $rem))
   (export "udiv64" (func $udiv64))
   (export "div64" (func $div64))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @div, line 11
   (func $div (type $t0) (param $a i32) (param $b i32) (result i32)
     ;; entry, line 12

@@ -2,12 +2,18 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $early_return
   (type $t0 (func (param i32 i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "find_first_multiple" (func $find_first_multiple))
   (export "gcd" (func $gcd))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @find_first_multiple, line 8
   (func $find_first_multiple (type $t0) (param $k i32) (param $limit i32) (result i32)
     (local $i i32)
@@ -50,7 +56,6 @@
   (func $gcd (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $x i32)
     (local $y i32)
-    (local $r i32)
     ;; entry, line 32
     local.get $a
     local.get $b
@@ -69,9 +74,9 @@
       local.get $x
       local.get $y
       i32.rem_u
-      local.set $r
+      local.set $x
       local.get $y
-      local.get $r
+      local.get $x
       local.set $y
       local.set $x
       br $loop

@@ -2,17 +2,22 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $fib
   (type $t0 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "fib" (func $fib))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @fib, line 7
   (func $fib (type $t0) (param $n i32) (result i32)
     (local $i i32)
     (local $a i32)
     (local $b i32)
-    (local $next i32)
     ;; entry, line 8
     i32.const 0
     i32.const 0
@@ -34,12 +39,12 @@
       local.get $a
       local.get $b
       i32.add
-      local.set $next
+      local.set $a
       local.get $i
       i32.const 1
       i32.add
       local.get $b
-      local.get $next
+      local.get $a
       local.set $b
       local.set $a
       local.set $i

@@ -6,9 +6,13 @@
   (type $t2 (func (param f64) (result f64 f64 f64 f64)))
   (type $t3 (func (param f64 f64) (result f64 f64 f64)))
   (type $t4 (func (param f32 f32) (result f32 f32 f32 f32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "hyp" (func $hyp))
   (export "minmax" (func $minmax))
   (export "rounding" (func $rounding))
@@ -16,6 +20,8 @@
   (export "single" (func $single))
   (export "divide" (func $divide))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @hyp, line 12
   (func $hyp (type $t0) (param $a f64) (param $b f64) (result f64)
     ;; entry, line 13

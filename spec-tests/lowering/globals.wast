@@ -3,16 +3,22 @@
 (module $globals
   (type $t0 (func (param i64) (result i64)))
   (type $t1 (func (result i32)))
-  (memory $memory i64 2 16384)
+  (memory $memory i64 17 16384)
   (global $counter (mut i64) (i64.const 0))
   (global $limit i32 (i32.const 1000))
   (global $msg_ptr i64 (i64.const 16))
-  ;; shadow stack: 0x20..0x10020, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65568))
+  ;; shadow stack: 0x20..0x100020, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 18))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
   (export "bump" (func $bump))
   (export "get_limit" (func $get_limit))
   (export "read_msg" (func $read_msg))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @bump, line 11
   (func $bump (type $t0) (param $by i64) (result i64)
     (local $new i64)

@@ -5,20 +5,24 @@
   (type $t1 (func (result i64)))
   (type $t2 (func (result i32 i32 i32 i32)))
   (type $t3 (func))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x20..0x10020, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65568))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x20..0x100020, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 32))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
   (export "grow_twice" (func $grow_twice))
   (export "grow_too_much" (func $grow_too_much))
   (export "fill_and_copy" (func $fill_and_copy))
   (export "copy_out_of_bounds" (func $copy_out_of_bounds))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @grow_twice, line 7
   (func $grow_twice (type $t0) (result i64 i64)
     (local $before i64)
     (local $old i64)
-    (local $grew i64)
-    (local $diff i64)
     ;; entry, line 8
     memory.size
     local.set $before
@@ -28,14 +32,14 @@
     memory.size
     local.get $before
     i64.sub
-    local.set $grew
+    local.set $before
     i64.const 1
     memory.grow
     local.get $old
     i64.sub
-    local.set $diff
-    local.get $grew
-    local.get $diff
+    local.set $old
+    local.get $before
+    local.get $old
     return
   )
   ;; fn @grow_too_much, line 19

@@ -4,13 +4,19 @@
   (type $t0 (func (param i64) (result i64 i32 i32 i32 i64 i64 i64)))
   (type $t1 (func (param i32) (result i32 i32)))
   (type $t2 (func (param f64 f32) (result f64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x30..0x10030, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65584))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x30..0x100030, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048624))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 48))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048624))
   (export "roundtrip" (func $roundtrip))
   (export "bytes_le" (func $bytes_le))
   (export "floats_in_memory" (func $floats_in_memory))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @roundtrip, line 6
   (func $roundtrip (type $t0) (param $v i64) (result i64 i32 i32 i32 i64 i64 i64)
     (local $base i64)

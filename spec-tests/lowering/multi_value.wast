@@ -5,14 +5,20 @@
   (type $t1 (func (param i32 i32) (result i32)))
   (type $t2 (func (param i64 f64 i32) (result i32 f64 i64)))
   (type $t3 (func (param i32) (result i32 i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "divmod" (func $divmod))
   (export "sum_divmod" (func $sum_divmod))
   (export "swap3" (func $swap3))
   (export "minmax_loop" (func $minmax_loop))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @divmod, line 7
   (func $divmod (type $t0) (param $a i32) (param $b i32) (result i32 i32)
     ;; entry, line 8
@@ -54,9 +60,6 @@
     (local $hi i32)
     (local $v i32)
     (local $lt i32)
-    (local $lo1 i32)
-    (local $gt i32)
-    (local $hi1 i32)
     ;; entry, line 28
     i32.const 0
     i32.const 2147483647
@@ -88,21 +91,21 @@
       local.get $lo
       local.get $lt
       select
-      local.set $lo1
+      local.set $lo
       local.get $v
       local.get $hi
       i32.gt_s
-      local.set $gt
+      local.set $lt
       local.get $v
       local.get $hi
-      local.get $gt
+      local.get $lt
       select
-      local.set $hi1
+      local.set $hi
       local.get $i
       i32.const 1
       i32.add
-      local.get $lo1
-      local.get $hi1
+      local.get $lo
+      local.get $hi
       local.set $hi
       local.set $lo
       local.set $i

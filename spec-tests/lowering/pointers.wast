@@ -5,14 +5,20 @@
   (type $t1 (func (param i32) (result i64)))
   (type $t2 (func (param i32 i32) (result i32 i32 i32)))
   (type $t3 (func (param i32 i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "roundtrip" (func $roundtrip))
   (export "widen" (func $widen))
   (export "ptr_compare" (func $ptr_compare))
   (export "align_up" (func $align_up))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @roundtrip, line 8
   (func $roundtrip (type $t0) (param $x i64) (result i64)
     ;; entry, line 9
@@ -62,9 +68,7 @@
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i64)
     (local $mask i64)
-    (local $sum i64)
     (local $minus_one i64)
-    (local $inv i64)
     ;; entry, line 34
     local.get $x
     i64.extend_i32_u
@@ -77,7 +81,7 @@
     local.get $p
     local.get $mask
     i64.add
-    local.set $sum
+    local.set $p
     i64.const 0
     i64.const 1
     i64.sub
@@ -85,9 +89,9 @@
     local.get $mask
     local.get $minus_one
     i64.xor
-    local.set $inv
-    local.get $sum
-    local.get $inv
+    local.set $mask
+    local.get $p
+    local.get $mask
     i64.and
     i32.wrap_i64
     return

@@ -3,12 +3,18 @@
 (module $recursion
   (type $t0 (func (param i64) (result i64)))
   (type $t1 (func (param i32 i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "fib_rec" (func $fib_rec))
   (export "ackermann" (func $ackermann))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @fib_rec, line 7
   (func $fib_rec (type $t0) (param $n i64) (result i64)
     (local $n1 i64)
@@ -42,7 +48,6 @@
   (func $ackermann (type $t1) (param $m i32) (param $n i32) (result i32)
     (local $m1 i32)
     (local $n1 i32)
-    (local $inner i32)
     ;; entry, line 25
     local.get $m
     i32.eqz
@@ -75,9 +80,9 @@
     local.get $m
     local.get $n1
     call $ackermann
-    local.set $inner
+    local.set $n1
     local.get $m1
-    local.get $inner
+    local.get $n1
     call $ackermann
     return
   )

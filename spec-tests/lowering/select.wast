@@ -4,13 +4,19 @@
   (type $t0 (func (param i32 i32) (result i32)))
   (type $t1 (func (param i32) (result i32)))
   (type $t2 (func (param i32 f64 f64) (result f64)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "max" (func $max))
   (export "clamp" (func $clamp))
   (export "fpick" (func $fpick))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @max, line 9
   (func $max (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $gt i32)
@@ -29,7 +35,6 @@
   (func $clamp (type $t1) (param $x i32) (result i32)
     (local $hundred i32)
     (local $neg i32)
-    (local $lo i32)
     (local $big i32)
     ;; entry, line 17
     i32.const 100
@@ -42,13 +47,13 @@
     local.get $x
     local.get $neg
     select
-    local.set $lo
-    local.get $lo
+    local.set $neg
+    local.get $neg
     local.get $hundred
     i32.gt_s
     local.set $big
     local.get $hundred
-    local.get $lo
+    local.get $neg
     local.get $big
     select
     return

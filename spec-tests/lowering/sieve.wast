@@ -2,22 +2,24 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $sieve
   (type $t0 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x7550..0x17550, growing down
-  (global $__stack_pointer (mut i64) (i64.const 95568))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x7550..0x107550, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1078608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 30017))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1078608))
   (export "count_primes" (func $count_primes))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @count_primes, line 8
   (func $count_primes (type $t0) (param $n i32) (result i32)
     (local $base i64)
     (local $i i32)
     (local $count i32)
     (local $iptr i64)
-    (local $count1 i32)
-    (local $j i32)
     (local $c i32)
-    (local $jptr i64)
-    (local $c2 i32)
     ;; entry, line 9
     i64.const 16
     local.set $base
@@ -46,43 +48,43 @@
         i32.load8_u
         if
           local.get $count
-          local.set $c2
+          local.set $count
           br $next
         end
         ;; prime, line 23
         local.get $count
         i32.const 1
         i32.add
-        local.set $count1
+        local.set $count
         local.get $i
         local.get $i
         i32.mul
-        local.get $count1
+        local.get $count
         local.set $c
-        local.set $j
+        local.set $count
         loop $mark
           ;; mark, line 27
-          local.get $j
+          local.get $count
           local.get $n
           i32.gt_s
           if
             local.get $c
-            local.set $c2
+            local.set $count
             br $next
           end
           ;; set, line 30
-          local.get $j
+          local.get $count
           i64.extend_i32_u
-          local.set $jptr
+          local.set $iptr
           local.get $base
-          local.get $jptr
+          local.get $iptr
           i64.add
           i32.const 1
           i32.store8
-          local.get $j
+          local.get $count
           local.get $i
           i32.add
-          local.set $j
+          local.set $count
           br $mark
         end
       end
@@ -90,7 +92,7 @@
       local.get $i
       i32.const 1
       i32.add
-      local.get $c2
+      local.get $count
       local.set $count
       local.set $i
       br $outer

@@ -5,11 +5,17 @@
   (type $t1 (func (param i64 i32)))
   (type $t2 (func (param i64 i32) (result i32)))
   (type $t3 (func (param i64 i32 i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "sort_and_check" (func $sort_and_check))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @sort_and_check, line 5
   (func $sort_and_check (type $t0) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32 i32 i32 i32)
     (local $p i64)
@@ -65,8 +71,6 @@
     (local $j i32)
     (local $v i32)
     (local $j1 i32)
-    (local $at i32)
-    (local $slot i32)
     ;; entry, line 23
     i32.const 1
     local.set $i
@@ -96,7 +100,7 @@
           i32.lt_s
           if
             local.get $j
-            local.set $at
+            local.set $j
             br $place
           end
           ;; compare, line 37
@@ -124,15 +128,15 @@
             br $inner
           end
           local.get $j
-          local.set $at
+          local.set $j
         end
         ;; place, line 46
-        local.get $at
+        local.get $j
         i32.const 1
         i32.add
-        local.set $slot
+        local.set $j
         local.get $arr
-        local.get $slot
+        local.get $j
         local.get $key
         call $put
         local.get $i

@@ -3,13 +3,19 @@
 (module $stack_slots
   (type $t0 (func (param i32 i32) (result i32 i32)))
   (type $t1 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "swap_via_memory" (func $swap_via_memory))
   (export "sum_digits" (func $sum_digits))
   (export "depth_sum" (func $depth_sum))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @swap_via_memory, line 7
   (func $swap_via_memory (type $t0) (param $a i32) (param $b i32) (result i32 i32)
     (local $p i64)
@@ -52,14 +58,6 @@
     (local $at i64)
     (local $count i32)
     (local $d i32)
-    (local $at1 i64)
-    (local $count1 i32)
-    (local $x1 i32)
-    (local $q i64)
-    (local $left i32)
-    (local $acc i32)
-    (local $digit i32)
-    (local $acc1 i32)
     (local $frame i64)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -94,40 +92,40 @@
       local.get $at
       i64.const 1
       i64.add
-      local.set $at1
+      local.set $at
       local.get $count
       i32.const 1
       i32.add
-      local.set $count1
+      local.set $count
       local.get $x
       i32.const 10
       i32.div_u
-      local.set $x1
-      local.get $x1
+      local.set $x
+      local.get $x
       i32.const 0
       i32.ne
       if
-        local.get $x1
-        local.get $at1
-        local.get $count1
+        local.get $x
+        local.get $at
+        local.get $count
         local.set $count
         local.set $at
         local.set $x
         br $split
       end
       local.get $base
-      local.get $count1
+      local.get $count
       i32.const 0
-      local.set $acc
-      local.set $left
-      local.set $q
+      local.set $count
+      local.set $x
+      local.set $base
       loop $add
         ;; add, line 36
-        local.get $left
+        local.get $x
         i32.eqz
         if
           ;; done, line 45
-          local.get $acc
+          local.get $count
           local.get $frame
           i64.const 16
           i64.add
@@ -135,45 +133,45 @@
           return
         end
         ;; add_one, line 39
-        local.get $q
+        local.get $base
         i32.load8_u
-        local.set $digit
-        local.get $acc
-        local.get $digit
+        local.set $d
+        local.get $count
+        local.get $d
         i32.add
-        local.set $acc1
-        local.get $q
+        local.set $count
+        local.get $base
         i64.const 1
         i64.add
-        local.get $left
+        local.get $x
         i32.const 1
         i32.sub
-        local.get $acc1
-        local.set $acc
-        local.set $left
-        local.set $q
+        local.get $count
+        local.set $count
+        local.set $x
+        local.set $base
         br $add
       end
     end
     unreachable
   )
-  ;; fn @depth_sum, line 51
+  ;; fn @depth_sum, line 52
   (func $depth_sum (type $t1) (param $n i32) (result i32)
     (local $p i64)
     (local $frame i64)
-    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    ;; allocate a 1024-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
-    i64.const 32
+    i64.const 1040
     i64.lt_u
     if
       unreachable
     end
     global.get $__stack_pointer
-    i64.const 16
+    i64.const 1024
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 53
+    ;; entry, line 54
     local.get $frame
     local.set $p
     local.get $p
@@ -182,15 +180,15 @@
     local.get $n
     i32.eqz
     if
-      ;; base, line 58
+      ;; base, line 59
       i32.const 0
       local.get $frame
-      i64.const 16
+      i64.const 1024
       i64.add
       global.set $__stack_pointer
       return
     end
-    ;; rec, line 61
+    ;; rec, line 62
     local.get $n
     i32.const 1
     i32.sub
@@ -199,7 +197,7 @@
     i32.load
     i32.add
     local.get $frame
-    i64.const 16
+    i64.const 1024
     i64.add
     global.set $__stack_pointer
     return

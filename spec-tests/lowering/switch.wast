@@ -2,13 +2,19 @@
 ;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
 (module $switch
   (type $t0 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "days_in_month" (func $days_in_month))
   (export "classify" (func $classify))
   (export "interpret" (func $interpret))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @days_in_month, line 15
   (func $days_in_month (type $t0) (param $m i32) (result i32)
     block $bad
@@ -76,7 +82,6 @@
     (local $pc i32)
     (local $acc i32)
     (local $op i32)
-    (local $acc2 i32)
     ;; entry, line 48
     i32.const 0
     i32.const 0
@@ -105,27 +110,27 @@
               local.get $acc
               i32.const 5
               i32.add
-              local.set $acc2
+              local.set $acc
               br $advance
             end
             ;; op_mul, line 62
             local.get $acc
             i32.const 7
             i32.mul
-            local.set $acc2
+            local.set $acc
             br $advance
           end
           ;; op_sub, line 66
           local.get $acc
           i32.const 2
           i32.sub
-          local.set $acc2
+          local.set $acc
         end
         ;; advance, line 70
         local.get $pc
         i32.const 1
         i32.add
-        local.get $acc2
+        local.get $acc
         local.set $acc
         local.set $pc
         br $dispatch

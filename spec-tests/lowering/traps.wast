@@ -5,9 +5,13 @@
   (type $t1 (func (param i32) (result i32)))
   (type $t2 (func (result i64)))
   (type $t3 (func (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "boom" (func $boom))
   (export "guarded" (func $guarded))
   (export "last_byte" (func $last_byte))
@@ -15,6 +19,8 @@
   (export "straddle" (func $straddle))
   (export "huge_offset" (func $huge_offset))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @boom, line 10
   (func $boom (type $t0)
     ;; entry, line 11

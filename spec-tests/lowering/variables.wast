@@ -3,12 +3,18 @@
 (module $variables
   (type $t0 (func (param i64) (result i64)))
   (type $t1 (func (param i32) (result i32)))
-  (memory $memory i64 2 16384)
-  ;; shadow stack: 0x10..0x10010, growing down
-  (global $__stack_pointer (mut i64) (i64.const 65552))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
   (export "factorial" (func $factorial))
   (export "sum_to" (func $sum_to))
   (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
   ;; fn @factorial, line 6
   (func $factorial (type $t0) (param $n i64) (result i64)
     (local $a i64)

@@ -55,6 +55,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Spec { paths } => run_spec(&paths),
         Command::Difftest(args) => super::difftest::run(&args),
+        Command::Link(args) => super::link::run(args),
     }
 }
 

@@ -4,6 +4,7 @@
 mod commands;
 mod difftest;
 mod io;
+mod link;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -87,6 +88,8 @@ pub enum Command {
     /// Differential testing: run random programs in the reference
     /// interpreter and in wasmtime (wasm64 and wasm32) and compare.
     Difftest(DifftestArgs),
+    /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
+    Link(LinkArgs),
 }
 
 /// How many random programs to check, from which seed, on how many threads.
@@ -115,6 +118,38 @@ pub struct DifftestArgs {
     /// Print instruction coverage and trap statistics at the end.
     #[arg(long)]
     pub stats: bool,
+}
+
+/// `vitte-wat link`: inputs, output and the linker's options.
+#[derive(Args)]
+pub struct LinkArgs {
+    /// The .vir modules, in order: it fixes the order of functions, data and function pointers.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// OUT.wasm (a validated binary), OUT.vir (the linked IR) or any other name
+    /// for WAT text; `-` writes WAT to stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+    #[arg(long, value_enum, default_value = "wasm64")]
+    pub target: TargetArg,
+    /// Export only this `pub fn` (repeatable) and the entry point; without it, every `pub fn`.
+    #[arg(long = "export", value_name = "NAME")]
+    pub exports: Vec<String>,
+    /// Export every defined function, private ones under their linked names (`a.helper`).
+    #[arg(long, conflicts_with = "exports")]
+    pub export_all: bool,
+    /// The entry point, always exported [default: main, when a module defines `pub fn @main`].
+    #[arg(long, value_name = "NAME")]
+    pub entry: Option<String>,
+    /// Make an extern fn that no module defines an error instead of a wasm import.
+    #[arg(long)]
+    pub no_undefined: bool,
+    /// Keep only what the exports and the entry point reach.
+    #[arg(long)]
+    pub gc: bool,
+    /// Report renamed symbols, imports, the entry point and what --gc removed (stderr).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// A function to call and its arguments (`run`, `interp`).

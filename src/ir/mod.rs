@@ -26,13 +26,19 @@ pub use types::{
 };
 
 use crate::diag::{Diagnostic, SourceFile, Span};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Parses and verifies a `.vir` file: the front door of every command.
 /// Errors are in source order, each located in `file`.
+///
+/// The file is verified as a compilation unit ([`verify::verify_unit`]): it
+/// may declare `extern data` and `extern global`s, which only the linker
+/// ([`crate::link`]) can resolve; the lowering and the interpreter reject
+/// them ([`verify::verify_module`]).
 pub fn load(file: &Arc<SourceFile>) -> Result<Module, Vec<Diagnostic>> {
     let module = parse::parse_module(file).map_err(|d| vec![d.with_file(Some(file))])?;
-    verify::verify_module(&module).map_err(|ds| {
+    verify::verify_unit(&module).map_err(|ds| {
         ds.into_iter()
             .map(|d| d.with_file(Some(file)))
             .collect::<Vec<_>>()
@@ -49,6 +55,26 @@ pub struct Module {
     /// The text this module was parsed from, for diagnostics and for the
     /// comments that point from the WAT back to the IR.
     pub source: Option<Arc<SourceFile>>,
+    /// The globals that are not private (`pub global`, `extern global`).
+    /// Only the linker reads it: a side table rather than a field of
+    /// [`Global`], so that a module that never links is built as before.
+    pub global_visibility: BTreeMap<GlobalId, Visibility>,
+    /// The data definitions that are not private (`pub data`, `extern data`).
+    pub data_visibility: BTreeMap<DataId, Visibility>,
+}
+
+/// How a global or a data definition is seen from other modules when
+/// modules are linked. (A function says it with its [`Linkage`].)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Visibility {
+    /// Seen only in its own module.
+    #[default]
+    Private,
+    /// `pub`: other modules may declare and use it. It is not a wasm export.
+    Public,
+    /// `extern`: declared here, defined by another module. Only the linker
+    /// resolves it; a module that still has one cannot be lowered or run.
+    Extern,
 }
 
 impl Module {
@@ -88,6 +114,29 @@ impl Module {
     pub fn add_data(&mut self, data: Data) -> DataId {
         self.data.push(data);
         DataId(self.data.len() as u32 - 1)
+    }
+
+    pub fn global_vis(&self, id: GlobalId) -> Visibility {
+        self.global_visibility.get(&id).copied().unwrap_or_default()
+    }
+
+    pub fn data_vis(&self, id: DataId) -> Visibility {
+        self.data_visibility.get(&id).copied().unwrap_or_default()
+    }
+
+    /// Sets a global's visibility; the table keeps only non-private entries.
+    pub fn set_global_vis(&mut self, id: GlobalId, vis: Visibility) {
+        match vis {
+            Visibility::Private => self.global_visibility.remove(&id),
+            _ => self.global_visibility.insert(id, vis),
+        };
+    }
+
+    pub fn set_data_vis(&mut self, id: DataId, vis: Visibility) {
+        match vis {
+            Visibility::Private => self.data_visibility.remove(&id),
+            _ => self.data_visibility.insert(id, vis),
+        };
     }
 
     /// The types an operator defines, or `None` when an operand or a
@@ -156,6 +205,9 @@ pub enum DataItem {
     Scalar(DataScalar),
     /// `n` zero bytes.
     Zero(u64),
+    /// A pointer-sized integer (`ptr 13`): 8 bytes on wasm64, 4 on wasm32, as
+    /// a `size_t` field of a C struct is. It must fit in 32 bits.
+    Ptr(u64),
     /// A pointer-sized address of a data symbol plus an offset: `ptr @msg + 4`.
     DataAddr(DataId, u64),
     /// A pointer-sized function pointer: `ptr @fib`.
@@ -179,7 +231,10 @@ pub enum Linkage {
     Public,
     /// `fn`: internal.
     Private,
-    /// `extern fn ... from "module" "name"`: a wasm import.
+    /// `extern fn ... [from "module" "name"]`: declared, not defined here.
+    /// The linker binds it to a `pub fn` of the same name in another module;
+    /// otherwise it is this wasm import (`"env"` and the function's name when
+    /// the text has no `from`).
     Import { module: String, name: String },
 }
 

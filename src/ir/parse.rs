@@ -15,7 +15,7 @@
 use super::{
     BinaryOp, Block, BlockId, CmpOp, Const, ConvOp, Data, DataId, DataItem, DataScalar, Edge,
     FuncId, Function, Global, GlobalId, GlobalInit, Inst, Linkage, MemAccess, Module, Op,
-    Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId,
+    Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId, Visibility,
 };
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::value::{FloatTextError, parse_float_bits};
@@ -211,7 +211,7 @@ fn describe(rule: Rule) -> Vec<String> {
         Rule::number => "a number",
         Rule::string => "a string",
         Rule::init => "an initial value (a literal, `@data` or `@func`)",
-        Rule::data_item => "a data item (a string, `i32 1`, `zero 8` or `ptr @symbol`)",
+        Rule::data_item => "a data item (a string, `i32 1`, `zero 8`, `ptr 8` or `ptr @symbol`)",
         Rule::operand => "an operand",
         Rule::kw_offset => "`offset=`",
         Rule::comma => "`,`",
@@ -657,8 +657,8 @@ impl<'a> ModuleBuilder<'a> {
     /// Declares an item's symbol; its contents wait for `define`.
     fn declare(&mut self, item: &Node<'a>) -> PResult<Decl> {
         let decl = match item.as_rule() {
-            Rule::global => Decl::Global(self.declare_global(item)?),
-            Rule::data => Decl::Data(self.declare_data(item)?),
+            Rule::global | Rule::extern_global => Decl::Global(self.declare_global(item)?),
+            Rule::data | Rule::extern_data => Decl::Data(self.declare_data(item)?),
             Rule::extern_fn | Rule::func => Decl::Func(self.declare_func(item)?),
             _ => return Err(internal(span_of(item))),
         };
@@ -680,13 +680,15 @@ impl<'a> ModuleBuilder<'a> {
 
     fn declare_global(&mut self, item: &Node<'a>) -> PResult<GlobalId> {
         let ty = parse_type(&child(item, Rule::ty)?)?;
-        Ok(self.module.add_global(Global {
+        let id = self.module.add_global(Global {
             name: tok(item, Rule::symbol)?.name().to_string(),
             ty,
             mutable: opt_child(item, Rule::kw_mut).is_some(),
             init: GlobalInit::Const(Const::zero(ty)),
             span: span_of(item),
-        }))
+        });
+        self.module.set_global_vis(id, visibility(item));
+        Ok(id)
     }
 
     fn declare_data(&mut self, item: &Node<'a>) -> PResult<DataId> {
@@ -695,12 +697,14 @@ impl<'a> ModuleBuilder<'a> {
             Some(n) => align_literal(Tok::of(&n))?,
             None => 1,
         };
-        Ok(self.module.add_data(Data {
+        let id = self.module.add_data(Data {
             name: tok(item, Rule::symbol)?.name().to_string(),
             align,
             items: Vec::new(),
             span: span_of(item),
-        }))
+        });
+        self.module.set_data_vis(id, visibility(item));
+        Ok(id)
     }
 
     fn declare_func(&mut self, item: &Node<'a>) -> PResult<FuncId> {
@@ -725,6 +729,8 @@ impl<'a> ModuleBuilder<'a> {
 
     fn define(&mut self, item: &Node<'a>, decl: Decl) -> PResult<()> {
         match decl {
+            // An extern declaration has no contents: the linker supplies them.
+            _ if matches!(item.as_rule(), Rule::extern_global | Rule::extern_data) => {}
             Decl::Global(id) => {
                 let ty = self.module.global(id).ty;
                 self.module.globals[id.index()].init = self.global_init(item, ty)?;
@@ -770,6 +776,13 @@ impl<'a> ModuleBuilder<'a> {
                 Ok(DataItem::Zero(u64_literal(count, "a byte count")?))
             }
             Rule::scalar_item => scalar_item(&inner).map(DataItem::Scalar),
+            Rule::ptr_item if opt_child(&inner, Rule::symbol).is_none() => {
+                let value = tok(&inner, Rule::number)?;
+                Ok(DataItem::Ptr(u64_literal(
+                    value,
+                    "a pointer-sized integer",
+                )?))
+            }
             Rule::ptr_item => {
                 let name = tok(&inner, Rule::symbol)?;
                 let offset = opt_child(&inner, Rule::number).map(|n| Tok::of(&n));
@@ -784,7 +797,23 @@ impl<'a> ModuleBuilder<'a> {
     }
 }
 
+/// How a global or data item is seen from other modules.
+fn visibility(item: &Node) -> Visibility {
+    match item.as_rule() {
+        Rule::extern_global | Rule::extern_data => Visibility::Extern,
+        _ if opt_child(item, Rule::kw_pub).is_some() => Visibility::Public,
+        _ => Visibility::Private,
+    }
+}
+
+/// An `extern fn`'s import names; without `from`, "env" and the symbol's name.
 fn import(item: &Node) -> PResult<Linkage> {
+    if opt_child(item, Rule::kw_from).is_none() {
+        return Ok(Linkage::Import {
+            module: "env".into(),
+            name: tok(item, Rule::symbol)?.name().to_string(),
+        });
+    }
     let mut names = children(item, Rule::string).map(|s| {
         let tok = Tok::of(&s);
         String::from_utf8(unescape(tok)?)

@@ -13,8 +13,8 @@
 //! parses back.
 
 use super::{
-    Block, Const, DataItem, DataScalar, Edge, Function, Global, GlobalInit, Inst, Linkage, Module,
-    Op, Terminator, Type, ValueId,
+    Block, Const, DataId, DataItem, DataScalar, Edge, Function, Global, GlobalId, GlobalInit, Inst,
+    Linkage, Module, Op, Terminator, Type, ValueId, Visibility,
 };
 use crate::value::{format_f32, format_f64};
 use std::collections::HashSet;
@@ -27,13 +27,19 @@ pub fn print_module(module: &Module) -> String {
         .globals
         .iter()
         .enumerate()
-        .map(|(i, g)| global_line(g, &names.globals[i], &names))
+        .map(|(i, g)| {
+            let vis = module.global_vis(GlobalId(i as u32));
+            global_line(g, vis, &names.globals[i], &names)
+        })
         .collect();
     let data: String = module
         .data
         .iter()
         .enumerate()
-        .map(|(i, d)| data_line(&names.data[i], d.align, &d.items, &names))
+        .map(|(i, d)| match module.data_vis(DataId(i as u32)) {
+            Visibility::Extern => format!("extern data @{}\n", names.data[i]),
+            vis => data_line(vis, &names.data[i], d.align, &d.items, &names),
+        })
         .collect();
     sections.extend([globals, data].into_iter().filter(|s| !s.is_empty()));
     for (i, func) in module.funcs.iter().enumerate() {
@@ -144,14 +150,26 @@ impl SymbolNames {
 
 // ------------------------------------------------------- globals and data
 
-fn global_line(global: &Global, name: &str, names: &SymbolNames) -> String {
+/// `pub ` for a public global or data, nothing for a private one.
+fn vis_prefix(vis: Visibility) -> &'static str {
+    match vis {
+        Visibility::Public => "pub ",
+        Visibility::Private | Visibility::Extern => "",
+    }
+}
+
+fn global_line(global: &Global, vis: Visibility, name: &str, names: &SymbolNames) -> String {
     let mutable = if global.mutable { "mut " } else { "" };
+    if vis == Visibility::Extern {
+        return format!("extern global {mutable}@{name}: {}\n", global.ty);
+    }
     let init = match &global.init {
         GlobalInit::Const(c) => const_text(*c),
         GlobalInit::DataAddr(d, offset) => with_offset(names.data(d.index()), *offset),
         GlobalInit::FuncAddr(f) => names.func(f.index()),
     };
-    format!("global {mutable}@{name}: {} = {init}\n", global.ty)
+    let vis = vis_prefix(vis);
+    format!("{vis}global {mutable}@{name}: {} = {init}\n", global.ty)
 }
 
 fn with_offset(symbol: String, offset: u64) -> String {
@@ -172,7 +190,13 @@ fn const_text(c: Const) -> String {
     }
 }
 
-fn data_line(name: &str, align: u32, items: &[DataItem], names: &SymbolNames) -> String {
+fn data_line(
+    vis: Visibility,
+    name: &str,
+    align: u32,
+    items: &[DataItem],
+    names: &SymbolNames,
+) -> String {
     let align = if align == 1 {
         String::new()
     } else {
@@ -180,7 +204,8 @@ fn data_line(name: &str, align: u32, items: &[DataItem], names: &SymbolNames) ->
     };
     let items: Vec<String> = items.iter().map(|i| data_item(i, names)).collect();
     let sep = if items.is_empty() { "" } else { " " };
-    format!("data @{name}{align} ={sep}{}\n", items.join(", "))
+    let vis = vis_prefix(vis);
+    format!("{vis}data @{name}{align} ={sep}{}\n", items.join(", "))
 }
 
 fn data_item(item: &DataItem, names: &SymbolNames) -> String {
@@ -195,6 +220,7 @@ fn data_item(item: &DataItem, names: &SymbolNames) -> String {
             DataScalar::F64(bits) => format!("f64 {}", format_f64(bits)),
         },
         DataItem::Zero(n) => format!("zero {n}"),
+        DataItem::Ptr(n) => format!("ptr {n}"),
         DataItem::DataAddr(d, offset) => {
             format!("ptr {}", with_offset(names.data(d.index()), *offset))
         }

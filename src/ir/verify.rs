@@ -19,8 +19,20 @@ const MAX_SLOT_SIZE: u64 = 1 << 31;
 /// The largest data alignment: one wasm page.
 const MAX_DATA_ALIGN: u32 = 65536;
 
-/// Checks a module; returns every error found, in source order.
+/// Checks a module that is to be lowered or run: a unit ([`verify_unit`])
+/// whose `extern data` and `extern global`s are all resolved, which only
+/// the linker does. Returns every error found, in source order.
 pub fn verify_module(module: &Module) -> Result<(), Vec<Diagnostic>> {
+    verify(module, true)
+}
+
+/// Checks a compilation unit: everything [`verify_module`] checks except that
+/// it may declare `extern data` and `extern global`s for the linker.
+pub fn verify_unit(module: &Module) -> Result<(), Vec<Diagnostic>> {
+    verify(module, false)
+}
+
+fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
     let mut v = Verifier::new(module);
     for global in &module.globals {
         v.check_global(global);
@@ -28,6 +40,7 @@ pub fn verify_module(module: &Module) -> Result<(), Vec<Diagnostic>> {
     for data in &module.data {
         v.check_data(data);
     }
+    v.check_visibility(complete);
     for func in &module.funcs {
         FuncChecker::new(&mut v, func).check();
     }
@@ -144,9 +157,53 @@ impl<'m> Verifier<'m> {
                 DataItem::FuncAddr(f) => {
                     self.func_exists(f, data.span);
                 }
-                DataItem::Bytes(_) | DataItem::Scalar(_) | DataItem::Zero(_) => {}
+                DataItem::Ptr(n) if n > u32::MAX as u64 => self.error(
+                    format!("ptr constant {n} does not fit in 32 bits (wasm32)"),
+                    data.span,
+                ),
+                DataItem::Bytes(_) | DataItem::Scalar(_) | DataItem::Zero(_) | DataItem::Ptr(_) => {
+                }
             }
         }
+    }
+}
+
+impl Verifier<'_> {
+    /// Visibility entries name existing entities, extern data has no
+    /// contents, and a `complete` module has no extern left.
+    fn check_visibility(&mut self, complete: bool) {
+        let module = self.module;
+        for (&id, &vis) in &module.global_visibility {
+            let Some(global) = self.global_exists(id, Span::NONE) else {
+                continue;
+            };
+            if complete && vis == Visibility::Extern {
+                self.unresolved("global", &global.name, global.span);
+            }
+        }
+        for (&id, &vis) in &module.data_visibility {
+            if !self.data_exists(id, Span::NONE) || vis != Visibility::Extern {
+                continue;
+            }
+            let data = module.data_def(id);
+            if !data.items.is_empty() {
+                let message = format!("extern data `@{}` cannot have contents", data.name);
+                self.error(message, data.span);
+            }
+            if complete {
+                self.unresolved("data", &data.name, data.span);
+            }
+        }
+    }
+
+    fn unresolved(&mut self, kind: &str, name: &str, span: Span) {
+        self.error(
+            format!(
+                "extern {kind} `@{name}` is not defined in this module: \
+                 link it with the module that defines it (`vitte-wat link`)"
+            ),
+            span,
+        );
     }
 }
 

@@ -17,10 +17,10 @@
 
 use super::func::FuncCx;
 use super::names::NameSpace;
-use super::not_supported;
 use crate::analysis::{Cfg, DomTree, Loops};
 use crate::diag::Diagnostic;
 use crate::ir::{BlockId, Edge, Function, Terminator};
+use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr};
 
 pub(super) struct Structurer<'f> {
@@ -42,13 +42,13 @@ impl<'f> Structurer<'f> {
         let dom = DomTree::new(&cfg);
         let loops = Loops::new(&cfg, &dom);
         if let Some((from, to)) = loops.irreducible_edge {
+            // `reducible::make_reducible` ran first; reaching here is a bug.
             let what = format!(
-                "irreducible control flow (the edge from `{}` to `{}` enters a loop that `{}` does not head)",
+                "internal error: control flow still irreducible (edge from `{}` to `{}`)",
                 func.block(from).name,
-                func.block(to).name,
                 func.block(to).name
             );
-            return Err(not_supported(&what, func.block(from).term_span));
+            return Err(Diagnostic::new(what, func.block(from).term_span));
         }
         let mut forward_in = vec![0u32; func.blocks.len()];
         for &b in &cfg.rpo {
@@ -110,6 +110,10 @@ impl<'f> Structurer<'f> {
 
     /// The code of `x` and of the blocks it dominates.
     fn do_tree(&self, fc: &mut FuncCx, x: BlockId, out: &mut Vec<Instr>) {
+        ensure_stack(|| self.do_tree_here(fc, x, out))
+    }
+
+    fn do_tree_here(&self, fc: &mut FuncCx, x: BlockId, out: &mut Vec<Instr>) {
         // Children come in reverse postorder; the last gets the outermost block.
         let merges: Vec<BlockId> = self
             .dom
@@ -135,7 +139,7 @@ impl<'f> Structurer<'f> {
     fn node_within(&self, fc: &mut FuncCx, x: BlockId, merges: &[BlockId], out: &mut Vec<Instr>) {
         if let Some((&outermost, inner)) = merges.split_last() {
             let mut body = Vec::new();
-            self.node_within(fc, x, inner, &mut body);
+            ensure_stack(|| self.node_within(fc, x, inner, &mut body));
             out.push(Instr::Block {
                 label: self.block_label(outermost),
                 ty: BlockType::default(),
@@ -283,6 +287,10 @@ impl<'f> Structurer<'f> {
 ///
 /// The `if`s here have no label, so no branch depends on their nesting.
 pub(super) fn tidy(body: Vec<Instr>) -> Vec<Instr> {
+    ensure_stack(|| tidy_here(body))
+}
+
+fn tidy_here(body: Vec<Instr>) -> Vec<Instr> {
     let mut out = Vec::with_capacity(body.len());
     for instr in body {
         match instr {

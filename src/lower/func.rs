@@ -22,7 +22,8 @@ use crate::value::lower_type;
 use crate::wat::{self, Instr};
 
 pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
-    let func = cx.module.func(id);
+    let func = super::reducible::make_reducible(cx.module.func(id));
+    let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();
     let mut body = Vec::new();
@@ -45,7 +46,8 @@ pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func,
 
 pub(super) struct FuncCx<'a, 'm> {
     pub cx: &'a mut ModuleCx<'m>,
-    pub func: &'m Function,
+    /// The function being lowered, made reducible.
+    pub func: &'a Function,
     names: NameSpace,
     /// The local holding each value, if it is used and not kept on the stack.
     value_locals: Vec<Option<String>>,
@@ -62,7 +64,7 @@ pub(super) struct FuncCx<'a, 'm> {
 }
 
 impl<'a, 'm> FuncCx<'a, 'm> {
-    fn new(cx: &'a mut ModuleCx<'m>, func: &'m Function, id: FuncId) -> FuncCx<'a, 'm> {
+    fn new(cx: &'a mut ModuleCx<'m>, func: &'a Function, id: FuncId) -> FuncCx<'a, 'm> {
         let frame = cx.frame(id);
         let mut fc = FuncCx {
             cx,
@@ -77,7 +79,12 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             frame_local: None,
             labels: NameSpace::default(),
         };
-        (fc.on_stack, fc.remat) = stack_plan(func);
+        if fc.cx.options.stack_values {
+            (fc.on_stack, fc.remat) = stack_plan(func);
+        } else {
+            fc.on_stack = vec![false; func.values.len()];
+            fc.remat = vec![None; func.values.len()];
+        }
         fc.assign_locals();
         fc
     }
@@ -90,27 +97,29 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         ty
     }
 
-    /// Parameters keep their names; then each used value, each variable and
-    /// the frame base get a local.
+    /// Parameters keep their names; the other values that need a local share
+    /// them as `locals::allocate` decides; then each variable and the frame
+    /// base get a local of their own.
     fn assign_locals(&mut self) {
         let func = self.func;
-        for value in &func.params {
-            let name = self.names.fresh(&func.value(*value).name);
-            self.value_locals[value.index()] = Some(name);
-        }
         let used = used_values(func);
-        for block in &func.blocks {
-            let defined = block
-                .params
-                .iter()
-                .chain(block.insts.iter().flat_map(|i| &i.results));
-            for value in defined {
-                let elsewhere = self.on_stack[value.index()] || self.remat[value.index()].is_some();
-                if used[value.index()] && !elsewhere {
-                    let data = func.value(*value);
-                    let name = self.new_local(&data.name, val_type(data.ty, self.cx.target));
-                    self.value_locals[value.index()] = Some(name);
-                }
+        let needs_local: Vec<bool> = (0..func.values.len())
+            .map(|v| used[v] && !self.on_stack[v] && self.remat[v].is_none())
+            .collect();
+        let allocation = super::locals::allocate(func, &needs_local, self.cx.options.reuse_locals);
+        let mut color_names = Vec::with_capacity(allocation.first_value.len());
+        for (color, &first) in allocation.first_value.iter().enumerate() {
+            let data = func.value(first);
+            let name = if color < func.params.len() {
+                self.names.fresh(&data.name)
+            } else {
+                self.new_local(&data.name, val_type(data.ty, self.cx.target))
+            };
+            color_names.push(name);
+        }
+        for (value, color) in allocation.colors.iter().enumerate() {
+            if let Some(c) = color {
+                self.value_locals[value] = Some(color_names[*c as usize].clone());
             }
         }
         for var in &func.vars {
@@ -237,6 +246,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                 let (op, natural) = self.access(*access, true);
                 out.push(Instr::Load {
                     op,
+                    memory: None,
                     offset: *offset,
                     align: natural,
                     natural_align: natural,
@@ -246,6 +256,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                 let (op, natural) = self.access(*access, false);
                 out.push(Instr::Store {
                     op,
+                    memory: None,
                     offset: *offset,
                     align: natural,
                     natural_align: natural,
@@ -264,7 +275,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::FuncAddr(f) => out.push(self.cx.ptr_const(self.cx.layout.func_ptr(*f))),
             Op::MemorySize => out.push(Instr::MemorySize),
             Op::MemoryGrow(_) => out.push(Instr::MemoryGrow),
-            Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy),
+            Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy { memories: None }),
             Op::MemoryFill { .. } => out.push(Instr::MemoryFill),
             Op::Call { func, .. } => {
                 out.push(Instr::Call(self.cx.func_names[func.index()].clone()))

@@ -14,7 +14,10 @@
 
 mod control;
 mod func;
+mod locals;
 mod names;
+mod reducible;
+mod wasi64;
 
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
@@ -23,14 +26,46 @@ use crate::wat;
 use names::NameSpace;
 use std::collections::HashMap;
 
+/// What the lowering optimizes; everything is on by default. Turning a part
+/// off gives the plain form, for measuring what each part buys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Keep single-use values on the operand stack and emit small or
+    /// single-use constants where they are used, instead of in locals.
+    pub stack_values: bool,
+    /// Let values whose live ranges do not overlap share a local.
+    pub reuse_locals: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            stack_values: true,
+            reuse_locals: true,
+        }
+    }
+}
+
 /// Lowers a verified module. Errors are located in the module's source.
 pub fn lower_module(module: &Module, target: Target) -> Result<wat::Module, Diagnostic> {
+    lower_module_with(module, target, Options::default())
+}
+
+/// [`lower_module`] with chosen optimizations.
+pub fn lower_module_with(
+    module: &Module,
+    target: Target,
+    options: Options,
+) -> Result<wat::Module, Diagnostic> {
     let layout = Layout::new(module, target).map_err(|d| d.with_file(module.source.as_ref()))?;
-    let mut cx = ModuleCx::new(module, target, layout);
+    let mut cx = ModuleCx::new(module, target, layout, options);
     cx.lower()
         .map_err(|d| d.with_file(module.source.as_ref()))?;
     Ok(cx.out)
 }
+
+/// The id of the module's own memory (memory 0).
+pub(crate) const MAIN_MEMORY: &str = "memory";
 
 /// The wasm type of an IR type on a target.
 pub(crate) fn val_type(ty: Type, target: Target) -> wat::ValType {
@@ -46,19 +81,26 @@ pub(crate) fn val_type(ty: Type, target: Target) -> wat::ValType {
 pub(crate) struct ModuleCx<'m> {
     pub module: &'m Module,
     pub target: Target,
+    pub options: Options,
     pub layout: Layout,
     pub out: wat::Module,
     /// WAT names of IR functions and globals, by id.
     pub func_names: Vec<String>,
     pub global_names: Vec<String>,
     pub stack_pointer: String,
+    /// Immutable globals exported under these names, for a runtime.
+    data_end: String,
+    heap_base: String,
     pub memory: String,
     pub table: String,
+    /// wasm64 wrappers of WASI imports; when there are any, the module has
+    /// a scratch memory too (see `wasi64.rs`).
+    wasi_adapters: Vec<wat::Func>,
     types: HashMap<wat::FuncType, String>,
 }
 
 impl<'m> ModuleCx<'m> {
-    fn new(module: &'m Module, target: Target, layout: Layout) -> ModuleCx<'m> {
+    fn new(module: &'m Module, target: Target, layout: Layout, options: Options) -> ModuleCx<'m> {
         let mut funcs = NameSpace::default();
         let func_names = module.funcs.iter().map(|f| funcs.fresh(&f.name)).collect();
         let mut globals = NameSpace::default();
@@ -70,20 +112,24 @@ impl<'m> ModuleCx<'m> {
         ModuleCx {
             module,
             target,
+            options,
             layout,
             out: wat::Module::default(),
             func_names,
             global_names,
             stack_pointer: globals.fresh("__stack_pointer"),
-            memory: "memory".into(),
+            data_end: globals.fresh("__data_end"),
+            heap_base: globals.fresh("__heap_base"),
+            memory: MAIN_MEMORY.into(),
             table: "table".into(),
+            wasi_adapters: Vec::new(),
             types: HashMap::new(),
         }
     }
 
     fn lower(&mut self) -> Result<(), Diagnostic> {
         self.out.name = self.module_name();
-        self.imports();
+        self.imports()?;
         self.memory_and_table();
         self.globals();
         self.exports();
@@ -94,6 +140,8 @@ impl<'m> ModuleCx<'m> {
                 self.out.funcs.push(func);
             }
         }
+        let adapters = std::mem::take(&mut self.wasi_adapters);
+        self.out.funcs.extend(adapters);
         self.data_segments();
         Ok(())
     }
@@ -138,9 +186,20 @@ impl<'m> ModuleCx<'m> {
         }
     }
 
-    fn imports(&mut self) {
+    /// Imports, or on wasm64 for WASI functions with pointers, the real
+    /// preview1 imports and a wrapper under the IR's name.
+    fn imports(&mut self) -> Result<(), Diagnostic> {
         for (index, func) in self.module.funcs.iter().enumerate() {
             if let Linkage::Import { module, name } = &func.linkage {
+                if self.target == Target::Wasm64
+                    && module == wasi64::WASI_MODULE
+                    && wasi64::needs_adapter(&func.sig)
+                {
+                    let wrapper = self.func_names[index].clone();
+                    let adapter = wasi64::adapt(self, name, &func.sig, &wrapper, func.span)?;
+                    self.wasi_adapters.push(adapter);
+                    continue;
+                }
                 let ty = self.type_use(&func.sig);
                 self.out.imports.push(wat::Import {
                     module: module.clone(),
@@ -152,6 +211,7 @@ impl<'m> ModuleCx<'m> {
                 });
             }
         }
+        Ok(())
     }
 
     pub fn index_type(&self) -> wat::IndexType {
@@ -187,6 +247,14 @@ impl<'m> ModuleCx<'m> {
             min: self.layout.min_pages,
             max: Some(MAX_PAGES),
         });
+        if !self.wasi_adapters.is_empty() {
+            self.out.memories.push(wat::Memory {
+                id: wasi64::SCRATCH.into(),
+                index_type: wat::IndexType::I32,
+                min: wasi64::SCRATCH_PAGES,
+                max: Some(wasi64::SCRATCH_PAGES),
+            });
+        }
         if self.needs_table() {
             let size = self.layout.table.len() as u64;
             self.out.tables.push(wat::Table {
@@ -227,6 +295,22 @@ impl<'m> ModuleCx<'m> {
             )),
         };
         self.out.globals.push(stack_pointer);
+        for (id, value, comment) in [
+            (&self.data_end, self.layout.data_end, "the end of the data"),
+            (
+                &self.heap_base,
+                self.layout.heap_base,
+                "the first byte free for a heap",
+            ),
+        ] {
+            self.out.globals.push(wat::Global {
+                id: id.clone(),
+                ty: ptr,
+                mutable: false,
+                init: vec![self.ptr_const(value)],
+                comment: Some(comment.into()),
+            });
+        }
     }
 
     fn exports(&mut self) {
@@ -239,11 +323,38 @@ impl<'m> ModuleCx<'m> {
                 });
             }
         }
+        // WASI runtimes read buffers from the memory exported as `memory`:
+        // with the wasm64 adapter, that is the 32-bit scratch memory.
+        let main_export = if self.wasi_adapters.is_empty() {
+            "memory"
+        } else {
+            "memory64"
+        };
         self.out.exports.push(wat::Export {
-            name: "memory".into(),
+            name: main_export.into(),
             kind: wat::ExportKind::Memory,
             id: self.memory.clone(),
         });
+        if !self.wasi_adapters.is_empty() {
+            self.out.exports.push(wat::Export {
+                name: "memory".into(),
+                kind: wat::ExportKind::Memory,
+                id: wasi64::SCRATCH.into(),
+            });
+        }
+        // The memory map, so that a runtime can place a heap (see memory.rs).
+        for name in ["__data_end", "__heap_base"] {
+            let id = if name == "__data_end" {
+                &self.data_end
+            } else {
+                &self.heap_base
+            };
+            self.out.exports.push(wat::Export {
+                name: name.into(),
+                kind: wat::ExportKind::Global,
+                id: id.clone(),
+            });
+        }
     }
 
     fn element_segment(&mut self) {
@@ -299,11 +410,6 @@ impl<'m> ModuleCx<'m> {
     pub fn frame(&self, func: FuncId) -> Frame {
         Frame::new(self.module.func(func))
     }
-}
-
-/// An error for IR the lowering cannot handle yet.
-pub(crate) fn not_supported(what: &str, span: Span) -> Diagnostic {
-    Diagnostic::new(format!("not yet supported: {what}"), span)
 }
 
 #[cfg(test)]
@@ -362,7 +468,15 @@ mod tests {
             Target::Wasm64,
         );
         let ids: Vec<&str> = ast.globals.iter().map(|g| g.id.as_str()).collect();
-        assert_eq!(ids, ["__stack_pointer", "__stack_pointer_1"]);
+        assert_eq!(
+            ids,
+            [
+                "__stack_pointer",
+                "__stack_pointer_1",
+                "__data_end",
+                "__heap_base"
+            ]
+        );
         assert!(text.contains("global.get $__stack_pointer\n"), "{text}");
     }
 

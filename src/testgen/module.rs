@@ -9,7 +9,7 @@ use crate::diag::Span;
 use crate::ir::{
     BinaryOp, CmpOp, Const, ConvKind, ConvOp, Data, DataId, DataItem, DataScalar, Edge, Function,
     FunctionBuilder, Global, GlobalId, GlobalInit, Linkage, MemAccess, Module, Op, Signature, Type,
-    ValueDef,
+    ValueDef, Visibility,
 };
 
 /// Bytes of the data region loads and stores mostly stay in.
@@ -124,7 +124,8 @@ fn region_data(rng: &mut Rng, id: DataId, funcs: &[Callee]) -> Data {
 
 fn region_item(rng: &mut Rng, id: DataId, funcs: &[Callee]) -> (DataItem, u64) {
     let scalar = |s| DataItem::Scalar(s);
-    match rng.below(10) {
+    match rng.below(11) {
+        10 => (DataItem::Ptr(values::int_bits(rng, 32)), 4),
         0 => (scalar(DataScalar::I8(rng.next_u64() as u8)), 1),
         1 => (scalar(DataScalar::I16(rng.next_u64() as u16)), 2),
         2 => (scalar(DataScalar::I32(values::int_bits(rng, 32) as u32)), 4),
@@ -203,6 +204,10 @@ fn user_globals(
                 init,
                 span: Span::NONE,
             });
+            // `pub` only matters to the linker; the text must keep it.
+            if rng.percent(20) {
+                m.set_global_vis(id, Visibility::Public);
+            }
             GlobalInfo {
                 id,
                 ty,

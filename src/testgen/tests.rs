@@ -35,3 +35,38 @@ fn a_seed_always_gives_the_same_program() {
     let b = print_module(&generate(2, &config));
     assert_ne!(a, b);
 }
+
+/// A failure file is a golden case: it loads, and its checks, read as
+/// `tests/golden.rs` reads them, hold in the interpreter on the target they
+/// were written for.
+#[test]
+fn failure_files_are_golden_cases() {
+    use crate::diag::SourceFile;
+    use crate::filetest::{self, TypedExpect};
+    use crate::ir::Target;
+    use crate::ir::interp::{InterpError, Interpreter};
+
+    for seed in 0..20 {
+        let program = generate_program(seed, &GenConfig::default());
+        let outcomes = interpret(&program.module, Target::Wasm64, &program.calls).unwrap();
+        let report = ProgramReport {
+            verdict: Verdict::Pass,
+            interp: vec![(Target::Wasm64, outcomes)],
+            stats: vec![],
+        };
+        let file = SourceFile::new("case.vir", failure_file(&program, &report));
+        let module = crate::ir::load(&file).expect("the file loads");
+        let checks = filetest::parse_checks(&file).expect("the checks parse");
+        assert_eq!(checks.len(), program.calls.len());
+        let mut interp = Interpreter::new(&module, Target::Wasm64).unwrap();
+        for check in checks {
+            let check = check.typed(&module, Target::Wasm64).expect("typed");
+            let got = interp.call(&check.func, &check.args);
+            match (&check.expect, got) {
+                (TypedExpect::Return(e), Ok(v)) => assert!(filetest::results_match(e, &v)),
+                (TypedExpect::Trap(k), Err(InterpError::Trap(t))) => assert_eq!(*k, t.kind),
+                (e, g) => panic!("seed {seed}: {}: expected {e:?}, got {g:?}", check.func),
+            }
+        }
+    }
+}

@@ -222,19 +222,25 @@ pub enum Instr {
     /// the alignment in bytes (printed only when it differs from the natural one).
     Load {
         op: String,
+        /// The memory, when it is not memory 0 (multi-memory).
+        memory: Option<String>,
         offset: u64,
         align: u32,
         natural_align: u32,
     },
     Store {
         op: String,
+        memory: Option<String>,
         offset: u64,
         align: u32,
         natural_align: u32,
     },
     MemorySize,
     MemoryGrow,
-    MemoryCopy,
+    /// `memory.copy`, or `memory.copy $dst $src` between two memories.
+    MemoryCopy {
+        memories: Option<(String, String)>,
+    },
     MemoryFill,
     /// An instruction without immediates, by mnemonic: `i32.add`, `f64.sqrt`.
     Plain(String),

@@ -137,7 +137,7 @@ impl Printer {
     /// A structured instruction's body, one level deeper.
     fn nested(&mut self, body: &[Instr]) {
         self.indent += 1;
-        self.instrs(body);
+        crate::stack::ensure_stack(|| self.instrs(body));
         self.indent -= 1;
     }
 
@@ -206,19 +206,30 @@ fn flat_instr(instr: &Instr) -> String {
         Instr::F64Const(bits) => format!("f64.const {}", format_f64(*bits)),
         Instr::Load {
             op,
+            memory,
             offset,
             align,
             natural_align,
         }
         | Instr::Store {
             op,
+            memory,
             offset,
             align,
             natural_align,
-        } => mem_arg(op, *offset, *align, *natural_align),
+        } => {
+            let op = match memory {
+                Some(m) => format!("{op} {}", id(m)),
+                None => op.clone(),
+            };
+            mem_arg(&op, *offset, *align, *natural_align)
+        }
         Instr::MemorySize => "memory.size".into(),
         Instr::MemoryGrow => "memory.grow".into(),
-        Instr::MemoryCopy => "memory.copy".into(),
+        Instr::MemoryCopy { memories: None } => "memory.copy".into(),
+        Instr::MemoryCopy {
+            memories: Some((dst, src)),
+        } => format!("memory.copy {} {}", id(dst), id(src)),
         Instr::MemoryFill => "memory.fill".into(),
         Instr::Plain(op) => op.clone(),
         // Structured instructions and comments are printed over several

@@ -1,0 +1,133 @@
+;; Generated from tests/cases/arith_i32.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $arith_i32
+  (type $t0 (func (param i32 i32) (result i32)))
+  (type $t1 (func (param i32 i32) (result i32 i32 i32)))
+  (type $t2 (func (param i32 i32) (result i32 i32)))
+  (type $t3 (func (param i32) (result i32 i32 i32)))
+  (type $t4 (func (param i32 i32) (result i32 i32 i32 i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "mix" (func $mix))
+  (export "wrap_add" (func $wrap_add))
+  (export "shifts" (func $shifts))
+  (export "rot" (func $rot))
+  (export "bits" (func $bits))
+  (export "divs" (func $divs))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @mix, line 10
+  (func $mix (type $t0) (param $a i32) (param $b i32) (result i32)
+    (local $prod i32)
+    ;; entry, line 11
+    local.get $a
+    local.get $b
+    i32.add
+    local.get $a
+    local.get $b
+    i32.sub
+    i32.mul
+    local.set $prod
+    local.get $prod
+    local.get $a
+    i32.and
+    local.get $b
+    i32.or
+    local.get $prod
+    i32.xor
+    local.set $prod
+    local.get $prod
+    i32.const 32
+    i32.mul
+    local.get $prod
+    i32.add
+    return
+  )
+  ;; fn @wrap_add, line 24
+  (func $wrap_add (type $t0) (param $a i32) (param $b i32) (result i32)
+    ;; entry, line 25
+    local.get $a
+    local.get $b
+    i32.add
+    return
+  )
+  ;; fn @shifts, line 30
+  (func $shifts (type $t1) (param $a i32) (param $n i32) (result i32 i32 i32)
+    (local $l i32)
+    (local $s i32)
+    (local $u3 i32)
+    ;; entry, line 31
+    local.get $a
+    local.get $n
+    i32.shl
+    local.set $l
+    i32.const -2
+    local.get $n
+    i32.shr_s
+    local.set $s
+    i32.const -2
+    local.get $n
+    i32.shr_u
+    local.get $n
+    i32.shr_u
+    i32.const 30
+    i32.shr_u
+    local.set $u3
+    local.get $l
+    local.get $s
+    local.get $u3
+    return
+  )
+  ;; fn @rot, line 42
+  (func $rot (type $t2) (param $a i32) (param $n i32) (result i32 i32)
+    ;; entry, line 43
+    local.get $a
+    local.get $n
+    i32.rotl
+    local.get $a
+    local.get $n
+    i32.rotr
+    return
+  )
+  ;; fn @bits, line 49
+  (func $bits (type $t3) (param $a i32) (result i32 i32 i32)
+    ;; entry, line 50
+    local.get $a
+    i32.clz
+    local.get $a
+    i32.ctz
+    local.get $a
+    i32.popcnt
+    return
+  )
+  ;; fn @divs, line 57
+  (func $divs (type $t4) (param $a i32) (param $b i32) (result i32 i32 i32 i32)
+    ;; entry, line 58
+    local.get $a
+    local.get $b
+    i32.div_s
+    local.get $a
+    local.get $b
+    i32.rem_s
+    local.get $a
+    local.get $b
+    i32.div_u
+    local.get $a
+    local.get $b
+    i32.rem_u
+    return
+  )
+)
+(assert_return (invoke "mix" (i32.const 7) (i32.const 3)) (i32.const 1419))
+(assert_return (invoke "wrap_add" (i32.const 2147483647) (i32.const 1)) (i32.const -2147483648))
+(assert_return (invoke "shifts" (i32.const 1) (i32.const 33)) (i32.const 2) (i32.const -1) (i32.const 0))
+(assert_return (invoke "rot" (i32.const -2147483648) (i32.const 1)) (i32.const 1) (i32.const 1073741824))
+(assert_return (invoke "bits" (i32.const 8)) (i32.const 28) (i32.const 3) (i32.const 1))
+(assert_return (invoke "bits" (i32.const 0)) (i32.const 32) (i32.const 32) (i32.const 0))
+(assert_return (invoke "divs" (i32.const -7) (i32.const 2)) (i32.const -3) (i32.const -1) (i32.const 2147483644) (i32.const 1))

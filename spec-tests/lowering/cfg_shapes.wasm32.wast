@@ -1,0 +1,171 @@
+;; Generated from tests/cases/cfg_shapes.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $cfg_shapes
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (param i32 i32) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "entry_loop" (func $entry_loop))
+  (export "search" (func $search))
+  (export "odd_sum" (func $odd_sum))
+  (export "same_target" (func $same_target))
+  (export "dead_code" (func $dead_code))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @entry_loop, line 14
+  (func $entry_loop (type $t0) (param $n i32) (result i32)
+    (local $i1 i32)
+    (local $i i32)
+    (local $acc i32)
+    loop $entry
+      ;; entry, line 17
+      local.get $i
+      i32.const 1
+      i32.add
+      local.set $i1
+      local.get $i1
+      local.set $i
+      local.get $acc
+      local.get $i1
+      i32.add
+      local.set $acc
+      local.get $i1
+      local.get $n
+      i32.lt_s
+      br_if $entry
+      ;; out, line 27
+      local.get $acc
+      return
+    end
+    unreachable
+  )
+  ;; fn @search, line 33
+  (func $search (type $t1) (param $target i32) (param $limit i32) (result i32)
+    (local $i i32)
+    ;; entry, line 34
+    local.get $target
+    i32.const 0
+    i32.lt_s
+    if
+      ;; negative, line 53
+      i32.const -2
+      return
+    end
+    i32.const 0
+    local.set $i
+    loop $loop
+      ;; loop, line 38
+      local.get $i
+      local.get $limit
+      i32.ge_s
+      if
+        ;; exhausted, line 50
+        i32.const -1
+        return
+      end
+      ;; test, line 41
+      local.get $i
+      local.get $target
+      i32.eq
+      if
+        ;; found, line 48
+        local.get $i
+        return
+      end
+      ;; continue, line 44
+      local.get $i
+      i32.const 1
+      i32.add
+      local.set $i
+      br $loop
+    end
+    unreachable
+  )
+  ;; fn @odd_sum, line 59
+  (func $odd_sum (type $t0) (param $n i32) (result i32)
+    (local $i i32)
+    (local $acc i32)
+    ;; entry, line 60
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    loop $head
+      ;; head, line 63
+      local.get $i
+      local.get $n
+      i32.ge_s
+      if
+        ;; exit, line 78
+        local.get $acc
+        return
+      end
+      block $latch
+        ;; body, line 66
+        local.get $i
+        i32.const 1
+        i32.and
+        if
+          ;; odd, line 70
+          local.get $acc
+          local.get $i
+          i32.add
+          local.set $acc
+          br $latch
+        end
+        ;; even, line 73
+        local.get $acc
+        local.set $acc
+      end
+      ;; latch, line 75
+      local.get $i
+      i32.const 1
+      i32.add
+      local.get $acc
+      local.set $acc
+      local.set $i
+      br $head
+    end
+    unreachable
+  )
+  ;; fn @same_target, line 82
+  (func $same_target (type $t0) (param $c i32) (result i32)
+    (local $v i32)
+    block $both
+      ;; entry, line 83
+      local.get $c
+      if
+        i32.const 2
+        local.set $v
+        br $both
+      end
+      i32.const 2
+      local.set $v
+    end
+    ;; both, line 86
+    local.get $v
+    return
+  )
+  ;; fn @dead_code, line 90
+  (func $dead_code (type $t0) (param $x i32) (result i32)
+    ;; entry, line 91
+    local.get $x
+    local.get $x
+    i32.add
+    return
+  )
+)
+(assert_return (invoke "entry_loop" (i32.const 5)) (i32.const 15))
+(assert_return (invoke "search" (i32.const 3) (i32.const 10)) (i32.const 3))
+(assert_return (invoke "search" (i32.const 11) (i32.const 10)) (i32.const -1))
+(assert_return (invoke "search" (i32.const -4) (i32.const 10)) (i32.const -2))
+(assert_return (invoke "odd_sum" (i32.const 10)) (i32.const 25))
+(assert_return (invoke "same_target" (i32.const 1)) (i32.const 2))
+(assert_return (invoke "same_target" (i32.const 0)) (i32.const 2))
+(assert_return (invoke "dead_code" (i32.const 4)) (i32.const 8))

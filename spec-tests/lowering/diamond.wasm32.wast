@@ -1,0 +1,140 @@
+;; Generated from tests/cases/diamond.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $diamond
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (param i64) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "abs" (func $abs))
+  (export "sign" (func $sign))
+  (export "collatz_steps" (func $collatz_steps))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @abs, line 10
+  (func $abs (type $t0) (param $x i32) (result i32)
+    (local $r i32)
+    block $join
+      ;; entry, line 11
+      local.get $x
+      i32.const 0
+      i32.lt_s
+      if
+        ;; negate, line 15
+        i32.const 0
+        local.get $x
+        i32.sub
+        local.set $r
+        br $join
+      end
+      ;; keep, line 18
+      local.get $x
+      local.set $r
+    end
+    ;; join, line 20
+    local.get $r
+    return
+  )
+  ;; fn @sign, line 24
+  (func $sign (type $t0) (param $x i32) (result i32)
+    (local $v i32)
+    block $join
+      ;; entry, line 25
+      local.get $x
+      i32.const 0
+      i32.lt_s
+      if
+        ;; minus, line 29
+        i32.const -1
+        local.set $v
+        br $join
+      end
+      block $inner_join
+        ;; not_minus, line 32
+        local.get $x
+        i32.eqz
+        if
+          ;; zero_case, line 35
+          i32.const 0
+          local.set $v
+          br $inner_join
+        end
+        ;; plus, line 37
+        i32.const 1
+        local.set $v
+      end
+      ;; inner_join, line 40
+      local.get $v
+      local.set $v
+    end
+    ;; join, line 42
+    local.get $v
+    return
+  )
+  ;; fn @collatz_steps, line 46
+  (func $collatz_steps (type $t1) (param $n i64) (result i32)
+    (local $x i64)
+    (local $steps i32)
+    ;; entry, line 47
+    local.get $n
+    i32.const 0
+    local.set $steps
+    local.set $x
+    loop $head
+      ;; head, line 50
+      local.get $x
+      i64.const 1
+      i64.le_u
+      if
+        ;; exit, line 71
+        local.get $steps
+        return
+      end
+      block $next
+        ;; step, line 54
+        local.get $x
+        i64.const 2
+        i64.rem_u
+        i32.wrap_i64
+        if
+          ;; odd_case, line 59
+          local.get $x
+          i64.const 3
+          i64.mul
+          i64.const 1
+          i64.add
+          local.set $x
+          br $next
+        end
+        ;; even_case, line 64
+        local.get $x
+        i64.const 1
+        i64.shr_u
+        local.set $x
+      end
+      ;; next, line 67
+      local.get $steps
+      i32.const 1
+      i32.add
+      local.set $steps
+      local.get $x
+      local.get $steps
+      local.set $steps
+      local.set $x
+      br $head
+    end
+    unreachable
+  )
+)
+(assert_return (invoke "abs" (i32.const -5)) (i32.const 5))
+(assert_return (invoke "abs" (i32.const 7)) (i32.const 7))
+(assert_return (invoke "sign" (i32.const -9)) (i32.const -1))
+(assert_return (invoke "sign" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "sign" (i32.const 12)) (i32.const 1))
+(assert_return (invoke "collatz_steps" (i64.const 27)) (i32.const 111))
+(assert_return (invoke "collatz_steps" (i64.const 1)) (i32.const 0))

@@ -1,0 +1,59 @@
+;; Generated from tests/cases/fib.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $fib
+  (type $t0 (func (param i32) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "fib" (func $fib))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @fib, line 7
+  (func $fib (type $t0) (param $n i32) (result i32)
+    (local $i i32)
+    (local $a i32)
+    (local $b i32)
+    ;; entry, line 8
+    i32.const 0
+    i32.const 0
+    i32.const 1
+    local.set $b
+    local.set $a
+    local.set $i
+    loop $loop
+      ;; loop, line 12
+      local.get $i
+      local.get $n
+      i32.ge_s
+      if
+        ;; exit, line 19
+        local.get $a
+        return
+      end
+      ;; body, line 15
+      local.get $a
+      local.get $b
+      i32.add
+      local.set $a
+      local.get $i
+      i32.const 1
+      i32.add
+      local.get $b
+      local.get $a
+      local.set $b
+      local.set $a
+      local.set $i
+      br $loop
+    end
+    unreachable
+  )
+)
+(assert_return (invoke "fib" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "fib" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "fib" (i32.const 20)) (i32.const 6765))
+(assert_return (invoke "fib" (i32.const 46)) (i32.const 1836311903))

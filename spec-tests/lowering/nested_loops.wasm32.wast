@@ -1,0 +1,81 @@
+;; Generated from tests/cases/nested_loops.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $nested_loops
+  (type $t0 (func (param i64) (result i64)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "sum_products" (func $sum_products))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @sum_products, line 6
+  (func $sum_products (type $t0) (param $n i64) (result i64)
+    (local $i i64)
+    (local $acc i64)
+    (local $acc2 i64)
+    (local $p i64)
+    ;; entry, line 7
+    i64.const 0
+    i64.const 0
+    local.set $acc
+    local.set $i
+    loop $outer
+      ;; outer, line 10
+      local.get $i
+      local.get $n
+      i64.lt_s
+      if
+        ;; inner_start, line 13
+        i64.const 0
+        local.get $acc
+        local.set $acc2
+        local.set $acc
+        loop $inner
+          ;; inner, line 15
+          local.get $acc
+          local.get $n
+          i64.lt_s
+          if
+            ;; inner_body, line 18
+            local.get $i
+            local.get $acc
+            i64.mul
+            local.set $p
+            local.get $acc2
+            local.get $p
+            i64.add
+            local.set $acc2
+            local.get $acc
+            i64.const 1
+            i64.add
+            local.get $acc2
+            local.set $acc2
+            local.set $acc
+            br $inner
+          end
+          ;; inner_done, line 24
+          local.get $i
+          i64.const 1
+          i64.add
+          local.get $acc2
+          local.set $acc
+          local.set $i
+          br $outer
+        end
+      else
+        ;; done, line 28
+        local.get $acc
+        return
+      end
+    end
+    unreachable
+  )
+)
+(assert_return (invoke "sum_products" (i64.const 0)) (i64.const 0))
+(assert_return (invoke "sum_products" (i64.const 4)) (i64.const 36))
+(assert_return (invoke "sum_products" (i64.const 100)) (i64.const 24502500))

@@ -1,0 +1,93 @@
+;; Generated from tests/cases/recursion.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $recursion
+  (type $t0 (func (param i64) (result i64)))
+  (type $t1 (func (param i32 i32) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "fib_rec" (func $fib_rec))
+  (export "ackermann" (func $ackermann))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @fib_rec, line 7
+  (func $fib_rec (type $t0) (param $n i64) (result i64)
+    (local $n1 i64)
+    (local $n2 i64)
+    ;; entry, line 8
+    local.get $n
+    i64.const 2
+    i64.lt_s
+    if
+      ;; base, line 12
+      local.get $n
+      return
+    end
+    ;; rec, line 14
+    local.get $n
+    i64.const 1
+    i64.sub
+    local.set $n1
+    local.get $n
+    i64.const 2
+    i64.sub
+    local.set $n2
+    local.get $n1
+    call $fib_rec
+    local.get $n2
+    call $fib_rec
+    i64.add
+    return
+  )
+  ;; fn @ackermann, line 24
+  (func $ackermann (type $t1) (param $m i32) (param $n i32) (result i32)
+    (local $m1 i32)
+    (local $n1 i32)
+    ;; entry, line 25
+    local.get $m
+    i32.eqz
+    if
+      ;; m0, line 29
+      local.get $n
+      i32.const 1
+      i32.add
+      return
+    end
+    ;; m_pos, line 32
+    local.get $m
+    i32.const 1
+    i32.sub
+    local.set $m1
+    local.get $n
+    i32.eqz
+    if
+      ;; n0, line 36
+      local.get $m1
+      i32.const 1
+      call $ackermann
+      return
+    end
+    ;; n_pos, line 39
+    local.get $n
+    i32.const 1
+    i32.sub
+    local.set $n1
+    local.get $m
+    local.get $n1
+    call $ackermann
+    local.set $n1
+    local.get $m1
+    local.get $n1
+    call $ackermann
+    return
+  )
+)
+(assert_return (invoke "fib_rec" (i64.const 10)) (i64.const 55))
+(assert_return (invoke "fib_rec" (i64.const 25)) (i64.const 75025))
+(assert_return (invoke "ackermann" (i32.const 2) (i32.const 3)) (i32.const 9))
+(assert_return (invoke "ackermann" (i32.const 3) (i32.const 3)) (i32.const 61))

@@ -1,0 +1,181 @@
+;; Generated from tests/cases/sort.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $sort
+  (type $t0 (func (param i32 i32 i32 i32) (result i32 i32 i32 i32)))
+  (type $t1 (func (param i32 i32)))
+  (type $t2 (func (param i32 i32) (result i32)))
+  (type $t3 (func (param i32 i32 i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "sort_and_check" (func $sort_and_check))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @sort_and_check, line 5
+  (func $sort_and_check (type $t0) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32 i32 i32 i32)
+    (local $p i32)
+    (local $frame i32)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i32.const 32
+    i32.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i32.const 16
+    i32.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry, line 7
+    local.get $frame
+    local.set $p
+    local.get $p
+    local.get $a
+    i32.store
+    local.get $p
+    local.get $b
+    i32.store offset=4
+    local.get $p
+    local.get $c
+    i32.store offset=8
+    local.get $p
+    local.get $d
+    i32.store offset=12
+    local.get $p
+    i32.const 4
+    call $insertion_sort
+    local.get $p
+    i32.load
+    local.get $p
+    i32.load offset=4
+    local.get $p
+    i32.load offset=8
+    local.get $p
+    i32.load offset=12
+    local.get $frame
+    i32.const 16
+    i32.add
+    global.set $__stack_pointer
+    return
+  )
+  ;; fn @insertion_sort, line 22
+  (func $insertion_sort (type $t1) (param $arr i32) (param $len i32)
+    (local $i i32)
+    (local $key i32)
+    (local $j i32)
+    (local $v i32)
+    (local $j1 i32)
+    ;; entry, line 23
+    i32.const 1
+    local.set $i
+    loop $outer
+      ;; outer, line 26
+      local.get $i
+      local.get $len
+      i32.ge_s
+      if
+        ;; exit, line 51
+        return
+      end
+      ;; take, line 29
+      local.get $arr
+      local.get $i
+      call $get
+      local.set $key
+      local.get $i
+      i32.const 1
+      i32.sub
+      local.set $j
+      loop $inner
+        block $place
+          ;; inner, line 33
+          local.get $j
+          i32.const 0
+          i32.lt_s
+          if
+            local.get $j
+            local.set $j
+            br $place
+          end
+          ;; compare, line 37
+          local.get $arr
+          local.get $j
+          call $get
+          local.set $v
+          local.get $v
+          local.get $key
+          i32.gt_s
+          if
+            ;; shift, line 41
+            local.get $j
+            i32.const 1
+            i32.add
+            local.set $j1
+            local.get $arr
+            local.get $j1
+            local.get $v
+            call $put
+            local.get $j
+            i32.const 1
+            i32.sub
+            local.set $j
+            br $inner
+          end
+          local.get $j
+          local.set $j
+        end
+        ;; place, line 46
+        local.get $j
+        i32.const 1
+        i32.add
+        local.set $j
+        local.get $arr
+        local.get $j
+        local.get $key
+        call $put
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        br $outer
+      end
+    end
+  )
+  ;; fn @get, line 55
+  (func $get (type $t2) (param $arr i32) (param $i i32) (result i32)
+    (local $o i32)
+    ;; entry, line 56
+    local.get $i
+    i32.const 4
+    i32.mul
+    local.set $o
+    local.get $arr
+    local.get $o
+    i32.add
+    i32.load
+    return
+  )
+  ;; fn @put, line 65
+  (func $put (type $t3) (param $arr i32) (param $i i32) (param $v i32)
+    (local $o i32)
+    ;; entry, line 66
+    local.get $i
+    i32.const 4
+    i32.mul
+    local.set $o
+    local.get $arr
+    local.get $o
+    i32.add
+    local.get $v
+    i32.store
+    return
+  )
+)
+(assert_return (invoke "sort_and_check" (i32.const 5) (i32.const 3) (i32.const 9) (i32.const 1)) (i32.const 1) (i32.const 3) (i32.const 5) (i32.const 9))
+(assert_return (invoke "sort_and_check" (i32.const -1) (i32.const -1) (i32.const 0) (i32.const -7)) (i32.const -7) (i32.const -1) (i32.const -1) (i32.const 0))

@@ -1,0 +1,209 @@
+;; Generated from tests/cases/stack_slots.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $stack_slots
+  (type $t0 (func (param i32 i32) (result i32 i32)))
+  (type $t1 (func (param i32) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "swap_via_memory" (func $swap_via_memory))
+  (export "sum_digits" (func $sum_digits))
+  (export "depth_sum" (func $depth_sum))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @swap_via_memory, line 7
+  (func $swap_via_memory (type $t0) (param $a i32) (param $b i32) (result i32 i32)
+    (local $p i32)
+    (local $frame i32)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i32.const 32
+    i32.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i32.const 16
+    i32.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry, line 9
+    local.get $frame
+    local.set $p
+    local.get $p
+    local.get $a
+    i32.store
+    local.get $p
+    local.get $b
+    i32.store offset=4
+    local.get $p
+    i32.load offset=4
+    local.get $p
+    i32.load
+    local.get $frame
+    i32.const 16
+    i32.add
+    global.set $__stack_pointer
+    return
+  )
+  ;; fn @sum_digits, line 19
+  (func $sum_digits (type $t1) (param $n i32) (result i32)
+    (local $base i32)
+    (local $x i32)
+    (local $at i32)
+    (local $count i32)
+    (local $d i32)
+    (local $frame i32)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i32.const 32
+    i32.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i32.const 16
+    i32.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry, line 21
+    local.get $frame
+    local.set $base
+    local.get $n
+    local.get $base
+    i32.const 0
+    local.set $count
+    local.set $at
+    local.set $x
+    loop $split
+      ;; split, line 25
+      local.get $x
+      i32.const 10
+      i32.rem_u
+      local.set $d
+      local.get $at
+      local.get $d
+      i32.store8
+      local.get $at
+      i32.const 1
+      i32.add
+      local.set $at
+      local.get $count
+      i32.const 1
+      i32.add
+      local.set $count
+      local.get $x
+      i32.const 10
+      i32.div_u
+      local.set $x
+      local.get $x
+      i32.const 0
+      i32.ne
+      if
+        local.get $x
+        local.get $at
+        local.get $count
+        local.set $count
+        local.set $at
+        local.set $x
+        br $split
+      end
+      local.get $base
+      local.get $count
+      i32.const 0
+      local.set $count
+      local.set $x
+      local.set $base
+      loop $add
+        ;; add, line 36
+        local.get $x
+        i32.eqz
+        if
+          ;; done, line 45
+          local.get $count
+          local.get $frame
+          i32.const 16
+          i32.add
+          global.set $__stack_pointer
+          return
+        end
+        ;; add_one, line 39
+        local.get $base
+        i32.load8_u
+        local.set $d
+        local.get $count
+        local.get $d
+        i32.add
+        local.set $count
+        local.get $base
+        i32.const 1
+        i32.add
+        local.get $x
+        i32.const 1
+        i32.sub
+        local.get $count
+        local.set $count
+        local.set $x
+        local.set $base
+        br $add
+      end
+    end
+    unreachable
+  )
+  ;; fn @depth_sum, line 52
+  (func $depth_sum (type $t1) (param $n i32) (result i32)
+    (local $p i32)
+    (local $frame i32)
+    ;; allocate a 1024-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i32.const 1040
+    i32.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i32.const 1024
+    i32.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry, line 54
+    local.get $frame
+    local.set $p
+    local.get $p
+    local.get $n
+    i32.store
+    local.get $n
+    i32.eqz
+    if
+      ;; base, line 59
+      i32.const 0
+      local.get $frame
+      i32.const 1024
+      i32.add
+      global.set $__stack_pointer
+      return
+    end
+    ;; rec, line 62
+    local.get $n
+    i32.const 1
+    i32.sub
+    call $depth_sum
+    local.get $p
+    i32.load
+    i32.add
+    local.get $frame
+    i32.const 1024
+    i32.add
+    global.set $__stack_pointer
+    return
+  )
+)
+(assert_return (invoke "swap_via_memory" (i32.const 3) (i32.const 4)) (i32.const 4) (i32.const 3))
+(assert_return (invoke "sum_digits" (i32.const 9875)) (i32.const 29))
+(assert_return (invoke "depth_sum" (i32.const 50)) (i32.const 1275))
+(assert_trap (invoke "depth_sum" (i32.const 100000)) "unreachable")

@@ -1,0 +1,90 @@
+;; Generated from tests/cases/variables.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $variables
+  (type $t0 (func (param i64) (result i64)))
+  (type $t1 (func (param i32) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "factorial" (func $factorial))
+  (export "sum_to" (func $sum_to))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @factorial, line 6
+  (func $factorial (type $t0) (param $n i64) (result i64)
+    (local $a i64)
+    (local $i2 i64)
+    (local $acc i64)
+    (local $i i64)
+    ;; entry, line 9
+    i64.const 1
+    local.set $acc
+    local.get $n
+    local.set $i
+    loop $head
+      ;; head, line 14
+      local.get $i
+      i64.const 1
+      i64.gt_s
+      if
+        ;; body, line 18
+        local.get $acc
+        local.set $a
+        local.get $i
+        local.set $i2
+        local.get $a
+        local.get $i2
+        i64.mul
+        local.set $acc
+        local.get $i2
+        i64.const 1
+        i64.sub
+        local.set $i
+        br $head
+      end
+      ;; done, line 26
+      local.get $acc
+      return
+    end
+    unreachable
+  )
+  ;; fn @sum_to, line 32
+  (func $sum_to (type $t1) (param $n i32) (result i32)
+    (local $i i32)
+    (local $sum i32)
+    (local $i_1 i32)
+    ;; entry, line 35
+    loop $head
+      ;; head, line 37
+      local.get $i_1
+      local.set $i
+      local.get $i
+      local.get $n
+      i32.gt_s
+      if
+        ;; exit, line 49
+        local.get $sum
+        return
+      end
+      ;; body, line 41
+      local.get $sum
+      local.get $i
+      i32.add
+      local.set $sum
+      local.get $i
+      i32.const 1
+      i32.add
+      local.set $i_1
+      br $head
+    end
+    unreachable
+  )
+)
+(assert_return (invoke "factorial" (i64.const 10)) (i64.const 3628800))
+(assert_return (invoke "factorial" (i64.const 0)) (i64.const 1))
+(assert_return (invoke "sum_to" (i32.const 100)) (i32.const 5050))

@@ -1,0 +1,161 @@
+//! The linked module as text, and the way back from it to the units.
+//!
+//! The merged module is printed as canonical `.vir` and parsed again, so
+//! the linked module is an ordinary parsed module whose `source` is its own
+//! text: the verifier, the interpreter and the lowering work on it
+//! unchanged, and the WAT comments (`;; fn @a.helper, line 12`) point at
+//! lines of that text, which `vitte-wat link -o OUT.vir` writes out.
+//!
+//! Diagnostics found later (by the lowering, say) point into that text too.
+//! [`Origins`] maps them back into the units: printing then parsing keeps
+//! every function's blocks, instructions, values and locals in order, so
+//! each entity of the linked module is paired with the one it came from.
+
+use super::merge::Merged;
+use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::ir::{self, Function, Module};
+use std::sync::Arc;
+
+pub(crate) struct Origins {
+    linked: Arc<SourceFile>,
+    /// `(span in the linked text, unit, span in the unit)`, sorted.
+    spans: Vec<(Span, usize, Span)>,
+    files: Vec<Option<Arc<SourceFile>>>,
+}
+
+/// Prints, parses and verifies the merged module as the file `name`.
+pub(crate) fn reparse(
+    merged: &Merged,
+    units: &[Module],
+    name: &str,
+) -> Result<(Module, Origins), Vec<Diagnostic>> {
+    let text = header(units) + "\n" + &ir::print::print_module(&merged.module);
+    let file = SourceFile::new(name, text);
+    let module = ir::parse::parse_module(&file).map_err(|d| vec![internal(d)])?;
+    let origins = Origins::new(merged, &module, units, file);
+    ir::verify::verify_module(&module).map_err(|ds| {
+        ds.into_iter()
+            .map(|d| origins.map(d.with_file(module.source.as_ref())))
+            .collect::<Vec<_>>()
+    })?;
+    Ok((module, origins))
+}
+
+/// A comment naming the units, so that the linked text says where it
+/// comes from (private names say which unit they belong to).
+fn header(units: &[Module]) -> String {
+    let mut text = String::from("; Linked by `vitte-wat link` from these modules, in order:\n");
+    for (index, unit) in units.iter().enumerate() {
+        match &unit.source {
+            Some(file) => text += &format!(";   {}\n", file.name.escape_debug()),
+            None => text += &format!(";   unit{index} (built in memory)\n"),
+        }
+    }
+    text
+}
+
+/// The printed module always parses; if not, that is a bug of the linker.
+fn internal(d: Diagnostic) -> Diagnostic {
+    let message = format!("internal error: the linked module does not parse: {d}");
+    Diagnostic::new(message, Span::NONE)
+}
+
+impl Origins {
+    fn new(merged: &Merged, linked: &Module, units: &[Module], file: Arc<SourceFile>) -> Origins {
+        let mut o = Origins {
+            linked: file,
+            spans: Vec::new(),
+            files: units.iter().map(|u| u.source.clone()).collect(),
+        };
+        let unit_of = |units: &[usize], i: usize| units.get(i).copied();
+        let m = &merged.module;
+        for (i, (from, to)) in m.funcs.iter().zip(&linked.funcs).enumerate() {
+            if let Some(u) = unit_of(&merged.func_units, i) {
+                o.pair_function(u, from, to);
+            }
+        }
+        for (i, (from, to)) in m.globals.iter().zip(&linked.globals).enumerate() {
+            if let Some(u) = unit_of(&merged.global_units, i) {
+                o.pair(to.span, u, from.span);
+            }
+        }
+        for (i, (from, to)) in m.data.iter().zip(&linked.data).enumerate() {
+            if let Some(u) = unit_of(&merged.data_units, i) {
+                o.pair(to.span, u, from.span);
+            }
+        }
+        o.spans.sort();
+        o.spans.dedup_by_key(|(linked, ..)| *linked);
+        o
+    }
+
+    fn pair(&mut self, linked: Span, unit: usize, from: Span) {
+        if !linked.is_none() && !from.is_none() {
+            self.spans.push((linked, unit, from));
+        }
+    }
+
+    fn pair_function(&mut self, u: usize, from: &Function, to: &Function) {
+        self.pair(to.span, u, from.span);
+        for (a, b) in from.values.iter().zip(&to.values) {
+            self.pair(b.span, u, a.span);
+        }
+        for (a, b) in from.vars.iter().zip(&to.vars) {
+            self.pair(b.span, u, a.span);
+        }
+        for (a, b) in from.slots.iter().zip(&to.slots) {
+            self.pair(b.span, u, a.span);
+        }
+        for (a, b) in from.blocks.iter().zip(&to.blocks) {
+            self.pair(b.span, u, a.span);
+            self.pair(b.term_span, u, a.term_span);
+            for (x, y) in a.insts.iter().zip(&b.insts) {
+                self.pair(y.span, u, x.span);
+            }
+        }
+    }
+
+    /// The unit file and span a span of the linked text comes from: the
+    /// entity with exactly that span, else the smallest one around it.
+    pub fn origin(&self, span: Span) -> Option<(Option<&Arc<SourceFile>>, Span)> {
+        let exact = self.spans.binary_search_by_key(&span, |(s, ..)| *s);
+        let (_, unit, from) = match exact {
+            Ok(i) => self.spans[i],
+            Err(_) => *(self.spans.iter())
+                .filter(|(s, ..)| s.start <= span.start && span.end <= s.end)
+                .min_by_key(|(s, ..)| s.end - s.start)?,
+        };
+        Some((self.files.get(unit).and_then(Option::as_ref), from))
+    }
+
+    fn is_linked(&self, file: Option<&Arc<SourceFile>>) -> bool {
+        file.is_some_and(|f| Arc::ptr_eq(f, &self.linked))
+    }
+
+    /// A diagnostic about the linked text, pointed at the units instead.
+    /// Locations it cannot map stay in the linked text.
+    pub fn map(&self, mut d: Diagnostic) -> Diagnostic {
+        if self.is_linked(d.file.as_ref())
+            && let Some((file, span)) = self.origin(d.span)
+        {
+            // Notes in the diagnostic's own file keep pointing there.
+            for note in d.notes.iter_mut().filter(|n| n.2.is_none()) {
+                note.2 = d.file.clone();
+            }
+            d.file = file.cloned();
+            d.span = span;
+        }
+        let own = d.file.clone();
+        for (_, span, file) in &mut d.notes {
+            let in_linked = file.as_ref().or(own.as_ref());
+            if !self.is_linked(in_linked) {
+                continue;
+            }
+            if let Some((from, unit_span)) = self.origin(*span) {
+                *file = from.cloned();
+                *span = unit_span;
+            }
+        }
+        d
+    }
+}

@@ -1,0 +1,361 @@
+;; Generated from tests/link/three_modules by tests/link.rs (wasm64): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test link` rewrites it.
+(module $linked
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (result i32)))
+  (type $t2 (func (result i64)))
+  (type $t3 (func (param i64 i32) (result i32)))
+  (type $t4 (func (param i64 i64 i64 i32)))
+  (type $t5 (func (param i32 i32) (result i32)))
+  (type $t6 (func))
+  (table $table i64 3 3 funcref)
+  (memory $memory i64 17 16384)
+  (global $third_ptr i64 (i64.const 40))
+  (global $calls (mut i64) (i64.const 0))
+  ;; shadow stack: 0x50..0x100050, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048656))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 80))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048656))
+  (export "square" (func $square))
+  (export "negate" (func $negate))
+  (export "total" (func $total))
+  (export "total_squares" (func $total_squares))
+  (export "third" (func $third))
+  (export "view_sum" (func $view_sum))
+  (export "map_negate" (func $map_negate))
+  (export "same_pointer" (func $same_pointer))
+  (export "bump" (func $bump))
+  (export "main" (func $main))
+  (export "sum" (func $sum))
+  (export "sum_squares" (func $sum_squares))
+  (export "map" (func $map))
+  (export "apply_op" (func $apply_op))
+  (export "calls_seen" (func $calls_seen))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  (elem $functions (table $table) (i64.const 1) func $square $negate)
+  ;; fn @square, line 15
+  (func $square (type $t0) (param $x i32) (result i32)
+    ;; entry, line 16
+    local.get $x
+    local.get $x
+    i32.mul
+    return
+  )
+  ;; fn @negate, line 21
+  (func $negate (type $t0) (param $x i32) (result i32)
+    ;; entry, line 22
+    i32.const 0
+    local.get $x
+    i32.sub
+    return
+  )
+  ;; fn @total, line 28
+  (func $total (type $t1) (result i32)
+    ;; entry, line 29
+    i64.const 32
+    i32.const 4
+    call $sum
+    return
+  )
+  ;; fn @total_squares, line 36
+  (func $total_squares (type $t1) (result i32)
+    ;; entry, line 37
+    i64.const 32
+    i32.const 4
+    call $sum_squares
+    return
+  )
+  ;; fn @third, line 44
+  (func $third (type $t1) (result i32)
+    ;; entry, line 45
+    global.get $third_ptr
+    i32.load
+    return
+  )
+  ;; fn @view_sum, line 51
+  (func $view_sum (type $t1) (result i32)
+    (local $view i64)
+    (local $n i32)
+    ;; entry, line 52
+    i64.const 64
+    local.set $view
+    local.get $view
+    i32.load
+    local.set $n
+    local.get $view
+    i64.load offset=8
+    local.get $n
+    call $sum
+    return
+  )
+  ;; fn @map_negate, line 60
+  (func $map_negate (type $t1) (result i32)
+    (local $f i64)
+    (local $src i64)
+    (local $dst i64)
+    ;; entry, line 61
+    i64.const 2
+    local.set $f
+    i64.const 32
+    local.set $src
+    i64.const 16
+    local.set $dst
+    local.get $f
+    local.get $src
+    local.get $dst
+    i32.const 4
+    call $map
+    local.get $dst
+    i32.const 4
+    call $sum
+    return
+  )
+  ;; fn @same_pointer, line 71
+  (func $same_pointer (type $t1) (result i32)
+    (local $mine i64)
+    (local $theirs i64)
+    ;; entry, line 72
+    i64.const 2
+    local.set $mine
+    i64.const 56
+    i64.load
+    local.set $theirs
+    local.get $mine
+    local.get $theirs
+    i64.eq
+    return
+  )
+  ;; fn @bump, line 80
+  (func $bump (type $t2) (result i64)
+    (local $c1 i64)
+    ;; entry, line 81
+    global.get $calls
+    i64.const 1
+    i64.add
+    local.set $c1
+    local.get $c1
+    global.set $calls
+    local.get $c1
+    return
+  )
+  ;; fn @main, line 89
+  (func $main (type $t1) (result i32)
+    (local $a i32)
+    (local $b i32)
+    (local $t i32)
+    ;; entry, line 90
+    call $total
+    local.set $a
+    call $total_squares
+    local.set $b
+    call $third
+    local.set $t
+    i32.const 0
+    local.get $t
+    call $apply_op
+    local.set $t
+    local.get $a
+    local.get $b
+    i32.add
+    local.get $t
+    i32.add
+    return
+  )
+  ;; fn @sum, line 101
+  (func $sum (type $t3) (param $p i64) (param $n i32) (result i32)
+    (local $i i32)
+    (local $acc i32)
+    (local $v i32)
+    ;; entry, line 102
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    loop $loop
+      ;; loop, line 105
+      local.get $i
+      local.get $n
+      i32.ge_s
+      if
+        ;; exit, line 114
+        local.get $acc
+        return
+      end
+      ;; body, line 108
+      local.get $p
+      local.get $i
+      call $at
+      local.set $v
+      local.get $acc
+      local.get $v
+      i32.add
+      local.set $acc
+      local.get $i
+      i32.const 1
+      i32.add
+      local.get $acc
+      local.set $acc
+      local.set $i
+      br $loop
+    end
+    unreachable
+  )
+  ;; fn @sum_squares, line 118
+  (func $sum_squares (type $t3) (param $p i64) (param $n i32) (result i32)
+    (local $i i32)
+    (local $acc i32)
+    (local $sq i32)
+    ;; entry, line 119
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    loop $loop
+      ;; loop, line 122
+      local.get $i
+      local.get $n
+      i32.ge_s
+      if
+        ;; exit, line 132
+        local.get $acc
+        return
+      end
+      ;; body, line 125
+      local.get $p
+      local.get $i
+      call $at
+      call $square
+      local.set $sq
+      local.get $acc
+      local.get $sq
+      i32.add
+      local.set $acc
+      local.get $i
+      i32.const 1
+      i32.add
+      local.get $acc
+      local.set $acc
+      local.set $i
+      br $loop
+    end
+    unreachable
+  )
+  ;; fn @at, line 136
+  (func $at (type $t3) (param $p i64) (param $i i32) (result i32)
+    (local $offset i64)
+    ;; entry, line 137
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    return
+  )
+  ;; fn @map, line 146
+  (func $map (type $t4) (param $f i64) (param $src i64) (param $dst i64) (param $n i32)
+    (local $i i32)
+    (local $offset i64)
+    (local $from i64)
+    (local $r i32)
+    ;; entry, line 147
+    i32.const 0
+    local.set $i
+    loop $loop
+      ;; loop, line 150
+      local.get $i
+      local.get $n
+      i32.ge_s
+      if
+        ;; exit, line 166
+        return
+      end
+      ;; body, line 153
+      local.get $i
+      i64.extend_i32_u
+      i64.const 4
+      i64.mul
+      local.set $offset
+      local.get $src
+      local.get $offset
+      i64.add
+      local.set $from
+      local.get $dst
+      local.get $offset
+      i64.add
+      local.set $offset
+      local.get $from
+      i32.load
+      local.get $f
+      call_indirect $table (type $t0) (param i32) (result i32)
+      local.set $r
+      local.get $offset
+      local.get $r
+      i32.store
+      call $count
+      local.get $i
+      i32.const 1
+      i32.add
+      local.set $i
+      br $loop
+    end
+  )
+  ;; fn @apply_op, line 170
+  (func $apply_op (type $t5) (param $op i32) (param $x i32) (result i32)
+    (local $sq i64)
+    ;; entry, line 171
+    i64.const 48
+    local.set $sq
+    i64.const 56
+    local.get $sq
+    local.get $op
+    select
+    i64.load
+    local.set $sq
+    local.get $x
+    local.get $sq
+    call_indirect $table (type $t0) (param i32) (result i32)
+    return
+  )
+  ;; fn @calls_seen, line 180
+  (func $calls_seen (type $t2) (result i64)
+    ;; entry, line 181
+    global.get $calls
+    return
+  )
+  ;; fn @count, line 186
+  (func $count (type $t6)
+    ;; entry, line 187
+    global.get $calls
+    i64.const 1
+    i64.add
+    global.set $calls
+    return
+  )
+  ;; data @numbers, line 10
+  (data $numbers (memory $memory) (i64.const 32) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00")
+  ;; data @op_square, line 11
+  (data $op_square (memory $memory) (i64.const 48) "\01\00\00\00\00\00\00\00")
+  ;; data @op_negate, line 12
+  (data $op_negate (memory $memory) (i64.const 56) "\02\00\00\00\00\00\00\00")
+  ;; data @view, line 13
+  (data $view (memory $memory) (i64.const 64) "\03\00\00\00\00\00\00\00$\00\00\00\00\00\00\00")
+)
+(assert_return (invoke "total") (i32.const 10))
+(assert_return (invoke "total_squares") (i32.const 30))
+(assert_return (invoke "third") (i32.const 3))
+(assert_return (invoke "view_sum") (i32.const 9))
+(assert_return (invoke "map_negate") (i32.const -10))
+(assert_return (invoke "apply_op" (i32.const 0) (i32.const 7)) (i32.const 49))
+(assert_return (invoke "apply_op" (i32.const 1) (i32.const 7)) (i32.const -7))
+(assert_return (invoke "same_pointer") (i32.const 1))
+(assert_return (invoke "bump") (i64.const 5))
+(assert_return (invoke "calls_seen") (i64.const 5))
+(assert_return (invoke "main") (i32.const 49))
