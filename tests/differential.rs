@@ -35,6 +35,7 @@ fn campaign(count: u64, config: GenConfig) -> Summary {
         config,
         failure_dir: Some(target_dir.join("difftest-failures")),
         keep_all: false,
+        reduce: true,
     };
     campaign.run(&|_| {}).expect("the campaign starts")
 }

@@ -20,6 +20,7 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
         },
         failure_dir: Some(args.out.clone()),
         keep_all: args.keep,
+        reduce: !args.no_reduce,
     };
     eprintln!(
         "checking {} programs from seed {} on {jobs} threads (wasm64 and wasm32)",
@@ -65,11 +66,16 @@ fn print_progress(last: &Mutex<Instant>, p: Progress) {
 
 fn print_summary(s: &Summary, args: &DifftestArgs) {
     for f in &s.failures {
-        let file = f
-            .file
-            .as_ref()
-            .map(|p| format!(" ({})", p.display()))
-            .unwrap_or_default();
+        let file = [&f.file, &f.reduced]
+            .iter()
+            .filter_map(|p| p.as_ref().map(|p| p.display().to_string()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let file = if file.is_empty() {
+            file
+        } else {
+            format!(" ({file})")
+        };
         println!("seed {}: {}: {}{file}", f.seed, f.kind, f.message);
     }
     if let Some(refusal) = &s.refusal {

@@ -115,6 +115,10 @@ pub struct DifftestArgs {
     /// Write every program to the --out directory, passing ones too.
     #[arg(long)]
     pub keep: bool,
+    /// Do not reduce failing programs (by default a mismatch is also
+    /// written reduced, as seed-<seed>.min.vir).
+    #[arg(long)]
+    pub no_reduce: bool,
     /// Print instruction coverage and trap statistics at the end.
     #[arg(long)]
     pub stats: bool,

@@ -2,7 +2,8 @@
 //! `vitte-wat difftest` both run.
 
 use super::diff::{ProgramReport, Runner, Verdict};
-use super::{Coverage, GenConfig, Program, failure_file, generate_program};
+use super::{Coverage, GenConfig, Program, failure_file, generate_program, reduce};
+use crate::ir::Target;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -20,7 +21,12 @@ pub struct Campaign {
     pub failure_dir: Option<PathBuf>,
     /// Write every program there, not only failing ones (to read them).
     pub keep_all: bool,
+    /// Also write a reduced failing program, `seed-<seed>.min.vir`.
+    pub reduce: bool,
 }
+
+/// How long the reducer may work on one failing program.
+const REDUCE_BUDGET: Duration = Duration::from_secs(120);
 
 /// A program that failed.
 #[derive(Clone, Debug)]
@@ -30,6 +36,8 @@ pub struct Failure {
     pub kind: &'static str,
     pub message: String,
     pub file: Option<PathBuf>,
+    /// The reduced program, when the failure is a mismatch.
+    pub reduced: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -163,6 +171,7 @@ impl Campaign {
                     kind: "panic",
                     message,
                     file: None,
+                    reduced: None,
                 });
             }
         };
@@ -203,12 +212,38 @@ impl Campaign {
             Verdict::GeneratorBug(message) => ("generator bug", message.clone()),
             Verdict::Pass | Verdict::Refused { .. } => ("", String::new()),
         };
+        let reduced = match &report.verdict {
+            Verdict::Mismatch(m) if self.reduce => {
+                catch_unwind(AssertUnwindSafe(|| self.write_reduced(&program, m.target)))
+                    .ok()
+                    .flatten()
+            }
+            _ => None,
+        };
         Some(Failure {
             seed,
             kind,
             message,
             file: self.write_program(&program, &report),
+            reduced,
         })
+    }
+
+    /// Reduces a program that fails on `target` and writes `seed-<seed>.min.vir`.
+    fn write_reduced(&self, program: &Program, target: Target) -> Option<PathBuf> {
+        let dir = self.failure_dir.as_ref()?;
+        let runner = Runner::new().ok()?.with_fuel(2_000_000, 20_000_000);
+        let small = reduce(&runner, program, target, REDUCE_BUDGET);
+        let report = runner.check(&small);
+        let text = format!(
+            ";; Reduced by delta debugging from the program of seed {}.\n{}",
+            program.seed,
+            failure_file(&small, &report)
+        );
+        let path = dir.join(format!("seed-{}.min.vir", program.seed));
+        std::fs::create_dir_all(dir).ok()?;
+        std::fs::write(&path, text).ok()?;
+        Some(path)
     }
 
     /// Writes `seed-<seed>.vir` into the failure directory, if there is one.

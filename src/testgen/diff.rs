@@ -128,6 +128,8 @@ pub struct CallStats {
 pub struct Runner {
     runtime: Runtime,
     backend: WasmBackend,
+    interp_fuel: u64,
+    wasm_fuel: u64,
 }
 
 pub const TARGETS: [Target; 2] = [Target::Wasm64, Target::Wasm32];
@@ -138,11 +140,28 @@ impl Runner {
         Ok(Runner {
             runtime,
             backend: WasmBackend::new(),
+            interp_fuel: INTERP_FUEL,
+            wasm_fuel: WASM_FUEL,
         })
+    }
+
+    /// The same runner with other safety nets: the reducer uses small ones,
+    /// since its candidates may loop until the net stops them.
+    pub fn with_fuel(self, interp_fuel: u64, wasm_fuel: u64) -> Runner {
+        Runner {
+            interp_fuel,
+            wasm_fuel,
+            ..self
+        }
     }
 
     /// Verifies, round-trips and runs a program on both targets.
     pub fn check(&self, program: &Program) -> ProgramReport {
+        self.check_on(program, &TARGETS)
+    }
+
+    /// [`Runner::check`] on some targets only.
+    pub fn check_on(&self, program: &Program, targets: &[Target]) -> ProgramReport {
         let mut report = ProgramReport {
             verdict: Verdict::Pass,
             interp: Vec::new(),
@@ -152,8 +171,8 @@ impl Runner {
             report.verdict = Verdict::GeneratorBug(message);
             return report;
         }
-        for target in TARGETS {
-            let expected = run_interpreter(program, target);
+        for &target in targets {
+            let expected = run_interpreter(program, target, self.interp_fuel);
             let verdict = match &expected {
                 Ok((outcomes, _)) => self.compare(program, target, outcomes),
                 Err(message) => Verdict::GeneratorBug(message.clone()),
@@ -230,7 +249,7 @@ impl Runner {
         for call in calls {
             let args: Vec<Value> = call.args.iter().map(|a| a.value(target)).collect();
             instance
-                .set_fuel(WASM_FUEL)
+                .set_fuel(self.wasm_fuel)
                 .map_err(|e| format!("cannot set fuel: {e}"))?;
             outcomes.push(match instance.invoke(&call.func, &args) {
                 Ok(values) => Outcome::Return(values),
@@ -247,13 +266,13 @@ pub fn interpret(module: &Module, target: Target, calls: &[Call]) -> Result<Vec<
     let mut interp = Interpreter::new(module, target).map_err(|d| d.to_string())?;
     Ok(calls
         .iter()
-        .map(|call| interpret_call(&mut interp, call, target))
+        .map(|call| interpret_call(&mut interp, call, target, INTERP_FUEL))
         .collect())
 }
 
-fn interpret_call(interp: &mut Interpreter, call: &Call, target: Target) -> Outcome {
+fn interpret_call(interp: &mut Interpreter, call: &Call, target: Target, fuel: u64) -> Outcome {
     let args: Vec<Value> = call.args.iter().map(|a| a.value(target)).collect();
-    interp.set_fuel(Some(INTERP_FUEL));
+    interp.set_fuel(Some(fuel));
     match interp.call(&call.func, &args) {
         Ok(values) => Outcome::Return(values),
         Err(InterpError::Trap(trap)) => Outcome::Trap(trap.kind),
@@ -266,6 +285,7 @@ fn interpret_call(interp: &mut Interpreter, call: &Call, target: Target) -> Outc
 fn run_interpreter(
     program: &Program,
     target: Target,
+    fuel: u64,
 ) -> Result<(Vec<Outcome>, Vec<CallStats>), String> {
     let mut interp = Interpreter::new(&program.module, target).map_err(|d| d.to_string())?;
     let budget = |interp: &Interpreter, name: &str| match interp.global(name) {
@@ -275,18 +295,18 @@ fn run_interpreter(
     let mut outcomes = Vec::new();
     let mut stats = Vec::new();
     for call in &program.calls {
-        outcomes.push(interpret_call(&mut interp, call, target));
+        outcomes.push(interpret_call(&mut interp, call, target, fuel));
         if call.func == "state" {
             continue;
         }
-        let fuel = budget(&interp, "fuel");
-        let calls = budget(&interp, "calls");
+        let loops_left = budget(&interp, "fuel");
+        let calls_left = budget(&interp, "calls");
         stats.push(CallStats {
-            executed: INTERP_FUEL - interp.fuel().unwrap_or(INTERP_FUEL),
-            iterations: (program.config.loop_fuel as i64 - fuel.max(0)) as u64,
-            calls: (program.config.call_fuel as i64 - calls.max(0)) as u64,
-            out_of_fuel: fuel <= 0,
-            out_of_calls: calls <= 0,
+            executed: fuel - interp.fuel().unwrap_or(fuel),
+            iterations: (program.config.loop_fuel as i64 - loops_left.max(0)) as u64,
+            calls: (program.config.call_fuel as i64 - calls_left.max(0)) as u64,
+            out_of_fuel: loops_left <= 0,
+            out_of_calls: calls_left <= 0,
         });
     }
     Ok((outcomes, stats))

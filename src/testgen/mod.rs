@@ -41,6 +41,7 @@ mod diff;
 mod func;
 mod insts;
 mod module;
+mod reduce;
 mod region;
 mod report;
 pub mod rng;
@@ -51,6 +52,7 @@ pub use coverage::Coverage;
 pub use diff::{
     CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
 };
+pub use reduce::reduce;
 pub use report::failure_file;
 
 use crate::ir::{Module, Target, Type};

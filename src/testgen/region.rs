@@ -367,7 +367,7 @@ impl FuncGen<'_> {
         self.hidden(Op::Binary(BinaryOp::RemU, Type::I32, v, n))
     }
 
-    /// A ring of 2 or 3 blocks entered at two of them: irreducible. Each
+    /// A ring of 2 or 3 blocks entered at two or three of them: irreducible. Each
     /// node spends fuel and counts its trips around the ring.
     fn irreducible(&mut self, depth: u32) {
         let trip = self.trip_count();
@@ -383,11 +383,19 @@ impl FuncGen<'_> {
             .collect();
         let exit_types = self.small_types();
         let (exit, exit_params) = self.block("ring_exit", &exit_types);
-        let second = self.rng.range(1, size as u64 - 1) as usize;
-        let cond = self.condition();
-        let first = self.ring_entry(&nodes[0]);
-        let other = self.ring_entry(&nodes[second]);
-        self.branch(cond, first, other);
+        if size == 3 && self.rng.percent(40) {
+            // Three entries, by a switch.
+            let index = self.switch_index(2);
+            let table = vec![self.ring_entry(&nodes[0]), self.ring_entry(&nodes[1])];
+            let default = self.ring_entry(&nodes[2]);
+            self.b.switch(index, table, default);
+        } else {
+            let second = self.rng.range(1, size as u64 - 1) as usize;
+            let cond = self.condition();
+            let first = self.ring_entry(&nodes[0]);
+            let other = self.ring_entry(&nodes[second]);
+            self.branch(cond, first, other);
+        }
         let saved = self.pool.len();
         for i in 0..size {
             let next = &nodes[(i + 1) % size];
