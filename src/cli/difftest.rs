@@ -1,12 +1,20 @@
 //! `vitte-wat difftest`: many random programs, interpreter against wasmtime.
 
+use super::io::{Input, Output};
 use super::{DifftestArgs, Failure};
 use std::io::Write;
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use vitte_codegen_wasm64::testgen::{Campaign, GenConfig, Progress, Summary};
+use vitte_codegen_wasm64::testgen::{
+    Campaign, GenConfig, Progress, REDUCE_BUDGET, Runner, Summary, Verdict, failure_file,
+    program_from_vir, reduce,
+};
 
 pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
+    if let Some(file) = &args.reduce {
+        return reduce_file(file);
+    }
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -41,6 +49,34 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
             args.out.display()
         )))
     }
+}
+
+/// Checks one `.vir` file with checks; writes it reduced if it fails.
+fn reduce_file(path: &Path) -> Result<(), Failure> {
+    let input = Input::read(path)?;
+    let text = input.text("Vitte IR")?;
+    let program = program_from_vir(&input.name, text).map_err(Failure::error)?;
+    let runner = Runner::new().map_err(Failure::error)?;
+    let report = runner.check(&program);
+    let target = match &report.verdict {
+        Verdict::Mismatch(m) => m.target,
+        Verdict::Pass => {
+            println!(
+                "{}: the interpreter and wasmtime agree on both targets",
+                input.name
+            );
+            return Ok(());
+        }
+        other => return Err(Failure::error(format!("{}: {other:?}", input.name))),
+    };
+    eprintln!("{}: fails on {target}; reducing", input.name);
+    let runner = runner.with_fuel(2_000_000, 20_000_000);
+    let small = reduce(&runner, &program, target, REDUCE_BUDGET);
+    let report = runner.check(&small);
+    let out = path.with_extension("min.vir");
+    Output::File(out.clone()).write_text(&failure_file(&small, &report))?;
+    println!("{}: reduced to {}", input.name, out.display());
+    Err(Failure::error(format!("{} fails on {target}", input.name)))
 }
 
 /// A progress line on stderr every two seconds, and at the end.

@@ -119,6 +119,10 @@ pub struct DifftestArgs {
     /// written reduced, as seed-<seed>.min.vir).
     #[arg(long)]
     pub no_reduce: bool,
+    /// Instead of generating programs, check FILE.vir (a failure file: its
+    /// checks are the calls) and, if it fails, write it reduced to FILE.min.vir.
+    #[arg(long, value_name = "FILE")]
+    pub reduce: Option<PathBuf>,
     /// Print instruction coverage and trap statistics at the end.
     #[arg(long)]
     pub stats: bool,

@@ -26,7 +26,7 @@ pub struct Campaign {
 }
 
 /// How long the reducer may work on one failing program.
-const REDUCE_BUDGET: Duration = Duration::from_secs(120);
+pub const REDUCE_BUDGET: Duration = Duration::from_secs(120);
 
 /// A program that failed.
 #[derive(Clone, Debug)]

@@ -166,6 +166,61 @@ impl FuncGen<'_> {
         self.value(ty)
     }
 
+    /// Two operands of `ty`: mostly from the pool; now and then computed
+    /// right here, in either order, so that the lowering sees operands
+    /// defined out of order (the second one first, or interleaved).
+    fn operands(&mut self, ty: Type) -> (Val, Val) {
+        if self.rng.percent(70) {
+            let a = self.value(ty);
+            return (a, self.other_value(ty, a.id));
+        }
+        if self.rng.percent(50) {
+            let b = self.fresh(ty);
+            let a = self.fresh(ty);
+            (a, b)
+        } else {
+            let a = self.fresh(ty);
+            let b = self.fresh(ty);
+            (a, b)
+        }
+    }
+
+    /// A value of `ty` computed now: a constant, an operator on a value of
+    /// the pool, or a conversion from another type.
+    fn fresh(&mut self, ty: Type) -> Val {
+        match self.rng.below(3) {
+            0 => self.constant(ty),
+            1 => {
+                let ops: Vec<UnaryOp> = UnaryOp::ALL
+                    .iter()
+                    .copied()
+                    .filter(|op| op.accepts(ty) && op.result_type(ty) == ty)
+                    .collect();
+                let op = *self.rng.pick(&ops).unwrap_or(&UnaryOp::Neg);
+                let a = self.value(ty);
+                let exact = a.exact && matches!(op, UnaryOp::Abs | UnaryOp::Neg);
+                self.emit1(Op::Unary(op, ty, a.id), ty, exact)
+            }
+            _ => {
+                let into: Vec<ConvOp> = ConvOp::all()
+                    .into_iter()
+                    .filter(|c| {
+                        c.to == ty && !matches!(c.kind, ConvKind::TruncS | ConvKind::TruncU)
+                    })
+                    .collect();
+                let Some(&conv) = self.rng.pick(&into) else {
+                    return self.constant(ty);
+                };
+                let mut a = self.value(conv.from);
+                if conv.kind == ConvKind::Reinterpret && conv.from.is_float() {
+                    a = self.exact(a);
+                }
+                let exact = !matches!(conv.kind, ConvKind::Demote | ConvKind::Promote);
+                self.emit1(Op::Convert(conv, a.id), ty, exact)
+            }
+        }
+    }
+
     /// Folds a recent value into `@sink`: `sink = sink * 31 + bits(v)`.
     pub fn sink(&mut self) {
         let ty = values::any_type(self.rng);
@@ -272,8 +327,7 @@ impl FuncGen<'_> {
             .filter(|op| op.accepts(ty))
             .collect();
         let op = *self.rng.pick(&ops).unwrap_or(&BinaryOp::Add);
-        let a = self.value(ty);
-        let mut b = self.other_value(ty, a.id);
+        let (a, mut b) = self.operands(ty);
         let mut exact = false;
         let division = matches!(
             op,
@@ -313,9 +367,8 @@ impl FuncGen<'_> {
             .filter(|op| op.accepts(ty))
             .collect();
         let op = *self.rng.pick(&ops).unwrap_or(&CmpOp::Eq);
-        let a = self.value(ty).id;
-        let b = self.other_value(ty, a).id;
-        self.emit1(Op::Compare(op, ty, a, b), Type::I32, true)
+        let (a, b) = self.operands(ty);
+        self.emit1(Op::Compare(op, ty, a.id, b.id), Type::I32, true)
     }
 
     fn convert(&mut self) {
@@ -370,8 +423,7 @@ impl FuncGen<'_> {
     fn select(&mut self) {
         let ty = values::any_type(self.rng);
         let cond = self.condition();
-        let a = self.value(ty);
-        let b = self.other_value(ty, a.id);
+        let (a, b) = self.operands(ty);
         let op = Op::Select {
             ty,
             cond,

@@ -47,13 +47,13 @@ mod report;
 pub mod rng;
 mod values;
 
-pub use campaign::{Campaign, Failure, Progress, Summary};
+pub use campaign::{Campaign, Failure, Progress, REDUCE_BUDGET, Summary};
 pub use coverage::Coverage;
 pub use diff::{
     CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
 };
 pub use reduce::reduce;
-pub use report::failure_file;
+pub use report::{failure_file, program_from_vir};
 
 use crate::ir::{Module, Target, Type};
 use crate::value::Value;

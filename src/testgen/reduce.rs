@@ -48,8 +48,14 @@ pub fn reduce(runner: &Runner, program: &Program, target: Target, budget: Durati
         if r.fails(&emptied) {
             best = emptied;
         }
+        best = r.minimize_dead(best);
+        if let Some(fewer) = reparsed(&drop_dead_blocks(&best))
+            && r.fails(&fewer)
+        {
+            best = fewer;
+        }
         if size(&best) >= before || r.out_of_time() {
-            return r.normalized(best);
+            return best;
         }
     }
 }
@@ -65,26 +71,28 @@ impl Reducer<'_> {
         Instant::now() >= self.deadline
     }
 
-    /// The program printed and parsed again: what the edits left behind
-    /// (emptied blocks' values, dead constants) is gone from it.
-    fn normalized(&self, program: Program) -> Program {
-        let mut module = program.module.clone();
-        for func in &mut module.funcs {
-            remove_dead_code(func);
-        }
-        let text = ir::print::print_module(&module);
-        let file = crate::diag::SourceFile::new("reduced.vir", text);
-        let Ok(module) = ir::parse::parse_module(&file) else {
-            return program;
-        };
-        let candidate = Program {
-            module,
-            ..program.clone()
-        };
-        if self.fails(&candidate) {
-            candidate
-        } else {
-            program
+    /// Removes instructions without effects whose results are unused,
+    /// chunk by chunk, as long as the program still fails. A removal shifts
+    /// positions, so each candidate is printed and parsed again (the
+    /// printer does not read value definitions) and the list is recomputed
+    /// after each success.
+    fn minimize_dead(&self, mut best: Program) -> Program {
+        let mut chunk = usize::MAX;
+        loop {
+            let dead = dead_insts(&best);
+            if dead.is_empty() || self.out_of_time() {
+                return best;
+            }
+            chunk = chunk.min(dead.len());
+            let candidate = dead
+                .chunks(chunk)
+                .filter_map(|part| reparsed(&remove_insts(&best, part)))
+                .find(|c| self.fails(c));
+            match candidate {
+                Some(smaller) => best = smaller,
+                None if chunk == 1 => return best,
+                None => chunk /= 2,
+            }
         }
     }
 
@@ -294,11 +302,11 @@ fn const_inst(func: &mut Function, block: BlockId, index: usize) {
     inst.results = results;
 }
 
-/// Removes instructions without effects whose results are unused, until
-/// none is left. Positions shift, so this runs last, before the module is
-/// printed and parsed again (the printer does not read value definitions).
-fn remove_dead_code(func: &mut Function) {
-    loop {
+/// Instructions without effects whose results are unused, as
+/// `(function, block, index)`.
+fn dead_insts(program: &Program) -> Vec<(usize, usize, usize)> {
+    let mut dead = Vec::new();
+    for (f, func) in program.module.funcs.iter().enumerate() {
         let mut used = vec![false; func.values.len()];
         for block in &func.blocks {
             let term = block.term.iter().flat_map(|t| t.operands());
@@ -307,18 +315,74 @@ fn remove_dead_code(func: &mut Function) {
                 used[v.index()] = true;
             }
         }
-        let mut removed = false;
-        for block in &mut func.blocks {
-            let before = block.insts.len();
-            block
-                .insts
-                .retain(|i| !pure(&i.op) || i.results.iter().any(|r| used[r.index()]));
-            removed |= block.insts.len() != before;
-        }
-        if !removed {
-            return;
+        for (b, block) in func.blocks.iter().enumerate() {
+            for (i, inst) in block.insts.iter().enumerate() {
+                if pure(&inst.op) && !inst.results.iter().any(|r| used[r.index()]) {
+                    dead.push((f, b, i));
+                }
+            }
         }
     }
+    dead
+}
+
+fn remove_insts(program: &Program, positions: &[(usize, usize, usize)]) -> Program {
+    let mut p = program.clone();
+    for &(f, b, i) in positions.iter().rev() {
+        p.module.funcs[f].blocks[b].insts.remove(i);
+    }
+    p
+}
+
+/// Removes the blocks no path reaches (their code is already gone), fixing
+/// the block numbers of the edges that remain.
+fn drop_dead_blocks(program: &Program) -> Program {
+    let mut p = program.clone();
+    for func in p.module.funcs.iter_mut().filter(|f| !f.blocks.is_empty()) {
+        let cfg = Cfg::new(func);
+        let mut renumber = vec![None; func.blocks.len()];
+        let mut next = 0u32;
+        for (i, slot) in renumber.iter_mut().enumerate() {
+            if cfg.is_reachable(BlockId(i as u32)) {
+                *slot = Some(BlockId(next));
+                next += 1;
+            }
+        }
+        let mut i = 0;
+        func.blocks.retain(|_| {
+            i += 1;
+            renumber[i - 1].is_some()
+        });
+        for block in &mut func.blocks {
+            let edges: Vec<&mut Edge> = match block.term.as_mut() {
+                Some(Terminator::Jump(e)) => vec![e],
+                Some(Terminator::BrIf {
+                    then_edge,
+                    else_edge,
+                    ..
+                }) => vec![then_edge, else_edge],
+                Some(Terminator::Switch {
+                    targets, default, ..
+                }) => targets.iter_mut().chain(std::iter::once(default)).collect(),
+                _ => vec![],
+            };
+            for edge in edges {
+                edge.block = renumber[edge.block.index()].unwrap_or(edge.block);
+            }
+        }
+    }
+    p
+}
+
+/// The program printed and parsed again, with clean value definitions.
+fn reparsed(program: &Program) -> Option<Program> {
+    let text = ir::print::print_module(&program.module);
+    let file = crate::diag::SourceFile::new("reduced.vir", text);
+    let module = ir::parse::parse_module(&file).ok()?;
+    Some(Program {
+        module,
+        ..program.clone()
+    })
 }
 
 /// Neither traps nor writes anything, nor changes the function table.

@@ -3,11 +3,67 @@
 //! `tests/cases/` (see [`crate::filetest`]).
 
 use super::diff::{Outcome, ProgramReport, Verdict};
-use super::{Call, Program};
+use super::{Arg, Call, GenConfig, Program};
+use crate::diag::SourceFile;
+use crate::filetest;
 use crate::ir::Target;
 use crate::ir::print::print_module;
 use crate::value::Value;
 use std::fmt::Write;
+
+/// A program read back from a `.vir` file with checks (a failure file, or
+/// a golden case): its module, and its checks as the calls to make.
+pub fn program_from_vir(name: &str, text: &str) -> Result<Program, String> {
+    let file = SourceFile::new(name, text);
+    let render = |ds: Vec<crate::diag::Diagnostic>| {
+        let parts: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
+        parts.join("\n")
+    };
+    let module = crate::ir::load(&file).map_err(render)?;
+    let checks = filetest::parse_checks(&file).map_err(|d| render(vec![d]))?;
+    let calls = checks
+        .iter()
+        .map(|check| {
+            let typed = check
+                .typed(&module, Target::Wasm64)
+                .map_err(|d| render(vec![d.with_file(Some(&file))]))?;
+            let id = module.func_by_name(&check.func).ok_or("no such function")?;
+            let params = &module.func(id).sig.params;
+            let args = params
+                .iter()
+                .zip(&typed.args)
+                .map(|(&ty, &v)| Arg { ty, bits: bits(v) })
+                .collect();
+            Ok(Call {
+                func: check.func.clone(),
+                args,
+            })
+        })
+        .collect::<Result<Vec<Call>, String>>()?;
+    let seed = text
+        .lines()
+        .find_map(|l| l.strip_prefix(";; A program of the differential test: seed "))
+        .and_then(|rest| rest.trim_end_matches('.').parse().ok())
+        .unwrap_or(0);
+    Ok(Program {
+        seed,
+        config: GenConfig {
+            irreducible: text.contains("--irreducible"),
+            ..GenConfig::default()
+        },
+        module,
+        calls,
+    })
+}
+
+fn bits(value: Value) -> u64 {
+    match value {
+        Value::I32(v) => v as u32 as u64,
+        Value::I64(v) => v as u64,
+        Value::F32(b) => b as u64,
+        Value::F64(b) => b,
+    }
+}
 
 /// The text of the failure file of a checked program.
 pub fn failure_file(program: &Program, report: &ProgramReport) -> String {
