@@ -21,12 +21,16 @@ pub struct Campaign {
     pub failure_dir: Option<PathBuf>,
     /// Write every program there, not only failing ones (to read them).
     pub keep_all: bool,
-    /// Also write a reduced failing program, `seed-<seed>.min.vir`.
+    /// Also write the first failing programs (a few per thread) reduced,
+    /// as `seed-<seed>.min.vir`.
     pub reduce: bool,
 }
 
 /// How long the reducer may work on one failing program.
 pub const REDUCE_BUDGET: Duration = Duration::from_secs(120);
+/// Failing programs each thread reduces: the first ones are enough, and a
+/// run where one bug fails many programs must not reduce them all.
+const REDUCE_PER_THREAD: u32 = 2;
 
 /// A program that failed.
 #[derive(Clone, Debug)]
@@ -75,6 +79,7 @@ struct Tally {
     refused: u64,
     refusal: Option<String>,
     coverage: Coverage,
+    reduced: u32,
 }
 
 impl Campaign {
@@ -213,7 +218,8 @@ impl Campaign {
             Verdict::Pass | Verdict::Refused { .. } => ("", String::new()),
         };
         let reduced = match &report.verdict {
-            Verdict::Mismatch(m) if self.reduce => {
+            Verdict::Mismatch(m) if self.reduce && tally.reduced < REDUCE_PER_THREAD => {
+                tally.reduced += 1;
                 catch_unwind(AssertUnwindSafe(|| self.write_reduced(&program, m.target)))
                     .ok()
                     .flatten()

@@ -52,7 +52,7 @@ pub use coverage::Coverage;
 pub use diff::{
     CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
 };
-pub use reduce::reduce;
+pub use reduce::{reduce, reduce_with};
 pub use report::{failure_file, program_from_vir};
 
 use crate::ir::{Module, Target, Type};

@@ -29,12 +29,25 @@ enum Edit {
     ConstInst(FuncId, BlockId, usize),
 }
 
-/// The smallest failing program found within `budget`: it still fails with
-/// a mismatch on `target`.
+/// The smallest program found within `budget` that still fails with a
+/// mismatch on `target`.
 pub fn reduce(runner: &Runner, program: &Program, target: Target, budget: Duration) -> Program {
+    let fails = |p: &Program| {
+        let report = runner.check_on(p, &[target]);
+        matches!(report.verdict, Verdict::Mismatch(_))
+    };
+    reduce_with(program, &fails, budget)
+}
+
+/// The smallest program found within `budget` for which `fails` holds
+/// (it must hold for `program`).
+pub fn reduce_with(
+    program: &Program,
+    fails: &dyn Fn(&Program) -> bool,
+    budget: Duration,
+) -> Program {
     let r = Reducer {
-        runner,
-        target,
+        fails,
         deadline: Instant::now() + budget,
     };
     let mut best = program.clone();
@@ -61,8 +74,7 @@ pub fn reduce(runner: &Runner, program: &Program, target: Target, budget: Durati
 }
 
 struct Reducer<'a> {
-    runner: &'a Runner,
-    target: Target,
+    fails: &'a dyn Fn(&Program) -> bool,
     deadline: Instant,
 }
 
@@ -97,8 +109,7 @@ impl Reducer<'_> {
     }
 
     fn fails(&self, program: &Program) -> bool {
-        let report = self.runner.check_on(program, &[self.target]);
-        matches!(report.verdict, Verdict::Mismatch(_))
+        (self.fails)(program)
     }
 
     /// ddmin over the harness's calls: drops chunks of them.

@@ -70,3 +70,40 @@ fn failure_files_are_golden_cases() {
         }
     }
 }
+
+/// The reducer keeps what the predicate needs and little else.
+#[test]
+fn the_reducer_shrinks_to_what_fails() {
+    use crate::ir::{Op, UnaryOp};
+    use std::time::Duration;
+    let has_popcnt = |p: &Program| {
+        p.module
+            .funcs
+            .iter()
+            .flat_map(|f| &f.blocks)
+            .flat_map(|b| &b.insts)
+            .any(|i| matches!(i.op, Op::Unary(UnaryOp::Popcnt, ..)))
+            && well_formed(&p.module).is_ok()
+    };
+    let program = (0..50)
+        .map(|seed| generate_program(seed, &GenConfig::default()))
+        .find(|p| has_popcnt(p))
+        .expect("a program with a popcnt");
+    let small = reduce_with(&program, &has_popcnt, Duration::from_secs(60));
+    assert!(has_popcnt(&small));
+    let count = |p: &Program| {
+        p.module
+            .funcs
+            .iter()
+            .flat_map(|f| &f.blocks)
+            .map(|b| b.insts.len() + 1)
+            .sum::<usize>()
+    };
+    assert!(
+        count(&small) * 5 < count(&program),
+        "{} of {}",
+        count(&small),
+        count(&program)
+    );
+    assert!(small.calls.is_empty());
+}
