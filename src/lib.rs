@@ -24,6 +24,8 @@
 //! - [`runtime`]: running modules in wasmtime.
 //! - [`spec`]: running spec-style `.wast` scripts.
 //! - [`filetest`]: expectations written in `.vir` comments (`;; run: f(1) == 2`).
+//! - [`testgen`]: random valid IR programs, run through the interpreter and
+//!   wasmtime on both targets and compared (differential testing).
 //! - [`value`]: values and traps shared by the interpreter and the runtime.
 //! - [`diag`]: spans and diagnostics rendered like rustc's.
 //!
@@ -61,6 +63,7 @@ pub mod memory;
 pub mod runtime;
 pub mod spec;
 mod stack;
+pub mod testgen;
 pub mod validate;
 pub mod value;
 pub mod wat;

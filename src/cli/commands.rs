@@ -52,6 +52,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
             interpret(&call.file, &call.invoke, &call.args, call.target.into())
         }
         Command::Spec(args) => super::spec::run(&args),
+        Command::Difftest(args) => super::difftest::run(&args),
         Command::Link(args) => super::link::run(args),
     }
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod compile;
+mod difftest;
 mod io;
 mod link;
 mod run;
@@ -90,8 +91,47 @@ pub enum Command {
     Interp(Invocation),
     /// Run spec-style .wast scripts (files or directories, recursively).
     Spec(spec::SpecArgs),
+    /// Differential testing: run random programs in the reference
+    /// interpreter and in wasmtime (wasm64 and wasm32) and compare.
+    Difftest(DifftestArgs),
     /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
     Link(LinkArgs),
+}
+
+/// How many random programs to check, from which seed, on how many threads.
+#[derive(Args)]
+pub struct DifftestArgs {
+    /// Number of programs.
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// The first seed; program i has seed S + i, so `--seed S --count 1`
+    /// reruns the program of seed S.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Worker threads (default: the number of cores).
+    #[arg(short = 'j', long)]
+    pub jobs: Option<usize>,
+    /// Also generate irreducible control flow (refusals by the lowering are
+    /// counted, not failed).
+    #[arg(long)]
+    pub irreducible: bool,
+    /// Where failing programs are written as `seed-<seed>.vir`.
+    #[arg(long, default_value = "target/difftest-failures")]
+    pub out: PathBuf,
+    /// Write every program to the --out directory, passing ones too.
+    #[arg(long)]
+    pub keep: bool,
+    /// Do not reduce failing programs (by default a mismatch is also
+    /// written reduced, as seed-<seed>.min.vir).
+    #[arg(long)]
+    pub no_reduce: bool,
+    /// Instead of generating programs, check FILE.vir (a failure file: its
+    /// checks are the calls) and, if it fails, write it reduced to FILE.min.vir.
+    #[arg(long, value_name = "FILE")]
+    pub reduce: Option<PathBuf>,
+    /// Print instruction coverage and trap statistics at the end.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// `vitte-wat link`: inputs, output and the linker's options.

@@ -1,0 +1,263 @@
+//! Many programs, checked in parallel: what `tests/differential.rs` and
+//! `vitte-wat difftest` both run.
+
+use super::diff::{ProgramReport, Runner, Verdict};
+use super::{Coverage, GenConfig, Program, failure_file, generate_program, reduce};
+use crate::ir::Target;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Seeds `first_seed .. first_seed + count`, over `jobs` threads.
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    pub first_seed: u64,
+    pub count: u64,
+    pub jobs: usize,
+    pub config: GenConfig,
+    /// Where failing programs are written as `seed-<seed>.vir`.
+    pub failure_dir: Option<PathBuf>,
+    /// Write every program there, not only failing ones (to read them).
+    pub keep_all: bool,
+    /// Also write the first failing programs (a few per thread) reduced,
+    /// as `seed-<seed>.min.vir`.
+    pub reduce: bool,
+}
+
+/// How long the reducer may work on one failing program.
+pub const REDUCE_BUDGET: Duration = Duration::from_secs(120);
+/// Failing programs each thread reduces: the first ones are enough, and a
+/// run where one bug fails many programs must not reduce them all.
+const REDUCE_PER_THREAD: u32 = 2;
+
+/// A program that failed.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub seed: u64,
+    /// `mismatch`, `generator bug` or `panic`.
+    pub kind: &'static str,
+    pub message: String,
+    pub file: Option<PathBuf>,
+    /// The reduced program, when the failure is a mismatch.
+    pub reduced: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub programs: u64,
+    pub passed: u64,
+    /// Programs the lowering refused as `not yet supported`.
+    pub refused: u64,
+    /// The first refusal's message, to show what is refused.
+    pub refusal: Option<String>,
+    pub failures: Vec<Failure>,
+    pub coverage: Coverage,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    pub fn mismatches(&self) -> usize {
+        self.failures.len()
+    }
+}
+
+/// Progress so far, for a caller that prints it.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub failures: u64,
+    pub elapsed: Duration,
+}
+
+/// What one worker thread accumulates.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    refused: u64,
+    refusal: Option<String>,
+    coverage: Coverage,
+    reduced: u32,
+}
+
+impl Campaign {
+    /// Checks every program; calls `progress` after each one.
+    pub fn run(&self, progress: &(dyn Fn(Progress) + Sync)) -> Result<Summary, String> {
+        let runner = Runner::new()?;
+        let start = Instant::now();
+        let next = AtomicU64::new(0);
+        let done = AtomicU64::new(0);
+        let failures = Mutex::new(Vec::new());
+        let tallies = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..self.jobs.max(1) {
+                let work = || {
+                    let tally = self.worker(&runner, &next, &done, &failures, progress, start);
+                    if let Ok(mut all) = tallies.lock() {
+                        all.push(tally);
+                    }
+                };
+                // The lowering and the WAT printer recurse on nesting depth.
+                let spawned = std::thread::Builder::new()
+                    .stack_size(64 << 20)
+                    .spawn_scoped(scope, work);
+                if let Err(e) = spawned {
+                    eprintln!("cannot start a worker thread: {e}");
+                }
+            }
+        });
+        let mut summary = Summary {
+            elapsed: start.elapsed(),
+            failures: failures.into_inner().unwrap_or_default(),
+            ..Summary::default()
+        };
+        summary.failures.sort_by_key(|f| f.seed);
+        for tally in tallies.into_inner().unwrap_or_default() {
+            summary.passed += tally.passed;
+            summary.refused += tally.refused;
+            summary.refusal = summary.refusal.or(tally.refusal);
+            summary.coverage.merge(&tally.coverage);
+        }
+        summary.programs = done.load(Ordering::Relaxed);
+        Ok(summary)
+    }
+
+    fn worker(
+        &self,
+        runner: &Runner,
+        next: &AtomicU64,
+        done: &AtomicU64,
+        failures: &Mutex<Vec<Failure>>,
+        progress: &(dyn Fn(Progress) + Sync),
+        start: Instant,
+    ) -> Tally {
+        let mut tally = Tally::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.count {
+                return tally;
+            }
+            let seed = self.first_seed.wrapping_add(i);
+            if let Some(failure) = self.check_one(runner, seed, &mut tally)
+                && let Ok(mut all) = failures.lock()
+            {
+                all.push(failure);
+            }
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            let failed = failures.lock().map_or(0, |f| f.len() as u64);
+            progress(Progress {
+                done: finished,
+                total: self.count,
+                failures: failed,
+                elapsed: start.elapsed(),
+            });
+        }
+    }
+
+    /// Generates and checks one program; a failure is written out.
+    fn check_one(&self, runner: &Runner, seed: u64, tally: &mut Tally) -> Option<Failure> {
+        let checked = catch_unwind(AssertUnwindSafe(|| {
+            let program = generate_program(seed, &self.config);
+            let report = runner.check(&program);
+            (program, report)
+        }));
+        let (program, report) = match checked {
+            Ok(done) => done,
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "a panic".into());
+                return Some(Failure {
+                    seed,
+                    kind: "panic",
+                    message,
+                    file: None,
+                    reduced: None,
+                });
+            }
+        };
+        tally.coverage.add_module(&program.module);
+        if let Some((_, outcomes)) = report.interp.first() {
+            tally.coverage.add_outcomes(outcomes);
+        }
+        tally.coverage.add_stats(&report.stats);
+        let passed = match &report.verdict {
+            Verdict::Pass => {
+                tally.passed += 1;
+                true
+            }
+            Verdict::Refused { message, .. } => {
+                tally.refused += 1;
+                tally.refusal.get_or_insert_with(|| message.clone());
+                true
+            }
+            _ => false,
+        };
+        if passed {
+            if self.keep_all {
+                self.write_program(&program, &report);
+            }
+            return None;
+        }
+        let (kind, message) = match &report.verdict {
+            Verdict::Mismatch(m) => {
+                let at = m.call.map_or("compiling".into(), |i| {
+                    format!("call {i} (@{})", program.calls[i].func)
+                });
+                let message = format!(
+                    "{} at {at}: interpreter {}, wasmtime {}",
+                    m.target, m.expected, m.actual
+                );
+                ("mismatch", message)
+            }
+            Verdict::GeneratorBug(message) => ("generator bug", message.clone()),
+            Verdict::Pass | Verdict::Refused { .. } => ("", String::new()),
+        };
+        let reduced = match &report.verdict {
+            Verdict::Mismatch(m) if self.reduce && tally.reduced < REDUCE_PER_THREAD => {
+                tally.reduced += 1;
+                catch_unwind(AssertUnwindSafe(|| self.write_reduced(&program, m.target)))
+                    .ok()
+                    .flatten()
+            }
+            _ => None,
+        };
+        Some(Failure {
+            seed,
+            kind,
+            message,
+            file: self.write_program(&program, &report),
+            reduced,
+        })
+    }
+
+    /// Reduces a program that fails on `target` and writes `seed-<seed>.min.vir`.
+    fn write_reduced(&self, program: &Program, target: Target) -> Option<PathBuf> {
+        let dir = self.failure_dir.as_ref()?;
+        let runner = Runner::new().ok()?.with_fuel(2_000_000, 20_000_000);
+        let small = reduce(&runner, program, target, REDUCE_BUDGET);
+        let report = runner.check(&small);
+        let text = format!(
+            ";; Reduced by delta debugging from the program of seed {}.\n{}",
+            program.seed,
+            failure_file(&small, &report)
+        );
+        let path = dir.join(format!("seed-{}.min.vir", program.seed));
+        std::fs::create_dir_all(dir).ok()?;
+        std::fs::write(&path, text).ok()?;
+        Some(path)
+    }
+
+    /// Writes `seed-<seed>.vir` into the failure directory, if there is one.
+    fn write_program(&self, program: &Program, report: &ProgramReport) -> Option<PathBuf> {
+        let dir = self.failure_dir.as_ref()?;
+        let path = dir.join(format!("seed-{}.vir", program.seed));
+        std::fs::create_dir_all(dir).ok()?;
+        std::fs::write(&path, failure_file(program, report)).ok()?;
+        Some(path)
+    }
+}

@@ -1,0 +1,139 @@
+//! Random valid IR programs for differential testing, and the loop that runs
+//! them through the reference interpreter and wasmtime and compares.
+//!
+//! A program is a [`Module`] plus the calls to make on it, in order. The
+//! generator is seeded ([`generate_program`]): the same seed and
+//! [`GenConfig`] give the same program on every machine, because all
+//! randomness comes from [`rng::Rng`] and nothing iterates a hash map.
+//!
+//! What a program looks like:
+//! - internal functions `@f0`, `@f1`, ... with random signatures (several
+//!   results included) that call one another, directly and through pointers,
+//!   recursion included; exported entries `@e0`, ... that the harness calls;
+//!   and `@state`, an export that hashes memory and globals, called after
+//!   every entry so that a wrong store or global is seen at once;
+//! - bodies made of structured pieces (diamonds, loops with several exits,
+//!   `break`s and `continue`s to outer loops, switches with shared targets
+//!   and edge arguments, early returns, dead blocks) so that the CFG is
+//!   reducible, plus, behind [`GenConfig::irreducible`], cycles with two
+//!   entries;
+//! - straight-line code from every instruction family (see [`insts`]).
+//!
+//! Every program ends by itself: two mutable globals are budgets, `@fuel` for
+//! loop iterations and `@calls` for function entries, reset by each entry.
+//! Every block that can be entered again (a loop header, a node of an
+//! irreducible cycle, a function entry) spends one unit first and, when the
+//! budget is gone, jumps to a block that returns constants. Loops also count
+//! their iterations, so most of them end long before the budget does. Fuel in
+//! the engines is only a safety net: running out of it is reported as a
+//! generator bug.
+//!
+//! Things that legitimately differ between engines are kept out: a NaN's
+//! payload and sign are never observed (a float whose bits may vary is
+//! replaced by a constant when it is NaN before being stored, reinterpreted
+//! or used as a sign; results compare any NaN equal to any NaN), recursion
+//! stays shallow, and memory grows only a few pages (or by amounts that
+//! must fail).
+
+mod campaign;
+mod coverage;
+mod diff;
+mod func;
+mod insts;
+mod module;
+mod reduce;
+mod region;
+mod report;
+pub mod rng;
+mod values;
+
+pub use campaign::{Campaign, Failure, Progress, REDUCE_BUDGET, Summary};
+pub use coverage::Coverage;
+pub use diff::{
+    CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
+};
+pub use reduce::{reduce, reduce_with};
+pub use report::{failure_file, program_from_vir};
+
+use crate::ir::{Module, Target, Type};
+use crate::value::Value;
+
+/// Knobs of the generator. The defaults are what `cargo test` runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenConfig {
+    /// Generate cycles with two entries (irreducible control flow). Off until
+    /// the lowering supports it; when on, refusals are counted, not failed.
+    pub irreducible: bool,
+    /// At most this many internal functions (at least 1).
+    pub max_funcs: usize,
+    /// At most this many exported entries (at least 1).
+    pub max_entries: usize,
+    /// About this many blocks per function, at most (each function draws
+    /// its own budget, from 4 up).
+    pub max_blocks: usize,
+    /// Loop iterations allowed per call of an entry.
+    pub loop_fuel: i32,
+    /// Function entries allowed per call of an entry; it bounds recursion.
+    pub call_fuel: i32,
+}
+
+impl Default for GenConfig {
+    fn default() -> GenConfig {
+        GenConfig {
+            irreducible: false,
+            max_funcs: 4,
+            max_entries: 3,
+            max_blocks: 32,
+            loop_fuel: 500,
+            call_fuel: 100,
+        }
+    }
+}
+
+/// An argument: its IR type and bits (`ptr` arguments fit in 32 bits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arg {
+    pub ty: Type,
+    pub bits: u64,
+}
+
+impl Arg {
+    /// The value passed on a target (`ptr` is i64 on wasm64, i32 on wasm32).
+    pub fn value(self, target: Target) -> Value {
+        match crate::value::lower_type(self.ty, target) {
+            Type::I32 => Value::I32(self.bits as u32 as i32),
+            Type::I64 => Value::I64(self.bits as i64),
+            Type::F32 => Value::F32(self.bits as u32),
+            _ => Value::F64(self.bits),
+        }
+    }
+}
+
+/// One call the harness makes, by export name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub func: String,
+    pub args: Vec<Arg>,
+}
+
+/// A generated module and the calls to make on a fresh instance of it.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub seed: u64,
+    pub config: GenConfig,
+    pub module: Module,
+    pub calls: Vec<Call>,
+}
+
+/// The module of [`generate_program`].
+pub fn generate(seed: u64, config: &GenConfig) -> Module {
+    generate_program(seed, config).module
+}
+
+/// A program and its calls, from a seed. Always verifies.
+pub fn generate_program(seed: u64, config: &GenConfig) -> Program {
+    module::generate(seed, config)
+}
+
+#[cfg(test)]
+mod tests;
