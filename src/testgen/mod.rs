@@ -17,7 +17,8 @@
 //!   and edge arguments, early returns, dead blocks) so that the CFG is
 //!   reducible, plus, behind [`GenConfig::irreducible`], cycles with two
 //!   entries;
-//! - straight-line code from every instruction family (see [`insts`]).
+//! - straight-line code from every instruction family (`insts.rs`), with
+//!   operands sometimes computed on the spot in either order.
 //!
 //! Every program ends by itself: two mutable globals are budgets, `@fuel` for
 //! loop iterations and `@calls` for function entries, reset by each entry.
@@ -34,6 +35,18 @@
 //! or used as a sign; results compare any NaN equal to any NaN), recursion
 //! stays shallow, and memory grows only a few pages (or by amounts that
 //! must fail).
+//!
+//! Checking ([`Runner`]): each program is verified and round-tripped through
+//! its text, then run call by call on a fresh instance in the interpreter
+//! and in wasmtime, for wasm64 and wasm32. [`Campaign`] does that for many
+//! seeds over threads, with [`Coverage`] statistics; a mismatching program
+//! is written as a `.vir` file with the interpreter's outcomes as checks
+//! ([`failure_file`]) and shrunk by delta debugging ([`reduce`]).
+//!
+//! Files: `rng.rs` (the PRNG), `values.rs` (constants, the value pool),
+//! `module.rs` (globals, data, `@state`, calls), `func.rs` (budgets, slots),
+//! `region.rs` (control flow), `insts.rs` (instructions), `diff.rs` (running
+//! and comparing), `campaign.rs`, `coverage.rs`, `report.rs`, `reduce.rs`.
 
 mod campaign;
 mod coverage;
@@ -61,8 +74,9 @@ use crate::value::Value;
 /// Knobs of the generator. The defaults are what `cargo test` runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenConfig {
-    /// Generate cycles with two entries (irreducible control flow). Off until
-    /// the lowering supports it; when on, refusals are counted, not failed.
+    /// Generate cycles with two or three entries (irreducible control flow).
+    /// Off by default until the lowering's support is on main; a program the
+    /// lowering refuses as `not yet supported` is counted, not failed.
     pub irreducible: bool,
     /// At most this many internal functions (at least 1).
     pub max_funcs: usize,
