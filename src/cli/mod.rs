@@ -62,12 +62,19 @@ pub enum Command {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "wasm64")]
         target: TargetArg,
+        /// Print the time of each pass and the peak memory on stderr
+        /// (`time-passes: NAME SECONDS s` lines; see the README).
+        #[arg(long)]
+        time_passes: bool,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {
         file: PathBuf,
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Print the time of each pass and the peak memory on stderr.
+        #[arg(long)]
+        time_passes: bool,
     },
     /// Print a wasm binary as WAT text (stdout unless -o).
     Dis {
