@@ -36,9 +36,9 @@ pub fn run(command: Command) -> Result<(), Failure> {
             let file_text = input.into_text("Vitte IR")?;
             let source = SourceFile::new(name, file_text);
             let compiled = WasmBackend::new()
+                .one_shot()
                 .compile_source_timed(&source, target.into(), &mut times)
                 .map_err(pipeline_error)?;
-            drop(source);
             let out = default_binary_output(&file, output.as_deref());
             times.time("write", || out.write_binary(&compiled.wasm))?;
             if time_passes {
