@@ -96,11 +96,13 @@ for name in "${inputs[@]}"; do
     read -r wm wlo whi <<<"$(bench_stats "$times" "$name" 3)"
     read -r cm _ _ <<<"$(bench_stats "$times" "$name" 4)"
     funcs=$(grep -c '^pub fn\|^fn' "$BENCH_DIR/$name.vir")
+    [[ $name == functions-* ]] || funcs=0
     rss=$(awk -F'\t' -v n="$name" '$2 == n && $3 == "peak-rss" { print $4 }' "$phases" | sort -g | tail -1)
     awk -v n="$name" -v w="${what[$name]}" -v b="$bytes" -v wm="$wm" -v wlo="$wlo" -v whi="$whi" \
         -v cm="$cm" -v f="$funcs" -v rss="$rss" 'BEGIN {
-        printf "| `%s` | %.1f MB | %s [%s-%s] | %s | %.0f | %.1f | %.0f MiB |\n",
-            w, b / 1e6, wm, wlo, whi, cm, f / wm, b / 1e6 / wm, rss / 1024 }'
+        fps = f > 0 ? sprintf("%.0f", f / wm) : "-"
+        printf "| `%s` | %.1f MB | %s [%s-%s] | %s | %s | %.1f | %.0f MiB |\n",
+            w, b / 1e6, wm, wlo, whi, cm, fps, b / 1e6 / wm, rss / 1024 }'
 done
 
 cat <<MD
