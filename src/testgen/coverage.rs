@@ -125,6 +125,12 @@ impl Coverage {
     }
 
     /// Mnemonics the IR has that no program used.
+    /// Programs with a function of this CFG shape (a name of [`cfg_shapes`],
+    /// e.g. `irreducible control flow`).
+    pub fn programs_with(&self, shape: &str) -> u64 {
+        self.shapes.get(shape).copied().unwrap_or(0)
+    }
+
     pub fn missing(&self) -> Vec<String> {
         all_mnemonics()
             .into_iter()
