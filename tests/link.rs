@@ -20,7 +20,7 @@ mod common;
 
 use common::TempDir;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
@@ -262,9 +262,8 @@ fn run_wasm(runtime: &Runtime, wasm: &[u8], checks: &[TypedCheck]) -> Result<(),
 // ------------------------------------------------------------------ the CLI
 
 fn vitte_wat(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+    common::vitte_wat_command()
         .args(args)
-        .current_dir(common::root())
         .output()
         .expect("vitte-wat runs")
 }
