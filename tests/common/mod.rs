@@ -1,6 +1,8 @@
 //! Helpers shared by the file-driven tests.
 #![allow(dead_code)]
 
+pub mod checks;
+
 use std::path::{Path, PathBuf};
 
 /// The crate root, so that tests name files by stable relative paths.
