@@ -213,8 +213,11 @@ pub enum TrapKind {
     IntegerOverflow,
     InvalidConversion,
     OutOfBounds,
-    /// A call through a null or out-of-range function pointer.
+    /// A call through a function pointer past the end of the table.
     UndefinedElement,
+    /// A call through the null function pointer (the table's slot 0, never
+    /// filled).
+    UninitializedElement,
     /// A call through a function pointer of another signature.
     IndirectCallTypeMismatch,
     /// Too deep a recursion of wasm calls.
@@ -232,6 +235,7 @@ impl TrapKind {
             TrapKind::InvalidConversion => "invalid conversion to integer",
             TrapKind::OutOfBounds => "out of bounds memory access",
             TrapKind::UndefinedElement => "undefined element",
+            TrapKind::UninitializedElement => "uninitialized element",
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::Interrupted => "interrupted",
@@ -248,6 +252,7 @@ impl TrapKind {
             InvalidConversion,
             OutOfBounds,
             UndefinedElement,
+            UninitializedElement,
             IndirectCallTypeMismatch,
             CallStackExhausted,
             Interrupted,

@@ -5,20 +5,18 @@ mod common;
 use common::TempDir;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 fn vitte_wat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+    common::vitte_wat_command()
         .args(args)
-        .current_dir(common::root())
         .output()
         .expect("vitte-wat runs")
 }
 
 fn with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+    let mut child = common::vitte_wat_command()
         .args(args)
-        .current_dir(common::root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -13,14 +13,14 @@
 
 mod common;
 
+use common::checks;
+
 use std::path::{Path, PathBuf};
+use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
-use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::filetest::{self, TypedCheck};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
 use vitte_codegen_wasm64::runtime::Runtime;
-use vitte_codegen_wasm64::value::Value;
-use vitte_codegen_wasm64::{WasmBackend, spec};
 
 fn cases_dir() -> PathBuf {
     common::root().join("tests/cases")
@@ -103,8 +103,8 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
         let script = golden_script(&module, &name, target, &checks)?;
         let golden = golden_path(path, target);
         common::check_golden(&golden, &script)?;
-        replay_script(runtime, &golden, &script, checks.len())?;
-        interpret_checks(&module, target, &checks)
+        checks::replay_script(runtime, &golden, &script, checks.len())?;
+        checks::interpret_checks(&module, target, &checks)
             .map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
     }
     Ok(())
@@ -132,77 +132,4 @@ fn golden_script(
          `VITTE_BLESS=1 cargo test --release --test golden` rewrites it."
     );
     Ok(filetest::spec_script(&header, &first.wat, checks))
-}
-
-fn replay_script(
-    runtime: &Runtime,
-    path: &Path,
-    script: &str,
-    checks: usize,
-) -> Result<(), String> {
-    let report = spec::run_script(runtime, &common::relative(path), script)?;
-    if !report.failures.is_empty() {
-        let lines: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
-        return Err(lines.join("\n"));
-    }
-    // The module directive plus one per check: nothing may be skipped.
-    if report.passed != checks + 1 {
-        return Err(format!(
-            "{} directives passed, expected {}",
-            report.passed,
-            checks + 1
-        ));
-    }
-    Ok(())
-}
-
-fn describe(results: &Result<Vec<Value>, String>) -> String {
-    match results {
-        Ok(values) => {
-            let parts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-            format!("({})", parts.join(", "))
-        }
-        Err(e) => e.clone(),
-    }
-}
-
-/// Compares one outcome with a check; `trap` is the trap message, if any.
-fn compare(
-    check: &TypedCheck,
-    outcome: Result<Vec<Value>, String>,
-    trap: Option<&str>,
-) -> Result<(), String> {
-    let ok = match (&check.expect, &outcome, trap) {
-        (TypedExpect::Return(expected), Ok(values), _) => filetest::results_match(expected, values),
-        (TypedExpect::Trap(kind), Err(_), Some(message)) => kind.message() == message,
-        _ => false,
-    };
-    if ok {
-        return Ok(());
-    }
-    let expected = match &check.expect {
-        TypedExpect::Return(values) => {
-            let parts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-            format!("({})", parts.join(", "))
-        }
-        TypedExpect::Trap(kind) => format!("trap `{kind}`"),
-    };
-    Err(format!(
-        "{}: expected {expected}, got {}",
-        check.func,
-        describe(&outcome)
-    ))
-}
-
-fn interpret_checks(module: &Module, target: Target, checks: &[TypedCheck]) -> Result<(), String> {
-    let mut interp = Interpreter::new(module, target).map_err(|d| d.to_string())?;
-    for check in checks {
-        let outcome = interp.call(&check.func, &check.args);
-        let trap = match &outcome {
-            Err(InterpError::Trap(t)) => Some(t.kind.message()),
-            _ => None,
-        };
-        compare(check, outcome.map_err(|e| e.to_string()), trap)?;
-    }
-    Ok(())
 }

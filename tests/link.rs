@@ -18,18 +18,20 @@
 
 mod common;
 
+use common::checks;
+
 use common::TempDir;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
+use vitte_codegen_wasm64::Error;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
-use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::filetest::{self, TypedCheck};
+use vitte_codegen_wasm64::ir::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{self, Module, Target, Visibility};
 use vitte_codegen_wasm64::link::{self, LinkOptions, Linked};
-use vitte_codegen_wasm64::runtime::{RunError, Runtime};
+use vitte_codegen_wasm64::runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
-use vitte_codegen_wasm64::{Error, spec};
 
 fn cases_dir() -> PathBuf {
     common::root().join("tests/link")
@@ -188,73 +190,15 @@ fn run_checks(
     common::check_golden(&script_path, &script)?;
     let imports = module.funcs.iter().any(|f| f.is_import());
     if !imports {
-        replay(runtime, &script_path, &script, checks64.len())?;
+        checks::replay_script(runtime, &script_path, &script, checks64.len())?;
     }
     for (target, checks) in [(Target::Wasm64, &checks64), (Target::Wasm32, &checks32)] {
-        interpret(module, target, checks).map_err(|e| format!("{target}, interpreter: {e}"))?;
+        checks::interpret_checks(module, target, checks)
+            .map_err(|e| format!("{target}, interpreter: {e}"))?;
     }
     let wasm32 = compile(linked, Target::Wasm32)?;
     if !imports {
-        run_wasm(runtime, &wasm32.wasm, &checks32).map_err(|e| format!("wasm32: {e}"))?;
-    }
-    Ok(())
-}
-
-fn replay(runtime: &Runtime, path: &Path, script: &str, checks: usize) -> Result<(), String> {
-    let report = spec::run_script(runtime, &common::relative(path), script)?;
-    if !report.failures.is_empty() {
-        let lines: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
-        return Err(lines.join("\n"));
-    }
-    if report.passed != checks + 1 {
-        return Err(format!(
-            "{} directives passed of {}",
-            report.passed,
-            checks + 1
-        ));
-    }
-    Ok(())
-}
-
-/// Compares an outcome with a check; `trap` is the trap message, if any.
-fn compare(
-    check: &TypedCheck,
-    outcome: Result<Vec<Value>, String>,
-    trap: Option<&str>,
-) -> Result<(), String> {
-    let ok = match (&check.expect, &outcome, trap) {
-        (TypedExpect::Return(expected), Ok(values), _) => filetest::results_match(expected, values),
-        (TypedExpect::Trap(kind), Err(_), Some(message)) => kind.message() == message,
-        _ => false,
-    };
-    if ok {
-        return Ok(());
-    }
-    Err(format!("{}: unexpected {outcome:?}", check.func))
-}
-
-fn interpret(module: &Module, target: Target, checks: &[TypedCheck]) -> Result<(), String> {
-    let mut interp = Interpreter::new(module, target).map_err(|d| d.to_string())?;
-    for check in checks {
-        let outcome = interp.call(&check.func, &check.args);
-        let trap = match &outcome {
-            Err(InterpError::Trap(t)) => Some(t.kind.message()),
-            _ => None,
-        };
-        compare(check, outcome.map_err(|e| e.to_string()), trap)?;
-    }
-    Ok(())
-}
-
-fn run_wasm(runtime: &Runtime, wasm: &[u8], checks: &[TypedCheck]) -> Result<(), String> {
-    let mut instance = runtime.instantiate(wasm).map_err(|e| e.to_string())?;
-    for check in checks {
-        let outcome = instance.invoke(&check.func, &check.args);
-        let trap = match &outcome {
-            Err(RunError::Trap { kind, .. }) => Some(kind.message()),
-            _ => None,
-        };
-        compare(check, outcome.map_err(|e| e.to_string()), trap)?;
+        checks::run_checks(runtime, &wasm32.wasm, &checks32).map_err(|e| format!("wasm32: {e}"))?;
     }
     Ok(())
 }
@@ -262,9 +206,8 @@ fn run_wasm(runtime: &Runtime, wasm: &[u8], checks: &[TypedCheck]) -> Result<(),
 // ------------------------------------------------------------------ the CLI
 
 fn vitte_wat(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+    common::vitte_wat_command()
         .args(args)
-        .current_dir(common::root())
         .output()
         .expect("vitte-wat runs")
 }
@@ -524,7 +467,8 @@ fn a_module_linked_alone_keeps_its_behaviour() {
             .map(|c| c.typed(&linked.module, Target::Wasm64))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|d| d.to_string())?;
-        interpret(&linked.module, Target::Wasm64, &typed).map_err(|e| format!("{}: {e}", file.name))
+        checks::interpret_checks(&linked.module, Target::Wasm64, &typed)
+            .map_err(|e| format!("{}: {e}", file.name))
     });
 }
 

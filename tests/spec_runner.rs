@@ -5,7 +5,7 @@ mod common;
 
 use common::TempDir;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 use vitte_codegen_wasm64::spec::suite::Input;
 use vitte_codegen_wasm64::spec::{
@@ -28,9 +28,8 @@ fn run(name: &str, text: &str) -> Report {
 }
 
 fn vitte_wat(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+    common::vitte_wat_command()
         .args(args)
-        .current_dir(common::root())
         .output()
         .expect("vitte-wat runs")
 }

@@ -122,5 +122,5 @@
 (assert_return (invoke "apply" (i32.const 1) (i32.const 6) (i32.const 7)) (i32.const 42))
 (assert_return (invoke "apply" (i32.const 2) (i32.const 6) (i32.const 7)) (i32.const -1))
 (assert_return (invoke "via_global" (i32.const 20)) (i32.const 21))
-(assert_trap (invoke "call_null" (i32.const 1)) "undefined element")
+(assert_trap (invoke "call_null" (i32.const 1)) "uninitialized element")
 (assert_trap (invoke "call_wrong_signature" (i32.const 1)) "indirect call type mismatch")

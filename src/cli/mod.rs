@@ -133,10 +133,10 @@ pub struct DifftestArgs {
     /// Worker threads (default: the number of cores).
     #[arg(short = 'j', long)]
     pub jobs: Option<usize>,
-    /// Also generate irreducible control flow (refusals by the lowering are
-    /// counted, not failed).
+    /// Generate reducible control flow only (by default, programs also have
+    /// cycles with two or three entries).
     #[arg(long)]
-    pub irreducible: bool,
+    pub reducible_only: bool,
     /// Where failing programs are written as `seed-<seed>.vir`.
     #[arg(long, default_value = "target/difftest-failures")]
     pub out: PathBuf,

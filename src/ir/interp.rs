@@ -1117,8 +1117,9 @@ impl Machine {
         let pointer = self.reg(base, callee) & prog.ptr_mask;
         let target = usize::try_from(pointer)
             .ok()
-            .and_then(|i| prog.table.get(i).copied().flatten())
-            .ok_or(TrapKind::UndefinedElement)?;
+            .and_then(|i| prog.table.get(i).copied())
+            .ok_or(TrapKind::UndefinedElement)?
+            .ok_or(TrapKind::UninitializedElement)?;
         match prog.funcs.get(target as usize) {
             Some(info) if info.sig == sig => Ok(target),
             _ => Err(TrapKind::IndirectCallTypeMismatch),
@@ -2544,7 +2545,7 @@ mod tests {
         let kind = |r| trap_of(r).kind;
         assert_eq!(
             kind(it.call("via_i64", &[i64v(0), i64v(1)])),
-            UndefinedElement
+            UninitializedElement
         );
         assert_eq!(
             kind(it.call("via_i64", &[i64v(2), i64v(1)])),

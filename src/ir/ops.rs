@@ -6,6 +6,7 @@
 //! and stands for i64 or i32 depending on the target. One table per family
 //! maps operators to names, so parser, printer and lowering cannot disagree.
 
+use super::Op;
 use super::types::Type;
 
 macro_rules! named_ops {
@@ -283,6 +284,36 @@ impl MemAccess {
             (None, Type::I32 | Type::F32) => 4,
             (None, Type::I64 | Type::F64) => 8,
             (None, Type::Ptr) => pointer_bytes,
+        }
+    }
+}
+
+impl Op {
+    /// The text mnemonic of an operator, type prefix included (`call` for
+    /// every direct call).
+    pub fn mnemonic(&self) -> String {
+        match self {
+            Op::Const(c) => format!("{}.const", c.ty()),
+            Op::Unary(op, ty, _) => format!("{ty}.{}", op.name()),
+            Op::Binary(op, ty, ..) => format!("{ty}.{}", op.name()),
+            Op::Compare(op, ty, ..) => format!("{ty}.{}", op.name()),
+            Op::Convert(conv, _) => conv.mnemonic(),
+            Op::Select { ty, .. } => format!("{ty}.select"),
+            Op::Load { access, .. } => access.load_mnemonic(),
+            Op::Store { access, .. } => access.store_mnemonic(),
+            Op::SlotAddr(_) => "slot.addr".into(),
+            Op::DataAddr(_) => "data.addr".into(),
+            Op::FuncAddr(_) => "func.addr".into(),
+            Op::MemorySize => "memory.size".into(),
+            Op::MemoryGrow(_) => "memory.grow".into(),
+            Op::MemoryCopy { .. } => "memory.copy".into(),
+            Op::MemoryFill { .. } => "memory.fill".into(),
+            Op::Call { .. } => "call".into(),
+            Op::CallIndirect { .. } => "call_indirect".into(),
+            Op::GlobalGet(_) => "global.get".into(),
+            Op::GlobalSet(..) => "global.set".into(),
+            Op::VarGet(_) => "var.get".into(),
+            Op::VarSet(..) => "var.set".into(),
         }
     }
 }

@@ -708,33 +708,14 @@ fn dominates(site: Site, (block, pos): (BlockId, usize), cfg: &Cfg, dom: &DomTre
     }
 }
 
-/// The text mnemonic of an operator, for messages.
+/// The text mnemonic of an operator, for messages; a call names its callee.
 fn op_name(module: &Module, op: &Op) -> String {
     match op {
-        Op::Const(c) => format!("{}.const", c.ty()),
-        Op::Unary(u, ty, _) => format!("{ty}.{}", u.name()),
-        Op::Binary(b, ty, _, _) => format!("{ty}.{}", b.name()),
-        Op::Compare(c, ty, _, _) => format!("{ty}.{}", c.name()),
-        Op::Convert(conv, _) => conv.mnemonic(),
-        Op::Select { ty, .. } => format!("{ty}.select"),
-        Op::Load { access, .. } => access.load_mnemonic(),
-        Op::Store { access, .. } => access.store_mnemonic(),
-        Op::SlotAddr(_) => "slot.addr".into(),
-        Op::DataAddr(_) => "data.addr".into(),
-        Op::FuncAddr(_) => "func.addr".into(),
-        Op::MemorySize => "memory.size".into(),
-        Op::MemoryGrow(_) => "memory.grow".into(),
-        Op::MemoryCopy { .. } => "memory.copy".into(),
-        Op::MemoryFill { .. } => "memory.fill".into(),
         Op::Call { func, .. } => match module.funcs.get(func.index()) {
             Some(f) => format!("call @{}", f.name),
             None => "call".into(),
         },
-        Op::CallIndirect { .. } => "call_indirect".into(),
-        Op::GlobalGet(_) => "global.get".into(),
-        Op::GlobalSet(..) => "global.set".into(),
-        Op::VarGet(_) => "var.get".into(),
-        Op::VarSet(..) => "var.set".into(),
+        _ => op.mnemonic(),
     }
 }
 

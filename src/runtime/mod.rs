@@ -278,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             trap(inst.invoke("call", &[Value::I64(0)])),
-            TrapKind::UndefinedElement
+            TrapKind::UninitializedElement
         );
         assert_eq!(
             trap(inst.invoke("call", &[Value::I64(7)])),

@@ -73,10 +73,7 @@ pub fn trap_corresponds(trap: Trap, expected: &str) -> bool {
         // `table.get` and for `call_indirect`, where the spec says
         // "undefined element".
         Trap::TableOutOfBounds => &["out of bounds table access", "undefined element"],
-        // The backend's own trap kinds (and so its golden scripts) call a
-        // null function pointer an "undefined element", like an index past
-        // the table's end; the spec says "uninitialized element".
-        Trap::IndirectCallToNull => &["uninitialized element", "undefined element"],
+        Trap::IndirectCallToNull => &["uninitialized element"],
         Trap::BadSignature => &["indirect call type mismatch"],
         Trap::IntegerOverflow => &["integer overflow"],
         Trap::IntegerDivisionByZero => &["integer divide by zero"],

@@ -48,10 +48,6 @@ pub struct Failure {
 pub struct Summary {
     pub programs: u64,
     pub passed: u64,
-    /// Programs the lowering refused as `not yet supported`.
-    pub refused: u64,
-    /// The first refusal's message, to show what is refused.
-    pub refusal: Option<String>,
     pub failures: Vec<Failure>,
     pub coverage: Coverage,
     pub elapsed: Duration,
@@ -76,8 +72,6 @@ pub struct Progress {
 #[derive(Default)]
 struct Tally {
     passed: u64,
-    refused: u64,
-    refusal: Option<String>,
     coverage: Coverage,
     reduced: u32,
 }
@@ -116,8 +110,6 @@ impl Campaign {
         summary.failures.sort_by_key(|f| f.seed);
         for tally in tallies.into_inner().unwrap_or_default() {
             summary.passed += tally.passed;
-            summary.refused += tally.refused;
-            summary.refusal = summary.refusal.or(tally.refusal);
             summary.coverage.merge(&tally.coverage);
         }
         summary.programs = done.load(Ordering::Relaxed);
@@ -190,11 +182,6 @@ impl Campaign {
                 tally.passed += 1;
                 true
             }
-            Verdict::Refused { message, .. } => {
-                tally.refused += 1;
-                tally.refusal.get_or_insert_with(|| message.clone());
-                true
-            }
             _ => false,
         };
         if passed {
@@ -215,7 +202,7 @@ impl Campaign {
                 ("mismatch", message)
             }
             Verdict::GeneratorBug(message) => ("generator bug", message.clone()),
-            Verdict::Pass | Verdict::Refused { .. } => ("", String::new()),
+            Verdict::Pass => ("", String::new()),
         };
         let reduced = match &report.verdict {
             Verdict::Mismatch(m) if self.reduce && tally.reduced < REDUCE_PER_THREAD => {

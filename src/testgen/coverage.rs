@@ -66,7 +66,7 @@ impl Coverage {
         for func in &module.funcs {
             for block in &func.blocks {
                 for inst in &block.insts {
-                    *self.ops.entry(mnemonic(&inst.op)).or_default() += 1;
+                    *self.ops.entry(inst.op.mnemonic()).or_default() += 1;
                 }
                 if let Some(term) = &block.term {
                     *self.ops.entry(terminator(term).into()).or_default() += 1;
@@ -125,6 +125,12 @@ impl Coverage {
     }
 
     /// Mnemonics the IR has that no program used.
+    /// Programs with a function of this CFG shape (a name of [`cfg_shapes`],
+    /// e.g. `irreducible control flow`).
+    pub fn programs_with(&self, shape: &str) -> u64 {
+        self.shapes.get(shape).copied().unwrap_or(0)
+    }
+
     pub fn missing(&self) -> Vec<String> {
         all_mnemonics()
             .into_iter()
@@ -256,33 +262,6 @@ fn cfg_shapes(func: &Function, id: FuncId, shapes: &mut BTreeSet<&'static str>) 
             let recursive = matches!(inst.op, Op::Call { func, .. } if func == id);
             add(recursive, "a direct recursive call");
         }
-    }
-}
-
-/// The text name of an operator, type prefix included.
-pub fn mnemonic(op: &Op) -> String {
-    match op {
-        Op::Const(c) => format!("{}.const", c.ty()),
-        Op::Unary(op, ty, _) => format!("{ty}.{}", op.name()),
-        Op::Binary(op, ty, ..) => format!("{ty}.{}", op.name()),
-        Op::Compare(op, ty, ..) => format!("{ty}.{}", op.name()),
-        Op::Convert(conv, _) => conv.mnemonic(),
-        Op::Select { ty, .. } => format!("{ty}.select"),
-        Op::Load { access, .. } => access.load_mnemonic(),
-        Op::Store { access, .. } => access.store_mnemonic(),
-        Op::SlotAddr(_) => "slot.addr".into(),
-        Op::DataAddr(_) => "data.addr".into(),
-        Op::FuncAddr(_) => "func.addr".into(),
-        Op::MemorySize => "memory.size".into(),
-        Op::MemoryGrow(_) => "memory.grow".into(),
-        Op::MemoryCopy { .. } => "memory.copy".into(),
-        Op::MemoryFill { .. } => "memory.fill".into(),
-        Op::Call { .. } => "call".into(),
-        Op::CallIndirect { .. } => "call_indirect".into(),
-        Op::GlobalGet(_) => "global.get".into(),
-        Op::GlobalSet(..) => "global.set".into(),
-        Op::VarGet(_) => "var.get".into(),
-        Op::VarSet(..) => "var.set".into(),
     }
 }
 

@@ -87,12 +87,6 @@ pub struct Mismatch {
 #[derive(Clone, Debug)]
 pub enum Verdict {
     Pass,
-    /// The lowering refused the program as `not yet supported` (irreducible
-    /// control flow until the lowering handles it): not a mismatch.
-    Refused {
-        target: Target,
-        message: String,
-    },
     Mismatch(Mismatch),
     /// The program breaks a promise of the generator (it does not verify or
     /// round-trip, or runs out of fuel): a bug in the generator.
@@ -200,9 +194,6 @@ impl Runner {
         }
         let actual = match self.run_wasm(&program.module, target, &program.calls) {
             Ok(actual) => actual,
-            Err(message) if message.contains("not yet supported") => {
-                return Verdict::Refused { target, message };
-            }
             Err(message) => {
                 return Verdict::Mismatch(Mismatch {
                     target,

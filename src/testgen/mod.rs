@@ -15,8 +15,8 @@
 //! - bodies made of structured pieces (diamonds, loops with several exits,
 //!   `break`s and `continue`s to outer loops, switches with shared targets
 //!   and edge arguments, early returns, dead blocks) so that the CFG is
-//!   reducible, plus, behind [`GenConfig::irreducible`], cycles with two
-//!   entries;
+//!   reducible, plus (unless [`GenConfig::irreducible`] is off) cycles with
+//!   two or three entries;
 //! - straight-line code from every instruction family (`insts.rs`), with
 //!   operands sometimes computed on the spot in either order.
 //!
@@ -75,8 +75,7 @@ use crate::value::Value;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GenConfig {
     /// Generate cycles with two or three entries (irreducible control flow).
-    /// Off by default until the lowering's support is on main; a program the
-    /// lowering refuses as `not yet supported` is counted, not failed.
+    /// On by default: every CFG that verifies must compile.
     pub irreducible: bool,
     /// At most this many internal functions (at least 1).
     pub max_funcs: usize,
@@ -94,7 +93,7 @@ pub struct GenConfig {
 impl Default for GenConfig {
     fn default() -> GenConfig {
         GenConfig {
-            irreducible: false,
+            irreducible: true,
             max_funcs: 4,
             max_entries: 3,
             max_blocks: 32,

@@ -48,7 +48,7 @@ pub fn program_from_vir(name: &str, text: &str) -> Result<Program, String> {
     Ok(Program {
         seed,
         config: GenConfig {
-            irreducible: text.contains("--irreducible"),
+            irreducible: !text.contains("--reducible-only"),
             ..GenConfig::default()
         },
         module,
@@ -69,9 +69,9 @@ fn bits(value: Value) -> u64 {
 pub fn failure_file(program: &Program, report: &ProgramReport) -> String {
     let mut out = String::new();
     let flag = if program.config.irreducible {
-        " --irreducible"
-    } else {
         ""
+    } else {
+        " --reducible-only"
     };
     let _ = writeln!(
         out,
@@ -129,11 +129,6 @@ fn describe_verdict(out: &mut String, program: &Program, verdict: &Verdict) -> T
         Verdict::GeneratorBug(message) => {
             let _ = writeln!(out, ";; Generator bug: {message}");
             Target::Wasm64
-        }
-        Verdict::Refused { target, message } => {
-            let first = message.lines().next().unwrap_or_default();
-            let _ = writeln!(out, ";; Refused on {target}: {first}");
-            *target
         }
         Verdict::Pass => {
             let _ = writeln!(

@@ -8,7 +8,7 @@ fn programs_verify_and_round_trip() {
     for config in [
         GenConfig::default(),
         GenConfig {
-            irreducible: true,
+            irreducible: false,
             ..GenConfig::default()
         },
     ] {

@@ -1,11 +1,24 @@
 //! Helpers shared by the file-driven tests.
 #![allow(dead_code)]
 
+pub mod checks;
+
 use std::path::{Path, PathBuf};
 
 /// The crate root, so that tests name files by stable relative paths.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `vitte-wat`, run from the crate root. Its compile cache lives in the
+/// system's temp dir, so tests never write to the user's `~/.cache`.
+pub fn vitte_wat_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vitte-wat"));
+    command.current_dir(root()).env(
+        "VITTE_CACHE_DIR",
+        std::env::temp_dir().join("vitte-wat-test-cache"),
+    );
+    command
 }
 
 /// Whether `VITTE_BLESS=1` asks to rewrite expected files.
