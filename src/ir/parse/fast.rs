@@ -979,7 +979,8 @@ impl<'a> P<'a> {
 
 // ---------------------------------------------------------------- building
 
-/// A cheap hash for names (FxHash's multiply-rotate), for the tables below.
+/// A cheap hash for names (FxHash's multiply-rotate, then a finaliser), for
+/// the tables below.
 #[derive(Default)]
 struct FxHasher(u64);
 
@@ -998,7 +999,13 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits, which pick the bucket, depending
+        // on the first bytes of a name only (`%x1`, `%x2`... would share
+        // buckets): mix the high bits down (splitmix64's finaliser).
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }
 
@@ -1305,7 +1312,23 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
     }
 
     fn build(mut self, params: &[Param], lines: &'a [Line]) -> BResult<Function> {
-        self.values.reserve(lines.len() + params.len());
+        // Sized once: a function of 100,000 blocks would otherwise rehash
+        // and copy its tables a dozen times.
+        let (mut labels, mut values) = (0, params.len());
+        for line in lines {
+            match line {
+                Line::Label(_, _, ps) => {
+                    labels += 1;
+                    values += ps.len();
+                }
+                Line::Inst(_, defs, _) => values += defs.len(),
+                _ => {}
+            }
+        }
+        self.values.reserve(values);
+        self.blocks.reserve(labels);
+        self.func.values.reserve(values);
+        self.func.blocks.reserve(labels);
         for (index, param) in params.iter().enumerate() {
             let value = self.define_value(param.name, param.ty, ValueDef::Param(index as u32))?;
             self.func.params.push(value);
