@@ -691,6 +691,19 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
 /// The values in first-use order without repeats, so that `i32.add %x, %x`
 /// reports a bad `%x` once.
 fn distinct(mut values: Vec<ValueId>) -> Vec<ValueId> {
+    if values.len() <= 16 {
+        // Operand lists are short: a scan is cheaper than a hash set for
+        // every instruction.
+        let mut kept = 0;
+        for i in 0..values.len() {
+            if !values[..kept].contains(&values[i]) {
+                values[kept] = values[i];
+                kept += 1;
+            }
+        }
+        values.truncate(kept);
+        return values;
+    }
     let mut seen = HashSet::new();
     values.retain(|v| seen.insert(*v));
     values
