@@ -26,6 +26,7 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::ir::{self, FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target};
 use crate::{emit, lower, validate, wat};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Any failure of the pipeline, from IR text to a validated binary.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,17 @@ impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Error {
         Error::Ir(vec![d])
     }
+}
+
+/// [`ir::verify::verify_module`], its errors located in the module's source.
+fn verify_module(module: &Module) -> Result<(), Error> {
+    ir::verify::verify_module(module).map_err(|ds| {
+        Error::Ir(
+            ds.into_iter()
+                .map(|d| d.with_file(module.source.as_ref()))
+                .collect(),
+        )
+    })
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
@@ -118,10 +130,33 @@ pub struct Compiled {
     pub wasm: Vec<u8>,
 }
 
+/// The wall time of each pass of a compilation, in the order they ran
+/// (`vitte-wat build --time-passes` prints them).
+#[derive(Clone, Debug, Default)]
+pub struct PassTimes {
+    pub passes: Vec<(&'static str, Duration)>,
+}
+
+impl PassTimes {
+    /// Runs `f` as the pass `name` and records how long it took.
+    pub fn time<R>(&mut self, name: &'static str, f: impl FnOnce() -> R) -> R {
+        let start = Instant::now();
+        let result = f();
+        self.passes.push((name, start.elapsed()));
+        result
+    }
+
+    pub fn total(&self) -> Duration {
+        self.passes.iter().map(|(_, d)| *d).sum()
+    }
+}
+
 /// Verifies, lowers, prints, assembles and validates.
 #[derive(Clone, Debug, Default)]
 pub struct WasmBackend {
     options: lower::Options,
+    /// See [`WasmBackend::one_shot`].
+    one_shot: bool,
 }
 
 impl WasmBackend {
@@ -131,7 +166,25 @@ impl WasmBackend {
 
     /// The same backend with chosen lowering optimizations (all on by default).
     pub fn with_options(options: lower::Options) -> WasmBackend {
-        WasmBackend { options }
+        WasmBackend {
+            options,
+            one_shot: false,
+        }
+    }
+
+    /// The same backend for a process that exits after one compilation (the
+    /// command line): the IR and the WAT AST it builds are not freed, which
+    /// saves the time of freeing millions of small allocations one by one
+    /// (rustc does the same). A long-running caller must not use it.
+    pub fn one_shot(mut self) -> WasmBackend {
+        self.one_shot = true;
+        self
+    }
+
+    fn discard<T>(&self, value: T) {
+        if self.one_shot {
+            std::mem::forget(value);
+        }
     }
 
     /// Compiles the context's module, with `func` exported, to a validated binary.
@@ -152,13 +205,7 @@ impl WasmBackend {
 
     /// The lowered WAT AST of a module, after verification.
     pub fn lower(&self, module: &Module, target: Target) -> Result<wat::Module, Error> {
-        ir::verify::verify_module(module).map_err(|ds| {
-            Error::Ir(
-                ds.into_iter()
-                    .map(|d| d.with_file(module.source.as_ref()))
-                    .collect(),
-            )
-        })?;
+        verify_module(module)?;
         Ok(lower::lower_module_with(module, target, self.options)?)
     }
 
@@ -169,14 +216,31 @@ impl WasmBackend {
 
     /// WAT text and the validated binary assembled from exactly that text.
     pub fn compile_module(&self, module: &Module, target: Target) -> Result<Compiled, Error> {
-        let wat = self.emit_wat(module, target)?;
+        let mut times = PassTimes::default();
+        times.time("verify", || verify_module(module))?;
+        self.compile_verified(module, target, &mut times)
+    }
+
+    /// Lowers, prints, assembles and validates a module that passed
+    /// [`ir::verify::verify_module`], timing each pass.
+    fn compile_verified(
+        &self,
+        module: &Module,
+        target: Target,
+        times: &mut PassTimes,
+    ) -> Result<Compiled, Error> {
+        let lowered = times.time("lower", || {
+            lower::lower_module_with(module, target, self.options)
+        })?;
+        let wat = times.time("print", || wat::print_module(&lowered));
+        self.discard(lowered);
         let name = module
             .source
             .as_ref()
             .map(|s| format!("{} (lowered)", s.name))
             .unwrap_or_else(|| "<lowered>".into());
-        let wasm = emit::assemble(&wat, &name)?;
-        validate::validate(&wasm)?;
+        let wasm = times.time("assemble", || emit::assemble(&wat, &name))?;
+        times.time("validate", || validate::validate(&wasm))?;
         Ok(Compiled { wat, wasm })
     }
 
@@ -186,7 +250,30 @@ impl WasmBackend {
         file: &Arc<SourceFile>,
         target: Target,
     ) -> Result<Compiled, Error> {
-        let module = ir::load(file).map_err(Error::Ir)?;
-        self.compile_module(&module, target)
+        self.compile_source_timed(file, target, &mut PassTimes::default())
+    }
+
+    /// [`WasmBackend::compile_source`], recording the time of each pass in
+    /// `times`: parse, verify, lower, print, assemble, validate.
+    pub fn compile_source_timed(
+        &self,
+        file: &Arc<SourceFile>,
+        target: Target,
+        times: &mut PassTimes,
+    ) -> Result<Compiled, Error> {
+        let module = times
+            .time("parse", || ir::parse::parse_module(file))
+            .map_err(|d| Error::Ir(vec![d.with_file(Some(file))]))?;
+        times.time("verify", || {
+            // The unit's checks as `ir::load` makes them, then what a module
+            // to lower needs beyond them: the same errors as `verify_module`
+            // without checking every function twice.
+            ir::verify::verify_unit(&module)
+                .and_then(|()| ir::verify::verify_complete(&module))
+                .map_err(|ds| Error::Ir(ds.into_iter().map(|d| d.with_file(Some(file))).collect()))
+        })?;
+        let compiled = self.compile_verified(&module, target, times);
+        self.discard(module);
+        compiled
     }
 }

@@ -11,8 +11,10 @@
 //!
 //! Where things live:
 //! - [`backend`]: the entry point for a compiler: [`Context`] and [`WasmBackend`].
-//! - [`ir`]: the Vitte IR: data model, builder, `.vir` parser and printer,
-//!   verifier, and the reference interpreter that tests compare against.
+//! - [`ir`]: the Vitte IR: data model, builder, `.vir` parser (a hand-written
+//!   fast path, and the pest grammar as the reference and the source of every
+//!   error) and printer, verifier, and the reference interpreter that tests
+//!   compare against.
 //! - [`analysis`]: CFG, dominator tree, loops.
 //! - [`memory`]: the memory map (data, shadow stack, heap, function table).
 //! - [`link`]: several IR modules into one, before lowering: symbol

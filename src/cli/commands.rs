@@ -3,6 +3,7 @@
 use super::io::{Input, Kind, Output, kind_of};
 use super::{Command, Failure};
 use std::path::Path;
+use vitte_codegen_wasm64::backend::PassTimes;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
@@ -27,17 +28,38 @@ pub fn run(command: Command) -> Result<(), Failure> {
             file,
             output,
             target,
+            time_passes,
         } => {
-            let module = load_ir(&file)?;
+            let mut times = PassTimes::default();
+            let input = times.time("read", || Input::read(&file))?;
+            let name = input.name.clone();
+            let file_text = input.into_text("Vitte IR")?;
+            let source = SourceFile::new(name, file_text);
             let compiled = WasmBackend::new()
-                .compile_module(&module, target.into())
+                .one_shot()
+                .compile_source_timed(&source, target.into(), &mut times)
                 .map_err(pipeline_error)?;
-            default_binary_output(&file, output.as_deref()).write_binary(&compiled.wasm)
+            let out = default_binary_output(&file, output.as_deref());
+            times.time("write", || out.write_binary(&compiled.wasm))?;
+            if time_passes {
+                print_times(&times);
+            }
+            Ok(())
         }
-        Command::Asm { file, output } => {
-            let input = Input::read(&file)?;
-            let wasm = assemble(&input)?;
-            default_binary_output(&file, output.as_deref()).write_binary(&wasm)
+        Command::Asm {
+            file,
+            output,
+            time_passes,
+        } => {
+            let mut times = PassTimes::default();
+            let input = times.time("read", || Input::read(&file))?;
+            let wasm = assemble_timed(&input, &mut times)?;
+            let out = default_binary_output(&file, output.as_deref());
+            times.time("write", || out.write_binary(&wasm))?;
+            if time_passes {
+                print_times(&times);
+            }
+            Ok(())
         }
         Command::Dis { file, output } => {
             let input = Input::read(&file)?;
@@ -55,6 +77,30 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Difftest(args) => super::difftest::run(&args),
         Command::Link(args) => super::link::run(args),
     }
+}
+
+/// `--time-passes`: one `time-passes: NAME SECONDS s` line per pass, the
+/// total, and the peak resident memory of the process.
+fn print_times(times: &PassTimes) {
+    let mut out = String::new();
+    for (name, d) in &times.passes {
+        out.push_str(&format!("time-passes: {name} {:.6} s\n", d.as_secs_f64()));
+    }
+    out.push_str(&format!(
+        "time-passes: total {:.6} s\n",
+        times.total().as_secs_f64()
+    ));
+    if let Some(kib) = peak_rss_kib() {
+        out.push_str(&format!("time-passes: peak-rss {kib} KiB\n"));
+    }
+    eprint!("{out}");
+}
+
+/// `VmHWM` of /proc/self/status: the peak resident set size (Linux only).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Parses and verifies a `.vir` file; every error is reported.
@@ -85,9 +131,17 @@ fn default_binary_output(file: &Path, output: Option<&Path>) -> Output {
 }
 
 pub(super) fn assemble(input: &Input) -> Result<Vec<u8>, Failure> {
+    assemble_timed(input, &mut PassTimes::default())
+}
+
+fn assemble_timed(input: &Input, times: &mut PassTimes) -> Result<Vec<u8>, Failure> {
     let text = input.text("WAT")?;
-    let wasm = emit::assemble(text, &input.name).map_err(|e| Failure::error(e.to_string()))?;
-    validate::validate(&wasm).map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+    let wasm = times
+        .time("assemble", || emit::assemble(text, &input.name))
+        .map_err(|e| Failure::error(e.to_string()))?;
+    times
+        .time("validate", || validate::validate(&wasm))
+        .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
     Ok(wasm)
 }
 

@@ -39,6 +39,12 @@ impl Input {
         self.bytes.starts_with(b"\0asm")
     }
 
+    /// [`Input::text`] without a copy: the bytes become the string.
+    pub fn into_text(self, expected: &str) -> Result<String, Failure> {
+        self.text(expected)?;
+        String::from_utf8(self.bytes).map_err(|_| Failure::error("invalid UTF-8"))
+    }
+
     /// The input as text; a binary or invalid UTF-8 is an error at its offset.
     pub fn text(&self, expected: &str) -> Result<&str, Failure> {
         if self.is_wasm_binary() {

@@ -62,12 +62,19 @@ pub enum Command {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "wasm64")]
         target: TargetArg,
+        /// Print the time of each pass and the peak memory on stderr
+        /// (`time-passes: NAME SECONDS s` lines; see the README).
+        #[arg(long)]
+        time_passes: bool,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {
         file: PathBuf,
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Print the time of each pass and the peak memory on stderr.
+        #[arg(long)]
+        time_passes: bool,
     },
     /// Print a wasm binary as WAT text (stdout unless -o).
     Dis {
@@ -96,6 +103,21 @@ pub enum Command {
     Difftest(DifftestArgs),
     /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
     Link(LinkArgs),
+}
+
+impl Command {
+    /// Commands that compile one input on one thread and exit.
+    pub fn is_one_shot(&self) -> bool {
+        matches!(
+            self,
+            Command::Check { .. }
+                | Command::Emit { .. }
+                | Command::Build { .. }
+                | Command::Asm { .. }
+                | Command::Dis { .. }
+                | Command::Validate { .. }
+        )
+    }
 }
 
 /// How many random programs to check, from which seed, on how many threads.

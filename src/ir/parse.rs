@@ -25,6 +25,8 @@ use pest::iterators::Pair;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
+mod fast;
+
 /// Private, so that the grammar's `Rule` enum stays out of the public API.
 mod grammar {
     #[derive(pest_derive::Parser)]
@@ -50,7 +52,34 @@ pub fn parse_str(name: &str, text: &str) -> Result<Module, Diagnostic> {
     parse_module(&SourceFile::new(name, text))
 }
 
+/// The fast path when it succeeds, else pest (which says what is wrong).
 fn parse_text(text: &str) -> PResult<Module> {
+    match fast::parse(text) {
+        Some(module) => Ok(module),
+        None => parse_text_pest(text),
+    }
+}
+
+/// Only the pest path (the reference grammar), without the fast path: for
+/// tests that compare the two.
+#[doc(hidden)]
+pub fn parse_str_reference(name: &str, text: &str) -> Result<Module, Diagnostic> {
+    let file = SourceFile::new(name, text);
+    let mut module = parse_text_pest(&file.text).map_err(|d| d.with_file(Some(&file)))?;
+    module.source = Some(file);
+    Ok(module)
+}
+
+/// Only the fast path: `None` where it gives up (then pest would be asked).
+#[doc(hidden)]
+pub fn parse_str_fast(name: &str, text: &str) -> Option<Module> {
+    let file = SourceFile::new(name, text);
+    let mut module = fast::parse(&file.text)?;
+    module.source = Some(file);
+    Some(module)
+}
+
+fn parse_text_pest(text: &str) -> PResult<Module> {
     let items: Vec<Node> = VirParser::parse(Rule::file, text)
         .map_err(|e| syntax_error(text, &e))?
         .filter(|p| p.as_rule() == Rule::item)

@@ -32,6 +32,16 @@ pub fn verify_unit(module: &Module) -> Result<(), Vec<Diagnostic>> {
     verify(module, false)
 }
 
+/// What [`verify_module`] checks beyond [`verify_unit`]: that no `extern data`
+/// or `extern global` is left. For a module that passed `verify_unit`, this
+/// fails exactly when `verify_module` does, with the same errors, without
+/// checking every function again.
+pub fn verify_complete(module: &Module) -> Result<(), Vec<Diagnostic>> {
+    let mut v = Verifier::new(module);
+    v.check_visibility(true);
+    v.finish()
+}
+
 fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
     let mut v = Verifier::new(module);
     for global in &module.globals {
@@ -44,12 +54,7 @@ fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
     for func in &module.funcs {
         FuncChecker::new(&mut v, func).check();
     }
-    if v.errors.is_empty() {
-        return Ok(());
-    }
-    // Stable: builder-made IR (all spans empty) keeps discovery order.
-    v.errors.sort_by_key(|d| d.span.start);
-    Err(v.errors)
+    v.finish()
 }
 
 /// Module-wide state: the module, the opcode tables and the errors so far.
@@ -70,6 +75,15 @@ impl<'m> Verifier<'m> {
             loads: MemAccess::loads().into_iter().collect(),
             stores: MemAccess::stores().into_iter().collect(),
         }
+    }
+
+    fn finish(mut self) -> Result<(), Vec<Diagnostic>> {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        // Stable: builder-made IR (all spans empty) keeps discovery order.
+        self.errors.sort_by_key(|d| d.span.start);
+        Err(self.errors)
     }
 
     fn error(&mut self, message: impl Into<String>, span: Span) {
@@ -677,6 +691,19 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
 /// The values in first-use order without repeats, so that `i32.add %x, %x`
 /// reports a bad `%x` once.
 fn distinct(mut values: Vec<ValueId>) -> Vec<ValueId> {
+    if values.len() <= 16 {
+        // Operand lists are short: a scan is cheaper than a hash set for
+        // every instruction.
+        let mut kept = 0;
+        for i in 0..values.len() {
+            if !values[..kept].contains(&values[i]) {
+                values[kept] = values[i];
+                kept += 1;
+            }
+        }
+        values.truncate(kept);
+        return values;
+    }
     let mut seen = HashSet::new();
     values.retain(|v| seen.insert(*v));
     values

@@ -32,11 +32,20 @@ struct Printer {
 impl Printer {
     /// Writes one line at the current indentation.
     fn line(&mut self, text: &str) {
-        for _ in 0..self.indent {
-            self.out.push_str("  ");
-        }
+        self.start_line();
         self.out.push_str(text);
         self.out.push('\n');
+    }
+
+    /// The current indentation, at the start of a line.
+    fn start_line(&mut self) {
+        const SPACES: &str = "                                                                ";
+        let mut n = 2 * self.indent;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            n -= k;
+        }
     }
 
     /// `;; text` lines; each line of a multi-line text gets its own `;;`,
@@ -168,8 +177,79 @@ impl Printer {
                 self.line("end");
             }
             Instr::Comment(text) => self.comment(text),
-            plain => self.line(&flat_instr(plain)),
+            plain => {
+                // The same text as `flat_instr`, written in place: this is
+                // most of the lines of a module.
+                self.start_line();
+                write_flat(&mut self.out, plain);
+                self.out.push('\n');
+            }
         }
+    }
+}
+
+/// Appends what [`flat_instr`] returns, without allocating for the
+/// common instructions.
+fn write_flat(out: &mut String, instr: &Instr) {
+    use std::fmt::Write as _;
+    let (op, x) = match instr {
+        Instr::LocalGet(x) => ("local.get ", x),
+        Instr::LocalSet(x) => ("local.set ", x),
+        Instr::LocalTee(x) => ("local.tee ", x),
+        Instr::GlobalGet(x) => ("global.get ", x),
+        Instr::GlobalSet(x) => ("global.set ", x),
+        Instr::Call(x) => ("call ", x),
+        Instr::Br(x) => ("br ", x),
+        Instr::BrIf(x) => ("br_if ", x),
+        Instr::Plain(op) => return out.push_str(op),
+        Instr::I32Const(v) => {
+            let _ = write!(out, "i32.const {v}");
+            return;
+        }
+        Instr::I64Const(v) => {
+            let _ = write!(out, "i64.const {v}");
+            return;
+        }
+        Instr::Load {
+            op,
+            memory,
+            offset,
+            align,
+            natural_align,
+        }
+        | Instr::Store {
+            op,
+            memory,
+            offset,
+            align,
+            natural_align,
+        } => {
+            out.push_str(op);
+            if let Some(m) = memory {
+                out.push(' ');
+                push_id(out, m);
+            }
+            if *offset != 0 {
+                let _ = write!(out, " offset={offset}");
+            }
+            if align != natural_align {
+                let _ = write!(out, " align={align}");
+            }
+            return;
+        }
+        other => return out.push_str(&flat_instr(other)),
+    };
+    out.push_str(op);
+    push_id(out, x);
+}
+
+/// What [`id`] returns, appended.
+fn push_id(out: &mut String, name: &str) {
+    if !name.is_empty() && name.bytes().all(is_idchar) {
+        out.push('$');
+        out.push_str(name);
+    } else {
+        out.push_str(&id(name));
     }
 }
 
