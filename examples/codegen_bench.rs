@@ -1,0 +1,148 @@
+//! The generated-code benchmark's runner (`bench/codegen.sh` drives it): runs
+//! the same export of two modules, ours and clang's, in the one engine
+//! configuration every module gets (`vitte_codegen_wasm64::runtime`), checks
+//! that both return the same result, and times them.
+//!
+//! ```sh
+//! cargo run --release --example codegen_bench -- [--runs N] [--warmup N] \
+//!     NAME ARG OURS.wasm CLANG.wasm [NAME ARG OURS.wasm CLANG.wasm ...]
+//! cargo run --release --example codegen_bench -- --only ours NAME ARG OURS.wasm CLANG.wasm
+//! ```
+//!
+//! Each export takes one i32 (the workload size) and returns an i64
+//! checksum. One instance per module; after `--warmup` calls of each, the
+//! two are called alternately `--runs` times (so a change of load on the
+//! machine hits both alike) and each call is timed on its own. Prints one
+//! tab-separated line per program:
+//! `name arg checksum ours_median ours_min ours_max clang_median clang_min
+//! clang_max ours_code clang_code ours_module clang_module` (times in
+//! seconds, sizes in bytes: the code section's contents, and the whole
+//! module). `--only ours|clang` calls just that module (one call per run,
+//! no checks): for instruction counts under `valgrind --tool=callgrind`.
+
+use std::time::Instant;
+use vitte_codegen_wasm64::runtime::{Instance, Runtime};
+use vitte_codegen_wasm64::value::Value;
+
+fn main() -> anyhow::Result<()> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut runs = 15usize;
+    let mut warmup = 2usize;
+    let mut only: Option<String> = None;
+    loop {
+        match args.first().map(String::as_str) {
+            Some("--runs") => {
+                runs = args[1].parse()?;
+                args.drain(..2);
+            }
+            Some("--warmup") => {
+                warmup = args[1].parse()?;
+                args.drain(..2);
+            }
+            Some("--only") => {
+                only = Some(args[1].clone());
+                args.drain(..2);
+            }
+            _ => break,
+        }
+    }
+    if args.is_empty() || !args.len().is_multiple_of(4) || runs == 0 {
+        anyhow::bail!(
+            "usage: codegen_bench [--runs N] [--warmup N] [--only ours|clang] (NAME ARG OURS.wasm CLANG.wasm)..."
+        );
+    }
+    let runtime = Runtime::new()?;
+    for group in args.chunks(4) {
+        let (name, arg) = (&group[0], group[1].parse::<i32>()?);
+        let bytes = [std::fs::read(&group[2])?, std::fs::read(&group[3])?];
+        let mut instances = Vec::new();
+        for (wasm, path) in bytes.iter().zip(&group[2..]) {
+            let program = runtime
+                .compile(wasm)
+                .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+            instances.push(
+                runtime
+                    .session()
+                    .instantiate(&program)
+                    .map_err(|e| anyhow::anyhow!("{path}: {e}"))?,
+            );
+        }
+        if let Some(which) = &only {
+            let k = match which.as_str() {
+                "ours" => 0,
+                "clang" => 1,
+                _ => anyhow::bail!("--only takes ours or clang"),
+            };
+            for _ in 0..warmup + runs {
+                call(&mut instances[k], name, arg)?;
+            }
+            continue;
+        }
+        let mut results = [0i64; 2];
+        for (k, instance) in instances.iter_mut().enumerate() {
+            results[k] = call(instance, name, arg)?;
+            for _ in 1..warmup {
+                call(instance, name, arg)?;
+            }
+        }
+        if results[0] != results[1] {
+            anyhow::bail!(
+                "{name}({arg}): ours returned {}, clang's {}",
+                results[0],
+                results[1]
+            );
+        }
+        let mut times = [Vec::new(), Vec::new()];
+        for _ in 0..runs {
+            for (k, instance) in instances.iter_mut().enumerate() {
+                let start = Instant::now();
+                let r = call(instance, name, arg)?;
+                times[k].push(start.elapsed().as_secs_f64());
+                if r != results[k] {
+                    anyhow::bail!(
+                        "{name}({arg}) is not deterministic: {r} then {}",
+                        results[k]
+                    );
+                }
+            }
+        }
+        let mut line = format!("{name}\t{arg}\t{}", results[0]);
+        for t in &mut times {
+            t.sort_by(f64::total_cmp);
+            let median = if t.len() % 2 == 1 {
+                t[t.len() / 2]
+            } else {
+                (t[t.len() / 2 - 1] + t[t.len() / 2]) / 2.0
+            };
+            line += &format!("\t{median:.6}\t{:.6}\t{:.6}", t[0], t[t.len() - 1]);
+        }
+        for wasm in &bytes {
+            line += &format!("\t{}", code_size(wasm)?);
+        }
+        for wasm in &bytes {
+            line += &format!("\t{}", wasm.len());
+        }
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn call(instance: &mut Instance, name: &str, arg: i32) -> anyhow::Result<i64> {
+    match instance.invoke(name, &[Value::I32(arg)]) {
+        Ok(values) => match values.as_slice() {
+            [Value::I64(v)] => Ok(*v),
+            other => anyhow::bail!("{name} returned {other:?}, expected one i64"),
+        },
+        Err(e) => anyhow::bail!("{name}({arg}): {e}"),
+    }
+}
+
+/// The size of the code section's contents (function bodies), in bytes.
+fn code_size(wasm: &[u8]) -> anyhow::Result<usize> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::CodeSectionStart { range, .. } = payload? {
+            return Ok(range.len());
+        }
+    }
+    Ok(0)
+}
