@@ -15,9 +15,11 @@
 //! machine hits both alike) and each call is timed on its own. Prints one
 //! tab-separated line per program:
 //! `name arg checksum ours_median ours_min ours_max clang_median clang_min
-//! clang_max ours_code clang_code ours_module clang_module` (times in
-//! seconds, sizes in bytes: the code section's contents, and the whole
-//! module). `--only ours|clang` calls just that module (one call per run,
+//! clang_max ours_code clang_code ours_module clang_module ours_wall
+//! clang_wall`: times in seconds, the calling thread's CPU time (on Linux;
+//! elsewhere wall time), which other work on a shared machine disturbs far
+//! less than wall time, then the median wall times; sizes in bytes (the code
+//! section's contents, and the whole module). `--only ours|clang` calls just that module (one call per run,
 //! no checks): for instruction counts under `valgrind --tool=callgrind`.
 
 use std::time::Instant;
@@ -93,11 +95,14 @@ fn main() -> anyhow::Result<()> {
             );
         }
         let mut times = [Vec::new(), Vec::new()];
+        let mut walls = [Vec::new(), Vec::new()];
         for _ in 0..runs {
             for (k, instance) in instances.iter_mut().enumerate() {
                 let start = Instant::now();
+                let cpu = thread_cpu_time();
                 let r = call(instance, name, arg)?;
-                times[k].push(start.elapsed().as_secs_f64());
+                times[k].push(thread_cpu_time() - cpu);
+                walls[k].push(start.elapsed().as_secs_f64());
                 if r != results[k] {
                     anyhow::bail!(
                         "{name}({arg}) is not deterministic: {r} then {}",
@@ -108,12 +113,7 @@ fn main() -> anyhow::Result<()> {
         }
         let mut line = format!("{name}\t{arg}\t{}", results[0]);
         for t in &mut times {
-            t.sort_by(f64::total_cmp);
-            let median = if t.len() % 2 == 1 {
-                t[t.len() / 2]
-            } else {
-                (t[t.len() / 2 - 1] + t[t.len() / 2]) / 2.0
-            };
+            let median = median(t);
             line += &format!("\t{median:.6}\t{:.6}\t{:.6}", t[0], t[t.len() - 1]);
         }
         for wasm in &bytes {
@@ -122,9 +122,52 @@ fn main() -> anyhow::Result<()> {
         for wasm in &bytes {
             line += &format!("\t{}", wasm.len());
         }
+        for w in &mut walls {
+            line += &format!("\t{:.6}", median(w));
+        }
         println!("{line}");
     }
     Ok(())
+}
+
+/// Sorts `t` and returns its median.
+fn median(t: &mut [f64]) -> f64 {
+    t.sort_by(f64::total_cmp);
+    if t.len() % 2 == 1 {
+        t[t.len() / 2]
+    } else {
+        (t[t.len() / 2 - 1] + t[t.len() / 2]) / 2.0
+    }
+}
+
+/// The CPU time of the calling thread, in seconds.
+#[cfg(target_os = "linux")]
+fn thread_cpu_time() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    let status = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
+/// Elsewhere, wall time since the first call.
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_time() -> f64 {
+    use std::sync::OnceLock;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64()
 }
 
 fn call(instance: &mut Instance, name: &str, arg: i32) -> anyhow::Result<i64> {
