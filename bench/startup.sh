@@ -55,5 +55,5 @@ END {
     }
 }' "$out/startup.csv"
 echo
-echo "The last column compares each line with the cold line of the same input (\`big.wasm\`"
+echo "The last two columns compare each line with the cold line of the same input (\`big.wasm\`"
 echo "for the first three, \`big.vir\` for the last two), from the same run."
