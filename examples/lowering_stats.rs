@@ -31,6 +31,8 @@ fn main() -> anyhow::Result<()> {
             Options {
                 stack_values: false,
                 reuse_locals: false,
+                rotate_loops: false,
+                inline_leaves: false,
             },
         ),
         (
@@ -38,9 +40,26 @@ fn main() -> anyhow::Result<()> {
             Options {
                 stack_values: true,
                 reuse_locals: false,
+                rotate_loops: false,
+                inline_leaves: false,
             },
         ),
-        ("+ shared locals (default)", Options::default()),
+        (
+            "+ shared locals",
+            Options {
+                rotate_loops: false,
+                inline_leaves: false,
+                ..Options::default()
+            },
+        ),
+        (
+            "+ loops rotated",
+            Options {
+                inline_leaves: false,
+                ..Options::default()
+            },
+        ),
+        ("+ tiny leaves inlined (default)", Options::default()),
     ];
     println!("{} files in {dir}, wasm64", files.len());
     println!(

@@ -59,33 +59,38 @@
     end
     i32.const 0
     local.set $i
-    loop $loop
+    block $loop_exit
       ;; loop, line 38
       local.get $i
       local.get $limit
       i32.ge_s
-      if
-        ;; exhausted, line 50
-        i32.const -1
-        return
-      end
-      ;; test, line 41
-      local.get $i
-      local.get $target
-      i32.eq
-      if
-        ;; found, line 48
+      br_if $loop_exit
+      loop $loop
+        ;; test, line 41
         local.get $i
-        return
+        local.get $target
+        i32.eq
+        if
+          ;; found, line 48
+          local.get $i
+          return
+        end
+        ;; continue, line 44
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; loop, line 38
+        local.get $i
+        local.get $limit
+        i32.ge_s
+        i32.eqz
+        br_if $loop
       end
-      ;; continue, line 44
-      local.get $i
-      i32.const 1
-      i32.add
-      local.set $i
-      br $loop
     end
-    unreachable
+    ;; exhausted, line 50
+    i32.const -1
+    return
   )
   ;; fn @odd_sum, line 59
   (func $odd_sum (type $t0) (param $n i32) (result i32)
@@ -96,43 +101,44 @@
     i32.const 0
     local.set $acc
     local.set $i
-    loop $head
+    block $head_exit
       ;; head, line 63
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 78
-        local.get $acc
-        return
-      end
-      block $latch
-        ;; body, line 66
+      br_if $head_exit
+      loop $head
+        block $latch
+          ;; body, line 66
+          local.get $i
+          i32.const 1
+          i32.and
+          if
+            ;; odd, line 70
+            local.get $acc
+            local.get $i
+            i32.add
+            local.set $acc
+            br $latch
+          end
+          ;; even, line 73
+        end
+        ;; latch, line 75
         local.get $i
         i32.const 1
-        i32.and
-        if
-          ;; odd, line 70
-          local.get $acc
-          local.get $i
-          i32.add
-          local.set $acc
-          br $latch
-        end
-        ;; even, line 73
-        local.get $acc
-        local.set $acc
+        i32.add
+        local.set $i
+        ;; head, line 63
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $head
       end
-      ;; latch, line 75
-      local.get $i
-      i32.const 1
-      i32.add
-      local.get $acc
-      local.set $acc
-      local.set $i
-      br $head
     end
-    unreachable
+    ;; exit, line 78
+    local.get $acc
+    return
   )
   ;; fn @same_target, line 82
   (func $same_target (type $t0) (param $c i32) (result i32)

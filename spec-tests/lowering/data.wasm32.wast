@@ -26,28 +26,31 @@
     i32.const 0
     local.set $n
     local.set $q
-    loop $loop
+    block $loop_exit
       ;; loop, line 20
       local.get $q
       i32.load8_u
       i32.eqz
-      if
-        ;; done, line 30
+      br_if $loop_exit
+      loop $loop
+        ;; next, line 24
+        local.get $q
+        i32.const 1
+        i32.add
         local.get $n
-        return
+        i32.const 1
+        i32.add
+        local.set $n
+        local.set $q
+        ;; loop, line 20
+        local.get $q
+        i32.load8_u
+        br_if $loop
       end
-      ;; next, line 24
-      local.get $q
-      i32.const 1
-      i32.add
-      local.get $n
-      i32.const 1
-      i32.add
-      local.set $n
-      local.set $q
-      br $loop
     end
-    unreachable
+    ;; done, line 30
+    local.get $n
+    return
   )
   ;; fn @second_word, line 35
   (func $second_word (type $t0) (result i32)

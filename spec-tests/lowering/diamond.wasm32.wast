@@ -69,8 +69,6 @@
         local.set $v
       end
       ;; inner_join, line 40
-      local.get $v
-      local.set $v
     end
     ;; join, line 42
     local.get $v
@@ -85,50 +83,51 @@
     i32.const 0
     local.set $steps
     local.set $x
-    loop $head
+    block $head_exit
       ;; head, line 50
       local.get $x
       i64.const 1
       i64.le_u
-      if
-        ;; exit, line 71
-        local.get $steps
-        return
-      end
-      block $next
-        ;; step, line 54
-        local.get $x
-        i64.const 2
-        i64.rem_u
-        i32.wrap_i64
-        if
-          ;; odd_case, line 59
+      br_if $head_exit
+      loop $head
+        block $next
+          ;; step, line 54
           local.get $x
-          i64.const 3
-          i64.mul
+          i64.const 2
+          i64.rem_u
+          i32.wrap_i64
+          if
+            ;; odd_case, line 59
+            local.get $x
+            i64.const 3
+            i64.mul
+            i64.const 1
+            i64.add
+            local.set $x
+            br $next
+          end
+          ;; even_case, line 64
+          local.get $x
           i64.const 1
-          i64.add
+          i64.shr_u
           local.set $x
-          br $next
         end
-        ;; even_case, line 64
+        ;; next, line 67
+        local.get $steps
+        i32.const 1
+        i32.add
+        local.set $steps
+        ;; head, line 50
         local.get $x
         i64.const 1
-        i64.shr_u
-        local.set $x
+        i64.le_u
+        i32.eqz
+        br_if $head
       end
-      ;; next, line 67
-      local.get $steps
-      i32.const 1
-      i32.add
-      local.set $steps
-      local.get $x
-      local.get $steps
-      local.set $steps
-      local.set $x
-      br $head
     end
-    unreachable
+    ;; exit, line 71
+    local.get $steps
+    return
   )
 )
 (assert_return (invoke "abs" (i32.const -5)) (i32.const 5))

@@ -24,12 +24,12 @@
       br_if $none
       i32.const 1
       local.set $i
+      ;; loop, line 14
+      local.get $i
+      local.get $limit
+      i32.gt_s
+      br_if $none
       loop $loop
-        ;; loop, line 14
-        local.get $i
-        local.get $limit
-        i32.gt_s
-        br_if $none
         ;; check, line 17
         local.get $i
         local.get $k
@@ -45,7 +45,13 @@
         i32.const 1
         i32.add
         local.set $i
-        br $loop
+        ;; loop, line 14
+        local.get $i
+        local.get $limit
+        i32.gt_s
+        i32.eqz
+        br_if $loop
+        br $none
       end
     end
     ;; none, line 26
@@ -61,27 +67,29 @@
     local.get $b
     local.set $y
     local.set $x
-    loop $loop
+    block $loop_exit
       ;; loop, line 34
       local.get $y
       i32.eqz
-      if
-        ;; done, line 37
+      br_if $loop_exit
+      loop $loop
+        ;; step, line 39
         local.get $x
-        return
+        local.get $y
+        i32.rem_u
+        local.set $x
+        local.get $y
+        local.get $x
+        local.set $y
+        local.set $x
+        ;; loop, line 34
+        local.get $y
+        br_if $loop
       end
-      ;; step, line 39
-      local.get $x
-      local.get $y
-      i32.rem_u
-      local.set $x
-      local.get $y
-      local.get $x
-      local.set $y
-      local.set $x
-      br $loop
     end
-    unreachable
+    ;; done, line 37
+    local.get $x
+    return
   )
 )
 (assert_return (invoke "find_first_multiple" (i32.const 7) (i32.const 50)) (i32.const 7))

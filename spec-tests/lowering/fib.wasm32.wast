@@ -25,32 +25,37 @@
     local.set $b
     local.set $a
     local.set $i
-    loop $loop
+    block $loop_exit
       ;; loop, line 12
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 19
+      br_if $loop_exit
+      loop $loop
+        ;; body, line 15
         local.get $a
-        return
+        local.get $b
+        i32.add
+        local.set $a
+        local.get $i
+        i32.const 1
+        i32.add
+        local.get $b
+        local.get $a
+        local.set $b
+        local.set $a
+        local.set $i
+        ;; loop, line 12
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $loop
       end
-      ;; body, line 15
-      local.get $a
-      local.get $b
-      i32.add
-      local.set $a
-      local.get $i
-      i32.const 1
-      i32.add
-      local.get $b
-      local.get $a
-      local.set $b
-      local.set $a
-      local.set $i
-      br $loop
     end
-    unreachable
+    ;; exit, line 19
+    local.get $a
+    return
   )
 )
 (assert_return (invoke "fib" (i32.const 0)) (i32.const 0))

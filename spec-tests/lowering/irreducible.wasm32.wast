@@ -219,7 +219,10 @@
               local.get $s3.l3
               local.set $loops
               local.get $r
-              call $step
+              i32.const 2
+              i32.mul
+              i32.const 1
+              i32.add
               local.set $r
               ;; s3.to.s2
               local.get $r
@@ -236,7 +239,10 @@
             local.get $s2.l2
             local.set $loops
             local.get $r
-            call $step
+            i32.const 2
+            i32.mul
+            i32.const 1
+            i32.add
             local.set $r
             ;; s2.to.s1
             local.get $r
@@ -253,7 +259,10 @@
           local.get $s1.l1
           local.set $loops
           local.get $r
-          call $step
+          i32.const 2
+          i32.mul
+          i32.const 1
+          i32.add
           local.set $r
           local.get $loops
           i32.const 1
@@ -272,8 +281,6 @@
             local.set $r
             br $dispatch_loop
           end
-          local.get $r
-          local.set $r
           br $exit
         end
         ;; s0, line 60
@@ -282,7 +289,10 @@
         local.get $s0.l0
         local.set $loops
         local.get $r
-        call $step
+        i32.const 2
+        i32.mul
+        i32.const 1
+        i32.add
         local.set $r
         ;; s0.to.s3
         local.get $r
@@ -322,118 +332,114 @@
     i32.const 0
     local.set $acc
     local.set $i
-    loop $head
+    block $head_exit
       ;; head, line 94
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 121
-        local.get $acc
-        return
-      end
-      block $dispatch
-        ;; pick, line 97
-        local.get $i
-        i32.const 1
-        i32.and
-        if
-          ;; pick.to.a
-          local.get $acc
-          local.set $a.x
-          i32.const 3
-          local.set $a.k
-          i32.const 0
-          local.set $acc
-          br $dispatch
-        end
-        ;; pick.to.b
-        local.get $acc
-        local.set $b.y
-        i32.const 3
-        local.set $b.m
-        i32.const 1
-        local.set $acc
-      end
-      loop $dispatch_loop
-        block $latch
-          block $a
-            ;; dispatch
-            block $b
-              local.get $acc
-              br_table $a $b $a
-            end
-            ;; b, line 110
-            local.get $b.y
+      br_if $head_exit
+      loop $head
+        block $dispatch
+          ;; pick, line 97
+          local.get $i
+          i32.const 1
+          i32.and
+          if
+            ;; pick.to.a
+            local.get $acc
+            local.set $a.x
+            i32.const 3
+            local.set $a.k
+            i32.const 0
             local.set $acc
-            local.get $b.m
+            br $dispatch
+          end
+          ;; pick.to.b
+          local.get $acc
+          local.set $b.y
+          i32.const 3
+          local.set $b.m
+          i32.const 1
+          local.set $acc
+        end
+        loop $dispatch_loop
+          block $latch
+            block $a
+              ;; dispatch
+              block $b
+                local.get $acc
+                br_table $a $b $a
+              end
+              ;; b, line 110
+              local.get $b.y
+              local.set $acc
+              local.get $b.m
+              local.set $m
+              local.get $m
+              i32.eqz
+              br_if $latch
+              ;; b_step, line 113
+              local.get $acc
+              i32.const 3
+              i32.mul
+              local.set $acc
+              local.get $m
+              i32.const 1
+              i32.sub
+              local.set $m
+              ;; b_step.to.a
+              local.get $acc
+              local.set $a.x
+              local.get $m
+              local.set $a.k
+              i32.const 0
+              local.set $acc
+              br $dispatch_loop
+            end
+            ;; a, line 102
+            local.get $a.x
+            local.set $acc
+            local.get $a.k
             local.set $m
             local.get $m
             i32.eqz
-            if
-              local.get $acc
-              local.set $acc
-              br $latch
-            end
-            ;; b_step, line 113
+            br_if $latch
+            ;; a_step, line 105
             local.get $acc
-            i32.const 3
-            i32.mul
+            i32.const 5
+            i32.add
             local.set $acc
             local.get $m
             i32.const 1
             i32.sub
             local.set $m
-            ;; b_step.to.a
+            ;; a_step.to.b
             local.get $acc
-            local.set $a.x
+            local.set $b.y
             local.get $m
-            local.set $a.k
-            i32.const 0
+            local.set $b.m
+            i32.const 1
             local.set $acc
             br $dispatch_loop
           end
-          ;; a, line 102
-          local.get $a.x
-          local.set $acc
-          local.get $a.k
-          local.set $m
-          local.get $m
-          i32.eqz
-          if
-            local.get $acc
-            local.set $acc
-            br $latch
-          end
-          ;; a_step, line 105
-          local.get $acc
-          i32.const 5
+          ;; latch, line 118
+          local.get $i
+          i32.const 1
           i32.add
-          local.set $acc
-          local.get $m
-          i32.const 1
-          i32.sub
-          local.set $m
-          ;; a_step.to.b
-          local.get $acc
-          local.set $b.y
-          local.get $m
-          local.set $b.m
-          i32.const 1
-          local.set $acc
-          br $dispatch_loop
+          local.set $i
+          ;; head, line 94
+          local.get $i
+          local.get $n
+          i32.ge_s
+          i32.eqz
+          br_if $head
+          br $head_exit
         end
-        ;; latch, line 118
-        local.get $i
-        i32.const 1
-        i32.add
-        local.get $acc
-        local.set $acc
-        local.set $i
-        br $head
       end
     end
-    unreachable
+    ;; exit, line 121
+    local.get $acc
+    return
   )
 )
 (assert_return (invoke "zigzag" (i32.const 1) (i32.const 5)) (i32.const 7))

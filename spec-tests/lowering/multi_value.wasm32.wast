@@ -67,51 +67,52 @@
     local.set $hi
     local.set $lo
     local.set $i
-    loop $loop
+    block $loop_exit
       ;; loop, line 33
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 46
+      br_if $loop_exit
+      loop $loop
+        ;; body, line 36
+        local.get $i
+        i32.const 3
+        i32.mul
+        local.set $v
+        local.get $v
         local.get $lo
+        i32.lt_s
+        local.set $lt
+        local.get $v
+        local.get $lo
+        local.get $lt
+        select
+        local.set $lo
+        local.get $v
         local.get $hi
-        return
+        i32.gt_s
+        local.set $lt
+        local.get $v
+        local.get $hi
+        local.get $lt
+        select
+        local.set $hi
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; loop, line 33
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $loop
       end
-      ;; body, line 36
-      local.get $i
-      i32.const 3
-      i32.mul
-      local.set $v
-      local.get $v
-      local.get $lo
-      i32.lt_s
-      local.set $lt
-      local.get $v
-      local.get $lo
-      local.get $lt
-      select
-      local.set $lo
-      local.get $v
-      local.get $hi
-      i32.gt_s
-      local.set $lt
-      local.get $v
-      local.get $hi
-      local.get $lt
-      select
-      local.set $hi
-      local.get $i
-      i32.const 1
-      i32.add
-      local.get $lo
-      local.get $hi
-      local.set $hi
-      local.set $lo
-      local.set $i
-      br $loop
     end
-    unreachable
+    ;; exit, line 46
+    local.get $lo
+    local.get $hi
+    return
   )
 )
 (assert_return (invoke "divmod" (i32.const 17) (i32.const 5)) (i32.const 3) (i32.const 2))

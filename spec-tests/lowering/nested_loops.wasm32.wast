@@ -24,23 +24,27 @@
     i64.const 0
     local.set $acc
     local.set $i
-    loop $outer
+    block $outer_exit
       ;; outer, line 10
       local.get $i
       local.get $n
       i64.lt_s
-      if
+      i32.eqz
+      br_if $outer_exit
+      loop $outer
         ;; inner_start, line 13
         i64.const 0
         local.get $acc
         local.set $acc2
         local.set $acc
-        loop $inner
+        block $inner_exit
           ;; inner, line 15
           local.get $acc
           local.get $n
           i64.lt_s
-          if
+          i32.eqz
+          br_if $inner_exit
+          loop $inner
             ;; inner_body, line 18
             local.get $i
             local.get $acc
@@ -53,27 +57,31 @@
             local.get $acc
             i64.const 1
             i64.add
-            local.get $acc2
-            local.set $acc2
             local.set $acc
-            br $inner
+            ;; inner, line 15
+            local.get $acc
+            local.get $n
+            i64.lt_s
+            br_if $inner
           end
-          ;; inner_done, line 24
-          local.get $i
-          i64.const 1
-          i64.add
-          local.get $acc2
-          local.set $acc
-          local.set $i
-          br $outer
         end
-      else
-        ;; done, line 28
-        local.get $acc
-        return
+        ;; inner_done, line 24
+        local.get $i
+        i64.const 1
+        i64.add
+        local.get $acc2
+        local.set $acc
+        local.set $i
+        ;; outer, line 10
+        local.get $i
+        local.get $n
+        i64.lt_s
+        br_if $outer
       end
     end
-    unreachable
+    ;; done, line 28
+    local.get $acc
+    return
   )
 )
 (assert_return (invoke "sum_products" (i64.const 0)) (i64.const 0))

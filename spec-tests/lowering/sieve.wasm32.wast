@@ -27,75 +27,79 @@
     i32.const 0
     local.set $count
     local.set $i
-    loop $outer
+    block $outer_exit
       ;; outer, line 15
       local.get $i
       local.get $n
       i32.gt_s
-      if
-        ;; done, line 39
-        local.get $count
-        return
-      end
-      block $next
-        ;; check, line 18
-        local.get $i
-        local.set $iptr
-        local.get $base
-        local.get $iptr
-        i32.add
-        i32.load8_u
-        if
-          local.get $count
-          local.set $count
-          br $next
-        end
-        ;; prime, line 23
-        local.get $count
-        i32.const 1
-        i32.add
-        local.set $count
-        local.get $i
-        local.get $i
-        i32.mul
-        local.get $count
-        local.set $c
-        local.set $count
-        loop $mark
-          ;; mark, line 27
-          local.get $count
-          local.get $n
-          i32.gt_s
-          if
-            local.get $c
-            local.set $count
-            br $next
-          end
-          ;; set, line 30
-          local.get $count
+      br_if $outer_exit
+      loop $outer
+        block $next
+          ;; check, line 18
+          local.get $i
           local.set $iptr
           local.get $base
           local.get $iptr
           i32.add
-          i32.const 1
-          i32.store8
+          i32.load8_u
+          br_if $next
+          ;; prime, line 23
           local.get $count
-          local.get $i
+          i32.const 1
           i32.add
           local.set $count
-          br $mark
+          local.get $i
+          local.get $i
+          i32.mul
+          local.get $count
+          local.set $c
+          local.set $count
+          block $mark_exit
+            ;; mark, line 27
+            local.get $count
+            local.get $n
+            i32.gt_s
+            br_if $mark_exit
+            loop $mark
+              ;; set, line 30
+              local.get $count
+              local.set $iptr
+              local.get $base
+              local.get $iptr
+              i32.add
+              i32.const 1
+              i32.store8
+              local.get $count
+              local.get $i
+              i32.add
+              local.set $count
+              ;; mark, line 27
+              local.get $count
+              local.get $n
+              i32.gt_s
+              i32.eqz
+              br_if $mark
+            end
+          end
+          local.get $c
+          local.set $count
         end
+        ;; next, line 36
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; outer, line 15
+        local.get $i
+        local.get $n
+        i32.gt_s
+        i32.eqz
+        br_if $outer
       end
-      ;; next, line 36
-      local.get $i
-      i32.const 1
-      i32.add
-      local.get $count
-      local.set $count
-      local.set $i
-      br $outer
     end
-    unreachable
+    ;; done, line 39
+    local.get $count
+    return
   )
 )
 (assert_return (invoke "count_primes" (i32.const 10)) (i32.const 4))

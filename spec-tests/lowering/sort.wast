@@ -74,78 +74,79 @@
     ;; entry, line 23
     i32.const 1
     local.set $i
-    loop $outer
+    block $outer_exit
       ;; outer, line 26
       local.get $i
       local.get $len
       i32.ge_s
-      if
-        ;; exit, line 51
-        return
-      end
-      ;; take, line 29
-      local.get $arr
-      local.get $i
-      call $get
-      local.set $key
-      local.get $i
-      i32.const 1
-      i32.sub
-      local.set $j
-      loop $inner
-        block $place
-          ;; inner, line 33
-          local.get $j
-          i32.const 0
-          i32.lt_s
-          if
-            local.get $j
-            local.set $j
-            br $place
-          end
-          ;; compare, line 37
-          local.get $arr
-          local.get $j
-          call $get
-          local.set $v
-          local.get $v
-          local.get $key
-          i32.gt_s
-          if
-            ;; shift, line 41
-            local.get $j
-            i32.const 1
-            i32.add
-            local.set $j1
-            local.get $arr
-            local.get $j1
-            local.get $v
-            call $put
-            local.get $j
-            i32.const 1
-            i32.sub
-            local.set $j
-            br $inner
-          end
-          local.get $j
-          local.set $j
-        end
-        ;; place, line 46
-        local.get $j
-        i32.const 1
-        i32.add
-        local.set $j
+      br_if $outer_exit
+      loop $outer
+        ;; take, line 29
         local.get $arr
-        local.get $j
-        local.get $key
-        call $put
+        local.get $i
+        call $get
+        local.set $key
         local.get $i
         i32.const 1
-        i32.add
-        local.set $i
-        br $outer
+        i32.sub
+        local.set $j
+        loop $inner
+          block $place
+            ;; inner, line 33
+            local.get $j
+            i32.const 0
+            i32.lt_s
+            br_if $place
+            ;; compare, line 37
+            local.get $arr
+            local.get $j
+            call $get
+            local.set $v
+            local.get $v
+            local.get $key
+            i32.gt_s
+            if
+              ;; shift, line 41
+              local.get $j
+              i32.const 1
+              i32.add
+              local.set $j1
+              local.get $arr
+              local.get $j1
+              local.get $v
+              call $put
+              local.get $j
+              i32.const 1
+              i32.sub
+              local.set $j
+              br $inner
+            end
+          end
+          ;; place, line 46
+          local.get $j
+          i32.const 1
+          i32.add
+          local.set $j
+          local.get $arr
+          local.get $j
+          local.get $key
+          call $put
+          local.get $i
+          i32.const 1
+          i32.add
+          local.set $i
+          ;; outer, line 26
+          local.get $i
+          local.get $len
+          i32.ge_s
+          i32.eqz
+          br_if $outer
+          br $outer_exit
+        end
       end
     end
+    ;; exit, line 51
+    return
   )
   ;; fn @get, line 55
   (func $get (type $t2) (param $arr i64) (param $i i32) (result i32)

@@ -104,54 +104,47 @@
       local.get $x
       i32.const 0
       i32.ne
-      if
-        local.get $x
-        local.get $at
-        local.get $count
-        local.set $count
-        local.set $at
-        local.set $x
-        br $split
-      end
+      br_if $split
       local.get $base
       local.get $count
       i32.const 0
       local.set $count
       local.set $x
       local.set $base
-      loop $add
+      block $add_exit
         ;; add, line 36
         local.get $x
         i32.eqz
-        if
-          ;; done, line 45
+        br_if $add_exit
+        loop $add
+          ;; add_one, line 39
+          local.get $base
+          i32.load8_u
+          local.set $d
           local.get $count
-          local.get $frame
-          i32.const 16
+          local.get $d
           i32.add
-          global.set $__stack_pointer
-          return
+          local.set $count
+          local.get $base
+          i32.const 1
+          i32.add
+          local.get $x
+          i32.const 1
+          i32.sub
+          local.set $x
+          local.set $base
+          ;; add, line 36
+          local.get $x
+          br_if $add
         end
-        ;; add_one, line 39
-        local.get $base
-        i32.load8_u
-        local.set $d
-        local.get $count
-        local.get $d
-        i32.add
-        local.set $count
-        local.get $base
-        i32.const 1
-        i32.add
-        local.get $x
-        i32.const 1
-        i32.sub
-        local.get $count
-        local.set $count
-        local.set $x
-        local.set $base
-        br $add
       end
+      ;; done, line 45
+      local.get $count
+      local.get $frame
+      i32.const 16
+      i32.add
+      global.set $__stack_pointer
+      return
     end
     unreachable
   )

@@ -130,8 +130,6 @@
         local.get $pc
         i32.const 1
         i32.add
-        local.get $acc
-        local.set $acc
         local.set $pc
         br $dispatch
       end

@@ -26,12 +26,14 @@
     local.set $acc
     local.get $n
     local.set $i
-    loop $head
+    block $head_exit
       ;; head, line 14
       local.get $i
       i64.const 1
       i64.gt_s
-      if
+      i32.eqz
+      br_if $head_exit
+      loop $head
         ;; body, line 18
         local.get $acc
         local.set $a
@@ -45,13 +47,16 @@
         i64.const 1
         i64.sub
         local.set $i
-        br $head
+        ;; head, line 14
+        local.get $i
+        i64.const 1
+        i64.gt_s
+        br_if $head
       end
-      ;; done, line 26
-      local.get $acc
-      return
     end
-    unreachable
+    ;; done, line 26
+    local.get $acc
+    return
   )
   ;; fn @sum_to, line 32
   (func $sum_to (type $t1) (param $n i32) (result i32)
@@ -59,30 +64,37 @@
     (local $sum i32)
     (local $i_1 i32)
     ;; entry, line 35
-    loop $head
+    block $head_exit
       ;; head, line 37
       local.get $i_1
       local.set $i
       local.get $i
       local.get $n
       i32.gt_s
-      if
-        ;; exit, line 49
+      br_if $head_exit
+      loop $head
+        ;; body, line 41
         local.get $sum
-        return
+        local.get $i
+        i32.add
+        local.set $sum
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i_1
+        ;; head, line 37
+        local.get $i_1
+        local.set $i
+        local.get $i
+        local.get $n
+        i32.gt_s
+        i32.eqz
+        br_if $head
       end
-      ;; body, line 41
-      local.get $sum
-      local.get $i
-      i32.add
-      local.set $sum
-      local.get $i
-      i32.const 1
-      i32.add
-      local.set $i_1
-      br $head
     end
-    unreachable
+    ;; exit, line 49
+    local.get $sum
+    return
   )
 )
 (assert_return (invoke "factorial" (i64.const 10)) (i64.const 3628800))

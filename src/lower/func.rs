@@ -22,7 +22,12 @@ use crate::value::lower_type;
 use crate::wat::{self, Instr};
 
 pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
-    let func = super::reducible::make_reducible(cx.module.func(id));
+    let module = cx.module;
+    let inlined = match cx.options.inline_leaves {
+        true => super::inline::inline_leaves(module, module.func(id)),
+        false => None,
+    };
+    let func = super::reducible::make_reducible(inlined.as_ref().unwrap_or(module.func(id)));
     let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();
@@ -30,6 +35,10 @@ pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func,
     fc.prologue(&mut body);
     Structurer::new(func)?.lower(&mut fc, &mut body);
     let mut body = super::control::tidy(body);
+    if fc.cx.options.rotate_loops {
+        // Tidied again: a dropped self-move can leave `if br $l end`.
+        body = super::control::tidy(super::rotate::rotate_loops(body));
+    }
     if !func.sig.results.is_empty() && !super::control::ends_in_jump(&body) {
         // Every path ended in a branch or return; tell the validator so.
         body.push(Instr::Unreachable);

@@ -14,9 +14,11 @@
 
 mod control;
 mod func;
+mod inline;
 mod locals;
 mod names;
 mod reducible;
+mod rotate;
 mod wasi64;
 
 use crate::diag::{Diagnostic, Span};
@@ -35,6 +37,12 @@ pub struct Options {
     pub stack_values: bool,
     /// Let values whose live ranges do not overlap share a local.
     pub reuse_locals: bool,
+    /// Test a loop's condition at the bottom (`rotate.rs`): one branch per
+    /// iteration instead of two.
+    pub rotate_loops: bool,
+    /// Replace calls to tiny leaf functions that cannot trap by their body
+    /// (`inline.rs`).
+    pub inline_leaves: bool,
 }
 
 impl Default for Options {
@@ -42,6 +50,8 @@ impl Default for Options {
         Options {
             stack_values: true,
             reuse_locals: true,
+            rotate_loops: true,
+            inline_leaves: true,
         }
     }
 }

@@ -27,7 +27,7 @@
     i64.load
     call_indirect $table (type $t0) (result i32)
     local.set $x
-    call $via_global_ptr
+    global.get $fp
     call_indirect $table (type $t0) (result i32)
     local.set $y
     local.get $x

@@ -175,74 +175,83 @@
     i32.const 0
     local.set $acc
     local.set $i
-    loop $loop
+    block $loop_exit
       ;; loop, line 105
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 114
+      br_if $loop_exit
+      loop $loop
+        ;; body, line 108
+        local.get $p
+        local.get $i
+        call $at
+        local.set $v
         local.get $acc
-        return
+        local.get $v
+        i32.add
+        local.set $acc
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; loop, line 105
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $loop
       end
-      ;; body, line 108
-      local.get $p
-      local.get $i
-      call $at
-      local.set $v
-      local.get $acc
-      local.get $v
-      i32.add
-      local.set $acc
-      local.get $i
-      i32.const 1
-      i32.add
-      local.get $acc
-      local.set $acc
-      local.set $i
-      br $loop
     end
-    unreachable
+    ;; exit, line 114
+    local.get $acc
+    return
   )
   ;; fn @sum_squares, line 118
   (func $sum_squares (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $sq i32)
+    (local $v i32)
     ;; entry, line 119
     i32.const 0
     i32.const 0
     local.set $acc
     local.set $i
-    loop $loop
+    block $loop_exit
       ;; loop, line 122
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 132
+      br_if $loop_exit
+      loop $loop
+        ;; body, line 125
+        local.get $p
+        local.get $i
+        call $at
+        local.set $v
+        local.get $v
+        local.get $v
+        i32.mul
+        local.set $v
         local.get $acc
-        return
+        local.get $v
+        i32.add
+        local.set $acc
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; loop, line 122
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $loop
       end
-      ;; body, line 125
-      local.get $p
-      local.get $i
-      call $at
-      call $square
-      local.set $sq
-      local.get $acc
-      local.get $sq
-      i32.add
-      local.set $acc
-      local.get $i
-      i32.const 1
-      i32.add
-      local.get $acc
-      local.set $acc
-      local.set $i
-      br $loop
     end
-    unreachable
+    ;; exit, line 132
+    local.get $acc
+    return
   )
   ;; fn @at, line 136
   (func $at (type $t3) (param $p i64) (param $i i32) (result i32)
@@ -268,44 +277,53 @@
     ;; entry, line 147
     i32.const 0
     local.set $i
-    loop $loop
+    block $loop_exit
       ;; loop, line 150
       local.get $i
       local.get $n
       i32.ge_s
-      if
-        ;; exit, line 166
-        return
+      br_if $loop_exit
+      loop $loop
+        ;; body, line 153
+        local.get $i
+        i64.extend_i32_u
+        i64.const 4
+        i64.mul
+        local.set $offset
+        local.get $src
+        local.get $offset
+        i64.add
+        local.set $from
+        local.get $dst
+        local.get $offset
+        i64.add
+        local.set $offset
+        local.get $from
+        i32.load
+        local.get $f
+        call_indirect $table (type $t0) (param i32) (result i32)
+        local.set $r
+        local.get $offset
+        local.get $r
+        i32.store
+        global.get $calls
+        i64.const 1
+        i64.add
+        global.set $calls
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; loop, line 150
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $loop
       end
-      ;; body, line 153
-      local.get $i
-      i64.extend_i32_u
-      i64.const 4
-      i64.mul
-      local.set $offset
-      local.get $src
-      local.get $offset
-      i64.add
-      local.set $from
-      local.get $dst
-      local.get $offset
-      i64.add
-      local.set $offset
-      local.get $from
-      i32.load
-      local.get $f
-      call_indirect $table (type $t0) (param i32) (result i32)
-      local.set $r
-      local.get $offset
-      local.get $r
-      i32.store
-      call $count
-      local.get $i
-      i32.const 1
-      i32.add
-      local.set $i
-      br $loop
     end
+    ;; exit, line 166
+    return
   )
   ;; fn @apply_op, line 170
   (func $apply_op (type $t5) (param $op i32) (param $x i32) (result i32)

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Generated code against clang -O2 (not a test): each bench/programs/NAME.vir
+# built by `vitte-wat build --target wasm64`, its twin NAME.c by clang for
+# wasm64-unknown-unknown, both run by examples/codegen_bench.rs in the one
+# wasmtime configuration of `vitte-wat run`, alternating, with the same
+# workload; the two checksums must agree. Prints a Markdown section on stdout.
+#
+#   bench/codegen.sh [RUNS]           (default 15 timed calls of each)
+#
+# Needs clang and wasm-ld (Debian: clang lld). Writes the modules to
+# target/bench-codegen/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-15}
+out=target/bench-codegen
+mkdir -p "$out"
+
+# name and workload (the i32 argument): each call takes some 10-60 ms here.
+workloads=(fib:32 sieve:4000000 matmul:160 quicksort:400000 nbody:200000 fnv:4000 bintree:20 strsearch:1048576)
+cflags=(--target=wasm64-unknown-unknown -O2 -mbulk-memory -nostdlib -Wl,--no-entry)
+
+cargo build --release --locked --quiet --bin vitte-wat --example codegen_bench
+args=()
+for w in "${workloads[@]}"; do
+    name=${w%%:*}
+    target/release/vitte-wat build "bench/programs/$name.vir" --target wasm64 -o "$out/$name.ours.wasm"
+    clang "${cflags[@]}" "-Wl,--export=$name" -o "$out/$name.clang.wasm" "bench/programs/$name.c"
+    args+=("$name" "${w#*:}" "$out/$name.ours.wasm" "$out/$name.clang.wasm")
+done
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+results=$(target/release/examples/codegen_bench --runs "$runs" "${args[@]}")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo "## Generated code: \`vitte-wat build\` against clang -O2"
+echo
+echo "Eight programs written twice, in Vitte IR (\`bench/programs/NAME.vir\`, as a front end"
+echo "would emit it: SSA with block parameters, one call per call in the source, no"
+echo "inlining) and in C (\`bench/programs/NAME.c\`). Ours: \`vitte-wat build NAME.vir --target"
+echo "wasm64\`. Clang's: \`$(clang --version | head -1)\`, \`clang ${cflags[*]} -Wl,--export=NAME\`"
+echo "(\`-mbulk-memory\` so that a \`memset\`/\`memcpy\` becomes \`memory.fill\`/\`memory.copy\`,"
+echo "as in the IR, instead of an undefined symbol). Both run in the same wasmtime"
+echo "configuration (\`vitte-wat run\`'s: Cranelift \`opt_level=speed\`, fuel and epoch checks"
+echo "compiled in) by \`examples/codegen_bench.rs\`: one instance each, 2 warm-up calls, then"
+echo "$runs timed calls of each, alternating ours and clang's. Both returned the same checksum"
+echo "for every program (the runner stops otherwise)."
+echo
+echo "Load average before: $load_before; after: $load_after."
+echo
+echo "Times are the CPU time of the calling thread per call (\`CLOCK_THREAD_CPUTIME_ID\`), which"
+echo "other work on a shared machine disturbs far less than wall time; the wall-time ratio of"
+echo "the same calls is given too."
+echo
+echo "| program | workload | checksum | ours median (ms) | ours min–max | clang median (ms) | clang min–max | time ours/clang | wall ours/clang | code bytes ours / clang | code ours/clang | module bytes ours / clang |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk -F'\t' '
+function ms(s) { return sprintf("%.2f", s * 1000) }
+{
+    t = $4 / $7; w = $14 / $15; c = $10 / $11
+    lt += log(t); lw += log(w); lc += log(c); lm += log($12 / $13); n++
+    printf "| %s | %s | %s | %s | %s–%s | %s | %s–%s | %.2f | %.2f | %d / %d | %.2f | %d / %d |\n", $1, $2, $3, ms($4), ms($5), ms($6), ms($7), ms($8), ms($9), t, w, $10, $11, c, $12, $13
+}
+END {
+    printf "| **geometric mean** | | | | | | | **%.2f** | %.2f | | **%.2f** | (%.2f) |\n", exp(lt / n), exp(lw / n), exp(lc / n), exp(lm / n)
+}' <<<"$results"
+echo
+echo "Ratios are ours / clang, each from the same run; code bytes are the code section's"
+echo "contents (function bodies), module bytes the whole \`.wasm\` (ours carries a name section"
+echo "and exports \`__data_end\`/\`__heap_base\`; the last column's mean is in parentheses)."
+echo
+echo "Where the remaining gaps come from (read off \`wasm2wat\` of clang's modules against"
+echo "\`vitte-wat emit\`): clang -O2 optimizes the source before its backend sees it, and the"
+echo "backend does not. **matmul**: clang strength-reduces the index arithmetic to pointer"
+echo "increments and unrolls the dot product by 2; ours recomputes \`i*n+k\` (Cranelift hoists"
+echo "the invariant part). **strsearch**: the patterns are constant data, so clang unrolls the"
+echo "comparison loop against constant bytes. **fib**: clang turns one of the two recursive"
+echo "calls into a loop (accumulator recursion elimination). **fnv**: clang unrolls by 4."
+echo "**sieve**: clang widens the induction variables to i64 (no extension per access). The lowering rotates loops (\`src/lower/rotate.rs\`) and inlines tiny leaf"
+echo "functions (\`src/lower/inline.rs\`); it does no unrolling, strength reduction or"
+echo "interprocedural optimization: those belong to an IR optimizer before the backend."

@@ -1,0 +1,226 @@
+//! Inlining of tiny leaf functions: a call to a function of one block, with
+//! no stack slots, no variables, no calls and nothing that can trap (at most
+//! [`MAX_INSTS`] instructions ending in `return`), is replaced by a copy of
+//! that block. A bump allocator's `alloc`, a getter of a global, an
+//! arithmetic helper: the call costs more than the body.
+//!
+//! Nothing observable changes: the copied instructions run in the same order
+//! with the same operands, the callee cannot trap, so it never appears in a
+//! backtrace, and it makes no calls, so the stack depth at any trap is the
+//! same. (Fuel, which counts wasm instructions, is spent a little slower.)
+//! The callee is still compiled on its own: it may be exported or have its
+//! address taken.
+
+use crate::ir::{BinaryOp, ConvKind, Function, Inst, Module, Op, Terminator, ValueDef, ValueId};
+
+/// The largest callee body inlined, in instructions (the `return` not counted).
+const MAX_INSTS: usize = 12;
+
+/// The function with its calls to tiny leaves inlined, or `None` when it
+/// calls none.
+pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function> {
+    let inlinable = |inst: &Inst| match &inst.op {
+        Op::Call { func: callee, .. } => leaf_body(module.func(*callee)).is_some(),
+        _ => false,
+    };
+    if !func.blocks.iter().any(|b| b.insts.iter().any(inlinable)) {
+        return None;
+    }
+    let mut func = func.clone();
+    // What each call result becomes: a value of the copied body.
+    let mut subst: Vec<Option<ValueId>> = vec![None; func.values.len()];
+    for b in 0..func.blocks.len() {
+        let insts = std::mem::take(&mut func.blocks[b].insts);
+        let mut out = Vec::with_capacity(insts.len());
+        for inst in insts {
+            let Op::Call { func: callee, args } = &inst.op else {
+                out.push(inst);
+                continue;
+            };
+            let callee = module.func(*callee);
+            let Some((body, returned)) = leaf_body(callee) else {
+                out.push(inst);
+                continue;
+            };
+            // Callee values to caller values: parameters to the arguments,
+            // each instruction's results to fresh values.
+            let mut map: Vec<Option<ValueId>> = vec![None; callee.values.len()];
+            for (param, arg) in callee.params.iter().zip(args) {
+                map[param.index()] = Some(resolve(&subst, *arg));
+            }
+            for callee_inst in body {
+                let results = callee_inst
+                    .results
+                    .iter()
+                    .map(|r| {
+                        let data = callee.value(*r);
+                        let v = func.new_value(data.ty, data.name.clone(), ValueDef::Param(0));
+                        map[r.index()] = Some(v);
+                        v
+                    })
+                    .collect();
+                let mut op = callee_inst.op.clone();
+                map_operands(&mut op, &mut |v| {
+                    map[v.index()].expect("defined before use")
+                });
+                out.push(Inst {
+                    op,
+                    results,
+                    span: inst.span,
+                });
+            }
+            subst.resize(func.values.len(), None);
+            for (result, value) in inst.results.iter().zip(returned) {
+                subst[result.index()] = Some(map[value.index()].expect("returned value defined"));
+            }
+        }
+        func.blocks[b].insts = out;
+    }
+    // Uses of call results now read the copies' values.
+    subst.resize(func.values.len(), None);
+    let resolve_all = |v: ValueId| resolve(&subst, v);
+    for block in &mut func.blocks {
+        for inst in &mut block.insts {
+            map_operands(&mut inst.op, &mut |v| resolve_all(v));
+        }
+        if let Some(term) = &mut block.term {
+            map_terminator(term, &resolve_all);
+        }
+    }
+    for b in 0..func.blocks.len() {
+        for (index, inst) in func.blocks[b].insts.iter().enumerate() {
+            for (result, value) in inst.results.iter().enumerate() {
+                func.values[value.index()].def = ValueDef::InstResult {
+                    block: crate::ir::BlockId(b as u32),
+                    index: index as u32,
+                    result: result as u32,
+                };
+            }
+        }
+    }
+    Some(func)
+}
+
+/// A call result may stand for another call's result (a leaf returning what
+/// an inlined call gave it is not possible, but a chain is cheap to follow).
+fn resolve(subst: &[Option<ValueId>], mut v: ValueId) -> ValueId {
+    while let Some(Some(next)) = subst.get(v.index()) {
+        v = *next;
+    }
+    v
+}
+
+/// The body and returned values of a function that may be inlined.
+fn leaf_body(callee: &Function) -> Option<(&[Inst], &[ValueId])> {
+    if callee.is_import()
+        || callee.blocks.len() != 1
+        || !callee.slots.is_empty()
+        || !callee.vars.is_empty()
+    {
+        return None;
+    }
+    let block = &callee.blocks[0];
+    let Some(Terminator::Return(returned)) = &block.term else {
+        return None;
+    };
+    if block.insts.len() > MAX_INSTS || !block.insts.iter().all(|i| cannot_trap(&i.op)) {
+        return None;
+    }
+    Some((&block.insts, returned))
+}
+
+/// Operators that neither trap, call nor touch memory or locals.
+fn cannot_trap(op: &Op) -> bool {
+    match op {
+        Op::Const(_)
+        | Op::Unary(..)
+        | Op::Compare(..)
+        | Op::Select { .. }
+        | Op::DataAddr(_)
+        | Op::FuncAddr(_)
+        | Op::GlobalGet(_)
+        | Op::GlobalSet(..)
+        | Op::MemorySize => true,
+        Op::Binary(op, ..) => !matches!(
+            op,
+            BinaryOp::DivS | BinaryOp::DivU | BinaryOp::RemS | BinaryOp::RemU
+        ),
+        Op::Convert(conv, _) => !matches!(conv.kind, ConvKind::TruncS | ConvKind::TruncU),
+        _ => false,
+    }
+}
+
+fn map_operands(op: &mut Op, f: &mut dyn FnMut(ValueId) -> ValueId) {
+    match op {
+        Op::Const(_)
+        | Op::SlotAddr(_)
+        | Op::DataAddr(_)
+        | Op::FuncAddr(_)
+        | Op::MemorySize
+        | Op::GlobalGet(_)
+        | Op::VarGet(_) => {}
+        Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
+        Op::GlobalSet(_, a) | Op::VarSet(_, a) => *a = f(*a),
+        Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => {
+            *a = f(*a);
+            *b = f(*b);
+        }
+        Op::Select {
+            cond,
+            if_true,
+            if_false,
+            ..
+        } => {
+            *if_true = f(*if_true);
+            *if_false = f(*if_false);
+            *cond = f(*cond);
+        }
+        Op::Load { addr, .. } => *addr = f(*addr),
+        Op::Store { addr, value, .. } => {
+            *addr = f(*addr);
+            *value = f(*value);
+        }
+        Op::MemoryCopy { dst, src, len } => {
+            *dst = f(*dst);
+            *src = f(*src);
+            *len = f(*len);
+        }
+        Op::MemoryFill { dst, byte, len } => {
+            *dst = f(*dst);
+            *byte = f(*byte);
+            *len = f(*len);
+        }
+        Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+        Op::CallIndirect { callee, args, .. } => {
+            args.iter_mut().for_each(|a| *a = f(*a));
+            *callee = f(*callee);
+        }
+    }
+}
+
+fn map_terminator(term: &mut Terminator, f: &dyn Fn(ValueId) -> ValueId) {
+    let edge = |e: &mut crate::ir::Edge| e.args.iter_mut().for_each(|a| *a = f(*a));
+    match term {
+        Terminator::Jump(e) => edge(e),
+        Terminator::BrIf {
+            cond,
+            then_edge,
+            else_edge,
+        } => {
+            *cond = f(*cond);
+            edge(then_edge);
+            edge(else_edge);
+        }
+        Terminator::Switch {
+            index,
+            targets,
+            default,
+        } => {
+            *index = f(*index);
+            targets.iter_mut().for_each(edge);
+            edge(default);
+        }
+        Terminator::Return(values) => values.iter_mut().for_each(|v| *v = f(*v)),
+        Terminator::Unreachable => {}
+    }
+}
