@@ -177,7 +177,8 @@ fn render_snippet(
 ) -> fmt::Result {
     let (line, col) = file.line_col(span.start as usize);
     let full = file.line_text(line);
-    let (text, shown_col, clip) = clip_line(full, col);
+    let (text, shown_col) = clip_line(full, col);
+    let clipped = text.len() != full.len();
     let text = control_pictures(text);
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -193,7 +194,7 @@ fn render_snippet(
     } else {
         1
     };
-    if clip > 0 || text.len() != full.len() {
+    if clipped {
         // Within what is shown of a long line.
         width = width.min(text.chars().count().saturating_sub(shown_col - 1).max(1));
     }
@@ -267,11 +268,11 @@ const SHOWN_BEFORE: usize = 60;
 const SHOWN_CHARS: usize = 120;
 
 /// The part of a long line shown around 1-based column `col` (`...` marks
-/// what is left out), the column in it, and how many characters were
-/// dropped before it (less the `...`): a 10 MB line gives a short message.
-fn clip_line(text: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize, usize) {
+/// what is left out) and the column in it: a 10 MB line gives a short
+/// message.
+fn clip_line(text: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
     if text.len() <= MAX_SHOWN_LINE {
-        return (text.into(), col, 0);
+        return (text.into(), col);
     }
     let skip = (col - 1).saturating_sub(SHOWN_BEFORE);
     let mut shown: String = if skip > 0 {
@@ -285,8 +286,7 @@ fn clip_line(text: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize, usize
         shown.push_str("...");
     }
     let lead = if skip > 0 { 3 } else { 0 };
-    let new_col = col - skip + lead;
-    (shown.into(), new_col, col - new_col)
+    (shown.into(), col - skip + lead)
 }
 
 #[cfg(test)]
@@ -328,6 +328,15 @@ mod tests {
             d.message,
             format!("literal `{}...` out of range", "9".repeat(59))
         );
+        // Columns just past the shown prefix: fewer characters skipped than
+        // the `...` that replaces them (found by the parse_vir fuzz target).
+        for col in [59, 60, 61, 62, 63, 64, 200] {
+            let line = "z".repeat(300);
+            let file = SourceFile::new("c.vir", line);
+            let d = Diagnostic::new("m", Span::new(col, col + 1)).with_file(Some(&file));
+            let text = d.to_string();
+            assert!(text.contains(&format!("c.vir:1:{}", col + 1)), "{text}");
+        }
         // A NUL is shown as a control picture.
         let file = SourceFile::new("n.vir", "fn @a\0b");
         let d = Diagnostic::new("m", Span::new(5, 6)).with_file(Some(&file));

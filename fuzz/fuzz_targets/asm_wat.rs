@@ -29,8 +29,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let printed = emit::disassemble(&wasm).expect("a valid binary prints");
-    let again = emit::assemble(&printed, "printed.wat")
-        .unwrap_or_else(|e| panic!("printed WAT does not assemble: {e}\n{printed}"));
+    let again = match emit::assemble(&printed, "printed.wat") {
+        Ok(again) => again,
+        // wasmprinter writes a name that is no valid `$id` as an `(@name "...")`
+        // annotation, which wast does not read on a label: a disagreement of
+        // the crates beneath (see fuzz/README.md).
+        Err(e) if e.to_string().contains("(@name ") => return,
+        Err(e) => panic!("printed WAT does not assemble: {e}\n{printed}"),
+    };
     validate::validate(&again)
         .unwrap_or_else(|e| panic!("printed WAT assembles to an invalid module: {e}\n{printed}"));
 });
