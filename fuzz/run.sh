@@ -34,9 +34,18 @@ echo "fuzzing $target for ${seconds}s; log: fuzz/$log"
 # -timeout: one input running longer than this is reported as a hang.
 # -rss_limit_mb: wasmtime reserves address space, not RSS; 4 GB of RSS is a leak.
 set +e
-RUSTC_BOOTSTRAP=1 nice -n "${NICE:-10}" cargo fuzz run "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -max_len="$max_len" -timeout=60 -rss_limit_mb=4096 \
-    -print_final_stats=1 "$@" >"$log" 2>&1
+options=(-max_total_time="$seconds" -max_len="$max_len" -timeout=60 -rss_limit_mb=4096
+    -print_final_stats=1 "$@")
+if [ -n "${NO_BUILD:-}" ]; then
+    # NO_BUILD=1: run the binary `cargo fuzz build` made, as it is (what
+    # `cargo fuzz run` runs after building).
+    mkdir -p "artifacts/$target"
+    nice -n "${NICE:-10}" "target/x86_64-unknown-linux-gnu/release/$target" \
+        -artifact_prefix="artifacts/$target/" "${options[@]}" "corpus/$target" >"$log" 2>&1
+else
+    RUSTC_BOOTSTRAP=1 nice -n "${NICE:-10}" cargo fuzz run "$target" "corpus/$target" -- \
+        "${options[@]}" >"$log" 2>&1
+fi
 status=$?
 set -e
 # The last progress line (executions, cov:, ft:, corpus, exec/s), the final
