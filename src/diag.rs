@@ -104,7 +104,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Span) -> Diagnostic {
         Diagnostic {
-            message: message.into(),
+            message: clip_words(message.into()),
             span,
             file: None,
             notes: Vec::new(),
@@ -119,7 +119,7 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, message: impl Into<String>, span: Span) -> Diagnostic {
-        self.notes.push((message.into(), span, None));
+        self.notes.push((clip_words(message.into()), span, None));
         self
     }
 
@@ -130,7 +130,8 @@ impl Diagnostic {
         span: Span,
         file: Option<&Arc<SourceFile>>,
     ) -> Diagnostic {
-        self.notes.push((message.into(), span, file.cloned()));
+        self.notes
+            .push((clip_words(message.into()), span, file.cloned()));
         self
     }
 
@@ -175,7 +176,10 @@ fn render_snippet(
     note: Option<&str>,
 ) -> fmt::Result {
     let (line, col) = file.line_col(span.start as usize);
-    let text = file.line_text(line);
+    let full = file.line_text(line);
+    let (text, shown_col) = clip_line(full, col);
+    let clipped = text.len() != full.len();
+    let text = control_pictures(text);
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
     if let Some(note) = note {
@@ -185,17 +189,104 @@ fn render_snippet(
     write!(f, "\n{pad} |\n{line} | {text}\n{pad} | ")?;
     // The caret underlines the span, or one column when it is empty or spans lines.
     let (end_line, end_col) = file.line_col(span.end as usize);
-    let width = if end_line == line && end_col > col {
+    let mut width = if end_line == line && end_col > col {
         end_col - col
     } else {
         1
     };
+    if clipped {
+        // Within what is shown of a long line.
+        width = width.min(text.chars().count().saturating_sub(shown_col - 1).max(1));
+    }
     let indent: String = text
         .chars()
-        .take(col - 1)
+        .take(shown_col - 1)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     write!(f, "{indent}{}", "^".repeat(width))
+}
+
+/// Control characters (a NUL in a name, say) shown as their Unicode control
+/// pictures (`␀`), as rustc does: the terminal and the `.err` files get
+/// only printable text. Tabs stay (the caret line copies them).
+fn control_pictures(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// A word of a message (a token it quotes) longer than this many bytes is
+/// cut: a 10 MB literal or name gives a short message.
+const MAX_WORD: usize = 120;
+
+/// `message` with each run of non-blank characters longer than
+/// [`MAX_WORD`] bytes cut to its first 60 characters and `...` (and its
+/// closing backtick, when it had one).
+fn clip_words(message: String) -> String {
+    if message.len() <= MAX_WORD || !message.split_whitespace().any(|w| w.len() > MAX_WORD) {
+        return message;
+    }
+    let mut out = String::new();
+    let mut rest = message.as_str();
+    while !rest.is_empty() {
+        let blank = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..blank]);
+        rest = &rest[blank..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if word.len() > MAX_WORD {
+            out.extend(word.chars().take(60));
+            out.push_str("...");
+            if word.ends_with('`') {
+                out.push('`');
+            }
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// A source line longer than this many bytes is shown in part.
+const MAX_SHOWN_LINE: usize = 160;
+/// Characters shown before the column in a line shown in part.
+const SHOWN_BEFORE: usize = 60;
+/// Characters shown of a line shown in part.
+const SHOWN_CHARS: usize = 120;
+
+/// The part of a long line shown around 1-based column `col` (`...` marks
+/// what is left out) and the column in it: a 10 MB line gives a short
+/// message.
+fn clip_line(text: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    if text.len() <= MAX_SHOWN_LINE {
+        return (text.into(), col);
+    }
+    let skip = (col - 1).saturating_sub(SHOWN_BEFORE);
+    let mut shown: String = if skip > 0 {
+        "...".into()
+    } else {
+        String::new()
+    };
+    let mut chars = text.chars().skip(skip);
+    shown.extend(chars.by_ref().take(SHOWN_CHARS));
+    if chars.next().is_some() {
+        shown.push_str("...");
+    }
+    let lead = if skip > 0 { 3 } else { 0 };
+    (shown.into(), col - skip + lead)
 }
 
 #[cfg(test)]
@@ -209,6 +300,54 @@ mod tests {
         assert_eq!(file.line_col(3), (2, 1));
         assert_eq!(file.line_col(6), (2, 3)); // after the two-byte 'é' and a space
         assert_eq!(file.line_text(2), "é x");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_in_part_around_the_column() {
+        let line = format!("{}@bad{}", "x".repeat(100_000), "y".repeat(100_000));
+        let file = SourceFile::new("long.vir", line);
+        let d =
+            Diagnostic::new("unexpected `@`", Span::new(100_000, 100_004)).with_file(Some(&file));
+        let text = d.to_string();
+        assert!(text.len() < 600, "{text}");
+        assert!(text.contains("--> long.vir:1:100001"), "{text}");
+        let shown = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert!(
+            shown.starts_with("1 | ...") && shown.ends_with("..."),
+            "{text}"
+        );
+        assert_eq!(&shown[caret.find('^').unwrap()..][..4], "@bad", "{text}");
+        assert!(caret.ends_with(" ^^^^"), "{text}");
+        // A long word of the message is cut too.
+        let d = Diagnostic::new(
+            format!("literal `{}` out of range", "9".repeat(1 << 20)),
+            Span::NONE,
+        );
+        assert_eq!(
+            d.message,
+            format!("literal `{}...` out of range", "9".repeat(59))
+        );
+        // Columns just past the shown prefix: fewer characters skipped than
+        // the `...` that replaces them (found by the parse_vir fuzz target).
+        for col in [59, 60, 61, 62, 63, 64, 200] {
+            let line = "z".repeat(300);
+            let file = SourceFile::new("c.vir", line);
+            let d = Diagnostic::new("m", Span::new(col, col + 1)).with_file(Some(&file));
+            let text = d.to_string();
+            assert!(text.contains(&format!("c.vir:1:{}", col + 1)), "{text}");
+        }
+        // A NUL is shown as a control picture.
+        let file = SourceFile::new("n.vir", "fn @a\0b");
+        let d = Diagnostic::new("m", Span::new(5, 6)).with_file(Some(&file));
+        assert!(
+            d.to_string().contains("1 | fn @a\u{2400}b\n  |      ^"),
+            "{d}"
+        );
+        // Short lines are shown whole.
+        let file = SourceFile::new("s.vir", "fn @f() {\n");
+        let d = Diagnostic::new("m", Span::new(3, 5)).with_file(Some(&file));
+        assert!(d.to_string().contains("1 | fn @f() {\n  |    ^^"), "{d}");
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn disassemble(bytes: &[u8]) -> Result<String, AsmError> {
     wasmprinter::print_bytes(bytes).map_err(|e| {
         match e.downcast_ref::<wasmparser::BinaryReaderError>() {
             Some(b) => AsmError::Binary {
-                message: b.message().to_string(),
+                message: crate::validate::decoder_message(b.message(), bytes),
                 offset: Some(b.offset()),
             },
             None => AsmError::Binary {

@@ -61,8 +61,18 @@ pub fn validate(bytes: &[u8]) -> Result<(), ValidateError> {
         .map(|_| ())
         .map_err(|e| ValidateError {
             offset: e.offset(),
-            message: e.message().to_string(),
+            message: decoder_message(e.message(), bytes),
         })
+}
+
+/// wasmparser's message, except for a bad magic number, which it spells as
+/// two multi-line debug arrays: said in one line, with the bytes found.
+pub(crate) fn decoder_message(message: &str, bytes: &[u8]) -> String {
+    if message.starts_with("magic header not detected") {
+        let found = bytes.get(..4).unwrap_or(bytes).escape_ascii();
+        return format!("not a wasm binary: it starts with b\"{found}\", not b\"\\0asm\"");
+    }
+    message.to_string()
 }
 
 #[cfg(test)]
@@ -142,6 +152,15 @@ mod tests {
     #[test]
     fn a_second_memory_is_allowed_for_the_wasi_adapter() {
         validate(&wasm("(module (memory i64 1) (memory 1))")).expect("multi-memory");
+    }
+
+    #[test]
+    fn a_bad_magic_number_is_said_in_one_line() {
+        let err = validate(b"(module)").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid module at offset 0x0: not a wasm binary: it starts with b\"(mod\", not b\"\\0asm\""
+        );
     }
 
     #[test]

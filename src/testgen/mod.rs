@@ -148,5 +148,14 @@ pub fn generate_program(seed: u64, config: &GenConfig) -> Program {
     module::generate(seed, config)
 }
 
+/// A program whose choices are read from `bytes` (a fuzzer's input), then
+/// from the PRNG when they run out ([`rng::Rng::from_bytes`]); its seed, which
+/// also draws the calls' arguments, is a hash of the bytes. Always verifies,
+/// like [`generate_program`], whatever the bytes.
+pub fn generate_from_bytes(bytes: &[u8], config: &GenConfig) -> Program {
+    let seed = rng::Rng::hash(bytes);
+    module::generate_with(rng::Rng::from_bytes(bytes), seed, config)
+}
+
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,12 @@ use crate::ir::{
 pub const REGION_SIZE: u64 = 256;
 
 pub fn generate(seed: u64, config: &GenConfig) -> Program {
-    let mut rng = Rng::new(seed);
+    generate_with(Rng::new(seed), seed, config)
+}
+
+/// [`generate`] with the choices drawn from `rng`; `seed` names the program
+/// and seeds the arguments of its calls.
+pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
     let mut m = Module::default();
     let fuel = budget_global(&mut m, "fuel");
     let calls = budget_global(&mut m, "calls");

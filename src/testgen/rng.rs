@@ -1,11 +1,18 @@
 //! A small seeded PRNG, so that a seed names the same program on every
 //! machine and with every build: xoshiro256** (Blackman and Vigna), seeded
 //! through SplitMix64. No dependency, no platform-dependent state.
+//!
+//! [`Rng::from_bytes`] makes the same generator draw its choices from a byte
+//! string first (a fuzzer's input, so that coverage guidance steers the
+//! program's shape) and fall back to the PRNG when the bytes run out.
 
 /// xoshiro256**: fast, 256 bits of state, good statistical quality.
 #[derive(Clone, Debug)]
 pub struct Rng {
     s: [u64; 4],
+    /// Choices to make before the PRNG takes over (empty for [`Rng::new`]).
+    tape: Vec<u8>,
+    pos: usize,
 }
 
 /// One step of SplitMix64: spreads a seed (even 0) over the state.
@@ -27,7 +34,38 @@ impl Rng {
                 splitmix64(&mut x),
                 splitmix64(&mut x),
             ],
+            tape: Vec::new(),
+            pos: 0,
         }
+    }
+
+    /// A generator that reads its choices from `bytes` (one byte per small
+    /// choice, eight per 64-bit number) and, once they are used up, goes on
+    /// with the PRNG seeded by a hash of them. Every byte string is a valid
+    /// stream: whatever the bytes, the generator ends and its program is valid.
+    pub fn from_bytes(bytes: &[u8]) -> Rng {
+        let mut rng = Rng::new(Rng::hash(bytes));
+        rng.tape = bytes.to_vec();
+        rng
+    }
+
+    /// FNV-1a of a byte string: a seed that names it.
+    pub fn hash(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    /// The bytes of the tape not yet used.
+    pub fn tape_left(&self) -> usize {
+        self.tape.len() - self.pos
+    }
+
+    /// The next byte of the tape, if any is left.
+    fn tape_byte(&mut self) -> Option<u8> {
+        let b = *self.tape.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
     }
 
     /// An independent stream for another purpose (arguments, say), so that
@@ -37,6 +75,20 @@ impl Rng {
     }
 
     pub fn next_u64(&mut self) -> u64 {
+        if self.tape_left() > 0 {
+            let mut bytes = self.prng().to_le_bytes();
+            for b in bytes.iter_mut() {
+                match self.tape_byte() {
+                    Some(t) => *b = t,
+                    None => break,
+                }
+            }
+            return u64::from_le_bytes(bytes);
+        }
+        self.prng()
+    }
+
+    fn prng(&mut self) -> u64 {
         let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = self.s[1] << 17;
         self.s[2] ^= self.s[0];
@@ -51,6 +103,11 @@ impl Rng {
     /// A number in `0..n` (0 when `n` is 0), without modulo bias worth noting
     /// for the small `n` used here (Lemire's multiply-shift).
     pub fn below(&mut self, n: u64) -> u64 {
+        if n <= 256
+            && let Some(b) = self.tape_byte()
+        {
+            return (b as u64 * n) >> 8;
+        }
         ((self.next_u64() as u128 * n as u128) >> 64) as u64
     }
 
@@ -126,5 +183,24 @@ mod tests {
         }
         assert_eq!(r.below(0), 0);
         assert_eq!(r.pick::<u8>(&[]), None);
+    }
+
+    #[test]
+    fn a_tape_is_read_first_then_the_prng_takes_over() {
+        let mut r = Rng::from_bytes(&[0, 255, 128, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(r.below(10), 0);
+        assert_eq!(r.below(10), 9);
+        assert_eq!(r.below(2), 1);
+        assert_eq!(r.next_u64(), 0x0807_0605_0403_0201);
+        assert_eq!(r.tape_left(), 0);
+        // Then the PRNG seeded by the tape's hash, which the 64-bit draw from
+        // the tape advanced once (it fills missing bytes from it).
+        let mut prng = Rng::new(Rng::hash(&[0, 255, 128, 1, 2, 3, 4, 5, 6, 7, 8]));
+        prng.next_u64();
+        assert_eq!(r.next_u64(), prng.next_u64());
+        // A short tape: the missing bytes of a number come from the PRNG.
+        let mut short = Rng::from_bytes(&[0xaa]);
+        assert_eq!(short.next_u64() & 0xff, 0xaa);
+        assert_eq!(Rng::from_bytes(&[]).below(0), 0);
     }
 }

@@ -1,0 +1,315 @@
+//! The bad-input corpus: every file in `tests/bad-input/` goes through the
+//! `vitte-wat` subcommands that take it, and each must fail cleanly: exit
+//! status 1, exactly the messages in the `.err` file beside it (blessed with
+//! `VITTE_BLESS=1`, like `tests/errors`), no `panicked` on stderr, nothing
+//! left in the output directory, and within a generous deadline (the child
+//! is killed past it).
+//!
+//! Layout of `tests/bad-input/`:
+//! - `NAME.EXT`: a malformed input, checked in (`.vir`, `.wat`, `.wasm`,
+//!   `.wast`, `.cwasm`);
+//! - `NAME.EXT.cmd` (optional): the commands to run, one a line (`#` starts
+//!   a comment); `{in}` is the input's file name, `{out}` the output
+//!   directory. Without it, every subcommand that takes `.EXT`.
+//! - `NAME.EXT.gen`: an input too large to check in (a 10 MB line, 100,000
+//!   nested blocks, a million instructions), generated at run time by the
+//!   generator named `NAME.EXT` in this file; the `.gen` file describes it and
+//!   holds its commands.
+//! - `NAME.EXT.err`: what stderr must be, command by command.
+//!
+//! Verifier and parser errors of `.vir` files, each kind once, are in
+//! `tests/errors/` (tests/diagnostics.rs); the cases here cover the kinds
+//! that one does not, and every other format and subcommand.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A command that takes longer than this is killed and the case fails: a
+/// bound against hangs, not a performance figure.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+#[test]
+fn bad_inputs_fail_cleanly() {
+    let dir = common::root().join("tests/bad-input");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/bad-input")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !matches!(extension(p), "cmd" | "err"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "bad-input cases: {}", cases.len());
+    let failures = parallel(&cases, |case| check_case(case).err());
+    if !failures.is_empty() {
+        panic!(
+            "{} of {} bad-input cases failed:\n\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+    }
+}
+
+fn extension(path: &Path) -> &str {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("")
+}
+
+/// Runs `f` on each item over a few threads; the `Some` results, in order.
+fn parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Option<String> + Sync) -> Vec<String> {
+    let jobs = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(4);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..jobs)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut found = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        if let Some(message) = f(item) {
+                            found.push((i, message));
+                        }
+                    }
+                    found
+                })
+            })
+            .flat_map(|h| h.join().expect("worker"))
+            .collect();
+        handles
+    });
+    results.sort();
+    results.into_iter().map(|(_, m)| m).collect()
+}
+
+/// The commands of a case: its `.cmd` or `.gen` file, else every
+/// subcommand that takes the input's extension.
+fn commands(case: &Path, input_ext: &str) -> Result<Vec<String>, String> {
+    let listed = if extension(case) == "gen" {
+        Some(case.to_path_buf())
+    } else {
+        let cmd = PathBuf::from(format!("{}.cmd", case.display()));
+        cmd.exists().then_some(cmd)
+    };
+    if let Some(file) = listed {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let lines: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect();
+        if lines.is_empty() {
+            return Err(format!("{}: no commands", common::relative(&file)));
+        }
+        return Ok(lines);
+    }
+    let defaults: &[&str] = match input_ext {
+        "vir" => &[
+            "check {in}",
+            "emit {in} -o {out}/out.wat",
+            "build {in} -o {out}/out.wasm",
+            "validate {in}",
+            "interp {in} --invoke f",
+            "run {in}",
+            "compile {in} -o {out}/out.cwasm",
+            "link {in} -o {out}/out.wasm",
+        ],
+        "wat" => &[
+            "asm {in} -o {out}/out.wasm",
+            "validate {in}",
+            "run {in} --invoke f",
+            "compile {in} -o {out}/out.cwasm",
+        ],
+        "wasm" => &[
+            "dis {in} -o {out}/out.wat",
+            "validate {in}",
+            "run {in} --invoke f",
+            "compile {in} -o {out}/out.cwasm",
+        ],
+        "wast" => &["spec {in}"],
+        "cwasm" => &["run {in}", "run {in} --invoke f"],
+        other => return Err(format!("{}: unknown kind `.{other}`", case.display())),
+    };
+    Ok(defaults.iter().map(|s| s.to_string()).collect())
+}
+
+fn check_case(case: &Path) -> Result<(), String> {
+    let name = common::relative(case);
+    let work = common::TempDir::new("bad-input");
+    let out_dir = work.path("out");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    // The child runs in the input's directory and is given its bare name,
+    // so messages read `NAME.EXT:line:col` wherever the input lives.
+    let (input_dir, input_name) = if extension(case) == "gen" {
+        let file = case
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let in_dir = work.path("in");
+        std::fs::create_dir_all(&in_dir).map_err(|e| e.to_string())?;
+        let bytes = generate(file).ok_or_else(|| format!("{name}: no generator for `{file}`"))?;
+        std::fs::write(in_dir.join(file), bytes).map_err(|e| e.to_string())?;
+        (in_dir, file.to_string())
+    } else {
+        let file = case
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        (case.parent().unwrap().to_path_buf(), file.to_string())
+    };
+    let input_ext = extension(Path::new(&input_name)).to_string();
+    let mut transcript = String::new();
+    for line in commands(case, &input_ext)? {
+        let shown = line.replace("{in}", &input_name);
+        let args: Vec<String> = shown
+            .split_whitespace()
+            .map(|a| a.replace("{out}", &out_dir.display().to_string()))
+            .collect();
+        let (status, stderr) = run_cli(&args, &input_dir, &work.path("cache"))
+            .map_err(|e| format!("{name}: `vitte-wat {shown}`: {e}"))?;
+        let stderr = stderr.replace(&out_dir.display().to_string(), "{out}");
+        if stderr.contains("panicked") {
+            return Err(format!("{name}: `vitte-wat {shown}` panicked:\n{stderr}"));
+        }
+        if status != Some(1) {
+            return Err(format!(
+                "{name}: `vitte-wat {shown}` exited with {status:?}, expected 1; stderr:\n{stderr}"
+            ));
+        }
+        let left: Vec<String> = std::fs::read_dir(&out_dir)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if !left.is_empty() {
+            return Err(format!("{name}: `vitte-wat {shown}` left {left:?} behind"));
+        }
+        transcript.push_str(&format!("$ vitte-wat {shown}\n{stderr}"));
+        if !stderr.ends_with('\n') {
+            transcript.push('\n');
+        }
+    }
+    let expected = match extension(case) {
+        "gen" => format!("{}.err", case.with_extension("").display()),
+        _ => format!("{}.err", case.display()),
+    };
+    common::check_golden(Path::new(&expected), &transcript).map_err(|e| format!("{name}: {e}"))
+}
+
+/// Runs `vitte-wat ARGS` in `dir`: its exit status (`None` for a signal)
+/// and stderr. Killed past [`DEADLINE`].
+fn run_cli(args: &[String], dir: &Path, cache: &Path) -> Result<(Option<i32>, String), String> {
+    let err_path = cache.with_extension("stderr");
+    let err_file = std::fs::File::create(&err_path).map_err(|e| e.to_string())?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+        .args(args)
+        .current_dir(dir)
+        .env("VITTE_CACHE_DIR", cache)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(err_file)
+        .spawn()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("still running after {DEADLINE:?}: killed"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stderr = std::fs::read(&err_path).map_err(|e| e.to_string())?;
+    Ok((status.code(), String::from_utf8_lossy(&stderr).into_owned()))
+}
+
+/// The generated inputs, by file name.
+fn generate(file: &str) -> Option<Vec<u8>> {
+    const NESTED: usize = 100_000;
+    let nested_wat = |inner: &str| {
+        format!(
+            "(module\n  (func (export \"f\")\n    {}{inner}{}))\n",
+            "(block ".repeat(NESTED),
+            ")".repeat(NESTED)
+        )
+    };
+    Some(match file {
+        // A 10 MB line: an integer literal of ten million digits.
+        "long_line.vir" => format!(
+            "pub fn @f() -> i32 {{\nentry:\n  %x = i32.const {}\n  return %x\n}}\n",
+            "9".repeat(10_000_000)
+        )
+        .into_bytes(),
+        "long_line.wat" => format!(
+            "(module\n  (func (export \"f\") (result i32)\n    i32.const {}))\n",
+            "9".repeat(10_000_000)
+        )
+        .into_bytes(),
+        "long_line.wast" => format!(
+            "(module (func (export \"f\") (param i32)))\n(invoke \"f\" (i32.const {}))\n",
+            "9".repeat(10_000_000)
+        )
+        .into_bytes(),
+        // 100,000 nested blocks around an unknown instruction.
+        "nested_blocks.wat" => nested_wat("i32.bogus").into_bytes(),
+        // 100,000 nested blocks that assemble but do not validate.
+        "nested_blocks_invalid.wat" => nested_wat("i32.add drop").into_bytes(),
+        "nested_blocks.wast" => format!(
+            "{}(assert_return (invoke \"f\"))\n",
+            nested_wat("i32.bogus")
+        )
+        .into_bytes(),
+        // A binary with 100,000 nested blocks whose `end`s are missing.
+        "nested_blocks.wasm" => {
+            let mut body = vec![0u8]; // no locals
+            for _ in 0..NESTED {
+                body.extend([0x02, 0x40]); // block (empty type)
+            }
+            body.push(0x0b);
+            let mut code = leb(1);
+            code.extend(leb(body.len() as u64));
+            code.extend(body);
+            let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+            wasm.extend([0x01, 0x04, 0x01, 0x60, 0x00, 0x00]); // type: [] -> []
+            wasm.extend([0x03, 0x02, 0x01, 0x00]); // one function of type 0
+            wasm.push(0x0a);
+            wasm.extend(leb(code.len() as u64));
+            wasm.extend(code);
+            wasm
+        }
+        // A function of 1,000,000 instructions whose last uses a value
+        // nothing defines.
+        "million_instructions.vir" => {
+            let mut text =
+                String::from("pub fn @f(%a: i32) -> i32 {\nentry:\n  %v0 = i32.add %a, %a\n");
+            for i in 1..1_000_000 {
+                text.push_str(&format!("  %v{i} = i32.add %v{}, %a\n", i - 1));
+            }
+            text.push_str("  return %nope\n}\n");
+            text.into_bytes()
+        }
+        _ => return None,
+    })
+}
+
+fn leb(mut n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
