@@ -24,7 +24,7 @@
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::ir::{self, FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target};
-use crate::{emit, lower, validate, wat};
+use crate::{emit, encode, lower, validate, wat};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -41,6 +41,9 @@ pub enum Error {
     /// A binary that does not validate.
     #[error(transparent)]
     Invalid(#[from] validate::ValidateError),
+    /// A lowered module the direct binary path cannot encode.
+    #[error(transparent)]
+    Encode(#[from] encode::EncodeError),
 }
 
 impl From<Diagnostic> for Error {
@@ -261,19 +264,63 @@ impl WasmBackend {
         target: Target,
         times: &mut PassTimes,
     ) -> Result<Compiled, Error> {
-        let module = times
-            .time("parse", || ir::parse::parse_module(file))
-            .map_err(|d| Error::Ir(vec![d.with_file(Some(file))]))?;
-        times.time("verify", || {
-            // The unit's checks as `ir::load` makes them, then what a module
-            // to lower needs beyond them: the same errors as `verify_module`
-            // without checking every function twice.
-            ir::verify::verify_unit(&module)
-                .and_then(|()| ir::verify::verify_complete(&module))
-                .map_err(|ds| Error::Ir(ds.into_iter().map(|d| d.with_file(Some(file))).collect()))
-        })?;
+        let module = parse_verified(file, times)?;
         let compiled = self.compile_verified(&module, target, times);
         self.discard(module);
         compiled
     }
+
+    /// The validated binary of a module, encoded straight from the WAT AST
+    /// (no text): the same bytes as [`WasmBackend::compile_module`]'s, faster.
+    pub fn compile_module_direct(&self, module: &Module, target: Target) -> Result<Vec<u8>, Error> {
+        let mut times = PassTimes::default();
+        times.time("verify", || verify_module(module))?;
+        self.encode_verified(module, target, &mut times)
+    }
+
+    /// Parses, verifies and compiles `.vir` text by the direct binary path,
+    /// timing each pass: parse, verify, lower, encode, validate. The bytes
+    /// are those [`WasmBackend::compile_source_timed`] gives.
+    pub fn compile_source_direct_timed(
+        &self,
+        file: &Arc<SourceFile>,
+        target: Target,
+        times: &mut PassTimes,
+    ) -> Result<Vec<u8>, Error> {
+        let module = parse_verified(file, times)?;
+        let wasm = self.encode_verified(&module, target, times);
+        self.discard(module);
+        wasm
+    }
+
+    fn encode_verified(
+        &self,
+        module: &Module,
+        target: Target,
+        times: &mut PassTimes,
+    ) -> Result<Vec<u8>, Error> {
+        let lowered = times.time("lower", || {
+            lower::lower_module_with(module, target, self.options)
+        })?;
+        let wasm = times.time("encode", || encode::encode_module(&lowered))?;
+        self.discard(lowered);
+        times.time("validate", || validate::validate(&wasm))?;
+        Ok(wasm)
+    }
+}
+
+/// Parses `.vir` text and verifies it as a module to lower.
+fn parse_verified(file: &Arc<SourceFile>, times: &mut PassTimes) -> Result<Module, Error> {
+    let module = times
+        .time("parse", || ir::parse::parse_module(file))
+        .map_err(|d| Error::Ir(vec![d.with_file(Some(file))]))?;
+    times.time("verify", || {
+        // The unit's checks as `ir::load` makes them, then what a module
+        // to lower needs beyond them: the same errors as `verify_module`
+        // without checking every function twice.
+        ir::verify::verify_unit(&module)
+            .and_then(|()| ir::verify::verify_complete(&module))
+            .map_err(|ds| Error::Ir(ds.into_iter().map(|d| d.with_file(Some(file))).collect()))
+    })?;
+    Ok(module)
 }

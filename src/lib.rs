@@ -22,6 +22,8 @@
 //! - [`lower`]: IR to the WAT AST, including structured control flow.
 //! - [`wat`]: the WAT AST and its deterministic printer.
 //! - [`emit`]: WAT text to binary, and binary back to text.
+//! - [`encode`]: the WAT AST straight to binary, byte-identical to printing
+//!   then assembling it (the fast path of `vitte-wat build --direct`).
 //! - [`validate`]: binary validation with an explicit feature set.
 //! - [`runtime`]: running modules in wasmtime.
 //! - [`spec`]: running spec-style `.wast` scripts.
@@ -57,6 +59,7 @@ pub mod analysis;
 pub mod backend;
 pub mod diag;
 pub mod emit;
+pub mod encode;
 pub mod filetest;
 pub mod ir;
 pub mod link;

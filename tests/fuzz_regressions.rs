@@ -61,9 +61,14 @@ fn parse_vir(data: &[u8]) {
         return;
     }
     for target in [Target::Wasm64, Target::Wasm32] {
-        match WasmBackend::new().compile_module(&module, target) {
-            Ok(compiled) => validate::validate(&compiled.wasm).expect("validates"),
-            Err(e @ (Error::Assemble(_) | Error::Invalid(_))) => {
+        let backend = WasmBackend::new();
+        match backend.compile_module(&module, target) {
+            Ok(compiled) => {
+                validate::validate(&compiled.wasm).expect("validates");
+                let direct = backend.compile_module_direct(&module, target);
+                assert_eq!(direct.ok(), Some(compiled.wasm), "direct path on {target}");
+            }
+            Err(e @ (Error::Assemble(_) | Error::Invalid(_) | Error::Encode(_))) => {
                 panic!("the lowering wrote bad wasm on {target}: {e}")
             }
             Err(Error::Ir(_)) => {}

@@ -50,6 +50,8 @@ fuzz_target!(|data: &[u8]| {
         match backend.compile_module(&module, target) {
             Ok(compiled) => {
                 validate::validate(&compiled.wasm).expect("compile_module's binary validates");
+                let direct = backend.compile_module_direct(&module, target);
+                assert_eq!(direct.ok(), Some(compiled.wasm), "the direct path on {target}");
             }
             Err(e) => {
                 let message = e.to_string();
@@ -60,6 +62,7 @@ fuzz_target!(|data: &[u8]| {
                         e,
                         vitte_codegen_wasm64::Error::Assemble(_)
                             | vitte_codegen_wasm64::Error::Invalid(_)
+                            | vitte_codegen_wasm64::Error::Encode(_)
                     ),
                     "the lowering of a verified module wrote bad wasm on {target}: {message}"
                 );

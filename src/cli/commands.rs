@@ -29,18 +29,24 @@ pub fn run(command: Command) -> Result<(), Failure> {
             output,
             target,
             time_passes,
+            direct,
         } => {
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
             let name = input.name.clone();
             let file_text = input.into_text("Vitte IR")?;
             let source = SourceFile::new(name, file_text);
-            let compiled = WasmBackend::new()
-                .one_shot()
-                .compile_source_timed(&source, target.into(), &mut times)
-                .map_err(pipeline_error)?;
+            let backend = WasmBackend::new().one_shot();
+            let wasm = if direct {
+                backend.compile_source_direct_timed(&source, target.into(), &mut times)
+            } else {
+                backend
+                    .compile_source_timed(&source, target.into(), &mut times)
+                    .map(|compiled| compiled.wasm)
+            }
+            .map_err(pipeline_error)?;
             let out = default_binary_output(&file, output.as_deref());
-            times.time("write", || out.write_binary(&compiled.wasm))?;
+            times.time("write", || out.write_binary(&wasm))?;
             if time_passes {
                 print_times(&times);
             }

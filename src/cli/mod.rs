@@ -66,6 +66,10 @@ pub enum Command {
         /// (`time-passes: NAME SECONDS s` lines; see the README).
         #[arg(long)]
         time_passes: bool,
+        /// Encode the lowered module straight to binary instead of printing
+        /// and assembling WAT text: the same bytes, faster.
+        #[arg(long)]
+        direct: bool,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {

@@ -55,10 +55,16 @@ fn multi_entry_cycle(func: &Function) -> Option<Vec<BlockId>> {
 
 /// Blocks of `scc` entered from outside it (or the function entry), sorted.
 fn entries_of(cfg: &Cfg, scc: &[BlockId], entry: BlockId) -> Vec<BlockId> {
+    // A membership table, not `scc.contains`: a cycle nested 1,000 deep is
+    // looked at once per level, and each look must stay linear in its size.
+    let mut in_scc = vec![false; cfg.preds.len()];
+    for b in scc {
+        in_scc[b.index()] = true;
+    }
     let mut entries: Vec<BlockId> = scc
         .iter()
         .copied()
-        .filter(|&b| b == entry || cfg.preds[b.index()].iter().any(|p| !scc.contains(p)))
+        .filter(|&b| b == entry || cfg.preds[b.index()].iter().any(|p| !in_scc[p.index()]))
         .collect();
     entries.sort();
     entries

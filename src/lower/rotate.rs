@@ -29,7 +29,9 @@
 //! EXIT`.
 //!
 //! The header copies keep its `;; block, line N` comment, so the source map
-//! still attributes them to the header's IR block.
+//! still attributes them to the header's IR block. Loops larger than
+//! [`MAX_LOOP_SIZE`] instructions are not rotated, which keeps the pass
+//! linear in the size of the code however deep loops nest.
 
 use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr};
@@ -39,45 +41,65 @@ use std::collections::HashSet;
 const MAX_HEADER: usize = 12;
 /// Back edges a loop may have, each getting a copy of the header.
 const MAX_BACK_EDGES: usize = 4;
+/// Instructions a loop's body may hold (nested ones included) to be
+/// rotated. Rotating looks through the whole body, so without a bound loops
+/// nested `d` deep would cost `d` times the code; with it, each instruction
+/// is looked at by at most this many enclosing loops (in practice far
+/// fewer). The branch saved per iteration is noise next to a larger body.
+const MAX_LOOP_SIZE: usize = 4096;
 
 pub(super) fn rotate_loops(body: Vec<Instr>) -> Vec<Instr> {
     let mut labels = HashSet::new();
     collect_labels(&body, &mut labels);
-    rotate(body, &mut labels)
+    rotate(body, &mut labels).0
 }
 
-fn rotate(body: Vec<Instr>, labels: &mut HashSet<String>) -> Vec<Instr> {
+/// The rotated code, and about how many instructions it holds, nested ones
+/// included (before the rotations at this level: enough for a bound).
+fn rotate(body: Vec<Instr>, labels: &mut HashSet<String>) -> (Vec<Instr>, usize) {
     ensure_stack(|| rotate_here(body, labels))
 }
 
-fn rotate_here(body: Vec<Instr>, labels: &mut HashSet<String>) -> Vec<Instr> {
+fn rotate_here(body: Vec<Instr>, labels: &mut HashSet<String>) -> (Vec<Instr>, usize) {
     let mut out = Vec::with_capacity(body.len());
+    let mut size = 0;
     for instr in body {
+        size += 1;
         match instr {
-            Instr::Block { label, ty, body } => out.push(Instr::Block {
-                label,
-                ty,
-                body: rotate(body, labels),
-            }),
+            Instr::Block { label, ty, body } => {
+                let (body, n) = rotate(body, labels);
+                size += n;
+                out.push(Instr::Block { label, ty, body });
+            }
             Instr::If {
                 label,
                 ty,
                 then_body,
                 else_body,
-            } => out.push(Instr::If {
-                label,
-                ty,
-                then_body: rotate(then_body, labels),
-                else_body: rotate(else_body, labels),
-            }),
+            } => {
+                let (then_body, n) = rotate(then_body, labels);
+                let (else_body, m) = rotate(else_body, labels);
+                size += n + m;
+                out.push(Instr::If {
+                    label,
+                    ty,
+                    then_body,
+                    else_body,
+                });
+            }
             Instr::Loop { label, ty, body } => {
-                let body = rotate(body, labels);
-                rotate_loop(label, ty, body, labels, &mut out);
+                let (body, n) = rotate(body, labels);
+                size += n;
+                if n <= MAX_LOOP_SIZE {
+                    rotate_loop(label, ty, body, labels, &mut out);
+                } else {
+                    out.push(Instr::Loop { label, ty, body });
+                }
             }
             other => out.push(other),
         }
     }
-    drop_self_moves(out)
+    (drop_self_moves(out), size)
 }
 
 /// Appends the loop to `out`, rotated when it has one of the shapes.

@@ -232,6 +232,7 @@ impl Runner {
             .backend
             .compile_module(module, target)
             .map_err(|e| e.to_string())?;
+        same_binary_directly(&self.backend, module, target, &compiled.wasm)?;
         let mut instance = self
             .runtime
             .instantiate(&compiled.wasm)
@@ -249,6 +250,27 @@ impl Runner {
             });
         }
         Ok(outcomes)
+    }
+}
+
+/// The direct binary path must give the bytes the text path gave.
+fn same_binary_directly(
+    backend: &WasmBackend,
+    module: &Module,
+    target: Target,
+    via_text: &[u8],
+) -> Result<(), String> {
+    let direct = backend
+        .compile_module_direct(module, target)
+        .map_err(|e| format!("direct binary path: {e}"))?;
+    match direct.iter().zip(via_text).position(|(a, b)| a != b) {
+        None if direct.len() == via_text.len() => Ok(()),
+        at => Err(format!(
+            "the direct binary path differs from the text path at byte {} ({} bytes against {})",
+            at.unwrap_or(direct.len().min(via_text.len())),
+            direct.len(),
+            via_text.len()
+        )),
     }
 }
 

@@ -1,0 +1,279 @@
+//! Function bodies and constant expressions: instructions with their names
+//! resolved (locals, labels as relative depths, functions, globals...).
+
+use super::EncodeError;
+use super::index::{Indices, val_type};
+use super::ops;
+use crate::wat::{Func, Instr};
+use std::collections::HashMap;
+use wasm_encoder::{ConstExpr, Ieee32, Ieee64, InstructionSink, MemArg};
+
+/// The names a function body gives the name section.
+#[derive(Default)]
+pub(super) struct BodyNames<'m> {
+    pub locals: Vec<(u32, &'m str)>,
+    pub labels: Vec<(u32, &'m str)>,
+}
+
+/// Encodes a function's locals and body.
+pub(super) fn function<'m>(
+    ix: &Indices<'m>,
+    f: &'m Func,
+) -> Result<(wasm_encoder::Function, BodyNames<'m>), EncodeError> {
+    let mut body = Body::new(ix);
+    let mut names = BodyNames::default();
+    // Parameters are named only when the text writes them out beside
+    // `(type $t)`, as the printer does whenever there are any.
+    let written = !f.ty.params.is_empty() || !f.ty.results.is_empty();
+    let mut next = if written { 0 } else { ix.param_count(&f.ty)? };
+    if written {
+        ix.type_use(&f.ty)?;
+        for (name, _) in &f.ty.params {
+            body.scope.next_local = next;
+            if let Some(name) = name {
+                body.scope.define_local(name)?;
+                names.locals.push((next, name.as_str()));
+            }
+            next += 1;
+        }
+    }
+    for local in &f.locals {
+        body.scope.next_local = next;
+        body.scope.define_local(&local.id)?;
+        names.locals.push((next, local.id.as_str()));
+        next += 1;
+    }
+    body.instrs(&f.body)?;
+    InstructionSink::new(&mut body.bytes).end();
+    let mut func =
+        wasm_encoder::Function::new_with_locals_types(f.locals.iter().map(|l| val_type(l.ty)));
+    func.raw(body.bytes);
+    names.labels = body.label_names;
+    Ok((func, names))
+}
+
+/// A constant expression (a global's initializer, a segment's offset).
+pub(super) fn const_expr(ix: &Indices<'_>, instrs: &[Instr]) -> Result<ConstExpr, EncodeError> {
+    let mut body = Body::new(ix);
+    body.instrs(instrs)?;
+    Ok(ConstExpr::raw(body.bytes))
+}
+
+struct Body<'a, 'm> {
+    ix: &'a Indices<'m>,
+    scope: Scope<'m>,
+    /// Blocks, loops and ifs seen so far, in the order of the text.
+    label_count: u32,
+    label_names: Vec<(u32, &'m str)>,
+    bytes: Vec<u8>,
+}
+
+/// The names in scope inside a body: locals, and the enclosing labels.
+#[derive(Default)]
+struct Scope<'m> {
+    locals: HashMap<&'m str, u32>,
+    next_local: u32,
+    /// The labels of the enclosing blocks, innermost last; "" for none.
+    labels: Vec<&'m str>,
+}
+
+impl<'m> Scope<'m> {
+    fn define_local(&mut self, name: &'m str) -> Result<(), EncodeError> {
+        if name.is_empty() {
+            return Err(EncodeError::new("empty local identifier"));
+        }
+        if self.locals.insert(name, self.next_local).is_some() {
+            return Err(EncodeError::new(format!(
+                "duplicate local identifier `${name}`"
+            )));
+        }
+        Ok(())
+    }
+
+    fn local(&self, name: &str) -> Result<u32, EncodeError> {
+        self.locals
+            .get(name)
+            .copied()
+            .ok_or_else(|| EncodeError::new(format!("unknown local: `${name}`")))
+    }
+
+    /// The relative depth of the innermost enclosing block labelled `name`.
+    fn depth(&self, name: &str) -> Result<u32, EncodeError> {
+        let found = (!name.is_empty())
+            .then(|| self.labels.iter().rev().position(|l| *l == name))
+            .flatten();
+        found
+            .map(|d| d as u32)
+            .ok_or_else(|| EncodeError::new(format!("unknown label: `${name}`")))
+    }
+}
+
+impl<'a, 'm> Body<'a, 'm> {
+    fn new(ix: &'a Indices<'m>) -> Body<'a, 'm> {
+        Body {
+            ix,
+            scope: Scope::default(),
+            label_count: 0,
+            label_names: Vec::new(),
+            bytes: Vec::new(),
+        }
+    }
+
+    fn instrs(&mut self, instrs: &'m [Instr]) -> Result<(), EncodeError> {
+        crate::stack::ensure_stack(|| instrs.iter().try_for_each(|i| self.instr(i)))
+    }
+
+    /// Opens a block, loop or if: counts it for the name section and pushes
+    /// its label.
+    fn open(&mut self, label: &'m str) {
+        if !label.is_empty() {
+            self.label_names.push((self.label_count, label));
+        }
+        self.label_count += 1;
+        self.scope.labels.push(label);
+    }
+
+    fn close(&mut self) {
+        self.scope.labels.pop();
+        InstructionSink::new(&mut self.bytes).end();
+    }
+
+    fn instr(&mut self, instr: &'m Instr) -> Result<(), EncodeError> {
+        let ix = self.ix;
+        match instr {
+            Instr::Block { label, ty, body } => {
+                InstructionSink::new(&mut self.bytes).block(ix.block_type(ty)?);
+                self.open(label);
+                self.instrs(body)?;
+                self.close();
+            }
+            Instr::Loop { label, ty, body } => {
+                InstructionSink::new(&mut self.bytes).loop_(ix.block_type(ty)?);
+                self.open(label);
+                self.instrs(body)?;
+                self.close();
+            }
+            Instr::If {
+                label,
+                ty,
+                then_body,
+                else_body,
+            } => {
+                InstructionSink::new(&mut self.bytes).if_(ix.block_type(ty)?);
+                self.open(label);
+                self.instrs(then_body)?;
+                if !else_body.is_empty() {
+                    InstructionSink::new(&mut self.bytes).else_();
+                    self.instrs(else_body)?;
+                }
+                self.close();
+            }
+            Instr::Comment(_) => {}
+            _ => flat(ix, &self.scope, &mut self.bytes, instr)?,
+        }
+        Ok(())
+    }
+}
+
+/// An instruction without a body.
+fn flat(
+    ix: &Indices<'_>,
+    scope: &Scope<'_>,
+    bytes: &mut Vec<u8>,
+    instr: &Instr,
+) -> Result<(), EncodeError> {
+    let mut sink = InstructionSink::new(bytes);
+    match instr {
+        Instr::Br(l) => sink.br(scope.depth(l)?),
+        Instr::BrIf(l) => sink.br_if(scope.depth(l)?),
+        Instr::BrTable { labels, default } => {
+            let depths = labels
+                .iter()
+                .map(|l| scope.depth(l))
+                .collect::<Result<Vec<_>, _>>()?;
+            sink.br_table(depths, scope.depth(default)?)
+        }
+        Instr::Return => sink.return_(),
+        Instr::Unreachable => sink.unreachable(),
+        Instr::Nop => sink.nop(),
+        Instr::Drop => sink.drop(),
+        Instr::Select => sink.select(),
+        Instr::Call(f) => sink.call(ix.funcs.get(f, "func")?),
+        Instr::CallIndirect { table, ty } => {
+            sink.call_indirect(ix.tables.get(table, "table")?, ix.type_use(ty)?)
+        }
+        Instr::LocalGet(x) => sink.local_get(scope.local(x)?),
+        Instr::LocalSet(x) => sink.local_set(scope.local(x)?),
+        Instr::LocalTee(x) => sink.local_tee(scope.local(x)?),
+        Instr::GlobalGet(x) => sink.global_get(ix.globals.get(x, "global")?),
+        Instr::GlobalSet(x) => sink.global_set(ix.globals.get(x, "global")?),
+        Instr::I32Const(v) => sink.i32_const(*v),
+        Instr::I64Const(v) => sink.i64_const(*v),
+        Instr::F32Const(bits) => sink.f32_const(Ieee32::new(*bits)),
+        Instr::F64Const(bits) => sink.f64_const(Ieee64::new(*bits)),
+        Instr::Load {
+            op,
+            memory,
+            offset,
+            align,
+            ..
+        }
+        | Instr::Store {
+            op,
+            memory,
+            offset,
+            align,
+            ..
+        } => {
+            let arg = mem_arg(ix, memory.as_deref(), *offset, *align)?;
+            if !ops::memory_access(&mut sink, op, arg) {
+                return Err(EncodeError::new(format!("unknown memory access `{op}`")));
+            }
+            &mut sink
+        }
+        Instr::MemorySize => sink.memory_size(0),
+        Instr::MemoryGrow => sink.memory_grow(0),
+        Instr::MemoryCopy { memories: None } => sink.memory_copy(0, 0),
+        Instr::MemoryCopy {
+            memories: Some((dst, src)),
+        } => sink.memory_copy(
+            ix.memories.get(dst, "memory")?,
+            ix.memories.get(src, "memory")?,
+        ),
+        Instr::MemoryFill => sink.memory_fill(0),
+        Instr::Plain(op) => {
+            if !ops::plain(&mut sink, op) {
+                return Err(EncodeError::new(format!("unknown instruction `{op}`")));
+            }
+            &mut sink
+        }
+        Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
+            return Err(EncodeError::new(
+                "a structured instruction in a flat position",
+            ));
+        }
+    };
+    Ok(())
+}
+
+fn mem_arg(
+    ix: &Indices<'_>,
+    memory: Option<&str>,
+    offset: u64,
+    align: u32,
+) -> Result<MemArg, EncodeError> {
+    if !align.is_power_of_two() {
+        return Err(EncodeError::new(format!(
+            "alignment must be a power of two, not {align}"
+        )));
+    }
+    let memory_index = match memory {
+        Some(m) => ix.memories.get(m, "memory")?,
+        None => 0,
+    };
+    Ok(MemArg {
+        offset,
+        align: align.trailing_zeros(),
+        memory_index,
+    })
+}

@@ -1,0 +1,198 @@
+//! The direct binary path: the WAT AST encoded straight to a wasm binary
+//! with `wasm-encoder`, without printing and re-parsing text.
+//!
+//! The output is byte-for-byte what the text path gives
+//! ([`wat::print_module`](crate::wat::print_module) then
+//! [`emit::assemble`](crate::emit::assemble)): the same sections in the same
+//! order, the same type interning for block types, the same `name` section.
+//! `tests/direct_encoding.rs` holds the two paths to that on every golden
+//! case, on both targets, and on generated programs. `vitte-wat build
+//! --direct` takes this path; everything else goes through the text, which
+//! stays the reference.
+//!
+//! - [`index`]: index spaces (`$name` to index) and type interning.
+//! - [`code`]: function bodies and constant expressions.
+//! - [`ops`]: the mnemonics of plain instructions, loads and stores.
+//! - [`names`]: the `name` custom section.
+//!
+//! A name the AST uses but never defines is an error here, as it is for the
+//! assembler on the text path; the lowering never produces one.
+
+mod code;
+mod index;
+mod names;
+mod ops;
+
+use crate::wat::{self, ExportKind, ImportDesc, IndexType, Module};
+use index::{Indices, val_type};
+use wasm_encoder::{
+    CodeSection, DataSection, ElementSection, Elements, EntityType, ExportSection, FunctionSection,
+    GlobalSection, GlobalType, ImportSection, Imports, MemorySection, MemoryType, RefType,
+    StartSection, TableSection, TableType, TypeSection,
+};
+
+/// A WAT AST that cannot be encoded: a name it uses but does not define, an
+/// unknown mnemonic... (the assembler would reject its text too).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot encode the lowered module: {message}")]
+pub struct EncodeError {
+    pub message: String,
+}
+
+impl EncodeError {
+    pub(crate) fn new(message: impl Into<String>) -> EncodeError {
+        EncodeError {
+            message: message.into(),
+        }
+    }
+}
+
+/// Encodes a module to a wasm binary, with a `name` section (not validated).
+pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
+    if m.name.as_deref() == Some("") {
+        return Err(EncodeError::new("empty module identifier"));
+    }
+    let ix = Indices::new(m)?;
+    let mut out = wasm_encoder::Module::new();
+
+    let mut types = TypeSection::new();
+    for sig in &ix.signatures {
+        types.ty().function(
+            sig.params.iter().map(|t| val_type(*t)),
+            sig.results.iter().map(|t| val_type(*t)),
+        );
+    }
+    section(&mut out, &types, ix.signatures.len());
+
+    let mut imports = ImportSection::new();
+    for i in &m.imports {
+        let ImportDesc::Func { ty, .. } = &i.desc;
+        imports.imports(Imports::Single(wasm_encoder::Import {
+            module: &i.module,
+            name: &i.name,
+            ty: EntityType::Function(ix.type_use(ty)?),
+        }));
+    }
+    section(&mut out, &imports, m.imports.len());
+
+    let mut funcs = FunctionSection::new();
+    for f in &m.funcs {
+        funcs.function(ix.type_use(&f.ty)?);
+    }
+    section(&mut out, &funcs, m.funcs.len());
+
+    let mut tables = TableSection::new();
+    for t in &m.tables {
+        tables.table(TableType {
+            element_type: RefType::FUNCREF,
+            minimum: t.min,
+            maximum: t.max,
+            table64: t.index_type == IndexType::I64,
+            shared: false,
+        });
+    }
+    section(&mut out, &tables, m.tables.len());
+
+    let mut memories = MemorySection::new();
+    for mem in &m.memories {
+        memories.memory(MemoryType {
+            minimum: mem.min,
+            maximum: mem.max,
+            memory64: mem.index_type == IndexType::I64,
+            shared: false,
+            page_size_log2: None,
+        });
+    }
+    section(&mut out, &memories, m.memories.len());
+
+    let mut globals = GlobalSection::new();
+    for g in &m.globals {
+        let ty = GlobalType {
+            val_type: val_type(g.ty),
+            mutable: g.mutable,
+            shared: false,
+        };
+        globals.global(ty, &code::const_expr(&ix, &g.init)?);
+    }
+    section(&mut out, &globals, m.globals.len());
+
+    let mut exports = ExportSection::new();
+    for e in &m.exports {
+        let (kind, index) = export_target(&ix, e)?;
+        exports.export(&e.name, kind, index);
+    }
+    section(&mut out, &exports, m.exports.len());
+
+    if let Some(start) = &m.start {
+        out.section(&StartSection {
+            function_index: ix.funcs.get(start, "func")?,
+        });
+    }
+
+    let mut elems = ElementSection::new();
+    for e in &m.elems {
+        let funcs = e
+            .funcs
+            .iter()
+            .map(|f| ix.funcs.get(f, "func"))
+            .collect::<Result<Vec<_>, _>>()?;
+        elems.active(
+            Some(ix.tables.get(&e.table, "table")?),
+            &code::const_expr(&ix, &e.offset)?,
+            Elements::Functions(funcs.into()),
+        );
+    }
+    section(&mut out, &elems, m.elems.len());
+
+    let mut bodies = Vec::with_capacity(m.funcs.len());
+    let mut code = CodeSection::new();
+    for f in &m.funcs {
+        let (func, names) = code::function(&ix, f)?;
+        code.function(&func);
+        bodies.push(names);
+    }
+    section(&mut out, &code, m.funcs.len());
+
+    let mut datas = DataSection::new();
+    for d in &m.datas {
+        datas.active(
+            ix.memories.get(&d.memory, "memory")?,
+            &code::const_expr(&ix, &d.offset)?,
+            d.bytes.iter().copied(),
+        );
+    }
+    section(&mut out, &datas, m.datas.len());
+
+    if let Some(names) = names::name_section(m, &bodies) {
+        out.section(&names);
+    }
+    Ok(out.finish())
+}
+
+/// Adds a section unless it has no entries (the assembler leaves those out).
+fn section(out: &mut wasm_encoder::Module, section: &impl wasm_encoder::Section, len: usize) {
+    if len > 0 {
+        out.section(section);
+    }
+}
+
+fn export_target(
+    ix: &Indices<'_>,
+    e: &wat::Export,
+) -> Result<(wasm_encoder::ExportKind, u32), EncodeError> {
+    Ok(match e.kind {
+        ExportKind::Func => (wasm_encoder::ExportKind::Func, ix.funcs.get(&e.id, "func")?),
+        ExportKind::Table => (
+            wasm_encoder::ExportKind::Table,
+            ix.tables.get(&e.id, "table")?,
+        ),
+        ExportKind::Memory => (
+            wasm_encoder::ExportKind::Memory,
+            ix.memories.get(&e.id, "memory")?,
+        ),
+        ExportKind::Global => (
+            wasm_encoder::ExportKind::Global,
+            ix.globals.get(&e.id, "global")?,
+        ),
+    })
+}
