@@ -65,6 +65,7 @@ pub mod ir;
 pub mod link;
 pub mod lower;
 pub mod memory;
+mod parallel;
 pub mod runtime;
 pub mod spec;
 mod stack;

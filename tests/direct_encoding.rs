@@ -193,3 +193,36 @@ fn the_command_line_flag_writes_the_same_file() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A module large enough to be parsed, verified, lowered and encoded on
+/// several threads: the same bytes by both paths, the functions in the
+/// order of the IR, and the same bytes on every run.
+#[test]
+fn a_module_lowered_on_several_threads_keeps_its_order() {
+    let mut text = String::from("pub fn @f0(%x: i64) -> i64 {\nentry:\n  return %x\n}\n");
+    for i in 1..1500 {
+        text.push_str(&format!(
+            "\nfn @f{i}(%x: i64) -> i64 {{\nentry:\n  %c = i64.const {i}\n  \
+             %y = i64.mul %x, %c\n  %z = call @f{}(%y)\n  return %z\n}}\n",
+            i - 1
+        ));
+    }
+    text.push_str(
+        "\npub fn @main(%x: i64) -> i64 {\nentry:\n  %r = call @f1499(%x)\n  return %r\n}\n",
+    );
+    assert!(text.len() > 1 << 17, "{} bytes", text.len());
+    let file = SourceFile::new("many.vir", text);
+    let module = ir::load(&file).unwrap_or_else(|ds| panic!("{}", ds[0]));
+    let first = compare("many.vir", &module, Target::Wasm64).unwrap_or_else(|e| panic!("{e}"));
+    let again = compare("many.vir", &module, Target::Wasm64).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first, again);
+    let lowered = WasmBackend::new()
+        .lower(&module, Target::Wasm64)
+        .expect("lowers");
+    let names: Vec<&str> = lowered.funcs.iter().map(|f| f.id.as_str()).collect();
+    let expected: Vec<String> = (0..1500)
+        .map(|i| format!("f{i}"))
+        .chain(["main".to_string()])
+        .collect();
+    assert_eq!(names, expected);
+}

@@ -6,16 +6,29 @@
 //! Mutations of those texts (bytes removed, doubled or replaced by
 //! punctuation, whitespace, comments and line ends) exercise the places
 //! where the two could disagree: whitespace and comment skipping, ordered
-//! choices, keywords, literals.
+//! choices, keywords, literals. Every text is also read in 2 and 5
+//! pieces, as the fast path reads a large text on several threads: the
+//! module must be the same.
 
 use std::path::{Path, PathBuf};
-use vitte_codegen_wasm64::ir::parse::{parse_str_fast, parse_str_reference};
+use vitte_codegen_wasm64::ir::parse::{
+    parse_str_fast, parse_str_fast_in_chunks, parse_str_reference,
+};
 use vitte_codegen_wasm64::ir::print::print_module;
 use vitte_codegen_wasm64::testgen::{GenConfig, generate};
 
 /// Checks one text; returns whether pest accepted it.
 fn check(name: &str, text: &str, must_be_fast: bool) -> bool {
     let fast = parse_str_fast(name, text);
+    // A large text is read in pieces on several threads: never differently.
+    let whole = format!("{fast:?}");
+    for chunks in [2, 5] {
+        let pieces = format!("{:?}", parse_str_fast_in_chunks(name, text, chunks));
+        assert!(
+            pieces == whole,
+            "{name}: read in {chunks} pieces, another result:\n{text}"
+        );
+    }
     let reference = parse_str_reference(name, text);
     match (&fast, &reference) {
         (Some(f), Ok(r)) => {

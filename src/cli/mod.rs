@@ -109,21 +109,6 @@ pub enum Command {
     Link(LinkArgs),
 }
 
-impl Command {
-    /// Commands that compile one input on one thread and exit.
-    pub fn is_one_shot(&self) -> bool {
-        matches!(
-            self,
-            Command::Check { .. }
-                | Command::Emit { .. }
-                | Command::Build { .. }
-                | Command::Asm { .. }
-                | Command::Dis { .. }
-                | Command::Validate { .. }
-        )
-    }
-}
-
 /// How many random programs to check, from which seed, on how many threads.
 #[derive(Args)]
 pub struct DifftestArgs {

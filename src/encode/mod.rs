@@ -146,8 +146,8 @@ pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
 
     let mut bodies = Vec::with_capacity(m.funcs.len());
     let mut code = CodeSection::new();
-    for f in &m.funcs {
-        let (func, names) = code::function(&ix, f)?;
+    for encoded in crate::parallel::map(&m.funcs, |f| code::function(&ix, f)) {
+        let (func, names) = encoded?;
         code.function(&func);
         bodies.push(names);
     }

@@ -79,6 +79,17 @@ pub fn parse_str_fast(name: &str, text: &str) -> Option<Module> {
     Some(module)
 }
 
+/// [`parse_str_fast`] with the text's items read in up to `chunks` pieces
+/// at once, as the fast path does for a large text (for tests: the result
+/// must not depend on the pieces).
+#[doc(hidden)]
+pub fn parse_str_fast_in_chunks(name: &str, text: &str, chunks: usize) -> Option<Module> {
+    let file = SourceFile::new(name, text);
+    let mut module = fast::parse_in_chunks(&file.text, chunks)?;
+    module.source = Some(file);
+    Some(module)
+}
+
 fn parse_text_pest(text: &str) -> PResult<Module> {
     let items: Vec<Node> = VirParser::parse(Rule::file, text)
         .map_err(|e| syntax_error(text, &e))?

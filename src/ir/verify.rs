@@ -51,19 +51,38 @@ fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
         v.check_data(data);
     }
     v.check_visibility(complete);
-    for func in &module.funcs {
-        FuncChecker::new(&mut v, func).check();
-    }
+    // Functions are checked independently (on several threads for a large
+    // module); their errors join the module's in function order.
+    let per_function = crate::parallel::map(&module.funcs, |func| {
+        let mut checker = Verifier::new(module);
+        FuncChecker::new(&mut checker, func).check();
+        checker.errors
+    });
+    v.errors.extend(per_function.into_iter().flatten());
     v.finish()
+}
+
+/// The operators that exist, looked up by every function's checks.
+struct Tables {
+    conversions: HashSet<ConvOp>,
+    loads: HashSet<MemAccess>,
+    stores: HashSet<MemAccess>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        conversions: ConvOp::all().into_iter().collect(),
+        loads: MemAccess::loads().into_iter().collect(),
+        stores: MemAccess::stores().into_iter().collect(),
+    })
 }
 
 /// Module-wide state: the module, the opcode tables and the errors so far.
 struct Verifier<'m> {
     module: &'m Module,
     errors: Vec<Diagnostic>,
-    conversions: HashSet<ConvOp>,
-    loads: HashSet<MemAccess>,
-    stores: HashSet<MemAccess>,
+    tables: &'static Tables,
 }
 
 impl<'m> Verifier<'m> {
@@ -71,9 +90,7 @@ impl<'m> Verifier<'m> {
         Verifier {
             module,
             errors: Vec::new(),
-            conversions: ConvOp::all().into_iter().collect(),
-            loads: MemAccess::loads().into_iter().collect(),
-            stores: MemAccess::stores().into_iter().collect(),
+            tables: tables(),
         }
     }
 
@@ -456,7 +473,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 self.expect_all(&[*x, *y], &[*ty, *ty], span);
             }
             Op::Convert(conv, a) => {
-                let known = self.v.conversions.contains(conv);
+                let known = self.v.tables.conversions.contains(conv);
                 self.operator_exists(known, op, span);
                 self.expect(*a, conv.from, span);
             }
@@ -494,7 +511,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 addr,
                 offset,
             } => {
-                let known = self.v.loads.contains(access);
+                let known = self.v.tables.loads.contains(access);
                 self.operator_exists(known, op, span);
                 self.expect(*addr, Type::Ptr, span);
                 self.check_offset(*offset, span);
@@ -505,7 +522,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 value,
                 offset,
             } => {
-                let known = self.v.stores.contains(access);
+                let known = self.v.tables.stores.contains(access);
                 self.operator_exists(known, op, span);
                 self.expect_all(&[*addr, *value], &[Type::Ptr, access.ty], span);
                 self.check_offset(*offset, span);

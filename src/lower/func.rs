@@ -21,7 +21,7 @@ use crate::memory::Frame;
 use crate::value::lower_type;
 use crate::wat::{self, Instr};
 
-pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
+pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
     let module = cx.module;
     let inlined = match cx.options.inline_leaves {
         true => super::inline::inline_leaves(module, module.func(id)),
@@ -54,7 +54,7 @@ pub(super) fn lower_function(cx: &mut ModuleCx, id: FuncId) -> Result<wat::Func,
 }
 
 pub(super) struct FuncCx<'a, 'm> {
-    pub cx: &'a mut ModuleCx<'m>,
+    pub cx: &'a ModuleCx<'m>,
     /// The function being lowered, made reducible.
     pub func: &'a Function,
     names: NameSpace,
@@ -73,7 +73,7 @@ pub(super) struct FuncCx<'a, 'm> {
 }
 
 impl<'a, 'm> FuncCx<'a, 'm> {
-    fn new(cx: &'a mut ModuleCx<'m>, func: &'a Function, id: FuncId) -> FuncCx<'a, 'm> {
+    fn new(cx: &'a ModuleCx<'m>, func: &'a Function, id: FuncId) -> FuncCx<'a, 'm> {
         let frame = cx.frame(id);
         let mut fc = FuncCx {
             cx,

@@ -144,11 +144,15 @@ impl<'m> ModuleCx<'m> {
         self.globals();
         self.exports();
         self.element_segment();
-        for id in self.module.func_ids() {
-            if !self.module.func(id).is_import() {
-                let func = func::lower_function(self, id)?;
-                self.out.funcs.push(func);
-            }
+        self.intern_function_types();
+        let ids: Vec<FuncId> = self
+            .module
+            .func_ids()
+            .filter(|&id| !self.module.func(id).is_import())
+            .collect();
+        let funcs = crate::parallel::map(&ids, |&id| func::lower_function(self, id));
+        for func in funcs {
+            self.out.funcs.push(func?);
         }
         let adapters = std::mem::take(&mut self.wasi_adapters);
         self.out.funcs.extend(adapters);
@@ -163,9 +167,8 @@ impl<'m> ModuleCx<'m> {
         Some(NameSpace::default().fresh(stem))
     }
 
-    /// The `$tN` type for a signature, added on first use.
-    pub fn type_use(&mut self, sig: &Signature) -> wat::TypeUse {
-        let ty = wat::FuncType {
+    fn func_type(&self, sig: &Signature) -> wat::FuncType {
+        wat::FuncType {
             params: sig
                 .params
                 .iter()
@@ -176,24 +179,52 @@ impl<'m> ModuleCx<'m> {
                 .iter()
                 .map(|t| val_type(*t, self.target))
                 .collect(),
-        };
-        let id = match self.types.get(&ty) {
-            Some(id) => id.clone(),
-            None => {
-                let id = format!("t{}", self.out.types.len());
-                self.types.insert(ty.clone(), id.clone());
-                self.out.types.push(wat::TypeDef {
-                    id: id.clone(),
-                    ty: ty.clone(),
-                });
-                id
+        }
+    }
+
+    /// Adds the `$tN` type of a signature, unless it has one.
+    fn intern_type(&mut self, sig: &Signature) {
+        let ty = self.func_type(sig);
+        if !self.types.contains_key(&ty) {
+            let id = format!("t{}", self.out.types.len());
+            self.types.insert(ty.clone(), id.clone());
+            self.out.types.push(wat::TypeDef { id, ty });
+        }
+    }
+
+    /// The types of the functions and of their indirect calls, in the order
+    /// of the functions and, within one, of its instructions: added before
+    /// the functions are lowered (in parallel), so that `$tN` never depends
+    /// on which function is lowered first.
+    fn intern_function_types(&mut self) {
+        let module = self.module;
+        for func in module.funcs.iter().filter(|f| !f.is_import()) {
+            self.intern_type(&func.sig);
+            for inst in func.blocks.iter().flat_map(|b| &b.insts) {
+                if let ir::Op::CallIndirect { sig, .. } = &inst.op {
+                    self.intern_type(sig);
+                }
             }
-        };
+        }
+    }
+
+    /// The type use of a signature: its `$tN`, interned before lowering.
+    pub fn type_use(&self, sig: &Signature) -> wat::TypeUse {
+        let ty = self.func_type(sig);
+        let id = self.types.get(&ty).cloned();
+        debug_assert!(id.is_some(), "signature {ty:?} was not interned");
         wat::TypeUse {
-            type_id: Some(id),
+            type_id: id,
             params: ty.params.iter().map(|t| (None, *t)).collect(),
             results: ty.results,
         }
+    }
+
+    /// [`ModuleCx::type_use`], adding the type if it is new (for imports and
+    /// adapters, made before the functions).
+    pub fn new_type_use(&mut self, sig: &Signature) -> wat::TypeUse {
+        self.intern_type(sig);
+        self.type_use(sig)
     }
 
     /// Imports, or on wasm64 for WASI functions with pointers, the real
@@ -210,7 +241,7 @@ impl<'m> ModuleCx<'m> {
                     self.wasi_adapters.push(adapter);
                     continue;
                 }
-                let ty = self.type_use(&func.sig);
+                let ty = self.new_type_use(&func.sig);
                 self.out.imports.push(wat::Import {
                     module: module.clone(),
                     name: name.clone(),

@@ -199,7 +199,7 @@ fn import(cx: &mut ModuleCx, name: &str, sig: &Signature) -> String {
         wat::ImportDesc::Func { id: existing, .. } => *existing == id,
     });
     if !known {
-        let ty = cx.type_use(sig);
+        let ty = cx.new_type_use(sig);
         cx.out.imports.push(wat::Import {
             module: WASI_MODULE.into(),
             name: name.into(),
@@ -223,7 +223,7 @@ fn arg(i: usize) -> String {
 
 impl Wrapper {
     fn new(cx: &mut ModuleCx, sig: &Signature, id: &str) -> Wrapper {
-        let mut ty = cx.type_use(sig);
+        let mut ty = cx.new_type_use(sig);
         for (i, param) in ty.params.iter_mut().enumerate() {
             param.0 = Some(arg(i));
         }

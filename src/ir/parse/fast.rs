@@ -32,17 +32,84 @@ use crate::diag::{Diagnostic, Span};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// Texts shorter than this are read on one thread.
+const MIN_CHUNKED: usize = 1 << 20;
+
 /// Parses `text` into a module, or `None` when pest must say what is wrong.
 pub(super) fn parse(text: &str) -> Option<Module> {
+    let chunks = match text.len() >= MIN_CHUNKED {
+        true => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        false => 1,
+    };
+    parse_in_chunks(text, chunks)
+}
+
+/// [`parse`], reading the text's items in up to `chunks` pieces at once.
+///
+/// The pieces are cut where a line starts with `fn ` or `pub fn `, which
+/// inside an item can only be in a string; each piece is read as a file of
+/// its own with the spans of the whole text. If any piece does not read,
+/// the whole text is read again in one piece, so cutting can make parsing
+/// slower but never different.
+pub(super) fn parse_in_chunks(text: &str, chunks: usize) -> Option<Module> {
     if text.len() >= u32::MAX as usize {
         return None;
     }
-    let mut p = P {
-        s: text.as_bytes(),
-        pos: 0,
+    let cuts = cut_points(text, chunks);
+    let pieces: Vec<(usize, usize)> = cuts
+        .iter()
+        .copied()
+        .zip(cuts.iter().skip(1).copied())
+        .collect();
+    let read = |&(start, end): &(usize, usize)| {
+        P {
+            s: &text.as_bytes()[..end],
+            pos: start,
+        }
+        .file()
     };
-    let items = p.file()?;
+    let items = match pieces.len() {
+        1 => read(&pieces[0])?,
+        _ => match crate::parallel::map_all(&pieces, read)
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+        {
+            Some(parts) => parts.into_iter().flatten().collect(),
+            None => read(&(0, text.len()))?,
+        },
+    };
     build(text, &items).ok()
+}
+
+/// `0`, the starts of up to `chunks - 1` lines that begin a function, about
+/// evenly spaced, and the text's length.
+fn cut_points(text: &str, chunks: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let step = text.len() / chunks.max(1);
+    for k in 1..chunks {
+        let from = (k * step).max(cuts[cuts.len() - 1] + 1);
+        if let Some(at) = next_function_line(text, from) {
+            cuts.push(at);
+        }
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    cuts
+}
+
+/// The start of the first line at or after `from` that begins with `fn ` or
+/// `pub fn `.
+fn next_function_line(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from.min(bytes.len());
+    loop {
+        let line = bytes[at..].iter().position(|&b| b == b'\n')? + at + 1;
+        let rest = &bytes[line..];
+        if rest.starts_with(b"fn ") || rest.starts_with(b"pub fn ") {
+            return Some(line);
+        }
+        at = line;
+    }
 }
 
 // ------------------------------------------------------------------ syntax
@@ -1044,8 +1111,21 @@ fn build(text: &str, items: &[Item]) -> BResult<Module> {
         symbols.insert(name.name(), (symbol, name.span));
         decls.push(symbol);
     }
+    // Function bodies only read the declarations: they are built last, on
+    // several threads for a large module, and put back in order.
+    let mut funcs = Vec::new();
     for (item, decl) in items.iter().zip(decls) {
-        define(text, &mut module, &symbols, decl, item)?;
+        match (item, decl) {
+            (Item::Func { params, lines, .. }, Symbol::Func(id)) => funcs.push((id, params, lines)),
+            _ => define(text, &mut module, &symbols, decl, item)?,
+        }
+    }
+    let built = crate::parallel::map(&funcs, |(id, params, lines)| {
+        let shell = module.func(*id).clone();
+        FuncBuilder::new(text, &module, &symbols, shell).build(params, lines)
+    });
+    for ((id, ..), func) in funcs.iter().zip(built) {
+        module.funcs[id.index()] = func?;
     }
     Ok(module)
 }
@@ -1226,11 +1306,6 @@ fn define(
                 out.push(data_item(text, symbols, item)?);
             }
             module.data[id.index()].items = out;
-        }
-        (Item::Func { params, lines, .. }, Symbol::Func(id)) => {
-            let shell = module.func(id).clone();
-            let func = FuncBuilder::new(text, module, symbols, shell).build(params, lines)?;
-            module.funcs[id.index()] = func;
         }
         (Item::ExternGlobal { .. } | Item::ExternData { .. } | Item::ExternFn { .. }, _) => {}
         _ => return Err(GiveUp),
