@@ -11,6 +11,7 @@ use std::process::ExitCode;
 /// About 20% less time for `build` of a large program than glibc's malloc.
 /// Built without transparent huge pages (`no_thp`): their faults made the
 /// system time of one `build` vary from 0.05 s to 1.3 s.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
