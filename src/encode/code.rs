@@ -27,7 +27,6 @@ pub(super) fn function<'m>(
     let written = !f.ty.params.is_empty() || !f.ty.results.is_empty();
     let mut next = if written { 0 } else { ix.param_count(&f.ty)? };
     if written {
-        ix.type_use(&f.ty)?;
         for (name, _) in &f.ty.params {
             body.scope.next_local = next;
             if let Some(name) = name {

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub(super) struct Space<'m> {
     indices: HashMap<&'m str, u32>,
-    len: u32,
 }
 
 impl<'m> Space<'m> {
@@ -23,13 +22,12 @@ impl<'m> Space<'m> {
         if name.is_empty() {
             return Err(EncodeError::new(format!("empty {what} identifier")));
         }
-        let index = self.len;
+        let index = self.indices.len() as u32;
         if self.indices.insert(name, index).is_some() {
             return Err(EncodeError::new(format!(
                 "duplicate {what} identifier `${name}`"
             )));
         }
-        self.len += 1;
         Ok(index)
     }
 
@@ -146,10 +144,7 @@ impl<'m> Indices<'m> {
 
     fn intern_block(&mut self, ty: &BlockType) {
         if needs_type_index(ty) {
-            self.intern(FuncType {
-                params: ty.params.clone(),
-                results: ty.results.clone(),
-            });
+            self.intern(block_signature(ty));
         }
     }
 
@@ -188,12 +183,8 @@ impl<'m> Indices<'m> {
 
     pub fn block_type(&self, ty: &BlockType) -> Result<wasm_encoder::BlockType, EncodeError> {
         if needs_type_index(ty) {
-            let key = FuncType {
-                params: ty.params.clone(),
-                results: ty.results.clone(),
-            };
             return self
-                .interned_index(&key)
+                .interned_index(&block_signature(ty))
                 .map(wasm_encoder::BlockType::FunctionType);
         }
         Ok(match ty.results.first() {
@@ -214,6 +205,13 @@ impl<'m> Indices<'m> {
 /// Blocks with parameters or several results refer to a type.
 fn needs_type_index(ty: &BlockType) -> bool {
     !ty.params.is_empty() || ty.results.len() > 1
+}
+
+fn block_signature(ty: &BlockType) -> FuncType {
+    FuncType {
+        params: ty.params.clone(),
+        results: ty.results.clone(),
+    }
 }
 
 fn signature(ty: &TypeUse) -> FuncType {

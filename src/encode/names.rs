@@ -21,39 +21,43 @@ pub(super) fn name_section(m: &Module, bodies: &[BodyNames<'_>]) -> Option<NameS
     let elems = name_map(m.elems.iter().map(|t| t.id.as_str()));
     let datas = name_map(m.datas.iter().map(|t| t.id.as_str()));
 
+    let maps = [&types, &tables, &memories, &globals, &elems, &datas];
+    let any = m.name.is_some()
+        || funcs.is_some()
+        || locals.is_some()
+        || labels.is_some()
+        || maps.iter().any(|map| map.is_some());
+    if !any {
+        return None;
+    }
     // The subsections in the order `wast` writes them.
     let mut section = NameSection::new();
-    let mut any = false;
     if let Some(name) = &m.name {
         section.module(name);
-        any = true;
     }
-    let mut put = |write: &mut dyn FnMut(&mut NameSection)| {
-        write(&mut section);
-        any = true;
-    };
     if let Some(map) = &funcs {
-        put(&mut |s| s.functions(map));
+        section.functions(map);
     }
     if let Some(map) = &locals {
-        put(&mut |s| s.locals(map));
+        section.locals(map);
     }
     if let Some(map) = &labels {
-        put(&mut |s| s.labels(map));
+        section.labels(map);
     }
-    for (map, write) in [
-        (&types, NameSection::types as fn(&mut NameSection, &NameMap)),
-        (&tables, NameSection::tables),
-        (&memories, NameSection::memories),
-        (&globals, NameSection::globals),
-        (&elems, NameSection::elements),
-        (&datas, NameSection::data),
-    ] {
+    let writers: [fn(&mut NameSection, &NameMap); 6] = [
+        NameSection::types,
+        NameSection::tables,
+        NameSection::memories,
+        NameSection::globals,
+        NameSection::elements,
+        NameSection::data,
+    ];
+    for (map, write) in maps.into_iter().zip(writers) {
         if let Some(map) = map {
-            put(&mut |s| write(s, map));
+            write(&mut section, map);
         }
     }
-    any.then_some(section)
+    Some(section)
 }
 
 /// Index `i` named by the `i`th name; `None` when there are none.
