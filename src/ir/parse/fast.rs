@@ -228,8 +228,19 @@ enum Item {
         name: Tk,
         params: Vec<Param>,
         results: Vec<Type>,
-        lines: Vec<Line>,
+        /// The body between the braces, read when the function is built.
+        body: Body,
     },
+}
+
+/// Where a function's lines start (after `{` and the skip after it) and
+/// where its `}` is. The lines are read when the function is built, on the
+/// builder's thread, and dropped with it: a module's syntax is never held
+/// whole (it took nine times the text's size).
+#[derive(Clone, Copy)]
+struct Body {
+    lines: usize,
+    close: usize,
 }
 
 fn ident_char(b: u8) -> bool {
@@ -812,7 +823,41 @@ impl<'a> P<'a> {
         self.skip();
         self.punct(b'{')?;
         self.skip();
-        // (body_line? ~ nl)* ~ rbrace
+        let lines = self.pos;
+        let close = self.closing_brace()?;
+        self.pos = close + 1;
+        Some(Item::Func {
+            header: Tk::new(start, header_end),
+            public,
+            name,
+            params,
+            results,
+            body: Body { lines, close },
+        })
+    }
+
+    /// The first `}` outside a comment from here: the end of a function
+    /// body, whose lines hold no string or brace. Only a guess until
+    /// [`P::body_lines`] reads the lines and ends there.
+    fn closing_brace(&self) -> Option<usize> {
+        let mut at = self.pos;
+        loop {
+            match *self.s.get(at)? {
+                b'}' => return Some(at),
+                b';' => {
+                    while !matches!(self.at(at), None | Some(b'\n' | b'\r')) {
+                        at += 1;
+                    }
+                }
+                _ => at += 1,
+            }
+        }
+    }
+
+    /// `(body_line? ~ nl)*` from `body.lines`, which must end, after a skip,
+    /// at `body.close`.
+    fn body_lines(&mut self, body: Body) -> Option<Vec<Line>> {
+        self.pos = body.lines;
         let mut lines = Vec::new();
         let mut first = true;
         loop {
@@ -838,15 +883,7 @@ impl<'a> P<'a> {
             }
         }
         self.skip();
-        self.punct(b'}')?;
-        Some(Item::Func {
-            header: Tk::new(start, header_end),
-            public,
-            name,
-            params,
-            results,
-            lines,
-        })
+        (self.pos == body.close).then_some(lines)
     }
 
     // ------------------------------------------------------- body lines
@@ -1116,13 +1153,18 @@ fn build(text: &str, items: &[Item]) -> BResult<Module> {
     let mut funcs = Vec::new();
     for (item, decl) in items.iter().zip(decls) {
         match (item, decl) {
-            (Item::Func { params, lines, .. }, Symbol::Func(id)) => funcs.push((id, params, lines)),
+            (Item::Func { params, body, .. }, Symbol::Func(id)) => funcs.push((id, params, *body)),
             _ => define(text, &mut module, &symbols, decl, item)?,
         }
     }
-    let built = crate::parallel::map(&funcs, |(id, params, lines)| {
-        let shell = module.func(*id).clone();
-        FuncBuilder::new(text, &module, &symbols, shell).build(params, lines)
+    let built = crate::parallel::map(&funcs, |&(id, params, body)| {
+        let mut p = P {
+            s: text.as_bytes(),
+            pos: 0,
+        };
+        let lines = some(p.body_lines(body))?;
+        let shell = module.func(id).clone();
+        FuncBuilder::new(text, &module, &symbols, shell).build(params, &lines)
     });
     for ((id, ..), func) in funcs.iter().zip(built) {
         module.funcs[id.index()] = func?;
@@ -1386,7 +1428,7 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
         Ok(id)
     }
 
-    fn build(mut self, params: &[Param], lines: &'a [Line]) -> BResult<Function> {
+    fn build(mut self, params: &[Param], lines: &[Line]) -> BResult<Function> {
         // Sized once: a function of 100,000 blocks would otherwise rehash
         // and copy its tables a dozen times.
         let (mut labels, mut values) = (0, params.len());
