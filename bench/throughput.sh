@@ -83,9 +83,9 @@ cat <<MD
 
 \`bench/throughput.sh $rounds\`: generated IR (\`cargo run --release --example gen_ir -- ...\`,
 arguments below), each compiled with \`vitte-wat build --direct --time-passes FILE.vir -o FILE.wasm\`
-(wasm64, all passes: parse, verify, lower, encode, validate, and writing the file; \`--direct\`
-encodes the WAT AST to binary without printing and assembling text, byte for byte the
-same output, which the script checks on the middle size).
+(wasm64, all passes: parse, verify, lower+encode, validate, and writing the file; \`--direct\`
+encodes each function's WAT AST to binary as soon as it is lowered, without printing and
+assembling text, byte for byte the same output, which the script checks on the middle size).
 $rounds rounds; each round compiles every input once, so the growth ratios are taken
 within a round; medians over the rounds, min-max in brackets. CPU = user + system, over
 all threads: a module of more than 256 functions is parsed, verified, lowered and
@@ -133,7 +133,7 @@ ratio_row nest-1000 nest-100 "time(loops 1,000 deep) / time(100 deep)"
 echo
 echo "Phase split (median seconds of each pass over the rounds):"
 echo
-passes=(read parse verify lower encode print assemble validate write total)
+passes=(read parse verify lower+encode lower print assemble validate write total)
 printf '| input |'
 printf ' %s |' "${passes[@]}"
 printf '\n|---|'

@@ -271,7 +271,8 @@ impl WasmBackend {
     }
 
     /// The validated binary of a module, encoded straight from the WAT AST
-    /// (no text): the same bytes as [`WasmBackend::compile_module`]'s, faster.
+    /// (no text), one function at a time: the same bytes as
+    /// [`WasmBackend::compile_module`]'s, faster.
     pub fn compile_module_direct(&self, module: &Module, target: Target) -> Result<Vec<u8>, Error> {
         let mut times = PassTimes::default();
         times.time("verify", || verify_module(module))?;
@@ -279,7 +280,7 @@ impl WasmBackend {
     }
 
     /// Parses, verifies and compiles `.vir` text by the direct binary path,
-    /// timing each pass: parse, verify, lower, encode, validate. The bytes
+    /// timing each pass: parse, verify, lower+encode (one pass), validate. The bytes
     /// are those [`WasmBackend::compile_source_timed`] gives.
     pub fn compile_source_direct_timed(
         &self,
@@ -299,11 +300,10 @@ impl WasmBackend {
         target: Target,
         times: &mut PassTimes,
     ) -> Result<Vec<u8>, Error> {
-        let lowered = times.time("lower", || {
-            lower::lower_module_with(module, target, self.options)
+        // One pass: each function is encoded as soon as it is lowered.
+        let wasm = times.time("lower+encode", || {
+            encode::lower_and_encode(module, target, self.options)
         })?;
-        let wasm = times.time("encode", || encode::encode_module(&lowered))?;
-        self.discard(lowered);
         times.time("validate", || validate::validate(&wasm))?;
         Ok(wasm)
     }

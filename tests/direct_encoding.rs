@@ -1,5 +1,7 @@
-//! The direct binary path (`src/encode`, `vitte-wat build --direct`) against
-//! the text path (print the WAT, assemble it with `wast`): the same bytes, on
+//! The direct binary path (`src/encode`, `vitte-wat build --direct`, which
+//! lowers and encodes one function at a time, and `encode_module` of a whole
+//! lowered AST) against the text path (print the WAT, assemble it with
+//! `wast`): the same bytes, on
 //! every `.vir` program of the repository (golden cases, examples, benchmark
 //! programs, the linker's outputs), on both targets, and on generated programs.
 //! `vitte-wat difftest` makes the same comparison on every program it runs.
@@ -23,9 +25,20 @@ fn compare(name: &str, module: &Module, target: Target) -> Result<usize, String>
         .compile_module(module, target)
         .map_err(|e| format!("{name} ({target}): text path: {e}"))?
         .wasm;
+    // One function at a time (`build --direct`)...
     let direct = backend
         .compile_module_direct(module, target)
         .map_err(|e| format!("{name} ({target}): direct path: {e}"))?;
+    // ...and the whole lowered AST at once (`encode_module`).
+    let lowered = vitte_codegen_wasm64::lower::lower_module(module, target)
+        .map_err(|e| format!("{name} ({target}): lowering: {e}"))?;
+    let from_ast =
+        encode_module(&lowered).map_err(|e| format!("{name} ({target}): encode_module: {e}"))?;
+    if from_ast != direct {
+        return Err(format!(
+            "{name} ({target}): encode_module differs from the function-at-a-time path"
+        ));
+    }
     if direct != via_text {
         let at = direct
             .iter()

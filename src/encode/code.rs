@@ -6,22 +6,24 @@ use super::index::{Indices, val_type};
 use super::ops;
 use crate::wat::{Func, Instr};
 use std::collections::HashMap;
-use wasm_encoder::{ConstExpr, Ieee32, Ieee64, InstructionSink, MemArg};
+use wasm_encoder::{ConstExpr, Ieee32, Ieee64, InstructionSink, MemArg, NameMap};
 
-/// The names a function body gives the name section.
+/// The names a function body gives the name section: its locals and its
+/// labels, by index; `None` when it has none. Owned, so that the body's
+/// AST can be dropped once it is encoded.
 #[derive(Default)]
-pub(super) struct BodyNames<'m> {
-    pub locals: Vec<(u32, &'m str)>,
-    pub labels: Vec<(u32, &'m str)>,
+pub(super) struct FuncNames {
+    pub locals: Option<NameMap>,
+    pub labels: Option<NameMap>,
 }
 
 /// Encodes a function's locals and body.
-pub(super) fn function<'m>(
-    ix: &Indices<'m>,
-    f: &'m Func,
-) -> Result<(wasm_encoder::Function, BodyNames<'m>), EncodeError> {
+pub(super) fn function(
+    ix: &Indices<'_>,
+    f: &Func,
+) -> Result<(wasm_encoder::Function, FuncNames), EncodeError> {
     let mut body = Body::new(ix);
-    let mut names = BodyNames::default();
+    let mut locals = Vec::new();
     // Parameters are named only when the text writes them out beside
     // `(type $t)`, as the printer does whenever there are any.
     let written = !f.ty.params.is_empty() || !f.ty.results.is_empty();
@@ -31,7 +33,7 @@ pub(super) fn function<'m>(
             body.scope.next_local = next;
             if let Some(name) = name {
                 body.scope.define_local(name)?;
-                names.locals.push((next, name.as_str()));
+                locals.push((next, name.as_str()));
             }
             next += 1;
         }
@@ -39,7 +41,7 @@ pub(super) fn function<'m>(
     for local in &f.locals {
         body.scope.next_local = next;
         body.scope.define_local(&local.id)?;
-        names.locals.push((next, local.id.as_str()));
+        locals.push((next, local.id.as_str()));
         next += 1;
     }
     body.instrs(&f.body)?;
@@ -47,8 +49,22 @@ pub(super) fn function<'m>(
     let mut func =
         wasm_encoder::Function::new_with_locals_types(f.locals.iter().map(|l| val_type(l.ty)));
     func.raw(body.bytes);
-    names.labels = body.label_names;
+    let names = FuncNames {
+        locals: name_map(&locals),
+        labels: name_map(&body.label_names),
+    };
     Ok((func, names))
+}
+
+fn name_map(names: &[(u32, &str)]) -> Option<NameMap> {
+    if names.is_empty() {
+        return None;
+    }
+    let mut map = NameMap::new();
+    for (index, name) in names {
+        map.append(*index, name);
+    }
+    Some(map)
 }
 
 /// A constant expression (a global's initializer, a segment's offset).
@@ -59,7 +75,7 @@ pub(super) fn const_expr(ix: &Indices<'_>, instrs: &[Instr]) -> Result<ConstExpr
 }
 
 struct Body<'a, 'm> {
-    ix: &'a Indices<'m>,
+    ix: &'a Indices<'a>,
     scope: Scope<'m>,
     /// Blocks, loops and ifs seen so far, in the order of the text.
     label_count: u32,
@@ -108,7 +124,7 @@ impl<'m> Scope<'m> {
 }
 
 impl<'a, 'm> Body<'a, 'm> {
-    fn new(ix: &'a Indices<'m>) -> Body<'a, 'm> {
+    fn new(ix: &'a Indices<'a>) -> Body<'a, 'm> {
         Body {
             ix,
             scope: Scope::default(),

@@ -7,8 +7,9 @@
 //! order, the same type interning for block types, the same `name` section.
 //! `tests/direct_encoding.rs` holds the two paths to that on every golden
 //! case, on both targets, and on generated programs. `vitte-wat build
-//! --direct` takes this path; everything else goes through the text, which
-//! stays the reference.
+//! --direct` takes this path, through [`lower_and_encode`], which lowers
+//! and encodes one function at a time; everything else goes through the
+//! text, which stays the reference.
 //!
 //! - [`index`]: index spaces (`$name` to index) and type interning.
 //! - [`code`]: function bodies and constant expressions.
@@ -23,7 +24,11 @@ mod index;
 mod names;
 mod ops;
 
+use crate::backend::Error;
+use crate::ir::{self, Target};
+use crate::lower;
 use crate::wat::{self, ExportKind, ImportDesc, IndexType, Module};
+use code::FuncNames;
 use index::{Indices, val_type};
 use wasm_encoder::{
     CodeSection, DataSection, ElementSection, Elements, EntityType, ExportSection, FunctionSection,
@@ -49,8 +54,47 @@ impl EncodeError {
 
 /// Encodes a module to a wasm binary, with a `name` section (not validated).
 pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
+    encode_with(m, |ix| {
+        crate::parallel::map(&m.funcs, |f| code::function(ix, f))
+            .into_iter()
+            .collect()
+    })
+}
+
+/// Lowers a verified module and encodes it, one function at a time: each
+/// body is encoded as soon as it is lowered, on the thread that lowered
+/// it, and dropped. The bytes are those of [`lower_module_with`] then
+/// [`encode_module`], without the whole module's AST in memory at once
+/// (it took more memory than the IR, and the time to fault it in).
+///
+/// [`lower_module_with`]: crate::lower::lower_module_with
+pub fn lower_and_encode(
+    module: &ir::Module,
+    target: Target,
+    options: lower::Options,
+) -> Result<Vec<u8>, Error> {
+    let lowering = lower::Lowering::new(module, target, options)?;
+    let shell = lowering.shell();
+    encode_with(shell, |ix| {
+        let ids = lowering.function_ids();
+        let lowered = crate::parallel::map(ids, |&id| -> Result<_, Error> {
+            Ok(code::function(ix, &lowering.function(id)?)?)
+        });
+        // The wasm64 WASI adapters come complete, after the functions.
+        let adapters = shell.funcs[ids.len()..]
+            .iter()
+            .map(|f| Ok(code::function(ix, f)?));
+        lowered.into_iter().chain(adapters).collect()
+    })
+}
+
+/// Encodes `m`, whose function bodies `bodies` encodes, in order.
+fn encode_with<E: From<EncodeError>>(
+    m: &Module,
+    bodies: impl FnOnce(&Indices<'_>) -> Result<Vec<(wasm_encoder::Function, FuncNames)>, E>,
+) -> Result<Vec<u8>, E> {
     if m.name.as_deref() == Some("") {
-        return Err(EncodeError::new("empty module identifier"));
+        return Err(EncodeError::new("empty module identifier").into());
     }
     let ix = Indices::new(m)?;
     let mut out = wasm_encoder::Module::new();
@@ -144,12 +188,11 @@ pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
     }
     section(&mut out, &elems, m.elems.len());
 
-    let mut bodies = Vec::with_capacity(m.funcs.len());
+    let mut names = Vec::with_capacity(m.funcs.len());
     let mut code = CodeSection::new();
-    for encoded in crate::parallel::map(&m.funcs, |f| code::function(&ix, f)) {
-        let (func, names) = encoded?;
+    for (func, func_names) in bodies(&ix)? {
         code.function(&func);
-        bodies.push(names);
+        names.push(func_names);
     }
     section(&mut out, &code, m.funcs.len());
 
@@ -163,7 +206,7 @@ pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
     }
     section(&mut out, &datas, m.datas.len());
 
-    if let Some(names) = names::name_section(m, &bodies) {
+    if let Some(names) = names::name_section(m, &names) {
         out.section(&names);
     }
     Ok(out.finish())

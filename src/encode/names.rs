@@ -1,19 +1,19 @@
 //! The `name` custom section: what `wast` writes for the printed text, so
 //! that a disassembler shows the same `$name`s the WAT has.
 
-use super::code::BodyNames;
+use super::code::FuncNames;
 use crate::wat::{ImportDesc, Module};
 use wasm_encoder::{IndirectNameMap, NameMap, NameSection};
 
 /// The names of a module, `bodies` being those of its functions in order.
-pub(super) fn name_section(m: &Module, bodies: &[BodyNames<'_>]) -> Option<NameSection> {
+pub(super) fn name_section(m: &Module, bodies: &[FuncNames]) -> Option<NameSection> {
     let imported = m.imports.iter().map(|i| match &i.desc {
         ImportDesc::Func { id, .. } => id.as_str(),
     });
     let funcs = name_map(imported.chain(m.funcs.iter().map(|f| f.id.as_str())));
     let first_defined = m.imports.len() as u32;
-    let locals = indirect_map(bodies, first_defined, |b| &b.locals);
-    let labels = indirect_map(bodies, first_defined, |b| &b.labels);
+    let locals = indirect_map(bodies, first_defined, |b| b.locals.as_ref());
+    let labels = indirect_map(bodies, first_defined, |b| b.labels.as_ref());
     let types = name_map(m.types.iter().map(|t| t.id.as_str()));
     let tables = name_map(m.tables.iter().map(|t| t.id.as_str()));
     let memories = name_map(m.memories.iter().map(|t| t.id.as_str()));
@@ -72,24 +72,18 @@ fn name_map<'a>(names: impl Iterator<Item = &'a str>) -> Option<NameMap> {
 }
 
 /// The names inside each function, for the functions that have any.
-fn indirect_map<'m>(
-    bodies: &[BodyNames<'m>],
+fn indirect_map(
+    bodies: &[FuncNames],
     first: u32,
-    pick: for<'b> fn(&'b BodyNames<'m>) -> &'b [(u32, &'m str)],
+    pick: fn(&FuncNames) -> Option<&NameMap>,
 ) -> Option<IndirectNameMap> {
     let mut map = IndirectNameMap::new();
     let mut any = false;
     for (i, body) in bodies.iter().enumerate() {
-        let names = pick(body);
-        if names.is_empty() {
-            continue;
+        if let Some(names) = pick(body) {
+            map.append(first + i as u32, names);
+            any = true;
         }
-        let mut inner = NameMap::new();
-        for (index, name) in names {
-            inner.append(*index, name);
-        }
-        map.append(first + i as u32, &inner);
-        any = true;
     }
     any.then_some(map)
 }

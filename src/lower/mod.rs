@@ -67,11 +67,68 @@ pub fn lower_module_with(
     target: Target,
     options: Options,
 ) -> Result<wat::Module, Diagnostic> {
-    let layout = Layout::new(module, target).map_err(|d| d.with_file(module.source.as_ref()))?;
-    let mut cx = ModuleCx::new(module, target, layout, options);
-    cx.lower()
-        .map_err(|d| d.with_file(module.source.as_ref()))?;
-    Ok(cx.out)
+    let lowering = Lowering::new(module, target, options)?;
+    let funcs = crate::parallel::map(lowering.function_ids(), |&id| lowering.function(id));
+    let mut out = lowering.cx.out;
+    let adapters = out.funcs.split_off(funcs.len());
+    out.funcs.clear();
+    for func in funcs {
+        out.funcs.push(func?);
+    }
+    out.funcs.extend(adapters);
+    Ok(out)
+}
+
+/// A module lowered but for its function bodies, which are lowered one at
+/// a time on demand: the direct binary path encodes each body as soon as
+/// it is lowered and drops it, so the AST of the whole module never exists.
+pub(crate) struct Lowering<'m> {
+    cx: ModuleCx<'m>,
+    /// The functions with bodies, in module order.
+    ids: Vec<FuncId>,
+}
+
+impl<'m> Lowering<'m> {
+    pub fn new(module: &'m Module, target: Target, options: Options) -> Result<Self, Diagnostic> {
+        let with_file = |d: Diagnostic| d.with_file(module.source.as_ref());
+        let layout = Layout::new(module, target).map_err(with_file)?;
+        let mut cx = ModuleCx::new(module, target, layout, options);
+        cx.lower_all_but_bodies().map_err(with_file)?;
+        let ids: Vec<FuncId> = module
+            .func_ids()
+            .filter(|&id| !module.func(id).is_import())
+            .collect();
+        // Each function's name and type, its locals and body left empty;
+        // the wasm64 WASI adapters, complete, after them.
+        let shells: Vec<wat::Func> = ids
+            .iter()
+            .map(|&id| wat::Func {
+                id: cx.func_names[id.index()].clone(),
+                ty: cx.type_use(&module.func(id).sig),
+                locals: Vec::new(),
+                body: Vec::new(),
+                comment: None,
+            })
+            .collect();
+        let adapters = std::mem::replace(&mut cx.out.funcs, shells);
+        cx.out.funcs.extend(adapters);
+        Ok(Lowering { cx, ids })
+    }
+
+    /// The module with every function in place, the bodies of
+    /// [`Lowering::function_ids`] empty (their ids and types are final).
+    pub fn shell(&self) -> &wat::Module {
+        &self.cx.out
+    }
+
+    pub fn function_ids(&self) -> &[FuncId] {
+        &self.ids
+    }
+
+    /// The lowered function `id`; errors are located in the module's source.
+    pub fn function(&self, id: FuncId) -> Result<wat::Func, Diagnostic> {
+        func::lower_function(&self.cx, id).map_err(|d| d.with_file(self.cx.module.source.as_ref()))
+    }
 }
 
 /// The id of the module's own memory (memory 0).
@@ -137,7 +194,9 @@ impl<'m> ModuleCx<'m> {
         }
     }
 
-    fn lower(&mut self) -> Result<(), Diagnostic> {
+    /// Everything but the functions with bodies; the wasm64 WASI adapters
+    /// are left in `out.funcs`.
+    fn lower_all_but_bodies(&mut self) -> Result<(), Diagnostic> {
         self.out.name = self.module_name();
         self.imports()?;
         self.memory_and_table();
@@ -145,17 +204,7 @@ impl<'m> ModuleCx<'m> {
         self.exports();
         self.element_segment();
         self.intern_function_types();
-        let ids: Vec<FuncId> = self
-            .module
-            .func_ids()
-            .filter(|&id| !self.module.func(id).is_import())
-            .collect();
-        let funcs = crate::parallel::map(&ids, |&id| func::lower_function(self, id));
-        for func in funcs {
-            self.out.funcs.push(func?);
-        }
-        let adapters = std::mem::take(&mut self.wasi_adapters);
-        self.out.funcs.extend(adapters);
+        self.out.funcs = std::mem::take(&mut self.wasi_adapters);
         self.data_segments();
         Ok(())
     }
