@@ -183,3 +183,33 @@ fn mutated_texts_never_disagree() {
         "{accepted} of {total} mutations are valid"
     );
 }
+
+/// The fast path finds where a function ends by the first `}` outside a
+/// comment, then reads the lines up to it: braces in comments must not end
+/// a body early, and a brace anywhere else in a body must leave the error
+/// to pest.
+#[test]
+fn braces_in_function_bodies() {
+    let valid = "pub fn @f(%x: i32) -> i32 { ; } {\n\
+                 entry: ; }\n\
+                 \x20 %y = i32.add %x, %x ; }}\n\
+                 \x20 return %y ; {\r\n\
+                 ; }\n\
+                 } ; }\n\
+                 fn @g() {\n\
+                 entry:\n\
+                 \x20 return\n\
+                 }";
+    assert!(check("braces in comments", valid, true));
+    let invalid = [
+        "pub fn @f() {\nentry:\n  }\n  return\n}\n",
+        "pub fn @f() {\nentry:\n  return }\n}\n",
+        "pub fn @f() {\nentry:\n  return\n}}\n",
+        "pub fn @f() {\nentry:\n  return\n",
+        "pub fn @f() {\nentry:\n  return ; }",
+    ];
+    for text in invalid {
+        assert!(!check("a stray or missing brace", text, false), "{text}");
+        assert!(parse_str_fast("", text).is_none(), "{text}");
+    }
+}
