@@ -2521,7 +2521,7 @@ mod tests {
                 &results.clone(),
                 |b, p| {
                     let r = b.ins(Op::CallIndirect {
-                        sig: Signature { params, results },
+                        sig: Box::new(Signature { params, results }),
                         callee: p[0],
                         args: vec![p[1]],
                     });
@@ -2572,7 +2572,7 @@ mod tests {
         add_fn(&mut m, "f", &[Type::Ptr], &[Type::Ptr], |b, p| {
             let fp = b.ins(Op::FuncAddr(id))[0];
             let r = b.ins(Op::CallIndirect {
-                sig: sig(&[Type::Ptr], &[Type::Ptr]),
+                sig: Box::new(sig(&[Type::Ptr], &[Type::Ptr])),
                 callee: fp,
                 args: vec![p[0]],
             });

@@ -437,9 +437,10 @@ pub enum Op {
         func: FuncId,
         args: Vec<ValueId>,
     },
-    /// A call through a function pointer, which must have signature `sig`.
+    /// A call through a function pointer, which must have signature `sig`
+    /// (boxed: it would double the size of every instruction).
     CallIndirect {
-        sig: Signature,
+        sig: Box<Signature>,
         callee: ValueId,
         args: Vec<ValueId>,
     },

@@ -1179,10 +1179,10 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
     fn call_indirect(&self, node: &Node<'a>) -> PResult<Op> {
         let callee = self.value(tok(node, Rule::value)?)?;
         let args = self.args(node)?;
-        let sig = Signature {
+        let sig = Box::new(Signature {
             params: types_of(&child(node, Rule::type_list)?)?,
             results: result_list(opt_child(node, Rule::results))?,
-        };
+        });
         Ok(Op::CallIndirect { sig, callee, args })
     }
 

@@ -968,13 +968,13 @@ mod tests {
                 results: vec![Type::I32],
             };
             b.ins(Op::CallIndirect {
-                sig: sig.clone(),
+                sig: Box::new(sig.clone()),
                 callee: a,
                 args: vec![a],
             });
             let p = b.iconst(Type::Ptr, 8);
             b.ins(Op::CallIndirect {
-                sig,
+                sig: Box::new(sig),
                 callee: p,
                 args: vec![],
             });

@@ -6,7 +6,9 @@
 //! (a 64-bit table on wasm64, so that a function pointer is used as the
 //! table index as it is, with no wrap), globals, data and element segments
 //! and exports. [`func`] lowers function bodies and [`control`] turns a CFG
-//! into structured control flow.
+//! into structured control flow. [`lower_module`] gives the whole module;
+//! `Lowering` gives the module without its bodies and then one body at a
+//! time, which the direct binary path encodes as it goes.
 //!
 //! Names: IR symbols keep their names (`@fib` becomes `$fib`); generated
 //! entities (`$__stack_pointer`, `$memory`, `$table`) get a suffix if the IR

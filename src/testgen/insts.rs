@@ -699,7 +699,11 @@ impl FuncGen<'_> {
         };
         let args = self.values_of(&sig.params);
         let results = sig.results.clone();
-        let op = Op::CallIndirect { sig, callee, args };
+        let op = Op::CallIndirect {
+            sig: Box::new(sig),
+            callee,
+            args,
+        };
         self.emit(op, &results, false);
     }
 

@@ -1629,10 +1629,10 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
                 _ => Err(GiveUp),
             },
             OpSyn::CallIndirect(callee, args, params, results) => Ok(Op::CallIndirect {
-                sig: Signature {
+                sig: Box::new(Signature {
                     params: params.clone(),
                     results: results.clone(),
-                },
+                }),
                 callee: self.value(*callee)?,
                 args: self.values(args)?,
             }),
