@@ -59,10 +59,16 @@ impl SourceFile {
         })
     }
 
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset)
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_of(offset) - 1;
         let start = self.line_starts[line];
         let col = self.text[start..floor_char_boundary(&self.text, offset)]
             .chars()
@@ -299,6 +305,10 @@ mod tests {
         assert_eq!(file.line_col(0), (1, 1));
         assert_eq!(file.line_col(3), (2, 1));
         assert_eq!(file.line_col(6), (2, 3)); // after the two-byte 'é' and a space
+        assert_eq!(
+            (file.line_of(2), file.line_of(3), file.line_of(99)),
+            (1, 2, 3)
+        );
         assert_eq!(file.line_text(2), "é x");
     }
 

@@ -61,6 +61,7 @@ pub mod diag;
 pub mod emit;
 pub mod encode;
 pub mod filetest;
+mod fxhash;
 pub mod ir;
 pub mod link;
 pub mod lower;

@@ -4,8 +4,8 @@
 use super::EncodeError;
 use super::index::{Indices, val_type};
 use super::ops;
+use crate::fxhash::FxHashMap;
 use crate::wat::{Func, Instr};
-use std::collections::HashMap;
 use wasm_encoder::{ConstExpr, Ieee32, Ieee64, InstructionSink, MemArg, NameMap};
 
 /// The names a function body gives the name section: its locals and its
@@ -86,7 +86,7 @@ struct Body<'a, 'm> {
 /// The names in scope inside a body: locals, and the enclosing labels.
 #[derive(Default)]
 struct Scope<'m> {
-    locals: HashMap<&'m str, u32>,
+    locals: FxHashMap<&'m str, u32>,
     next_local: u32,
     /// The labels of the enclosing blocks, innermost last; "" for none.
     labels: Vec<&'m str>,

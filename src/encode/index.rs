@@ -7,13 +7,13 @@
 //! without `(type $t)` or a block with parameters or several results needs.
 
 use super::EncodeError;
+use crate::fxhash::FxHashMap;
 use crate::wat::{self, BlockType, FuncType, Instr, Module, TypeUse, ValType};
-use std::collections::HashMap;
 
 /// The names of one index space, in index order.
 #[derive(Default)]
 pub(super) struct Space<'m> {
-    indices: HashMap<&'m str, u32>,
+    indices: FxHashMap<&'m str, u32>,
 }
 
 impl<'m> Space<'m> {
@@ -50,7 +50,7 @@ pub(super) struct Indices<'m> {
     pub datas: Space<'m>,
     /// The signatures of the type section, explicit ones first.
     pub signatures: Vec<FuncType>,
-    interned: HashMap<FuncType, u32>,
+    interned: FxHashMap<FuncType, u32>,
 }
 
 impl<'m> Indices<'m> {
@@ -64,7 +64,7 @@ impl<'m> Indices<'m> {
             elems: Space::default(),
             datas: Space::default(),
             signatures: Vec::new(),
-            interned: HashMap::new(),
+            interned: FxHashMap::default(),
         };
         for t in &m.types {
             let index = ix.types.define(&t.id, "type")?;

@@ -18,6 +18,7 @@ use super::{
     Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId, Visibility,
 };
 use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::fxhash::FxHashMap;
 use crate::value::{FloatTextError, parse_float_bits};
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
@@ -527,10 +528,10 @@ enum Mnemonic {
 
 /// Built once from the opcode tables of `ops.rs`, so that the parser accepts
 /// exactly the mnemonics the printer writes.
-static MNEMONICS: LazyLock<HashMap<String, Mnemonic>> = LazyLock::new(mnemonic_table);
+static MNEMONICS: LazyLock<FxHashMap<String, Mnemonic>> = LazyLock::new(mnemonic_table);
 
-fn mnemonic_table() -> HashMap<String, Mnemonic> {
-    let mut table = HashMap::new();
+fn mnemonic_table() -> FxHashMap<String, Mnemonic> {
+    let mut table = FxHashMap::default();
     for ty in Type::ALL {
         table.insert(format!("{ty}.const"), Mnemonic::Const(ty));
         table.insert(format!("{ty}.select"), Mnemonic::Select(ty));
@@ -644,7 +645,7 @@ impl Symbol {
     }
 }
 
-type Symbols<'a> = HashMap<&'a str, (Symbol, Span)>;
+type Symbols<'a> = FxHashMap<&'a str, (Symbol, Span)>;
 
 fn lookup(symbols: &Symbols, name: Tok) -> PResult<Symbol> {
     symbols

@@ -8,6 +8,7 @@
 
 use super::*;
 use crate::analysis::{Cfg, DomTree};
+use crate::fxhash::FxHashSet;
 use std::collections::HashSet;
 
 /// The largest load/store offset: wasm32's memarg offsets are 32-bit.
@@ -64,9 +65,9 @@ fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
 
 /// The operators that exist, looked up by every function's checks.
 struct Tables {
-    conversions: HashSet<ConvOp>,
-    loads: HashSet<MemAccess>,
-    stores: HashSet<MemAccess>,
+    conversions: FxHashSet<ConvOp>,
+    loads: FxHashSet<MemAccess>,
+    stores: FxHashSet<MemAccess>,
 }
 
 fn tables() -> &'static Tables {

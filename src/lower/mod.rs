@@ -24,11 +24,11 @@ mod rotate;
 mod wasi64;
 
 use crate::diag::{Diagnostic, Span};
+use crate::fxhash::FxHashMap;
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
 use crate::memory::{Frame, Layout, MAX_PAGES};
 use crate::wat;
 use names::NameSpace;
-use std::collections::HashMap;
 
 /// What the lowering optimizes; everything is on by default. Turning a part
 /// off gives the plain form, for measuring what each part buys.
@@ -165,7 +165,7 @@ pub(crate) struct ModuleCx<'m> {
     /// wasm64 wrappers of WASI imports; when there are any, the module has
     /// a scratch memory too (see `wasi64.rs`).
     wasi_adapters: Vec<wat::Func>,
-    types: HashMap<wat::FuncType, String>,
+    types: FxHashMap<wat::FuncType, String>,
 }
 
 impl<'m> ModuleCx<'m> {
@@ -192,7 +192,7 @@ impl<'m> ModuleCx<'m> {
             memory: MAIN_MEMORY.into(),
             table: "table".into(),
             wasi_adapters: Vec::new(),
-            types: HashMap::new(),
+            types: FxHashMap::default(),
         }
     }
 
@@ -495,7 +495,7 @@ impl<'m> ModuleCx<'m> {
         if span.is_none() {
             return Some(what.to_string());
         }
-        let (line, _) = source.line_col(span.start as usize);
+        let line = source.line_of(span.start as usize);
         Some(format!("{what}, line {line}"))
     }
 

@@ -5,11 +5,11 @@
 //! unique and valid, and a clash gets a numeric suffix, deterministically in
 //! the order names are asked for.
 
-use std::collections::HashSet;
+use crate::fxhash::FxHashSet;
 
 #[derive(Default)]
 pub struct NameSpace {
-    taken: HashSet<String>,
+    taken: FxHashSet<String>,
 }
 
 impl NameSpace {

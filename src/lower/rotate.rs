@@ -33,9 +33,9 @@
 //! [`MAX_LOOP_SIZE`] instructions are not rotated, which keeps the pass
 //! linear in the size of the code however deep loops nest.
 
+use crate::fxhash::FxHashSet as HashSet;
 use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr};
-use std::collections::HashSet;
 
 /// Instructions of a header that may be copied (comments not counted).
 const MAX_HEADER: usize = 12;
@@ -49,7 +49,7 @@ const MAX_BACK_EDGES: usize = 4;
 const MAX_LOOP_SIZE: usize = 4096;
 
 pub(super) fn rotate_loops(body: Vec<Instr>) -> Vec<Instr> {
-    let mut labels = HashSet::new();
+    let mut labels = HashSet::default();
     collect_labels(&body, &mut labels);
     rotate(body, &mut labels).0
 }

@@ -29,8 +29,7 @@ use super::{
 };
 use super::{PResult, Symbols, Tok};
 use crate::diag::{Diagnostic, Span};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::fxhash::FxHashMap as FxMap;
 
 /// Texts shorter than this are read on one thread.
 const MIN_CHUNKED: usize = 1 << 20;
@@ -1083,38 +1082,6 @@ impl<'a> P<'a> {
 
 // ---------------------------------------------------------------- building
 
-/// A cheap hash for names (FxHash's multiply-rotate, then a finaliser), for
-/// the tables below.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits, which pick the bucket, depending
-        // on the first bytes of a name only (`%x1`, `%x2`... would share
-        // buckets): mix the high bits down (splitmix64's finaliser).
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
 /// Any error: the pest path will say which.
 struct GiveUp;
 
@@ -1136,7 +1103,7 @@ fn some<T>(o: Option<T>) -> BResult<T> {
 
 fn build(text: &str, items: &[Item]) -> BResult<Module> {
     let mut module = Module::default();
-    let mut symbols: Symbols = HashMap::with_capacity(items.len());
+    let mut symbols = Symbols::with_capacity_and_hasher(items.len(), Default::default());
     // Every symbol is declared first, as the pest path does.
     let mut decls = Vec::with_capacity(items.len());
     for item in items {
