@@ -6,12 +6,17 @@
 # workload; the two checksums must agree. Prints a Markdown section on stdout.
 #
 #   bench/codegen.sh [RUNS]           (default 15 timed calls of each)
+#   CODEGEN_PLACEMENTS=N              (default 5 compilations of each module)
 #
 # Needs clang and wasm-ld (Debian: clang lld). Writes the modules to
 # target/bench-codegen/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
+# Each module is compiled this many times (the runs go round them): where
+# the JIT places a tight loop can change its speed by half, from one
+# compilation to the next, for the same bytes.
+placements=${CODEGEN_PLACEMENTS:-5}
 out=target/bench-codegen
 mkdir -p "$out"
 
@@ -29,7 +34,7 @@ for w in "${workloads[@]}"; do
 done
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-results=$(target/release/examples/codegen_bench --runs "$runs" "${args[@]}")
+results=$(target/release/examples/codegen_bench --runs "$runs" --placements "$placements" "${args[@]}")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "## Generated code: \`vitte-wat build\` against clang -O2"
@@ -41,9 +46,12 @@ echo "wasm64\`. Clang's: \`$(clang --version | head -1)\`, \`clang ${cflags[*]} 
 echo "(\`-mbulk-memory\` so that a \`memset\`/\`memcpy\` becomes \`memory.fill\`/\`memory.copy\`,"
 echo "as in the IR, instead of an undefined symbol). Both run in the same wasmtime"
 echo "configuration (\`vitte-wat run\`'s: Cranelift \`opt_level=speed\`, fuel and epoch checks"
-echo "compiled in) by \`examples/codegen_bench.rs\`: one instance each, 2 warm-up calls, then"
-echo "$runs timed calls of each, alternating ours and clang's. Both returned the same checksum"
-echo "for every program (the runner stops otherwise)."
+echo "compiled in) by \`examples/codegen_bench.rs\`: each module compiled $placements times (one"
+echo "instance each: where the JIT places the code moves a tight loop's time by up to half, from"
+echo "one compilation to the next, so no single placement decides a figure), 2 warm-up calls of"
+echo "each instance, then $runs timed calls of each module, alternating ours and clang's and going"
+echo "round the compilations. Both returned the same checksum for every program and every"
+echo "compilation (the runner stops otherwise)."
 echo
 echo "Load average before: $load_before; after: $load_after."
 echo

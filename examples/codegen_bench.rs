@@ -4,15 +4,20 @@
 //! that both return the same result, and times them.
 //!
 //! ```sh
-//! cargo run --release --example codegen_bench -- [--runs N] [--warmup N] \
+//! cargo run --release --example codegen_bench -- [--runs N] [--warmup N] [--placements N] \
 //!     NAME ARG OURS.wasm CLANG.wasm [NAME ARG OURS.wasm CLANG.wasm ...]
 //! cargo run --release --example codegen_bench -- --only ours NAME ARG OURS.wasm CLANG.wasm
 //! ```
 //!
 //! Each export takes one i32 (the workload size) and returns an i64
-//! checksum. One instance per module; after `--warmup` calls of each, the
-//! two are called alternately `--runs` times (so a change of load on the
-//! machine hits both alike) and each call is timed on its own. Prints one
+//! checksum. Each module is compiled `--placements` times (default 1), one
+//! instance each: where the JIT puts the code changes how fast a tight
+//! loop runs (we have seen one program take 18 ms in one process and 28 ms
+//! in the next, the same bytes), so several compilations keep one draw from
+//! deciding the figure. After `--warmup` calls of each instance, ours and
+//! clang's are called alternately `--runs` times, the run going round the
+//! compilations (so a change of load on the machine hits both alike), and
+//! each call is timed on its own. Prints one
 //! tab-separated line per program:
 //! `name arg checksum ours_median ours_min ours_max clang_median clang_min
 //! clang_max ours_code clang_code ours_module clang_module ours_wall
@@ -30,6 +35,7 @@ fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut runs = 15usize;
     let mut warmup = 2usize;
+    let mut placements = 1usize;
     let mut only: Option<String> = None;
     loop {
         match args.first().map(String::as_str) {
@@ -41,6 +47,10 @@ fn main() -> anyhow::Result<()> {
                 warmup = args[1].parse()?;
                 args.drain(..2);
             }
+            Some("--placements") => {
+                placements = args[1].parse()?;
+                args.drain(..2);
+            }
             Some("--only") => {
                 only = Some(args[1].clone());
                 args.drain(..2);
@@ -48,26 +58,32 @@ fn main() -> anyhow::Result<()> {
             _ => break,
         }
     }
-    if args.is_empty() || !args.len().is_multiple_of(4) || runs == 0 {
+    if args.is_empty() || !args.len().is_multiple_of(4) || runs == 0 || placements == 0 {
         anyhow::bail!(
-            "usage: codegen_bench [--runs N] [--warmup N] [--only ours|clang] (NAME ARG OURS.wasm CLANG.wasm)..."
+            "usage: codegen_bench [--runs N] [--warmup N] [--placements N] [--only ours|clang] (NAME ARG OURS.wasm CLANG.wasm)..."
         );
     }
     let runtime = Runtime::new()?;
     for group in args.chunks(4) {
         let (name, arg) = (&group[0], group[1].parse::<i32>()?);
         let bytes = [std::fs::read(&group[2])?, std::fs::read(&group[3])?];
+        // `placements` compilations of each module: `instances[p][k]` is
+        // module k (ours, clang's) compiled the p-th time.
         let mut instances = Vec::new();
-        for (wasm, path) in bytes.iter().zip(&group[2..]) {
-            let program = runtime
-                .compile(wasm)
-                .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
-            instances.push(
-                runtime
-                    .session()
-                    .instantiate(&program)
-                    .map_err(|e| anyhow::anyhow!("{path}: {e}"))?,
-            );
+        for _ in 0..placements {
+            let mut pair = Vec::new();
+            for (wasm, path) in bytes.iter().zip(&group[2..]) {
+                let program = runtime
+                    .compile(wasm)
+                    .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+                pair.push(
+                    runtime
+                        .session()
+                        .instantiate(&program)
+                        .map_err(|e| anyhow::anyhow!("{path}: {e}"))?,
+                );
+            }
+            instances.push(pair);
         }
         if let Some(which) = &only {
             let k = match which.as_str() {
@@ -75,16 +91,25 @@ fn main() -> anyhow::Result<()> {
                 "clang" => 1,
                 _ => anyhow::bail!("--only takes ours or clang"),
             };
-            for _ in 0..warmup + runs {
-                call(&mut instances[k], name, arg)?;
+            for run in 0..warmup + runs {
+                call(&mut instances[run % placements][k], name, arg)?;
             }
             continue;
         }
         let mut results = [0i64; 2];
-        for (k, instance) in instances.iter_mut().enumerate() {
-            results[k] = call(instance, name, arg)?;
-            for _ in 1..warmup {
-                call(instance, name, arg)?;
+        for pair in &mut instances {
+            for (k, instance) in pair.iter_mut().enumerate() {
+                let r = call(instance, name, arg)?;
+                if r != results[k] && results[k] != 0 {
+                    anyhow::bail!(
+                        "{name}({arg}) is not deterministic: {r} then {}",
+                        results[k]
+                    );
+                }
+                results[k] = r;
+                for _ in 1..warmup {
+                    call(instance, name, arg)?;
+                }
             }
         }
         if results[0] != results[1] {
@@ -96,8 +121,8 @@ fn main() -> anyhow::Result<()> {
         }
         let mut times = [Vec::new(), Vec::new()];
         let mut walls = [Vec::new(), Vec::new()];
-        for _ in 0..runs {
-            for (k, instance) in instances.iter_mut().enumerate() {
+        for run in 0..runs {
+            for (k, instance) in instances[run % placements].iter_mut().enumerate() {
                 let start = Instant::now();
                 let cpu = thread_cpu_time();
                 let r = call(instance, name, arg)?;
