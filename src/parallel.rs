@@ -1,7 +1,10 @@
 //! Functions are lowered and encoded independently of each other, so a
 //! large module is spread over the machine's cores. The output never depends
-//! on the number of threads: each thread takes a contiguous run of items and
-//! the results are put back in item order.
+//! on the number of threads: the items are cut into numbered runs, which the
+//! threads take one after the other as they become free, and the results are
+//! put back in item order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Fewer items than this stay on the calling thread: starting threads costs
 /// more than small modules take, and callers that already run many modules
@@ -9,11 +12,16 @@
 const MIN_ITEMS: usize = 256;
 /// At most this many threads, whatever the machine.
 const MAX_THREADS: usize = 8;
+/// Runs per thread: enough that a thread slowed down by other work on the
+/// machine (or by larger items) leaves its share to the others instead of
+/// holding up the end, few enough that taking a run costs nothing.
+const RUNS_PER_THREAD: usize = 16;
 /// Stack of each worker: deep recursion grows onto the heap
 /// (`crate::stack::ensure_stack`), this is the margin above it.
 const WORKER_STACK: usize = 16 << 20;
 
-/// `items.iter().map(f).collect()`, on several threads for many items.
+/// `items.iter().map(f).collect()`, on several threads for many items (the
+/// calling thread one of them).
 pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -22,7 +30,43 @@ pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R +
     if items.len() < MIN_ITEMS || threads < 2 {
         return items.iter().map(&f).collect();
     }
-    on_threads(items, items.len().div_ceil(threads), f)
+    let runs: Vec<&'a [T]> = items
+        .chunks(items.len().div_ceil(threads * RUNS_PER_THREAD))
+        .collect();
+    let next = AtomicUsize::new(0);
+    // Takes runs until none is left; each result with its run's number.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            let Some(run) = runs.get(n) else {
+                return done;
+            };
+            done.push((n, run.iter().map(&f).collect::<Vec<R>>()));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let work = &work;
+        // A thread that cannot start leaves its runs to the others.
+        let workers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = work();
+        for worker in workers {
+            match worker.join() {
+                Ok(theirs) => done.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(n, _)| *n);
+    done.into_iter().flat_map(|(_, results)| results).collect()
 }
 
 /// [`map`] with one thread per item, for a few large items.
