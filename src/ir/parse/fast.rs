@@ -839,16 +839,16 @@ impl<'a> P<'a> {
     /// body, whose lines hold no string or brace. Only a guess until
     /// [`P::body_lines`] reads the lines and ends there.
     fn closing_brace(&self) -> Option<usize> {
-        let mut at = self.pos;
+        let mut p = P {
+            s: self.s,
+            pos: self.pos,
+        };
         loop {
-            match *self.s.get(at)? {
-                b'}' => return Some(at),
-                b';' => {
-                    while !matches!(self.at(at), None | Some(b'\n' | b'\r')) {
-                        at += 1;
-                    }
-                }
-                _ => at += 1,
+            match p.peek()? {
+                b'}' => return Some(p.pos),
+                // A comment, to the end of its line.
+                b';' => p.skip(),
+                _ => p.pos += 1,
             }
         }
     }
