@@ -33,6 +33,26 @@ pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R +
     let runs: Vec<&'a [T]> = items
         .chunks(items.len().div_ceil(threads * RUNS_PER_THREAD))
         .collect();
+    on_threads(&runs, threads, f)
+}
+
+/// [`map`] with one thread per item, for a few large items.
+pub(crate) fn map_all<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    f: impl Fn(&'a T) -> R + Sync,
+) -> Vec<R> {
+    let runs: Vec<&'a [T]> = items.chunks(1).collect();
+    on_threads(&runs, runs.len(), f)
+}
+
+/// `runs` mapped on `threads` threads, the calling thread one of them: each
+/// thread takes the next run as soon as it is free; the results are put
+/// back in run order.
+fn on_threads<'a, T: Sync, R: Send>(
+    runs: &[&'a [T]],
+    threads: usize,
+    f: impl Fn(&'a T) -> R + Sync,
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
     // Takes runs until none is left; each result with its run's number.
     let work = || {
@@ -69,43 +89,6 @@ pub(crate) fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R +
     done.into_iter().flat_map(|(_, results)| results).collect()
 }
 
-/// [`map`] with one thread per item, for a few large items.
-pub(crate) fn map_all<'a, T: Sync, R: Send>(
-    items: &'a [T],
-    f: impl Fn(&'a T) -> R + Sync,
-) -> Vec<R> {
-    on_threads(items, 1, f)
-}
-
-/// Each run of `chunk` items on a thread of its own.
-fn on_threads<'a, T: Sync, R: Send>(
-    items: &'a [T],
-    chunk: usize,
-    f: impl Fn(&'a T) -> R + Sync,
-) -> Vec<R> {
-    std::thread::scope(|scope| {
-        let f = &f;
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                std::thread::Builder::new()
-                    .stack_size(WORKER_STACK)
-                    .spawn_scoped(scope, move || part.iter().map(f).collect::<Vec<R>>())
-            })
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for (worker, part) in workers.into_iter().zip(items.chunks(chunk)) {
-            match worker.map(|w| w.join()) {
-                Ok(Ok(results)) => out.extend(results),
-                // A thread could not start: do its part here.
-                Err(_) => out.extend(part.iter().map(f)),
-                Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +99,10 @@ mod tests {
             let items: Vec<u64> = (0..n).collect();
             let squares = map(&items, |x| x * x);
             assert_eq!(squares, items.iter().map(|x| x * x).collect::<Vec<_>>());
+            assert_eq!(
+                map_all(&items[..n.min(5) as usize], |x| x * x),
+                squares[..n.min(5) as usize]
+            );
         }
     }
 }
