@@ -70,14 +70,12 @@ pub fn lower_module_with(
     options: Options,
 ) -> Result<wat::Module, Diagnostic> {
     let lowering = Lowering::new(module, target, options)?;
-    let funcs = crate::parallel::map(lowering.function_ids(), |&id| lowering.function(id));
+    let funcs = crate::parallel::map(lowering.function_ids(), |&id| lowering.function(id))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = lowering.cx.out;
-    let adapters = out.funcs.split_off(funcs.len());
-    out.funcs.clear();
-    for func in funcs {
-        out.funcs.push(func?);
-    }
-    out.funcs.extend(adapters);
+    // The lowered functions in place of their shells, before the adapters.
+    out.funcs.splice(..funcs.len(), funcs);
     Ok(out)
 }
 
@@ -112,8 +110,8 @@ impl<'m> Lowering<'m> {
                 comment: None,
             })
             .collect();
-        let adapters = std::mem::replace(&mut cx.out.funcs, shells);
-        cx.out.funcs.extend(adapters);
+        cx.out.funcs = shells;
+        cx.out.funcs.append(&mut cx.wasi_adapters);
         Ok(Lowering { cx, ids })
     }
 
@@ -196,8 +194,8 @@ impl<'m> ModuleCx<'m> {
         }
     }
 
-    /// Everything but the functions with bodies; the wasm64 WASI adapters
-    /// are left in `out.funcs`.
+    /// Everything but the functions (the wasm64 WASI adapters are made, in
+    /// `wasi_adapters`).
     fn lower_all_but_bodies(&mut self) -> Result<(), Diagnostic> {
         self.out.name = self.module_name();
         self.imports()?;
@@ -206,7 +204,6 @@ impl<'m> ModuleCx<'m> {
         self.exports();
         self.element_segment();
         self.intern_function_types();
-        self.out.funcs = std::mem::take(&mut self.wasi_adapters);
         self.data_segments();
         Ok(())
     }
