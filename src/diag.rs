@@ -212,6 +212,25 @@ fn render_snippet(
     write!(f, "{indent}{}", "^".repeat(width))
 }
 
+/// The `line:col` (from 1, columns in characters) of the first byte that is
+/// not valid UTF-8, for an error that names it like every other error.
+pub fn utf8_error_location(bytes: &[u8], error: &std::str::Utf8Error) -> (usize, usize) {
+    let valid = &bytes[..error.valid_up_to()];
+    let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+    let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // The prefix is valid UTF-8 by definition of `valid_up_to`.
+    let col = 1 + std::str::from_utf8(&valid[start..]).map_or(0, |s| s.chars().count());
+    (line, col)
+}
+
+/// `text` with control characters shown as control pictures (`␊` for a
+/// newline), for a name from outside (a file name) printed to a terminal or
+/// a line-oriented report: it can neither split a line nor send an escape
+/// sequence.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    control_pictures(std::borrow::Cow::Borrowed(text))
+}
+
 /// Control characters (a NUL in a name, say) shown as their Unicode control
 /// pictures (`␀`), as rustc does: the terminal and the `.err` files get
 /// only printable text. Tabs stay (the caret line copies them).
@@ -298,6 +317,25 @@ fn clip_line(text: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located_by_line_and_character_column() {
+        let bytes = b"ab\ncaf\xc3\xa9 \xe9t\xe9\n";
+        let error = std::str::from_utf8(bytes).unwrap_err();
+        // Line 2: `c a f é space` are five characters before the bad byte.
+        assert_eq!(utf8_error_location(bytes, &error), (2, 6));
+        let error = std::str::from_utf8(b"\xff").unwrap_err();
+        assert_eq!(utf8_error_location(b"\xff", &error), (1, 1));
+    }
+
+    #[test]
+    fn printable_names_cannot_split_lines_or_reach_the_terminal() {
+        assert_eq!(printable("a.wast"), "a.wast");
+        assert_eq!(
+            printable("a\n\u{1b}[2Jb\u{7f}"),
+            "a\u{240a}\u{241b}[2Jb\u{2421}"
+        );
+    }
 
     #[test]
     fn line_col_counts_from_one_in_characters() {

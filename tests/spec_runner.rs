@@ -465,8 +465,14 @@ fn output_is_the_same_whatever_the_parallelism() {
 #[test]
 fn the_spec_tests_pass_with_their_totals() {
     let mut files = Vec::new();
-    vitte_codegen_wasm64::spec::collect_wast(&common::root().join("spec-tests"), &mut files)
-        .expect("spec-tests");
+    let mut skipped = Vec::new();
+    vitte_codegen_wasm64::spec::collect_wast(
+        &common::root().join("spec-tests"),
+        &mut files,
+        &mut skipped,
+    )
+    .expect("spec-tests");
+    assert_eq!(skipped, Vec::<String>::new());
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();
     let reports = Suite::default().run(&inputs, |_, _| {});
     let totals = Totals::of(&reports);
@@ -506,4 +512,64 @@ fn the_wasm64_scripts_stay_within_the_backends_features() {
             false => Err(failures.join("\n")),
         }
     });
+}
+
+#[cfg(unix)]
+#[test]
+fn directory_walks_do_not_follow_symlinked_directories_or_read_fifos() {
+    let dir = TempDir::new("spec-walk");
+    let script = "(module (func (export \"f\") (result i32) i32.const 1))\n\
+                  (assert_return (invoke \"f\") (i32.const 1))\n";
+    std::fs::create_dir(dir.path("sub")).expect("sub");
+    std::fs::write(dir.path("sub/a.wast"), script).expect("a.wast");
+    // Links back to an ancestor: followed, they would run a.wast without
+    // end (two of them made the walk hang with memory growing).
+    std::os::unix::fs::symlink("..", dir.path("sub/up")).expect("symlink");
+    std::os::unix::fs::symlink(".", dir.path("self")).expect("symlink");
+    let root = dir.0.to_str().unwrap();
+    let o = vitte_wat(&["spec", root]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(1 of 1 files clean"),
+        "a.wast ran once: {}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("self: a symlink to a directory, not followed"),
+        "{}",
+        stderr(&o)
+    );
+    // A FIFO named like a script is refused by name, not opened (opening
+    // one blocks until a writer comes).
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path("sub/x.wast"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let o = vitte_wat(&["spec", root]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("x.wast: not a regular file (a FIFO)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn file_names_with_control_characters_are_printed_escaped() {
+    let dir = TempDir::new("spec-names");
+    let name = "evil\n\u{1b}[31mFAIL x.wast";
+    let script = "(module (func (export \"f\") (result i32) i32.const 1))\n\
+                  (assert_return (invoke \"f\") (i32.const 2))\n";
+    std::fs::write(dir.path(&format!("{name}.wast")), script).expect("script");
+    let o = vitte_wat(&["spec", dir.0.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "no escape sequence: {out:?}");
+    let fail_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(fail_lines.len(), 1, "one FAIL line, not split: {out:?}");
+    assert!(
+        fail_lines[0].contains("evil\u{240a}\u{241b}[31mFAIL x.wast.wast:2:"),
+        "{out:?}"
+    );
 }

@@ -1,10 +1,11 @@
 //! Reading inputs and writing outputs the way every command does: `-` is
-//! stdin or stdout, and files are written to a temporary file that is
-//! renamed into place, so a failed command never leaves a partial file.
+//! stdin or stdout, and files are written through [`super::output`], so a
+//! failed command never leaves a partial file.
 
 use super::Failure;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use vitte_codegen_wasm64::diag::utf8_error_location;
 
 /// The name used in messages for stdin.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -54,8 +55,9 @@ impl Input {
             )));
         }
         std::str::from_utf8(&self.bytes).map_err(|e| {
+            let (line, col) = utf8_error_location(&self.bytes, &e);
             Failure::error(format!(
-                "{}: invalid UTF-8 at byte offset {}",
+                "{}:{line}:{col}: invalid UTF-8 (byte offset {})",
                 self.name,
                 e.valid_up_to()
             ))
@@ -121,30 +123,8 @@ impl Output {
                     .and_then(|_| out.flush())
                     .map_err(|e| Failure::error(format!("cannot write stdout: {e}")))
             }
-            Output::File(path) => write_atomically(path, bytes)
+            Output::File(path) => super::output::write_output(path, bytes)
                 .map_err(|e| Failure::error(format!("cannot write {}: {e}", path.display()))),
         }
     }
-}
-
-/// Writes beside the destination, then renames: readers see the old file
-/// or the whole new one, never a part.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        file_name.unwrap_or_else(|| "out".into()),
-        std::process::id()
-    ));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
-        .and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -6,6 +6,7 @@ mod compile;
 mod difftest;
 mod io;
 mod link;
+mod output;
 mod run;
 mod spec;
 

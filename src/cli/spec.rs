@@ -11,6 +11,7 @@ use clap::Args;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use vitte_codegen_wasm64::diag::printable;
 use vitte_codegen_wasm64::spec::config::DEFAULT_TIMEOUT;
 use vitte_codegen_wasm64::spec::suite::{self, Input};
 use vitte_codegen_wasm64::spec::{
@@ -107,8 +108,12 @@ pub fn run(args: &SpecArgs) -> Result<(), Failure> {
 
 fn inputs(args: &SpecArgs) -> Result<Vec<Input>, Failure> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for path in &args.paths {
-        suite::collect_wast(path, &mut files).map_err(Failure::error)?;
+        suite::collect_wast(path, &mut files, &mut skipped).map_err(Failure::error)?;
+    }
+    for line in skipped {
+        eprintln!("warning: {line}");
     }
     let keep = |path: &Path| {
         let name = path.display().to_string();
@@ -132,9 +137,10 @@ fn expected_failures(args: &SpecArgs) -> Result<ExpectedFailures, Failure> {
     match &args.expected_failures {
         None => Ok(ExpectedFailures::builtin()),
         Some(path) => {
+            let name = printable(&path.display().to_string()).into_owned();
             let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::error(format!("cannot read {}: {e}", path.display())))?;
-            ExpectedFailures::parse(&path.display().to_string(), &text).map_err(Failure::error)
+                .map_err(|e| Failure::error(format!("cannot read {name}: {e}")))?;
+            ExpectedFailures::parse(&name, &text).map_err(Failure::error)
         }
     }
 }

@@ -30,7 +30,9 @@ impl Input {
     /// The name reports use, and that picks the [`Profile`].
     pub fn name(&self) -> String {
         match self {
-            Input::File(path) => path.display().to_string(),
+            // Printable: a newline or an escape sequence in a file name
+            // must not split a report line or reach the terminal.
+            Input::File(path) => crate::diag::printable(&path.display().to_string()).into_owned(),
             Input::Text { name, .. } => name.clone(),
         }
     }
@@ -179,11 +181,8 @@ impl Suite {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => Cow::Owned(text),
                     Err(e) => {
-                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
-                        let start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                        // Valid by construction: the prefix before the error.
-                        let col = 1 + String::from_utf8_lossy(&valid[start..]).chars().count();
+                        let (line, col) =
+                            crate::diag::utf8_error_location(e.as_bytes(), &e.utf8_error());
                         return failed(format!("{name}:{line}:{col}: invalid UTF-8"));
                     }
                 },
@@ -197,25 +196,72 @@ impl Suite {
     }
 }
 
-/// The `.wast` files under a path: a file as it is, a directory's `.wast`
-/// files recursively, in sorted order.
-pub fn collect_wast(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// The `.wast` files under a path, in sorted order: a file as it is, a
+/// directory's `.wast` files recursively.
+///
+/// The path given is followed even when it is a symlink (it was named on
+/// purpose); inside a directory, symlinks to directories are not followed,
+/// so a link back to an ancestor cannot make the walk run scripts twice or
+/// forever; each one skipped is a line in `skipped`. A `.wast` that is not a
+/// regular file (a FIFO, a device, a socket: reading one can block forever)
+/// is an error naming it, as is an unreadable directory.
+pub fn collect_wast(
+    path: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<String>,
+) -> Result<(), String> {
+    let shown = |p: &Path| crate::diag::printable(&p.display().to_string()).into_owned();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", shown(path)))?;
     if !meta.is_dir() {
-        files.push(path.to_path_buf());
-        return Ok(());
+        return match regular_file(&meta) {
+            Ok(()) => {
+                files.push(path.to_path_buf());
+                Ok(())
+            }
+            Err(kind) => Err(format!("{}: not a regular file ({kind})", shown(path))),
+        };
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .map_err(|e| format!("cannot read {}: {e}", shown(path)))?
         .flatten()
         .map(|e| e.path())
         .collect();
     entries.sort();
     for entry in entries {
-        if entry.is_dir() || entry.extension().is_some_and(|e| e == "wast") {
-            collect_wast(&entry, files)?;
+        let Ok(link) = std::fs::symlink_metadata(&entry) else {
+            continue;
+        };
+        let target_is_dir = std::fs::metadata(&entry).is_ok_and(|m| m.is_dir());
+        if link.file_type().is_symlink() && target_is_dir {
+            skipped.push(format!(
+                "{}: a symlink to a directory, not followed",
+                shown(&entry)
+            ));
+        } else if target_is_dir || entry.extension().is_some_and(|e| e == "wast") {
+            collect_wast(&entry, files, skipped)?;
         }
     }
     Ok(())
+}
+
+/// `Err` with what the file is, when it is not a regular file.
+fn regular_file(meta: &std::fs::Metadata) -> Result<(), &'static str> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Err("a FIFO");
+        }
+        if kind.is_socket() {
+            return Err("a socket");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err("a device");
+        }
+    }
+    Err("not a file")
 }
