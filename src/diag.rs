@@ -320,12 +320,13 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_located_by_line_and_character_column() {
-        let bytes = b"ab\ncaf\xc3\xa9 \xe9t\xe9\n";
+        let bytes: &[u8] = &[b"ab\ncaf\xc3\xa9 ".as_slice(), &[0xe9], b"t\n"].concat();
         let error = std::str::from_utf8(bytes).unwrap_err();
         // Line 2: `c a f é space` are five characters before the bad byte.
         assert_eq!(utf8_error_location(bytes, &error), (2, 6));
-        let error = std::str::from_utf8(b"\xff").unwrap_err();
-        assert_eq!(utf8_error_location(b"\xff", &error), (1, 1));
+        let lone = vec![0xffu8];
+        let error = std::str::from_utf8(&lone).unwrap_err();
+        assert_eq!(utf8_error_location(&lone, &error), (1, 1));
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn a_dangling_symlink_is_an_error_not_followed() {
 /// child and that file's name once it exists.
 fn paused_build(dir: &Path) -> (std::process::Child, String) {
     let out = dir.join("fib.wasm");
-    let child = common::vitte_wat_command()
+    let mut child = common::vitte_wat_command()
         .args(["build", &fib(), "-o", out.to_str().unwrap()])
         .env("VITTE_WAT_TEST_PAUSE_BEFORE_RENAME", "30000")
         .stdout(Stdio::null())
@@ -153,7 +153,7 @@ fn paused_build(dir: &Path) -> (std::process::Child, String) {
         .spawn()
         .expect("spawn");
     let start = Instant::now();
-    loop {
+    while start.elapsed() < Duration::from_secs(30) {
         let temps: Vec<String> = names_in(dir)
             .into_iter()
             .filter(|n| n.ends_with(".vitte-wat-tmp"))
@@ -161,13 +161,11 @@ fn paused_build(dir: &Path) -> (std::process::Child, String) {
         if let [temp] = &temps[..] {
             return (child, temp.clone());
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no temporary file appeared: {:?}",
-            names_in(dir)
-        );
         std::thread::sleep(Duration::from_millis(10));
     }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("no temporary file appeared: {:?}", names_in(dir));
 }
 
 #[test]
