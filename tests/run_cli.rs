@@ -295,7 +295,7 @@ fn truncated_corrupt_and_foreign_cwasm_are_refused() {
 #[test]
 fn the_cache_is_written_once_and_can_be_turned_off() {
     let cache = TempDir::new("run-cache-dir");
-    let entries = || std::fs::read_dir(&cache.0).map(|d| d.count()).unwrap_or(0);
+    let entries = || cache_entries(&cache.0).len();
     let fib = ["run", "examples/fib.vir", "--invoke", "fib", "20"];
     let o = vitte_wat_cached(&cache.0, &[&fib[..], &["--no-cache"]].concat());
     assert_eq!(stdout(&o), "6765\n");
@@ -306,12 +306,8 @@ fn the_cache_is_written_once_and_can_be_turned_off() {
         assert_eq!(entries(), 1);
     }
     // A damaged entry is compiled again, never loaded.
-    let entry = std::fs::read_dir(&cache.0)
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap();
-    std::fs::write(entry.path(), b"VITTECW\x01 damaged").unwrap();
+    let entry = cache.0.join(&cache_entries(&cache.0)[0]);
+    std::fs::write(entry, b"VITTECW\x01 damaged").unwrap();
     let o = vitte_wat_cached(&cache.0, &fib);
     assert_eq!(stdout(&o), "6765\n", "{}", stderr(&o));
 }
@@ -389,4 +385,374 @@ fn bad_limits_are_errors_not_panics() {
         assert_eq!(status(&o), Some(1), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("error"), "{args:?}: {}", stderr(&o));
     }
+}
+
+// Issue 13: the security review of the sandbox and the compile cache.
+
+/// A WAT file in a temporary directory.
+fn write_wat(dir: &TempDir, name: &str, text: &str) -> String {
+    write_vir(dir, name, text)
+}
+
+/// vitte-wat with its cache in `cache`, killed if it runs longer than
+/// `bound` (then `None`): for guests that would otherwise hang the test.
+fn vitte_wat_bounded(cache: &Path, args: &[&str], bound: Duration) -> Option<Output> {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitte-wat"))
+        .args(args)
+        .current_dir(common::root())
+        .env("VITTE_CACHE_DIR", cache)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vitte-wat starts");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > bound {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().expect("output"))
+}
+
+/// The names of the entries in a cache directory (not the key), sorted.
+fn cache_entries(cache: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(cache)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".cwasm"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+const ONE: &str = r#"(module (func (export "f") (result i32) i32.const 1))"#;
+const TWO: &str = r#"(module (func (export "f") (result i32) i32.const 2))"#;
+
+#[test]
+fn a_cache_entry_copied_over_another_modules_name_is_not_run() {
+    let dir = TempDir::new("run-cache-swap");
+    let cache = dir.path("cache");
+    let one = write_wat(&dir, "one.wat", ONE);
+    let two = write_wat(&dir, "two.wat", TWO);
+    let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f"]);
+    assert_eq!(
+        (status(&o), stdout(&o)),
+        (Some(0), "1\n".into()),
+        "{}",
+        stderr(&o)
+    );
+    let first = cache_entries(&cache);
+    assert_eq!(first.len(), 1);
+    let o = vitte_wat_cached(&cache, &["run", &two, "--invoke", "f"]);
+    assert_eq!(stdout(&o), "2\n", "{}", stderr(&o));
+    let both = cache_entries(&cache);
+    assert_eq!(both.len(), 2);
+    let entry_one = cache.join(&first[0]);
+    let entry_two = cache.join(both.iter().find(|n| **n != first[0]).unwrap());
+    let two_bytes = std::fs::read(&entry_two).unwrap();
+    std::fs::write(&entry_one, &two_bytes).unwrap();
+    let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f"]);
+    assert_eq!(
+        (status(&o), stdout(&o)),
+        (Some(0), "1\n".into()),
+        "{}",
+        stderr(&o)
+    );
+    // The swapped entry was replaced by one's own.
+    assert_ne!(std::fs::read(&entry_one).unwrap(), two_bytes);
+    let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f"]);
+    assert_eq!(stdout(&o), "1\n", "{}", stderr(&o));
+}
+
+#[test]
+fn a_forged_cache_entry_is_not_run() {
+    let dir = TempDir::new("run-cache-forged");
+    let cache = dir.path("cache");
+    let one = write_wat(&dir, "one.wat", ONE);
+    let two = write_wat(&dir, "two.wat", TWO);
+    let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f"]);
+    assert_eq!(stdout(&o), "1\n", "{}", stderr(&o));
+    let entry = cache.join(&cache_entries(&cache)[0]);
+    // A `.cwasm` anyone can write (with valid magic, engine key and
+    // digest), planted under one's name.
+    let forged = dir.path("two.cwasm");
+    let o = vitte_wat_cached(&cache, &["compile", &two, "-o", forged.to_str().unwrap()]);
+    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+    let forged = std::fs::read(&forged).unwrap();
+    std::fs::write(&entry, &forged).unwrap();
+    let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f"]);
+    assert_eq!(
+        (status(&o), stdout(&o)),
+        (Some(0), "1\n".into()),
+        "{}",
+        stderr(&o)
+    );
+    assert_ne!(std::fs::read(&entry).unwrap(), forged, "not replaced");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unsafe_cache_directory_or_key_turns_the_cache_off() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("run-cache-unsafe");
+    let one = write_wat(&dir, "one.wat", ONE);
+    let run = |cache: &Path| vitte_wat_cached(cache, &["run", &one, "--invoke", "f"]);
+    // Writable by others.
+    let open = dir.path("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let o = run(&open);
+    assert_eq!(
+        (status(&o), stdout(&o)),
+        (Some(0), "1\n".into()),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).starts_with("warning: "), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cache"), "{}", stderr(&o));
+    assert_eq!(cache_entries(&open), Vec::<String>::new());
+    // A key that is a symlink (to a file of 32 bytes the attacker knows).
+    let linked = dir.path("linked");
+    std::fs::create_dir(&linked).unwrap();
+    let known = dir.path("known-key");
+    std::fs::write(&known, [7u8; 32]).unwrap();
+    std::fs::set_permissions(&known, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink(&known, linked.join("key")).unwrap();
+    let o = run(&linked);
+    assert_eq!(stdout(&o), "1\n", "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("warning: "), "{}", stderr(&o));
+    assert_eq!(cache_entries(&linked), Vec::<String>::new());
+    // A key others can write.
+    let shared = dir.path("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::write(shared.join("key"), [7u8; 32]).unwrap();
+    std::fs::set_permissions(shared.join("key"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let o = run(&shared);
+    assert_eq!(stdout(&o), "1\n", "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("warning: "), "{}", stderr(&o));
+    assert_eq!(cache_entries(&shared), Vec::<String>::new());
+    // A fresh cache is made private: the directory 0700, the key 0600.
+    let fresh = dir.path("fresh");
+    let o = run(&fresh);
+    assert_eq!((stdout(&o), stderr(&o)), ("1\n".into(), String::new()));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&fresh), 0o700);
+    assert_eq!(mode(&fresh.join("key")), 0o600);
+    assert_eq!(cache_entries(&fresh).len(), 1);
+}
+
+#[test]
+fn a_dir_over_the_cache_turns_the_cache_off() {
+    let dir = TempDir::new("run-cache-dir-over");
+    let cache = dir.path("cache");
+    let one = write_wat(&dir, "one.wat", ONE);
+    let base = dir.0.to_str().unwrap().to_string();
+    let cache_text = cache.to_str().unwrap().to_string();
+    let inner = format!("{cache_text}/inner");
+    std::fs::create_dir_all(&inner).unwrap();
+    for grant in [&base, &cache_text, &inner] {
+        let spec = format!("{grant}::/g");
+        let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f", "--dir", &spec]);
+        assert_eq!(
+            (status(&o), stdout(&o)),
+            (Some(0), "1\n".into()),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).starts_with("warning: "),
+            "{grant}: {}",
+            stderr(&o)
+        );
+        assert_eq!(cache_entries(&cache), Vec::<String>::new(), "{grant}");
+    }
+    // A directory beside the cache leaves it on.
+    let beside = dir.path("beside");
+    std::fs::create_dir(&beside).unwrap();
+    let spec = format!("{}::/g", beside.display());
+    let o = vitte_wat_cached(&cache, &["run", &one, "--invoke", "f", "--dir", &spec]);
+    assert_eq!((stdout(&o), stderr(&o)), ("1\n".into(), String::new()));
+    assert_eq!(cache_entries(&cache).len(), 1);
+}
+
+const TABLE: &str = r#"(module
+  (table 1 funcref)
+  (func (export "grow") (param i32) (result i32)
+    (table.grow (ref.null func) (local.get 0))))"#;
+
+#[test]
+fn max_memory_counts_tables_and_tables_have_a_default_cap() {
+    let dir = TempDir::new("run-table");
+    let table = write_wat(&dir, "table.wat", TABLE);
+    let grow = |n: &str, cap: &[&str]| {
+        let o = vitte_wat(&[&["run", &table, "--invoke", "grow", n][..], cap].concat());
+        assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // 8 bytes an element: 1,000 fit in 1 MiB, 200,000 do not.
+    assert_eq!(grow("1000", &["--max-memory", "1MiB"]), "1\n");
+    assert_eq!(grow("200000", &["--max-memory", "1MiB"]), "-1\n");
+    // Without --max-memory: 10,000,000 elements in all.
+    assert_eq!(grow("9999999", &[]), "1\n");
+    assert_eq!(grow("10000000", &[]), "-1\n");
+}
+
+const MEMORY64: &str = r#"(module
+  (memory i64 1)
+  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#;
+
+#[test]
+fn run_caps_memory_at_4_gib_by_default() {
+    let dir = TempDir::new("run-memory-default");
+    let memory = write_wat(&dir, "memory64.wat", MEMORY64);
+    let grow = |pages: &str, cap: &[&str]| {
+        let o = vitte_wat(&[&["run", &memory, "--invoke", "grow", pages][..], cap].concat());
+        assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // 65,535 more pages make 4 GiB; one more is past it.
+    assert_eq!(grow("65535", &[]), "1\n");
+    assert_eq!(grow("65536", &[]), "-1\n");
+    assert_eq!(grow("65536", &["--max-memory", "8GiB"]), "1\n");
+    assert_eq!(grow("65536", &["--max-memory", "unlimited"]), "1\n");
+}
+
+#[test]
+fn env_names_must_be_names() {
+    for spec in ["=x", "="] {
+        let o = vitte_wat(&[
+            "run",
+            "examples/fib.vir",
+            "--invoke",
+            "fib",
+            "1",
+            "--env",
+            spec,
+        ]);
+        assert_eq!(status(&o), Some(1), "{spec}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&format!("error: --env {spec}: ")),
+            "{spec}: {}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+/// A WASI command whose `_start` makes one call to preview1.
+fn wasi_command(imports: &str, start: &str) -> String {
+    format!(
+        r#"(module {imports}
+  (memory (export "memory") 1)
+  (func $main {start})
+  (func (export "_start") (call $main)))"#
+    )
+}
+
+#[test]
+fn guest_faults_in_wasi_calls_are_traps() {
+    let dir = TempDir::new("run-wasi-fault");
+    let fd_write = r#"(import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))"#;
+    let proc_exit = r#"(import "wasi_snapshot_preview1" "proc_exit" (func $x (param i32)))"#;
+    let cases = [
+        // An iovec array outside the memory.
+        (
+            fd_write,
+            "(drop (call $w (i32.const 1) (i32.const 0x7fffff00) (i32.const 1) (i32.const 0)))",
+        ),
+        // An iovec whose buffer is outside the memory.
+        (
+            fd_write,
+            "(i32.store (i32.const 0) (i32.const 0xfff0)) (i32.store (i32.const 4) (i32.const 64)) (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))",
+        ),
+        // A misaligned pointer.
+        (
+            fd_write,
+            "(drop (call $w (i32.const 1) (i32.const 1) (i32.const 1) (i32.const 16)))",
+        ),
+        // An exit status WASI does not allow.
+        (proc_exit, "(call $x (i32.const 200))"),
+    ];
+    for (i, (import, body)) in cases.iter().enumerate() {
+        let file = write_wat(&dir, &format!("fault{i}.wat"), &wasi_command(import, body));
+        let o = vitte_wat(&["run", &file]);
+        let err = stderr(&o);
+        assert_eq!(status(&o), Some(2), "{body}: {err}");
+        assert!(err.starts_with("trap: "), "{body}: {err}");
+        assert!(
+            err.contains("wasm backtrace:\n  0: main, wasm offset"),
+            "{body}: {err}"
+        );
+    }
+    // A module that imports WASI and exports no memory.
+    let file = write_wat(
+        &dir,
+        "no-memory.wat",
+        &format!(
+            r#"(module {fd_write} (func (export "_start") (drop (call $w (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0)))))"#
+        ),
+    );
+    let o = vitte_wat(&["run", &file]);
+    assert_eq!(status(&o), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("trap: "), "{}", stderr(&o));
+}
+
+/// `_start` sleeps with `poll_oneoff` on a relative clock: `nanos` each
+/// time, once or forever.
+fn sleeper(nanos: u64, forever: bool) -> String {
+    let call = format!(
+        "(i32.store8 (i32.const 8) (i32.const 0))
+         (i32.store (i32.const 16) (i32.const 1))
+         (i64.store (i32.const 24) (i64.const {nanos}))
+         (i64.store (i32.const 32) (i64.const 0))
+         (i32.store16 (i32.const 40) (i32.const 0))
+         (drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 128)))"
+    );
+    let body = match forever {
+        true => format!("(loop $l {call} (br $l))"),
+        false => call,
+    };
+    wasi_command(
+        r#"(import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))"#,
+        &body,
+    )
+}
+
+#[test]
+fn timeout_stops_a_guest_blocked_in_a_host_call() {
+    let dir = TempDir::new("run-timeout-blocked");
+    let cache = dir.path("cache");
+    let once = write_wat(&dir, "sleep30.wat", &sleeper(30_000_000_000, false));
+    let forever = write_wat(&dir, "sleep-forever.wat", &sleeper(3_600_000_000_000, true));
+    for file in [&once, &forever] {
+        let o = vitte_wat_bounded(
+            &cache,
+            &["run", file, "--timeout", "1s"],
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|| panic!("{file}: still running after 15 s"));
+        assert_eq!(status(&o), Some(4), "{file}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("error: the guest exceeded its timeout (--timeout 1s)"),
+            "{file}: {}",
+            stderr(&o)
+        );
+    }
+    // A short sleep under a long timeout is not stopped.
+    let short = write_wat(&dir, "sleep-short.wat", &sleeper(10_000_000, false));
+    let o = vitte_wat_bounded(
+        &cache,
+        &["run", &short, "--timeout", "60s"],
+        Duration::from_secs(60),
+    )
+    .expect("finishes");
+    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
 }

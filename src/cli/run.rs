@@ -5,13 +5,15 @@ use super::io::{Input, Kind, kind_of};
 use super::{Failure, TargetArg};
 use clap::Args;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_codegen_wasm64::runtime::wasi::{Stdin, Stdout};
 use vitte_codegen_wasm64::runtime::{
-    Cache, Limits, Preopen, Program, RunError, Runtime, SourceMap, WasiConfig, is_precompiled,
+    Cache, CacheOutcome, Limits, Preopen, Program, RunError, Runtime, SourceMap, WasiConfig,
+    is_precompiled,
 };
 use vitte_codegen_wasm64::validate;
 use vitte_codegen_wasm64::value::TrapKind;
@@ -41,14 +43,16 @@ pub struct RunArgs {
     /// instruction): exit status 3.
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
-    /// Stop the guest after this much wall-clock time (`500ms`, `2s`, `1.5m`;
+    /// Stop the run after this much wall-clock time from its start,
+    /// compilation included, whatever the guest does (`500ms`, `2s`, `1.5m`;
     /// a bare number is seconds): exit status 4.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// Cap the guest's linear memory, all memories together (`1048576`,
-    /// `64KiB`, `16MiB`, `1GiB`): `memory.grow` past it returns -1.
-    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
-    pub max_memory: Option<u64>,
+    /// Cap the guest's linear memory and tables, all together, a table
+    /// element counting 8 bytes (`1048576`, `64KiB`, `16MiB`, `1GiB`, or
+    /// `unlimited`): `memory.grow` or `table.grow` past it returns -1.
+    #[arg(long, value_name = "BYTES", value_parser = parse_max_memory, default_value = "4GiB")]
+    pub max_memory: MaxMemory,
     /// Let the guest use a host directory, seen as GUEST (HOST as written
     /// when `::GUEST` is left out); the first is fd 3. Repeatable. No other
     /// path of the host is reachable.
@@ -67,20 +71,39 @@ pub struct RunArgs {
     pub no_cache: bool,
 }
 
+/// `--max-memory`: bytes, or `unlimited` (`None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxMemory(pub Option<u64>);
+
+/// How long after the deadline the watchdog waits before it ends the
+/// process: time for the epoch check to stop a guest that is running wasm
+/// code, which reports where it was (a backtrace).
+const WATCHDOG_GRACE: Duration = Duration::from_millis(500);
+
 pub fn run(args: RunArgs) -> Result<(), Failure> {
+    // The deadline holds for the whole run, from here: compilation, a guest
+    // blocked in a host call (a WASI sleep, a read of stdin) included.
+    let start = Instant::now();
+    let _watchdog = match args.timeout {
+        Some(limit) => Some(Watchdog::start(limit, start + limit + WATCHDOG_GRACE)?),
+        None => None,
+    };
     let runtime =
         Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let input = Input::read(&args.file)?;
+    let wasi = wasi_config(&args, &input)?;
     let program = load(&runtime, &args, &input)?;
     let limits = Limits {
         fuel: args.fuel,
         timeout: args.timeout,
-        max_memory: args.max_memory,
+        max_memory: args.max_memory.0,
     };
-    let session = runtime
-        .session()
-        .limits(limits)
-        .wasi(wasi_config(&args, &input)?);
+    // wasm code gets what is left of the time, checked by epochs.
+    let left = Limits {
+        timeout: args.timeout.map(|t| t.saturating_sub(start.elapsed())),
+        ..limits
+    };
+    let session = runtime.session().limits(left).wasi(wasi);
     let fail = |e| failure(e, &limits);
     let mut instance = session.instantiate(&program).map_err(fail)?;
     match &args.invoke {
@@ -93,6 +116,55 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             0 => Ok(()),
             code => Err(Failure::Status(status_byte(code), String::new())),
         },
+    }
+}
+
+/// Ends the process with the timeout's status once the deadline has
+/// passed, unless dropped first (the run returned). It stops what the
+/// epoch check cannot: a guest blocked in a host call, or a compilation.
+struct Watchdog {
+    /// Set when the run has returned; the watchdog holds it while it ends
+    /// the process, so the two never both report.
+    done: Arc<Mutex<bool>>,
+}
+
+impl Watchdog {
+    fn start(limit: Duration, at: Instant) -> Result<Watchdog, Failure> {
+        let done = Arc::new(Mutex::new(false));
+        let flag = done.clone();
+        std::thread::Builder::new()
+            .name("vitte-watchdog".into())
+            .spawn(move || {
+                loop {
+                    let now = Instant::now();
+                    if now >= at {
+                        break;
+                    }
+                    std::thread::sleep(at - now);
+                }
+                let done = flag.lock().unwrap_or_else(|e| e.into_inner());
+                if *done {
+                    return;
+                }
+                let message =
+                    format!("error: the guest exceeded its timeout (--timeout {limit:?})\n");
+                // Straight to fd 2 and out, without the locks of Rust's
+                // stderr or exit handlers, which the blocked thread may hold.
+                // SAFETY: write reads `message.len()` bytes of a live
+                // buffer; _exit has no preconditions.
+                unsafe {
+                    libc::write(2, message.as_ptr().cast(), message.len());
+                    libc::_exit(i32::from(EXIT_TIMEOUT));
+                }
+            })
+            .map_err(|e| Failure::error(format!("cannot start the timeout watchdog: {e}")))?;
+        Ok(Watchdog { done })
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
     }
 }
 
@@ -111,7 +183,12 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
     }
     let (wasm, map) = wasm_of(&args.file, input, args.target.into())?;
     let program = match cache(args) {
-        Some(cache) => runtime.compile_cached(&wasm, &cache).map(|(p, _)| p),
+        Some(cache) => runtime.compile_cached(&wasm, &cache).map(|(p, outcome)| {
+            if let CacheOutcome::Refused(reason) = outcome {
+                eprintln!("warning: compile cache off: {reason}");
+            }
+            p
+        }),
         None => runtime.compile(&wasm),
     }
     .map_err(located)?;
@@ -121,11 +198,23 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
     })
 }
 
+/// The cache, unless `--no-cache`, or a `--dir` gives the guest the cache
+/// directory (contains it or lies inside it): the guest could then read its
+/// key and plant code that a later run would execute outside the sandbox.
 fn cache(args: &RunArgs) -> Option<Cache> {
     if args.no_cache {
         return None;
     }
-    Cache::default_dir().map(Cache::new)
+    let cache = Cache::new(Cache::default_dir()?);
+    if let Some(dir) = args.dirs.iter().find(|d| cache.reachable_from(&d.host)) {
+        eprintln!(
+            "warning: compile cache off for this run: --dir {} gives the guest the cache directory {}",
+            dir.host.display(),
+            cache.dir().display()
+        );
+        return None;
+    }
+    Some(cache)
 }
 
 /// A validated binary from a `.vir`, `.wat` or `.wasm` input, with the
@@ -181,8 +270,16 @@ fn wasi_config(args: &RunArgs, input: &Input) -> Result<WasiConfig, Failure> {
     })
 }
 
-/// `NAME=VALUE`, or `NAME` for the host's value of NAME.
+/// `NAME=VALUE`, or `NAME` for the host's value of NAME. A name is not
+/// empty and has no `=` (the first one ends it) or NUL; a value has no NUL.
 fn env_var(spec: &str) -> Result<(String, String), Failure> {
+    let refuse = |why: &str| Err(Failure::error(format!("--env {spec}: {why}")));
+    if spec.is_empty() || spec.starts_with('=') {
+        return refuse("empty variable name (use NAME=VALUE)");
+    }
+    if spec.contains('\0') {
+        return refuse("NUL byte in the variable");
+    }
     if let Some((name, value)) = spec.split_once('=') {
         return Ok((name.to_string(), value.to_string()));
     }
@@ -211,10 +308,15 @@ fn failure(e: RunError, limits: &Limits) -> Failure {
         RunError::Trap { kind, message } => {
             Failure::Trap(format!("trap: {kind}\n{}", backtrace_of(&message)))
         }
+        RunError::GuestFault { reason, message } => {
+            Failure::Trap(format!("trap: {reason}\n{}", backtrace_of(&message)))
+        }
+        // The limit as given: the session had what was left of it.
         RunError::Timeout { limit, message } => Failure::Status(
             EXIT_TIMEOUT,
             format!(
-                "error: the guest exceeded its timeout (--timeout {limit:?})\n{}",
+                "error: the guest exceeded its timeout (--timeout {:?})\n{}",
+                limits.timeout.unwrap_or(limit),
                 backtrace_of(&message)
             ),
         ),
@@ -252,6 +354,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("invalid duration `{text}`"))?;
     Duration::try_from_secs_f64(value * scale).map_err(|_| format!("invalid duration `{text}`"))
+}
+
+/// `--max-memory`: a size, or `unlimited`.
+pub fn parse_max_memory(text: &str) -> Result<MaxMemory, String> {
+    match text {
+        "unlimited" => Ok(MaxMemory(None)),
+        _ => parse_bytes(text).map(|n| MaxMemory(Some(n))),
+    }
 }
 
 /// `65536`, `64K`/`64KiB`, `16M`/`16MiB`, `1G`/`1GiB` (powers of 1024).
@@ -295,6 +405,9 @@ mod tests {
         assert_eq!(parse_bytes("64KiB"), Ok(65536));
         assert_eq!(parse_bytes("2M"), Ok(2 << 20));
         assert_eq!(parse_bytes("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_max_memory("4GiB"), Ok(MaxMemory(Some(4 << 30))));
+        assert_eq!(parse_max_memory("unlimited"), Ok(MaxMemory(None)));
+        assert!(parse_max_memory("none").is_err());
         for bad in [
             "",
             "MiB",

@@ -60,7 +60,10 @@ impl Runtime {
         // of the payload matches the recorded one, so a truncated, corrupted
         // or foreign file never gets here. What they cannot stop is a file
         // forged on purpose with a matching digest: a `.cwasm` must be
-        // trusted like a native executable, which the README says.
+        // trusted like a native executable, which the README says. The
+        // compile cache passes only entries whose HMAC under the user's
+        // private key verifies and that record this module's SHA-256
+        // (`super::cache`).
         let module = unsafe { Module::deserialize(&self.engine, payload) }
             .map_err(|e| RunError::Artifact(format!("wasmtime refused it: {e:#}")))?;
         Ok(Program::new(module))

@@ -1,4 +1,5 @@
-//! Sandbox limits: fuel, a wall-clock timeout and a cap on linear memory.
+//! Sandbox limits: fuel, a wall-clock timeout and a cap on linear memory
+//! and tables.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -16,25 +17,61 @@ pub struct Limits {
     pub fuel: Option<u64>,
     /// Wall-clock time for each entry into wasm (instantiation, each call).
     /// Running out is [`RunError::Timeout`](super::RunError::Timeout).
+    ///
+    /// It is checked in wasm code only (epoch interruption): a guest blocked
+    /// in a host call (a WASI `poll_oneoff` sleep, a read of stdin, a slow
+    /// host function) is stopped only once the call returns to wasm. A host
+    /// that must bound the wall-clock time whatever the guest does needs a
+    /// watchdog of its own, as `vitte-wat run` has.
     pub timeout: Option<Duration>,
-    /// Bytes of linear memory, all memories of the instance together.
-    /// `memory.grow` past it returns -1; an initial memory past it fails
-    /// instantiation.
+    /// Bytes of linear memory and tables, all memories and tables of the
+    /// instance together; a table element counts [`TABLE_ELEMENT_BYTES`].
+    /// `memory.grow` or `table.grow` past it returns -1; an initial memory
+    /// or table past it fails instantiation.
     pub max_memory: Option<u64>,
 }
 
-/// The [`ResourceLimiter`] behind [`Limits::max_memory`].
+/// What a table element counts against [`Limits::max_memory`]: a
+/// reference is a pointer, 8 bytes, in wasmtime's tables.
+pub const TABLE_ELEMENT_BYTES: u64 = 8;
+
+/// Table elements an instance may have, all tables together, whatever the
+/// limits (80 MB at [`TABLE_ELEMENT_BYTES`]): `table.grow` past it returns
+/// -1, an initial table past it fails instantiation. Without it a guest
+/// could grow a table by 2^28 elements (2 GiB of host memory) even with
+/// no memory at all.
+pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
+
+/// The [`ResourceLimiter`] behind [`Limits::max_memory`] and
+/// [`MAX_TABLE_ELEMENTS`].
 #[derive(Debug, Default)]
 pub(crate) struct MemoryLimit {
     max: Option<u64>,
-    /// Bytes granted so far. Memories never shrink, and wasmtime asks for
-    /// each memory's initial size (from 0) too, so this is exact.
+    /// Bytes granted so far, memories and tables. Neither ever shrinks, and
+    /// wasmtime asks for each one's initial size (from 0) too, so this is
+    /// exact.
     used: u64,
+    /// Table elements granted so far.
+    elements: u64,
 }
 
 impl MemoryLimit {
     pub(crate) fn new(max: Option<u64>) -> MemoryLimit {
-        MemoryLimit { max, used: 0 }
+        MemoryLimit {
+            max,
+            used: 0,
+            elements: 0,
+        }
+    }
+
+    /// Grants `bytes` more if the cap allows.
+    fn grant(&mut self, bytes: u64) -> bool {
+        let total = self.used.saturating_add(bytes);
+        if self.max.is_some_and(|max| total > max) {
+            return false;
+        }
+        self.used = total;
+        true
     }
 }
 
@@ -45,21 +82,21 @@ impl ResourceLimiter for MemoryLimit {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        let extra = desired.saturating_sub(current) as u64;
-        let total = self.used.saturating_add(extra);
-        if self.max.is_some_and(|max| total > max) {
-            return Ok(false);
-        }
-        self.used = total;
-        Ok(true)
+        Ok(self.grant(desired.saturating_sub(current) as u64))
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
-        _desired: usize,
+        current: usize,
+        desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
+        let extra = desired.saturating_sub(current) as u64;
+        let elements = self.elements.saturating_add(extra);
+        if elements > MAX_TABLE_ELEMENTS || !self.grant(extra.saturating_mul(TABLE_ELEMENT_BYTES)) {
+            return Ok(false);
+        }
+        self.elements = elements;
         Ok(true)
     }
 }
@@ -133,6 +170,28 @@ mod tests {
         assert!(!limit.memory_growing(65536, 65537, None).unwrap());
         let mut unlimited = MemoryLimit::new(None);
         assert!(unlimited.memory_growing(0, usize::MAX, None).unwrap());
+    }
+
+    #[test]
+    fn tables_count_against_memory_and_their_own_cap() {
+        let mut limit = MemoryLimit::new(Some(65536 + 800));
+        assert!(limit.memory_growing(0, 65536, None).unwrap());
+        assert!(limit.table_growing(0, 100, None).unwrap());
+        assert!(!limit.table_growing(100, 101, None).unwrap());
+        assert!(!limit.memory_growing(65536, 65537, None).unwrap());
+        // 2^28 elements (2 GiB) under 1 MiB.
+        let mut limit = MemoryLimit::new(Some(1 << 20));
+        assert!(!limit.table_growing(0, 1 << 28, None).unwrap());
+        let mut unlimited = MemoryLimit::new(None);
+        let cap = MAX_TABLE_ELEMENTS as usize;
+        assert!(unlimited.table_growing(0, cap - 1, None).unwrap());
+        assert!(unlimited.table_growing(0, 1, None).unwrap());
+        assert!(!unlimited.table_growing(0, 1, None).unwrap());
+        assert!(
+            !MemoryLimit::new(None)
+                .table_growing(0, 1 << 28, None)
+                .unwrap()
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub mod wasi;
 
 pub use aot::is_precompiled;
 pub use cache::{Cache, CacheOutcome};
-pub use limits::Limits;
+pub use limits::{Limits, MAX_TABLE_ELEMENTS, TABLE_ELEMENT_BYTES};
 pub use session::{HostCall, HostFn, Instance, Session};
 pub use source_map::SourceMap;
 pub use wasi::{Preopen, WasiConfig};
@@ -76,6 +76,12 @@ pub enum RunError {
     /// machine, not on the program.
     #[error("timeout: the guest ran longer than {limit:?}")]
     Timeout { limit: Duration, message: String },
+    /// The guest made a WASI call fail by its own fault, which WASI says
+    /// traps: a pointer out of bounds of its memory or misaligned, an exit
+    /// status outside 0..126, no exported memory. `reason` is what it did;
+    /// `message` has it and the wasm backtrace, as for [`RunError::Trap`].
+    #[error("trap: {reason}")]
+    GuestFault { reason: String, message: String },
     /// The guest called WASI `proc_exit` with this status.
     #[error("the guest exited with status {0}")]
     Exit(i32),
@@ -93,7 +99,8 @@ pub enum RunError {
     #[error("cannot load precompiled module: {0}")]
     Artifact(String),
     /// A runtime failure with no [`TrapKind`] (a wasmtime trap outside the
-    /// backend's feature set, or a host error).
+    /// backend's feature set, or a host error: a failing host function, a
+    /// WASI call failing on the host's side).
     #[error("runtime error: {0}")]
     Other(String),
 }

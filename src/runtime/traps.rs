@@ -25,6 +25,12 @@ pub(crate) fn run_error(e: wasmtime::Error, map: Option<&SourceMap>) -> RunError
             message: with_backtrace(timed_out.to_string()),
         };
     }
+    if let Some(reason) = guest_fault(&e) {
+        return RunError::GuestFault {
+            message: with_backtrace(format!("wasm trap: {reason}")),
+            reason,
+        };
+    }
     match e.downcast_ref::<Trap>().copied() {
         Some(trap) => match trap_kind(trap) {
             Some(kind) => RunError::Trap {
@@ -37,9 +43,51 @@ pub(crate) fn run_error(e: wasmtime::Error, map: Option<&SourceMap>) -> RunError
     }
 }
 
+/// What the guest did, when an error out of a WASI call is the guest's
+/// fault, which WASI makes a trap: wasmtime-wasi turns a pointer out of
+/// bounds, overflowing or misaligned into a trap carrying wiggle's
+/// [`GuestError`](wiggle::GuestError) (the other guest errors become an
+/// errno the guest sees). Two more come as plain messages (wasmtime-wasi
+/// is pinned, `=48.0.8`, and tests/run_cli.rs checks each): an exit status
+/// outside 0..126, and a module that imports WASI without exporting its
+/// memory. Anything else from the host (an I/O failure, a host function's
+/// error) stays [`RunError::Other`].
+fn guest_fault(e: &wasmtime::Error) -> Option<String> {
+    use wiggle::GuestError;
+    for cause in e.chain() {
+        let Some(mut guest) = cause.downcast_ref::<GuestError>() else {
+            continue;
+        };
+        while let GuestError::InFunc { err, .. } = guest {
+            guest = err;
+        }
+        return Some(match guest {
+            GuestError::PtrOutOfBounds(_) | GuestError::PtrOverflow => {
+                format!("out of bounds memory access (a pointer passed to WASI: {guest})")
+            }
+            GuestError::PtrNotAligned(..) => {
+                format!("misaligned pointer passed to WASI ({guest})")
+            }
+            other => format!("invalid WASI call ({other})"),
+        });
+    }
+    e.chain().find_map(|cause| {
+        let text = cause.to_string();
+        if text.starts_with("exit with invalid exit status") {
+            Some(format!("proc_exit: {text}"))
+        } else if text == "missing required memory export" {
+            Some("the module calls WASI but exports no `memory`".into())
+        } else {
+            None
+        }
+    })
+}
+
 /// Whether an error is a trap (rather than a link or host error).
 pub(crate) fn is_trap(e: &wasmtime::Error) -> bool {
-    e.downcast_ref::<Trap>().is_some() || e.downcast_ref::<TimedOut>().is_some()
+    e.downcast_ref::<Trap>().is_some()
+        || e.downcast_ref::<TimedOut>().is_some()
+        || guest_fault(e).is_some()
 }
 
 /// One line per frame, innermost first:
