@@ -93,7 +93,8 @@ impl<'m> Interpreter<'m> {
             let first = first.unwrap_or_else(|| Diagnostic::new("invalid module", Span::NONE));
             return Err(first.with_file(module.source.as_ref()));
         }
-        let layout = Layout::new(module, target)?;
+        let layout =
+            Layout::new(module, target).map_err(|d| d.with_file(module.source.as_ref()))?;
         if layout.min_pages > MAX_PAGES {
             let message = format!(
                 "the module needs {} pages of memory, more than the maximum {MAX_PAGES}",
@@ -911,10 +912,11 @@ impl Machine {
     fn new(module: &Module, layout: &Layout) -> Machine {
         let mut memory = vec![0u8; (layout.min_pages * PAGE_SIZE) as usize];
         for id in (0..module.data.len() as u32).map(DataId) {
-            let bytes = layout.data_bytes(module, id);
-            let start = layout.data_addr(id) as usize;
-            if let Some(place) = memory.get_mut(start..start + bytes.len()) {
-                place.copy_from_slice(&bytes);
+            for (start, bytes) in layout.data_segments(module, id) {
+                let start = start as usize;
+                if let Some(place) = memory.get_mut(start..start + bytes.len()) {
+                    place.copy_from_slice(&bytes);
+                }
             }
         }
         let mask = ptr_mask(layout.target);
@@ -2746,7 +2748,7 @@ mod tests {
         });
         let err = Interpreter::new(&huge, W64).err().expect("rejected");
         assert!(
-            err.message.contains("more than the maximum 16384"),
+            err.message.contains("maximum of 16384 pages"),
             "{}",
             err.message
         );

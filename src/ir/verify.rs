@@ -19,6 +19,9 @@ const MAX_SLOT_ALIGN: u32 = 16;
 const MAX_SLOT_SIZE: u64 = 1 << 31;
 /// The largest data alignment: one wasm page.
 const MAX_DATA_ALIGN: u32 = 65536;
+/// The most data segments a module may have (the JS API's limit, which
+/// wasmparser and wasmtime enforce).
+pub const MAX_DATA_SEGMENTS: usize = 100_000;
 
 /// Checks a module that is to be lowered or run: a unit ([`verify_unit`])
 /// whose `extern data` and `extern global`s are all resolved, which only
@@ -51,6 +54,7 @@ fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
     for data in &module.data {
         v.check_data(data);
     }
+    v.check_memory();
     v.check_visibility(complete);
     // Functions are checked independently (on several threads for a large
     // module); their errors join the module's in function order.
@@ -201,6 +205,29 @@ impl<'m> Verifier<'m> {
 }
 
 impl Verifier<'_> {
+    /// The memory map: data and the shadow stack fit in the memory's maximum
+    /// on both targets (wasm64's pointers are the wider, so its data is the
+    /// larger), and the data segments are within the limit of wasm engines.
+    fn check_memory(&mut self) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            if let Err(error) = crate::memory::data_layout(self.module, target) {
+                self.errors.push(error);
+                return;
+            }
+        }
+        let segments = crate::memory::data_segment_bound(self.module);
+        if segments > MAX_DATA_SEGMENTS {
+            let span = self.module.data.last().map_or(Span::NONE, |d| d.span);
+            self.error(
+                format!(
+                    "the module's data needs {segments} data segments, more than the limit \
+                     of {MAX_DATA_SEGMENTS} of wasm engines"
+                ),
+                span,
+            );
+        }
+    }
+
     /// Visibility entries name existing entities, extern data has no
     /// contents, and a `complete` module has no extern left.
     fn check_visibility(&mut self, complete: bool) {

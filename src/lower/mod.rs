@@ -465,24 +465,22 @@ impl<'m> ModuleCx<'m> {
         });
     }
 
-    /// One active segment per data definition; all-zero ones are left out,
-    /// since memory starts zeroed.
+    /// The active segments of each data definition ([`Layout::data_segments`]):
+    /// one, unless long `zero` runs split it; none for an all-zero one, since
+    /// memory starts zeroed.
     fn data_segments(&mut self) {
         let mut names = NameSpace::default();
         for id in (0..self.module.data.len() as u32).map(ir::DataId) {
-            let bytes = self.layout.data_bytes(self.module, id);
             let data = self.module.data_def(id);
-            let name = names.fresh(&data.name);
-            if bytes.iter().all(|b| *b == 0) {
-                continue;
+            for (addr, bytes) in self.layout.data_segments(self.module, id) {
+                self.out.datas.push(wat::Data {
+                    id: names.fresh(&data.name),
+                    memory: self.memory.clone(),
+                    offset: vec![self.ptr_const(addr)],
+                    bytes,
+                    comment: self.line_comment(&format!("data @{}", data.name), data.span),
+                });
             }
-            self.out.datas.push(wat::Data {
-                id: name,
-                memory: self.memory.clone(),
-                offset: vec![self.ptr_const(self.layout.data_addr(id))],
-                bytes,
-                comment: self.line_comment(&format!("data @{}", data.name), data.span),
-            });
         }
     }
 
