@@ -338,3 +338,69 @@ fn large_zero_data_is_not_materialised() {
         "{wat}"
     );
 }
+
+const SPIN: &str = "pub fn @spin() {\nentry:\n  jump loop\nloop:\n  jump loop\n}\n";
+
+/// `interp` stops an infinite loop with `run`'s options and statuses:
+/// --fuel exits 3, --timeout exits 4, each with its message and backtrace.
+#[test]
+fn interp_stops_a_loop_on_fuel_and_timeout() {
+    let dir = TempDir::new("cli-interp-limits");
+    let input = dir.path("spin.vir");
+    std::fs::write(&input, SPIN).unwrap();
+    let input = input.to_str().unwrap();
+    let o = vitte_wat(&["interp", input, "--invoke", "spin", "--fuel", "1000"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: the guest exceeded its fuel (--fuel 1000)\nbacktrace:\n  0: @spin\n"
+    );
+    let start = std::time::Instant::now();
+    let o = vitte_wat(&["interp", input, "--invoke", "spin", "--timeout", "1s"]);
+    let elapsed = start.elapsed();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: the guest exceeded its timeout (--timeout 1s)\nbacktrace:\n  0: @spin\n"
+    );
+    assert!(elapsed.as_secs_f64() < 10.0, "took {elapsed:?}");
+    // Both given: whichever runs out first.
+    let o = vitte_wat(&[
+        "interp",
+        input,
+        "--invoke",
+        "spin",
+        "--timeout",
+        "1m",
+        "--fuel",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = vitte_wat(&["interp", input, "--invoke", "spin", "--timeout", "soon"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown unit `soon`"), "{}", stderr(&o));
+}
+
+/// A runaway recursion traps after 100,000 frames; the backtrace shows the
+/// first and last ten and says how many it leaves out.
+#[test]
+fn interp_elides_the_middle_of_a_deep_backtrace() {
+    let dir = TempDir::new("cli-interp-deep");
+    let input = dir.path("deep.vir");
+    std::fs::write(
+        &input,
+        "pub fn @down(%n: i32) -> i32 {\nentry:\n  %r = call @down(%n)\n  return %r\n}\n",
+    )
+    .unwrap();
+    let o = vitte_wat(&["interp", input.to_str().unwrap(), "--invoke", "down", "1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2 + 10 + 1 + 10, "{err}");
+    assert_eq!(
+        lines[..3],
+        ["trap: call stack exhausted", "backtrace:", "  0: @down"]
+    );
+    assert_eq!(lines[12], "  ... 99981 frames elided ...");
+    assert_eq!(lines[22], "  100000: @down");
+}
