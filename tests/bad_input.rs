@@ -307,7 +307,7 @@ fn generate(file: &str) -> Option<Vec<u8>> {
             .into_bytes()
         }
         "too_many_results.vir" => format!(
-            "pub fn @f(%a: i32) -> {} {{\nentry:\n  return {}\n}}\n",
+            "pub fn @f(%a: i32) -> ({}) {{\nentry:\n  return {}\n}}\n",
             vec!["i32"; 1001].join(", "),
             vec!["%a"; 1001].join(", ")
         )
