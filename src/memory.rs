@@ -17,7 +17,7 @@
 //! is null (a call through it traps); the functions whose address is taken
 //! get 1, 2, ... in module order.
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::Diagnostic;
 use crate::ir::{DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, Module, Op, Target};
 
 pub const PAGE_SIZE: u64 = 65536;
@@ -52,28 +52,9 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(module: &Module, target: Target) -> Result<Layout, Diagnostic> {
-        let ptr_bytes = target.pointer_bits() as u64 / 8;
-        let mut data_addrs = Vec::with_capacity(module.data.len());
-        let mut next = DATA_START;
-        for data in &module.data {
-            let addr =
-                align_up(next, data.align as u64).ok_or_else(|| too_large(data.span, target))?;
-            data_addrs.push(addr);
-            next = addr
-                .checked_add(data_size(&data.items, ptr_bytes))
-                .ok_or_else(|| too_large(data.span, target))?;
-        }
-        let data_end = next;
-        let stack_base =
-            align_up(data_end, STACK_ALIGN).ok_or_else(|| too_large(Span::NONE, target))?;
+        let (data_addrs, data_end) = data_layout(module, target)?;
+        let stack_base = align_up(data_end, STACK_ALIGN).expect("data_layout bounds data_end");
         let stack_top = stack_base + STACK_SIZE;
-        let max_addr = match target {
-            Target::Wasm64 => u64::MAX / 2,
-            Target::Wasm32 => u32::MAX as u64,
-        };
-        if stack_top > max_addr {
-            return Err(too_large(Span::NONE, target));
-        }
         let (table, func_ptrs) = function_table(module);
         Ok(Layout {
             target,
@@ -97,36 +78,130 @@ impl Layout {
         self.func_ptrs[id.index()].unwrap_or(0)
     }
 
-    /// The initial bytes of a data definition, pointers resolved.
-    pub fn data_bytes(&self, module: &Module, id: DataId) -> Vec<u8> {
+    /// The data segments of a data definition: its initial bytes, pointers
+    /// resolved, as `(address, bytes)` pieces in address order. Memory starts
+    /// zeroed, so what is zero need not be written: a `zero N` item of at
+    /// least [`ZERO_RUN_SPLIT`] bytes ends a piece and is never materialised,
+    /// and pieces of zeros only are left out (an all-zero definition has no
+    /// segment). Shorter `zero` items are written out within their piece.
+    pub fn data_segments(&self, module: &Module, id: DataId) -> Vec<(u64, Vec<u8>)> {
         let ptr_bytes = self.target.pointer_bits() as usize / 8;
-        let mut bytes = Vec::new();
-        let push_ptr = |bytes: &mut Vec<u8>, value: u64| {
-            bytes.extend_from_slice(&value.to_le_bytes()[..ptr_bytes])
-        };
-        for item in &module.data_def(id).items {
-            match item {
-                DataItem::Bytes(b) => bytes.extend_from_slice(b),
-                DataItem::Zero(n) => bytes.resize(bytes.len() + *n as usize, 0),
-                DataItem::Scalar(s) => match *s {
-                    DataScalar::I8(v) => bytes.push(v),
-                    DataScalar::I16(v) => bytes.extend_from_slice(&v.to_le_bytes()),
-                    DataScalar::I32(v) | DataScalar::F32(v) => {
-                        bytes.extend_from_slice(&v.to_le_bytes())
+        let items = &module.data_def(id).items;
+        let base = self.data_addr(id);
+        let mut segments = Vec::new();
+        for (offset, range) in data_pieces(items, ptr_bytes as u64) {
+            let mut bytes = Vec::new();
+            let push_ptr = |bytes: &mut Vec<u8>, value: u64| {
+                bytes.extend_from_slice(&value.to_le_bytes()[..ptr_bytes])
+            };
+            for item in &items[range] {
+                match item {
+                    DataItem::Bytes(b) => bytes.extend_from_slice(b),
+                    // Shorter than ZERO_RUN_SPLIT: data_pieces splits at longer ones.
+                    DataItem::Zero(n) => bytes.resize(bytes.len() + *n as usize, 0),
+                    DataItem::Scalar(s) => match *s {
+                        DataScalar::I8(v) => bytes.push(v),
+                        DataScalar::I16(v) => bytes.extend_from_slice(&v.to_le_bytes()),
+                        DataScalar::I32(v) | DataScalar::F32(v) => {
+                            bytes.extend_from_slice(&v.to_le_bytes())
+                        }
+                        DataScalar::I64(v) | DataScalar::F64(v) => {
+                            bytes.extend_from_slice(&v.to_le_bytes())
+                        }
+                    },
+                    DataItem::DataAddr(target, offset) => {
+                        push_ptr(&mut bytes, self.data_addr(*target).wrapping_add(*offset))
                     }
-                    DataScalar::I64(v) | DataScalar::F64(v) => {
-                        bytes.extend_from_slice(&v.to_le_bytes())
-                    }
-                },
-                DataItem::DataAddr(target, offset) => {
-                    push_ptr(&mut bytes, self.data_addr(*target).wrapping_add(*offset))
+                    DataItem::FuncAddr(f) => push_ptr(&mut bytes, self.func_ptr(*f)),
+                    DataItem::Ptr(n) => push_ptr(&mut bytes, *n),
                 }
-                DataItem::FuncAddr(f) => push_ptr(&mut bytes, self.func_ptr(*f)),
-                DataItem::Ptr(n) => push_ptr(&mut bytes, *n),
+            }
+            if bytes.iter().any(|b| *b != 0) {
+                segments.push((base + offset, bytes));
             }
         }
-        bytes
+        segments
     }
+}
+
+/// A `zero N` item of at least this many bytes is left to memory's initial
+/// zeros: it splits its data definition's segment in two rather than being
+/// written out (a segment costs at most 16 bytes of header).
+pub const ZERO_RUN_SPLIT: u64 = 64;
+
+/// The pieces of a data definition that [`Layout::data_segments`] may write:
+/// the runs of items between `zero` items of at least [`ZERO_RUN_SPLIT`]
+/// bytes, each as its offset from the definition's start and its item range.
+/// Empty runs are left out.
+pub fn data_pieces(items: &[DataItem], ptr_bytes: u64) -> Vec<(u64, std::ops::Range<usize>)> {
+    let mut pieces = Vec::new();
+    let (mut offset, mut start, mut start_offset) = (0u64, 0usize, 0u64);
+    for (index, item) in items.iter().enumerate() {
+        let size = item_size(item, ptr_bytes);
+        if matches!(item, DataItem::Zero(n) if *n >= ZERO_RUN_SPLIT) {
+            if start < index {
+                pieces.push((start_offset, start..index));
+            }
+            start = index + 1;
+            start_offset = offset.saturating_add(size);
+        }
+        offset = offset.saturating_add(size);
+    }
+    if start < items.len() {
+        pieces.push((start_offset, start..items.len()));
+    }
+    pieces
+}
+
+/// An upper bound on the number of data segments of a module, on either
+/// target: its pieces ([`data_pieces`]) that may hold a non-zero byte.
+pub fn data_segment_bound(module: &Module) -> usize {
+    let may_be_nonzero = |item: &DataItem| match item {
+        DataItem::Bytes(b) => b.iter().any(|b| *b != 0),
+        DataItem::Zero(_) => false,
+        DataItem::Scalar(s) => match *s {
+            DataScalar::I8(v) => v != 0,
+            DataScalar::I16(v) => v != 0,
+            DataScalar::I32(v) | DataScalar::F32(v) => v != 0,
+            DataScalar::I64(v) | DataScalar::F64(v) => v != 0,
+        },
+        DataItem::Ptr(n) => *n != 0,
+        // Function pointers start at 1; a data address is at least 16
+        // unless an offset wraps it.
+        DataItem::DataAddr(..) | DataItem::FuncAddr(_) => true,
+    };
+    (module.data.iter())
+        .map(|data| {
+            (data_pieces(&data.items, 8).into_iter())
+                .filter(|(_, range)| data.items[range.clone()].iter().any(may_be_nonzero))
+                .count()
+        })
+        .sum()
+}
+
+/// The address of each data definition and the end of the last, checked
+/// to leave room for the shadow stack within [`MAX_PAGES`]: an error at the
+/// first definition that does not fit.
+pub fn data_layout(module: &Module, target: Target) -> Result<(Vec<u64>, u64), Diagnostic> {
+    let ptr_bytes = target.pointer_bits() as u64 / 8;
+    let mut data_addrs = Vec::with_capacity(module.data.len());
+    let mut next = DATA_START;
+    for data in &module.data {
+        let addr = align_up(next, data.align as u64);
+        let end = addr.and_then(|a| a.checked_add(data_size(&data.items, ptr_bytes)));
+        let pages = end
+            .and_then(|e| align_up(e, STACK_ALIGN))
+            .and_then(|e| e.checked_add(STACK_SIZE))
+            .map(|top| top.div_ceil(PAGE_SIZE));
+        match (addr, end, pages) {
+            (Some(addr), Some(end), Some(pages)) if pages <= MAX_PAGES => {
+                data_addrs.push(addr);
+                next = end;
+            }
+            _ => return Err(too_large(data, end, target)),
+        }
+    }
+    Ok((data_addrs, next))
 }
 
 /// Where each stack slot of a function sits in its frame.
@@ -189,36 +264,50 @@ fn function_table(module: &Module) -> (Vec<Option<FuncId>>, Vec<Option<u64>>) {
 
 /// The size in bytes of a data definition's items.
 pub fn data_size(items: &[DataItem], ptr_bytes: u64) -> u64 {
-    items
-        .iter()
-        .map(|item| match item {
-            DataItem::Bytes(b) => b.len() as u64,
-            DataItem::Zero(n) => *n,
-            DataItem::Scalar(s) => match s {
-                DataScalar::I8(_) => 1,
-                DataScalar::I16(_) => 2,
-                DataScalar::I32(_) | DataScalar::F32(_) => 4,
-                DataScalar::I64(_) | DataScalar::F64(_) => 8,
-            },
-            DataItem::DataAddr(..) | DataItem::FuncAddr(_) | DataItem::Ptr(_) => ptr_bytes,
-        })
+    (items.iter())
+        .map(|item| item_size(item, ptr_bytes))
         .fold(0u64, |a, b| a.saturating_add(b))
+}
+
+fn item_size(item: &DataItem, ptr_bytes: u64) -> u64 {
+    match item {
+        DataItem::Bytes(b) => b.len() as u64,
+        DataItem::Zero(n) => *n,
+        DataItem::Scalar(s) => match s {
+            DataScalar::I8(_) => 1,
+            DataScalar::I16(_) => 2,
+            DataScalar::I32(_) | DataScalar::F32(_) => 4,
+            DataScalar::I64(_) | DataScalar::F64(_) => 8,
+        },
+        DataItem::DataAddr(..) | DataItem::FuncAddr(_) | DataItem::Ptr(_) => ptr_bytes,
+    }
 }
 
 fn align_up(value: u64, align: u64) -> Option<u64> {
     value.checked_next_multiple_of(align.max(1))
 }
 
-fn too_large(span: Span, target: Target) -> Diagnostic {
+fn too_large(data: &crate::ir::Data, end: Option<u64>, target: Target) -> Diagnostic {
+    let end = match end {
+        Some(end) => format!("it ends at byte {end} ({target})"),
+        None => format!("its end overflows ({target})"),
+    };
     Diagnostic::new(
-        format!("the module's data does not fit in the {target} address space"),
-        span,
+        format!(
+            "data @{} does not fit in memory: {end}, and data with the {} MiB shadow stack \
+             must fit in the memory's maximum of {MAX_PAGES} pages ({} GiB) on both targets",
+            data.name,
+            STACK_SIZE >> 20,
+            (MAX_PAGES * PAGE_SIZE) >> 30,
+        ),
+        data.span,
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Span;
     use crate::ir::{Data, Linkage, Signature};
 
     fn data(name: &str, align: u32, items: Vec<DataItem>) -> Data {
@@ -242,10 +331,65 @@ mod tests {
             assert_eq!(layout.data_end, 24 + width);
             assert_eq!(layout.stack_base, 32);
             assert_eq!(layout.stack_top, layout.stack_base + STACK_SIZE);
-            let bytes = layout.data_bytes(&m, b);
-            assert_eq!(bytes.len() as u64, width);
+            let segments = layout.data_segments(&m, b);
+            assert_eq!(segments.len(), 1);
+            let (addr, bytes) = &segments[0];
+            assert_eq!((*addr, bytes.len() as u64), (24, width));
             assert_eq!(bytes[0], 17);
         }
+    }
+
+    #[test]
+    fn long_zero_runs_split_segments_and_are_never_written() {
+        let mut m = Module::default();
+        let small = vec![DataItem::Zero(ZERO_RUN_SPLIT - 1)];
+        let d = m.add_data(data(
+            "d",
+            1,
+            [
+                vec![DataItem::Scalar(DataScalar::I8(1))],
+                small.clone(),
+                vec![DataItem::Scalar(DataScalar::I8(2)), DataItem::Zero(1 << 29)],
+                vec![DataItem::Bytes(b"x".to_vec())],
+                small,
+                vec![DataItem::Zero(ZERO_RUN_SPLIT)],
+            ]
+            .concat(),
+        ));
+        let z = m.add_data(data(
+            "z",
+            1,
+            vec![DataItem::Zero(8), DataItem::Zero(1 << 20)],
+        ));
+        let layout = Layout::new(&m, Target::Wasm64).unwrap();
+        let mut first = vec![1];
+        first.resize(ZERO_RUN_SPLIT as usize, 0);
+        first.push(2);
+        let after = 16 + ZERO_RUN_SPLIT + 1 + (1 << 29);
+        let mut second = b"x".to_vec();
+        second.resize(ZERO_RUN_SPLIT as usize, 0);
+        assert_eq!(
+            layout.data_segments(&m, d),
+            vec![(16, first), (after, second)]
+        );
+        assert!(layout.data_segments(&m, z).is_empty());
+        assert_eq!(data_segment_bound(&m), 2);
+    }
+
+    #[test]
+    fn data_and_stack_must_fit_in_the_maximum_memory() {
+        let mut m = Module::default();
+        let fits = MAX_PAGES * PAGE_SIZE - STACK_SIZE - DATA_START;
+        m.add_data(data("a", 1, vec![DataItem::Zero(fits)]));
+        let layout = Layout::new(&m, Target::Wasm32).unwrap();
+        assert_eq!(layout.min_pages, MAX_PAGES);
+        m.data[0].items.push(DataItem::Scalar(DataScalar::I8(0)));
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let err = Layout::new(&m, target).unwrap_err();
+            assert!(err.message.starts_with("data @a does not fit"), "{err}");
+        }
+        m.data[0].items = vec![DataItem::Zero(u64::MAX)];
+        assert!(Layout::new(&m, Target::Wasm64).is_err());
     }
 
     #[test]

@@ -297,6 +297,72 @@ fn generate(file: &str) -> Option<Vec<u8>> {
             text.push_str("  return %nope\n}\n");
             text.into_bytes()
         }
+        // The limits of wasm engines (docs/ir.md): one past each.
+        "too_many_params.vir" => {
+            let params: Vec<String> = (0..1001).map(|i| format!("%p{i}: i32")).collect();
+            format!(
+                "pub fn @f({}) {{\nentry:\n  return\n}}\n",
+                params.join(", ")
+            )
+            .into_bytes()
+        }
+        "too_many_results.vir" => format!(
+            "pub fn @f(%a: i32) -> ({}) {{\nentry:\n  return {}\n}}\n",
+            vec!["i32"; 1001].join(", "),
+            vec!["%a"; 1001].join(", ")
+        )
+        .into_bytes(),
+        "call_indirect_params.vir" => format!(
+            "pub fn @f(%p: ptr, %a: i32) {{\nentry:\n  call_indirect %p({}) : ({})\n  return\n}}\n",
+            vec!["%a"; 1001].join(", "),
+            vec!["i32"; 1001].join(", ")
+        )
+        .into_bytes(),
+        "too_many_vars.vir" => {
+            let mut text = String::from("pub fn @f() {\n");
+            for i in 0..50_000 {
+                text.push_str(&format!("  var $x{i}: i32\n"));
+            }
+            text.push_str("entry:\n  return\n}\n");
+            text.into_bytes()
+        }
+        "long_export_name.vir" => format!(
+            "pub fn @{}() {{\nentry:\n  return\n}}\n",
+            "a".repeat(100_001)
+        )
+        .into_bytes(),
+        "long_import_name.vir" => {
+            format!("extern fn @g() from \"env\" \"{}\"\n", "g".repeat(100_001)).into_bytes()
+        }
+        "too_many_data_segments.vir" => {
+            let mut text = String::new();
+            for i in 0..100_001 {
+                text.push_str(&format!("data @d{i} = i8 1\n"));
+            }
+            text.into_bytes()
+        }
+        // 500,000 imports count as a million functions (each may get an
+        // adapter on wasm64), and their signatures as a type size of 1,000,000.
+        "too_many_imports.vir" => {
+            let mut text = String::new();
+            for i in 0..500_000 {
+                text.push_str(&format!("extern fn @g{i}() from \"env\" \"g\"\n"));
+            }
+            text.into_bytes()
+        }
+        // 999 exported functions of 1,000 parameters: their signatures add
+        // up past the type size of imports and exports.
+        "type_size.vir" => {
+            let params: Vec<String> = (0..1000).map(|i| format!("%p{i}: i32")).collect();
+            let params = params.join(", ");
+            let mut text = String::new();
+            for i in 0..999 {
+                text.push_str(&format!(
+                    "pub fn @f{i}({params}) {{\nentry:\n  return\n}}\n"
+                ));
+            }
+            text.into_bytes()
+        }
         _ => return None,
     })
 }

@@ -295,3 +295,112 @@ fn spec_runs_the_golden_scripts() {
             .exists()
     );
 }
+
+/// A large `zero` (100 MB) that fits in memory is never written out: the
+/// binary holds only the non-zero bytes on either side of it, builds in
+/// well under a second, and both engines read the bytes where they belong.
+#[test]
+fn large_zero_data_is_not_materialised() {
+    let dir = TempDir::new("cli-zero");
+    let input = dir.path("zero.vir");
+    std::fs::write(
+        &input,
+        "data @x align 8 = i8 7, zero 100000000, i64 -1, zero 1000\n\
+         pub fn @f() -> i64 {\nentry:\n  %p = data.addr @x\n  %a = i64.load8_u %p\n\
+         \x20 %o = ptr.const 100000001\n  %q = ptr.add %p, %o\n  %b = i64.load %q\n\
+         \x20 %c = i64.add %a, %b\n  return %c\n}\n",
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    for target in ["wasm64", "wasm32"] {
+        for direct in [false, true] {
+            let out = dir.path(&format!("zero-{target}-{direct}.wasm"));
+            let mut args = vec!["build", input, "--target", target];
+            args.extend(direct.then_some("--direct"));
+            args.extend(["-o", out.to_str().unwrap()]);
+            let start = std::time::Instant::now();
+            assert_success(&vitte_wat(&args));
+            let elapsed = start.elapsed();
+            assert!(elapsed.as_secs() < 5, "{args:?} took {elapsed:?}");
+            let size = std::fs::metadata(&out).unwrap().len();
+            assert!(size < 1000, "{args:?}: {size} bytes");
+        }
+        for command in ["run", "interp"] {
+            let o = vitte_wat(&[command, input, "--target", target, "--invoke", "f"]);
+            assert_success(&o);
+            assert_eq!(stdout(&o), "6\n", "{command} {target}");
+        }
+    }
+    let wat = stdout(&vitte_wat(&["emit", input]));
+    assert!(
+        wat.contains("(data $x (memory $memory) (i64.const 16) \"\\07\")")
+            && wat.contains("(data $x_1 (memory $memory) (i64.const 100000017) \"\\ff"),
+        "{wat}"
+    );
+}
+
+const SPIN: &str = "pub fn @spin() {\nentry:\n  jump loop\nloop:\n  jump loop\n}\n";
+
+/// `interp` stops an infinite loop with `run`'s options and statuses:
+/// --fuel exits 3, --timeout exits 4, each with its message and backtrace.
+#[test]
+fn interp_stops_a_loop_on_fuel_and_timeout() {
+    let dir = TempDir::new("cli-interp-limits");
+    let input = dir.path("spin.vir");
+    std::fs::write(&input, SPIN).unwrap();
+    let input = input.to_str().unwrap();
+    let o = vitte_wat(&["interp", input, "--invoke", "spin", "--fuel", "1000"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: the guest exceeded its fuel (--fuel 1000)\nbacktrace:\n  0: @spin\n"
+    );
+    let start = std::time::Instant::now();
+    let o = vitte_wat(&["interp", input, "--invoke", "spin", "--timeout", "1s"]);
+    let elapsed = start.elapsed();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: the guest exceeded its timeout (--timeout 1s)\nbacktrace:\n  0: @spin\n"
+    );
+    assert!(elapsed.as_secs_f64() < 10.0, "took {elapsed:?}");
+    // Both given: whichever runs out first.
+    let o = vitte_wat(&[
+        "interp",
+        input,
+        "--invoke",
+        "spin",
+        "--timeout",
+        "1m",
+        "--fuel",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = vitte_wat(&["interp", input, "--invoke", "spin", "--timeout", "soon"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown unit `soon`"), "{}", stderr(&o));
+}
+
+/// A runaway recursion traps after 100,000 frames; the backtrace shows the
+/// first and last ten and says how many it leaves out.
+#[test]
+fn interp_elides_the_middle_of_a_deep_backtrace() {
+    let dir = TempDir::new("cli-interp-deep");
+    let input = dir.path("deep.vir");
+    std::fs::write(
+        &input,
+        "pub fn @down(%n: i32) -> i32 {\nentry:\n  %r = call @down(%n)\n  return %r\n}\n",
+    )
+    .unwrap();
+    let o = vitte_wat(&["interp", input.to_str().unwrap(), "--invoke", "down", "1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2 + 10 + 1 + 10, "{err}");
+    assert_eq!(
+        lines[..3],
+        ["trap: call stack exhausted", "backtrace:", "  0: @down"]
+    );
+    assert_eq!(lines[12], "  ... 99981 frames elided ...");
+    assert_eq!(lines[22], "  100000: @down");
+}

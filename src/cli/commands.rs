@@ -5,7 +5,6 @@ use super::{Command, Failure};
 use std::path::Path;
 use vitte_codegen_wasm64::backend::PassTimes;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
@@ -76,9 +75,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Validate { file, target } => binary_of(&file, target.into()).map(|_| ()),
         Command::Run(args) => super::run::run(args),
         Command::Compile(args) => super::compile::compile(args),
-        Command::Interp(call) => {
-            interpret(&call.file, &call.invoke, &call.args, call.target.into())
-        }
+        Command::Interp(args) => super::interp::run(args),
         Command::Spec(args) => super::spec::run(&args),
         Command::Difftest(args) => super::difftest::run(&args),
         Command::Link(args) => super::link::run(args),
@@ -110,7 +107,7 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 /// Parses and verifies a `.vir` file; every error is reported.
-fn load_ir(path: &Path) -> Result<Module, Failure> {
+pub(super) fn load_ir(path: &Path) -> Result<Module, Failure> {
     let input = Input::read(path)?;
     let text = input.text("Vitte IR")?;
     let file = SourceFile::new(input.name.clone(), text);
@@ -175,47 +172,5 @@ fn binary_of(path: &Path, target: Target) -> Result<Vec<u8>, Failure> {
 pub(super) fn print_results(values: &[Value]) {
     for value in values {
         println!("{value}");
-    }
-}
-
-fn interpret(path: &Path, name: &str, args: &[String], target: Target) -> Result<(), Failure> {
-    let module = load_ir(path)?;
-    let id = module
-        .func_by_name(name)
-        .ok_or_else(|| Failure::error(format!("no function `@{name}`")))?;
-    let sig = &module.func(id).sig;
-    if sig.params.len() != args.len() {
-        return Err(Failure::error(format!(
-            "`@{name}` takes {} arguments, {} given",
-            sig.params.len(),
-            args.len()
-        )));
-    }
-    let values = args
-        .iter()
-        .zip(&sig.params)
-        .map(|(text, ty)| Value::parse(text, *ty, target).map_err(Failure::error))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut interp =
-        Interpreter::new(&module, target).map_err(|d| Failure::error(d.to_string()))?;
-    match interp.call(name, &values) {
-        Ok(results) => {
-            print_results(&results);
-            Ok(())
-        }
-        Err(InterpError::Trap(trap)) => {
-            let frames: Vec<String> = trap
-                .backtrace
-                .iter()
-                .enumerate()
-                .map(|(i, f)| format!("  {i}: @{f}"))
-                .collect();
-            Err(Failure::Trap(format!(
-                "trap: {}\nbacktrace:\n{}",
-                trap.kind,
-                frames.join("\n")
-            )))
-        }
-        Err(other) => Err(Failure::error(other.to_string())),
     }
 }

@@ -4,6 +4,7 @@
 mod commands;
 mod compile;
 mod difftest;
+mod interp;
 mod io;
 mod link;
 mod output;
@@ -100,7 +101,7 @@ pub enum Command {
     /// unless -o) that `run` loads without compiling.
     Compile(compile::CompileArgs),
     /// Run a function of a .vir file in the reference interpreter.
-    Interp(Invocation),
+    Interp(interp::InterpArgs),
     /// Run spec-style .wast scripts (files or directories, recursively).
     Spec(spec::SpecArgs),
     /// Differential testing: run random programs in the reference
@@ -176,23 +177,6 @@ pub struct LinkArgs {
     /// Report renamed symbols, imports, the entry point and what --gc removed (stderr).
     #[arg(short, long)]
     pub verbose: bool,
-}
-
-/// A function to call and its arguments (`run`, `interp`).
-#[derive(Args)]
-pub struct Invocation {
-    /// A .vir, .wat or .wasm file (`interp`: .vir only), or `-` for stdin.
-    pub file: PathBuf,
-    /// The function to call: an export for `run`, any function for `interp`.
-    #[arg(long)]
-    pub invoke: String,
-    /// Arguments, read with the function's parameter types (after `--`
-    /// when one starts with `-` and is not a number, like `-inf`).
-    #[arg(allow_negative_numbers = true)]
-    pub args: Vec<String>,
-    /// The target a .vir file is compiled (or interpreted) for.
-    #[arg(long, value_enum, default_value = "wasm64")]
-    pub target: TargetArg,
 }
 
 /// Why a command failed: the message is already rendered.

@@ -17,9 +17,12 @@ use crate::memory::{Frame, Layout, MAX_PAGES, PAGE_SIZE};
 use crate::value::{TrapKind, Value, lower_type};
 use std::collections::HashMap;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 /// Nested frames beyond this trap with `CallStackExhausted`.
 const MAX_FRAMES: usize = 100_000;
+/// With a timeout, the clock is read once per this many instructions.
+const CLOCK_EVERY: u64 = 1 << 16;
 
 /// Why a call did not return normally.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +36,12 @@ pub enum InterpError {
         module: String,
         name: String,
     },
+    /// The call ran longer than [`Interpreter::set_timeout`] allows; the
+    /// backtrace is where it was stopped, innermost first.
+    Timeout {
+        limit: Duration,
+        backtrace: Vec<String>,
+    },
 }
 
 impl fmt::Display for InterpError {
@@ -43,6 +52,13 @@ impl fmt::Display for InterpError {
             InterpError::BadArguments(message) => f.write_str(message),
             InterpError::UnresolvedImport { module, name } => {
                 write!(f, "no host function for import \"{module}\" \"{name}\"")
+            }
+            InterpError::Timeout { limit, backtrace } => {
+                write!(f, "the guest exceeded its timeout ({limit:?})")?;
+                for name in backtrace {
+                    write!(f, "\n    at @{name}")?;
+                }
+                Ok(())
             }
         }
     }
@@ -93,7 +109,8 @@ impl<'m> Interpreter<'m> {
             let first = first.unwrap_or_else(|| Diagnostic::new("invalid module", Span::NONE));
             return Err(first.with_file(module.source.as_ref()));
         }
-        let layout = Layout::new(module, target)?;
+        let layout =
+            Layout::new(module, target).map_err(|d| d.with_file(module.source.as_ref()))?;
         if layout.min_pages > MAX_PAGES {
             let message = format!(
                 "the module needs {} pages of memory, more than the maximum {MAX_PAGES}",
@@ -139,6 +156,7 @@ impl<'m> Interpreter<'m> {
             .map_err(|found| bad_signature(name, "takes", &info.params, &found))?;
         self.machine.frames.clear();
         self.machine.regs.clear();
+        self.machine.start_clock();
         let outcome = self.run(func, &bits);
         let results = outcome.map_err(|stop| {
             let error = self.stop_error(stop);
@@ -161,12 +179,22 @@ impl<'m> Interpreter<'m> {
     /// Limits the number of executed instructions (fuel); None = unlimited.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {
         self.machine.fuel = fuel.unwrap_or(u64::MAX);
+        self.machine.reserve = 0;
         self.machine.fuel_limited = fuel.is_some();
     }
 
     /// The fuel left, when limited.
     pub fn fuel(&self) -> Option<u64> {
-        self.machine.fuel_limited.then_some(self.machine.fuel)
+        let m = &self.machine;
+        m.fuel_limited.then_some(m.fuel + m.reserve)
+    }
+
+    /// Limits the wall-clock time of each [`Interpreter::call`]; None =
+    /// unlimited. A call that runs longer stops with
+    /// [`InterpError::Timeout`] (the clock is read every 65,536
+    /// instructions, so it stops within a fraction of a millisecond).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.machine.timeout = timeout;
     }
 
     /// The memory map the interpreter follows.
@@ -207,7 +235,7 @@ impl<'m> Interpreter<'m> {
         }
         loop {
             if m.fuel == 0 {
-                return Err(Stop::Trap(TrapKind::Interrupted));
+                m.refuel()?;
             }
             m.fuel -= 1;
             // Every block ends with a terminator, so `pc` stays in range;
@@ -244,6 +272,10 @@ impl<'m> Interpreter<'m> {
                 kind,
                 backtrace: frames().collect(),
             }),
+            Stop::Timeout => InterpError::Timeout {
+                limit: self.machine.timeout.unwrap_or_default(),
+                backtrace: frames().collect(),
+            },
             Stop::HostTrap(kind, host) => InterpError::Trap(Trap {
                 kind,
                 backtrace: std::iter::once(name(host)).chain(frames()).collect(),
@@ -267,6 +299,8 @@ impl<'m> Interpreter<'m> {
 #[derive(Debug)]
 enum Stop {
     Trap(TrapKind),
+    /// The deadline of [`Interpreter::set_timeout`] passed.
+    Timeout,
     /// A host function trapped; the `u32` is the import's `FuncId`.
     HostTrap(TrapKind, u32),
     Unresolved(u32),
@@ -900,8 +934,14 @@ struct Machine {
     sp: u64,
     regs: Vec<u64>,
     frames: Vec<ActiveFrame>,
+    /// Instructions to run before the next check: of the clock, and of the
+    /// fuel in `reserve`. Without a timeout, all the fuel left.
     fuel: u64,
+    /// Fuel left beyond `fuel`.
+    reserve: u64,
     fuel_limited: bool,
+    timeout: Option<Duration>,
+    deadline: Option<Instant>,
     edge_buf: Vec<u64>,
     ret_buf: Vec<u64>,
     ptr_mask: u64,
@@ -911,10 +951,11 @@ impl Machine {
     fn new(module: &Module, layout: &Layout) -> Machine {
         let mut memory = vec![0u8; (layout.min_pages * PAGE_SIZE) as usize];
         for id in (0..module.data.len() as u32).map(DataId) {
-            let bytes = layout.data_bytes(module, id);
-            let start = layout.data_addr(id) as usize;
-            if let Some(place) = memory.get_mut(start..start + bytes.len()) {
-                place.copy_from_slice(&bytes);
+            for (start, bytes) in layout.data_segments(module, id) {
+                let start = start as usize;
+                if let Some(place) = memory.get_mut(start..start + bytes.len()) {
+                    place.copy_from_slice(&bytes);
+                }
             }
         }
         let mask = ptr_mask(layout.target);
@@ -934,11 +975,42 @@ impl Machine {
             regs: Vec::new(),
             frames: Vec::new(),
             fuel: u64::MAX,
+            reserve: 0,
             fuel_limited: false,
+            timeout: None,
+            deadline: None,
             edge_buf: Vec::new(),
             ret_buf: Vec::new(),
             ptr_mask: mask,
         }
+    }
+
+    /// Starts a call's clock: with a timeout, the fuel is handed out
+    /// [`CLOCK_EVERY`] instructions at a time, so that running out of a
+    /// handful ([`Machine::refuel`]) is when the clock is read.
+    fn start_clock(&mut self) {
+        let total = self.fuel + self.reserve;
+        self.deadline = self.timeout.and_then(|t| Instant::now().checked_add(t));
+        let now = match self.deadline {
+            Some(_) => total.min(CLOCK_EVERY),
+            None => total,
+        };
+        (self.fuel, self.reserve) = (now, total - now);
+    }
+
+    /// `fuel` has run out: stops for the timeout or for the fuel, or hands
+    /// out the next instructions.
+    #[cold]
+    fn refuel(&mut self) -> Result<(), Stop> {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(Stop::Timeout);
+        }
+        if self.reserve == 0 {
+            return Err(Stop::Trap(TrapKind::Interrupted));
+        }
+        self.fuel = self.reserve.min(CLOCK_EVERY);
+        self.reserve -= self.fuel;
+        Ok(())
     }
 
     #[inline(always)]
@@ -2615,6 +2687,46 @@ mod tests {
     }
 
     #[test]
+    fn a_timeout_stops_a_loop_and_keeps_fuel_exact() {
+        let mut m = Module::default();
+        add_fn(&mut m, "three", &[], &[Type::I32], |b, _| {
+            let x = b.iconst(Type::I32, 1);
+            let y = b.binary(BinaryOp::Add, Type::I32, x, x);
+            b.ret(&[y]);
+        });
+        add_fn(&mut m, "spin", &[], &[], |b, _| {
+            let lp = b.create_block("loop");
+            b.jump(lp, &[]);
+            b.switch_to_block(lp);
+            b.jump(lp, &[]);
+        });
+        let mut it = Interpreter::new(&m, W64).unwrap();
+        let limit = Duration::from_millis(50);
+        it.set_timeout(Some(limit));
+        let start = Instant::now();
+        let err = it.call("spin", &[]).unwrap_err();
+        let elapsed = start.elapsed();
+        assert_eq!(
+            err,
+            InterpError::Timeout {
+                limit,
+                backtrace: vec!["spin".to_string()]
+            }
+        );
+        assert!(elapsed >= limit && elapsed < limit * 20, "{elapsed:?}");
+        // Fuel still counts every instruction, across the clock's checks.
+        let fuel = 3 * CLOCK_EVERY + 5;
+        it.set_fuel(Some(fuel));
+        assert_eq!(it.call("three", &[]).unwrap(), [i32v(2)]);
+        assert_eq!(it.fuel(), Some(fuel - 3));
+        assert_eq!(trap_of(it.call("spin", &[])).kind, Interrupted);
+        assert_eq!(it.fuel(), Some(0));
+        it.set_fuel(None);
+        it.set_timeout(None);
+        assert_eq!(it.call("three", &[]).unwrap(), [i32v(2)]);
+    }
+
+    #[test]
     fn unreachable_traps_with_a_backtrace() {
         let mut m = Module::default();
         add_fn(&mut m, "inner", &[], &[], |b, _| b.unreachable());
@@ -2746,7 +2858,7 @@ mod tests {
         });
         let err = Interpreter::new(&huge, W64).err().expect("rejected");
         assert!(
-            err.message.contains("more than the maximum 16384"),
+            err.message.contains("maximum of 16384 pages"),
             "{}",
             err.message
         );

@@ -19,6 +19,35 @@ const MAX_SLOT_ALIGN: u32 = 16;
 const MAX_SLOT_SIZE: u64 = 1 << 31;
 /// The largest data alignment: one wasm page.
 const MAX_DATA_ALIGN: u32 = 65536;
+/// The limits of wasm implementations (the JS API's, which wasmparser and
+/// so wasmtime enforce) that a module's lowering could reach: the verifier
+/// refuses IR that would cross them, so that every verified module lowers.
+pub mod limits {
+    /// Data segments of a module.
+    pub const MAX_DATA_SEGMENTS: usize = 100_000;
+    /// Functions of a module, imported and defined.
+    pub const MAX_FUNCTIONS: usize = 1_000_000;
+    /// Distinct function types of a module.
+    pub const MAX_TYPES: usize = 1_000_000;
+    /// Globals of a module, imported and defined.
+    pub const MAX_GLOBALS: usize = 1_000_000;
+    /// Parameters, and results, of a function type.
+    pub const MAX_PARAMS: usize = 1000;
+    pub const MAX_RESULTS: usize = 1000;
+    /// Locals of a function, its parameters included.
+    pub const MAX_LOCALS: usize = 50_000;
+    /// Bytes of an import's or an export's name.
+    pub const MAX_NAME: usize = 100_000;
+    /// The "effective type size" of imports and exports: 2 plus parameters
+    /// plus results per function, 1 per memory, table or global, summed from
+    /// 1, must stay under this.
+    pub const MAX_TYPE_SIZE: usize = 1_000_000;
+    /// What the lowering adds to the IR's functions, types, globals and
+    /// exports (the stack pointer, `__data_end`, memories, the WASI
+    /// adapters' types): a margin kept free under each module-wide limit.
+    pub const RESERVED: usize = 64;
+}
+use limits::*;
 
 /// Checks a module that is to be lowered or run: a unit ([`verify_unit`])
 /// whose `extern data` and `extern global`s are all resolved, which only
@@ -51,6 +80,7 @@ fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
     for data in &module.data {
         v.check_data(data);
     }
+    v.check_memory();
     v.check_visibility(complete);
     // Functions are checked independently (on several threads for a large
     // module); their errors join the module's in function order.
@@ -201,6 +231,108 @@ impl<'m> Verifier<'m> {
 }
 
 impl Verifier<'_> {
+    /// The memory map: data and the shadow stack fit in the memory's maximum
+    /// on both targets (wasm64's pointers are the wider, so its data is the
+    /// larger), and the data segments are within the limit of wasm engines.
+    fn check_memory(&mut self) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            if let Err(error) = crate::memory::data_layout(self.module, target) {
+                self.errors.push(error);
+                return;
+            }
+        }
+        self.check_module_limits();
+        let segments = crate::memory::data_segment_bound(self.module);
+        if segments > MAX_DATA_SEGMENTS {
+            let span = self.module.data.last().map_or(Span::NONE, |d| d.span);
+            self.error(
+                format!(
+                    "the module's data needs {segments} data segments, more than the limit \
+                     of {MAX_DATA_SEGMENTS} of wasm engines"
+                ),
+                span,
+            );
+        }
+    }
+
+    /// The module-wide limits of wasm engines ([`limits`]).
+    fn check_module_limits(&mut self) {
+        let module = self.module;
+        let imports = module.funcs.iter().filter(|f| f.is_import()).count();
+        // On wasm64 a WASI import may also get an adapter function.
+        let functions = module.funcs.len() + imports;
+        if functions + RESERVED > MAX_FUNCTIONS {
+            let at = (MAX_FUNCTIONS - RESERVED) / 2;
+            let span = module.funcs.get(at).map_or(Span::NONE, |f| f.span);
+            self.error(
+                format!(
+                    "the module has {} functions ({imports} of them imported, which count twice), \
+                     more than the limit of {} of wasm engines (less {RESERVED} kept for the lowering)",
+                    module.funcs.len(),
+                    MAX_FUNCTIONS
+                ),
+                span,
+            );
+        }
+        if module.globals.len() + RESERVED > MAX_GLOBALS {
+            let span = module.globals[MAX_GLOBALS - RESERVED].span;
+            self.error(
+                format!(
+                    "the module has {} globals, more than the limit of {MAX_GLOBALS} of wasm \
+                     engines (less {RESERVED} kept for the lowering)",
+                    module.globals.len()
+                ),
+                span,
+            );
+        }
+        // Types: the distinct signatures of functions and indirect calls,
+        // counted only when there could be too many.
+        let indirect = || {
+            (module.funcs.iter())
+                .flat_map(|f| f.blocks.iter().flat_map(|b| &b.insts))
+                .filter_map(|inst| match &inst.op {
+                    Op::CallIndirect { sig, .. } => Some(&**sig),
+                    _ => None,
+                })
+        };
+        if module.funcs.len() + RESERVED > MAX_TYPES
+            || module.funcs.len() + indirect().count() + RESERVED > MAX_TYPES
+        {
+            let sigs: FxHashSet<&Signature> = (module.funcs.iter().map(|f| &f.sig))
+                .chain(indirect())
+                .collect();
+            if sigs.len() + RESERVED > MAX_TYPES {
+                self.error(
+                    format!(
+                        "the module has {} distinct function signatures, more than the limit of \
+                         {MAX_TYPES} types of wasm engines (less {RESERVED} kept for the lowering)",
+                        sigs.len()
+                    ),
+                    Span::NONE,
+                );
+            }
+        }
+        // Imports and exports: the functions imported and the public ones.
+        let mut size = 1 + RESERVED;
+        for func in &module.funcs {
+            if func.is_import() || func.linkage == Linkage::Public {
+                size += 2 + func.sig.params.len() + func.sig.results.len();
+                if size >= MAX_TYPE_SIZE {
+                    self.error(
+                        format!(
+                            "the signatures of the module's imports and exports add up to more \
+                             than the limit of {MAX_TYPE_SIZE} of wasm engines (2 plus the \
+                             parameters and results of each function imported or `pub`) at `@{}`",
+                            func.name
+                        ),
+                        func.span,
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
     /// Visibility entries name existing entities, extern data has no
     /// contents, and a `complete` module has no extern left.
     fn check_visibility(&mut self, complete: bool) {
@@ -278,6 +410,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
 
     fn check(mut self) {
         let func = self.func;
+        self.check_function_limits();
         if func.is_import() {
             if !func.blocks.is_empty() {
                 let message = format!("imported function `@{}` cannot have a body", func.name);
@@ -302,6 +435,65 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     }
 
     /// Parameter values agree with the signature and are recorded as defined.
+    /// A function's own limits of wasm engines ([`limits`]): its signature,
+    /// its names, and the locals its variables need (one each, besides the
+    /// parameters and the frame; the values' locals, which the lowering
+    /// shares, are checked when it is done).
+    fn check_function_limits(&mut self) {
+        let func = self.func;
+        let sig = &func.sig;
+        for (count, limit, what) in [
+            (sig.params.len(), MAX_PARAMS, "parameters"),
+            (sig.results.len(), MAX_RESULTS, "results"),
+        ] {
+            if count > limit {
+                self.error(
+                    format!(
+                        "function `@{}` has {count} {what}, more than the limit of {limit} of \
+                         wasm engines",
+                        func.name
+                    ),
+                    func.span,
+                );
+            }
+        }
+        let locals = sig.params.len() + func.vars.len() + 1;
+        if locals > MAX_LOCALS {
+            self.error(
+                format!(
+                    "function `@{}` needs {locals} locals for its parameters, {} variables and \
+                     its frame, more than the limit of {MAX_LOCALS} of wasm engines",
+                    func.name,
+                    func.vars.len()
+                ),
+                func.span,
+            );
+        }
+        let mut names: Vec<(&str, &str)> = Vec::new();
+        if let Linkage::Import { module, name } = &func.linkage {
+            names.extend([
+                ("import module name", module.as_str()),
+                ("import name", name),
+            ]);
+        }
+        if func.linkage == Linkage::Public {
+            names.push(("export name", &func.name));
+        }
+        for (what, name) in names {
+            if name.len() > MAX_NAME {
+                self.error(
+                    format!(
+                        "the {what} of function `@{}` is {} bytes long, more than the limit of \
+                         {MAX_NAME} of wasm engines",
+                        func.name,
+                        name.len()
+                    ),
+                    func.span,
+                );
+            }
+        }
+    }
+
     fn check_params(&mut self) {
         let func = self.func;
         if func.params.len() != func.sig.params.len() {
@@ -559,6 +751,17 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             }
             Op::CallIndirect { sig, callee, args } => {
                 self.expect(*callee, Type::Ptr, span);
+                if sig.params.len() > MAX_PARAMS || sig.results.len() > MAX_RESULTS {
+                    self.error(
+                        format!(
+                            "call_indirect's signature has {} parameters and {} results, more \
+                             than the limit of {MAX_PARAMS} each of wasm engines",
+                            sig.params.len(),
+                            sig.results.len()
+                        ),
+                        span,
+                    );
+                }
                 self.check_args(&format!("`{sig}`"), sig, args, span);
             }
             Op::GlobalGet(g) => {

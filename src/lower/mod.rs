@@ -25,6 +25,7 @@ mod wasi64;
 
 use crate::diag::{Diagnostic, Span};
 use crate::fxhash::FxHashMap;
+use crate::ir::verify::limits::MAX_LOCALS;
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
 use crate::memory::{Frame, Layout, MAX_PAGES};
 use crate::wat;
@@ -127,7 +128,22 @@ impl<'m> Lowering<'m> {
 
     /// The lowered function `id`; errors are located in the module's source.
     pub fn function(&self, id: FuncId) -> Result<wat::Func, Diagnostic> {
-        func::lower_function(&self.cx, id).map_err(|d| d.with_file(self.cx.module.source.as_ref()))
+        let lowered = func::lower_function(&self.cx, id).and_then(|f| {
+            // The verifier bounds parameters and variables; the values'
+            // locals are known only once they are shared out.
+            let func = self.cx.module.func(id);
+            let locals = func.sig.params.len() + f.locals.len();
+            if locals > MAX_LOCALS {
+                let message = format!(
+                    "function `@{}` needs {locals} wasm locals, more than the limit of \
+                     {MAX_LOCALS} of wasm engines",
+                    func.name
+                );
+                return Err(Diagnostic::new(message, func.span));
+            }
+            Ok(f)
+        });
+        lowered.map_err(|d| d.with_file(self.cx.module.source.as_ref()))
     }
 }
 
@@ -465,24 +481,22 @@ impl<'m> ModuleCx<'m> {
         });
     }
 
-    /// One active segment per data definition; all-zero ones are left out,
-    /// since memory starts zeroed.
+    /// The active segments of each data definition ([`Layout::data_segments`]):
+    /// one, unless long `zero` runs split it; none for an all-zero one, since
+    /// memory starts zeroed.
     fn data_segments(&mut self) {
         let mut names = NameSpace::default();
         for id in (0..self.module.data.len() as u32).map(ir::DataId) {
-            let bytes = self.layout.data_bytes(self.module, id);
             let data = self.module.data_def(id);
-            let name = names.fresh(&data.name);
-            if bytes.iter().all(|b| *b == 0) {
-                continue;
+            for (addr, bytes) in self.layout.data_segments(self.module, id) {
+                self.out.datas.push(wat::Data {
+                    id: names.fresh(&data.name),
+                    memory: self.memory.clone(),
+                    offset: vec![self.ptr_const(addr)],
+                    bytes,
+                    comment: self.line_comment(&format!("data @{}", data.name), data.span),
+                });
             }
-            self.out.datas.push(wat::Data {
-                id: name,
-                memory: self.memory.clone(),
-                offset: vec![self.ptr_const(self.layout.data_addr(id))],
-                bytes,
-                comment: self.line_comment(&format!("data @{}", data.name), data.span),
-            });
         }
     }
 
@@ -567,6 +581,33 @@ mod tests {
             ]
         );
         assert!(text.contains("global.get $__stack_pointer\n"), "{text}");
+    }
+
+    #[test]
+    fn more_wasm_locals_than_engines_allow_is_a_located_error() {
+        // 50,001 values, each in a local of its own without sharing: the
+        // verifier cannot bound this (sharing decides), so the lowering does.
+        let mut text =
+            String::from("pub fn @f(%a: i32) -> i32 {\nentry:\n  %s0 = i32.add %a, %a\n");
+        for i in 1..=MAX_LOCALS {
+            text.push_str(&format!("  %s{i} = i32.add %s{}, %a\n", i - 1));
+        }
+        text.push_str(&format!("  return %s{MAX_LOCALS}\n}}\n"));
+        let module = parse_str("t.vir", &text).expect("parses");
+        crate::ir::verify::verify_module(&module).expect("verifies");
+        let options = Options {
+            stack_values: false,
+            reuse_locals: false,
+            ..Options::default()
+        };
+        let err = lower_module_with(&module, Target::Wasm64, options).unwrap_err();
+        assert_eq!(
+            err.message,
+            "function `@f` needs 50002 wasm locals, more than the limit of 50000 of wasm engines"
+        );
+        assert_eq!(err.to_string().lines().nth(1), Some(" --> t.vir:1:1"));
+        // Shared, the same values fit in a handful of locals.
+        assert!(lower_module(&module, Target::Wasm64).is_ok());
     }
 
     #[test]
