@@ -18,8 +18,10 @@
 //! segment a value is live from its definition, or the segment's start, to its
 //! last use there, or to the end if it is live out. A long chain of blocks is
 //! one segment, so values that stay live across many blocks cost their uses,
-//! not the blocks they cross. The work is the total size of the segment
-//! live-in sets plus the instructions, and a logarithm per definition.
+//! not the blocks they cross. The work is the size of the segment live-in
+//! sets, once per edge into the segment, plus the instructions, and a
+//! logarithm per definition. Values crossing many *branching* blocks (a chain
+//! of diamonds) still make those sets quadratic in size.
 
 use std::collections::BTreeSet;
 
