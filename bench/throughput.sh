@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Compile throughput, IR to validated wasm: `vitte-wat build --time-passes`
 # on generated programs of 1,000, 10,000 and 100,000 functions, on one
-# function of 10,000 and 100,000 blocks and on loops nested 100 and 1,000
-# deep; growth ratios taken within each round; the phase split; and
+# function of 10,000 and 100,000 blocks, on loops nested 100 and 1,000 deep
+# and on 4,000 and 40,000 blocks whose values all stay live to the last one
+# (40,000, not 100,000: wasm caps a function at 50,000 locals, and those
+# values are all live at once); growth ratios taken within each round; the phase split; and
 # `vitte-wat build` of the 10,000-function program against `wat2wasm` alone
 # assembling the WAT that vitte-wat emits for it.
 #
@@ -36,6 +38,11 @@ for d in 100 1000; do
     "$GEN_DIR/gen_ir" --nest "$d" -o "$BENCH_DIR/nest-$d.vir"
     inputs+=("nest-$d")
     what[nest-$d]="gen_ir --nest $d"
+done
+for n in 4000 40000; do
+    "$GEN_DIR/gen_ir" --live "$n" --seed "$seed" -o "$BENCH_DIR/live-$n.vir"
+    inputs+=("live-$n")
+    what[live-$n]="gen_ir --live $n --seed $seed"
 done
 # The WAT we emit for the middle size, for wat2wasm.
 mid=${sizes[1]:-${sizes[0]}}
@@ -129,6 +136,7 @@ for ((i = 1; i < ${#sizes[@]}; i++)); do
 done
 ratio_row blocks-100000 blocks-10000 "time(100,000 blocks) / time(10,000)"
 ratio_row nest-1000 nest-100 "time(loops 1,000 deep) / time(100 deep)"
+ratio_row live-40000 live-4000 "time(40,000 live ranges) / time(4,000)"
 
 echo
 echo "Phase split (median seconds of each pass over the rounds):"

@@ -6,6 +6,7 @@
 //! cargo run --release --example gen_ir -- --functions 10000 --seed 1 > big.vir
 //! cargo run --release --example gen_ir -- --blocks 100000 > blocks.vir   # one function
 //! cargo run --release --example gen_ir -- --nest 1000 > nest.vir         # loops 1,000 deep
+//! cargo run --release --example gen_ir -- --live 10000 > live.vir        # 10,000 long live ranges
 //! ```
 //!
 //! `--functions N`: N functions of about 30 lines each (i64 and ptr
@@ -151,6 +152,31 @@ fn blocks(n: u64, seed: u64) -> String {
     out
 }
 
+/// One function of `n + 1` blocks: block i defines `%v{i}` and jumps on;
+/// the last block adds all of them up, so every value is live from its
+/// block to the end (the live ranges overlap, n deep at the last block).
+fn live(n: u64, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(n as usize * 90);
+    let _ = writeln!(out, "; gen_ir --live {n} --seed {seed}\n");
+    out.push_str("pub fn @live(%a: i64) -> i64 {\nentry:\n  jump b0\n");
+    for i in 0..n {
+        let _ = writeln!(out, "b{i}:");
+        let _ = writeln!(out, "  %k{i} = i64.const {}", rng.below(1 << 16));
+        let _ = writeln!(out, "  %v{i} = i64.{} %a, %k{i}", rng.pick(ARITH));
+        let _ = writeln!(out, "  jump b{}", i + 1);
+    }
+    let _ = writeln!(out, "b{n}:");
+    let mut acc = "%a".to_string();
+    for i in 0..n {
+        let _ = writeln!(out, "  %s{i} = i64.add {acc}, %v{i}");
+        acc = format!("%s{i}");
+    }
+    let _ = writeln!(out, "  return {acc}");
+    out.push_str("}\n");
+    out
+}
+
 /// One function whose loops nest `depth` deep: the exit of loop k is the
 /// latch of loop k - 1.
 fn nest(depth: u64) -> String {
@@ -202,6 +228,8 @@ fn main() {
         blocks(n, seed)
     } else if let Some(d) = value("--nest") {
         nest(d)
+    } else if let Some(n) = value("--live") {
+        live(n, seed)
     } else {
         usage()
     };
@@ -220,6 +248,8 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: gen_ir (--functions N | --blocks N | --nest DEPTH) [--seed S] [-o FILE]");
+    eprintln!(
+        "usage: gen_ir (--functions N | --blocks N | --nest DEPTH | --live N) [--seed S] [-o FILE]"
+    );
     std::process::exit(2)
 }

@@ -2,16 +2,31 @@
 //! live ranges do not overlap.
 //!
 //! This is register allocation on SSA with an unbounded register file per
-//! type: liveness over the CFG, where block parameters are defined at the
-//! start of their block (their edge moves are parallel copies), then greedy
-//! coloring in dominator-tree order. SSA interference graphs are chordal, so
-//! that order uses as few locals as the live ranges allow. Function
-//! parameters keep their locals to themselves, even once dead: a reader
-//! of the WAT takes `$n` to mean the parameter `n`. A shared local is named
-//! after the first value it holds.
+//! type: greedy coloring in dominator-tree order, where block parameters are
+//! defined at the start of their block (their edge moves are parallel
+//! copies). SSA interference graphs are chordal, so that order uses as few
+//! locals as the live ranges allow. Function parameters keep their locals to
+//! themselves, even once dead: a reader of the WAT takes `$n` to mean the
+//! parameter `n`. A shared local is named after the first value it holds.
+//!
+//! No interference graph is built: in dominator-tree order, the values a
+//! definition interferes with and that already have a color are exactly the
+//! values live just after it, so one sweep keeps the colors of the live values
+//! counted and gives each definition the lowest free one of its type. Liveness
+//! is computed on *segments*, maximal straight runs of blocks (each one the
+//! only successor of the one before, which is its only predecessor): within a
+//! segment a value is live from its definition, or the segment's start, to its
+//! last use there, or to the end if it is live out. A long chain of blocks is
+//! one segment, so values that stay live across many blocks cost their uses,
+//! not the blocks they cross. The work is the size of the segment live-in
+//! sets, once per edge into the segment, plus the instructions, and a
+//! logarithm per definition. Values crossing many *branching* blocks (a chain
+//! of diamonds) still make those sets quadratic in size.
+
+use std::collections::BTreeSet;
 
 use crate::analysis::{Cfg, DomTree};
-use crate::ir::{BlockId, Function, ValueId};
+use crate::ir::{BlockId, Function, Type, ValueId};
 
 /// The local (color) of each value: parameters first, in order.
 pub(super) struct Allocation {
@@ -19,147 +34,417 @@ pub(super) struct Allocation {
     pub colors: Vec<Option<u32>>,
     /// For each color, the value it was first given to (names the local).
     pub first_value: Vec<ValueId>,
+    /// Entries in the liveness sets plus changes to the live colors: a
+    /// measure of the allocator's work, which tests hold to the input's size.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub work: usize,
 }
 
 /// Colors the values for which `needs_local` holds. Without `share`, every
 /// value gets a local of its own.
 pub(super) fn allocate(func: &Function, needs_local: &[bool], share: bool) -> Allocation {
     let cfg = Cfg::new(func);
-    let order = definition_order(func, &cfg);
-    let interference = if share {
-        Interference::build(func, &cfg, needs_local)
-    } else {
-        Interference::empty(func.values.len())
-    };
+    let dom = DomTree::new(&cfg);
     let mut colors: Vec<Option<u32>> = vec![None; func.values.len()];
     let mut first_value: Vec<ValueId> = Vec::new();
     for &param in &func.params {
         colors[param.index()] = Some(first_value.len() as u32);
         first_value.push(param);
     }
-    let mut taken = Vec::new();
-    for value in order {
-        if !needs_local[value.index()] || colors[value.index()].is_some() {
-            continue;
-        }
-        taken.clear();
-        taken.resize(first_value.len(), false);
-        for &other in &interference.neighbors[value.index()] {
-            if let Some(c) = colors[other as usize] {
-                taken[c as usize] = true;
+    if !share {
+        for value in definition_order(func, &cfg, &dom) {
+            if needs_local[value.index()] && colors[value.index()].is_none() {
+                colors[value.index()] = Some(first_value.len() as u32);
+                first_value.push(value);
             }
         }
-        let ty = func.value_type(value);
-        // Parameters' own locals are not shared (see the module comment).
-        let free = (func.params.len()..first_value.len())
-            .find(|&c| share && !taken[c] && func.value_type(first_value[c]) == ty);
-        let color = free.unwrap_or_else(|| {
-            first_value.push(value);
-            first_value.len() - 1
-        });
-        colors[value.index()] = Some(color as u32);
+        return Allocation {
+            colors,
+            first_value,
+            work: 0,
+        };
     }
-    Allocation {
+    let segments = Segments::new(func, &cfg);
+    let live_in = segments.live_in(func, &cfg, needs_local);
+    let mut sweep = Sweep {
+        func,
+        needs: needs_local,
+        segments: &segments,
+        live_in: &live_in,
+        palette: Palette::new(func.params.len()),
         colors,
         first_value,
+        live: LiveSet::new(func.values.len()),
+        seg: u32::MAX,
+        pos: 0,
+        last_use: vec![(u32::MAX, 0); func.values.len()],
+        live_into: vec![u32::MAX; func.values.len()],
+        live_out: vec![u32::MAX; func.values.len()],
+        work: live_in.iter().map(Vec::len).sum(),
+    };
+    for block in dom_preorder(&cfg, &dom) {
+        sweep.block(block);
+    }
+    Allocation {
+        colors: sweep.colors,
+        first_value: sweep.first_value,
+        work: sweep.work,
     }
 }
 
-/// Values in dominator-tree preorder of their definitions: parameters, then
-/// each block's parameters and results in order.
-fn definition_order(func: &Function, cfg: &Cfg) -> Vec<ValueId> {
-    let dom = DomTree::new(cfg);
-    let mut order = func.params.clone();
-    let Some(&entry) = cfg.rpo.first() else {
-        return order;
-    };
-    let mut stack = vec![entry];
+/// The reachable blocks in dominator-tree preorder, children in reverse
+/// postorder: the order in which definitions get their colors.
+fn dom_preorder(cfg: &Cfg, dom: &DomTree) -> Vec<BlockId> {
+    let mut order = Vec::with_capacity(cfg.rpo.len());
+    let mut stack: Vec<BlockId> = cfg.rpo.first().copied().into_iter().collect();
     while let Some(block) = stack.pop() {
-        let b = func.block(block);
-        order.extend(&b.params);
-        order.extend(b.insts.iter().flat_map(|i| i.results.iter().copied()));
+        order.push(block);
         // Reversed, so that children are visited in reverse postorder.
         stack.extend(dom.children(block).iter().rev());
     }
     order
 }
 
-struct Interference {
-    neighbors: Vec<Vec<u32>>,
+/// Values in dominator-tree preorder of their definitions: parameters, then
+/// each block's parameters and results in order.
+fn definition_order(func: &Function, cfg: &Cfg, dom: &DomTree) -> Vec<ValueId> {
+    let mut order = func.params.clone();
+    for block in dom_preorder(cfg, dom) {
+        let b = func.block(block);
+        order.extend(&b.params);
+        order.extend(b.insts.iter().flat_map(|i| i.results.iter().copied()));
+    }
+    order
 }
 
-impl Interference {
-    fn empty(values: usize) -> Interference {
-        Interference {
-            neighbors: vec![Vec::new(); values],
+/// Maximal straight runs of reachable blocks: a block continues its
+/// predecessor's segment when it is that block's only successor and the
+/// block is its only predecessor. Such a block is its predecessor's only
+/// child in the dominator tree, so a segment is a contiguous run of the
+/// dominator-tree preorder, and its last block's successors all start
+/// segments.
+struct Segments {
+    /// The segment of each reachable block.
+    of: Vec<Option<u32>>,
+    /// The blocks of each segment, in order.
+    blocks: Vec<Vec<BlockId>>,
+}
+
+impl Segments {
+    fn new(func: &Function, cfg: &Cfg) -> Segments {
+        let mut of: Vec<Option<u32>> = vec![None; func.blocks.len()];
+        let mut blocks: Vec<Vec<BlockId>> = Vec::new();
+        for &block in &cfg.rpo {
+            let continues = match cfg.preds[block.index()].as_slice() {
+                &[pred] if block != func.entry() && pred != block => {
+                    cfg.succs[pred.index()].as_slice() == [block]
+                }
+                _ => false,
+            };
+            let seg = if continues {
+                // The predecessor comes first in reverse postorder.
+                of[cfg.preds[block.index()][0].index()].expect("predecessor has a segment")
+            } else {
+                blocks.push(Vec::new());
+                blocks.len() as u32 - 1
+            };
+            of[block.index()] = Some(seg);
+            blocks[seg as usize].push(block);
         }
+        Segments { of, blocks }
     }
 
-    /// Two values interfere when one is live where the other is defined.
-    fn build(func: &Function, cfg: &Cfg, needs_local: &[bool]) -> Interference {
-        let mut graph = Interference::empty(func.values.len());
-        let live_in = live_in(func, cfg, needs_local);
-        // One dense set, emptied after each block, keeps this linear.
-        let mut live = LiveSet::new(func.values.len());
-        for &block in &cfg.rpo {
-            for &s in &cfg.succs[block.index()] {
-                for &v in &live_in[s.index()] {
-                    live.insert(ValueId(v), needs_local);
+    fn head(&self, seg: usize) -> BlockId {
+        self.blocks[seg][0]
+    }
+
+    fn tail(&self, seg: usize) -> BlockId {
+        *self.blocks[seg].last().expect("segments are not empty")
+    }
+
+    /// The values live into each segment, by walking back from every use to
+    /// the definition (path exploration, as in SSA register allocators): the
+    /// cost is the total size of the live-in sets, with no fixpoint over the
+    /// CFG. A segment's own definitions are not live into it: in particular
+    /// its blocks' parameters, which their predecessors define on the edges.
+    fn live_in(&self, func: &Function, cfg: &Cfg, needs: &[bool]) -> Vec<Vec<u32>> {
+        let n = self.blocks.len();
+        let mut def_seg: Vec<Option<u32>> = vec![None; func.values.len()];
+        for &p in &func.params {
+            def_seg[p.index()] = self.of[func.entry().index()];
+        }
+        // Uses by value, as segments, reachable ones only.
+        let mut uses: Vec<Vec<u32>> = vec![Vec::new(); func.values.len()];
+        for (seg, blocks) in self.blocks.iter().enumerate() {
+            for &block in blocks {
+                let b = func.block(block);
+                for &v in b
+                    .params
+                    .iter()
+                    .chain(b.insts.iter().flat_map(|i| &i.results))
+                {
+                    def_seg[v.index()] = Some(seg as u32);
+                }
+                let operands = b.insts.iter().flat_map(|i| i.op.operands());
+                let term = b.term.iter().flat_map(|t| t.operands());
+                for v in operands.chain(term) {
+                    if needs[v.index()] && uses[v.index()].last() != Some(&(seg as u32)) {
+                        uses[v.index()].push(seg as u32);
+                    }
                 }
             }
-            graph.scan_block(func, block, needs_local, &mut live);
-            live.clear();
         }
-        for list in &mut graph.neighbors {
-            list.sort_unstable();
-            list.dedup();
+        let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); n];
+        // The last value marked live into each segment, so each is marked once.
+        let mut marked: Vec<u32> = vec![u32::MAX; n];
+        let mut work = Vec::new();
+        for (v, used_in) in uses.into_iter().enumerate() {
+            let Some(def) = def_seg[v] else { continue };
+            work.extend(used_in.into_iter().filter(|&s| s != def));
+            while let Some(seg) = work.pop() {
+                if marked[seg as usize] == v as u32 {
+                    continue;
+                }
+                marked[seg as usize] = v as u32;
+                live_in[seg as usize].push(v as u32);
+                for &p in &cfg.preds[self.head(seg as usize).index()] {
+                    let p = self.of[p.index()].expect("reachable predecessor");
+                    if p != def {
+                        work.push(p);
+                    }
+                }
+            }
         }
-        graph
+        live_in
     }
+}
 
-    /// Walks a block backwards from its live-out set, recording the
-    /// interference of each definition with what is live after it.
-    fn scan_block(&mut self, func: &Function, block: BlockId, needs: &[bool], live: &mut LiveSet) {
-        let b = func.block(block);
-        if let Some(term) = &b.term {
-            for v in term.operands() {
-                live.insert(v, needs);
+/// The coloring sweep over the blocks in dominator-tree preorder.
+struct Sweep<'a> {
+    func: &'a Function,
+    needs: &'a [bool],
+    segments: &'a Segments,
+    live_in: &'a [Vec<u32>],
+    palette: Palette,
+    colors: Vec<Option<u32>>,
+    first_value: Vec<ValueId>,
+    /// The values live at the current point that hold a shareable color.
+    live: LiveSet,
+    /// The current segment and position in it (each block's instructions,
+    /// then its terminator).
+    seg: u32,
+    pos: u32,
+    /// Segment and position of each value's last use there.
+    last_use: Vec<(u32, u32)>,
+    /// The segment each value was last found live into, and live out of.
+    live_into: Vec<u32>,
+    live_out: Vec<u32>,
+    work: usize,
+}
+
+impl Sweep<'_> {
+    fn block(&mut self, block: BlockId) {
+        let seg = self.segments.of[block.index()].expect("reachable block");
+        if self.segments.head(seg as usize) == block {
+            self.enter_segment(seg);
+        }
+        let b = self.func.block(block);
+        // All parameters are written together, so they interfere pairwise:
+        // each stays live while the later ones get their colors.
+        for &p in &b.params {
+            if self.needs[p.index()] && self.colors[p.index()].is_none() {
+                self.color(p, &[]);
+                self.occupy(p);
             }
         }
-        for inst in b.insts.iter().rev() {
-            for &r in &inst.results {
-                self.define(r, live, needs);
+        for &p in &b.params {
+            if !self.live_after_definition(p) {
+                self.release(p);
             }
-            for &r in &inst.results {
-                live.remove(r);
-            }
+        }
+        let mut dead_results: Vec<u32> = Vec::new();
+        for inst in &b.insts {
             for v in inst.op.operands() {
-                live.insert(v, needs);
+                self.release_if_last_use(v);
             }
+            dead_results.clear();
+            for &r in &inst.results {
+                if !self.needs[r.index()] || self.colors[r.index()].is_some() {
+                    continue;
+                }
+                // A dead result interferes with what is live after the
+                // instruction, the other results included.
+                let live = self.live_after_definition(r);
+                let c = self.color(r, if live { &dead_results } else { &[] });
+                if live {
+                    self.occupy(r);
+                } else {
+                    dead_results.push(c);
+                }
+            }
+            self.pos += 1;
         }
-        let params: Vec<ValueId> = if block == func.entry() {
-            func.params.iter().chain(&b.params).copied().collect()
-        } else {
-            b.params.clone()
-        };
-        // All parameters are written together, so they interfere pairwise too.
-        for &p in &params {
-            live.insert(p, needs);
+        for v in b.term.iter().flat_map(|t| t.operands()) {
+            self.release_if_last_use(v);
         }
-        for &p in &params {
-            self.define(p, live, needs);
+        self.pos += 1;
+    }
+
+    /// Makes the live colors those of the values live into `seg`, and
+    /// records the last uses in it and the values live out of it.
+    fn enter_segment(&mut self, seg: u32) {
+        let live_in = &self.live_in[seg as usize];
+        for &v in live_in {
+            self.live_into[v as usize] = seg;
+        }
+        let leaving: Vec<u32> = (self.live.members.iter().copied())
+            .filter(|&v| self.live_into[v as usize] != seg)
+            .collect();
+        self.work += self.live.members.len() + live_in.len();
+        for v in leaving {
+            self.release(ValueId(v));
+        }
+        for &v in live_in {
+            self.occupy(ValueId(v));
+        }
+        self.seg = seg;
+        self.pos = 0;
+        let mut pos = 0;
+        for &block in &self.segments.blocks[seg as usize] {
+            let b = self.func.block(block);
+            let operands = b.insts.iter().map(|i| i.op.operands());
+            let term = b.term.iter().flat_map(|t| t.operands());
+            for vs in operands {
+                for v in vs {
+                    self.last_use[v.index()] = (seg, pos);
+                }
+                pos += 1;
+            }
+            for v in term {
+                self.last_use[v.index()] = (seg, pos);
+            }
+            pos += 1;
+        }
+        // Live out: what is live into the segments after the last block.
+        let tail = self.segments.tail(seg as usize);
+        for s in self.func.block(tail).successors() {
+            if let Some(next) = self.segments.of.get(s.index()).copied().flatten() {
+                for &v in &self.live_in[next as usize] {
+                    self.live_out[v as usize] = seg;
+                }
+                self.work += self.live_in[next as usize].len();
+            }
         }
     }
 
-    fn define(&mut self, value: ValueId, live: &LiveSet, needs: &[bool]) {
-        if !needs[value.index()] {
-            return;
+    /// Whether a value defined at the current point is used after it.
+    fn live_after_definition(&self, v: ValueId) -> bool {
+        self.last_use[v.index()].0 == self.seg || self.live_out[v.index()] == self.seg
+    }
+
+    fn release_if_last_use(&mut self, v: ValueId) {
+        if self.last_use[v.index()] == (self.seg, self.pos) && self.live_out[v.index()] != self.seg
+        {
+            self.release(v);
         }
-        for &other in &live.members {
-            if other != value.0 {
-                self.neighbors[value.index()].push(other);
-                self.neighbors[other as usize].push(value.0);
+    }
+
+    /// Gives `value` the lowest free color of its type (none of `also_taken`),
+    /// or a new one; returns it.
+    fn color(&mut self, value: ValueId, also_taken: &[u32]) -> u32 {
+        let ty = self.func.value_type(value);
+        let c = self.palette.lowest_free(ty, also_taken).unwrap_or_else(|| {
+            self.first_value.push(value);
+            self.palette.add(ty)
+        });
+        self.colors[value.index()] = Some(c);
+        c
+    }
+
+    /// Marks `value` live; its color is taken while it is.
+    fn occupy(&mut self, value: ValueId) {
+        let Some(c) = self.colors[value.index()] else {
+            return;
+        };
+        if self.palette.is_shared(c) && self.live.insert(value) {
+            self.palette.take(c);
+            self.work += 1;
+        }
+    }
+
+    fn release(&mut self, value: ValueId) {
+        if self.live.remove(value) {
+            let c = self.colors[value.index()].expect("live values have a color");
+            self.palette.free(c);
+            self.work += 1;
+        }
+    }
+}
+
+/// The colors past the parameters', each with its type and the number of
+/// live values holding it, and the free ones by type.
+struct Palette {
+    params: u32,
+    types: Vec<Type>,
+    holders: Vec<u32>,
+    free: Vec<(Type, BTreeSet<u32>)>,
+}
+
+impl Palette {
+    fn new(params: usize) -> Palette {
+        Palette {
+            params: params as u32,
+            types: Vec::new(),
+            holders: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// Parameters' colors are not shared (see the module comment).
+    fn is_shared(&self, c: u32) -> bool {
+        c >= self.params
+    }
+
+    fn free_set(&mut self, ty: Type) -> &mut BTreeSet<u32> {
+        let i = match self.free.iter().position(|(t, _)| *t == ty) {
+            Some(i) => i,
+            None => {
+                self.free.push((ty, BTreeSet::new()));
+                self.free.len() - 1
             }
+        };
+        &mut self.free[i].1
+    }
+
+    fn lowest_free(&mut self, ty: Type, except: &[u32]) -> Option<u32> {
+        let set = self.free.iter().find(|(t, _)| *t == ty).map(|(_, s)| s)?;
+        set.iter().copied().find(|c| !except.contains(c))
+    }
+
+    /// A new color of type `ty`, free.
+    fn add(&mut self, ty: Type) -> u32 {
+        let c = self.params + self.types.len() as u32;
+        self.types.push(ty);
+        self.holders.push(0);
+        self.free_set(ty).insert(c);
+        c
+    }
+
+    fn take(&mut self, c: u32) {
+        let i = (c - self.params) as usize;
+        self.holders[i] += 1;
+        if self.holders[i] == 1 {
+            let ty = self.types[i];
+            self.free_set(ty).remove(&c);
+        }
+    }
+
+    fn free(&mut self, c: u32) {
+        let i = (c - self.params) as usize;
+        self.holders[i] -= 1;
+        if self.holders[i] == 0 {
+            let ty = self.types[i];
+            self.free_set(ty).insert(c);
         }
     }
 }
@@ -179,102 +464,393 @@ impl LiveSet {
         }
     }
 
-    fn insert(&mut self, v: ValueId, needs: &[bool]) {
-        if needs[v.index()] && self.position[v.index()] == u32::MAX {
-            self.position[v.index()] = self.members.len() as u32;
-            self.members.push(v.0);
+    /// Whether `v` was not a member.
+    fn insert(&mut self, v: ValueId) -> bool {
+        if self.position[v.index()] != u32::MAX {
+            return false;
         }
+        self.position[v.index()] = self.members.len() as u32;
+        self.members.push(v.0);
+        true
     }
 
-    fn remove(&mut self, v: ValueId) {
+    /// Whether `v` was a member.
+    fn remove(&mut self, v: ValueId) -> bool {
         let at = self.position[v.index()];
         if at == u32::MAX {
-            return;
+            return false;
         }
         self.position[v.index()] = u32::MAX;
         self.members.swap_remove(at as usize);
         if let Some(&moved) = self.members.get(at as usize) {
             self.position[moved as usize] = at;
         }
-    }
-
-    fn clear(&mut self) {
-        for &m in &self.members {
-            self.position[m as usize] = u32::MAX;
-        }
-        self.members.clear();
+        true
     }
 }
 
-/// The values live into each block, by walking back from every use to the
-/// definition (path exploration, as in SSA register allocators): the cost
-/// is the total size of the live ranges, with no fixpoint over the CFG. A
-/// block's own parameters are not live into it: its predecessors define
-/// them on their edges.
-fn live_in(func: &Function, cfg: &Cfg, needs: &[bool]) -> Vec<Vec<u32>> {
-    let n = func.blocks.len();
-    let def_block = definition_blocks(func);
-    let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); n];
-    // The last value marked live into each block, so each is marked once.
-    let mut marked: Vec<u32> = vec![u32::MAX; n];
-    let mut work = Vec::new();
-    for (v, uses) in uses_by_value(func, cfg).into_iter().enumerate() {
-        let Some(def) = def_block[v] else { continue };
-        if !needs[v] {
-            continue;
-        }
-        for used_in in uses {
-            if used_in != def {
-                work.push(used_in);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::parse::parse_str;
+    use crate::testgen::{GenConfig, generate};
+
+    /// The allocator this one replaced: liveness per block, then an explicit
+    /// interference graph, colored in the same order. Its `work` counts the
+    /// live-in entries and the edges. The new one must color alike.
+    mod reference {
+        use super::super::Allocation;
+        use crate::analysis::{Cfg, DomTree};
+        use crate::ir::{BlockId, Function, ValueId};
+
+        pub(super) fn allocate(func: &Function, needs_local: &[bool], share: bool) -> Allocation {
+            let cfg = Cfg::new(func);
+            let order = super::definition_order(func, &cfg, &DomTree::new(&cfg));
+            let interference = if share {
+                Interference::build(func, &cfg, needs_local)
+            } else {
+                Interference::empty(func.values.len())
+            };
+            let mut colors: Vec<Option<u32>> = vec![None; func.values.len()];
+            let mut first_value: Vec<ValueId> = Vec::new();
+            for &param in &func.params {
+                colors[param.index()] = Some(first_value.len() as u32);
+                first_value.push(param);
+            }
+            let mut taken = Vec::new();
+            for value in order {
+                if !needs_local[value.index()] || colors[value.index()].is_some() {
+                    continue;
+                }
+                taken.clear();
+                taken.resize(first_value.len(), false);
+                for &other in &interference.neighbors[value.index()] {
+                    if let Some(c) = colors[other as usize] {
+                        taken[c as usize] = true;
+                    }
+                }
+                let ty = func.value_type(value);
+                // Parameters' own locals are not shared (see the module comment).
+                let free = (func.params.len()..first_value.len())
+                    .find(|&c| share && !taken[c] && func.value_type(first_value[c]) == ty);
+                let color = free.unwrap_or_else(|| {
+                    first_value.push(value);
+                    first_value.len() - 1
+                });
+                colors[value.index()] = Some(color as u32);
+            }
+            let live_in: usize = live_in(func, &cfg, needs_local).iter().map(Vec::len).sum();
+            let edges: usize = interference.neighbors.iter().map(Vec::len).sum();
+            Allocation {
+                colors,
+                first_value,
+                work: live_in + edges,
             }
         }
-        while let Some(block) = work.pop() {
-            if marked[block.index()] == v as u32 {
-                continue;
+
+        struct Interference {
+            neighbors: Vec<Vec<u32>>,
+        }
+
+        impl Interference {
+            fn empty(values: usize) -> Interference {
+                Interference {
+                    neighbors: vec![Vec::new(); values],
+                }
             }
-            marked[block.index()] = v as u32;
-            live_in[block.index()].push(v as u32);
-            for &p in &cfg.preds[block.index()] {
-                if p != def {
-                    work.push(p);
+
+            /// Two values interfere when one is live where the other is defined.
+            fn build(func: &Function, cfg: &Cfg, needs_local: &[bool]) -> Interference {
+                let mut graph = Interference::empty(func.values.len());
+                let live_in = live_in(func, cfg, needs_local);
+                // One dense set, emptied after each block, keeps this linear.
+                let mut live = LiveSet::new(func.values.len());
+                for &block in &cfg.rpo {
+                    for &s in &cfg.succs[block.index()] {
+                        for &v in &live_in[s.index()] {
+                            live.insert(ValueId(v), needs_local);
+                        }
+                    }
+                    graph.scan_block(func, block, needs_local, &mut live);
+                    live.clear();
+                }
+                for list in &mut graph.neighbors {
+                    list.sort_unstable();
+                    list.dedup();
+                }
+                graph
+            }
+
+            /// Walks a block backwards from its live-out set, recording the
+            /// interference of each definition with what is live after it.
+            fn scan_block(
+                &mut self,
+                func: &Function,
+                block: BlockId,
+                needs: &[bool],
+                live: &mut LiveSet,
+            ) {
+                let b = func.block(block);
+                if let Some(term) = &b.term {
+                    for v in term.operands() {
+                        live.insert(v, needs);
+                    }
+                }
+                for inst in b.insts.iter().rev() {
+                    for &r in &inst.results {
+                        self.define(r, live, needs);
+                    }
+                    for &r in &inst.results {
+                        live.remove(r);
+                    }
+                    for v in inst.op.operands() {
+                        live.insert(v, needs);
+                    }
+                }
+                let params: Vec<ValueId> = if block == func.entry() {
+                    func.params.iter().chain(&b.params).copied().collect()
+                } else {
+                    b.params.clone()
+                };
+                // All parameters are written together, so they interfere pairwise too.
+                for &p in &params {
+                    live.insert(p, needs);
+                }
+                for &p in &params {
+                    self.define(p, live, needs);
+                }
+            }
+
+            fn define(&mut self, value: ValueId, live: &LiveSet, needs: &[bool]) {
+                if !needs[value.index()] {
+                    return;
+                }
+                for &other in &live.members {
+                    if other != value.0 {
+                        self.neighbors[value.index()].push(other);
+                        self.neighbors[other as usize].push(value.0);
+                    }
                 }
             }
         }
-    }
-    live_in
-}
 
-/// The block where each value is defined (function parameters: the entry).
-fn definition_blocks(func: &Function) -> Vec<Option<BlockId>> {
-    let mut defs = vec![None; func.values.len()];
-    for &p in &func.params {
-        defs[p.index()] = Some(func.entry());
-    }
-    for (b, block) in func.blocks.iter().enumerate() {
-        let id = BlockId(b as u32);
-        for &v in block
-            .params
-            .iter()
-            .chain(block.insts.iter().flat_map(|i| &i.results))
-        {
-            defs[v.index()] = Some(id);
+        /// A set of values with O(1) insertion, removal and membership.
+        struct LiveSet {
+            /// Position of each member in `members`, or `u32::MAX`.
+            position: Vec<u32>,
+            members: Vec<u32>,
         }
-    }
-    defs
-}
 
-/// The reachable blocks that use each value.
-fn uses_by_value(func: &Function, cfg: &Cfg) -> Vec<Vec<BlockId>> {
-    let mut uses: Vec<Vec<BlockId>> = vec![Vec::new(); func.values.len()];
-    for &block in &cfg.rpo {
-        let b = func.block(block);
-        let operands = b.insts.iter().flat_map(|i| i.op.operands());
-        let term = b.term.iter().flat_map(|t| t.operands());
-        for v in operands.chain(term) {
-            if uses[v.index()].last() != Some(&block) {
-                uses[v.index()].push(block);
+        impl LiveSet {
+            fn new(values: usize) -> LiveSet {
+                LiveSet {
+                    position: vec![u32::MAX; values],
+                    members: Vec::new(),
+                }
+            }
+
+            fn insert(&mut self, v: ValueId, needs: &[bool]) {
+                if needs[v.index()] && self.position[v.index()] == u32::MAX {
+                    self.position[v.index()] = self.members.len() as u32;
+                    self.members.push(v.0);
+                }
+            }
+
+            fn remove(&mut self, v: ValueId) {
+                let at = self.position[v.index()];
+                if at == u32::MAX {
+                    return;
+                }
+                self.position[v.index()] = u32::MAX;
+                self.members.swap_remove(at as usize);
+                if let Some(&moved) = self.members.get(at as usize) {
+                    self.position[moved as usize] = at;
+                }
+            }
+
+            fn clear(&mut self) {
+                for &m in &self.members {
+                    self.position[m as usize] = u32::MAX;
+                }
+                self.members.clear();
             }
         }
+
+        /// The values live into each block, by walking back from every use to the
+        /// definition (path exploration, as in SSA register allocators): the cost
+        /// is the total size of the live ranges, with no fixpoint over the CFG. A
+        /// block's own parameters are not live into it: its predecessors define
+        /// them on their edges.
+        fn live_in(func: &Function, cfg: &Cfg, needs: &[bool]) -> Vec<Vec<u32>> {
+            let n = func.blocks.len();
+            let def_block = definition_blocks(func);
+            let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); n];
+            // The last value marked live into each block, so each is marked once.
+            let mut marked: Vec<u32> = vec![u32::MAX; n];
+            let mut work = Vec::new();
+            for (v, uses) in uses_by_value(func, cfg).into_iter().enumerate() {
+                let Some(def) = def_block[v] else { continue };
+                if !needs[v] {
+                    continue;
+                }
+                for used_in in uses {
+                    if used_in != def {
+                        work.push(used_in);
+                    }
+                }
+                while let Some(block) = work.pop() {
+                    if marked[block.index()] == v as u32 {
+                        continue;
+                    }
+                    marked[block.index()] = v as u32;
+                    live_in[block.index()].push(v as u32);
+                    for &p in &cfg.preds[block.index()] {
+                        if p != def {
+                            work.push(p);
+                        }
+                    }
+                }
+            }
+            live_in
+        }
+
+        /// The block where each value is defined (function parameters: the entry).
+        fn definition_blocks(func: &Function) -> Vec<Option<BlockId>> {
+            let mut defs = vec![None; func.values.len()];
+            for &p in &func.params {
+                defs[p.index()] = Some(func.entry());
+            }
+            for (b, block) in func.blocks.iter().enumerate() {
+                let id = BlockId(b as u32);
+                for &v in block
+                    .params
+                    .iter()
+                    .chain(block.insts.iter().flat_map(|i| &i.results))
+                {
+                    defs[v.index()] = Some(id);
+                }
+            }
+            defs
+        }
+
+        /// The reachable blocks that use each value.
+        fn uses_by_value(func: &Function, cfg: &Cfg) -> Vec<Vec<BlockId>> {
+            let mut uses: Vec<Vec<BlockId>> = vec![Vec::new(); func.values.len()];
+            for &block in &cfg.rpo {
+                let b = func.block(block);
+                let operands = b.insts.iter().flat_map(|i| i.op.operands());
+                let term = b.term.iter().flat_map(|t| t.operands());
+                for v in operands.chain(term) {
+                    if uses[v.index()].last() != Some(&block) {
+                        uses[v.index()].push(block);
+                    }
+                }
+            }
+            uses
+        }
     }
-    uses
+
+    /// Values used anywhere: the ones the lowering could give a local.
+    fn used(func: &Function) -> Vec<bool> {
+        let mut used = vec![false; func.values.len()];
+        for b in &func.blocks {
+            let ops = b.insts.iter().flat_map(|i| i.op.operands());
+            for v in ops.chain(b.term.iter().flat_map(|t| t.operands())) {
+                used[v.index()] = true;
+            }
+        }
+        used
+    }
+
+    fn assert_same(func: &Function, needs: &[bool]) -> (Allocation, Allocation) {
+        let new = allocate(func, needs, true);
+        let old = reference::allocate(func, needs, true);
+        assert_eq!(new.colors, old.colors, "colors of @{}", func.name);
+        assert_eq!(new.first_value, old.first_value, "locals of @{}", func.name);
+        (new, old)
+    }
+
+    #[test]
+    fn colors_like_the_interference_graph_on_generated_programs() {
+        let mut functions = 0;
+        for seed in 0..300 {
+            let module = generate(seed, &GenConfig::default());
+            for func in &module.funcs {
+                let used = used(func);
+                assert_same(func, &used);
+                let all = vec![true; func.values.len()];
+                assert_same(func, &all);
+                // Every other value: dead ones and untracked ones interleave.
+                let some: Vec<bool> = (0..func.values.len())
+                    .map(|v| v % 2 == 0 && used[v])
+                    .collect();
+                assert_same(func, &some);
+                functions += 1;
+            }
+        }
+        assert!(functions > 300, "{functions} functions");
+    }
+
+    /// `blocks` blocks, each defining a value that the last block uses:
+    /// every value stays live across all the blocks after its own.
+    fn long_live_ranges(blocks: usize) -> Function {
+        let mut text = String::from("pub fn @live(%a: i64) -> i64 {\nentry:\n  jump b0\n");
+        for i in 0..blocks {
+            text += &format!("b{i}:\n  %k{i} = i64.const {i}\n  %v{i} = i64.xor %a, %k{i}\n");
+            text += &format!("  jump b{}\n", i + 1);
+        }
+        text += &format!("b{blocks}:\n  %s = i64.const 0\n");
+        let mut acc = "%s".to_string();
+        for i in 0..blocks {
+            text += &format!("  %s{i} = i64.add {acc}, %v{i}\n");
+            acc = format!("%s{i}");
+        }
+        text += &format!("  return {acc}\n}}\n");
+        let mut module = parse_str("live.vir", &text).expect("parses");
+        module.funcs.pop().expect("one function")
+    }
+
+    #[test]
+    fn long_live_ranges_take_linear_work() {
+        // The bound: a few units of work per value. The interference graph
+        // of this shape has blocks² / 2 edges.
+        let bound = |func: &Function| 8 * func.values.len();
+        let small = long_live_ranges(2_000);
+        let needs = vec![true; small.values.len()];
+        let (new, old) = assert_same(&small, &needs);
+        assert!(
+            new.work <= bound(&small),
+            "{} > {}",
+            new.work,
+            bound(&small)
+        );
+        assert!(
+            old.work > 100 * bound(&small),
+            "the old allocator did {}",
+            old.work
+        );
+
+        let big = long_live_ranges(20_000);
+        let needs = vec![true; big.values.len()];
+        let alloc = allocate(&big, &needs, true);
+        assert!(
+            alloc.work <= bound(&big),
+            "{} > {}",
+            alloc.work,
+            bound(&big)
+        );
+        // All 20,000 values are live at once in the last block, so each
+        // has a local of its own; the constants' locals are reused.
+        let v_locals: std::collections::HashSet<Option<u32>> = (big.values.iter())
+            .zip(&alloc.colors)
+            .filter(|(d, _)| d.name.trim_start_matches('%').starts_with('v'))
+            .map(|(_, c)| *c)
+            .collect();
+        assert_eq!(v_locals.len(), 20_000);
+        assert!(
+            alloc.first_value.len() <= 20_000 + 3,
+            "{} locals",
+            alloc.first_value.len()
+        );
+    }
 }
