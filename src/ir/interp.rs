@@ -2655,8 +2655,9 @@ mod tests {
         assert_eq!(trap.kind, IndirectCallTypeMismatch);
     }
 
-    #[test]
-    fn fuel_counts_instructions_and_terminators() {
+    /// `@three` runs three instructions (two and a return) and returns 2;
+    /// `@spin` loops forever.
+    fn three_and_spin() -> Module {
         let mut m = Module::default();
         add_fn(&mut m, "three", &[], &[Type::I32], |b, _| {
             let x = b.iconst(Type::I32, 1);
@@ -2669,6 +2670,12 @@ mod tests {
             b.switch_to_block(lp);
             b.jump(lp, &[]);
         });
+        m
+    }
+
+    #[test]
+    fn fuel_counts_instructions_and_terminators() {
+        let m = three_and_spin();
         let mut it = Interpreter::new(&m, W64).unwrap();
         it.set_fuel(Some(3));
         assert_eq!(it.call("three", &[]).unwrap(), [i32v(2)]);
@@ -2688,18 +2695,7 @@ mod tests {
 
     #[test]
     fn a_timeout_stops_a_loop_and_keeps_fuel_exact() {
-        let mut m = Module::default();
-        add_fn(&mut m, "three", &[], &[Type::I32], |b, _| {
-            let x = b.iconst(Type::I32, 1);
-            let y = b.binary(BinaryOp::Add, Type::I32, x, x);
-            b.ret(&[y]);
-        });
-        add_fn(&mut m, "spin", &[], &[], |b, _| {
-            let lp = b.create_block("loop");
-            b.jump(lp, &[]);
-            b.switch_to_block(lp);
-            b.jump(lp, &[]);
-        });
+        let m = three_and_spin();
         let mut it = Interpreter::new(&m, W64).unwrap();
         let limit = Duration::from_millis(50);
         it.set_timeout(Some(limit));

@@ -299,13 +299,7 @@ mod private {
                 dir.display()
             ));
         }
-        if meta.uid() != euid() {
-            return Err(format!(
-                "the cache directory {} belongs to another user (uid {})",
-                dir.display(),
-                meta.uid()
-            ));
-        }
+        owned_by_us(&meta, "directory", dir)?;
         if meta.mode() & 0o022 != 0 {
             return Err(format!(
                 "the cache directory {} may be written by others (mode {:o}); chmod 700 it",
@@ -314,6 +308,18 @@ mod private {
             ));
         }
         Ok(())
+    }
+
+    /// `Err` naming the owner when the cache `what` at `path` is not ours.
+    fn owned_by_us(meta: &std::fs::Metadata, what: &str, path: &Path) -> Result<(), String> {
+        if meta.uid() == euid() {
+            return Ok(());
+        }
+        Err(format!(
+            "the cache {what} {} belongs to another user (uid {})",
+            path.display(),
+            meta.uid()
+        ))
     }
 
     /// Opens the key for reading, not following a symlink.
@@ -335,13 +341,7 @@ mod private {
         if !meta.is_file() {
             return Err(format!("the cache key {} is not a file", path.display()));
         }
-        if meta.uid() != euid() {
-            return Err(format!(
-                "the cache key {} belongs to another user (uid {})",
-                path.display(),
-                meta.uid()
-            ));
-        }
+        owned_by_us(&meta, "key", path)?;
         if meta.mode() & 0o077 != 0 {
             return Err(format!(
                 "the cache key {} may be read or written by others (mode {:o}); delete it",
