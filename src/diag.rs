@@ -11,6 +11,14 @@
 //!  7 |   %c = i32.add %n, %x
 //!    |                    ^^
 //! ```
+//!
+//! Why not annotate-snippets (rustc's renderer) or codespan-reporting: the
+//! library's dependency tree is held to 45 lines of `cargo tree -e normal`
+//! (a compiler links it) and already takes 43; each brings three crates
+//! (itself, anstyle or termcolor, unicode-width: measured with `cargo tree`
+//! on 0.11.5 and 0.12.0). What is rendered here is one label per span, an
+//! optional note in another file, long lines clipped around the column and
+//! control characters shown as pictures: [`render_snippet`] and two helpers.
 
 use std::fmt;
 use std::sync::Arc;

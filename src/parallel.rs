@@ -3,6 +3,14 @@
 //! on the number of threads: the items are cut into numbered runs, which the
 //! threads take one after the other as they become free, and the results are
 //! put back in item order.
+//!
+//! Why not rayon: the library's whole dependency tree is held to 45 lines of
+//! `cargo tree -e normal` (a compiler links it), 43 of them the wasm-tools
+//! family, pest and the error crates; rayon brings six crates (rayon,
+//! rayon-core, crossbeam-deque, -epoch, -utils, either: measured with
+//! `cargo tree` on rayon 1.12), and a global pool whose thread stacks and
+//! size a host compiler may have set for itself. What is needed here is one
+//! ordered map with a larger stack per worker: the hundred lines below.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

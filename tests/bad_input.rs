@@ -28,8 +28,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A command that takes longer than this is killed and the case fails: a
-/// bound against hangs, not a performance figure.
-const DEADLINE: Duration = Duration::from_secs(60);
+/// bound against hangs, not a performance figure (the largest case takes
+/// about a second alone, but a minute on a machine loaded nine times over:
+/// the bound leaves room for that).
+const DEADLINE: Duration = Duration::from_secs(300);
 
 #[test]
 fn bad_inputs_fail_cleanly() {
