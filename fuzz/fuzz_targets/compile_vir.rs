@@ -10,7 +10,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
-use vitte_codegen_wasm64::testgen::{
+use vitte_wat::difftest::{
     GenConfig, Runner, Verdict, failure_file, generate_from_bytes,
 };
 

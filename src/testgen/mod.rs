@@ -48,25 +48,12 @@
 //! `region.rs` (control flow), `insts.rs` (instructions), `diff.rs` (running
 //! and comparing), `campaign.rs`, `coverage.rs`, `report.rs`, `reduce.rs`.
 
-mod campaign;
-mod coverage;
-mod diff;
 mod func;
 mod insts;
 mod module;
-mod reduce;
 mod region;
-mod report;
 pub mod rng;
 mod values;
-
-pub use campaign::{Campaign, Failure, Progress, REDUCE_BUDGET, Summary};
-pub use coverage::Coverage;
-pub use diff::{
-    CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
-};
-pub use reduce::{reduce, reduce_with};
-pub use report::{failure_file, program_from_vir};
 
 use crate::ir::{Module, Target, Type};
 use crate::value::Value;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use vitte_codegen_wasm64::testgen::{
+use vitte_wat::difftest::{
     Campaign, GenConfig, Progress, REDUCE_BUDGET, Runner, Summary, Verdict, failure_file,
     program_from_vir, reduce,
 };

@@ -5,7 +5,7 @@ use super::run::wasm_of;
 use super::{Failure, TargetArg};
 use clap::Args;
 use std::path::{Path, PathBuf};
-use vitte_codegen_wasm64::runtime::Runtime;
+use vitte_runtime::Runtime;
 
 #[derive(Args)]
 pub struct CompileArgs {

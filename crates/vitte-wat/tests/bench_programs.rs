@@ -10,7 +10,7 @@ use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{self, Target};
-use vitte_codegen_wasm64::runtime::Runtime;
+use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
 
 /// Each program's entry (its file name) and small workloads.

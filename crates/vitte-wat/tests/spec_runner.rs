@@ -7,8 +7,8 @@ use common::TempDir;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
-use vitte_codegen_wasm64::spec::suite::Input;
-use vitte_codegen_wasm64::spec::{
+use vitte_wat::spec::suite::Input;
+use vitte_wat::spec::{
     Engines, ExpectedFailures, Profile, Report, Settings, Suite, Totals, script,
 };
 use wasmtime::WasmFeatures;
@@ -466,7 +466,7 @@ fn output_is_the_same_whatever_the_parallelism() {
 fn the_spec_tests_pass_with_their_totals() {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    vitte_codegen_wasm64::spec::collect_wast(
+    vitte_wat::spec::collect_wast(
         &common::root().join("spec-tests"),
         &mut files,
         &mut skipped,
@@ -498,14 +498,14 @@ fn the_spec_tests_pass_with_their_totals() {
 fn the_wasm64_scripts_stay_within_the_backends_features() {
     // What the lowering relies on must run on the backend's own feature set,
     // which is what `spec::run_script` (the golden replay) uses.
-    let runtime = vitte_codegen_wasm64::runtime::Runtime::new().expect("wasmtime");
+    let runtime = vitte_runtime::Runtime::new().expect("wasmtime");
     let dir = common::root().join("spec-tests/wasm64");
     let files = common::files_with_extension(&dir, "wast");
     assert!(files.len() >= 5, "{files:?}");
     common::run_all(&files, |path| {
         let name = common::relative(path);
         let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
-        let report = vitte_codegen_wasm64::spec::run_script(&runtime, &name, &text)?;
+        let report = vitte_wat::spec::run_script(&runtime, &name, &text)?;
         let failures: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
         match failures.is_empty() && report.passed > 0 {
             true => Ok(()),

@@ -9,7 +9,7 @@ use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{self, Module, Target};
-use vitte_codegen_wasm64::runtime::Runtime;
+use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
 
 fn load(name: &str, text: &str) -> Module {

@@ -70,7 +70,7 @@ fn vir_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn repository_files() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let mut files = Vec::new();
     for dir in ["tests", "examples", "docs", "spec-tests"] {
         vir_files(&root.join(dir), &mut files);

@@ -12,7 +12,7 @@
 
 mod common;
 
-use vitte_codegen_wasm64::testgen::{Campaign, GenConfig, Summary};
+use vitte_wat::difftest::{Campaign, GenConfig, Summary};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     match std::env::var(name) {

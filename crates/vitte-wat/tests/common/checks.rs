@@ -3,10 +3,10 @@
 //! linking tests both do.
 
 use std::path::Path;
-use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
+use vitte_wat::filetest::{self, TypedCheck, TypedExpect};
 use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{Module, Target};
-use vitte_codegen_wasm64::runtime::{RunError, Runtime};
+use vitte_runtime::{RunError, Runtime};
 use vitte_codegen_wasm64::spec;
 use vitte_codegen_wasm64::value::Value;
 

@@ -12,9 +12,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use vitte_codegen_wasm64::diag::printable;
-use vitte_codegen_wasm64::spec::config::DEFAULT_TIMEOUT;
-use vitte_codegen_wasm64::spec::suite::{self, Input};
-use vitte_codegen_wasm64::spec::{
+use vitte_wat::spec::config::DEFAULT_TIMEOUT;
+use vitte_wat::spec::suite::{self, Input};
+use vitte_wat::spec::{
     ExpectedFailures, Report, Settings, Suite, TextOptions, Totals, json, render_text,
 };
 

@@ -17,7 +17,7 @@ use std::path::Path;
 
 /// The list the CLI applies unless told otherwise: it covers the official
 /// testsuite (`../shared/testsuite` or any copy of it).
-pub const DEFAULT_LIST: &str = include_str!("../../spec-tests/expected-failures.txt");
+pub const DEFAULT_LIST: &str = include_str!("../../../../spec-tests/expected-failures.txt");
 
 /// A parsed list.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,6 @@
 //! The generated-code benchmark's runner (`bench/codegen.sh` drives it): runs
 //! the same export of two modules, ours and clang's, in the one engine
-//! configuration every module gets (`vitte_codegen_wasm64::runtime`), checks
+//! configuration every module gets (`vitte_runtime`), checks
 //! that both return the same result, and times them.
 //!
 //! ```sh
@@ -28,7 +28,7 @@
 //! no checks): for instruction counts under `valgrind --tool=callgrind`.
 
 use std::time::Instant;
-use vitte_codegen_wasm64::runtime::{Instance, Runtime};
+use vitte_runtime::{Instance, Runtime};
 use vitte_codegen_wasm64::value::Value;
 
 fn main() -> anyhow::Result<()> {

@@ -5,9 +5,14 @@ pub mod checks;
 
 use std::path::{Path, PathBuf};
 
-/// The crate root, so that tests name files by stable relative paths.
+/// The repository's root (the workspace's), where the test files live, so
+/// that tests name files by stable relative paths.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/vitte-wat is two levels below the root")
+        .to_path_buf()
 }
 
 /// `vitte-wat`, run from the crate root. Its compile cache lives in the

@@ -1,4 +1,5 @@
-//! Running modules in wasmtime, safely, with the results and traps
+//! `vitte-runtime`: running modules of the Vitte wasm backend in wasmtime,
+//! safely, with the results and traps
 //! expressed as the [`Value`]s and [`TrapKind`]s the reference interpreter
 //! uses, so that the two can be compared directly.
 //!
@@ -16,8 +17,8 @@
 //!   the WASI command `_start`.
 //!
 //! ```
-//! use vitte_codegen_wasm64::runtime::Runtime;
 //! use vitte_codegen_wasm64::value::Value;
+//! use vitte_runtime::Runtime;
 //!
 //! let wasm = wat::parse_str(r#"(module (func (export "inc") (param i64) (result i64)
 //!   (i64.add (local.get 0) (i64.const 1))))"#)?;
@@ -26,6 +27,17 @@
 //! assert_eq!(instance.invoke("inc", &[Value::I64(41)])?, vec![Value::I64(42)]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+//! Where things live: `engine.rs` (the one wasmtime configuration, the
+//! library's [`validate::features`]), [`aot`] (`.cwasm`), `cache.rs` (the
+//! compile cache: HMAC-authenticated entries under a per-user key),
+//! [`Limits`] (fuel, timeout, memory and table sizes), [`Session`] and
+//! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
+//! `traps.rs` (wasmtime's traps as [`TrapKind`]s), [`SourceMap`] (trap
+//! backtraces back to `.vir` lines).
+//!
+//! The library (`vitte-codegen-wasm64`) knows nothing of this crate: a
+//! compiler that only emits wasm does not build wasmtime.
 
 pub mod aot;
 mod cache;
@@ -43,6 +55,10 @@ pub use limits::{Limits, MAX_TABLE_ELEMENTS, TABLE_ELEMENT_BYTES};
 pub use session::{HostCall, HostFn, Instance, Session};
 pub use source_map::SourceMap;
 pub use wasi::{Preopen, WasiConfig};
+
+// The library's modules, by the paths these files used when they were
+// `src/runtime/` in it.
+use vitte_codegen_wasm64::{ir, validate, value};
 
 use crate::value::TrapKind;
 use std::sync::Arc;

@@ -2,7 +2,8 @@
 
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::wat::*;
-use vitte_codegen_wasm64::{emit, runtime, validate};
+use vitte_codegen_wasm64::{emit, validate};
+use vitte_runtime as runtime;
 use wasmparser::{Operator, Parser, Payload};
 
 use Instr::*;

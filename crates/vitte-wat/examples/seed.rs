@@ -9,7 +9,7 @@
 //! ```
 
 use vitte_codegen_wasm64::ir::{BinaryOp, CmpOp, Edge, Type};
-use vitte_codegen_wasm64::runtime::Runtime;
+use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Context, Target, WasmBackend};
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::{self, Target, print::print_module};
-use vitte_codegen_wasm64::testgen::{
+use vitte_wat::difftest::{
     GenConfig, Runner, Verdict, failure_file, generate_from_bytes,
 };
 use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
@@ -151,7 +151,7 @@ fn compile_vir_inputs() {
 
 #[test]
 fn spec_script_inputs() {
-    use vitte_codegen_wasm64::spec::{
+    use vitte_wat::spec::{
         Engines, Profile, Settings, TextOptions, json, render_text, script,
     };
     // As the target: Wasm 3.0 without threads.
