@@ -21,12 +21,14 @@ mod report;
 
 pub use campaign::{Campaign, Failure, Progress, REDUCE_BUDGET, Summary};
 pub use coverage::Coverage;
-pub use diff::{
-    CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
-};
+pub use diff::{CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret};
 pub use reduce::{reduce, reduce_with};
 pub use report::{failure_file, program_from_vir};
 // The generator, from the library, so that one path names the whole loop.
 pub use vitte_codegen_wasm64::testgen::{
     Arg, Call, GenConfig, Program, generate, generate_from_bytes, generate_program, rng,
+    well_formed,
 };
+
+#[cfg(test)]
+mod tests;
