@@ -232,9 +232,9 @@ mod tests {
     /// golden case, on both targets, maps instruction by instruction.
     #[test]
     fn every_lowered_function_maps_to_its_blocks() {
+        use crate::ir::Target;
         use vitte_codegen_wasm64::WasmBackend;
         use vitte_codegen_wasm64::diag::SourceFile;
-        use crate::ir::Target;
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases");
         let mut checked = 0;
         for entry in std::fs::read_dir(dir).expect("tests/cases").flatten() {

@@ -28,8 +28,8 @@
 //! no checks): for instruction counts under `valgrind --tool=callgrind`.
 
 use std::time::Instant;
-use vitte_runtime::{Instance, Runtime};
 use vitte_codegen_wasm64::value::Value;
+use vitte_runtime::{Instance, Runtime};
 
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();

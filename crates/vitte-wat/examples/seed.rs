@@ -9,9 +9,9 @@
 //! ```
 
 use vitte_codegen_wasm64::ir::{BinaryOp, CmpOp, Edge, Type};
-use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Context, Target, WasmBackend};
+use vitte_runtime::Runtime;
 
 fn main() -> anyhow::Result<()> {
     let mut ctx = Context::new(Target::Wasm64);

@@ -10,8 +10,8 @@ use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{self, Target};
-use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
+use vitte_runtime::Runtime;
 
 /// Each program's entry (its file name) and small workloads.
 const WORKLOADS: &[(&str, &[i32])] = &[

@@ -12,10 +12,8 @@ use std::path::Path;
 use std::time::Duration;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::{self, Target, print::print_module};
-use vitte_wat::difftest::{
-    GenConfig, Runner, Verdict, failure_file, generate_from_bytes,
-};
 use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
+use vitte_wat::difftest::{GenConfig, Runner, Verdict, failure_file, generate_from_bytes};
 
 fn inputs(target: &str) -> Vec<std::path::PathBuf> {
     let dir = common::root().join("tests/fuzz-regressions").join(target);
@@ -151,9 +149,7 @@ fn compile_vir_inputs() {
 
 #[test]
 fn spec_script_inputs() {
-    use vitte_wat::spec::{
-        Engines, Profile, Settings, TextOptions, json, render_text, script,
-    };
+    use vitte_wat::spec::{Engines, Profile, Settings, TextOptions, json, render_text, script};
     // As the target: Wasm 3.0 without threads.
     let features = Profile::WASM3.features.difference(
         wasmtime::WasmFeatures::THREADS | wasmtime::WasmFeatures::SHARED_EVERYTHING_THREADS,

@@ -18,9 +18,9 @@ use common::checks;
 use std::path::{Path, PathBuf};
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_wat::filetest::{self, TypedCheck};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
 use vitte_runtime::Runtime;
+use vitte_wat::filetest::{self, TypedCheck};
 
 fn cases_dir() -> PathBuf {
     common::root().join("tests/cases")

@@ -9,8 +9,8 @@ use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{self, Module, Target};
-use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
+use vitte_runtime::Runtime;
 
 fn load(name: &str, text: &str) -> Module {
     let file = SourceFile::new(name, text);

@@ -26,12 +26,12 @@ use std::process::Output;
 use std::sync::Arc;
 use vitte_codegen_wasm64::Error;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_wat::filetest::{self, TypedCheck};
 use vitte_codegen_wasm64::ir::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{self, Module, Target, Visibility};
 use vitte_codegen_wasm64::link::{self, LinkOptions, Linked};
-use vitte_runtime::Runtime;
 use vitte_codegen_wasm64::value::Value;
+use vitte_runtime::Runtime;
+use vitte_wat::filetest::{self, TypedCheck};
 
 fn cases_dir() -> PathBuf {
     common::root().join("tests/link")

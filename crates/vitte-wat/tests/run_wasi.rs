@@ -9,9 +9,9 @@ use std::time::Duration;
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::{Target, Type};
+use vitte_codegen_wasm64::value::{TrapKind, Value};
 use vitte_runtime::wasi::Stdout;
 use vitte_runtime::{Limits, RunError, Runtime, WasiConfig};
-use vitte_codegen_wasm64::value::{TrapKind, Value};
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 

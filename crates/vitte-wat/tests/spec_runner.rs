@@ -466,12 +466,8 @@ fn output_is_the_same_whatever_the_parallelism() {
 fn the_spec_tests_pass_with_their_totals() {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    vitte_wat::spec::collect_wast(
-        &common::root().join("spec-tests"),
-        &mut files,
-        &mut skipped,
-    )
-    .expect("spec-tests");
+    vitte_wat::spec::collect_wast(&common::root().join("spec-tests"), &mut files, &mut skipped)
+        .expect("spec-tests");
     assert_eq!(skipped, Vec::<String>::new());
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();
     let reports = Suite::default().run(&inputs, |_, _| {});

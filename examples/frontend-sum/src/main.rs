@@ -64,7 +64,10 @@ fn run() -> Result<(), String> {
     println!("wrote {path}: {} bytes, valid", wasm.len());
 
     let text = emit::disassemble(&wasm).map_err(|e| format!("disassemble: {e}"))?;
-    for line in text.lines().filter(|l| l.contains("(memory") || l.contains("(export")) {
+    for line in text
+        .lines()
+        .filter(|l| l.contains("(memory") || l.contains("(export"))
+    {
         println!("{}", line.trim());
     }
 

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::validate;
+use vitte_codegen_wasm64::value::TrapKind;
 use vitte_runtime::wasi::{Stdin, Stdout};
 use vitte_runtime::{
     Cache, CacheOutcome, Limits, Preopen, Program, RunError, Runtime, SourceMap, WasiConfig,
     is_precompiled,
 };
-use vitte_codegen_wasm64::validate;
-use vitte_codegen_wasm64::value::TrapKind;
 
 /// Exit status when the guest runs out of `--fuel`.
 pub const EXIT_FUEL: u8 = 3;

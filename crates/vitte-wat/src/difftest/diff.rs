@@ -323,4 +323,3 @@ fn run_interpreter(
     }
     Ok((outcomes, stats))
 }
-
