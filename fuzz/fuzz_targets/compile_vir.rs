@@ -1,8 +1,8 @@
 //! Valid IR built from the fuzzer's bytes: the random-program generator of
 //! `src/testgen` reads its choices from the input (`Rng::from_bytes`, the
 //! PRNG once the bytes run out), so coverage guidance steers the program's
-//! shape. The differential runner (`vitte_wat::difftest`) then checks it as `vitte-wat difftest`
-//! does: it verifies and round-trips through its text; for wasm64 and wasm32
+//! shape. The differential runner (`vitte_wat::difftest`) then checks it as
+//! `vitte-wat difftest` does: it verifies and round-trips through its text; for wasm64 and wasm32
 //! the lowering's WAT assembles and the binary validates; and every call,
 //! run with fuel in wasmtime, gives what the reference interpreter gives.
 
