@@ -44,7 +44,7 @@ struct HostImport {
 ///
 /// ```
 /// use vitte_codegen_wasm64::ir::Type;
-/// use vitte_codegen_wasm64::runtime::{Limits, Runtime};
+/// use vitte_runtime::{Limits, Runtime};
 /// use vitte_codegen_wasm64::value::Value;
 ///
 /// let wasm = wat::parse_str(r#"(module

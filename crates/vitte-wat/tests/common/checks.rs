@@ -5,10 +5,10 @@
 use std::path::Path;
 use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{Module, Target};
-use vitte_codegen_wasm64::spec;
 use vitte_codegen_wasm64::value::Value;
 use vitte_runtime::{RunError, Runtime};
 use vitte_wat::filetest::{self, TypedCheck, TypedExpect};
+use vitte_wat::spec;
 
 /// Runs a spec script of one module and `checks` directives: every
 /// directive must pass, and none may be skipped.
