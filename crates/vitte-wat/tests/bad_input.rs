@@ -31,8 +31,9 @@ use std::time::{Duration, Instant};
 /// bound against hangs, not a performance figure.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-#[test]
-fn bad_inputs_fail_cleanly() {
+/// One test per case, named by its path (`cargo test --release
+/// --test bad_input truncated.wasm`); libtest-mimic runs them on its threads.
+fn main() {
     let dir = common::root().join("tests/bad-input");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/bad-input")
@@ -41,49 +42,17 @@ fn bad_inputs_fail_cleanly() {
         .filter(|p| !matches!(extension(p), "cmd" | "err"))
         .collect();
     cases.sort();
-    assert!(cases.len() >= 20, "bad-input cases: {}", cases.len());
-    let failures = parallel(&cases, |case| check_case(case).err());
-    if !failures.is_empty() {
-        panic!(
-            "{} of {} bad-input cases failed:\n\n{}",
-            failures.len(),
-            cases.len(),
-            failures.join("\n")
-        );
-    }
+    let count = cases.len();
+    let mut trials = vec![common::trial("at_least_20_cases", move || match count {
+        20.. => Ok(()),
+        _ => Err(format!("bad-input cases: {count}")),
+    })];
+    trials.extend(common::file_trials(&cases, check_case));
+    common::run_trials(trials)
 }
 
 fn extension(path: &Path) -> &str {
     path.extension().and_then(|e| e.to_str()).unwrap_or("")
-}
-
-/// Runs `f` on each item over a few threads; the `Some` results, in order.
-fn parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Option<String> + Sync) -> Vec<String> {
-    let jobs = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(4);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, String)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..jobs)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut found = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        if let Some(message) = f(item) {
-                            found.push((i, message));
-                        }
-                    }
-                    found
-                })
-            })
-            .flat_map(|h| h.join().expect("worker"))
-            .collect();
-        handles
-    });
-    results.sort();
-    results.into_iter().map(|(_, m)| m).collect()
 }
 
 /// The commands of a case: its `.cmd` or `.gen` file, else every

@@ -10,12 +10,16 @@
 //! 3. the same checks run in the reference interpreter, for both targets.
 //!
 //! Compiling twice must give byte-identical WAT and wasm.
+//!
+//! One test per case, named by its path: `cargo test --release fib` runs
+//! `tests/cases/fib.vir` alone.
 
 mod common;
 
 use common::checks;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::{self, Module, Target};
@@ -49,20 +53,32 @@ fn render(diagnostics: &[Diagnostic]) -> String {
         .collect()
 }
 
-#[test]
-fn lowering_matches_golden_scripts_and_runs_everywhere() {
-    let runtime = Runtime::new().expect("wasmtime starts");
+fn main() {
     let files = common::files_with_extension(&cases_dir(), "vir");
-    assert!(
-        files.len() >= 25,
-        "expected at least 25 cases, found {}",
-        files.len()
-    );
-    common::run_all(&files, |path| check_case(&runtime, path));
+    let count = files.len();
+    let mut trials = vec![
+        common::trial("at_least_25_cases", move || match count {
+            25.. => Ok(()),
+            _ => Err(format!("expected at least 25 cases, found {count}")),
+        }),
+        common::trial(
+            "every_golden_script_has_a_case",
+            every_golden_script_has_a_case,
+        ),
+    ];
+    trials.extend(common::file_trials(&files, |path| {
+        check_case(runtime(), path)
+    }));
+    common::run_trials(trials)
 }
 
-#[test]
-fn every_golden_script_has_a_case() {
+/// One engine for every case (it is shared by the trials' threads).
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new().expect("wasmtime starts"))
+}
+
+fn every_golden_script_has_a_case() -> Result<(), String> {
     let scripts = common::files_with_extension(&golden_dir(), "wast");
     let orphans: Vec<String> = scripts
         .iter()
@@ -73,10 +89,12 @@ fn every_golden_script_has_a_case() {
         })
         .map(|s| common::relative(s))
         .collect();
-    assert!(
-        orphans.is_empty(),
-        "golden scripts without a case (delete them): {orphans:?}"
-    );
+    match orphans.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "golden scripts without a case (delete them): {orphans:?}"
+        )),
+    }
 }
 
 fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {

@@ -111,6 +111,39 @@ pub fn line_diff(expected: &str, actual: &str) -> String {
     out
 }
 
+/// One test per file (libtest-mimic), named by its path relative to the
+/// root, so that `cargo test --release fib` runs `tests/cases/fib.vir`
+/// alone and a failure names its file. The families that use it are test
+/// targets with `harness = false` (crates/vitte-wat/Cargo.toml).
+pub fn file_trials(
+    files: &[PathBuf],
+    check: impl Fn(&Path) -> Result<(), String> + Send + Sync + 'static,
+) -> Vec<libtest_mimic::Trial> {
+    let check = std::sync::Arc::new(check);
+    files
+        .iter()
+        .map(|path| {
+            let check = check.clone();
+            let path = path.clone();
+            libtest_mimic::Trial::test(relative(&path), move || Ok(check(&path)?))
+        })
+        .collect()
+}
+
+/// A test of a `harness = false` target that is not one per file.
+pub fn trial(
+    name: &str,
+    test: impl FnOnce() -> Result<(), String> + Send + 'static,
+) -> libtest_mimic::Trial {
+    libtest_mimic::Trial::test(name, move || Ok(test()?))
+}
+
+/// Runs the trials like libtest, with its command line (a filter, `--exact`,
+/// `--list`, `--test-threads`...), and exits.
+pub fn run_trials(trials: Vec<libtest_mimic::Trial>) -> ! {
+    libtest_mimic::run(&libtest_mimic::Arguments::from_args(), trials).exit()
+}
+
 /// Runs `check` on each file and fails once, listing every failure.
 pub fn run_all(files: &[PathBuf], mut check: impl FnMut(&Path) -> Result<(), String>) {
     assert!(!files.is_empty(), "no test files found");
