@@ -23,7 +23,7 @@ use common::checks;
 use common::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use vitte_codegen_wasm64::Error;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::interp::Interpreter;
@@ -32,6 +32,75 @@ use vitte_codegen_wasm64::link::{self, LinkOptions, Linked};
 use vitte_codegen_wasm64::value::Value;
 use vitte_runtime::Runtime;
 use vitte_wat::filetest::{self, TypedCheck};
+
+/// One test per case directory (`tests/link/<case>`, and `<case> (cli)`
+/// for the error cases run through `vitte-wat link`), named by its path, and
+/// the tests of the linker's API and command line.
+fn main() {
+    let dirs = cases();
+    let error_dirs = error_cases();
+    let (count, errors) = (dirs.len(), error_dirs.len());
+    let mut trials = vec![
+        common::trial("at_least_10_cases_6_of_them_errors", move || {
+            match count >= 10 && errors >= 6 {
+                true => Ok(()),
+                false => Err(format!("{count} cases, {errors} error cases")),
+            }
+        }),
+        common::test_fn(
+            "two_site_errors_name_both_files",
+            two_site_errors_name_both_files,
+        ),
+        common::test_fn(
+            "cli_output_is_byte_identical_and_runs_on_both_targets",
+            cli_output_is_byte_identical_and_runs_on_both_targets,
+        ),
+        common::test_fn(
+            "cli_writes_wat_and_linked_ir_by_extension",
+            cli_writes_wat_and_linked_ir_by_extension,
+        ),
+        common::test_fn(
+            "cli_gc_reports_what_it_removed",
+            cli_gc_reports_what_it_removed,
+        ),
+        common::test_fn(
+            "prebuilt_wasm_and_unknown_exports_are_refused",
+            prebuilt_wasm_and_unknown_exports_are_refused,
+        ),
+        common::test_fn(
+            "linking_syntax_round_trips_through_the_printer",
+            linking_syntax_round_trips_through_the_printer,
+        ),
+        common::test_fn(
+            "a_unit_with_extern_data_loads_but_does_not_compile_alone",
+            a_unit_with_extern_data_loads_but_does_not_compile_alone,
+        ),
+        common::test_fn(
+            "lowering_errors_point_back_into_the_units",
+            lowering_errors_point_back_into_the_units,
+        ),
+        common::test_fn(
+            "units_built_in_memory_link_under_unit_names",
+            units_built_in_memory_link_under_unit_names,
+        ),
+        common::test_fn(
+            "a_module_linked_alone_keeps_its_behaviour",
+            a_module_linked_alone_keeps_its_behaviour,
+        ),
+        common::test_fn(
+            "any_two_modules_link_or_fail_cleanly",
+            any_two_modules_link_or_fail_cleanly,
+        ),
+    ];
+    trials.extend(common::file_trials(&dirs, |dir| check_case(runtime(), dir)));
+    trials.extend(error_dirs.iter().map(|dir| {
+        let dir = dir.clone();
+        common::trial(&format!("{} (cli)", common::relative(&dir)), move || {
+            error_case_exits_1_with_its_exact_message_and_no_output(&dir)
+        })
+    }));
+    common::run_trials(trials)
+}
 
 fn cases_dir() -> PathBuf {
     common::root().join("tests/link")
@@ -120,15 +189,10 @@ fn link_case(dir: &Path) -> Result<CaseOutcome, String> {
     Ok((files, linked))
 }
 
-#[test]
-fn linking_matches_golden_outputs_and_runs_everywhere() {
-    let runtime = Runtime::new().expect("wasmtime starts");
-    let dirs = cases();
-    assert!(dirs.len() >= 10, "expected at least 10 cases");
-    common::run_all(&dirs, |dir| {
-        let name = common::relative(dir);
-        check_case(&runtime, dir).map_err(|e| format!("{name}: {e}"))
-    });
+/// One engine for every case (it is shared by the trials' threads).
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new().expect("wasmtime starts"))
 }
 
 fn check_case(runtime: &Runtime, dir: &Path) -> Result<(), String> {
@@ -227,35 +291,35 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-#[test]
-fn every_error_case_exits_1_with_its_exact_message_and_no_output() {
-    let dirs: Vec<PathBuf> = cases()
+/// The error cases: `vitte-wat link` must exit 1 with exactly the expected
+/// message, and write nothing.
+fn error_cases() -> Vec<PathBuf> {
+    cases()
         .into_iter()
         .filter(|d| d.join("expected/errors.err").exists())
-        .collect();
-    assert!(dirs.len() >= 6, "expected at least 6 error cases");
-    let tmp = TempDir::new("link-errors");
-    common::run_all(&dirs, |dir| {
-        let out = tmp.path("out.wasm");
-        let o = link_command(dir, &["-o", &out.display().to_string()])?;
-        let expected =
-            std::fs::read_to_string(dir.join("expected/errors.err")).map_err(|e| e.to_string())?;
-        let name = common::relative(dir);
-        if o.status.code() != Some(1) || stderr(&o) != expected {
-            return Err(format!(
-                "{name}: status {}, stderr:\n{}",
-                o.status,
-                stderr(&o)
-            ));
-        }
-        match out.exists() {
-            true => Err(format!("{name}: an output was written")),
-            false => Ok(()),
-        }
-    });
+        .collect()
 }
 
-#[test]
+fn error_case_exits_1_with_its_exact_message_and_no_output(dir: &Path) -> Result<(), String> {
+    let tmp = TempDir::new("link-errors");
+    let out = tmp.path("out.wasm");
+    let o = link_command(dir, &["-o", &out.display().to_string()])?;
+    let expected =
+        std::fs::read_to_string(dir.join("expected/errors.err")).map_err(|e| e.to_string())?;
+    let name = common::relative(dir);
+    if o.status.code() != Some(1) || stderr(&o) != expected {
+        return Err(format!(
+            "{name}: status {}, stderr:\n{}",
+            o.status,
+            stderr(&o)
+        ));
+    }
+    match out.exists() {
+        true => Err(format!("{name}: an output was written")),
+        false => Ok(()),
+    }
+}
+
 fn two_site_errors_name_both_files() {
     for case in [
         "error_duplicate",
@@ -269,7 +333,6 @@ fn two_site_errors_name_both_files() {
     }
 }
 
-#[test]
 fn cli_output_is_byte_identical_and_runs_on_both_targets() {
     let dir = cases_dir().join("three_modules");
     // The same output name in two directories: the name is the module's.
@@ -298,7 +361,6 @@ fn cli_output_is_byte_identical_and_runs_on_both_targets() {
     }
 }
 
-#[test]
 fn cli_writes_wat_and_linked_ir_by_extension() {
     let dir = cases_dir().join("three_modules");
     let tmp = TempDir::new("link-formats");
@@ -318,7 +380,6 @@ fn cli_writes_wat_and_linked_ir_by_extension() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), "49\n", "{}", stderr(&o));
 }
 
-#[test]
 fn cli_gc_reports_what_it_removed() {
     let dir = cases_dir().join("gc");
     let tmp = TempDir::new("link-gc");
@@ -330,7 +391,6 @@ fn cli_gc_reports_what_it_removed() {
     assert!(expected.contains("gc removed fn @"), "{expected}");
 }
 
-#[test]
 fn prebuilt_wasm_and_unknown_exports_are_refused() {
     let tmp = TempDir::new("link-refused");
     let out = tmp.path("x.wasm").display().to_string();
@@ -356,7 +416,6 @@ fn unit(name: &str, text: &str) -> Module {
     ir::load(&SourceFile::new(name, text)).expect("unit loads")
 }
 
-#[test]
 fn linking_syntax_round_trips_through_the_printer() {
     let text = "extern global mut @count: i64\npub global @limit: i32 = 7\nglobal @p: ptr = @table + 4\n\n\
                 extern data @table\npub data @msg align 4 = \"hi\"\n\n\
@@ -375,7 +434,6 @@ fn linking_syntax_round_trips_through_the_printer() {
     assert_eq!(module.data_vis(DataId(1)), Visibility::Public);
 }
 
-#[test]
 fn a_unit_with_extern_data_loads_but_does_not_compile_alone() {
     let module = unit("u.vir", "extern data @table\nglobal @p: ptr = @table\n");
     let err = vitte_codegen_wasm64::WasmBackend::new()
@@ -392,7 +450,6 @@ fn a_unit_with_extern_data_loads_but_does_not_compile_alone() {
 /// An error of the lowering points into the unit the entity came from,
 /// not into the linked text. (Here: a WASI function with a pointer that the
 /// wasm64 adapter does not cover.)
-#[test]
 fn lowering_errors_point_back_into_the_units() {
     let a = SourceFile::new(
         "first.vir",
@@ -416,7 +473,6 @@ fn lowering_errors_point_back_into_the_units() {
     assert!(ds[0].message.starts_with("not yet supported"), "{}", ds[0]);
 }
 
-#[test]
 fn units_built_in_memory_link_under_unit_names() {
     use vitte_codegen_wasm64::ir::{Function, FunctionBuilder, Linkage, Signature, Type};
     let make = |value: i32, public: &str| {
@@ -456,7 +512,6 @@ fn lowering_cases() -> Vec<PathBuf> {
 
 /// Linking one module alone changes nothing it does: every golden case of
 /// the lowering passes its checks linked, in the interpreter.
-#[test]
 fn a_module_linked_alone_keeps_its_behaviour() {
     common::run_all(&lowering_cases(), |path| {
         let file = load(path)?;
@@ -474,7 +529,6 @@ fn a_module_linked_alone_keeps_its_behaviour() {
 
 /// Any two of those modules link or fail with located errors, never a
 /// panic, and what links compiles for both targets.
-#[test]
 fn any_two_modules_link_or_fail_cleanly() {
     let files: Vec<Arc<SourceFile>> = lowering_cases()
         .iter()

@@ -138,6 +138,15 @@ pub fn trial(
     libtest_mimic::Trial::test(name, move || Ok(test()?))
 }
 
+/// A plain test function (it fails by panicking, like a `#[test]`) as a
+/// test of a `harness = false` target.
+pub fn test_fn(name: &str, test: fn()) -> libtest_mimic::Trial {
+    libtest_mimic::Trial::test(name, move || {
+        test();
+        Ok(())
+    })
+}
+
 /// Runs the trials like libtest, with its command line (a filter, `--exact`,
 /// `--list`, `--test-threads`...), and exits.
 pub fn run_trials(trials: Vec<libtest_mimic::Trial>) -> ! {
