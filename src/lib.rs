@@ -6,8 +6,14 @@
 //! .vir text --ir::parse--> ir::Module --ir::verify--> verified IR
 //!   --lower--> wat::Module (AST) --wat::print--> WAT text
 //!   --emit (the `wast` crate)--> wasm binary --validate (wasmparser)--> valid module
-//!   --runtime (wasmtime)--> results
 //! ```
+//!
+//! This crate is what a compiler depends on: the wasm-tools family, pest and
+//! thiserror, no wasmtime and no clap. The workspace's other members hold
+//! the rest: `vitte-runtime` (crates/vitte-runtime) runs modules in wasmtime
+//! (WASI, AOT, the compile cache, sandbox limits), and `vitte-wat`
+//! (crates/vitte-wat) is the command line with the spec runner, the
+//! differential-testing campaign and the file tests.
 //!
 //! Where things live:
 //! - [`backend`]: the entry point for a compiler: [`Context`] and [`WasmBackend`].
@@ -25,11 +31,8 @@
 //! - [`encode`]: the WAT AST straight to binary, byte-identical to printing
 //!   then assembling it (the fast path of `vitte-wat build --direct`).
 //! - [`validate`]: binary validation with an explicit feature set.
-//! - [`runtime`]: running modules in wasmtime.
-//! - [`spec`]: running spec-style `.wast` scripts.
-//! - [`filetest`]: expectations written in `.vir` comments (`;; run: f(1) == 2`).
-//! - [`testgen`]: random valid IR programs, run through the interpreter and
-//!   wasmtime on both targets and compared (differential testing).
+//! - [`testgen`]: random valid IR programs, seeded (the generator of
+//!   differential testing; the campaign that runs them is `vitte-wat`'s).
 //! - [`value`]: values and traps shared by the interpreter and the runtime.
 //! - [`diag`]: spans and diagnostics rendered like rustc's.
 //!
@@ -60,15 +63,12 @@ pub mod backend;
 pub mod diag;
 pub mod emit;
 pub mod encode;
-pub mod filetest;
 mod fxhash;
 pub mod ir;
 pub mod link;
 pub mod lower;
 pub mod memory;
 mod parallel;
-pub mod runtime;
-pub mod spec;
 mod stack;
 pub mod testgen;
 pub mod validate;

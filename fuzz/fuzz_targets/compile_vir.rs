@@ -1,8 +1,8 @@
 //! Valid IR built from the fuzzer's bytes: the random-program generator of
 //! `src/testgen` reads its choices from the input (`Rng::from_bytes`, the
 //! PRNG once the bytes run out), so coverage guidance steers the program's
-//! shape. The differential runner then checks it as `vitte-wat difftest`
-//! does: it verifies and round-trips through its text; for wasm64 and wasm32
+//! shape. The differential runner (`vitte_wat::difftest`) then checks it as
+//! `vitte-wat difftest` does: it verifies and round-trips through its text; for wasm64 and wasm32
 //! the lowering's WAT assembles and the binary validates; and every call,
 //! run with fuel in wasmtime, gives what the reference interpreter gives.
 
@@ -10,7 +10,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
-use vitte_codegen_wasm64::testgen::{
+use vitte_wat::difftest::{
     GenConfig, Runner, Verdict, failure_file, generate_from_bytes,
 };
 

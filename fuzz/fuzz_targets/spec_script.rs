@@ -11,8 +11,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
-use vitte_codegen_wasm64::spec::cache::ModuleCache;
-use vitte_codegen_wasm64::spec::{
+use vitte_wat::spec::cache::ModuleCache;
+use vitte_wat::spec::{
     Engines, Profile, Settings, SpecEngine, TextOptions, json, render_text, script,
 };
 use wasmtime::WasmFeatures;

@@ -1,5 +1,7 @@
-//! Random valid IR programs for differential testing, and the loop that runs
-//! them through the reference interpreter and wasmtime and compares.
+//! Random valid IR programs for differential testing. The loop that runs
+//! them through the reference interpreter and wasmtime and compares is
+//! `vitte_wat::difftest` (crates/vitte-wat): it needs wasmtime, this
+//! generator needs nothing beyond the IR (the lowering's unit tests use it).
 //!
 //! A program is a [`Module`] plus the calls to make on it, in order. The
 //! generator is seeded ([`generate_program`]): the same seed and
@@ -36,37 +38,23 @@
 //! stays shallow, and memory grows only a few pages (or by amounts that
 //! must fail).
 //!
-//! Checking ([`Runner`]): each program is verified and round-tripped through
-//! its text, then run call by call on a fresh instance in the interpreter
-//! and in wasmtime, for wasm64 and wasm32. [`Campaign`] does that for many
-//! seeds over threads, with [`Coverage`] statistics; a mismatching program
-//! is written as a `.vir` file with the interpreter's outcomes as checks
-//! ([`failure_file`]) and shrunk by delta debugging ([`reduce`]).
+//! Checking (`vitte_wat::difftest`): each program is verified and
+//! round-tripped through its text, then run call by call on a fresh instance
+//! in the interpreter and in wasmtime, for wasm64 and wasm32, over many seeds
+//! with coverage statistics; a mismatching program is written as a `.vir`
+//! file with the interpreter's outcomes as checks and shrunk by delta
+//! debugging.
 //!
 //! Files: `rng.rs` (the PRNG), `values.rs` (constants, the value pool),
 //! `module.rs` (globals, data, `@state`, calls), `func.rs` (budgets, slots),
-//! `region.rs` (control flow), `insts.rs` (instructions), `diff.rs` (running
-//! and comparing), `campaign.rs`, `coverage.rs`, `report.rs`, `reduce.rs`.
+//! `region.rs` (control flow), `insts.rs` (instructions).
 
-mod campaign;
-mod coverage;
-mod diff;
 mod func;
 mod insts;
 mod module;
-mod reduce;
 mod region;
-mod report;
 pub mod rng;
 mod values;
-
-pub use campaign::{Campaign, Failure, Progress, REDUCE_BUDGET, Summary};
-pub use coverage::Coverage;
-pub use diff::{
-    CallStats, Mismatch, Outcome, ProgramReport, Runner, Verdict, interpret, well_formed,
-};
-pub use reduce::{reduce, reduce_with};
-pub use report::{failure_file, program_from_vir};
 
 use crate::ir::{Module, Target, Type};
 use crate::value::Value;
@@ -155,6 +143,27 @@ pub fn generate_program(seed: u64, config: &GenConfig) -> Program {
 pub fn generate_from_bytes(bytes: &[u8], config: &GenConfig) -> Program {
     let seed = rng::Rng::hash(bytes);
     module::generate_with(rng::Rng::from_bytes(bytes), seed, config)
+}
+
+/// The generator's promises: the module verifies, and its text parses back
+/// to a module that prints the same.
+pub fn well_formed(module: &Module) -> Result<(), String> {
+    if let Err(errors) = crate::ir::verify::verify_module(module) {
+        let text: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        return Err(format!("the module does not verify: {}", text.join("; ")));
+    }
+    let text = crate::ir::print::print_module(module);
+    let file = crate::diag::SourceFile::new("generated.vir", text.clone());
+    let parsed = crate::ir::parse::parse_module(&file).map_err(|d| {
+        format!(
+            "the printed module does not parse: {}",
+            d.with_file(Some(&file))
+        )
+    })?;
+    if crate::ir::print::print_module(&parsed) != text {
+        return Err("printing the parsed module gives other text".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

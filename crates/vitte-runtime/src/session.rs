@@ -1,0 +1,421 @@
+//! Sessions: what a guest is given (limits, WASI, host functions), and the
+//! instances created under them.
+
+use super::limits::{Limits, MemoryLimit, Ticker, TimedOut};
+use super::source_map::SourceMap;
+use super::traps;
+use super::values::{check_arity, from_val, ir_type, to_val, val_type, value_type};
+use super::wasi::{self, Captured, WasiConfig};
+use super::{Program, RunError, Runtime};
+use crate::ir::{Target, Type};
+use crate::value::Value;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::{
+    Caller, Extern, Func, FuncType, Linker, Memory, Store, UpdateDeadline, Val, ValType,
+};
+use wasmtime_wasi::I32Exit;
+use wasmtime_wasi::p1::{self, WasiP1Ctx};
+
+/// A host function: gets the guest's memory and the arguments, returns the
+/// results or a message that stops the guest.
+pub type HostFn = dyn Fn(&mut HostCall<'_>, &[Value]) -> Result<Vec<Value>, String> + Send + Sync;
+
+/// The state every store carries.
+pub(crate) struct Host {
+    wasi: WasiP1Ctx,
+    captured: Captured,
+    memory: MemoryLimit,
+    /// While a call with a timeout runs: when it expires, and the limit.
+    deadline: Option<(Instant, Duration)>,
+}
+
+struct HostImport {
+    module: String,
+    name: String,
+    params: Vec<Type>,
+    results: Vec<Type>,
+    func: Arc<HostFn>,
+}
+
+/// How instances are set up: limits, WASI and host functions. Built from
+/// [`Runtime::session`]; one session may instantiate many programs, each
+/// in a store of its own.
+///
+/// ```
+/// use vitte_codegen_wasm64::ir::Type;
+/// use vitte_runtime::{Limits, Runtime};
+/// use vitte_codegen_wasm64::value::Value;
+///
+/// let wasm = wat::parse_str(r#"(module
+///   (import "env" "double" (func $double (param i32) (result i32)))
+///   (func (export "quad") (param i32) (result i32)
+///     (call $double (call $double (local.get 0)))))"#)?;
+/// let runtime = Runtime::new()?;
+/// let program = runtime.compile(&wasm)?;
+/// let limits = Limits { fuel: Some(1_000_000), ..Limits::default() };
+/// let mut instance = runtime
+///     .session()
+///     .limits(limits)
+///     .host_fn("env", "double", &[Type::I32], &[Type::I32], |_, args| {
+///         Ok(vec![Value::I32(args[0].as_i32() * 2)])
+///     })
+///     .instantiate(&program)?;
+/// assert_eq!(instance.invoke("quad", &[Value::I32(5)])?, vec![Value::I32(20)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Session<'r> {
+    runtime: &'r Runtime,
+    limits: Limits,
+    wasi: Option<WasiConfig>,
+    imports: Vec<HostImport>,
+    target: Target,
+}
+
+/// An instantiated module and the store that owns its state.
+pub struct Instance {
+    store: Store<Host>,
+    instance: wasmtime::Instance,
+    timeout: Option<Duration>,
+    source_map: Option<Arc<SourceMap>>,
+}
+
+/// What a host function sees of the calling guest.
+pub struct HostCall<'a> {
+    caller: Caller<'a, Host>,
+}
+
+/// An epoch deadline far enough to never be reached, and small enough that
+/// wasmtime's `current + delta` cannot overflow.
+const NEVER: u64 = u64::MAX / 2;
+
+impl Runtime {
+    /// A session with no limits, no WASI and no host functions.
+    pub fn session(&self) -> Session<'_> {
+        Session {
+            runtime: self,
+            limits: Limits::default(),
+            wasi: None,
+            imports: Vec::new(),
+            target: Target::Wasm64,
+        }
+    }
+}
+
+impl<'r> Session<'r> {
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Links `wasi_snapshot_preview1` with this view of the host.
+    pub fn wasi(mut self, config: WasiConfig) -> Self {
+        self.wasi = Some(config);
+        self
+    }
+
+    /// The target whose pointer width `ptr` has in host function
+    /// signatures (wasm64 unless set).
+    pub fn target(mut self, target: Target) -> Self {
+        self.target = target;
+        self
+    }
+
+    /// Provides the import `module.name` with this signature.
+    pub fn host_fn(
+        mut self,
+        module: &str,
+        name: &str,
+        params: &[Type],
+        results: &[Type],
+        func: impl Fn(&mut HostCall<'_>, &[Value]) -> Result<Vec<Value>, String> + Send + Sync + 'static,
+    ) -> Self {
+        self.imports.push(HostImport {
+            module: module.into(),
+            name: name.into(),
+            params: params.to_vec(),
+            results: results.to_vec(),
+            func: Arc::new(func),
+        });
+        self
+    }
+
+    /// Instantiates a program in a new store. Every import must be provided
+    /// (by WASI or a host function); the first one that is not is a
+    /// [`RunError::Link`] naming it, `module.name`.
+    pub fn instantiate(&self, program: &Program) -> Result<Instance, RunError> {
+        let mut store = self.store()?;
+        let linker = self.linker()?;
+        for import in program.module.imports() {
+            if linker.get_by_import(&mut store, &import).is_none() {
+                return Err(RunError::Link(format!(
+                    "unresolved import `{}.{}`",
+                    import.module(),
+                    import.name()
+                )));
+            }
+        }
+        let map = program.source_map.clone();
+        let instance = enter(&mut store, self.limits.timeout, |store| {
+            linker.instantiate(store, &program.module)
+        })
+        .map_err(|e| match traps::is_trap(&e) {
+            // A start function or an out-of-bounds segment can trap here.
+            true => traps::run_error(e, map.as_deref()),
+            false => RunError::Link(traps::full_text(&e)),
+        })?;
+        Ok(Instance {
+            store,
+            instance,
+            timeout: self.limits.timeout,
+            source_map: map,
+        })
+    }
+
+    fn store(&self) -> Result<Store<Host>, RunError> {
+        let (wasi, captured) = match &self.wasi {
+            Some(config) => wasi::context(config)?,
+            None => wasi::context(&WasiConfig::default())?,
+        };
+        let host = Host {
+            wasi,
+            captured,
+            memory: MemoryLimit::new(self.limits.max_memory),
+            deadline: None,
+        };
+        let mut store = Store::new(&self.runtime.engine, host);
+        store.limiter(|host| &mut host.memory);
+        store
+            .set_fuel(self.limits.fuel.unwrap_or(u64::MAX))
+            .map_err(|e| RunError::Other(format!("{e:#}")))?;
+        store.set_epoch_deadline(NEVER);
+        store.epoch_deadline_callback(|context| match context.data().deadline {
+            Some((at, limit)) if Instant::now() >= at => Err(TimedOut(limit).into()),
+            // Another session's tick, or one just early: check again later.
+            _ => Ok(UpdateDeadline::Continue(1)),
+        });
+        Ok(store)
+    }
+
+    fn linker(&self) -> Result<Linker<Host>, RunError> {
+        let engine = &self.runtime.engine;
+        let mut linker = Linker::new(engine);
+        let link_error = |e: wasmtime::Error| RunError::Link(format!("{e:#}"));
+        if self.wasi.is_some() {
+            p1::add_to_linker_sync(&mut linker, |host: &mut Host| &mut host.wasi)
+                .map_err(link_error)?;
+        }
+        for import in &self.imports {
+            let ty = FuncType::new(
+                engine,
+                import.params.iter().map(|t| val_type(*t, self.target)),
+                import.results.iter().map(|t| val_type(*t, self.target)),
+            );
+            let func = import.func.clone();
+            let qualified = format!("{}.{}", import.module, import.name);
+            linker
+                .func_new(
+                    &import.module,
+                    &import.name,
+                    ty,
+                    move |caller, args, out| call_host(&*func, &qualified, caller, args, out),
+                )
+                .map_err(link_error)?;
+        }
+        Ok(linker)
+    }
+}
+
+/// Runs a host function: converts the arguments, checks its results.
+fn call_host(
+    func: &HostFn,
+    name: &str,
+    caller: Caller<'_, Host>,
+    args: &[Val],
+    out: &mut [Val],
+) -> wasmtime::Result<()> {
+    let values: Vec<Value> = args.iter().filter_map(from_val).collect();
+    let mut call = HostCall { caller };
+    let results = func(&mut call, &values)
+        .map_err(|m| wasmtime::Error::msg(format!("host function `{name}` failed: {m}")))?;
+    let expected: Vec<Type> = out.iter().map(ir_type_of).collect();
+    let found: Vec<Type> = results.iter().map(|v| value_type(*v)).collect();
+    if expected != found {
+        return Err(wasmtime::Error::msg(format!(
+            "host function `{name}` returned {found:?}, its signature says {expected:?}"
+        )));
+    }
+    for (slot, value) in out.iter_mut().zip(results) {
+        *slot = to_val(value);
+    }
+    Ok(())
+}
+
+/// The type of a result slot wasmtime prepared (zeroed, of the right type).
+fn ir_type_of(v: &Val) -> Type {
+    from_val(v).map(value_type).unwrap_or(Type::I32)
+}
+
+/// Runs `f` (an entry into wasm) under the timeout, if any: arms the
+/// deadline and a ticker thread, and disarms both when `f` returns.
+fn enter<R>(
+    store: &mut Store<Host>,
+    timeout: Option<Duration>,
+    f: impl FnOnce(&mut Store<Host>) -> wasmtime::Result<R>,
+) -> wasmtime::Result<R> {
+    let Some((limit, at)) = timeout.and_then(|t| Some((t, Instant::now().checked_add(t)?))) else {
+        return f(store);
+    };
+    store.data_mut().deadline = Some((at, limit));
+    store.set_epoch_deadline(1);
+    let ticker = Ticker::start(store.engine(), at)?;
+    let result = f(store);
+    drop(ticker);
+    store.data_mut().deadline = None;
+    store.set_epoch_deadline(NEVER);
+    result
+}
+
+impl Instance {
+    /// Calls an export with arguments given as text, as on a command line:
+    /// each is read by [`Value::parse`] at the export's wasm parameter type.
+    pub fn invoke_text(&mut self, name: &str, args: &[String]) -> Result<Vec<Value>, RunError> {
+        let func = self.func(name)?;
+        let params: Vec<ValType> = func.ty(&self.store).params().collect();
+        check_arity(name, params.len(), args.len())?;
+        let values = params
+            .iter()
+            .zip(args)
+            .map(|(ty, text)| Value::parse(text, ir_type(ty)?, Target::Wasm64))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(RunError::BadArguments)?;
+        self.call(func, &values)
+    }
+
+    /// Calls an exported function with typed arguments.
+    pub fn invoke(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, RunError> {
+        let func = self.func(name)?;
+        let params: Vec<ValType> = func.ty(&self.store).params().collect();
+        check_arity(name, params.len(), args.len())?;
+        for (i, (ty, arg)) in params.iter().zip(args).enumerate() {
+            let expected = ir_type(ty).map_err(RunError::BadArguments)?;
+            if value_type(*arg) != expected {
+                return Err(RunError::BadArguments(format!(
+                    "argument {} of `{name}` is {expected}, found {} `{arg}`",
+                    i + 1,
+                    value_type(*arg)
+                )));
+            }
+        }
+        self.call(func, args)
+    }
+
+    /// Runs the WASI command entry `_start` and returns the exit status:
+    /// 0 when it returns, N when it calls `proc_exit(N)`.
+    pub fn run_command(&mut self) -> Result<i32, RunError> {
+        match self.invoke("_start", &[]) {
+            Ok(_) => Ok(0),
+            Err(RunError::Exit(code)) => Ok(code),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets the fuel left for execution (one unit is roughly one instruction).
+    pub fn set_fuel(&mut self, fuel: u64) -> anyhow::Result<()> {
+        Ok(self.store.set_fuel(fuel)?)
+    }
+
+    /// The fuel left.
+    pub fn fuel(&self) -> u64 {
+        self.store.get_fuel().unwrap_or(0)
+    }
+
+    /// Reads an exported global (for tests, e.g. `__stack_pointer` if exported).
+    pub fn global(&mut self, name: &str) -> Option<Value> {
+        let global = self.instance.get_global(&mut self.store, name)?;
+        from_val(&global.get(&mut self.store))
+    }
+
+    /// What the guest wrote to stdout, when the session captured it.
+    pub fn stdout(&self) -> Vec<u8> {
+        let pipe = self.store.data().captured.stdout.as_ref();
+        pipe.map(|p| p.contents().to_vec()).unwrap_or_default()
+    }
+
+    /// What the guest wrote to stderr, when the session captured it.
+    pub fn stderr(&self) -> Vec<u8> {
+        let pipe = self.store.data().captured.stderr.as_ref();
+        pipe.map(|p| p.contents().to_vec()).unwrap_or_default()
+    }
+
+    fn func(&mut self, name: &str) -> Result<Func, RunError> {
+        match self.instance.get_export(&mut self.store, name) {
+            Some(Extern::Func(f)) => Ok(f),
+            _ => Err(RunError::NoSuchExport(name.to_string())),
+        }
+    }
+
+    fn call(&mut self, func: Func, args: &[Value]) -> Result<Vec<Value>, RunError> {
+        let params: Vec<Val> = args.iter().map(|v| to_val(*v)).collect();
+        let result_types: Vec<ValType> = func.ty(&self.store).results().collect();
+        let mut results = vec![Val::I32(0); result_types.len()];
+        enter(&mut self.store, self.timeout, |store| {
+            func.call(store, &params, &mut results)
+        })
+        .map_err(|e| match e.downcast_ref::<I32Exit>() {
+            Some(exit) => RunError::Exit(exit.0),
+            None => traps::run_error(e, self.source_map.as_deref()),
+        })?;
+        results
+            .iter()
+            .map(|v| {
+                from_val(v).ok_or_else(|| RunError::Other(format!("unsupported result {v:?}")))
+            })
+            .collect()
+    }
+}
+
+impl HostCall<'_> {
+    /// Reads `len` bytes of the guest's main memory at `addr`.
+    pub fn read(&mut self, addr: u64, len: u64) -> Result<Vec<u8>, String> {
+        let memory = self.memory()?;
+        let start = self.checked_range(memory, addr, len)?;
+        let mut bytes = vec![0; len as usize];
+        memory
+            .read(&self.caller, start, &mut bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(bytes)
+    }
+
+    /// Writes bytes into the guest's main memory at `addr`.
+    pub fn write(&mut self, addr: u64, bytes: &[u8]) -> Result<(), String> {
+        let memory = self.memory()?;
+        let start = self.checked_range(memory, addr, bytes.len() as u64)?;
+        memory
+            .write(&mut self.caller, start, bytes)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The main memory: `memory64` where the wasm64 WASI adapter exports
+    /// its 32-bit scratch memory as `memory`, else `memory`.
+    fn memory(&mut self) -> Result<Memory, String> {
+        for name in ["memory64", "memory"] {
+            if let Some(Extern::Memory(m)) = self.caller.get_export(name) {
+                return Ok(m);
+            }
+        }
+        Err("the guest exports no memory".into())
+    }
+
+    /// `addr` as an index, when `addr..addr + len` lies inside the memory
+    /// (checked before allocating `len` bytes for a read).
+    fn checked_range(&self, memory: Memory, addr: u64, len: u64) -> Result<usize, String> {
+        let size = memory.data_size(&self.caller) as u64;
+        match addr.checked_add(len) {
+            Some(end) if end <= size => Ok(addr as usize),
+            _ => Err(format!(
+                "{len} bytes at {addr:#x} are outside the guest's memory ({size} bytes)"
+            )),
+        }
+    }
+}

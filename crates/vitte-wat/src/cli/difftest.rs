@@ -1,0 +1,127 @@
+//! `vitte-wat difftest`: many random programs, interpreter against wasmtime.
+
+use super::io::{Input, Output};
+use super::{DifftestArgs, Failure};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use vitte_wat::difftest::{
+    Campaign, GenConfig, Progress, REDUCE_BUDGET, Runner, Summary, Verdict, failure_file,
+    program_from_vir, reduce,
+};
+
+pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
+    if let Some(file) = &args.reduce {
+        return reduce_file(file);
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let campaign = Campaign {
+        first_seed: args.seed,
+        count: args.count,
+        jobs,
+        config: GenConfig {
+            irreducible: !args.reducible_only,
+            ..GenConfig::default()
+        },
+        failure_dir: Some(args.out.clone()),
+        keep_all: args.keep,
+        reduce: !args.no_reduce,
+    };
+    eprintln!(
+        "checking {} programs from seed {} on {jobs} threads (wasm64 and wasm32)",
+        args.count, args.seed
+    );
+    let last = Mutex::new(Instant::now());
+    let summary = campaign
+        .run(&|p| print_progress(&last, p))
+        .map_err(Failure::error)?;
+    print_summary(&summary, args);
+    if summary.failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::error(format!(
+            "{} of {} programs failed; see {}",
+            summary.failures.len(),
+            summary.programs,
+            args.out.display()
+        )))
+    }
+}
+
+/// Checks one `.vir` file with checks; writes it reduced if it fails.
+fn reduce_file(path: &Path) -> Result<(), Failure> {
+    let input = Input::read(path)?;
+    let text = input.text("Vitte IR")?;
+    let program = program_from_vir(&input.name, text).map_err(Failure::error)?;
+    let runner = Runner::new().map_err(Failure::error)?;
+    let report = runner.check(&program);
+    let target = match &report.verdict {
+        Verdict::Mismatch(m) => m.target,
+        Verdict::Pass => {
+            println!(
+                "{}: the interpreter and wasmtime agree on both targets",
+                input.name
+            );
+            return Ok(());
+        }
+        other => return Err(Failure::error(format!("{}: {other:?}", input.name))),
+    };
+    eprintln!("{}: fails on {target}; reducing", input.name);
+    let runner = runner.with_fuel(2_000_000, 20_000_000);
+    let small = reduce(&runner, &program, target, REDUCE_BUDGET);
+    let report = runner.check(&small);
+    let out = path.with_extension("min.vir");
+    Output::File(out.clone()).write_text(&failure_file(&small, &report))?;
+    println!("{}: reduced to {}", input.name, out.display());
+    Err(Failure::error(format!("{} fails on {target}", input.name)))
+}
+
+/// A progress line on stderr every two seconds, and at the end.
+fn print_progress(last: &Mutex<Instant>, p: Progress) {
+    let Ok(mut last) = last.lock() else {
+        return;
+    };
+    if p.done < p.total && last.elapsed() < Duration::from_secs(2) {
+        return;
+    }
+    *last = Instant::now();
+    let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-9);
+    let eta = (p.total - p.done) as f64 / rate.max(1e-9);
+    eprint!(
+        "\r{}/{} programs, {} failed, {rate:.0}/s, {eta:.0} s left   ",
+        p.done, p.total, p.failures
+    );
+    if p.done == p.total {
+        eprintln!();
+    }
+    let _ = std::io::stderr().flush();
+}
+
+fn print_summary(s: &Summary, args: &DifftestArgs) {
+    for f in &s.failures {
+        let file = [&f.file, &f.reduced]
+            .iter()
+            .filter_map(|p| p.as_ref().map(|p| p.display().to_string()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let file = if file.is_empty() {
+            file
+        } else {
+            format!(" ({file})")
+        };
+        println!("seed {}: {}: {}{file}", f.seed, f.kind, f.message);
+    }
+    println!(
+        "{} programs, {} mismatches ({} passed) in {:.1} s",
+        s.programs,
+        s.mismatches(),
+        s.passed,
+        s.elapsed.as_secs_f64()
+    );
+    if args.stats {
+        print!("{}", s.coverage.report());
+    }
+}

@@ -1,0 +1,153 @@
+//! Golden tests of the lowering.
+//!
+//! For each `tests/cases/**/*.vir`, whose checks are written in its comments
+//! (`;; run: fib(20) == 6765`, `;; trap: div(1, 0) -> integer divide by zero`):
+//! 1. for each target, the WAT and one directive per check make a spec-style
+//!    script, `spec-tests/lowering/<name>.wast` for wasm64 and
+//!    `<name>.wasm32.wast` beside it, which must match the checked-in file
+//!    (`VITTE_BLESS=1` rewrites it; review the diff like code);
+//! 2. each script runs in wasmtime through the crate's spec runner;
+//! 3. the same checks run in the reference interpreter, for both targets.
+//!
+//! Compiling twice must give byte-identical WAT and wasm.
+//!
+//! One test per case, named by its path: `cargo test --release fib` runs
+//! `tests/cases/fib.vir` alone.
+
+mod common;
+
+use common::checks;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use vitte_codegen_wasm64::WasmBackend;
+use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_runtime::Runtime;
+use vitte_wat::filetest::{self, TypedCheck};
+
+fn cases_dir() -> PathBuf {
+    common::root().join("tests/cases")
+}
+
+fn golden_dir() -> PathBuf {
+    common::root().join("spec-tests/lowering")
+}
+
+/// `spec-tests/lowering/<path under tests/cases>.wast`, or `.wasm32.wast`.
+fn golden_path(case: &Path, target: Target) -> PathBuf {
+    let rel = case
+        .strip_prefix(cases_dir())
+        .expect("case under tests/cases");
+    let extension = match target {
+        Target::Wasm64 => "wast",
+        Target::Wasm32 => "wasm32.wast",
+    };
+    golden_dir().join(rel).with_extension(extension)
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| format!("error: {d}\n"))
+        .collect()
+}
+
+fn main() {
+    let files = common::files_with_extension(&cases_dir(), "vir");
+    let count = files.len();
+    let mut trials = vec![
+        common::trial("at_least_25_cases", move || match count {
+            25.. => Ok(()),
+            _ => Err(format!("expected at least 25 cases, found {count}")),
+        }),
+        common::trial(
+            "every_golden_script_has_a_case",
+            every_golden_script_has_a_case,
+        ),
+    ];
+    trials.extend(common::file_trials(&files, |path| {
+        check_case(runtime(), path)
+    }));
+    common::run_trials(trials)
+}
+
+/// One engine for every case (it is shared by the trials' threads).
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new().expect("wasmtime starts"))
+}
+
+fn every_golden_script_has_a_case() -> Result<(), String> {
+    let scripts = common::files_with_extension(&golden_dir(), "wast");
+    let orphans: Vec<String> = scripts
+        .iter()
+        .filter(|script| {
+            let rel = script.strip_prefix(golden_dir()).expect("under golden dir");
+            let rel = rel.to_string_lossy().replace(".wasm32.wast", ".wast");
+            !cases_dir().join(rel).with_extension("vir").exists()
+        })
+        .map(|s| common::relative(s))
+        .collect();
+    match orphans.is_empty() {
+        true => Ok(()),
+        false => Err(format!(
+            "golden scripts without a case (delete them): {orphans:?}"
+        )),
+    }
+}
+
+fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
+    let name = common::relative(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let file = SourceFile::new(name.clone(), text);
+    let module = ir::load(&file).map_err(|ds| format!("{name}:\n{}", render(&ds)))?;
+    let checks =
+        filetest::parse_checks(&file).map_err(|d| format!("{}", d.with_file(Some(&file))))?;
+    if checks.is_empty() {
+        return Err(format!("{name}: no `;; run:` or `;; trap:` checks"));
+    }
+    let typed = |target| {
+        checks
+            .iter()
+            .map(|c| {
+                c.typed(&module, target)
+                    .map_err(|d| d.with_file(Some(&file)).to_string())
+            })
+            .collect::<Result<Vec<TypedCheck>, String>>()
+    };
+    for target in [Target::Wasm64, Target::Wasm32] {
+        let checks = typed(target)?;
+        let script = golden_script(&module, &name, target, &checks)?;
+        let golden = golden_path(path, target);
+        common::check_golden(&golden, &script)?;
+        checks::replay_script(runtime, &golden, &script, checks.len())?;
+        checks::interpret_checks(&module, target, &checks)
+            .map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
+    }
+    Ok(())
+}
+
+/// The script for a target, after checking that compiling is deterministic.
+fn golden_script(
+    module: &Module,
+    name: &str,
+    target: Target,
+    checks: &[TypedCheck],
+) -> Result<String, String> {
+    let backend = WasmBackend::new();
+    let compile = || {
+        backend
+            .compile_module(module, target)
+            .map_err(|e| format!("{name} ({target}): {e}"))
+    };
+    let first = compile()?;
+    if compile()? != first {
+        return Err(format!("{name} ({target}): two compilations differ"));
+    }
+    let header = format!(
+        "Generated from {name} by tests/golden.rs ({target}): do not edit.\n\
+         `VITTE_BLESS=1 cargo test --release --test golden` rewrites it."
+    );
+    Ok(filetest::spec_script(&header, &first.wat, checks))
+}
