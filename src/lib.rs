@@ -62,6 +62,7 @@ pub mod emit;
 pub mod encode;
 pub mod filetest;
 mod fxhash;
+pub mod interp;
 pub mod ir;
 pub mod link;
 pub mod lower;
@@ -71,8 +72,10 @@ pub mod runtime;
 pub mod spec;
 mod stack;
 pub mod testgen;
+pub mod text;
 pub mod validate;
 pub mod value;
+pub mod verify;
 pub mod wat;
 
 pub use backend::{Compiled, Context, Error, WasmBackend};

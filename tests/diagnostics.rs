@@ -6,6 +6,7 @@ mod common;
 
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::{self, Target};
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::{Error, WasmBackend};
 
 #[test]
@@ -14,7 +15,7 @@ fn bad_ir_is_rejected_with_located_errors() {
     common::run_all(&files, |path| {
         let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
         let file = SourceFile::new(common::relative(path), text);
-        let diagnostics = match ir::load(&file) {
+        let diagnostics = match text::load(&file) {
             Ok(module) => lowering_errors(&module),
             Err(diagnostics) => diagnostics,
         };

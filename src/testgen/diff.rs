@@ -4,8 +4,8 @@
 use super::{Call, Program};
 use crate::WasmBackend;
 use crate::diag::SourceFile;
-use crate::ir::interp::{InterpError, Interpreter};
-use crate::ir::{self, Module, Target};
+use crate::interp::{InterpError, Interpreter};
+use crate::ir::{Module, Target};
 use crate::runtime::{RunError, Runtime};
 use crate::value::{TrapKind, Value};
 use std::fmt;
@@ -328,19 +328,19 @@ fn run_interpreter(
 /// The generator's promises: the module verifies, and its text parses back
 /// to a module that prints the same.
 pub fn well_formed(module: &Module) -> Result<(), String> {
-    if let Err(errors) = ir::verify::verify_module(module) {
+    if let Err(errors) = crate::verify::verify_module(module) {
         let text: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
         return Err(format!("the module does not verify: {}", text.join("; ")));
     }
-    let text = ir::print::print_module(module);
+    let text = crate::text::print_module(module);
     let file = SourceFile::new("generated.vir", text.clone());
-    let parsed = ir::parse::parse_module(&file).map_err(|d| {
+    let parsed = crate::text::parse_module(&file).map_err(|d| {
         format!(
             "the printed module does not parse: {}",
             d.with_file(Some(&file))
         )
     })?;
-    if ir::print::print_module(&parsed) != text {
+    if crate::text::print_module(&parsed) != text {
         return Err("printing the parsed module gives other text".into());
     }
     Ok(())

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use vitte_codegen_wasm64::filetest::{self, TypedCheck, TypedExpect};
-use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::runtime::{RunError, Runtime};
 use vitte_codegen_wasm64::spec;

@@ -3,7 +3,7 @@
 //! pest path, about twenty times faster.
 //!
 //! It only ever succeeds or gives up: on any syntax or name error it
-//! returns `None`, and [`super::parse_text`] parses the text again with pest,
+//! returns `None`, and [`super::parse::parse_text`] parses the text again with pest,
 //! which stays the reference grammar and the only source of error messages.
 //! So a fast path that gives up too often is only slower, never wrong; what
 //! must hold is that when it succeeds, pest succeeds with the same module
@@ -18,18 +18,18 @@
 //! optional part that matched nothing, and the spans kept in the module
 //! (instructions, terminators, slots, globals, data) must end where pest's do.
 
-use super::{
+use super::parse::{
     Arg, Local, MNEMONICS, Mnemonic, Symbol, address_of, align_literal, const_literal,
     float_literal, int_literal, u64_literal, unescape,
 };
-use super::{
+use super::parse::{PResult, Symbols, Tok};
+use crate::diag::{Diagnostic, Span};
+use crate::fxhash::FxHashMap as FxMap;
+use crate::ir::{
     Block, BlockId, Data, DataItem, DataScalar, Edge, Function, Global, GlobalInit, Inst, Linkage,
     Module, Op, Signature, Slot, SlotId, Terminator, Type, ValueDef, ValueId, Var, VarId,
     Visibility,
 };
-use super::{PResult, Symbols, Tok};
-use crate::diag::{Diagnostic, Span};
-use crate::fxhash::FxHashMap as FxMap;
 
 /// Texts shorter than this are read on one thread.
 const MIN_CHUNKED: usize = 1 << 20;
@@ -1259,12 +1259,12 @@ fn add_global(
     name: Tk,
     ty: Type,
     vis: Visibility,
-) -> super::GlobalId {
+) -> crate::ir::GlobalId {
     let id = module.add_global(Global {
         name: name.tok(text).name().to_string(),
         ty,
         mutable,
-        init: GlobalInit::Const(super::Const::zero(ty)),
+        init: GlobalInit::Const(crate::ir::Const::zero(ty)),
         span: span.span(),
     });
     module.set_global_vis(id, vis);
@@ -1278,7 +1278,7 @@ fn add_data(
     name: Tk,
     align: u32,
     vis: Visibility,
-) -> super::DataId {
+) -> crate::ir::DataId {
     let id = module.add_data(Data {
         name: name.tok(text).name().to_string(),
         align,

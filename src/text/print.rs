@@ -12,7 +12,7 @@
 //! (`%v3`, `block2`, ...) chosen deterministically, so that the text always
 //! parses back.
 
-use super::{
+use crate::ir::{
     Block, Const, DataId, DataItem, DataScalar, Edge, Function, Global, GlobalId, GlobalInit, Inst,
     Linkage, Module, Op, Terminator, Type, ValueId, Visibility,
 };

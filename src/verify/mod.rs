@@ -6,9 +6,10 @@
 //! rather than stopping at the first. The checks are target-independent: a
 //! module that passes compiles for wasm64 and for wasm32 alike.
 
-use super::*;
 use crate::analysis::{Cfg, DomTree};
+use crate::diag::{Diagnostic, Span};
 use crate::fxhash::FxHashSet;
+use crate::ir::*;
 use std::collections::HashSet;
 
 /// The largest load/store offset: wasm32's memarg offsets are 32-bit.

@@ -12,9 +12,11 @@
 //! instruction indices. Calls keep an explicit frame stack, so deep guest
 //! recursion cannot overflow the host stack.
 
-use super::*;
+use crate::diag::{Diagnostic, Span};
+use crate::ir::*;
 use crate::memory::{Frame, Layout, MAX_PAGES, PAGE_SIZE};
 use crate::value::{TrapKind, Value, lower_type};
+use crate::verify;
 use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};

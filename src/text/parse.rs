@@ -12,13 +12,13 @@
 //! unknown mnemonics, literals out of range, wrong numbers of result names.
 //! Every error is a [`Diagnostic`] located at the offending token.
 
-use super::{
+use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::fxhash::FxHashMap;
+use crate::ir::{
     BinaryOp, Block, BlockId, CmpOp, Const, ConvOp, Data, DataId, DataItem, DataScalar, Edge,
     FuncId, Function, Global, GlobalId, GlobalInit, Inst, Linkage, MemAccess, Module, Op,
     Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId, Visibility,
 };
-use crate::diag::{Diagnostic, SourceFile, Span};
-use crate::fxhash::FxHashMap;
 use crate::value::{FloatTextError, parse_float_bits};
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
@@ -26,7 +26,7 @@ use pest::iterators::Pair;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-mod fast;
+use super::fast;
 
 /// Private, so that the grammar's `Rule` enum stays out of the public API.
 mod grammar {
@@ -38,7 +38,7 @@ mod grammar {
 use grammar::{Rule, VirParser};
 
 type Node<'a> = Pair<'a, Rule>;
-type PResult<T> = Result<T, Diagnostic>;
+pub(super) type PResult<T> = Result<T, Diagnostic>;
 
 /// Parses a `.vir` file into a module (names resolved, not yet verified).
 /// The module keeps `file` as its source; an error points into it.
@@ -112,9 +112,9 @@ fn parse_text_pest(text: &str) -> PResult<Module> {
 
 /// The text and location of a token.
 #[derive(Clone, Copy, Debug)]
-struct Tok<'a> {
-    text: &'a str,
-    span: Span,
+pub(super) struct Tok<'a> {
+    pub(super) text: &'a str,
+    pub(super) span: Span,
 }
 
 impl<'a> Tok<'a> {
@@ -126,7 +126,7 @@ impl<'a> Tok<'a> {
     }
 
     /// The name after a sigil (`@`, `%`, `$`).
-    fn name(self) -> &'a str {
+    pub(super) fn name(self) -> &'a str {
         self.text.get(1..).unwrap_or("")
     }
 }
@@ -371,7 +371,7 @@ fn read_int(text: &str) -> IntText {
 /// An integer literal as `bits`-wide two's complement. It may be written
 /// signed or unsigned (`-2^(bits-1) ..= 2^bits - 1`); `signed: false`
 /// accepts only `0 ..= 2^bits - 1`. `what` names the place in messages.
-fn int_literal(tok: Tok, bits: u32, signed: bool, what: &str) -> PResult<u64> {
+pub(super) fn int_literal(tok: Tok, bits: u32, signed: bool, what: &str) -> PResult<u64> {
     let max = if bits >= 64 {
         u64::MAX
     } else {
@@ -399,12 +399,12 @@ fn int_literal(tok: Tok, bits: u32, signed: bool, what: &str) -> PResult<u64> {
 }
 
 /// A non-negative 64-bit count, offset or size.
-fn u64_literal(tok: Tok, what: &str) -> PResult<u64> {
+pub(super) fn u64_literal(tok: Tok, what: &str) -> PResult<u64> {
     int_literal(tok, 64, false, what)
 }
 
 /// An alignment: a power of two that fits in 32 bits.
-fn align_literal(tok: Tok) -> PResult<u32> {
+pub(super) fn align_literal(tok: Tok) -> PResult<u32> {
     let align = u64_literal(tok, "an alignment")?;
     match u32::try_from(align) {
         Ok(align) if align.is_power_of_two() => Ok(align),
@@ -417,7 +417,7 @@ fn align_literal(tok: Tok) -> PResult<u32> {
 
 /// The bits of a float literal of type `ty` (f32 or f64), as
 /// [`parse_float_bits`] reads it, with its errors located at `tok`.
-fn float_literal(tok: Tok, ty: Type) -> PResult<u64> {
+pub(super) fn float_literal(tok: Tok, ty: Type) -> PResult<u64> {
     parse_float_bits(tok.text, ty).map_err(|e| {
         let message = match e {
             FloatTextError::NotAFloat => format!("expected an {ty} literal, found `{}`", tok.text),
@@ -432,7 +432,7 @@ fn float_literal(tok: Tok, ty: Type) -> PResult<u64> {
 }
 
 /// A constant of type `ty` written as `tok`.
-fn const_literal(tok: Tok, ty: Type) -> PResult<Const> {
+pub(super) fn const_literal(tok: Tok, ty: Type) -> PResult<Const> {
     Ok(match ty {
         Type::I32 => Const::I32(int_literal(tok, 32, true, "i32")? as u32 as i32),
         Type::I64 => Const::I64(int_literal(tok, 64, true, "i64")? as i64),
@@ -443,7 +443,7 @@ fn const_literal(tok: Tok, ty: Type) -> PResult<Const> {
 }
 
 /// The bytes of a string literal: WAT's escapes, other characters as UTF-8.
-fn unescape(tok: Tok) -> PResult<Vec<u8>> {
+pub(super) fn unescape(tok: Tok) -> PResult<Vec<u8>> {
     let inner = tok
         .text
         .strip_prefix('"')
@@ -504,7 +504,7 @@ fn bad_escape(tok: Tok, offset: usize, rest: &str) -> Diagnostic {
 
 /// What a generic instruction's mnemonic stands for.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Mnemonic {
+pub(super) enum Mnemonic {
     Const(Type),
     Unary(UnaryOp, Type),
     Binary(BinaryOp, Type),
@@ -528,7 +528,7 @@ enum Mnemonic {
 
 /// Built once from the opcode tables of `ops.rs`, so that the parser accepts
 /// exactly the mnemonics the printer writes.
-static MNEMONICS: LazyLock<FxHashMap<String, Mnemonic>> = LazyLock::new(mnemonic_table);
+pub(super) static MNEMONICS: LazyLock<FxHashMap<String, Mnemonic>> = LazyLock::new(mnemonic_table);
 
 fn mnemonic_table() -> FxHashMap<String, Mnemonic> {
     let mut table = FxHashMap::default();
@@ -575,7 +575,7 @@ fn mnemonic_table() -> FxHashMap<String, Mnemonic> {
 
 /// The kinds of operand a generic instruction takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Arg {
+pub(super) enum Arg {
     Value,
     Symbol,
     Local,
@@ -586,7 +586,7 @@ enum Arg {
 
 impl Mnemonic {
     /// The operands, and how the documentation writes them.
-    fn args(self) -> (&'static [Arg], &'static str) {
+    pub(super) fn args(self) -> (&'static [Arg], &'static str) {
         use Arg::*;
         use Mnemonic as M;
         match self {
@@ -610,7 +610,7 @@ impl Mnemonic {
         }
     }
 
-    fn takes_offset(self) -> bool {
+    pub(super) fn takes_offset(self) -> bool {
         matches!(self, Mnemonic::Load(_) | Mnemonic::Store(_))
     }
 }
@@ -629,7 +629,7 @@ fn arg_kind(rule: Rule) -> Arg {
 
 /// A module-level name: globals, data and functions share one namespace.
 #[derive(Clone, Copy, Debug)]
-enum Symbol {
+pub(super) enum Symbol {
     Global(GlobalId),
     Data(DataId),
     Func(FuncId),
@@ -645,7 +645,7 @@ impl Symbol {
     }
 }
 
-type Symbols<'a> = FxHashMap<&'a str, (Symbol, Span)>;
+pub(super) type Symbols<'a> = FxHashMap<&'a str, (Symbol, Span)>;
 
 fn lookup(symbols: &Symbols, name: Tok) -> PResult<Symbol> {
     symbols
@@ -663,7 +663,7 @@ fn wrong_symbol(name: Tok, found: Symbol, expected: &str) -> Diagnostic {
 
 /// `@sym [+ N]` in an initialiser or a data item: a data address or a
 /// function pointer (which takes no offset).
-fn address_of(symbols: &Symbols, name: Tok, offset: Option<Tok>) -> PResult<GlobalInit> {
+pub(super) fn address_of(symbols: &Symbols, name: Tok, offset: Option<Tok>) -> PResult<GlobalInit> {
     let offset = offset.map(|o| u64_literal(o, "an offset")).transpose()?;
     match lookup(symbols, name)? {
         Symbol::Data(d) => Ok(GlobalInit::DataAddr(d, offset.unwrap_or(0))),
@@ -896,7 +896,7 @@ fn scalar_item(item: &Node) -> PResult<DataScalar> {
 
 /// A `$name`: variables and slots share one namespace per function.
 #[derive(Clone, Copy, Debug)]
-enum Local {
+pub(super) enum Local {
     Var(VarId),
     Slot(SlotId),
 }
