@@ -7,6 +7,7 @@
 //! command: it reads a file and checks it with [`crate::verify`].
 
 mod fast;
+pub mod float;
 mod parse;
 mod print;
 

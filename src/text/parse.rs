@@ -12,6 +12,7 @@
 //! unknown mnemonics, literals out of range, wrong numbers of result names.
 //! Every error is a [`Diagnostic`] located at the offending token.
 
+use super::float::{FloatTextError, parse_float_bits};
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::fxhash::FxHashMap;
 use crate::ir::{
@@ -19,7 +20,6 @@ use crate::ir::{
     FuncId, Function, Global, GlobalId, GlobalInit, Inst, Linkage, MemAccess, Module, Op,
     Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId, Visibility,
 };
-use crate::value::{FloatTextError, parse_float_bits};
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
