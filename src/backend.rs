@@ -302,7 +302,7 @@ impl WasmBackend {
     ) -> Result<Vec<u8>, Error> {
         // One pass: each function is encoded as soon as it is lowered.
         let wasm = times.time("lower+encode", || {
-            encode::lower_and_encode(module, target, self.options)
+            encode::lower_and_encode::<Error>(module, target, self.options)
         })?;
         times.time("validate", || validate::validate(&wasm))?;
         Ok(wasm)
