@@ -6,6 +6,7 @@
 //! This module sits on [`crate::ir`]; [`load`] is the front door of every
 //! command: it reads a file and checks it with [`crate::verify`].
 
+mod build;
 mod fast;
 pub mod float;
 mod parse;

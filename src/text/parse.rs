@@ -12,21 +12,18 @@
 //! unknown mnemonics, literals out of range, wrong numbers of result names.
 //! Every error is a [`Diagnostic`] located at the offending token.
 
+use super::build::{Arg, BodyBuilder, Symbol, Symbols, internal};
+use super::fast;
 use super::float::{FloatTextError, parse_float_bits};
 use crate::diag::{Diagnostic, SourceFile, Span};
-use crate::fxhash::FxHashMap;
 use crate::ir::{
-    BinaryOp, Block, BlockId, CmpOp, Const, ConvOp, Data, DataId, DataItem, DataScalar, Edge,
-    FuncId, Function, Global, GlobalId, GlobalInit, Inst, Linkage, MemAccess, Module, Op,
-    Signature, Slot, SlotId, Terminator, Type, UnaryOp, ValueDef, ValueId, Var, VarId, Visibility,
+    BlockId, Const, Data, DataId, DataItem, DataScalar, Edge, FuncId, Function, Global, GlobalId,
+    GlobalInit, Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
 };
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
-
-use super::fast;
+use std::sync::Arc;
 
 /// Private, so that the grammar's `Rule` enum stays out of the public API.
 mod grammar {
@@ -134,12 +131,6 @@ impl<'a> Tok<'a> {
 fn span_of(node: &Node) -> Span {
     let s = node.as_span();
     Span::new(s.start(), s.end())
-}
-
-/// The grammar guarantees the shape of the tree; this reports a broken
-/// guarantee as an error rather than a panic.
-fn internal(span: Span) -> Diagnostic {
-    Diagnostic::new("internal error: unexpected parse tree", span)
 }
 
 fn children<'a>(node: &Node<'a>, rule: Rule) -> impl Iterator<Item = Node<'a>> + use<'a> {
@@ -500,121 +491,7 @@ fn bad_escape(tok: Tok, offset: usize, rest: &str) -> Diagnostic {
     )
 }
 
-// ------------------------------------------------------------- mnemonics
-
-/// What a generic instruction's mnemonic stands for.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Mnemonic {
-    Const(Type),
-    Unary(UnaryOp, Type),
-    Binary(BinaryOp, Type),
-    Compare(CmpOp, Type),
-    Convert(ConvOp),
-    Select(Type),
-    Load(MemAccess),
-    Store(MemAccess),
-    SlotAddr,
-    DataAddr,
-    FuncAddr,
-    MemorySize,
-    MemoryGrow,
-    MemoryCopy,
-    MemoryFill,
-    GlobalGet,
-    GlobalSet,
-    VarGet,
-    VarSet,
-}
-
-/// Built once from the opcode tables of `ops.rs`, so that the parser accepts
-/// exactly the mnemonics the printer writes.
-pub(super) static MNEMONICS: LazyLock<FxHashMap<String, Mnemonic>> = LazyLock::new(mnemonic_table);
-
-fn mnemonic_table() -> FxHashMap<String, Mnemonic> {
-    let mut table = FxHashMap::default();
-    for ty in Type::ALL {
-        table.insert(format!("{ty}.const"), Mnemonic::Const(ty));
-        table.insert(format!("{ty}.select"), Mnemonic::Select(ty));
-        for &op in UnaryOp::ALL.iter().filter(|op| op.accepts(ty)) {
-            table.insert(format!("{ty}.{}", op.name()), Mnemonic::Unary(op, ty));
-        }
-        for &op in BinaryOp::ALL.iter().filter(|op| op.accepts(ty)) {
-            table.insert(format!("{ty}.{}", op.name()), Mnemonic::Binary(op, ty));
-        }
-        for &op in CmpOp::ALL.iter().filter(|op| op.accepts(ty)) {
-            table.insert(format!("{ty}.{}", op.name()), Mnemonic::Compare(op, ty));
-        }
-    }
-    for op in ConvOp::all() {
-        table.insert(op.mnemonic(), Mnemonic::Convert(op));
-    }
-    for access in MemAccess::loads() {
-        table.insert(access.load_mnemonic(), Mnemonic::Load(access));
-    }
-    for access in MemAccess::stores() {
-        table.insert(access.store_mnemonic(), Mnemonic::Store(access));
-    }
-    let fixed = [
-        ("slot.addr", Mnemonic::SlotAddr),
-        ("data.addr", Mnemonic::DataAddr),
-        ("func.addr", Mnemonic::FuncAddr),
-        ("memory.size", Mnemonic::MemorySize),
-        ("memory.grow", Mnemonic::MemoryGrow),
-        ("memory.copy", Mnemonic::MemoryCopy),
-        ("memory.fill", Mnemonic::MemoryFill),
-        ("global.get", Mnemonic::GlobalGet),
-        ("global.set", Mnemonic::GlobalSet),
-        ("var.get", Mnemonic::VarGet),
-        ("var.set", Mnemonic::VarSet),
-    ];
-    for (name, mnemonic) in fixed {
-        table.insert(name.to_string(), mnemonic);
-    }
-    table
-}
-
-/// The kinds of operand a generic instruction takes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Arg {
-    Value,
-    Symbol,
-    Local,
-    Literal,
-    /// A bare word: never accepted.
-    Word,
-}
-
-impl Mnemonic {
-    /// The operands, and how the documentation writes them.
-    pub(super) fn args(self) -> (&'static [Arg], &'static str) {
-        use Arg::*;
-        use Mnemonic as M;
-        match self {
-            M::Const(_) => (&[Literal], "a literal"),
-            M::Unary(..) | M::Convert(_) => (&[Value], "`%a`"),
-            M::Load(_) => (&[Value], "`%addr`"),
-            M::MemoryGrow => (&[Value], "`%pages`"),
-            M::Binary(..) | M::Compare(..) => (&[Value, Value], "`%a, %b`"),
-            M::Store(_) => (&[Value, Value], "`%addr, %value`"),
-            M::Select(_) => (&[Value, Value, Value], "`%cond, %a, %b`"),
-            M::MemoryCopy => (&[Value, Value, Value], "`%dst, %src, %len`"),
-            M::MemoryFill => (&[Value, Value, Value], "`%dst, %byte, %len`"),
-            M::MemorySize => (&[], "no operand"),
-            M::SlotAddr => (&[Local], "`$slot`"),
-            M::VarGet => (&[Local], "`$var`"),
-            M::VarSet => (&[Local, Value], "`$var, %value`"),
-            M::DataAddr => (&[Symbol], "`@data`"),
-            M::FuncAddr => (&[Symbol], "`@func`"),
-            M::GlobalGet => (&[Symbol], "`@global`"),
-            M::GlobalSet => (&[Symbol, Value], "`@global, %value`"),
-        }
-    }
-
-    pub(super) fn takes_offset(self) -> bool {
-        matches!(self, Mnemonic::Load(_) | Mnemonic::Store(_))
-    }
-}
-
+/// The kind of a generic instruction's operand.
 fn arg_kind(rule: Rule) -> Arg {
     match rule {
         Rule::symbol => Arg::Symbol,
@@ -626,59 +503,6 @@ fn arg_kind(rule: Rule) -> Arg {
 }
 
 // ------------------------------------------------------------ the module
-
-/// A module-level name: globals, data and functions share one namespace.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Symbol {
-    Global(GlobalId),
-    Data(DataId),
-    Func(FuncId),
-}
-
-impl Symbol {
-    fn kind(self) -> &'static str {
-        match self {
-            Symbol::Global(_) => "a global",
-            Symbol::Data(_) => "a data definition",
-            Symbol::Func(_) => "a function",
-        }
-    }
-}
-
-pub(super) type Symbols<'a> = FxHashMap<&'a str, (Symbol, Span)>;
-
-fn lookup(symbols: &Symbols, name: Tok) -> PResult<Symbol> {
-    symbols
-        .get(name.name())
-        .map(|(s, _)| *s)
-        .ok_or_else(|| Diagnostic::new(format!("unknown symbol {}", name.text), name.span))
-}
-
-fn wrong_symbol(name: Tok, found: Symbol, expected: &str) -> Diagnostic {
-    Diagnostic::new(
-        format!("{} is {}, not {expected}", name.text, found.kind()),
-        name.span,
-    )
-}
-
-/// `@sym [+ N]` in an initialiser or a data item: a data address or a
-/// function pointer (which takes no offset).
-pub(super) fn address_of(symbols: &Symbols, name: Tok, offset: Option<Tok>) -> PResult<GlobalInit> {
-    let offset = offset.map(|o| u64_literal(o, "an offset")).transpose()?;
-    match lookup(symbols, name)? {
-        Symbol::Data(d) => Ok(GlobalInit::DataAddr(d, offset.unwrap_or(0))),
-        Symbol::Func(f) if offset.is_none() => Ok(GlobalInit::FuncAddr(f)),
-        Symbol::Func(_) => Err(Diagnostic::new(
-            format!("a function pointer takes no offset: {}", name.text),
-            name.span,
-        )),
-        global => Err(wrong_symbol(
-            name,
-            global,
-            "a data definition or a function: a global has no address",
-        )),
-    }
-}
 
 /// What an item declared, so that `define` finds it again.
 #[derive(Clone, Copy)]
@@ -708,14 +532,7 @@ impl<'a> ModuleBuilder<'a> {
             Decl::Data(d) => Symbol::Data(d),
             Decl::Func(f) => Symbol::Func(f),
         };
-        let name = tok(item, Rule::symbol)?;
-        if let Some((_, first)) = self.symbols.get(name.name()) {
-            return Err(
-                Diagnostic::new(format!("duplicate symbol {}", name.text), name.span)
-                    .with_note(format!("{} is first defined here", name.text), *first),
-            );
-        }
-        self.symbols.insert(name.name(), (symbol, name.span));
+        self.symbols.declare(tok(item, Rule::symbol)?, symbol)?;
         Ok(decl)
     }
 
@@ -783,7 +600,8 @@ impl<'a> ModuleBuilder<'a> {
             }
             Decl::Func(id) if item.as_rule() == Rule::func => {
                 let shell = self.module.func(id).clone();
-                let func = FuncBuilder::new(&self.module, &self.symbols, shell).build(item)?;
+                let body = BodyBuilder::new(&self.module, &self.symbols, shell);
+                let func = FuncBuilder { body }.build(item)?;
                 self.module.funcs[id.index()] = func;
             }
             Decl::Func(_) => {}
@@ -793,19 +611,18 @@ impl<'a> ModuleBuilder<'a> {
 
     fn global_init(&self, item: &Node<'a>, ty: Type) -> PResult<GlobalInit> {
         let init = child(item, Rule::init)?;
-        let Some(symbol) = opt_child(&init, Rule::symbol) else {
-            let literal = Tok::of(&child(&init, Rule::number)?);
-            return Ok(GlobalInit::Const(const_literal(literal, ty)?));
+        let address = match opt_child(&init, Rule::symbol) {
+            Some(symbol) => Some((
+                Tok::of(&symbol),
+                opt_child(&init, Rule::number).map(|n| Tok::of(&n)),
+            )),
+            None => None,
         };
-        let name = Tok::of(&symbol);
-        if ty != Type::Ptr {
-            return Err(Diagnostic::new(
-                format!("a global of type {ty} needs a literal, found {}", name.text),
-                name.span,
-            ));
-        }
-        let offset = opt_child(&init, Rule::number).map(|n| Tok::of(&n));
-        address_of(&self.symbols, name, offset)
+        let literal = match address {
+            Some(_) => None,
+            None => Some(Tok::of(&child(&init, Rule::number)?)),
+        };
+        self.symbols.global_init(ty, literal, address)
     }
 
     fn data_item(&self, item: &Node<'a>) -> PResult<DataItem> {
@@ -816,7 +633,10 @@ impl<'a> ModuleBuilder<'a> {
                 let count = tok(&inner, Rule::number)?;
                 Ok(DataItem::Zero(u64_literal(count, "a byte count")?))
             }
-            Rule::scalar_item => scalar_item(&inner).map(DataItem::Scalar),
+            Rule::scalar_item => {
+                let ty = child(&inner, Rule::data_ty)?.as_str();
+                scalar_item(ty, tok(&inner, Rule::number)?).map(DataItem::Scalar)
+            }
             Rule::ptr_item if opt_child(&inner, Rule::symbol).is_none() => {
                 let value = tok(&inner, Rule::number)?;
                 Ok(DataItem::Ptr(u64_literal(
@@ -827,11 +647,7 @@ impl<'a> ModuleBuilder<'a> {
             Rule::ptr_item => {
                 let name = tok(&inner, Rule::symbol)?;
                 let offset = opt_child(&inner, Rule::number).map(|n| Tok::of(&n));
-                Ok(match address_of(&self.symbols, name, offset)? {
-                    GlobalInit::DataAddr(d, offset) => DataItem::DataAddr(d, offset),
-                    GlobalInit::FuncAddr(f) => DataItem::FuncAddr(f),
-                    GlobalInit::Const(_) => return Err(internal(name.span)),
-                })
+                pointer_item(self.symbols.address_of(name, offset)?, name.span)
             }
             _ => Err(internal(span_of(&inner))),
         }
@@ -855,15 +671,17 @@ fn import(item: &Node) -> PResult<Linkage> {
             name: tok(item, Rule::symbol)?.name().to_string(),
         });
     }
-    let mut names = children(item, Rule::string).map(|s| {
-        let tok = Tok::of(&s);
-        String::from_utf8(unescape(tok)?)
-            .map_err(|_| Diagnostic::new("an import name must be valid UTF-8", tok.span))
-    });
+    let mut names = children(item, Rule::string).map(|s| import_name(Tok::of(&s)));
     let span = span_of(item);
     let module = names.next().ok_or_else(|| internal(span))??;
     let name = names.next().ok_or_else(|| internal(span))??;
     Ok(Linkage::Import { module, name })
+}
+
+/// One of the strings after `from`.
+pub(super) fn import_name(tok: Tok) -> PResult<String> {
+    String::from_utf8(unescape(tok)?)
+        .map_err(|_| Diagnostic::new("an import name must be valid UTF-8", tok.span))
 }
 
 /// A function's span: its header, up to the end of the signature or import.
@@ -878,9 +696,8 @@ fn header_span(item: &Node) -> Span {
     Span::new(start, end)
 }
 
-fn scalar_item(item: &Node) -> PResult<DataScalar> {
-    let ty = child(item, Rule::data_ty)?.as_str();
-    let value = tok(item, Rule::number)?;
+/// A data scalar, `i8 1` to `f64 2.5`: its type's name and its literal.
+pub(super) fn scalar_item(ty: &str, value: Tok) -> PResult<DataScalar> {
     let int = |bits| int_literal(value, bits, true, ty);
     Ok(match ty {
         "i8" => DataScalar::I8(int(8)? as u8),
@@ -892,14 +709,16 @@ fn scalar_item(item: &Node) -> PResult<DataScalar> {
     })
 }
 
-// --------------------------------------------------------- function bodies
-
-/// A `$name`: variables and slots share one namespace per function.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Local {
-    Var(VarId),
-    Slot(SlotId),
+/// A `ptr @sym [+ N]` data item, from the address it names.
+pub(super) fn pointer_item(address: GlobalInit, span: Span) -> PResult<DataItem> {
+    match address {
+        GlobalInit::DataAddr(d, offset) => Ok(DataItem::DataAddr(d, offset)),
+        GlobalInit::FuncAddr(f) => Ok(DataItem::FuncAddr(f)),
+        GlobalInit::Const(_) => Err(internal(span)),
+    }
 }
+
+// --------------------------------------------------------- function bodies
 
 /// An instruction or terminator waiting for its uses to be resolved.
 struct Pending<'a> {
@@ -908,388 +727,139 @@ struct Pending<'a> {
     results: Vec<ValueId>,
 }
 
-/// Builds one function body in two passes: declare, then resolve.
+/// Walks one function's syntax tree twice for the [`BodyBuilder`]:
+/// declarations, then uses.
 struct FuncBuilder<'a, 'm> {
-    module: &'m Module,
-    symbols: &'m Symbols<'a>,
-    func: Function,
-    values: HashMap<&'a str, ValueId>,
-    blocks: HashMap<&'a str, BlockId>,
-    locals: HashMap<&'a str, (Local, Span)>,
-    /// Instructions declared so far in each block.
-    inst_counts: Vec<u32>,
-    /// The span of the current block's terminator, once it has one.
-    terminated: Option<Span>,
-    pending: Vec<Pending<'a>>,
+    body: BodyBuilder<'a, 'm>,
 }
 
-impl<'a, 'm> FuncBuilder<'a, 'm> {
-    fn new(module: &'m Module, symbols: &'m Symbols<'a>, func: Function) -> Self {
-        FuncBuilder {
-            module,
-            symbols,
-            func,
-            values: HashMap::new(),
-            blocks: HashMap::new(),
-            locals: HashMap::new(),
-            inst_counts: Vec::new(),
-            terminated: None,
-            pending: Vec::new(),
-        }
-    }
-
+impl<'a> FuncBuilder<'a, '_> {
     fn build(mut self, item: &Node<'a>) -> PResult<Function> {
-        for (index, param) in children(&child(item, Rule::params)?, Rule::param).enumerate() {
-            let value = self.define_param(&param, ValueDef::Param(index as u32))?;
-            self.func.params.push(value);
+        for param in children(&child(item, Rule::params)?, Rule::param) {
+            let ty = parse_type(&child(&param, Rule::ty)?)?;
+            self.body.param(tok(&param, Rule::value)?, ty)?;
         }
+        let mut pending = Vec::new();
         for line in children(item, Rule::body_line) {
-            self.declare_line(first(&line)?)?;
+            if let Some(p) = self.declare_line(first(&line)?)? {
+                pending.push(p);
+            }
         }
-        for pending in std::mem::take(&mut self.pending) {
-            self.resolve(pending)?;
+        for p in pending {
+            self.resolve(p)?;
         }
-        Ok(self.func)
+        Ok(self.body.finish())
     }
 
     // ---- pass 1: declarations
 
-    fn declare_line(&mut self, line: Node<'a>) -> PResult<()> {
+    fn declare_line(&mut self, line: Node<'a>) -> PResult<Option<Pending<'a>>> {
+        let span = span_of(&line);
         match line.as_rule() {
-            Rule::var_decl | Rule::slot_decl => self.declare_local(&line),
-            Rule::label => self.declare_block(&line),
+            Rule::var_decl => {
+                let name = tok(&line, Rule::local)?;
+                let ty = parse_type(&child(&line, Rule::ty)?)?;
+                self.body.var(span, name, ty)?;
+            }
+            Rule::slot_decl => {
+                let name = tok(&line, Rule::local)?;
+                let mut numbers = children(&line, Rule::number).map(|n| Tok::of(&n));
+                let size = numbers.next().ok_or_else(|| internal(span))?;
+                self.body.slot(span, name, size, numbers.next())?;
+            }
+            Rule::label => {
+                let block = self.body.block(span, tok(&line, Rule::label_name)?)?;
+                if let Some(params) = opt_child(&line, Rule::params) {
+                    for param in children(&params, Rule::param) {
+                        let ty = parse_type(&child(&param, Rule::ty)?)?;
+                        self.body
+                            .block_param(block, tok(&param, Rule::value)?, ty)?;
+                    }
+                }
+            }
             Rule::terminator => {
-                let block = self.open_block(&line, "terminator")?;
-                self.terminated = Some(span_of(&line));
-                self.pending.push(Pending {
+                let block = self.body.declare_terminator(span)?;
+                return Ok(Some(Pending {
                     block,
                     line,
                     results: Vec::new(),
-                });
-                Ok(())
+                }));
             }
-            Rule::inst => self.declare_inst(line),
-            _ => Err(internal(span_of(&line))),
-        }
-    }
-
-    fn define_value(&mut self, name: Tok<'a>, ty: Type, def: ValueDef) -> PResult<ValueId> {
-        if let Some(&first) = self.values.get(name.name()) {
-            return Err(
-                Diagnostic::new(format!("duplicate value {}", name.text), name.span).with_note(
-                    format!("{} is first defined here", name.text),
-                    self.func.value(first).span,
-                ),
-            );
-        }
-        let id = self.func.new_value(ty, name.name(), def);
-        self.func.values[id.index()].span = name.span;
-        self.values.insert(name.name(), id);
-        Ok(id)
-    }
-
-    /// `%name: ty`, of a function or a block.
-    fn define_param(&mut self, param: &Node<'a>, def: ValueDef) -> PResult<ValueId> {
-        let ty = parse_type(&child(param, Rule::ty)?)?;
-        self.define_value(tok(param, Rule::value)?, ty, def)
-    }
-
-    fn declare_local(&mut self, line: &Node<'a>) -> PResult<()> {
-        let is_var = line.as_rule() == Rule::var_decl;
-        let kind = if is_var { "variable" } else { "slot" };
-        if !self.func.blocks.is_empty() {
-            return Err(Diagnostic::new(
-                format!("a {kind} must be declared before the first block"),
-                span_of(line),
-            ));
-        }
-        let name = tok(line, Rule::local)?;
-        if let Some(&(_, first)) = self.locals.get(name.name()) {
-            return Err(
-                Diagnostic::new(format!("duplicate {kind} {}", name.text), name.span)
-                    .with_note(format!("{} is first defined here", name.text), first),
-            );
-        }
-        let local = if is_var {
-            self.declare_var(line, name)?
-        } else {
-            self.declare_slot(line, name)?
-        };
-        self.locals.insert(name.name(), (local, name.span));
-        Ok(())
-    }
-
-    fn declare_var(&mut self, line: &Node<'a>, name: Tok) -> PResult<Local> {
-        self.func.vars.push(Var {
-            name: name.name().to_string(),
-            ty: parse_type(&child(line, Rule::ty)?)?,
-            span: span_of(line),
-        });
-        Ok(Local::Var(VarId(self.func.vars.len() as u32 - 1)))
-    }
-
-    fn declare_slot(&mut self, line: &Node<'a>, name: Tok) -> PResult<Local> {
-        let mut numbers = children(line, Rule::number).map(|n| Tok::of(&n));
-        let size = numbers.next().ok_or_else(|| internal(span_of(line)))?;
-        let align = match numbers.next() {
-            Some(align) => align_literal(align)?,
-            None => 8,
-        };
-        self.func.slots.push(Slot {
-            name: name.name().to_string(),
-            size: u64_literal(size, "a slot size")?,
-            align,
-            span: span_of(line),
-        });
-        Ok(Local::Slot(SlotId(self.func.slots.len() as u32 - 1)))
-    }
-
-    fn declare_block(&mut self, line: &Node<'a>) -> PResult<()> {
-        let name = tok(line, Rule::label_name)?;
-        if let Some(&first) = self.blocks.get(name.text) {
-            return Err(
-                Diagnostic::new(format!("duplicate block `{}`", name.text), name.span).with_note(
-                    "the block is first defined here",
-                    self.func.block(first).span,
-                ),
-            );
-        }
-        let id = BlockId(self.func.blocks.len() as u32);
-        let mut block = Block::new(name.text);
-        block.span = span_of(line);
-        self.func.blocks.push(block);
-        self.blocks.insert(name.text, id);
-        self.inst_counts.push(0);
-        self.terminated = None;
-        if let Some(params) = opt_child(line, Rule::params) {
-            for (index, param) in children(&params, Rule::param).enumerate() {
-                let value = self.define_param(&param, ValueDef::BlockParam(id, index as u32))?;
-                self.func.blocks[id.index()].params.push(value);
-            }
-        }
-        Ok(())
-    }
-
-    /// The block a line belongs to; it must have one that is not terminated.
-    fn open_block(&self, line: &Node, what: &str) -> PResult<BlockId> {
-        let span = span_of(line);
-        let Some(last) = self.func.blocks.len().checked_sub(1) else {
-            return Err(Diagnostic::new(
-                format!("{what} outside a block: the first block needs a label, such as `entry:`"),
-                span,
-            ));
-        };
-        if let Some(end) = self.terminated {
-            let name = &self.func.blocks[last].name;
-            return Err(Diagnostic::new(
-                format!("{what} after the terminator of block `{name}`"),
-                span,
-            )
-            .with_note("the block ends here", end));
-        }
-        Ok(BlockId(last as u32))
-    }
-
-    fn declare_inst(&mut self, line: Node<'a>) -> PResult<()> {
-        let block = self.open_block(&line, "instruction")?;
-        let index = self.inst_counts[block.index()];
-        self.inst_counts[block.index()] += 1;
-        let mut results = Vec::new();
-        if let Some(defs) = opt_child(&line, Rule::defs) {
-            for (result, name) in children(&defs, Rule::value).enumerate() {
-                let def = ValueDef::InstResult {
-                    block,
-                    index,
-                    result: result as u32,
+            Rule::inst => {
+                let defs = match opt_child(&line, Rule::defs) {
+                    Some(defs) => children(&defs, Rule::value).map(|v| Tok::of(&v)).collect(),
+                    None => Vec::new(),
                 };
-                // The type is known once the operator is resolved.
-                results.push(self.define_value(Tok::of(&name), Type::I32, def)?);
+                let (block, results) = self.body.declare_inst(span, defs)?;
+                return Ok(Some(Pending {
+                    block,
+                    line,
+                    results,
+                }));
             }
+            _ => return Err(internal(span)),
         }
-        self.pending.push(Pending {
-            block,
-            line,
-            results,
-        });
-        Ok(())
+        Ok(None)
     }
 
     // ---- pass 2: uses
 
     fn resolve(&mut self, pending: Pending<'a>) -> PResult<()> {
         let span = span_of(&pending.line);
-        let index = pending.block.index();
         if pending.line.as_rule() == Rule::terminator {
             let term = self.terminator(&first(&pending.line)?)?;
-            let block = &mut self.func.blocks[index];
-            block.term = Some(term);
-            block.term_span = span;
-        } else {
-            let inst = self.inst(&pending.line, pending.results)?;
-            self.func.blocks[index].insts.push(inst);
+            self.body.terminate(pending.block, term, span);
+            return Ok(());
         }
-        Ok(())
-    }
-
-    fn inst(&mut self, line: &Node<'a>, results: Vec<ValueId>) -> PResult<Inst> {
-        let span = span_of(line);
+        let line = &pending.line;
         let node = line
             .clone()
             .into_inner()
             .find(|c| c.as_rule() != Rule::defs)
             .ok_or_else(|| internal(span))?;
-        let (op, what) = match node.as_rule() {
-            Rule::call => (
-                self.call(&node)?,
-                format!("call {}", tok(&node, Rule::symbol)?.text),
-            ),
-            Rule::call_indirect => (self.call_indirect(&node)?, "call_indirect".to_string()),
-            _ => (
-                self.generic(&node)?,
-                tok(&node, Rule::mnemonic)?.text.to_string(),
-            ),
+        let op = match node.as_rule() {
+            Rule::call => self.body.call(tok(&node, Rule::symbol)?, args(&node))?,
+            Rule::call_indirect => {
+                let sig = || {
+                    Ok(Signature {
+                        params: types_of(&child(&node, Rule::type_list)?)?,
+                        results: result_list(opt_child(&node, Rule::results))?,
+                    })
+                };
+                self.body
+                    .call_indirect(tok(&node, Rule::value)?, args(&node), sig)?
+            }
+            _ => self.generic(&node)?,
         };
-        let types = self
-            .module
-            .result_types(&self.func, &op)
-            .ok_or_else(|| internal(span))?;
-        if types.len() != results.len() {
-            let at = match results.first().zip(results.last()) {
-                Some((a, b)) => Span {
-                    start: self.func.value(*a).span.start,
-                    end: self.func.value(*b).span.end,
-                },
-                None => span_of(&node),
-            };
-            return Err(result_count_error(&what, types.len(), results.len(), at));
-        }
-        for (&value, ty) in results.iter().zip(types) {
-            self.func.values[value.index()].ty = ty;
-        }
-        Ok(Inst { op, results, span })
-    }
-
-    fn call(&self, node: &Node<'a>) -> PResult<Op> {
-        let func = self.func_symbol(tok(node, Rule::symbol)?)?;
-        Ok(Op::Call {
-            func,
-            args: self.args(node)?,
-        })
-    }
-
-    fn call_indirect(&self, node: &Node<'a>) -> PResult<Op> {
-        let callee = self.value(tok(node, Rule::value)?)?;
-        let args = self.args(node)?;
-        let sig = Box::new(Signature {
-            params: types_of(&child(node, Rule::type_list)?)?,
-            results: result_list(opt_child(node, Rule::results))?,
-        });
-        Ok(Op::CallIndirect { sig, callee, args })
-    }
-
-    /// The values in the `(...)` of a call or an edge; none without one.
-    fn args(&self, node: &Node<'a>) -> PResult<Vec<ValueId>> {
-        let Some(args) = opt_child(node, Rule::args) else {
-            return Ok(Vec::new());
+        let what = || match node.as_rule() {
+            Rule::call => format!("call {}", tok(&node, Rule::symbol).map_or("", |t| t.text)),
+            Rule::call_indirect => "call_indirect".to_string(),
+            _ => tok(&node, Rule::mnemonic)
+                .map_or("", |t| t.text)
+                .to_string(),
         };
-        children(&args, Rule::value)
-            .map(|v| self.value(Tok::of(&v)))
-            .collect()
+        let syntax = span_of(&node);
+        self.body
+            .inst(pending.block, op, pending.results, span, syntax, what)
     }
 
     fn generic(&self, node: &Node<'a>) -> PResult<Op> {
         let mnemonic = tok(node, Rule::mnemonic)?;
-        let kind = *MNEMONICS.get(mnemonic.text).ok_or_else(|| {
-            Diagnostic::new(
-                format!("unknown instruction `{}`", mnemonic.text),
-                mnemonic.span,
-            )
-        })?;
         let operands = children(node, Rule::operand)
-            .map(|o| first(&o))
+            .map(|o| first(&o).map(|o| (arg_kind(o.as_rule()), Tok::of(&o))))
             .collect::<PResult<Vec<_>>>()?;
-        check_operands(kind, mnemonic, &operands)?;
         let offset = match opt_child(node, Rule::offset) {
-            None => 0,
-            Some(o) if kind.takes_offset() => u64_literal(tok(&o, Rule::number)?, "an offset")?,
-            Some(o) => {
-                return Err(Diagnostic::new(
-                    format!(
-                        "`{}` takes no offset: only loads and stores do",
-                        mnemonic.text
-                    ),
-                    span_of(&o),
-                ));
-            }
+            Some(o) => Some((span_of(&o), tok(&o, Rule::number)?)),
+            None => None,
         };
-        self.generic_op(kind, &operands, offset)
-    }
-
-    /// The operator of a generic instruction whose operands have the right kinds.
-    fn generic_op(&self, kind: Mnemonic, operands: &[Node<'a>], offset: u64) -> PResult<Op> {
-        use Mnemonic as M;
-        let arg = |i: usize| {
-            operands
-                .get(i)
-                .map(Tok::of)
-                .ok_or_else(|| internal(Span::NONE))
-        };
-        let v = |i: usize| self.value(arg(i)?);
-        Ok(match kind {
-            M::Const(ty) => Op::Const(const_literal(arg(0)?, ty)?),
-            M::Unary(op, ty) => Op::Unary(op, ty, v(0)?),
-            M::Binary(op, ty) => Op::Binary(op, ty, v(0)?, v(1)?),
-            M::Compare(op, ty) => Op::Compare(op, ty, v(0)?, v(1)?),
-            M::Convert(op) => Op::Convert(op, v(0)?),
-            M::Select(ty) => Op::Select {
-                ty,
-                cond: v(0)?,
-                if_true: v(1)?,
-                if_false: v(2)?,
-            },
-            M::Load(access) => Op::Load {
-                access,
-                addr: v(0)?,
-                offset,
-            },
-            M::Store(access) => Op::Store {
-                access,
-                addr: v(0)?,
-                value: v(1)?,
-                offset,
-            },
-            M::SlotAddr => Op::SlotAddr(self.slot(arg(0)?)?),
-            M::DataAddr => Op::DataAddr(self.data_symbol(arg(0)?)?),
-            M::FuncAddr => Op::FuncAddr(self.func_symbol(arg(0)?)?),
-            M::MemorySize => Op::MemorySize,
-            M::MemoryGrow => Op::MemoryGrow(v(0)?),
-            M::MemoryCopy => Op::MemoryCopy {
-                dst: v(0)?,
-                src: v(1)?,
-                len: v(2)?,
-            },
-            M::MemoryFill => Op::MemoryFill {
-                dst: v(0)?,
-                byte: v(1)?,
-                len: v(2)?,
-            },
-            M::GlobalGet => Op::GlobalGet(self.global_symbol(arg(0)?)?),
-            M::GlobalSet => Op::GlobalSet(self.global_symbol(arg(0)?)?, v(1)?),
-            M::VarGet => Op::VarGet(self.var(arg(0)?)?),
-            M::VarSet => Op::VarSet(self.var(arg(0)?)?, v(1)?),
-        })
+        self.body.generic(mnemonic, &operands, offset)
     }
 
     fn terminator(&self, node: &Node<'a>) -> PResult<Terminator> {
         let span = span_of(node);
         let edges = || {
             children(node, Rule::edge)
-                .map(|e| self.edge(&e))
-                .collect::<PResult<Vec<_>>>()
-        };
-        let values = || {
-            children(node, Rule::value)
-                .map(|v| self.value(Tok::of(&v)))
+                .map(|e| self.body.edge(tok(&e, Rule::label_name)?, args(&e)))
                 .collect::<PResult<Vec<_>>>()
         };
         match node.as_rule() {
@@ -1298,7 +868,7 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
                 Ok(Terminator::Jump(edge))
             }
             Rule::brif => {
-                let cond = self.value(tok(node, Rule::value)?)?;
+                let cond = self.body.value(tok(node, Rule::value)?)?;
                 let [then_edge, else_edge] =
                     <[Edge; 2]>::try_from(edges()?).map_err(|_| internal(span))?;
                 Ok(Terminator::BrIf {
@@ -1308,7 +878,7 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
                 })
             }
             Rule::switch => {
-                let index = self.value(tok(node, Rule::value)?)?;
+                let index = self.body.value(tok(node, Rule::value)?)?;
                 let mut targets = edges()?;
                 let default = targets.pop().ok_or_else(|| internal(span))?;
                 Ok(Terminator::Switch {
@@ -1317,134 +887,27 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
                     default,
                 })
             }
-            Rule::ret => Ok(Terminator::Return(values()?)),
+            Rule::ret => {
+                let values = children(node, Rule::value).map(|v| Tok::of(&v));
+                Ok(Terminator::Return(self.body.values(values)?))
+            }
             Rule::unreachable => Ok(Terminator::Unreachable),
             _ => Err(internal(span)),
         }
     }
-
-    fn edge(&self, node: &Node<'a>) -> PResult<Edge> {
-        let label = tok(node, Rule::label_name)?;
-        let block = *self.blocks.get(label.text).ok_or_else(|| {
-            Diagnostic::new(format!("unknown block `{}`", label.text), label.span)
-        })?;
-        Ok(Edge::new(block, self.args(node)?))
-    }
-
-    // ---- names
-
-    fn value(&self, name: Tok) -> PResult<ValueId> {
-        self.values
-            .get(name.name())
-            .copied()
-            .ok_or_else(|| Diagnostic::new(format!("unknown value {}", name.text), name.span))
-    }
-
-    fn local(&self, name: Tok, kind: &str) -> PResult<Local> {
-        self.locals
-            .get(name.name())
-            .map(|&(local, _)| local)
-            .ok_or_else(|| Diagnostic::new(format!("unknown {kind} {}", name.text), name.span))
-    }
-
-    fn var(&self, name: Tok) -> PResult<VarId> {
-        match self.local(name, "variable")? {
-            Local::Var(var) => Ok(var),
-            Local::Slot(_) => Err(Diagnostic::new(
-                format!("{} is a slot, not a variable", name.text),
-                name.span,
-            )),
-        }
-    }
-
-    fn slot(&self, name: Tok) -> PResult<SlotId> {
-        match self.local(name, "slot")? {
-            Local::Slot(slot) => Ok(slot),
-            Local::Var(_) => Err(Diagnostic::new(
-                format!("{} is a variable, not a slot", name.text),
-                name.span,
-            )),
-        }
-    }
-
-    fn func_symbol(&self, name: Tok) -> PResult<FuncId> {
-        match lookup(self.symbols, name)? {
-            Symbol::Func(f) => Ok(f),
-            other => Err(wrong_symbol(name, other, "a function")),
-        }
-    }
-
-    fn data_symbol(&self, name: Tok) -> PResult<DataId> {
-        match lookup(self.symbols, name)? {
-            Symbol::Data(d) => Ok(d),
-            other => Err(wrong_symbol(name, other, "a data definition")),
-        }
-    }
-
-    fn global_symbol(&self, name: Tok) -> PResult<GlobalId> {
-        match lookup(self.symbols, name)? {
-            Symbol::Global(g) => Ok(g),
-            other => Err(wrong_symbol(name, other, "a global")),
-        }
-    }
 }
 
-/// Checks that a generic instruction's operands are of the kinds it takes.
-fn check_operands(kind: Mnemonic, mnemonic: Tok, operands: &[Node]) -> PResult<()> {
-    let (expected, syntax) = kind.args();
-    let mismatch = operands
-        .iter()
-        .zip(expected)
-        .find(|(o, a)| arg_kind(o.as_rule()) != **a)
-        .map(|(o, _)| span_of(o));
-    let extra = operands.get(expected.len()).map(span_of);
-    let missing = (operands.len() < expected.len()).then(|| {
-        let end = operands
-            .last()
-            .map_or(mnemonic.span.end, |o| span_of(o).end);
-        Span {
-            start: mnemonic.span.start,
-            end,
-        }
-    });
-    match mismatch.or(extra).or(missing) {
-        None => Ok(()),
-        Some(span) => Err(Diagnostic::new(
-            format!("wrong operands for `{}`: expected {syntax}", mnemonic.text),
-            span,
-        )),
+/// The values in the `(...)` of a call or an edge; none without one.
+fn args<'a>(node: &Node<'a>) -> Vec<Tok<'a>> {
+    match opt_child(node, Rule::args) {
+        Some(args) => children(&args, Rule::value).map(|v| Tok::of(&v)).collect(),
+        None => Vec::new(),
     }
-}
-
-fn result_count_error(what: &str, defined: usize, named: usize, span: Span) -> Diagnostic {
-    let defines = match defined {
-        0 => "no value".to_string(),
-        1 => "1 value".to_string(),
-        n => format!("{n} values"),
-    };
-    let given = match named {
-        0 => "no name is given".to_string(),
-        1 => "1 name is given".to_string(),
-        n => format!("{n} names are given"),
-    };
-    Diagnostic::new(format!("`{what}` defines {defines}, but {given}"), span)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_mnemonic_names_one_operator() {
-        let mut count = Type::ALL.len() * 2 + 11;
-        for ty in Type::ALL {
-            count += UnaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();
-            count += BinaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();
-            count += CmpOp::ALL.iter().filter(|op| op.accepts(ty)).count();
-        }
-        count += ConvOp::all().len() + MemAccess::loads().len() + MemAccess::stores().len();
-        assert_eq!(MNEMONICS.len(), count, "two operators share a mnemonic");
-    }
 
     #[test]
     fn floats_read_with_sign_and_payload() {
