@@ -1,4 +1,4 @@
-//! The `.vir` parser's fast path (src/ir/parse/fast.rs) against the pest
+//! The `.vir` parser's fast path (src/text/fast.rs) against the pest
 //! grammar, the reference: wherever the fast path accepts a text, pest must
 //! accept it and build the same module (every span included), and on every
 //! valid file of the repository and every generated program the fast path

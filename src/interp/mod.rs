@@ -11,6 +11,10 @@
 //! functions and slots become constants or offsets, and branches become
 //! instruction indices. Calls keep an explicit frame stack, so deep guest
 //! recursion cannot overflow the host stack.
+//!
+//! This file is the API and the main loop; `translate.rs` makes the flat
+//! code, `machine.rs` holds the state and executes one instruction, and
+//! `numeric.rs` is WebAssembly's arithmetic on raw bits.
 
 use crate::diag::{Diagnostic, Span};
 use crate::ir::*;

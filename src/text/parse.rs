@@ -7,6 +7,9 @@
 //!    labels, locals and values are all declared before any use is resolved,
 //!    so a value may be used above its definition (on a back edge).
 //!
+//! Steps 2 and 3 are the builder's (`build.rs`), which the fast path
+//! (`fast.rs`) shares: this file walks pest's tree and hands it tokens.
+//!
 //! Operand types are not checked here (the verifier does it): the parser
 //! rejects only what the IR cannot represent: unknown names, duplicates,
 //! unknown mnemonics, literals out of range, wrong numbers of result names.
