@@ -12,7 +12,7 @@
 //! resolved (its second), so a value may be used above its definition (on a
 //! back edge).
 
-use super::parse::{PResult, Tok, align_literal, const_literal, u64_literal};
+use super::token::{PResult, Tok, align_literal, const_literal, internal, u64_literal};
 use crate::diag::{Diagnostic, Span};
 use crate::fxhash::FxHashMap;
 use crate::ir::{
@@ -21,11 +21,6 @@ use crate::ir::{
     VarId,
 };
 use std::sync::LazyLock;
-
-/// A broken guarantee of the grammar, reported as an error rather than a panic.
-pub(super) fn internal(span: Span) -> Diagnostic {
-    Diagnostic::new("internal error: unexpected parse tree", span)
-}
 
 // ------------------------------------------------------------- mnemonics
 

@@ -19,8 +19,9 @@
 //! (instructions, terminators, slots, globals, data) must end where pest's do.
 
 use super::build::{Arg, BodyBuilder, Symbol, Symbols};
-use super::parse::Tok;
-use super::parse::{align_literal, import_name, pointer_item, scalar_item, u64_literal, unescape};
+use super::token::{
+    Tok, align_literal, import_name, pointer_item, scalar_item, u64_literal, unescape,
+};
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{
     BlockId, Const, Data, DataId, DataItem, Edge, Function, Global, GlobalId, GlobalInit, Linkage,

@@ -11,6 +11,7 @@ mod fast;
 pub mod float;
 mod parse;
 mod print;
+mod token;
 
 pub use parse::{
     parse_module, parse_str, parse_str_fast, parse_str_fast_in_chunks, parse_str_reference,
