@@ -443,13 +443,10 @@ impl<'a> ModuleBuilder<'a> {
 
     fn global_init(&self, item: &Node<'a>, ty: Type) -> PResult<GlobalInit> {
         let init = child(item, Rule::init)?;
-        let address = match opt_child(&init, Rule::symbol) {
-            Some(symbol) => Some((
-                Tok::of(&symbol),
-                opt_child(&init, Rule::number).map(|n| Tok::of(&n)),
-            )),
-            None => None,
-        };
+        let address = opt_child(&init, Rule::symbol).map(|symbol| {
+            let offset = opt_child(&init, Rule::number).map(|n| Tok::of(&n));
+            (Tok::of(&symbol), offset)
+        });
         let literal = match address {
             Some(_) => None,
             None => Some(Tok::of(&child(&init, Rule::number)?)),
