@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::lower::Options;
-use vitte_codegen_wasm64::{Target, WasmBackend, ir};
+use vitte_codegen_wasm64::{Target, WasmBackend, text};
 
 #[derive(Default)]
 struct Totals {
@@ -71,7 +71,7 @@ fn main() -> anyhow::Result<()> {
         for path in &files {
             let text = std::fs::read_to_string(path)?;
             let file = SourceFile::new(path.display().to_string(), text);
-            let module = ir::load(&file).map_err(|ds| anyhow::anyhow!("{}", ds[0]))?;
+            let module = text::load(&file).map_err(|ds| anyhow::anyhow!("{}", ds[0]))?;
             let compiled =
                 WasmBackend::with_options(options).compile_module(&module, Target::Wasm64)?;
             add(&mut totals, &compiled.wasm, &compiled.wat)?;

@@ -23,7 +23,7 @@
 //! ```
 
 use crate::diag::{Diagnostic, SourceFile};
-use crate::ir::{self, FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target};
+use crate::ir::{FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target};
 use crate::{emit, encode, lower, validate, wat};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -52,9 +52,9 @@ impl From<Diagnostic> for Error {
     }
 }
 
-/// [`ir::verify::verify_module`], its errors located in the module's source.
+/// [`crate::verify::verify_module`], its errors located in the module's source.
 fn verify_module(module: &Module) -> Result<(), Error> {
-    ir::verify::verify_module(module).map_err(|ds| {
+    crate::verify::verify_module(module).map_err(|ds| {
         Error::Ir(
             ds.into_iter()
                 .map(|d| d.with_file(module.source.as_ref()))
@@ -225,7 +225,7 @@ impl WasmBackend {
     }
 
     /// Lowers, prints, assembles and validates a module that passed
-    /// [`ir::verify::verify_module`], timing each pass.
+    /// [`crate::verify::verify_module`], timing each pass.
     fn compile_verified(
         &self,
         module: &Module,
@@ -302,7 +302,7 @@ impl WasmBackend {
     ) -> Result<Vec<u8>, Error> {
         // One pass: each function is encoded as soon as it is lowered.
         let wasm = times.time("lower+encode", || {
-            encode::lower_and_encode(module, target, self.options)
+            encode::lower_and_encode::<Error>(module, target, self.options)
         })?;
         times.time("validate", || validate::validate(&wasm))?;
         Ok(wasm)
@@ -312,14 +312,14 @@ impl WasmBackend {
 /// Parses `.vir` text and verifies it as a module to lower.
 fn parse_verified(file: &Arc<SourceFile>, times: &mut PassTimes) -> Result<Module, Error> {
     let module = times
-        .time("parse", || ir::parse::parse_module(file))
+        .time("parse", || crate::text::parse_module(file))
         .map_err(|d| Error::Ir(vec![d.with_file(Some(file))]))?;
     times.time("verify", || {
-        // The unit's checks as `ir::load` makes them, then what a module
+        // The unit's checks as `text::load` makes them, then what a module
         // to lower needs beyond them: the same errors as `verify_module`
         // without checking every function twice.
-        ir::verify::verify_unit(&module)
-            .and_then(|()| ir::verify::verify_complete(&module))
+        crate::verify::verify_unit(&module)
+            .and_then(|()| crate::verify::verify_complete(&module))
             .map_err(|ds| Error::Ir(ds.into_iter().map(|d| d.with_file(Some(file))).collect()))
     })?;
     Ok(module)

@@ -3,7 +3,7 @@
 //! The pipeline is text-first: every stage can be written out and read.
 //!
 //! ```text
-//! .vir text --ir::parse--> ir::Module --ir::verify--> verified IR
+//! .vir text --text::parse--> ir::Module --verify--> verified IR
 //!   --lower--> wat::Module (AST) --wat::print--> WAT text
 //!   --emit (the `wast` crate)--> wasm binary --validate (wasmparser)--> valid module
 //! ```
@@ -17,10 +17,14 @@
 //!
 //! Where things live:
 //! - [`backend`]: the entry point for a compiler: [`Context`] and [`WasmBackend`].
-//! - [`ir`]: the Vitte IR: data model, builder, `.vir` parser (a hand-written
-//!   fast path, and the pest grammar as the reference and the source of every
-//!   error) and printer, verifier, and the reference interpreter that tests
-//!   compare against.
+//! - [`ir`]: the Vitte IR, the ground floor: data model, types, operators and
+//!   the builder. It imports nothing of the crate above it.
+//! - [`text`]: the `.vir` text form, read (a hand-written fast path, and the
+//!   pest grammar as the reference and the source of every error, sharing one
+//!   builder that resolves names) and written; float literals; [`text::load`],
+//!   the front door of every command.
+//! - [`verify`]: the IR verifier and the implementation limits it enforces.
+//! - [`interp`]: the reference interpreter that tests compare against.
 //! - [`analysis`]: CFG, dominator tree, loops.
 //! - [`memory`]: the memory map (data, shadow stack, heap, function table).
 //! - [`link`]: several IR modules into one, before lowering: symbol
@@ -35,6 +39,9 @@
 //!   differential testing; the campaign that runs them is `vitte-wat`'s).
 //! - [`value`]: values and traps shared by the interpreter and the runtime.
 //! - [`diag`]: spans and diagnostics rendered like rustc's.
+//!
+//! No two top-level modules import each other, directly or through others:
+//! `tests/layering.rs` checks it.
 //!
 //! The seed's usage, end to end:
 //!
@@ -64,6 +71,7 @@ pub mod diag;
 pub mod emit;
 pub mod encode;
 mod fxhash;
+pub mod interp;
 pub mod ir;
 pub mod link;
 pub mod lower;
@@ -71,8 +79,10 @@ pub mod memory;
 mod parallel;
 mod stack;
 pub mod testgen;
+pub mod text;
 pub mod validate;
 pub mod value;
+pub mod verify;
 pub mod wat;
 
 pub use backend::{Compiled, Context, Error, WasmBackend};

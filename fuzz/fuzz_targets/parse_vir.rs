@@ -9,13 +9,15 @@
 
 use libfuzzer_sys::fuzz_target;
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::{self, Target, print::print_module};
+use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::text::{self, print_module};
+use vitte_codegen_wasm64::verify;
 use vitte_codegen_wasm64::{WasmBackend, validate};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let file = SourceFile::new("fuzz.vir", text.as_ref());
-    let module = match ir::load(&file) {
+    let module = match text::load(&file) {
         Ok(module) => module,
         Err(diagnostics) => {
             // The rendering (source line, caret) must not panic either.
@@ -27,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let printed = print_module(&module);
     let again = SourceFile::new("printed.vir", printed.as_str());
-    let reparsed = match ir::load(&again) {
+    let reparsed = match text::load(&again) {
         Ok(m) => m,
         Err(ds) => {
             let ds: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
@@ -42,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         printed,
         "print, parse, print gives other text"
     );
-    if ir::verify::verify_module(&module).is_err() {
+    if verify::verify_module(&module).is_err() {
         return;
     }
     let backend = WasmBackend::new();

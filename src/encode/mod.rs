@@ -24,7 +24,7 @@ mod index;
 mod names;
 mod ops;
 
-use crate::backend::Error;
+use crate::diag::Diagnostic;
 use crate::ir::{self, Target};
 use crate::lower;
 use crate::wat::{self, ExportKind, ImportDesc, IndexType, Module};
@@ -67,17 +67,24 @@ pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
 /// [`encode_module`], without the whole module's AST in memory at once
 /// (it took more memory than the IR, and the time to fault it in).
 ///
+/// The error is the caller's: any type that a lowering error and an
+/// encoding error convert into (the backend's [`Error`](crate::Error)), so
+/// that this module, under the backend, does not name it.
+///
 /// [`lower_module_with`]: crate::lower::lower_module_with
-pub fn lower_and_encode(
+pub fn lower_and_encode<E>(
     module: &ir::Module,
     target: Target,
     options: lower::Options,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, E>
+where
+    E: From<Diagnostic> + From<EncodeError> + Send,
+{
     let lowering = lower::Lowering::new(module, target, options)?;
     let shell = lowering.shell();
     encode_with(shell, |ix| {
         let ids = lowering.function_ids();
-        let lowered = crate::parallel::map(ids, |&id| -> Result<_, Error> {
+        let lowered = crate::parallel::map(ids, |&id| -> Result<_, E> {
             Ok(code::function(ix, &lowering.function(id)?)?)
         });
         // The wasm64 WASI adapters come complete, after the functions.

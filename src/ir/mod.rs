@@ -7,17 +7,15 @@
 //! dominates. Frontends whose places are assigned many times (a MIR) can use
 //! [`Var`]s instead, read and written with `var.get` / `var.set`.
 //!
-//! The text form (`.vir`) is read by [`parse`](crate::ir::parse) and written by
-//! [`print`](crate::ir::print); `docs/ir.md` is its reference. Printing then
-//! parsing gives the same module back.
+//! This module is the ground floor of the crate: it holds the data model,
+//! its types and operators, and the builder, and imports nothing of the
+//! crate above it. The text form (`.vir`) is read and written by
+//! [`crate::text`] (`docs/ir.md` is its reference), checked by
+//! [`crate::verify`] and run by [`crate::interp`].
 
 mod builder;
-pub mod interp;
 mod ops;
-pub mod parse;
-pub mod print;
 mod types;
-pub mod verify;
 
 pub use builder::FunctionBuilder;
 pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
@@ -25,26 +23,9 @@ pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
 };
 
-use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::diag::{SourceFile, Span};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// Parses and verifies a `.vir` file: the front door of every command.
-/// Errors are in source order, each located in `file`.
-///
-/// The file is verified as a compilation unit ([`verify::verify_unit`]): it
-/// may declare `extern data` and `extern global`s, which only the linker
-/// ([`crate::link`]) can resolve; the lowering and the interpreter reject
-/// them ([`verify::verify_module`]).
-pub fn load(file: &Arc<SourceFile>) -> Result<Module, Vec<Diagnostic>> {
-    let module = parse::parse_module(file).map_err(|d| vec![d.with_file(Some(file))])?;
-    verify::verify_unit(&module).map_err(|ds| {
-        ds.into_iter()
-            .map(|d| d.with_file(Some(file)))
-            .collect::<Vec<_>>()
-    })?;
-    Ok(module)
-}
 
 /// A compilation unit: what one `.vir` file holds.
 #[derive(Clone, Debug, Default)]

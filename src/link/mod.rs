@@ -1,7 +1,7 @@
 //! Linking: several IR modules (compilation units) into one, before lowering.
 //!
 //! ```text
-//! a.vir b.vir c.vir --ir::load--> units --resolve--> which definition each
+//! a.vir b.vir c.vir --text::load--> units --resolve--> which definition each
 //!   extern means --rename--> private names apart --merge--> one ir::Module
 //!   --gc (optional)--> only what the exports reach --print, parse, verify-->
 //!   the linked module: lowered, interpreted and run like any other
@@ -18,7 +18,7 @@
 //! ```
 //! use vitte_codegen_wasm64::diag::SourceFile;
 //! use vitte_codegen_wasm64::link::{LinkOptions, link_files};
-//! use vitte_codegen_wasm64::ir::interp::Interpreter;
+//! use vitte_codegen_wasm64::interp::Interpreter;
 //! use vitte_codegen_wasm64::{Target, value::Value};
 //!
 //! let a = SourceFile::new("a.vir", "extern fn @twice(i32) -> i32\n\
@@ -40,7 +40,7 @@ mod rename;
 mod symbols;
 
 use crate::diag::{Diagnostic, SourceFile, Span};
-use crate::ir::{self, FuncId, Linkage, Module, Target};
+use crate::ir::{FuncId, Linkage, Module, Target};
 use crate::{Compiled, Error, WasmBackend};
 use std::fmt;
 use std::sync::Arc;
@@ -180,7 +180,7 @@ pub fn link_files(
     let mut units = Vec::new();
     let mut errors = Vec::new();
     for file in files {
-        match ir::load(file) {
+        match crate::text::load(file) {
             Ok(unit) => units.push(unit),
             Err(ds) => errors.extend(ds),
         }
@@ -193,7 +193,7 @@ pub fn link_files(
 
 /// Links units, in order: their order fixes the order of functions, the
 /// memory layout and the function pointers. Each unit is verified first
-/// ([`ir::verify::verify_unit`]), so that what is merged is well formed.
+/// ([`crate::verify::verify_unit`]), so that what is merged is well formed.
 pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
     verify_units(units)?;
     link_verified(units, options)
@@ -226,7 +226,7 @@ fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<
 fn verify_units(units: &[Module]) -> Result<(), Vec<Diagnostic>> {
     let errors: Vec<Diagnostic> = (units.iter())
         .filter_map(|unit| {
-            let errors = ir::verify::verify_unit(unit).err()?;
+            let errors = crate::verify::verify_unit(unit).err()?;
             let file = unit.source.as_ref();
             Some(errors.into_iter().map(move |d| d.with_file(file)))
         })

@@ -13,7 +13,7 @@
 
 use super::merge::Merged;
 use crate::diag::{Diagnostic, SourceFile, Span};
-use crate::ir::{self, Function, Module};
+use crate::ir::{Function, Module};
 use std::sync::Arc;
 
 pub(crate) struct Origins {
@@ -29,11 +29,11 @@ pub(crate) fn reparse(
     units: &[Module],
     name: &str,
 ) -> Result<(Module, Origins), Vec<Diagnostic>> {
-    let text = header(units) + "\n" + &ir::print::print_module(&merged.module);
+    let text = header(units) + "\n" + &crate::text::print_module(&merged.module);
     let file = SourceFile::new(name, text);
-    let module = ir::parse::parse_module(&file).map_err(|d| vec![internal(d)])?;
+    let module = crate::text::parse_module(&file).map_err(|d| vec![internal(d)])?;
     let origins = Origins::new(merged, &module, units, file);
-    ir::verify::verify_module(&module).map_err(|ds| {
+    crate::verify::verify_module(&module).map_err(|ds| {
         ds.into_iter()
             .map(|d| origins.map(d.with_file(module.source.as_ref())))
             .collect::<Vec<_>>()

@@ -492,8 +492,8 @@ impl LiveSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::parse::parse_str;
     use crate::testgen::{GenConfig, generate};
+    use crate::text::parse_str;
 
     /// The allocator this one replaced: liveness per block, then an explicit
     /// interference graph, colored in the same order. Its `work` counts the

@@ -25,9 +25,9 @@ mod wasi64;
 
 use crate::diag::{Diagnostic, Span};
 use crate::fxhash::FxHashMap;
-use crate::ir::verify::limits::MAX_LOCALS;
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
 use crate::memory::{Frame, Layout, MAX_PAGES};
+use crate::verify::limits::MAX_LOCALS;
 use crate::wat;
 use names::NameSpace;
 
@@ -518,12 +518,12 @@ impl<'m> ModuleCx<'m> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::parse::parse_str;
+    use crate::text::parse_str;
     use crate::{emit, validate};
 
     fn lower_text(text: &str, target: Target) -> (wat::Module, String) {
         let module = parse_str("t.vir", text).expect("parses");
-        crate::ir::verify::verify_module(&module).expect("verifies");
+        crate::verify::verify_module(&module).expect("verifies");
         let ast = lower_module(&module, target).expect("lowers");
         let text = wat::print_module(&ast);
         let wasm = emit::assemble(&text, "t.wat").expect("assembles");
@@ -594,7 +594,7 @@ mod tests {
         }
         text.push_str(&format!("  return %s{MAX_LOCALS}\n}}\n"));
         let module = parse_str("t.vir", &text).expect("parses");
-        crate::ir::verify::verify_module(&module).expect("verifies");
+        crate::verify::verify_module(&module).expect("verifies");
         let options = Options {
             stack_values: false,
             reuse_locals: false,

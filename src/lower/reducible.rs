@@ -281,8 +281,8 @@ fn edges_mut(term: &mut Terminator) -> Vec<&mut Edge> {
 mod tests {
     use super::*;
     use crate::analysis::{DomTree, Loops};
-    use crate::ir::parse::parse_str;
-    use crate::ir::verify::verify_module;
+    use crate::text::parse_str;
+    use crate::verify::verify_module;
 
     fn is_reducible(func: &Function) -> bool {
         let cfg = Cfg::new(func);

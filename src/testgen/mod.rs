@@ -148,19 +148,19 @@ pub fn generate_from_bytes(bytes: &[u8], config: &GenConfig) -> Program {
 /// The generator's promises: the module verifies, and its text parses back
 /// to a module that prints the same.
 pub fn well_formed(module: &Module) -> Result<(), String> {
-    if let Err(errors) = crate::ir::verify::verify_module(module) {
+    if let Err(errors) = crate::verify::verify_module(module) {
         let text: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
         return Err(format!("the module does not verify: {}", text.join("; ")));
     }
-    let text = crate::ir::print::print_module(module);
+    let text = crate::text::print_module(module);
     let file = crate::diag::SourceFile::new("generated.vir", text.clone());
-    let parsed = crate::ir::parse::parse_module(&file).map_err(|d| {
+    let parsed = crate::text::parse_module(&file).map_err(|d| {
         format!(
             "the printed module does not parse: {}",
             d.with_file(Some(&file))
         )
     })?;
-    if crate::ir::print::print_module(&parsed) != text {
+    if crate::text::print_module(&parsed) != text {
         return Err("printing the parsed module gives other text".into());
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The generator's promises, checked on many seeds.
 
 use super::*;
-use crate::ir::print::print_module;
+use crate::text::print_module;
 
 #[test]
 fn programs_verify_and_round_trip() {

@@ -10,7 +10,7 @@ use super::{
     BlockType, Data, Elem, Export, ExportKind, Func, FuncType, Global, Import, ImportDesc,
     IndexType, Instr, Memory, Module, Table, TypeDef, TypeUse, ValType,
 };
-use crate::value::{format_f32, format_f64};
+use crate::text::float::{format_f32, format_f64};
 
 /// Data segments longer than this many bytes are split into one string per
 /// line of this many bytes, so that a change shows as a small diff.

@@ -18,5 +18,7 @@ pub mod spec;
 
 // The library's modules and the runtime, by the paths these files used when
 // they were in the library (`crate::ir`, `crate::runtime`...).
-use vitte_codegen_wasm64::{WasmBackend, analysis, diag, ir, validate, value};
+use vitte_codegen_wasm64::{
+    WasmBackend, analysis, diag, interp, ir, text, validate, value, verify,
+};
 use vitte_runtime as runtime;

@@ -8,8 +8,9 @@ mod common;
 
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::interp::Interpreter;
-use vitte_codegen_wasm64::ir::{self, Target};
+use vitte_codegen_wasm64::interp::Interpreter;
+use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
 use vitte_runtime::Runtime;
 
@@ -45,7 +46,7 @@ fn bench_programs_match_the_interpreter_on_both_targets() {
         let args = WORKLOADS.iter().find(|(n, _)| *n == name).unwrap().1;
         let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
         let file = SourceFile::new(common::relative(path), text);
-        let module = ir::load(&file).map_err(|ds| format!("{name}: {ds:?}"))?;
+        let module = text::load(&file).map_err(|ds| format!("{name}: {ds:?}"))?;
         for target in [Target::Wasm64, Target::Wasm32] {
             let compiled = WasmBackend::new()
                 .compile_module(&module, target)

@@ -8,6 +8,7 @@ mod common;
 use std::path::Path;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
 use vitte_codegen_wasm64::ir::{self, Target};
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::{Error, WasmBackend};
 
 fn main() {
@@ -22,7 +23,7 @@ fn main() {
 fn bad_ir_is_rejected_with_located_errors(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let file = SourceFile::new(common::relative(path), text);
-    let diagnostics = match ir::load(&file) {
+    let diagnostics = match text::load(&file) {
         Ok(module) => lowering_errors(&module),
         Err(diagnostics) => diagnostics,
     };

@@ -11,8 +11,9 @@ mod common;
 use common::{files_with_extension, relative, root};
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::encode::encode_module;
-use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::testgen::{GenConfig, generate};
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::wat::{self, Instr};
 use vitte_codegen_wasm64::{Error, WasmBackend};
 
@@ -57,7 +58,7 @@ fn compare(name: &str, module: &Module, target: Target) -> Result<usize, String>
 fn load(path: &std::path::Path) -> Module {
     let text = std::fs::read_to_string(path).expect("readable");
     let file = SourceFile::new(relative(path), text);
-    ir::load(&file).unwrap_or_else(|ds| panic!("{}: {}", relative(path), ds[0]))
+    text::load(&file).unwrap_or_else(|ds| panic!("{}: {}", relative(path), ds[0]))
 }
 
 #[test]
@@ -225,7 +226,7 @@ fn a_module_lowered_on_several_threads_keeps_its_order() {
     );
     assert!(text.len() > 1 << 17, "{} bytes", text.len());
     let file = SourceFile::new("many.vir", text);
-    let module = ir::load(&file).unwrap_or_else(|ds| panic!("{}", ds[0]));
+    let module = text::load(&file).unwrap_or_else(|ds| panic!("{}", ds[0]));
     let first = compare("many.vir", &module, Target::Wasm64).unwrap_or_else(|e| panic!("{e}"));
     let again = compare("many.vir", &module, Target::Wasm64).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first, again);

@@ -19,8 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::{self, Target};
+use vitte_codegen_wasm64::ir::Target;
 use vitte_codegen_wasm64::testgen::rng::Rng;
+use vitte_codegen_wasm64::text;
 
 /// Past this a process is killed and the test fails (a hang).
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -198,7 +199,7 @@ fn seed_inputs() -> Vec<Vec<Vec<u8>>> {
         let text = std::fs::read_to_string(&path).expect("read a case");
         let file = SourceFile::new(common::relative(&path), text.clone());
         vir.push(text.into_bytes());
-        let Ok(module) = ir::load(&file) else {
+        let Ok(module) = text::load(&file) else {
             continue;
         };
         for target in [Target::Wasm64, Target::Wasm32] {

@@ -11,8 +11,10 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::{self, Target, print::print_module};
+use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::text::print_module;
 use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
+use vitte_codegen_wasm64::{text, verify};
 use vitte_wat::difftest::{GenConfig, Runner, Verdict, failure_file, generate_from_bytes};
 
 fn inputs(target: &str) -> Vec<std::path::PathBuf> {
@@ -39,7 +41,7 @@ fn replay(target: &str, check: impl Fn(&[u8])) {
 fn parse_vir(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let file = SourceFile::new("fuzz.vir", text.as_ref());
-    let module = match ir::load(&file) {
+    let module = match text::load(&file) {
         Ok(module) => module,
         Err(diagnostics) => {
             for d in diagnostics {
@@ -50,12 +52,12 @@ fn parse_vir(data: &[u8]) {
     };
     let printed = print_module(&module);
     let again = SourceFile::new("printed.vir", printed.as_str());
-    let reparsed = ir::load(&again).unwrap_or_else(|ds| {
+    let reparsed = text::load(&again).unwrap_or_else(|ds| {
         let ds: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
         panic!("printed text does not load:\n{}\n{printed}", ds.join("\n"))
     });
     assert_eq!(print_module(&reparsed), printed);
-    if ir::verify::verify_module(&module).is_err() {
+    if verify::verify_module(&module).is_err() {
         return;
     }
     for target in [Target::Wasm64, Target::Wasm32] {

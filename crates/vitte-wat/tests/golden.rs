@@ -17,12 +17,13 @@
 mod common;
 
 use common::checks;
+use vitte_codegen_wasm64::text;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_runtime::Runtime;
 use vitte_wat::filetest::{self, TypedCheck};
 
@@ -101,7 +102,7 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
     let name = common::relative(path);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let file = SourceFile::new(name.clone(), text);
-    let module = ir::load(&file).map_err(|ds| format!("{name}:\n{}", render(&ds)))?;
+    let module = text::load(&file).map_err(|ds| format!("{name}:\n{}", render(&ds)))?;
     let checks =
         filetest::parse_checks(&file).map_err(|d| format!("{}", d.with_file(Some(&file))))?;
     if checks.is_empty() {

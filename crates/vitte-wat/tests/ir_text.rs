@@ -5,13 +5,13 @@
 mod common;
 
 use std::collections::BTreeSet;
-use vitte_codegen_wasm64::ir::parse::parse_str;
-use vitte_codegen_wasm64::ir::print::print_module;
 use vitte_codegen_wasm64::ir::{
     BinaryOp, BlockId, CmpOp, Const, ConvOp, DataId, DataItem, DataScalar, Edge, Function,
     FunctionBuilder, Global, GlobalInit, Linkage, MemAccess, Module, Op, Signature, Terminator,
     Type, UnaryOp, ValueId,
 };
+use vitte_codegen_wasm64::text::parse_str;
+use vitte_codegen_wasm64::text::print_module;
 
 /// The hand-written coverage module: every construct of the format and every
 /// instruction family, with comments, in non-canonical spellings (hex,

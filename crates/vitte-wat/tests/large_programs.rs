@@ -7,14 +7,15 @@
 use std::fmt::Write;
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::interp::Interpreter;
-use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::interp::Interpreter;
+use vitte_codegen_wasm64::ir::{Module, Target};
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
 use vitte_runtime::Runtime;
 
 fn load(name: &str, text: &str) -> Module {
     let file = SourceFile::new(name, text);
-    match ir::load(&file) {
+    match text::load(&file) {
         Ok(module) => module,
         Err(ds) => panic!(
             "{}",

@@ -19,6 +19,7 @@
 mod common;
 
 use common::checks;
+use vitte_codegen_wasm64::text;
 
 use common::TempDir;
 use std::path::{Path, PathBuf};
@@ -26,8 +27,8 @@ use std::process::Output;
 use std::sync::{Arc, OnceLock};
 use vitte_codegen_wasm64::Error;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_codegen_wasm64::ir::interp::Interpreter;
-use vitte_codegen_wasm64::ir::{self, Module, Target, Visibility};
+use vitte_codegen_wasm64::interp::Interpreter;
+use vitte_codegen_wasm64::ir::{Module, Target, Visibility};
 use vitte_codegen_wasm64::link::{self, LinkOptions, Linked};
 use vitte_codegen_wasm64::value::Value;
 use vitte_runtime::Runtime;
@@ -413,7 +414,7 @@ fn prebuilt_wasm_and_unknown_exports_are_refused() {
 // ------------------------------------------------------------- the library
 
 fn unit(name: &str, text: &str) -> Module {
-    ir::load(&SourceFile::new(name, text)).expect("unit loads")
+    text::load(&SourceFile::new(name, text)).expect("unit loads")
 }
 
 fn linking_syntax_round_trips_through_the_printer() {
@@ -423,9 +424,9 @@ fn linking_syntax_round_trips_through_the_printer() {
                 extern fn @host(i64) -> i32 from \"host\" \"h\"\n";
     let short = text.replace(" from \"env\" \"log\"", "");
     let module = unit("t.vir", &short);
-    assert_eq!(ir::print::print_module(&module), text);
+    assert_eq!(text::print_module(&module), text);
     let again = unit("t.vir", text);
-    assert_eq!(ir::print::print_module(&again), text);
+    assert_eq!(text::print_module(&again), text);
     use vitte_codegen_wasm64::ir::{DataId, GlobalId};
     assert_eq!(module.global_vis(GlobalId(0)), Visibility::Extern);
     assert_eq!(module.global_vis(GlobalId(1)), Visibility::Public);

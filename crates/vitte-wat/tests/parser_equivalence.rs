@@ -1,4 +1,4 @@
-//! The `.vir` parser's fast path (src/ir/parse/fast.rs) against the pest
+//! The `.vir` parser's fast path (src/text/fast.rs) against the pest
 //! grammar, the reference: wherever the fast path accepts a text, pest must
 //! accept it and build the same module (every span included), and on every
 //! valid file of the repository and every generated program the fast path
@@ -11,11 +11,9 @@
 //! module must be the same.
 
 use std::path::{Path, PathBuf};
-use vitte_codegen_wasm64::ir::parse::{
-    parse_str_fast, parse_str_fast_in_chunks, parse_str_reference,
-};
-use vitte_codegen_wasm64::ir::print::print_module;
 use vitte_codegen_wasm64::testgen::{GenConfig, generate};
+use vitte_codegen_wasm64::text::print_module;
+use vitte_codegen_wasm64::text::{parse_str_fast, parse_str_fast_in_chunks, parse_str_reference};
 
 /// Checks one text; returns whether pest accepted it.
 fn check(name: &str, text: &str, must_be_fast: bool) -> bool {

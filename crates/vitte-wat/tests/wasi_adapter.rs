@@ -7,7 +7,8 @@
 //! bytes and compute the same results.
 
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::ir::{Module, Target};
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::{WasmBackend, validate};
 use wasmtime::{Caller, Config, Engine, Extern, Linker, Store};
 
@@ -251,7 +252,7 @@ fn host_linker(engine: &Engine) -> Linker<Host> {
 
 fn program() -> Module {
     let file = SourceFile::new("wasi.vir", PROGRAM);
-    ir::load(&file).unwrap_or_else(|ds| panic!("{}", ds[0]))
+    text::load(&file).unwrap_or_else(|ds| panic!("{}", ds[0]))
 }
 
 struct Run {
@@ -362,7 +363,7 @@ fn unsupported_or_misdeclared_wasi_functions_are_located_errors() {
         ),
     ] {
         let file = SourceFile::new("bad.vir", format!("{decl}\n"));
-        let module = ir::load(&file).unwrap();
+        let module = text::load(&file).unwrap();
         let err = WasmBackend::new()
             .compile_module(&module, Target::Wasm64)
             .unwrap_err()

@@ -12,7 +12,7 @@
 //! interpreter on the same IR.
 
 use std::process::ExitCode;
-use vitte_codegen_wasm64::ir::interp::Interpreter;
+use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{BinaryOp, CmpOp, Edge, Type};
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Context, Target, WasmBackend, emit, validate};

@@ -5,7 +5,8 @@ use super::{Command, Failure};
 use std::path::Path;
 use vitte_codegen_wasm64::backend::PassTimes;
 use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
-use vitte_codegen_wasm64::ir::{self, Module, Target};
+use vitte_codegen_wasm64::ir::{Module, Target};
+use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
 
@@ -111,7 +112,7 @@ pub(super) fn load_ir(path: &Path) -> Result<Module, Failure> {
     let input = Input::read(path)?;
     let text = input.text("Vitte IR")?;
     let file = SourceFile::new(input.name.clone(), text);
-    ir::load(&file).map_err(|ds| Failure::error(render(&ds)))
+    text::load(&file).map_err(|ds| Failure::error(render(&ds)))
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {

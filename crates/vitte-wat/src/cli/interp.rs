@@ -7,7 +7,7 @@ use super::{Failure, TargetArg};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
-use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::value::{TrapKind, Value};
 
 /// A backtrace longer than twice this shows its first and last this many

@@ -3,7 +3,7 @@
 
 use super::{Call, Program, well_formed};
 use crate::WasmBackend;
-use crate::ir::interp::{InterpError, Interpreter};
+use crate::interp::{InterpError, Interpreter};
 use crate::ir::{Module, Target};
 use crate::runtime::{RunError, Runtime};
 use crate::value::{TrapKind, Value};

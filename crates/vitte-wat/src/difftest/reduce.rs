@@ -144,7 +144,8 @@ impl Reducer<'_> {
             while i < pending.len() && !self.out_of_time() {
                 let end = (i + chunk).min(pending.len());
                 let candidate = apply(&best, &pending[i..end]);
-                if ir::verify::verify_module(&candidate.module).is_ok() && self.fails(&candidate) {
+                if crate::verify::verify_module(&candidate.module).is_ok() && self.fails(&candidate)
+                {
                     best = candidate;
                     pending.drain(i..end);
                 } else {
@@ -387,9 +388,9 @@ fn drop_dead_blocks(program: &Program) -> Program {
 
 /// The program printed and parsed again, with clean value definitions.
 fn reparsed(program: &Program) -> Option<Program> {
-    let text = ir::print::print_module(&program.module);
+    let text = crate::text::print_module(&program.module);
     let file = crate::diag::SourceFile::new("reduced.vir", text);
-    let module = ir::parse::parse_module(&file).ok()?;
+    let module = crate::text::parse_module(&file).ok()?;
     Some(Program {
         module,
         ..program.clone()

@@ -7,7 +7,7 @@ use super::{Arg, Call, GenConfig, Program};
 use crate::diag::SourceFile;
 use crate::filetest;
 use crate::ir::Target;
-use crate::ir::print::print_module;
+use crate::text::print_module;
 use crate::value::Value;
 use std::fmt::Write;
 
@@ -19,7 +19,7 @@ pub fn program_from_vir(name: &str, text: &str) -> Result<Program, String> {
         let parts: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
         parts.join("\n")
     };
-    let module = crate::ir::load(&file).map_err(render)?;
+    let module = crate::text::load(&file).map_err(render)?;
     let checks = filetest::parse_checks(&file).map_err(|d| render(vec![d]))?;
     let calls = checks
         .iter()

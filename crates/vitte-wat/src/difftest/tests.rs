@@ -10,8 +10,8 @@ use super::*;
 fn failure_files_are_golden_cases() {
     use crate::diag::SourceFile;
     use crate::filetest::{self, TypedExpect};
+    use crate::interp::{InterpError, Interpreter};
     use crate::ir::Target;
-    use crate::ir::interp::{InterpError, Interpreter};
 
     for seed in 0..20 {
         let program = generate_program(seed, &GenConfig::default());
@@ -22,7 +22,7 @@ fn failure_files_are_golden_cases() {
             stats: vec![],
         };
         let file = SourceFile::new("case.vir", failure_file(&program, &report));
-        let module = crate::ir::load(&file).expect("the file loads");
+        let module = crate::text::load(&file).expect("the file loads");
         let checks = filetest::parse_checks(&file).expect("the checks parse");
         assert_eq!(checks.len(), program.calls.len());
         let mut interp = Interpreter::new(&module, Target::Wasm64).unwrap();

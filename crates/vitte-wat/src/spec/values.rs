@@ -6,7 +6,7 @@
 //! `N`, and `(ref.host N)` is that same reference internalized
 //! (`any.convert_extern`), the way the reference interpreter treats them.
 
-use crate::value::{format_f32, format_f64};
+use crate::text::float::{format_f32, format_f64};
 use wasmtime::{AnyRef, AsContextMut, ExternRef, HeapType, RootScope, Val, ValType};
 use wast::core::{AbstractHeapType, HeapType as WastHeapType, NanPattern, V128Pattern};
 use wast::core::{WastArgCore, WastRetCore};

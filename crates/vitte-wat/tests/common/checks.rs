@@ -3,7 +3,7 @@
 //! linking tests both do.
 
 use std::path::Path;
-use vitte_codegen_wasm64::ir::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::interp::{InterpError, Interpreter};
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::value::Value;
 use vitte_runtime::{RunError, Runtime};

@@ -3,7 +3,7 @@
 //! pest path, about twenty times faster.
 //!
 //! It only ever succeeds or gives up: on any syntax or name error it
-//! returns `None`, and [`super::parse_text`] parses the text again with pest,
+//! returns `None`, and [`super::parse::parse_text`] parses the text again with pest,
 //! which stays the reference grammar and the only source of error messages.
 //! So a fast path that gives up too often is only slower, never wrong; what
 //! must hold is that when it succeeds, pest succeeds with the same module
@@ -18,18 +18,15 @@
 //! optional part that matched nothing, and the spans kept in the module
 //! (instructions, terminators, slots, globals, data) must end where pest's do.
 
-use super::{
-    Arg, Local, MNEMONICS, Mnemonic, Symbol, address_of, align_literal, const_literal,
-    float_literal, int_literal, u64_literal, unescape,
+use super::build::{Arg, BodyBuilder, Symbol, Symbols};
+use super::token::{
+    Tok, align_literal, import_name, pointer_item, scalar_item, u64_literal, unescape,
 };
-use super::{
-    Block, BlockId, Data, DataItem, DataScalar, Edge, Function, Global, GlobalInit, Inst, Linkage,
-    Module, Op, Signature, Slot, SlotId, Terminator, Type, ValueDef, ValueId, Var, VarId,
-    Visibility,
-};
-use super::{PResult, Symbols, Tok};
 use crate::diag::{Diagnostic, Span};
-use crate::fxhash::FxHashMap as FxMap;
+use crate::ir::{
+    BlockId, Const, Data, DataId, DataItem, Edge, Function, Global, GlobalId, GlobalInit, Linkage,
+    Module, Op, Signature, Terminator, Type, ValueId, Visibility,
+};
 
 /// Texts shorter than this are read on one thread.
 const MIN_CHUNKED: usize = 1 << 20;
@@ -1093,26 +1090,19 @@ impl From<Diagnostic> for GiveUp {
 
 type BResult<T> = Result<T, GiveUp>;
 
-fn ok<T>(r: PResult<T>) -> BResult<T> {
-    r.map_err(|_| GiveUp)
-}
-
 fn some<T>(o: Option<T>) -> BResult<T> {
     o.ok_or(GiveUp)
 }
 
+/// The module the items build, through the builder the pest path uses too.
 fn build(text: &str, items: &[Item]) -> BResult<Module> {
     let mut module = Module::default();
-    let mut symbols = Symbols::with_capacity_and_hasher(items.len(), Default::default());
+    let mut symbols = Symbols::with_capacity(items.len());
     // Every symbol is declared first, as the pest path does.
     let mut decls = Vec::with_capacity(items.len());
     for item in items {
         let (name, symbol) = declare(text, &mut module, item)?;
-        let name = name.tok(text);
-        if symbols.contains_key(name.name()) {
-            return Err(GiveUp);
-        }
-        symbols.insert(name.name(), (symbol, name.span));
+        symbols.declare(name.tok(text), symbol)?;
         decls.push(symbol);
     }
     // Function bodies only read the declarations: they are built last, on
@@ -1131,7 +1121,8 @@ fn build(text: &str, items: &[Item]) -> BResult<Module> {
         };
         let lines = some(p.body_lines(body))?;
         let shell = module.func(id).clone();
-        FuncBuilder::new(text, &module, &symbols, shell).build(params, &lines)
+        let body = BodyBuilder::new(&module, &symbols, shell);
+        FuncBuilder { text, body }.build(params, &lines)
     });
     for ((id, ..), func) in funcs.iter().zip(built) {
         module.funcs[id.index()] = func?;
@@ -1140,6 +1131,10 @@ fn build(text: &str, items: &[Item]) -> BResult<Module> {
 }
 
 fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)> {
+    let vis = |public: bool| match public {
+        true => Visibility::Public,
+        false => Visibility::Private,
+    };
     Ok(match item {
         Item::Global {
             span,
@@ -1149,12 +1144,7 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
             ty,
             ..
         } => {
-            let vis = if *public {
-                Visibility::Public
-            } else {
-                Visibility::Private
-            };
-            let id = add_global(text, module, *span, *mutable, *name, *ty, vis);
+            let id = add_global(text, module, *span, *mutable, *name, *ty, vis(*public));
             (*name, Symbol::Global(id))
         }
         Item::ExternGlobal {
@@ -1163,15 +1153,8 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
             name,
             ty,
         } => {
-            let id = add_global(
-                text,
-                module,
-                *span,
-                *mutable,
-                *name,
-                *ty,
-                Visibility::Extern,
-            );
+            let extern_ = Visibility::Extern;
+            let id = add_global(text, module, *span, *mutable, *name, *ty, extern_);
             (*name, Symbol::Global(id))
         }
         Item::Data {
@@ -1182,15 +1165,10 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
             ..
         } => {
             let align = match align {
-                Some(a) => ok(align_literal(a.tok(text)))?,
+                Some(a) => align_literal(a.tok(text))?,
                 None => 1,
             };
-            let vis = if *public {
-                Visibility::Public
-            } else {
-                Visibility::Private
-            };
-            let id = add_data(text, module, *span, *name, align, vis);
+            let id = add_data(text, module, *span, *name, align, vis(*public));
             (*name, Symbol::Data(id))
         }
         Item::ExternData { span, name } => {
@@ -1209,15 +1187,10 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
                     module: "env".into(),
                     name: name.tok(text).name().to_string(),
                 },
-                Some((m, n)) => {
-                    let utf8 = |t: Tk| -> BResult<String> {
-                        String::from_utf8(ok(unescape(t.tok(text)))?).map_err(|_| GiveUp)
-                    };
-                    Linkage::Import {
-                        module: utf8(*m)?,
-                        name: utf8(*n)?,
-                    }
-                }
+                Some((m, n)) => Linkage::Import {
+                    module: import_name(m.tok(text))?,
+                    name: import_name(n.tok(text))?,
+                },
             };
             let sig = Signature {
                 params: params.clone(),
@@ -1239,10 +1212,9 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
                 params: params.iter().map(|p| p.ty).collect(),
                 results: results.clone(),
             };
-            let linkage = if *public {
-                Linkage::Public
-            } else {
-                Linkage::Private
+            let linkage = match public {
+                true => Linkage::Public,
+                false => Linkage::Private,
             };
             let mut func = Function::new(name.tok(text).name(), sig, linkage);
             func.span = header.span();
@@ -1259,12 +1231,12 @@ fn add_global(
     name: Tk,
     ty: Type,
     vis: Visibility,
-) -> super::GlobalId {
+) -> GlobalId {
     let id = module.add_global(Global {
         name: name.tok(text).name().to_string(),
         ty,
         mutable,
-        init: GlobalInit::Const(super::Const::zero(ty)),
+        init: GlobalInit::Const(Const::zero(ty)),
         span: span.span(),
     });
     module.set_global_vis(id, vis);
@@ -1278,7 +1250,7 @@ fn add_data(
     name: Tk,
     align: u32,
     vis: Visibility,
-) -> super::DataId {
+) -> DataId {
     let id = module.add_data(Data {
         name: name.tok(text).name().to_string(),
         align,
@@ -1299,15 +1271,13 @@ fn define(
     match (item, decl) {
         (Item::Global { ty, init, .. }, Symbol::Global(id)) => {
             let value = match init {
-                Init::Number(n) => GlobalInit::Const(ok(const_literal(n.tok(text), *ty))?),
-                Init::Symbol(_, _) if *ty != Type::Ptr => return Err(GiveUp),
-                Init::Symbol(s, offset) => ok(address_of(
-                    symbols,
-                    s.tok(text),
-                    offset.map(|o| o.tok(text)),
-                ))?,
+                Init::Number(n) => symbols.global_init(*ty, Some(n.tok(text)), None),
+                Init::Symbol(s, offset) => {
+                    let address = (s.tok(text), offset.map(|o| o.tok(text)));
+                    symbols.global_init(*ty, None, Some(address))
+                }
             };
-            module.globals[id.index()].init = value;
+            module.globals[id.index()].init = value?;
         }
         (Item::Data { items, .. }, Symbol::Data(id)) => {
             let mut out = Vec::with_capacity(items.len());
@@ -1324,80 +1294,36 @@ fn define(
 
 fn data_item(text: &str, symbols: &Symbols, item: &DItem) -> BResult<DataItem> {
     Ok(match item {
-        DItem::Str(s) => DataItem::Bytes(ok(unescape(s.tok(text)))?),
-        DItem::Zero(n) => DataItem::Zero(ok(u64_literal(n.tok(text), "a byte count"))?),
-        DItem::Scalar(ty, n) => {
-            let ty = ty.tok(text).text;
-            let value = n.tok(text);
-            let int = |bits| ok(int_literal(value, bits, true, ty));
-            DataItem::Scalar(match ty {
-                "i8" => DataScalar::I8(int(8)? as u8),
-                "i16" => DataScalar::I16(int(16)? as u16),
-                "i32" => DataScalar::I32(int(32)? as u32),
-                "i64" => DataScalar::I64(int(64)?),
-                "f32" => DataScalar::F32(ok(float_literal(value, Type::F32))? as u32),
-                _ => DataScalar::F64(ok(float_literal(value, Type::F64))?),
-            })
-        }
-        DItem::PtrNum(n) => DataItem::Ptr(ok(u64_literal(n.tok(text), "a pointer-sized integer"))?),
+        DItem::Str(s) => DataItem::Bytes(unescape(s.tok(text))?),
+        DItem::Zero(n) => DataItem::Zero(u64_literal(n.tok(text), "a byte count")?),
+        DItem::Scalar(ty, n) => DataItem::Scalar(scalar_item(ty.tok(text).text, n.tok(text))?),
+        DItem::PtrNum(n) => DataItem::Ptr(u64_literal(n.tok(text), "a pointer-sized integer")?),
         DItem::PtrSym(s, offset) => {
-            match ok(address_of(
-                symbols,
-                s.tok(text),
-                offset.map(|o| o.tok(text)),
-            ))? {
-                GlobalInit::DataAddr(d, offset) => DataItem::DataAddr(d, offset),
-                GlobalInit::FuncAddr(f) => DataItem::FuncAddr(f),
-                GlobalInit::Const(_) => return Err(GiveUp),
-            }
+            let name = s.tok(text);
+            let address = symbols.address_of(name, offset.map(|o| o.tok(text)))?;
+            pointer_item(address, name.span)?
         }
     })
 }
 
-/// One function body: every name is declared in a first pass over the
-/// lines, then operands are resolved, as in the pest path.
+/// Hands one function's lines to the [`BodyBuilder`] twice: declarations,
+/// then uses, as the pest path does.
 struct FuncBuilder<'a, 'm> {
     text: &'a str,
-    module: &'m Module,
-    symbols: &'m Symbols<'a>,
-    func: Function,
-    values: FxMap<&'a str, ValueId>,
-    blocks: FxMap<&'a str, BlockId>,
-    locals: FxMap<&'a str, Local>,
+    body: BodyBuilder<'a, 'm>,
 }
 
-impl<'a, 'm> FuncBuilder<'a, 'm> {
-    fn new(text: &'a str, module: &'m Module, symbols: &'m Symbols<'a>, func: Function) -> Self {
-        FuncBuilder {
-            text,
-            module,
-            symbols,
-            func,
-            values: FxMap::default(),
-            blocks: FxMap::default(),
-            locals: FxMap::default(),
-        }
+impl<'a> FuncBuilder<'a, '_> {
+    fn tok(&self, t: Tk) -> Tok<'a> {
+        t.tok(self.text)
     }
 
-    fn name(&self, t: Tk) -> &'a str {
-        // Without the sigil.
-        &self.text[t.start as usize + 1..t.end as usize]
-    }
-
-    fn define_value(&mut self, name: Tk, ty: Type, def: ValueDef) -> BResult<ValueId> {
-        let key = self.name(name);
-        if self.values.contains_key(key) {
-            return Err(GiveUp);
-        }
-        let id = self.func.new_value(ty, key, def);
-        self.func.values[id.index()].span = name.span();
-        self.values.insert(key, id);
-        Ok(id)
+    fn toks<'t>(&self, ts: &'t [Tk]) -> impl Iterator<Item = Tok<'a>> + use<'a, 't> {
+        let text = self.text;
+        ts.iter().map(move |t| t.tok(text))
     }
 
     fn build(mut self, params: &[Param], lines: &[Line]) -> BResult<Function> {
-        // Sized once: a function of 100,000 blocks would otherwise rehash
-        // and copy its tables a dozen times.
         let (mut labels, mut values) = (0, params.len());
         for line in lines {
             match line {
@@ -1409,285 +1335,111 @@ impl<'a, 'm> FuncBuilder<'a, 'm> {
                 _ => {}
             }
         }
-        self.values.reserve(values);
-        self.blocks.reserve(labels);
-        self.func.values.reserve(values);
-        self.func.blocks.reserve(labels);
-        for (index, param) in params.iter().enumerate() {
-            let value = self.define_value(param.name, param.ty, ValueDef::Param(index as u32))?;
-            self.func.params.push(value);
+        self.body.reserve(values, labels);
+        for param in params {
+            self.body.param(self.tok(param.name), param.ty)?;
         }
         // Pass 1: declarations; `owner[i]` is the block of line i.
         let mut owner: Vec<(BlockId, Vec<ValueId>)> = Vec::with_capacity(lines.len());
-        let mut inst_count = 0u32;
-        let mut terminated = false;
         for line in lines {
-            match line {
+            let none = (BlockId(0), Vec::new());
+            owner.push(match line {
                 Line::Var(span, name, ty) => {
-                    if !self.func.blocks.is_empty() {
-                        return Err(GiveUp);
-                    }
-                    let id = VarId(self.func.vars.len() as u32);
-                    self.declare_local(*name, Local::Var(id))?;
-                    self.func.vars.push(Var {
-                        name: self.name(*name).to_string(),
-                        ty: *ty,
-                        span: span.span(),
-                    });
-                    owner.push((BlockId(0), Vec::new()));
+                    self.body.var(span.span(), self.tok(*name), *ty)?;
+                    none
                 }
                 Line::Slot(span, name, size, align) => {
-                    if !self.func.blocks.is_empty() {
-                        return Err(GiveUp);
-                    }
-                    let id = SlotId(self.func.slots.len() as u32);
-                    self.declare_local(*name, Local::Slot(id))?;
-                    let align = match align {
-                        Some(a) => ok(align_literal(a.tok(self.text)))?,
-                        None => 8,
-                    };
-                    self.func.slots.push(Slot {
-                        name: self.name(*name).to_string(),
-                        size: ok(u64_literal(size.tok(self.text), "a slot size"))?,
-                        align,
-                        span: span.span(),
-                    });
-                    owner.push((BlockId(0), Vec::new()));
+                    let align = align.map(|a| self.tok(a));
+                    let (name, size) = (self.tok(*name), self.tok(*size));
+                    self.body.slot(span.span(), name, size, align)?;
+                    none
                 }
                 Line::Label(span, name, params) => {
-                    let key = &self.text[name.start as usize..name.end as usize];
-                    if self.blocks.contains_key(key) {
-                        return Err(GiveUp);
+                    let block = self.body.block(span.span(), self.tok(*name))?;
+                    for param in params {
+                        self.body
+                            .block_param(block, self.tok(param.name), param.ty)?;
                     }
-                    let id = BlockId(self.func.blocks.len() as u32);
-                    let mut block = Block::new(key);
-                    block.span = span.span();
-                    self.func.blocks.push(block);
-                    self.blocks.insert(key, id);
-                    inst_count = 0;
-                    terminated = false;
-                    for (index, param) in params.iter().enumerate() {
-                        let def = ValueDef::BlockParam(id, index as u32);
-                        let value = self.define_value(param.name, param.ty, def)?;
-                        self.func.blocks[id.index()].params.push(value);
-                    }
-                    owner.push((id, Vec::new()));
+                    (block, Vec::new())
                 }
-                Line::Term(..) => {
-                    if self.func.blocks.is_empty() || terminated {
-                        return Err(GiveUp);
-                    }
-                    terminated = true;
-                    let block = BlockId(self.func.blocks.len() as u32 - 1);
-                    owner.push((block, Vec::new()));
+                Line::Term(span, _) => (self.body.declare_terminator(span.span())?, Vec::new()),
+                Line::Inst(span, defs, _) => {
+                    self.body.declare_inst(span.span(), self.toks(defs))?
                 }
-                Line::Inst(_, defs, _) => {
-                    if self.func.blocks.is_empty() || terminated {
-                        return Err(GiveUp);
-                    }
-                    let block = BlockId(self.func.blocks.len() as u32 - 1);
-                    let index = inst_count;
-                    inst_count += 1;
-                    let mut results = Vec::with_capacity(defs.len());
-                    for (result, name) in defs.iter().enumerate() {
-                        let def = ValueDef::InstResult {
-                            block,
-                            index,
-                            result: result as u32,
-                        };
-                        results.push(self.define_value(*name, Type::I32, def)?);
-                    }
-                    owner.push((block, results));
-                }
-            }
+            });
         }
         // Pass 2: uses.
         for (line, (block, results)) in lines.iter().zip(owner) {
             match line {
                 Line::Term(span, term) => {
                     let term = self.terminator(term)?;
-                    let b = &mut self.func.blocks[block.index()];
-                    b.term = Some(term);
-                    b.term_span = span.span();
+                    self.body.terminate(block, term, span.span());
                 }
                 Line::Inst(span, _, op) => {
                     let op = self.op(op)?;
-                    let types = some(self.module.result_types(&self.func, &op))?;
-                    if types.len() != results.len() {
-                        return Err(GiveUp);
-                    }
-                    for (&value, ty) in results.iter().zip(types) {
-                        self.func.values[value.index()].ty = ty;
-                    }
-                    self.func.blocks[block.index()].insts.push(Inst {
-                        op,
-                        results,
-                        span: span.span(),
-                    });
+                    let line = span.span();
+                    // The error is pest's to word; its span and text do not matter here.
+                    self.body
+                        .inst(block, op, results, line, line, String::new)?;
                 }
                 Line::Var(..) | Line::Slot(..) | Line::Label(..) => {}
             }
         }
-        Ok(self.func)
-    }
-
-    fn declare_local(&mut self, name: Tk, local: Local) -> BResult<()> {
-        let key = self.name(name);
-        if self.locals.contains_key(key) {
-            return Err(GiveUp);
-        }
-        self.locals.insert(key, local);
-        Ok(())
-    }
-
-    fn value(&self, t: Tk) -> BResult<ValueId> {
-        self.values.get(self.name(t)).copied().ok_or(GiveUp)
-    }
-
-    fn values(&self, ts: &[Tk]) -> BResult<Vec<ValueId>> {
-        ts.iter().map(|&t| self.value(t)).collect()
+        Ok(self.body.finish())
     }
 
     fn edge(&self, e: &Edg) -> BResult<Edge> {
-        let label = &self.text[e.label.start as usize..e.label.end as usize];
-        let block = *self.blocks.get(label).ok_or(GiveUp)?;
-        Ok(Edge::new(block, self.values(&e.args)?))
+        Ok(self.body.edge(self.tok(e.label), self.toks(&e.args))?)
     }
 
     fn terminator(&self, term: &Term) -> BResult<Terminator> {
         Ok(match term {
             Term::Jump(e) => Terminator::Jump(self.edge(e)?),
             Term::Brif(cond, t, e) => Terminator::BrIf {
-                cond: self.value(*cond)?,
+                cond: self.body.value(self.tok(*cond))?,
                 then_edge: self.edge(t)?,
                 else_edge: self.edge(e)?,
             },
             Term::Switch(index, targets, default) => Terminator::Switch {
-                index: self.value(*index)?,
+                index: self.body.value(self.tok(*index))?,
                 targets: targets
                     .iter()
                     .map(|e| self.edge(e))
                     .collect::<BResult<_>>()?,
                 default: self.edge(default)?,
             },
-            Term::Ret(values) => Terminator::Return(self.values(values)?),
+            Term::Ret(values) => Terminator::Return(self.body.values(self.toks(values))?),
             Term::Unreachable => Terminator::Unreachable,
         })
     }
 
-    fn symbol(&self, t: Tk) -> BResult<Symbol> {
-        self.symbols
-            .get(self.name(t))
-            .map(|(s, _)| *s)
-            .ok_or(GiveUp)
-    }
-
-    fn local(&self, t: Tk) -> BResult<Local> {
-        self.locals.get(self.name(t)).copied().ok_or(GiveUp)
-    }
-
     fn op(&self, op: &OpSyn) -> BResult<Op> {
-        match op {
-            OpSyn::Call(symbol, args) => match self.symbol(*symbol)? {
-                Symbol::Func(func) => Ok(Op::Call {
-                    func,
-                    args: self.values(args)?,
-                }),
-                _ => Err(GiveUp),
-            },
-            OpSyn::CallIndirect(callee, args, params, results) => Ok(Op::CallIndirect {
-                sig: Box::new(Signature {
-                    params: params.clone(),
-                    results: results.clone(),
-                }),
-                callee: self.value(*callee)?,
-                args: self.values(args)?,
-            }),
-            OpSyn::Generic(mnemonic, operands, offset) => {
-                self.generic(*mnemonic, operands, *offset)
+        Ok(match op {
+            OpSyn::Call(symbol, args) => self.body.call(self.tok(*symbol), self.toks(args))?,
+            OpSyn::CallIndirect(callee, args, params, results) => {
+                let sig = || {
+                    Ok(Signature {
+                        params: params.clone(),
+                        results: results.clone(),
+                    })
+                };
+                self.body
+                    .call_indirect(self.tok(*callee), self.toks(args), sig)?
             }
-        }
-    }
-
-    fn generic(&self, mnemonic: Tk, operands: &[(Arg, Tk)], offset: Option<Tk>) -> BResult<Op> {
-        use Mnemonic as M;
-        let text = &self.text[mnemonic.start as usize..mnemonic.end as usize];
-        let kind = *MNEMONICS.get(text).ok_or(GiveUp)?;
-        let (expected, _) = kind.args();
-        if operands.len() != expected.len()
-            || operands.iter().zip(expected).any(|((a, _), e)| a != e)
-        {
-            return Err(GiveUp);
-        }
-        let offset = match offset {
-            None => 0,
-            Some(o) if kind.takes_offset() => ok(u64_literal(o.tok(self.text), "an offset"))?,
-            Some(_) => return Err(GiveUp),
-        };
-        let arg = |i: usize| operands[i].1;
-        let v = |i: usize| self.value(arg(i));
-        let func = |i: usize| match self.symbol(arg(i))? {
-            Symbol::Func(f) => Ok(f),
-            _ => Err(GiveUp),
-        };
-        let data = |i: usize| match self.symbol(arg(i))? {
-            Symbol::Data(d) => Ok(d),
-            _ => Err(GiveUp),
-        };
-        let global = |i: usize| match self.symbol(arg(i))? {
-            Symbol::Global(g) => Ok(g),
-            _ => Err(GiveUp),
-        };
-        let var = |i: usize| match self.local(arg(i))? {
-            Local::Var(v) => Ok(v),
-            Local::Slot(_) => Err(GiveUp),
-        };
-        let slot = |i: usize| match self.local(arg(i))? {
-            Local::Slot(s) => Ok(s),
-            Local::Var(_) => Err(GiveUp),
-        };
-        Ok(match kind {
-            M::Const(ty) => Op::Const(ok(const_literal(arg(0).tok(self.text), ty))?),
-            M::Unary(op, ty) => Op::Unary(op, ty, v(0)?),
-            M::Binary(op, ty) => Op::Binary(op, ty, v(0)?, v(1)?),
-            M::Compare(op, ty) => Op::Compare(op, ty, v(0)?, v(1)?),
-            M::Convert(op) => Op::Convert(op, v(0)?),
-            M::Select(ty) => Op::Select {
-                ty,
-                cond: v(0)?,
-                if_true: v(1)?,
-                if_false: v(2)?,
-            },
-            M::Load(access) => Op::Load {
-                access,
-                addr: v(0)?,
-                offset,
-            },
-            M::Store(access) => Op::Store {
-                access,
-                addr: v(0)?,
-                value: v(1)?,
-                offset,
-            },
-            M::SlotAddr => Op::SlotAddr(slot(0)?),
-            M::DataAddr => Op::DataAddr(data(0)?),
-            M::FuncAddr => Op::FuncAddr(func(0)?),
-            M::MemorySize => Op::MemorySize,
-            M::MemoryGrow => Op::MemoryGrow(v(0)?),
-            M::MemoryCopy => Op::MemoryCopy {
-                dst: v(0)?,
-                src: v(1)?,
-                len: v(2)?,
-            },
-            M::MemoryFill => Op::MemoryFill {
-                dst: v(0)?,
-                byte: v(1)?,
-                len: v(2)?,
-            },
-            M::GlobalGet => Op::GlobalGet(global(0)?),
-            M::GlobalSet => Op::GlobalSet(global(0)?, v(1)?),
-            M::VarGet => Op::VarGet(var(0)?),
-            M::VarSet => Op::VarSet(var(0)?, v(1)?),
+            OpSyn::Generic(mnemonic, operands, offset) => {
+                // No instruction takes more than three operands: more is
+                // an error, for pest to report.
+                let mut buf = [(Arg::Word, self.tok(*mnemonic)); 3];
+                if operands.len() > buf.len() {
+                    return Err(GiveUp);
+                }
+                for (slot, &(arg, t)) in buf.iter_mut().zip(operands) {
+                    *slot = (arg, self.tok(t));
+                }
+                let offset = offset.map(|o| (o.span(), self.tok(o)));
+                let operands = &buf[..operands.len()];
+                self.body.generic(self.tok(*mnemonic), operands, offset)?
+            }
         })
     }
 }

@@ -12,11 +12,11 @@
 //! (`%v3`, `block2`, ...) chosen deterministically, so that the text always
 //! parses back.
 
-use super::{
+use super::float::{format_f32, format_f64};
+use crate::ir::{
     Block, Const, DataId, DataItem, DataScalar, Edge, Function, Global, GlobalId, GlobalInit, Inst,
     Linkage, Module, Op, Terminator, Type, ValueId, Visibility,
 };
-use crate::value::{format_f32, format_f64};
 use std::collections::HashSet;
 
 /// Prints a module in the `.vir` text format.
