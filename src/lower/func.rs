@@ -285,7 +285,6 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         }
     }
 
-    /// The mnemonic and natural alignment of a load or store.
     /// Assigns the target's parameters from the edge's arguments, as a
     /// parallel move: every argument is read before any parameter is written.
     pub fn emit_edge_moves(&mut self, edge: &Edge, out: &mut Vec<Instr>) {

@@ -247,3 +247,95 @@ pub(super) fn store(access: MemAccess, offset: u64, target: Target) -> Instr {
         memarg: MemArg::offset(offset),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Op, ValueId};
+    use crate::value::lower_type;
+
+    const TARGETS: [Target; 2] = [Target::Wasm64, Target::Wasm32];
+
+    /// Every operator the verifier admits lowers to the wasm instruction
+    /// that the IR's own mnemonic names, `ptr` resolved: the typed
+    /// instructions say what the mnemonic strings said.
+    #[test]
+    fn every_verified_operator_lowers_to_its_namesake() {
+        let v = ValueId(0);
+        for target in TARGETS {
+            for ty in Type::ALL {
+                let wasm = lower_type(ty, target);
+                for &op in UnaryOp::ALL.iter().filter(|op| op.accepts(ty)) {
+                    let expected = Op::Unary(op, wasm, v).mnemonic();
+                    assert_eq!(unary(op, ty, target).mnemonic(), expected);
+                }
+                for &op in BinaryOp::ALL.iter().filter(|op| op.accepts(ty)) {
+                    let expected = Op::Binary(op, wasm, v, v).mnemonic();
+                    assert_eq!(binary(op, ty, target).mnemonic(), expected);
+                }
+                for &op in CmpOp::ALL.iter().filter(|op| op.accepts(ty)) {
+                    let expected = Op::Compare(op, wasm, v, v).mnemonic();
+                    assert_eq!(compare(op, ty, target).mnemonic(), expected);
+                }
+            }
+            for conv in ConvOp::all() {
+                let (from, to) = (lower_type(conv.from, target), lower_type(conv.to, target));
+                let resolved = ConvOp { from, to, ..conv };
+                match convert(conv, target) {
+                    Some(instr) => assert_eq!(instr.mnemonic(), resolved.mnemonic()),
+                    // Only a change of width can vanish, when `ptr` has it.
+                    None => assert!(
+                        from == to
+                            && matches!(
+                                conv.kind,
+                                ConvKind::Wrap | ConvKind::ExtendS | ConvKind::ExtendU
+                            ),
+                        "{conv:?}"
+                    ),
+                }
+            }
+            let resolve = |a: MemAccess| MemAccess {
+                ty: lower_type(a.ty, target),
+                ..a
+            };
+            let ptr_bytes = target.pointer_bits() / 8;
+            for access in MemAccess::loads() {
+                let instr = load(access, 8, target);
+                assert_eq!(instr.mnemonic(), resolve(access).load_mnemonic());
+                let Instr::Load { kind, .. } = instr else {
+                    unreachable!()
+                };
+                assert_eq!(kind.natural_align().bytes(), access.bytes(ptr_bytes));
+            }
+            for access in MemAccess::stores() {
+                let instr = store(access, 8, target);
+                assert_eq!(instr.mnemonic(), resolve(access).store_mnemonic());
+                let Instr::Store { kind, .. } = instr else {
+                    unreachable!()
+                };
+                assert_eq!(kind.natural_align().bytes(), access.bytes(ptr_bytes));
+            }
+        }
+    }
+
+    /// `ptr.wrap_i64` is no instruction on wasm64, `i32.wrap_i64` on wasm32.
+    #[test]
+    fn pointer_conversions_vanish_where_the_widths_agree() {
+        let wrap = ConvOp {
+            kind: ConvKind::Wrap,
+            from: Type::I64,
+            to: Type::Ptr,
+        };
+        assert_eq!(convert(wrap, Target::Wasm64), None);
+        assert_eq!(
+            convert(wrap, Target::Wasm32),
+            Some(Instr::Convert(Conversion::Wrap))
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "the verifier refuses it")]
+    fn an_operator_wasm_lacks_is_a_verifier_bug() {
+        unary(UnaryOp::Clz, Type::F32, Target::Wasm64);
+    }
+}

@@ -6,6 +6,16 @@
 //! the text says what it means and a change shows up as a small diff.
 //! Instructions are kept structured (`block`/`loop`/`if` own their bodies),
 //! and printed flat with indentation, one instruction per line.
+//!
+//! Every instruction is a typed [`Instr`] variant, never a mnemonic string:
+//! numeric ones carry their type and operator (`IntBinary { ty: I64, op:
+//! Add }` is `i64.add`), loads and stores a [`LoadKind`] or [`StoreKind`]
+//! and a [`MemArg`] (memory, offset, alignment), constants their value. The
+//! operator enums ([`ops`]) hold only operators that exist for every type
+//! their variant allows, so the AST cannot hold an instruction wasm lacks.
+//! Their text is written once, in [`ops`], and [`Instr::mnemonic`] gives
+//! it for every instruction: the printer writes it, and the direct encoder
+//! (`crate::encode`) matches on the variants.
 
 pub mod ops;
 pub mod print;
