@@ -223,7 +223,7 @@ pub(super) fn load(access: MemAccess, offset: u64, target: Target) -> Instr {
     };
     Instr::Load {
         kind,
-        memarg: MemArg::offset(offset),
+        memarg: MemArg::at(offset),
     }
 }
 
@@ -244,7 +244,7 @@ pub(super) fn store(access: MemAccess, offset: u64, target: Target) -> Instr {
     };
     Instr::Store {
         kind,
-        memarg: MemArg::offset(offset),
+        memarg: MemArg::at(offset),
     }
 }
 

@@ -378,7 +378,7 @@ pub struct MemArg {
 
 impl MemArg {
     /// An access to memory 0 at `offset`, naturally aligned.
-    pub fn offset(offset: u64) -> MemArg {
+    pub fn at(offset: u64) -> MemArg {
         MemArg {
             memory: None,
             offset,
