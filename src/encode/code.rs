@@ -5,7 +5,7 @@ use super::EncodeError;
 use super::index::{Indices, val_type};
 use super::ops;
 use crate::fxhash::FxHashMap;
-use crate::wat::{Func, Instr};
+use crate::wat::{self, Align, Func, Instr};
 use wasm_encoder::{ConstExpr, Ieee32, Ieee64, InstructionSink, MemArg, NameMap};
 
 /// The names a function body gives the name section: its locals and its
@@ -226,25 +226,18 @@ fn flat(
         Instr::I64Const(v) => sink.i64_const(*v),
         Instr::F32Const(bits) => sink.f32_const(Ieee32::new(*bits)),
         Instr::F64Const(bits) => sink.f64_const(Ieee64::new(*bits)),
-        Instr::Load {
-            op,
-            memory,
-            offset,
-            align,
-            ..
+        Instr::IntUnary { ty, op } => ops::int_unary(&mut sink, *ty, *op),
+        Instr::FloatUnary { ty, op } => ops::float_unary(&mut sink, *ty, *op),
+        Instr::IntBinary { ty, op } => ops::int_binary(&mut sink, *ty, *op),
+        Instr::FloatBinary { ty, op } => ops::float_binary(&mut sink, *ty, *op),
+        Instr::IntCompare { ty, op } => ops::int_compare(&mut sink, *ty, *op),
+        Instr::FloatCompare { ty, op } => ops::float_compare(&mut sink, *ty, *op),
+        Instr::Convert(conversion) => ops::convert(&mut sink, *conversion),
+        Instr::Load { kind, memarg } => {
+            ops::load(&mut sink, *kind, mem_arg(ix, memarg, kind.natural_align())?)
         }
-        | Instr::Store {
-            op,
-            memory,
-            offset,
-            align,
-            ..
-        } => {
-            let arg = mem_arg(ix, memory.as_deref(), *offset, *align)?;
-            if !ops::memory_access(&mut sink, op, arg) {
-                return Err(EncodeError::new(format!("unknown memory access `{op}`")));
-            }
-            &mut sink
+        Instr::Store { kind, memarg } => {
+            ops::store(&mut sink, *kind, mem_arg(ix, memarg, kind.natural_align())?)
         }
         Instr::MemorySize => sink.memory_size(0),
         Instr::MemoryGrow => sink.memory_grow(0),
@@ -256,12 +249,6 @@ fn flat(
             ix.memories.get(src, "memory")?,
         ),
         Instr::MemoryFill => sink.memory_fill(0),
-        Instr::Plain(op) => {
-            if !ops::plain(&mut sink, op) {
-                return Err(EncodeError::new(format!("unknown instruction `{op}`")));
-            }
-            &mut sink
-        }
         Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
             return Err(EncodeError::new(
                 "a structured instruction in a flat position",
@@ -271,24 +258,15 @@ fn flat(
     Ok(())
 }
 
-fn mem_arg(
-    ix: &Indices<'_>,
-    memory: Option<&str>,
-    offset: u64,
-    align: u32,
-) -> Result<MemArg, EncodeError> {
-    if !align.is_power_of_two() {
-        return Err(EncodeError::new(format!(
-            "alignment must be a power of two, not {align}"
-        )));
-    }
-    let memory_index = match memory {
+/// A load's or store's immediates, with the memory's name resolved.
+fn mem_arg(ix: &Indices<'_>, memarg: &wat::MemArg, natural: Align) -> Result<MemArg, EncodeError> {
+    let memory_index = match &memarg.memory {
         Some(m) => ix.memories.get(m, "memory")?,
         None => 0,
     };
     Ok(MemArg {
-        offset,
-        align: align.trailing_zeros(),
+        offset: memarg.offset,
+        align: memarg.align.unwrap_or(natural).log2(),
         memory_index,
     })
 }

@@ -13,7 +13,7 @@
 //!
 //! - [`index`]: index spaces (`$name` to index) and type interning.
 //! - [`code`]: function bodies and constant expressions.
-//! - [`ops`]: the mnemonics of plain instructions, loads and stores.
+//! - [`ops`]: the typed numeric instructions, loads and stores, to opcodes.
 //! - [`names`]: the `name` custom section.
 //!
 //! A name the AST uses but never defines is an error here, as it is for the
@@ -36,8 +36,9 @@ use wasm_encoder::{
     StartSection, TableSection, TableType, TypeSection,
 };
 
-/// A WAT AST that cannot be encoded: a name it uses but does not define, an
-/// unknown mnemonic... (the assembler would reject its text too).
+/// A WAT AST that cannot be encoded: a name it uses but does not define, or
+/// defines twice (the assembler would reject its text too). Every
+/// instruction the AST can hold has an encoding.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("cannot encode the lowered module: {message}")]
 pub struct EncodeError {

@@ -21,7 +21,7 @@ use crate::analysis::{Cfg, DomTree, Loops};
 use crate::diag::Diagnostic;
 use crate::ir::{BlockId, Edge, Function, Terminator};
 use crate::stack::ensure_stack;
-use crate::wat::{BlockType, Instr};
+use crate::wat::{BlockType, Instr, IntType, IntUnOp};
 
 pub(super) struct Structurer<'f> {
     func: &'f Function,
@@ -338,7 +338,10 @@ fn flatten_if(then_body: Vec<Instr>, else_body: Vec<Instr>, out: &mut Vec<Instr>
             out.extend(else_body);
         }
         (_, [Instr::Br(label)]) => {
-            out.push(Instr::Plain("i32.eqz".into()));
+            out.push(Instr::IntUnary {
+                ty: IntType::I32,
+                op: IntUnOp::Eqz,
+            });
             out.push(Instr::BrIf(label.clone()));
             out.extend(then_body);
         }

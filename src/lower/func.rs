@@ -12,14 +12,12 @@
 
 use super::control::Structurer;
 use super::names::NameSpace;
+use super::ops;
 use super::{ModuleCx, val_type};
 use crate::diag::Diagnostic;
-use crate::ir::{
-    Const, ConvKind, ConvOp, Edge, FuncId, Function, Inst, MemAccess, Op, Target, Type, ValueId,
-};
+use crate::ir::{Const, Edge, FuncId, Function, Inst, Op, Target, Type, ValueId};
 use crate::memory::Frame;
-use crate::value::lower_type;
-use crate::wat::{self, Instr};
+use crate::wat::{self, Instr, IntBinOp, IntCmpOp};
 
 pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
     let module = cx.module;
@@ -151,8 +149,12 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         self.cx.target
     }
 
-    fn ptr_type_name(&self) -> &'static str {
-        val_type(Type::Ptr, self.target()).name()
+    /// `i64.add` on wasm64, `i32.add` on wasm32...
+    fn ptr_op(&self, op: IntBinOp) -> Instr {
+        Instr::IntBinary {
+            ty: ops::ptr_type(self.target()),
+            op,
+        }
     }
 
     /// Allocates the frame on the shadow stack, trapping if it does not fit.
@@ -160,7 +162,6 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         let Some(frame_local) = self.frame_local.clone() else {
             return;
         };
-        let ptr = self.ptr_type_name();
         let sp = self.cx.stack_pointer.clone();
         let limit = self.cx.layout.stack_base + self.frame.size;
         out.push(Instr::Comment(format!(
@@ -169,7 +170,10 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         )));
         out.push(Instr::GlobalGet(sp.clone()));
         out.push(self.cx.ptr_const(limit));
-        out.push(Instr::Plain(format!("{ptr}.lt_u")));
+        out.push(Instr::IntCompare {
+            ty: ops::ptr_type(self.target()),
+            op: IntCmpOp::LtU,
+        });
         out.push(Instr::If {
             label: String::new(),
             ty: wat::BlockType::default(),
@@ -178,7 +182,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         });
         out.push(Instr::GlobalGet(sp.clone()));
         out.push(self.cx.ptr_const(self.frame.size));
-        out.push(Instr::Plain(format!("{ptr}.sub")));
+        out.push(self.ptr_op(IntBinOp::Sub));
         out.push(Instr::LocalTee(frame_local));
         out.push(Instr::GlobalSet(sp));
     }
@@ -188,10 +192,9 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         let Some(frame_local) = self.frame_local.clone() else {
             return;
         };
-        let ptr = self.ptr_type_name();
         out.push(Instr::LocalGet(frame_local));
         out.push(self.cx.ptr_const(self.frame.size));
-        out.push(Instr::Plain(format!("{ptr}.add")));
+        out.push(self.ptr_op(IntBinOp::Add));
         out.push(Instr::GlobalSet(self.cx.stack_pointer.clone()));
     }
 
@@ -239,45 +242,22 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     /// The instructions of an operator whose operands are on the stack.
     fn emit_op(&mut self, op: &Op, out: &mut Vec<Instr>) {
         let target = self.target();
-        let wasm = |ty: Type| val_type(ty, target).name();
         match op {
             Op::Const(c) => out.push(const_instr(*c, target)),
-            Op::Unary(op, ty, _) => out.push(Instr::Plain(format!("{}.{}", wasm(*ty), op.name()))),
-            Op::Binary(op, ty, ..) => {
-                out.push(Instr::Plain(format!("{}.{}", wasm(*ty), op.name())))
-            }
-            Op::Compare(op, ty, ..) => {
-                out.push(Instr::Plain(format!("{}.{}", wasm(*ty), op.name())))
-            }
-            Op::Convert(conv, _) => out.extend(convert_instr(*conv, target)),
+            Op::Unary(op, ty, _) => out.push(ops::unary(*op, *ty, target)),
+            Op::Binary(op, ty, ..) => out.push(ops::binary(*op, *ty, target)),
+            Op::Compare(op, ty, ..) => out.push(ops::compare(*op, *ty, target)),
+            Op::Convert(conv, _) => out.extend(ops::convert(*conv, target)),
             Op::Select { .. } => out.push(Instr::Select),
-            Op::Load { access, offset, .. } => {
-                let (op, natural) = self.access(*access, true);
-                out.push(Instr::Load {
-                    op,
-                    memory: None,
-                    offset: *offset,
-                    align: natural,
-                    natural_align: natural,
-                });
-            }
-            Op::Store { access, offset, .. } => {
-                let (op, natural) = self.access(*access, false);
-                out.push(Instr::Store {
-                    op,
-                    memory: None,
-                    offset: *offset,
-                    align: natural,
-                    natural_align: natural,
-                });
-            }
+            Op::Load { access, offset, .. } => out.push(ops::load(*access, *offset, target)),
+            Op::Store { access, offset, .. } => out.push(ops::store(*access, *offset, target)),
             Op::SlotAddr(slot) => {
                 let frame_local = self.frame_local.clone().expect("slots imply a frame");
                 out.push(Instr::LocalGet(frame_local));
                 let offset = self.frame.slot_offsets[slot.index()];
                 if offset != 0 {
                     out.push(self.cx.ptr_const(offset));
-                    out.push(Instr::Plain(format!("{}.add", self.ptr_type_name())));
+                    out.push(self.ptr_op(IntBinOp::Add));
                 }
             }
             Op::DataAddr(data) => out.push(self.cx.ptr_const(self.cx.layout.data_addr(*data))),
@@ -303,21 +283,6 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::VarGet(v) => out.push(Instr::LocalGet(self.var_locals[v.index()].clone())),
             Op::VarSet(v, _) => out.push(Instr::LocalSet(self.var_locals[v.index()].clone())),
         }
-    }
-
-    /// The mnemonic and natural alignment of a load or store.
-    fn access(&self, access: MemAccess, load: bool) -> (String, u32) {
-        let ptr_bytes = self.target().pointer_bits() / 8;
-        let concrete = MemAccess {
-            ty: lower_type(access.ty, self.target()),
-            narrow: access.narrow,
-        };
-        let op = if load {
-            concrete.load_mnemonic()
-        } else {
-            concrete.store_mnemonic()
-        };
-        (op, access.bytes(ptr_bytes))
     }
 
     /// Assigns the target's parameters from the edge's arguments, as a
@@ -516,25 +481,4 @@ pub(super) fn const_instr(c: Const, target: Target) -> Instr {
             Target::Wasm32 => Instr::I32Const(v as u32 as i32),
         },
     }
-}
-
-/// A conversion with `ptr` resolved; width-preserving ones vanish.
-fn convert_instr(conv: ConvOp, target: Target) -> Option<Instr> {
-    let from = lower_type(conv.from, target);
-    let to = lower_type(conv.to, target);
-    let resizes = matches!(
-        conv.kind,
-        ConvKind::Wrap | ConvKind::ExtendS | ConvKind::ExtendU
-    );
-    if resizes && from == to {
-        return None;
-    }
-    Some(Instr::Plain(
-        ConvOp {
-            kind: conv.kind,
-            from,
-            to,
-        }
-        .mnemonic(),
-    ))
 }

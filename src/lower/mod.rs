@@ -19,6 +19,7 @@ mod func;
 mod inline;
 mod locals;
 mod names;
+mod ops;
 mod reducible;
 mod rotate;
 mod wasi64;

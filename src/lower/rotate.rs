@@ -35,7 +35,7 @@
 
 use crate::fxhash::FxHashSet as HashSet;
 use crate::stack::ensure_stack;
-use crate::wat::{BlockType, Instr};
+use crate::wat::{BlockType, Instr, IntType, IntUnOp};
 
 /// Instructions of a header that may be copied (comments not counted).
 const MAX_HEADER: usize = 12;
@@ -348,10 +348,14 @@ fn is_control(instr: &Instr) -> bool {
 
 /// Turns the condition the code leaves on the stack into its negation.
 fn negate(code: &mut Vec<Instr>) {
-    if matches!(code.last(), Some(Instr::Plain(op)) if op == "i32.eqz") {
+    let eqz = Instr::IntUnary {
+        ty: IntType::I32,
+        op: IntUnOp::Eqz,
+    };
+    if code.last() == Some(&eqz) {
         code.pop();
     } else {
-        code.push(Instr::Plain("i32.eqz".into()));
+        code.push(eqz);
     }
 }
 

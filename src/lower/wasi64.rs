@@ -29,7 +29,10 @@
 use super::ModuleCx;
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{Signature, Type};
-use crate::wat::{self, BlockType, Instr, Local, ValType};
+use crate::wat::{
+    self, BlockType, Conversion, Instr, IntBinOp, IntCmpOp, IntType, IntUnOp, LoadKind, Local,
+    MemArg, StoreKind, ValType,
+};
 
 /// The import module name of WASI preview1.
 pub(super) const WASI_MODULE: &str = "wasi_snapshot_preview1";
@@ -275,7 +278,7 @@ impl Wrapper {
         self.emit([
             get(&arg(len)),
             Instr::I64Const(CAPACITY),
-            plain("i64.gt_u"),
+            i64_cmp(IntCmpOp::GtU),
             Instr::If {
                 label: String::new(),
                 ty: BlockType::default(),
@@ -331,20 +334,20 @@ impl Wrapper {
                     copy_into_main(),
                 ]),
                 Arg::OutSize => {
-                    self.emit([out, Instr::I32Const(slot), scratch_load("i32.load", 0, 4)]);
-                    self.emit([plain("i64.extend_i32_u"), main_store("i64.store", 0, 8)]);
+                    self.emit([out, Instr::I32Const(slot), scratch_load(LoadKind::I32, 0)]);
+                    self.emit([extend_u(), main_store(StoreKind::I64, 0)]);
                 }
                 Arg::OutU32 => self.emit([
                     out,
                     Instr::I32Const(slot),
-                    scratch_load("i32.load", 0, 4),
-                    main_store("i32.store", 0, 4),
+                    scratch_load(LoadKind::I32, 0),
+                    main_store(StoreKind::I32, 0),
                 ]),
                 Arg::OutU64 => self.emit([
                     out,
                     Instr::I32Const(slot),
-                    scratch_load("i64.load", 0, 8),
-                    main_store("i64.store", 0, 8),
+                    scratch_load(LoadKind::I64, 0),
+                    main_store(StoreKind::I64, 0),
                 ]),
                 _ => continue,
             }
@@ -374,34 +377,34 @@ impl Wrapper {
         let mut next_iovec = vec![
             get("i"),
             get(&count),
-            plain("i64.ge_u"),
+            i64_cmp(IntCmpOp::GeU),
             Instr::BrIf("finish".into()),
             get(&iovs),
             get("i"),
             Instr::I64Const(4),
-            plain("i64.shl"),
-            plain("i64.add"),
+            i64_op(IntBinOp::Shl),
+            i64_op(IntBinOp::Add),
             Instr::LocalTee("buf".into()),
-            main_load("i64.load", 8, 8),
+            main_load(LoadKind::I64, 8),
             set("len"),
             get("buf"),
-            main_load("i64.load", 0, 8),
+            main_load(LoadKind::I64, 0),
             set("buf"),
             get("i"),
             Instr::I64Const(1),
-            plain("i64.add"),
+            i64_op(IntBinOp::Add),
             set("i"),
         ];
         let mut chunk = vec![
             get("len"),
-            plain("i64.eqz"),
+            i64_eqz(),
             Instr::BrIf("next_iovec".into()),
             // chunk = min(len, CAPACITY)
             get("len"),
             Instr::I64Const(CAPACITY),
             get("len"),
             Instr::I64Const(CAPACITY),
-            plain("i64.lt_u"),
+            i64_cmp(IntCmpOp::LtU),
             Instr::Select,
             wrap(),
             set("chunk"),
@@ -418,10 +421,10 @@ impl Wrapper {
             // One iovec at scratch 0, the count written at scratch 8.
             Instr::I32Const(0),
             Instr::I32Const(BUF),
-            scratch_store("i32.store", 0, 4),
+            scratch_store(StoreKind::I32, 0),
             Instr::I32Const(0),
             get("chunk"),
-            scratch_store("i32.store", 4, 4),
+            scratch_store(StoreKind::I32, 4),
             get(&fd),
             Instr::I32Const(0),
             Instr::I32Const(1),
@@ -434,7 +437,7 @@ impl Wrapper {
                 // An error after some progress reports the progress instead.
                 then_body: vec![
                     get("total"),
-                    plain("i64.eqz"),
+                    i64_eqz(),
                     Instr::If {
                         label: String::new(),
                         ty: BlockType::default(),
@@ -446,7 +449,7 @@ impl Wrapper {
                 else_body: vec![],
             },
             Instr::I32Const(8),
-            scratch_load("i32.load", 0, 4),
+            scratch_load(LoadKind::I32, 0),
             set("done"),
         ]);
         if reading {
@@ -457,20 +460,18 @@ impl Wrapper {
                 copy_into_main(),
             ]);
         }
-        for (local, op) in [("total", "i64.add"), ("buf", "i64.add"), ("len", "i64.sub")] {
-            chunk.extend([
-                get(local),
-                get("done"),
-                plain("i64.extend_i32_u"),
-                plain(op),
-                set(local),
-            ]);
+        for (local, op) in [
+            ("total", IntBinOp::Add),
+            ("buf", IntBinOp::Add),
+            ("len", IntBinOp::Sub),
+        ] {
+            chunk.extend([get(local), get("done"), extend_u(), i64_op(op), set(local)]);
         }
         chunk.extend([
             // A short transfer ends the call.
             get("done"),
             get("chunk"),
-            plain("i32.lt_u"),
+            i32_cmp(IntCmpOp::LtU),
             Instr::BrIf("finish".into()),
             Instr::Br("next_chunk".into()),
         ]);
@@ -483,7 +484,7 @@ impl Wrapper {
         self.emit([
             get(&n_out),
             get("total"),
-            main_store("i64.store", 0, 8),
+            main_store(StoreKind::I64, 0),
             Instr::I32Const(0),
         ]);
     }
@@ -499,23 +500,23 @@ impl Wrapper {
         self.call_checked(sizes);
         self.emit([
             Instr::I32Const(0),
-            scratch_load("i32.load", 0, 4),
+            scratch_load(LoadKind::I32, 0),
             set("count"),
             Instr::I32Const(4),
-            scratch_load("i32.load", 0, 4),
+            scratch_load(LoadKind::I32, 0),
             set("size"),
             // The pointers at BUF, the strings right after them.
             Instr::I32Const(BUF),
             get("count"),
             Instr::I32Const(2),
-            plain("i32.shl"),
-            plain("i32.add"),
+            i32_op(IntBinOp::Shl),
+            i32_op(IntBinOp::Add),
             set("base"),
             get("base"),
             get("size"),
-            plain("i32.add"),
+            i32_op(IntBinOp::Add),
             Instr::I32Const(SCRATCH_BYTES as i32),
-            plain("i32.gt_u"),
+            i32_cmp(IntCmpOp::GtU),
             Instr::If {
                 label: String::new(),
                 ty: BlockType::default(),
@@ -530,28 +531,28 @@ impl Wrapper {
         let each = vec![
             get("k"),
             get("count"),
-            plain("i32.ge_u"),
+            i32_cmp(IntCmpOp::GeU),
             Instr::BrIf("done".into()),
             // array[k] = strings + (pointer32[k] - base)
             get(&array),
             get("k"),
-            plain("i64.extend_i32_u"),
+            extend_u(),
             Instr::I64Const(3),
-            plain("i64.shl"),
-            plain("i64.add"),
+            i64_op(IntBinOp::Shl),
+            i64_op(IntBinOp::Add),
             get(&strings),
             get("k"),
             Instr::I32Const(2),
-            plain("i32.shl"),
-            scratch_load("i32.load", BUF as u64, 4),
+            i32_op(IntBinOp::Shl),
+            scratch_load(LoadKind::I32, BUF as u64),
             get("base"),
-            plain("i32.sub"),
-            plain("i64.extend_i32_u"),
-            plain("i64.add"),
-            main_store("i64.store", 0, 8),
+            i32_op(IntBinOp::Sub),
+            extend_u(),
+            i64_op(IntBinOp::Add),
+            main_store(StoreKind::I64, 0),
             get("k"),
             Instr::I32Const(1),
-            plain("i32.add"),
+            i32_op(IntBinOp::Add),
             set("k"),
             Instr::Br("each".into()),
         ];
@@ -574,13 +575,13 @@ impl Wrapper {
         self.emit([
             get(&out),
             Instr::I32Const(0),
-            scratch_load("i32.load8_u", 0, 1),
-            main_store("i32.store8", 0, 1),
+            scratch_load(LoadKind::I32_8U, 0),
+            main_store(StoreKind::I32_8, 0),
             get(&out),
             Instr::I32Const(4),
-            scratch_load("i32.load", 0, 4),
-            plain("i64.extend_i32_u"),
-            main_store("i64.store", 8, 8),
+            scratch_load(LoadKind::I32, 0),
+            extend_u(),
+            main_store(StoreKind::I64, 8),
             Instr::I32Const(0),
         ]);
     }
@@ -594,13 +595,49 @@ fn set(id: &str) -> Instr {
     Instr::LocalSet(id.into())
 }
 
-fn plain(op: &str) -> Instr {
-    Instr::Plain(op.into())
+fn i32_op(op: IntBinOp) -> Instr {
+    Instr::IntBinary {
+        ty: IntType::I32,
+        op,
+    }
+}
+
+fn i64_op(op: IntBinOp) -> Instr {
+    Instr::IntBinary {
+        ty: IntType::I64,
+        op,
+    }
+}
+
+fn i32_cmp(op: IntCmpOp) -> Instr {
+    Instr::IntCompare {
+        ty: IntType::I32,
+        op,
+    }
+}
+
+fn i64_cmp(op: IntCmpOp) -> Instr {
+    Instr::IntCompare {
+        ty: IntType::I64,
+        op,
+    }
+}
+
+fn i64_eqz() -> Instr {
+    Instr::IntUnary {
+        ty: IntType::I64,
+        op: IntUnOp::Eqz,
+    }
+}
+
+/// A 32-bit size from preview1 as the IR's 64-bit one.
+fn extend_u() -> Instr {
+    Instr::Convert(Conversion::Extend { signed: false })
 }
 
 /// A buffer length as the i32 that `memory.copy` between the memories takes.
 fn wrap() -> Instr {
-    plain("i32.wrap_i64")
+    Instr::Convert(Conversion::Wrap)
 }
 
 fn looped(label: &str, body: Vec<Instr>) -> Instr {
@@ -623,39 +660,38 @@ fn copy_into_main() -> Instr {
     }
 }
 
-fn access(load: bool, op: &str, memory: Option<&str>, offset: u64, natural: u32) -> Instr {
-    let (op, memory) = (op.to_string(), memory.map(str::to_string));
-    if load {
-        Instr::Load {
-            op,
-            memory,
-            offset,
-            align: natural,
-            natural_align: natural,
-        }
-    } else {
-        Instr::Store {
-            op,
-            memory,
-            offset,
-            align: natural,
-            natural_align: natural,
-        }
+fn memarg(memory: Option<&str>, offset: u64) -> MemArg {
+    MemArg {
+        memory: memory.map(str::to_string),
+        offset,
+        align: None,
     }
 }
 
-fn scratch_load(op: &str, offset: u64, natural: u32) -> Instr {
-    access(true, op, Some(SCRATCH), offset, natural)
+fn scratch_load(kind: LoadKind, offset: u64) -> Instr {
+    Instr::Load {
+        kind,
+        memarg: memarg(Some(SCRATCH), offset),
+    }
 }
 
-fn scratch_store(op: &str, offset: u64, natural: u32) -> Instr {
-    access(false, op, Some(SCRATCH), offset, natural)
+fn scratch_store(kind: StoreKind, offset: u64) -> Instr {
+    Instr::Store {
+        kind,
+        memarg: memarg(Some(SCRATCH), offset),
+    }
 }
 
-fn main_load(op: &str, offset: u64, natural: u32) -> Instr {
-    access(true, op, None, offset, natural)
+fn main_load(kind: LoadKind, offset: u64) -> Instr {
+    Instr::Load {
+        kind,
+        memarg: memarg(None, offset),
+    }
 }
 
-fn main_store(op: &str, offset: u64, natural: u32) -> Instr {
-    access(false, op, None, offset, natural)
+fn main_store(kind: StoreKind, offset: u64) -> Instr {
+    Instr::Store {
+        kind,
+        memarg: memarg(None, offset),
+    }
 }

@@ -6,9 +6,24 @@
 //! the text says what it means and a change shows up as a small diff.
 //! Instructions are kept structured (`block`/`loop`/`if` own their bodies),
 //! and printed flat with indentation, one instruction per line.
+//!
+//! Every instruction is a typed [`Instr`] variant, never a mnemonic string:
+//! numeric ones carry their type and operator (`IntBinary { ty: I64, op:
+//! Add }` is `i64.add`), loads and stores a [`LoadKind`] or [`StoreKind`]
+//! and a [`MemArg`] (memory, offset, alignment), constants their value. The
+//! operator enums ([`ops`]) hold only operators that exist for every type
+//! their variant allows, so the AST cannot hold an instruction wasm lacks.
+//! Their text is written once, in [`ops`], and [`Instr::mnemonic`] gives
+//! it for every instruction: the printer writes it, and the direct encoder
+//! (`crate::encode`) matches on the variants.
 
+pub mod ops;
 pub mod print;
 
+pub use ops::{
+    Align, Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, IntBinOp, IntCmpOp, IntType,
+    IntUnOp, LoadKind, MemArg, SignExtend, StoreKind,
+};
 pub use print::print_module;
 
 /// A numeric value type.
@@ -218,22 +233,47 @@ pub enum Instr {
     /// Bits of an f32, so that NaN payloads survive.
     F32Const(u32),
     F64Const(u64),
-    /// `i64.load8_s offset=8 align=1`: the full mnemonic, a byte offset and
-    /// the alignment in bytes (printed only when it differs from the natural one).
-    Load {
-        op: String,
-        /// The memory, when it is not memory 0 (multi-memory).
-        memory: Option<String>,
-        offset: u64,
-        align: u32,
-        natural_align: u32,
+    /// `i32.clz`, `i64.eqz`...
+    IntUnary {
+        ty: IntType,
+        op: IntUnOp,
     },
+    /// `f64.sqrt`, `f32.neg`...
+    FloatUnary {
+        ty: FloatType,
+        op: FloatUnOp,
+    },
+    /// `i64.add`, `i32.shr_u`...
+    IntBinary {
+        ty: IntType,
+        op: IntBinOp,
+    },
+    /// `f32.div`, `f64.copysign`...
+    FloatBinary {
+        ty: FloatType,
+        op: FloatBinOp,
+    },
+    /// `i32.lt_u`, `i64.eq`...
+    IntCompare {
+        ty: IntType,
+        op: IntCmpOp,
+    },
+    /// `f64.le`, `f32.ne`...
+    FloatCompare {
+        ty: FloatType,
+        op: FloatCmpOp,
+    },
+    /// `i64.extend_i32_u`, `f32.demote_f64`...
+    Convert(Conversion),
+    /// `i64.load8_s offset=8`.
+    Load {
+        kind: LoadKind,
+        memarg: MemArg,
+    },
+    /// `i32.store16 $scratch`.
     Store {
-        op: String,
-        memory: Option<String>,
-        offset: u64,
-        align: u32,
-        natural_align: u32,
+        kind: StoreKind,
+        memarg: MemArg,
     },
     MemorySize,
     MemoryGrow,
@@ -242,8 +282,51 @@ pub enum Instr {
         memories: Option<(String, String)>,
     },
     MemoryFill,
-    /// An instruction without immediates, by mnemonic: `i32.add`, `f64.sqrt`.
-    Plain(String),
     /// A `;; ...` line among the instructions.
     Comment(String),
+}
+
+impl Instr {
+    /// The instruction's name in the text format (`block`, `local.get`,
+    /// `i64.load8_s`), without its immediates; `;;` for a comment.
+    pub fn mnemonic(&self) -> &'static str {
+        match self {
+            Instr::Block { .. } => "block",
+            Instr::Loop { .. } => "loop",
+            Instr::If { .. } => "if",
+            Instr::Br(_) => "br",
+            Instr::BrIf(_) => "br_if",
+            Instr::BrTable { .. } => "br_table",
+            Instr::Return => "return",
+            Instr::Unreachable => "unreachable",
+            Instr::Nop => "nop",
+            Instr::Drop => "drop",
+            Instr::Select => "select",
+            Instr::Call(_) => "call",
+            Instr::CallIndirect { .. } => "call_indirect",
+            Instr::LocalGet(_) => "local.get",
+            Instr::LocalSet(_) => "local.set",
+            Instr::LocalTee(_) => "local.tee",
+            Instr::GlobalGet(_) => "global.get",
+            Instr::GlobalSet(_) => "global.set",
+            Instr::I32Const(_) => "i32.const",
+            Instr::I64Const(_) => "i64.const",
+            Instr::F32Const(_) => "f32.const",
+            Instr::F64Const(_) => "f64.const",
+            Instr::IntUnary { ty, op } => op.mnemonic(*ty),
+            Instr::FloatUnary { ty, op } => op.mnemonic(*ty),
+            Instr::IntBinary { ty, op } => op.mnemonic(*ty),
+            Instr::FloatBinary { ty, op } => op.mnemonic(*ty),
+            Instr::IntCompare { ty, op } => op.mnemonic(*ty),
+            Instr::FloatCompare { ty, op } => op.mnemonic(*ty),
+            Instr::Convert(conversion) => conversion.mnemonic(),
+            Instr::Load { kind, .. } => kind.mnemonic(),
+            Instr::Store { kind, .. } => kind.mnemonic(),
+            Instr::MemorySize => "memory.size",
+            Instr::MemoryGrow => "memory.grow",
+            Instr::MemoryCopy { .. } => "memory.copy",
+            Instr::MemoryFill => "memory.fill",
+            Instr::Comment(_) => ";;",
+        }
+    }
 }

@@ -7,8 +7,8 @@
 //! text to the `wat` crate gives exactly the module the AST describes.
 
 use super::{
-    BlockType, Data, Elem, Export, ExportKind, Func, FuncType, Global, Import, ImportDesc,
-    IndexType, Instr, Memory, Module, Table, TypeDef, TypeUse, ValType,
+    Align, BlockType, Data, Elem, Export, ExportKind, Func, FuncType, Global, Import, ImportDesc,
+    IndexType, Instr, MemArg, Memory, Module, Table, TypeDef, TypeUse, ValType,
 };
 use crate::text::float::{format_f32, format_f64};
 
@@ -150,15 +150,20 @@ impl Printer {
         self.indent -= 1;
     }
 
+    /// `block $label (result i32)`, `loop $label`, `if`.
+    fn block_head(&mut self, instr: &Instr, label: &str, ty: &BlockType) {
+        self.line(&format!(
+            "{}{}{}",
+            instr.mnemonic(),
+            label_def(label),
+            block_type(ty)
+        ));
+    }
+
     fn instr(&mut self, instr: &Instr) {
         match instr {
-            Instr::Block { label, ty, body } => {
-                self.line(&format!("block{}{}", label_def(label), block_type(ty)));
-                self.nested(body);
-                self.line("end");
-            }
-            Instr::Loop { label, ty, body } => {
-                self.line(&format!("loop{}{}", label_def(label), block_type(ty)));
+            Instr::Block { label, ty, body } | Instr::Loop { label, ty, body } => {
+                self.block_head(instr, label, ty);
                 self.nested(body);
                 self.line("end");
             }
@@ -168,7 +173,7 @@ impl Printer {
                 then_body,
                 else_body,
             } => {
-                self.line(&format!("if{}{}", label_def(label), block_type(ty)));
+                self.block_head(instr, label, ty);
                 self.nested(then_body);
                 if !else_body.is_empty() {
                     self.line("else");
@@ -177,70 +182,89 @@ impl Printer {
                 self.line("end");
             }
             Instr::Comment(text) => self.comment(text),
-            plain => {
-                // The same text as `flat_instr`, written in place: this is
-                // most of the lines of a module.
+            flat => {
                 self.start_line();
-                write_flat(&mut self.out, plain);
+                write_flat(&mut self.out, flat);
                 self.out.push('\n');
             }
         }
     }
 }
 
-/// Appends what [`flat_instr`] returns, without allocating for the
-/// common instructions.
+/// Appends the one-line text of an instruction without a body: its
+/// mnemonic, then its immediates.
 fn write_flat(out: &mut String, instr: &Instr) {
     use std::fmt::Write as _;
-    let (op, x) = match instr {
-        Instr::LocalGet(x) => ("local.get ", x),
-        Instr::LocalSet(x) => ("local.set ", x),
-        Instr::LocalTee(x) => ("local.tee ", x),
-        Instr::GlobalGet(x) => ("global.get ", x),
-        Instr::GlobalSet(x) => ("global.set ", x),
-        Instr::Call(x) => ("call ", x),
-        Instr::Br(x) => ("br ", x),
-        Instr::BrIf(x) => ("br_if ", x),
-        Instr::Plain(op) => return out.push_str(op),
+    out.push_str(instr.mnemonic());
+    match instr {
+        Instr::Br(x)
+        | Instr::BrIf(x)
+        | Instr::Call(x)
+        | Instr::LocalGet(x)
+        | Instr::LocalSet(x)
+        | Instr::LocalTee(x)
+        | Instr::GlobalGet(x)
+        | Instr::GlobalSet(x) => {
+            out.push(' ');
+            push_id(out, x);
+        }
+        Instr::BrTable { labels, default } => {
+            for l in labels.iter().chain([default]) {
+                out.push(' ');
+                push_id(out, l);
+            }
+        }
+        Instr::CallIndirect { table, ty } => {
+            out.push(' ');
+            push_id(out, table);
+            out.push_str(&type_use(ty, false));
+        }
         Instr::I32Const(v) => {
-            let _ = write!(out, "i32.const {v}");
-            return;
+            let _ = write!(out, " {v}");
         }
         Instr::I64Const(v) => {
-            let _ = write!(out, "i64.const {v}");
-            return;
+            let _ = write!(out, " {v}");
         }
-        Instr::Load {
-            op,
-            memory,
-            offset,
-            align,
-            natural_align,
+        Instr::F32Const(bits) => {
+            out.push(' ');
+            out.push_str(&format_f32(*bits));
         }
-        | Instr::Store {
-            op,
-            memory,
-            offset,
-            align,
-            natural_align,
+        Instr::F64Const(bits) => {
+            out.push(' ');
+            out.push_str(&format_f64(*bits));
+        }
+        Instr::Load { kind, memarg } => mem_arg(out, memarg, kind.natural_align()),
+        Instr::Store { kind, memarg } => mem_arg(out, memarg, kind.natural_align()),
+        Instr::MemoryCopy {
+            memories: Some((dst, src)),
         } => {
-            out.push_str(op);
-            if let Some(m) = memory {
-                out.push(' ');
-                push_id(out, m);
-            }
-            if *offset != 0 {
-                let _ = write!(out, " offset={offset}");
-            }
-            if align != natural_align {
-                let _ = write!(out, " align={align}");
-            }
-            return;
+            out.push(' ');
+            push_id(out, dst);
+            out.push(' ');
+            push_id(out, src);
         }
-        other => return out.push_str(&flat_instr(other)),
-    };
-    out.push_str(op);
-    push_id(out, x);
+        Instr::Return
+        | Instr::Unreachable
+        | Instr::Nop
+        | Instr::Drop
+        | Instr::Select
+        | Instr::IntUnary { .. }
+        | Instr::FloatUnary { .. }
+        | Instr::IntBinary { .. }
+        | Instr::FloatBinary { .. }
+        | Instr::IntCompare { .. }
+        | Instr::FloatCompare { .. }
+        | Instr::Convert(_)
+        | Instr::MemorySize
+        | Instr::MemoryGrow
+        | Instr::MemoryCopy { memories: None }
+        | Instr::MemoryFill => {}
+        // Printed over several lines by `Printer::instr`, or folded by
+        // `folded`; never flat.
+        Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
+            unreachable!("`{}` is not a flat instruction", instr.mnemonic())
+        }
+    }
 }
 
 /// What [`id`] returns, appended.
@@ -253,112 +277,43 @@ fn push_id(out: &mut String, name: &str) {
     }
 }
 
-/// The one-line text of an instruction without a body.
-fn flat_instr(instr: &Instr) -> String {
-    match instr {
-        Instr::Br(l) => format!("br {}", id(l)),
-        Instr::BrIf(l) => format!("br_if {}", id(l)),
-        Instr::BrTable { labels, default } => {
-            let mut text = String::from("br_table");
-            for l in labels.iter().chain([default]) {
-                text.push(' ');
-                text.push_str(&id(l));
-            }
-            text
-        }
-        Instr::Return => "return".into(),
-        Instr::Unreachable => "unreachable".into(),
-        Instr::Nop => "nop".into(),
-        Instr::Drop => "drop".into(),
-        Instr::Select => "select".into(),
-        Instr::Call(f) => format!("call {}", id(f)),
-        Instr::CallIndirect { table, ty } => {
-            format!("call_indirect {}{}", id(table), type_use(ty, false))
-        }
-        Instr::LocalGet(x) => format!("local.get {}", id(x)),
-        Instr::LocalSet(x) => format!("local.set {}", id(x)),
-        Instr::LocalTee(x) => format!("local.tee {}", id(x)),
-        Instr::GlobalGet(x) => format!("global.get {}", id(x)),
-        Instr::GlobalSet(x) => format!("global.set {}", id(x)),
-        Instr::I32Const(v) => format!("i32.const {v}"),
-        Instr::I64Const(v) => format!("i64.const {v}"),
-        Instr::F32Const(bits) => format!("f32.const {}", format_f32(*bits)),
-        Instr::F64Const(bits) => format!("f64.const {}", format_f64(*bits)),
-        Instr::Load {
-            op,
-            memory,
-            offset,
-            align,
-            natural_align,
-        }
-        | Instr::Store {
-            op,
-            memory,
-            offset,
-            align,
-            natural_align,
-        } => {
-            let op = match memory {
-                Some(m) => format!("{op} {}", id(m)),
-                None => op.clone(),
-            };
-            mem_arg(&op, *offset, *align, *natural_align)
-        }
-        Instr::MemorySize => "memory.size".into(),
-        Instr::MemoryGrow => "memory.grow".into(),
-        Instr::MemoryCopy { memories: None } => "memory.copy".into(),
-        Instr::MemoryCopy {
-            memories: Some((dst, src)),
-        } => format!("memory.copy {} {}", id(dst), id(src)),
-        Instr::MemoryFill => "memory.fill".into(),
-        Instr::Plain(op) => op.clone(),
-        // Structured instructions and comments are printed over several
-        // lines by `Printer::instr`, or folded by `folded`.
-        Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
-            folded(instr)
-        }
+/// ` $mem offset=8 align=1` after a load or store, leaving out the
+/// defaults: memory 0, offset 0 and the natural alignment.
+fn mem_arg(out: &mut String, memarg: &MemArg, natural: Align) {
+    use std::fmt::Write as _;
+    if let Some(m) = &memarg.memory {
+        out.push(' ');
+        push_id(out, m);
     }
-}
-
-/// `i64.load8_s offset=8 align=1`, leaving out the defaults.
-fn mem_arg(op: &str, offset: u64, align: u32, natural_align: u32) -> String {
-    let mut text = op.to_string();
-    if offset != 0 {
-        text.push_str(&format!(" offset={offset}"));
+    if memarg.offset != 0 {
+        let _ = write!(out, " offset={}", memarg.offset);
     }
-    if align != natural_align {
-        text.push_str(&format!(" align={align}"));
+    if let Some(align) = memarg.align
+        && align != natural
+    {
+        let _ = write!(out, " align={}", align.bytes());
     }
-    text
 }
 
 /// An instruction in folded form, `(i64.const 1)`, for constant expressions
 /// that sit on the line of their global, element or data segment.
 fn folded(instr: &Instr) -> String {
     match instr {
-        Instr::Block { label, ty, body } => {
-            format!(
-                "(block{}{}{})",
-                label_def(label),
-                block_type(ty),
-                folded_seq(body)
-            )
-        }
-        Instr::Loop { label, ty, body } => {
-            format!(
-                "(loop{}{}{})",
-                label_def(label),
-                block_type(ty),
-                folded_seq(body)
-            )
-        }
+        Instr::Block { label, ty, body } | Instr::Loop { label, ty, body } => format!(
+            "({}{}{}{})",
+            instr.mnemonic(),
+            label_def(label),
+            block_type(ty),
+            folded_seq(body)
+        ),
         Instr::If {
             label,
             ty,
             then_body,
             else_body,
         } => format!(
-            "(if{}{} (then{}) (else{}))",
+            "({}{}{} (then{}) (else{}))",
+            instr.mnemonic(),
             label_def(label),
             block_type(ty),
             folded_seq(then_body),
@@ -369,7 +324,12 @@ fn folded(instr: &Instr) -> String {
             "(; {} ;)",
             comment_text(text).replace("(;", "( ;").replace(";)", "; )")
         ),
-        plain => format!("({})", flat_instr(plain)),
+        flat => {
+            let mut text = String::from("(");
+            write_flat(&mut text, flat);
+            text.push(')');
+            text
+        }
     }
 }
 

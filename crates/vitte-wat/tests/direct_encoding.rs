@@ -137,18 +137,18 @@ fn names_that_do_not_resolve_are_errors() {
         (vec![Instr::Call("g".into())], "unknown func"),
         (vec![Instr::GlobalGet("sp".into())], "unknown global"),
         (
-            vec![Instr::Plain("i32.bogus".into())],
-            "unknown instruction",
-        ),
-        (
-            vec![Instr::Load {
-                op: "i32.load".into(),
-                memory: None,
-                offset: 0,
-                align: 3,
-                natural_align: 4,
-            }],
-            "power of two",
+            vec![
+                Instr::I32Const(0),
+                Instr::Load {
+                    kind: wat::LoadKind::I32,
+                    memarg: wat::MemArg {
+                        memory: Some("scratch".into()),
+                        offset: 0,
+                        align: None,
+                    },
+                },
+            ],
+            "unknown memory",
         ),
     ];
     for (body, expected) in cases {

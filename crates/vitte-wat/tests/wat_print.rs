@@ -13,8 +13,18 @@ fn s(text: &str) -> String {
     text.to_string()
 }
 
-fn plain(op: &str) -> Instr {
-    Plain(s(op))
+fn i32(op: IntBinOp) -> Instr {
+    IntBinary {
+        ty: IntType::I32,
+        op,
+    }
+}
+
+fn i64(op: IntBinOp) -> Instr {
+    IntBinary {
+        ty: IntType::I64,
+        op,
+    }
 }
 
 fn func_type(params: &[ValType], results: &[ValType]) -> FuncType {
@@ -31,23 +41,25 @@ fn type_def(id: &str, params: &[ValType], results: &[ValType]) -> TypeDef {
     }
 }
 
-fn load(op: &str, offset: u64, align: u32, natural_align: u32) -> Instr {
-    Load {
-        op: s(op),
+fn mem_arg(offset: u64, align: Option<Align>) -> MemArg {
+    MemArg {
         memory: None,
         offset,
         align,
-        natural_align,
     }
 }
 
-fn store(op: &str, offset: u64, align: u32, natural_align: u32) -> Instr {
+fn load(kind: LoadKind, offset: u64, align: Option<Align>) -> Instr {
+    Load {
+        kind,
+        memarg: mem_arg(offset, align),
+    }
+}
+
+fn store(kind: StoreKind, offset: u64, align: Option<Align>) -> Instr {
     Store {
-        op: s(op),
-        memory: None,
-        offset,
-        align,
-        natural_align,
+        kind,
+        memarg: mem_arg(offset, align),
     }
 }
 
@@ -88,19 +100,22 @@ fn fib() -> Func {
                 LocalGet(s("n")),
                 LocalGet(s("n")),
                 I32Const(2),
-                plain("i32.lt_s"),
+                IntCompare {
+                    ty: IntType::I32,
+                    op: IntCmpOp::LtS,
+                },
                 BrIf(s("done")),
                 Drop,
                 Comment(s("fib(n - 1) + fib(n - 2)")),
                 LocalGet(s("n")),
                 I32Const(1),
-                plain("i32.sub"),
+                i32(IntBinOp::Sub),
                 Call(s("fib")),
                 LocalGet(s("n")),
                 I32Const(2),
-                plain("i32.sub"),
+                i32(IntBinOp::Sub),
                 Call(s("fib")),
-                plain("i32.add"),
+                i32(IntBinOp::Add),
             ],
         )],
         comment: Some(s("fn @fib (examples/fib.vir:3)")),
@@ -116,20 +131,20 @@ fn misc_memory_part() -> Vec<Instr> {
         Select,
         LocalSet(s("x")),
         LocalGet(s("p")),
-        load("i64.load", 8, 4, 8),
+        load(LoadKind::I64, 8, Some(Align::B4)),
         LocalGet(s("p")),
-        load("i64.load8_s", 0, 1, 1),
-        plain("i64.add"),
+        load(LoadKind::I64_8S, 0, Some(Align::B1)),
+        i64(IntBinOp::Add),
         LocalSet(s("x")),
         LocalGet(s("p")),
         LocalGet(s("x")),
-        store("i64.store", 16, 8, 8),
+        store(StoreKind::I64, 16, None),
         LocalGet(s("p")),
         LocalGet(s("x")),
-        store("i64.store32", 0, 2, 4),
+        store(StoreKind::I64_32, 0, Some(Align::B2)),
         GlobalGet(s("__stack_pointer")),
         I64Const(16),
-        plain("i64.sub"),
+        i64(IntBinOp::Sub),
         GlobalSet(s("__stack_pointer")),
         I64Const(0),
         I64Const(16),
@@ -201,11 +216,14 @@ fn misc_control_part() -> Vec<Instr> {
         },
         F64Const(0.1f64.to_bits()),
         F64Const(0x7ff0_0000_0000_0004),
-        plain("f64.max"),
+        FloatBinary {
+            ty: FloatType::F64,
+            op: FloatBinOp::Max,
+        },
         Drop,
         I32Const(1),
         I32Const(-2),
-        block("pair", &[I32, I32], &[I32], vec![plain("i32.add")]),
+        block("pair", &[I32, I32], &[I32], vec![i32(IntBinOp::Add)]),
         Drop,
         LocalGet(s("x")),
         LocalGet(s("p")),
@@ -224,7 +242,7 @@ fn misc() -> Func {
             body: vec![
                 LocalGet(s("i")),
                 I32Const(-1),
-                plain("i32.add"),
+                i32(IntBinOp::Add),
                 LocalTee(s("i")),
                 BrIf(s("top")),
             ],
@@ -640,13 +658,13 @@ fn multi_instruction_offsets_use_the_offset_form() {
             id: s("g"),
             ty: I64,
             mutable: false,
-            init: vec![I64Const(8), I64Const(8), plain("i64.add")],
+            init: vec![I64Const(8), I64Const(8), i64(IntBinOp::Add)],
             comment: None,
         }],
         datas: vec![Data {
             id: s("d"),
             memory: s("m"),
-            offset: vec![GlobalGet(s("g")), I64Const(4), plain("i64.add")],
+            offset: vec![GlobalGet(s("g")), I64Const(4), i64(IntBinOp::Add)],
             bytes: vec![],
             comment: None,
         }],
