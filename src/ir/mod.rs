@@ -19,7 +19,7 @@ pub mod print;
 mod types;
 pub mod verify;
 
-pub use builder::FunctionBuilder;
+pub use builder::{BlockState, BuildError, FunctionBuilder, Place};
 pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
 pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
