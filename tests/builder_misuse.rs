@@ -821,3 +821,74 @@ fn a_small_frontend_compiles_loops_calls_recursion_and_a_stack_array() {
         [Value::I64(479_001_600)]
     );
 }
+
+// ---------------------------------------------------------------- left to the verifier, named
+
+/// The report of compiling `ctx`, which must fail.
+fn report(ctx: &Context, func: FuncId) -> String {
+    assert!(ctx.errors().is_empty(), "{:?}", ctx.errors());
+    WasmBackend::new().compile(ctx, &func).unwrap_err().report()
+}
+
+#[test]
+fn a_call_built_before_the_callee_has_its_signature_is_named() {
+    // With `create_function`, the signature grows as the builder adds to
+    // it; a call built before then takes the signature as it was.
+    let mut ctx = Context::new(Target::Wasm64);
+    let main = ctx.create_function("main");
+    let g = ctx.create_function("g");
+    {
+        let mut b = ctx.builder(main);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let results = b.call(g, &[]);
+        assert!(results.is_empty(), "`g` has no results yet");
+        let zero = b.iconst(Type::I32, 0);
+        b.ret(&[zero]);
+    }
+    {
+        let mut b = ctx.builder(g);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let one = b.iconst(Type::I32, 1);
+        b.ret(&[one]);
+    }
+    assert_eq!(
+        report(&ctx, main),
+        "error: wrong number of results: `call @g` defines 1, found 0\n  --> in function \
+         `@main`, block `entry`, instruction 0 `call @g`"
+    );
+}
+
+#[test]
+fn branches_and_dominance_of_built_ir_are_named() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let x = b.param("x", Type::I32);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        let then = b.create_block("then");
+        let join = b.create_block("join");
+        let j = b.block_param(join, "j", Type::I32);
+        b.switch_to_block(entry);
+        b.brif(x, Edge::new(then, vec![]), Edge::new(join, vec![]));
+        b.switch_to_block(then);
+        let t = b.iconst(Type::I32, 1);
+        b.jump(join, &[t]);
+        b.switch_to_block(join);
+        let s = b.add(t, j);
+        b.ret(&[s]);
+    }
+    assert_eq!(
+        report(&ctx, f),
+        "error: wrong number of block arguments: `join` takes 1, found 0\n  --> in function \
+         `@f`, block `entry`, its terminator\n\
+         error: value %v2 is used where its definition does not dominate\n  --> %v2 is defined \
+         in function `@f`, block `then`, instruction 0 `i32.const`\n  --> in function `@f`, \
+         block `join`, instruction 0 `i32.add`"
+    );
+}
