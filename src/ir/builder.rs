@@ -405,9 +405,9 @@ impl<'m> FunctionBuilder<'m> {
         self.entry
     }
 
-    /// Whether the current block can take more instructions: false when
-    /// there is none or it is filled. After a `return` in the middle of a
-    /// source block, a frontend can switch to a fresh block for the dead rest.
+    /// Whether an instruction appended now would be refused: there is no
+    /// current block, or it is filled. After a `return` in the middle of a
+    /// source block, a frontend switches to a fresh block for the dead rest.
     pub fn is_unreachable(&self) -> bool {
         self.current_block().is_none_or(|b| self.is_filled(b))
     }
