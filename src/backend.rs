@@ -21,9 +21,49 @@
 //! assert_eq!(&wasm[..4], b"\0asm");
 //! # Ok::<(), vitte_codegen_wasm64::Error>(())
 //! ```
+//!
+//! A frontend with calls declares every function with its signature first
+//! ([`Context::declare_function`]), then builds the bodies in any order;
+//! misuse of a builder is an error of [`WasmBackend::compile`]
+//! ([`Error::Build`]), never a panic or a different program:
+//!
+//! ```
+//! use vitte_codegen_wasm64::{Context, Error, Target, WasmBackend};
+//! use vitte_codegen_wasm64::ir::{Linkage, Signature, Type};
+//!
+//! let mut ctx = Context::new(Target::Wasm64);
+//! let sig = Signature { params: vec![Type::I64], results: vec![Type::I64] };
+//! let main = ctx.declare_function("main", sig.clone(), Linkage::Public);
+//! let twice = ctx.declare_function("twice", sig, Linkage::Private);
+//! {
+//!     let mut b = ctx.builder(main);
+//!     let x = b.params()[0];
+//!     let entry = b.create_block("entry");
+//!     b.switch_to_block(entry);
+//!     let r = b.call(twice, &[x])[0]; // `twice` has no body yet
+//!     b.ret(&[r]);
+//!     b.ret(&[x]); // refused: the block already ends in `return`
+//! }
+//! {
+//!     let mut b = ctx.builder(twice);
+//!     let x = b.params()[0];
+//!     let entry = b.create_block("entry");
+//!     b.switch_to_block(entry);
+//!     let y = b.add(x, x); // i64.add, from the operands' type
+//!     b.ret(&[y]);
+//! }
+//! let Err(e @ Error::Build(_)) = WasmBackend::new().compile(&ctx, &main) else { panic!() };
+//! assert_eq!(
+//!     e.report(),
+//!     "error: in function `@main`, block `entry`: a second terminator `return`; \
+//!      the block already ends in `return`"
+//! );
+//! ```
 
 use crate::diag::{Diagnostic, SourceFile};
-use crate::ir::{FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target};
+use crate::ir::{
+    BuildError, FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target, ValueDef,
+};
 use crate::{emit, encode, lower, validate, wat};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,9 +72,14 @@ use std::time::{Duration, Instant};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Errors in the IR (syntax, names, types, dominance), or IR the lowering
-    /// does not support yet; each is located in the IR source when there is one.
+    /// does not support yet; each is located in the IR source when there is one,
+    /// and in its function, block and instruction when the IR was built in memory.
     #[error("{}", render(.0))]
     Ir(Vec<Diagnostic>),
+    /// Misuse of a [`FunctionBuilder`] made by [`Context::builder`]: the
+    /// module is not the program the frontend asked for, so it is not compiled.
+    #[error("{}", render(.0))]
+    Build(Vec<BuildError>),
     /// WAT text that does not assemble.
     #[error(transparent)]
     Assemble(#[from] emit::AsmError),
@@ -57,34 +102,91 @@ fn verify_module(module: &Module) -> Result<(), Error> {
     crate::verify::verify_module(module).map_err(|ds| {
         Error::Ir(
             ds.into_iter()
-                .map(|d| d.with_file(module.source.as_ref()))
+                .map(|d| locate_built(d.with_file(module.source.as_ref())))
                 .collect(),
         )
     })
 }
 
-fn render(diagnostics: &[Diagnostic]) -> String {
-    let parts: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+/// A diagnostic about IR built in memory has no source to point into: its
+/// notes (the function, block and instruction the verifier names) become
+/// lines of its message, except those that point "here", at no text.
+fn locate_built(mut d: Diagnostic) -> Diagnostic {
+    if d.file.is_some() {
+        return d;
+    }
+    for (note, _, _) in std::mem::take(&mut d.notes) {
+        if !note.ends_with(" here") {
+            d.message = format!("{}\n  --> {note}", d.message);
+        }
+    }
+    d
+}
+
+/// The errors one per line, each after the first prefixed `error: `: the
+/// command line prints the first prefix ([`Error::report`] prints them all).
+fn render<T: std::fmt::Display>(errors: &[T]) -> String {
+    let parts: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
     parts.join("\nerror: ")
 }
 
+impl Error {
+    /// The whole report, every error prefixed `error: ` (`Display` leaves
+    /// out the first prefix, which the command line writes).
+    pub fn report(&self) -> String {
+        format!("error: {self}")
+    }
+
+    /// The misuse of builders, when that is what this error is.
+    pub fn build_errors(&self) -> &[BuildError] {
+        match self {
+            Error::Build(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
 /// A module under construction, and the target it is for.
+///
+/// Functions are declared first, with [`Context::create_function`] (an
+/// exported function whose signature the builder gives) or
+/// [`Context::declare_function`] (any linkage, the signature given now, so
+/// that calls can be built before the body), then defined by one
+/// [`Context::builder`] each. The builders' errors are kept here:
+/// [`WasmBackend::compile`] returns them instead of compiling.
 #[derive(Clone, Debug)]
 pub struct Context {
     module: Module,
     target: Target,
+    errors: Vec<BuildError>,
 }
 
 impl Context {
     pub fn new(target: Target) -> Context {
-        Context {
-            module: Module::default(),
-            target,
-        }
+        Context::from_module(Module::default(), target)
     }
 
     pub fn from_module(module: Module, target: Target) -> Context {
-        Context { module, target }
+        Context {
+            module,
+            target,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The errors of the builders made so far, in the order they happened.
+    pub fn errors(&self) -> &[BuildError] {
+        &self.errors
+    }
+
+    /// The module if every builder was used correctly and it verifies
+    /// (what [`WasmBackend::compile`] checks before lowering).
+    pub fn verify(&self) -> Result<&Module, Error> {
+        if !self.errors.is_empty() {
+            return Err(Error::Build(self.errors.clone()));
+        }
+        verify_module(&self.module)?;
+        Ok(&self.module)
     }
 
     pub fn target(&self) -> Target {
@@ -100,10 +202,28 @@ impl Context {
     }
 
     /// Adds an exported function with no parameters or results yet; give it
-    /// those and a body through [`Context::builder`].
+    /// those (before its first block) and a body through [`Context::builder`].
     pub fn create_function(&mut self, name: &str) -> FuncId {
         self.module
             .add_function(Function::new(name, Signature::default(), Linkage::Public))
+    }
+
+    /// Declares a function with its signature, to be defined later by
+    /// [`Context::builder`]: calls to it can be built before its body, and
+    /// the body takes its parameter values from
+    /// [`FunctionBuilder::params`] (named `%p0`, `%p1`, ...; rename them with
+    /// [`FunctionBuilder::set_value_name`]). `Linkage::Private` makes an
+    /// internal function, not exported; for an import use
+    /// [`Context::declare_import`].
+    pub fn declare_function(&mut self, name: &str, sig: Signature, linkage: Linkage) -> FuncId {
+        let mut func = Function::new(name, sig, linkage);
+        if !func.is_import() {
+            for (i, ty) in func.sig.params.clone().into_iter().enumerate() {
+                let value = func.new_value(ty, format!("p{i}"), ValueDef::Param(i as u32));
+                func.params.push(value);
+            }
+        }
+        self.module.add_function(func)
     }
 
     /// Declares an imported function (`extern fn`).
@@ -121,8 +241,10 @@ impl Context {
         self.module.add_function(Function::new(name, sig, linkage))
     }
 
+    /// The builder of `func`'s body. Its errors are kept in this context
+    /// when it is finished or dropped.
     pub fn builder(&mut self, func: FuncId) -> FunctionBuilder<'_> {
-        FunctionBuilder::new(&mut self.module, func)
+        FunctionBuilder::with_sink(&mut self.module, func, &mut self.errors)
     }
 }
 
@@ -190,8 +312,12 @@ impl WasmBackend {
         }
     }
 
-    /// Compiles the context's module, with `func` exported, to a validated binary.
+    /// Compiles the context's module, with `func` exported, to a validated
+    /// binary; the errors of its builders, if any, instead.
     pub fn compile(&self, ctx: &Context, func: &FuncId) -> Result<Vec<u8>, Error> {
+        if !ctx.errors.is_empty() {
+            return Err(Error::Build(ctx.errors.clone()));
+        }
         let mut module = ctx.module.clone();
         let Some(f) = module.funcs.get_mut(func.index()) else {
             return Err(Diagnostic::new(

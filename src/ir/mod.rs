@@ -17,7 +17,7 @@ mod builder;
 mod ops;
 mod types;
 
-pub use builder::FunctionBuilder;
+pub use builder::{BlockState, BuildError, FunctionBuilder, Place};
 pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
 pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,

@@ -360,15 +360,53 @@ struct FuncChecker<'v, 'm> {
     func: &'m Function,
     /// The definition site of each value, `None` if it has none.
     defs: Vec<Option<Site>>,
+    /// The errors before this one have been located ([`FuncChecker::locate`]).
+    located: usize,
 }
 
 impl<'v, 'm> FuncChecker<'v, 'm> {
     fn new(v: &'v mut Verifier<'m>, func: &'m Function) -> FuncChecker<'v, 'm> {
+        let located = v.errors.len();
         FuncChecker {
             v,
             func,
             defs: vec![None; func.values.len()],
+            located,
         }
+    }
+
+    /// IR built in memory has no spans to point at: the errors found since
+    /// the last call get a note naming the function, and the block and
+    /// instruction (its index in the block, from 0) or terminator concerned.
+    fn locate(&mut self, block: Option<BlockId>, inst: Option<usize>) {
+        let start = std::mem::replace(&mut self.located, self.v.errors.len());
+        if !self.func.span.is_none() || start == self.located {
+            return;
+        }
+        let note = self.place(block, inst);
+        for d in &mut self.v.errors[start..] {
+            d.notes.push((note.clone(), Span::NONE, None));
+        }
+    }
+
+    fn place(&self, block: Option<BlockId>, inst: Option<usize>) -> String {
+        let mut place = format!("in function `@{}`", self.func.name);
+        let Some(b) = block.and_then(|b| self.func.blocks.get(b.index()).map(|d| (b, d))) else {
+            return place;
+        };
+        match b.1.name.as_str() {
+            "" => place += &format!(", block {}", b.0.0),
+            name => place += &format!(", block `{name}`"),
+        }
+        match inst {
+            Some(i) if i < b.1.insts.len() => {
+                let op = op_name(self.v.module, &b.1.insts[i].op);
+                place += &format!(", instruction {i} `{op}`");
+            }
+            Some(_) => place += ", its terminator",
+            None => {}
+        }
+        place
     }
 
     fn error(&mut self, message: impl Into<String>, span: Span) {
@@ -390,18 +428,19 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 let message = format!("imported function `@{}` cannot have a body", func.name);
                 self.error(message, func.span);
             }
-            return;
+            return self.locate(None, None);
         }
         if func.blocks.is_empty() {
             self.error(
                 format!("function `@{}` has no blocks", func.name),
                 func.span,
             );
-            return;
+            return self.locate(None, None);
         }
         self.check_params();
         self.check_slots();
         self.collect_block_defs();
+        self.locate(None, None);
         for (index, block) in func.blocks.iter().enumerate() {
             self.check_block(BlockId(index as u32), block);
         }
@@ -574,9 +613,16 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         }
     }
 
+    /// Each distinct operand once: `i32.add %x, %x` with an i64 `%x` is one error.
     fn expect_all(&mut self, values: &[ValueId], types: &[Type], span: Span) {
-        for (&value, &ty) in values.iter().zip(types) {
-            self.expect(value, ty, span);
+        for (i, (&value, &ty)) in values.iter().zip(types).enumerate() {
+            if !values[..i]
+                .iter()
+                .zip(types)
+                .any(|(&v, &t)| (v, t) == (value, ty))
+            {
+                self.expect(value, ty, span);
+            }
         }
     }
 
@@ -585,14 +631,20 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             let message = format!("entry block `{}` cannot have parameters", block.name);
             self.error(message, block.span);
         }
-        for inst in &block.insts {
+        self.locate(Some(id), None);
+        for (index, inst) in block.insts.iter().enumerate() {
             self.check_inst(inst);
+            self.locate(Some(id), Some(index));
         }
         match &block.term {
-            Some(term) => self.check_terminator(term, block.term_span),
+            Some(term) => {
+                self.check_terminator(term, block.term_span);
+                self.locate(Some(id), Some(block.insts.len()));
+            }
             None => {
                 let message = format!("block `{}` has no terminator", block.name);
                 self.error(message, block.span);
+                self.locate(Some(id), None);
             }
         }
     }
@@ -844,12 +896,14 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 for value in distinct(inst.op.operands()) {
                     self.check_use(value, (id, index), reachable, (&cfg, &dom), inst.span);
                 }
+                self.locate(Some(id), Some(index));
             }
             if let Some(term) = &block.term {
                 let at = (id, block.insts.len());
                 for value in distinct(term.operands()) {
                     self.check_use(value, at, reachable, (&cfg, &dom), block.term_span);
                 }
+                self.locate(Some(id), Some(at.1));
             }
         }
     }
@@ -874,11 +928,20 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             return;
         }
         let def_span = self.func.values[value.index()].span;
-        let diagnostic = Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
             format!("value {name} is used where its definition does not dominate"),
             span,
         )
         .with_note(format!("{name} is defined here"), def_span);
+        if self.func.span.is_none() {
+            let (block, inst) = match site {
+                Site::Param => (None, None),
+                Site::BlockParam(b) => (Some(b), None),
+                Site::Inst(b, i) => (Some(b), Some(i)),
+            };
+            let note = format!("{name} is defined {}", self.place(block, inst));
+            diagnostic = diagnostic.with_note(note, Span::NONE);
+        }
         self.v.errors.push(diagnostic);
     }
 }

@@ -1,0 +1,894 @@
+//! The builder API as a frontend uses it (`Context`, `ctx.builder`): every
+//! misuse is a named error, never a panic or a different program, and a
+//! small frontend's programs (a loop over a reassigned variable, a call
+//! built before its callee's body, recursion, a stack array) compile and run.
+
+use vitte_codegen_wasm64::interp::Interpreter;
+use vitte_codegen_wasm64::ir::{
+    BinaryOp, BlockState, BuildError, CmpOp, ConvKind, Edge, FuncId, Function, FunctionBuilder,
+    Linkage, Module, Signature, Type, ValueId, VarId,
+};
+use vitte_codegen_wasm64::value::Value;
+use vitte_codegen_wasm64::{Context, Error, Target, WasmBackend};
+use vitte_runtime::Runtime;
+
+fn sig(params: &[Type], results: &[Type]) -> Signature {
+    Signature {
+        params: params.to_vec(),
+        results: results.to_vec(),
+    }
+}
+
+/// The builder errors `compile` refuses the context with (it must refuse).
+fn build_errors(ctx: &Context, func: FuncId) -> Vec<BuildError> {
+    match WasmBackend::new().compile(ctx, &func) {
+        Err(Error::Build(errors)) => {
+            assert_eq!(errors, ctx.errors(), "compile reports the context's errors");
+            errors
+        }
+        Err(e) => panic!("expected builder errors, got {}", e.report()),
+        Ok(_) => panic!("a misused builder compiled"),
+    }
+}
+
+/// The one error of a context, rendered.
+fn one_error(ctx: &Context, func: FuncId) -> (BuildError, String) {
+    let errors = build_errors(ctx, func);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let e = errors[0].clone();
+    let text = e.to_string();
+    (e, text)
+}
+
+/// Runs `name(args)` in the interpreter and in wasmtime (wasm64 and wasm32).
+fn run(ctx: &Context, func: FuncId, name: &str, args: &[Value]) -> Vec<Value> {
+    let module = ctx.verify().unwrap_or_else(|e| panic!("{}", e.report()));
+    let wasm = WasmBackend::new()
+        .compile(ctx, &func)
+        .unwrap_or_else(|e| panic!("{}", e.report()));
+    let runtime = Runtime::new().expect("wasmtime starts");
+    let mut instance = runtime.instantiate(&wasm).expect("instantiates");
+    let got = instance.invoke(name, args).expect("runs in wasmtime");
+    for target in [Target::Wasm64, Target::Wasm32] {
+        let mut interp = Interpreter::new(module, target).expect("interpreter starts");
+        let want = interp.call(name, args).expect("runs in the interpreter");
+        assert_eq!(got, want, "{target}: wasmtime and the interpreter agree");
+    }
+    got
+}
+
+// ---------------------------------------------------------------- terminators
+
+#[test]
+fn a_second_terminator_is_refused_not_a_replacement() {
+    // `ret 1` then `jump merge` in the same block: it used to return 2.
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        let merge = b.create_block("merge");
+        b.switch_to_block(entry);
+        let one = b.iconst(Type::I32, 1);
+        b.ret(&[one]);
+        assert_eq!(b.block_state(entry), BlockState::Filled);
+        b.jump(merge, &[]);
+        b.switch_to_block(merge);
+        let two = b.iconst(Type::I32, 2);
+        b.ret(&[two]);
+    }
+    let (e, text) = one_error(&ctx, f);
+    assert!(matches!(e, BuildError::SecondTerminator { .. }));
+    assert_eq!(
+        text,
+        "in function `@f`, block `entry`: a second terminator `jump`; the block already ends \
+         in `return`"
+    );
+}
+
+#[test]
+fn an_instruction_after_the_terminator_is_refused_not_run_before_it() {
+    // A division after `return` used to be appended before it, and trapped.
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let x = b.param("x", Type::I32);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.ret(&[x]);
+        let zero = b.iconst(Type::I32, 0);
+        assert_eq!(zero, ValueId::INVALID);
+        // Uses of the refused value are refused without a second error.
+        let q = b.binary(BinaryOp::DivS, Type::I32, x, zero);
+        assert_eq!(q, ValueId::INVALID);
+        assert!(b.is_unreachable());
+    }
+    let (e, text) = one_error(&ctx, f);
+    assert!(matches!(e, BuildError::AfterTerminator { .. }));
+    assert_eq!(
+        text,
+        "in function `@f`, block `entry`: `i32.const` after the block's terminator `return`"
+    );
+}
+
+#[test]
+fn a_block_left_without_its_terminator_is_named() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.iconst(Type::I32, 7);
+        assert_eq!(b.block_state(entry), BlockState::Partial);
+        let errors = b.finish().unwrap_err();
+        assert!(matches!(errors[..], [BuildError::Unterminated { .. }]));
+    }
+    let (_, text) = one_error(&ctx, f);
+    assert_eq!(
+        text,
+        "in function `@f`, block `entry`: the block has no terminator"
+    );
+    // Without `finish`, the verifier says the same, in the same place.
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.iconst(Type::I32, 7);
+    }
+    let e = WasmBackend::new().compile(&ctx, &f).unwrap_err();
+    assert_eq!(
+        e.report(),
+        "error: block `entry` has no terminator\n  --> in function `@f`, block `entry`"
+    );
+}
+
+// ---------------------------------------------------------------- the entry
+
+/// `exit` is created first; `entry` is switched to first. Returns `x + 1`.
+fn exit_created_first(ctx: &mut Context, explicit: bool) -> FuncId {
+    let f = ctx.create_function("f");
+    let mut b = ctx.builder(f);
+    let x = b.param("x", Type::I32);
+    b.result(Type::I32);
+    let exit = b.create_block("exit");
+    let r = b.block_param(exit, "r", Type::I32);
+    let entry = b.create_block("entry");
+    if explicit {
+        b.set_entry_block(entry);
+        b.switch_to_block(exit);
+        b.ret(&[r]);
+        b.switch_to_block(entry);
+    } else {
+        b.switch_to_block(entry);
+    }
+    assert_eq!(b.entry_block(), Some(entry));
+    assert_eq!(b.current_block(), Some(entry));
+    let one = b.iconst(Type::I32, 1);
+    let sum = b.add(x, one);
+    b.jump(exit, &[sum]);
+    if !explicit {
+        b.switch_to_block(exit);
+        b.ret(&[r]);
+    }
+    b.finish().expect("no misuse");
+    f
+}
+
+#[test]
+fn the_entry_is_the_first_block_switched_to_not_the_first_created() {
+    for explicit in [false, true] {
+        let mut ctx = Context::new(Target::Wasm64);
+        let f = exit_created_first(&mut ctx, explicit);
+        assert_eq!(ctx.module().func(f).blocks[0].name, "entry");
+        assert_eq!(run(&ctx, f, "f", &[Value::I32(41)]), [Value::I32(42)]);
+    }
+}
+
+#[test]
+fn a_second_entry_is_refused() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let a = b.create_block("a");
+        let c = b.create_block("c");
+        b.switch_to_block(a);
+        b.ret(&[]);
+        b.set_entry_block(c);
+        b.switch_to_block(c);
+        b.ret(&[]);
+    }
+    let (e, text) = one_error(&ctx, f);
+    assert!(matches!(e, BuildError::EntryAlreadyChosen { .. }));
+    assert_eq!(
+        text,
+        "in function `@f`: `c` cannot become the entry block: the entry is already `a`"
+    );
+}
+
+// ---------------------------------------------------------------- signatures
+
+#[test]
+fn the_signature_cannot_change_once_the_body_is_begun() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let entry = b.create_block("entry");
+        let late = b.param("late", Type::I64);
+        assert_eq!(late, ValueId::INVALID);
+        b.result(Type::I32);
+        b.switch_to_block(entry);
+        b.ret(&[]);
+    }
+    let errors = build_errors(&ctx, f);
+    let texts: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        texts,
+        [
+            "in function `@f`: parameter `%late: i64` after the body was begun: a signature is \
+             complete before the first block",
+            "in function `@f`: result `i32` after the body was begun: a signature is complete \
+             before the first block",
+        ]
+    );
+}
+
+#[test]
+fn a_function_is_defined_once_and_an_import_never() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.ret(&[]);
+    }
+    {
+        let mut b = ctx.builder(f);
+        let again = b.create_block("again");
+        b.switch_to_block(again);
+        b.ret(&[]);
+    }
+    let print = ctx.declare_import("print", sig(&[Type::I32], &[]), "env", "print");
+    {
+        let mut b = ctx.builder(print);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.ret(&[]);
+    }
+    {
+        let mut b = ctx.builder(FuncId(99));
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.ret(&[]);
+    }
+    let texts: Vec<String> = build_errors(&ctx, f)
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "function `@f` is already defined: a function's blocks are built by one builder",
+            "function `@print` is imported: it cannot have a body",
+            "no function with id 99 in this module (it has 2)",
+        ]
+    );
+    // The first definition is intact.
+    assert_eq!(ctx.module().func(f).blocks.len(), 1);
+}
+
+// ---------------------------------------------------------------- no current block, bad ids
+
+#[test]
+fn an_instruction_before_switch_to_block_is_an_error_not_a_panic() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        b.result(Type::I32);
+        let c = b.iconst(Type::I32, 3);
+        assert_eq!(c, ValueId::INVALID);
+        assert_eq!(b.current_block(), None);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let c = b.iconst(Type::I32, 3);
+        b.ret(&[c]);
+    }
+    let (e, text) = one_error(&ctx, f);
+    assert!(matches!(e, BuildError::NoCurrentBlock { .. }));
+    assert_eq!(
+        text,
+        "in function `@f`: `i32.const` before any block was switched to (call switch_to_block \
+         first)"
+    );
+}
+
+#[test]
+fn ids_of_another_function_are_errors_not_panics() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let g = ctx.create_function("g");
+    let (g_var, g_block, g_value) = {
+        let mut b = ctx.builder(g);
+        let x = b.param("x", Type::I64);
+        let v0 = b.var("a", Type::I32);
+        let v1 = b.var("b", Type::I32);
+        let v2 = b.var("c", Type::I32);
+        let _ = (v0, v1);
+        let entry = b.create_block("entry");
+        let blocks: Vec<_> = (0..4).map(|i| b.create_block(&format!("b{i}"))).collect();
+        b.switch_to_block(entry);
+        let mut last = x;
+        for _ in 0..5 {
+            last = b.add(last, x);
+        }
+        b.jump(blocks[0], &[]);
+        for (i, &bl) in blocks.iter().enumerate() {
+            b.switch_to_block(bl);
+            match blocks.get(i + 1) {
+                Some(&next) => b.jump(next, &[]),
+                None => b.ret(&[]),
+            }
+        }
+        (v2, blocks[3], last)
+    };
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let v = b.var_get(g_var);
+        assert_eq!(v, ValueId::INVALID);
+        b.block_param(g_block, "p", Type::I32);
+        b.switch_to_block(g_block);
+        b.var_set(VarId(7), v); // refused silently: `v` is already an error
+        let c = b.iconst(Type::I64, 1);
+        b.add(c, g_value);
+        b.call(FuncId(40), &[]);
+        b.jump(g_block, &[]);
+        b.ret(&[]);
+    }
+    let texts: Vec<String> = build_errors(&ctx, f)
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "in function `@f`, block `entry`: `var.get` refers to variable id 2, which does not \
+             exist in this function",
+            "in function `@f`, block `entry`: `block_param` refers to block id 4, which does not \
+             exist in this function",
+            "in function `@f`, block `entry`: `switch_to_block` refers to block id 4, which does \
+             not exist in this function",
+            "in function `@f`, block `entry`: `add` refers to value id 5, which does not exist \
+             in this function",
+            "in function `@f`, block `entry`: `call` refers to function id 40, which does not \
+             exist in this module",
+            "in function `@f`, block `entry`: `jump` refers to block id 4, which does not exist \
+             in this function",
+        ]
+    );
+}
+
+#[test]
+fn a_value_of_another_function_in_range_is_caught_by_its_type_or_dominance() {
+    // Ids are indices (as in Cranelift): a value of `g` whose index exists in
+    // `f` is a value of `f`. The verifier then names what disagrees.
+    let mut ctx = Context::new(Target::Wasm64);
+    let g = ctx.create_function("g");
+    let g_value = {
+        let mut b = ctx.builder(g);
+        b.result(Type::I64);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let a = b.iconst(Type::I64, 1);
+        let c = b.iconst(Type::I64, 2);
+        let s = b.add(a, c);
+        b.ret(&[s]);
+        s
+    };
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        b.result(Type::I64);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let _ = b.iconst(Type::I32, 5);
+        let _ = b.iconst(Type::I64, 6);
+        let z = b.iconst(Type::I64, 7);
+        assert_eq!(z, g_value);
+        b.ret(&[g_value]);
+    }
+    // `g`'s %v2 is `f`'s %v2, an i64 defined before the return: the
+    // program is `return %v2`, which no check can tell from a mistake.
+    assert!(ctx.errors().is_empty());
+    // When its type disagrees, the verifier names the place:
+    let h = ctx.create_function("h");
+    {
+        let mut b = ctx.builder(h);
+        b.result(Type::I64);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let _ = b.iconst(Type::I32, 5);
+        let _ = b.iconst(Type::I32, 6);
+        let _ = b.iconst(Type::I32, 7);
+        b.ret(&[g_value]);
+    }
+    let e = WasmBackend::new().compile(&ctx, &h).unwrap_err();
+    assert_eq!(
+        e.report(),
+        "error: type mismatch: %v2 is i32, expected i64\n  --> in function `@h`, block `entry`, \
+         its terminator"
+    );
+}
+
+// ---------------------------------------------------------------- type inference
+
+#[test]
+fn inferred_operators_name_operands_of_different_types() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let x = b.param("x", Type::I32);
+        let y = b.param("y", Type::I64);
+        let z = b.param("z", Type::F64);
+        b.result(Type::I64);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.add(x, y);
+        b.binop(BinaryOp::Div, x, x); // `div` is the float division
+        b.conv(ConvKind::Demote, Type::F32, x);
+        b.cmp(CmpOp::LtS, z, z);
+        let wide = b.conv(ConvKind::ExtendS, Type::I64, x);
+        let s = b.add(wide, y);
+        b.ret(&[s]);
+    }
+    let texts: Vec<String> = build_errors(&ctx, f)
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "in function `@f`, block `entry`: `add`: operands of different types: %x is i32, %y \
+             is i64",
+            "in function `@f`, block `entry`: `i32.div`: `div` does not exist for i32",
+            "in function `@f`, block `entry`: `conversion`: no conversion Demote from i32 to f32 \
+             (%x is i32)",
+            "in function `@f`, block `entry`: `f64.lt_s`: `lt_s` does not exist for f64",
+        ]
+    );
+}
+
+// ---------------------------------------------------------------- errors of built IR
+
+#[test]
+fn verifier_errors_of_built_ir_name_the_function_block_and_instruction_once() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let x = b.param("x", Type::I32);
+        b.result(Type::I64);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        // Explicitly typed: the verifier checks it, as for parsed IR.
+        let s = b.binary(BinaryOp::Add, Type::I64, x, x);
+        b.ret(&[s]);
+    }
+    assert!(ctx.errors().is_empty());
+    let e = WasmBackend::new().compile(&ctx, &f).unwrap_err();
+    assert_eq!(
+        e.report(),
+        "error: type mismatch: %x is i32, expected i64\n  --> in function `@f`, block `entry`, \
+         instruction 0 `i64.add`"
+    );
+}
+
+#[test]
+fn every_line_of_a_report_has_the_error_prefix() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.ret(&[]);
+        b.ret(&[]);
+        b.unreachable();
+    }
+    let e = WasmBackend::new().compile(&ctx, &f).unwrap_err();
+    let report = e.report();
+    assert_eq!(report.lines().count(), 2);
+    assert!(report.lines().all(|l| l.starts_with("error: ")), "{report}");
+}
+
+// ---------------------------------------------------------------- the raw builder
+
+#[test]
+fn the_raw_builder_returns_its_errors_from_finish() {
+    let mut m = Module::default();
+    let f = m.add_function(Function::new("f", Signature::default(), Linkage::Public));
+    let mut b = FunctionBuilder::new(&mut m, f);
+    let entry = b.create_block("entry");
+    b.switch_to_block(entry);
+    b.ret(&[]);
+    b.ret(&[]);
+    let errors = b.finish().unwrap_err();
+    assert!(matches!(errors[..], [BuildError::SecondTerminator { .. }]));
+}
+
+// ---------------------------------------------------------------- a small frontend
+
+/// The source language: integer variables that can be reassigned, `while`,
+/// `if`, calls, returns and one stack array per function.
+enum Expr {
+    Int(i64),
+    Local(usize),
+    Bin(BinaryOp, Box<Expr>, Box<Expr>),
+    Less(Box<Expr>, Box<Expr>),
+    Call(usize, Vec<Expr>),
+    /// `array[i]`, an i64 element of the function's stack array.
+    Index(Box<Expr>),
+}
+
+enum Stmt {
+    Assign(usize, Expr),
+    Store(Expr, Expr),
+    While(Expr, Vec<Stmt>),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    Return(Expr),
+}
+
+struct SourceFn {
+    name: &'static str,
+    params: usize,
+    locals: usize,
+    array: u64,
+    exported: bool,
+    body: Vec<Stmt>,
+}
+
+/// Lowers every function: all are declared first (calls may come before
+/// the callee's body, and recursion needs its own signature), then defined.
+fn lower(ctx: &mut Context, fns: &[SourceFn]) -> Vec<FuncId> {
+    let ids: Vec<FuncId> = fns
+        .iter()
+        .map(|f| {
+            let linkage = if f.exported {
+                Linkage::Public
+            } else {
+                Linkage::Private
+            };
+            ctx.declare_function(
+                f.name,
+                sig(&vec![Type::I64; f.params], &[Type::I64]),
+                linkage,
+            )
+        })
+        .collect();
+    for (f, &id) in fns.iter().zip(&ids) {
+        let mut b = ctx.builder(id);
+        let params = b.params();
+        let vars: Vec<VarId> = (0..f.params + f.locals)
+            .map(|i| b.var(&format!("l{i}"), Type::I64))
+            .collect();
+        let array = b.slot("array", f.array * 8, 8);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        for (i, &p) in params.iter().enumerate() {
+            b.var_set(vars[i], p);
+        }
+        let mut cx = Lowering {
+            b,
+            vars,
+            ids: &ids,
+            array,
+        };
+        cx.stmts(&f.body);
+        if !cx.b.is_unreachable() {
+            let zero = cx.b.iconst(Type::I64, 0);
+            cx.b.ret(&[zero]);
+        }
+        cx.b.finish()
+            .expect("the frontend uses the builder correctly");
+    }
+    ids
+}
+
+struct Lowering<'a, 'm> {
+    b: FunctionBuilder<'m>,
+    vars: Vec<VarId>,
+    ids: &'a [FuncId],
+    array: vitte_codegen_wasm64::ir::SlotId,
+}
+
+impl Lowering<'_, '_> {
+    fn expr(&mut self, e: &Expr) -> ValueId {
+        match e {
+            Expr::Int(n) => self.b.iconst(Type::I64, *n),
+            Expr::Local(i) => self.b.var_get(self.vars[*i]),
+            Expr::Bin(op, x, y) => {
+                let (x, y) = (self.expr(x), self.expr(y));
+                self.b.binop(*op, x, y)
+            }
+            Expr::Less(x, y) => {
+                let (x, y) = (self.expr(x), self.expr(y));
+                let c = self.b.cmp(CmpOp::LtS, x, y);
+                self.b.conv(ConvKind::ExtendU, Type::I64, c)
+            }
+            Expr::Call(f, args) => {
+                let args: Vec<ValueId> = args.iter().map(|a| self.expr(a)).collect();
+                self.b.call(self.ids[*f], &args)[0]
+            }
+            Expr::Index(i) => {
+                let addr = self.element(i);
+                self.b.load_as(Type::I64, addr, 0)
+            }
+        }
+    }
+
+    fn element(&mut self, index: &Expr) -> ValueId {
+        let i = self.expr(index);
+        let eight = self.b.iconst(Type::I64, 8);
+        let offset = self.b.mul(i, eight);
+        let offset = self.b.conv(ConvKind::Wrap, Type::Ptr, offset);
+        let base = self.b.slot_addr(self.array);
+        self.b.add(base, offset)
+    }
+
+    fn cond(&mut self, e: &Expr) -> ValueId {
+        let v = self.expr(e);
+        let zero = self.b.iconst(Type::I64, 0);
+        self.b.cmp(CmpOp::Ne, v, zero)
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            if self.b.is_unreachable() {
+                // Code after a `return`: its own block, which nothing reaches.
+                let dead = self.b.create_block("dead");
+                self.b.switch_to_block(dead);
+            }
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Assign(i, e) => {
+                let v = self.expr(e);
+                self.b.var_set(self.vars[*i], v);
+            }
+            Stmt::Store(i, e) => {
+                let addr = self.element(i);
+                let v = self.expr(e);
+                self.b.store_value(addr, v, 0);
+            }
+            Stmt::Return(e) => {
+                let v = self.expr(e);
+                self.b.ret(&[v]);
+            }
+            Stmt::While(c, body) => {
+                let head = self.b.create_block("head");
+                let inner = self.b.create_block("body");
+                let exit = self.b.create_block("exit");
+                self.b.jump(head, &[]);
+                self.b.switch_to_block(head);
+                let c = self.cond(c);
+                self.b
+                    .brif(c, Edge::new(inner, vec![]), Edge::new(exit, vec![]));
+                self.b.switch_to_block(inner);
+                self.stmts(body);
+                if !self.b.is_unreachable() {
+                    self.b.jump(head, &[]);
+                }
+                self.b.switch_to_block(exit);
+            }
+            Stmt::If(c, then, other) => {
+                let (t, e, join) = (
+                    self.b.create_block("then"),
+                    self.b.create_block("else"),
+                    self.b.create_block("join"),
+                );
+                let c = self.cond(c);
+                self.b.brif(c, Edge::new(t, vec![]), Edge::new(e, vec![]));
+                for (block, body) in [(t, then), (e, other)] {
+                    self.b.switch_to_block(block);
+                    self.stmts(body);
+                    if !self.b.is_unreachable() {
+                        self.b.jump(join, &[]);
+                    }
+                }
+                self.b.switch_to_block(join);
+            }
+        }
+    }
+}
+
+fn int(n: i64) -> Box<Expr> {
+    Box::new(Expr::Int(n))
+}
+
+fn local(i: usize) -> Box<Expr> {
+    Box::new(Expr::Local(i))
+}
+
+fn bin(op: BinaryOp, a: Box<Expr>, b: Box<Expr>) -> Box<Expr> {
+    Box::new(Expr::Bin(op, a, b))
+}
+
+#[test]
+fn a_small_frontend_compiles_loops_calls_recursion_and_a_stack_array() {
+    use BinaryOp::*;
+    // fn main(n) {                         // exported; calls `square` and `fact`,
+    //   i = 0; acc = 0;                    // both defined after it
+    //   while i < n { a[i] = square(i); i = i + 1 }
+    //   i = 0;
+    //   while i < n { acc = acc + a[i]; i = i + 1 }
+    //   if acc < 0 { return 0 - 1 } else { }
+    //   return acc * 1000 + fact(n)
+    //   acc = 7                            // dead code after the return
+    // }
+    // fn square(x) { return x * x }        // internal
+    // fn fact(n) { if n < 2 { return 1 } else { return n * fact(n - 1) } }
+    let main = SourceFn {
+        name: "main",
+        params: 1,
+        locals: 2,
+        array: 16,
+        exported: true,
+        body: vec![
+            Stmt::Assign(1, Expr::Int(0)),
+            Stmt::Assign(2, Expr::Int(0)),
+            Stmt::While(
+                Expr::Less(local(1), local(0)),
+                vec![
+                    Stmt::Store(Expr::Local(1), Expr::Call(1, vec![Expr::Local(1)])),
+                    Stmt::Assign(1, *bin(Add, local(1), int(1))),
+                ],
+            ),
+            Stmt::Assign(1, Expr::Int(0)),
+            Stmt::While(
+                Expr::Less(local(1), local(0)),
+                vec![
+                    Stmt::Assign(2, *bin(Add, local(2), Box::new(Expr::Index(local(1))))),
+                    Stmt::Assign(1, *bin(Add, local(1), int(1))),
+                ],
+            ),
+            Stmt::If(
+                Expr::Less(local(2), int(0)),
+                vec![Stmt::Return(*bin(Sub, int(0), int(1)))],
+                vec![],
+            ),
+            Stmt::Return(*bin(
+                Add,
+                bin(Mul, local(2), int(1000)),
+                Box::new(Expr::Call(2, vec![Expr::Local(0)])),
+            )),
+            Stmt::Assign(2, Expr::Int(7)),
+        ],
+    };
+    let square = SourceFn {
+        name: "square",
+        params: 1,
+        locals: 0,
+        array: 0,
+        exported: false,
+        body: vec![Stmt::Return(*bin(Mul, local(0), local(0)))],
+    };
+    let fact = SourceFn {
+        name: "fact",
+        params: 1,
+        locals: 0,
+        array: 0,
+        exported: true,
+        body: vec![Stmt::If(
+            Expr::Less(local(0), int(2)),
+            vec![Stmt::Return(Expr::Int(1))],
+            vec![Stmt::Return(*bin(
+                Mul,
+                local(0),
+                Box::new(Expr::Call(2, vec![*bin(Sub, local(0), int(1))])),
+            ))],
+        )],
+    };
+    let mut ctx = Context::new(Target::Wasm64);
+    let ids = lower(&mut ctx, &[main, square, fact]);
+    assert!(ctx.errors().is_empty(), "{:?}", ctx.errors());
+    // `square` is internal: not exported.
+    assert_eq!(ctx.module().func(ids[1]).linkage, Linkage::Private);
+    for (n, sum_sq, fact) in [
+        (0i64, 0i64, 1i64),
+        (1, 0, 1),
+        (5, 30, 120),
+        (10, 285, 3_628_800),
+    ] {
+        let got = run(&ctx, ids[0], "main", &[Value::I64(n)]);
+        assert_eq!(got, [Value::I64(sum_sq * 1000 + fact)], "main({n})");
+    }
+    assert_eq!(
+        run(&ctx, ids[2], "fact", &[Value::I64(12)]),
+        [Value::I64(479_001_600)]
+    );
+}
+
+// ---------------------------------------------------------------- left to the verifier, named
+
+/// The report of compiling `ctx`, which must fail.
+fn report(ctx: &Context, func: FuncId) -> String {
+    assert!(ctx.errors().is_empty(), "{:?}", ctx.errors());
+    WasmBackend::new().compile(ctx, &func).unwrap_err().report()
+}
+
+#[test]
+fn a_call_built_before_the_callee_has_its_signature_is_named() {
+    // With `create_function`, the signature grows as the builder adds to
+    // it; a call built before then takes the signature as it was.
+    let mut ctx = Context::new(Target::Wasm64);
+    let main = ctx.create_function("main");
+    let g = ctx.create_function("g");
+    {
+        let mut b = ctx.builder(main);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let results = b.call(g, &[]);
+        assert!(results.is_empty(), "`g` has no results yet");
+        let zero = b.iconst(Type::I32, 0);
+        b.ret(&[zero]);
+    }
+    {
+        let mut b = ctx.builder(g);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        let one = b.iconst(Type::I32, 1);
+        b.ret(&[one]);
+    }
+    assert_eq!(
+        report(&ctx, main),
+        "error: wrong number of results: `call @g` defines 1, found 0\n  --> in function \
+         `@main`, block `entry`, instruction 0 `call @g`"
+    );
+}
+
+#[test]
+fn branches_and_dominance_of_built_ir_are_named() {
+    let mut ctx = Context::new(Target::Wasm64);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let x = b.param("x", Type::I32);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        let then = b.create_block("then");
+        let join = b.create_block("join");
+        let j = b.block_param(join, "j", Type::I32);
+        b.switch_to_block(entry);
+        b.brif(x, Edge::new(then, vec![]), Edge::new(join, vec![]));
+        b.switch_to_block(then);
+        let t = b.iconst(Type::I32, 1);
+        b.jump(join, &[t]);
+        b.switch_to_block(join);
+        let s = b.add(t, j);
+        b.ret(&[s]);
+    }
+    assert_eq!(
+        report(&ctx, f),
+        "error: wrong number of block arguments: `join` takes 1, found 0\n  --> in function \
+         `@f`, block `entry`, its terminator\n\
+         error: value %v2 is used where its definition does not dominate\n  --> %v2 is defined \
+         in function `@f`, block `then`, instruction 0 `i32.const`\n  --> in function `@f`, \
+         block `join`, instruction 0 `i32.add`"
+    );
+}
