@@ -23,7 +23,9 @@
 //! logarithm per definition. Values crossing many *branching* blocks (a chain
 //! of diamonds) still make those sets quadratic in size.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, BinaryHeap};
+
+use super::liveset::{Set, Sets};
 
 use crate::analysis::{Cfg, DomTree};
 use crate::ir::{BlockId, Function, Type, ValueId};
@@ -65,22 +67,22 @@ pub(super) fn allocate(func: &Function, needs_local: &[bool], share: bool) -> Al
         };
     }
     let segments = Segments::new(func, &cfg);
-    let live_in = segments.live_in(func, &cfg, needs_local);
+    let liveness = Liveness::new(func, &cfg, &segments, needs_local);
     let mut sweep = Sweep {
         func,
         needs: needs_local,
         segments: &segments,
-        live_in: &live_in,
+        liveness,
         palette: Palette::new(func.params.len()),
         colors,
         first_value,
         live: LiveSet::new(func.values.len()),
+        synced: Set::EMPTY,
         seg: u32::MAX,
         pos: 0,
+        skip: false,
         last_use: vec![(u32::MAX, 0); func.values.len()],
-        live_into: vec![u32::MAX; func.values.len()],
-        live_out: vec![u32::MAX; func.values.len()],
-        work: live_in.iter().map(Vec::len).sum(),
+        work: 0,
     };
     for block in dom_preorder(&cfg, &dom) {
         sweep.block(block);
@@ -88,7 +90,7 @@ pub(super) fn allocate(func: &Function, needs_local: &[bool], share: bool) -> Al
     Allocation {
         colors: sweep.colors,
         first_value: sweep.first_value,
-        work: sweep.work,
+        work: sweep.work + sweep.liveness.sets.work,
     }
 }
 
@@ -161,61 +163,119 @@ impl Segments {
     fn tail(&self, seg: usize) -> BlockId {
         *self.blocks[seg].last().expect("segments are not empty")
     }
+}
 
-    /// The values live into each segment, by walking back from every use to
-    /// the definition (path exploration, as in SSA register allocators): the
-    /// cost is the total size of the live-in sets, with no fixpoint over the
-    /// CFG. A segment's own definitions are not live into it: in particular
-    /// its blocks' parameters, which their predecessors define on the edges.
-    fn live_in(&self, func: &Function, cfg: &Cfg, needs: &[bool]) -> Vec<Vec<u32>> {
-        let n = self.blocks.len();
-        let mut def_seg: Vec<Option<u32>> = vec![None; func.values.len()];
-        for &p in &func.params {
-            def_seg[p.index()] = self.of[func.entry().index()];
+/// The values live into and out of each segment, as persistent sets.
+/// Function parameters are left out: their locals are never shared.
+struct Liveness {
+    sets: Sets,
+    live_in: Vec<Set>,
+    live_out: Vec<Set>,
+    /// Whether a segment defines values that need a local.
+    defines: Vec<bool>,
+}
+
+impl Liveness {
+    /// Backward dataflow over the segments: live-out is the union of the
+    /// successors' live-in, live-in is live-out less the segment's own
+    /// definitions (its blocks' parameters included, which predecessors
+    /// define on their edges) plus the values it uses and does not define.
+    /// A worklist keeps it exact on any CFG; taking the latest segment in
+    /// reverse postorder first settles an acyclic region in one visit per
+    /// segment. A visit costs its segment's uses and definitions and the
+    /// difference between the sets it merges, times the depth of a trie.
+    fn new(func: &Function, cfg: &Cfg, segments: &Segments, needs: &[bool]) -> Liveness {
+        let n = segments.blocks.len();
+        let mut sets = Sets::new();
+        let (gen_, kill) = Self::uses_and_definitions(func, segments, needs, &mut sets);
+        let succs: Vec<Vec<u32>> = (0..n)
+            .map(|seg| {
+                let tail = segments.tail(seg);
+                (cfg.succs[tail.index()].iter())
+                    .filter_map(|s| segments.of[s.index()])
+                    .collect()
+            })
+            .collect();
+        let mut live_in = vec![Set::EMPTY; n];
+        let mut live_out = vec![Set::EMPTY; n];
+        let mut queued = vec![true; n];
+        let mut worklist: BinaryHeap<u32> = (0..n as u32).collect();
+        while let Some(seg) = worklist.pop() {
+            let s = seg as usize;
+            queued[s] = false;
+            let mut out = Set::EMPTY;
+            for &next in &succs[s] {
+                out = sets.union(out, live_in[next as usize]);
+            }
+            live_out[s] = out;
+            let through = sets.difference(out, kill[s]);
+            let into = sets.union(through, gen_[s]);
+            if into == live_in[s] {
+                continue;
+            }
+            live_in[s] = into;
+            for &p in &cfg.preds[segments.head(s).index()] {
+                let Some(p) = segments.of[p.index()] else {
+                    continue;
+                };
+                if !std::mem::replace(&mut queued[p as usize], true) {
+                    worklist.push(p);
+                }
+            }
         }
-        // Uses by value, as segments, reachable ones only.
-        let mut uses: Vec<Vec<u32>> = vec![Vec::new(); func.values.len()];
-        for (seg, blocks) in self.blocks.iter().enumerate() {
+        let defines = kill.iter().map(|&k| k != Set::EMPTY).collect();
+        Liveness {
+            sets,
+            live_in,
+            live_out,
+            defines,
+        }
+    }
+
+    /// Each segment's upward-exposed uses and definitions, of the values
+    /// that need a local and are defined in a reachable block.
+    fn uses_and_definitions(
+        func: &Function,
+        segments: &Segments,
+        needs: &[bool],
+        sets: &mut Sets,
+    ) -> (Vec<Set>, Vec<Set>) {
+        let mut def_seg: Vec<Option<u32>> = vec![None; func.values.len()];
+        let mut defs: Vec<Vec<u32>> = vec![Vec::new(); segments.blocks.len()];
+        for (seg, blocks) in segments.blocks.iter().enumerate() {
             for &block in blocks {
                 let b = func.block(block);
-                for &v in b
-                    .params
-                    .iter()
-                    .chain(b.insts.iter().flat_map(|i| &i.results))
-                {
+                let results = b.insts.iter().flat_map(|i| &i.results);
+                for &v in b.params.iter().chain(results) {
                     def_seg[v.index()] = Some(seg as u32);
+                    if needs[v.index()] {
+                        defs[seg].push(v.0);
+                    }
                 }
+            }
+        }
+        for &p in &func.params {
+            def_seg[p.index()] = None;
+        }
+        let mut uses: Vec<u32> = Vec::new();
+        let mut gen_ = Vec::with_capacity(segments.blocks.len());
+        for (seg, blocks) in segments.blocks.iter().enumerate() {
+            uses.clear();
+            for &block in blocks {
+                let b = func.block(block);
                 let operands = b.insts.iter().flat_map(|i| i.op.operands());
                 let term = b.term.iter().flat_map(|t| t.operands());
-                for v in operands.chain(term) {
-                    if needs[v.index()] && uses[v.index()].last() != Some(&(seg as u32)) {
-                        uses[v.index()].push(seg as u32);
-                    }
-                }
+                uses.extend(operands.chain(term).filter_map(|v| {
+                    let tracked = needs[v.index()] && def_seg[v.index()].is_some();
+                    (tracked && def_seg[v.index()] != Some(seg as u32)).then_some(v.0)
+                }));
             }
+            uses.sort_unstable();
+            uses.dedup();
+            gen_.push(sets.from_values(uses.iter().copied()));
         }
-        let mut live_in: Vec<Vec<u32>> = vec![Vec::new(); n];
-        // The last value marked live into each segment, so each is marked once.
-        let mut marked: Vec<u32> = vec![u32::MAX; n];
-        let mut work = Vec::new();
-        for (v, used_in) in uses.into_iter().enumerate() {
-            let Some(def) = def_seg[v] else { continue };
-            work.extend(used_in.into_iter().filter(|&s| s != def));
-            while let Some(seg) = work.pop() {
-                if marked[seg as usize] == v as u32 {
-                    continue;
-                }
-                marked[seg as usize] = v as u32;
-                live_in[seg as usize].push(v as u32);
-                for &p in &cfg.preds[self.head(seg as usize).index()] {
-                    let p = self.of[p.index()].expect("reachable predecessor");
-                    if p != def {
-                        work.push(p);
-                    }
-                }
-            }
-        }
-        live_in
+        let kill = defs.into_iter().map(|d| sets.from_values(d)).collect();
+        (gen_, kill)
     }
 }
 
@@ -224,21 +284,23 @@ struct Sweep<'a> {
     func: &'a Function,
     needs: &'a [bool],
     segments: &'a Segments,
-    live_in: &'a [Vec<u32>],
+    liveness: Liveness,
     palette: Palette,
     colors: Vec<Option<u32>>,
     first_value: Vec<ValueId>,
     /// The values live at the current point that hold a shareable color.
     live: LiveSet,
+    /// The set `live` equals between segments: the live-out set of the
+    /// last segment swept.
+    synced: Set,
     /// The current segment and position in it (each block's instructions,
     /// then its terminator).
     seg: u32,
     pos: u32,
+    /// Whether the current segment is passed over: it defines nothing.
+    skip: bool,
     /// Segment and position of each value's last use there.
     last_use: Vec<(u32, u32)>,
-    /// The segment each value was last found live into, and live out of.
-    live_into: Vec<u32>,
-    live_out: Vec<u32>,
     work: usize,
 }
 
@@ -247,6 +309,9 @@ impl Sweep<'_> {
         let seg = self.segments.of[block.index()].expect("reachable block");
         if self.segments.head(seg as usize) == block {
             self.enter_segment(seg);
+        }
+        if self.skip {
+            return;
         }
         let b = self.func.block(block);
         // All parameters are written together, so they interfere pairwise:
@@ -291,22 +356,33 @@ impl Sweep<'_> {
     }
 
     /// Makes the live colors those of the values live into `seg`, and
-    /// records the last uses in it and the values live out of it.
+    /// records the last uses in it. A segment that defines nothing colors
+    /// nothing, so it is passed over and `live` left as it is: what the
+    /// next segment needs is computed from `synced` anyway. Otherwise only
+    /// the values in which `synced` and the live-in set differ change.
     fn enter_segment(&mut self, seg: u32) {
-        let live_in = &self.live_in[seg as usize];
-        for &v in live_in {
-            self.live_into[v as usize] = seg;
+        self.skip = !self.liveness.defines[seg as usize];
+        if self.skip {
+            return;
         }
-        let leaving: Vec<u32> = (self.live.members.iter().copied())
-            .filter(|&v| self.live_into[v as usize] != seg)
-            .collect();
-        self.work += self.live.members.len() + live_in.len();
+        let (mut leaving, mut entering) = (Vec::new(), Vec::new());
+        let live_in = self.liveness.live_in[seg as usize];
+        (self.liveness.sets).symmetric_difference(
+            self.synced,
+            live_in,
+            &mut leaving,
+            &mut entering,
+        );
         for v in leaving {
             self.release(ValueId(v));
         }
-        for &v in live_in {
+        for v in entering {
             self.occupy(ValueId(v));
         }
+        // Within the segment, values are released at their last uses
+        // unless live out, and definitions live after them are taken:
+        // at its end, `live` is its live-out set.
+        self.synced = self.liveness.live_out[seg as usize];
         self.seg = seg;
         self.pos = 0;
         let mut pos = 0;
@@ -325,26 +401,20 @@ impl Sweep<'_> {
             }
             pos += 1;
         }
-        // Live out: what is live into the segments after the last block.
-        let tail = self.segments.tail(seg as usize);
-        for s in self.func.block(tail).successors() {
-            if let Some(next) = self.segments.of.get(s.index()).copied().flatten() {
-                for &v in &self.live_in[next as usize] {
-                    self.live_out[v as usize] = seg;
-                }
-                self.work += self.live_in[next as usize].len();
-            }
-        }
+    }
+
+    fn live_out(&self, v: ValueId) -> bool {
+        let out = self.liveness.live_out[self.seg as usize];
+        self.liveness.sets.contains(out, v.0)
     }
 
     /// Whether a value defined at the current point is used after it.
     fn live_after_definition(&self, v: ValueId) -> bool {
-        self.last_use[v.index()].0 == self.seg || self.live_out[v.index()] == self.seg
+        self.last_use[v.index()].0 == self.seg || self.live_out(v)
     }
 
     fn release_if_last_use(&mut self, v: ValueId) {
-        if self.last_use[v.index()] == (self.seg, self.pos) && self.live_out[v.index()] != self.seg
-        {
+        if self.last_use[v.index()] == (self.seg, self.pos) && !self.live_out(v) {
             self.release(v);
         }
     }
