@@ -29,10 +29,14 @@
 //! difference and symmetric difference cost that difference times the
 //! depth of a trie (at most 33). Then:
 //!
-//! - live-in and live-out per segment come from a backward dataflow with a
-//!   worklist (exact on any CFG, irreducible ones too), latest segment in
-//!   reverse postorder first; the sets only ever hold values used outside
-//!   the segment that defines them;
+//! - live-in and live-out per segment come from a backward dataflow. On a
+//!   reducible CFG (the lowering makes every CFG reducible first) that is
+//!   one backward pass over the forward edges and one pass over the loop
+//!   forest, which adds what is live into a loop's header to every segment
+//!   of the loop, so the cost does not grow with the nesting depth; on an
+//!   irreducible one (the allocator's tests run on raw ones), a worklist,
+//!   exact on any CFG. The sets only ever hold values used outside the
+//!   segment that defines them;
 //! - the sweep moves from one segment to the next in dominator-tree
 //!   preorder by releasing and taking only the colors of the values in
 //!   which the live set it holds (the last segment's live-out) and the next
@@ -44,10 +48,10 @@
 //! The cost is the instructions, plus a logarithm per definition for the
 //! free colors, plus the differences between the live sets of segments
 //! that meet on an edge or follow each other in the sweep, times the trie
-//! depth, plus the dataflow's revisits (one visit per segment in an
-//! acyclic region; loops revisit their segments while their live-in sets
-//! grow). On a chain of diamonds or a switch whose arms each use their own
-//! value, that is linear up to the trie depth; the tests hold it to a bound.
+//! depth (plus, on irreducible CFGs only, the worklist's revisits). On a
+//! chain of diamonds, a switch whose arms each use their own value, loops
+//! nested deep and long straight chains, that is linear up to the trie
+//! depth; the tests hold the `work` measure to a bound on each.
 //! The colors are the ones the former allocators gave (tests compare with
 //! a reference that builds the interference graph).
 
