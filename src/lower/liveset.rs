@@ -118,7 +118,7 @@ impl Sets {
     }
 
     /// The set of the given values.
-    pub fn from_values(&mut self, values: impl IntoIterator<Item = u32>) -> Set {
+    pub fn set_of(&mut self, values: impl IntoIterator<Item = u32>) -> Set {
         let mut s = Set::EMPTY;
         for v in values {
             let leaf = self.leaf(v);
@@ -300,7 +300,7 @@ mod tests {
             let range = if round % 3 == 0 { u32::MAX } else { 64 };
             let n = next() % 12;
             let values: Vec<u32> = (0..n).map(|_| next() % range).collect();
-            let fresh = sets.from_values(values.iter().copied());
+            let fresh = sets.set_of(values.iter().copied());
             pool.push((fresh, values.into_iter().collect()));
             let i = next() as usize % pool.len();
             let j = next() as usize % pool.len();
@@ -319,7 +319,7 @@ mod tests {
                 sets.elements(s, &mut elements);
                 assert_eq!(elements, expected.iter().copied().collect::<Vec<_>>());
                 // Hash-consing: the same elements make the same node.
-                let rebuilt = sets.from_values(expected.iter().rev().copied());
+                let rebuilt = sets.set_of(expected.iter().rev().copied());
                 assert_eq!(rebuilt, s);
             }
             for k in sa.iter().chain(&sb).copied().chain([next() % range]) {

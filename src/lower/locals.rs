@@ -308,7 +308,7 @@ impl Liveness {
             for &v in &uses {
                 used_elsewhere[v as usize] = true;
             }
-            gen_.push(sets.from_values(uses.iter().copied()));
+            gen_.push(sets.set_of(uses.iter().copied()));
         }
         let mut defs: Vec<Vec<u32>> = vec![Vec::new(); segments.blocks.len()];
         for (v, &elsewhere) in used_elsewhere.iter().enumerate() {
@@ -316,7 +316,7 @@ impl Liveness {
                 defs[seg as usize].push(v as u32);
             }
         }
-        let kill = defs.into_iter().map(|d| sets.from_values(d)).collect();
+        let kill = defs.into_iter().map(|d| sets.set_of(d)).collect();
         (gen_, kill, defines)
     }
 }
