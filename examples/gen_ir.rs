@@ -7,6 +7,8 @@
 //! cargo run --release --example gen_ir -- --blocks 100000 > blocks.vir   # one function
 //! cargo run --release --example gen_ir -- --nest 1000 > nest.vir         # loops 1,000 deep
 //! cargo run --release --example gen_ir -- --live 10000 > live.vir        # 10,000 long live ranges
+//! cargo run --release --example gen_ir -- --diamonds 10000 > d.vir       # 10,000 values across 10,000 diamonds
+//! cargo run --release --example gen_ir -- --switch 10000 > s.vir         # a switch of 10,000 arms
 //! ```
 //!
 //! `--functions N`: N functions of about 30 lines each (i64 and ptr
@@ -177,6 +179,67 @@ fn live(n: u64, seed: u64) -> String {
     out
 }
 
+/// One function whose entry defines `n` values, then a chain of `n`
+/// diamonds (each head branches to two arms that join at the next head,
+/// which takes an accumulator), then a block that adds all the values up:
+/// every value stays live across every diamond.
+fn diamonds(n: u64, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(n as usize * 200);
+    let _ = writeln!(out, "; gen_ir --diamonds {n} --seed {seed}\n");
+    out.push_str("pub fn @diamonds(%a: i64) -> i64 {\nentry:\n");
+    for i in 0..n {
+        let _ = writeln!(out, "  %k{i} = i64.const {}", rng.below(1 << 16));
+        let _ = writeln!(out, "  %v{i} = i64.{} %a, %k{i}", rng.pick(ARITH));
+    }
+    out.push_str("  %one = i64.const 1\n  jump h0(%a)\n");
+    for i in 0..n {
+        let next = i + 1;
+        let _ = writeln!(out, "h{i}(%acc{i}: i64):");
+        let _ = writeln!(out, "  %t{i} = i64.const {}", rng.below(1 << 16));
+        let _ = writeln!(out, "  %c{i} = i64.lt_u %acc{i}, %t{i}");
+        let _ = writeln!(out, "  brif %c{i}, l{i}, r{i}");
+        let _ = writeln!(out, "l{i}:\n  %x{i} = i64.add %acc{i}, %one");
+        let _ = writeln!(out, "  jump h{next}(%x{i})");
+        let _ = writeln!(
+            out,
+            "r{i}:\n  %y{i} = i64.{} %acc{i}, %one",
+            rng.pick(ARITH)
+        );
+        let _ = writeln!(out, "  jump h{next}(%y{i})");
+    }
+    let _ = writeln!(out, "h{n}(%acc{n}: i64):");
+    let mut acc = format!("%acc{n}");
+    for i in 0..n {
+        let _ = writeln!(out, "  %s{i} = i64.add {acc}, %v{i}");
+        acc = format!("%s{i}");
+    }
+    let _ = writeln!(out, "  return {acc}");
+    out.push_str("}\n");
+    out
+}
+
+/// One function whose entry defines `n` values and switches to `n` arms,
+/// arm i using value i alone before the arms join.
+fn switch(n: u64, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut out = String::with_capacity(n as usize * 120);
+    let _ = writeln!(out, "; gen_ir --switch {n} --seed {seed}\n");
+    out.push_str("pub fn @switch(%a: i64, %i: i32) -> i64 {\nentry:\n");
+    for i in 0..n {
+        let _ = writeln!(out, "  %k{i} = i64.const {}", rng.below(1 << 16));
+        let _ = writeln!(out, "  %v{i} = i64.{} %a, %k{i}", rng.pick(ARITH));
+    }
+    let arms: Vec<String> = (0..n).map(|i| format!("arm{i}")).collect();
+    let _ = writeln!(out, "  switch %i, [{}], join(%a)", arms.join(", "));
+    for i in 0..n {
+        let _ = writeln!(out, "arm{i}:\n  %w{i} = i64.{} %v{i}, %a", rng.pick(ARITH));
+        let _ = writeln!(out, "  jump join(%w{i})");
+    }
+    out.push_str("join(%r: i64):\n  return %r\n}\n");
+    out
+}
+
 /// One function whose loops nest `depth` deep: the exit of loop k is the
 /// latch of loop k - 1.
 fn nest(depth: u64) -> String {
@@ -230,6 +293,10 @@ fn main() {
         nest(d)
     } else if let Some(n) = value("--live") {
         live(n, seed)
+    } else if let Some(n) = value("--diamonds") {
+        diamonds(n, seed)
+    } else if let Some(n) = value("--switch") {
+        switch(n, seed)
     } else {
         usage()
     };
@@ -249,7 +316,7 @@ fn main() {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: gen_ir (--functions N | --blocks N | --nest DEPTH | --live N) [--seed S] [-o FILE]"
+        "usage: gen_ir (--functions N | --blocks N | --nest DEPTH | --live N | --diamonds N\n              | --switch N) [--seed S] [-o FILE]"
     );
     std::process::exit(2)
 }

@@ -17,6 +17,7 @@
 mod control;
 mod func;
 mod inline;
+mod liveset;
 mod locals;
 mod names;
 mod ops;
