@@ -74,11 +74,11 @@ pub enum Error {
     /// Errors in the IR (syntax, names, types, dominance), or IR the lowering
     /// does not support yet; each is located in the IR source when there is one,
     /// and in its function, block and instruction when the IR was built in memory.
-    #[error("{}", render(.0))]
+    #[error("{}", crate::diag::render_list(.0))]
     Ir(Vec<Diagnostic>),
     /// Misuse of a [`FunctionBuilder`] made by [`Context::builder`]: the
     /// module is not the program the frontend asked for, so it is not compiled.
-    #[error("{}", render(.0))]
+    #[error("{}", crate::diag::render_list(.0))]
     Build(Vec<BuildError>),
     /// WAT text that does not assemble.
     #[error(transparent)]
@@ -121,13 +121,6 @@ fn locate_built(mut d: Diagnostic) -> Diagnostic {
         }
     }
     d
-}
-
-/// The errors one per line, each after the first prefixed `error: `: the
-/// command line prints the first prefix ([`Error::report`] prints them all).
-fn render<T: std::fmt::Display>(errors: &[T]) -> String {
-    let parts: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
-    parts.join("\nerror: ")
 }
 
 impl Error {

@@ -23,6 +23,14 @@
 use std::fmt;
 use std::sync::Arc;
 
+/// Errors one per line, each after the first prefixed `error: `: the one
+/// rendering of a list of errors. The first prefix is the caller's (the
+/// command line writes it; `backend::Error::report` adds it).
+pub fn render_list<T: fmt::Display>(errors: &[T]) -> String {
+    let parts: Vec<String> = errors.iter().map(T::to_string).collect();
+    parts.join("\nerror: ")
+}
+
 /// A byte range `start..end` into a [`SourceFile`]'s text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {

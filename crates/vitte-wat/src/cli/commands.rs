@@ -4,7 +4,7 @@ use super::io::{Input, Kind, Output, kind_of};
 use super::{Command, Failure};
 use std::path::Path;
 use vitte_codegen_wasm64::backend::PassTimes;
-use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
@@ -112,12 +112,7 @@ pub(super) fn load_ir(path: &Path) -> Result<Module, Failure> {
     let input = Input::read(path)?;
     let text = input.text("Vitte IR")?;
     let file = SourceFile::new(input.name.clone(), text);
-    text::load(&file).map_err(|ds| Failure::error(render(&ds)))
-}
-
-fn render(diagnostics: &[Diagnostic]) -> String {
-    let parts: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
-    parts.join("\nerror: ")
+    text::load(&file).map_err(|ds| Failure::error(diag::render_list(&ds)))
 }
 
 fn pipeline_error(e: Error) -> Failure {

@@ -9,7 +9,7 @@ use super::io::{Input, Output};
 use super::{Failure, LinkArgs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::link::{self, LinkOptions};
 
 pub fn run(args: LinkArgs) -> Result<(), Failure> {
@@ -26,7 +26,8 @@ pub fn run(args: LinkArgs) -> Result<(), Failure> {
         gc: args.gc,
         name: linked_name(&args.output),
     };
-    let linked = link::link_files(&files, &options).map_err(|ds| Failure::error(render(&ds)))?;
+    let linked =
+        link::link_files(&files, &options).map_err(|ds| Failure::error(diag::render_list(&ds)))?;
     if args.verbose {
         eprint!("{}", linked.report);
     }
@@ -68,9 +69,4 @@ fn linked_name(output: &Path) -> String {
         .with_extension("vir")
         .display()
         .to_string()
-}
-
-fn render(diagnostics: &[Diagnostic]) -> String {
-    let parts: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
-    parts.join("\nerror: ")
 }
