@@ -60,7 +60,7 @@
 //! );
 //! ```
 
-use crate::diag::{Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 use crate::ir::{
     BuildError, FuncId, Function, FunctionBuilder, Linkage, Module, Signature, Target, ValueDef,
 };
@@ -75,7 +75,7 @@ pub enum Error {
     /// does not support yet; each is located in the IR source when there is one,
     /// and in its function, block and instruction when the IR was built in memory.
     #[error("{}", crate::diag::render_list(.0))]
-    Ir(Vec<Diagnostic>),
+    Ir(Diagnostics),
     /// Misuse of a [`FunctionBuilder`] made by [`Context::builder`]: the
     /// module is not the program the frontend asked for, so it is not compiled.
     #[error("{}", crate::diag::render_list(.0))]
@@ -93,7 +93,7 @@ pub enum Error {
 
 impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Error {
-        Error::Ir(vec![d])
+        Error::Ir(d.into())
     }
 }
 
@@ -432,14 +432,14 @@ impl WasmBackend {
 fn parse_verified(file: &Arc<SourceFile>, times: &mut PassTimes) -> Result<Module, Error> {
     let module = times
         .time("parse", || crate::text::parse_module(file))
-        .map_err(|d| Error::Ir(vec![d.with_file(Some(file))]))?;
+        .map_err(|d| Error::Ir(d.with_file(Some(file)).into()))?;
     times.time("verify", || {
         // The unit's checks as `text::load` makes them, then what a module
         // to lower needs beyond them: the same errors as `verify_module`
         // without checking every function twice.
         crate::verify::verify_unit(&module)
             .and_then(|()| crate::verify::verify_complete(&module))
-            .map_err(|ds| Error::Ir(ds.into_iter().map(|d| d.with_file(Some(file))).collect()))
+            .map_err(|ds| Error::Ir(ds.with_file(Some(file))))
     })?;
     Ok(module)
 }

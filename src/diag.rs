@@ -31,6 +31,76 @@ pub fn render_list<T: fmt::Display>(errors: &[T]) -> String {
     parts.join("\nerror: ")
 }
 
+/// The errors of one run of the text reader, the verifier or the linker, in
+/// source order: a slice of [`Diagnostic`]s (it derefs to one) whose
+/// `Display` is [`render_list`] and which is a [`std::error::Error`], so a
+/// frontend can `?` it into its own error type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+
+    /// Each error, given `file` where it has none.
+    pub fn with_file(self, file: Option<&Arc<SourceFile>>) -> Diagnostics {
+        self.into_iter().map(|d| d.with_file(file)).collect()
+    }
+}
+
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+
+    fn deref(&self) -> &[Diagnostic] {
+        &self.0
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(errors: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics(errors)
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(error: Diagnostic) -> Diagnostics {
+        Diagnostics(vec![error])
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Diagnostics {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render_list(&self.0))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
 /// A byte range `start..end` into a [`SourceFile`]'s text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {

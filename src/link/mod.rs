@@ -39,7 +39,7 @@ mod origin;
 mod rename;
 mod symbols;
 
-use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::ir::{FuncId, Linkage, Module, Target};
 use crate::{Compiled, Error, WasmBackend};
 use std::fmt;
@@ -173,10 +173,7 @@ impl Linked {
 
 /// Loads (parses and verifies) every file, then links them in order. The
 /// errors of every file are reported, else the linker's.
-pub fn link_files(
-    files: &[Arc<SourceFile>],
-    options: &LinkOptions,
-) -> Result<Linked, Vec<Diagnostic>> {
+pub fn link_files(files: &[Arc<SourceFile>], options: &LinkOptions) -> Result<Linked, Diagnostics> {
     let mut units = Vec::new();
     let mut errors = Vec::new();
     for file in files {
@@ -186,7 +183,7 @@ pub fn link_files(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(errors.into());
     }
     link_verified(&units, options)
 }
@@ -194,12 +191,12 @@ pub fn link_files(
 /// Links units, in order: their order fixes the order of functions, the
 /// memory layout and the function pointers. Each unit is verified first
 /// ([`crate::verify::verify_unit`]), so that what is merged is well formed.
-pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
+pub fn link(units: &[Module], options: &LinkOptions) -> Result<Linked, Diagnostics> {
     verify_units(units)?;
     link_verified(units, options)
 }
 
-fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
+fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Diagnostics> {
     let res = symbols::resolve(units, options.no_undefined)?;
     let entry = entry_point(&res, options)?;
     check_exports(&res, options)?;
@@ -223,12 +220,11 @@ fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Vec<
     })
 }
 
-fn verify_units(units: &[Module]) -> Result<(), Vec<Diagnostic>> {
-    let errors: Vec<Diagnostic> = (units.iter())
+fn verify_units(units: &[Module]) -> Result<(), Diagnostics> {
+    let errors: Diagnostics = (units.iter())
         .filter_map(|unit| {
             let errors = crate::verify::verify_unit(unit).err()?;
-            let file = unit.source.as_ref();
-            Some(errors.into_iter().map(move |d| d.with_file(file)))
+            Some(errors.with_file(unit.source.as_ref()))
         })
         .flatten()
         .collect();
@@ -240,8 +236,8 @@ fn verify_units(units: &[Module]) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// An error about the command rather than a file.
-fn option_error(message: String) -> Vec<Diagnostic> {
-    vec![Diagnostic::new(message, Span::NONE)]
+fn option_error(message: String) -> Diagnostics {
+    Diagnostic::new(message, Span::NONE).into()
 }
 
 fn is_public_fn(res: &Resolution, name: &str) -> bool {
@@ -255,7 +251,7 @@ fn is_public_fn(res: &Resolution, name: &str) -> bool {
 }
 
 /// The entry point's name: as asked, or `main` when it is defined.
-fn entry_point(res: &Resolution, options: &LinkOptions) -> Result<Option<String>, Vec<Diagnostic>> {
+fn entry_point(res: &Resolution, options: &LinkOptions) -> Result<Option<String>, Diagnostics> {
     match &options.entry {
         Some(name) if is_public_fn(res, name) => Ok(Some(name.clone())),
         Some(name) => Err(option_error(format!(
@@ -265,8 +261,8 @@ fn entry_point(res: &Resolution, options: &LinkOptions) -> Result<Option<String>
     }
 }
 
-fn check_exports(res: &Resolution, options: &LinkOptions) -> Result<(), Vec<Diagnostic>> {
-    let errors: Vec<Diagnostic> = (options.exports.iter())
+fn check_exports(res: &Resolution, options: &LinkOptions) -> Result<(), Diagnostics> {
+    let errors: Diagnostics = (options.exports.iter())
         .filter(|name| !is_public_fn(res, name))
         .map(|name| {
             let message =

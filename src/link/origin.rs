@@ -12,7 +12,7 @@
 //! each entity of the linked module is paired with the one it came from.
 
 use super::merge::Merged;
-use crate::diag::{Diagnostic, SourceFile, Span};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use crate::ir::{Function, Module};
 use std::sync::Arc;
 
@@ -28,15 +28,15 @@ pub(crate) fn reparse(
     merged: &Merged,
     units: &[Module],
     name: &str,
-) -> Result<(Module, Origins), Vec<Diagnostic>> {
+) -> Result<(Module, Origins), Diagnostics> {
     let text = header(units) + "\n" + &crate::text::print_module(&merged.module);
     let file = SourceFile::new(name, text);
-    let module = crate::text::parse_module(&file).map_err(|d| vec![internal(d)])?;
+    let module = crate::text::parse_module(&file).map_err(|d| Diagnostics::from(internal(d)))?;
     let origins = Origins::new(merged, &module, units, file);
     crate::verify::verify_module(&module).map_err(|ds| {
         ds.into_iter()
             .map(|d| origins.map(d.with_file(module.source.as_ref())))
-            .collect::<Vec<_>>()
+            .collect::<Diagnostics>()
     })?;
     Ok((module, origins))
 }

@@ -15,7 +15,7 @@
 //! unless `--no-undefined` makes it an error. Extern data and globals must
 //! always be defined: a data address has no wasm import to stand for it.
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ir::{DataId, FuncId, GlobalId, Linkage, Module, Visibility};
 use std::collections::BTreeMap;
 
@@ -107,7 +107,7 @@ pub(crate) struct Resolution {
 }
 
 /// Resolves every declaration of every unit; reports all the errors.
-pub(crate) fn resolve(units: &[Module], no_undefined: bool) -> Result<Resolution, Vec<Diagnostic>> {
+pub(crate) fn resolve(units: &[Module], no_undefined: bool) -> Result<Resolution, Diagnostics> {
     let mut r = Resolver {
         units,
         errors: Vec::new(),

@@ -18,7 +18,7 @@ pub use parse::{
 };
 pub use print::print_module;
 
-use crate::diag::{Diagnostic, SourceFile};
+use crate::diag::{Diagnostics, SourceFile};
 use crate::ir::Module;
 use crate::verify;
 use std::sync::Arc;
@@ -30,12 +30,8 @@ use std::sync::Arc;
 /// may declare `extern data` and `extern global`s, which only the linker
 /// ([`crate::link`]) can resolve; the lowering and the interpreter reject
 /// them ([`verify::verify_module`]).
-pub fn load(file: &Arc<SourceFile>) -> Result<Module, Vec<Diagnostic>> {
-    let module = parse_module(file).map_err(|d| vec![d.with_file(Some(file))])?;
-    verify::verify_unit(&module).map_err(|ds| {
-        ds.into_iter()
-            .map(|d| d.with_file(Some(file)))
-            .collect::<Vec<_>>()
-    })?;
+pub fn load(file: &Arc<SourceFile>) -> Result<Module, Diagnostics> {
+    let module = parse_module(file).map_err(|d| Diagnostics::from(d.with_file(Some(file))))?;
+    verify::verify_unit(&module).map_err(|ds| ds.with_file(Some(file)))?;
     Ok(module)
 }

@@ -7,7 +7,7 @@
 //! module that passes compiles for wasm64 and for wasm32 alike.
 
 use crate::analysis::{Cfg, DomTree};
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::fxhash::FxHashSet;
 use crate::ir::*;
 use std::collections::HashSet;
@@ -26,13 +26,13 @@ use limits::*;
 /// Checks a module that is to be lowered or run: a unit ([`verify_unit`])
 /// whose `extern data` and `extern global`s are all resolved, which only
 /// the linker does. Returns every error found, in source order.
-pub fn verify_module(module: &Module) -> Result<(), Vec<Diagnostic>> {
+pub fn verify_module(module: &Module) -> Result<(), Diagnostics> {
     verify(module, true)
 }
 
 /// Checks a compilation unit: everything [`verify_module`] checks except that
 /// it may declare `extern data` and `extern global`s for the linker.
-pub fn verify_unit(module: &Module) -> Result<(), Vec<Diagnostic>> {
+pub fn verify_unit(module: &Module) -> Result<(), Diagnostics> {
     verify(module, false)
 }
 
@@ -40,13 +40,13 @@ pub fn verify_unit(module: &Module) -> Result<(), Vec<Diagnostic>> {
 /// or `extern global` is left. For a module that passed `verify_unit`, this
 /// fails exactly when `verify_module` does, with the same errors, without
 /// checking every function again.
-pub fn verify_complete(module: &Module) -> Result<(), Vec<Diagnostic>> {
+pub fn verify_complete(module: &Module) -> Result<(), Diagnostics> {
     let mut v = Verifier::new(module);
     v.check_visibility(true);
     v.finish()
 }
 
-fn verify(module: &Module, complete: bool) -> Result<(), Vec<Diagnostic>> {
+fn verify(module: &Module, complete: bool) -> Result<(), Diagnostics> {
     let mut v = Verifier::new(module);
     for global in &module.globals {
         v.check_global(global);
@@ -99,13 +99,13 @@ impl<'m> Verifier<'m> {
         }
     }
 
-    fn finish(mut self) -> Result<(), Vec<Diagnostic>> {
+    fn finish(mut self) -> Result<(), Diagnostics> {
         if self.errors.is_empty() {
             return Ok(());
         }
         // Stable: builder-made IR (all spans empty) keeps discovery order.
         self.errors.sort_by_key(|d| d.span.start);
-        Err(self.errors)
+        Err(self.errors.into())
     }
 
     fn error(&mut self, message: impl Into<String>, span: Span) {

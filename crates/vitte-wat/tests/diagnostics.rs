@@ -25,7 +25,7 @@ fn bad_ir_is_rejected_with_located_errors(path: &Path) -> Result<(), String> {
     let file = SourceFile::new(common::relative(path), text);
     let diagnostics = match text::load(&file) {
         Ok(module) => lowering_errors(&module),
-        Err(diagnostics) => diagnostics,
+        Err(diagnostics) => diagnostics.into_vec(),
     };
     if diagnostics.is_empty() {
         return Err(format!(
@@ -33,10 +33,7 @@ fn bad_ir_is_rejected_with_located_errors(path: &Path) -> Result<(), String> {
             file.name
         ));
     }
-    let rendered: String = diagnostics
-        .iter()
-        .map(|d| format!("error: {d}\n"))
-        .collect();
+    let rendered = common::render_errors(&diagnostics);
     if !rendered.contains(&format!("--> {}:", file.name)) {
         return Err(format!("{}: no location in:\n{rendered}", file.name));
     }

@@ -22,7 +22,7 @@ use vitte_codegen_wasm64::text;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use vitte_codegen_wasm64::WasmBackend;
-use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_runtime::Runtime;
 use vitte_wat::filetest::{self, TypedCheck};
@@ -45,13 +45,6 @@ fn golden_path(case: &Path, target: Target) -> PathBuf {
         Target::Wasm32 => "wasm32.wast",
     };
     golden_dir().join(rel).with_extension(extension)
-}
-
-fn render(diagnostics: &[Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .map(|d| format!("error: {d}\n"))
-        .collect()
 }
 
 fn main() {
@@ -102,7 +95,8 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
     let name = common::relative(path);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
     let file = SourceFile::new(name.clone(), text);
-    let module = text::load(&file).map_err(|ds| format!("{name}:\n{}", render(&ds)))?;
+    let module =
+        text::load(&file).map_err(|ds| format!("{name}:\n{}", common::render_errors(&ds)))?;
     let checks =
         filetest::parse_checks(&file).map_err(|d| format!("{}", d.with_file(Some(&file))))?;
     if checks.is_empty() {

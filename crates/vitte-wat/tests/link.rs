@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::{Arc, OnceLock};
 use vitte_codegen_wasm64::Error;
-use vitte_codegen_wasm64::diag::{Diagnostic, SourceFile};
+use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{Module, Target, Visibility};
 use vitte_codegen_wasm64::link::{self, LinkOptions, Linked};
@@ -168,13 +168,6 @@ fn options(args: &[String], name: String) -> Result<LinkOptions, String> {
     Ok(options)
 }
 
-fn render(diagnostics: &[Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .map(|d| format!("error: {d}\n"))
-        .collect()
-}
-
 /// The units of a case, and what linking them gave (errors rendered).
 type CaseOutcome = (Vec<Arc<SourceFile>>, Result<Linked, String>);
 
@@ -186,7 +179,7 @@ fn link_case(dir: &Path) -> Result<CaseOutcome, String> {
     let first = files.first().ok_or("no .vir inputs")?;
     let name = common::relative(&dir.join("expected/linked.vir"));
     let options = options(&case_args(first), name)?;
-    let linked = link::link_files(&files, &options).map_err(|ds| render(&ds));
+    let linked = link::link_files(&files, &options).map_err(|ds| common::render_errors(&ds));
     Ok((files, linked))
 }
 
@@ -497,7 +490,7 @@ fn units_built_in_memory_link_under_unit_names() {
         m
     };
     let linked = link::link(&[make(1, "one"), make(2, "two")], &LinkOptions::default())
-        .map_err(|ds| render(&ds))
+        .map_err(|ds| common::render_errors(&ds))
         .expect("links");
     assert!(linked.text().contains("fn @unit0.k()"), "{}", linked.text());
     assert!(linked.text().contains("fn @unit1.k()"), "{}", linked.text());
@@ -517,7 +510,7 @@ fn a_module_linked_alone_keeps_its_behaviour() {
     common::run_all(&lowering_cases(), |path| {
         let file = load(path)?;
         let linked = link::link_files(std::slice::from_ref(&file), &LinkOptions::default())
-            .map_err(|ds| render(&ds))?;
+            .map_err(|ds| common::render_errors(&ds))?;
         let checks = filetest::parse_checks(&file).map_err(|d| d.to_string())?;
         let typed = (checks.iter())
             .map(|c| c.typed(&linked.module, Target::Wasm64))
@@ -549,7 +542,11 @@ fn any_two_modules_link_or_fail_cleanly() {
                     linked += 1;
                 }
                 Err(ds) => {
-                    assert!(ds.iter().all(|d| d.location().is_some()), "{}", render(&ds));
+                    assert!(
+                        ds.iter().all(|d| d.location().is_some()),
+                        "{}",
+                        common::render_errors(&ds)
+                    );
                     refused += 1;
                 }
             }

@@ -15,18 +15,14 @@ use std::fmt::Write;
 /// a golden case): its module, and its checks as the calls to make.
 pub fn program_from_vir(name: &str, text: &str) -> Result<Program, String> {
     let file = SourceFile::new(name, text);
-    let render = |ds: Vec<crate::diag::Diagnostic>| {
-        let parts: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
-        parts.join("\n")
-    };
-    let module = crate::text::load(&file).map_err(render)?;
-    let checks = filetest::parse_checks(&file).map_err(|d| render(vec![d]))?;
+    let module = crate::text::load(&file).map_err(|ds| ds.to_string())?;
+    let checks = filetest::parse_checks(&file).map_err(|d| d.to_string())?;
     let calls = checks
         .iter()
         .map(|check| {
             let typed = check
                 .typed(&module, Target::Wasm64)
-                .map_err(|d| render(vec![d.with_file(Some(&file))]))?;
+                .map_err(|d| d.with_file(Some(&file)).to_string())?;
             let id = module.func_by_name(&check.func).ok_or("no such function")?;
             let params = &module.func(id).sig.params;
             let args = params

@@ -61,6 +61,18 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     found
 }
 
+/// Errors as the command line prints them: `diag::render_list`, each
+/// error after `error: `, a line end after the last; nothing for none.
+pub fn render_errors<T: std::fmt::Display>(errors: &[T]) -> String {
+    match errors {
+        [] => String::new(),
+        _ => format!(
+            "error: {}\n",
+            vitte_codegen_wasm64::diag::render_list(errors)
+        ),
+    }
+}
+
 /// Compares `actual` with the expected file, or rewrites it when blessing.
 /// Returns a description of the mismatch, if any.
 pub fn check_golden(expected_path: &Path, actual: &str) -> Result<(), String> {
@@ -153,7 +165,8 @@ pub fn run_trials(trials: Vec<libtest_mimic::Trial>) -> ! {
     libtest_mimic::run(&libtest_mimic::Arguments::from_args(), trials).exit()
 }
 
-/// Runs `check` on each file and fails once, listing every failure.
+/// Runs `check` on each file and fails once, listing every failure: for a
+/// handful of files checked inside one `#[test]` of a harnessed target.
 pub fn run_all(files: &[PathBuf], mut check: impl FnMut(&Path) -> Result<(), String>) {
     assert!(!files.is_empty(), "no test files found");
     let failures: Vec<String> = files.iter().filter_map(|f| check(f).err()).collect();
