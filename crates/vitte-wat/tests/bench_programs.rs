@@ -6,8 +6,11 @@
 
 mod common;
 
+use std::path::Path;
+use std::sync::OnceLock;
+
 use vitte_codegen_wasm64::WasmBackend;
-use vitte_codegen_wasm64::diag::SourceFile;
+use vitte_codegen_wasm64::diag::{SourceFile, render_list};
 use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_codegen_wasm64::text;
@@ -26,56 +29,72 @@ const WORKLOADS: &[(&str, &[i32])] = &[
     ("strsearch", &[0, 3, 2000]),
 ];
 
-#[test]
-fn bench_programs_match_the_interpreter_on_both_targets() {
-    let dir = common::root().join("bench/programs");
-    let files = common::files_with_extension(&dir, "vir");
-    let names: Vec<String> = files
+/// One test per program, named by its path (`cargo test --release -p
+/// vitte-wat --test bench_programs sieve`), and one that the table above
+/// lists exactly the programs there are.
+fn main() {
+    let files = common::files_with_extension(&common::root().join("bench/programs"), "vir");
+    let names: Vec<String> = files.iter().map(|f| stem(f)).collect();
+    let mut trials = vec![common::trial("every_program_has_workloads", move || {
+        let mut listed: Vec<&str> = WORKLOADS.iter().map(|(n, _)| *n).collect();
+        listed.sort();
+        match names == listed {
+            true => Ok(()),
+            false => Err(format!("programs {names:?}, workloads for {listed:?}")),
+        }
+    })];
+    trials.extend(common::file_trials(&files, check_program));
+    common::run_trials(trials)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// One engine for every program (shared by the trials' threads).
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new().expect("wasmtime starts"))
+}
+
+fn check_program(path: &Path) -> Result<(), String> {
+    let name = stem(path);
+    let args = WORKLOADS
         .iter()
-        .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    let listed: Vec<&str> = WORKLOADS.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, {
-        let mut l = listed.clone();
-        l.sort();
-        l
-    });
-    let runtime = Runtime::new().expect("wasmtime starts");
-    common::run_all(&files, |path| {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let args = WORKLOADS.iter().find(|(n, _)| *n == name).unwrap().1;
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let file = SourceFile::new(common::relative(path), text);
-        let module = text::load(&file).map_err(|ds| format!("{name}: {ds:?}"))?;
-        for target in [Target::Wasm64, Target::Wasm32] {
-            let compiled = WasmBackend::new()
-                .compile_module(&module, target)
-                .map_err(|e| format!("{name} ({target}): {e}"))?;
-            let program = runtime
-                .compile(&compiled.wasm)
-                .map_err(|e| format!("{name} ({target}): {e}"))?;
-            let mut interp = Interpreter::new(&module, target).map_err(|d| d.to_string())?;
-            for &arg in args {
-                let expected = interp
-                    .call(&name, &[Value::I32(arg)])
-                    .map_err(|e| format!("{name}({arg}) ({target}, interpreter): {e}"))?;
-                // A fresh instance per call, as the interpreter's memory is
-                // not reset either way: each entry reinitialises its data.
-                let mut instance = runtime
-                    .session()
-                    .target(target)
-                    .instantiate(&program)
-                    .map_err(|e| e.to_string())?;
-                let got = instance
-                    .invoke(&name, &[Value::I32(arg)])
-                    .map_err(|e| format!("{name}({arg}) ({target}, wasmtime): {e}"))?;
-                if got != expected {
-                    return Err(format!(
-                        "{name}({arg}) ({target}): wasmtime {got:?}, interpreter {expected:?}"
-                    ));
-                }
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| format!("{name}: no workloads in WORKLOADS"))?
+        .1;
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let file = SourceFile::new(common::relative(path), text);
+    let module = text::load(&file).map_err(|ds| format!("{name}: {}", render_list(&ds)))?;
+    for target in [Target::Wasm64, Target::Wasm32] {
+        let compiled = WasmBackend::new()
+            .compile_module(&module, target)
+            .map_err(|e| format!("{name} ({target}): {e}"))?;
+        let program = runtime()
+            .compile(&compiled.wasm)
+            .map_err(|e| format!("{name} ({target}): {e}"))?;
+        let mut interp = Interpreter::new(&module, target).map_err(|d| d.to_string())?;
+        for &arg in args {
+            let expected = interp
+                .call(&name, &[Value::I32(arg)])
+                .map_err(|e| format!("{name}({arg}) ({target}, interpreter): {e}"))?;
+            // A fresh instance per call, as the interpreter's memory is
+            // not reset either way: each entry reinitialises its data.
+            let mut instance = runtime()
+                .session()
+                .target(target)
+                .instantiate(&program)
+                .map_err(|e| e.to_string())?;
+            let got = instance
+                .invoke(&name, &[Value::I32(arg)])
+                .map_err(|e| format!("{name}({arg}) ({target}, wasmtime): {e}"))?;
+            if got != expected {
+                return Err(format!(
+                    "{name}({arg}) ({target}): wasmtime {got:?}, interpreter {expected:?}"
+                ));
             }
         }
-        Ok(())
-    });
+    }
+    Ok(())
 }

@@ -13,6 +13,104 @@ use vitte_codegen_wasm64::ir::{
 use vitte_codegen_wasm64::text::parse_str;
 use vitte_codegen_wasm64::text::print_module;
 
+/// One test per function below, and one per file under `tests/cases` and
+/// `examples` (libtest-mimic: `cargo test --release -p vitte-wat --test
+/// ir_text fib` runs the files whose path holds `fib`).
+fn main() {
+    let root = common::root();
+    let mut trials = vec![
+        common::test_fn("coverage_module_round_trips", coverage_module_round_trips),
+        common::test_fn(
+            "coverage_module_uses_every_construct",
+            coverage_module_uses_every_construct,
+        ),
+        common::test_fn(
+            "every_mnemonic_round_trips_exactly",
+            every_mnemonic_round_trips_exactly,
+        ),
+        common::test_fn(
+            "builder_module_prints_to_text_that_parses_back",
+            builder_module_prints_to_text_that_parses_back,
+        ),
+        common::test_fn(
+            "half_built_functions_print_their_signature",
+            half_built_functions_print_their_signature,
+        ),
+        common::test_fn(
+            "examples_in_the_reference_round_trip",
+            examples_in_the_reference_round_trip,
+        ),
+        common::test_fn(
+            "builder_example_of_the_reference_prints_as_documented",
+            builder_example_of_the_reference_prints_as_documented,
+        ),
+        common::test_fn(
+            "documented_spellings_are_accepted",
+            documented_spellings_are_accepted,
+        ),
+        common::test_fn(
+            "empty_and_comment_only_files_are_empty_modules",
+            empty_and_comment_only_files_are_empty_modules,
+        ),
+        common::test_fn("spans_and_source_are_filled", spans_and_source_are_filled),
+        common::test_fn(
+            "values_may_be_used_before_their_definition",
+            values_may_be_used_before_their_definition,
+        ),
+        common::test_fn(
+            "result_types_come_from_the_operator",
+            result_types_come_from_the_operator,
+        ),
+        common::test_fn(
+            "errors_carry_the_file_and_a_location",
+            errors_carry_the_file_and_a_location,
+        ),
+        common::test_fn(
+            "integer_literals_at_the_edges_of_their_range",
+            integer_literals_at_the_edges_of_their_range,
+        ),
+        common::test_fn(
+            "float_literals_keep_their_bits",
+            float_literals_keep_their_bits,
+        ),
+        common::test_fn(
+            "floats_print_in_their_shortest_exact_form",
+            floats_print_in_their_shortest_exact_form,
+        ),
+        common::test_fn(
+            "data_scalars_at_the_edges_of_their_range",
+            data_scalars_at_the_edges_of_their_range,
+        ),
+        common::test_fn("string_escapes_read_as_bytes", string_escapes_read_as_bytes),
+        common::test_fn("strings_print_escaped", strings_print_escaped),
+        common::test_fn(
+            "import_names_are_escaped_utf8",
+            import_names_are_escaped_utf8,
+        ),
+        common::test_fn(
+            "mutated_modules_parse_or_fail_without_panicking",
+            mutated_modules_parse_or_fail_without_panicking,
+        ),
+        common::test_fn(
+            "random_bytes_are_rejected_without_panicking",
+            random_bytes_are_rejected_without_panicking,
+        ),
+        common::test_fn(
+            "huge_functions_parse_without_recursion",
+            huge_functions_parse_without_recursion,
+        ),
+    ];
+    for dir in ["tests/cases", "examples"] {
+        let files = common::files_with_extension(&root.join(dir), "vir");
+        trials.extend(common::file_trials(&files, |path| {
+            let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            round_trip(&common::relative(path), &text);
+            Ok(())
+        }));
+    }
+    common::run_trials(trials)
+}
+
 /// The hand-written coverage module: every construct of the format and every
 /// instruction family, with comments, in non-canonical spellings (hex,
 /// escapes, `-> ()`, default alignments) that the printer normalises.
@@ -226,7 +324,6 @@ fn parse_err(text: &str) -> String {
 
 // ------------------------------------------------------------ round trips
 
-#[test]
 fn coverage_module_round_trips() {
     let printed = round_trip("coverage", COVERAGE);
     // The canonical text of canonical text is itself.
@@ -285,7 +382,6 @@ fn item_kind(item: &DataItem) -> &'static str {
     }
 }
 
-#[test]
 fn coverage_module_uses_every_construct() {
     let module = parse_ok(COVERAGE);
     let mut seen = BTreeSet::new();
@@ -369,7 +465,6 @@ fn coverage_module_uses_every_construct() {
 
 /// Every mnemonic of the opcode tables, written in canonical form, prints
 /// back exactly as written.
-#[test]
 fn every_mnemonic_round_trips_exactly() {
     let mut lines = Vec::new();
     let mut n = 0;
@@ -490,7 +585,6 @@ fn shape(module: &Module) -> Vec<String> {
     out
 }
 
-#[test]
 fn builder_module_prints_to_text_that_parses_back() {
     let module = builder_module();
     let printed = round_trip("builder", &print_module(&module));
@@ -519,7 +613,6 @@ fn builder_module_prints_to_text_that_parses_back() {
 
 /// A function declared with a signature but no parameter values yet keeps
 /// its signature in print.
-#[test]
 fn half_built_functions_print_their_signature() {
     let mut module = Module::default();
     let sig = Signature {
@@ -535,27 +628,7 @@ fn half_built_functions_print_their_signature() {
     assert_eq!(parse_ok(&printed).funcs[0].sig, sig);
 }
 
-#[test]
-fn files_under_tests_cases_and_examples_round_trip() {
-    let root = common::root();
-    let mut sources = vec![("coverage module".to_string(), COVERAGE.to_string())];
-    assert!(
-        !COVERAGE.trim().is_empty(),
-        "the coverage module is missing"
-    );
-    for dir in ["tests/cases", "examples"] {
-        for path in common::files_with_extension(&root.join(dir), "vir") {
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-            sources.push((common::relative(&path), text));
-        }
-    }
-    for (name, text) in &sources {
-        round_trip(name, text);
-    }
-}
-
 /// Every complete module in the reference (a ```vir block) is valid text.
-#[test]
 fn examples_in_the_reference_round_trip() {
     let path = common::root().join("docs/ir.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("docs/ir.md: {e}"));
@@ -574,7 +647,6 @@ fn examples_in_the_reference_round_trip() {
 }
 
 /// The builder example of `docs/ir.md`, which shows this exact output.
-#[test]
 fn builder_example_of_the_reference_prints_as_documented() {
     let mut module = Module::default();
     let count = module.add_function(Function::new(
@@ -608,7 +680,6 @@ fn builder_example_of_the_reference_prints_as_documented() {
 }
 
 /// Spellings the reference promises, beyond the canonical ones.
-#[test]
 fn documented_spellings_are_accepted() {
     let text = "fn @f(%a:i32)->() {\r\n  var $x:i32 ; a comment\r\nreturn:\r  %b=i32.add %a,%a\n  %c = f64.const 1.\n  %d = f32.const -3\n  jump return\n}";
     let module = parse_ok(text);
@@ -629,7 +700,6 @@ fn documented_spellings_are_accepted() {
 
 // ------------------------------------------------------------ the module
 
-#[test]
 fn empty_and_comment_only_files_are_empty_modules() {
     for text in ["", "\n\n", "; nothing\n;; at all", "  \t\r\n"] {
         let module = parse_ok(text);
@@ -638,7 +708,6 @@ fn empty_and_comment_only_files_are_empty_modules() {
     }
 }
 
-#[test]
 fn spans_and_source_are_filled() {
     let text = "global @g: i32 = 1\ndata @d = \"x\"\npub fn @f(%a: i32) -> i32 {\n  var $v: i32\nentry:\n  %b = i32.add %a, %a\n  return %b\n}\n";
     let module = parse_ok(text);
@@ -657,7 +726,6 @@ fn spans_and_source_are_filled() {
     assert_eq!(at(block.term_span), "return %b");
 }
 
-#[test]
 fn values_may_be_used_before_their_definition() {
     let module = parse_ok(
         "fn @f() -> i32 {\nentry:\n  jump b\na:\n  return %x\nb:\n  %x = i32.const 7\n  jump a\n}\n",
@@ -670,7 +738,6 @@ fn values_may_be_used_before_their_definition() {
     assert_eq!(func.value(ValueId(0)).ty, Type::I32);
 }
 
-#[test]
 fn result_types_come_from_the_operator() {
     let module = parse_ok(
         "global @g: f32 = 0.0\nextern fn @h() -> (i64, f64) from \"m\" \"h\"\nfn @f(%p: ptr) {\n  var $v: i64\nentry:\n  %a = global.get @g\n  %b, %c = call @h()\n  %d = var.get $v\n  %e = f64.lt %c, %c\n  %f = memory.size\n  %g = i64.load32_u %p\n  return\n}\n",
@@ -680,7 +747,6 @@ fn result_types_come_from_the_operator() {
     assert_eq!(types, [Ptr, F32, I64, F64, I64, I32, Ptr, I64]);
 }
 
-#[test]
 fn errors_carry_the_file_and_a_location() {
     let err = parse_str("t.vir", "fn @f() {\nentry:\n  %x = i32.frob 1\n}\n").unwrap_err();
     assert_eq!(err.message, "unknown instruction `i32.frob`");
@@ -698,7 +764,6 @@ fn constant(ty: &str, literal: &str) -> Result<Const, String> {
     }
 }
 
-#[test]
 fn integer_literals_at_the_edges_of_their_range() {
     assert_eq!(constant("i32", "-2147483648"), Ok(Const::I32(i32::MIN)));
     assert_eq!(constant("i32", "4294967295"), Ok(Const::I32(-1)));
@@ -742,7 +807,6 @@ fn integer_literals_at_the_edges_of_their_range() {
     assert!(constant("i64", "nan").is_err());
 }
 
-#[test]
 fn float_literals_keep_their_bits() {
     let f64c = |text| constant("f64", text);
     let f32c = |text| constant("f32", text);
@@ -770,7 +834,6 @@ fn float_literals_keep_their_bits() {
     assert_eq!(f32c("-nan"), Ok(Const::F32(0xffc0_0000)));
 }
 
-#[test]
 fn floats_print_in_their_shortest_exact_form() {
     for (ty, literal) in [
         ("f64", "0.1"),
@@ -793,7 +856,6 @@ fn data_items(items: &str) -> Result<Vec<DataItem>, String> {
     Ok(module.data.remove(0).items)
 }
 
-#[test]
 fn data_scalars_at_the_edges_of_their_range() {
     use DataScalar::*;
     let items = data_items("i8 -128, i8 255, i16 -32768, i16 65535, i32 -1, i64 -1").unwrap();
@@ -824,7 +886,6 @@ fn data_scalars_at_the_edges_of_their_range() {
     assert!(data_items("i32 1.5").is_err());
 }
 
-#[test]
 fn string_escapes_read_as_bytes() {
     let items = data_items(r#""a\n\t\r\\\"\'\00\7f\FFé""#).unwrap();
     let mut expected = b"a\n\t\r\\\"'\x00\x7f\xff".to_vec();
@@ -841,7 +902,6 @@ fn string_escapes_read_as_bytes() {
     assert_eq!(parse_err("data @d = \"abc\\\"\n"), "unterminated string");
 }
 
-#[test]
 fn strings_print_escaped() {
     let text = "data @d = \"\\00\\01\\09\\n\\0d \\\" \\\\ ' ~\\7f\\80\\ff\\c3\\a9\"\n";
     assert_eq!(round_trip("escapes", text), text);
@@ -849,7 +909,6 @@ fn strings_print_escaped() {
     assert_eq!(print_module(&module), "data @d = \"\\09\\0d'\\c3\\a9\"\n");
 }
 
-#[test]
 fn import_names_are_escaped_utf8() {
     let text = "extern fn @f() from \"env\\n\" \"\\c3\\a9\"\n";
     let module = parse_ok(text);
@@ -902,7 +961,6 @@ fn mutate(rng: &mut XorShift, text: &str) -> String {
     chars.into_iter().collect()
 }
 
-#[test]
 fn mutated_modules_parse_or_fail_without_panicking() {
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let mut accepted = 0;
@@ -922,7 +980,6 @@ fn mutated_modules_parse_or_fail_without_panicking() {
     assert!(accepted > 0 && accepted < 3000);
 }
 
-#[test]
 fn random_bytes_are_rejected_without_panicking() {
     let mut rng = XorShift(42);
     for len in [1, 2, 7, 100, 10_000] {
@@ -936,7 +993,6 @@ fn random_bytes_are_rejected_without_panicking() {
     assert!(parse_err(wasm).starts_with("expected a declaration"));
 }
 
-#[test]
 fn huge_functions_parse_without_recursion() {
     let mut text = String::from("pub fn @big(%a: i32) -> i32 {\nentry:\n  %v0 = i32.const 1\n");
     let lines = 100_000;

@@ -9,6 +9,12 @@
 //! choices, keywords, literals. Every text is also read in 2 and 5
 //! pieces, as the fast path reads a large text on several threads: the
 //! module must be the same.
+//!
+//! One test per repository file, generated program and mutated source
+//! (libtest-mimic), named by it: `cargo test --release -p vitte-wat --test
+//! parser_equivalence fib` checks the files whose path holds `fib`.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use vitte_codegen_wasm64::testgen::{GenConfig, generate};
@@ -52,64 +58,115 @@ fn check(name: &str, text: &str, must_be_fast: bool) -> bool {
     reference.is_ok()
 }
 
-fn vir_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            vir_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "vir") {
-            out.push(path);
-        }
-    }
-}
-
-fn repository_files() -> Vec<(String, String)> {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let mut files = Vec::new();
-    for dir in ["tests", "examples", "docs", "spec-tests"] {
-        vir_files(&root.join(dir), &mut files);
-    }
-    assert!(files.len() > 50, "found only {} .vir files", files.len());
-    files
-        .into_iter()
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
-            Some((p.display().to_string(), text))
-        })
+/// Every `.vir` file of the repository that is text, valid or not (error
+/// files are checked too: the fast path must give up on them; the bad-input
+/// corpus's invalid UTF-8 is `bad_input`'s).
+fn repository_files() -> Vec<PathBuf> {
+    let root = common::root();
+    ["tests", "examples", "docs", "spec-tests"]
+        .iter()
+        .flat_map(|dir| common::files_with_extension(&root.join(dir), "vir"))
+        .filter(|path| std::fs::read_to_string(path).is_ok())
         .collect()
 }
 
-#[test]
-fn every_repository_file_parses_the_same() {
-    let mut valid = 0;
-    for (name, text) in repository_files() {
-        // Error files are checked too: the fast path must give up on them.
-        if check(&name, &text, true) {
-            valid += 1;
+fn read(path: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(path).expect("a repository file is readable");
+    (common::relative(path), text)
+}
+
+fn generated_program(seed: u64) -> (String, String) {
+    let text = print_module(&generate(seed, &GenConfig::default()));
+    (format!("seed-{seed}.vir"), text)
+}
+
+const GENERATED: u64 = 300;
+/// The generated programs that are mutated too.
+const GENERATED_MUTATED: u64 = 40;
+const MUTATIONS: usize = 60;
+
+fn main() {
+    let files = repository_files();
+    let mut trials = vec![
+        common::trial("enough_repository_files_are_valid", enough_valid_files),
+        common::trial("enough_mutations_are_valid", enough_valid_mutations),
+        common::test_fn("braces_in_function_bodies", braces_in_function_bodies),
+    ];
+    trials.extend(common::file_trials(&files, |path| {
+        let (name, text) = read(path);
+        check(&name, &text, true);
+        Ok(())
+    }));
+    for seed in 0..GENERATED {
+        trials.push(common::trial(
+            &format!("generated/seed-{seed}"),
+            move || {
+                let (name, text) = generated_program(seed);
+                match check(&name, &text, true) {
+                    true => Ok(()),
+                    false => Err(format!("{name} does not parse:\n{text}")),
+                }
+            },
+        ));
+    }
+    for (name, text) in mutation_sources(&files) {
+        trials.push(common::trial(&format!("mutated/{name}"), move || {
+            for (i, mutated) in mutations(&name, &text).iter().enumerate() {
+                check(&format!("{name} (mutation {i})"), mutated, false);
+            }
+            Ok(())
+        }));
+    }
+    common::run_trials(trials)
+}
+
+fn enough_valid_files() -> Result<(), String> {
+    let files = repository_files();
+    let valid = files
+        .iter()
+        .map(|path| read(path))
+        .filter(|(name, text)| parse_str_reference(name, text).is_ok())
+        .count();
+    match (files.len(), valid) {
+        (50.., 30..) => Ok(()),
+        (total, valid) => Err(format!("{valid} valid of {total} .vir files")),
+    }
+}
+
+/// Enough mutations are still valid for the equality to mean something.
+fn enough_valid_mutations() -> Result<(), String> {
+    let (mut accepted, mut total) = (0, 0);
+    for (name, text) in mutation_sources(&repository_files()) {
+        for mutated in mutations(&name, &text) {
+            total += 1;
+            accepted += usize::from(parse_str_reference(&name, &mutated).is_ok());
         }
     }
-    assert!(valid > 30, "only {valid} valid files");
-}
-
-fn generated_programs() -> Vec<(String, String)> {
-    let config = GenConfig::default();
-    (0..300)
-        .map(|seed| {
-            let text = print_module(&generate(seed, &config));
-            (format!("seed-{seed}.vir"), text)
-        })
-        .collect()
-}
-
-#[test]
-fn generated_programs_parse_the_same() {
-    for (name, text) in generated_programs() {
-        assert!(check(&name, &text, true), "{name} does not parse:\n{text}");
+    match accepted * 10 > total {
+        true => Ok(()),
+        false => Err(format!("{accepted} of {total} mutations are valid")),
     }
+}
+
+/// The texts that are mutated: the repository's smaller files and the
+/// first generated programs.
+fn mutation_sources(files: &[PathBuf]) -> Vec<(String, String)> {
+    let mut sources: Vec<(String, String)> = files
+        .iter()
+        .map(|path| read(path))
+        .filter(|(_, t)| t.len() < 20_000)
+        .collect();
+    sources.extend((0..GENERATED_MUTATED).map(generated_program));
+    sources
+}
+
+/// A source's mutations: the same on every run, whatever else runs.
+fn mutations(name: &str, text: &str) -> Vec<String> {
+    let seed = name.bytes().fold(0x9E37_79B9_7F4A_7C15u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
+    });
+    let mut rng = Rng(seed | 1);
+    (0..MUTATIONS).map(|_| mutate(text, &mut rng)).collect()
 }
 
 /// xorshift: deterministic mutations.
@@ -157,36 +214,10 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-#[test]
-fn mutated_texts_never_disagree() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut sources: Vec<(String, String)> = repository_files()
-        .into_iter()
-        .filter(|(_, t)| t.len() < 20_000)
-        .collect();
-    sources.extend(generated_programs().into_iter().take(40));
-    let (mut accepted, mut total) = (0, 0);
-    for (name, text) in &sources {
-        for i in 0..60 {
-            let mutated = mutate(text, &mut rng);
-            total += 1;
-            if check(&format!("{name} (mutation {i})"), &mutated, false) {
-                accepted += 1;
-            }
-        }
-    }
-    // Enough mutations are still valid for the equality to mean something.
-    assert!(
-        accepted * 10 > total,
-        "{accepted} of {total} mutations are valid"
-    );
-}
-
 /// The fast path finds where a function ends by the first `}` outside a
 /// comment, then reads the lines up to it: braces in comments must not end
 /// a body early, and a brace anywhere else in a body must leave the error
 /// to pest.
-#[test]
 fn braces_in_function_bodies() {
     let valid = "pub fn @f(%x: i32) -> i32 { ; } {\n\
                  entry: ; }\n\
