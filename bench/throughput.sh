@@ -5,7 +5,8 @@
 # and on 4,000 and 40,000 blocks whose values all stay live to the last one
 # (40,000, not 100,000: wasm caps a function at 50,000 locals, and those
 # values are all live at once), on 4,000 and 40,000 values live across as many
-# diamonds (a head branching to two arms that join at the next head); growth
+# diamonds (a head branching to two arms that join at the next head), on a
+# `switch` of 4,000 and 40,000 arms each using a value of its own; growth
 # ratios taken within each round; the phase split; and
 # `vitte-wat build` of the 10,000-function program against `wat2wasm` alone
 # assembling the WAT that vitte-wat emits for it.
@@ -50,6 +51,11 @@ for n in 4000 40000; do
     "$GEN_DIR/gen_ir" --diamonds "$n" --seed "$seed" -o "$BENCH_DIR/diamonds-$n.vir"
     inputs+=("diamonds-$n")
     what[diamonds-$n]="gen_ir --diamonds $n --seed $seed"
+done
+for n in 4000 40000; do
+    "$GEN_DIR/gen_ir" --switch "$n" -o "$BENCH_DIR/switch-$n.vir"
+    inputs+=("switch-$n")
+    what[switch-$n]="gen_ir --switch $n"
 done
 # The WAT we emit for the middle size, for wat2wasm.
 mid=${sizes[1]:-${sizes[0]}}
@@ -145,6 +151,7 @@ ratio_row blocks-100000 blocks-10000 "time(100,000 blocks) / time(10,000)"
 ratio_row nest-1000 nest-100 "time(loops 1,000 deep) / time(100 deep)"
 ratio_row live-40000 live-4000 "time(40,000 live ranges) / time(4,000)"
 ratio_row diamonds-40000 diamonds-4000 "time(40,000 values across 40,000 diamonds) / time(4,000)"
+ratio_row switch-40000 switch-4000 "time(switch of 40,000 arms) / time(4,000)"
 
 echo
 echo "Phase split (median seconds of each pass over the rounds):"

@@ -4,7 +4,7 @@
 use super::EncodeError;
 use super::index::{Indices, val_type};
 use super::ops;
-use crate::fxhash::FxHashMap;
+use crate::fxhash::{FxHashMap, ShortKey};
 use crate::wat::{self, Align, Func, Instr};
 use wasm_encoder::{ConstExpr, Ieee32, Ieee64, InstructionSink, MemArg, NameMap};
 
@@ -86,10 +86,14 @@ struct Body<'a, 'm> {
 /// The names in scope inside a body: locals, and the enclosing labels.
 #[derive(Default)]
 struct Scope<'m> {
-    locals: FxHashMap<&'m str, u32>,
+    locals: FxHashMap<ShortKey<'m>, u32>,
     next_local: u32,
-    /// The labels of the enclosing blocks, innermost last; "" for none.
-    labels: Vec<&'m str>,
+    /// How many blocks enclose the current instruction.
+    open_blocks: u32,
+    /// For each label in scope, the nesting levels of the blocks that bear
+    /// it, innermost last: a `br_table` of K labels inside K blocks then
+    /// costs K lookups, not K scans of the block stack (K² in all).
+    labels: FxHashMap<&'m str, Vec<u32>>,
 }
 
 impl<'m> Scope<'m> {
@@ -97,7 +101,11 @@ impl<'m> Scope<'m> {
         if name.is_empty() {
             return Err(EncodeError::new("empty local identifier"));
         }
-        if self.locals.insert(name, self.next_local).is_some() {
+        if self
+            .locals
+            .insert(ShortKey::new(name), self.next_local)
+            .is_some()
+        {
             return Err(EncodeError::new(format!(
                 "duplicate local identifier `${name}`"
             )));
@@ -107,18 +115,30 @@ impl<'m> Scope<'m> {
 
     fn local(&self, name: &str) -> Result<u32, EncodeError> {
         self.locals
-            .get(name)
+            .get(&ShortKey::new(name))
             .copied()
             .ok_or_else(|| EncodeError::new(format!("unknown local: `${name}`")))
     }
 
+    fn open_block(&mut self, label: &'m str) {
+        if !label.is_empty() {
+            self.labels.entry(label).or_default().push(self.open_blocks);
+        }
+        self.open_blocks += 1;
+    }
+
+    fn close_block(&mut self, label: &'m str) {
+        self.open_blocks -= 1;
+        if let Some(levels) = self.labels.get_mut(label) {
+            levels.pop();
+        }
+    }
+
     /// The relative depth of the innermost enclosing block labelled `name`.
     fn depth(&self, name: &str) -> Result<u32, EncodeError> {
-        let found = (!name.is_empty())
-            .then(|| self.labels.iter().rev().position(|l| *l == name))
-            .flatten();
-        found
-            .map(|d| d as u32)
+        let level = self.labels.get(name).and_then(|levels| levels.last());
+        level
+            .map(|&level| self.open_blocks - 1 - level)
             .ok_or_else(|| EncodeError::new(format!("unknown label: `${name}`")))
     }
 }
@@ -145,11 +165,11 @@ impl<'a, 'm> Body<'a, 'm> {
             self.label_names.push((self.label_count, label));
         }
         self.label_count += 1;
-        self.scope.labels.push(label);
+        self.scope.open_block(label);
     }
 
-    fn close(&mut self) {
-        self.scope.labels.pop();
+    fn close(&mut self, label: &'m str) {
+        self.scope.close_block(label);
         InstructionSink::new(&mut self.bytes).end();
     }
 
@@ -160,13 +180,13 @@ impl<'a, 'm> Body<'a, 'm> {
                 InstructionSink::new(&mut self.bytes).block(ix.block_type(ty)?);
                 self.open(label);
                 self.instrs(body)?;
-                self.close();
+                self.close(label);
             }
             Instr::Loop { label, ty, body } => {
                 InstructionSink::new(&mut self.bytes).loop_(ix.block_type(ty)?);
                 self.open(label);
                 self.instrs(body)?;
-                self.close();
+                self.close(label);
             }
             Instr::If {
                 label,
@@ -181,7 +201,7 @@ impl<'a, 'm> Body<'a, 'm> {
                     InstructionSink::new(&mut self.bytes).else_();
                     self.instrs(else_body)?;
                 }
-                self.close();
+                self.close(label);
             }
             Instr::Comment(_) => {}
             _ => flat(ix, &self.scope, &mut self.bytes, instr)?,

@@ -632,13 +632,14 @@ impl<'m> FunctionBuilder<'m> {
     /// [`ValueId::INVALID`] for each value it would define.
     pub fn ins(&mut self, op: Op) -> Vec<ValueId> {
         let inst = self.describe(&op);
-        let poisoned = op.operands().contains(&ValueId::INVALID);
+        let operands: Vec<ValueId> = op.operands().collect();
+        let poisoned = operands.contains(&ValueId::INVALID);
         let block = if poisoned {
             None
         } else {
             self.open_block(&inst, false)
         };
-        let ok = block.is_some_and(|b| self.check_refs(b, &inst, &op.operands(), Some(&op)));
+        let ok = block.is_some_and(|b| self.check_refs(b, &inst, &operands, Some(&op)));
         let types = if self.usable {
             self.module.result_types(self.func(), &op)
         } else {

@@ -432,8 +432,11 @@ pub enum Op {
 }
 
 impl Op {
-    /// The values this operator reads, in evaluation order.
-    pub fn operands(&self) -> Vec<ValueId> {
+    /// The values this operator reads, in evaluation order. An iterator,
+    /// not a `Vec`: the lowering asks for every instruction's operands
+    /// several times, and an allocation each time showed in profiles.
+    pub fn operands(&self) -> Operands<'_> {
+        let fixed = |values: &[ValueId]| Operands::new(&[], values);
         match self {
             Op::Const(_)
             | Op::SlotAddr(_)
@@ -441,29 +444,69 @@ impl Op {
             | Op::FuncAddr(_)
             | Op::MemorySize
             | Op::GlobalGet(_)
-            | Op::VarGet(_) => vec![],
-            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => vec![*a],
-            Op::GlobalSet(_, a) | Op::VarSet(_, a) => vec![*a],
-            Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => vec![*a, *b],
+            | Op::VarGet(_) => fixed(&[]),
+            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => fixed(&[*a]),
+            Op::GlobalSet(_, a) | Op::VarSet(_, a) => fixed(&[*a]),
+            Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => fixed(&[*a, *b]),
             Op::Select {
                 cond,
                 if_true,
                 if_false,
                 ..
-            } => vec![*if_true, *if_false, *cond],
-            Op::Load { addr, .. } => vec![*addr],
-            Op::Store { addr, value, .. } => vec![*addr, *value],
-            Op::MemoryCopy { dst, src, len } => vec![*dst, *src, *len],
-            Op::MemoryFill { dst, byte, len } => vec![*dst, *byte, *len],
-            Op::Call { args, .. } => args.clone(),
-            Op::CallIndirect { callee, args, .. } => {
-                let mut all = args.clone();
-                all.push(*callee);
-                all
-            }
+            } => fixed(&[*if_true, *if_false, *cond]),
+            Op::Load { addr, .. } => fixed(&[*addr]),
+            Op::Store { addr, value, .. } => fixed(&[*addr, *value]),
+            Op::MemoryCopy { dst, src, len } => fixed(&[*dst, *src, *len]),
+            Op::MemoryFill { dst, byte, len } => fixed(&[*dst, *byte, *len]),
+            Op::Call { args, .. } => Operands::new(args, &[]),
+            Op::CallIndirect { callee, args, .. } => Operands::new(args, &[*callee]),
         }
     }
 }
+
+/// The operands of an [`Op`]: a slice of arguments (a call's), then up to
+/// three values held inline.
+#[derive(Clone, Debug)]
+pub struct Operands<'a> {
+    args: std::slice::Iter<'a, ValueId>,
+    fixed: [ValueId; 3],
+    next: u8,
+    end: u8,
+}
+
+impl<'a> Operands<'a> {
+    fn new(args: &'a [ValueId], fixed: &[ValueId]) -> Operands<'a> {
+        let mut inline = [ValueId::INVALID; 3];
+        inline[..fixed.len()].copy_from_slice(fixed);
+        Operands {
+            args: args.iter(),
+            fixed: inline,
+            next: 0,
+            end: fixed.len() as u8,
+        }
+    }
+}
+
+impl Iterator for Operands<'_> {
+    type Item = ValueId;
+
+    fn next(&mut self) -> Option<ValueId> {
+        if let Some(&v) = self.args.next() {
+            return Some(v);
+        }
+        (self.next < self.end).then(|| {
+            self.next += 1;
+            self.fixed[usize::from(self.next - 1)]
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.args.len() + usize::from(self.end - self.next);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Operands<'_> {}
 
 /// The end of a block.
 #[derive(Clone, Debug, PartialEq)]
@@ -523,7 +566,7 @@ impl Terminator {
 }
 
 /// A branch to a block, passing values for its parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edge {
     pub block: BlockId,
     pub args: Vec<ValueId>,

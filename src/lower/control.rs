@@ -19,6 +19,7 @@ use super::func::FuncCx;
 use super::names::NameSpace;
 use crate::analysis::{Cfg, DomTree, Loops};
 use crate::diag::Diagnostic;
+use crate::fxhash::FxHashMap;
 use crate::ir::{BlockId, Edge, Function, Terminator};
 use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr, IntType, IntUnOp};
@@ -237,15 +238,18 @@ impl<'f> Structurer<'f> {
         // `all` is the table followed by the default.
         let all: Vec<&Edge> = targets.iter().chain(std::iter::once(default)).collect();
         let mut coded: Vec<(&Edge, String)> = Vec::new();
+        // Where each coded edge is in `coded`: a table of K distinct edges
+        // costs K lookups, not K²/2 comparisons.
+        let mut coded_at: FxHashMap<&Edge, usize> = FxHashMap::default();
         let mut labels = Vec::with_capacity(all.len());
         for edge in all {
             let direct = match edge.args.is_empty() {
                 true => self.direct_label(x, edge.block),
                 false => None,
             };
-            let label = match (direct, coded.iter().find(|(e, _)| *e == edge)) {
+            let label = match (direct, coded_at.get(edge)) {
                 (Some(label), _) => label,
-                (None, Some((_, label))) => label.clone(),
+                (None, Some(&at)) => coded[at].1.clone(),
                 (None, None) => {
                     let target = &self.func.block(edge.block).name;
                     let wanted = match edge.args.is_empty() {
@@ -253,6 +257,7 @@ impl<'f> Structurer<'f> {
                         false => format!("{target}_case"),
                     };
                     let label = fc.labels.fresh(&wanted);
+                    coded_at.insert(edge, coded.len());
                     coded.push((edge, label.clone()));
                     label
                 }

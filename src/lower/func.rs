@@ -327,7 +327,7 @@ fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Const>>) {
         let consumers = block
             .insts
             .iter()
-            .map(|inst| inst.op.operands())
+            .map(|inst| inst.op.operands().collect::<Vec<_>>())
             .chain(std::iter::once(terminator_pushes(
                 func,
                 block.term.as_ref(),

@@ -14,7 +14,7 @@
 
 use super::token::{PResult, Tok, align_literal, const_literal, internal, u64_literal};
 use crate::diag::{Diagnostic, Span};
-use crate::fxhash::FxHashMap;
+use crate::fxhash::{FxHashMap, ShortKey};
 use crate::ir::{
     BinaryOp, Block, BlockId, CmpOp, ConvOp, DataId, Edge, FuncId, Function, GlobalId, GlobalInit,
     Inst, MemAccess, Module, Op, Signature, Slot, SlotId, Type, UnaryOp, ValueDef, ValueId, Var,
@@ -298,7 +298,7 @@ pub(super) struct BodyBuilder<'a, 'm> {
     module: &'m Module,
     symbols: &'m Symbols<'a>,
     func: Function,
-    values: FxHashMap<&'a str, ValueId>,
+    values: FxHashMap<ShortKey<'a>, ValueId>,
     blocks: FxHashMap<&'a str, BlockId>,
     locals: FxHashMap<&'a str, (Local, Span)>,
     /// Instructions declared so far in the current block.
@@ -338,7 +338,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
     // ---- pass 1: declarations
 
     fn define_value(&mut self, name: Tok<'a>, ty: Type, def: ValueDef) -> PResult<ValueId> {
-        if let Some(&first) = self.values.get(name.name()) {
+        if let Some(&first) = self.values.get(&ShortKey::new(name.name())) {
             return Err(
                 Diagnostic::new(format!("duplicate value {}", name.text), name.span).with_note(
                     format!("{} is first defined here", name.text),
@@ -348,7 +348,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
         }
         let id = self.func.new_value(ty, name.name(), def);
         self.func.values[id.index()].span = name.span;
-        self.values.insert(name.name(), id);
+        self.values.insert(ShortKey::new(name.name()), id);
         Ok(id)
     }
 
@@ -496,7 +496,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
 
     pub(super) fn value(&self, name: Tok) -> PResult<ValueId> {
         self.values
-            .get(name.name())
+            .get(&ShortKey::new(name.name()))
             .copied()
             .ok_or_else(|| Diagnostic::new(format!("unknown value {}", name.text), name.span))
     }

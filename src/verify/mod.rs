@@ -893,7 +893,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             let id = BlockId(b as u32);
             let reachable = cfg.is_reachable(id);
             for (index, inst) in block.insts.iter().enumerate() {
-                for value in distinct(inst.op.operands()) {
+                for value in distinct(inst.op.operands().collect()) {
                     self.check_use(value, (id, index), reachable, (&cfg, &dom), inst.span);
                 }
                 self.locate(Some(id), Some(index));

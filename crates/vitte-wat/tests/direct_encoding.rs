@@ -167,6 +167,57 @@ fn names_that_do_not_resolve_are_errors() {
     assert!(err.contains("duplicate func identifier `$f`"), "{err}");
 }
 
+/// Labels are resolved to depths through a table of the blocks in scope:
+/// a label reused by a nested block (the inner one shadows it), reused by
+/// a sibling after the first closed, and a `br_table` across both, encode
+/// as `wast` assembles the printed text.
+#[test]
+fn shadowed_and_reused_labels_resolve_as_wast_resolves_them() {
+    let block = |label: &str, body: Vec<Instr>| Instr::Block {
+        label: label.into(),
+        ty: wat::BlockType::default(),
+        body,
+    };
+    let body = vec![
+        block(
+            "a",
+            vec![block(
+                "b",
+                vec![
+                    block(
+                        "a",
+                        vec![
+                            Instr::I32Const(0),
+                            Instr::BrTable {
+                                labels: vec!["a".into(), "b".into()],
+                                default: "a".into(),
+                            },
+                        ],
+                    ),
+                    // The inner `a` is closed: this is the outer one.
+                    Instr::Br("a".into()),
+                ],
+            )],
+        ),
+        block("a", vec![Instr::Br("a".into())]),
+        block("", vec![block("c", vec![Instr::Br("c".into())])]),
+    ];
+    let m = wat::Module {
+        funcs: vec![wat::Func {
+            id: "f".into(),
+            ty: wat::TypeUse::default(),
+            locals: vec![],
+            body,
+            comment: None,
+        }],
+        ..wat::Module::default()
+    };
+    let direct = encode_module(&m).expect("encodes");
+    let text = wat::print_module(&m);
+    let assembled = vitte_codegen_wasm64::emit::assemble(&text, "m.wat").expect("assembles");
+    assert_eq!(direct, assembled, "{text}");
+}
+
 /// The error reaches a caller of the backend as `Error::Encode`.
 #[test]
 fn encode_errors_are_pipeline_errors() {
