@@ -7,7 +7,7 @@
 //! stderr only when stderr is a terminal.
 
 use super::Failure;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use vitte_codegen_wasm64::diag::printable;
 use vitte_wat::spec::config::DEFAULT_TIMEOUT;
 use vitte_wat::spec::suite::{self, Input};
 use vitte_wat::spec::{
-    ExpectedFailures, Report, Settings, Suite, TextOptions, Totals, json, render_text,
+    Compat, ExpectedFailures, Report, Settings, Suite, TextOptions, Totals, json, render_text,
 };
 
 #[derive(Args)]
@@ -46,9 +46,30 @@ pub struct SpecArgs {
     /// Apply no expected-failure list: every failure counts.
     #[arg(long)]
     pub no_expected_failures: bool,
+    /// Whose conventions the scripts follow: `strict` (the reference
+    /// interpreter's, the official testsuite) or `wasmtime` (named modules
+    /// importable without `register`, a trap at instantiation satisfies
+    /// `assert_unlinkable`, `;;! feature = true|false` headers).
+    #[arg(long, value_enum, default_value = "strict")]
+    pub compat: CompatArg,
     /// Seconds one directive may run before the guest is interrupted.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64())]
     pub timeout: f64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CompatArg {
+    Strict,
+    Wasmtime,
+}
+
+impl From<CompatArg> for Compat {
+    fn from(c: CompatArg) -> Compat {
+        match c {
+            CompatArg::Strict => Compat::Strict,
+            CompatArg::Wasmtime => Compat::Wasmtime,
+        }
+    }
 }
 
 pub fn run(args: &SpecArgs) -> Result<(), Failure> {
@@ -57,6 +78,7 @@ pub fn run(args: &SpecArgs) -> Result<(), Failure> {
         expected: expected_failures(args)?,
         settings: Settings {
             timeout: timeout(args.timeout)?,
+            compat: args.compat.into(),
         },
         jobs: match args.jobs {
             Some(0) => return Err(Failure::error("-j must be at least 1")),

@@ -26,6 +26,7 @@ struct TotalsView {
     expected_failures: usize,
     unexpected_passes: usize,
     errors: usize,
+    skipped: usize,
     success: bool,
 }
 
@@ -39,6 +40,7 @@ struct FileView<'a> {
     unexpected_passes: usize,
     error: Option<&'a str>,
     error_expected: Option<&'a str>,
+    skipped: Option<&'a str>,
     duration_ms: f64,
     failures: Vec<FailureView<'a>>,
     unexpected: Vec<UnexpectedView<'a>>,
@@ -93,6 +95,7 @@ fn totals(t: &Totals) -> TotalsView {
         expected_failures: t.expected_failures,
         unexpected_passes: t.unexpected_passes,
         errors: t.errors,
+        skipped: t.skipped,
         success: t.success(),
     }
 }
@@ -107,6 +110,7 @@ fn file(r: &Report) -> FileView<'_> {
         unexpected_passes: r.unexpected_passes.len(),
         error: r.error.as_deref(),
         error_expected: r.error_expected.as_deref(),
+        skipped: r.skipped.as_deref(),
         // Microsecond resolution, as the text report: more digits are noise.
         duration_ms: (r.duration.as_secs_f64() * 1e6).round() / 1e3,
         failures: r.failures.iter().map(failure).collect(),
