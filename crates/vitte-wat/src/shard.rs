@@ -62,18 +62,12 @@ impl fmt::Display for Shard {
 }
 
 /// Checks that `shards` are the N shards of one campaign, each once, and
-/// gives the order to concatenate them in (positions in `shards`).
-pub fn merge_order(shards: &[Option<Shard>]) -> Result<Vec<usize>, String> {
-    let count = match shards.first() {
-        None => return Err("nothing to merge".into()),
-        Some(None) => {
-            return Err("the first report is not a shard's (it has no `shard`)".into());
-        }
-        Some(Some(shard)) => shard.count,
-    };
+/// gives the order to concatenate them in (positions in `shards`). A
+/// report without a shard is the whole run, shard 1/1.
+pub fn merge_order(shards: &[Shard]) -> Result<Vec<usize>, String> {
+    let count = shards.first().ok_or("nothing to merge")?.count;
     let mut order = vec![None; count as usize];
-    for (i, shard) in shards.iter().enumerate() {
-        let shard = shard.ok_or_else(|| format!("report {} is not a shard's", i + 1))?;
+    for (i, &shard) in shards.iter().enumerate() {
         if shard.count != count {
             return Err(format!(
                 "report {} is shard {shard}, of another split than {count}",
@@ -94,6 +88,17 @@ pub fn merge_order(shards: &[Option<Shard>]) -> Result<Vec<usize>, String> {
         return Err(format!("missing shards: {}", missing.join(", ")));
     }
     Ok(order.into_iter().flatten().collect())
+}
+
+/// `name:line:col: reason` for a report that does not read back.
+pub fn json_error(name: &str, error: &serde_json::Error) -> String {
+    let (line, column) = (error.line(), error.column());
+    let text = error.to_string();
+    // serde_json ends its message with the location, which leads here.
+    let reason = text
+        .strip_suffix(&format!(" at line {line} column {column}"))
+        .unwrap_or(&text);
+    format!("{name}:{line}:{column}: {reason}")
 }
 
 #[cfg(test)]
@@ -128,7 +133,7 @@ mod tests {
 
     #[test]
     fn merging_needs_every_shard_of_one_split_once() {
-        let s = |index, count| Some(Shard { index, count });
+        let s = |index, count| Shard { index, count };
         assert_eq!(merge_order(&[s(2, 2), s(1, 2)]), Ok(vec![1, 0]));
         assert!(
             merge_order(&[s(1, 2)])
@@ -145,7 +150,7 @@ mod tests {
                 .unwrap_err()
                 .contains("another split")
         );
-        assert!(merge_order(&[None]).is_err());
+        assert_eq!(merge_order(&[Shard::default()]), Ok(vec![0]));
         assert!(merge_order(&[]).is_err());
     }
 }
