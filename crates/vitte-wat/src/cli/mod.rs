@@ -156,7 +156,8 @@ pub struct DifftestArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
     /// Print one JSON document, the verdict of every program and the
-    /// coverage (schema `vitte-wat-difftest/1`, see the README).
+    /// coverage (schema `vitte-wat-difftest/1`, see the README), instead
+    /// of the text report and `--stats`.
     #[arg(long, conflicts_with = "reduce")]
     pub json: bool,
 }
