@@ -204,9 +204,7 @@ impl Suite {
             Err(e) => failed(format!("{name}: {e}")),
         }
     }
-}
 
-impl Suite {
     /// The features a script runs with: by its path, then, in wasmtime's
     /// conventions, as its `;;!` headers say.
     fn profile(&self, name: &str, text: &str) -> Result<Headers, String> {
