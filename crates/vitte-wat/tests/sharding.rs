@@ -178,6 +178,20 @@ fn merged_spec_shards_equal_the_unsharded_run() {
 }
 
 #[test]
+fn json_does_not_mix_with_the_text_options() {
+    for extra in ["--stats", "--reduce=x.vir"] {
+        let run = vitte_wat(&["difftest", "--count", "1", "--json", extra]);
+        assert_eq!(run.status.code(), Some(1), "{extra}");
+        assert!(
+            stderr(&run).contains("cannot be used with"),
+            "{}",
+            stderr(&run)
+        );
+        assert!(run.stdout.is_empty());
+    }
+}
+
+#[test]
 fn bad_shards_are_refused() {
     for bad in ["0/4", "5/4", "x", "1/0"] {
         let run = vitte_wat(&["difftest", "--count", "1", "--shard", bad]);

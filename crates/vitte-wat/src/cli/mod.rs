@@ -157,8 +157,8 @@ pub struct DifftestArgs {
     pub shard: Option<Shard>,
     /// Print one JSON document, the verdict of every program and the
     /// coverage (schema `vitte-wat-difftest/1`, see the README), instead
-    /// of the text report and `--stats`.
-    #[arg(long, conflicts_with = "reduce")]
+    /// of the text report (the coverage of `--stats` is in it).
+    #[arg(long, conflicts_with_all = ["reduce", "stats"])]
     pub json: bool,
 }
 
