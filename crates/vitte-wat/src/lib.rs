@@ -7,6 +7,8 @@
 //!   programs run through the interpreter and wasmtime, compared, reduced.
 //! - [`filetest`]: expectations written in `.vir` comments
 //!   (`;; run: f(1) == 2`), the golden cases' checks.
+//! - [`shard`]: `--shard K/N`, one slice of a campaign, and merging the
+//!   slices' reports.
 //!
 //! The backend itself is the library `vitte-codegen-wasm64` (the workspace's
 //! root package) and running modules is `vitte-runtime`; this crate adds
@@ -14,6 +16,7 @@
 
 pub mod difftest;
 pub mod filetest;
+pub mod shard;
 pub mod spec;
 
 // The library's modules and the runtime, by the paths these files used when

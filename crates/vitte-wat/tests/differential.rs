@@ -31,6 +31,7 @@ fn campaign(count: u64, config: GenConfig) -> Summary {
     let campaign = Campaign {
         first_seed: env_u64("VITTE_DIFF_SEED", 0),
         count,
+        shard: Default::default(),
         jobs,
         config,
         failure_dir: Some(target_dir.join("difftest-failures")),

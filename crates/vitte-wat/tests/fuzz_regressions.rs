@@ -166,6 +166,7 @@ fn spec_script_inputs() {
         let text = String::from_utf8_lossy(data);
         let settings = Settings {
             timeout: Duration::from_secs(1),
+            ..Settings::default()
         };
         let report = script::run(&engine, "fuzz.wast", &text, settings);
         let _ = render_text(&report, TextOptions::default());

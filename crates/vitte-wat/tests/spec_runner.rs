@@ -18,6 +18,7 @@ fn run(name: &str, text: &str) -> Report {
     let suite = Suite {
         settings: Settings {
             timeout: Duration::from_secs(2),
+            ..Settings::default()
         },
         ..Suite::default()
     };
@@ -213,6 +214,7 @@ fn runaway_guests_are_interrupted_and_the_script_goes_on() {
     let suite = Suite {
         settings: Settings {
             timeout: Duration::from_millis(200),
+            ..Settings::default()
         },
         ..Suite::default()
     };
@@ -241,6 +243,7 @@ fn a_guest_blocked_outside_wasm_is_given_up_on() {
     let suite = Suite {
         settings: Settings {
             timeout: Duration::from_millis(200),
+            ..Settings::default()
         },
         ..Suite::default()
     };

@@ -80,6 +80,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Spec(args) => super::spec::run(&args),
         Command::Difftest(args) => super::difftest::run(&args),
         Command::Link(args) => super::link::run(args),
+        Command::Merge(args) => super::merge::run(&args),
     }
 }
 

@@ -1,14 +1,13 @@
 //! `vitte-wat difftest`: many random programs, interpreter against wasmtime.
 
 use super::io::{Input, Output};
+use super::progress::Progress;
 use super::{DifftestArgs, Failure};
-use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use vitte_wat::difftest::json::{self, Setup};
 use vitte_wat::difftest::{
-    Campaign, GenConfig, Progress, REDUCE_BUDGET, Runner, Summary, Verdict, failure_file,
-    program_from_vir, reduce,
+    Campaign, GenConfig, REDUCE_BUDGET, Runner, Summary, Verdict, failure_file, program_from_vir,
+    reduce,
 };
 
 pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
@@ -18,9 +17,11 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let shard = args.shard.unwrap_or_default();
     let campaign = Campaign {
         first_seed: args.seed,
         count: args.count,
+        shard,
         jobs,
         config: GenConfig {
             irreducible: !args.reducible_only,
@@ -30,15 +31,37 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
         keep_all: args.keep,
         reduce: !args.no_reduce,
     };
-    eprintln!(
-        "checking {} programs from seed {} on {jobs} threads (wasm64 and wasm32)",
-        args.count, args.seed
-    );
-    let last = Mutex::new(Instant::now());
+    let slice = shard.range(args.count);
+    let what = if shard.is_whole() {
+        format!("{} programs from seed {}", args.count, args.seed)
+    } else {
+        format!(
+            "shard {shard}: programs {}..{} of {} from seed {}",
+            slice.start, slice.end, args.count, args.seed
+        )
+    };
+    eprintln!("checking {what} on {jobs} threads (wasm64 and wasm32)");
+    let progress = Progress::new(slice.end - slice.start, "programs", !args.json);
     let summary = campaign
-        .run(&|p| print_progress(&last, p))
+        .run(&|p| progress.advance(p.failures))
         .map_err(Failure::error)?;
-    print_summary(&summary, args);
+    progress.finish();
+    if args.json {
+        let setup = Setup {
+            first_seed: args.seed,
+            count: args.count,
+            reducible_only: args.reducible_only,
+        };
+        print!("{}", json::document(&summary, setup, shard));
+        eprintln!(
+            "{} programs, {} failed, in {:.1} s",
+            summary.programs,
+            summary.failures.len(),
+            summary.elapsed.as_secs_f64()
+        );
+    } else {
+        print_summary(&summary, args);
+    }
     if summary.failures.is_empty() {
         Ok(())
     } else {
@@ -77,27 +100,6 @@ fn reduce_file(path: &Path) -> Result<(), Failure> {
     Output::File(out.clone()).write_text(&failure_file(&small, &report))?;
     println!("{}: reduced to {}", input.name, out.display());
     Err(Failure::error(format!("{} fails on {target}", input.name)))
-}
-
-/// A progress line on stderr every two seconds, and at the end.
-fn print_progress(last: &Mutex<Instant>, p: Progress) {
-    let Ok(mut last) = last.lock() else {
-        return;
-    };
-    if p.done < p.total && last.elapsed() < Duration::from_secs(2) {
-        return;
-    }
-    *last = Instant::now();
-    let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-9);
-    let eta = (p.total - p.done) as f64 / rate.max(1e-9);
-    eprint!(
-        "\r{}/{} programs, {} failed, {rate:.0}/s, {eta:.0} s left   ",
-        p.done, p.total, p.failures
-    );
-    if p.done == p.total {
-        eprintln!();
-    }
-    let _ = std::io::stderr().flush();
 }
 
 fn print_summary(s: &Summary, args: &DifftestArgs) {

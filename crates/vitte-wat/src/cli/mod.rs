@@ -7,13 +7,16 @@ mod difftest;
 mod interp;
 mod io;
 mod link;
+mod merge;
 mod output;
+mod progress;
 mod run;
 mod spec;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use vitte_codegen_wasm64::ir::Target;
+use vitte_wat::shard::Shard;
 
 #[derive(Parser)]
 #[command(
@@ -109,6 +112,9 @@ pub enum Command {
     Difftest(DifftestArgs),
     /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
     Link(LinkArgs),
+    /// Merge the `--json` reports of the shards of one `spec` or `difftest`
+    /// run into the report of the whole run (stdout).
+    Merge(merge::MergeArgs),
 }
 
 /// How many random programs to check, from which seed, on how many threads.
@@ -145,6 +151,15 @@ pub struct DifftestArgs {
     /// Print instruction coverage and trap statistics at the end.
     #[arg(long)]
     pub stats: bool,
+    /// Check only slice K of N of the programs (`--shard 2/4`): shards'
+    /// `--json` reports merge into the whole campaign's (`vitte-wat merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Print one JSON document, the verdict of every program and the
+    /// coverage (schema `vitte-wat-difftest/1`, see the README), instead
+    /// of the text report (the coverage of `--stats` is in it).
+    #[arg(long, conflicts_with_all = ["reduce", "stats"])]
+    pub json: bool,
 }
 
 /// `vitte-wat link`: inputs, output and the linker's options.

@@ -3,19 +3,21 @@
 //! Output on stdout, in path order whatever `-j` is: a `FAIL` line per
 //! failed directive, a summary line per file and a `total:` line (or, with
 //! `--json`, one JSON document). Files that cannot be run are reported on
-//! stderr as `error: file:line:col: reason`. A progress line is drawn on
-//! stderr only when stderr is a terminal.
+//! stderr as `error: file:line:col: reason`. A progress bar is drawn on
+//! stderr only when stderr is a terminal and the output is not `--json`.
 
 use super::Failure;
-use clap::Args;
-use std::io::{IsTerminal, Write};
+use super::progress::Progress;
+use clap::{Args, ValueEnum};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use vitte_codegen_wasm64::diag::printable;
+use vitte_wat::shard::Shard;
 use vitte_wat::spec::config::DEFAULT_TIMEOUT;
 use vitte_wat::spec::suite::{self, Input};
 use vitte_wat::spec::{
-    ExpectedFailures, Report, Settings, Suite, TextOptions, Totals, json, render_text,
+    Compat, ExpectedFailures, Report, Settings, Suite, TextOptions, Totals, json, render_text,
 };
 
 #[derive(Args)]
@@ -46,9 +48,34 @@ pub struct SpecArgs {
     /// Apply no expected-failure list: every failure counts.
     #[arg(long)]
     pub no_expected_failures: bool,
+    /// Whose conventions the scripts follow: `strict` (the reference
+    /// interpreter's, the official testsuite) or `wasmtime` (named modules
+    /// importable without `register`, a trap at instantiation satisfies
+    /// `assert_unlinkable`, `;;! feature = true|false` headers).
+    #[arg(long, value_enum, default_value = "strict")]
+    pub compat: CompatArg,
+    /// Run only slice K of N of the files, in path order (`--shard 2/4`):
+    /// shards' `--json` reports merge into the whole run's (`vitte-wat merge`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// Seconds one directive may run before the guest is interrupted.
     #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64())]
     pub timeout: f64,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CompatArg {
+    Strict,
+    Wasmtime,
+}
+
+impl From<CompatArg> for Compat {
+    fn from(c: CompatArg) -> Compat {
+        match c {
+            CompatArg::Strict => Compat::Strict,
+            CompatArg::Wasmtime => Compat::Wasmtime,
+        }
+    }
 }
 
 pub fn run(args: &SpecArgs) -> Result<(), Failure> {
@@ -57,6 +84,7 @@ pub fn run(args: &SpecArgs) -> Result<(), Failure> {
         expected: expected_failures(args)?,
         settings: Settings {
             timeout: timeout(args.timeout)?,
+            compat: args.compat.into(),
         },
         jobs: match args.jobs {
             Some(0) => return Err(Failure::error("-j must be at least 1")),
@@ -69,30 +97,31 @@ pub fn run(args: &SpecArgs) -> Result<(), Failure> {
         failures_only: args.failures_only,
         verbose: args.verbose,
     };
-    let mut progress = Progress::new(inputs.len());
+    let progress = Progress::new(inputs.len() as u64, "files", !args.json && inputs.len() > 1);
+    let mut failing = 0;
     let reports = suite.run(&inputs, |report, done| {
         let lines = if args.json {
             String::new()
         } else {
             render_text(report, text)
         };
-        let error = report.unexpected_error();
-        if !lines.is_empty() || error.is_some() {
-            progress.clear();
-        }
-        if let Some(error) = error {
-            eprintln!("error: {error}");
-        }
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(lines.as_bytes());
-        let _ = out.flush();
-        progress.update(done, report);
+        progress.suspend(|| {
+            if let Some(error) = report.unexpected_error() {
+                eprintln!("error: {error}");
+            }
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(lines.as_bytes());
+            let _ = out.flush();
+        });
+        failing += u64::from(report.is_failure());
+        progress.set(done as u64, failing);
     });
-    progress.clear();
+    progress.finish();
     let totals = Totals::of(&reports);
     if args.json {
         let shown = |r: &Report| !args.failures_only || r.is_failure();
-        print!("{}", json::document(&reports, shown));
+        let shard = args.shard.unwrap_or_default();
+        print!("{}", json::document_for(&reports, shown, shard));
     } else {
         println!("{totals}");
     }
@@ -127,7 +156,14 @@ fn inputs(args: &SpecArgs) -> Result<Vec<Input>, Failure> {
             "no .wast files match the filter".to_string()
         }));
     }
-    Ok(files.into_iter().map(Input::File).collect())
+    // A shard may be empty (more shards than files): its report is.
+    let slice = args.shard.unwrap_or_default().range(files.len() as u64);
+    Ok(files
+        .into_iter()
+        .skip(slice.start as usize)
+        .take((slice.end - slice.start) as usize)
+        .map(Input::File)
+        .collect())
 }
 
 fn expected_failures(args: &SpecArgs) -> Result<ExpectedFailures, Failure> {
@@ -154,60 +190,4 @@ fn timeout(secs: f64) -> Result<Duration, Failure> {
                 "--timeout must be a positive number of seconds, not {secs}"
             ))
         })
-}
-
-/// One line on stderr, redrawn as files finish (at most every 50 ms); only
-/// on a terminal.
-struct Progress {
-    on: bool,
-    total: usize,
-    failing: usize,
-    start: Instant,
-    last_drawn: Option<Instant>,
-    drawn: bool,
-}
-
-impl Progress {
-    fn new(total: usize) -> Progress {
-        Progress {
-            on: std::io::stderr().is_terminal() && total > 1,
-            total,
-            failing: 0,
-            start: Instant::now(),
-            last_drawn: None,
-            drawn: false,
-        }
-    }
-
-    fn update(&mut self, done: usize, report: &Report) {
-        self.failing += usize::from(report.is_failure());
-        let due = self
-            .last_drawn
-            .is_none_or(|t| t.elapsed() >= Duration::from_millis(50));
-        if !self.on || (self.drawn && !due && done < self.total) {
-            return;
-        }
-        const WIDTH: usize = 30;
-        let filled = WIDTH * done / self.total.max(1);
-        let bar: String = (0..WIDTH)
-            .map(|i| if i < filled { '=' } else { ' ' })
-            .collect();
-        eprint!(
-            "\r\x1b[2K[{bar}] {done}/{} files, {} failing, {:.1} s",
-            self.total,
-            self.failing,
-            self.start.elapsed().as_secs_f64()
-        );
-        let _ = std::io::stderr().flush();
-        self.drawn = true;
-        self.last_drawn = Some(Instant::now());
-    }
-
-    fn clear(&mut self) {
-        if self.drawn {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
-            self.drawn = false;
-        }
-    }
 }

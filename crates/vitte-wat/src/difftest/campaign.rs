@@ -4,17 +4,22 @@
 use super::diff::{ProgramReport, Runner, Verdict};
 use super::{Coverage, GenConfig, Program, failure_file, generate_program, reduce};
 use crate::ir::Target;
+use crate::shard::Shard;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Seeds `first_seed .. first_seed + count`, over `jobs` threads.
+/// Seeds `first_seed .. first_seed + count` (the slice of them that
+/// `shard` names), over `jobs` threads.
 #[derive(Clone, Debug)]
 pub struct Campaign {
     pub first_seed: u64,
+    /// Programs in the whole campaign, all shards together.
     pub count: u64,
+    /// Which slice of the seeds this run checks ([`Shard::range`]).
+    pub shard: Shard,
     pub jobs: usize,
     pub config: GenConfig,
     /// Where failing programs are written as `seed-<seed>.vir`.
@@ -49,6 +54,9 @@ pub struct Summary {
     pub programs: u64,
     pub passed: u64,
     pub failures: Vec<Failure>,
+    /// Every program checked, by seed: its verdict (`pass`, or a
+    /// [`Failure::kind`]), in seed order.
+    pub verdicts: Vec<(u64, &'static str)>,
     pub coverage: Coverage,
     pub elapsed: Duration,
 }
@@ -72,6 +80,7 @@ pub struct Progress {
 #[derive(Default)]
 struct Tally {
     passed: u64,
+    verdicts: Vec<(u64, &'static str)>,
     coverage: Coverage,
     reduced: u32,
 }
@@ -111,7 +120,12 @@ impl Campaign {
         for tally in tallies.into_inner().unwrap_or_default() {
             summary.passed += tally.passed;
             summary.coverage.merge(&tally.coverage);
+            summary.verdicts.extend(tally.verdicts);
         }
+        // In the order of the seeds' positions (the seeds may wrap around).
+        summary
+            .verdicts
+            .sort_unstable_by_key(|&(seed, _)| seed.wrapping_sub(self.first_seed));
         summary.programs = done.load(Ordering::Relaxed);
         Ok(summary)
     }
@@ -126,13 +140,18 @@ impl Campaign {
         start: Instant,
     ) -> Tally {
         let mut tally = Tally::default();
+        let slice = self.shard.range(self.count);
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= self.count {
+            let i = slice.start + next.fetch_add(1, Ordering::Relaxed);
+            if i >= slice.end {
                 return tally;
             }
             let seed = self.first_seed.wrapping_add(i);
-            if let Some(failure) = self.check_one(runner, seed, &mut tally)
+            let failure = self.check_one(runner, seed, &mut tally);
+            tally
+                .verdicts
+                .push((seed, failure.as_ref().map_or("pass", |f| f.kind)));
+            if let Some(failure) = failure
                 && let Ok(mut all) = failures.lock()
             {
                 all.push(failure);
@@ -141,7 +160,7 @@ impl Campaign {
             let failed = failures.lock().map_or(0, |f| f.len() as u64);
             progress(Progress {
                 done: finished,
-                total: self.count,
+                total: slice.end - slice.start,
                 failures: failed,
                 elapsed: start.elapsed(),
             });

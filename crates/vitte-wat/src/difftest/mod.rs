@@ -11,11 +11,12 @@
 //! ([`reduce`]).
 //!
 //! Files: `diff.rs` (running and comparing), `campaign.rs`, `coverage.rs`,
-//! `report.rs`, `reduce.rs`.
+//! `report.rs`, `reduce.rs`, `json.rs` (`--json` and merging shards).
 
 mod campaign;
 mod coverage;
 mod diff;
+pub mod json;
 mod reduce;
 mod report;
 

@@ -111,8 +111,9 @@ impl ExpectedFailures {
                 failure.expected_failure = Some(entry.reason.clone());
             }
         }
-        // Entries for a file that could not be parsed cannot be judged.
-        let ran = report.error.is_none();
+        // Entries for a file that could not be parsed, or was skipped,
+        // cannot be judged.
+        let ran = report.error.is_none() && report.skipped.is_none();
         for entry in &entries {
             let target = match entry.line {
                 Some(line) => format!("{}:{line}", report.path),

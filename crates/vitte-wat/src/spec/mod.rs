@@ -4,6 +4,8 @@
 //! - [`cache`]: each distinct module compiled once per engine.
 //! - [`config`]: which wasm features a script gets (Wasm 3.0, plus the
 //!   proposal of a `proposals/NAME/` directory) and the engines for them.
+//! - [`compat`]: wasmtime's conventions (`--compat wasmtime`): named
+//!   modules registered, traps as link errors, `;;!` feature headers.
 //! - [`script`]: one script, directive by directive, in one store.
 //! - [`host`]: the `spectest` module scripts import from.
 //! - [`values`]: arguments, result patterns and their printing.
@@ -18,6 +20,7 @@
 //! backend's feature set, for the golden lowering scripts.
 
 pub mod cache;
+pub mod compat;
 pub mod config;
 pub mod expect;
 pub mod host;
@@ -28,6 +31,7 @@ pub mod script;
 pub mod suite;
 pub mod values;
 
+pub use compat::Compat;
 pub use config::{Engines, Profile, SpecEngine};
 pub use expect::ExpectedFailures;
 pub use report::{Failure, Note, Report, TextOptions, Totals, UnexpectedPass, render_text};

@@ -27,6 +27,10 @@ pub struct Report {
     pub error: Option<String>,
     /// The expected-failure reason when `error` is listed as expected.
     pub error_expected: Option<String>,
+    /// Why the script was not run at all (a `;;!` header asking for a
+    /// feature this runner lacks, in compatibility mode). Neither a pass nor
+    /// a failure: the file is not clean, and the run does not fail for it.
+    pub skipped: Option<String>,
     pub duration: Duration,
 }
 
@@ -72,7 +76,10 @@ impl Report {
     /// No failure at all (not even an expected one), no error, nothing
     /// unexpected: the file passes on its own.
     pub fn is_clean(&self) -> bool {
-        self.failures.is_empty() && self.error.is_none() && self.unexpected_passes.is_empty()
+        self.failures.is_empty()
+            && self.error.is_none()
+            && self.unexpected_passes.is_empty()
+            && self.skipped.is_none()
     }
 
     /// Adds another report's directives (a `thread`'s) to this one.
@@ -154,8 +161,10 @@ pub struct Totals {
     pub unexpected_passes: usize,
     /// Files that could not be run (not counting listed ones).
     pub errors: usize,
-    /// Files with no failure, unexpected pass or error.
+    /// Files with no failure, unexpected pass or error, and not skipped.
     pub files_passed: usize,
+    /// Files not run, for a reason given in their report.
+    pub skipped: usize,
 }
 
 impl Totals {
@@ -170,6 +179,7 @@ impl Totals {
             t.unexpected_passes += r.unexpected_passes.len();
             t.errors += usize::from(r.unexpected_error().is_some());
             t.files_passed += usize::from(r.is_clean());
+            t.skipped += usize::from(r.skipped.is_some());
         }
         t
     }
@@ -185,7 +195,7 @@ impl fmt::Display for Totals {
         write!(
             f,
             "total: {} passed, {} failed, {} expected failures, {} unexpected passes \
-             ({} of {} files clean, {} errors)",
+             ({} of {} files clean, {} errors",
             self.passed,
             self.failed,
             self.expected_failures,
@@ -193,7 +203,13 @@ impl fmt::Display for Totals {
             self.files_passed,
             self.files,
             self.errors
-        )
+        )?;
+        // Only runs that skip files say so: the line stays as it was for
+        // the official testsuite, which never skips.
+        if self.skipped > 0 {
+            write!(f, ", {} skipped", self.skipped)?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -255,6 +271,9 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
             report.unexpected_passes.len()
         )
         .ok();
+    }
+    if let Some(reason) = &report.skipped {
+        write!(out, ", skipped: {reason}").ok();
     }
     match (&report.error, &report.error_expected) {
         (Some(_), None) => out.push_str(", error"),

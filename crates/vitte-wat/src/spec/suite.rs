@@ -3,6 +3,7 @@
 //! `-j` is), with the expected-failure list applied, and a watchdog for
 //! guests that no deadline can interrupt.
 
+use super::compat::{self, Compat, Headers};
 use super::config::{Engines, Profile};
 use super::expect::ExpectedFailures;
 use super::report::Report;
@@ -188,10 +189,29 @@ impl Suite {
                 },
             },
         };
-        let profile = Profile::for_path(Path::new(name));
+        let profile = match self.profile(name, &text) {
+            Ok(Headers::Run(profile)) => profile,
+            Ok(Headers::Skip(reason)) => {
+                return Report {
+                    skipped: Some(reason),
+                    ..Report::new(name)
+                };
+            }
+            Err(error) => return failed(error),
+        };
         match self.engines.get(&profile) {
             Ok(engine) => script::run(&engine, name, &text, self.settings),
             Err(e) => failed(format!("{name}: {e}")),
+        }
+    }
+
+    /// The features a script runs with: by its path, then, in wasmtime's
+    /// conventions, as its `;;!` headers say.
+    fn profile(&self, name: &str, text: &str) -> Result<Headers, String> {
+        let profile = Profile::for_path(Path::new(name));
+        match self.settings.compat {
+            Compat::Strict => Ok(Headers::Run(profile)),
+            Compat::Wasmtime => compat::headers(&crate::diag::SourceFile::new(name, text), profile),
         }
     }
 }
