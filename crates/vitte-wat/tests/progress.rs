@@ -11,26 +11,26 @@ fn has_bar(out: &str, unit: &str) -> bool {
 }
 
 /// `vitte-wat ARGS` with stdin, stdout and stderr on a pseudo-terminal;
-/// what the terminal showed. `None` when `script` is not installed.
-fn on_a_terminal(args: &str) -> Option<String> {
+/// what the terminal showed. `script` is util-linux's (Debian's bsdutils,
+/// an essential package): without it the test fails rather than pass
+/// without looking. Its typescript goes to a scratch file, not /dev/null,
+/// which is a regular file on some CI machines.
+fn on_a_terminal(args: &str) -> String {
     let exe = env!("CARGO_BIN_EXE_vitte-wat");
+    let scratch = common::TempDir::new("progress-typescript");
+    let typescript = scratch.path("typescript");
     let run = Command::new("script")
-        .args(["-qec", &format!("'{exe}' {args}"), "/dev/null"])
+        .args(["-qec", &format!("'{exe}' {args}")])
+        .arg(&typescript)
         .current_dir(common::root())
         .env(
             "VITTE_CACHE_DIR",
             std::env::temp_dir().join("vitte-wat-test-cache"),
         )
         .stdin(std::process::Stdio::null())
-        .output();
-    match run {
-        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("`script` is not installed: no pseudo-terminal to test with");
-            None
-        }
-        Err(e) => panic!("script: {e}"),
-    }
+        .output()
+        .unwrap_or_else(|e| panic!("`script` (util-linux) runs the pseudo-terminal: {e}"));
+    String::from_utf8_lossy(&run.stdout).into_owned()
 }
 
 fn piped(args: &[&str]) -> Output {
@@ -43,9 +43,7 @@ fn piped(args: &[&str]) -> Output {
 #[test]
 fn difftest_draws_a_bar_on_a_terminal_only() {
     let args = "difftest --count 20 --no-reduce --out target/progress-test";
-    let Some(shown) = on_a_terminal(args) else {
-        return;
-    };
+    let shown = on_a_terminal(args);
     assert!(has_bar(&shown, "programs"), "{shown:?}");
     assert!(shown.contains("/20 programs"), "{shown:?}");
     // The final report comes after the bar, which is cleared.
@@ -62,17 +60,13 @@ fn difftest_draws_a_bar_on_a_terminal_only() {
 
 #[test]
 fn json_runs_draw_no_bar_even_on_a_terminal() {
-    let Some(shown) = on_a_terminal("difftest --count 20 --no-reduce --json") else {
-        return;
-    };
+    let shown = on_a_terminal("difftest --count 20 --no-reduce --json");
     assert!(
         shown.contains("\"schema\": \"vitte-wat-difftest/1\""),
         "{shown:?}"
     );
     assert!(!has_bar(&shown, "programs"), "{shown:?}");
-    let Some(shown) = on_a_terminal("spec --json spec-tests/wasm64") else {
-        return;
-    };
+    let shown = on_a_terminal("spec --json spec-tests/wasm64");
     assert!(
         shown.contains("\"schema\": \"vitte-wat-spec/1\""),
         "{shown:?}"
@@ -82,9 +76,7 @@ fn json_runs_draw_no_bar_even_on_a_terminal() {
 
 #[test]
 fn spec_draws_a_bar_on_a_terminal_only() {
-    let Some(shown) = on_a_terminal("spec spec-tests") else {
-        return;
-    };
+    let shown = on_a_terminal("spec spec-tests");
     assert!(has_bar(&shown, "files"), "{shown:?}");
     assert!(shown.contains("total: "), "{shown:?}");
     let run = piped(&["spec", "spec-tests"]);
