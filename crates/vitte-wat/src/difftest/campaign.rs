@@ -26,16 +26,17 @@ pub struct Campaign {
     pub failure_dir: Option<PathBuf>,
     /// Write every program there, not only failing ones (to read them).
     pub keep_all: bool,
-    /// Also write the first failing programs (a few per thread) reduced,
-    /// as `seed-<seed>.min.vir`.
+    /// Also write the first failing programs (in seed order) reduced, as
+    /// `seed-<seed>.min.vir`.
     pub reduce: bool,
 }
 
 /// How long the reducer may work on one failing program.
 pub const REDUCE_BUDGET: Duration = Duration::from_secs(120);
-/// Failing programs each thread reduces: the first ones are enough, and a
-/// run where one bug fails many programs must not reduce them all.
-const REDUCE_PER_THREAD: u32 = 2;
+/// Mismatches reduced: the first ones in seed order, whatever the number of
+/// threads or their scheduling, so that a run's report is the same on every
+/// run. A run where one bug fails many programs must not reduce them all.
+const REDUCED_FAILURES: usize = 4;
 
 /// A program that failed.
 #[derive(Clone, Debug)]
@@ -82,7 +83,8 @@ struct Tally {
     passed: u64,
     verdicts: Vec<(u64, &'static str)>,
     coverage: Coverage,
-    reduced: u32,
+    /// The seeds of the programs that mismatched, and on which target.
+    mismatches: Vec<(u64, Target)>,
 }
 
 impl Campaign {
@@ -111,6 +113,7 @@ impl Campaign {
                 }
             }
         });
+        let mut mismatches = Vec::new();
         let mut summary = Summary {
             elapsed: start.elapsed(),
             failures: failures.into_inner().unwrap_or_default(),
@@ -121,6 +124,12 @@ impl Campaign {
             summary.passed += tally.passed;
             summary.coverage.merge(&tally.coverage);
             summary.verdicts.extend(tally.verdicts);
+            mismatches.extend(tally.mismatches);
+        }
+        if self.reduce {
+            mismatches.sort_unstable_by_key(|&(seed, _)| seed.wrapping_sub(self.first_seed));
+            mismatches.truncate(REDUCED_FAILURES);
+            self.reduce_failures(&mismatches, &mut summary.failures);
         }
         // In the order of the seeds' positions (the seeds may wrap around).
         summary
@@ -223,22 +232,43 @@ impl Campaign {
             Verdict::GeneratorBug(message) => ("generator bug", message.clone()),
             Verdict::Pass => ("", String::new()),
         };
-        let reduced = match &report.verdict {
-            Verdict::Mismatch(m) if self.reduce && tally.reduced < REDUCE_PER_THREAD => {
-                tally.reduced += 1;
-                catch_unwind(AssertUnwindSafe(|| self.write_reduced(&program, m.target)))
-                    .ok()
-                    .flatten()
-            }
-            _ => None,
-        };
+        if let Verdict::Mismatch(m) = &report.verdict {
+            tally.mismatches.push((seed, m.target));
+        }
         Some(Failure {
             seed,
             kind,
             message,
             file: self.write_program(&program, &report),
-            reduced,
+            reduced: None,
         })
+    }
+
+    /// Reduces the programs of `mismatches` (regenerated from their seeds),
+    /// one thread each, and records the files in their failures.
+    fn reduce_failures(&self, mismatches: &[(u64, Target)], failures: &mut [Failure]) {
+        let reduced: Vec<(u64, Option<PathBuf>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (mismatches.iter())
+                .map(|&(seed, target)| {
+                    let work = move || {
+                        let program = generate_program(seed, &self.config);
+                        let written = self.write_reduced(&program, target);
+                        (seed, written)
+                    };
+                    std::thread::Builder::new()
+                        .stack_size(64 << 20)
+                        .spawn_scoped(scope, work)
+                })
+                .collect();
+            (handles.into_iter())
+                .filter_map(|spawned| spawned.ok()?.join().ok())
+                .collect()
+        });
+        for (seed, path) in reduced {
+            if let Some(failure) = failures.iter_mut().find(|f| f.seed == seed) {
+                failure.reduced = path;
+            }
+        }
     }
 
     /// Reduces a program that fails on `target` and writes `seed-<seed>.min.vir`.

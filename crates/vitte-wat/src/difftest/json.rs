@@ -6,8 +6,9 @@
 //! The document holds nothing that depends on the machine, the time or the
 //! number of threads (the time taken is on stderr), so that the merge of
 //! the shards of a campaign is byte for byte the document of one run. The
-//! one exception is `reduced`: each thread reduces its first failures
-//! only, so which failures have a reduced file depends on scheduling.
+//! one exception is `reduced`: each run reduces its first four mismatches
+//! in seed order, so a merge of shards may list more reduced files than
+//! one run of the whole campaign.
 
 use super::{Coverage, Summary};
 use crate::shard::{self, Shard};
