@@ -1,8 +1,14 @@
 //! Inlining of tiny leaf functions: a call to a function of one block, with
-//! no stack slots, no variables, no calls and nothing that can trap (at most
-//! [`MAX_INSTS`] instructions ending in `return`), is replaced by a copy of
-//! that block. A bump allocator's `alloc`, a getter of a global, an
-//! arithmetic helper: the call costs more than the body.
+//! no stack slots, no calls and nothing that can trap (at most [`MAX_INSTS`]
+//! instructions ending in `return`, not counting variable accesses), is
+//! replaced by a copy of that block. A bump allocator's `alloc`, a getter of
+//! a global, an arithmetic helper: the call costs more than the body.
+//!
+//! The callee's variables are not copied: in one block, a `var.get` reads
+//! the value of the last `var.set` before it (or the variable's zero), so
+//! the copy uses that value directly. A frontend that copies its parameters
+//! into variables (MIR's places) writes its helpers that way; they are
+//! inlined as their SSA twins are.
 //!
 //! Nothing observable changes: the copied instructions run in the same order
 //! with the same operands, the callee cannot trap, so it never appears in a
@@ -11,9 +17,13 @@
 //! The callee is still compiled on its own: it may be exported or have its
 //! address taken.
 
-use crate::ir::{BinaryOp, ConvKind, Function, Inst, Module, Op, Terminator, ValueDef, ValueId};
+use crate::diag::Span;
+use crate::ir::{
+    BinaryOp, Const, ConvKind, Function, Inst, Module, Op, Terminator, ValueDef, ValueId, VarId,
+};
 
-/// The largest callee body inlined, in instructions (the `return` not counted).
+/// The largest callee body inlined, in instructions (the `return` and the
+/// variable accesses not counted).
 const MAX_INSTS: usize = 12;
 
 /// The function with its calls to tiny leaves inlined, or `None` when it
@@ -48,7 +58,30 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
             for (param, arg) in callee.params.iter().zip(args) {
                 map[param.index()] = Some(resolve(&subst, *arg));
             }
+            // What each callee variable holds at this point of the copy.
+            let mut held: Vec<Option<ValueId>> = vec![None; callee.vars.len()];
             for callee_inst in body {
+                match (&callee_inst.op, callee_inst.results.as_slice()) {
+                    (Op::VarSet(var, value), _) => {
+                        held[var.index()] = map[value.index()];
+                        continue;
+                    }
+                    (Op::VarGet(var), &[result]) => {
+                        let value = match held[var.index()] {
+                            Some(value) => value,
+                            None => {
+                                let zero = zero_of(&mut func, callee, *var, inst.span);
+                                let value = zero.results[0];
+                                out.push(zero);
+                                held[var.index()] = Some(value);
+                                value
+                            }
+                        };
+                        map[result.index()] = Some(value);
+                        continue;
+                    }
+                    _ => {}
+                }
                 let results = callee_inst
                     .results
                     .iter()
@@ -101,6 +134,18 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
     Some(func)
 }
 
+/// `const 0` of a callee variable's type, as a new value of `func`: what
+/// the variable holds before its first `var.set`.
+fn zero_of(func: &mut Function, callee: &Function, var: VarId, span: Span) -> Inst {
+    let data = &callee.vars[var.index()];
+    let value = func.new_value(data.ty, data.name.clone(), ValueDef::Param(0));
+    Inst {
+        op: Op::Const(Const::zero(data.ty)),
+        results: vec![value],
+        span,
+    }
+}
+
 /// A call result may stand for another call's result (a leaf returning what
 /// an inlined call gave it is not possible, but a chain is cheap to follow).
 fn resolve(subst: &[Option<ValueId>], mut v: ValueId) -> ValueId {
@@ -112,18 +157,16 @@ fn resolve(subst: &[Option<ValueId>], mut v: ValueId) -> ValueId {
 
 /// The body and returned values of a function that may be inlined.
 fn leaf_body(callee: &Function) -> Option<(&[Inst], &[ValueId])> {
-    if callee.is_import()
-        || callee.blocks.len() != 1
-        || !callee.slots.is_empty()
-        || !callee.vars.is_empty()
-    {
+    if callee.is_import() || callee.blocks.len() != 1 || !callee.slots.is_empty() {
         return None;
     }
     let block = &callee.blocks[0];
     let Some(Terminator::Return(returned)) = &block.term else {
         return None;
     };
-    if block.insts.len() > MAX_INSTS || !block.insts.iter().all(|i| cannot_trap(&i.op)) {
+    let is_var_access = |i: &&Inst| matches!(i.op, Op::VarGet(_) | Op::VarSet(..));
+    let code = || block.insts.iter().filter(|i| !is_var_access(i));
+    if code().count() > MAX_INSTS || !code().all(|i| cannot_trap(&i.op)) {
         return None;
     }
     Some((&block.insts, returned))

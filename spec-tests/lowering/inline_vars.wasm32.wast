@@ -1,0 +1,96 @@
+;; Generated from tests/cases/inline_vars.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $inline_vars
+  (type $t0 (func (param i64 i64) (result i64)))
+  (type $t1 (func (param i64) (result i64)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "add_scaled" (func $add_scaled))
+  (export "caller" (func $caller))
+  (export "divides" (func $divides))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @add_scaled, line 12
+  (func $add_scaled (type $t0) (param $a i64) (param $b i64) (result i64)
+    (local $x i64)
+    (local $y2 i64)
+    (local $x_1 i64)
+    (local $y i64)
+    (local $unset i64)
+    ;; entry, line 16
+    local.get $a
+    local.set $x_1
+    local.get $b
+    local.set $y
+    local.get $x_1
+    local.set $x
+    local.get $y
+    i64.const 2
+    i64.mul
+    local.set $y2
+    local.get $x
+    local.get $y2
+    i64.add
+    local.set $x_1
+    local.get $x_1
+    local.get $unset
+    i64.add
+    return
+  )
+  ;; fn @caller, line 31
+  (func $caller (type $t1) (param $n i64) (result i64)
+    (local $y2 i64)
+    (local $y2_1 i64)
+    ;; entry, line 32
+    i64.const 1
+    i64.const 2
+    i64.mul
+    local.set $y2
+    local.get $n
+    local.get $y2
+    i64.add
+    i64.const 0
+    i64.add
+    local.set $y2
+    local.get $y2
+    i64.const 2
+    i64.mul
+    local.set $y2_1
+    local.get $y2
+    local.get $y2_1
+    i64.add
+    i64.const 0
+    i64.add
+    return
+  )
+  ;; fn @checked, line 39
+  (func $checked (type $t0) (param $a i64) (param $b i64) (result i64)
+    (local $q i64)
+    ;; entry, line 41
+    local.get $a
+    local.get $b
+    i64.div_s
+    local.set $q
+    local.get $q
+    return
+  )
+  ;; fn @divides, line 48
+  (func $divides (type $t0) (param $a i64) (param $b i64) (result i64)
+    ;; entry, line 49
+    local.get $a
+    local.get $b
+    call $checked
+    return
+  )
+)
+(assert_return (invoke "add_scaled" (i64.const 3) (i64.const 4)) (i64.const 11))
+(assert_return (invoke "caller" (i64.const 20)) (i64.const 66))
+(assert_return (invoke "caller" (i64.const -5)) (i64.const -9))
+(assert_return (invoke "divides" (i64.const 7) (i64.const 2)) (i64.const 3))
+(assert_trap (invoke "divides" (i64.const 7) (i64.const 0)) "integer divide by zero")
