@@ -33,6 +33,7 @@ fn main() -> anyhow::Result<()> {
                 reuse_locals: false,
                 rotate_loops: false,
                 inline_leaves: false,
+                fold_offsets: false,
             },
         ),
         (
@@ -42,6 +43,7 @@ fn main() -> anyhow::Result<()> {
                 reuse_locals: false,
                 rotate_loops: false,
                 inline_leaves: false,
+                fold_offsets: false,
             },
         ),
         (
@@ -49,6 +51,7 @@ fn main() -> anyhow::Result<()> {
             Options {
                 rotate_loops: false,
                 inline_leaves: false,
+                fold_offsets: false,
                 ..Options::default()
             },
         ),
@@ -56,10 +59,18 @@ fn main() -> anyhow::Result<()> {
             "+ loops rotated",
             Options {
                 inline_leaves: false,
+                fold_offsets: false,
                 ..Options::default()
             },
         ),
-        ("+ tiny leaves inlined (default)", Options::default()),
+        (
+            "+ tiny leaves inlined",
+            Options {
+                fold_offsets: false,
+                ..Options::default()
+            },
+        ),
+        ("+ offsets folded (default)", Options::default()),
     ];
     println!("{} files in {dir}, wasm64", files.len());
     println!(

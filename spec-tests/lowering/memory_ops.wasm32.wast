@@ -52,7 +52,6 @@
   ;; fn @fill_and_copy, line 26
   (func $fill_and_copy (type $t2) (result i32 i32 i32 i32)
     (local $buf i32)
-    (local $dst i32)
     ;; entry, line 27
     i32.const 16
     local.set $buf
@@ -63,8 +62,6 @@
     local.get $buf
     i32.const 8
     i32.add
-    local.set $dst
-    local.get $dst
     local.get $buf
     i32.const 4
     memory.copy
@@ -74,8 +71,8 @@
     i32.load8_u offset=3
     local.get $buf
     i32.load8_u offset=4
-    local.get $dst
-    i32.load8_u offset=3
+    local.get $buf
+    i32.load8_u offset=11
     return
   )
   ;; fn @copy_out_of_bounds, line 42

@@ -25,7 +25,12 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         true => super::inline::inline_leaves(module, module.func(id)),
         false => None,
     };
-    let func = super::reducible::make_reducible(inlined.as_ref().unwrap_or(module.func(id)));
+    let inlined = inlined.as_ref().unwrap_or(module.func(id));
+    let folded = match cx.options.fold_offsets {
+        true => super::offsets::fold_offsets(inlined),
+        false => None,
+    };
+    let func = super::reducible::make_reducible(folded.as_ref().unwrap_or(inlined));
     let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();

@@ -120,6 +120,13 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
             map_terminator(term, &resolve_all);
         }
     }
+    renumber_defs(&mut func);
+    Some(func)
+}
+
+/// Sets each instruction result's definition to where it now is, after
+/// instructions were inserted or removed.
+pub(super) fn renumber_defs(func: &mut Function) {
     for b in 0..func.blocks.len() {
         for (index, inst) in func.blocks[b].insts.iter().enumerate() {
             for (result, value) in inst.results.iter().enumerate() {
@@ -131,7 +138,6 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
             }
         }
     }
-    Some(func)
 }
 
 /// `const 0` of a callee variable's type, as a new value of `func`: what

@@ -20,6 +20,7 @@ mod inline;
 mod liveset;
 mod locals;
 mod names;
+mod offsets;
 mod ops;
 mod reducible;
 mod rotate;
@@ -48,6 +49,9 @@ pub struct Options {
     /// Replace calls to tiny leaf functions that cannot trap by their body
     /// (`inline.rs`).
     pub inline_leaves: bool,
+    /// Fold `ptr.add` of a constant into the offset of the loads and stores
+    /// that use it, where that cannot change a result (`offsets.rs`).
+    pub fold_offsets: bool,
 }
 
 impl Default for Options {
@@ -57,6 +61,7 @@ impl Default for Options {
             reuse_locals: true,
             rotate_loops: true,
             inline_leaves: true,
+            fold_offsets: true,
         }
     }
 }

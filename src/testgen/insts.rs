@@ -489,15 +489,28 @@ impl FuncGen<'_> {
             self.rng.range(0, spare - mask)
         };
         if mask == 0 || self.rng.percent(10) {
-            return (base, offset);
+            return self.field_address(base, offset);
         }
         let index = self.as_ptr();
         let mask = self.ptr_const(mask);
         let index = self.hidden_binary(BinaryOp::And, Type::Ptr, index, mask);
-        (
-            self.hidden_binary(BinaryOp::Add, Type::Ptr, base, index),
-            offset,
-        )
+        let element = self.hidden_binary(BinaryOp::Add, Type::Ptr, base, index);
+        self.field_address(element, offset)
+    }
+
+    /// Now and then part of a static offset moved into the address, as a
+    /// frontend writes a field's address: `ptr.add base, k` (`+ 0` too),
+    /// the access's offset the rest. The same bytes are accessed; the
+    /// lowering folds the constant back into the offset where it can
+    /// (`lower/offsets.rs`), which the campaign then checks.
+    fn field_address(&mut self, base: ValueId, offset: u64) -> (ValueId, u64) {
+        if !self.rng.percent(25) {
+            return (base, offset);
+        }
+        let k = self.rng.range(0, offset);
+        let field = self.ptr_const(k);
+        let addr = self.hidden_binary(BinaryOp::Add, Type::Ptr, base, field);
+        (addr, offset - k)
     }
 
     fn region_address(&mut self, width: u64) -> (ValueId, u64) {
