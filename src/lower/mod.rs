@@ -35,6 +35,7 @@ use crate::memory::{Frame, Layout, MAX_PAGES};
 use crate::verify::limits::MAX_LOCALS;
 use crate::wat;
 use names::NameSpace;
+use std::sync::Arc;
 
 /// What the lowering optimizes; everything is on by default. Turning a part
 /// off gives the plain form, for measuring what each part buys.
@@ -90,16 +91,7 @@ pub fn lower_module_with(
 /// adapters after them have none): for a runtime's backtraces, which need
 /// neither the text nor its comments.
 pub fn func_origins(module: &Module, lowered: &wat::Module) -> Vec<wat::FuncOrigins> {
-    let file: Option<std::sync::Arc<str>> = module.source.as_ref().map(|s| s.name.as_str().into());
-    let def = |span: Span| {
-        let (source, file) = (module.source.as_ref()?, file.as_ref()?);
-        let (line, col) = source.line_col(span.start as usize);
-        (!span.is_none()).then(|| wat::Origin {
-            file: file.clone(),
-            line: line as u32,
-            col: col as u32,
-        })
-    };
+    let file = file_name(module);
     module
         .funcs
         .iter()
@@ -108,10 +100,30 @@ pub fn func_origins(module: &Module, lowered: &wat::Module) -> Vec<wat::FuncOrig
         .map(|(func, lowered)| wat::FuncOrigins {
             wasm_name: lowered.id.clone(),
             ir_name: func.name.clone(),
-            def: def(func.span),
+            def: origin_in(module, file.as_ref(), func.span),
             operators: wat::operator_origins(&lowered.body),
         })
         .collect()
+}
+
+/// The name of the module's file, shared by all its [`wat::Origin`]s.
+fn file_name(module: &Module) -> Option<Arc<str>> {
+    module.source.as_ref().map(|s| s.name.as_str().into())
+}
+
+/// The position of a span in the module's file (named `file`), when the IR
+/// came from one.
+fn origin_in(module: &Module, file: Option<&Arc<str>>, span: Span) -> Option<wat::Origin> {
+    let (source, file) = (module.source.as_ref()?, file?);
+    if span.is_none() {
+        return None;
+    }
+    let (line, col) = source.line_col(span.start as usize);
+    Some(wat::Origin {
+        file: file.clone(),
+        line: line as u32,
+        col: col as u32,
+    })
 }
 
 /// A module lowered but for its function bodies, which are lowered one at
@@ -215,7 +227,7 @@ pub(crate) struct ModuleCx<'m> {
     wasi_adapters: Vec<wat::Func>,
     types: FxHashMap<wat::FuncType, String>,
     /// The name of the IR's file, shared by every [`wat::Origin`].
-    file: Option<std::sync::Arc<str>>,
+    file: Option<Arc<str>>,
 }
 
 impl<'m> ModuleCx<'m> {
@@ -243,7 +255,7 @@ impl<'m> ModuleCx<'m> {
             table: "table".into(),
             wasi_adapters: Vec::new(),
             types: FxHashMap::default(),
-            file: module.source.as_ref().map(|s| s.name.as_str().into()),
+            file: file_name(module),
         }
     }
 
@@ -545,16 +557,7 @@ impl<'m> ModuleCx<'m> {
 
     /// The position of a span in the IR's file, when it came from one.
     pub fn origin(&self, span: Span) -> Option<wat::Origin> {
-        let (source, file) = (self.module.source.as_ref()?, self.file.as_ref()?);
-        if span.is_none() {
-            return None;
-        }
-        let (line, col) = source.line_col(span.start as usize);
-        Some(wat::Origin {
-            file: file.clone(),
-            line: line as u32,
-            col: col as u32,
-        })
+        origin_in(self.module, self.file.as_ref(), span)
     }
 
     pub fn frame(&self, func: FuncId) -> Frame {

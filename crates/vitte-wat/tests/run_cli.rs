@@ -88,7 +88,9 @@ fn fuel_stops_an_infinite_loop_with_status_3() {
         err.starts_with("error: the guest exceeded its fuel (--fuel 1000000)"),
         "{err}"
     );
-    assert!(err.contains("  0: @spin, block "), "{err}");
+    // The position of the instruction the guest was at, in the loop.
+    assert!(err.contains("  0: @spin ("), "{err}");
+    assert!(err.contains("spin.vir:"), "{err}");
 }
 
 #[test]
