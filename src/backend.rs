@@ -241,11 +241,14 @@ impl Context {
     }
 }
 
-/// What the pipeline produced: the WAT text and the binary assembled from it.
+/// What the pipeline produced: the WAT text and the binary assembled from
+/// it, and where each operator of each function came from in the IR (for a
+/// runtime's backtraces, whatever the text's options).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Compiled {
     pub wat: String,
     pub wasm: Vec<u8>,
+    pub origins: Vec<wat::FuncOrigins>,
 }
 
 /// The wall time of each pass of a compilation, in the order they ran
@@ -275,6 +278,8 @@ pub struct WasmBackend {
     options: lower::Options,
     /// See [`WasmBackend::one_shot`].
     one_shot: bool,
+    /// See [`WasmBackend::with_locations`].
+    print: wat::PrintOptions,
 }
 
 impl WasmBackend {
@@ -286,8 +291,16 @@ impl WasmBackend {
     pub fn with_options(options: lower::Options) -> WasmBackend {
         WasmBackend {
             options,
-            one_shot: false,
+            ..WasmBackend::default()
         }
+    }
+
+    /// The same backend writing each instruction's IR position in the WAT
+    /// (`-g`): a `;;@ file:line:col` line wherever it changes. The binary is
+    /// the same either way.
+    pub fn with_locations(mut self, on: bool) -> WasmBackend {
+        self.print.locations = on;
+        self
     }
 
     /// The same backend for a process that exits after one compilation (the
@@ -333,7 +346,10 @@ impl WasmBackend {
 
     /// The WAT text of a module.
     pub fn emit_wat(&self, module: &Module, target: Target) -> Result<String, Error> {
-        Ok(wat::print_module(&self.lower(module, target)?))
+        Ok(wat::print_module_with(
+            &self.lower(module, target)?,
+            self.print,
+        ))
     }
 
     /// WAT text and the validated binary assembled from exactly that text.
@@ -354,7 +370,8 @@ impl WasmBackend {
         let lowered = times.time("lower", || {
             lower::lower_module_with(module, target, self.options)
         })?;
-        let wat = times.time("print", || wat::print_module(&lowered));
+        let wat = times.time("print", || wat::print_module_with(&lowered, self.print));
+        let origins = lower::func_origins(module, &lowered);
         self.discard(lowered);
         let name = module
             .source
@@ -363,7 +380,7 @@ impl WasmBackend {
             .unwrap_or_else(|| "<lowered>".into());
         let wasm = times.time("assemble", || emit::assemble(&wat, &name))?;
         times.time("validate", || validate::validate(&wasm))?;
-        Ok(Compiled { wat, wasm })
+        Ok(Compiled { wat, wasm, origins })
     }
 
     /// Parses, verifies and compiles `.vir` text.

@@ -22,10 +22,10 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @mix, line 10
+  ;; fn @mix
   (func $mix (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $prod i32)
-    ;; entry, line 11
+    ;; entry
     local.get $a
     local.get $b
     i32.add
@@ -49,20 +49,20 @@
     i32.add
     return
   )
-  ;; fn @wrap_add, line 24
+  ;; fn @wrap_add
   (func $wrap_add (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry, line 25
+    ;; entry
     local.get $a
     local.get $b
     i32.add
     return
   )
-  ;; fn @shifts, line 30
+  ;; fn @shifts
   (func $shifts (type $t1) (param $a i32) (param $n i32) (result i32 i32 i32)
     (local $l i32)
     (local $s i32)
     (local $u3 i32)
-    ;; entry, line 31
+    ;; entry
     local.get $a
     local.get $n
     i32.shl
@@ -84,9 +84,9 @@
     local.get $u3
     return
   )
-  ;; fn @rot, line 42
+  ;; fn @rot
   (func $rot (type $t2) (param $a i32) (param $n i32) (result i32 i32)
-    ;; entry, line 43
+    ;; entry
     local.get $a
     local.get $n
     i32.rotl
@@ -95,9 +95,9 @@
     i32.rotr
     return
   )
-  ;; fn @bits, line 49
+  ;; fn @bits
   (func $bits (type $t3) (param $a i32) (result i32 i32 i32)
-    ;; entry, line 50
+    ;; entry
     local.get $a
     i32.clz
     local.get $a
@@ -106,9 +106,9 @@
     i32.popcnt
     return
   )
-  ;; fn @divs, line 57
+  ;; fn @divs
   (func $divs (type $t4) (param $a i32) (param $b i32) (result i32 i32 i32 i32)
-    ;; entry, line 58
+    ;; entry
     local.get $a
     local.get $b
     i32.div_s

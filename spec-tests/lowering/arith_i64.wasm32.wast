@@ -18,9 +18,9 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @poly, line 9
+  ;; fn @poly
   (func $poly (type $t0) (param $x i64) (result i64)
-    ;; entry, line 10
+    ;; entry
     local.get $x
     local.get $x
     i64.mul
@@ -40,9 +40,9 @@
     i64.add
     return
   )
-  ;; fn @count, line 26
+  ;; fn @count
   (func $count (type $t1) (param $x i64) (result i64 i64 i64)
-    ;; entry, line 27
+    ;; entry
     local.get $x
     i64.clz
     local.get $x
@@ -51,9 +51,9 @@
     i64.popcnt
     return
   )
-  ;; fn @rotate, line 34
+  ;; fn @rotate
   (func $rotate (type $t2) (param $x i64) (param $n i64) (result i64 i64)
-    ;; entry, line 35
+    ;; entry
     local.get $x
     local.get $n
     i64.rotl
@@ -62,9 +62,9 @@
     i64.rotr
     return
   )
-  ;; fn @udiv, line 41
+  ;; fn @udiv
   (func $udiv (type $t2) (param $a i64) (param $b i64) (result i64 i64)
-    ;; entry, line 42
+    ;; entry
     local.get $a
     local.get $b
     i64.div_u

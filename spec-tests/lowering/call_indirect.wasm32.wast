@@ -21,74 +21,74 @@
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
   (elem $functions (table $table) (i32.const 1) func $add $mul $sub $inc)
-  ;; fn @add, line 14
+  ;; fn @add
   (func $add (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry, line 15
+    ;; entry
     local.get $a
     local.get $b
     i32.add
     return
   )
-  ;; fn @mul, line 20
+  ;; fn @mul
   (func $mul (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry, line 21
+    ;; entry
     local.get $a
     local.get $b
     i32.mul
     return
   )
-  ;; fn @sub, line 26
+  ;; fn @sub
   (func $sub (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry, line 27
+    ;; entry
     local.get $a
     local.get $b
     i32.sub
     return
   )
-  ;; fn @inc, line 32
+  ;; fn @inc
   (func $inc (type $t1) (param $a i32) (result i32)
-    ;; entry, line 33
+    ;; entry
     local.get $a
     i32.const 1
     i32.add
     return
   )
-  ;; fn @apply, line 40
+  ;; fn @apply
   (func $apply (type $t2) (param $which i32) (param $a i32) (param $b i32) (result i32)
     (local $f i32)
     block $call
       block $use_sub
-        ;; entry, line 41
+        ;; entry
         block $use_mul
           block $use_add
             local.get $which
             br_table $use_add $use_mul $use_sub $use_sub
           end
-          ;; use_add, line 43
+          ;; use_add
           i32.const 1
           local.set $f
           br $call
         end
-        ;; use_mul, line 46
+        ;; use_mul
         i32.const 2
         local.set $f
         br $call
       end
-      ;; use_sub, line 49
+      ;; use_sub
       i32.const 3
       local.set $f
     end
-    ;; call, line 52
+    ;; call
     local.get $a
     local.get $b
     local.get $f
     call_indirect $table (type $t0) (param i32 i32) (result i32)
     return
   )
-  ;; fn @via_global, line 57
+  ;; fn @via_global
   (func $via_global (type $t1) (param $x i32) (result i32)
     (local $f i32)
-    ;; entry, line 58
+    ;; entry
     global.get $inc_ptr
     local.set $f
     local.get $x
@@ -96,18 +96,18 @@
     call_indirect $table (type $t1) (param i32) (result i32)
     return
   )
-  ;; fn @call_null, line 64
+  ;; fn @call_null
   (func $call_null (type $t1) (param $x i32) (result i32)
-    ;; entry, line 65
+    ;; entry
     local.get $x
     i32.const 0
     call_indirect $table (type $t1) (param i32) (result i32)
     return
   )
-  ;; fn @call_wrong_signature, line 71
+  ;; fn @call_wrong_signature
   (func $call_wrong_signature (type $t1) (param $x i32) (result i32)
     (local $f i32)
-    ;; entry, line 72
+    ;; entry
     i32.const 1
     local.set $f
     local.get $x
@@ -115,7 +115,7 @@
     call_indirect $table (type $t1) (param i32) (result i32)
     return
   )
-  ;; data @ops, line 12
+  ;; data @ops
   (data $ops (memory $memory) (i32.const 16) "\01\00\00\00\02\00\00\00\03\00\00\00")
 )
 (assert_return (invoke "apply" (i32.const 0) (i32.const 6) (i32.const 7)) (i32.const 13))

@@ -18,13 +18,13 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @entry_loop, line 14
+  ;; fn @entry_loop
   (func $entry_loop (type $t0) (param $n i32) (result i32)
     (local $i1 i32)
     (local $i i32)
     (local $acc i32)
     loop $entry
-      ;; entry, line 17
+      ;; entry
       local.get $i
       i32.const 1
       i32.add
@@ -39,48 +39,48 @@
       local.get $n
       i32.lt_s
       br_if $entry
-      ;; out, line 27
+      ;; out
       local.get $acc
       return
     end
     unreachable
   )
-  ;; fn @search, line 33
+  ;; fn @search
   (func $search (type $t1) (param $target i32) (param $limit i32) (result i32)
     (local $i i32)
-    ;; entry, line 34
+    ;; entry
     local.get $target
     i32.const 0
     i32.lt_s
     if
-      ;; negative, line 53
+      ;; negative
       i32.const -2
       return
     end
     i32.const 0
     local.set $i
     block $loop_exit
-      ;; loop, line 38
+      ;; loop
       local.get $i
       local.get $limit
       i32.ge_s
       br_if $loop_exit
       loop $loop
-        ;; test, line 41
+        ;; test
         local.get $i
         local.get $target
         i32.eq
         if
-          ;; found, line 48
+          ;; found
           local.get $i
           return
         end
-        ;; continue, line 44
+        ;; continue
         local.get $i
         i32.const 1
         i32.add
         local.set $i
-        ;; loop, line 38
+        ;; loop
         local.get $i
         local.get $limit
         i32.ge_s
@@ -88,47 +88,47 @@
         br_if $loop
       end
     end
-    ;; exhausted, line 50
+    ;; exhausted
     i32.const -1
     return
   )
-  ;; fn @odd_sum, line 59
+  ;; fn @odd_sum
   (func $odd_sum (type $t0) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    ;; entry, line 60
+    ;; entry
     i32.const 0
     i32.const 0
     local.set $acc
     local.set $i
     block $head_exit
-      ;; head, line 63
+      ;; head
       local.get $i
       local.get $n
       i32.ge_s
       br_if $head_exit
       loop $head
         block $latch
-          ;; body, line 66
+          ;; body
           local.get $i
           i32.const 1
           i32.and
           if
-            ;; odd, line 70
+            ;; odd
             local.get $acc
             local.get $i
             i32.add
             local.set $acc
             br $latch
           end
-          ;; even, line 73
+          ;; even
         end
-        ;; latch, line 75
+        ;; latch
         local.get $i
         i32.const 1
         i32.add
         local.set $i
-        ;; head, line 63
+        ;; head
         local.get $i
         local.get $n
         i32.ge_s
@@ -136,15 +136,15 @@
         br_if $head
       end
     end
-    ;; exit, line 78
+    ;; exit
     local.get $acc
     return
   )
-  ;; fn @same_target, line 82
+  ;; fn @same_target
   (func $same_target (type $t0) (param $c i32) (result i32)
     (local $v i32)
     block $both
-      ;; entry, line 83
+      ;; entry
       local.get $c
       if
         i32.const 2
@@ -154,13 +154,13 @@
       i32.const 2
       local.set $v
     end
-    ;; both, line 86
+    ;; both
     local.get $v
     return
   )
-  ;; fn @dead_code, line 90
+  ;; fn @dead_code
   (func $dead_code (type $t0) (param $x i32) (result i32)
-    ;; entry, line 91
+    ;; entry
     local.get $x
     local.get $x
     i32.add

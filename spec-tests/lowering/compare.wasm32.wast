@@ -17,9 +17,9 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @icmp, line 8
+  ;; fn @icmp
   (func $icmp (type $t0) (param $a i32) (param $b i32) (result i32 i32 i32 i32 i32)
-    ;; entry, line 9
+    ;; entry
     local.get $a
     local.get $b
     i32.lt_s
@@ -37,9 +37,9 @@
     i32.ne
     return
   )
-  ;; fn @fcmp, line 18
+  ;; fn @fcmp
   (func $fcmp (type $t1) (param $a f64) (param $b f64) (result i32 i32 i32 i32)
-    ;; entry, line 19
+    ;; entry
     local.get $a
     local.get $b
     f64.eq
@@ -54,9 +54,9 @@
     f64.gt
     return
   )
-  ;; fn @ucmp64, line 27
+  ;; fn @ucmp64
   (func $ucmp64 (type $t2) (param $a i64) (param $b i64) (result i32 i32)
-    ;; entry, line 28
+    ;; entry
     local.get $a
     local.get $b
     i64.gt_u

@@ -27,14 +27,14 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @ints, line 16
+  ;; fn @ints
   (func $ints (type $t0) (param $x i32) (result i64 i64 i64)
     (local $u i64)
     (local $s i64)
     (local $shifted i64)
     (local $low i64)
     (local $m i32)
-    ;; entry, line 17
+    ;; entry
     local.get $x
     i64.extend_i32_u
     local.set $u
@@ -79,19 +79,19 @@
     local.get $shifted
     return
   )
-  ;; fn @narrow, line 35
+  ;; fn @narrow
   (func $narrow (type $t1) (param $x i64) (result i32)
-    ;; entry, line 36
+    ;; entry
     local.get $x
     i32.wrap_i64
     return
   )
-  ;; fn @sext, line 41
+  ;; fn @sext
   (func $sext (type $t2) (param $a i32) (param $b i64) (result i32 i32 i64)
     (local $x i32)
     (local $y i32)
     (local $bb i64)
-    ;; entry, line 42
+    ;; entry
     local.get $a
     i32.extend8_s
     local.set $x
@@ -110,9 +110,9 @@
     local.get $bb
     return
   )
-  ;; fn @to_int, line 50
+  ;; fn @to_int
   (func $to_int (type $t3) (param $x f64) (result i64 i64 i32)
-    ;; entry, line 51
+    ;; entry
     local.get $x
     i64.trunc_sat_f64_s
     local.get $x
@@ -121,19 +121,19 @@
     i32.trunc_sat_f64_u
     return
   )
-  ;; fn @trap_conv, line 58
+  ;; fn @trap_conv
   (func $trap_conv (type $t4) (param $x f64) (result i32)
-    ;; entry, line 59
+    ;; entry
     local.get $x
     i32.trunc_f64_s
     return
   )
-  ;; fn @floats, line 64
+  ;; fn @floats
   (func $floats (type $t5) (param $x i32) (result f64 f32 f64)
     (local $s f64)
     (local $u f32)
     (local $u32 f64)
-    ;; entry, line 65
+    ;; entry
     local.get $x
     f64.convert_i32_s
     local.set $s
@@ -149,11 +149,11 @@
     local.get $u32
     return
   )
-  ;; fn @bitcast, line 73
+  ;; fn @bitcast
   (func $bitcast (type $t6) (param $x f64) (result i64 f64)
     (local $bits i64)
     (local $back f64)
-    ;; entry, line 74
+    ;; entry
     local.get $x
     i64.reinterpret_f64
     local.set $bits
@@ -164,11 +164,11 @@
     local.get $back
     return
   )
-  ;; fn @demote, line 80
+  ;; fn @demote
   (func $demote (type $t7) (param $x f64) (result f32 f64)
     (local $d f32)
     (local $p f64)
-    ;; entry, line 81
+    ;; entry
     local.get $x
     f32.demote_f64
     local.set $d

@@ -17,23 +17,23 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @strlen_hello, line 15
+  ;; fn @strlen_hello
   (func $strlen_hello (type $t0) (result i32)
     (local $q i32)
     (local $n i32)
-    ;; entry, line 16
+    ;; entry
     i32.const 16
     i32.const 0
     local.set $n
     local.set $q
     block $loop_exit
-      ;; loop, line 20
+      ;; loop
       local.get $q
       i32.load8_u
       i32.eqz
       br_if $loop_exit
       loop $loop
-        ;; next, line 24
+        ;; next
         local.get $q
         i32.const 1
         i32.add
@@ -42,31 +42,31 @@
         i32.add
         local.set $n
         local.set $q
-        ;; loop, line 20
+        ;; loop
         local.get $q
         i32.load8_u
         br_if $loop
       end
     end
-    ;; done, line 30
+    ;; done
     local.get $n
     return
   )
-  ;; fn @second_word, line 35
+  ;; fn @second_word
   (func $second_word (type $t0) (result i32)
-    ;; entry, line 36
+    ;; entry
     i32.const 32
     i32.load
     i32.load8_u
     return
   )
-  ;; fn @table_sum, line 43
+  ;; fn @table_sum
   (func $table_sum (type $t0) (result i32)
     (local $t i32)
     (local $a i32)
     (local $b i32)
     (local $c i32)
-    ;; entry, line 44
+    ;; entry
     i32.const 36
     local.set $t
     local.get $t
@@ -85,12 +85,12 @@
     i32.add
     return
   )
-  ;; fn @follow, line 55
+  ;; fn @follow
   (func $follow (type $t0) (result i32)
     (local $c i32)
     (local $v i32)
     (local $b i32)
-    ;; entry, line 56
+    ;; entry
     i32.const 48
     local.set $c
     local.get $c
@@ -107,11 +107,11 @@
     i32.add
     return
   )
-  ;; fn @iovec_len, line 68
+  ;; fn @iovec_len
   (func $iovec_len (type $t0) (result i32)
     (local $iov i32)
     (local $half i32)
-    ;; entry, line 69
+    ;; entry
     i32.const 64
     local.set $iov
     i32.const 72
@@ -126,15 +126,15 @@
     i32.load
     return
   )
-  ;; data @hello, line 8
+  ;; data @hello
   (data $hello (memory $memory) (i32.const 16) "Hello, world!\00")
-  ;; data @words, line 9
+  ;; data @words
   (data $words (memory $memory) (i32.const 32) "\17\00\00\00")
-  ;; data @numbers, line 10
+  ;; data @numbers
   (data $numbers (memory $memory) (i32.const 36) "\0a\00\00\00\14\00\00\00\1e\00\00\00")
-  ;; data @chain, line 11
+  ;; data @chain
   (data $chain (memory $memory) (i32.const 48) "!\00\00\00\00\00\00\00(\00\00\00")
-  ;; data @iovec, line 13
+  ;; data @iovec
   (data $iovec (memory $memory) (i32.const 64) "\10\00\00\00\0d\00\00\00")
 )
 (assert_return (invoke "strlen_hello") (i32.const 13))

@@ -18,23 +18,23 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @strlen_hello, line 15
+  ;; fn @strlen_hello
   (func $strlen_hello (type $t0) (result i32)
     (local $q i64)
     (local $n i32)
-    ;; entry, line 16
+    ;; entry
     i64.const 16
     i32.const 0
     local.set $n
     local.set $q
     block $loop_exit
-      ;; loop, line 20
+      ;; loop
       local.get $q
       i32.load8_u
       i32.eqz
       br_if $loop_exit
       loop $loop
-        ;; next, line 24
+        ;; next
         local.get $q
         i64.const 1
         i64.add
@@ -43,31 +43,31 @@
         i32.add
         local.set $n
         local.set $q
-        ;; loop, line 20
+        ;; loop
         local.get $q
         i32.load8_u
         br_if $loop
       end
     end
-    ;; done, line 30
+    ;; done
     local.get $n
     return
   )
-  ;; fn @second_word, line 35
+  ;; fn @second_word
   (func $second_word (type $t0) (result i32)
-    ;; entry, line 36
+    ;; entry
     i64.const 32
     i64.load
     i32.load8_u
     return
   )
-  ;; fn @table_sum, line 43
+  ;; fn @table_sum
   (func $table_sum (type $t0) (result i32)
     (local $t i64)
     (local $a i32)
     (local $b i32)
     (local $c i32)
-    ;; entry, line 44
+    ;; entry
     i64.const 40
     local.set $t
     local.get $t
@@ -86,12 +86,12 @@
     i32.add
     return
   )
-  ;; fn @follow, line 55
+  ;; fn @follow
   (func $follow (type $t0) (result i32)
     (local $c i64)
     (local $v i32)
     (local $b i32)
-    ;; entry, line 56
+    ;; entry
     i64.const 56
     local.set $c
     local.get $c
@@ -108,11 +108,11 @@
     i32.add
     return
   )
-  ;; fn @iovec_len, line 68
+  ;; fn @iovec_len
   (func $iovec_len (type $t1) (result i64)
     (local $iov i64)
     (local $half i64)
-    ;; entry, line 69
+    ;; entry
     i64.const 72
     local.set $iov
     i64.const 88
@@ -127,15 +127,15 @@
     i64.load
     return
   )
-  ;; data @hello, line 8
+  ;; data @hello
   (data $hello (memory $memory) (i64.const 16) "Hello, world!\00")
-  ;; data @words, line 9
+  ;; data @words
   (data $words (memory $memory) (i64.const 32) "\17\00\00\00\00\00\00\00")
-  ;; data @numbers, line 10
+  ;; data @numbers
   (data $numbers (memory $memory) (i64.const 40) "\0a\00\00\00\14\00\00\00\1e\00\00\00")
-  ;; data @chain, line 11
+  ;; data @chain
   (data $chain (memory $memory) (i64.const 56) "!\00\00\00\00\00\00\00,\00\00\00\00\00\00\00")
-  ;; data @iovec, line 13
+  ;; data @iovec
   (data $iovec (memory $memory) (i64.const 72) "\10\00\00\00\00\00\00\00\0d\00\00\00\00\00\00\00")
 )
 (assert_return (invoke "strlen_hello") (i32.const 13))

@@ -16,88 +16,88 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @abs, line 10
+  ;; fn @abs
   (func $abs (type $t0) (param $x i32) (result i32)
     (local $r i32)
     block $join
-      ;; entry, line 11
+      ;; entry
       local.get $x
       i32.const 0
       i32.lt_s
       if
-        ;; negate, line 15
+        ;; negate
         i32.const 0
         local.get $x
         i32.sub
         local.set $r
         br $join
       end
-      ;; keep, line 18
+      ;; keep
       local.get $x
       local.set $r
     end
-    ;; join, line 20
+    ;; join
     local.get $r
     return
   )
-  ;; fn @sign, line 24
+  ;; fn @sign
   (func $sign (type $t0) (param $x i32) (result i32)
     (local $v i32)
     block $join
-      ;; entry, line 25
+      ;; entry
       local.get $x
       i32.const 0
       i32.lt_s
       if
-        ;; minus, line 29
+        ;; minus
         i32.const -1
         local.set $v
         br $join
       end
       block $inner_join
-        ;; not_minus, line 32
+        ;; not_minus
         local.get $x
         i32.eqz
         if
-          ;; zero_case, line 35
+          ;; zero_case
           i32.const 0
           local.set $v
           br $inner_join
         end
-        ;; plus, line 37
+        ;; plus
         i32.const 1
         local.set $v
       end
-      ;; inner_join, line 40
+      ;; inner_join
     end
-    ;; join, line 42
+    ;; join
     local.get $v
     return
   )
-  ;; fn @collatz_steps, line 46
+  ;; fn @collatz_steps
   (func $collatz_steps (type $t1) (param $n i64) (result i32)
     (local $x i64)
     (local $steps i32)
-    ;; entry, line 47
+    ;; entry
     local.get $n
     i32.const 0
     local.set $steps
     local.set $x
     block $head_exit
-      ;; head, line 50
+      ;; head
       local.get $x
       i64.const 1
       i64.le_u
       br_if $head_exit
       loop $head
         block $next
-          ;; step, line 54
+          ;; step
           local.get $x
           i64.const 2
           i64.rem_u
           i32.wrap_i64
           if
-            ;; odd_case, line 59
+            ;; odd_case
             local.get $x
             i64.const 3
             i64.mul
@@ -106,18 +106,18 @@
             local.set $x
             br $next
           end
-          ;; even_case, line 64
+          ;; even_case
           local.get $x
           i64.const 1
           i64.shr_u
           local.set $x
         end
-        ;; next, line 67
+        ;; next
         local.get $steps
         i32.const 1
         i32.add
         local.set $steps
-        ;; head, line 50
+        ;; head
         local.get $x
         i64.const 1
         i64.le_u
@@ -125,7 +125,7 @@
         br_if $head
       end
     end
-    ;; exit, line 71
+    ;; exit
     local.get $steps
     return
   )

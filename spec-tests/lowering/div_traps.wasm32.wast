@@ -17,33 +17,33 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @div, line 11
+  ;; fn @div
   (func $div (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry, line 12
+    ;; entry
     local.get $a
     local.get $b
     i32.div_s
     return
   )
-  ;; fn @rem, line 17
+  ;; fn @rem
   (func $rem (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry, line 18
+    ;; entry
     local.get $a
     local.get $b
     i32.rem_s
     return
   )
-  ;; fn @udiv64, line 23
+  ;; fn @udiv64
   (func $udiv64 (type $t1) (param $a i64) (param $b i64) (result i64)
-    ;; entry, line 24
+    ;; entry
     local.get $a
     local.get $b
     i64.div_u
     return
   )
-  ;; fn @div64, line 29
+  ;; fn @div64
   (func $div64 (type $t1) (param $a i64) (param $b i64) (result i64)
-    ;; entry, line 30
+    ;; entry
     local.get $a
     local.get $b
     i64.div_s

@@ -14,38 +14,38 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @find_first_multiple, line 8
+  ;; fn @find_first_multiple
   (func $find_first_multiple (type $t0) (param $k i32) (param $limit i32) (result i32)
     (local $i i32)
     block $none
-      ;; entry, line 9
+      ;; entry
       local.get $k
       i32.eqz
       br_if $none
       i32.const 1
       local.set $i
-      ;; loop, line 14
+      ;; loop
       local.get $i
       local.get $limit
       i32.gt_s
       br_if $none
       loop $loop
-        ;; check, line 17
+        ;; check
         local.get $i
         local.get $k
         i32.rem_u
         i32.eqz
         if
-          ;; found, line 21
+          ;; found
           local.get $i
           return
         end
-        ;; next, line 23
+        ;; next
         local.get $i
         i32.const 1
         i32.add
         local.set $i
-        ;; loop, line 14
+        ;; loop
         local.get $i
         local.get $limit
         i32.gt_s
@@ -54,26 +54,26 @@
         br $none
       end
     end
-    ;; none, line 26
+    ;; none
     i32.const -1
     return
   )
-  ;; fn @gcd, line 31
+  ;; fn @gcd
   (func $gcd (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $x i32)
     (local $y i32)
-    ;; entry, line 32
+    ;; entry
     local.get $a
     local.get $b
     local.set $y
     local.set $x
     block $loop_exit
-      ;; loop, line 34
+      ;; loop
       local.get $y
       i32.eqz
       br_if $loop_exit
       loop $loop
-        ;; step, line 39
+        ;; step
         local.get $x
         local.get $y
         i32.rem_u
@@ -82,12 +82,12 @@
         local.get $x
         local.set $y
         local.set $x
-        ;; loop, line 34
+        ;; loop
         local.get $y
         br_if $loop
       end
     end
-    ;; done, line 37
+    ;; done
     local.get $x
     return
   )

@@ -13,12 +13,12 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @fib, line 7
+  ;; fn @fib
   (func $fib (type $t0) (param $n i32) (result i32)
     (local $i i32)
     (local $a i32)
     (local $b i32)
-    ;; entry, line 8
+    ;; entry
     i32.const 0
     i32.const 0
     i32.const 1
@@ -26,13 +26,13 @@
     local.set $a
     local.set $i
     block $loop_exit
-      ;; loop, line 12
+      ;; loop
       local.get $i
       local.get $n
       i32.ge_s
       br_if $loop_exit
       loop $loop
-        ;; body, line 15
+        ;; body
         local.get $a
         local.get $b
         i32.add
@@ -45,7 +45,7 @@
         local.set $b
         local.set $a
         local.set $i
-        ;; loop, line 12
+        ;; loop
         local.get $i
         local.get $n
         i32.ge_s
@@ -53,7 +53,7 @@
         br_if $loop
       end
     end
-    ;; exit, line 19
+    ;; exit
     local.get $a
     return
   )

@@ -19,7 +19,7 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @point_sum, line 15
+  ;; fn @point_sum
   (func $point_sum (type $t0) (param $x i64) (param $y i64) (result i64)
     (local $p i64)
     (local $frame i64)
@@ -35,7 +35,7 @@
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 17
+    ;; entry
     local.get $frame
     local.set $p
     local.get $p
@@ -55,43 +55,43 @@
     global.set $__stack_pointer
     return
   )
-  ;; fn @table_field, line 32
+  ;; fn @table_field
   (func $table_field (type $t1) (param $i i32) (result i64)
     (local $t i64)
-    ;; entry, line 33
+    ;; entry
     i64.const 16
     local.set $t
     local.get $i
     i32.const 2
     i32.eq
     if
-      ;; two, line 44
+      ;; two
       local.get $t
       i64.load offset=16
       return
     end
-    ;; one, line 41
+    ;; one
     local.get $t
     i64.load offset=8
     return
   )
-  ;; fn @unknown_base, line 50
+  ;; fn @unknown_base
   (func $unknown_base (type $t2) (param $p i64) (result i64)
-    ;; entry, line 51
+    ;; entry
     i64.const 16
     local.get $p
     i64.add
     i64.load
     return
   )
-  ;; fn @far_field, line 61
+  ;; fn @far_field
   (func $far_field (type $t3) (result i64)
-    ;; entry, line 62
+    ;; entry
     i64.const 16
     i64.load offset=2147483648
     return
   )
-  ;; data @table, line 12
+  ;; data @table
   (data $table (memory $memory) (i64.const 16) "\0a\00\00\00\00\00\00\00\14\00\00\00\00\00\00\00\1e\00\00\00\00\00\00\00")
 )
 (assert_return (invoke "point_sum" (i64.const 3) (i64.const 4)) (i64.const 7))

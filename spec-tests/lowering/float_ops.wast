@@ -22,9 +22,9 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @hyp, line 12
+  ;; fn @hyp
   (func $hyp (type $t0) (param $a f64) (param $b f64) (result f64)
-    ;; entry, line 13
+    ;; entry
     local.get $a
     local.get $a
     f64.mul
@@ -35,9 +35,9 @@
     f64.sqrt
     return
   )
-  ;; fn @minmax, line 21
+  ;; fn @minmax
   (func $minmax (type $t1) (param $a f64) (param $b f64) (result f64 f64)
-    ;; entry, line 22
+    ;; entry
     local.get $a
     local.get $b
     f64.min
@@ -46,9 +46,9 @@
     f64.max
     return
   )
-  ;; fn @rounding, line 28
+  ;; fn @rounding
   (func $rounding (type $t2) (param $x f64) (result f64 f64 f64 f64)
-    ;; entry, line 29
+    ;; entry
     local.get $x
     f64.nearest
     local.get $x
@@ -59,9 +59,9 @@
     f64.trunc
     return
   )
-  ;; fn @signs, line 37
+  ;; fn @signs
   (func $signs (type $t3) (param $a f64) (param $b f64) (result f64 f64 f64)
-    ;; entry, line 38
+    ;; entry
     local.get $a
     f64.abs
     local.get $a
@@ -71,9 +71,9 @@
     f64.copysign
     return
   )
-  ;; fn @single, line 45
+  ;; fn @single
   (func $single (type $t4) (param $a f32) (param $b f32) (result f32 f32 f32 f32)
-    ;; entry, line 46
+    ;; entry
     local.get $a
     local.get $b
     f32.add
@@ -88,9 +88,9 @@
     f32.mul
     return
   )
-  ;; fn @divide, line 54
+  ;; fn @divide
   (func $divide (type $t0) (param $a f64) (param $b f64) (result f64)
-    ;; entry, line 55
+    ;; entry
     local.get $a
     local.get $b
     f64.div

@@ -19,10 +19,10 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @bump, line 11
+  ;; fn @bump
   (func $bump (type $t0) (param $by i64) (result i64)
     (local $new i64)
-    ;; entry, line 12
+    ;; entry
     global.get $counter
     local.get $by
     i64.add
@@ -32,20 +32,20 @@
     local.get $new
     return
   )
-  ;; fn @get_limit, line 19
+  ;; fn @get_limit
   (func $get_limit (type $t1) (result i32)
-    ;; entry, line 20
+    ;; entry
     global.get $limit
     return
   )
-  ;; fn @read_msg, line 25
+  ;; fn @read_msg
   (func $read_msg (type $t1) (result i32)
-    ;; entry, line 26
+    ;; entry
     global.get $msg_ptr
     i32.load8_u
     return
   )
-  ;; data @msg, line 9
+  ;; data @msg
   (data $msg (memory $memory) (i32.const 16) "hi")
 )
 (assert_return (invoke "bump" (i64.const 5)) (i64.const 5))

@@ -16,14 +16,14 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @add_scaled, line 12
+  ;; fn @add_scaled
   (func $add_scaled (type $t0) (param $a i64) (param $b i64) (result i64)
     (local $x i64)
     (local $y2 i64)
     (local $x_1 i64)
     (local $y i64)
     (local $unset i64)
-    ;; entry, line 16
+    ;; entry
     local.get $a
     local.set $x_1
     local.get $b
@@ -43,11 +43,11 @@
     i64.add
     return
   )
-  ;; fn @caller, line 31
+  ;; fn @caller
   (func $caller (type $t1) (param $n i64) (result i64)
     (local $y2 i64)
     (local $y2_1 i64)
-    ;; entry, line 32
+    ;; entry
     i64.const 1
     i64.const 2
     i64.mul
@@ -69,10 +69,10 @@
     i64.add
     return
   )
-  ;; fn @checked, line 39
+  ;; fn @checked
   (func $checked (type $t0) (param $a i64) (param $b i64) (result i64)
     (local $q i64)
-    ;; entry, line 41
+    ;; entry
     local.get $a
     local.get $b
     i64.div_s
@@ -80,9 +80,9 @@
     local.get $q
     return
   )
-  ;; fn @divides, line 48
+  ;; fn @divides
   (func $divides (type $t0) (param $a i64) (param $b i64) (result i64)
-    ;; entry, line 49
+    ;; entry
     local.get $a
     local.get $b
     call $checked

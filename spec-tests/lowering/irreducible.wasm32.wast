@@ -16,7 +16,7 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @zigzag, line 21
+  ;; fn @zigzag
   (func $zigzag (type $t0) (param $c i32) (param $n i32) (result i32)
     (local $label i32)
     (local $bacc i32)
@@ -25,7 +25,7 @@
     (local $b.j i32)
     (local $b.bacc i32)
     block $dispatch
-      ;; entry, line 22
+      ;; entry
       local.get $c
       if
         ;; entry.to.a
@@ -53,7 +53,7 @@
             local.get $label
             br_table $a $b $a
           end
-          ;; b, line 33
+          ;; b
           local.get $b.j
           local.set $label
           local.get $b.bacc
@@ -65,7 +65,7 @@
             local.set $label
             br $exit
           end
-          ;; b_step, line 36
+          ;; b_step
           local.get $bacc
           i32.const 2
           i32.mul
@@ -83,7 +83,7 @@
           local.set $label
           br $dispatch_loop
         end
-        ;; a, line 25
+        ;; a
         local.get $a.i
         local.set $label
         local.get $a.acc
@@ -95,7 +95,7 @@
           local.set $label
           br $exit
         end
-        ;; a_step, line 28
+        ;; a_step
         local.get $bacc
         i32.const 1
         i32.add
@@ -113,13 +113,13 @@
         local.set $label
         br $dispatch_loop
       end
-      ;; exit, line 42
+      ;; exit
       local.get $label
       return
     end
     unreachable
   )
-  ;; fn @duff, line 48
+  ;; fn @duff
   (func $duff (type $t1) (param $n i32) (result i32)
     (local $r i32)
     (local $loops i32)
@@ -132,7 +132,7 @@
     (local $s1.a1 i32)
     (local $s1.l1 i32)
     block $exit
-      ;; entry, line 49
+      ;; entry
       local.get $n
       i32.eqz
       if
@@ -141,7 +141,7 @@
         br $exit
       end
       block $dispatch
-        ;; start, line 53
+        ;; start
         local.get $n
         i32.const 4
         i32.rem_u
@@ -213,7 +213,7 @@
                 local.get $r
                 br_table $s0 $s3 $s2 $s1 $s0
               end
-              ;; s3, line 63
+              ;; s3
               local.get $s3.a3
               local.set $r
               local.get $s3.l3
@@ -233,7 +233,7 @@
               local.set $r
               br $dispatch_loop
             end
-            ;; s2, line 66
+            ;; s2
             local.get $s2.a2
             local.set $r
             local.get $s2.l2
@@ -253,7 +253,7 @@
             local.set $r
             br $dispatch_loop
           end
-          ;; s1, line 69
+          ;; s1
           local.get $s1.a1
           local.set $r
           local.get $s1.l1
@@ -283,7 +283,7 @@
           end
           br $exit
         end
-        ;; s0, line 60
+        ;; s0
         local.get $s0.a0
         local.set $r
         local.get $s0.l0
@@ -304,13 +304,13 @@
         br $dispatch_loop
       end
     end
-    ;; exit, line 75
+    ;; exit
     local.get $r
     return
   )
-  ;; fn @step, line 79
+  ;; fn @step
   (func $step (type $t1) (param $acc i32) (result i32)
-    ;; entry, line 80
+    ;; entry
     local.get $acc
     i32.const 2
     i32.mul
@@ -318,7 +318,7 @@
     i32.add
     return
   )
-  ;; fn @nested, line 90
+  ;; fn @nested
   (func $nested (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
@@ -327,20 +327,20 @@
     (local $a.k i32)
     (local $b.y i32)
     (local $b.m i32)
-    ;; entry, line 91
+    ;; entry
     i32.const 0
     i32.const 0
     local.set $acc
     local.set $i
     block $head_exit
-      ;; head, line 94
+      ;; head
       local.get $i
       local.get $n
       i32.ge_s
       br_if $head_exit
       loop $head
         block $dispatch
-          ;; pick, line 97
+          ;; pick
           local.get $i
           i32.const 1
           i32.and
@@ -370,7 +370,7 @@
                 local.get $acc
                 br_table $a $b $a
               end
-              ;; b, line 110
+              ;; b
               local.get $b.y
               local.set $acc
               local.get $b.m
@@ -378,7 +378,7 @@
               local.get $m
               i32.eqz
               br_if $latch
-              ;; b_step, line 113
+              ;; b_step
               local.get $acc
               i32.const 3
               i32.mul
@@ -396,7 +396,7 @@
               local.set $acc
               br $dispatch_loop
             end
-            ;; a, line 102
+            ;; a
             local.get $a.x
             local.set $acc
             local.get $a.k
@@ -404,7 +404,7 @@
             local.get $m
             i32.eqz
             br_if $latch
-            ;; a_step, line 105
+            ;; a_step
             local.get $acc
             i32.const 5
             i32.add
@@ -422,12 +422,12 @@
             local.set $acc
             br $dispatch_loop
           end
-          ;; latch, line 118
+          ;; latch
           local.get $i
           i32.const 1
           i32.add
           local.set $i
-          ;; head, line 94
+          ;; head
           local.get $i
           local.get $n
           i32.ge_s
@@ -437,7 +437,7 @@
         end
       end
     end
-    ;; exit, line 121
+    ;; exit
     local.get $acc
     return
   )

@@ -19,11 +19,11 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @grow_twice, line 7
+  ;; fn @grow_twice
   (func $grow_twice (type $t0) (result i64 i64)
     (local $before i64)
     (local $old i64)
-    ;; entry, line 8
+    ;; entry
     memory.size
     local.set $before
     i64.const 1
@@ -42,17 +42,17 @@
     local.get $old
     return
   )
-  ;; fn @grow_too_much, line 19
+  ;; fn @grow_too_much
   (func $grow_too_much (type $t1) (result i64)
-    ;; entry, line 20
+    ;; entry
     i64.const 100000
     memory.grow
     return
   )
-  ;; fn @fill_and_copy, line 26
+  ;; fn @fill_and_copy
   (func $fill_and_copy (type $t2) (result i32 i32 i32 i32)
     (local $buf i64)
-    ;; entry, line 27
+    ;; entry
     i64.const 16
     local.set $buf
     local.get $buf
@@ -75,11 +75,11 @@
     i32.load8_u offset=11
     return
   )
-  ;; fn @copy_out_of_bounds, line 42
+  ;; fn @copy_out_of_bounds
   (func $copy_out_of_bounds (type $t3)
     (local $end i64)
     (local $buf i64)
-    ;; entry, line 43
+    ;; entry
     memory.size
     i64.const 65536
     i64.mul

@@ -17,7 +17,7 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @roundtrip, line 6
+  ;; fn @roundtrip
   (func $roundtrip (type $t0) (param $v i64) (result i64 i32 i32 i32 i64 i64 i64)
     (local $base i64)
     (local $u8 i32)
@@ -26,7 +26,7 @@
     (local $s16 i64)
     (local $u32 i64)
     (local $s32 i64)
-    ;; entry, line 7
+    ;; entry
     i64.const 16
     local.set $base
     local.get $base
@@ -60,10 +60,10 @@
     local.get $s32
     return
   )
-  ;; fn @bytes_le, line 20
+  ;; fn @bytes_le
   (func $bytes_le (type $t1) (param $v i32) (result i32 i32)
     (local $p i64)
-    ;; entry, line 21
+    ;; entry
     i64.const 16
     local.set $p
     local.get $p
@@ -75,12 +75,12 @@
     i32.load8_u offset=9
     return
   )
-  ;; fn @floats_in_memory, line 29
+  ;; fn @floats_in_memory
   (func $floats_in_memory (type $t2) (param $a f64) (param $b f32) (result f64)
     (local $p i64)
     (local $x f64)
     (local $y64 f64)
-    ;; entry, line 30
+    ;; entry
     i64.const 16
     local.set $p
     local.get $p

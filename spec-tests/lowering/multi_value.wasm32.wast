@@ -19,9 +19,9 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @divmod, line 7
+  ;; fn @divmod
   (func $divmod (type $t0) (param $a i32) (param $b i32) (result i32 i32)
-    ;; entry, line 8
+    ;; entry
     local.get $a
     local.get $b
     i32.div_u
@@ -30,11 +30,11 @@
     i32.rem_u
     return
   )
-  ;; fn @sum_divmod, line 14
+  ;; fn @sum_divmod
   (func $sum_divmod (type $t1) (param $a i32) (param $b i32) (result i32)
     (local $q i32)
     (local $r i32)
-    ;; entry, line 15
+    ;; entry
     local.get $a
     local.get $b
     call $divmod
@@ -45,22 +45,22 @@
     i32.add
     return
   )
-  ;; fn @swap3, line 21
+  ;; fn @swap3
   (func $swap3 (type $t2) (param $a i64) (param $b f64) (param $c i32) (result i32 f64 i64)
-    ;; entry, line 22
+    ;; entry
     local.get $c
     local.get $b
     local.get $a
     return
   )
-  ;; fn @minmax_loop, line 27
+  ;; fn @minmax_loop
   (func $minmax_loop (type $t3) (param $n i32) (result i32 i32)
     (local $i i32)
     (local $lo i32)
     (local $hi i32)
     (local $v i32)
     (local $lt i32)
-    ;; entry, line 28
+    ;; entry
     i32.const 0
     i32.const 2147483647
     i32.const -2147483648
@@ -68,13 +68,13 @@
     local.set $lo
     local.set $i
     block $loop_exit
-      ;; loop, line 33
+      ;; loop
       local.get $i
       local.get $n
       i32.ge_s
       br_if $loop_exit
       loop $loop
-        ;; body, line 36
+        ;; body
         local.get $i
         i32.const 3
         i32.mul
@@ -101,7 +101,7 @@
         i32.const 1
         i32.add
         local.set $i
-        ;; loop, line 33
+        ;; loop
         local.get $i
         local.get $n
         i32.ge_s
@@ -109,7 +109,7 @@
         br_if $loop
       end
     end
-    ;; exit, line 46
+    ;; exit
     local.get $lo
     local.get $hi
     return

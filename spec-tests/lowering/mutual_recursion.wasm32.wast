@@ -14,34 +14,34 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @is_even, line 6
+  ;; fn @is_even
   (func $is_even (type $t0) (param $n i32) (result i32)
-    ;; entry, line 7
+    ;; entry
     local.get $n
     i32.eqz
     if
-      ;; yes, line 10
+      ;; yes
       i32.const 1
       return
     end
-    ;; ask, line 13
+    ;; ask
     local.get $n
     i32.const 1
     i32.sub
     call $is_odd
     return
   )
-  ;; fn @is_odd, line 20
+  ;; fn @is_odd
   (func $is_odd (type $t0) (param $n i32) (result i32)
-    ;; entry, line 21
+    ;; entry
     local.get $n
     i32.eqz
     if
-      ;; no, line 24
+      ;; no
       i32.const 0
       return
     end
-    ;; ask, line 27
+    ;; ask
     local.get $n
     i32.const 1
     i32.sub

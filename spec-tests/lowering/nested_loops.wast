@@ -13,39 +13,39 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @sum_products, line 6
+  ;; fn @sum_products
   (func $sum_products (type $t0) (param $n i64) (result i64)
     (local $i i64)
     (local $acc i64)
     (local $acc2 i64)
     (local $p i64)
-    ;; entry, line 7
+    ;; entry
     i64.const 0
     i64.const 0
     local.set $acc
     local.set $i
     block $outer_exit
-      ;; outer, line 10
+      ;; outer
       local.get $i
       local.get $n
       i64.lt_s
       i32.eqz
       br_if $outer_exit
       loop $outer
-        ;; inner_start, line 13
+        ;; inner_start
         i64.const 0
         local.get $acc
         local.set $acc2
         local.set $acc
         block $inner_exit
-          ;; inner, line 15
+          ;; inner
           local.get $acc
           local.get $n
           i64.lt_s
           i32.eqz
           br_if $inner_exit
           loop $inner
-            ;; inner_body, line 18
+            ;; inner_body
             local.get $i
             local.get $acc
             i64.mul
@@ -58,28 +58,28 @@
             i64.const 1
             i64.add
             local.set $acc
-            ;; inner, line 15
+            ;; inner
             local.get $acc
             local.get $n
             i64.lt_s
             br_if $inner
           end
         end
-        ;; inner_done, line 24
+        ;; inner_done
         local.get $i
         i64.const 1
         i64.add
         local.get $acc2
         local.set $acc
         local.set $i
-        ;; outer, line 10
+        ;; outer
         local.get $i
         local.get $n
         i64.lt_s
         br_if $outer
       end
     end
-    ;; done, line 28
+    ;; done
     local.get $acc
     return
   )

@@ -19,27 +19,27 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @roundtrip, line 8
+  ;; fn @roundtrip
   (func $roundtrip (type $t0) (param $x i64) (result i64)
-    ;; entry, line 9
+    ;; entry
     local.get $x
     return
   )
-  ;; fn @widen, line 15
+  ;; fn @widen
   (func $widen (type $t1) (param $x i32) (result i64)
-    ;; entry, line 16
+    ;; entry
     local.get $x
     i64.extend_i32_u
     return
   )
-  ;; fn @ptr_compare, line 22
+  ;; fn @ptr_compare
   (func $ptr_compare (type $t2) (param $a i32) (param $b i32) (result i32 i32 i32)
     (local $pa i64)
     (local $pb i64)
     (local $lt i32)
     (local $eq i32)
     (local $di i32)
-    ;; entry, line 23
+    ;; entry
     local.get $a
     i64.extend_i32_u
     local.set $pa
@@ -64,12 +64,12 @@
     local.get $di
     return
   )
-  ;; fn @align_up, line 33
+  ;; fn @align_up
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i64)
     (local $mask i64)
     (local $minus_one i64)
-    ;; entry, line 34
+    ;; entry
     local.get $x
     i64.extend_i32_u
     local.set $p

@@ -15,20 +15,20 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @fib_rec, line 7
+  ;; fn @fib_rec
   (func $fib_rec (type $t0) (param $n i64) (result i64)
     (local $n1 i64)
     (local $n2 i64)
-    ;; entry, line 8
+    ;; entry
     local.get $n
     i64.const 2
     i64.lt_s
     if
-      ;; base, line 12
+      ;; base
       local.get $n
       return
     end
-    ;; rec, line 14
+    ;; rec
     local.get $n
     i64.const 1
     i64.sub
@@ -44,21 +44,21 @@
     i64.add
     return
   )
-  ;; fn @ackermann, line 24
+  ;; fn @ackermann
   (func $ackermann (type $t1) (param $m i32) (param $n i32) (result i32)
     (local $m1 i32)
     (local $n1 i32)
-    ;; entry, line 25
+    ;; entry
     local.get $m
     i32.eqz
     if
-      ;; m0, line 29
+      ;; m0
       local.get $n
       i32.const 1
       i32.add
       return
     end
-    ;; m_pos, line 32
+    ;; m_pos
     local.get $m
     i32.const 1
     i32.sub
@@ -66,13 +66,13 @@
     local.get $n
     i32.eqz
     if
-      ;; n0, line 36
+      ;; n0
       local.get $m1
       i32.const 1
       call $ackermann
       return
     end
-    ;; n_pos, line 39
+    ;; n_pos
     local.get $n
     i32.const 1
     i32.sub

@@ -17,10 +17,10 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @max, line 9
+  ;; fn @max
   (func $max (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $gt i32)
-    ;; entry, line 10
+    ;; entry
     local.get $a
     local.get $b
     i32.gt_s
@@ -31,12 +31,12 @@
     select
     return
   )
-  ;; fn @clamp, line 16
+  ;; fn @clamp
   (func $clamp (type $t1) (param $x i32) (result i32)
     (local $hundred i32)
     (local $neg i32)
     (local $big i32)
-    ;; entry, line 17
+    ;; entry
     i32.const 100
     local.set $hundred
     local.get $x
@@ -58,9 +58,9 @@
     select
     return
   )
-  ;; fn @fpick, line 27
+  ;; fn @fpick
   (func $fpick (type $t2) (param $c i32) (param $a f64) (param $b f64) (result f64)
-    ;; entry, line 28
+    ;; entry
     local.get $a
     local.get $b
     local.get $c

@@ -13,14 +13,14 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @count_primes, line 8
+  ;; fn @count_primes
   (func $count_primes (type $t0) (param $n i32) (result i32)
     (local $base i32)
     (local $i i32)
     (local $count i32)
     (local $iptr i32)
     (local $c i32)
-    ;; entry, line 9
+    ;; entry
     i32.const 16
     local.set $base
     i32.const 2
@@ -28,14 +28,14 @@
     local.set $count
     local.set $i
     block $outer_exit
-      ;; outer, line 15
+      ;; outer
       local.get $i
       local.get $n
       i32.gt_s
       br_if $outer_exit
       loop $outer
         block $next
-          ;; check, line 18
+          ;; check
           local.get $i
           local.set $iptr
           local.get $base
@@ -43,7 +43,7 @@
           i32.add
           i32.load8_u
           br_if $next
-          ;; prime, line 23
+          ;; prime
           local.get $count
           i32.const 1
           i32.add
@@ -55,13 +55,13 @@
           local.set $c
           local.set $count
           block $mark_exit
-            ;; mark, line 27
+            ;; mark
             local.get $count
             local.get $n
             i32.gt_s
             br_if $mark_exit
             loop $mark
-              ;; set, line 30
+              ;; set
               local.get $count
               local.set $iptr
               local.get $base
@@ -73,7 +73,7 @@
               local.get $i
               i32.add
               local.set $count
-              ;; mark, line 27
+              ;; mark
               local.get $count
               local.get $n
               i32.gt_s
@@ -84,12 +84,12 @@
           local.get $c
           local.set $count
         end
-        ;; next, line 36
+        ;; next
         local.get $i
         i32.const 1
         i32.add
         local.set $i
-        ;; outer, line 15
+        ;; outer
         local.get $i
         local.get $n
         i32.gt_s
@@ -97,7 +97,7 @@
         br_if $outer
       end
     end
-    ;; done, line 39
+    ;; done
     local.get $count
     return
   )

@@ -13,14 +13,14 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @count_primes, line 8
+  ;; fn @count_primes
   (func $count_primes (type $t0) (param $n i32) (result i32)
     (local $base i64)
     (local $i i32)
     (local $count i32)
     (local $iptr i64)
     (local $c i32)
-    ;; entry, line 9
+    ;; entry
     i64.const 16
     local.set $base
     i32.const 2
@@ -28,14 +28,14 @@
     local.set $count
     local.set $i
     block $outer_exit
-      ;; outer, line 15
+      ;; outer
       local.get $i
       local.get $n
       i32.gt_s
       br_if $outer_exit
       loop $outer
         block $next
-          ;; check, line 18
+          ;; check
           local.get $i
           i64.extend_i32_u
           local.set $iptr
@@ -44,7 +44,7 @@
           i64.add
           i32.load8_u
           br_if $next
-          ;; prime, line 23
+          ;; prime
           local.get $count
           i32.const 1
           i32.add
@@ -56,13 +56,13 @@
           local.set $c
           local.set $count
           block $mark_exit
-            ;; mark, line 27
+            ;; mark
             local.get $count
             local.get $n
             i32.gt_s
             br_if $mark_exit
             loop $mark
-              ;; set, line 30
+              ;; set
               local.get $count
               i64.extend_i32_u
               local.set $iptr
@@ -75,7 +75,7 @@
               local.get $i
               i32.add
               local.set $count
-              ;; mark, line 27
+              ;; mark
               local.get $count
               local.get $n
               i32.gt_s
@@ -86,12 +86,12 @@
           local.get $c
           local.set $count
         end
-        ;; next, line 36
+        ;; next
         local.get $i
         i32.const 1
         i32.add
         local.set $i
-        ;; outer, line 15
+        ;; outer
         local.get $i
         local.get $n
         i32.gt_s
@@ -99,7 +99,7 @@
         br_if $outer
       end
     end
-    ;; done, line 39
+    ;; done
     local.get $count
     return
   )

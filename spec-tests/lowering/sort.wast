@@ -16,7 +16,7 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @sort_and_check, line 5
+  ;; fn @sort_and_check
   (func $sort_and_check (type $t0) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32 i32 i32 i32)
     (local $p i64)
     (local $frame i64)
@@ -32,7 +32,7 @@
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 7
+    ;; entry
     local.get $frame
     local.set $p
     local.get $p
@@ -64,24 +64,24 @@
     global.set $__stack_pointer
     return
   )
-  ;; fn @insertion_sort, line 22
+  ;; fn @insertion_sort
   (func $insertion_sort (type $t1) (param $arr i64) (param $len i32)
     (local $i i32)
     (local $key i32)
     (local $j i32)
     (local $v i32)
     (local $j1 i32)
-    ;; entry, line 23
+    ;; entry
     i32.const 1
     local.set $i
     block $outer_exit
-      ;; outer, line 26
+      ;; outer
       local.get $i
       local.get $len
       i32.ge_s
       br_if $outer_exit
       loop $outer
-        ;; take, line 29
+        ;; take
         local.get $arr
         local.get $i
         call $get
@@ -92,12 +92,12 @@
         local.set $j
         loop $inner
           block $place
-            ;; inner, line 33
+            ;; inner
             local.get $j
             i32.const 0
             i32.lt_s
             br_if $place
-            ;; compare, line 37
+            ;; compare
             local.get $arr
             local.get $j
             call $get
@@ -106,7 +106,7 @@
             local.get $key
             i32.gt_s
             if
-              ;; shift, line 41
+              ;; shift
               local.get $j
               i32.const 1
               i32.add
@@ -122,7 +122,7 @@
               br $inner
             end
           end
-          ;; place, line 46
+          ;; place
           local.get $j
           i32.const 1
           i32.add
@@ -135,7 +135,7 @@
           i32.const 1
           i32.add
           local.set $i
-          ;; outer, line 26
+          ;; outer
           local.get $i
           local.get $len
           i32.ge_s
@@ -145,13 +145,13 @@
         end
       end
     end
-    ;; exit, line 51
+    ;; exit
     return
   )
-  ;; fn @get, line 55
+  ;; fn @get
   (func $get (type $t2) (param $arr i64) (param $i i32) (result i32)
     (local $o i64)
-    ;; entry, line 56
+    ;; entry
     local.get $i
     i32.const 4
     i32.mul
@@ -163,10 +163,10 @@
     i32.load
     return
   )
-  ;; fn @put, line 65
+  ;; fn @put
   (func $put (type $t3) (param $arr i64) (param $i i32) (param $v i32)
     (local $o i64)
-    ;; entry, line 66
+    ;; entry
     local.get $i
     i32.const 4
     i32.mul

@@ -16,7 +16,7 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @swap_via_memory, line 7
+  ;; fn @swap_via_memory
   (func $swap_via_memory (type $t0) (param $a i32) (param $b i32) (result i32 i32)
     (local $p i64)
     (local $frame i64)
@@ -32,7 +32,7 @@
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 9
+    ;; entry
     local.get $frame
     local.set $p
     local.get $p
@@ -51,7 +51,7 @@
     global.set $__stack_pointer
     return
   )
-  ;; fn @sum_digits, line 19
+  ;; fn @sum_digits
   (func $sum_digits (type $t1) (param $n i32) (result i32)
     (local $base i64)
     (local $x i32)
@@ -71,7 +71,7 @@
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 21
+    ;; entry
     local.get $frame
     local.set $base
     local.get $n
@@ -81,7 +81,7 @@
     local.set $at
     local.set $x
     loop $split
-      ;; split, line 25
+      ;; split
       local.get $x
       i32.const 10
       i32.rem_u
@@ -112,12 +112,12 @@
       local.set $x
       local.set $base
       block $add_exit
-        ;; add, line 36
+        ;; add
         local.get $x
         i32.eqz
         br_if $add_exit
         loop $add
-          ;; add_one, line 39
+          ;; add_one
           local.get $base
           i32.load8_u
           local.set $d
@@ -133,12 +133,12 @@
           i32.sub
           local.set $x
           local.set $base
-          ;; add, line 36
+          ;; add
           local.get $x
           br_if $add
         end
       end
-      ;; done, line 45
+      ;; done
       local.get $count
       local.get $frame
       i64.const 16
@@ -148,7 +148,7 @@
     end
     unreachable
   )
-  ;; fn @depth_sum, line 52
+  ;; fn @depth_sum
   (func $depth_sum (type $t1) (param $n i32) (result i32)
     (local $p i64)
     (local $frame i64)
@@ -164,7 +164,7 @@
     i64.sub
     local.tee $frame
     global.set $__stack_pointer
-    ;; entry, line 54
+    ;; entry
     local.get $frame
     local.set $p
     local.get $p
@@ -173,7 +173,7 @@
     local.get $n
     i32.eqz
     if
-      ;; base, line 59
+      ;; base
       i32.const 0
       local.get $frame
       i64.const 1024
@@ -181,7 +181,7 @@
       global.set $__stack_pointer
       return
     end
-    ;; rec, line 62
+    ;; rec
     local.get $n
     i32.const 1
     i32.sub

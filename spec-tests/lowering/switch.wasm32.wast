@@ -15,37 +15,37 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @days_in_month, line 15
+  ;; fn @days_in_month
   (func $days_in_month (type $t0) (param $m i32) (result i32)
     block $bad
       block $long
         block $short
-          ;; entry, line 16
+          ;; entry
           block $feb
             local.get $m
             br_table $bad $long $feb $long $short $long $short $long $long $short $long $short $long $bad
           end
-          ;; feb, line 24
+          ;; feb
           i32.const 28
           return
         end
-        ;; short, line 21
+        ;; short
         i32.const 30
         return
       end
-      ;; long, line 18
+      ;; long
       i32.const 31
       return
     end
-    ;; bad, line 27
+    ;; bad
     i32.const -1
     return
   )
-  ;; fn @classify, line 32
+  ;; fn @classify
   (func $classify (type $t0) (param $x i32) (result i32)
     (local $v i32)
     block $add
-      ;; entry, line 33
+      ;; entry
       block $add_case_3
         block $add_case_2
           block $add_case_1
@@ -54,7 +54,7 @@
                 local.get $x
                 br_table $zero $add_case $add_case_1 $add_case_2 $add_case_3
               end
-              ;; zero, line 39
+              ;; zero
               i32.const 100
               return
             end
@@ -73,29 +73,29 @@
       i32.const 7
       local.set $v
     end
-    ;; add, line 42
+    ;; add
     local.get $v
     return
   )
-  ;; fn @interpret, line 47
+  ;; fn @interpret
   (func $interpret (type $t0) (param $n i32) (result i32)
     (local $pc i32)
     (local $acc i32)
     (local $op i32)
-    ;; entry, line 48
+    ;; entry
     i32.const 0
     i32.const 0
     local.set $acc
     local.set $pc
     loop $dispatch
       block $exit
-        ;; dispatch, line 51
+        ;; dispatch
         local.get $pc
         local.get $n
         i32.ge_s
         br_if $exit
         block $advance
-          ;; fetch, line 54
+          ;; fetch
           local.get $pc
           i32.const 3
           i32.rem_u
@@ -106,34 +106,34 @@
                 local.get $op
                 br_table $op_add $op_mul $op_sub $exit
               end
-              ;; op_add, line 58
+              ;; op_add
               local.get $acc
               i32.const 5
               i32.add
               local.set $acc
               br $advance
             end
-            ;; op_mul, line 62
+            ;; op_mul
             local.get $acc
             i32.const 7
             i32.mul
             local.set $acc
             br $advance
           end
-          ;; op_sub, line 66
+          ;; op_sub
           local.get $acc
           i32.const 2
           i32.sub
           local.set $acc
         end
-        ;; advance, line 70
+        ;; advance
         local.get $pc
         i32.const 1
         i32.add
         local.set $pc
         br $dispatch
       end
-      ;; exit, line 74
+      ;; exit
       local.get $acc
       return
     end

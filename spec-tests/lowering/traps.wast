@@ -21,34 +21,34 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @boom, line 10
+  ;; fn @boom
   (func $boom (type $t0)
-    ;; entry, line 11
+    ;; entry
     unreachable
   )
-  ;; fn @guarded, line 15
+  ;; fn @guarded
   (func $guarded (type $t1) (param $x i32) (result i32)
-    ;; entry, line 16
+    ;; entry
     local.get $x
     if
-      ;; ok, line 18
+      ;; ok
       local.get $x
       return
     end
-    ;; bad, line 20
+    ;; bad
     unreachable
   )
-  ;; fn @memory_end, line 24
+  ;; fn @memory_end
   (func $memory_end (type $t2) (result i64)
-    ;; entry, line 25
+    ;; entry
     memory.size
     i64.const 65536
     i64.mul
     return
   )
-  ;; fn @last_byte, line 32
+  ;; fn @last_byte
   (func $last_byte (type $t3) (result i32)
-    ;; entry, line 33
+    ;; entry
     memory.size
     i64.const 65536
     i64.mul
@@ -57,18 +57,18 @@
     i32.load8_u
     return
   )
-  ;; fn @past_end, line 41
+  ;; fn @past_end
   (func $past_end (type $t3) (result i32)
-    ;; entry, line 42
+    ;; entry
     memory.size
     i64.const 65536
     i64.mul
     i32.load8_u
     return
   )
-  ;; fn @straddle, line 49
+  ;; fn @straddle
   (func $straddle (type $t3) (result i32)
-    ;; entry, line 50
+    ;; entry
     memory.size
     i64.const 65536
     i64.mul
@@ -77,9 +77,9 @@
     i32.load
     return
   )
-  ;; fn @huge_offset, line 58
+  ;; fn @huge_offset
   (func $huge_offset (type $t2) (result i64)
-    ;; entry, line 59
+    ;; entry
     i64.const 16
     i64.load offset=4294967295
     return

@@ -15,26 +15,26 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @factorial, line 6
+  ;; fn @factorial
   (func $factorial (type $t0) (param $n i64) (result i64)
     (local $a i64)
     (local $i2 i64)
     (local $acc i64)
     (local $i i64)
-    ;; entry, line 9
+    ;; entry
     i64.const 1
     local.set $acc
     local.get $n
     local.set $i
     block $head_exit
-      ;; head, line 14
+      ;; head
       local.get $i
       i64.const 1
       i64.gt_s
       i32.eqz
       br_if $head_exit
       loop $head
-        ;; body, line 18
+        ;; body
         local.get $acc
         local.set $a
         local.get $i
@@ -47,25 +47,25 @@
         i64.const 1
         i64.sub
         local.set $i
-        ;; head, line 14
+        ;; head
         local.get $i
         i64.const 1
         i64.gt_s
         br_if $head
       end
     end
-    ;; done, line 26
+    ;; done
     local.get $acc
     return
   )
-  ;; fn @sum_to, line 32
+  ;; fn @sum_to
   (func $sum_to (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $sum i32)
     (local $i_1 i32)
-    ;; entry, line 35
+    ;; entry
     block $head_exit
-      ;; head, line 37
+      ;; head
       local.get $i_1
       local.set $i
       local.get $i
@@ -73,7 +73,7 @@
       i32.gt_s
       br_if $head_exit
       loop $head
-        ;; body, line 41
+        ;; body
         local.get $sum
         local.get $i
         i32.add
@@ -82,7 +82,7 @@
         i32.const 1
         i32.add
         local.set $i_1
-        ;; head, line 37
+        ;; head
         local.get $i_1
         local.set $i
         local.get $i
@@ -92,7 +92,7 @@
         br_if $head
       end
     end
-    ;; exit, line 49
+    ;; exit
     local.get $sum
     return
   )

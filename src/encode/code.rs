@@ -203,7 +203,7 @@ impl<'a, 'm> Body<'a, 'm> {
                 }
                 self.close(label);
             }
-            Instr::Comment(_) => {}
+            Instr::Comment(_) | Instr::Origin(_) => {}
             _ => flat(ix, &self.scope, &mut self.bytes, instr)?,
         }
         Ok(())
@@ -269,7 +269,11 @@ fn flat(
             ix.memories.get(src, "memory")?,
         ),
         Instr::MemoryFill => sink.memory_fill(0),
-        Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
+        Instr::Block { .. }
+        | Instr::Loop { .. }
+        | Instr::If { .. }
+        | Instr::Comment(_)
+        | Instr::Origin(_) => {
             return Err(EncodeError::new(
                 "a structured instruction in a flat position",
             ));

@@ -150,7 +150,7 @@ impl<'f> Structurer<'f> {
             return;
         }
         let block = self.func.block(x);
-        out.extend(fc.comment(&block.name, block.span));
+        out.extend(fc.comment(&block.name));
         for inst in &block.insts {
             fc.emit_inst(inst, out);
         }
@@ -158,6 +158,7 @@ impl<'f> Structurer<'f> {
             .term
             .as_ref()
             .expect("verified blocks end in a terminator");
+        out.extend(fc.origin(block.term_span));
         self.emit_terminator(fc, x, term, out);
     }
 

@@ -46,7 +46,7 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         // Every path ended in a branch or return; tell the validator so.
         body.push(Instr::Unreachable);
     }
-    let comment = fc.cx.line_comment(&format!("fn @{}", func.name), func.span);
+    let comment = fc.cx.name_comment(&format!("fn @{}", func.name));
     Ok(wat::Func {
         id: fc.cx.func_names[id.index()].clone(),
         ty,
@@ -218,17 +218,24 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         out.push(Instr::LocalGet(local));
     }
 
-    /// The IR line of an instruction or block, as a comment.
-    pub fn comment(&self, what: &str, span: crate::diag::Span) -> Option<Instr> {
-        self.cx.line_comment(what, span).map(Instr::Comment)
+    /// The name of a block, as a comment.
+    pub fn comment(&self, what: &str) -> Option<Instr> {
+        self.cx.name_comment(what).map(Instr::Comment)
+    }
+
+    /// The marker of the IR position of the code that follows.
+    pub fn origin(&self, span: crate::diag::Span) -> Option<Instr> {
+        self.cx.origin(span).map(Instr::Origin)
     }
 
     pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {
         if let [result] = inst.results.as_slice()
             && self.remat[result.index()].is_some()
         {
+            // Emitted at each use, under its user's origin.
             return;
         }
+        out.extend(self.origin(inst.span));
         for operand in inst.op.operands() {
             self.push_value(operand, out);
         }

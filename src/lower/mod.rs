@@ -12,7 +12,10 @@
 //!
 //! Names: IR symbols keep their names (`@fib` becomes `$fib`); generated
 //! entities (`$__stack_pointer`, `$memory`, `$table`) get a suffix if the IR
-//! uses the same name. Comments in the output point back to the IR lines.
+//! uses the same name. Comments in the output name the IR function, block
+//! or data they come from, without line numbers (a golden file then changes
+//! only where the code does); each IR instruction's position is an
+//! [`wat::Instr::Origin`] marker, printed only with `-g`.
 
 mod control;
 mod func;
@@ -33,6 +36,7 @@ use crate::memory::{Frame, Layout, MAX_PAGES};
 use crate::verify::limits::MAX_LOCALS;
 use crate::wat;
 use names::NameSpace;
+use std::sync::Arc;
 
 /// What the lowering optimizes; everything is on by default. Turning a part
 /// off gives the plain form, for measuring what each part buys.
@@ -85,6 +89,46 @@ pub fn lower_module_with(
     // The lowered functions in place of their shells, before the adapters.
     out.funcs.splice(..funcs.len(), funcs);
     Ok(out)
+}
+
+/// The origins of each function of `lowered`, the lowering of `module`
+/// (the functions with bodies come first, in module order; the WASI
+/// adapters after them have none): for a runtime's backtraces, which need
+/// neither the text nor its comments.
+pub fn func_origins(module: &Module, lowered: &wat::Module) -> Vec<wat::FuncOrigins> {
+    let file = file_name(module);
+    module
+        .funcs
+        .iter()
+        .filter(|f| !f.is_import())
+        .zip(&lowered.funcs)
+        .map(|(func, lowered)| wat::FuncOrigins {
+            wasm_name: lowered.id.clone(),
+            ir_name: func.name.clone(),
+            def: origin_in(module, file.as_ref(), func.span),
+            operators: wat::operator_origins(&lowered.body),
+        })
+        .collect()
+}
+
+/// The name of the module's file, shared by all its [`wat::Origin`]s.
+fn file_name(module: &Module) -> Option<Arc<str>> {
+    module.source.as_ref().map(|s| s.name.as_str().into())
+}
+
+/// The position of a span in the module's file (named `file`), when the IR
+/// came from one.
+fn origin_in(module: &Module, file: Option<&Arc<str>>, span: Span) -> Option<wat::Origin> {
+    let (source, file) = (module.source.as_ref()?, file?);
+    if span.is_none() {
+        return None;
+    }
+    let (line, col) = source.line_col(span.start as usize);
+    Some(wat::Origin {
+        file: file.clone(),
+        line: line as u32,
+        col: col as u32,
+    })
 }
 
 /// A module lowered but for its function bodies, which are lowered one at
@@ -187,6 +231,8 @@ pub(crate) struct ModuleCx<'m> {
     /// a scratch memory too (see `wasi64.rs`).
     wasi_adapters: Vec<wat::Func>,
     types: FxHashMap<wat::FuncType, String>,
+    /// The name of the IR's file, shared by every [`wat::Origin`].
+    file: Option<Arc<str>>,
 }
 
 impl<'m> ModuleCx<'m> {
@@ -214,6 +260,7 @@ impl<'m> ModuleCx<'m> {
             table: "table".into(),
             wasi_adapters: Vec::new(),
             types: FxHashMap::default(),
+            file: file_name(module),
         }
     }
 
@@ -501,20 +548,21 @@ impl<'m> ModuleCx<'m> {
                     memory: self.memory.clone(),
                     offset: vec![self.ptr_const(addr)],
                     bytes,
-                    comment: self.line_comment(&format!("data @{}", data.name), data.span),
+                    comment: self.name_comment(&format!("data @{}", data.name)),
                 });
             }
         }
     }
 
-    /// `<what>, line N` when the IR came from a file.
-    pub fn line_comment(&self, what: &str, span: Span) -> Option<String> {
-        let source = self.module.source.as_ref()?;
-        if span.is_none() {
-            return Some(what.to_string());
-        }
-        let line = source.line_of(span.start as usize);
-        Some(format!("{what}, line {line}"))
+    /// `what` as a comment, when the IR came from a file. No line number:
+    /// the positions are in the [`wat::Instr::Origin`] markers.
+    pub fn name_comment(&self, what: &str) -> Option<String> {
+        self.module.source.as_ref().map(|_| what.to_string())
+    }
+
+    /// The position of a span in the IR's file, when it came from one.
+    pub fn origin(&self, span: Span) -> Option<wat::Origin> {
+        origin_in(self.module, self.file.as_ref(), span)
     }
 
     pub fn frame(&self, func: FuncId) -> Frame {

@@ -28,8 +28,8 @@
 //! `block $x HEADER i32.eqz br_if $x loop $l BODY HEADER br_if $l end end
 //! EXIT`.
 //!
-//! The header copies keep its `;; block, line N` comment, so the source map
-//! still attributes them to the header's IR block. Loops larger than
+//! The header copies keep its `;; block` comment and its origin markers, so a
+//! trap in a copy maps to the header's IR instruction. Loops larger than
 //! [`MAX_LOOP_SIZE`] instructions are not rotated, which keeps the pass
 //! linear in the size of the code however deep loops nest.
 
@@ -37,7 +37,8 @@ use crate::fxhash::FxHashSet as HashSet;
 use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr, IntType, IntUnOp};
 
-/// Instructions of a header that may be copied (comments not counted).
+/// Instructions of a header that may be copied (comments and origins not
+/// counted).
 const MAX_HEADER: usize = 12;
 /// Back edges a loop may have, each getting a copy of the header.
 const MAX_BACK_EDGES: usize = 4;
@@ -293,7 +294,7 @@ enum Shape {
 fn header_len(header: &[Instr]) -> usize {
     header
         .iter()
-        .filter(|i| !matches!(i, Instr::Comment(_)))
+        .filter(|i| !matches!(i, Instr::Comment(_) | Instr::Origin(_)))
         .count()
 }
 
@@ -346,16 +347,20 @@ fn is_control(instr: &Instr) -> bool {
     )
 }
 
-/// Turns the condition the code leaves on the stack into its negation.
+/// Turns the condition the code leaves on the stack into its negation. An
+/// `i32.eqz` ending the code goes instead, though an origin marker (the
+/// branch's) follows it: markers never change the code.
 fn negate(code: &mut Vec<Instr>) {
     let eqz = Instr::IntUnary {
         ty: IntType::I32,
         op: IntUnOp::Eqz,
     };
-    if code.last() == Some(&eqz) {
-        code.pop();
-    } else {
-        code.push(eqz);
+    let last = code.iter().rposition(|i| !matches!(i, Instr::Origin(_)));
+    match last {
+        Some(k) if code[k] == eqz => {
+            code.remove(k);
+        }
+        _ => code.push(eqz),
     }
 }
 

@@ -18,13 +18,15 @@
 //! (`crate::encode`) matches on the variants.
 
 pub mod ops;
+pub mod origin;
 pub mod print;
 
 pub use ops::{
     Align, Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, IntBinOp, IntCmpOp, IntType,
     IntUnOp, LoadKind, MemArg, SignExtend, StoreKind,
 };
-pub use print::print_module;
+pub use origin::{FuncOrigins, Origin, operator_origins};
+pub use print::{PrintOptions, print_module, print_module_with};
 
 /// A numeric value type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -284,11 +286,15 @@ pub enum Instr {
     MemoryFill,
     /// A `;; ...` line among the instructions.
     Comment(String),
+    /// Where the instructions after it came from, up to the next one: no
+    /// code, a `;;@ file:line:col` line when printed with locations.
+    Origin(Origin),
 }
 
 impl Instr {
     /// The instruction's name in the text format (`block`, `local.get`,
-    /// `i64.load8_s`), without its immediates; `;;` for a comment.
+    /// `i64.load8_s`), without its immediates; `;;` for a comment, `;;@`
+    /// for an origin.
     pub fn mnemonic(&self) -> &'static str {
         match self {
             Instr::Block { .. } => "block",
@@ -327,6 +333,7 @@ impl Instr {
             Instr::MemoryCopy { .. } => "memory.copy",
             Instr::MemoryFill => "memory.fill",
             Instr::Comment(_) => ";;",
+            Instr::Origin(_) => ";;@",
         }
     }
 }

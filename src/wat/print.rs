@@ -8,7 +8,7 @@
 
 use super::{
     Align, BlockType, Data, Elem, Export, ExportKind, Func, FuncType, Global, Import, ImportDesc,
-    IndexType, Instr, MemArg, Memory, Module, Table, TypeDef, TypeUse, ValType,
+    IndexType, Instr, MemArg, Memory, Module, Origin, Table, TypeDef, TypeUse, ValType,
 };
 use crate::text::float::{format_f32, format_f64};
 
@@ -16,9 +16,28 @@ use crate::text::float::{format_f32, format_f64};
 /// line of this many bytes, so that a change shows as a small diff.
 const DATA_CHUNK: usize = 32;
 
+/// What the printer writes beyond the module itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PrintOptions {
+    /// Binaryen's `;;@ file:line:col` line before an instruction whose
+    /// [`Instr::Origin`] differs from the last one written (`-g`). Off, the
+    /// text has no source positions, so a golden file changes only where
+    /// the code does.
+    pub locations: bool,
+}
+
 /// Prints a module as WAT text, ending with a newline.
 pub fn print_module(module: &Module) -> String {
-    let mut p = Printer::default();
+    print_module_with(module, PrintOptions::default())
+}
+
+/// [`print_module`] with options; the bytes the text assembles to do not
+/// depend on them.
+pub fn print_module_with(module: &Module, options: PrintOptions) -> String {
+    let mut p = Printer {
+        options,
+        ..Printer::default()
+    };
     p.module(module);
     p.out
 }
@@ -27,6 +46,10 @@ pub fn print_module(module: &Module) -> String {
 struct Printer {
     out: String,
     indent: usize,
+    options: PrintOptions,
+    /// The origin of the instructions to come, and the last one written.
+    pending: Option<Origin>,
+    written: Option<Origin>,
 }
 
 impl Printer {
@@ -109,6 +132,7 @@ impl Printer {
         for local in &f.locals {
             self.line(&format!("(local {} {})", id(&local.id), local.ty.name()));
         }
+        (self.pending, self.written) = (None, None);
         self.instrs(&f.body);
         self.indent -= 1;
         self.line(")");
@@ -150,8 +174,22 @@ impl Printer {
         self.indent -= 1;
     }
 
+    /// `;;@ file:line:col` before an instruction, when locations are on and
+    /// its origin is not the last one written.
+    fn origin(&mut self) {
+        let Some(origin) = self.pending.take() else {
+            return;
+        };
+        if self.options.locations && self.written.as_ref() != Some(&origin) {
+            let text = comment_text(&origin.to_string()).replace(['\n', '\r'], " ");
+            self.line(&format!(";;@ {text}"));
+            self.written = Some(origin);
+        }
+    }
+
     /// `block $label (result i32)`, `loop $label`, `if`.
     fn block_head(&mut self, instr: &Instr, label: &str, ty: &BlockType) {
+        self.origin();
         self.line(&format!(
             "{}{}{}",
             instr.mnemonic(),
@@ -182,7 +220,9 @@ impl Printer {
                 self.line("end");
             }
             Instr::Comment(text) => self.comment(text),
+            Instr::Origin(origin) => self.pending = Some(origin.clone()),
             flat => {
+                self.origin();
                 self.start_line();
                 write_flat(&mut self.out, flat);
                 self.out.push('\n');
@@ -261,7 +301,11 @@ fn write_flat(out: &mut String, instr: &Instr) {
         | Instr::MemoryFill => {}
         // Printed over several lines by `Printer::instr`, or folded by
         // `folded`; never flat.
-        Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. } | Instr::Comment(_) => {
+        Instr::Block { .. }
+        | Instr::Loop { .. }
+        | Instr::If { .. }
+        | Instr::Comment(_)
+        | Instr::Origin(_) => {
             unreachable!("`{}` is not a flat instruction", instr.mnemonic())
         }
     }
@@ -324,6 +368,12 @@ fn folded(instr: &Instr) -> String {
             "(; {} ;)",
             comment_text(text).replace("(;", "( ;").replace(";)", "; )")
         ),
+        Instr::Origin(origin) => format!(
+            "(;@ {} ;)",
+            comment_text(&origin.to_string())
+                .replace("(;", "( ;")
+                .replace(";)", "; )")
+        ),
         flat => {
             let mut text = String::from("(");
             write_flat(&mut text, flat);
@@ -333,9 +383,13 @@ fn folded(instr: &Instr) -> String {
     }
 }
 
-/// ` (a) (b)`: each instruction folded, each preceded by a space.
+/// ` (a) (b)`: each instruction folded, each preceded by a space; origins
+/// (which a constant expression never has) left out.
 fn folded_seq(body: &[Instr]) -> String {
-    body.iter().map(|i| format!(" {}", folded(i))).collect()
+    body.iter()
+        .filter(|i| !matches!(i, Instr::Origin(_)))
+        .map(|i| format!(" {}", folded(i)))
+        .collect()
 }
 
 /// A constant expression on one line: `(i64.const 16)`.
@@ -347,7 +401,7 @@ fn const_expr(expr: &[Instr]) -> String {
 /// several need the `(offset ...)` wrapper.
 fn offset_expr(expr: &[Instr]) -> String {
     match expr {
-        [one] if !matches!(one, Instr::Comment(_)) => folded(one),
+        [one] if !matches!(one, Instr::Comment(_) | Instr::Origin(_)) => folded(one),
         _ => format!("(offset{})", folded_seq(expr)),
     }
 }

@@ -1,63 +1,49 @@
-//! From wasm code offsets back to the IR: which function, and which block.
+//! From wasm code offsets back to the IR: which function, and which
+//! instruction of its `.vir` file.
 //!
-//! The lowering writes `;; fn @name, line N` before each function and
-//! `;; label, line N` where each IR block's code starts, and prints one wasm
-//! instruction per line. So the k-th instruction line of a function in the
-//! WAT is the k-th operator of its body in the binary, whose offset wasmtime
-//! reports in a backtrace: the block comment above that line gives the IR
-//! block and its line. (The IR line of the instruction itself is not in the
-//! WAT; the block's label line is the finest the comments give.)
+//! The lowering gives, for each function, the IR origin of each operator of
+//! its body in the binary's order ([`FuncOrigins`], in
+//! [`vitte_codegen_wasm64::Compiled::origins`]); the binary gives the offset
+//! of each operator, which wasmtime reports in a backtrace. Nothing is read
+//! from the WAT text, so its comments and annotations are free to change.
 //!
-//! When the WAT and the binary disagree on a function's instruction count
-//! (WAT written by hand, another printer), that function falls back to the
-//! line of its definition.
+//! When the binary and the origins disagree on a function's operator count
+//! (a binary not assembled from that lowering), that function falls back to
+//! the position of its definition.
 
 use std::collections::HashMap;
+use vitte_codegen_wasm64::wat::{FuncOrigins, Origin};
 use wasmparser::{Parser, Payload};
 
 /// Where lowered functions came from in the IR.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceMap {
-    file: String,
     /// By wasm function name (the WAT `$id`, which the name section keeps).
-    funcs: HashMap<String, FuncSource>,
+    funcs: HashMap<String, FuncOrigins>,
     /// By wasm function index: the offset of each operator of the body,
     /// the final `end` left out.
     bodies: HashMap<u32, Vec<usize>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct FuncSource {
-    /// The IR name and the line of `fn @name`.
-    name: String,
-    line: usize,
-    /// For each instruction line: the IR block (label, line) it belongs to.
-    blocks: Vec<Option<(String, usize)>>,
-}
-
 impl SourceMap {
-    /// Function names and definition lines from the WAT alone.
-    pub fn from_wat(wat: &str, file: &str) -> SourceMap {
+    /// Maps code offsets of `wasm` to the origins of the lowering it was
+    /// assembled from.
+    pub fn new(origins: &[FuncOrigins], wasm: &[u8]) -> SourceMap {
         SourceMap {
-            file: file.to_string(),
-            funcs: read_wat(wat),
-            bodies: HashMap::new(),
+            funcs: origins
+                .iter()
+                .map(|f| (f.wasm_name.clone(), f.clone()))
+                .collect(),
+            bodies: operator_offsets(wasm).unwrap_or_default(),
         }
-    }
-
-    /// Also maps code offsets of `wasm` (assembled from `wat`) to IR blocks.
-    pub fn new(wat: &str, wasm: &[u8], file: &str) -> SourceMap {
-        let mut map = SourceMap::from_wat(wat, file);
-        map.bodies = operator_offsets(wasm).unwrap_or_default();
-        map
     }
 
     pub fn is_empty(&self) -> bool {
         self.funcs.is_empty()
     }
 
-    /// `@name (file:line)` for a lowered IR function, with the block when
-    /// the offset falls in one: `@name, block loop (file:14)`.
+    /// `@name (file:line:col)` for a lowered IR function: the position of
+    /// the instruction at the offset, else of the function's definition.
     pub(crate) fn describe(
         &self,
         wasm_name: &str,
@@ -65,88 +51,29 @@ impl SourceMap {
         offset: Option<usize>,
     ) -> Option<String> {
         let func = self.funcs.get(wasm_name)?;
-        let block = offset.and_then(|o| self.block_at(func, index, o));
-        Some(match block {
-            Some((label, line)) => format!("@{}, block {label} ({}:{line})", func.name, self.file),
-            None => format!("@{} ({}:{})", func.name, self.file, func.line),
+        let origin = offset
+            .and_then(|o| self.origin_at(func, index, o))
+            .or(func.def.as_ref());
+        Some(match origin {
+            Some(origin) => format!("@{} ({origin})", func.ir_name),
+            None => format!("@{}", func.ir_name),
         })
     }
 
-    fn block_at<'a>(
+    fn origin_at<'a>(
         &self,
-        func: &'a FuncSource,
+        func: &'a FuncOrigins,
         index: u32,
         offset: usize,
-    ) -> Option<&'a (String, usize)> {
+    ) -> Option<&'a Origin> {
         let offsets = self.bodies.get(&index)?;
-        if offsets.len() != func.blocks.len() {
+        if offsets.len() != func.operators.len() {
             return None;
         }
         // The last operator starting at or before the offset.
         let k = offsets.partition_point(|&o| o <= offset).checked_sub(1)?;
-        func.blocks[k].as_ref()
+        func.operators[k].as_ref()
     }
-}
-
-/// Each function's IR name, line and the block of each instruction line.
-fn read_wat(wat: &str) -> HashMap<String, FuncSource> {
-    let mut funcs = HashMap::new();
-    let mut pending: Option<(String, usize)> = None;
-    let mut current: Option<(String, usize, FuncSource)> = None;
-    let mut block: Option<(String, usize)> = None;
-    for raw in wat.lines() {
-        let line = raw.trim_start();
-        let indent = raw.len() - line.len();
-        if let Some((id, func_indent, source)) = &mut current {
-            if line == ")" && indent == *func_indent {
-                funcs.insert(std::mem::take(id), std::mem::take(source));
-                current = None;
-            } else if let Some(comment) = line.strip_prefix(";; ") {
-                block = parse_line_comment(comment).or(block.take());
-            } else if !line.is_empty() && !line.starts_with('(') {
-                source.blocks.push(block.clone());
-            }
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix(";; fn @") {
-            pending = parse_line_comment(rest);
-        } else if let Some(rest) = line.strip_prefix("(func $") {
-            let id: String = rest
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != ')')
-                .collect();
-            if let Some((name, line_no)) = pending.take() {
-                let source = FuncSource {
-                    name,
-                    line: line_no,
-                    blocks: Vec::new(),
-                };
-                block = None;
-                if closes_on_its_line(rest) {
-                    funcs.insert(id, source);
-                } else {
-                    current = Some((id, indent, source));
-                }
-            }
-        } else if !line.starts_with(";;") {
-            pending = None;
-        }
-    }
-    funcs
-}
-
-/// Whether a `(func` header line also closes the function (no body lines):
-/// its parentheses balance the `(func` that opened it.
-fn closes_on_its_line(rest: &str) -> bool {
-    let opened = rest.matches('(').count();
-    let closed = rest.matches(')').count();
-    closed > opened
-}
-
-/// `NAME, line N` -> (NAME, N).
-fn parse_line_comment(text: &str) -> Option<(String, usize)> {
-    let (name, line) = text.split_once(", line ")?;
-    Some((name.to_string(), line.trim().parse().ok()?))
 }
 
 /// The operator offsets of every function body, by function index.
@@ -182,59 +109,70 @@ fn operator_offsets(wasm: &[u8]) -> Option<HashMap<u32, Vec<usize>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Target;
+    use vitte_codegen_wasm64::WasmBackend;
+    use vitte_codegen_wasm64::diag::SourceFile;
 
-    const WAT: &str = "(module
-  ;; fn @f, line 1
-  (func $f (param $a i32) (param $b i32) (result i32)
-    (local $t i32)
-    ;; entry, line 2
-    local.get $a
-    local.get $b
-    i32.div_s
-  )
-  ;; fn @a.b, line 12
-  (func $a.b_1 (type 0))
-  (func $helper
-    nop
-  )
-)";
+    const VIR: &str = "fn @f(%a: i32, %b: i32) -> i32 {
+entry:
+  %q = i32.div_s %a, %b
+  return %q
+}
+
+pub fn @main(%a: i32) -> i32 {
+entry:
+  %z = i32.const 0
+  %r = call @f(%a, %z)
+  return %r
+}
+";
+
+    fn compiled(target: Target) -> vitte_codegen_wasm64::Compiled {
+        let file = SourceFile::new("f.vir", VIR);
+        WasmBackend::new()
+            .compile_source(&file, target)
+            .expect("compiles")
+    }
 
     #[test]
-    fn functions_and_blocks_are_found() {
-        let wasm = wat::parse_str(WAT).expect("wat");
-        let map = SourceMap::new(WAT, &wasm, "f.vir");
-        let body = &map.bodies[&0];
-        assert_eq!(body.len(), 3);
-        let at = |i: usize| map.describe("f", 0, Some(body[i]));
-        assert_eq!(at(2).as_deref(), Some("@f, block entry (f.vir:2)"));
-        assert_eq!(map.describe("f", 0, None).as_deref(), Some("@f (f.vir:1)"));
-        assert_eq!(
-            map.describe("a.b_1", 1, None).as_deref(),
-            Some("@a.b (f.vir:12)")
-        );
-        assert_eq!(map.describe("helper", 2, Some(0)), None);
-        // Without the binary, or when counts disagree: the function's line.
-        let text_only = SourceMap::from_wat(WAT, "f.vir");
-        assert_eq!(
-            text_only.describe("f", 0, Some(body[2])).as_deref(),
-            Some("@f (f.vir:1)")
-        );
+    fn operators_map_to_their_instructions() {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let c = compiled(target);
+            let map = SourceMap::new(&c.origins, &c.wasm);
+            let body = &map.bodies[&0];
+            // local.get $a, local.get $b, i32.div_s, return.
+            assert_eq!(body.len(), 4, "{}", c.wat);
+            let at = |i: usize| map.describe("f", 0, Some(body[i]));
+            assert_eq!(at(2).as_deref(), Some("@f (f.vir:3:3)"));
+            assert_eq!(at(3).as_deref(), Some("@f (f.vir:4:3)"));
+            assert_eq!(
+                map.describe("f", 0, None).as_deref(),
+                Some("@f (f.vir:1:1)")
+            );
+            let main = &map.bodies[&1];
+            let call = map.describe("main", 1, Some(main[2]));
+            assert_eq!(call.as_deref(), Some("@main (f.vir:10:3)"), "{}", c.wat);
+            assert_eq!(map.describe("helper", 2, Some(0)), None);
+        }
+    }
+
+    /// A binary that is not the lowering's: the function's definition.
+    #[test]
+    fn a_mismatched_body_falls_back_to_the_definition() {
+        let c = compiled(Target::Wasm64);
         let other =
             wat::parse_str("(module (func $f (param i32 i32) (result i32) i32.const 0))").unwrap();
-        let mismatched = SourceMap::new(WAT, &other, "f.vir");
+        let map = SourceMap::new(&c.origins, &other);
         assert_eq!(
-            mismatched.describe("f", 0, Some(0x20)).as_deref(),
-            Some("@f (f.vir:1)")
+            map.describe("f", 0, Some(0x20)).as_deref(),
+            Some("@f (f.vir:1:1)")
         );
     }
 
-    /// The lowering prints one instruction per line: every function of every
-    /// golden case, on both targets, maps instruction by instruction.
+    /// Every function of every golden case, on both targets, has as many
+    /// origins as its body has operators.
     #[test]
-    fn every_lowered_function_maps_to_its_blocks() {
-        use crate::ir::Target;
-        use vitte_codegen_wasm64::WasmBackend;
-        use vitte_codegen_wasm64::diag::SourceFile;
+    fn every_lowered_function_maps_operator_by_operator() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases");
         let mut checked = 0;
         for entry in std::fs::read_dir(dir).expect("tests/cases").flatten() {
@@ -245,14 +183,16 @@ mod tests {
                 let Ok(compiled) = WasmBackend::new().compile_source(&file, target) else {
                     continue;
                 };
-                let map = SourceMap::new(&compiled.wat, &compiled.wasm, "case.vir");
-                let lengths: Vec<usize> = map.bodies.values().map(Vec::len).collect();
-                for (name, func) in &map.funcs {
-                    assert!(
-                        lengths.contains(&func.blocks.len()),
-                        "{}: {name}: {} instruction lines match no body",
+                let bodies = operator_offsets(&compiled.wasm).expect("valid");
+                // Defined functions are numbered after the imported ones.
+                let first = bodies.keys().min().copied().unwrap_or(0);
+                for (i, func) in compiled.origins.iter().enumerate() {
+                    assert_eq!(
+                        bodies[&(first + i as u32)].len(),
+                        func.operators.len(),
+                        "{}: {}",
                         path.display(),
-                        func.blocks.len()
+                        func.wasm_name
                     );
                     checked += 1;
                 }

@@ -40,6 +40,22 @@ fn compare(name: &str, module: &Module, target: Target) -> Result<usize, String>
             "{name} ({target}): encode_module differs from the function-at-a-time path"
         ));
     }
+    // `-g` only adds comments to the text.
+    let located = backend
+        .clone()
+        .with_locations(true)
+        .compile_module(module, target)
+        .map_err(|e| format!("{name} ({target}): text path with -g: {e}"))?;
+    let has_origins = located
+        .origins
+        .iter()
+        .any(|f| f.operators.iter().any(Option::is_some));
+    if has_origins && !located.wat.contains("\n    ;;@ ") {
+        return Err(format!("{name} ({target}): -g wrote no `;;@` annotation"));
+    }
+    if located.wasm != via_text {
+        return Err(format!("{name} ({target}): -g changes the binary"));
+    }
     if direct != via_text {
         let at = direct
             .iter()

@@ -88,7 +88,9 @@ fn fuel_stops_an_infinite_loop_with_status_3() {
         err.starts_with("error: the guest exceeded its fuel (--fuel 1000000)"),
         "{err}"
     );
-    assert!(err.contains("  0: @spin, block "), "{err}");
+    // The position of the instruction the guest was at, in the loop.
+    assert!(err.contains("  0: @spin ("), "{err}");
+    assert!(err.contains("spin.vir:"), "{err}");
 }
 
 #[test]
@@ -327,15 +329,18 @@ fn trap_backtraces_name_ir_functions_and_lines() {
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines[0], "trap: integer divide by zero", "{err}");
     assert_eq!(lines[1], "wasm backtrace:", "{err}");
-    // Each frame's IR block and the line of its label.
-    let frame = |i: usize, prefix: &str, line: &str| {
+    // Each frame's IR function and the position of its instruction: the
+    // division, then the call.
+    let frame = |i: usize, text: &str| {
         assert!(
-            lines[i].starts_with(prefix) && lines[i].contains(line),
+            lines[i].starts_with("  ") && lines[i].contains(text),
             "{err}"
         )
     };
-    frame(2, "  0: @div, block entry (", "div.vir:2)");
-    frame(3, "  1: @main, block entry (", "div.vir:8)");
+    frame(2, "0: @div (");
+    frame(2, "div.vir:3:3), wasm offset ");
+    frame(3, "1: @main (");
+    frame(3, "div.vir:10:3), wasm offset ");
 
     let file = write_vir(
         &dir,
@@ -348,8 +353,42 @@ fn trap_backtraces_name_ir_functions_and_lines() {
     for target in TARGETS {
         let o = vitte_wat(&["run", &file, "--invoke", "f", "5", "--target", target]);
         let err = stderr(&o);
-        assert!(err.contains("  0: @f, block exit ("), "{err}");
-        assert!(err.contains("loop.vir:10)"), "{err}");
+        assert!(err.contains("  0: @f ("), "{err}");
+        assert!(err.contains("loop.vir:12:1), wasm offset "), "{err}");
+    }
+}
+
+/// The issue's acceptance: a division by zero at the third call level gives
+/// three frames, each with the exact position of its call or division.
+#[test]
+fn a_trap_three_calls_deep_gives_each_frame_its_instruction() {
+    let dir = TempDir::new("run-trap3");
+    let file = write_vir(
+        &dir,
+        "prog.vir",
+        "fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n\n\
+         fn @mid(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n\n\
+         pub fn @main() -> i32 {\nentry:\n  %a = i32.const 7\n  %r = call @mid(%a)\n  return %r\n}\n",
+    );
+    for target in TARGETS {
+        let o = vitte_wat(&["run", &file, "--invoke", "main", "--target", target]);
+        assert_eq!(status(&o), Some(2), "{}", stderr(&o));
+        // The file as given on the command line, without its directory.
+        let err = stderr(&o).replace(&format!("{}/", dir.0.display()), "");
+        let frames: Vec<&str> = err
+            .lines()
+            .skip(2)
+            .map(|l| l.split(", wasm offset").next().unwrap_or(l))
+            .collect();
+        assert_eq!(
+            frames,
+            [
+                "  0: @div (prog.vir:3:3)",
+                "  1: @mid (prog.vir:10:3)",
+                "  2: @main (prog.vir:17:3)"
+            ],
+            "{err}"
+        );
     }
 }
 

@@ -17,9 +17,11 @@ pub fn run(command: Command) -> Result<(), Failure> {
             file,
             output,
             target,
+            locations,
         } => {
             let module = load_ir(&file)?;
             let wat = WasmBackend::new()
+                .with_locations(locations)
                 .emit_wat(&module, target.into())
                 .map_err(pipeline_error)?;
             Output::new(output.as_deref(), Output::Stdout).write_text(&wat)
@@ -30,13 +32,14 @@ pub fn run(command: Command) -> Result<(), Failure> {
             target,
             time_passes,
             direct,
+            locations,
         } => {
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
             let name = input.name.clone();
             let file_text = input.into_text("Vitte IR")?;
             let source = SourceFile::new(name, file_text);
-            let backend = WasmBackend::new().one_shot();
+            let backend = WasmBackend::new().with_locations(locations).one_shot();
             let wasm = if direct {
                 backend.compile_source_direct_timed(&source, target.into(), &mut times)
             } else {

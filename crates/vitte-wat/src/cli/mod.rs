@@ -59,6 +59,11 @@ pub enum Command {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "wasm64")]
         target: TargetArg,
+        /// Write each instruction's IR position before it, wherever it
+        /// changes, as Binaryen does: `;;@ file:line:col` (a comment: the
+        /// binary is the same).
+        #[arg(short = 'g')]
+        locations: bool,
     },
     /// Compile a .vir file to a validated wasm binary (FILE.wasm unless -o).
     Build {
@@ -75,6 +80,10 @@ pub enum Command {
         /// and assembling WAT text: the same bytes, faster.
         #[arg(long)]
         direct: bool,
+        /// Print the WAT that is assembled with `;;@ file:line:col` IR
+        /// positions (see `emit -g`); the binary is the same.
+        #[arg(short = 'g')]
+        locations: bool,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {

@@ -237,7 +237,7 @@ pub(super) fn wasm_of(
             let compiled = WasmBackend::new()
                 .compile_source(&file, target)
                 .map_err(|e| Failure::error(e.to_string()))?;
-            let map = SourceMap::new(&compiled.wat, &compiled.wasm, &input.name);
+            let map = SourceMap::new(&compiled.origins, &compiled.wasm);
             Ok((compiled.wasm, Some(map)))
         }
     }

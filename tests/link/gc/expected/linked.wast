@@ -18,11 +18,11 @@
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
   (elem $functions (table $table) (i64.const 1) func $via_table $via_global)
-  ;; fn @used, line 9
+  ;; fn @used
   (func $used (type $t0) (result i32)
     (local $x i32)
     (local $y i32)
-    ;; entry, line 10
+    ;; entry
     i64.const 16
     i64.load
     call_indirect $table (type $t0) (result i32)
@@ -35,33 +35,33 @@
     i32.add
     return
   )
-  ;; fn @main, line 20
+  ;; fn @main
   (func $main (type $t0) (result i32)
-    ;; entry, line 21
+    ;; entry
     call $used
     i32.const 1
     i32.add
     return
   )
-  ;; fn @via_table, line 28
+  ;; fn @via_table
   (func $via_table (type $t0) (result i32)
-    ;; entry, line 29
+    ;; entry
     i32.const 3
     return
   )
-  ;; fn @via_global, line 34
+  ;; fn @via_global
   (func $via_global (type $t0) (result i32)
-    ;; entry, line 35
+    ;; entry
     i32.const 4
     return
   )
-  ;; fn @via_global_ptr, line 40
+  ;; fn @via_global_ptr
   (func $via_global_ptr (type $t1) (result i64)
-    ;; entry, line 41
+    ;; entry
     global.get $fp
     return
   )
-  ;; data @table, line 7
+  ;; data @table
   (data $table (memory $memory) (i64.const 16) "\01\00\00\00\00\00\00\00")
 )
 (assert_return (invoke "used") (i32.const 7))

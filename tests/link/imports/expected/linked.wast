@@ -19,24 +19,24 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @answer, line 8
+  ;; fn @answer
   (func $answer (type $t1) (result i32)
-    ;; entry, line 9
+    ;; entry
     i32.const 42
     return
   )
-  ;; fn @log_answer, line 14
+  ;; fn @log_answer
   (func $log_answer (type $t2)
-    ;; entry, line 15
+    ;; entry
     i32.const 42
     call $host_log
     i32.const 42
     call $print
     return
   )
-  ;; fn @print_twice, line 22
+  ;; fn @print_twice
   (func $print_twice (type $t0) (param $x i32)
-    ;; entry, line 23
+    ;; entry
     local.get $x
     call $print
     local.get $x

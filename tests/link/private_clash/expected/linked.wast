@@ -22,16 +22,16 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @a.helper_1, line 12
+  ;; fn @a.helper_1
   (func $a.helper_1 (type $t0) (result i32)
-    ;; entry, line 13
+    ;; entry
     i32.const 1
     return
   )
-  ;; fn @a_tick, line 18
+  ;; fn @a_tick
   (func $a_tick (type $t0) (result i32)
     (local $c1 i32)
-    ;; entry, line 19
+    ;; entry
     global.get $a.count
     i32.const 1
     i32.add
@@ -41,23 +41,23 @@
     local.get $c1
     return
   )
-  ;; fn @a_buf, line 27
+  ;; fn @a_buf
   (func $a_buf (type $t0) (result i32)
-    ;; entry, line 28
+    ;; entry
     i64.const 16
     i32.load8_u
     return
   )
-  ;; fn @b.helper, line 34
+  ;; fn @b.helper
   (func $b.helper (type $t0) (result i32)
-    ;; entry, line 35
+    ;; entry
     i32.const 2
     return
   )
-  ;; fn @b_tick, line 40
+  ;; fn @b_tick
   (func $b_tick (type $t0) (result i32)
     (local $c1 i32)
-    ;; entry, line 41
+    ;; entry
     global.get $b.count
     i32.const 1
     i32.add
@@ -67,28 +67,28 @@
     local.get $c1
     return
   )
-  ;; fn @b_buf, line 49
+  ;; fn @b_buf
   (func $b_buf (type $t0) (result i32)
-    ;; entry, line 50
+    ;; entry
     i64.const 17
     i32.load8_u
     return
   )
-  ;; fn @helper, line 56
+  ;; fn @helper
   (func $helper (type $t0) (result i32)
-    ;; entry, line 57
+    ;; entry
     i32.const 3
     return
   )
-  ;; fn @a.helper, line 62
+  ;; fn @a.helper
   (func $a.helper (type $t0) (result i32)
-    ;; entry, line 63
+    ;; entry
     i32.const 4
     return
   )
-  ;; data @a.buf, line 9
+  ;; data @a.buf
   (data $a.buf (memory $memory) (i64.const 16) "a")
-  ;; data @b.buf, line 10
+  ;; data @b.buf
   (data $b.buf (memory $memory) (i64.const 17) "b")
 )
 (assert_return (invoke "a.helper_1") (i32.const 1))

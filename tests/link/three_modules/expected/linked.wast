@@ -37,50 +37,50 @@
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
   (elem $functions (table $table) (i64.const 1) func $square $negate)
-  ;; fn @square, line 15
+  ;; fn @square
   (func $square (type $t0) (param $x i32) (result i32)
-    ;; entry, line 16
+    ;; entry
     local.get $x
     local.get $x
     i32.mul
     return
   )
-  ;; fn @negate, line 21
+  ;; fn @negate
   (func $negate (type $t0) (param $x i32) (result i32)
-    ;; entry, line 22
+    ;; entry
     i32.const 0
     local.get $x
     i32.sub
     return
   )
-  ;; fn @total, line 28
+  ;; fn @total
   (func $total (type $t1) (result i32)
-    ;; entry, line 29
+    ;; entry
     i64.const 32
     i32.const 4
     call $sum
     return
   )
-  ;; fn @total_squares, line 36
+  ;; fn @total_squares
   (func $total_squares (type $t1) (result i32)
-    ;; entry, line 37
+    ;; entry
     i64.const 32
     i32.const 4
     call $sum_squares
     return
   )
-  ;; fn @third, line 44
+  ;; fn @third
   (func $third (type $t1) (result i32)
-    ;; entry, line 45
+    ;; entry
     global.get $third_ptr
     i32.load
     return
   )
-  ;; fn @view_sum, line 51
+  ;; fn @view_sum
   (func $view_sum (type $t1) (result i32)
     (local $view i64)
     (local $n i32)
-    ;; entry, line 52
+    ;; entry
     i64.const 64
     local.set $view
     local.get $view
@@ -92,12 +92,12 @@
     call $sum
     return
   )
-  ;; fn @map_negate, line 60
+  ;; fn @map_negate
   (func $map_negate (type $t1) (result i32)
     (local $f i64)
     (local $src i64)
     (local $dst i64)
-    ;; entry, line 61
+    ;; entry
     i64.const 2
     local.set $f
     i64.const 32
@@ -114,11 +114,11 @@
     call $sum
     return
   )
-  ;; fn @same_pointer, line 71
+  ;; fn @same_pointer
   (func $same_pointer (type $t1) (result i32)
     (local $mine i64)
     (local $theirs i64)
-    ;; entry, line 72
+    ;; entry
     i64.const 2
     local.set $mine
     i64.const 56
@@ -129,10 +129,10 @@
     i64.eq
     return
   )
-  ;; fn @bump, line 80
+  ;; fn @bump
   (func $bump (type $t2) (result i64)
     (local $c1 i64)
-    ;; entry, line 81
+    ;; entry
     global.get $calls
     i64.const 1
     i64.add
@@ -142,12 +142,12 @@
     local.get $c1
     return
   )
-  ;; fn @main, line 89
+  ;; fn @main
   (func $main (type $t1) (result i32)
     (local $a i32)
     (local $b i32)
     (local $t i32)
-    ;; entry, line 90
+    ;; entry
     call $total
     local.set $a
     call $total_squares
@@ -165,24 +165,24 @@
     i32.add
     return
   )
-  ;; fn @sum, line 101
+  ;; fn @sum
   (func $sum (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
     (local $v i32)
-    ;; entry, line 102
+    ;; entry
     i32.const 0
     i32.const 0
     local.set $acc
     local.set $i
     block $loop_exit
-      ;; loop, line 105
+      ;; loop
       local.get $i
       local.get $n
       i32.ge_s
       br_if $loop_exit
       loop $loop
-        ;; body, line 108
+        ;; body
         local.get $p
         local.get $i
         call $at
@@ -195,7 +195,7 @@
         i32.const 1
         i32.add
         local.set $i
-        ;; loop, line 105
+        ;; loop
         local.get $i
         local.get $n
         i32.ge_s
@@ -203,28 +203,28 @@
         br_if $loop
       end
     end
-    ;; exit, line 114
+    ;; exit
     local.get $acc
     return
   )
-  ;; fn @sum_squares, line 118
+  ;; fn @sum_squares
   (func $sum_squares (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
     (local $v i32)
-    ;; entry, line 119
+    ;; entry
     i32.const 0
     i32.const 0
     local.set $acc
     local.set $i
     block $loop_exit
-      ;; loop, line 122
+      ;; loop
       local.get $i
       local.get $n
       i32.ge_s
       br_if $loop_exit
       loop $loop
-        ;; body, line 125
+        ;; body
         local.get $p
         local.get $i
         call $at
@@ -241,7 +241,7 @@
         i32.const 1
         i32.add
         local.set $i
-        ;; loop, line 122
+        ;; loop
         local.get $i
         local.get $n
         i32.ge_s
@@ -249,14 +249,14 @@
         br_if $loop
       end
     end
-    ;; exit, line 132
+    ;; exit
     local.get $acc
     return
   )
-  ;; fn @at, line 136
+  ;; fn @at
   (func $at (type $t3) (param $p i64) (param $i i32) (result i32)
     (local $offset i64)
-    ;; entry, line 137
+    ;; entry
     local.get $i
     i64.extend_i32_u
     i64.const 4
@@ -268,23 +268,23 @@
     i32.load
     return
   )
-  ;; fn @map, line 146
+  ;; fn @map
   (func $map (type $t4) (param $f i64) (param $src i64) (param $dst i64) (param $n i32)
     (local $i i32)
     (local $offset i64)
     (local $from i64)
     (local $r i32)
-    ;; entry, line 147
+    ;; entry
     i32.const 0
     local.set $i
     block $loop_exit
-      ;; loop, line 150
+      ;; loop
       local.get $i
       local.get $n
       i32.ge_s
       br_if $loop_exit
       loop $loop
-        ;; body, line 153
+        ;; body
         local.get $i
         i64.extend_i32_u
         i64.const 4
@@ -314,7 +314,7 @@
         i32.const 1
         i32.add
         local.set $i
-        ;; loop, line 150
+        ;; loop
         local.get $i
         local.get $n
         i32.ge_s
@@ -322,13 +322,13 @@
         br_if $loop
       end
     end
-    ;; exit, line 166
+    ;; exit
     return
   )
-  ;; fn @apply_op, line 170
+  ;; fn @apply_op
   (func $apply_op (type $t5) (param $op i32) (param $x i32) (result i32)
     (local $sq i64)
-    ;; entry, line 171
+    ;; entry
     i64.const 48
     local.set $sq
     i64.const 56
@@ -342,28 +342,28 @@
     call_indirect $table (type $t0) (param i32) (result i32)
     return
   )
-  ;; fn @calls_seen, line 180
+  ;; fn @calls_seen
   (func $calls_seen (type $t2) (result i64)
-    ;; entry, line 181
+    ;; entry
     global.get $calls
     return
   )
-  ;; fn @count, line 186
+  ;; fn @count
   (func $count (type $t6)
-    ;; entry, line 187
+    ;; entry
     global.get $calls
     i64.const 1
     i64.add
     global.set $calls
     return
   )
-  ;; data @numbers, line 10
+  ;; data @numbers
   (data $numbers (memory $memory) (i64.const 32) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00")
-  ;; data @op_square, line 11
+  ;; data @op_square
   (data $op_square (memory $memory) (i64.const 48) "\01\00\00\00\00\00\00\00")
-  ;; data @op_negate, line 12
+  ;; data @op_negate
   (data $op_negate (memory $memory) (i64.const 56) "\02\00\00\00\00\00\00\00")
-  ;; data @view, line 13
+  ;; data @view
   (data $view (memory $memory) (i64.const 64) "\03\00\00\00\00\00\00\00$\00\00\00\00\00\00\00")
 )
 (assert_return (invoke "total") (i32.const 10))

@@ -1,0 +1,94 @@
+//! Where lowered instructions came from: [`Origin`] markers in a body, and
+//! the origin of each operator of the binary they give ([`operator_origins`]).
+//!
+//! The lowering puts an [`Instr::Origin`] before the code of each IR
+//! instruction and terminator. The marker emits nothing: the printer writes
+//! it as Binaryen's `;;@ file:line:col` annotation when asked to (`-g`), and
+//! only when it differs from the last one written, so the text with or
+//! without it assembles to the same bytes. A runtime maps a trap's code
+//! offset to the origin of its operator with [`operator_origins`], which
+//! walks the body in the binary's order instead of re-reading the text.
+
+use super::Instr;
+use std::fmt;
+use std::sync::Arc;
+
+/// A position in the source of the IR: a file and a 1-based line and
+/// column (in characters).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: Arc<str>,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// The origins of a lowered function, for a runtime's backtraces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuncOrigins {
+    /// The wasm function's `$id`, which the name section keeps.
+    pub wasm_name: String,
+    /// The IR function's name, without the `@`.
+    pub ir_name: String,
+    /// Where the IR function is defined.
+    pub def: Option<Origin>,
+    /// The origin of each operator of the body in the binary's order, the
+    /// final `end` left out: the last marker before it.
+    pub operators: Vec<Option<Origin>>,
+}
+
+/// The origin of each operator `body` encodes to, in order: one per flat
+/// instruction; `block`, `loop` and `if` give their own operator, then
+/// their bodies' (with `else` when the else arm is not empty), then `end`.
+pub fn operator_origins(body: &[Instr]) -> Vec<Option<Origin>> {
+    let mut walk = Walk::default();
+    walk.instrs(body);
+    walk.operators
+}
+
+#[derive(Default)]
+struct Walk {
+    current: Option<Origin>,
+    operators: Vec<Option<Origin>>,
+}
+
+impl Walk {
+    fn instrs(&mut self, body: &[Instr]) {
+        body.iter().for_each(|i| self.instr(i));
+    }
+
+    fn operator(&mut self) {
+        self.operators.push(self.current.clone());
+    }
+
+    fn instr(&mut self, instr: &Instr) {
+        match instr {
+            Instr::Origin(origin) => self.current = Some(origin.clone()),
+            Instr::Comment(_) => {}
+            Instr::Block { body, .. } | Instr::Loop { body, .. } => {
+                self.operator();
+                crate::stack::ensure_stack(|| self.instrs(body));
+                self.operator();
+            }
+            Instr::If {
+                then_body,
+                else_body,
+                ..
+            } => {
+                self.operator();
+                crate::stack::ensure_stack(|| self.instrs(then_body));
+                if !else_body.is_empty() {
+                    self.operator();
+                    crate::stack::ensure_stack(|| self.instrs(else_body));
+                }
+                self.operator();
+            }
+            _ => self.operator(),
+        }
+    }
+}
