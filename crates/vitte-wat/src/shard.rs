@@ -90,6 +90,38 @@ pub fn merge_order(shards: &[Shard]) -> Result<Vec<usize>, String> {
     Ok(order.into_iter().flatten().collect())
 }
 
+/// A `--json` report read back to be merged: its schema and its shard.
+pub trait Report: serde::de::DeserializeOwned {
+    fn schema(&self) -> &str;
+    fn shard(&self) -> Option<Shard>;
+}
+
+/// Reports with their names, in the order given, and the order to
+/// concatenate them in.
+pub type ReadReports<'a, R> = (Vec<(&'a str, R)>, Vec<usize>);
+
+/// Reads the reports of a sharded run (`(name, text)`, in any order), each
+/// of schema `schema`: the reports with their names, in the order given,
+/// and the order to concatenate them in ([`merge_order`]).
+pub fn read_reports<'a, R: Report>(
+    docs: &'a [(String, String)],
+    schema: &str,
+) -> Result<ReadReports<'a, R>, String> {
+    let mut parsed = Vec::new();
+    for (name, text) in docs {
+        let doc: R = serde_json::from_str(text).map_err(|e| json_error(name, &e))?;
+        if doc.schema() != schema {
+            return Err(format!("{name}: schema `{}`, not `{schema}`", doc.schema()));
+        }
+        parsed.push((name.as_str(), doc));
+    }
+    let shards: Vec<Shard> = (parsed.iter())
+        .map(|(_, doc)| doc.shard().unwrap_or_default())
+        .collect();
+    let order = merge_order(&shards)?;
+    Ok((parsed, order))
+}
+
 /// `name:line:col: reason` for a report that does not read back.
 pub fn json_error(name: &str, error: &serde_json::Error) -> String {
     let (line, column) = (error.line(), error.column());

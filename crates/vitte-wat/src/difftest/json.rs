@@ -39,6 +39,16 @@ struct Document {
     coverage: CoverageView,
 }
 
+impl shard::Report for Document {
+    fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    fn shard(&self) -> Option<Shard> {
+        self.shard
+    }
+}
+
 #[derive(Serialize, Deserialize, Default)]
 struct Totals {
     programs: u64,
@@ -165,20 +175,7 @@ impl CoverageView {
 /// succeeded. Each shard must be of the same campaign and list exactly the
 /// programs of its slice: a shard that stopped early cannot pass unseen.
 pub fn merge(docs: &[(String, String)]) -> Result<(String, bool), String> {
-    let mut parsed = Vec::new();
-    for (name, text) in docs {
-        let doc: Document = serde_json::from_str(text).map_err(|e| shard::json_error(name, &e))?;
-        if doc.schema != SCHEMA {
-            return Err(format!("{name}: schema `{}`, not `{SCHEMA}`", doc.schema));
-        }
-        parsed.push((name, doc));
-    }
-    let order = shard::merge_order(
-        &parsed
-            .iter()
-            .map(|(_, d)| d.shard.unwrap_or_default())
-            .collect::<Vec<_>>(),
-    )?;
+    let (mut parsed, order) = shard::read_reports::<Document>(docs, SCHEMA)?;
     let setup = parsed[0].1.setup;
     let mut merged = Document {
         schema: SCHEMA.into(),

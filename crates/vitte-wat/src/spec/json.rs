@@ -21,6 +21,16 @@ struct Document {
     files: Vec<FileView>,
 }
 
+impl shard::Report for Document {
+    fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    fn shard(&self) -> Option<Shard> {
+        self.shard
+    }
+}
+
 #[derive(Serialize, Deserialize, Default)]
 struct TotalsView {
     files: usize,
@@ -103,21 +113,8 @@ fn render(doc: &Document) -> String {
 /// as the document of the whole run: files in shard order (the unsharded
 /// run's path order), totals added up. Also whether the run succeeded.
 pub fn merge(docs: &[(String, String)]) -> Result<(String, bool), String> {
-    let mut parsed = Vec::new();
-    for (name, text) in docs {
-        let doc: Document = serde_json::from_str(text).map_err(|e| shard::json_error(name, &e))?;
-        if doc.schema != SCHEMA {
-            return Err(format!("{name}: schema `{}`, not `{SCHEMA}`", doc.schema));
-        }
-        parsed.push(doc);
-    }
-    let order = shard::merge_order(
-        &parsed
-            .iter()
-            .map(|d| d.shard.unwrap_or_default())
-            .collect::<Vec<_>>(),
-    )?;
-    let mut slots: Vec<Option<Document>> = parsed.into_iter().map(Some).collect();
+    let (parsed, order) = shard::read_reports::<Document>(docs, SCHEMA)?;
+    let mut slots: Vec<Option<Document>> = parsed.into_iter().map(|(_, doc)| Some(doc)).collect();
     let mut merged = Document {
         schema: SCHEMA.into(),
         shard: None,
