@@ -2,17 +2,12 @@
 
 mod common;
 
+use common::{stderr, stdout, vitte_wat};
+
 use common::TempDir;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Output, Stdio};
-
-fn vitte_wat(args: &[&str]) -> Output {
-    common::vitte_wat_command()
-        .args(args)
-        .output()
-        .expect("vitte-wat runs")
-}
 
 fn with_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = common::vitte_wat_command()
@@ -29,14 +24,6 @@ fn with_stdin(args: &[&str], input: &[u8]) -> Output {
         .write_all(input)
         .expect("write stdin");
     child.wait_with_output().expect("vitte-wat finishes")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn assert_success(o: &Output) {

@@ -18,6 +18,8 @@
 
 mod common;
 
+use common::stderr;
+
 use common::checks;
 use vitte_codegen_wasm64::text;
 
@@ -279,10 +281,6 @@ fn link_command(dir: &Path, extra: &[&str]) -> Result<Output, String> {
     args.extend(case_args(&first));
     args.extend(extra.iter().map(|s| s.to_string()));
     Ok(vitte_wat(&args))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The error cases: `vitte-wat link` must exit 1 with exactly the expected

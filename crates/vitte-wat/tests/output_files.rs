@@ -7,10 +7,12 @@
 
 mod common;
 
+use common::vitte_wat;
+
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A scratch directory, removed when dropped.
@@ -23,13 +25,6 @@ fn fib() -> String {
         .join("examples/fib.vir")
         .display()
         .to_string()
-}
-
-fn vitte_wat(args: &[&str]) -> Output {
-    common::vitte_wat_command()
-        .args(args)
-        .output()
-        .expect("vitte-wat runs")
 }
 
 fn names_in(dir: &Path) -> Vec<String> {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// A bar's text: `12/20 programs, 0 failed, 15/s, 1s left`.
 fn has_bar(out: &str, unit: &str) -> bool {
@@ -33,13 +33,6 @@ fn on_a_terminal(args: &str) -> String {
     String::from_utf8_lossy(&run.stdout).into_owned()
 }
 
-fn piped(args: &[&str]) -> Output {
-    common::vitte_wat_command()
-        .args(args)
-        .output()
-        .expect("vitte-wat runs")
-}
-
 #[test]
 fn difftest_draws_a_bar_on_a_terminal_only() {
     let args = "difftest --count 20 --no-reduce --out target/progress-test";
@@ -51,7 +44,7 @@ fn difftest_draws_a_bar_on_a_terminal_only() {
         shown.contains("20 programs, 0 mismatches (20 passed)"),
         "{shown:?}"
     );
-    let run = piped(&args.split(' ').collect::<Vec<_>>());
+    let run = common::vitte_wat(&args.split(' ').collect::<Vec<_>>());
     let all = [run.stdout, run.stderr].concat();
     let text = String::from_utf8_lossy(&all);
     assert!(!has_bar(&text, "programs"), "{text:?}");
@@ -79,7 +72,7 @@ fn spec_draws_a_bar_on_a_terminal_only() {
     let shown = on_a_terminal("spec spec-tests");
     assert!(has_bar(&shown, "files"), "{shown:?}");
     assert!(shown.contains("total: "), "{shown:?}");
-    let run = piped(&["spec", "spec-tests"]);
+    let run = common::vitte_wat(&["spec", "spec-tests"]);
     let all = [run.stdout, run.stderr].concat();
     let text = String::from_utf8_lossy(&all);
     assert!(!has_bar(&text, "files"), "{text:?}");

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{stderr, stdout};
+
 use common::TempDir;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -23,14 +25,6 @@ fn vitte_wat_cached(cache: &Path, args: &[&str]) -> Output {
 fn vitte_wat(args: &[&str]) -> Output {
     let cache = TempDir::new("run-cache");
     vitte_wat_cached(&cache.0, args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn status(o: &Output) -> Option<i32> {

@@ -6,24 +6,11 @@
 
 mod common;
 
+use common::{stderr, stdout, vitte_wat};
+
 use common::TempDir;
 use std::path::Path;
 use std::process::Output;
-
-fn vitte_wat(args: &[&str]) -> Output {
-    common::vitte_wat_command()
-        .args(args)
-        .output()
-        .expect("vitte-wat runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn programs() -> String {
     std::env::var("VITTE_SHARD_N").unwrap_or_else(|_| "200".into())

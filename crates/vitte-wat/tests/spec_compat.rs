@@ -4,23 +4,13 @@
 
 mod common;
 
-use std::process::Output;
+use common::{stdout, vitte_wat};
+
 use std::time::Duration;
 use vitte_wat::spec::suite::Input;
 use vitte_wat::spec::{Compat, Report, Settings, Suite};
 
 const DIR: &str = "tests/wasmtime-compat";
-
-fn vitte_wat(args: &[&str]) -> Output {
-    common::vitte_wat_command()
-        .args(args)
-        .output()
-        .expect("vitte-wat runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// Runs a script's text in wasmtime's conventions.
 fn run_compat(name: &str, text: &str) -> Report {

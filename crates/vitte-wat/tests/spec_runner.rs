@@ -3,9 +3,10 @@
 
 mod common;
 
+use common::{stderr, stdout, vitte_wat};
+
 use common::TempDir;
 use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 use vitte_wat::spec::suite::Input;
 use vitte_wat::spec::{
@@ -26,21 +27,6 @@ fn run(name: &str, text: &str) -> Report {
         name: name.into(),
         text: text.to_string().into(),
     })
-}
-
-fn vitte_wat(args: &[&str]) -> Output {
-    common::vitte_wat_command()
-        .args(args)
-        .output()
-        .expect("vitte-wat runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const WRONG_IN_THE_MIDDLE: &str = r#"(module

@@ -26,6 +26,24 @@ pub fn vitte_wat_command() -> std::process::Command {
     command
 }
 
+/// Runs `vitte-wat ARGS` ([`vitte_wat_command`]) to completion.
+pub fn vitte_wat(args: &[&str]) -> std::process::Output {
+    vitte_wat_command()
+        .args(args)
+        .output()
+        .expect("vitte-wat runs")
+}
+
+/// A command's standard output, as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A command's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Whether `VITTE_BLESS=1` asks to rewrite expected files.
 pub fn blessing() -> bool {
     std::env::var_os("VITTE_BLESS").is_some_and(|v| v == "1")
