@@ -113,31 +113,55 @@ fn defining_inst(func: &Function, v: ValueId) -> Option<&Inst> {
 }
 
 /// Removes the `ptr.add`s and constants that the folds left unused (they
-/// cannot trap), until none is left, and renumbers the definitions.
+/// cannot trap), and those that only they used, and renumbers the
+/// definitions: one count of uses, then a worklist, however long the
+/// chains of adds.
 fn remove_dead_address_arithmetic(func: &mut Function) {
-    loop {
-        let mut uses = vec![0u32; func.values.len()];
-        for block in &func.blocks {
-            let operands = block.insts.iter().flat_map(|i| i.op.operands());
-            let term = block.term.iter().flat_map(|t| t.operands());
-            for v in operands.chain(term) {
-                uses[v.index()] += 1;
+    let removable = |inst: &Inst| {
+        matches!(
+            inst.op,
+            Op::Binary(BinaryOp::Add, Type::Ptr, ..) | Op::Const(_)
+        )
+    };
+    let mut uses = vec![0u32; func.values.len()];
+    for block in &func.blocks {
+        let operands = block.insts.iter().flat_map(|i| i.op.operands());
+        let term = block.term.iter().flat_map(|t| t.operands());
+        for v in operands.chain(term) {
+            uses[v.index()] += 1;
+        }
+    }
+    let unused = |inst: &Inst, uses: &[u32]| inst.results.iter().all(|r| uses[r.index()] == 0);
+    let mut work: Vec<(usize, usize)> = Vec::new();
+    for (b, block) in func.blocks.iter().enumerate() {
+        for (i, inst) in block.insts.iter().enumerate() {
+            if removable(inst) && unused(inst, &uses) {
+                work.push((b, i));
             }
         }
-        let dead = |inst: &Inst| {
-            matches!(
-                inst.op,
-                Op::Binary(BinaryOp::Add, Type::Ptr, ..) | Op::Const(_)
-            ) && inst.results.iter().all(|r| uses[r.index()] == 0)
-        };
-        let before: usize = func.blocks.iter().map(|b| b.insts.len()).sum();
-        for block in &mut func.blocks {
-            block.insts.retain(|inst| !dead(inst));
+    }
+    let mut removed: Vec<Vec<bool>> = (func.blocks.iter())
+        .map(|block| vec![false; block.insts.len()])
+        .collect();
+    while let Some((b, i)) = work.pop() {
+        removed[b][i] = true;
+        for v in func.blocks[b].insts[i].op.operands() {
+            uses[v.index()] -= 1;
+            if uses[v.index()] > 0 {
+                continue;
+            }
+            if let ValueDef::InstResult { block, index, .. } = func.value(v).def {
+                let (db, di) = (block.index(), index as usize);
+                let def = &func.blocks[db].insts[di];
+                if removable(def) && unused(def, &uses) && !removed[db][di] {
+                    work.push((db, di));
+                }
+            }
         }
-        let after: usize = func.blocks.iter().map(|b| b.insts.len()).sum();
-        if after == before {
-            break;
-        }
+    }
+    for (block, gone) in func.blocks.iter_mut().zip(removed) {
+        let mut gone = gone.into_iter();
+        block.insts.retain(|_| !gone.next().unwrap_or(false));
     }
     super::inline::renumber_defs(func);
 }
