@@ -263,6 +263,18 @@ impl Machine {
                 let i = self.reg(base, *index) as u32 as usize;
                 targets.get(i).unwrap_or(default)
             }
+            Instr::Cases {
+                value,
+                mask,
+                cases,
+                default,
+            } => {
+                let value = self.reg(base, *value) & mask;
+                match cases.binary_search_by_key(&value, |&(case, _)| case) {
+                    Ok(i) => &cases[i].1,
+                    Err(_) => default,
+                }
+            }
             _ => return usize::MAX, // not a branch: an out-of-range pc, which traps
         };
         self.take_edge(edge, base)

@@ -258,9 +258,10 @@ impl<'m> Interpreter<'m> {
                 return Err(Stop::Trap(TrapKind::Unreachable));
             };
             match ins {
-                Instr::Jump(_) | Instr::BrIf { .. } | Instr::Switch { .. } => {
-                    at.pc = m.branch(ins, at.base)
-                }
+                Instr::Jump(_)
+                | Instr::BrIf { .. }
+                | Instr::Switch { .. }
+                | Instr::Cases { .. } => at.pc = m.branch(ins, at.base),
                 Instr::Return(values) => match m.return_from(prog, values, at.base) {
                     Some(caller) => at = caller,
                     None => return Ok(std::mem::take(&mut m.ret_buf)),

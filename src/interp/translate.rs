@@ -156,6 +156,14 @@ pub(super) enum Instr {
         targets: Box<[EdgeCode]>,
         default: EdgeCode,
     },
+    /// A general switch: `cases` sorted by value, each masked to `mask`
+    /// (the scrutinee's width), found by binary search.
+    Cases {
+        value: Reg,
+        mask: u64,
+        cases: Box<[(u64, EdgeCode)]>,
+        default: EdgeCode,
+    },
     Return(Box<[Reg]>),
     Unreachable,
 }
@@ -498,6 +506,27 @@ impl<'a> Translator<'a> {
                 targets: targets.iter().map(|e| self.edge(e)).collect(),
                 default: self.edge(default),
             },
+            Terminator::Cases {
+                value,
+                cases,
+                default,
+            } => {
+                let mask = match Num::of(self.func.value_type(*value), self.target()) {
+                    Num::I32 => u32::MAX as u64,
+                    _ => u64::MAX,
+                };
+                let mut cases: Box<[(u64, EdgeCode)]> = cases
+                    .iter()
+                    .map(|case| (case.value & mask, self.edge(&case.edge)))
+                    .collect();
+                cases.sort_by_key(|&(value, _)| value);
+                Instr::Cases {
+                    value: value.0,
+                    mask,
+                    cases,
+                    default: self.edge(default),
+                }
+            }
             Terminator::Return(values) => Instr::Return(values.iter().map(|v| v.0).collect()),
             Terminator::Unreachable => Instr::Unreachable,
         }

@@ -985,6 +985,25 @@ impl<'m> FunctionBuilder<'m> {
         });
     }
 
+    /// A general switch on an i32, i64 or ptr `value`: each case's value is
+    /// its literal in 64-bit two's complement (`-1` for an i32 is fine).
+    /// Without cases it is a `jump` to `default` (the text has no empty
+    /// general switch: `switch %x, [], d` is a table).
+    pub fn switch_cases(&mut self, value: ValueId, cases: Vec<(i64, Edge)>, default: Edge) {
+        if cases.is_empty() {
+            return self.jump(default.block, &default.args);
+        }
+        let cases = cases.into_iter().map(|(value, edge)| Case {
+            value: value as u64,
+            edge: self.edge(edge),
+        });
+        self.terminate(Terminator::Cases {
+            value,
+            cases: cases.collect(),
+            default: self.edge(default),
+        });
+    }
+
     pub fn ret(&mut self, values: &[ValueId]) {
         self.terminate(Terminator::Return(values.to_vec()));
     }
@@ -998,7 +1017,7 @@ fn terminator_name(term: &Terminator) -> &'static str {
     match term {
         Terminator::Jump(_) => "jump",
         Terminator::BrIf { .. } => "brif",
-        Terminator::Switch { .. } => "switch",
+        Terminator::Switch { .. } | Terminator::Cases { .. } => "switch",
         Terminator::Return(_) => "return",
         Terminator::Unreachable => "unreachable",
     }

@@ -524,30 +524,67 @@ pub enum Terminator {
         targets: Vec<Edge>,
         default: Edge,
     },
+    /// A general switch: the edge of the case whose value equals `value`
+    /// (i32, i64 or ptr) in that type's width, or `default`. The lowering
+    /// expands it into tables and compares (`lower/switches.rs`).
+    Cases {
+        value: ValueId,
+        cases: Vec<Case>,
+        default: Edge,
+    },
     Return(Vec<ValueId>),
     Unreachable,
 }
 
 impl Terminator {
-    /// Outgoing edges, in order (`switch`: the targets, then the default).
-    pub fn edges(&self) -> impl Iterator<Item = &Edge> {
-        let (first, rest): (Option<&Edge>, &[Edge]) = match self {
-            Terminator::Jump(e) => (Some(e), &[]),
+    /// Outgoing edges, in order (`switch`: the targets or cases, then the
+    /// default).
+    pub fn edges(&self) -> Edges<'_> {
+        let mut edges = Edges::default();
+        match self {
+            Terminator::Jump(e) => edges.head = Some(e),
             Terminator::BrIf {
                 then_edge,
                 else_edge,
                 ..
-            } => (Some(then_edge), std::slice::from_ref(else_edge)),
+            } => {
+                edges.head = Some(then_edge);
+                edges.tail = Some(else_edge);
+            }
             Terminator::Switch {
                 targets, default, ..
-            } => (Some(default), targets.as_slice()),
-            Terminator::Return(_) | Terminator::Unreachable => (None, &[]),
-        };
-        // For a switch, keep table order first and the default last.
-        let switch_default = matches!(self, Terminator::Switch { .. });
-        let head = if switch_default { None } else { first };
-        let tail = if switch_default { first } else { None };
-        head.into_iter().chain(rest.iter()).chain(tail)
+            } => {
+                edges.rest = targets.iter();
+                edges.tail = Some(default);
+            }
+            Terminator::Cases { cases, default, .. } => {
+                edges.cases = cases.iter();
+                edges.tail = Some(default);
+            }
+            Terminator::Return(_) | Terminator::Unreachable => {}
+        }
+        edges
+    }
+
+    /// Outgoing edges, mutably, in the order of [`Terminator::edges`].
+    pub fn edges_mut(&mut self) -> Vec<&mut Edge> {
+        match self {
+            Terminator::Jump(e) => vec![e],
+            Terminator::BrIf {
+                then_edge,
+                else_edge,
+                ..
+            } => vec![then_edge, else_edge],
+            Terminator::Switch {
+                targets, default, ..
+            } => targets.iter_mut().chain(std::iter::once(default)).collect(),
+            Terminator::Cases { cases, default, .. } => cases
+                .iter_mut()
+                .map(|case| &mut case.edge)
+                .chain(std::iter::once(default))
+                .collect(),
+            Terminator::Return(_) | Terminator::Unreachable => vec![],
+        }
     }
 
     /// Values read by the terminator itself and by its edges' arguments.
@@ -555,6 +592,7 @@ impl Terminator {
         let mut all = match self {
             Terminator::BrIf { cond, .. } => vec![*cond],
             Terminator::Switch { index, .. } => vec![*index],
+            Terminator::Cases { value, .. } => vec![*value],
             Terminator::Return(values) => values.clone(),
             Terminator::Jump(_) | Terminator::Unreachable => vec![],
         };
@@ -563,6 +601,37 @@ impl Terminator {
         }
         all
     }
+}
+
+/// The outgoing edges of a terminator, in the order [`Terminator::edges`]
+/// gives: `head`, then the cases or the table, then `tail`.
+#[derive(Clone, Default)]
+pub struct Edges<'a> {
+    head: Option<&'a Edge>,
+    cases: std::slice::Iter<'a, Case>,
+    rest: std::slice::Iter<'a, Edge>,
+    tail: Option<&'a Edge>,
+}
+
+impl<'a> Iterator for Edges<'a> {
+    type Item = &'a Edge;
+
+    fn next(&mut self) -> Option<&'a Edge> {
+        self.head
+            .take()
+            .or_else(|| self.cases.next().map(|case| &case.edge))
+            .or_else(|| self.rest.next())
+            .or_else(|| self.tail.take())
+    }
+}
+
+/// One case of a general switch: `value: edge`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Case {
+    /// The literal's 64-bit two's complement; only the low bits of the
+    /// scrutinee's width count (so `-1` and `4294967295` are one i32 case).
+    pub value: u64,
+    pub edge: Edge,
 }
 
 /// A branch to a block, passing values for its parameters.

@@ -199,6 +199,9 @@ impl<'f> Structurer<'f> {
                 targets,
                 default,
             } => self.switch(fc, x, *index, targets, default, out),
+            Terminator::Cases { .. } => {
+                unreachable!("general switches are expanded before structuring (switches.rs)")
+            }
             Terminator::Return(values) => fc.emit_return(values, out),
             Terminator::Unreachable => out.push(Instr::Unreachable),
         }

@@ -26,11 +26,14 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         false => None,
     };
     let inlined = inlined.as_ref().unwrap_or(module.func(id));
+    // Always: the structuring knows only tables and `brif`.
+    let expanded = super::switches::expand_switches(inlined);
+    let expanded = expanded.as_ref().unwrap_or(inlined);
     let folded = match cx.options.fold_offsets {
-        true => super::offsets::fold_offsets(inlined),
+        true => super::offsets::fold_offsets(expanded),
         false => None,
     };
-    let func = super::reducible::make_reducible(folded.as_ref().unwrap_or(inlined));
+    let func = super::reducible::make_reducible(folded.as_ref().unwrap_or(expanded));
     let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();

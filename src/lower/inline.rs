@@ -248,28 +248,14 @@ fn map_operands(op: &mut Op, f: &mut dyn FnMut(ValueId) -> ValueId) {
 }
 
 fn map_terminator(term: &mut Terminator, f: &dyn Fn(ValueId) -> ValueId) {
-    let edge = |e: &mut crate::ir::Edge| e.args.iter_mut().for_each(|a| *a = f(*a));
     match term {
-        Terminator::Jump(e) => edge(e),
-        Terminator::BrIf {
-            cond,
-            then_edge,
-            else_edge,
-        } => {
-            *cond = f(*cond);
-            edge(then_edge);
-            edge(else_edge);
-        }
-        Terminator::Switch {
-            index,
-            targets,
-            default,
-        } => {
-            *index = f(*index);
-            targets.iter_mut().for_each(edge);
-            edge(default);
-        }
+        Terminator::BrIf { cond: v, .. }
+        | Terminator::Switch { index: v, .. }
+        | Terminator::Cases { value: v, .. } => *v = f(*v),
         Terminator::Return(values) => values.iter_mut().for_each(|v| *v = f(*v)),
-        Terminator::Unreachable => {}
+        Terminator::Jump(_) | Terminator::Unreachable => {}
+    }
+    for edge in term.edges_mut() {
+        edge.args.iter_mut().for_each(|a| *a = f(*a));
     }
 }

@@ -27,6 +27,7 @@ mod offsets;
 mod ops;
 mod reducible;
 mod rotate;
+mod switches;
 mod wasi64;
 
 use crate::diag::{Diagnostic, Span};

@@ -220,7 +220,7 @@ fn reroute_edges(
     let Some(mut term) = func.blocks[source.index()].term.take() else {
         return;
     };
-    for edge in edges_mut(&mut term) {
+    for edge in term.edges_mut() {
         let Some(i) = entries.iter().position(|&e| e == edge.block) else {
             continue;
         };
@@ -260,21 +260,6 @@ fn reroute_edges(
         *edge = Edge::new(trampoline, vec![]);
     }
     func.blocks[source.index()].term = Some(term);
-}
-
-fn edges_mut(term: &mut Terminator) -> Vec<&mut Edge> {
-    match term {
-        Terminator::Jump(e) => vec![e],
-        Terminator::BrIf {
-            then_edge,
-            else_edge,
-            ..
-        } => vec![then_edge, else_edge],
-        Terminator::Switch {
-            targets, default, ..
-        } => targets.iter_mut().chain(std::iter::once(default)).collect(),
-        Terminator::Return(_) | Terminator::Unreachable => vec![],
-    }
 }
 
 #[cfg(test)]

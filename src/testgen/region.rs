@@ -330,6 +330,7 @@ impl FuncGen<'_> {
         } else {
             self.rng.index(count)
         };
+        let general = self.rng.percent(35);
         let len = if self.rng.percent(5) {
             self.rng.range(16, 48) as usize
         } else if self.rng.percent(80) {
@@ -337,8 +338,11 @@ impl FuncGen<'_> {
         } else {
             self.rng.range(0, 5) as usize
         };
-        let index = self.switch_index(len);
-        let table: Vec<Edge> = (0..len)
+        let (index, values) = match general {
+            true => self.case_values(len.max(1)),
+            false => (self.switch_index(len), vec![]),
+        };
+        let table: Vec<Edge> = (0..len.max(values.len()))
             .map(|i| {
                 let case = if i < count { i } else { self.rng.index(count) };
                 let (block, types) = (cases[case].0, cases[case].1.clone());
@@ -349,11 +353,68 @@ impl FuncGen<'_> {
         let default = self.edge_to(cases[default_case].0, &default_types);
         let join_types = self.small_types();
         let (join, join_params) = self.block("join", &join_types);
-        self.b.switch(index, table, default);
+        match general {
+            true => self
+                .b
+                .switch_cases(index, values.into_iter().zip(table).collect(), default),
+            false => self.b.switch(index, table, default),
+        }
         for (block, types, params) in &cases {
             self.arm((*block, types, params), depth, (join, &join_types));
         }
         self.enter(join, &join_types, &join_params);
+    }
+
+    /// A general switch's scrutinee (i32, i64 or ptr) and `len` case values
+    /// `base + k * stride` for distinct `k` below `len` or `2 * len`, in a
+    /// random order: a stride of 1 makes a dense run (a table), a wide one sparse
+    /// cases (compares). The scrutinee is mostly reduced to the same form, so
+    /// that about half the runs hit a case.
+    fn case_values(&mut self, len: usize) -> (ValueId, Vec<i64>) {
+        let ty = [Type::I32, Type::I64, Type::Ptr][self.rng.index(3)];
+        let stride: u64 = [1, 1, 3, 1000, 65_537, (1 << 32) + 1][self.rng.index(6)];
+        let stride = if ty == Type::I64 {
+            stride
+        } else {
+            stride.min(65_537)
+        };
+        // ptr values stay below 2^32 on both targets (the verifier's rule).
+        let base = match ty {
+            Type::Ptr => self.rng.below(1 << 20),
+            _ => self.rng.next_u64(),
+        };
+        let span = len as u64 * self.rng.range(1, 2);
+        let mut ks: Vec<u64> = (0..span).collect();
+        for i in (1..ks.len()).rev() {
+            ks.swap(i, self.rng.index(i + 1));
+        }
+        let bits = if ty == Type::I64 { 64 } else { 32 };
+        let wrap = |v: u64| match bits {
+            64 => v as i64,
+            _ => v as u32 as i32 as i64,
+        };
+        let values = ks[..len]
+            .iter()
+            .map(|&k| wrap(base.wrapping_add(k.wrapping_mul(stride))))
+            .collect();
+        let constant = |v: u64| match ty {
+            Type::I32 => Op::Const(Const::I32(v as u32 as i32)),
+            Type::I64 => Op::Const(Const::I64(v as i64)),
+            _ => Op::Const(Const::Ptr(v)),
+        };
+        let v = self.value(ty).id;
+        if self.rng.percent(20) {
+            return (v, values);
+        }
+        let n = self.hidden(constant(span));
+        let k = self.hidden(Op::Binary(BinaryOp::RemU, ty, v, n));
+        let stride = self.hidden(constant(stride));
+        let step = self.hidden(Op::Binary(BinaryOp::Mul, ty, k, stride));
+        let base = self.hidden(constant(base));
+        (
+            self.hidden(Op::Binary(BinaryOp::Add, ty, step, base)),
+            values,
+        )
     }
 
     /// An i32 index, mostly reduced to `0..=len` so that the default is

@@ -20,12 +20,12 @@
 
 use super::build::{Arg, BodyBuilder, Symbol, Symbols};
 use super::token::{
-    Tok, align_literal, import_name, pointer_item, scalar_item, u64_literal, unescape,
+    Tok, align_literal, import_name, int_literal, pointer_item, scalar_item, u64_literal, unescape,
 };
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{
-    BlockId, Const, Data, DataId, DataItem, Edge, Function, Global, GlobalId, GlobalInit, Linkage,
-    Module, Op, Signature, Terminator, Type, ValueId, Visibility,
+    BlockId, Case, Const, Data, DataId, DataItem, Edge, Function, Global, GlobalId, GlobalInit,
+    Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
 };
 
 /// Texts shorter than this are read on one thread.
@@ -167,6 +167,7 @@ enum Term {
     Jump(Edg),
     Brif(Tk, Edg, Edg),
     Switch(Tk, Vec<Edg>, Edg),
+    Cases(Tk, Vec<(Tk, Edg)>, Edg),
     Ret(Vec<Tk>),
     Unreachable,
 }
@@ -969,14 +970,21 @@ impl<'a> P<'a> {
             self.skip();
             self.punct(b'[')?;
             self.skip();
-            let targets = self.opt_list(|p| p.edge());
+            let cases = self.attempt(|p| p.list(|p| p.case()));
+            let targets = match cases {
+                Some(_) => Vec::new(),
+                None => self.opt_list(|p| p.edge()),
+            };
             self.skip();
             self.punct(b']')?;
             self.skip();
             self.punct(b',')?;
             self.skip();
             let default = self.edge()?;
-            return Some(Term::Switch(index, targets, default));
+            return Some(match cases {
+                Some(cases) => Term::Cases(index, cases, default),
+                None => Term::Switch(index, targets, default),
+            });
         }
         if self.kw(b"return").is_some() {
             self.skip();
@@ -984,6 +992,15 @@ impl<'a> P<'a> {
         }
         self.kw(b"unreachable")?;
         Some(Term::Unreachable)
+    }
+
+    /// `case`: a number, `:`, an edge.
+    fn case(&mut self) -> Option<(Tk, Edg)> {
+        let value = self.number()?;
+        self.skip();
+        self.punct(b':')?;
+        self.skip();
+        Some((value, self.edge()?))
     }
 
     fn edge(&mut self) -> Option<Edg> {
@@ -1405,6 +1422,20 @@ impl<'a> FuncBuilder<'a, '_> {
                 targets: targets
                     .iter()
                     .map(|e| self.edge(e))
+                    .collect::<BResult<_>>()?,
+                default: self.edge(default)?,
+            },
+            Term::Cases(value, cases, default) => Terminator::Cases {
+                value: self.body.value(self.tok(*value))?,
+                cases: cases
+                    .iter()
+                    .map(|(value, edge)| {
+                        let value = int_literal(self.tok(*value), 64, true, "a case value")?;
+                        Ok(Case {
+                            value,
+                            edge: self.edge(edge)?,
+                        })
+                    })
                     .collect::<BResult<_>>()?,
                 default: self.edge(default)?,
             },

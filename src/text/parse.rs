@@ -18,13 +18,13 @@
 use super::build::{Arg, BodyBuilder, Symbol, Symbols};
 use super::fast;
 use super::token::{
-    PResult, Tok, align_literal, import_name, internal, pointer_item, scalar_item, u64_literal,
-    unescape,
+    PResult, Tok, align_literal, import_name, int_literal, internal, pointer_item, scalar_item,
+    u64_literal, unescape,
 };
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::ir::{
-    BlockId, Const, Data, DataId, DataItem, Edge, FuncId, Function, Global, GlobalId, GlobalInit,
-    Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
+    BlockId, Case, Const, Data, DataId, DataItem, Edge, FuncId, Function, Global, GlobalId,
+    GlobalInit, Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
 };
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
@@ -682,9 +682,25 @@ impl<'a> FuncBuilder<'a, '_> {
                 let index = self.body.value(tok(node, Rule::value)?)?;
                 let mut targets = edges()?;
                 let default = targets.pop().ok_or_else(|| internal(span))?;
-                Ok(Terminator::Switch {
-                    index,
-                    targets,
+                let Some(cases) = opt_child(node, Rule::cases) else {
+                    return Ok(Terminator::Switch {
+                        index,
+                        targets,
+                        default,
+                    });
+                };
+                let cases = children(&cases, Rule::case)
+                    .map(|case| {
+                        let value =
+                            int_literal(tok(&case, Rule::number)?, 64, true, "a case value")?;
+                        let edge = child(&case, Rule::edge)?;
+                        let edge = self.body.edge(tok(&edge, Rule::label_name)?, args(&edge))?;
+                        Ok(Case { value, edge })
+                    })
+                    .collect::<PResult<Vec<_>>>()?;
+                Ok(Terminator::Cases {
+                    value: index,
+                    cases,
                     default,
                 })
             }

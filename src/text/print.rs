@@ -503,6 +503,23 @@ impl<'m> FuncPrinter<'m> {
                     self.edge(default)
                 )
             }
+            Terminator::Cases {
+                value,
+                cases,
+                default,
+            } => {
+                // As the literal was written, in 64-bit two's complement.
+                let cases: Vec<String> = cases
+                    .iter()
+                    .map(|case| format!("{}: {}", case.value as i64, self.edge(&case.edge)))
+                    .collect();
+                format!(
+                    "switch {}, [{}], {}",
+                    self.value(*value),
+                    cases.join(", "),
+                    self.edge(default)
+                )
+            }
             Terminator::Return(values) if values.is_empty() => "return".to_string(),
             Terminator::Return(values) => format!("return {}", self.value_list(values)),
             Terminator::Unreachable => "unreachable".to_string(),

@@ -8,7 +8,7 @@
 
 use crate::analysis::{Cfg, DomTree};
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::fxhash::FxHashSet;
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::ir::*;
 use std::collections::HashSet;
 
@@ -837,10 +837,55 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         ty
     }
 
+    /// A general switch's scrutinee is an integer, and its case values are
+    /// distinct and fit its type: i32 values signed or unsigned, ptr values
+    /// below 2^32 (so that the switch means the same on both targets).
+    fn check_cases(&mut self, value: ValueId, cases: &[Case], span: Span) {
+        let Some(ty) = self.type_of(value, span) else {
+            return;
+        };
+        let fits: fn(u64) -> bool = match ty {
+            Type::I32 => |v| v <= u32::MAX as u64 || v >= (i32::MIN as i64) as u64,
+            Type::I64 => |_| true,
+            Type::Ptr => |v| v <= u32::MAX as u64,
+            _ => {
+                let name = self.value_name(value);
+                let message = format!("switch on {name} of type {ty}: expected i32, i64 or ptr");
+                return self.error(message, span);
+            }
+        };
+        if cases.is_empty() {
+            // It would print as `switch %x, [], d`, a table on an i32.
+            return self.error("a general switch without cases: use `jump`", span);
+        }
+        let mask = if ty == Type::I64 {
+            u64::MAX
+        } else {
+            u32::MAX as u64
+        };
+        let mut seen: FxHashMap<u64, usize> = FxHashMap::default();
+        for (i, case) in cases.iter().enumerate() {
+            let shown = case.value as i64;
+            if !fits(case.value) {
+                self.error(format!("case value {shown} does not fit in {ty}"), span);
+            } else if let Some(&first) = seen.get(&(case.value & mask)) {
+                let earlier = cases[first].value as i64;
+                let message = format!(
+                    "duplicate case value {shown}: as an {ty} it equals case {} ({earlier})",
+                    first + 1
+                );
+                self.error(message, span);
+            } else {
+                seen.insert(case.value & mask, i);
+            }
+        }
+    }
+
     fn check_terminator(&mut self, term: &Terminator, span: Span) {
         match term {
             Terminator::BrIf { cond, .. } => self.expect(*cond, Type::I32, span),
             Terminator::Switch { index, .. } => self.expect(*index, Type::I32, span),
+            Terminator::Cases { value, cases, .. } => self.check_cases(*value, cases, span),
             Terminator::Return(values) => self.check_return(values, span),
             Terminator::Jump(_) | Terminator::Unreachable => {}
         }

@@ -289,6 +289,21 @@ late:
   jump two(%later)
 }
 
+; A general switch: sparse, negative and 64-bit case values.
+fn @cases(%k: i64) -> i32 {
+entry:
+  switch %k, [-3: a, 0x10: b(%k), 4294967296: a], c
+a:
+  %one = i32.const 1
+  return %one
+b(%bk: i64):
+  %two = i32.wrap_i64 %bk
+  return %two
+c:
+  %three = i32.const 3
+  return %three
+}
+
 fn @noterm() {
 entry:
   %x = i32.const 1
@@ -361,6 +376,7 @@ fn term_kind(term: &Terminator) -> &'static str {
         Terminator::Jump(_) => "jump",
         Terminator::BrIf { .. } => "brif",
         Terminator::Switch { .. } => "switch",
+        Terminator::Cases { .. } => "switch cases",
         Terminator::Return(_) => "return",
         Terminator::Unreachable => "unreachable",
     }
@@ -453,6 +469,7 @@ fn coverage_module_uses_every_construct() {
         "slot.addr",
         "store",
         "switch",
+        "switch cases",
         "unary",
         "unreachable",
         "var.get",

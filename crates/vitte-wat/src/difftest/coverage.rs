@@ -172,7 +172,7 @@ impl Coverage {
         for (shape, n) in &self.shapes {
             let _ = writeln!(
                 out,
-                "  {shape:<29} {n:>8} ({:.2}%)",
+                "  {shape:<33} {n:>6} ({:.2}%)",
                 percent(*n, self.programs)
             );
         }
@@ -192,13 +192,13 @@ impl Coverage {
         for (kind, n) in &self.traps {
             let _ = writeln!(
                 out,
-                "  {kind:<29} {n:>8} ({:.2}%)",
+                "  {kind:<33} {n:>6} ({:.2}%)",
                 percent(*n, self.programs)
             );
         }
         let _ = writeln!(
             out,
-            "  {:<29} {:>8} ({:.2}%)",
+            "  {:<33} {:>6} ({:.2}%)",
             "(no trap)",
             self.trap_free,
             percent(self.trap_free, self.programs)
@@ -256,6 +256,19 @@ fn cfg_shapes(func: &Function, id: FuncId, shapes: &mut BTreeSet<&'static str>) 
                 add(distinct.len() < succs.len(), "a switch sharing a target");
                 add(targets.len() >= 16, "a switch of 16 cases or more");
             }
+            Some(Terminator::Cases { value, cases, .. }) => {
+                let wide = func.value_type(*value) != Type::I32;
+                add(wide, "a general switch on i64 or ptr");
+                let mut values: Vec<i64> = cases.iter().map(|c| c.value as i64).collect();
+                values.sort_unstable();
+                let run = values.windows(4).any(|w| w[3].wrapping_sub(w[0]) == 3);
+                add(run, "a general switch with a dense run");
+                let sparse = values.windows(2).all(|w| w[1].wrapping_sub(w[0]) > 2);
+                add(
+                    sparse && values.len() >= 4,
+                    "a general switch of sparse cases",
+                );
+            }
             _ => {}
         }
         for inst in &block.insts {
@@ -270,6 +283,7 @@ fn terminator(term: &Terminator) -> &'static str {
         Terminator::Jump(_) => "jump",
         Terminator::BrIf { .. } => "brif",
         Terminator::Switch { .. } => "switch",
+        Terminator::Cases { .. } => "switch cases",
         Terminator::Return(_) => "return",
         Terminator::Unreachable => "unreachable",
     }
@@ -321,6 +335,7 @@ pub fn all_mnemonics() -> Vec<String> {
         "jump",
         "brif",
         "switch",
+        "switch cases",
         "return",
         "unreachable",
     ] {

@@ -366,18 +366,7 @@ fn drop_dead_blocks(program: &Program) -> Program {
             renumber[i - 1].is_some()
         });
         for block in &mut func.blocks {
-            let edges: Vec<&mut Edge> = match block.term.as_mut() {
-                Some(Terminator::Jump(e)) => vec![e],
-                Some(Terminator::BrIf {
-                    then_edge,
-                    else_edge,
-                    ..
-                }) => vec![then_edge, else_edge],
-                Some(Terminator::Switch {
-                    targets, default, ..
-                }) => targets.iter_mut().chain(std::iter::once(default)).collect(),
-                _ => vec![],
-            };
+            let edges = block.term.as_mut().map_or(vec![], |t| t.edges_mut());
             for edge in edges {
                 edge.block = renumber[edge.block.index()].unwrap_or(edge.block);
             }
