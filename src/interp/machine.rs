@@ -15,6 +15,9 @@ pub(super) struct ActiveFrame {
     pub(super) base: usize,
     /// The stack pointer to restore on return.
     pub(super) entry_sp: u64,
+    /// The base of its stack slots: the stack pointer after the prologue,
+    /// whatever `stack.alloc` does later.
+    pub(super) frame_sp: u64,
 }
 
 /// Where execution is: the current function's code, registers and pc.
@@ -47,6 +50,8 @@ pub(super) struct Machine {
     pub(super) globals: Vec<u64>,
     /// The hidden shadow-stack pointer.
     pub(super) sp: u64,
+    /// The lowest address the stack may reach.
+    pub(super) stack_base: u64,
     pub(super) regs: Vec<u64>,
     pub(super) frames: Vec<ActiveFrame>,
     /// Instructions to run before the next check: of the clock, and of the
@@ -87,6 +92,7 @@ impl Machine {
             memory,
             globals,
             sp: layout.stack_top,
+            stack_base: layout.stack_base,
             regs: Vec::new(),
             frames: Vec::new(),
             fuel: u64::MAX,
@@ -152,6 +158,7 @@ impl Machine {
             pc: 0,
             base,
             entry_sp: self.sp,
+            frame_sp: self.sp,
         });
         if self.frames.len() > MAX_FRAMES {
             return Err(TrapKind::CallStackExhausted);
@@ -163,6 +170,9 @@ impl Machine {
                 .checked_sub(code.frame_size)
                 .filter(|&sp| sp >= prog.stack_base)
                 .ok_or(TrapKind::Unreachable)?;
+            if let Some(frame) = self.frames.last_mut() {
+                frame.frame_sp = self.sp;
+            }
         }
         self.regs.resize(base + code.nregs, 0);
         Ok(Cursor { code, base, pc: 0 })
@@ -278,6 +288,11 @@ impl Machine {
             _ => return usize::MAX, // not a branch: an out-of-range pc, which traps
         };
         self.take_edge(edge, base)
+    }
+
+    /// The current call's slot base.
+    fn frame_sp(&self) -> u64 {
+        self.frames.last().map_or(self.sp, |frame| frame.frame_sp)
     }
 
     /// Pops the current frame, restoring the stack pointer.
@@ -396,7 +411,25 @@ impl Machine {
             Instr::GlobalSet { global, src } => {
                 self.globals[global as usize] = self.reg(base, src);
             }
-            Instr::SlotAddr { dst, offset } => self.set(base, dst, self.sp + offset),
+            Instr::SlotAddr { dst, offset } => self.set(base, dst, self.frame_sp() + offset),
+            Instr::StackAlloc { dst, size } => {
+                // As the lowering: trap unless the free stack holds `size`
+                // bytes, then round down to 16 (the base is 16-aligned).
+                let size = self.reg(base, size);
+                if size > self.sp - self.stack_base {
+                    return Err(TrapKind::Unreachable);
+                }
+                self.sp = (self.sp - size) & !(crate::memory::STACK_ALIGN - 1);
+                self.set(base, dst, self.sp);
+            }
+            Instr::StackSave { dst } => self.set(base, dst, self.sp),
+            Instr::StackRestore { saved } => {
+                let saved = self.reg(base, saved);
+                if saved < self.stack_base || saved > self.frame_sp() {
+                    return Err(TrapKind::Unreachable);
+                }
+                self.sp = saved;
+            }
             _ => return self.exec_memory(ins, base),
         }
         Ok(())

@@ -111,6 +111,16 @@ pub(super) enum Instr {
     MemorySize {
         dst: Reg,
     },
+    StackAlloc {
+        dst: Reg,
+        size: Reg,
+    },
+    StackSave {
+        dst: Reg,
+    },
+    StackRestore {
+        saved: Reg,
+    },
     MemoryGrow {
         dst: Reg,
         delta: Reg,
@@ -436,6 +446,9 @@ impl<'a> Translator<'a> {
                     .unwrap_or(0),
             },
             Op::MemorySize => Instr::MemorySize { dst },
+            Op::StackAlloc(size) => Instr::StackAlloc { dst, size: size.0 },
+            Op::StackSave => Instr::StackSave { dst },
+            Op::StackRestore(saved) => Instr::StackRestore { saved: saved.0 },
             Op::MemoryGrow(delta) => Instr::MemoryGrow {
                 dst,
                 delta: delta.0,

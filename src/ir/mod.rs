@@ -134,7 +134,9 @@ impl Module {
             Op::Load { access, .. } => one(access.ty),
             Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => one(Type::Ptr),
             Op::MemorySize | Op::MemoryGrow(_) => one(Type::Ptr),
+            Op::StackAlloc(_) | Op::StackSave => one(Type::Ptr),
             Op::Store { .. }
+            | Op::StackRestore(_)
             | Op::MemoryCopy { .. }
             | Op::MemoryFill { .. }
             | Op::GlobalSet(..)
@@ -408,6 +410,16 @@ pub enum Op {
         src: ValueId,
         len: ValueId,
     },
+    /// `size` bytes (`ptr`) on the shadow stack, 16-aligned, until the
+    /// function returns or a `stack.restore` frees them; traps
+    /// `unreachable` when the stack cannot hold them.
+    StackAlloc(ValueId),
+    /// The shadow stack's top (`ptr`), for a later `stack.restore`.
+    StackSave,
+    /// Frees what `stack.alloc` took since the `stack.save` that gave the
+    /// operand; traps `unreachable` for a pointer outside the free part of
+    /// the stack below this call's slots.
+    StackRestore(ValueId),
     /// Sets `len` bytes at `dst` to the low byte of `byte` (i32).
     MemoryFill {
         dst: ValueId,
@@ -443,9 +455,11 @@ impl Op {
             | Op::DataAddr(_)
             | Op::FuncAddr(_)
             | Op::MemorySize
+            | Op::StackSave
             | Op::GlobalGet(_)
             | Op::VarGet(_) => fixed(&[]),
             Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => fixed(&[*a]),
+            Op::StackAlloc(a) | Op::StackRestore(a) => fixed(&[*a]),
             Op::GlobalSet(_, a) | Op::VarSet(_, a) => fixed(&[*a]),
             Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => fixed(&[*a, *b]),
             Op::Select {

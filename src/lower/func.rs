@@ -16,7 +16,7 @@ use super::ops;
 use super::{ModuleCx, val_type};
 use crate::diag::Diagnostic;
 use crate::ir::{Const, Edge, FuncId, Function, Inst, Op, Target, Type, ValueId};
-use crate::memory::Frame;
+use crate::memory::{Frame, STACK_ALIGN};
 use crate::wat::{self, Instr, IntBinOp, IntCmpOp};
 
 pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
@@ -75,6 +75,8 @@ pub(super) struct FuncCx<'a, 'm> {
     frame: Frame,
     /// The local holding the frame base, when the function has stack slots.
     frame_local: Option<String>,
+    /// A scratch local for `stack.alloc` and `stack.restore`.
+    stack_scratch: Option<String>,
     pub labels: NameSpace,
 }
 
@@ -92,6 +94,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             locals: Vec::new(),
             frame,
             frame_local: None,
+            stack_scratch: None,
             labels: NameSpace::default(),
         };
         if fc.cx.options.stack_values {
@@ -141,9 +144,12 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             let name = self.new_local(&var.name, val_type(var.ty, self.cx.target));
             self.var_locals.push(name);
         }
-        if self.frame.size > 0 {
-            let ptr = val_type(Type::Ptr, self.cx.target);
+        let ptr = val_type(Type::Ptr, self.cx.target);
+        if self.frame.size > 0 || uses_dynamic_stack(func) {
             self.frame_local = Some(self.new_local("frame", ptr));
+        }
+        if uses_dynamic_stack(func) {
+            self.stack_scratch = Some(self.new_local("stack", ptr));
         }
     }
 
@@ -171,6 +177,12 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             return;
         };
         let sp = self.cx.stack_pointer.clone();
+        if self.frame.size == 0 {
+            // No slots, only `stack.alloc`: the return restores this.
+            out.push(Instr::GlobalGet(sp));
+            out.push(Instr::LocalSet(frame_local));
+            return;
+        }
         let limit = self.cx.layout.stack_base + self.frame.size;
         out.push(Instr::Comment(format!(
             "allocate a {}-byte frame; trap if the stack is exhausted",
@@ -279,6 +291,9 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::FuncAddr(f) => out.push(self.cx.ptr_const(self.cx.layout.func_ptr(*f))),
             Op::MemorySize => out.push(Instr::MemorySize),
             Op::MemoryGrow(_) => out.push(Instr::MemoryGrow),
+            Op::StackAlloc(_) => self.stack_alloc(out),
+            Op::StackSave => out.push(Instr::GlobalGet(self.cx.stack_pointer.clone())),
+            Op::StackRestore(_) => self.stack_restore(out),
             Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy { memories: None }),
             Op::MemoryFill { .. } => out.push(Instr::MemoryFill),
             Op::Call { func, .. } => {
@@ -298,6 +313,71 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::VarGet(v) => out.push(Instr::LocalGet(self.var_locals[v.index()].clone())),
             Op::VarSet(v, _) => out.push(Instr::LocalSet(self.var_locals[v.index()].clone())),
         }
+    }
+
+    /// `stack.alloc`, its size on the operand stack: traps unless the free
+    /// stack (`sp - stack_base`) holds `size` bytes, then `sp = (sp - size)
+    /// & -16`, the result. `stack_base` is 16-aligned, so rounding down never
+    /// crosses it.
+    fn stack_alloc(&mut self, out: &mut Vec<Instr>) {
+        let size = self
+            .stack_scratch
+            .clone()
+            .expect("stack ops imply a scratch local");
+        let sp = self.cx.stack_pointer.clone();
+        let ptr = ops::ptr_type(self.target());
+        out.push(Instr::LocalSet(size.clone()));
+        out.push(Instr::GlobalGet(sp.clone()));
+        out.push(self.cx.ptr_const(self.cx.layout.stack_base));
+        out.push(self.ptr_op(IntBinOp::Sub));
+        out.push(Instr::LocalGet(size.clone()));
+        out.push(Instr::IntCompare {
+            ty: ptr,
+            op: IntCmpOp::LtU,
+        });
+        out.push(trap_if());
+        out.push(Instr::GlobalGet(sp.clone()));
+        out.push(Instr::LocalGet(size.clone()));
+        out.push(self.ptr_op(IntBinOp::Sub));
+        out.push(self.cx.ptr_const(!(STACK_ALIGN - 1)));
+        out.push(self.ptr_op(IntBinOp::And));
+        out.push(Instr::LocalTee(size.clone()));
+        out.push(Instr::GlobalSet(sp));
+        out.push(Instr::LocalGet(size));
+    }
+
+    /// `stack.restore`, its pointer on the operand stack: traps unless the
+    /// pointer lies between the stack's base and this call's slots, then
+    /// makes it the stack pointer.
+    fn stack_restore(&mut self, out: &mut Vec<Instr>) {
+        let saved = self
+            .stack_scratch
+            .clone()
+            .expect("stack ops imply a scratch local");
+        let frame = self
+            .frame_local
+            .clone()
+            .expect("stack ops imply a frame local");
+        let ptr = ops::ptr_type(self.target());
+        out.push(Instr::LocalTee(saved.clone()));
+        out.push(self.cx.ptr_const(self.cx.layout.stack_base));
+        out.push(Instr::IntCompare {
+            ty: ptr,
+            op: IntCmpOp::LtU,
+        });
+        out.push(Instr::LocalGet(saved.clone()));
+        out.push(Instr::LocalGet(frame));
+        out.push(Instr::IntCompare {
+            ty: ptr,
+            op: IntCmpOp::GtU,
+        });
+        out.push(Instr::IntBinary {
+            ty: wat::IntType::I32,
+            op: IntBinOp::Or,
+        });
+        out.push(trap_if());
+        out.push(Instr::LocalGet(saved));
+        out.push(Instr::GlobalSet(self.cx.stack_pointer.clone()));
     }
 
     /// Assigns the target's parameters from the edge's arguments, as a
@@ -322,6 +402,24 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         self.epilogue(out);
         out.push(Instr::Return);
     }
+}
+
+/// `if unreachable end`: the shadow stack's traps.
+fn trap_if() -> Instr {
+    Instr::If {
+        label: String::new(),
+        ty: wat::BlockType::default(),
+        then_body: vec![Instr::Unreachable],
+        else_body: vec![],
+    }
+}
+
+fn uses_dynamic_stack(func: &Function) -> bool {
+    let dynamic = |op: &Op| matches!(op, Op::StackAlloc(_) | Op::StackSave | Op::StackRestore(_));
+    func.blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .any(|i| dynamic(&i.op))
 }
 
 /// Where each value lives when it is not in a local: left on the operand

@@ -206,9 +206,11 @@ fn map_operands(op: &mut Op, f: &mut dyn FnMut(ValueId) -> ValueId) {
         | Op::DataAddr(_)
         | Op::FuncAddr(_)
         | Op::MemorySize
+        | Op::StackSave
         | Op::GlobalGet(_)
         | Op::VarGet(_) => {}
         Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
+        Op::StackAlloc(a) | Op::StackRestore(a) => *a = f(*a),
         Op::GlobalSet(_, a) | Op::VarSet(_, a) => *a = f(*a),
         Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => {
             *a = f(*a);

@@ -573,7 +573,8 @@ impl FuncGen<'_> {
 
     /// memory.size, memory.grow, memory.copy or memory.fill.
     fn memory(&mut self) {
-        match self.rng.below(4) {
+        match self.rng.below(5) {
+            4 => self.dynamic_stack(),
             0 => {
                 self.emit1(Op::MemorySize, Type::Ptr, true);
             }
@@ -590,6 +591,38 @@ impl FuncGen<'_> {
                 let byte = self.value(Type::I32).id;
                 self.b.ins(Op::MemoryFill { dst, byte, len });
             }
+        }
+    }
+
+    /// A variable-length array: `stack.save`, `stack.alloc` of 8 to 71
+    /// bytes, a value stored at its start and loaded back, and mostly a
+    /// `stack.restore`. Without the restore a loop now and then exhausts the
+    /// stack, a trap that both sides must give at the same iteration.
+    fn dynamic_stack(&mut self) {
+        let mark = self.hidden(Op::StackSave);
+        let v = self.value(Type::Ptr).id;
+        let mask = self.ptr_const(63);
+        let low = self.hidden_binary(BinaryOp::And, Type::Ptr, v, mask);
+        let eight = self.ptr_const(8);
+        let size = self.hidden_binary(BinaryOp::Add, Type::Ptr, low, eight);
+        let addr = self.hidden(Op::StackAlloc(size));
+        let access = MemAccess::full(Type::I64);
+        let value = self.value(Type::I64).id;
+        let offset = 0;
+        self.b.ins(Op::Store {
+            access,
+            addr,
+            value,
+            offset,
+        });
+        let load = Op::Load {
+            access,
+            addr,
+            offset,
+        };
+        self.emit1(load, Type::I64, true);
+        if self.rng.percent(85) {
+            self.b.ins(Op::StackRestore(mark));
         }
     }
 

@@ -40,6 +40,9 @@ pub(super) enum Mnemonic {
     FuncAddr,
     MemorySize,
     MemoryGrow,
+    StackAlloc,
+    StackSave,
+    StackRestore,
     MemoryCopy,
     MemoryFill,
     GlobalGet,
@@ -82,6 +85,9 @@ fn mnemonic_table() -> FxHashMap<String, Mnemonic> {
         ("func.addr", Mnemonic::FuncAddr),
         ("memory.size", Mnemonic::MemorySize),
         ("memory.grow", Mnemonic::MemoryGrow),
+        ("stack.alloc", Mnemonic::StackAlloc),
+        ("stack.save", Mnemonic::StackSave),
+        ("stack.restore", Mnemonic::StackRestore),
         ("memory.copy", Mnemonic::MemoryCopy),
         ("memory.fill", Mnemonic::MemoryFill),
         ("global.get", Mnemonic::GlobalGet),
@@ -116,12 +122,14 @@ impl Mnemonic {
             M::Unary(..) | M::Convert(_) => (&[Value], "`%a`"),
             M::Load(_) => (&[Value], "`%addr`"),
             M::MemoryGrow => (&[Value], "`%pages`"),
+            M::StackAlloc => (&[Value], "`%size`"),
+            M::StackRestore => (&[Value], "`%saved`"),
             M::Binary(..) | M::Compare(..) => (&[Value, Value], "`%a, %b`"),
             M::Store(_) => (&[Value, Value], "`%addr, %value`"),
             M::Select(_) => (&[Value, Value, Value], "`%cond, %a, %b`"),
             M::MemoryCopy => (&[Value, Value, Value], "`%dst, %src, %len`"),
             M::MemoryFill => (&[Value, Value, Value], "`%dst, %byte, %len`"),
-            M::MemorySize => (&[], "no operand"),
+            M::MemorySize | M::StackSave => (&[], "no operand"),
             M::SlotAddr => (&[Local], "`$slot`"),
             M::VarGet => (&[Local], "`$var`"),
             M::VarSet => (&[Local, Value], "`$var, %value`"),
@@ -626,6 +634,9 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             M::FuncAddr => Op::FuncAddr(self.symbols.func(arg(0))?),
             M::MemorySize => Op::MemorySize,
             M::MemoryGrow => Op::MemoryGrow(v(0)?),
+            M::StackAlloc => Op::StackAlloc(v(0)?),
+            M::StackSave => Op::StackSave,
+            M::StackRestore => Op::StackRestore(v(0)?),
             M::MemoryCopy => Op::MemoryCopy {
                 dst: v(0)?,
                 src: v(1)?,
@@ -708,7 +719,7 @@ mod tests {
 
     #[test]
     fn every_mnemonic_names_one_operator() {
-        let mut count = Type::ALL.len() * 2 + 11;
+        let mut count = Type::ALL.len() * 2 + 14;
         for ty in Type::ALL {
             count += UnaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();
             count += BinaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();

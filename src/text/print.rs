@@ -448,6 +448,9 @@ impl<'m> FuncPrinter<'m> {
             Op::FuncAddr(f) => format!("func.addr {}", self.names.func(f.index())),
             Op::MemorySize => "memory.size".to_string(),
             Op::MemoryGrow(a) => format!("memory.grow {}", v(a)),
+            Op::StackAlloc(a) => format!("stack.alloc {}", v(a)),
+            Op::StackSave => "stack.save".to_string(),
+            Op::StackRestore(a) => format!("stack.restore {}", v(a)),
             Op::MemoryCopy { dst, src, len } => {
                 format!("memory.copy {}, {}, {}", v(dst), v(src), v(len))
             }

@@ -746,7 +746,9 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 self.expect_all(&[*addr, *value], &[Type::Ptr, access.ty], span);
                 self.check_offset(*offset, span);
             }
-            Op::MemoryGrow(delta) => self.expect(*delta, Type::Ptr, span),
+            Op::MemoryGrow(delta) | Op::StackAlloc(delta) | Op::StackRestore(delta) => {
+                self.expect(*delta, Type::Ptr, span)
+            }
             Op::MemoryCopy { dst, src, len } => {
                 self.expect_all(&[*dst, *src, *len], &[Type::Ptr; 3], span)
             }

@@ -260,6 +260,9 @@ entry:
   %fp = func.addr @fib
   %pages = memory.size
   %old = memory.grow %pages
+  %mark = stack.save
+  %vla = stack.alloc %pages
+  stack.restore %mark
   memory.copy %addr, %msg, %pages
   memory.fill %addr, %x, %pages
   ; calls
@@ -360,6 +363,9 @@ fn op_kind(op: &Op) -> &'static str {
         Op::FuncAddr(_) => "func.addr",
         Op::MemorySize => "memory.size",
         Op::MemoryGrow(_) => "memory.grow",
+        Op::StackAlloc(_) => "stack.alloc",
+        Op::StackSave => "stack.save",
+        Op::StackRestore(_) => "stack.restore",
         Op::MemoryCopy { .. } => "memory.copy",
         Op::MemoryFill { .. } => "memory.fill",
         Op::Call { .. } => "call",
@@ -467,6 +473,9 @@ fn coverage_module_uses_every_construct() {
         "return",
         "select",
         "slot.addr",
+        "stack.alloc",
+        "stack.restore",
+        "stack.save",
         "store",
         "switch",
         "switch cases",

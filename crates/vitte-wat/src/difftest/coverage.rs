@@ -326,6 +326,9 @@ pub fn all_mnemonics() -> Vec<String> {
         "memory.grow",
         "memory.copy",
         "memory.fill",
+        "stack.alloc",
+        "stack.save",
+        "stack.restore",
         "call",
         "call_indirect",
         "global.get",
@@ -358,7 +361,7 @@ fn family_of(mnemonic: &str) -> &'static str {
         (true, n) if CmpOp::from_name(n).is_some() => "compare",
         (true, _) => "convert",
         _ => match prefix {
-            "memory" => "memory",
+            "memory" | "stack" => "memory",
             "slot" | "data" | "func" => "address",
             "global" => "global",
             "var" => "var",
