@@ -273,10 +273,10 @@ fn ir_type_of(v: &Val) -> Type {
 /// The epoch callback: stops a guest past its deadline, samples a
 /// profiled one, and lets it continue to the next tick.
 fn on_tick(mut context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDeadline> {
-    if let Some((at, limit)) = context.data().deadline {
-        if Instant::now() >= at {
-            return Err(TimedOut(limit).into());
-        }
+    if let Some((at, limit)) = context.data().deadline
+        && Instant::now() >= at
+    {
+        return Err(TimedOut(limit).into());
     }
     if context.data().sampler.is_some() {
         let trace = WasmBacktrace::capture(&context);

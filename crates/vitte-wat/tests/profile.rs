@@ -6,6 +6,7 @@ mod common;
 
 use common::{root, stderr, stdout, vitte_wat};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 const PROGRAM: &str = "tests/profile/two_loops.vir";
 /// 40 rounds of 1M iterations of @light and 3M of @heavy: 0.2 s here,
@@ -47,23 +48,43 @@ fn heavy_loop_lines() -> std::ops::Range<u32> {
     (spin as u32 + 1)..(done as u32 + 1)
 }
 
-/// Folded stacks: `main (f:l);heavy (f:l) N`. Self samples by function and
-/// by line, from the innermost frames.
-fn folded_self_samples(folded: &str) -> (Vec<(String, u64)>, Vec<(u32, u64)>) {
-    let mut funcs: std::collections::BTreeMap<String, u64> = Default::default();
-    let mut lines: std::collections::BTreeMap<u32, u64> = Default::default();
-    for line in folded.lines() {
-        let (stack, count) = line.rsplit_once(' ').expect("`stack N`");
-        let count: u64 = count.parse().expect("a count");
-        let inner = stack.rsplit(';').next().unwrap();
-        let (func, at) = inner.split_once(" (").expect("`func (file:line)`");
-        *funcs.entry(func.to_string()).or_default() += count;
-        let number = at.trim_end_matches(')').rsplit(':').next().unwrap();
-        *lines.entry(number.parse().expect("a line")).or_default() += count;
+/// Self samples of a profile, from the innermost frames of folded stacks
+/// (`main (f:l);heavy (f:l) N`).
+struct SelfSamples {
+    funcs: BTreeMap<String, u64>,
+    lines: BTreeMap<u32, u64>,
+}
+
+impl SelfSamples {
+    fn of(folded: &str) -> SelfSamples {
+        let mut counts = SelfSamples {
+            funcs: BTreeMap::new(),
+            lines: BTreeMap::new(),
+        };
+        for line in folded.lines() {
+            let (stack, count) = line.rsplit_once(' ').expect("`stack N`");
+            let count: u64 = count.parse().expect("a count");
+            let inner = stack.rsplit(';').next().unwrap();
+            let (func, at) = inner.split_once(" (").expect("`func (file:line)`");
+            *counts.funcs.entry(func.to_string()).or_default() += count;
+            let number = at.trim_end_matches(')').rsplit(':').next().unwrap();
+            *counts
+                .lines
+                .entry(number.parse().expect("a line"))
+                .or_default() += count;
+        }
+        counts
     }
-    let mut by_line: Vec<(u32, u64)> = lines.into_iter().collect();
-    by_line.sort_by(|a, b| b.1.cmp(&a.1));
-    (funcs.into_iter().collect(), by_line)
+
+    fn func(&self, name: &str) -> u64 {
+        self.funcs.get(name).copied().unwrap_or(0)
+    }
+
+    /// The line with the most samples (the first of a tie).
+    fn hottest_line(&self) -> u32 {
+        let most = self.lines.values().max().copied().unwrap_or(0);
+        self.lines.iter().find(|l| *l.1 == most).map_or(0, |l| *l.0)
+    }
 }
 
 #[test]
@@ -71,13 +92,12 @@ fn heavy_and_light_are_three_to_one_on_both_targets() {
     let dir = temp_dir();
     for target in ["wasm64", "wasm32"] {
         let (_, folded) = profiled(target, &dir.path().join("p.folded"));
-        let (funcs, lines) = folded_self_samples(&folded);
-        let count = |name: &str| funcs.iter().find(|(f, _)| f == name).map_or(0, |f| f.1);
-        let (heavy, light) = (count("heavy"), count("light"));
+        let counts = SelfSamples::of(&folded);
+        let (heavy, light) = (counts.func("heavy"), counts.func("light"));
         assert!(heavy + light >= 50, "{target}: too few samples\n{folded}");
         let ratio = heavy as f64 / light.max(1) as f64;
         assert!((1.8..=5.0).contains(&ratio), "{target}: {ratio}\n{folded}");
-        let hottest = lines[0].0;
+        let hottest = counts.hottest_line();
         assert!(
             heavy_loop_lines().contains(&hottest),
             "{target}: hottest line {hottest}, not in @heavy's loop {:?}\n{folded}",
