@@ -133,6 +133,16 @@ impl Runtime {
         })
     }
 
+    /// [`Runtime::new`]'s engine, that also writes Linux perf's JIT map,
+    /// `/tmp/perf-PID.map` (PID: this process's), naming each function it
+    /// compiles or loads by its name-section name (the IR function's, for
+    /// a `.vir`), so that `perf record` / `perf report` name guest code.
+    pub fn with_perf_map() -> anyhow::Result<Runtime> {
+        Ok(Runtime {
+            engine: engine::engine_with_perf_map()?,
+        })
+    }
+
     /// Compiles a binary (JIT, in memory).
     pub fn compile(&self, wasm: &[u8]) -> Result<Program, RunError> {
         let module =

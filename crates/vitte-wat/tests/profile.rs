@@ -312,3 +312,35 @@ fn bad_profile_options_are_errors_naming_the_file() {
         stderr(&o)
     );
 }
+
+/// `run --perf-map` lists the IR functions in /tmp/perf-PID.map, compiled
+/// (the first run) or loaded from the compile cache (the second).
+#[test]
+fn perf_map_names_the_ir_functions() {
+    for round in ["compiled", "cached"] {
+        let child = common::vitte_wat_command()
+            .args(["run", PROGRAM, "--perf-map", "--invoke", "main", "1", "10"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("vitte-wat runs");
+        let map = format!("/tmp/perf-{}.map", child.id());
+        let o = child.wait_with_output().expect("vitte-wat runs");
+        let text = std::fs::read_to_string(&map);
+        let _ = std::fs::remove_file(&map);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = text.unwrap_or_else(|e| panic!("{round}: {map}: {e}"));
+        // `START SIZE NAME` lines (Linux perf's jit-interface.txt).
+        for name in ["main", "light", "heavy"] {
+            let named = text.lines().any(|l| {
+                let mut fields = l.splitn(3, ' ');
+                let start = fields.next().unwrap_or("");
+                let size = fields.next().unwrap_or("");
+                start.starts_with("0x")
+                    && u64::from_str_radix(size, 16).is_ok_and(|s| s > 0)
+                    && fields.next().is_some_and(|n| n.ends_with(name))
+            });
+            assert!(named, "{round}: no `{name}` in {map}:\n{text}");
+        }
+    }
+}

@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// The format of --profile's file, whatever its extension.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "profile")]
     pub profile_format: Option<ProfileFormat>,
+    /// Write Linux perf's JIT map, /tmp/perf-PID.map, so that `perf record`
+    /// and `perf report` name the guest's functions (README, Profiling).
+    #[arg(long)]
+    pub perf_map: bool,
     /// Time between two samples of the profile (`1ms`, `100us`).
     #[arg(long, value_name = "DURATION", value_parser = profile::parse_interval, default_value = "1ms")]
     pub profile_interval: Duration,
@@ -124,8 +128,11 @@ fn execute(
         Some(out) => Some(profile::format_of(out, args.profile_format)?),
         None => None,
     };
-    let runtime =
-        Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
+    let runtime = match args.perf_map {
+        true => Runtime::with_perf_map(),
+        false => Runtime::new(),
+    }
+    .map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let input = Input::read(&args.file)?;
     let wasi = wasi_config(args, &input)?;
     let program = load(&runtime, args, &input)?;
