@@ -4,7 +4,7 @@
 use crate::validate;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
-use wasmtime::{Config, Engine, OptLevel};
+use wasmtime::{Config, Engine, OptLevel, ProfilingStrategy};
 
 /// The engine configuration. It is the same for JIT, AOT and the cache, so
 /// that a precompiled module is valid for every run of this build.
@@ -30,6 +30,15 @@ pub(crate) fn config() -> Config {
 
 pub(crate) fn engine() -> wasmtime::Result<Engine> {
     Engine::new(&config())
+}
+
+/// [`engine`], that also lists each compiled function, by its name-section
+/// name, in Linux perf's JIT map `/tmp/perf-PID.map`. A runtime agent, not
+/// a compiler setting: the code, and so [`key`], stay the same.
+pub(crate) fn engine_with_perf_map() -> wasmtime::Result<Engine> {
+    let mut config = config();
+    config.profiler(ProfilingStrategy::PerfMap);
+    Engine::new(&config)
 }
 
 /// SHA-256 of everything wasmtime says makes compiled code compatible: its

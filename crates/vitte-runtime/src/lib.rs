@@ -34,7 +34,8 @@
 //! [`Limits`] (fuel, timeout, memory and table sizes), [`Session`] and
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
 //! `traps.rs` (wasmtime's traps as [`TrapKind`]s), [`SourceMap`] (trap
-//! backtraces back to `.vir` lines).
+//! backtraces back to `.vir` lines), [`profile`] (sampling a run, by IR
+//! function and line, and its formats).
 //!
 //! The library (`vitte-codegen-wasm64`) knows nothing of this crate: a
 //! compiler that only emits wasm does not build wasmtime.
@@ -43,6 +44,7 @@ pub mod aot;
 mod cache;
 mod engine;
 mod limits;
+pub mod profile;
 mod session;
 mod source_map;
 mod traps;
@@ -52,6 +54,7 @@ pub mod wasi;
 pub use aot::is_precompiled;
 pub use cache::{Cache, CacheOutcome};
 pub use limits::{Limits, MAX_TABLE_ELEMENTS, TABLE_ELEMENT_BYTES};
+pub use profile::Profile;
 pub use session::{HostCall, HostFn, Instance, Session};
 pub use source_map::SourceMap;
 pub use wasi::{Preopen, WasiConfig};
@@ -127,6 +130,16 @@ impl Runtime {
     pub fn new() -> anyhow::Result<Runtime> {
         Ok(Runtime {
             engine: engine::engine()?,
+        })
+    }
+
+    /// [`Runtime::new`]'s engine, that also writes Linux perf's JIT map,
+    /// `/tmp/perf-PID.map` (PID: this process's), naming each function it
+    /// compiles or loads by its name-section name (the IR function's, for
+    /// a `.vir`), so that `perf record` / `perf report` name guest code.
+    pub fn with_perf_map() -> anyhow::Result<Runtime> {
+        Ok(Runtime {
+            engine: engine::engine_with_perf_map()?,
         })
     }
 

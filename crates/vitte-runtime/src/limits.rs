@@ -107,9 +107,11 @@ impl ResourceLimiter for MemoryLimit {
 #[error("timeout: the guest ran longer than {0:?}")]
 pub(crate) struct TimedOut(pub Duration);
 
-/// A thread that bumps the engine's epoch once the deadline has passed, so
-/// that the running store's epoch check calls its deadline callback. It is
-/// stopped and joined when dropped, that is when the wasm call returns.
+/// A thread that bumps the engine's epoch at `first`, then every `period`,
+/// so that the running store's epoch check calls its deadline callback:
+/// once the deadline has passed (a timeout), or every sampling interval (a
+/// profiled run). It is stopped and joined when dropped, that is when the
+/// wasm call returns.
 ///
 /// The epoch is shared by every store of the engine: a tick from another
 /// session's ticker only makes this store check its own deadline early, and
@@ -121,22 +123,26 @@ pub(crate) struct Ticker {
 
 /// How often the ticker keeps ticking after the deadline, in case the guest
 /// was between checks (in a host call) at the first tick.
-const RETICK: Duration = Duration::from_millis(10);
+pub(crate) const RETICK: Duration = Duration::from_millis(10);
 
 impl Ticker {
-    pub(crate) fn start(engine: &Engine, deadline: Instant) -> std::io::Result<Ticker> {
+    pub(crate) fn start(
+        engine: &Engine,
+        first: Instant,
+        period: Duration,
+    ) -> std::io::Result<Ticker> {
         let (stop, stopped) = mpsc::channel::<()>();
         let engine = engine.weak();
         let thread = std::thread::Builder::new()
             .name("vitte-epoch-ticker".into())
             .spawn(move || {
-                let mut wait = deadline.saturating_duration_since(Instant::now());
+                let mut wait = first.saturating_duration_since(Instant::now());
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(wait) {
                     match engine.upgrade() {
                         Some(engine) => engine.increment_epoch(),
                         None => return,
                     }
-                    wait = RETICK;
+                    wait = period;
                 }
             })?;
         Ok(Ticker {
@@ -199,7 +205,7 @@ mod tests {
         let engine = Engine::default();
         let before = Instant::now();
         let far = before + Duration::from_secs(3600);
-        drop(Ticker::start(&engine, far).expect("thread"));
+        drop(Ticker::start(&engine, far, RETICK).expect("thread"));
         assert!(before.elapsed() < Duration::from_secs(10));
     }
 }

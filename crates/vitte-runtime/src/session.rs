@@ -1,7 +1,8 @@
 //! Sessions: what a guest is given (limits, WASI, host functions), and the
 //! instances created under them.
 
-use super::limits::{Limits, MemoryLimit, Ticker, TimedOut};
+use super::limits::{Limits, MemoryLimit, RETICK, Ticker, TimedOut};
+use super::profile::{Profile, Sampler};
 use super::source_map::SourceMap;
 use super::traps;
 use super::values::{check_arity, from_val, ir_type, to_val, val_type, value_type};
@@ -12,7 +13,8 @@ use crate::value::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wasmtime::{
-    Caller, Extern, Func, FuncType, Linker, Memory, Store, UpdateDeadline, Val, ValType,
+    Caller, Extern, Func, FuncType, Linker, Memory, Store, StoreContextMut, UpdateDeadline, Val,
+    ValType, WasmBacktrace,
 };
 use wasmtime_wasi::I32Exit;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
@@ -28,6 +30,8 @@ pub(crate) struct Host {
     memory: MemoryLimit,
     /// While a call with a timeout runs: when it expires, and the limit.
     deadline: Option<(Instant, Duration)>,
+    /// The samples of a profiled instance ([`Session::profile`]).
+    sampler: Option<Sampler>,
 }
 
 struct HostImport {
@@ -70,6 +74,8 @@ pub struct Session<'r> {
     wasi: Option<WasiConfig>,
     imports: Vec<HostImport>,
     target: Target,
+    /// The sampling interval, when instances are profiled.
+    profile: Option<Duration>,
 }
 
 /// An instantiated module and the store that owns its state.
@@ -98,6 +104,7 @@ impl Runtime {
             wasi: None,
             imports: Vec::new(),
             target: Target::Wasm64,
+            profile: None,
         }
     }
 }
@@ -118,6 +125,16 @@ impl<'r> Session<'r> {
     /// signatures (wasm64 unless set).
     pub fn target(mut self, target: Target) -> Self {
         self.target = target;
+        self
+    }
+
+    /// Profiles the instances: samples the guest's stack every `interval`
+    /// while it runs wasm ([`crate::profile`]; usually
+    /// [`DEFAULT_INTERVAL`](crate::profile::DEFAULT_INTERVAL)), for
+    /// [`Instance::profile`]. With a [`Limits::timeout`] too, the deadline
+    /// is noticed at the first sample after it.
+    pub fn profile(mut self, interval: Duration) -> Self {
+        self.profile = Some(interval);
         self
     }
 
@@ -182,6 +199,7 @@ impl<'r> Session<'r> {
             captured,
             memory: MemoryLimit::new(self.limits.max_memory),
             deadline: None,
+            sampler: self.profile.map(Sampler::new),
         };
         let mut store = Store::new(&self.runtime.engine, host);
         store.limiter(|host| &mut host.memory);
@@ -189,11 +207,7 @@ impl<'r> Session<'r> {
             .set_fuel(self.limits.fuel.unwrap_or(u64::MAX))
             .map_err(|e| RunError::Other(format!("{e:#}")))?;
         store.set_epoch_deadline(NEVER);
-        store.epoch_deadline_callback(|context| match context.data().deadline {
-            Some((at, limit)) if Instant::now() >= at => Err(TimedOut(limit).into()),
-            // Another session's tick, or one just early: check again later.
-            _ => Ok(UpdateDeadline::Continue(1)),
-        });
+        store.epoch_deadline_callback(on_tick);
         Ok(store)
     }
 
@@ -256,19 +270,42 @@ fn ir_type_of(v: &Val) -> Type {
     from_val(v).map(value_type).unwrap_or(Type::I32)
 }
 
-/// Runs `f` (an entry into wasm) under the timeout, if any: arms the
-/// deadline and a ticker thread, and disarms both when `f` returns.
+/// The epoch callback: stops a guest past its deadline, samples a
+/// profiled one, and lets it continue to the next tick.
+fn on_tick(mut context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDeadline> {
+    if let Some((at, limit)) = context.data().deadline
+        && Instant::now() >= at
+    {
+        return Err(TimedOut(limit).into());
+    }
+    if context.data().sampler.is_some() {
+        let trace = WasmBacktrace::capture(&context);
+        if let Some(sampler) = &mut context.data_mut().sampler {
+            sampler.record(&trace);
+        }
+    }
+    // Not sampling: another session's tick, or one just early.
+    Ok(UpdateDeadline::Continue(1))
+}
+
+/// Runs `f` (an entry into wasm) under the timeout and the sampler, if
+/// any: arms the deadline and a ticker thread (every sampling interval,
+/// else from the deadline on), and disarms both when `f` returns.
 fn enter<R>(
     store: &mut Store<Host>,
     timeout: Option<Duration>,
     f: impl FnOnce(&mut Store<Host>) -> wasmtime::Result<R>,
 ) -> wasmtime::Result<R> {
-    let Some((limit, at)) = timeout.and_then(|t| Some((t, Instant::now().checked_add(t)?))) else {
-        return f(store);
+    let deadline = timeout.and_then(|t| Some((Instant::now().checked_add(t)?, t)));
+    let sampling = store.data().sampler.as_ref().map(|s| s.interval);
+    let (first, period) = match (deadline, sampling) {
+        (_, Some(interval)) => (Instant::now() + interval, interval),
+        (Some((at, _)), None) => (at, RETICK),
+        (None, None) => return f(store),
     };
-    store.data_mut().deadline = Some((at, limit));
+    store.data_mut().deadline = deadline;
     store.set_epoch_deadline(1);
-    let ticker = Ticker::start(store.engine(), at)?;
+    let ticker = Ticker::start(store.engine(), first, period)?;
     let result = f(store);
     drop(ticker);
     store.data_mut().deadline = None;
@@ -334,6 +371,13 @@ impl Instance {
     pub fn global(&mut self, name: &str) -> Option<Value> {
         let global = self.instance.get_global(&mut self.store, name)?;
         from_val(&global.get(&mut self.store))
+    }
+
+    /// The samples taken so far, resolved to IR functions and lines, when
+    /// the session profiles ([`Session::profile`]).
+    pub fn profile(&self) -> Option<Profile> {
+        let sampler = self.store.data().sampler.as_ref()?;
+        Some(Profile::new(sampler, self.source_map.as_deref()))
     }
 
     /// What the guest wrote to stdout, when the session captured it.

@@ -50,14 +50,26 @@ impl SourceMap {
         index: u32,
         offset: Option<usize>,
     ) -> Option<String> {
+        let (ir_name, origin) = self.locate(wasm_name, index, offset)?;
+        Some(match origin {
+            Some(origin) => format!("@{ir_name} ({origin})"),
+            None => format!("@{ir_name}"),
+        })
+    }
+
+    /// The IR function's name and the origin of the instruction at the
+    /// offset, else of the function's definition.
+    pub(crate) fn locate(
+        &self,
+        wasm_name: &str,
+        index: u32,
+        offset: Option<usize>,
+    ) -> Option<(&str, Option<&Origin>)> {
         let func = self.funcs.get(wasm_name)?;
         let origin = offset
             .and_then(|o| self.origin_at(func, index, o))
             .or(func.def.as_ref());
-        Some(match origin {
-            Some(origin) => format!("@{} ({origin})", func.ir_name),
-            None => format!("@{}", func.ir_name),
-        })
+        Some((&func.ir_name, origin))
     }
 
     fn origin_at<'a>(

@@ -78,6 +78,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Validate { file, target } => binary_of(&file, target.into()).map(|_| ()),
         Command::Run(args) => super::run::run(args),
+        Command::Profile(args) => super::run::profile(args),
         Command::Compile(args) => super::compile::compile(args),
         Command::Interp(args) => super::interp::run(args),
         Command::Spec(args) => super::spec::run(&args),

@@ -9,6 +9,7 @@ mod io;
 mod link;
 mod merge;
 mod output;
+mod profile;
 mod progress;
 mod run;
 mod spec;
@@ -109,6 +110,10 @@ pub enum Command {
     /// Run a WASI command (`_start`) or, with --invoke, an export of a .vir,
     /// .wat, .wasm or .cwasm file in wasmtime, sandboxed.
     Run(run::RunArgs),
+    /// Run like `run`, sampling the guest, then print its hottest functions
+    /// and IR lines with their share of the samples on stderr (README,
+    /// Profiling). `--profile OUT` also writes the profile.
+    Profile(run::RunArgs),
     /// Compile a .vir, .wat or .wasm file ahead of time to a .cwasm (FILE.cwasm
     /// unless -o) that `run` loads without compiling.
     Compile(compile::CompileArgs),

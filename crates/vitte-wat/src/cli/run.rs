@@ -2,6 +2,7 @@
 
 use super::commands::{assemble, print_results};
 use super::io::{Input, Kind, kind_of};
+use super::profile::{self, ProfileFormat};
 use super::{Failure, TargetArg};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -14,8 +15,8 @@ use vitte_codegen_wasm64::validate;
 use vitte_codegen_wasm64::value::TrapKind;
 use vitte_runtime::wasi::{Stdin, Stdout};
 use vitte_runtime::{
-    Cache, CacheOutcome, Limits, Preopen, Program, RunError, Runtime, SourceMap, WasiConfig,
-    is_precompiled,
+    Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime, SourceMap,
+    WasiConfig, is_precompiled,
 };
 
 /// Exit status when the guest runs out of `--fuel`.
@@ -69,6 +70,21 @@ pub struct RunArgs {
     /// Compile every time; do not read or write the cache.
     #[arg(long, overrides_with = "cache")]
     pub no_cache: bool,
+    /// Sample the guest while it runs and write its profile, by IR function
+    /// and line, to OUT: .folded/.txt (folded stacks), .json (Firefox
+    /// profiler), .svg (flame graph), .html (flame graph and tables).
+    #[arg(long, value_name = "OUT")]
+    pub profile: Option<PathBuf>,
+    /// The format of --profile's file, whatever its extension.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "profile")]
+    pub profile_format: Option<ProfileFormat>,
+    /// Write Linux perf's JIT map, /tmp/perf-PID.map, so that `perf record`
+    /// and `perf report` name the guest's functions (README, Profiling).
+    #[arg(long)]
+    pub perf_map: bool,
+    /// Time between two samples of the profile (`1ms`, `100us`).
+    #[arg(long, value_name = "DURATION", value_parser = profile::parse_interval, default_value = "1ms")]
+    pub profile_interval: Duration,
 }
 
 /// `--max-memory`: bytes, or `unlimited` (`None`).
@@ -81,6 +97,25 @@ pub struct MaxMemory(pub Option<u64>);
 const WATCHDOG_GRACE: Duration = Duration::from_millis(500);
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
+    let sampling = args.profile.is_some().then_some(args.profile_interval);
+    execute(&args, sampling, |_| ())
+}
+
+/// `vitte-wat profile`: the run, sampled, then the report on stderr (stdout
+/// stays the program's).
+pub fn profile(args: RunArgs) -> Result<(), Failure> {
+    execute(&args, Some(args.profile_interval), |profile| {
+        eprint!("{}", profile::report(profile));
+    })
+}
+
+/// Runs the program; when `sampling`, writes `--profile`'s file and hands
+/// the profile to `report`, whatever the guest did once instantiated.
+fn execute(
+    args: &RunArgs,
+    sampling: Option<Duration>,
+    report: impl FnOnce(&Profile),
+) -> Result<(), Failure> {
     // The deadline holds for the whole run, from here: compilation, a guest
     // blocked in a host call (a WASI sleep, a read of stdin) included.
     let start = Instant::now();
@@ -88,11 +123,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Some(limit) => Some(Watchdog::start(limit, start + limit + WATCHDOG_GRACE)?),
         None => None,
     };
-    let runtime =
-        Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
+    // Refuse an unknown extension before running, not after.
+    let format = match &args.profile {
+        Some(out) => Some(profile::format_of(out, args.profile_format)?),
+        None => None,
+    };
+    let runtime = match args.perf_map {
+        true => Runtime::with_perf_map(),
+        false => Runtime::new(),
+    }
+    .map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let input = Input::read(&args.file)?;
-    let wasi = wasi_config(&args, &input)?;
-    let program = load(&runtime, &args, &input)?;
+    let wasi = wasi_config(args, &input)?;
+    let program = load(&runtime, args, &input)?;
     let limits = Limits {
         fuel: args.fuel,
         timeout: args.timeout,
@@ -103,9 +146,26 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         timeout: args.timeout.map(|t| t.saturating_sub(start.elapsed())),
         ..limits
     };
-    let session = runtime.session().limits(left).wasi(wasi);
-    let fail = |e| failure(e, &limits);
-    let mut instance = session.instantiate(&program).map_err(fail)?;
+    let mut session = runtime.session().limits(left).wasi(wasi);
+    if let Some(interval) = sampling {
+        session = session.profile(interval);
+    }
+    let mut instance = session
+        .instantiate(&program)
+        .map_err(|e| failure(e, &limits))?;
+    let outcome = guest(&mut instance, args, &limits);
+    if let Some(profile) = instance.profile() {
+        if let (Some(out), Some(format)) = (&args.profile, format) {
+            profile::write(&profile, out, format, &input.name)?;
+        }
+        report(&profile);
+    }
+    outcome
+}
+
+/// Calls `--invoke`'s export and prints its results, or runs `_start`.
+fn guest(instance: &mut Instance, args: &RunArgs, limits: &Limits) -> Result<(), Failure> {
+    let fail = |e| failure(e, limits);
     match &args.invoke {
         Some(name) => {
             let results = instance.invoke_text(name, &args.args).map_err(fail)?;

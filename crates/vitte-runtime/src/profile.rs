@@ -1,0 +1,351 @@
+//! Sampling profiler: where a guest spends its time, by IR function and
+//! `.vir` line.
+//!
+//! wasmtime's own `GuestProfiler` names functions only; this one maps each
+//! frame through the program's [`SourceMap`] to the IR instruction it was
+//! at, so that the hottest *lines* show, in the formats people open: folded
+//! stacks ([`Profile::folded`]), the Firefox profiler's processed profile
+//! ([`Profile::firefox_json`]), a flame graph ([`Profile::flame_svg`]) and an
+//! HTML report ([`Profile::html`]).
+//!
+//! How: while a profiled instance runs wasm, a ticker thread bumps the
+//! engine's epoch every interval, and the store's epoch callback (the one
+//! that also enforces [`Limits::timeout`](crate::Limits::timeout)) captures
+//! the guest's stack and lets it continue. Sampling reads the stack only, so
+//! results are unchanged; it costs one callback per tick.
+
+mod firefox;
+mod flame;
+mod folded;
+mod html;
+
+use crate::source_map::SourceMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::WasmBacktrace;
+
+/// The interval [`Session::profile`](crate::Session::profile) is usually
+/// given: fine enough for a run of a fraction of a second, cheap enough
+/// (one stack walk per millisecond) not to slow the guest measurably.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_millis(1);
+
+/// A frame as captured: wasm function index and code offset in the module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct RawFrame {
+    func: u32,
+    offset: Option<usize>,
+}
+
+/// The samples of one instance, as captured (resolved by [`Profile::new`]
+/// afterwards, so that the callback stays short).
+#[derive(Debug)]
+pub(crate) struct Sampler {
+    pub(crate) interval: Duration,
+    start: Instant,
+    /// Each sample's time since `start` and stack, outermost frame first.
+    samples: Vec<(Duration, Vec<RawFrame>)>,
+    /// Name-section names of the functions seen.
+    names: HashMap<u32, String>,
+}
+
+impl Sampler {
+    pub(crate) fn new(interval: Duration) -> Sampler {
+        Sampler {
+            interval,
+            start: Instant::now(),
+            samples: Vec::new(),
+            names: HashMap::new(),
+        }
+    }
+
+    /// Records the stack of a backtrace (innermost first, as wasmtime gives
+    /// it). An empty one (the guest in a host call) is not a guest sample.
+    pub(crate) fn record(&mut self, trace: &WasmBacktrace) {
+        let frames = trace.frames();
+        if frames.is_empty() {
+            return;
+        }
+        let mut stack = Vec::with_capacity(frames.len());
+        for frame in frames.iter().rev() {
+            let func = frame.func_index();
+            if let (false, Some(name)) = (self.names.contains_key(&func), frame.func_name()) {
+                self.names.insert(func, name.to_string());
+            }
+            stack.push(RawFrame {
+                func,
+                offset: frame.module_offset(),
+            });
+        }
+        self.samples.push((self.start.elapsed(), stack));
+    }
+}
+
+/// A frame of a profile: an IR function (or a wasm function without IR),
+/// at a line of its file when known.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Frame {
+    /// The IR function's name (without `@`), else the name section's, else
+    /// `func[N]`.
+    pub func: String,
+    /// The `.vir` file, when the program has a source map.
+    pub file: Option<Arc<str>>,
+    /// The line in `file` of the IR instruction the frame was at (the call,
+    /// for a caller), else of the function's definition.
+    pub line: Option<u32>,
+}
+
+impl fmt::Display for Frame {
+    /// `func (file:line)`, or `func`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{} ({file}:{line})", self.func),
+            _ => write!(f, "{}", self.func),
+        }
+    }
+}
+
+/// One sample: when, and the stack, outermost frame first, as indices into
+/// [`Profile::frames`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub time: Duration,
+    pub stack: Vec<usize>,
+}
+
+/// The samples of a profiled run, resolved to IR functions and lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub interval: Duration,
+    /// Every distinct frame, in the order of first appearance.
+    pub frames: Vec<Frame>,
+    pub samples: Vec<Sample>,
+}
+
+/// A row of [`Profile::hottest_functions`] or [`Profile::hottest_lines`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hot {
+    /// A function name, or `file:line`.
+    pub name: String,
+    /// Samples where it is the innermost frame.
+    pub self_samples: u64,
+    /// Samples where it is anywhere on the stack (once per sample).
+    pub total_samples: u64,
+}
+
+impl Profile {
+    /// Resolves what a sampler captured with the program's source map.
+    pub(crate) fn new(sampler: &Sampler, map: Option<&SourceMap>) -> Profile {
+        let mut frames = Vec::new();
+        let mut index: HashMap<RawFrame, usize> = HashMap::new();
+        let mut ids: HashMap<Frame, usize> = HashMap::new();
+        let mut samples = Vec::with_capacity(sampler.samples.len());
+        for (time, raw) in &sampler.samples {
+            let stack = raw
+                .iter()
+                .map(|r| {
+                    *index.entry(*r).or_insert_with(|| {
+                        let frame = resolve(*r, sampler.names.get(&r.func), map);
+                        *ids.entry(frame.clone()).or_insert_with(|| {
+                            frames.push(frame);
+                            frames.len() - 1
+                        })
+                    })
+                })
+                .collect();
+            samples.push(Sample { time: *time, stack });
+        }
+        Profile {
+            interval: sampler.interval,
+            frames,
+            samples,
+        }
+    }
+
+    /// Functions by self samples, then total, then name.
+    pub fn hottest_functions(&self) -> Vec<Hot> {
+        self.hottest(|f| Some(f.func.clone()))
+    }
+
+    /// IR lines (`file:line`) by self samples, then total, then name.
+    pub fn hottest_lines(&self) -> Vec<Hot> {
+        self.hottest(|f| Some(format!("{}:{}", f.file.as_ref()?, f.line?)))
+    }
+
+    fn hottest(&self, key: impl Fn(&Frame) -> Option<String>) -> Vec<Hot> {
+        let keys: Vec<Option<String>> = self.frames.iter().map(key).collect();
+        let mut rows: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for sample in &self.samples {
+            let on_stack: BTreeSet<&str> = sample
+                .stack
+                .iter()
+                .filter_map(|&f| keys[f].as_deref())
+                .collect();
+            for name in on_stack {
+                rows.entry(name).or_default().1 += 1;
+            }
+            if let Some(name) = sample.stack.last().and_then(|&f| keys[f].as_deref()) {
+                rows.entry(name).or_default().0 += 1;
+            }
+        }
+        let mut hot: Vec<Hot> = rows
+            .into_iter()
+            .map(|(name, (self_samples, total_samples))| Hot {
+                name: name.to_string(),
+                self_samples,
+                total_samples,
+            })
+            .collect();
+        // Stable, and `rows` is by name: ties stay in name order.
+        hot.sort_by(|a, b| {
+            (b.self_samples, b.total_samples).cmp(&(a.self_samples, a.total_samples))
+        });
+        hot
+    }
+
+    /// The stacks as strings with their counts, each stack once, in string
+    /// order: what folded stacks and the flame graph are made of.
+    fn stack_counts(&self) -> BTreeMap<Vec<&Frame>, u64> {
+        let mut counts = BTreeMap::new();
+        for sample in &self.samples {
+            let stack: Vec<&Frame> = sample.stack.iter().map(|&f| &self.frames[f]).collect();
+            *counts.entry(stack).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// The [`Frame`] of a captured frame: the IR's function and line through
+/// the source map, else the name section's name.
+fn resolve(raw: RawFrame, name: Option<&String>, map: Option<&SourceMap>) -> Frame {
+    let located = name.and_then(|n| map?.locate(n, raw.func, raw.offset));
+    match located {
+        Some((ir_name, origin)) => Frame {
+            func: ir_name.to_string(),
+            file: origin.map(|o| o.file.clone()),
+            line: origin.map(|o| o.line),
+        },
+        None => Frame {
+            func: name
+                .cloned()
+                .unwrap_or_else(|| format!("func[{}]", raw.func)),
+            file: None,
+            line: None,
+        },
+    }
+}
+
+/// `text` with XML's five special characters escaped, for the SVG and HTML.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML 1.0.
+            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `part` of `whole` as a percentage (0 for an empty profile).
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Two stacks: `main;heavy (f.vir:9)` three times, `main;light` once.
+    pub(crate) fn sample_profile() -> Profile {
+        let file: Arc<str> = Arc::from("f.vir");
+        let frame = |func: &str, line| Frame {
+            func: func.into(),
+            file: Some(file.clone()),
+            line: Some(line),
+        };
+        let stacks = [vec![0, 1], vec![0, 1], vec![0, 2], vec![0, 1]];
+        Profile {
+            interval: DEFAULT_INTERVAL,
+            frames: vec![frame("main", 20), frame("heavy", 9), frame("light<&>", 4)],
+            samples: stacks
+                .into_iter()
+                .enumerate()
+                .map(|(i, stack)| Sample {
+                    time: Duration::from_millis(i as u64),
+                    stack,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn hottest_rows_count_self_and_total() {
+        let p = sample_profile();
+        let funcs = p.hottest_functions();
+        let row = |h: &Hot| (h.name.clone(), h.self_samples, h.total_samples);
+        assert_eq!(
+            funcs.iter().map(row).collect::<Vec<_>>(),
+            [
+                ("heavy".into(), 3, 3),
+                ("light<&>".into(), 1, 1),
+                ("main".into(), 0, 4)
+            ]
+        );
+        let lines = p.hottest_lines();
+        assert_eq!(lines[0].name, "f.vir:9");
+        assert_eq!(lines[2].name, "f.vir:20");
+    }
+
+    /// A real run: the deadline still stops a sampled guest, and frames of
+    /// a binary without a source map are named by its name section.
+    #[test]
+    fn a_sampled_run_keeps_its_timeout_and_names_functions() {
+        let wasm = wat::parse_str(r#"(module (func $spin (export "spin") (loop $l (br $l))))"#)
+            .expect("wat");
+        let runtime = crate::Runtime::new().expect("engine");
+        let limits = crate::Limits {
+            timeout: Some(Duration::from_millis(100)),
+            ..crate::Limits::default()
+        };
+        let session = runtime.session().limits(limits).profile(DEFAULT_INTERVAL);
+        let program = runtime.compile(&wasm).expect("compiles");
+        let mut instance = session.instantiate(&program).expect("instantiates");
+        let result = instance.invoke("spin", &[]);
+        assert!(
+            matches!(result, Err(crate::RunError::Timeout { .. })),
+            "{result:?}"
+        );
+        let profile = instance.profile().expect("profiled");
+        assert!(profile.samples.len() >= 10, "{}", profile.samples.len());
+        assert_eq!(profile.hottest_functions()[0].name, "spin");
+        assert!(profile.hottest_lines().is_empty());
+    }
+
+    #[test]
+    fn frames_display_with_and_without_lines() {
+        let p = sample_profile();
+        assert_eq!(p.frames[1].to_string(), "heavy (f.vir:9)");
+        let bare = Frame {
+            func: "func[3]".into(),
+            file: None,
+            line: None,
+        };
+        assert_eq!(bare.to_string(), "func[3]");
+        assert_eq!(
+            xml_escape("a<b>&\"'\u{1}"),
+            "a&lt;b&gt;&amp;&quot;&#39;\u{fffd}"
+        );
+    }
+}
