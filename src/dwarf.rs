@@ -293,16 +293,21 @@ fn line_rows(
     let dir = program.default_directory();
     let home_file = add_file(program, dir, &home.file)?;
     program.begin_sequence(Some(Address::Constant(body.range.start)));
-    let mut last = home;
-    set_row(program, 0, home_file, home);
+    // The last row's origin and its file's id: a file is looked up (and
+    // its name copied) only when it changes, not at every row.
+    let (mut last, mut file) = (home, home_file);
+    set_row(program, 0, file, home);
     let located = func.operators.iter().zip(&body.operators);
     for (origin, &address) in located.filter_map(|(o, a)| Some((o.as_ref()?, a))) {
         if origin == last {
             continue;
         }
-        let Some(file) = add_file(program, dir, &origin.file) else {
-            continue;
-        };
+        if origin.file != last.file {
+            let Some(id) = add_file(program, dir, &origin.file) else {
+                continue;
+            };
+            file = id;
+        }
         set_row(program, address - body.range.start, file, origin);
         last = origin;
     }
