@@ -190,7 +190,8 @@ impl Units {
             begin: Address::Constant(body.range.start),
             length: body.range.end - body.range.start,
         });
-        let name = AttributeValue::StringRef(dwarf.strings.add(func.ir_name.as_str()));
+        let name = nameable(&func.ir_name)
+            .then(|| AttributeValue::StringRef(dwarf.strings.add(func.ir_name.as_str())));
         let unit = dwarf.units.get_mut(*unit_id);
         let entry = subprogram(unit, name, body);
         let file = line_rows(&mut unit.line_program, home, func, body);
@@ -262,17 +263,20 @@ fn new_unit(dwarf: &mut Dwarf, encoding: Encoding, file: &str) -> UnitId {
     id
 }
 
-/// Whether DWARF can name the file: not empty, no NUL (gimli refuses both).
+/// Whether DWARF can hold the name (of a file or a function): not empty,
+/// no NUL (gimli refuses both; a builder may make such a function name).
 fn nameable(file: &str) -> bool {
     !file.is_empty() && !file.contains('\0')
 }
 
-/// A `DW_TAG_subprogram` for the body, named `name`.
-fn subprogram(unit: &mut Unit, name: AttributeValue, body: &Body) -> UnitEntryId {
+/// A `DW_TAG_subprogram` for the body, named `name` if it has one.
+fn subprogram(unit: &mut Unit, name: Option<AttributeValue>, body: &Body) -> UnitEntryId {
     let root = unit.root();
     let id = unit.add(root, constants::DW_TAG_subprogram);
     let entry = unit.get_mut(id);
-    entry.set(constants::DW_AT_name, name);
+    if let Some(name) = name {
+        entry.set(constants::DW_AT_name, name);
+    }
     let low = Address::Constant(body.range.start);
     entry.set(constants::DW_AT_low_pc, AttributeValue::Address(low));
     let length = body.range.end - body.range.start;

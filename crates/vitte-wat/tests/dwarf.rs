@@ -349,6 +349,10 @@ fn origins_that_do_not_fit_are_an_error() {
     assert!(sections(&compiled.wasm, &shorter).is_err());
     let twice = [compiled.origins.clone(), compiled.origins.clone()].concat();
     assert!(sections(&compiled.wasm, &twice).is_err());
+    let mut nul_name = compiled.origins.clone();
+    nul_name[0].ir_name = "f\0ib".into();
+    let unnamed = sections(&compiled.wasm, &nul_name).expect("no panic");
+    assert!(String::from_utf8_lossy(&unnamed).contains("examples/fib.vir"));
     let mut nameless = compiled.origins.clone();
     for origin in nameless[0].operators.iter_mut().flatten() {
         origin.file = "a\0b".into();
