@@ -89,6 +89,10 @@ pub enum Error {
     /// A lowered module the direct binary path cannot encode.
     #[error(transparent)]
     Encode(#[from] encode::EncodeError),
+    /// Origins that do not fit the binary they should describe in DWARF.
+    #[cfg(feature = "dwarf")]
+    #[error(transparent)]
+    Dwarf(#[from] crate::dwarf::DwarfError),
 }
 
 impl From<Diagnostic> for Error {
@@ -280,6 +284,9 @@ pub struct WasmBackend {
     one_shot: bool,
     /// See [`WasmBackend::with_locations`].
     print: wat::PrintOptions,
+    /// See `WasmBackend::with_debug_info` (feature `dwarf`); never set
+    /// without it.
+    debug_info: bool,
 }
 
 impl WasmBackend {
@@ -301,6 +308,33 @@ impl WasmBackend {
     pub fn with_locations(mut self, on: bool) -> WasmBackend {
         self.print.locations = on;
         self
+    }
+
+    /// The same backend appending DWARF sections to the binary (`build
+    /// -g`), which map its code back to the IR source: see [`crate::dwarf`].
+    /// The other sections are the same bytes either way.
+    #[cfg(feature = "dwarf")]
+    pub fn with_debug_info(mut self, on: bool) -> WasmBackend {
+        self.debug_info = on;
+        self
+    }
+
+    /// `wasm` with DWARF sections made from `origins` when asked for.
+    fn add_debug_info(
+        &self,
+        wasm: Vec<u8>,
+        origins: &[wat::FuncOrigins],
+        target: Target,
+        times: &mut PassTimes,
+    ) -> Result<Vec<u8>, Error> {
+        #[cfg(feature = "dwarf")]
+        if self.debug_info {
+            let dwarf = || crate::dwarf::append_debug_info(wasm, origins, target);
+            return Ok(times.time("dwarf", dwarf)?);
+        }
+        let _ = (origins, target, times); // used by the feature only
+
+        Ok(wasm)
     }
 
     /// The same backend for a process that exits after one compilation (the
@@ -379,6 +413,7 @@ impl WasmBackend {
             .map(|s| format!("{} (lowered)", s.name))
             .unwrap_or_else(|| "<lowered>".into());
         let wasm = times.time("assemble", || emit::assemble(&wat, &name))?;
+        let wasm = self.add_debug_info(wasm, &origins, target, times)?;
         times.time("validate", || validate::validate(&wasm))?;
         Ok(Compiled { wat, wasm, origins })
     }
@@ -437,9 +472,10 @@ impl WasmBackend {
         times: &mut PassTimes,
     ) -> Result<Vec<u8>, Error> {
         // One pass: each function is encoded as soon as it is lowered.
-        let wasm = times.time("lower+encode", || {
-            encode::lower_and_encode::<Error>(module, target, self.options)
+        let (wasm, origins) = times.time("lower+encode", || {
+            encode::lower_and_encode::<Error>(module, target, self.options, self.debug_info)
         })?;
+        let wasm = self.add_debug_info(wasm, &origins, target, times)?;
         times.time("validate", || validate::validate(&wasm))?;
         Ok(wasm)
     }

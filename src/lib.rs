@@ -34,6 +34,8 @@
 //! - [`emit`]: WAT text to binary, and binary back to text.
 //! - [`encode`]: the WAT AST straight to binary, byte-identical to printing
 //!   then assembling it (the fast path of `vitte-wat build --direct`).
+//! - `dwarf` (feature `dwarf`): DWARF sections mapping a binary's code
+//!   back to the IR source, for `vitte-wat build -g`.
 //! - [`validate`]: binary validation with an explicit feature set.
 //! - [`testgen`]: random valid IR programs, seeded (the generator of
 //!   differential testing; the campaign that runs them is `vitte-wat`'s).
@@ -68,6 +70,8 @@
 pub mod analysis;
 pub mod backend;
 pub mod diag;
+#[cfg(feature = "dwarf")]
+pub mod dwarf;
 pub mod emit;
 pub mod encode;
 mod fxhash;

@@ -66,34 +66,48 @@ pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
 /// body is encoded as soon as it is lowered, on the thread that lowered
 /// it, and dropped. The bytes are those of [`lower_module_with`] then
 /// [`encode_module`], without the whole module's AST in memory at once
-/// (it took more memory than the IR, and the time to fault it in).
+/// (it took more memory than the IR, and the time to fault it in). With
+/// `with_origins`, the origins of the lowered functions come with them
+/// (those of [`func_origins`]); otherwise none, at no cost.
 ///
 /// The error is the caller's: any type that a lowering error and an
 /// encoding error convert into (the backend's [`Error`](crate::Error)), so
 /// that this module, under the backend, does not name it.
 ///
 /// [`lower_module_with`]: crate::lower::lower_module_with
+/// [`func_origins`]: crate::lower::func_origins
 pub fn lower_and_encode<E>(
     module: &ir::Module,
     target: Target,
     options: lower::Options,
-) -> Result<Vec<u8>, E>
+    with_origins: bool,
+) -> Result<(Vec<u8>, Vec<wat::FuncOrigins>), E>
 where
     E: From<Diagnostic> + From<EncodeError> + Send,
 {
     let lowering = lower::Lowering::new(module, target, options)?;
     let shell = lowering.shell();
-    encode_with(shell, |ix| {
+    let mut origins = Vec::new();
+    let wasm = encode_with(shell, |ix| {
         let ids = lowering.function_ids();
         let lowered = crate::parallel::map(ids, |&id| -> Result<_, E> {
-            Ok(code::function(ix, &lowering.function(id)?)?)
+            let func = lowering.function(id)?;
+            let func_origins = with_origins.then(|| lowering.origins(id, &func));
+            Ok((code::function(ix, &func)?, func_origins))
         });
+        let mut bodies = Vec::with_capacity(shell.funcs.len());
+        for result in lowered {
+            let (body, func_origins) = result?;
+            bodies.push(body);
+            origins.extend(func_origins);
+        }
         // The wasm64 WASI adapters come complete, after the functions.
-        let adapters = shell.funcs[ids.len()..]
-            .iter()
-            .map(|f| Ok(code::function(ix, f)?));
-        lowered.into_iter().chain(adapters).collect()
-    })
+        for f in &shell.funcs[ids.len()..] {
+            bodies.push(code::function(ix, f)?);
+        }
+        Ok::<_, E>(bodies)
+    })?;
+    Ok((wasm, origins))
 }
 
 /// Encodes `m`, whose function bodies `bodies` encodes, in order.

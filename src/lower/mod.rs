@@ -103,13 +103,23 @@ pub fn func_origins(module: &Module, lowered: &wat::Module) -> Vec<wat::FuncOrig
         .iter()
         .filter(|f| !f.is_import())
         .zip(&lowered.funcs)
-        .map(|(func, lowered)| wat::FuncOrigins {
-            wasm_name: lowered.id.clone(),
-            ir_name: func.name.clone(),
-            def: origin_in(module, file.as_ref(), func.span),
-            operators: wat::operator_origins(&lowered.body),
-        })
+        .map(|(func, lowered)| origins_of(module, file.as_ref(), func, lowered))
         .collect()
+}
+
+/// The origins of `lowered`, the lowering of `func`.
+fn origins_of(
+    module: &Module,
+    file: Option<&Arc<str>>,
+    func: &ir::Function,
+    lowered: &wat::Func,
+) -> wat::FuncOrigins {
+    wat::FuncOrigins {
+        wasm_name: lowered.id.clone(),
+        ir_name: func.name.clone(),
+        def: origin_in(module, file, func.span),
+        operators: wat::operator_origins(&lowered.body),
+    }
 }
 
 /// The name of the module's file, shared by all its [`wat::Origin`]s.
@@ -176,6 +186,14 @@ impl<'m> Lowering<'m> {
 
     pub fn function_ids(&self) -> &[FuncId] {
         &self.ids
+    }
+
+    /// The origins of `lowered`, the lowering of the function `id`
+    /// ([`func_origins`] one function at a time).
+    pub fn origins(&self, id: FuncId, lowered: &wat::Func) -> wat::FuncOrigins {
+        let module = self.cx.module;
+        let file = file_name(module);
+        origins_of(module, file.as_ref(), module.func(id), lowered)
     }
 
     /// The lowered function `id`; errors are located in the module's source.

@@ -66,9 +66,17 @@ fn parse_vir(data: &[u8]) {
             Ok(compiled) => {
                 validate::validate(&compiled.wasm).expect("validates");
                 let direct = backend.compile_module_direct(&module, target);
+                // `-g` appends DWARF to the same bytes, on both paths.
+                let debug = backend.clone().with_debug_info(true);
+                let with_g = debug.compile_module(&module, target).expect("-g compiles");
+                assert!(with_g.wasm.starts_with(&compiled.wasm), "-g on {target}");
+                let direct_g = debug.compile_module_direct(&module, target);
+                assert_eq!(direct_g.ok(), Some(with_g.wasm), "direct -g on {target}");
                 assert_eq!(direct.ok(), Some(compiled.wasm), "direct path on {target}");
             }
-            Err(e @ (Error::Assemble(_) | Error::Invalid(_) | Error::Encode(_))) => {
+            Err(
+                e @ (Error::Assemble(_) | Error::Invalid(_) | Error::Encode(_) | Error::Dwarf(_)),
+            ) => {
                 panic!("the lowering wrote bad wasm on {target}: {e}")
             }
             Err(Error::Ir(_) | Error::Build(_)) => {}

@@ -39,7 +39,10 @@ pub fn run(command: Command) -> Result<(), Failure> {
             let name = input.name.clone();
             let file_text = input.into_text("Vitte IR")?;
             let source = SourceFile::new(name, file_text);
-            let backend = WasmBackend::new().with_locations(locations).one_shot();
+            let backend = WasmBackend::new()
+                .with_locations(locations)
+                .with_debug_info(locations)
+                .one_shot();
             let wasm = if direct {
                 backend.compile_source_direct_timed(&source, target.into(), &mut times)
             } else {

@@ -81,8 +81,10 @@ pub enum Command {
         /// and assembling WAT text: the same bytes, faster.
         #[arg(long)]
         direct: bool,
-        /// Print the WAT that is assembled with `;;@ file:line:col` IR
-        /// positions (see `emit -g`); the binary is the same.
+        /// Debug information: DWARF sections (`.debug_info`, `.debug_line`,
+        /// ...) appended to the binary, mapping each operator to its IR
+        /// line and column, the code itself unchanged; and the WAT that is
+        /// assembled gets `;;@ file:line:col` positions (see `emit -g`).
         #[arg(short = 'g')]
         locations: bool,
     },

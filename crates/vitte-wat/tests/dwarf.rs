@@ -1,0 +1,363 @@
+//! DWARF of `vitte-wat build -g` (src/dwarf.rs), on every golden case and
+//! both targets:
+//! - `llvm-dwarfdump --verify` accepts it (the tool must be installed: a
+//!   missing tool fails the test, `.ci/run` installs it);
+//! - `build -g` and `build -g --direct` give the same bytes, which are those
+//!   of `build` followed by `.debug_*` custom sections only (so the code
+//!   section, which the addresses point into, is the same);
+//! - read back with gimli, the line table maps each operator's address to
+//!   the IR line and column it was lowered from (`Compiled::origins`), and
+//!   each function's range to a subprogram named after the IR function.
+//!
+//! One test per case, named by its path (`cargo test --release --test dwarf
+//! fib`).
+
+mod common;
+
+use common::{TempDir, relative, root, stderr, vitte_wat};
+use gimli::{ColumnType, EndianSlice, LittleEndian, SectionId};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use vitte_codegen_wasm64::diag::SourceFile;
+use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::wat::{FuncOrigins, Origin};
+use vitte_codegen_wasm64::{Compiled, WasmBackend, dwarf};
+use wasmparser::{Parser, Payload};
+
+const TARGETS: [(Target, &str); 2] = [(Target::Wasm64, "wasm64"), (Target::Wasm32, "wasm32")];
+
+fn main() {
+    let files = common::files_with_extension(&root().join("tests/cases"), "vir");
+    let count = files.len();
+    let mut trials = vec![
+        common::trial("at_least_25_cases", move || match count {
+            25.. => Ok(()),
+            _ => Err(format!("expected at least 25 cases, found {count}")),
+        }),
+        common::test_fn(
+            "fib_line_table_lists_its_lines",
+            fib_line_table_lists_its_lines,
+        ),
+        common::test_fn(
+            "origins_that_do_not_fit_are_an_error",
+            origins_that_do_not_fit_are_an_error,
+        ),
+    ];
+    trials.extend(common::file_trials(&files, check_case));
+    common::run_trials(trials)
+}
+
+fn check_case(path: &Path) -> Result<(), String> {
+    let name = relative(path);
+    let dir = TempDir::new("dwarf");
+    for (target, target_name) in TARGETS {
+        let at = format!("{name} ({target_name})");
+        let with_g = build(&dir, &name, target_name, &["-g"]).map_err(|e| format!("{at}: {e}"))?;
+        let direct = build(&dir, &name, target_name, &["-g", "--direct"])
+            .map_err(|e| format!("{at}: {e}"))?;
+        if direct != with_g {
+            return Err(format!("{at}: build -g --direct differs from build -g"));
+        }
+        let plain = build(&dir, &name, target_name, &[]).map_err(|e| format!("{at}: {e}"))?;
+        only_debug_sections_added(&plain, &with_g).map_err(|e| format!("{at}: {e}"))?;
+        verify(&dir, &with_g).map_err(|e| format!("{at}: {e}"))?;
+        let compiled = compile(&name, target);
+        if compiled.wasm != with_g {
+            return Err(format!("{at}: the library's bytes differ from build -g's"));
+        }
+        lines_match_origins(&compiled).map_err(|e| format!("{at}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// `vitte-wat build --target T FILE -o OUT` with `args`: the output's bytes.
+fn build(dir: &TempDir, file: &str, target: &str, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = dir.path(&format!("{target}{}.wasm", args.join("")));
+    let out_arg = out.to_str().expect("utf-8 temp path");
+    let mut all = vec!["build", "--target", target, file, "-o", out_arg];
+    all.extend(args);
+    let o = vitte_wat(&all);
+    if !o.status.success() {
+        return Err(format!("build {args:?} failed: {}", stderr(&o)));
+    }
+    std::fs::read(&out).map_err(|e| format!("{out_arg}: {e}"))
+}
+
+/// The case compiled by the library with debug information.
+fn compile(name: &str, target: Target) -> Compiled {
+    let text = std::fs::read_to_string(root().join(name)).expect("readable case");
+    let file = SourceFile::new(name, text);
+    WasmBackend::new()
+        .with_debug_info(true)
+        .compile_source(&file, target)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// `with_g` is `plain` then custom sections named `.debug_*`, at least
+/// `.debug_info` and `.debug_line`.
+fn only_debug_sections_added(plain: &[u8], with_g: &[u8]) -> Result<(), String> {
+    if !with_g.starts_with(plain) {
+        return Err("-g changes the module's sections, not only appends".into());
+    }
+    let names: BTreeSet<String> = custom_sections(with_g).into_keys().collect();
+    let plain_names: BTreeSet<String> = custom_sections(plain).into_keys().collect();
+    let added: Vec<&String> = names.difference(&plain_names).collect();
+    if added.iter().any(|n| !n.starts_with(".debug_")) {
+        return Err(format!("-g adds other sections than DWARF: {added:?}"));
+    }
+    for needed in [".debug_info", ".debug_line", ".debug_abbrev", ".debug_str"] {
+        if !names.contains(needed) {
+            return Err(format!("no {needed} section"));
+        }
+    }
+    Ok(())
+}
+
+/// Custom sections by name.
+fn custom_sections(wasm: &[u8]) -> BTreeMap<String, &[u8]> {
+    Parser::new(0)
+        .parse_all(wasm)
+        .filter_map(|payload| match payload.expect("a valid module") {
+            Payload::CustomSection(c) => Some((c.name().to_owned(), c.data())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `llvm-dwarfdump ARGS FILE` on `wasm` written to a file: its stdout.
+fn dwarfdump(dir: &TempDir, wasm: &[u8], args: &[&str]) -> Result<String, String> {
+    let path = dir.path("dump.wasm");
+    std::fs::write(&path, wasm).expect("write temp file");
+    let o = Command::new("llvm-dwarfdump")
+        .args(args)
+        .arg(&path)
+        .output()
+        .expect("llvm-dwarfdump runs (apt-get install llvm)");
+    match o.status.success() {
+        true => Ok(common::stdout(&o)),
+        false => Err(format!(
+            "llvm-dwarfdump {args:?}: {}\n{}",
+            o.status,
+            common::stdout(&o)
+        )),
+    }
+}
+
+fn verify(dir: &TempDir, wasm: &[u8]) -> Result<(), String> {
+    let out = dwarfdump(dir, wasm, &["--verify"])?;
+    match out.contains("No errors.") {
+        true => Ok(()),
+        false => Err(format!("llvm-dwarfdump --verify:\n{out}")),
+    }
+}
+
+/// A row of the line table, read back.
+#[derive(Debug)]
+struct Row {
+    address: u64,
+    end_sequence: bool,
+    file: String,
+    line: u64,
+    col: u64,
+}
+
+/// The DWARF of `wasm`, loaded with gimli's reader.
+fn load_dwarf(wasm: &[u8]) -> gimli::Dwarf<EndianSlice<'_, LittleEndian>> {
+    let sections = custom_sections(wasm);
+    let section = |id: SectionId| -> Result<_, gimli::Error> {
+        let data = sections.get(id.name()).copied().unwrap_or(&[]);
+        Ok(EndianSlice::new(data, LittleEndian))
+    };
+    gimli::Dwarf::load(section).expect("DWARF loads")
+}
+
+/// Every row of every unit's line program, and each subprogram's name by
+/// its low_pc.
+fn read_back(wasm: &[u8]) -> gimli::Result<(Vec<Row>, BTreeMap<u64, String>)> {
+    let dwarf = load_dwarf(wasm);
+    let (mut rows, mut subprograms) = (Vec::new(), BTreeMap::new());
+    let mut units = dwarf.units();
+    while let Some(header) = units.next()? {
+        let unit = dwarf.unit(header)?;
+        let mut entries = unit.entries();
+        while let Some(entry) = entries.next_dfs()? {
+            if entry.tag() != gimli::DW_TAG_subprogram {
+                continue;
+            }
+            let name = entry.attr_value(gimli::DW_AT_name).expect("a name");
+            let name = dwarf.attr_string(&unit, name)?.to_string_lossy();
+            let Some(gimli::AttributeValue::Addr(low)) = entry.attr_value(gimli::DW_AT_low_pc)
+            else {
+                panic!("subprogram {name} without low_pc");
+            };
+            subprograms.insert(low, name.into_owned());
+        }
+        let program = unit.line_program.clone().expect("a line program");
+        let mut program_rows = program.rows();
+        while let Some((header, row)) = program_rows.next_row()? {
+            let file = row.file(header).expect("a file entry");
+            let file = dwarf.attr_string(&unit, file.path_name())?;
+            rows.push(Row {
+                address: row.address(),
+                end_sequence: row.end_sequence(),
+                file: file.to_string_lossy().into_owned(),
+                line: row.line().map_or(0, |l| l.get()),
+                col: match row.column() {
+                    ColumnType::LeftEdge => 0,
+                    ColumnType::Column(c) => c.get(),
+                },
+            });
+        }
+    }
+    Ok((rows, subprograms))
+}
+
+/// The row in force at `address`: the last one at or before it in the
+/// sequence that covers it.
+fn row_at(rows: &[Row], address: u64) -> Option<&Row> {
+    let mut found = None;
+    let mut start = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if row.end_sequence {
+            let sequence = &rows[start..i];
+            if sequence.first().is_some_and(|r| r.address <= address) && address < row.address {
+                found = sequence.iter().rev().find(|r| r.address <= address);
+            }
+            start = i + 1;
+        }
+    }
+    found
+}
+
+/// Each function's body start and operator addresses, code-section relative.
+fn bodies(wasm: &[u8]) -> Vec<(u64, Vec<u64>)> {
+    let mut start = 0;
+    let mut out = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.expect("a valid module") {
+            Payload::CodeSectionStart { range, .. } => start = range.start,
+            Payload::CodeSectionEntry(body) => {
+                let mut reader = body.get_operators_reader().expect("operators");
+                let mut operators = Vec::new();
+                while !reader.eof() {
+                    let (_, offset) = reader.read_with_offset().expect("an operator");
+                    operators.push((offset - start) as u64);
+                }
+                operators.pop(); // the final `end`, which has no origin
+                out.push(((body.range().start - start) as u64, operators));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn lines_match_origins(compiled: &Compiled) -> Result<(), String> {
+    let (rows, subprograms) = read_back(&compiled.wasm).map_err(|e| e.to_string())?;
+    for (func, (start, operators)) in compiled.origins.iter().zip(bodies(&compiled.wasm)) {
+        if func.def.is_none() {
+            continue;
+        }
+        if subprograms.get(&start) != Some(&func.ir_name) {
+            return Err(format!("no subprogram `{}` at {start:#x}", func.ir_name));
+        }
+        for (origin, address) in func.operators.iter().zip(operators) {
+            // Before the first position, the prologue: the definition's.
+            let expected = origin.as_ref().or(func.def.as_ref()).expect("a position");
+            check_row(func, expected, row_at(&rows, address), address)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_row(
+    func: &FuncOrigins,
+    expected: &Origin,
+    row: Option<&Row>,
+    address: u64,
+) -> Result<(), String> {
+    let found = row.map(|r| format!("{}:{}:{}", r.file, r.line, r.col));
+    match found == Some(expected.to_string()) {
+        true => Ok(()),
+        false => Err(format!(
+            "`{}`: the operator at {address:#x} is {expected} in the origins, {found:?} in the line table",
+            func.ir_name
+        )),
+    }
+}
+
+/// What a user sees: `llvm-dwarfdump --debug-line` names examples/fib.vir
+/// and lists exactly the lines its operators come from, and
+/// `llvm-symbolizer` names the function and its file and line.
+fn fib_line_table_lists_its_lines() {
+    let dir = TempDir::new("dwarf-fib");
+    let with_g = build(&dir, "examples/fib.vir", "wasm64", &["-g"]).expect("builds");
+    let dump = dwarfdump(&dir, &with_g, &["--debug-line"]).expect("dumps");
+    assert!(dump.contains("name: \"examples/fib.vir\""), "{dump}");
+    // Rows: `0x<address> <line> <column> <file> ...`.
+    let listed: BTreeSet<u64> = dump
+        .lines()
+        .filter(|l| l.starts_with("0x"))
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    let compiled = compile("examples/fib.vir", Target::Wasm64);
+    let fib = &compiled.origins[0];
+    let mut expected: BTreeSet<u64> = fib
+        .operators
+        .iter()
+        .flatten()
+        .map(|o| o.line.into())
+        .collect();
+    expected.insert(
+        fib.def
+            .as_ref()
+            .expect("fib is defined in the file")
+            .line
+            .into(),
+    );
+    assert_eq!(listed, expected, "{dump}");
+
+    let (start, operators) = &bodies(&with_g)[0];
+    let (origin, address) = fib
+        .operators
+        .iter()
+        .zip(operators)
+        .find_map(|(o, a)| Some((o.as_ref()?, a)))
+        .expect("a located operator");
+    assert!(address > start);
+    let o = Command::new("llvm-symbolizer")
+        .arg(format!("--obj={}", dir.path("wasm64-g.wasm").display()))
+        .arg(format!("{address:#x}"))
+        .output()
+        .expect("llvm-symbolizer runs (apt-get install llvm)");
+    let out = common::stdout(&o);
+    let expected = format!("fib\nexamples/fib.vir:{}:{}\n", origin.line, origin.col);
+    assert!(out.starts_with(&expected), "llvm-symbolizer: {out}");
+}
+
+/// The library's entry point on inputs that do not fit: an error, never a
+/// panic or sections describing the wrong code.
+fn origins_that_do_not_fit_are_an_error() {
+    let compiled = compile("examples/fib.vir", Target::Wasm64);
+    let sections =
+        |wasm: &[u8], origins: &[FuncOrigins]| dwarf::debug_sections(wasm, origins, Target::Wasm64);
+    assert!(sections(&compiled.wasm, &compiled.origins).is_ok());
+    assert!(sections(b"\0asm\x01\0\0\0\x0a\xff", &compiled.origins).is_err());
+    let mut shorter = compiled.origins.clone();
+    shorter[0].operators.pop();
+    assert!(sections(&compiled.wasm, &shorter).is_err());
+    let twice = [compiled.origins.clone(), compiled.origins.clone()].concat();
+    assert!(sections(&compiled.wasm, &twice).is_err());
+    let mut nul_name = compiled.origins.clone();
+    nul_name[0].ir_name = "f\0ib".into();
+    let unnamed = sections(&compiled.wasm, &nul_name).expect("no panic");
+    assert!(String::from_utf8_lossy(&unnamed).contains("examples/fib.vir"));
+    let mut nameless = compiled.origins.clone();
+    for origin in nameless[0].operators.iter_mut().flatten() {
+        origin.file = "a\0b".into();
+    }
+    nameless[0].def = None;
+    let no_unit = sections(&compiled.wasm, &nameless).expect("no panic");
+    assert!(!String::from_utf8_lossy(&no_unit).contains("fib.vir"));
+}

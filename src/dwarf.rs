@@ -1,0 +1,334 @@
+//! DWARF debug information for a finished binary (`vitte-wat build -g`),
+//! so that debuggers, `llvm-symbolizer` and engines map code addresses back
+//! to the `.vir` source without the WAT text.
+//!
+//! It follows WebAssembly/tool-conventions (`Debugging.md`): the sections
+//! are custom sections named `.debug_info`, `.debug_abbrev`, `.debug_line`,
+//! `.debug_str` and `.debug_ranges` (DWARF 4), appended after every other
+//! section; an address is an offset from the start of the code section's
+//! contents (the function count is at 0), 8 bytes wide on wasm64 and 4 on
+//! wasm32. Per source file, one compile unit; per function with a
+//! position, a `DW_TAG_subprogram` (its IR name, where it is defined, its
+//! body's range) and a line-table sequence: a row at the body's start for
+//! the definition, then one wherever the origin of an operator changes.
+//!
+//! The input is the binary and the lowering's per-operator origins
+//! ([`FuncOrigins`]): each operator's offset is read back from the code
+//! section, so the text path and the direct path, which give the same
+//! bytes, give the same DWARF. Nothing depends on the time or the working
+//! directory: paths are the names the origins carry.
+
+use crate::ir::Target;
+use crate::wat::{FuncOrigins, Origin};
+use gimli::write::{
+    Address, AttributeValue, DirectoryId, Dwarf, EndianVec, FileId, LineProgram, LineString, Range,
+    RangeList, Sections, Unit, UnitEntryId, UnitId,
+};
+use gimli::{Encoding, Format, LineEncoding, LittleEndian, constants};
+use std::collections::BTreeMap;
+use std::ops::Range as Span;
+use wasm_encoder::{CustomSection, Section};
+use wasmparser::{Parser, Payload};
+
+/// Origins that do not fit the binary, or a binary that does not parse.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot write DWARF: {message}")]
+pub struct DwarfError {
+    pub message: String,
+}
+
+impl DwarfError {
+    fn new(message: impl Into<String>) -> DwarfError {
+        DwarfError {
+            message: message.into(),
+        }
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for DwarfError {
+    fn from(e: wasmparser::BinaryReaderError) -> DwarfError {
+        DwarfError::new(e.to_string())
+    }
+}
+
+impl From<gimli::write::Error> for DwarfError {
+    fn from(e: gimli::write::Error) -> DwarfError {
+        DwarfError::new(e.to_string())
+    }
+}
+
+/// `wasm` with its DWARF sections appended. `origins[k]` describes the
+/// k-th function body of the code section (later bodies, the WASI
+/// adapters, have none).
+pub fn append_debug_info(
+    mut wasm: Vec<u8>,
+    origins: &[FuncOrigins],
+    target: Target,
+) -> Result<Vec<u8>, DwarfError> {
+    let sections = debug_sections(&wasm, origins, target)?;
+    wasm.extend_from_slice(&sections);
+    Ok(wasm)
+}
+
+/// The DWARF custom sections of `wasm`, encoded, to append to it.
+pub fn debug_sections(
+    wasm: &[u8],
+    origins: &[FuncOrigins],
+    target: Target,
+) -> Result<Vec<u8>, DwarfError> {
+    let bodies = code_bodies(wasm)?;
+    if origins.len() > bodies.len() {
+        return Err(DwarfError::new(format!(
+            "origins of {} functions for {} bodies",
+            origins.len(),
+            bodies.len()
+        )));
+    }
+    let mut dwarf = Dwarf::new();
+    let mut units = Units::new(target);
+    for (func, body) in origins.iter().zip(&bodies) {
+        units.function(&mut dwarf, func, body)?;
+    }
+    units.finish(&mut dwarf);
+    let mut sections = Sections::new(EndianVec::new(LittleEndian));
+    dwarf.write(&mut sections)?;
+    let mut out = Vec::new();
+    sections.for_each(|id, data| -> Result<(), DwarfError> {
+        if !data.slice().is_empty() {
+            let name = id.name().into();
+            let data = data.slice().into();
+            CustomSection { name, data }.append_to(&mut out);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// A function body in the code section, in addresses (offsets from the
+/// start of the section's contents).
+struct Body {
+    range: Span<u64>,
+    /// The address of each operator, the final `end` left out.
+    operators: Vec<u64>,
+}
+
+/// Every function body of the code section, in order.
+fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
+    let mut bodies = Vec::new();
+    let mut start = 0;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::CodeSectionStart { range, .. } => start = range.start as u64,
+            Payload::CodeSectionEntry(body) => {
+                let address = |offset: usize| offset as u64 - start;
+                let mut reader = body.get_operators_reader()?;
+                let mut operators = Vec::new();
+                while !reader.eof() {
+                    operators.push(address(reader.read_with_offset()?.1));
+                }
+                operators.pop(); // the function's final `end`
+                let range = body.range();
+                bodies.push(Body {
+                    range: address(range.start)..address(range.end),
+                    operators,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(bodies)
+}
+
+/// The compile units made so far, one per source file, with the ranges of
+/// their functions.
+struct Units {
+    encoding: Encoding,
+    by_file: BTreeMap<String, usize>,
+    units: Vec<(UnitId, Vec<Range>)>,
+}
+
+impl Units {
+    fn new(target: Target) -> Units {
+        let address_size = match target {
+            Target::Wasm64 => 8,
+            Target::Wasm32 => 4,
+        };
+        Units {
+            encoding: Encoding {
+                format: Format::Dwarf32,
+                version: 4,
+                address_size,
+            },
+            by_file: BTreeMap::new(),
+            units: Vec::new(),
+        }
+    }
+
+    /// Describes one function, in the unit of the file it is defined in
+    /// (or of its first located operator); a function with no position,
+    /// or whose file cannot be named in DWARF, is left out.
+    fn function(
+        &mut self,
+        dwarf: &mut Dwarf,
+        func: &FuncOrigins,
+        body: &Body,
+    ) -> Result<(), DwarfError> {
+        if func.operators.len() != body.operators.len() {
+            return Err(DwarfError::new(format!(
+                "`{}` has origins for {} operators, its body {}",
+                func.wasm_name,
+                func.operators.len(),
+                body.operators.len()
+            )));
+        }
+        let first = func.operators.iter().flatten().next();
+        let Some(home) = func.def.as_ref().or(first).filter(|o| nameable(&o.file)) else {
+            return Ok(());
+        };
+        let (unit_id, ranges) = self.unit(dwarf, &home.file);
+        ranges.push(Range::StartLength {
+            begin: Address::Constant(body.range.start),
+            length: body.range.end - body.range.start,
+        });
+        let name = nameable(&func.ir_name)
+            .then(|| AttributeValue::StringRef(dwarf.strings.add(func.ir_name.as_str())));
+        let unit = dwarf.units.get_mut(*unit_id);
+        let entry = subprogram(unit, name, body);
+        let file = line_rows(&mut unit.line_program, home, func, body);
+        if let Some(def) = &func.def {
+            let entry = unit.get_mut(entry);
+            entry.set(constants::DW_AT_decl_file, AttributeValue::FileIndex(file));
+            entry.set(
+                constants::DW_AT_decl_line,
+                AttributeValue::Udata(def.line.into()),
+            );
+        }
+        Ok(())
+    }
+
+    /// The unit of `file` and its ranges, the unit made on first use.
+    fn unit(&mut self, dwarf: &mut Dwarf, file: &str) -> &mut (UnitId, Vec<Range>) {
+        let index = match self.by_file.get(file) {
+            Some(&index) => index,
+            None => {
+                let id = new_unit(dwarf, self.encoding, file);
+                self.by_file.insert(file.to_owned(), self.units.len());
+                self.units.push((id, Vec::new()));
+                self.units.len() - 1
+            }
+        };
+        &mut self.units[index]
+    }
+
+    /// Gives each unit the ranges of its functions: they need not be
+    /// contiguous once modules are linked.
+    fn finish(self, dwarf: &mut Dwarf) {
+        for (id, ranges) in self.units {
+            let unit = dwarf.units.get_mut(id);
+            let list = unit.ranges.add(RangeList(ranges));
+            let root = unit.root();
+            let root = unit.get_mut(root);
+            root.set(constants::DW_AT_ranges, AttributeValue::RangeListRef(list));
+        }
+    }
+}
+
+/// A compile unit for `file`. It has no `DW_AT_comp_dir`, so that tools
+/// print the path as it is (`examples/fib.vir`, not `./examples/fib.vir`);
+/// the line program's directory 0, implicit in DWARF 4, is `.`.
+fn new_unit(dwarf: &mut Dwarf, encoding: Encoding, file: &str) -> UnitId {
+    let program = LineProgram::new(
+        encoding,
+        LineEncoding::default(),
+        LineString::String(b".".to_vec()),
+        None,
+        LineString::String(file.as_bytes().to_vec()),
+        None,
+    );
+    let id = dwarf.units.add(Unit::new(encoding, program));
+    let name = dwarf.strings.add(file);
+    let producer = dwarf
+        .strings
+        .add(concat!("vitte-codegen-wasm64 ", env!("CARGO_PKG_VERSION")));
+    let unit = dwarf.units.get_mut(id);
+    let root = unit.get_mut(unit.root());
+    root.set(constants::DW_AT_name, AttributeValue::StringRef(name));
+    root.set(
+        constants::DW_AT_producer,
+        AttributeValue::StringRef(producer),
+    );
+    // The base of the unit's range list: its addresses are absolute.
+    let zero = AttributeValue::Address(Address::Constant(0));
+    root.set(constants::DW_AT_low_pc, zero);
+    id
+}
+
+/// Whether DWARF can hold the name (of a file or a function): not empty,
+/// no NUL (gimli refuses both; a builder may make such a function name).
+fn nameable(file: &str) -> bool {
+    !file.is_empty() && !file.contains('\0')
+}
+
+/// A `DW_TAG_subprogram` for the body, named `name` if it has one.
+fn subprogram(unit: &mut Unit, name: Option<AttributeValue>, body: &Body) -> UnitEntryId {
+    let root = unit.root();
+    let id = unit.add(root, constants::DW_TAG_subprogram);
+    let entry = unit.get_mut(id);
+    if let Some(name) = name {
+        entry.set(constants::DW_AT_name, name);
+    }
+    let low = Address::Constant(body.range.start);
+    entry.set(constants::DW_AT_low_pc, AttributeValue::Address(low));
+    let length = body.range.end - body.range.start;
+    entry.set(constants::DW_AT_high_pc, AttributeValue::Udata(length));
+    id
+}
+
+/// The body's line-table sequence: a row at its start for `home` (the
+/// definition: the prologue before the first located operator belongs to
+/// it), then a row at each operator whose origin differs from the last
+/// row's. Returns the file of `home`.
+fn line_rows(
+    program: &mut LineProgram,
+    home: &Origin,
+    func: &FuncOrigins,
+    body: &Body,
+) -> Option<FileId> {
+    let dir = program.default_directory();
+    let home_file = add_file(program, dir, &home.file)?;
+    program.begin_sequence(Some(Address::Constant(body.range.start)));
+    // The last row's origin and its file's id: a file is looked up (and
+    // its name copied) only when it changes, not at every row.
+    let (mut last, mut file) = (home, home_file);
+    set_row(program, 0, file, home);
+    let located = func.operators.iter().zip(&body.operators);
+    for (origin, &address) in located.filter_map(|(o, a)| Some((o.as_ref()?, a))) {
+        if origin == last {
+            continue;
+        }
+        if origin.file != last.file {
+            let Some(id) = add_file(program, dir, &origin.file) else {
+                continue;
+            };
+            file = id;
+        }
+        set_row(program, address - body.range.start, file, origin);
+        last = origin;
+    }
+    program.end_sequence(body.range.end - body.range.start);
+    Some(home_file)
+}
+
+fn add_file(program: &mut LineProgram, dir: DirectoryId, file: &str) -> Option<FileId> {
+    nameable(file)
+        .then(|| program.add_file(LineString::String(file.as_bytes().to_vec()), dir, None))
+}
+
+fn set_row(program: &mut LineProgram, address_offset: u64, file: FileId, origin: &Origin) {
+    let row = program.row();
+    row.address_offset = address_offset;
+    row.file = file;
+    row.line = origin.line.into();
+    row.column = origin.col.into();
+    program.generate_row();
+}
