@@ -299,7 +299,7 @@ impl<'a> Translator<'a> {
         let mut instrs = Vec::with_capacity(self.starts.last().map_or(0, |&s| s as usize + 1));
         for block in &self.func.blocks {
             for inst in &block.insts {
-                let dst = inst.results.first().map_or(0, |v| v.0);
+                let dst = inst.results.first().map_or(0, |v| v.as_u32());
                 instrs.push(self.op(&inst.op, dst, &inst.results));
             }
             instrs.push(match &block.term {
@@ -309,7 +309,7 @@ impl<'a> Translator<'a> {
         }
         Code {
             nregs: self.func.values.len() + self.func.vars.len(),
-            params: self.func.params.iter().map(|v| v.0).collect(),
+            params: self.func.params.iter().map(|v| v.as_u32()).collect(),
             frame_size: self.frame.size,
             instrs,
         }
@@ -330,23 +330,23 @@ impl<'a> Translator<'a> {
                 num: num(ty),
                 op,
                 dst,
-                a: a.0,
+                a: a.as_u32(),
             },
             Op::Binary(op, ty, a, b) => Instr::Binary {
                 num: num(ty),
                 op,
                 dst,
-                a: a.0,
-                b: b.0,
+                a: a.as_u32(),
+                b: b.as_u32(),
             },
             Op::Compare(op, ty, a, b) => Instr::Compare {
                 num: num(ty),
                 op,
                 dst,
-                a: a.0,
-                b: b.0,
+                a: a.as_u32(),
+                b: b.as_u32(),
             },
-            Op::Convert(conv, a) => self.convert(conv, dst, a.0),
+            Op::Convert(conv, a) => self.convert(conv, dst, a.as_u32()),
             Op::Select {
                 cond,
                 if_true,
@@ -354,9 +354,9 @@ impl<'a> Translator<'a> {
                 ..
             } => Instr::Select {
                 dst,
-                cond: cond.0,
-                a: if_true.0,
-                b: if_false.0,
+                cond: cond.as_u32(),
+                a: if_true.as_u32(),
+                b: if_false.as_u32(),
             },
             Op::VarGet(var) => Instr::Move {
                 dst,
@@ -364,12 +364,12 @@ impl<'a> Translator<'a> {
             },
             Op::VarSet(var, value) => Instr::Move {
                 dst: self.var(var),
-                src: value.0,
+                src: value.as_u32(),
             },
             Op::GlobalGet(g) => Instr::GlobalGet { dst, global: g.0 },
             Op::GlobalSet(g, value) => Instr::GlobalSet {
                 global: g.0,
-                src: value.0,
+                src: value.as_u32(),
             },
             _ => self.memory_or_call(op, dst, results),
         }
@@ -377,7 +377,7 @@ impl<'a> Translator<'a> {
 
     pub(super) fn memory_or_call(&mut self, op: &Op, dst: Reg, results: &[ValueId]) -> Instr {
         let ptr_bytes = self.target().pointer_bits() / 8;
-        let regs = |values: &[ValueId]| values.iter().map(|v| v.0).collect::<Box<[Reg]>>();
+        let regs = |values: &[ValueId]| values.iter().map(|v| v.as_u32()).collect::<Box<[Reg]>>();
         match op {
             Op::Load {
                 access,
@@ -390,7 +390,7 @@ impl<'a> Translator<'a> {
                     wide: lower_type(access.ty, self.target()).bits(self.target()) == 64,
                 },
                 dst,
-                addr: addr.0,
+                addr: addr.as_u32(),
                 offset: *offset,
             },
             Op::Store {
@@ -400,8 +400,8 @@ impl<'a> Translator<'a> {
                 offset,
             } => Instr::Store {
                 bytes: access.bytes(ptr_bytes) as u8,
-                addr: addr.0,
-                value: value.0,
+                addr: addr.as_u32(),
+                value: value.as_u32(),
                 offset: *offset,
             },
             Op::SlotAddr(slot) => Instr::SlotAddr {
@@ -430,17 +430,17 @@ impl<'a> Translator<'a> {
             Op::MemorySize => Instr::MemorySize { dst },
             Op::MemoryGrow(delta) => Instr::MemoryGrow {
                 dst,
-                delta: delta.0,
+                delta: delta.as_u32(),
             },
             Op::MemoryCopy { dst: d, src, len } => Instr::MemoryCopy {
-                dst: d.0,
-                src: src.0,
-                len: len.0,
+                dst: d.as_u32(),
+                src: src.as_u32(),
+                len: len.as_u32(),
             },
             Op::MemoryFill { dst: d, byte, len } => Instr::MemoryFill {
-                dst: d.0,
-                byte: byte.0,
-                len: len.0,
+                dst: d.as_u32(),
+                byte: byte.as_u32(),
+                len: len.as_u32(),
             },
             Op::Call { func, args } => Instr::Call {
                 func: func.0,
@@ -449,7 +449,7 @@ impl<'a> Translator<'a> {
             },
             Op::CallIndirect { sig, callee, args } => Instr::CallIndirect {
                 sig: intern_sig(self.sigs, sig, self.target()),
-                callee: callee.0,
+                callee: callee.as_u32(),
                 args: regs(args),
                 results: regs(results),
             },
@@ -485,7 +485,7 @@ impl<'a> Translator<'a> {
                 then_edge,
                 else_edge,
             } => Instr::BrIf {
-                cond: cond.0,
+                cond: cond.as_u32(),
                 then_edge: self.edge(then_edge),
                 else_edge: self.edge(else_edge),
             },
@@ -494,11 +494,13 @@ impl<'a> Translator<'a> {
                 targets,
                 default,
             } => Instr::Switch {
-                index: index.0,
+                index: index.as_u32(),
                 targets: targets.iter().map(|e| self.edge(e)).collect(),
                 default: self.edge(default),
             },
-            Terminator::Return(values) => Instr::Return(values.iter().map(|v| v.0).collect()),
+            Terminator::Return(values) => {
+                Instr::Return(values.iter().map(|v| v.as_u32()).collect())
+            }
             Terminator::Unreachable => Instr::Unreachable,
         }
     }
@@ -513,7 +515,7 @@ impl<'a> Translator<'a> {
             .args
             .iter()
             .zip(params)
-            .map(|(a, p)| (a.0, p.0))
+            .map(|(a, p)| (a.as_u32(), p.as_u32()))
             .collect();
         let mut sources: Vec<Reg> = moves.iter().map(|m| m.0).collect();
         sources.sort_unstable();
