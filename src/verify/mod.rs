@@ -1671,6 +1671,50 @@ mod tests {
     }
 
     #[test]
+    fn a_value_of_another_function_is_named_not_read_as_this_ones() {
+        // `g`'s %v1 is an i32 defined in its entry, as `f`'s %v1 is: only
+        // the function a value carries tells them apart.
+        let mut m = module_with(|b| {
+            let a = b.param("a", Type::I32);
+            b.result(Type::I32);
+            entry(b);
+            let s = b.binary(BinaryOp::Add, Type::I32, a, a);
+            b.ret(&[s]);
+        });
+        let g = m.add_function(Function::new("g", Signature::default(), Linkage::Private));
+        let foreign = {
+            let mut b = FunctionBuilder::new(&mut m, g);
+            let x = b.param("x", Type::I32);
+            entry(&mut b);
+            let y = b.binary(BinaryOp::Mul, Type::I32, x, x);
+            b.ret(&[]);
+            y
+        };
+        assert_eq!(foreign.index(), 1);
+        let inst = &mut m.funcs[0].blocks[0].insts[0];
+        inst.op = Op::Binary(BinaryOp::Add, Type::I32, foreign, foreign);
+        inst.results = vec![foreign];
+        m.funcs[0].blocks[0].term = Some(Terminator::Return(vec![foreign]));
+        let errors = verify_module(&m).unwrap_err();
+        let located: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes[0].0.as_str()))
+            .collect();
+        let foreign = "value id 1 belongs to function `@g`, not to `@f`";
+        assert_eq!(
+            located,
+            [
+                (foreign, "in function `@f`"),
+                (
+                    foreign,
+                    "in function `@f`, block `entry`, instruction 0 `i32.add`"
+                ),
+                (foreign, "in function `@f`, block `entry`, its terminator"),
+            ]
+        );
+    }
+
+    #[test]
     fn errors_are_sorted_by_span_start() {
         let mut m = module_with(|b| {
             let a = b.param("a", Type::I32);
