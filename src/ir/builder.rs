@@ -98,7 +98,8 @@ pub enum BuildError {
         at: Place,
         inst: String,
         id: u32,
-        /// `function `@g`` when the module has the value's function.
+        /// The value's function as the message names it: by its name, or
+        /// by its id when this module has no function of that id.
         owner: String,
     },
     #[error("{at}: `{inst}`: {detail}")]
