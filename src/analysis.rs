@@ -249,7 +249,7 @@ mod tests {
                 [] => Terminator::Return(vec![]),
                 [t] => Terminator::Jump(edge(*t)),
                 many => Terminator::Switch {
-                    index: crate::ir::ValueId(0),
+                    index: f.value_id(0),
                     targets: many[1..].iter().map(|t| edge(*t)).collect(),
                     default: edge(many[0]),
                 },

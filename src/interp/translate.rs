@@ -317,7 +317,7 @@ impl<'a> Translator<'a> {
         let mut instrs = Vec::with_capacity(self.starts.last().map_or(0, |&s| s as usize + 1));
         for block in &self.func.blocks {
             for inst in &block.insts {
-                let dst = inst.results.first().map_or(0, |v| v.0);
+                let dst = inst.results.first().map_or(0, |v| v.as_u32());
                 instrs.push(self.op(&inst.op, dst, &inst.results));
             }
             instrs.push(match &block.term {
@@ -327,7 +327,7 @@ impl<'a> Translator<'a> {
         }
         Code {
             nregs: self.func.values.len() + self.func.vars.len(),
-            params: self.func.params.iter().map(|v| v.0).collect(),
+            params: self.func.params.iter().map(|v| v.as_u32()).collect(),
             frame_size: self.frame.size,
             instrs,
         }
@@ -348,23 +348,23 @@ impl<'a> Translator<'a> {
                 num: num(ty),
                 op,
                 dst,
-                a: a.0,
+                a: a.as_u32(),
             },
             Op::Binary(op, ty, a, b) => Instr::Binary {
                 num: num(ty),
                 op,
                 dst,
-                a: a.0,
-                b: b.0,
+                a: a.as_u32(),
+                b: b.as_u32(),
             },
             Op::Compare(op, ty, a, b) => Instr::Compare {
                 num: num(ty),
                 op,
                 dst,
-                a: a.0,
-                b: b.0,
+                a: a.as_u32(),
+                b: b.as_u32(),
             },
-            Op::Convert(conv, a) => self.convert(conv, dst, a.0),
+            Op::Convert(conv, a) => self.convert(conv, dst, a.as_u32()),
             Op::Select {
                 cond,
                 if_true,
@@ -372,9 +372,9 @@ impl<'a> Translator<'a> {
                 ..
             } => Instr::Select {
                 dst,
-                cond: cond.0,
-                a: if_true.0,
-                b: if_false.0,
+                cond: cond.as_u32(),
+                a: if_true.as_u32(),
+                b: if_false.as_u32(),
             },
             Op::VarGet(var) => Instr::Move {
                 dst,
@@ -382,12 +382,12 @@ impl<'a> Translator<'a> {
             },
             Op::VarSet(var, value) => Instr::Move {
                 dst: self.var(var),
-                src: value.0,
+                src: value.as_u32(),
             },
             Op::GlobalGet(g) => Instr::GlobalGet { dst, global: g.0 },
             Op::GlobalSet(g, value) => Instr::GlobalSet {
                 global: g.0,
-                src: value.0,
+                src: value.as_u32(),
             },
             _ => self.memory_or_call(op, dst, results),
         }
@@ -395,7 +395,7 @@ impl<'a> Translator<'a> {
 
     pub(super) fn memory_or_call(&mut self, op: &Op, dst: Reg, results: &[ValueId]) -> Instr {
         let ptr_bytes = self.target().pointer_bits() / 8;
-        let regs = |values: &[ValueId]| values.iter().map(|v| v.0).collect::<Box<[Reg]>>();
+        let regs = |values: &[ValueId]| values.iter().map(|v| v.as_u32()).collect::<Box<[Reg]>>();
         match op {
             Op::Load {
                 access,
@@ -408,7 +408,7 @@ impl<'a> Translator<'a> {
                     wide: lower_type(access.ty, self.target()).bits(self.target()) == 64,
                 },
                 dst,
-                addr: addr.0,
+                addr: addr.as_u32(),
                 offset: *offset,
             },
             Op::Store {
@@ -418,8 +418,8 @@ impl<'a> Translator<'a> {
                 offset,
             } => Instr::Store {
                 bytes: access.bytes(ptr_bytes) as u8,
-                addr: addr.0,
-                value: value.0,
+                addr: addr.as_u32(),
+                value: value.as_u32(),
                 offset: *offset,
             },
             Op::SlotAddr(slot) => Instr::SlotAddr {
@@ -446,22 +446,27 @@ impl<'a> Translator<'a> {
                     .unwrap_or(0),
             },
             Op::MemorySize => Instr::MemorySize { dst },
-            Op::StackAlloc(size) => Instr::StackAlloc { dst, size: size.0 },
+            Op::StackAlloc(size) => Instr::StackAlloc {
+                dst,
+                size: size.as_u32(),
+            },
             Op::StackSave => Instr::StackSave { dst },
-            Op::StackRestore(saved) => Instr::StackRestore { saved: saved.0 },
+            Op::StackRestore(saved) => Instr::StackRestore {
+                saved: saved.as_u32(),
+            },
             Op::MemoryGrow(delta) => Instr::MemoryGrow {
                 dst,
-                delta: delta.0,
+                delta: delta.as_u32(),
             },
             Op::MemoryCopy { dst: d, src, len } => Instr::MemoryCopy {
-                dst: d.0,
-                src: src.0,
-                len: len.0,
+                dst: d.as_u32(),
+                src: src.as_u32(),
+                len: len.as_u32(),
             },
             Op::MemoryFill { dst: d, byte, len } => Instr::MemoryFill {
-                dst: d.0,
-                byte: byte.0,
-                len: len.0,
+                dst: d.as_u32(),
+                byte: byte.as_u32(),
+                len: len.as_u32(),
             },
             Op::Call { func, args } => Instr::Call {
                 func: func.0,
@@ -470,7 +475,7 @@ impl<'a> Translator<'a> {
             },
             Op::CallIndirect { sig, callee, args } => Instr::CallIndirect {
                 sig: intern_sig(self.sigs, sig, self.target()),
-                callee: callee.0,
+                callee: callee.as_u32(),
                 args: regs(args),
                 results: regs(results),
             },
@@ -506,7 +511,7 @@ impl<'a> Translator<'a> {
                 then_edge,
                 else_edge,
             } => Instr::BrIf {
-                cond: cond.0,
+                cond: cond.as_u32(),
                 then_edge: self.edge(then_edge),
                 else_edge: self.edge(else_edge),
             },
@@ -515,7 +520,7 @@ impl<'a> Translator<'a> {
                 targets,
                 default,
             } => Instr::Switch {
-                index: index.0,
+                index: index.as_u32(),
                 targets: targets.iter().map(|e| self.edge(e)).collect(),
                 default: self.edge(default),
             },
@@ -534,13 +539,15 @@ impl<'a> Translator<'a> {
                     .collect();
                 cases.sort_by_key(|&(value, _)| value);
                 Instr::Cases {
-                    value: value.0,
+                    value: value.as_u32(),
                     mask,
                     cases,
                     default: self.edge(default),
                 }
             }
-            Terminator::Return(values) => Instr::Return(values.iter().map(|v| v.0).collect()),
+            Terminator::Return(values) => {
+                Instr::Return(values.iter().map(|v| v.as_u32()).collect())
+            }
             Terminator::Unreachable => Instr::Unreachable,
         }
     }
@@ -555,7 +562,7 @@ impl<'a> Translator<'a> {
             .args
             .iter()
             .zip(params)
-            .map(|(a, p)| (a.0, p.0))
+            .map(|(a, p)| (a.as_u32(), p.as_u32()))
             .collect();
         let mut sources: Vec<Reg> = moves.iter().map(|m| m.0).collect();
         sources.sort_unstable();

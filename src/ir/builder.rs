@@ -20,8 +20,9 @@
 //! instructions, filled: it has its terminator) and refuses what would
 //! build a different program than the one asked for: an instruction with no
 //! current block or after the block's terminator, a second terminator, an
-//! id that does not exist in the function or the module, a signature changed
-//! after the body was begun. A refused call changes nothing, records a
+//! id that does not exist in the function or the module, a value of another
+//! function (a [`ValueId`] knows its function), a signature changed after
+//! the body was begun. A refused call changes nothing, records a
 //! [`BuildError`] naming the function, the block and the instruction, and
 //! returns [`ValueId::INVALID`] for the values it would have defined; an
 //! instruction that uses such a value is refused without a second error.
@@ -90,6 +91,17 @@ pub enum BuildError {
         id: u32,
         scope: &'static str,
     },
+    #[error(
+        "{at}: `{inst}` uses value id {id} of {owner}: a value is used only in its own function"
+    )]
+    ForeignValue {
+        at: Place,
+        inst: String,
+        id: u32,
+        /// The value's function as the message names it: by its name, or
+        /// by its id when this module has no function of that id.
+        owner: String,
+    },
     #[error("{at}: `{inst}`: {detail}")]
     Operands {
         at: Place,
@@ -125,7 +137,7 @@ impl ValueId {
     /// What a refused builder call returns in place of a value: an id no
     /// function has. Instructions that use it are refused silently, since
     /// the call that made it has already been reported.
-    pub const INVALID: ValueId = ValueId(u32::MAX);
+    pub const INVALID: ValueId = ValueId::new(FuncId(u32::MAX), u32::MAX);
 }
 
 impl MemAccess {
@@ -348,7 +360,7 @@ impl<'m> FunctionBuilder<'m> {
     fn value_name(&self, value: ValueId) -> String {
         match self.func().values.get(value.index()) {
             Some(v) if !v.name.is_empty() => format!("%{}", v.name),
-            _ => format!("%{}", value.0),
+            _ => format!("%{}", value.index()),
         }
     }
 
@@ -367,6 +379,25 @@ impl<'m> FunctionBuilder<'m> {
         let at = self.place(self.current);
         self.unknown(at, inst, "block", block.0, "function");
         false
+    }
+
+    /// Records a value that is not this function's: another function's,
+    /// or an index it does not have.
+    fn bad_value(&mut self, at: Place, inst: &str, value: ValueId) {
+        let tag = value.func();
+        if tag == self.func().tag() {
+            return self.unknown(at, inst, "value", value.as_u32(), "function");
+        }
+        let owner = match self.module.funcs.get(tag.index()) {
+            Some(f) => format!("function `@{}`", f.name),
+            None => format!("function id {}, which this module does not have", tag.0),
+        };
+        self.report(BuildError::ForeignValue {
+            at,
+            inst: inst.into(),
+            id: value.as_u32(),
+            owner,
+        });
     }
 
     fn unknown(&mut self, at: Place, inst: &str, what: &'static str, id: u32, scope: &'static str) {
@@ -459,19 +490,18 @@ impl<'m> FunctionBuilder<'m> {
         if !self.usable {
             return;
         }
-        match self.func_mut().values.get_mut(value.index()) {
-            Some(v) => v.name = name.into(),
-            None if value == ValueId::INVALID => {}
-            None => {
-                let at = self.place(None);
-                self.unknown(at, "set_value_name", "value", value.0, "function");
-            }
+        if self.func().has_value(value) {
+            self.func_mut().values[value.index()].name = name.into();
+        } else if value != ValueId::INVALID {
+            let at = self.place(None);
+            self.bad_value(at, "set_value_name", value);
         }
     }
 
     /// The type of a value of this function, if it is one.
     pub fn value_type(&self, value: ValueId) -> Option<Type> {
-        self.function()?.values.get(value.index()).map(|v| v.ty)
+        let func = self.function()?;
+        func.has_value(value).then(|| func.value_type(value))
     }
 
     pub fn var(&mut self, name: &str, ty: Type) -> VarId {
@@ -590,13 +620,12 @@ impl<'m> FunctionBuilder<'m> {
         values: &[ValueId],
         op: Option<&Op>,
     ) -> bool {
-        let count = self.func().values.len();
         if values.contains(&ValueId::INVALID) {
             return false;
         }
-        if let Some(&bad) = values.iter().find(|v| v.index() >= count) {
+        if let Some(&bad) = values.iter().find(|&&v| !self.func().has_value(v)) {
             let at = self.place(Some(block));
-            self.unknown(at, inst, "value", bad.0, "function");
+            self.bad_value(at, inst, bad);
             return false;
         }
         let Some(op) = op else {

@@ -82,9 +82,12 @@ impl Module {
         (0..self.funcs.len() as u32).map(FuncId)
     }
 
-    pub fn add_function(&mut self, func: Function) -> FuncId {
+    /// Adds a function; its tag, and its values', become its id here.
+    pub fn add_function(&mut self, mut func: Function) -> FuncId {
+        let id = FuncId(self.funcs.len() as u32);
+        func.retag(id);
         self.funcs.push(func);
-        FuncId(self.funcs.len() as u32 - 1)
+        id
     }
 
     pub fn add_global(&mut self, global: Global) -> GlobalId {
@@ -234,6 +237,9 @@ pub struct Function {
     pub blocks: Vec<Block>,
     pub values: Vec<ValueData>,
     pub span: Span,
+    /// What every [`ValueId`] of this function carries: the id the module
+    /// gave it ([`Module::add_function`]); 0 until it is added.
+    tag: FuncId,
 }
 
 impl Function {
@@ -248,6 +254,47 @@ impl Function {
             blocks: Vec::new(),
             values: Vec::new(),
             span: Span::NONE,
+            tag: FuncId(0),
+        }
+    }
+
+    /// The tag this function's values carry.
+    pub fn tag(&self) -> FuncId {
+        self.tag
+    }
+
+    /// Whether `id` is a value of this function: its tag is this function's
+    /// and its index exists.
+    pub fn has_value(&self, id: ValueId) -> bool {
+        id.func() == self.tag && id.index() < self.values.len()
+    }
+
+    /// The value of index `index` of this function.
+    pub fn value_id(&self, index: usize) -> ValueId {
+        ValueId::new(self.tag, index as u32)
+    }
+
+    /// Gives the function, and its values, the tag `tag` (a value of
+    /// another function keeps its own: the verifier reports it).
+    pub fn retag(&mut self, tag: FuncId) {
+        if tag == self.tag {
+            return;
+        }
+        let old = std::mem::replace(&mut self.tag, tag);
+        let f = |v: ValueId| match v.func() == old {
+            true => ValueId::new(tag, v.index() as u32),
+            false => v,
+        };
+        self.params.iter_mut().for_each(|v| *v = f(*v));
+        for block in &mut self.blocks {
+            block.params.iter_mut().for_each(|v| *v = f(*v));
+            for inst in &mut block.insts {
+                inst.op.map_operands(f);
+                inst.results.iter_mut().for_each(|v| *v = f(*v));
+            }
+            if let Some(term) = &mut block.term {
+                term.map_operands(f);
+            }
         }
     }
 
@@ -277,7 +324,7 @@ impl Function {
 
     /// Adds a value; its name is made unique by the printer if it clashes.
     pub fn new_value(&mut self, ty: Type, name: impl Into<String>, def: ValueDef) -> ValueId {
-        let id = ValueId(self.values.len() as u32);
+        let id = self.value_id(self.values.len());
         self.values.push(ValueData {
             ty,
             name: name.into(),
@@ -476,6 +523,57 @@ impl Op {
             Op::CallIndirect { callee, args, .. } => Operands::new(args, &[*callee]),
         }
     }
+
+    /// Replaces every operand `v` by `f(v)`, in the order of [`Op::operands`].
+    pub(crate) fn map_operands(&mut self, mut f: impl FnMut(ValueId) -> ValueId) {
+        match self {
+            Op::Const(_)
+            | Op::SlotAddr(_)
+            | Op::DataAddr(_)
+            | Op::FuncAddr(_)
+            | Op::MemorySize
+            | Op::StackSave
+            | Op::GlobalGet(_)
+            | Op::VarGet(_) => {}
+            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
+            Op::StackAlloc(a) | Op::StackRestore(a) => *a = f(*a),
+            Op::GlobalSet(_, a) | Op::VarSet(_, a) => *a = f(*a),
+            Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+            Op::Select {
+                cond,
+                if_true,
+                if_false,
+                ..
+            } => {
+                *if_true = f(*if_true);
+                *if_false = f(*if_false);
+                *cond = f(*cond);
+            }
+            Op::Load { addr, .. } => *addr = f(*addr),
+            Op::Store { addr, value, .. } => {
+                *addr = f(*addr);
+                *value = f(*value);
+            }
+            Op::MemoryCopy { dst, src, len } => {
+                *dst = f(*dst);
+                *src = f(*src);
+                *len = f(*len);
+            }
+            Op::MemoryFill { dst, byte, len } => {
+                *dst = f(*dst);
+                *byte = f(*byte);
+                *len = f(*len);
+            }
+            Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::CallIndirect { callee, args, .. } => {
+                args.iter_mut().for_each(|a| *a = f(*a));
+                *callee = f(*callee);
+            }
+        }
+    }
 }
 
 /// The operands of an [`Op`]: a slice of arguments (a call's), then up to
@@ -614,6 +712,20 @@ impl Terminator {
             all.extend(&edge.args);
         }
         all
+    }
+
+    /// Replaces every value `v` the terminator and its edges read by `f(v)`.
+    pub(crate) fn map_operands(&mut self, mut f: impl FnMut(ValueId) -> ValueId) {
+        match self {
+            Terminator::BrIf { cond: v, .. }
+            | Terminator::Switch { index: v, .. }
+            | Terminator::Cases { value: v, .. } => *v = f(*v),
+            Terminator::Return(values) => values.iter_mut().for_each(|v| *v = f(*v)),
+            Terminator::Jump(_) | Terminator::Unreachable => {}
+        }
+        for edge in self.edges_mut() {
+            edge.args.iter_mut().for_each(|a| *a = f(*a));
+        }
     }
 }
 

@@ -93,9 +93,7 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
                     })
                     .collect();
                 let mut op = callee_inst.op.clone();
-                map_operands(&mut op, &mut |v| {
-                    map[v.index()].expect("defined before use")
-                });
+                op.map_operands(|v| map[v.index()].expect("defined before use"));
                 out.push(Inst {
                     op,
                     results,
@@ -114,10 +112,10 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
     let resolve_all = |v: ValueId| resolve(&subst, v);
     for block in &mut func.blocks {
         for inst in &mut block.insts {
-            map_operands(&mut inst.op, &mut |v| resolve_all(v));
+            inst.op.map_operands(resolve_all);
         }
         if let Some(term) = &mut block.term {
-            map_terminator(term, &resolve_all);
+            term.map_operands(resolve_all);
         }
     }
     renumber_defs(&mut func);
@@ -196,68 +194,5 @@ fn cannot_trap(op: &Op) -> bool {
         ),
         Op::Convert(conv, _) => !matches!(conv.kind, ConvKind::TruncS | ConvKind::TruncU),
         _ => false,
-    }
-}
-
-fn map_operands(op: &mut Op, f: &mut dyn FnMut(ValueId) -> ValueId) {
-    match op {
-        Op::Const(_)
-        | Op::SlotAddr(_)
-        | Op::DataAddr(_)
-        | Op::FuncAddr(_)
-        | Op::MemorySize
-        | Op::StackSave
-        | Op::GlobalGet(_)
-        | Op::VarGet(_) => {}
-        Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
-        Op::StackAlloc(a) | Op::StackRestore(a) => *a = f(*a),
-        Op::GlobalSet(_, a) | Op::VarSet(_, a) => *a = f(*a),
-        Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => {
-            *a = f(*a);
-            *b = f(*b);
-        }
-        Op::Select {
-            cond,
-            if_true,
-            if_false,
-            ..
-        } => {
-            *if_true = f(*if_true);
-            *if_false = f(*if_false);
-            *cond = f(*cond);
-        }
-        Op::Load { addr, .. } => *addr = f(*addr),
-        Op::Store { addr, value, .. } => {
-            *addr = f(*addr);
-            *value = f(*value);
-        }
-        Op::MemoryCopy { dst, src, len } => {
-            *dst = f(*dst);
-            *src = f(*src);
-            *len = f(*len);
-        }
-        Op::MemoryFill { dst, byte, len } => {
-            *dst = f(*dst);
-            *byte = f(*byte);
-            *len = f(*len);
-        }
-        Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
-        Op::CallIndirect { callee, args, .. } => {
-            args.iter_mut().for_each(|a| *a = f(*a));
-            *callee = f(*callee);
-        }
-    }
-}
-
-fn map_terminator(term: &mut Terminator, f: &dyn Fn(ValueId) -> ValueId) {
-    match term {
-        Terminator::BrIf { cond: v, .. }
-        | Terminator::Switch { index: v, .. }
-        | Terminator::Cases { value: v, .. } => *v = f(*v),
-        Terminator::Return(values) => values.iter_mut().for_each(|v| *v = f(*v)),
-        Terminator::Jump(_) | Terminator::Unreachable => {}
-    }
-    for edge in term.edges_mut() {
-        edge.args.iter_mut().for_each(|a| *a = f(*a));
     }
 }

@@ -300,7 +300,7 @@ impl Liveness {
                 let term = b.term.iter().flat_map(|t| t.operands());
                 uses.extend(operands.chain(term).filter_map(|v| {
                     let def = def_seg[v.index()]?;
-                    (needs[v.index()] && def != seg as u32).then_some(v.0)
+                    (needs[v.index()] && def != seg as u32).then_some(v.as_u32())
                 }));
             }
             uses.sort_unstable();
@@ -549,10 +549,10 @@ impl Sweep<'_> {
             &mut entering,
         );
         for v in leaving {
-            self.release(ValueId(v));
+            self.release(self.func.value_id(v as usize));
         }
         for v in entering {
-            self.occupy(ValueId(v));
+            self.occupy(self.func.value_id(v as usize));
         }
         // Within the segment, values are released at their last uses
         // unless live out, and definitions live after them are taken:
@@ -580,7 +580,7 @@ impl Sweep<'_> {
 
     fn live_out(&self, v: ValueId) -> bool {
         let out = self.liveness.live_out[self.seg as usize];
-        self.liveness.sets.contains(out, v.0)
+        self.liveness.sets.contains(out, v.as_u32())
     }
 
     /// Whether a value defined at the current point is used after it.
@@ -715,7 +715,7 @@ impl LiveSet {
             return false;
         }
         self.position[v.index()] = self.members.len() as u32;
-        self.members.push(v.0);
+        self.members.push(v.as_u32());
         true
     }
 
@@ -813,7 +813,7 @@ mod tests {
                 for &block in &cfg.rpo {
                     for &s in &cfg.succs[block.index()] {
                         for &v in &live_in[s.index()] {
-                            live.insert(ValueId(v), needs_local);
+                            live.insert(func.value_id(v as usize), needs_local);
                         }
                     }
                     graph.scan_block(func, block, needs_local, &mut live);
@@ -871,9 +871,9 @@ mod tests {
                     return;
                 }
                 for &other in &live.members {
-                    if other != value.0 {
+                    if other != value.as_u32() {
                         self.neighbors[value.index()].push(other);
-                        self.neighbors[other as usize].push(value.0);
+                        self.neighbors[other as usize].push(value.as_u32());
                     }
                 }
             }
@@ -897,7 +897,7 @@ mod tests {
             fn insert(&mut self, v: ValueId, needs: &[bool]) {
                 if needs[v.index()] && self.position[v.index()] == u32::MAX {
                     self.position[v.index()] = self.members.len() as u32;
-                    self.members.push(v.0);
+                    self.members.push(v.as_u32());
                 }
             }
 

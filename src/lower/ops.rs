@@ -251,7 +251,7 @@ pub(super) fn store(access: MemAccess, offset: u64, target: Target) -> Instr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Op, ValueId};
+    use crate::ir::{FuncId, Op, ValueId};
     use crate::value::lower_type;
 
     const TARGETS: [Target; 2] = [Target::Wasm64, Target::Wasm32];
@@ -261,7 +261,7 @@ mod tests {
     /// instructions say what the mnemonic strings said.
     #[test]
     fn every_verified_operator_lowers_to_its_namesake() {
-        let v = ValueId(0);
+        let v = ValueId::new(FuncId(0), 0);
         for target in TARGETS {
             for ty in Type::ALL {
                 let wasm = lower_type(ty, target);

@@ -416,7 +416,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     fn value_name(&self, id: ValueId) -> String {
         match self.func.values.get(id.index()) {
             Some(data) if !data.name.is_empty() => format!("%{}", data.name),
-            _ => format!("%{}", id.0),
+            _ => format!("%{}", id.index()),
         }
     }
 
@@ -573,10 +573,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
 
     /// Records a definition; returns the value's type when it exists.
     fn define(&mut self, value: ValueId, site: Site, def: ValueDef, span: Span) -> Option<Type> {
-        let Some(data) = self.func.values.get(value.index()) else {
-            self.error(format!("value id {} is out of range", value.0), span);
-            return None;
-        };
+        let data = self.lookup(value, span)?;
         let name = self.value_name(value);
         if self.defs[value.index()].is_some() {
             self.error(format!("value {name} is defined more than once"), span);
@@ -592,11 +589,32 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
 
     /// The type of a value, or `None` (reported) when it does not exist.
     fn type_of(&mut self, value: ValueId, span: Span) -> Option<Type> {
-        let ty = self.func.values.get(value.index()).map(|d| d.ty);
-        if ty.is_none() {
-            self.error(format!("value id {} is out of range", value.0), span);
+        self.lookup(value, span).map(|d| d.ty)
+    }
+
+    /// The record of a value, or `None` (reported) when the id is out of
+    /// range or is another function's: IR built by hand can hold one, and
+    /// this function's value of that index would be read in its place.
+    fn lookup(&mut self, value: ValueId, span: Span) -> Option<&'m ValueData> {
+        if value.func() != self.func.tag() {
+            let owner = match self.v.module.funcs.get(value.func().index()) {
+                Some(f) => format!("function `@{}`", f.name),
+                None => "another function".into(),
+            };
+            let message = format!(
+                "value id {} belongs to {owner}, not to `@{}`",
+                value.index(),
+                self.func.name
+            );
+            self.error(message, span);
+            return None;
         }
-        ty
+        let data = self.func.values.get(value.index());
+        if data.is_none() {
+            let message = format!("value id {} is out of range", value.index());
+            self.error(message, span);
+        }
+        data
     }
 
     /// An operand must have a type; the message names the operand, since
@@ -670,8 +688,8 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             return;
         }
         for (&value, &ty) in inst.results.iter().zip(&types) {
-            if let Some(data) = self.func.values.get(value.index()) {
-                self.v.mismatch(ty, data.ty, inst.span);
+            if self.func.has_value(value) {
+                self.v.mismatch(ty, self.func.value_type(value), inst.span);
             }
         }
     }
@@ -925,8 +943,8 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             self.error(message, span);
         }
         for (&arg, &param) in edge.args.iter().zip(&target.params) {
-            if let Some(ty) = self.func.values.get(param.index()).map(|d| d.ty) {
-                self.expect(arg, ty, span);
+            if self.func.has_value(param) {
+                self.expect(arg, self.func.value_type(param), span);
             }
         }
     }
@@ -963,8 +981,9 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         (cfg, dom): (&Cfg, &DomTree),
         span: Span,
     ) {
-        let Some(&def) = self.defs.get(value.index()) else {
-            return; // out of range: reported by the type checks
+        let def = match self.defs.get(value.index()) {
+            Some(&def) if value.func() == self.func.tag() => def,
+            _ => return, // out of range or foreign: reported by the type checks
         };
         let name = self.value_name(value);
         let Some(site) = def else {
@@ -1400,7 +1419,8 @@ mod tests {
             let _ = a;
         });
         let extra = m.funcs[0].new_value(Type::I64, "r", ValueDef::Param(9));
-        let op = Op::Binary(BinaryOp::Add, Type::I32, ValueId(0), ValueId(0));
+        let a = m.funcs[0].value_id(0);
+        let op = Op::Binary(BinaryOp::Add, Type::I32, a, a);
         push_inst(&mut m, 0, op.clone(), vec![]);
         m.funcs[0].values[extra.index()].def = ValueDef::InstResult {
             block: BlockId(0),
@@ -1623,13 +1643,13 @@ mod tests {
             b.ret(&[]);
         });
         let bad = [
-            Op::Unary(UnaryOp::Clz, Type::I32, ValueId(99)),
+            Op::Unary(UnaryOp::Clz, Type::I32, m.funcs[0].value_id(99)),
             Op::Call {
                 func: FuncId(7),
                 args: vec![],
             },
             Op::GlobalGet(GlobalId(3)),
-            Op::VarSet(VarId(2), ValueId(98)),
+            Op::VarSet(VarId(2), m.funcs[0].value_id(98)),
             Op::SlotAddr(SlotId(1)),
             Op::DataAddr(DataId(4)),
             Op::FuncAddr(FuncId(5)),
@@ -1638,9 +1658,10 @@ mod tests {
             push_inst(&mut m, 1, op, vec![]);
         }
         m.funcs[0].blocks[0].term = Some(Terminator::Jump(Edge::new(BlockId(9), vec![])));
+        let unrecorded = m.funcs[0].value_id(77);
         m.funcs[0].blocks[1].insts.push(Inst {
             op: Op::Const(Const::I32(0)),
-            results: vec![ValueId(77)],
+            results: vec![unrecorded],
             span: Span::NONE,
         });
         m.add_data(Data {
@@ -1683,7 +1704,8 @@ mod tests {
         });
         let orphan = m.funcs[0].new_value(Type::I32, "o", ValueDef::Param(5));
         m.funcs[0].blocks[0].insts[0].op = Op::Binary(BinaryOp::Add, Type::I32, orphan, orphan);
-        m.funcs[0].blocks[0].params.push(ValueId(1));
+        let v1 = m.funcs[0].value_id(1);
+        m.funcs[0].blocks[0].params.push(v1);
         assert_eq!(
             messages(&m),
             [
@@ -1691,6 +1713,50 @@ mod tests {
                 "value %v1 is defined more than once",
                 "entry block `entry` cannot have parameters",
                 "value %o is used but never defined",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_of_another_function_is_named_not_read_as_this_ones() {
+        // `g`'s %v1 is an i32 defined in its entry, as `f`'s %v1 is: only
+        // the function a value carries tells them apart.
+        let mut m = module_with(|b| {
+            let a = b.param("a", Type::I32);
+            b.result(Type::I32);
+            entry(b);
+            let s = b.binary(BinaryOp::Add, Type::I32, a, a);
+            b.ret(&[s]);
+        });
+        let g = m.add_function(Function::new("g", Signature::default(), Linkage::Private));
+        let foreign = {
+            let mut b = FunctionBuilder::new(&mut m, g);
+            let x = b.param("x", Type::I32);
+            entry(&mut b);
+            let y = b.binary(BinaryOp::Mul, Type::I32, x, x);
+            b.ret(&[]);
+            y
+        };
+        assert_eq!(foreign.index(), 1);
+        let inst = &mut m.funcs[0].blocks[0].insts[0];
+        inst.op = Op::Binary(BinaryOp::Add, Type::I32, foreign, foreign);
+        inst.results = vec![foreign];
+        m.funcs[0].blocks[0].term = Some(Terminator::Return(vec![foreign]));
+        let errors = verify_module(&m).unwrap_err();
+        let located: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes[0].0.as_str()))
+            .collect();
+        let foreign = "value id 1 belongs to function `@g`, not to `@f`";
+        assert_eq!(
+            located,
+            [
+                (foreign, "in function `@f`"),
+                (
+                    foreign,
+                    "in function `@f`, block `entry`, instruction 0 `i32.add`"
+                ),
+                (foreign, "in function `@f`, block `entry`, its terminator"),
             ]
         );
     }

@@ -6,7 +6,7 @@
 use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{
     BinaryOp, BlockState, BuildError, CmpOp, ConvKind, Edge, FuncId, Function, FunctionBuilder,
-    Linkage, Module, Signature, Type, ValueId, VarId,
+    Linkage, MemAccess, Module, Signature, Type, ValueId, VarId,
 };
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Context, Error, Target, WasmBackend};
@@ -368,8 +368,8 @@ fn ids_of_another_function_are_errors_not_panics() {
              exist in this function",
             "in function `@f`, block `entry`: `switch_to_block` refers to block id 4, which does \
              not exist in this function",
-            "in function `@f`, block `entry`: `add` refers to value id 5, which does not exist \
-             in this function",
+            "in function `@f`, block `entry`: `add` uses value id 5 of function `@g`: a value \
+             is used only in its own function",
             "in function `@f`, block `entry`: `call` refers to function id 40, which does not \
              exist in this module",
             "in function `@f`, block `entry`: `jump` refers to block id 4, which does not exist \
@@ -378,55 +378,124 @@ fn ids_of_another_function_are_errors_not_panics() {
     );
 }
 
-#[test]
-fn a_value_of_another_function_in_range_is_caught_by_its_type_or_dominance() {
-    // Ids are indices (as in Cranelift): a value of `g` whose index exists in
-    // `f` is a value of `f`. The verifier then names what disagrees.
-    let mut ctx = Context::new(Target::Wasm64);
+/// `g(%x: i64) -> i64 { %v1 = i32.const 1; %v2 = i64.add %x, %x; return %v2 }`:
+/// its `%v1` (i32) and `%v2` (i64).
+fn g_values(ctx: &mut Context) -> (FuncId, ValueId, ValueId) {
     let g = ctx.create_function("g");
-    let g_value = {
-        let mut b = ctx.builder(g);
-        b.result(Type::I64);
-        let entry = b.create_block("entry");
-        b.switch_to_block(entry);
-        let a = b.iconst(Type::I64, 1);
-        let c = b.iconst(Type::I64, 2);
-        let s = b.add(a, c);
-        b.ret(&[s]);
-        s
-    };
+    let mut b = ctx.builder(g);
+    let x = b.param("x", Type::I64);
+    b.result(Type::I64);
+    let entry = b.create_block("entry");
+    b.switch_to_block(entry);
+    let c = b.iconst(Type::I32, 1);
+    let s = b.add(x, x);
+    b.ret(&[s]);
+    (g, c, s)
+}
+
+#[test]
+fn a_value_of_another_function_in_range_is_an_error_not_this_functions_value() {
+    // `f` has values of the same indices and types as `g`'s: without the
+    // function a value belongs to, `g`'s %v2 would be `f`'s %v2, and the
+    // program would verify and compile, reading another value.
+    let mut ctx = Context::new(Target::Wasm64);
+    let (g, g_i32, g_i64) = g_values(&mut ctx);
     let f = ctx.create_function("f");
     {
         let mut b = ctx.builder(f);
+        let a = b.param("a", Type::I64);
         b.result(Type::I64);
+        let buf = b.slot("buf", 8, 8);
         let entry = b.create_block("entry");
+        let exit = b.create_block("exit");
         b.switch_to_block(entry);
-        let _ = b.iconst(Type::I32, 5);
-        let _ = b.iconst(Type::I64, 6);
-        let z = b.iconst(Type::I64, 7);
-        assert_eq!(z, g_value);
-        b.ret(&[g_value]);
+        let _ = b.iconst(Type::I32, 0);
+        let five = b.iconst(Type::I64, 5);
+        assert_eq!(
+            (five.index(), b.value_type(five)),
+            (g_i64.index(), Some(Type::I64))
+        );
+        assert_eq!(b.value_type(g_i64), None);
+        let p = b.slot_addr(buf);
+        let r = b.block_param(exit, "r", Type::I64);
+        assert_eq!(
+            b.binary(BinaryOp::Add, Type::I64, a, g_i64),
+            ValueId::INVALID
+        );
+        b.store(MemAccess::full(Type::I64), p, g_i64, 0);
+        assert_eq!(b.call(g, &[g_i64]), [ValueId::INVALID]);
+        assert_eq!(b.add(a, g_i64), ValueId::INVALID);
+        // A refused terminator leaves the block open for the next one.
+        b.jump(exit, &[g_i64]);
+        b.brif(g_i32, Edge::new(exit, vec![a]), Edge::new(exit, vec![a]));
+        b.switch(
+            g_i32,
+            vec![Edge::new(exit, vec![a])],
+            Edge::new(exit, vec![a]),
+        );
+        assert!(!b.is_filled(entry));
+        b.jump(exit, &[five]);
+        b.switch_to_block(exit);
+        b.set_value_name(g_i64, "y");
+        b.ret(&[g_i64]);
+        b.ret(&[r]);
     }
-    // `g`'s %v2 is `f`'s %v2, an i64 defined before the return: the
-    // program is `return %v2`, which no check can tell from a mistake.
-    assert!(ctx.errors().is_empty());
-    // When its type disagrees, the verifier names the place:
-    let h = ctx.create_function("h");
-    {
-        let mut b = ctx.builder(h);
-        b.result(Type::I64);
-        let entry = b.create_block("entry");
-        b.switch_to_block(entry);
-        let _ = b.iconst(Type::I32, 5);
-        let _ = b.iconst(Type::I32, 6);
-        let _ = b.iconst(Type::I32, 7);
-        b.ret(&[g_value]);
-    }
-    let e = WasmBackend::new().compile(&ctx, &h).unwrap_err();
+    let texts: Vec<String> = build_errors(&ctx, f)
+        .iter()
+        .map(|e| {
+            assert!(
+                matches!(e, BuildError::ForeignValue { id: 1 | 2, .. }),
+                "{e:?}"
+            );
+            e.to_string()
+        })
+        .collect();
+    let of_g = "of function `@g`: a value is used only in its own function";
     assert_eq!(
-        e.report(),
-        "error: type mismatch: %v2 is i32, expected i64\n  --> in function `@h`, block `entry`, \
-         its terminator"
+        texts,
+        [
+            format!("in function `@f`, block `entry`: `i64.add` uses value id 2 {of_g}"),
+            format!("in function `@f`, block `entry`: `i64.store` uses value id 2 {of_g}"),
+            format!("in function `@f`, block `entry`: `call @g` uses value id 2 {of_g}"),
+            format!("in function `@f`, block `entry`: `add` uses value id 2 {of_g}"),
+            format!("in function `@f`, block `entry`: `jump` uses value id 2 {of_g}"),
+            format!("in function `@f`, block `entry`: `brif` uses value id 1 {of_g}"),
+            format!("in function `@f`, block `entry`: `switch` uses value id 1 {of_g}"),
+            format!("in function `@f`: `set_value_name` uses value id 2 {of_g}"),
+            format!("in function `@f`, block `exit`: `return` uses value id 2 {of_g}"),
+        ]
+    );
+    // Nothing refused was built: `g`'s value names and `f`'s body are intact.
+    let module = ctx.module();
+    assert_eq!(module.func(g).value(g_i64).name, "v2");
+    let body = &module.func(f).blocks;
+    assert_eq!((body[0].insts.len(), body[1].insts.len()), (3, 0));
+}
+
+#[test]
+fn a_value_of_a_function_of_another_module_is_an_error() {
+    let mut other = Context::new(Target::Wasm64);
+    let (_, _, g_i64) = g_values(&mut other);
+    let _ = g_values(&mut other); // a second `g`: its values are tagged 1
+    let g2 = other.module().funcs[1].value_id(g_i64.index());
+    let mut m = Module::default();
+    let f = m.add_function(Function::new("f", Signature::default(), Linkage::Public));
+    let mut b = FunctionBuilder::new(&mut m, f);
+    let entry = b.create_block("entry");
+    b.switch_to_block(entry);
+    let zero = b.iconst(Type::I64, 0);
+    let _ = b.iconst(Type::I64, 1);
+    let _ = b.iconst(Type::I64, 2);
+    b.binary(BinaryOp::Add, Type::I64, zero, g2);
+    b.ret(&[]);
+    let errors = b.finish().unwrap_err();
+    let texts: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        texts,
+        [
+            "in function `@f`, block `entry`: `i64.add` uses value id 2 of function id 1, \
+          which this module does not have: a value is used only in its own function"
+        ]
     );
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use vitte_codegen_wasm64::ir::{
     BinaryOp, BlockId, CmpOp, Const, ConvOp, DataId, DataItem, DataScalar, Edge, Function,
     FunctionBuilder, Global, GlobalInit, Linkage, MemAccess, Module, Op, Signature, Terminator,
-    Type, UnaryOp, ValueId,
+    Type, UnaryOp,
 };
 use vitte_codegen_wasm64::text::parse_str;
 use vitte_codegen_wasm64::text::print_module;
@@ -757,11 +757,9 @@ fn values_may_be_used_before_their_definition() {
         "fn @f() -> i32 {\nentry:\n  jump b\na:\n  return %x\nb:\n  %x = i32.const 7\n  jump a\n}\n",
     );
     let func = &module.funcs[0];
-    assert_eq!(
-        func.blocks[1].term,
-        Some(Terminator::Return(vec![ValueId(0)]))
-    );
-    assert_eq!(func.value(ValueId(0)).ty, Type::I32);
+    let x = func.value_id(0);
+    assert_eq!(func.blocks[1].term, Some(Terminator::Return(vec![x])));
+    assert_eq!(func.value(x).ty, Type::I32);
 }
 
 fn result_types_come_from_the_operator() {

@@ -256,6 +256,8 @@ fn trivial_body(m: &mut ir::Module, f: FuncId) {
         return;
     }
     let mut func = Function::new(old.name.clone(), old.sig.clone(), old.linkage.clone());
+    // Its values carry its id, as those of a function added to the module do.
+    func.retag(f);
     for (i, &ty) in old.sig.params.iter().enumerate() {
         let name = old
             .params
