@@ -20,9 +20,9 @@ const DATA_CHUNK: usize = 32;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PrintOptions {
     /// Binaryen's `;;@ file:line:col` line before an instruction whose
-    /// [`Instr::Origin`] differs from the last one written (`-g`). Off, the
-    /// text has no source positions, so a golden file changes only where
-    /// the code does.
+    /// [`Instr::Origin`] differs from the last one written, and above a
+    /// function for its [`Func::def`] (`-g`). Off, the text has no source
+    /// positions, so a golden file changes only where the code does.
     pub locations: bool,
 }
 
