@@ -303,8 +303,8 @@ impl WasmBackend {
     }
 
     /// The same backend writing each instruction's IR position in the WAT
-    /// (`-g`): a `;;@ file:line:col` line wherever it changes. The binary is
-    /// the same either way.
+    /// (`-g`): a `;;@ file:line:col` line wherever it changes, and one above
+    /// each function for its definition. The binary is the same either way.
     pub fn with_locations(mut self, on: bool) -> WasmBackend {
         self.print.locations = on;
         self

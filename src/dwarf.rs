@@ -70,6 +70,22 @@ pub fn append_debug_info(
     Ok(wasm)
 }
 
+/// The target `wasm` was built for, as far as DWARF cares (the width of an
+/// address): wasm64 when a memory it defines is 64-bit (`asm -g`, which
+/// has no `--target`).
+pub fn target_of(wasm: &[u8]) -> Result<Target, DwarfError> {
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::MemorySection(memories) = payload? {
+            for memory in memories {
+                if memory?.memory64 {
+                    return Ok(Target::Wasm64);
+                }
+            }
+        }
+    }
+    Ok(Target::Wasm32)
+}
+
 /// The DWARF custom sections of `wasm`, encoded, to append to it.
 pub fn debug_sections(
     wasm: &[u8],

@@ -40,8 +40,21 @@ fn binary_message(message: &str, offset: Option<usize>) -> String {
 
 /// Assembles WAT text into a wasm binary (with a name section); `path` names the file in errors.
 pub fn assemble(text: &str, path: &str) -> Result<Vec<u8>, AsmError> {
+    assemble_inspecting(text, path, false, |_| ()).map(|(wasm, ())| wasm)
+}
+
+/// [`assemble`], with what `inspect` reads from the parsed text before it
+/// is encoded (which resolves names in place); `instr_spans` fills each
+/// body's [`wast::core::Expression::instr_spans`].
+pub(crate) fn assemble_inspecting<T>(
+    text: &str,
+    path: &str,
+    instr_spans: bool,
+    inspect: impl FnOnce(&Wat) -> T,
+) -> Result<(Vec<u8>, T), AsmError> {
     let located = |e: wast::Error| text_error(text, path, e.span().offset(), e.message());
-    let buf = ParseBuffer::new(text).map_err(located)?;
+    let mut buf = ParseBuffer::new(text).map_err(located)?;
+    buf.track_instr_spans(instr_spans);
     let mut wat = parser::parse::<Wat>(&buf).map_err(located)?;
     if let Wat::Component(c) = &wat {
         // `wast` is built without the component model and would panic
@@ -49,10 +62,11 @@ pub fn assemble(text: &str, path: &str) -> Result<Vec<u8>, AsmError> {
         let message = "components are not supported, expected `(module ...)`".to_string();
         return Err(text_error(text, path, c.span.offset(), message));
     }
-    wat.encode().map_err(located)
+    let inspected = inspect(&wat);
+    Ok((wat.encode().map_err(located)?, inspected))
 }
 
-fn text_error(text: &str, path: &str, offset: usize, message: String) -> AsmError {
+pub(crate) fn text_error(text: &str, path: &str, offset: usize, message: String) -> AsmError {
     let file = SourceFile::new(path, text);
     let (line, col) = file.line_col(offset);
     let diagnostic =

@@ -278,6 +278,7 @@ mod tests {
                 locals: vec![],
                 body: vec![instr],
                 comment: None,
+                def: None,
             }],
             ..wat::Module::default()
         }

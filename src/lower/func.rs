@@ -56,6 +56,7 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         locals: fc.locals,
         body,
         comment,
+        def: fc.cx.origin(func.span),
     })
 }
 

@@ -171,6 +171,7 @@ impl<'m> Lowering<'m> {
                 locals: Vec::new(),
                 body: Vec::new(),
                 comment: None,
+                def: None,
             })
             .collect();
         cx.out.funcs = shells;

@@ -248,6 +248,7 @@ impl Wrapper {
             locals: self.locals,
             body: self.body,
             comment: Some("wasm64 adapter: WASI preview1 through the 32-bit scratch memory".into()),
+            def: None,
         }
     }
 

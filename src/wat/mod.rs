@@ -17,6 +17,7 @@
 //! it for every instruction: the printer writes it, and the direct encoder
 //! (`crate::encode`) matches on the variants.
 
+pub mod annotations;
 pub mod ops;
 pub mod origin;
 pub mod print;
@@ -114,6 +115,9 @@ pub struct Func {
     pub body: Vec<Instr>,
     /// A line printed as `;; ...` above the function.
     pub comment: Option<String>,
+    /// Where the function is defined, printed as `;;@ file:line:col` above
+    /// it with `-g`, so that `asm -g` gives the DWARF `build -g` does.
+    pub def: Option<Origin>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -20,9 +20,9 @@ const DATA_CHUNK: usize = 32;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PrintOptions {
     /// Binaryen's `;;@ file:line:col` line before an instruction whose
-    /// [`Instr::Origin`] differs from the last one written (`-g`). Off, the
-    /// text has no source positions, so a golden file changes only where
-    /// the code does.
+    /// [`Instr::Origin`] differs from the last one written, and above a
+    /// function for its [`Func::def`] (`-g`). Off, the text has no source
+    /// positions, so a golden file changes only where the code does.
     pub locations: bool,
 }
 
@@ -127,6 +127,10 @@ impl Printer {
         if let Some(c) = &f.comment {
             self.comment(c);
         }
+        if let Some(def) = &f.def {
+            self.pending = Some(def.clone());
+            self.origin();
+        }
         self.line(&format!("(func {}{}", id(&f.id), type_use(&f.ty, true)));
         self.indent += 1;
         for local in &f.locals {
@@ -187,6 +191,13 @@ impl Printer {
         }
     }
 
+    /// `else` or `end`, an operator too: the origin of the body's last
+    /// marker goes before it, as [`super::operator_origins`] gives it.
+    fn end_line(&mut self, keyword: &str) {
+        self.origin();
+        self.line(keyword);
+    }
+
     /// `block $label (result i32)`, `loop $label`, `if`.
     fn block_head(&mut self, instr: &Instr, label: &str, ty: &BlockType) {
         self.origin();
@@ -203,7 +214,7 @@ impl Printer {
             Instr::Block { label, ty, body } | Instr::Loop { label, ty, body } => {
                 self.block_head(instr, label, ty);
                 self.nested(body);
-                self.line("end");
+                self.end_line("end");
             }
             Instr::If {
                 label,
@@ -214,10 +225,10 @@ impl Printer {
                 self.block_head(instr, label, ty);
                 self.nested(then_body);
                 if !else_body.is_empty() {
-                    self.line("else");
+                    self.end_line("else");
                     self.nested(else_body);
                 }
-                self.line("end");
+                self.end_line("end");
             }
             Instr::Comment(text) => self.comment(text),
             Instr::Origin(origin) => self.pending = Some(origin.clone()),

@@ -142,6 +142,7 @@ fn names_that_do_not_resolve_are_errors() {
         }],
         body,
         comment: None,
+        def: None,
     };
     let module = |funcs: Vec<wat::Func>| wat::Module {
         funcs,
@@ -225,6 +226,7 @@ fn shadowed_and_reused_labels_resolve_as_wast_resolves_them() {
             locals: vec![],
             body,
             comment: None,
+            def: None,
         }],
         ..wat::Module::default()
     };

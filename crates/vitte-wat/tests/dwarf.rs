@@ -7,7 +7,13 @@
 //!   section, which the addresses point into, is the same);
 //! - read back with gimli, the line table maps each operator's address to
 //!   the IR line and column it was lowered from (`Compiled::origins`), and
-//!   each function's range to a subprogram named after the IR function.
+//!   each function's range to a subprogram named after the IR function;
+//! - `emit -g | asm -g` gives the bytes of `build -g --direct`, the origins
+//!   read back from the annotations being the lowering's, and `asm`
+//!   without -g the bytes of `build`.
+//!
+//! And `asm -g` on WAT without annotations: DWARF pointing at the WAT's
+//! own lines (and `<stdin>`'s); a malformed annotation a located error.
 //!
 //! One test per case, named by its path (`cargo test --release --test dwarf
 //! fib`).
@@ -21,7 +27,7 @@ use std::path::Path;
 use std::process::Command;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
-use vitte_codegen_wasm64::wat::{FuncOrigins, Origin};
+use vitte_codegen_wasm64::wat::{FuncOrigins, Origin, annotations};
 use vitte_codegen_wasm64::{Compiled, WasmBackend, dwarf};
 use wasmparser::{Parser, Payload};
 
@@ -42,6 +48,14 @@ fn main() {
         common::test_fn(
             "origins_that_do_not_fit_are_an_error",
             origins_that_do_not_fit_are_an_error,
+        ),
+        common::test_fn(
+            "plain_wat_points_at_its_own_lines",
+            plain_wat_points_at_its_own_lines,
+        ),
+        common::test_fn(
+            "malformed_annotations_are_located_errors",
+            malformed_annotations_are_located_errors,
         ),
     ];
     trials.extend(common::file_trials(&files, check_case));
@@ -67,8 +81,64 @@ fn check_case(path: &Path) -> Result<(), String> {
             return Err(format!("{at}: the library's bytes differ from build -g's"));
         }
         lines_match_origins(&compiled).map_err(|e| format!("{at}: {e}"))?;
+        let wat = dir.path(&format!("{target_name}.wat"));
+        emit_g(&name, target_name, &wat).map_err(|e| format!("{at}: {e}"))?;
+        origins_read_back(&wat, &compiled).map_err(|e| format!("{at}: {e}"))?;
+        if asm(&dir, &wat, &["-g"]).map_err(|e| format!("{at}: {e}"))? != direct {
+            return Err(format!("{at}: emit -g | asm -g differs from build -g"));
+        }
+        if asm(&dir, &wat, &[]).map_err(|e| format!("{at}: {e}"))? != plain {
+            return Err(format!("{at}: asm of emit -g differs from build"));
+        }
     }
     Ok(())
+}
+
+/// `vitte-wat emit -g --target T FILE -o WAT`.
+fn emit_g(file: &str, target: &str, wat: &Path) -> Result<(), String> {
+    let wat = wat.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&["emit", "-g", "--target", target, file, "-o", wat]);
+    match o.status.success() {
+        true => Ok(()),
+        false => Err(format!("emit -g failed: {}", stderr(&o))),
+    }
+}
+
+/// `vitte-wat asm WAT -o OUT` with `args`: the output's bytes.
+fn asm(dir: &TempDir, wat: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = dir.path("asm.wasm");
+    let (wat, out_arg) = (wat.to_str(), out.to_str());
+    let mut all = vec!["asm", wat.expect("utf-8"), "-o", out_arg.expect("utf-8")];
+    all.extend(args);
+    let o = vitte_wat(&all);
+    if !o.status.success() {
+        return Err(format!("asm {args:?} failed: {}", stderr(&o)));
+    }
+    std::fs::read(&out).map_err(|e| format!("asm.wasm: {e}"))
+}
+
+/// The origins `asm -g` reads from the text of `emit -g` are exactly the
+/// lowering's; the WASI adapters after them have none.
+fn origins_read_back(wat: &Path, compiled: &Compiled) -> Result<(), String> {
+    let text = std::fs::read_to_string(wat).map_err(|e| e.to_string())?;
+    let (_, read) = annotations::assemble_with_origins(&text, "emitted.wat")
+        .map_err(|e| format!("asm -g: {e}"))?;
+    if read.len() < compiled.origins.len() {
+        return Err(format!("{} bodies read back", read.len()));
+    }
+    let (ours, adapters) = read.split_at(compiled.origins.len());
+    let lowered = compiled.origins.iter().zip(ours);
+    if let Some((want, got)) = lowered.into_iter().find(|(want, got)| want != got) {
+        return Err(format!(
+            "origins of `{}` read back as {got:?}, lowered as {want:?}",
+            want.wasm_name
+        ));
+    }
+    let located = |f: &FuncOrigins| f.def.is_some() || f.operators.iter().any(Option::is_some);
+    match adapters.iter().any(located) {
+        true => Err("an adapter has origins".into()),
+        false => Ok(()),
+    }
 }
 
 /// `vitte-wat build --target T FILE -o OUT` with `args`: the output's bytes.
@@ -360,4 +430,87 @@ fn origins_that_do_not_fit_are_an_error() {
     nameless[0].def = None;
     let no_unit = sections(&compiled.wasm, &nameless).expect("no panic");
     assert!(!String::from_utf8_lossy(&no_unit).contains("fib.vir"));
+}
+
+/// WAT without annotations, flat and folded.
+const PLAIN_WAT: &str = "(module
+  (func $add (export \"add\") (param i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.add)
+  (func $twice (param i32) (result i32)
+    (i32.mul
+      (local.get 0)
+      (i32.const 2))))
+";
+
+/// `asm -g` on WAT without annotations: valid DWARF whose rows are the
+/// WAT's own positions (an operator where its text starts, the prologue at
+/// the `func` keyword), named by the path given, `<stdin>` for `-`.
+fn plain_wat_points_at_its_own_lines() {
+    let dir = TempDir::new("dwarf-plain");
+    let wat = dir.path("plain.wat");
+    std::fs::write(&wat, PLAIN_WAT).expect("write temp file");
+    let with_g = asm(&dir, &wat, &["-g"]).expect("asm -g");
+    let plain = asm(&dir, &wat, &[]).expect("asm");
+    only_debug_sections_added(&plain, &with_g).expect("only DWARF appended");
+    verify(&dir, &with_g).expect("llvm-dwarfdump --verify");
+    let name = wat.to_str().expect("utf-8 temp path");
+    let expected = [
+        ("add".to_string(), vec![(2, 4), (3, 5), (4, 5), (5, 5)]),
+        ("twice".to_string(), vec![(6, 4), (8, 8), (9, 8), (7, 6)]),
+    ];
+    assert_eq!(positions(&with_g, name), expected);
+
+    let stdin = std::fs::File::open(&wat).expect("readable");
+    let o = common::vitte_wat_command()
+        .args(["asm", "-g", "-"])
+        .stdin(stdin)
+        .output()
+        .expect("vitte-wat runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(positions(&o.stdout, "<stdin>"), expected);
+}
+
+/// Per function: its subprogram's name, the row at its start, then the row
+/// of each operator, as (line, column), every row in the file `file`.
+fn positions(wasm: &[u8], file: &str) -> Vec<(String, Vec<(u64, u64)>)> {
+    let (rows, subprograms) = read_back(wasm).expect("DWARF reads back");
+    let row = |address| {
+        let row = row_at(&rows, address).expect("a row");
+        assert_eq!(row.file, file);
+        (row.line, row.col)
+    };
+    bodies(wasm)
+        .into_iter()
+        .map(|(start, operators)| {
+            let rows = std::iter::once(start).chain(operators).map(row).collect();
+            (subprograms[&start].clone(), rows)
+        })
+        .collect()
+}
+
+/// A `;;@` line that is no `file:line:col` fails `asm -g` with an error at
+/// it (not a panic); `asm` without -g reads it as the comment it is.
+fn malformed_annotations_are_located_errors() {
+    let dir = TempDir::new("dwarf-malformed");
+    let wat = dir.path("bad.wat");
+    let name = wat.to_str().expect("utf-8 temp path");
+    for bad in [
+        ";;@ foo",
+        ";;@ f.vir:0:x",
+        ";;@ f.vir:1:0",
+        ";;@f.vir:1:1",
+        ";;@ :1:1",
+    ] {
+        let text = format!("(module\n  (func\n    {bad}\n    nop))\n");
+        std::fs::write(&wat, &text).expect("write temp file");
+        let out = dir.path("bad.wasm");
+        let o = vitte_wat(&["asm", "-g", name, "-o", out.to_str().expect("utf-8")]);
+        assert_eq!(o.status.code(), Some(1), "{bad}: {}", stderr(&o));
+        let message = stderr(&o);
+        assert!(message.contains("malformed annotation"), "{bad}: {message}");
+        assert!(message.contains(&format!("{name}:3:5")), "{bad}: {message}");
+        asm(&dir, &wat, &[]).unwrap_or_else(|e| panic!("{bad}: {e}"));
+    }
 }

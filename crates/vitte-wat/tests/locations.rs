@@ -90,17 +90,19 @@ fn annotations_give_the_position_of_each_instruction() {
         let Ok(module) = text::load(&file) else {
             continue;
         };
-        // Instructions and terminators; and block parameters, which the
-        // moves `reducible.rs` makes of them are attributed to.
+        // Instructions and terminators; block parameters, which the
+        // moves `reducible.rs` makes of them are attributed to; and the
+        // functions, whose definition is written above their `(func`.
         let mut positions = BTreeSet::new();
         for func in &module.funcs {
+            let def = std::iter::once(func.span);
             let params = func.values.iter().map(|v| v.span);
             let insts = func
                 .blocks
                 .iter()
                 .flat_map(|b| b.insts.iter().map(|i| i.span));
             let terms = func.blocks.iter().map(|b| b.term_span);
-            for span in params.chain(insts).chain(terms) {
+            for span in def.chain(params).chain(insts).chain(terms) {
                 let (line, col) = file.line_col(span.start as usize);
                 positions.insert(format!("{name}:{line}:{col}"));
             }

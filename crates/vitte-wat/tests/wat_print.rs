@@ -119,6 +119,7 @@ fn fib() -> Func {
             ],
         )],
         comment: Some(s("fn @fib (examples/fib.vir:3)")),
+        def: None,
     }
 }
 
@@ -269,6 +270,7 @@ fn misc() -> Func {
         ],
         body,
         comment: None,
+        def: None,
     }
 }
 
@@ -279,6 +281,7 @@ fn init() -> Func {
         locals: vec![],
         body: vec![],
         comment: Some(s("runs at instantiation\nsecond line")),
+        def: None,
     }
 }
 
@@ -613,6 +616,7 @@ fn odd_names_are_quoted_ids() {
                 vec![block("a\"b", &[], &[], vec![Br(s("a\"b"))])],
             )],
             comment: None,
+            def: None,
         }],
         exports: vec![export("f\u{1}", ExportKind::Func, "f(x)")],
         ..Module::default()
@@ -756,6 +760,7 @@ fn const_module(consts: Vec<Instr>) -> String {
             locals: vec![],
             body,
             comment: None,
+            def: None,
         }],
         ..Module::default()
     })
@@ -859,6 +864,7 @@ fn hostile_comments_stay_comments() {
             locals: vec![],
             body: vec![Comment(s(nasty)), Comment(s(""))],
             comment: Some(s(nasty)),
+            def: None,
         }],
         ..Module::default()
     };

@@ -8,7 +8,8 @@ use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
-use vitte_codegen_wasm64::{Error, WasmBackend, emit, validate};
+use vitte_codegen_wasm64::wat::annotations;
+use vitte_codegen_wasm64::{Error, WasmBackend, dwarf, emit, validate};
 
 pub fn run(command: Command) -> Result<(), Failure> {
     match command {
@@ -62,10 +63,15 @@ pub fn run(command: Command) -> Result<(), Failure> {
             file,
             output,
             time_passes,
+            locations,
         } => {
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
-            let wasm = assemble_timed(&input, &mut times)?;
+            let wasm = if locations {
+                assemble_with_dwarf(&input, &mut times)?
+            } else {
+                assemble_timed(&input, &mut times)?
+            };
             let out = default_binary_output(&file, output.as_deref());
             times.time("write", || out.write_binary(&wasm))?;
             if time_passes {
@@ -150,6 +156,26 @@ fn assemble_timed(input: &Input, times: &mut PassTimes) -> Result<Vec<u8>, Failu
         .time("validate", || validate::validate(&wasm))
         .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
     Ok(wasm)
+}
+
+/// `asm -g`: the validated binary with the DWARF of the text's origins
+/// appended (`wat::annotations`).
+fn assemble_with_dwarf(input: &Input, times: &mut PassTimes) -> Result<Vec<u8>, Failure> {
+    let text = input.text("WAT")?;
+    let (wasm, origins) = times
+        .time("assemble", || {
+            annotations::assemble_with_origins(text, &input.name)
+        })
+        .map_err(|e| Failure::error(e.to_string()))?;
+    times
+        .time("validate", || validate::validate(&wasm))
+        .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+    times
+        .time("dwarf", || {
+            let target = dwarf::target_of(&wasm)?;
+            dwarf::append_debug_info(wasm, &origins, target)
+        })
+        .map_err(|e| Failure::error(format!("{}: {e}", input.name)))
 }
 
 /// A validated binary from a `.vir`, `.wat` or `.wasm` file.

@@ -96,6 +96,11 @@ pub enum Command {
         /// Print the time of each pass and the peak memory on stderr.
         #[arg(long)]
         time_passes: bool,
+        /// Append DWARF: from the `;;@ file:line:col` annotations of
+        /// `emit -g` (the bytes `build -g` gives), or, in text without any,
+        /// pointing at the WAT's own lines.
+        #[arg(short = 'g')]
+        locations: bool,
     },
     /// Print a wasm binary as WAT text (stdout unless -o).
     Dis {
