@@ -348,7 +348,7 @@ fn ids_of_another_function_are_errors_not_panics() {
         assert_eq!(v, ValueId::INVALID);
         b.block_param(g_block, "p", Type::I32);
         b.switch_to_block(g_block);
-        b.var_set(VarId(7), v); // refused silently: `v` is already an error
+        b.var_set(VarId::new(f, 7), v); // refused silently: `v` is already an error
         let c = b.iconst(Type::I64, 1);
         b.add(c, g_value);
         b.call(FuncId(40), &[]);
@@ -362,18 +362,18 @@ fn ids_of_another_function_are_errors_not_panics() {
     assert_eq!(
         texts,
         [
-            "in function `@f`, block `entry`: `var.get` refers to variable id 2, which does not \
-             exist in this function",
-            "in function `@f`, block `entry`: `block_param` refers to block id 4, which does not \
-             exist in this function",
-            "in function `@f`, block `entry`: `switch_to_block` refers to block id 4, which does \
-             not exist in this function",
+            "in function `@f`, block `entry`: `var.get` uses variable id 2 of function `@g`: a \
+             variable is used only in its own function",
+            "in function `@f`, block `entry`: `block_param` uses block id 4 of function `@g`: a \
+             block is used only in its own function",
+            "in function `@f`, block `entry`: `switch_to_block` uses block id 4 of function \
+             `@g`: a block is used only in its own function",
             "in function `@f`, block `entry`: `add` uses value id 5 of function `@g`: a value \
              is used only in its own function",
             "in function `@f`, block `entry`: `call` refers to function id 40, which does not \
              exist in this module",
-            "in function `@f`, block `entry`: `jump` refers to block id 4, which does not exist \
-             in this function",
+            "in function `@f`, block `entry`: `jump` uses block id 4 of function `@g`: a block \
+             is used only in its own function",
         ]
     );
 }
