@@ -442,11 +442,13 @@ impl<'m> FunctionBuilder<'m> {
         });
     }
 
-    /// The state of a block, read from the IR (`Empty` for an id that does
-    /// not exist).
+    /// The state of a block, read from the IR (`Empty` for an id that is
+    /// not one of this function's).
     pub fn block_state(&self, block: BlockId) -> BlockState {
         let block = self.phys(block);
-        match self.function().and_then(|f| f.blocks.get(block.index())) {
+        // Another function's block is not this one's of the same index.
+        let this = self.function().filter(|f| f.has_block(block));
+        match this.map(|f| &f.blocks[block.index()]) {
             Some(b) if b.term.is_some() => BlockState::Filled,
             Some(b) if !b.insts.is_empty() => BlockState::Partial,
             _ => BlockState::Empty,
