@@ -20,8 +20,9 @@
 //! instructions, filled: it has its terminator) and refuses what would
 //! build a different program than the one asked for: an instruction with no
 //! current block or after the block's terminator, a second terminator, an
-//! id that does not exist in the function or the module, a value of another
-//! function (a [`ValueId`] knows its function), a signature changed after
+//! id that does not exist in the function or the module, a value, block,
+//! variable or slot of another function (a [`ValueId`], [`BlockId`],
+//! [`VarId`] or [`SlotId`] knows its function), a signature changed after
 //! the body was begun. A refused call changes nothing, records a
 //! [`BuildError`] naming the function, the block and the instruction, and
 //! returns [`ValueId::INVALID`] for the values it would have defined; an

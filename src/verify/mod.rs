@@ -1770,6 +1770,60 @@ mod tests {
     }
 
     #[test]
+    fn a_block_variable_or_slot_of_another_function_is_named_not_read_as_this_ones() {
+        // `f` and `g` each have a variable, a slot and blocks `entry` and
+        // `next`: only the function an id carries tells them apart.
+        let locals = |b: &mut FunctionBuilder| {
+            let a = b.param("a", Type::I32);
+            let var = b.var("v", Type::I32);
+            let slot = b.slot("s", 4, 4);
+            entry(b);
+            let next = b.create_block("next");
+            b.var_set(var, a);
+            b.slot_addr(slot);
+            b.jump(next, &[]);
+            b.switch_to_block(next);
+            b.ret(&[]);
+            (var, slot, next)
+        };
+        let mut m = module_with(|b| {
+            locals(b);
+        });
+        let g = m.add_function(Function::new("g", Signature::default(), Linkage::Private));
+        let (var, slot, next) = locals(&mut FunctionBuilder::new(&mut m, g));
+        let entry = &mut m.funcs[0].blocks[0];
+        let Op::VarSet(v, _) = &mut entry.insts[0].op else {
+            panic!("{:?}", entry.insts[0].op);
+        };
+        *v = var;
+        entry.insts[1].op = Op::SlotAddr(slot);
+        entry.term = Some(Terminator::Jump(Edge::new(next, vec![])));
+        let errors = verify_module(&m).unwrap_err();
+        let located: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes[0].0.as_str()))
+            .collect();
+        let at = "in function `@f`, block `entry`";
+        assert_eq!(
+            located,
+            [
+                (
+                    "variable id 0 belongs to function `@g`, not to `@f`",
+                    &*format!("{at}, instruction 0 `var.set`")
+                ),
+                (
+                    "slot id 0 belongs to function `@g`, not to `@f`",
+                    &*format!("{at}, instruction 1 `slot.addr`")
+                ),
+                (
+                    "block id 1 belongs to function `@g`, not to `@f`",
+                    &*format!("{at}, its terminator")
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn errors_are_sorted_by_span_start() {
         let mut m = module_with(|b| {
             let a = b.param("a", Type::I32);
