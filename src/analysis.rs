@@ -34,7 +34,7 @@ impl Cfg {
                 s
             })
             .collect();
-        let rpo = reverse_postorder(&succs, n);
+        let rpo = reverse_postorder(&succs, func.entry());
         let mut rpo_index = vec![None; n];
         for (i, b) in rpo.iter().enumerate() {
             rpo_index[b.index()] = Some(i as u32);
@@ -68,13 +68,14 @@ fn dedup_keep_order(blocks: &mut Vec<BlockId>) {
 }
 
 /// Iterative depth-first search, so that deep CFGs do not overflow the stack.
-fn reverse_postorder(succs: &[Vec<BlockId>], n: usize) -> Vec<BlockId> {
+fn reverse_postorder(succs: &[Vec<BlockId>], entry: BlockId) -> Vec<BlockId> {
+    let n = succs.len();
     if n == 0 {
         return Vec::new();
     }
     let mut visited = vec![false; n];
     let mut postorder = Vec::with_capacity(n);
-    let mut stack = vec![(BlockId(0), 0usize)];
+    let mut stack = vec![(entry, 0usize)];
     visited[0] = true;
     while let Some((block, next)) = stack.last_mut() {
         if let Some(&succ) = succs[block.index()].get(*next) {
@@ -237,14 +238,19 @@ impl Loops {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Block, Edge, Linkage, Signature, Terminator};
+    use crate::ir::{Block, Edge, FuncId, Linkage, Signature, Terminator};
+
+    /// Block `i` of a function not added to a module: its ids carry tag 0.
+    fn block(i: u32) -> BlockId {
+        BlockId::new(FuncId(0), i)
+    }
 
     /// A function whose block i jumps to each block in `edges[i]`.
     fn cfg_func(edges: &[&[u32]]) -> Function {
         let mut f = Function::new("f", Signature::default(), Linkage::Private);
         for (i, targets) in edges.iter().enumerate() {
             let mut b = Block::new(format!("b{i}"));
-            let edge = |t: u32| Edge::new(BlockId(t), vec![]);
+            let edge = |t: u32| Edge::new(block(t), vec![]);
             b.term = Some(match targets {
                 [] => Terminator::Return(vec![]),
                 [t] => Terminator::Jump(edge(*t)),
@@ -265,10 +271,10 @@ mod tests {
         let f = cfg_func(&[&[1, 2], &[3], &[3], &[0, 4], &[]]);
         let cfg = Cfg::new(&f);
         let dom = DomTree::new(&cfg);
-        assert_eq!(dom.idom(BlockId(3)), Some(BlockId(0)));
-        assert_eq!(dom.idom(BlockId(4)), Some(BlockId(3)));
-        assert!(dom.dominates(BlockId(0), BlockId(4)));
-        assert!(!dom.dominates(BlockId(1), BlockId(3)));
+        assert_eq!(dom.idom(block(3)), Some(block(0)));
+        assert_eq!(dom.idom(block(4)), Some(block(3)));
+        assert!(dom.dominates(block(0), block(4)));
+        assert!(!dom.dominates(block(1), block(3)));
         let loops = Loops::new(&cfg, &dom);
         assert!(loops.is_header[0]);
         assert!(!loops.is_header[3]);
@@ -280,7 +286,7 @@ mod tests {
         // 0 -> 1, 2; 1 <-> 2: two entries into the cycle. Block 3 is unreachable.
         let f = cfg_func(&[&[1, 2], &[2], &[1], &[]]);
         let cfg = Cfg::new(&f);
-        assert!(!cfg.is_reachable(BlockId(3)));
+        assert!(!cfg.is_reachable(block(3)));
         let dom = DomTree::new(&cfg);
         assert!(Loops::new(&cfg, &dom).irreducible_edge.is_some());
     }
@@ -295,7 +301,7 @@ mod tests {
         let f = cfg_func(&refs);
         let cfg = Cfg::new(&f);
         let dom = DomTree::new(&cfg);
-        assert!(dom.dominates(BlockId(0), BlockId(n - 1)));
-        assert_eq!(dom.idom(BlockId(n - 1)), Some(BlockId(n - 2)));
+        assert!(dom.dominates(block(0), block(n - 1)));
+        assert_eq!(dom.idom(block(n - 1)), Some(block(n - 2)));
     }
 }

@@ -20,8 +20,9 @@
 //! instructions, filled: it has its terminator) and refuses what would
 //! build a different program than the one asked for: an instruction with no
 //! current block or after the block's terminator, a second terminator, an
-//! id that does not exist in the function or the module, a value of another
-//! function (a [`ValueId`] knows its function), a signature changed after
+//! id that does not exist in the function or the module, a value, block,
+//! variable or slot of another function (a [`ValueId`], [`BlockId`],
+//! [`VarId`] or [`SlotId`] knows its function), a signature changed after
 //! the body was begun. A refused call changes nothing, records a
 //! [`BuildError`] naming the function, the block and the instruction, and
 //! returns [`ValueId::INVALID`] for the values it would have defined; an
@@ -100,6 +101,18 @@ pub enum BuildError {
         id: u32,
         /// The value's function as the message names it: by its name, or
         /// by its id when this module has no function of that id.
+        owner: String,
+    },
+    #[error(
+        "{at}: `{inst}` uses {what} id {id} of {owner}: a {what} is used only in its own function"
+    )]
+    ForeignEntity {
+        at: Place,
+        inst: String,
+        /// `block`, `variable` or `slot`.
+        what: &'static str,
+        id: u32,
+        /// The id's function, named as in [`BuildError::ForeignValue`].
         owner: String,
     },
     #[error("{at}: `{inst}`: {detail}")]
@@ -251,8 +264,10 @@ impl<'m> FunctionBuilder<'m> {
     /// function's (the same map both ways: it swaps two ids).
     fn phys(&self, block: BlockId) -> BlockId {
         match self.swapped {
-            Some(k) if block == k => BlockId(0),
-            Some(k) if block.0 == 0 => k,
+            Some(k) if block == k => BlockId::new(k.func(), 0),
+            // Only this function's entry is swapped: another function's
+            // block 0 stays foreign, for the checks to name it.
+            Some(k) if block == BlockId::new(k.func(), 0) => k,
             _ => block,
         }
     }
@@ -314,7 +329,7 @@ impl<'m> FunctionBuilder<'m> {
     /// block has instructions yet, only parameters.
     fn choose_entry(&mut self, entry: BlockId) {
         self.entry = Some(entry);
-        if entry.0 == 0 {
+        if entry.index() == 0 {
             return;
         }
         self.swapped = Some(entry);
@@ -323,8 +338,8 @@ impl<'m> FunctionBuilder<'m> {
         for value in &mut func.values {
             if let ValueDef::BlockParam(b, _) = &mut value.def {
                 if *b == entry {
-                    *b = BlockId(0);
-                } else if b.0 == 0 {
+                    *b = BlockId::new(entry.func(), 0);
+                } else if b.index() == 0 {
                     *b = entry;
                 }
             }
@@ -346,7 +361,7 @@ impl<'m> FunctionBuilder<'m> {
     fn block_name(&self, block: BlockId) -> String {
         match self.function().and_then(|f| f.blocks.get(block.index())) {
             Some(b) if !b.name.is_empty() => b.name.clone(),
-            _ => format!("block{}", block.0),
+            _ => format!("block{}", block.index()),
         }
     }
 
@@ -364,21 +379,25 @@ impl<'m> FunctionBuilder<'m> {
         }
     }
 
-    fn block_exists(&self, block: BlockId) -> bool {
-        block.index() < self.func().blocks.len()
-    }
-
     /// Records an unknown block used by `inst`; false when it is unknown.
     fn check_block(&mut self, block: BlockId, inst: &str) -> bool {
         if !self.usable {
             return false;
         }
-        if self.block_exists(self.phys(block)) {
+        if self.func().has_block(self.phys(block)) {
             return true;
         }
         let at = self.place(self.current);
-        self.unknown(at, inst, "block", block.0, "function");
+        self.bad_id(at, inst, "block", block.as_u32(), block.func());
         false
+    }
+
+    /// The function of tag `tag` as an error names it.
+    fn owner(&self, tag: FuncId) -> String {
+        match self.module.funcs.get(tag.index()) {
+            Some(f) => format!("function `@{}`", f.name),
+            None => format!("function id {}, which this module does not have", tag.0),
+        }
     }
 
     /// Records a value that is not this function's: another function's,
@@ -388,14 +407,28 @@ impl<'m> FunctionBuilder<'m> {
         if tag == self.func().tag() {
             return self.unknown(at, inst, "value", value.as_u32(), "function");
         }
-        let owner = match self.module.funcs.get(tag.index()) {
-            Some(f) => format!("function `@{}`", f.name),
-            None => format!("function id {}, which this module does not have", tag.0),
-        };
+        let owner = self.owner(tag);
         self.report(BuildError::ForeignValue {
             at,
             inst: inst.into(),
             id: value.as_u32(),
+            owner,
+        });
+    }
+
+    /// Records a block, variable or slot id (`what`) that is not this
+    /// function's: another function's (of tag `tag`), or an index it does
+    /// not have.
+    fn bad_id(&mut self, at: Place, inst: &str, what: &'static str, id: u32, tag: FuncId) {
+        if tag == self.func().tag() {
+            return self.unknown(at, inst, what, id, "function");
+        }
+        let owner = self.owner(tag);
+        self.report(BuildError::ForeignEntity {
+            at,
+            inst: inst.into(),
+            what,
+            id,
             owner,
         });
     }
@@ -410,11 +443,13 @@ impl<'m> FunctionBuilder<'m> {
         });
     }
 
-    /// The state of a block, read from the IR (`Empty` for an id that does
-    /// not exist).
+    /// The state of a block, read from the IR (`Empty` for an id that is
+    /// not one of this function's).
     pub fn block_state(&self, block: BlockId) -> BlockState {
         let block = self.phys(block);
-        match self.function().and_then(|f| f.blocks.get(block.index())) {
+        // Another function's block is not this one's of the same index.
+        let this = self.function().filter(|f| f.has_block(block));
+        match this.map(|f| &f.blocks[block.index()]) {
             Some(b) if b.term.is_some() => BlockState::Filled,
             Some(b) if !b.insts.is_empty() => BlockState::Partial,
             _ => BlockState::Empty,
@@ -506,7 +541,7 @@ impl<'m> FunctionBuilder<'m> {
 
     pub fn var(&mut self, name: &str, ty: Type) -> VarId {
         if !self.usable {
-            return VarId(u32::MAX);
+            return VarId::new(FuncId(u32::MAX), u32::MAX);
         }
         let func = self.func_mut();
         func.vars.push(Var {
@@ -514,12 +549,12 @@ impl<'m> FunctionBuilder<'m> {
             ty,
             span: Span::NONE,
         });
-        VarId(func.vars.len() as u32 - 1)
+        func.var_id(func.vars.len() - 1)
     }
 
     pub fn slot(&mut self, name: &str, size: u64, align: u32) -> SlotId {
         if !self.usable {
-            return SlotId(u32::MAX);
+            return SlotId::new(FuncId(u32::MAX), u32::MAX);
         }
         let func = self.func_mut();
         func.slots.push(Slot {
@@ -528,18 +563,18 @@ impl<'m> FunctionBuilder<'m> {
             align,
             span: Span::NONE,
         });
-        SlotId(func.slots.len() as u32 - 1)
+        func.slot_id(func.slots.len() - 1)
     }
 
     /// Creates an empty block. The entry is the first block switched to,
     /// unless [`FunctionBuilder::set_entry_block`] chose one.
     pub fn create_block(&mut self, name: &str) -> BlockId {
         if !self.usable {
-            return BlockId(u32::MAX);
+            return BlockId::new(FuncId(u32::MAX), u32::MAX);
         }
         let func = self.func_mut();
         func.blocks.push(Block::new(name));
-        let id = BlockId(func.blocks.len() as u32 - 1);
+        let id = func.block_id(func.blocks.len() - 1);
         self.phys(id)
     }
 
@@ -631,12 +666,21 @@ impl<'m> FunctionBuilder<'m> {
         let Some(op) = op else {
             return true;
         };
-        let (func, module) = (self.func(), &*self.module);
-        let missing = match *op {
-            Op::SlotAddr(s) => (s.index() >= func.slots.len()).then_some(("slot", s.0, "function")),
+        let func = self.func();
+        let local = match *op {
+            Op::SlotAddr(s) => (!func.has_slot(s)).then_some(("slot", s.as_u32(), s.func())),
             Op::VarGet(v) | Op::VarSet(v, _) => {
-                (v.index() >= func.vars.len()).then_some(("variable", v.0, "function"))
+                (!func.has_var(v)).then_some(("variable", v.as_u32(), v.func()))
             }
+            _ => None,
+        };
+        if let Some((what, id, tag)) = local {
+            let at = self.place(Some(block));
+            self.bad_id(at, inst, what, id, tag);
+            return false;
+        }
+        let module = &*self.module;
+        let missing = match *op {
             Op::DataAddr(d) => (d.index() >= module.data.len()).then_some(("data", d.0, "module")),
             Op::FuncAddr(f) | Op::Call { func: f, .. } => {
                 (f.index() >= module.funcs.len()).then_some(("function", f.0, "module"))
@@ -789,7 +833,7 @@ impl<'m> FunctionBuilder<'m> {
             return ValueId::INVALID;
         };
         if !op.accepts(ty) {
-            let block = self.current.unwrap_or(BlockId(0));
+            let block = self.current.unwrap_or(BlockId::new(self.func, 0));
             let inst = format!("{ty}.{}", op.name());
             self.operand_error(
                 block,
@@ -819,7 +863,7 @@ impl<'m> FunctionBuilder<'m> {
             return ValueId::INVALID;
         };
         if !op.accepts(ty) {
-            let block = self.current.unwrap_or(BlockId(0));
+            let block = self.current.unwrap_or(BlockId::new(self.func, 0));
             let inst = format!("{ty}.{}", op.name());
             self.operand_error(
                 block,
@@ -837,7 +881,7 @@ impl<'m> FunctionBuilder<'m> {
             return ValueId::INVALID;
         };
         if !op.accepts(ty) {
-            let block = self.current.unwrap_or(BlockId(0));
+            let block = self.current.unwrap_or(BlockId::new(self.func, 0));
             let inst = format!("{ty}.{}", op.name());
             self.operand_error(
                 block,
@@ -863,7 +907,7 @@ impl<'m> FunctionBuilder<'m> {
         match ConvOp::new(kind, from, to) {
             Some(op) => self.convert(op, a),
             None => {
-                let block = self.current.unwrap_or(BlockId(0));
+                let block = self.current.unwrap_or(BlockId::new(self.func, 0));
                 let detail = format!(
                     "no conversion {kind:?} from {from} to {to} ({} is {from})",
                     self.value_name(a)
@@ -984,10 +1028,10 @@ impl<'m> FunctionBuilder<'m> {
         if !self.check_refs(block, name, &term.operands(), None) {
             return;
         }
-        if let Some(bad) = term.edges().find(|e| !self.block_exists(e.block)) {
+        if let Some(bad) = term.edges().find(|e| !self.func().has_block(e.block)) {
             let at = self.place(Some(block));
-            let id = bad.block.0;
-            self.unknown(at, name, "block", id, "function");
+            let (id, tag) = (bad.block.as_u32(), bad.block.func());
+            self.bad_id(at, name, "block", id, tag);
             return;
         }
         self.func_mut().blocks[block.index()].term = Some(term);

@@ -237,8 +237,8 @@ pub struct Function {
     pub blocks: Vec<Block>,
     pub values: Vec<ValueData>,
     pub span: Span,
-    /// What every [`ValueId`] of this function carries: the id the module
-    /// gave it ([`Module::add_function`]); 0 until it is added.
+    /// What every [`ValueId`], [`BlockId`], [`VarId`] and [`SlotId`] of
+    /// this function carries: the id the module gave it ([`Module::add_function`]); 0 until it is added.
     tag: FuncId,
 }
 
@@ -258,7 +258,7 @@ impl Function {
         }
     }
 
-    /// The tag this function's values carry.
+    /// The tag this function's ids (values, blocks, variables, slots) carry.
     pub fn tag(&self) -> FuncId {
         self.tag
     }
@@ -269,31 +269,72 @@ impl Function {
         id.func() == self.tag && id.index() < self.values.len()
     }
 
+    /// Whether `id` is a block of this function (its tag and its index).
+    pub fn has_block(&self, id: BlockId) -> bool {
+        id.func() == self.tag && id.index() < self.blocks.len()
+    }
+
+    /// Whether `id` is a variable of this function (its tag and its index).
+    pub fn has_var(&self, id: VarId) -> bool {
+        id.func() == self.tag && id.index() < self.vars.len()
+    }
+
+    /// Whether `id` is a slot of this function (its tag and its index).
+    pub fn has_slot(&self, id: SlotId) -> bool {
+        id.func() == self.tag && id.index() < self.slots.len()
+    }
+
     /// The value of index `index` of this function.
     pub fn value_id(&self, index: usize) -> ValueId {
         ValueId::new(self.tag, index as u32)
     }
 
-    /// Gives the function, and its values, the tag `tag` (a value of
-    /// another function keeps its own: the verifier reports it).
+    /// The block of index `index` of this function.
+    pub fn block_id(&self, index: usize) -> BlockId {
+        BlockId::new(self.tag, index as u32)
+    }
+
+    /// The variable of index `index` of this function.
+    pub fn var_id(&self, index: usize) -> VarId {
+        VarId::new(self.tag, index as u32)
+    }
+
+    /// The slot of index `index` of this function.
+    pub fn slot_id(&self, index: usize) -> SlotId {
+        SlotId::new(self.tag, index as u32)
+    }
+
+    /// Gives the function, and its ids, the tag `tag` (an id of another
+    /// function keeps its own: the verifier reports it).
     pub fn retag(&mut self, tag: FuncId) {
         if tag == self.tag {
             return;
         }
         let old = std::mem::replace(&mut self.tag, tag);
-        let f = |v: ValueId| match v.func() == old {
-            true => ValueId::new(tag, v.index() as u32),
-            false => v,
+        let v = |id: ValueId| match id.func() == old {
+            true => ValueId::new(tag, id.as_u32()),
+            false => id,
         };
-        self.params.iter_mut().for_each(|v| *v = f(*v));
+        let b = |id: BlockId| match id.func() == old {
+            true => BlockId::new(tag, id.as_u32()),
+            false => id,
+        };
+        self.params.iter_mut().for_each(|p| *p = v(*p));
+        for value in &mut self.values {
+            value.def.map_block(b);
+        }
         for block in &mut self.blocks {
-            block.params.iter_mut().for_each(|v| *v = f(*v));
+            block.params.iter_mut().for_each(|p| *p = v(*p));
             for inst in &mut block.insts {
-                inst.op.map_operands(f);
-                inst.results.iter_mut().for_each(|v| *v = f(*v));
+                inst.op.map_operands(v);
+                inst.op.retag_locals(old, tag);
+                inst.results.iter_mut().for_each(|r| *r = v(*r));
             }
             if let Some(term) = &mut block.term {
-                term.map_operands(f);
+                term.map_operands(v);
+                term.edges_mut()
+                    .into_iter()
+                    .for_each(|e| e.block = b(e.block));
             }
         }
     }
@@ -315,11 +356,12 @@ impl Function {
     }
 
     pub fn block_ids(&self) -> impl Iterator<Item = BlockId> + use<> {
-        (0..self.blocks.len() as u32).map(BlockId)
+        let tag = self.tag;
+        (0..self.blocks.len() as u32).map(move |b| BlockId::new(tag, b))
     }
 
     pub fn entry(&self) -> BlockId {
-        BlockId(0)
+        self.block_id(0)
     }
 
     /// Adds a value; its name is made unique by the printer if it clashes.
@@ -357,6 +399,18 @@ pub enum ValueDef {
         index: u32,
         result: u32,
     },
+}
+
+impl ValueDef {
+    /// Replaces the block the value is defined in by `f(block)`.
+    pub(crate) fn map_block(&mut self, f: impl FnOnce(BlockId) -> BlockId) {
+        match self {
+            ValueDef::Param(_) => {}
+            ValueDef::BlockParam(block, _) | ValueDef::InstResult { block, .. } => {
+                *block = f(*block)
+            }
+        }
+    }
 }
 
 /// A mutable local variable (`var $x: i32`); it starts at zero.
@@ -521,6 +575,17 @@ impl Op {
             Op::MemoryFill { dst, byte, len } => fixed(&[*dst, *byte, *len]),
             Op::Call { args, .. } => Operands::new(args, &[]),
             Op::CallIndirect { callee, args, .. } => Operands::new(args, &[*callee]),
+        }
+    }
+
+    /// Gives the variable or slot of tag `old` the tag `tag`.
+    fn retag_locals(&mut self, old: FuncId, tag: FuncId) {
+        match self {
+            Op::VarGet(var) | Op::VarSet(var, _) if var.func() == old => {
+                *var = VarId::new(tag, var.as_u32())
+            }
+            Op::SlotAddr(slot) if slot.func() == old => *slot = SlotId::new(tag, slot.as_u32()),
+            _ => {}
         }
     }
 

@@ -142,63 +142,75 @@ entity_id! {
     GlobalId;
     /// A data definition of a module.
     DataId;
+}
+
+macro_rules! function_id {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// Besides its index in the function, it carries the function's tag
+        /// ([`Function::tag`](super::Function::tag), the index the module
+        /// gave the function), so that an id of another function is refused
+        /// by the builder and the verifier rather than read as this
+        /// function's id of the same index.
+        ///
+        /// Equality and order include the tag (the index first); the hash is
+        /// the index's alone, so that hash tables iterate as they would
+        /// without tags.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub struct $name {
+            index: u32,
+            func: u32,
+        }
+
+        impl $name {
+            /// The id of index `index` of the function tagged `func`.
+            pub const fn new(func: FuncId, index: u32) -> $name {
+                $name {
+                    index,
+                    func: func.0,
+                }
+            }
+
+            pub fn index(self) -> usize {
+                self.index as usize
+            }
+
+            /// The index as a `u32`, for dense tables keyed by id.
+            pub fn as_u32(self) -> u32 {
+                self.index
+            }
+
+            /// The tag of the function the id belongs to.
+            pub fn func(self) -> FuncId {
+                FuncId(self.func)
+            }
+        }
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.index.hash(state);
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({}, func {})", stringify!($name), self.index, self.func)
+            }
+        }
+    )*};
+}
+
+function_id! {
+    /// An SSA value of a function: a parameter, a block parameter or an
+    /// instruction result.
+    ValueId;
     /// A basic block of a function; block 0 is the entry.
     BlockId;
     /// A mutable local variable of a function.
     VarId;
     /// A stack slot of a function: address-taken storage in linear memory.
     SlotId;
-}
-
-/// An SSA value of a function: a parameter, a block parameter or an
-/// instruction result. Besides its index in the function's values, it
-/// carries the function's tag ([`Function::tag`](super::Function::tag), the
-/// index the module gave the function), so that a value of another function
-/// is refused by the builder and the verifier rather than read as this
-/// function's value of the same index.
-///
-/// Equality and order include the tag (the index first); the hash is the
-/// index's alone, so that hash tables iterate as they would without tags.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ValueId {
-    index: u32,
-    func: u32,
-}
-
-impl ValueId {
-    /// The value of index `index` of the function tagged `func`.
-    pub const fn new(func: FuncId, index: u32) -> ValueId {
-        ValueId {
-            index,
-            func: func.0,
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self.index as usize
-    }
-
-    /// The index as a `u32`, for dense tables keyed by value.
-    pub fn as_u32(self) -> u32 {
-        self.index
-    }
-
-    /// The tag of the function the value belongs to.
-    pub fn func(self) -> FuncId {
-        FuncId(self.func)
-    }
-}
-
-impl std::hash::Hash for ValueId {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.index.hash(state);
-    }
-}
-
-impl fmt::Debug for ValueId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ValueId({}, func {})", self.index, self.func)
-    }
 }
 
 /// A constant. Floats are kept as bits so that NaN payloads survive.

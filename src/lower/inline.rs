@@ -126,10 +126,11 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
 /// instructions were inserted or removed.
 pub(super) fn renumber_defs(func: &mut Function) {
     for b in 0..func.blocks.len() {
+        let block = func.block_id(b);
         for (index, inst) in func.blocks[b].insts.iter().enumerate() {
             for (result, value) in inst.results.iter().enumerate() {
                 func.values[value.index()].def = ValueDef::InstResult {
-                    block: crate::ir::BlockId(b as u32),
+                    block,
                     index: index as u32,
                     result: result as u32,
                 };

@@ -966,7 +966,7 @@ mod tests {
                 defs[p.index()] = Some(func.entry());
             }
             for (b, block) in func.blocks.iter().enumerate() {
-                let id = BlockId(b as u32);
+                let id = func.block_id(b);
                 for &v in block
                     .params
                     .iter()

@@ -171,7 +171,7 @@ fn params_to_vars(func: &mut Function, entry: BlockId) -> Vec<VarId> {
     let mut reads = Vec::with_capacity(params.len());
     for value in params {
         let data = func.value(value).clone();
-        let var = VarId(func.vars.len() as u32);
+        let var = func.var_id(func.vars.len());
         func.vars.push(Var {
             name: format!("{}.{}", func.blocks[entry.index()].name, data.name),
             ty: data.ty,
@@ -205,7 +205,7 @@ fn renumber_defs(func: &mut Function, block: BlockId) {
 
 fn new_block(func: &mut Function, name: &str) -> BlockId {
     func.blocks.push(Block::new(name));
-    BlockId(func.blocks.len() as u32 - 1)
+    func.block_id(func.blocks.len() - 1)
 }
 
 /// Sends `source`'s edges into an entry to the dispatch block instead,

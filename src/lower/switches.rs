@@ -41,7 +41,8 @@ pub(super) fn expand_switches(func: &Function) -> Option<Function> {
     let mut func = func.clone();
     for b in 0..func.blocks.len() {
         if has_cases(&func.blocks[b]) {
-            Expander::expand(&mut func, BlockId(b as u32));
+            let block = func.block_id(b);
+            Expander::expand(&mut func, block);
         }
     }
     Some(func)
@@ -296,7 +297,7 @@ impl Expander<'_> {
         let mut block = Block::new(format!("{}_case", self.name));
         block.span = self.span;
         self.func.blocks.push(block);
-        BlockId(self.func.blocks.len() as u32 - 1)
+        self.func.block_id(self.func.blocks.len() - 1)
     }
 
     fn terminate(&mut self, block: BlockId, term: Terminator) {

@@ -158,7 +158,10 @@ impl FuncGen<'_> {
         let values = params
             .iter()
             .enumerate()
-            .map(|(i, &ty)| self.b.block_param(id, &format!("{what}{}_{i}", id.0), ty))
+            .map(|(i, &ty)| {
+                self.b
+                    .block_param(id, &format!("{what}{}_{i}", id.index()), ty)
+            })
             .collect();
         (id, values)
     }

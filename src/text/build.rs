@@ -388,7 +388,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
     /// `var $name: ty`, the line at `line`.
     pub(super) fn var(&mut self, line: Span, name: Tok<'a>, ty: Type) -> PResult<()> {
         self.declare_local(line, name, "variable")?;
-        let id = VarId(self.func.vars.len() as u32);
+        let id = self.func.var_id(self.func.vars.len());
         self.func.vars.push(Var {
             name: name.name().to_string(),
             ty,
@@ -411,7 +411,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             Some(align) => align_literal(align)?,
             None => 8,
         };
-        let id = SlotId(self.func.slots.len() as u32);
+        let id = self.func.slot_id(self.func.slots.len());
         self.func.slots.push(Slot {
             name: name.name().to_string(),
             size: u64_literal(size, "a slot size")?,
@@ -434,7 +434,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
                 ),
             );
         }
-        let id = BlockId(self.func.blocks.len() as u32);
+        let id = self.func.block_id(self.func.blocks.len());
         let mut block = Block::new(name.text);
         block.span = line;
         self.func.blocks.push(block);
@@ -468,7 +468,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             )
             .with_note("the block ends here", end));
         }
-        Ok(BlockId(last as u32))
+        Ok(self.func.block_id(last))
     }
 
     /// A terminator at `line`: the block it ends.

@@ -24,8 +24,8 @@ use super::token::{
 };
 use crate::diag::{Diagnostic, Span};
 use crate::ir::{
-    BlockId, Case, Const, Data, DataId, DataItem, Edge, Function, Global, GlobalId, GlobalInit,
-    Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
+    BlockId, Case, Const, Data, DataId, DataItem, Edge, FuncId, Function, Global, GlobalId,
+    GlobalInit, Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
 };
 
 /// Texts shorter than this are read on one thread.
@@ -1359,7 +1359,8 @@ impl<'a> FuncBuilder<'a, '_> {
         // Pass 1: declarations; `owner[i]` is the block of line i.
         let mut owner: Vec<(BlockId, Vec<ValueId>)> = Vec::with_capacity(lines.len());
         for line in lines {
-            let none = (BlockId(0), Vec::new());
+            // A declaration has no block; this one is never read.
+            let none = (BlockId::new(FuncId(0), 0), Vec::new());
             owner.push(match line {
                 Line::Var(span, name, ty) => {
                     self.body.var(span.span(), self.tok(*name), *ty)?;

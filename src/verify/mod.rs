@@ -395,7 +395,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             return place;
         };
         match b.1.name.as_str() {
-            "" => place += &format!(", block {}", b.0.0),
+            "" => place += &format!(", block {}", b.0.index()),
             name => place += &format!(", block `{name}`"),
         }
         match inst {
@@ -442,7 +442,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         self.collect_block_defs();
         self.locate(None, None);
         for (index, block) in func.blocks.iter().enumerate() {
-            self.check_block(BlockId(index as u32), block);
+            self.check_block(func.block_id(index), block);
         }
         self.check_uses();
     }
@@ -553,7 +553,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     fn collect_block_defs(&mut self) {
         let func = self.func;
         for (b, block) in func.blocks.iter().enumerate() {
-            let id = BlockId(b as u32);
+            let id = func.block_id(b);
             for (i, &value) in block.params.iter().enumerate() {
                 let def = ValueDef::BlockParam(id, i as u32);
                 self.define(value, Site::BlockParam(id), def, block.span);
@@ -596,25 +596,32 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     /// range or is another function's: IR built by hand can hold one, and
     /// this function's value of that index would be read in its place.
     fn lookup(&mut self, value: ValueId, span: Span) -> Option<&'m ValueData> {
-        if value.func() != self.func.tag() {
-            let owner = match self.v.module.funcs.get(value.func().index()) {
+        let (index, tag) = (value.index(), value.func());
+        let len = self.func.values.len();
+        self.local_id("value", index, tag, len, span)
+            .then(|| &self.func.values[index])
+    }
+
+    /// Whether the `what` id of `index` and tag `tag` is one of this
+    /// function's `len`; reported when it is another function's or out of
+    /// range.
+    fn local_id(&mut self, what: &str, index: usize, tag: FuncId, len: usize, span: Span) -> bool {
+        if tag != self.func.tag() {
+            let owner = match self.v.module.funcs.get(tag.index()) {
                 Some(f) => format!("function `@{}`", f.name),
                 None => "another function".into(),
             };
-            let message = format!(
-                "value id {} belongs to {owner}, not to `@{}`",
-                value.index(),
-                self.func.name
+            let name = &self.func.name;
+            self.error(
+                format!("{what} id {index} belongs to {owner}, not to `@{name}`"),
+                span,
             );
-            self.error(message, span);
-            return None;
+            return false;
         }
-        let data = self.func.values.get(value.index());
-        if data.is_none() {
-            let message = format!("value id {} is out of range", value.index());
-            self.error(message, span);
+        if index >= len {
+            self.error(format!("{what} id {index} is out of range"), span);
         }
-        data
+        index < len
     }
 
     /// An operand must have a type; the message names the operand, since
@@ -780,8 +787,9 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
 
     fn check_entity_op(&mut self, op: &'m Op, span: Span) {
         match op {
-            Op::SlotAddr(slot) if slot.index() >= self.func.slots.len() => {
-                self.error(format!("slot id {} is out of range", slot.0), span);
+            Op::SlotAddr(slot) => {
+                let len = self.func.slots.len();
+                self.local_id("slot", slot.index(), slot.func(), len, span);
             }
             Op::DataAddr(d) => {
                 self.v.data_exists(*d, span);
@@ -850,11 +858,9 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     }
 
     fn var_type(&mut self, var: VarId, span: Span) -> Option<Type> {
-        let ty = self.func.vars.get(var.index()).map(|v| v.ty);
-        if ty.is_none() {
-            self.error(format!("variable id {} is out of range", var.0), span);
-        }
-        ty
+        let len = self.func.vars.len();
+        self.local_id("variable", var.index(), var.func(), len, span)
+            .then(|| self.func.vars[var.index()].ty)
     }
 
     /// A general switch's scrutinee is an integer, and its case values are
@@ -929,10 +935,11 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     }
 
     fn check_edge(&mut self, edge: &Edge, span: Span) {
-        let Some(target) = self.func.blocks.get(edge.block.index()) else {
-            self.error(format!("block id {} is out of range", edge.block.0), span);
+        let (index, tag) = (edge.block.index(), edge.block.func());
+        if !self.local_id("block", index, tag, self.func.blocks.len(), span) {
             return;
-        };
+        }
+        let target = &self.func.blocks[index];
         if edge.args.len() != target.params.len() {
             let message = format!(
                 "wrong number of block arguments: `{}` takes {}, found {}",
@@ -955,7 +962,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         let cfg = Cfg::new(func);
         let dom = DomTree::new(&cfg);
         for (b, block) in func.blocks.iter().enumerate() {
-            let id = BlockId(b as u32);
+            let id = func.block_id(b);
             let reachable = cfg.is_reachable(id);
             for (index, inst) in block.insts.iter().enumerate() {
                 for value in distinct(inst.op.operands().collect()) {
@@ -1423,14 +1430,14 @@ mod tests {
         let op = Op::Binary(BinaryOp::Add, Type::I32, a, a);
         push_inst(&mut m, 0, op.clone(), vec![]);
         m.funcs[0].values[extra.index()].def = ValueDef::InstResult {
-            block: BlockId(0),
+            block: m.funcs[0].entry(),
             index: 1,
             result: 0,
         };
         push_inst(&mut m, 0, op, vec![extra]);
         // The second push is at index 0; the first moved to index 1.
         m.funcs[0].values[extra.index()].def = ValueDef::InstResult {
-            block: BlockId(0),
+            block: m.funcs[0].entry(),
             index: 0,
             result: 0,
         };
@@ -1570,7 +1577,7 @@ mod tests {
         for (index, inst) in insts.clone().iter().enumerate() {
             for &r in &inst.results {
                 m.funcs[0].values[r.index()].def = ValueDef::InstResult {
-                    block: BlockId(0),
+                    block: m.funcs[0].entry(),
                     index: index as u32,
                     result: 0,
                 };
@@ -1649,15 +1656,16 @@ mod tests {
                 args: vec![],
             },
             Op::GlobalGet(GlobalId(3)),
-            Op::VarSet(VarId(2), m.funcs[0].value_id(98)),
-            Op::SlotAddr(SlotId(1)),
+            Op::VarSet(m.funcs[0].var_id(2), m.funcs[0].value_id(98)),
+            Op::SlotAddr(m.funcs[0].slot_id(1)),
             Op::DataAddr(DataId(4)),
             Op::FuncAddr(FuncId(5)),
         ];
         for op in bad {
             push_inst(&mut m, 1, op, vec![]);
         }
-        m.funcs[0].blocks[0].term = Some(Terminator::Jump(Edge::new(BlockId(9), vec![])));
+        m.funcs[0].blocks[0].term =
+            Some(Terminator::Jump(Edge::new(m.funcs[0].block_id(9), vec![])));
         let unrecorded = m.funcs[0].value_id(77);
         m.funcs[0].blocks[1].insts.push(Inst {
             op: Op::Const(Const::I32(0)),
@@ -1757,6 +1765,60 @@ mod tests {
                     "in function `@f`, block `entry`, instruction 0 `i32.add`"
                 ),
                 (foreign, "in function `@f`, block `entry`, its terminator"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_variable_or_slot_of_another_function_is_named_not_read_as_this_ones() {
+        // `f` and `g` each have a variable, a slot and blocks `entry` and
+        // `next`: only the function an id carries tells them apart.
+        let locals = |b: &mut FunctionBuilder| {
+            let a = b.param("a", Type::I32);
+            let var = b.var("v", Type::I32);
+            let slot = b.slot("s", 4, 4);
+            entry(b);
+            let next = b.create_block("next");
+            b.var_set(var, a);
+            b.slot_addr(slot);
+            b.jump(next, &[]);
+            b.switch_to_block(next);
+            b.ret(&[]);
+            (var, slot, next)
+        };
+        let mut m = module_with(|b| {
+            locals(b);
+        });
+        let g = m.add_function(Function::new("g", Signature::default(), Linkage::Private));
+        let (var, slot, next) = locals(&mut FunctionBuilder::new(&mut m, g));
+        let entry = &mut m.funcs[0].blocks[0];
+        let Op::VarSet(v, _) = &mut entry.insts[0].op else {
+            panic!("{:?}", entry.insts[0].op);
+        };
+        *v = var;
+        entry.insts[1].op = Op::SlotAddr(slot);
+        entry.term = Some(Terminator::Jump(Edge::new(next, vec![])));
+        let errors = verify_module(&m).unwrap_err();
+        let located: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes[0].0.as_str()))
+            .collect();
+        let at = "in function `@f`, block `entry`";
+        assert_eq!(
+            located,
+            [
+                (
+                    "variable id 0 belongs to function `@g`, not to `@f`",
+                    &*format!("{at}, instruction 0 `var.set`")
+                ),
+                (
+                    "slot id 0 belongs to function `@g`, not to `@f`",
+                    &*format!("{at}, instruction 1 `slot.addr`")
+                ),
+                (
+                    "block id 1 belongs to function `@g`, not to `@f`",
+                    &*format!("{at}, its terminator")
+                ),
             ]
         );
     }

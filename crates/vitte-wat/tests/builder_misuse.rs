@@ -5,8 +5,8 @@
 
 use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{
-    BinaryOp, BlockState, BuildError, CmpOp, ConvKind, Edge, FuncId, Function, FunctionBuilder,
-    Linkage, MemAccess, Module, Signature, Type, ValueId, VarId,
+    BinaryOp, BlockId, BlockState, BuildError, CmpOp, ConvKind, Edge, FuncId, Function,
+    FunctionBuilder, Linkage, MemAccess, Module, Signature, SlotId, Type, ValueId, VarId,
 };
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Context, Error, Target, WasmBackend};
@@ -348,7 +348,7 @@ fn ids_of_another_function_are_errors_not_panics() {
         assert_eq!(v, ValueId::INVALID);
         b.block_param(g_block, "p", Type::I32);
         b.switch_to_block(g_block);
-        b.var_set(VarId(7), v); // refused silently: `v` is already an error
+        b.var_set(VarId::new(f, 7), v); // refused silently: `v` is already an error
         let c = b.iconst(Type::I64, 1);
         b.add(c, g_value);
         b.call(FuncId(40), &[]);
@@ -362,18 +362,18 @@ fn ids_of_another_function_are_errors_not_panics() {
     assert_eq!(
         texts,
         [
-            "in function `@f`, block `entry`: `var.get` refers to variable id 2, which does not \
-             exist in this function",
-            "in function `@f`, block `entry`: `block_param` refers to block id 4, which does not \
-             exist in this function",
-            "in function `@f`, block `entry`: `switch_to_block` refers to block id 4, which does \
-             not exist in this function",
+            "in function `@f`, block `entry`: `var.get` uses variable id 2 of function `@g`: a \
+             variable is used only in its own function",
+            "in function `@f`, block `entry`: `block_param` uses block id 4 of function `@g`: a \
+             block is used only in its own function",
+            "in function `@f`, block `entry`: `switch_to_block` uses block id 4 of function \
+             `@g`: a block is used only in its own function",
             "in function `@f`, block `entry`: `add` uses value id 5 of function `@g`: a value \
              is used only in its own function",
             "in function `@f`, block `entry`: `call` refers to function id 40, which does not \
              exist in this module",
-            "in function `@f`, block `entry`: `jump` refers to block id 4, which does not exist \
-             in this function",
+            "in function `@f`, block `entry`: `jump` uses block id 4 of function `@g`: a block \
+             is used only in its own function",
         ]
     );
 }
@@ -470,6 +470,113 @@ fn a_value_of_another_function_in_range_is_an_error_not_this_functions_value() {
     assert_eq!(module.func(g).value(g_i64).name, "v2");
     let body = &module.func(f).blocks;
     assert_eq!((body[0].insts.len(), body[1].insts.len()), (3, 0));
+}
+
+/// `g`: blocks `entry` and `next(%p: i64)`, a variable and a slot, each of
+/// index 0 or 1 as `f`'s below.
+fn g_locals(ctx: &mut Context) -> (BlockId, BlockId, VarId, SlotId) {
+    let g = ctx.create_function("g");
+    let mut b = ctx.builder(g);
+    let x = b.param("x", Type::I64);
+    let var = b.var("v", Type::I64);
+    let slot = b.slot("s", 8, 8);
+    let entry = b.create_block("entry");
+    let next = b.create_block("next");
+    let p = b.block_param(next, "p", Type::I64);
+    b.switch_to_block(entry);
+    b.var_set(var, x);
+    b.jump(next, &[x]);
+    b.switch_to_block(next);
+    let a = b.slot_addr(slot);
+    b.store(MemAccess::full(Type::I64), a, p, 0);
+    b.ret(&[]);
+    (entry, next, var, slot)
+}
+
+#[test]
+fn a_block_variable_or_slot_of_another_function_in_range_is_an_error() {
+    // `f` has blocks, a variable and a slot of the same indices as `g`'s:
+    // without the function an id belongs to, `g`'s would be `f`'s.
+    let mut ctx = Context::new(Target::Wasm64);
+    let (g_entry, g_next, g_var, g_slot) = g_locals(&mut ctx);
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        let a = b.param("a", Type::I64);
+        let var = b.var("v", Type::I64);
+        let slot = b.slot("s", 8, 8);
+        let entry = b.create_block("entry");
+        let exit = b.create_block("exit");
+        let ids = [entry.index(), exit.index(), var.index(), slot.index()];
+        let g_ids = [
+            g_entry.index(),
+            g_next.index(),
+            g_var.index(),
+            g_slot.index(),
+        ];
+        assert_eq!(ids, g_ids);
+        b.set_entry_block(g_next);
+        b.switch_to_block(g_entry);
+        b.switch_to_block(entry);
+        assert_eq!(b.block_param(g_next, "r", Type::I64), ValueId::INVALID);
+        let r = b.block_param(exit, "r", Type::I64);
+        assert_eq!(b.var_get(g_var), ValueId::INVALID);
+        b.var_set(g_var, a);
+        assert_eq!(b.slot_addr(g_slot), ValueId::INVALID);
+        b.var_set(var, a);
+        // `g`'s entry is filled; `f`'s is partial: neither is what `g`'s id
+        // names here.
+        assert_eq!(b.block_state(entry), BlockState::Partial);
+        assert_eq!(b.block_state(g_entry), BlockState::Empty);
+        let c = b.iconst(Type::I32, 1);
+        let to = |block| Edge::new(block, vec![a]);
+        b.jump(g_next, &[a]);
+        b.brif(c, to(exit), to(g_next));
+        b.switch(c, vec![to(g_next)], to(exit));
+        b.switch_cases(c, vec![(7, to(exit))], to(g_next));
+        assert!(!b.is_filled(entry));
+        b.jump(exit, &[a]);
+        b.switch_to_block(exit);
+        b.ret(&[r]);
+    }
+    let errors = build_errors(&ctx, f);
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e, BuildError::ForeignEntity { id: 0 | 1, .. })),
+        "{errors:#?}"
+    );
+    let texts: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let of_g = |what: &str, id: u32| {
+        format!("{what} id {id} of function `@g`: a {what} is used only in its own function")
+    };
+    let (block, var, slot) = ("block", "variable", "slot");
+    let at = "in function `@f`, block `entry`";
+    assert_eq!(
+        texts,
+        [
+            format!(
+                "in function `@f`: `set_entry_block` uses {}",
+                of_g(block, 1)
+            ),
+            format!(
+                "in function `@f`: `switch_to_block` uses {}",
+                of_g(block, 0)
+            ),
+            format!("{at}: `block_param` uses {}", of_g(block, 1)),
+            format!("{at}: `var.get` uses {}", of_g(var, 0)),
+            format!("{at}: `var.set` uses {}", of_g(var, 0)),
+            format!("{at}: `slot.addr` uses {}", of_g(slot, 0)),
+            format!("{at}: `jump` uses {}", of_g(block, 1)),
+            format!("{at}: `brif` uses {}", of_g(block, 1)),
+            format!("{at}: `switch` uses {}", of_g(block, 1)),
+            format!("{at}: `switch` uses {}", of_g(block, 1)),
+        ]
+    );
+    // Nothing refused was built: `f`'s entry holds its own `var.set` and
+    // constant, and its entry was not swapped for `g`'s `next`.
+    let body = &ctx.module().func(f).blocks;
+    assert_eq!((body[0].name.as_str(), body[0].insts.len()), ("entry", 2));
 }
 
 #[test]

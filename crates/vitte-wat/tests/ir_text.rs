@@ -6,9 +6,8 @@ mod common;
 
 use std::collections::BTreeSet;
 use vitte_codegen_wasm64::ir::{
-    BinaryOp, BlockId, CmpOp, Const, ConvOp, DataId, DataItem, DataScalar, Edge, Function,
-    FunctionBuilder, Global, GlobalInit, Linkage, MemAccess, Module, Op, Signature, Terminator,
-    Type, UnaryOp,
+    BinaryOp, CmpOp, Const, ConvOp, DataId, DataItem, DataScalar, Edge, Function, FunctionBuilder,
+    Global, GlobalInit, Linkage, MemAccess, Module, Op, Signature, Terminator, Type, UnaryOp,
 };
 use vitte_codegen_wasm64::text::parse_str;
 use vitte_codegen_wasm64::text::print_module;
@@ -714,7 +713,7 @@ fn documented_spellings_are_accepted() {
     assert!(func.sig.results.is_empty());
     assert_eq!(
         func.blocks[0].term,
-        Some(Terminator::Jump(Edge::new(BlockId(0), vec![])))
+        Some(Terminator::Jump(Edge::new(func.entry(), vec![])))
     );
     round_trip("spellings", text);
     // Keywords are labels where a label is expected.

@@ -237,7 +237,7 @@ fn cfg_shapes(func: &Function, id: FuncId, shapes: &mut BTreeSet<&'static str>) 
     for (i, block) in func.blocks.iter().enumerate() {
         let succs = block.successors();
         add(
-            succs.contains(&BlockId(i as u32)),
+            succs.contains(&func.block_id(i)),
             "a block branching to itself",
         );
         match &block.term {

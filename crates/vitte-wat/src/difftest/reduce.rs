@@ -186,8 +186,8 @@ fn edge_edits(program: &Program) -> Vec<Edit> {
             let edges = block.term.as_ref().map_or(0, |t| t.edges().count());
             if edges > 1 {
                 // One edit per block: the last edge (the default, or else).
-                edits.push(Edit::KeepEdge(id, BlockId(b as u32), edges - 1));
-                edits.push(Edit::KeepEdge(id, BlockId(b as u32), 0));
+                edits.push(Edit::KeepEdge(id, func.block_id(b), edges - 1));
+                edits.push(Edit::KeepEdge(id, func.block_id(b), 0));
             }
         }
     }
@@ -200,7 +200,7 @@ fn inst_edits(program: &Program) -> Vec<Edit> {
         for (b, block) in func.blocks.iter().enumerate() {
             for (i, inst) in block.insts.iter().enumerate().rev() {
                 if replaceable(program, inst) {
-                    edits.push(Edit::ConstInst(id, BlockId(b as u32), i));
+                    edits.push(Edit::ConstInst(id, func.block_id(b), i));
                 }
             }
         }
@@ -355,10 +355,10 @@ fn drop_dead_blocks(program: &Program) -> Program {
     for func in p.module.funcs.iter_mut().filter(|f| !f.blocks.is_empty()) {
         let cfg = Cfg::new(func);
         let mut renumber = vec![None; func.blocks.len()];
-        let mut next = 0u32;
+        let mut next = 0;
         for (i, slot) in renumber.iter_mut().enumerate() {
-            if cfg.is_reachable(BlockId(i as u32)) {
-                *slot = Some(BlockId(next));
+            if cfg.is_reachable(func.block_id(i)) {
+                *slot = Some(func.block_id(next));
                 next += 1;
             }
         }
@@ -421,8 +421,9 @@ fn empty_dead_blocks(program: &Program) -> Program {
             continue;
         }
         let cfg = Cfg::new(func);
+        let tag = func.tag();
         for (i, block) in func.blocks.iter_mut().enumerate() {
-            if !cfg.is_reachable(BlockId(i as u32))
+            if !cfg.is_reachable(BlockId::new(tag, i as u32))
                 && (block.term != Some(Terminator::Unreachable) || !block.insts.is_empty())
             {
                 block.insts.clear();
