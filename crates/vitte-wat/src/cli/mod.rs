@@ -208,6 +208,10 @@ pub struct LinkArgs {
     /// Report renamed symbols, imports, the entry point and what --gc removed (stderr).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Debug information, as `build -g` writes it: DWARF in OUT.wasm and
+    /// `;;@ file:line:col` in WAT, each function's positions in its own unit's file.
+    #[arg(short = 'g')]
+    pub locations: bool,
 }
 
 /// Why a command failed: the message is already rendered.
