@@ -63,6 +63,11 @@ impl Module {
         &self.funcs[id.index()]
     }
 
+    /// The file the spans of `func`, one of this module's functions, point into.
+    pub fn func_source<'a>(&'a self, func: &'a Function) -> Option<&'a Arc<SourceFile>> {
+        func.source.as_ref().or(self.source.as_ref())
+    }
+
     pub fn global(&self, id: GlobalId) -> &Global {
         &self.globals[id.index()]
     }
@@ -237,6 +242,11 @@ pub struct Function {
     pub blocks: Vec<Block>,
     pub values: Vec<ValueData>,
     pub span: Span,
+    /// The file this function's spans point into when it is not the
+    /// module's: a linked function keeps its own unit's, so that debug
+    /// information and backtraces name the file it was written in. `None`:
+    /// the module's [`Module::source`].
+    pub source: Option<Arc<SourceFile>>,
     /// What every [`ValueId`], [`BlockId`], [`VarId`] and [`SlotId`] of
     /// this function carries: the id the module gave it ([`Module::add_function`]); 0 until it is added.
     tag: FuncId,
@@ -254,6 +264,7 @@ impl Function {
             blocks: Vec::new(),
             values: Vec::new(),
             span: Span::NONE,
+            source: None,
             tag: FuncId(0),
         }
     }

@@ -162,7 +162,13 @@ impl Linked {
 
     /// Lowers, assembles and validates; IR errors point into the units.
     pub fn compile(&self, target: Target) -> Result<Compiled, Error> {
-        WasmBackend::new()
+        self.compile_with(&WasmBackend::new(), target)
+    }
+
+    /// [`Linked::compile`] by a configured backend (`-g`: positions and
+    /// DWARF that name each unit's file).
+    pub fn compile_with(&self, backend: &WasmBackend, target: Target) -> Result<Compiled, Error> {
+        backend
             .compile_module(&self.module, target)
             .map_err(|e| match e {
                 Error::Ir(ds) => Error::Ir(ds.into_iter().map(|d| self.origins.map(d)).collect()),

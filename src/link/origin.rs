@@ -31,14 +31,53 @@ pub(crate) fn reparse(
 ) -> Result<(Module, Origins), Diagnostics> {
     let text = header(units) + "\n" + &crate::text::print_module(&merged.module);
     let file = SourceFile::new(name, text);
-    let module = crate::text::parse_module(&file).map_err(|d| Diagnostics::from(internal(d)))?;
+    let mut module =
+        crate::text::parse_module(&file).map_err(|d| Diagnostics::from(internal(d)))?;
     let origins = Origins::new(merged, &module, units, file);
     crate::verify::verify_module(&module).map_err(|ds| {
         ds.into_iter()
             .map(|d| origins.map(d.with_file(module.source.as_ref())))
             .collect::<Diagnostics>()
     })?;
+    relocate(merged, units, &mut module);
     Ok((module, origins))
+}
+
+/// Points every function that comes from a unit with a file back at that
+/// file ([`Function::source`]) and its spans in it, so that debug
+/// information and backtraces name where each function was written rather
+/// than a line of the linked text. A unit built in memory has no file: its
+/// functions keep the linked text's spans.
+fn relocate(merged: &Merged, units: &[Module], linked: &mut Module) {
+    let pairs = merged.module.funcs.iter().zip(&mut linked.funcs);
+    for ((from, to), &u) in pairs.zip(&merged.func_units) {
+        if let Some(source) = &units[u].source {
+            copy_spans(from, to);
+            to.source = Some(source.clone());
+        }
+    }
+}
+
+/// `from`'s spans into `to`, its printed and parsed copy (the same
+/// entities in the same order).
+fn copy_spans(from: &Function, to: &mut Function) {
+    to.span = from.span;
+    for (a, b) in from.values.iter().zip(&mut to.values) {
+        b.span = a.span;
+    }
+    for (a, b) in from.vars.iter().zip(&mut to.vars) {
+        b.span = a.span;
+    }
+    for (a, b) in from.slots.iter().zip(&mut to.slots) {
+        b.span = a.span;
+    }
+    for (a, b) in from.blocks.iter().zip(&mut to.blocks) {
+        b.span = a.span;
+        b.term_span = a.term_span;
+        for (x, y) in a.insts.iter().zip(&mut b.insts) {
+            y.span = x.span;
+        }
+    }
 }
 
 /// A comment naming the units, so that the linked text says where it

@@ -56,7 +56,7 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         locals: fc.locals,
         body,
         comment,
-        def: fc.cx.origin(func.span),
+        def: fc.cx.origin(id, func.span),
     })
 }
 
@@ -64,6 +64,8 @@ pub(super) struct FuncCx<'a, 'm> {
     pub cx: &'a ModuleCx<'m>,
     /// The function being lowered, made reducible.
     pub func: &'a Function,
+    /// Its id in the module: its file is the original's.
+    id: FuncId,
     names: NameSpace,
     /// The local holding each value, if it is used and not kept on the stack.
     value_locals: Vec<Option<String>>,
@@ -87,6 +89,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         let mut fc = FuncCx {
             cx,
             func,
+            id,
             names: NameSpace::default(),
             value_locals: vec![None; func.values.len()],
             on_stack: Vec::new(),
@@ -241,7 +244,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
 
     /// The marker of the IR position of the code that follows.
     pub fn origin(&self, span: crate::diag::Span) -> Option<Instr> {
-        self.cx.origin(span).map(Instr::Origin)
+        self.cx.origin(self.id, span).map(Instr::Origin)
     }
 
     pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {

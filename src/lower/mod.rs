@@ -30,7 +30,7 @@ mod rotate;
 mod switches;
 mod wasi64;
 
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::fxhash::FxHashMap;
 use crate::ir::{self, FuncId, GlobalInit, Linkage, Module, Signature, Target, Type};
 use crate::memory::{Frame, Layout, MAX_PAGES};
@@ -97,13 +97,11 @@ pub fn lower_module_with(
 /// adapters after them have none): for a runtime's backtraces, which need
 /// neither the text nor its comments.
 pub fn func_origins(module: &Module, lowered: &wat::Module) -> Vec<wat::FuncOrigins> {
-    let file = file_name(module);
-    module
-        .funcs
-        .iter()
-        .filter(|f| !f.is_import())
+    let files = file_names(module);
+    (module.funcs.iter().zip(&files))
+        .filter(|(f, _)| !f.is_import())
         .zip(&lowered.funcs)
-        .map(|(func, lowered)| origins_of(module, file.as_ref(), func, lowered))
+        .map(|((func, file), lowered)| origins_of(module, file.as_ref(), func, lowered))
         .collect()
 }
 
@@ -117,20 +115,37 @@ fn origins_of(
     wat::FuncOrigins {
         wasm_name: lowered.id.clone(),
         ir_name: func.name.clone(),
-        def: origin_in(module, file, func.span),
+        def: origin_in(module.func_source(func), file, func.span),
         operators: wat::operator_origins(&lowered.body),
     }
 }
 
-/// The name of the module's file, shared by all its [`wat::Origin`]s.
-fn file_name(module: &Module) -> Option<Arc<str>> {
-    module.source.as_ref().map(|s| s.name.as_str().into())
+/// The name of each function's file ([`Module::func_source`]), one
+/// `Arc` per file shared by all its [`wat::Origin`]s.
+fn file_names(module: &Module) -> Vec<Option<Arc<str>>> {
+    let mut names: Vec<(Arc<SourceFile>, Arc<str>)> = Vec::new();
+    let mut name_of = |source: &Arc<SourceFile>| {
+        // A handful of files (a linked module's units): a list will do.
+        if let Some((_, name)) = names.iter().find(|(s, _)| Arc::ptr_eq(s, source)) {
+            return name.clone();
+        }
+        let name: Arc<str> = source.name.as_str().into();
+        names.push((source.clone(), name.clone()));
+        name
+    };
+    (module.funcs.iter())
+        .map(|f| module.func_source(f).map(&mut name_of))
+        .collect()
 }
 
-/// The position of a span in the module's file (named `file`), when the IR
-/// came from one.
-fn origin_in(module: &Module, file: Option<&Arc<str>>, span: Span) -> Option<wat::Origin> {
-    let (source, file) = (module.source.as_ref()?, file?);
+/// The position of a span in `source` (named `file`), when the IR came
+/// from a file.
+fn origin_in(
+    source: Option<&Arc<SourceFile>>,
+    file: Option<&Arc<str>>,
+    span: Span,
+) -> Option<wat::Origin> {
+    let (source, file) = (source?, file?);
     if span.is_none() {
         return None;
     }
@@ -193,8 +208,8 @@ impl<'m> Lowering<'m> {
     /// ([`func_origins`] one function at a time).
     pub fn origins(&self, id: FuncId, lowered: &wat::Func) -> wat::FuncOrigins {
         let module = self.cx.module;
-        let file = file_name(module);
-        origins_of(module, file.as_ref(), module.func(id), lowered)
+        let file = self.cx.files[id.index()].as_ref();
+        origins_of(module, file, module.func(id), lowered)
     }
 
     /// The lowered function `id`; errors are located in the module's source.
@@ -214,7 +229,8 @@ impl<'m> Lowering<'m> {
             }
             Ok(f)
         });
-        lowered.map_err(|d| d.with_file(self.cx.module.source.as_ref()))
+        let module = self.cx.module;
+        lowered.map_err(|d| d.with_file(module.func_source(module.func(id))))
     }
 }
 
@@ -251,8 +267,8 @@ pub(crate) struct ModuleCx<'m> {
     /// a scratch memory too (see `wasi64.rs`).
     wasi_adapters: Vec<wat::Func>,
     types: FxHashMap<wat::FuncType, String>,
-    /// The name of the IR's file, shared by every [`wat::Origin`].
-    file: Option<Arc<str>>,
+    /// The name of each function's file, shared by its [`wat::Origin`]s.
+    files: Vec<Option<Arc<str>>>,
 }
 
 impl<'m> ModuleCx<'m> {
@@ -280,7 +296,7 @@ impl<'m> ModuleCx<'m> {
             table: "table".into(),
             wasi_adapters: Vec::new(),
             types: FxHashMap::default(),
-            file: file_name(module),
+            files: file_names(module),
         }
     }
 
@@ -375,7 +391,10 @@ impl<'m> ModuleCx<'m> {
                     && wasi64::needs_adapter(&func.sig)
                 {
                     let wrapper = self.func_names[index].clone();
-                    let adapter = wasi64::adapt(self, name, &func.sig, &wrapper, func.span)?;
+                    // Located in the function's own file (a linked unit's).
+                    let module = self.module;
+                    let adapter = wasi64::adapt(self, name, &func.sig, &wrapper, func.span)
+                        .map_err(|d| d.with_file(module.func_source(func)))?;
                     self.wasi_adapters.push(adapter);
                     continue;
                 }
@@ -580,9 +599,11 @@ impl<'m> ModuleCx<'m> {
         self.module.source.as_ref().map(|_| what.to_string())
     }
 
-    /// The position of a span in the IR's file, when it came from one.
-    pub fn origin(&self, span: Span) -> Option<wat::Origin> {
-        origin_in(self.module, self.file.as_ref(), span)
+    /// The position of a span of the function `id` in its file, when the
+    /// IR came from one.
+    pub fn origin(&self, id: FuncId, span: Span) -> Option<wat::Origin> {
+        let source = self.module.func_source(self.module.func(id));
+        origin_in(source, self.files[id.index()].as_ref(), span)
     }
 
     pub fn frame(&self, func: FuncId) -> Frame {

@@ -15,6 +15,9 @@
 //! And `asm -g` on WAT without annotations: DWARF pointing at the WAT's
 //! own lines (and `<stdin>`'s); a malformed annotation a located error.
 //!
+//! `link -g` of three units: the line table and each subprogram name the
+//! unit each function comes from.
+//!
 //! One test per case, named by its path (`cargo test --release --test dwarf
 //! fib`).
 
@@ -27,6 +30,7 @@ use std::path::Path;
 use std::process::Command;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::link::{self, LinkOptions};
 use vitte_codegen_wasm64::wat::{FuncOrigins, Origin, annotations};
 use vitte_codegen_wasm64::{Compiled, WasmBackend, dwarf};
 use wasmparser::{Parser, Payload};
@@ -56,6 +60,10 @@ fn main() {
         common::test_fn(
             "malformed_annotations_are_located_errors",
             malformed_annotations_are_located_errors,
+        ),
+        common::test_fn(
+            "linked_units_keep_their_own_files",
+            linked_units_keep_their_own_files,
         ),
     ];
     trials.extend(common::file_trials(&files, check_case));
@@ -513,4 +521,109 @@ fn malformed_annotations_are_located_errors() {
         assert!(message.contains(&format!("{name}:3:5")), "{bad}: {message}");
         asm(&dir, &wat, &[]).unwrap_or_else(|e| panic!("{bad}: {e}"));
     }
+}
+
+/// The units of tests/link/three_modules, as `link` is given them.
+const UNITS: [&str; 3] = [
+    "tests/link/three_modules/a.vir",
+    "tests/link/three_modules/b.vir",
+    "tests/link/three_modules/c.vir",
+];
+
+/// `link -g a.vir b.vir c.vir`: `--verify` passes, the line table names the
+/// three files, the rows are the origins the library gives (each in its
+/// unit's file), and each subprogram is declared at its `fn` line in its
+/// own unit.
+fn linked_units_keep_their_own_files() {
+    let dir = TempDir::new("dwarf-link");
+    let out = dir.path("linked.wasm");
+    let out_arg = out.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&[&["link", "-g", "-o", out_arg], &UNITS[..]].concat());
+    assert!(o.status.success(), "link -g: {}", stderr(&o));
+    let with_g = std::fs::read(&out).expect("link -g wrote its output");
+    verify(&dir, &with_g).expect("valid DWARF");
+    let dump = dwarfdump(&dir, &with_g, &["--debug-line"]).expect("dumps");
+    for unit in UNITS {
+        assert!(
+            dump.contains(&format!("name: \"{unit}\"")),
+            "{unit}:\n{dump}"
+        );
+    }
+
+    let files: Vec<_> = UNITS
+        .iter()
+        .map(|u| SourceFile::new(*u, std::fs::read_to_string(root().join(u)).expect("a unit")))
+        .collect();
+    let linked = link::link_files(&files, &LinkOptions::default()).expect("links");
+    let backend = WasmBackend::new().with_debug_info(true);
+    let compiled = linked
+        .compile_with(&backend, Target::Wasm64)
+        .expect("compiles");
+    assert_eq!(
+        compiled.wasm, with_g,
+        "the library's bytes differ from link -g's"
+    );
+    lines_match_origins(&compiled).expect("the line table is the origins");
+
+    let decls = subprogram_decls(&with_g).expect("reads back");
+    for func in &compiled.origins {
+        let (file, line) = decls.get(&func.ir_name).expect("a subprogram");
+        let expected = definition_line(&files, &func.ir_name);
+        assert_eq!((file.as_str(), *line), expected, "`{}`", func.ir_name);
+        let def = func.def.as_ref().expect("defined in a unit");
+        assert_eq!((&*def.file, u64::from(def.line)), expected);
+        // Its operators, too, are in its own file (inlined callees take the call's position).
+        assert!(func.operators.iter().flatten().all(|o| *o.file == *file));
+    }
+    assert_eq!(decls.len(), compiled.origins.len(), "{decls:?}");
+    let decl_files: BTreeSet<&str> = decls.values().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(decl_files, BTreeSet::from(UNITS));
+}
+
+/// The unit and line where `fn @name` is defined (not declared `extern`).
+fn definition_line<'a>(files: &'a [std::sync::Arc<SourceFile>], name: &str) -> (&'a str, u64) {
+    let needle = format!("fn @{name}(");
+    files
+        .iter()
+        .find_map(|f| {
+            let defines = |l: &str| l.trim_start_matches("pub ").starts_with(&needle);
+            let index = f.text.lines().position(defines)?;
+            Some((f.name.as_str(), index as u64 + 1))
+        })
+        .unwrap_or_else(|| panic!("no unit defines @{name}"))
+}
+
+/// Each subprogram's name, and its `DW_AT_decl_file` and `DW_AT_decl_line`.
+fn subprogram_decls(wasm: &[u8]) -> gimli::Result<BTreeMap<String, (String, u64)>> {
+    let dwarf = load_dwarf(wasm);
+    let mut decls = BTreeMap::new();
+    let mut units = dwarf.units();
+    while let Some(header) = units.next()? {
+        let unit = dwarf.unit(header)?;
+        let program = unit.line_program.clone().expect("a line program");
+        let mut entries = unit.entries();
+        while let Some(entry) = entries.next_dfs()? {
+            if entry.tag() != gimli::DW_TAG_subprogram {
+                continue;
+            }
+            let name = entry.attr_value(gimli::DW_AT_name).expect("a name");
+            let name = dwarf
+                .attr_string(&unit, name)?
+                .to_string_lossy()
+                .into_owned();
+            let Some(gimli::AttributeValue::FileIndex(index)) =
+                entry.attr_value(gimli::DW_AT_decl_file)
+            else {
+                panic!("subprogram {name} without decl_file");
+            };
+            let file = program.header().file(index).expect("a file entry");
+            let file = dwarf.attr_string(&unit, file.path_name())?;
+            let line = entry
+                .attr_value(gimli::DW_AT_decl_line)
+                .and_then(|l| l.udata_value());
+            let file = file.to_string_lossy().into_owned();
+            decls.insert(name, (file, line.expect("a decl_line")));
+        }
+    }
+    Ok(decls)
 }

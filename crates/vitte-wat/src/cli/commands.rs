@@ -94,6 +94,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Difftest(args) => super::difftest::run(&args),
         Command::Link(args) => super::link::run(args),
         Command::Merge(args) => super::merge::run(&args),
+        Command::Inspect(args) => super::inspect::run(args),
     }
 }
 

@@ -9,6 +9,7 @@ use super::io::{Input, Output};
 use super::{Failure, LinkArgs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::link::{self, LinkOptions};
 
@@ -32,8 +33,11 @@ pub fn run(args: LinkArgs) -> Result<(), Failure> {
         eprint!("{}", linked.report);
     }
     let output = Output::new(Some(&args.output), Output::Stdout);
+    let backend = WasmBackend::new()
+        .with_locations(args.locations)
+        .with_debug_info(args.locations);
     let compiled = linked
-        .compile(args.target.into())
+        .compile_with(&backend, args.target.into())
         .map_err(|e| Failure::error(e.to_string()))?;
     match extension(&args.output) {
         Some("wasm") => output.write_binary(&compiled.wasm),

@@ -4,6 +4,7 @@
 mod commands;
 mod compile;
 mod difftest;
+mod inspect;
 mod interp;
 mod io;
 mod link;
@@ -133,6 +134,10 @@ pub enum Command {
     Difftest(DifftestArgs),
     /// Link .vir modules into one: OUT.wasm, OUT.wat or OUT.vir (docs/linking.md).
     Link(LinkArgs),
+    /// What a module holds: functions with their IR file and line, code
+    /// offsets and sizes, imports, exports, globals, data, the memory map and
+    /// the function table; `--addr` locates a code offset (README, Inspecting).
+    Inspect(inspect::InspectArgs),
     /// Merge the `--json` reports of the shards of one `spec` or `difftest`
     /// run into the report of the whole run (stdout).
     Merge(merge::MergeArgs),
@@ -213,6 +218,10 @@ pub struct LinkArgs {
     /// Report renamed symbols, imports, the entry point and what --gc removed (stderr).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Debug information, as `build -g` writes it: DWARF in OUT.wasm and
+    /// `;;@ file:line:col` in WAT, each function's positions in its own unit's file.
+    #[arg(short = 'g')]
+    pub locations: bool,
 }
 
 /// Why a command failed: the message is already rendered.
