@@ -149,10 +149,11 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             self.var_locals.push(name);
         }
         let ptr = val_type(Type::Ptr, self.cx.target);
-        if self.frame.size > 0 || uses_dynamic_stack(func) {
+        let dynamic_stack = uses_dynamic_stack(func);
+        if self.frame.size > 0 || dynamic_stack {
             self.frame_local = Some(self.new_local("frame", ptr));
         }
-        if uses_dynamic_stack(func) {
+        if dynamic_stack {
             self.stack_scratch = Some(self.new_local("stack", ptr));
         }
     }
