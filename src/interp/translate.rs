@@ -529,13 +529,16 @@ impl<'a> Translator<'a> {
                 cases,
                 default,
             } => {
-                let mask = match Num::of(self.func.value_type(*value), self.target()) {
+                // The register's width on this target (a wasm64 ptr is 64
+                // bits: one above 2^32 matches no case).
+                let ty = self.func.value_type(*value);
+                let mask = match Num::of(ty, self.target()) {
                     Num::I32 => u32::MAX as u64,
                     _ => u64::MAX,
                 };
                 let mut cases: Box<[(u64, EdgeCode)]> = cases
                     .iter()
-                    .map(|case| (case.value & mask, self.edge(&case.edge)))
+                    .map(|case| (case.in_width(ty), self.edge(&case.edge)))
                     .collect();
                 cases.sort_by_key(|&(value, _)| value);
                 Instr::Cases {

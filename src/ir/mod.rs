@@ -836,6 +836,18 @@ pub struct Case {
     pub edge: Edge,
 }
 
+impl Case {
+    /// The value as a scrutinee of type `ty` holds it: i64 cases in 64 bits,
+    /// i32 and ptr cases in 32 (the verifier keeps ptr cases below 2^32, so
+    /// a switch means the same on both targets).
+    pub fn in_width(&self, ty: Type) -> u64 {
+        match ty {
+            Type::I64 => self.value,
+            _ => self.value & u32::MAX as u64,
+        }
+    }
+}
+
 /// A branch to a block, passing values for its parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Edge {

@@ -102,7 +102,7 @@ impl Expander<'_> {
     fn items(&self, cases: Vec<Case>) -> Vec<Item> {
         let mut cases: Vec<(u64, Edge)> = cases
             .into_iter()
-            .map(|case| (self.canonical(case.value), case.edge))
+            .map(|case| (case.in_width(self.ty), case.edge))
             .collect();
         cases.sort_by_key(|&(value, _)| self.order(value));
         let mut items = Vec::new();
@@ -134,15 +134,6 @@ impl Expander<'_> {
             run += 1;
         }
         run
-    }
-
-    /// The value as the type holds it: i32 and ptr case values in 32 bits
-    /// (the verifier keeps ptr values below 2^32).
-    fn canonical(&self, value: u64) -> u64 {
-        match self.ty {
-            Type::I64 => value,
-            _ => value & u32::MAX as u64,
-        }
     }
 
     /// The position of a canonical value in the type's order.

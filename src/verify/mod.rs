@@ -884,17 +884,12 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             // It would print as `switch %x, [], d`, a table on an i32.
             return self.error("a general switch without cases: use `jump`", span);
         }
-        let mask = if ty == Type::I64 {
-            u64::MAX
-        } else {
-            u32::MAX as u64
-        };
         let mut seen: FxHashMap<u64, usize> = FxHashMap::default();
         for (i, case) in cases.iter().enumerate() {
             let shown = case.value as i64;
             if !fits(case.value) {
                 self.error(format!("case value {shown} does not fit in {ty}"), span);
-            } else if let Some(&first) = seen.get(&(case.value & mask)) {
+            } else if let Some(&first) = seen.get(&case.in_width(ty)) {
                 let earlier = cases[first].value as i64;
                 let message = format!(
                     "duplicate case value {shown}: as an {ty} it equals case {} ({earlier})",
@@ -902,7 +897,7 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 );
                 self.error(message, span);
             } else {
-                seen.insert(case.value & mask, i);
+                seen.insert(case.in_width(ty), i);
             }
         }
     }
