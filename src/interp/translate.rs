@@ -166,8 +166,9 @@ pub(super) enum Instr {
         targets: Box<[EdgeCode]>,
         default: EdgeCode,
     },
-    /// A general switch: `cases` sorted by value, each masked to `mask`
-    /// (the scrutinee's width), found by binary search.
+    /// A general switch: `cases` in their scrutinee's width
+    /// (`Case::in_width`), sorted, found by binary search for the register
+    /// masked to `mask` (its width on the target).
     Cases {
         value: Reg,
         mask: u64,
