@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use vitte_codegen_wasm64::spec::{Profile, collect_wast};
+use vitte_wat::spec::{Profile, collect_wast};
 use wasmtime::{Config, Engine, OptLevel, WasmFeatures};
 use wasmtime_wast::{Async, SpectestConfig, WastContext};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut jobs, mut opt, mut files) = (2, OptLevel::Speed, Vec::new());
+    let (mut jobs, mut opt, mut files, mut skipped) = (2, OptLevel::Speed, Vec::new(), Vec::new());
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "-j" => jobs = args.next().and_then(|n| n.parse().ok()).expect("-j N"),
@@ -23,8 +23,11 @@ fn main() {
                     _ => OptLevel::Speed,
                 }
             }
-            path => collect_wast(Path::new(path), &mut files).expect("readable path"),
+            path => collect_wast(Path::new(path), &mut files, &mut skipped).expect("readable path"),
         }
+    }
+    for line in &skipped {
+        eprintln!("wast-baseline: skipped {line}");
     }
     let next = AtomicUsize::new(0);
     let failed = Mutex::new(Vec::new());
