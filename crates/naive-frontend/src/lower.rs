@@ -244,7 +244,7 @@ impl Lower<'_, '_> {
                 let (dst, _) = self.pointer(p)?;
                 let byte = self.expr_of(byte, &Ty::I32)?;
                 let (len, lty) = self.expr(len, Some(&Ty::I64))?;
-                let len = self.to_ptr(len, &lty, s.pos())?;
+                let len = self.index_as_ptr(len, &lty, s.pos())?;
                 self.b.ins(Op::MemoryFill { dst, byte, len });
             }
             Some("do") => self.stmts(&items[1..])?,
@@ -484,7 +484,7 @@ impl Lower<'_, '_> {
         }
     }
 
-    fn to_ptr(&mut self, v: ValueId, ty: &Ty, pos: Pos) -> Result<ValueId> {
+    fn index_as_ptr(&mut self, v: ValueId, ty: &Ty, pos: Pos) -> Result<ValueId> {
         let kind = match ty {
             Ty::I32 => ConvKind::ExtendS,
             Ty::I64 => ConvKind::Wrap,
@@ -502,7 +502,7 @@ impl Lower<'_, '_> {
     fn element(&mut self, s: &Sexp, p: &Sexp, i: &Sexp) -> Result<(ValueId, Ty)> {
         let (base, elem) = self.pointer(p)?;
         let (index, ity) = self.expr(i, None)?;
-        let index = self.to_ptr(index, &ity, s.pos())?;
+        let index = self.index_as_ptr(index, &ity, s.pos())?;
         let size = self.b.iconst(Type::Ptr, self.g.structs.size(&elem) as i64);
         let offset = self.b.mul(index, size);
         Ok((self.b.add(base, offset), elem))
@@ -778,7 +778,7 @@ impl Lower<'_, '_> {
                 };
                 let elem = self.parse_ty(t)?;
                 let (count, cty) = self.expr(n, None)?;
-                let count = self.to_ptr(count, &cty, pos)?;
+                let count = self.index_as_ptr(count, &cty, pos)?;
                 let size = self.b.iconst(Type::Ptr, self.g.structs.size(&elem) as i64);
                 let bytes = self.b.mul(count, size);
                 let p = self
