@@ -26,7 +26,7 @@ mkdir -p "$out"
 
 # name and workload (the i32 argument): each call takes some 10-60 ms here.
 workloads=(fib:32 sieve:4000000 matmul:160 quicksort:400000 nbody:200000 fnv:4000 bintree:20 strsearch:1048576)
-frontend_workloads=("${workloads[@]}" interp:500000 crc32:3000 fannkuch:9 vec3:2000)
+frontend_workloads=("${workloads[@]}" interp:500000 crc32:3000 fannkuch:9 vec3:2000 hashtab:1500000)
 cflags=(--target=wasm64-unknown-unknown -O2 -mbulk-memory -nostdlib -Wl,--no-entry)
 
 cargo build --release --locked --quiet --bin vitte-wat --example codegen_bench
@@ -111,15 +111,16 @@ echo "interprocedural optimization: those belong to an IR optimizer before the b
 echo
 echo "### The frontend set"
 echo
-echo "The same programs and four more (a switch-dispatch bytecode interpreter, CRC-32 with a"
-echo "table built at run time, fannkuch-redux, 3-vector helpers called in a hot loop), written"
+echo "The same programs and five more (a switch-dispatch bytecode interpreter, CRC-32 with a"
+echo "table built at run time, fannkuch-redux, 3-vector helpers called in a hot loop, hash"
+echo "chains with a hash helper and a node pool from \`stack.alloc\`), written"
 echo "in a small source language and lowered to IR by a deliberately naive frontend"
 echo "(\`crates/naive-frontend\`, \`bench/frontend/README.md\`) the way a compiler's MIR is: every"
 echo "source variable and parameter a \`var\`, every local array or struct a \`slot\`, every field"
 echo "and element access an explicit \`ptr.add\` (\`+ 0\` too) and \`ptr.mul\` then a load or"
 echo "store, every condition a comparison then \`brif\`, dead blocks after \`break\` and"
 echo "\`return\`. Ours: \`vitte-wat build bench/frontend/NAME.vir --target wasm64\`; clang's: the"
-echo "same C twin as above (\`bench/frontend/NAME.c\` for the four new programs), same flags and"
+echo "same C twin as above (\`bench/frontend/NAME.c\` for the five new programs), same flags and"
 echo "measurement. This is the set a real frontend's output resembles; the goal (issue 16) is"
 echo "a geometric mean of at most 1.0× clang -O2."
 echo

@@ -34,6 +34,7 @@ const WORKLOADS: &[(&str, &[i32])] = &[
     ("crc32", &[0, 1, 3]),
     ("fannkuch", &[-1, 0, 1, 2, 3, 6]),
     ("vec3", &[0, 1, 2]),
+    ("hashtab", &[0, 1, 100, 3000]),
 ];
 
 /// Sources the frontend must refuse, each with the position of the error
