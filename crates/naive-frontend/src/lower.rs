@@ -28,6 +28,10 @@ struct Lower<'g, 'm> {
     loops: Vec<(BlockId, BlockId)>,
     ret: Ty,
     blocks: usize,
+    /// How many variables and slots of each source name there are so far:
+    /// the second `i` of a function is `$i_2` (the printer would make it
+    /// `$varN`, which no longer says which source variable it is).
+    names: HashMap<String, usize>,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -53,6 +57,7 @@ pub(crate) fn function(ctx: &mut Context, g: &Globals, func: FuncId, form: &Sexp
         loops: Vec::new(),
         ret: ret.clone(),
         blocks: 0,
+        names: HashMap::new(),
     };
     let entry = l.b.create_block("entry");
     l.b.switch_to_block(entry);
@@ -71,7 +76,7 @@ pub(crate) fn function(ctx: &mut Context, g: &Globals, func: FuncId, form: &Sexp
             .and_then(Sexp::sym)
             .unwrap_or_default();
         l.b.set_value_name(value, pname);
-        let var = l.b.var(pname, ty.ir().unwrap_or(Type::I32));
+        let var = l.var(pname, ty.ir().unwrap_or(Type::I32));
         l.b.var_set(var, value);
         l.define(pname, Local::Var(var, ty.clone()));
     }
@@ -114,6 +119,21 @@ impl Lower<'_, '_> {
 
     fn lookup(&self, name: &str) -> Option<&Local> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    /// A name for a new variable or slot of source name `name`.
+    fn unique(&mut self, name: &str) -> String {
+        let count = self.names.entry(name.to_string()).or_insert(0);
+        *count += 1;
+        match *count {
+            1 => name.to_string(),
+            n => format!("{name}_{n}"),
+        }
+    }
+
+    fn var(&mut self, name: &str, ty: Type) -> VarId {
+        let name = self.unique(name);
+        self.b.var(&name, ty)
     }
 
     fn block(&mut self, name: &str) -> BlockId {
@@ -171,7 +191,7 @@ impl Lower<'_, '_> {
                     Some(init) => self.expr_of(init, &ty)?,
                     None => self.b.iconst(ir, 0),
                 };
-                let var = self.b.var(name, ir);
+                let var = self.var(name, ir);
                 self.b.var_set(var, value);
                 self.define(name, Local::Var(var, ty));
             }
@@ -213,7 +233,8 @@ impl Lower<'_, '_> {
                 let Some(bytes) = size.checked_mul(n).filter(|&b| b < 1 << 32) else {
                     return err(s.pos(), "a local array of 4 GiB or more");
                 };
-                let slot = self.b.slot(name, bytes, align.max(1) as u32);
+                let slot_name = self.unique(name);
+                let slot = self.b.slot(&slot_name, bytes, align.max(1) as u32);
                 self.define(name, Local::Slot(slot, ty));
             }
             Some("store") => {
@@ -342,7 +363,7 @@ impl Lower<'_, '_> {
         }
         self.scopes.push(HashMap::new());
         let init = self.expr_of(from, &ty)?;
-        let v = self.b.var(name, ty.ir().unwrap_or(Type::I32));
+        let v = self.var(name, ty.ir().unwrap_or(Type::I32));
         self.b.var_set(v, init);
         self.define(name, Local::Var(v, ty.clone()));
         let head = self.block("for");
@@ -663,7 +684,7 @@ impl Lower<'_, '_> {
                     unreachable!()
                 };
                 // A temporary, as MIR has for a short-circuit operator.
-                let tmp = self.b.var(head, Type::I32);
+                let tmp = self.var(head, Type::I32);
                 let va = self.cond(a)?;
                 self.b.var_set(tmp, va);
                 let rhs = self.block(head);
