@@ -97,6 +97,7 @@ fn main() {
             }
         }),
         common::trial("bad_sources_are_errors", bad_sources),
+        common::trial("every_form_runs", every_form_runs),
     ];
     trials.extend(common::file_trials(&files, check_program));
     common::run_trials(trials)
@@ -123,6 +124,152 @@ fn bad_sources() -> Result<(), String> {
             Err(e) => {
                 let source = &source[..source.len().min(80)];
                 return Err(format!("{source:?}: `{e}`, expected `{expected}`"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The forms the benchmark programs do not use (or use little), each in a
+/// function whose expected results are computed here in Rust, independently
+/// of the frontend and the backend.
+const FORMS: &str = r#"
+(struct P (a i32) (b i64) (c u8) (d f64))
+(data tbl i32 (10 20 30))
+(pub fn bits ((x i32)) i64
+  (return (+ (+ (i64 (rotl x 3)) (i64 (rotr x 5))) (+ (i64 (clz x)) (i64 (ctz x))))))
+(pub fn unsigned ((x i32) (y i32)) i32
+  (var r i32 0)
+  (if (<u x y) (set r (+ r 1)))
+  (if (<=u x y) (set r (+ r 2)))
+  (if (>u x y) (set r (+ r 4)))
+  (if (>=u x y) (set r (+ r 8)))
+  (return (+ (* r 1000) (+ (/u x 7) (%u y 5)))))
+(pub fn fields ((k i32)) f64
+  (local s P)
+  (fset s a k)
+  (fset s b (* (i64 k) 3))
+  (fset s c 300)
+  (fset s d 0.5)
+  (return (+ (+ (f64 (fget s a)) (f64 (fget s b))) (+ (f64 (fget s c)) (fget s d)))))
+(pub fn loops ((n i32)) i32
+  (var s i32 0)
+  (for (i i32 0 n)
+    (if (== (% i 3) 0) (continue))
+    (if (> i 50) (break))
+    (set s (+ s i)))
+  (var j i32 0)
+  (while (or (< j 3) (and (< j 10) (== (% j 2) 1)))
+    (set j (+ j 1)))
+  (return (+ (* s 100) j)))
+(pub fn dynamic ((n i32)) i64
+  (var a (ptr i64) (stack-alloc i64 n))
+  (fill a 0 (* (i64 n) 8))
+  (for (i i32 1 n)
+    (put a i (+ (get a (- i 1)) (i64 i))))
+  (return (get a (- n 1))))
+(pub fn pick ((x i64)) i32
+  (switch x
+    (case -1 (return 10))
+    (case 5000000000 (return 20))
+    (default (return 30)))
+  (return 0))
+(pub fn table ((i i32)) i32
+  (return (get tbl i)))
+(pub fn negate ((x i32) (y f64)) f64
+  (return (+ (f64 (neg x)) (neg y))))
+(pub fn convert ((x f64)) i64
+  (return (+ (i64 (i32 x)) (u64 (i32 -1)))))
+"#;
+
+fn every_form_runs() -> Result<(), String> {
+    type Case = (&'static str, Vec<Value>, Value);
+    let f64v = |x: f64| Value::F64(x.to_bits());
+    let mut cases: Vec<Case> = Vec::new();
+    for x in [0i32, 1, -1, 0x1234_5678, i32::MIN] {
+        let expected = x.rotate_left(3) as i64
+            + x.rotate_right(5) as i64
+            + x.leading_zeros() as i64
+            + x.trailing_zeros() as i64;
+        cases.push(("bits", vec![Value::I32(x)], Value::I64(expected)));
+    }
+    for (x, y) in [(1i32, 2i32), (2, 1), (-1, 3), (3, -1), (7, 7)] {
+        let (ux, uy) = (x as u32, y as u32);
+        let r =
+            (ux < uy) as i32 + 2 * (ux <= uy) as i32 + 4 * (ux > uy) as i32 + 8 * (ux >= uy) as i32;
+        let expected = (r * 1000).wrapping_add((ux / 7).wrapping_add(uy % 5) as i32);
+        cases.push((
+            "unsigned",
+            vec![Value::I32(x), Value::I32(y)],
+            Value::I32(expected),
+        ));
+    }
+    for k in [0i32, 5, -7] {
+        let expected = k as f64 + (k as i64 * 3) as f64 + (300 & 255) as f64 + 0.5;
+        cases.push(("fields", vec![Value::I32(k)], f64v(expected)));
+    }
+    for n in [0i32, 10, 100] {
+        let mut s = 0;
+        for i in 0..n {
+            if i % 3 == 0 {
+                continue;
+            }
+            if i > 50 {
+                break;
+            }
+            s += i;
+        }
+        let mut j = 0;
+        while j < 3 || (j < 10 && j % 2 == 1) {
+            j += 1;
+        }
+        cases.push(("loops", vec![Value::I32(n)], Value::I32(s * 100 + j)));
+    }
+    for n in [1i32, 10, 1000] {
+        let expected = (0..n as i64).sum::<i64>();
+        cases.push(("dynamic", vec![Value::I32(n)], Value::I64(expected)));
+    }
+    for (x, expected) in [(-1i64, 10), (5_000_000_000, 20), (0, 30), (705_032_704, 30)] {
+        cases.push(("pick", vec![Value::I64(x)], Value::I32(expected)));
+    }
+    for (i, expected) in [(0, 10), (2, 30)] {
+        cases.push(("table", vec![Value::I32(i)], Value::I32(expected)));
+    }
+    for (x, y) in [(3i32, 0.25f64), (-8, -1.5)] {
+        let args = vec![Value::I32(x), f64v(y)];
+        cases.push(("negate", args, f64v(-(x as f64) + -y)));
+    }
+    for x in [2.75f64, -2.75] {
+        let expected = (x as i32) as i64 + u32::MAX as i64;
+        cases.push(("convert", vec![f64v(x)], Value::I64(expected)));
+    }
+    let vir = naive_frontend::compile_to_vir(FORMS).map_err(|e| e.to_string())?;
+    let module = text::load(&SourceFile::new("forms.vir", vir)).map_err(|ds| render_list(&ds))?;
+    for target in [Target::Wasm64, Target::Wasm32] {
+        let compiled = WasmBackend::new()
+            .compile_module(&module, target)
+            .map_err(|e| format!("({target}): {e}"))?;
+        let program = runtime()
+            .compile(&compiled.wasm)
+            .map_err(|e| e.to_string())?;
+        let mut interp = Interpreter::new(&module, target).map_err(|d| d.to_string())?;
+        for (name, args, expected) in &cases {
+            let expected = vec![*expected];
+            let from_interp = interp
+                .call(name, args)
+                .map_err(|e| format!("{name}{args:?} ({target}, interpreter): {e}"))?;
+            let mut instance = runtime()
+                .session()
+                .target(target)
+                .instantiate(&program)
+                .map_err(|e| e.to_string())?;
+            let compiled = instance
+                .invoke(name, args)
+                .map_err(|e| format!("{name}{args:?} ({target}, wasmtime): {e}"))?;
+            if from_interp != expected || compiled != expected {
+                return Err(format!(
+                    "{name}{args:?} ({target}): interpreter {from_interp:?}, wasmtime {compiled:?}, expected {expected:?}"
+                ));
             }
         }
     }
