@@ -1,0 +1,28 @@
+; Naive string search: count the occurrences of 4 patterns in a text of n
+; bytes over a 4-letter alphabet. Twin of bench/programs/strsearch.c.
+(data text u8 1048576)
+(data pats u8 "abcab\0\0\0dddd\0\0\0\0acbdacbdba\0\0\0\0\0\0")
+(data lens i32 (5 4 8 2))
+
+(pub fn strsearch ((n i32)) i64
+  (if (> n 1048576)
+    (set n 1048576))
+  (var seed i32 7)
+  (for (i i32 0 n)
+    (set seed (+ (* seed 1103515245) 12345))
+    (put text i (+ 97 (& (>>u seed 16) 3))))
+  (var total i64 0)
+  (for (p i32 0 4)
+    (var pat (ptr u8) (at pats (* p 8)))
+    (var m i32 (get lens p))
+    (var count i64 0)
+    (var i i32 0)
+    (while (<= (+ i m) n)
+      (var k i32 0)
+      (while (and (< k m) (== (get text (+ i k)) (get pat k)))
+        (set k (+ k 1)))
+      (if (== k m)
+        (set count (+ count 1)))
+      (set i (+ i 1)))
+    (set total (+ (* total 1000003) count)))
+  (return total))
