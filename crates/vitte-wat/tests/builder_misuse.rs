@@ -1133,7 +1133,7 @@ fn locations_the_module_cannot_name_are_verifier_errors_not_panics() {
     };
     // A file name that cannot be one `;;@` line.
     let (ctx, f) = located(at(2), &["a\nb.vt"]);
-    let message = ctx.verify().err().expect("refused").report();
+    let message = ctx.verify().expect_err("refused").report();
     assert!(
         message.contains("debug file 0 (\"a\\nb.vt\") has a control"),
         "{message}"
@@ -1150,7 +1150,7 @@ fn locations_the_module_cannot_name_are_verifier_errors_not_panics() {
     module.funcs[f.index()].blocks[0].term_loc = bad;
     let inst = &mut module.funcs[f.index()].blocks[0].insts[0];
     inst.loc = LocId::from_index(77);
-    let message = ctx.verify().err().expect("refused").report();
+    let message = ctx.verify().expect_err("refused").report();
     assert!(
         message.contains("names debug file 9, which does not exist"),
         "{message}"
