@@ -11,6 +11,13 @@
 //! position, a `DW_TAG_subprogram` (its IR name, where it is defined, its
 //! body's range) and a line-table sequence: a row at the body's start for
 //! the definition, then one wherever the origin of an operator changes.
+//! Under the subprogram, a `DW_TAG_formal_parameter` or `DW_TAG_variable`
+//! for each IR parameter and variable the lowering keeps in one wasm local
+//! for the whole function ([`crate::wat::DebugVar`]): its name, a
+//! `DW_TAG_base_type` (`i32`, `i64`, `f32`, `f64`, and `ptr` an unsigned
+//! integer of the address's width) and the location `DW_OP_WASM_location
+//! 0x0 <local>, DW_OP_stack_value`, as LLVM writes a value held in a local
+//! (the local holds the value itself, not its address).
 //!
 //! The input is the binary and the lowering's per-operator origins
 //! ([`FuncOrigins`]): each operator's offset is read back from the code
@@ -18,17 +25,17 @@
 //! bytes, give the same DWARF. Nothing depends on the time or the working
 //! directory: paths are the names the origins carry.
 
-use crate::ir::Target;
-use crate::wat::{FuncOrigins, Origin};
+use crate::ir::{Target, Type};
+use crate::wat::{DebugVar, FuncOrigins, Origin};
 use gimli::write::{
-    Address, AttributeValue, DirectoryId, Dwarf, EndianVec, FileId, LineProgram, LineString, Range,
-    RangeList, Sections, Unit, UnitEntryId, UnitId,
+    Address, AttributeValue, DirectoryId, Dwarf, EndianVec, Expression, FileId, LineProgram,
+    LineString, Range, RangeList, Sections, Unit, UnitEntryId, UnitId,
 };
 use gimli::{Encoding, Format, LineEncoding, LittleEndian, constants};
 use std::collections::BTreeMap;
 use std::ops::Range as Span;
 use wasm_encoder::{CustomSection, Section};
-use wasmparser::{Parser, Payload};
+use wasmparser::{CompositeInnerType, Parser, Payload, ValType};
 
 /// Origins that do not fit the binary, or a binary that does not parse.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -126,16 +133,55 @@ struct Body {
     range: Span<u64>,
     /// The address of each operator, the final `end` left out.
     operators: Vec<u64>,
+    /// The types of the function's locals, its parameters first, in runs:
+    /// the index after a run's last local, and their type. Empty when the
+    /// function's type is not known.
+    locals: Vec<(u64, ValType)>,
+}
+
+impl Body {
+    /// The type of local `index`, if the function has it.
+    fn local_type(&self, index: u32) -> Option<ValType> {
+        let run = self
+            .locals
+            .partition_point(|&(end, _)| end <= u64::from(index));
+        self.locals.get(run).map(|&(_, ty)| ty)
+    }
 }
 
 /// Every function body of the code section, in order.
 fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
     let mut bodies = Vec::new();
     let mut start = 0;
+    // The parameters of each type (`None`: not a function type), and the
+    // type of each function with a body.
+    let mut types: Vec<Option<Vec<ValType>>> = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload? {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for ty in group?.into_types() {
+                        types.push(match ty.composite_type.inner {
+                            CompositeInnerType::Func(f) => Some(f.params().to_vec()),
+                            _ => None,
+                        });
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    func_types.push(ty?);
+                }
+            }
             Payload::CodeSectionStart { range, .. } => start = range.start as u64,
             Payload::CodeSectionEntry(body) => {
+                let ty = func_types.get(bodies.len());
+                let params = ty.and_then(|&t| types.get(t as usize)?.as_deref());
+                let locals = match params {
+                    Some(params) => local_runs(params, &body)?,
+                    None => Vec::new(),
+                };
                 let address = |offset: usize| offset as u64 - start;
                 let mut reader = body.get_operators_reader()?;
                 let mut operators = Vec::new();
@@ -147,6 +193,7 @@ fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
                 bodies.push(Body {
                     range: address(range.start)..address(range.end),
                     operators,
+                    locals,
                 });
             }
             _ => {}
@@ -155,12 +202,38 @@ fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
     Ok(bodies)
 }
 
-/// The compile units made so far, one per source file, with the ranges of
-/// their functions.
+/// The locals of `body`, whose function has parameters `params`, in runs
+/// (one per parameter, then one per declaration: a run may count billions
+/// of locals in a hand-written module, which are not expanded).
+fn local_runs(
+    params: &[ValType],
+    body: &wasmparser::FunctionBody,
+) -> Result<Vec<(u64, ValType)>, DwarfError> {
+    let mut runs: Vec<(u64, ValType)> = (1..).zip(params.iter().copied()).collect();
+    let mut end = params.len() as u64;
+    let mut reader = body.get_locals_reader()?;
+    for _ in 0..reader.get_count() {
+        let (count, ty) = reader.read()?;
+        end += u64::from(count);
+        runs.push((end, ty));
+    }
+    Ok(runs)
+}
+
+/// A compile unit: its id, the ranges of its functions, and the base types
+/// its variables use, each made on first use.
+struct UnitState {
+    id: UnitId,
+    ranges: Vec<Range>,
+    types: BTreeMap<Type, UnitEntryId>,
+}
+
+/// The compile units made so far, one per source file.
 struct Units {
     encoding: Encoding,
+    target: Target,
     by_file: BTreeMap<String, usize>,
-    units: Vec<(UnitId, Vec<Range>)>,
+    units: Vec<UnitState>,
 }
 
 impl Units {
@@ -175,6 +248,7 @@ impl Units {
                 version: 4,
                 address_size,
             },
+            target,
             by_file: BTreeMap::new(),
             units: Vec::new(),
         }
@@ -201,15 +275,20 @@ impl Units {
         let Some(home) = func.def.as_ref().or(first).filter(|o| nameable(&o.file)) else {
             return Ok(());
         };
-        let (unit_id, ranges) = self.unit(dwarf, &home.file);
-        ranges.push(Range::StartLength {
+        let target = self.target;
+        let state = self.unit(dwarf, &home.file);
+        state.ranges.push(Range::StartLength {
             begin: Address::Constant(body.range.start),
             length: body.range.end - body.range.start,
         });
         let name = nameable(&func.ir_name)
             .then(|| AttributeValue::StringRef(dwarf.strings.add(func.ir_name.as_str())));
-        let unit = dwarf.units.get_mut(*unit_id);
+        let unit = dwarf.units.get_mut(state.id);
         let entry = subprogram(unit, name, body);
+        for var in &func.vars {
+            describe_var(dwarf, state, target, entry, var, body);
+        }
+        let unit = dwarf.units.get_mut(state.id);
         let file = line_rows(&mut unit.line_program, home, func, body);
         if let Some(def) = &func.def {
             let entry = unit.get_mut(entry);
@@ -222,14 +301,18 @@ impl Units {
         Ok(())
     }
 
-    /// The unit of `file` and its ranges, the unit made on first use.
-    fn unit(&mut self, dwarf: &mut Dwarf, file: &str) -> &mut (UnitId, Vec<Range>) {
+    /// The unit of `file`, made on first use.
+    fn unit(&mut self, dwarf: &mut Dwarf, file: &str) -> &mut UnitState {
         let index = match self.by_file.get(file) {
             Some(&index) => index,
             None => {
                 let id = new_unit(dwarf, self.encoding, file);
                 self.by_file.insert(file.to_owned(), self.units.len());
-                self.units.push((id, Vec::new()));
+                self.units.push(UnitState {
+                    id,
+                    ranges: Vec::new(),
+                    types: BTreeMap::new(),
+                });
                 self.units.len() - 1
             }
         };
@@ -239,7 +322,7 @@ impl Units {
     /// Gives each unit the ranges of its functions: they need not be
     /// contiguous once modules are linked.
     fn finish(self, dwarf: &mut Dwarf) {
-        for (id, ranges) in self.units {
+        for UnitState { id, ranges, .. } in self.units {
             let unit = dwarf.units.get_mut(id);
             let list = unit.ranges.add(RangeList(ranges));
             let root = unit.root();
@@ -297,6 +380,83 @@ fn subprogram(unit: &mut Unit, name: Option<AttributeValue>, body: &Body) -> Uni
     entry.set(constants::DW_AT_low_pc, AttributeValue::Address(low));
     let length = body.range.end - body.range.start;
     entry.set(constants::DW_AT_high_pc, AttributeValue::Udata(length));
+    id
+}
+
+/// A `DW_TAG_formal_parameter` or `DW_TAG_variable` for `var` under the
+/// subprogram `parent`, unless the body has no such local, or one of
+/// another type than the lowering gives `var`'s (text read by `asm -g` may
+/// say anything): no location rather than a wrong one.
+fn describe_var(
+    dwarf: &mut Dwarf,
+    state: &mut UnitState,
+    target: Target,
+    parent: UnitEntryId,
+    var: &DebugVar,
+    body: &Body,
+) {
+    if body.local_type(var.local) != Some(wasm_type(var.ty, target)) || !nameable(&var.name) {
+        return;
+    }
+    let name = dwarf.strings.add(var.name.as_str());
+    let unit = dwarf.units.get_mut(state.id);
+    let ty = *(state.types.entry(var.ty))
+        .or_insert_with(|| base_type(unit, &mut dwarf.strings, var.ty, target));
+    let tag = match var.param {
+        true => constants::DW_TAG_formal_parameter,
+        false => constants::DW_TAG_variable,
+    };
+    let id = unit.add(parent, tag);
+    let entry = unit.get_mut(id);
+    entry.set(constants::DW_AT_name, AttributeValue::StringRef(name));
+    entry.set(constants::DW_AT_type, AttributeValue::UnitRef(ty));
+    let mut location = Expression::new();
+    location.op_wasm_local(var.local);
+    location.op(constants::DW_OP_stack_value);
+    entry.set(constants::DW_AT_location, AttributeValue::Exprloc(location));
+}
+
+/// The wasm type of a local holding an IR value of type `ty`.
+fn wasm_type(ty: Type, target: Target) -> ValType {
+    match (ty, target) {
+        (Type::I32, _) | (Type::Ptr, Target::Wasm32) => ValType::I32,
+        (Type::I64, _) | (Type::Ptr, Target::Wasm64) => ValType::I64,
+        (Type::F32, _) => ValType::F32,
+        (Type::F64, _) => ValType::F64,
+    }
+}
+
+/// A `DW_TAG_base_type` for `ty`, a child of the unit's root: integers
+/// signed (the IR's are sign-agnostic; a debugger shows `-1` rather than
+/// `4294967295`), `ptr` an unsigned integer of the address's width.
+fn base_type(
+    unit: &mut Unit,
+    strings: &mut gimli::write::StringTable,
+    ty: Type,
+    target: Target,
+) -> UnitEntryId {
+    let (encoding, size) = match ty {
+        Type::I32 => (constants::DW_ATE_signed, 4),
+        Type::I64 => (constants::DW_ATE_signed, 8),
+        Type::F32 => (constants::DW_ATE_float, 4),
+        Type::F64 => (constants::DW_ATE_float, 8),
+        Type::Ptr => (constants::DW_ATE_unsigned, target.pointer_bits() / 8),
+    };
+    let root = unit.root();
+    let id = unit.add(root, constants::DW_TAG_base_type);
+    let entry = unit.get_mut(id);
+    entry.set(
+        constants::DW_AT_name,
+        AttributeValue::StringRef(strings.add(ty.name())),
+    );
+    entry.set(
+        constants::DW_AT_encoding,
+        AttributeValue::Encoding(encoding),
+    );
+    entry.set(
+        constants::DW_AT_byte_size,
+        AttributeValue::Udata(size.into()),
+    );
     id
 }
 

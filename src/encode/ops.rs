@@ -279,6 +279,7 @@ mod tests {
                 body: vec![instr],
                 comment: None,
                 def: None,
+                vars: Vec::new(),
             }],
             ..wat::Module::default()
         }

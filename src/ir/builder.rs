@@ -133,6 +133,16 @@ pub enum BuildError {
     },
     #[error("{at}: the block has no terminator")]
     Unterminated { at: Place },
+    /// A location naming a file the module has not registered, or line or
+    /// column 0: refused, and what is built until the next
+    /// [`FunctionBuilder::set_location`] has no location.
+    #[error("{at}: location {location}: {detail}")]
+    BadLocation {
+        at: Place,
+        /// `file#line:col`, the file by its id.
+        location: String,
+        detail: String,
+    },
 }
 
 /// The state of a block being built.
@@ -208,6 +218,8 @@ pub struct FunctionBuilder<'m> {
     errors: Vec<BuildError>,
     /// Where the errors also go as they happen.
     sink: Option<&'m mut Vec<BuildError>>,
+    /// The location of what is built next ([`FunctionBuilder::set_location`]).
+    loc: LocId,
 }
 
 impl<'m> FunctionBuilder<'m> {
@@ -223,6 +235,7 @@ impl<'m> FunctionBuilder<'m> {
             swapped: None,
             errors: Vec::new(),
             sink: None,
+            loc: LocId::NONE,
         };
         let count = b.module.funcs.len();
         match b.module.funcs.get(func.index()) {
@@ -305,6 +318,63 @@ impl<'m> FunctionBuilder<'m> {
     /// The errors recorded so far.
     pub fn errors(&self) -> &[BuildError] {
         &self.errors
+    }
+
+    /// The source location of the instructions and terminators built from
+    /// now on, until the next call: a file the frontend registered with
+    /// [`Module::add_debug_file`] (or [`FunctionBuilder::add_debug_file`]), a 1-based line and column. Debug
+    /// information and backtraces then point there (Cranelift's
+    /// `set_srcloc`, with a file). `None`: no location, as before the
+    /// first call. A location the module cannot name is refused (an
+    /// error, and no location until the next call).
+    pub fn set_location(&mut self, location: Option<Location>) {
+        self.loc = match location {
+            None => LocId::NONE,
+            Some(l) => self.check_location(l).unwrap_or(LocId::NONE),
+        };
+    }
+
+    /// Where the function is defined in the frontend's source (DWARF's
+    /// declaration line, the row of its prologue), checked as
+    /// [`FunctionBuilder::set_location`]'s.
+    pub fn set_function_location(&mut self, location: Option<Location>) {
+        if !self.usable {
+            return;
+        }
+        let loc = match location {
+            None => LocId::NONE,
+            Some(l) => self.check_location(l).unwrap_or(LocId::NONE),
+        };
+        self.func_mut().loc = loc;
+    }
+
+    /// The location's id in the module, or an error when the module has
+    /// no such file or the line or column is 0.
+    fn check_location(&mut self, l: Location) -> Option<LocId> {
+        let detail = if self.module.debug_file(l.file).is_none() {
+            let count = self.module.debug_files.len();
+            format!(
+                "no debug file with id {} in this module (it has {count})",
+                l.file.0
+            )
+        } else if l.line == 0 || l.col == 0 {
+            "lines and columns count from 1".to_string()
+        } else {
+            return Some(self.module.intern_location(l));
+        };
+        let at = self.place(self.current);
+        self.report(BuildError::BadLocation {
+            at,
+            location: format!("file#{}:{}:{}", l.file.0, l.line, l.col),
+            detail,
+        });
+        None
+    }
+
+    /// Registers a frontend source file while the function is built
+    /// ([`Module::add_debug_file`]).
+    pub fn add_debug_file(&mut self, name: &str) -> DebugFileId {
+        self.module.add_debug_file(name)
     }
 
     /// Ends the definition: every block must have its terminator. Returns
@@ -742,6 +812,7 @@ impl<'m> FunctionBuilder<'m> {
             op,
             results: Vec::clone(&results),
             span: Span::NONE,
+            loc: self.loc,
         });
         results
     }
@@ -1034,7 +1105,10 @@ impl<'m> FunctionBuilder<'m> {
             self.bad_id(at, name, "block", id, tag);
             return;
         }
-        self.func_mut().blocks[block.index()].term = Some(term);
+        let loc = self.loc;
+        let block = &mut self.func_mut().blocks[block.index()];
+        block.term = Some(term);
+        block.term_loc = loc;
     }
 
     pub fn jump(&mut self, block: BlockId, args: &[ValueId]) {

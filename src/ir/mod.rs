@@ -14,10 +14,12 @@
 //! [`crate::verify`] and run by [`crate::interp`].
 
 mod builder;
+mod location;
 mod ops;
 mod types;
 
 pub use builder::{BlockState, BuildError, FunctionBuilder, Place};
+pub use location::{DebugFileId, LocId, Location, debug_file_name_error};
 pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
 pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
@@ -42,6 +44,12 @@ pub struct Module {
     pub global_visibility: BTreeMap<GlobalId, Visibility>,
     /// The data definitions that are not private (`pub data`, `extern data`).
     pub data_visibility: BTreeMap<DataId, Visibility>,
+    /// The frontend's source files ([`Module::add_debug_file`]), which
+    /// [`Location`]s name; empty for parsed IR.
+    pub debug_files: Vec<Arc<str>>,
+    /// Every frontend location the module's instructions, terminators and
+    /// functions carry (by [`LocId`]); empty for parsed IR.
+    pub locations: Vec<Location>,
 }
 
 /// How a global or a data definition is seen from other modules when
@@ -247,6 +255,9 @@ pub struct Function {
     /// information and backtraces name the file it was written in. `None`:
     /// the module's [`Module::source`].
     pub source: Option<Arc<SourceFile>>,
+    /// Where a frontend says the function is defined (DWARF's declaration
+    /// line), in place of `span`.
+    pub loc: LocId,
     /// What every [`ValueId`], [`BlockId`], [`VarId`] and [`SlotId`] of
     /// this function carries: the id the module gave it ([`Module::add_function`]); 0 until it is added.
     tag: FuncId,
@@ -265,6 +276,7 @@ impl Function {
             values: Vec::new(),
             span: Span::NONE,
             source: None,
+            loc: LocId::NONE,
             tag: FuncId(0),
         }
     }
@@ -452,6 +464,8 @@ pub struct Block {
     pub span: Span,
     /// The span of the terminator.
     pub term_span: Span,
+    /// The frontend location of the terminator, in place of `term_span`.
+    pub term_loc: LocId,
 }
 
 impl Block {
@@ -463,6 +477,7 @@ impl Block {
             term: None,
             span: Span::NONE,
             term_span: Span::NONE,
+            term_loc: LocId::NONE,
         }
     }
 
@@ -480,6 +495,9 @@ pub struct Inst {
     pub op: Op,
     pub results: Vec<ValueId>,
     pub span: Span,
+    /// Where a frontend says the instruction comes from, in place of
+    /// `span` ([`FunctionBuilder::set_location`]).
+    pub loc: LocId,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -429,6 +429,7 @@ mod tests {
             op: call,
             results: vec![],
             span: Span::NONE,
+            loc: crate::ir::LocId::NONE,
         });
         a.set_global_vis(GlobalId(7), Visibility::Extern);
         a.set_data_vis(DataId(3), Visibility::Public);

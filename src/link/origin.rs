@@ -13,7 +13,7 @@
 
 use super::merge::Merged;
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, Span};
-use crate::ir::{Function, Module};
+use crate::ir::{DebugFileId, Function, LocId, Location, Module};
 use std::sync::Arc;
 
 pub(crate) struct Origins {
@@ -47,14 +47,89 @@ pub(crate) fn reparse(
 /// file ([`Function::source`]) and its spans in it, so that debug
 /// information and backtraces name where each function was written rather
 /// than a line of the linked text. A unit built in memory has no file: its
-/// functions keep the linked text's spans.
+/// functions keep the linked text's spans. The frontend locations of every
+/// unit (which the text does not carry) are copied too, into the linked
+/// module's own table of them.
 fn relocate(merged: &Merged, units: &[Module], linked: &mut Module) {
+    let mut locations = LocationMap::new(units);
     let pairs = merged.module.funcs.iter().zip(&mut linked.funcs);
     for ((from, to), &u) in pairs.zip(&merged.func_units) {
         if let Some(source) = &units[u].source {
             copy_spans(from, to);
             to.source = Some(source.clone());
         }
+        locations.copy(u, from, to);
+    }
+    (linked.debug_files, linked.locations) = (locations.files, locations.locations);
+}
+
+/// The units' frontend locations in the linked module's table: each file
+/// once by name, each unit's location once.
+struct LocationMap<'u> {
+    units: &'u [Module],
+    files: Vec<Arc<str>>,
+    locations: Vec<Location>,
+    /// Per unit, the linked id of each of its locations, once mapped.
+    ids: Vec<Vec<Option<LocId>>>,
+}
+
+impl<'u> LocationMap<'u> {
+    fn new(units: &'u [Module]) -> LocationMap<'u> {
+        LocationMap {
+            units,
+            files: Vec::new(),
+            locations: Vec::new(),
+            ids: units
+                .iter()
+                .map(|u| vec![None; u.locations.len()])
+                .collect(),
+        }
+    }
+
+    /// The locations of `from`, a function of unit `u`, onto `to`, its
+    /// printed and parsed copy.
+    fn copy(&mut self, u: usize, from: &Function, to: &mut Function) {
+        if self.units[u].locations.is_empty() {
+            return;
+        }
+        to.loc = self.map(u, from.loc);
+        for (a, b) in from.blocks.iter().zip(&mut to.blocks) {
+            b.term_loc = self.map(u, a.term_loc);
+            for (x, y) in a.insts.iter().zip(&mut b.insts) {
+                y.loc = self.map(u, x.loc);
+            }
+        }
+    }
+
+    /// The linked id of unit `u`'s location `loc` (the unit was verified:
+    /// an id it cannot name would be none, not another location).
+    fn map(&mut self, u: usize, loc: LocId) -> LocId {
+        let units = self.units;
+        let unit = &units[u];
+        let Some(index) = loc.index().filter(|&i| i < unit.locations.len()) else {
+            return LocId::NONE;
+        };
+        if let Some(id) = self.ids[u][index] {
+            return id;
+        }
+        let location = unit.locations[index];
+        let Some(name) = unit.debug_file(location.file) else {
+            return LocId::NONE;
+        };
+        let file = match self.files.iter().position(|f| f == name) {
+            Some(i) => i,
+            None => {
+                self.files.push(name.clone());
+                self.files.len() - 1
+            }
+        };
+        self.locations.push(Location {
+            file: DebugFileId(file as u32),
+            ..location
+        });
+        let id = LocId::from_index(self.locations.len() - 1);
+        self.ids[u][index] = Some(id);
+        id
     }
 }
 

@@ -158,7 +158,7 @@ impl<'f> Structurer<'f> {
             .term
             .as_ref()
             .expect("verified blocks end in a terminator");
-        out.extend(fc.origin(block.term_span));
+        out.extend(fc.origin(block.term_span, block.term_loc));
         self.emit_terminator(fc, x, term, out);
     }
 

@@ -50,13 +50,15 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         body.push(Instr::Unreachable);
     }
     let comment = fc.cx.name_comment(&format!("fn @{}", func.name));
+    let vars = fc.debug_vars(module.func(id));
     Ok(wat::Func {
         id: fc.cx.func_names[id.index()].clone(),
         ty,
         locals: fc.locals,
         body,
         comment,
-        def: fc.cx.origin(id, func.span),
+        def: fc.cx.origin(id, func.span, func.loc),
+        vars,
     })
 }
 
@@ -74,6 +76,11 @@ pub(super) struct FuncCx<'a, 'm> {
     /// Constants emitted again at each use instead of living in a local.
     remat: Vec<Option<Const>>,
     var_locals: Vec<String>,
+    /// Whether each parameter's local holds it alone (no other value was
+    /// given its color), so that DWARF may say where it is.
+    param_alone: Vec<bool>,
+    /// The position of each variable's local in `locals`.
+    var_indices: Vec<usize>,
     locals: Vec<wat::Local>,
     frame: Frame,
     /// The local holding the frame base, when the function has stack slots.
@@ -95,6 +102,8 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             on_stack: Vec::new(),
             remat: Vec::new(),
             var_locals: Vec::new(),
+            param_alone: Vec::new(),
+            var_indices: Vec::new(),
             locals: Vec::new(),
             frame,
             frame_local: None,
@@ -139,14 +148,23 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             };
             color_names.push(name);
         }
+        let mut holders = vec![0u32; func.params.len()];
         for (value, color) in allocation.colors.iter().enumerate() {
             if let Some(c) = color {
                 self.value_locals[value] = Some(color_names[*c as usize].clone());
+                if let Some(count) = holders.get_mut(*c as usize) {
+                    *count += 1;
+                }
             }
         }
+        // Each parameter has its own color (`locals.rs`); checked, not assumed.
+        self.param_alone = (func.params.iter().enumerate())
+            .map(|(i, p)| allocation.colors[p.index()] == Some(i as u32) && holders[i] == 1)
+            .collect();
         for var in &func.vars {
             let name = self.new_local(&var.name, val_type(var.ty, self.cx.target));
             self.var_locals.push(name);
+            self.var_indices.push(self.locals.len() - 1);
         }
         let ptr = val_type(Type::Ptr, self.cx.target);
         let dynamic_stack = uses_dynamic_stack(func);
@@ -156,6 +174,46 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         if dynamic_stack {
             self.stack_scratch = Some(self.new_local("stack", ptr));
         }
+    }
+
+    /// The parameters and variables of `original` (the function before the
+    /// lowering's passes, which may add variables of their own) that DWARF
+    /// can describe: each in a local that holds it alone for the whole
+    /// function, its name printable on one line (see `DebugVar`'s text). A
+    /// variable is described only while the lowered function still has it
+    /// at its index and reads or writes it: a pass that took it out of its
+    /// local must not leave a debugger showing a local that is not it.
+    fn debug_vars(&self, original: &Function) -> Vec<wat::DebugVar> {
+        let func = self.func;
+        let printable = |name: &str| crate::ir::debug_file_name_error(name).is_none();
+        let params = (func.params.iter().enumerate())
+            .filter(|&(i, _)| self.param_alone[i])
+            .filter_map(|(i, &p)| {
+                let data = func.value(p);
+                printable(&data.name).then(|| wat::DebugVar {
+                    param: true,
+                    name: data.name.clone(),
+                    ty: data.ty,
+                    local: i as u32,
+                })
+            });
+        let mut accessed = vec![false; func.vars.len()];
+        for inst in func.blocks.iter().flat_map(|b| &b.insts) {
+            if let Op::VarGet(var) | Op::VarSet(var, _) = inst.op {
+                accessed[var.index()] = true;
+            }
+        }
+        let first_local = func.params.len();
+        let kept = |j: usize| original.vars.get(j) == func.vars.get(j) && accessed[j];
+        let vars = (func.vars.iter().zip(&self.var_indices).enumerate())
+            .filter(|&(j, (var, _))| kept(j) && printable(&var.name))
+            .map(|(_, (var, &index))| wat::DebugVar {
+                param: false,
+                name: var.name.clone(),
+                ty: var.ty,
+                local: (first_local + index) as u32,
+            });
+        params.chain(vars).collect()
     }
 
     fn new_local(&mut self, name: &str, ty: wat::ValType) -> String {
@@ -244,8 +302,8 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     }
 
     /// The marker of the IR position of the code that follows.
-    pub fn origin(&self, span: crate::diag::Span) -> Option<Instr> {
-        self.cx.origin(self.id, span).map(Instr::Origin)
+    pub fn origin(&self, span: crate::diag::Span, loc: crate::ir::LocId) -> Option<Instr> {
+        self.cx.origin(self.id, span, loc).map(Instr::Origin)
     }
 
     pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {
@@ -255,7 +313,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             // Emitted at each use, under its user's origin.
             return;
         }
-        out.extend(self.origin(inst.span));
+        out.extend(self.origin(inst.span, inst.loc));
         for operand in inst.op.operands() {
             self.push_value(operand, out);
         }

@@ -19,7 +19,8 @@
 
 use crate::diag::Span;
 use crate::ir::{
-    BinaryOp, Const, ConvKind, Function, Inst, Module, Op, Terminator, ValueDef, ValueId, VarId,
+    BinaryOp, Const, ConvKind, Function, Inst, LocId, Module, Op, Terminator, ValueDef, ValueId,
+    VarId,
 };
 
 /// The largest callee body inlined, in instructions (the `return` and the
@@ -70,7 +71,7 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
                         let value = match held[var.index()] {
                             Some(value) => value,
                             None => {
-                                let zero = zero_of(&mut func, callee, *var, inst.span);
+                                let zero = zero_of(&mut func, callee, *var, (inst.span, inst.loc));
                                 let value = zero.results[0];
                                 out.push(zero);
                                 held[var.index()] = Some(value);
@@ -98,6 +99,7 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
                     op,
                     results,
                     span: inst.span,
+                    loc: inst.loc,
                 });
             }
             subst.resize(func.values.len(), None);
@@ -141,13 +143,14 @@ pub(super) fn renumber_defs(func: &mut Function) {
 
 /// `const 0` of a callee variable's type, as a new value of `func`: what
 /// the variable holds before its first `var.set`.
-fn zero_of(func: &mut Function, callee: &Function, var: VarId, span: Span) -> Inst {
+fn zero_of(func: &mut Function, callee: &Function, var: VarId, at: (Span, LocId)) -> Inst {
     let data = &callee.vars[var.index()];
     let value = func.new_value(data.ty, data.name.clone(), ValueDef::Param(0));
     Inst {
         op: Op::Const(Const::zero(data.ty)),
         results: vec![value],
-        span,
+        span: at.0,
+        loc: at.1,
     }
 }
 

@@ -115,9 +115,22 @@ fn origins_of(
     wat::FuncOrigins {
         wasm_name: lowered.id.clone(),
         ir_name: func.name.clone(),
-        def: origin_in(module.func_source(func), file, func.span),
+        def: located(module, func.loc)
+            .or_else(|| origin_in(module.func_source(func), file, func.span)),
         operators: wat::operator_origins(&lowered.body),
+        vars: lowered.vars.clone(),
     }
+}
+
+/// The frontend location `loc` ([`ir::Location`]), if it is one; the name
+/// of its file is shared by every origin in it.
+fn located(module: &Module, loc: ir::LocId) -> Option<wat::Origin> {
+    let location = module.location(loc)?;
+    Some(wat::Origin {
+        file: module.debug_file(location.file)?.clone(),
+        line: location.line,
+        col: location.col,
+    })
 }
 
 /// The name of each function's file ([`Module::func_source`]), one
@@ -187,6 +200,7 @@ impl<'m> Lowering<'m> {
                 body: Vec::new(),
                 comment: None,
                 def: None,
+                vars: Vec::new(),
             })
             .collect();
         cx.out.funcs = shells;
@@ -593,15 +607,22 @@ impl<'m> ModuleCx<'m> {
         }
     }
 
-    /// `what` as a comment, when the IR came from a file. No line number:
-    /// the positions are in the [`wat::Instr::Origin`] markers.
+    /// `what` as a comment, when the IR came from a file or a frontend
+    /// gave locations (then `asm -g` names each function after its
+    /// `;; fn @name`, as `build -g` does). No line number: the positions
+    /// are in the [`wat::Instr::Origin`] markers.
     pub fn name_comment(&self, what: &str) -> Option<String> {
-        self.module.source.as_ref().map(|_| what.to_string())
+        let located = self.module.source.is_some() || !self.module.locations.is_empty();
+        located.then(|| what.to_string())
     }
 
-    /// The position of a span of the function `id` in its file, when the
-    /// IR came from one.
-    pub fn origin(&self, id: FuncId, span: Span) -> Option<wat::Origin> {
+    /// The position of an entity of the function `id`: its frontend
+    /// location `loc` if it has one, else its span in the function's
+    /// file, when the IR came from one.
+    pub fn origin(&self, id: FuncId, span: Span, loc: ir::LocId) -> Option<wat::Origin> {
+        if !loc.is_none() {
+            return located(self.module, loc);
+        }
         let source = self.module.func_source(self.module.func(id));
         origin_in(source, self.files[id.index()].as_ref(), span)
     }

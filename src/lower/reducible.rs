@@ -20,7 +20,7 @@
 use crate::analysis::Cfg;
 use crate::diag::Span;
 use crate::ir::{
-    Block, BlockId, Const, Edge, Function, Inst, Op, Terminator, Type, ValueDef, Var, VarId,
+    Block, BlockId, Const, Edge, Function, Inst, LocId, Op, Terminator, Type, ValueDef, Var, VarId,
 };
 use std::borrow::Cow;
 
@@ -182,6 +182,7 @@ fn params_to_vars(func: &mut Function, entry: BlockId) -> Vec<VarId> {
             op: Op::VarGet(var),
             results: vec![value],
             span: data.span,
+            loc: LocId::NONE,
         });
     }
     let block = &mut func.blocks[entry.index()];
@@ -238,6 +239,7 @@ fn reroute_edges(
                 op: Op::VarSet(var, arg),
                 results: vec![],
                 span: Span::NONE,
+                loc: LocId::NONE,
             })
             .collect();
         let label = func.new_value(
@@ -253,6 +255,7 @@ fn reroute_edges(
             op: Op::Const(Const::I32(i as i32)),
             results: vec![label],
             span: Span::NONE,
+            loc: LocId::NONE,
         });
         let block = &mut func.blocks[trampoline.index()];
         block.insts = insts;

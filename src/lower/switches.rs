@@ -19,8 +19,8 @@
 
 use crate::diag::Span;
 use crate::ir::{
-    BinaryOp, Block, BlockId, Case, CmpOp, Const, ConvKind, ConvOp, Edge, Function, Inst, Op,
-    Terminator, Type, ValueDef, ValueId,
+    BinaryOp, Block, BlockId, Case, CmpOp, Const, ConvKind, ConvOp, Edge, Function, Inst, LocId,
+    Op, Terminator, Type, ValueDef, ValueId,
 };
 
 /// Fewest cases that make a jump table.
@@ -71,6 +71,7 @@ struct Expander<'f> {
     /// The switch block's name, for the blocks made from it.
     name: String,
     span: Span,
+    loc: LocId,
 }
 
 impl Expander<'_> {
@@ -84,7 +85,7 @@ impl Expander<'_> {
         else {
             return;
         };
-        let (name, span) = (at.name.clone(), at.term_span);
+        let (name, span, loc) = (at.name.clone(), at.term_span, at.term_loc);
         let ty = func.value_type(value);
         let mut expander = Expander {
             func,
@@ -93,6 +94,7 @@ impl Expander<'_> {
             default,
             name,
             span,
+            loc,
         };
         let items = expander.items(cases);
         expander.search(block, &items);
@@ -280,6 +282,7 @@ impl Expander<'_> {
             op,
             results: vec![result],
             span: self.span,
+            loc: self.loc,
         });
         result
     }
@@ -295,6 +298,7 @@ impl Expander<'_> {
         let block = &mut self.func.blocks[block.index()];
         block.term = Some(term);
         block.term_span = self.span;
+        block.term_loc = self.loc;
     }
 }
 

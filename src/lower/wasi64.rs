@@ -249,6 +249,7 @@ impl Wrapper {
             body: self.body,
             comment: Some("wasm64 adapter: WASI preview1 through the 32-bit scratch memory".into()),
             def: None,
+            vars: Vec::new(),
         }
     }
 

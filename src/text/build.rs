@@ -687,6 +687,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             op,
             results,
             span: line,
+            loc: crate::ir::LocId::NONE,
         });
         Ok(())
     }

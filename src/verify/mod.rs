@@ -21,6 +21,7 @@ const MAX_SLOT_SIZE: u64 = 1 << 31;
 /// The largest data alignment: one wasm page.
 const MAX_DATA_ALIGN: u32 = 65536;
 pub mod limits;
+mod locations;
 use limits::*;
 
 /// Checks a module that is to be lowered or run: a unit ([`verify_unit`])
@@ -56,11 +57,15 @@ fn verify(module: &Module, complete: bool) -> Result<(), Diagnostics> {
     }
     v.check_memory();
     v.check_visibility(complete);
+    v.errors.extend(locations::check_module(module));
     // Functions are checked independently (on several threads for a large
     // module); their errors join the module's in function order.
     let per_function = crate::parallel::map(&module.funcs, |func| {
         let mut checker = Verifier::new(module);
         FuncChecker::new(&mut checker, func).check();
+        checker
+            .errors
+            .extend(locations::check_function(module, func));
         checker.errors
     });
     v.errors.extend(per_function.into_iter().flatten());
@@ -1095,6 +1100,7 @@ mod tests {
                 op,
                 results,
                 span: Span::NONE,
+                loc: crate::ir::LocId::NONE,
             },
         );
     }
@@ -1666,6 +1672,7 @@ mod tests {
             op: Op::Const(Const::I32(0)),
             results: vec![unrecorded],
             span: Span::NONE,
+            loc: crate::ir::LocId::NONE,
         });
         m.add_data(Data {
             name: "d".into(),

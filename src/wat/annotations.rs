@@ -5,15 +5,17 @@
 //! Text with `;;@ file:line:col` annotations (Binaryen's, which `emit -g`
 //! writes): an operator takes the last annotation before it in its
 //! function, as [`super::operator_origins`] takes the last marker; an
-//! annotation above a function's `(func` is where it is defined, and a
-//! `;; fn @name` comment there names its IR function. Text without any
+//! annotation above a function's `(func` is where it is defined, a
+//! `;; fn @name` comment there names its IR function, and `;; param %n:
+//! i32 = local 0` and `;; var $x: i64 = local 2` lines there are its IR
+//! parameters and variables ([`DebugVar`]). Text without any
 //! annotation points into itself: each operator at its own line and
 //! column, a function defined at its `func` keyword and named by its `$id`.
 //! A function whose operators do not match its text one to one (an
 //! instruction `wast` encodes as several) gets no origins rather than
 //! wrong ones. A malformed annotation is a located error.
 
-use super::{FuncOrigins, Origin};
+use super::{DebugVar, FuncOrigins, Origin};
 use crate::diag::SourceFile;
 use crate::emit::{AsmError, assemble_inspecting, text_error};
 use std::sync::Arc;
@@ -125,6 +127,7 @@ fn operator_counts(wasm: &[u8]) -> Result<Vec<usize>, AsmError> {
 struct Notes {
     origins: Vec<(usize, Origin)>,
     names: Vec<(usize, String)>,
+    vars: Vec<(usize, DebugVar)>,
 }
 
 impl Notes {
@@ -147,6 +150,8 @@ impl Notes {
                 notes.origins.push((token.offset, origin));
             } else if let Some(name) = comment.strip_prefix(";; fn @") {
                 notes.names.push((token.offset, name.to_string()));
+            } else if let Some(var) = comment.strip_prefix(";; ").and_then(DebugVar::parse) {
+                notes.vars.push((token.offset, var));
             }
         }
         Ok(notes)
@@ -187,6 +192,7 @@ impl Reader<'_> {
                 wasm_name,
                 def: Some(self.here(func.offset)),
                 operators: instrs.iter().map(|&o| Some(self.here(o))).collect(),
+                vars: Vec::new(),
             };
         }
         let above = |o: usize| o > after && o < func.offset;
@@ -198,6 +204,10 @@ impl Reader<'_> {
             operators: instrs
                 .iter()
                 .map(|&o| self.last_origin(func.offset, o))
+                .collect(),
+            vars: (self.notes.vars.iter())
+                .filter(|(o, _)| above(*o))
+                .map(|(_, v)| v.clone())
                 .collect(),
         }
     }
@@ -228,5 +238,6 @@ fn unknown(count: usize) -> FuncOrigins {
         ir_name: String::new(),
         def: None,
         operators: vec![None; count],
+        vars: Vec::new(),
     }
 }

@@ -26,7 +26,7 @@ pub use ops::{
     Align, Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, IntBinOp, IntCmpOp, IntType,
     IntUnOp, LoadKind, MemArg, SignExtend, StoreKind,
 };
-pub use origin::{FuncOrigins, Origin, operator_origins};
+pub use origin::{DebugVar, FuncOrigins, Origin, operator_origins};
 pub use print::{PrintOptions, print_module, print_module_with};
 
 /// A numeric value type.
@@ -118,6 +118,9 @@ pub struct Func {
     /// Where the function is defined, printed as `;;@ file:line:col` above
     /// it with `-g`, so that `asm -g` gives the DWARF `build -g` does.
     pub def: Option<Origin>,
+    /// The IR parameters and variables DWARF describes, printed as
+    /// `;; param %n: i32 = local 0` lines above it with `-g`.
+    pub vars: Vec<DebugVar>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -10,6 +10,7 @@
 //! walks the body in the binary's order instead of re-reading the text.
 
 use super::Instr;
+use crate::ir::Type;
 use std::fmt;
 use std::sync::Arc;
 
@@ -40,6 +41,56 @@ pub struct FuncOrigins {
     /// The origin of each operator of the body in the binary's order, the
     /// final `end` left out: the last marker before it.
     pub operators: Vec<Option<Origin>>,
+    /// The IR parameters and variables a debugger can show: each is in one
+    /// wasm local for the whole function.
+    pub vars: Vec<DebugVar>,
+}
+
+/// An IR parameter or variable (`var`) that lives in one wasm local, which
+/// holds nothing else, from the function's start to its end: DWARF
+/// describes it with a single location. (A local the lowering shares
+/// between values is described by none.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DebugVar {
+    /// A parameter (`%n`) or a variable (`var $x`).
+    pub param: bool,
+    /// The IR name, without its sigil.
+    pub name: String,
+    pub ty: Type,
+    /// The wasm local's index (the parameters first).
+    pub local: u32,
+}
+
+impl fmt::Display for DebugVar {
+    /// `param %n: i32 = local 0` or `var $x: ptr = local 3`: how `emit -g`
+    /// writes it above the function and `asm -g` reads it back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, sigil) = match self.param {
+            true => ("param", '%'),
+            false => ("var", '$'),
+        };
+        let (name, ty, local) = (&self.name, self.ty, self.local);
+        write!(f, "{kind} {sigil}{name}: {ty} = local {local}")
+    }
+}
+
+impl DebugVar {
+    /// The inverse of `Display`, for `asm -g`.
+    pub fn parse(text: &str) -> Option<DebugVar> {
+        let (param, rest) = match text.split_once(' ')? {
+            ("param", rest) => (true, rest.strip_prefix('%')?),
+            ("var", rest) => (false, rest.strip_prefix('$')?),
+            _ => return None,
+        };
+        let (rest, local) = rest.rsplit_once(" = local ")?;
+        let (name, ty) = rest.rsplit_once(": ")?;
+        Some(DebugVar {
+            param,
+            name: name.to_string(),
+            ty: Type::from_name(ty)?,
+            local: local.parse().ok()?,
+        })
+    }
 }
 
 /// The origin of each operator `body` encodes to, in order: one per flat

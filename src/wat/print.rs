@@ -131,6 +131,10 @@ impl Printer {
             self.pending = Some(def.clone());
             self.origin();
         }
+        if self.options.locations {
+            // The lowering keeps only names that print on one line as they are.
+            f.vars.iter().for_each(|v| self.line(&format!(";; {v}")));
+        }
         self.line(&format!("(func {}{}", id(&f.id), type_use(&f.ty, true)));
         self.indent += 1;
         for local in &f.locals {

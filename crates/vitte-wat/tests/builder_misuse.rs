@@ -5,8 +5,9 @@
 
 use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{
-    BinaryOp, BlockId, BlockState, BuildError, CmpOp, ConvKind, Edge, FuncId, Function,
-    FunctionBuilder, Linkage, MemAccess, Module, Signature, SlotId, Type, ValueId, VarId,
+    BinaryOp, BlockId, BlockState, BuildError, CmpOp, ConvKind, DebugFileId, Edge, FuncId,
+    Function, FunctionBuilder, Linkage, LocId, Location, MemAccess, Module, Signature, SlotId,
+    Type, ValueId, VarId,
 };
 use vitte_codegen_wasm64::value::Value;
 use vitte_codegen_wasm64::{Context, Error, Target, WasmBackend};
@@ -1066,5 +1067,99 @@ fn branches_and_dominance_of_built_ir_are_named() {
          error: value %v2 is used where its definition does not dominate\n  --> %v2 is defined \
          in function `@f`, block `then`, instruction 0 `i32.const`\n  --> in function `@f`, \
          block `join`, instruction 0 `i32.add`"
+    );
+}
+
+// ----------------------------------------------------------------- locations
+
+/// `f() -> i32 { return 1 }` with the location `location` set before its
+/// instructions; the context's errors.
+fn located(location: Option<Location>, files: &[&str]) -> (Context, FuncId) {
+    let mut ctx = Context::new(Target::Wasm64);
+    for file in files {
+        ctx.module_mut().add_debug_file(file);
+    }
+    let f = ctx.create_function("f");
+    {
+        let mut b = ctx.builder(f);
+        b.result(Type::I32);
+        let entry = b.create_block("entry");
+        b.switch_to_block(entry);
+        b.set_location(location);
+        let one = b.iconst(Type::I32, 1);
+        b.ret(&[one]);
+    }
+    (ctx, f)
+}
+
+#[test]
+fn a_location_in_an_unregistered_file_or_at_line_0_is_an_error() {
+    let at = |file, line, col| {
+        Some(Location {
+            file: DebugFileId(file),
+            line,
+            col,
+        })
+    };
+    let (ctx, f) = located(at(1, 3, 4), &["demo.vt"]);
+    let (e, text) = one_error(&ctx, f);
+    assert!(matches!(e, BuildError::BadLocation { .. }), "{e:?}");
+    assert_eq!(
+        text,
+        "in function `@f`, block `entry`: location file#1:3:4: no debug file with id 1 in this \
+         module (it has 1)"
+    );
+    let (ctx, f) = located(at(0, 0, 4), &["demo.vt"]);
+    let (_, text) = one_error(&ctx, f);
+    assert!(
+        text.ends_with("location file#0:0:4: lines and columns count from 1"),
+        "{text}"
+    );
+    // The same file twice is one file; a good location compiles.
+    let (mut ctx, f) = located(at(0, 3, 4), &["demo.vt", "demo.vt"]);
+    assert_eq!(ctx.module().debug_files.len(), 1);
+    assert_eq!(ctx.module_mut().add_debug_file("other.vt"), DebugFileId(1));
+    assert_eq!(run(&ctx, f, "f", &[]), vec![Value::I32(1)]);
+}
+
+#[test]
+fn locations_the_module_cannot_name_are_verifier_errors_not_panics() {
+    let at = |line| {
+        Some(Location {
+            file: DebugFileId(0),
+            line,
+            col: 1,
+        })
+    };
+    // A file name that cannot be one `;;@` line.
+    let (ctx, f) = located(at(2), &["a\nb.vt"]);
+    let message = ctx.verify().expect_err("refused").report();
+    assert!(
+        message.contains("debug file 0 (\"a\\nb.vt\") has a control"),
+        "{message}"
+    );
+    assert!(WasmBackend::new().compile(&ctx, &f).is_err());
+    // Ids written by hand, past the tables.
+    let (mut ctx, f) = located(at(2), &["demo.vt"]);
+    let module = ctx.module_mut();
+    let bad = module.intern_location(Location {
+        file: DebugFileId(9),
+        line: 1,
+        col: 1,
+    });
+    module.funcs[f.index()].blocks[0].term_loc = bad;
+    let inst = &mut module.funcs[f.index()].blocks[0].insts[0];
+    inst.loc = LocId::from_index(77);
+    let message = ctx.verify().expect_err("refused").report();
+    assert!(
+        message.contains("names debug file 9, which does not exist"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            "function `@f`, block `entry`, instruction 0: location 77 is out of range \
+             (the module has 2 locations)"
+        ),
+        "{message}"
     );
 }

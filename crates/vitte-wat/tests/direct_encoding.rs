@@ -143,6 +143,7 @@ fn names_that_do_not_resolve_are_errors() {
         body,
         comment: None,
         def: None,
+        vars: Vec::new(),
     };
     let module = |funcs: Vec<wat::Func>| wat::Module {
         funcs,
@@ -227,6 +228,7 @@ fn shadowed_and_reused_labels_resolve_as_wast_resolves_them() {
             body,
             comment: None,
             def: None,
+            vars: Vec::new(),
         }],
         ..wat::Module::default()
     };

@@ -8,6 +8,9 @@
 //! - read back with gimli, the line table maps each operator's address to
 //!   the IR line and column it was lowered from (`Compiled::origins`), and
 //!   each function's range to a subprogram named after the IR function;
+//! - every IR parameter and variable has a DIE whose `DW_OP_WASM_location`
+//!   names a local of its type and name (the binary's name section), a
+//!   parameter's local never written;
 //! - `emit -g | asm -g` gives the bytes of `build -g --direct`, the origins
 //!   read back from the annotations being the lowering's, and `asm`
 //!   without -g the bytes of `build`.
@@ -17,6 +20,9 @@
 //!
 //! `link -g` of three units: the line table and each subprogram name the
 //! unit each function comes from.
+//!
+//! A module built by a frontend with locations in its own `demo.vt`: the
+//! line table names `demo.vt` and the lines given, alone and linked.
 //!
 //! One test per case, named by its path (`cargo test --release --test dwarf
 //! fib`).
@@ -29,11 +35,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 use vitte_codegen_wasm64::diag::SourceFile;
-use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::ir::{BinaryOp, CmpOp, Edge, FuncId, Location, Module, Op, Target, Type};
 use vitte_codegen_wasm64::link::{self, LinkOptions};
 use vitte_codegen_wasm64::wat::{FuncOrigins, Origin, annotations};
-use vitte_codegen_wasm64::{Compiled, WasmBackend, dwarf};
-use wasmparser::{Parser, Payload};
+use vitte_codegen_wasm64::{Compiled, Context, WasmBackend, dwarf};
+use wasmparser::{Operator, Parser, Payload};
 
 const TARGETS: [(Target, &str); 2] = [(Target::Wasm64, "wasm64"), (Target::Wasm32, "wasm32")];
 
@@ -65,6 +71,18 @@ fn main() {
             "linked_units_keep_their_own_files",
             linked_units_keep_their_own_files,
         ),
+        common::test_fn(
+            "fib_parameter_n_is_in_local_0",
+            fib_parameter_n_is_in_local_0,
+        ),
+        common::test_fn(
+            "frontend_locations_reach_the_line_table",
+            frontend_locations_reach_the_line_table,
+        ),
+        common::test_fn(
+            "linked_frontend_locations_keep_their_file",
+            linked_frontend_locations_keep_their_file,
+        ),
     ];
     trials.extend(common::file_trials(&files, check_case));
     common::run_trials(trials)
@@ -89,6 +107,7 @@ fn check_case(path: &Path) -> Result<(), String> {
             return Err(format!("{at}: the library's bytes differ from build -g's"));
         }
         lines_match_origins(&compiled).map_err(|e| format!("{at}: {e}"))?;
+        vars_match_locals(&load(&name), &compiled, target).map_err(|e| format!("{at}: {e}"))?;
         let wat = dir.path(&format!("{target_name}.wat"));
         emit_g(&name, target_name, &wat).map_err(|e| format!("{at}: {e}"))?;
         origins_read_back(&wat, &compiled).map_err(|e| format!("{at}: {e}"))?;
@@ -160,6 +179,13 @@ fn build(dir: &TempDir, file: &str, target: &str, args: &[&str]) -> Result<Vec<u
         return Err(format!("build {args:?} failed: {}", stderr(&o)));
     }
     std::fs::read(&out).map_err(|e| format!("{out_arg}: {e}"))
+}
+
+/// The case, parsed and verified.
+fn load(name: &str) -> Module {
+    let text = std::fs::read_to_string(root().join(name)).expect("readable case");
+    vitte_codegen_wasm64::text::load(&SourceFile::new(name, text))
+        .unwrap_or_else(|ds| panic!("{name}: {}", ds[0]))
 }
 
 /// The case compiled by the library with debug information.
@@ -626,4 +652,452 @@ fn subprogram_decls(wasm: &[u8]) -> gimli::Result<BTreeMap<String, (String, u64)
         }
     }
     Ok(decls)
+}
+
+/// The lines of the made-up `demo.vt` the demo's instructions are given.
+const DEMO_DEF: u32 = 1;
+const DEMO_COMPARE: u32 = 3;
+const DEMO_MUL: u32 = 4;
+const DEMO_ADD: u32 = 6;
+const DEMO_RETURN: u32 = 8;
+
+/// A frontend's `demo(n)`, the sum of the squares below `n`, built with
+/// locations in `demo.vt`: each instruction at its own line, except the
+/// `acc + sq` addition, built after `set_location(None)`.
+fn demo_context() -> (Context, FuncId) {
+    let mut ctx = Context::new(Target::Wasm64);
+    let file = ctx.module_mut().add_debug_file("demo.vt");
+    let at = |line| Some(Location { file, line, col: 5 });
+    let func = ctx.create_function("demo");
+    let mut b = ctx.builder(func);
+    b.set_function_location(at(DEMO_DEF));
+    let n = b.param("n", Type::I64);
+    b.result(Type::I64);
+    let [entry, head, body, exit] = ["entry", "head", "body", "exit"].map(|n| b.create_block(n));
+    let i = b.block_param(head, "i", Type::I64);
+    let acc = b.block_param(head, "acc", Type::I64);
+    b.switch_to_block(entry);
+    b.set_location(at(2));
+    let zero = b.iconst(Type::I64, 0);
+    b.jump(head, &[zero, zero]);
+    b.switch_to_block(head);
+    b.set_location(at(DEMO_COMPARE));
+    let done = b.compare(CmpOp::GeS, Type::I64, i, n);
+    b.brif(done, Edge::new(exit, vec![]), Edge::new(body, vec![]));
+    b.switch_to_block(body);
+    b.set_location(at(DEMO_MUL));
+    let sq = b.binary(BinaryOp::Mul, Type::I64, i, i);
+    b.set_location(None);
+    let acc1 = b.binary(BinaryOp::Add, Type::I64, acc, sq);
+    b.set_location(at(DEMO_ADD));
+    let one = b.iconst(Type::I64, 1);
+    let i1 = b.binary(BinaryOp::Add, Type::I64, i, one);
+    b.set_location(at(7));
+    b.jump(head, &[i1, acc1]);
+    b.switch_to_block(exit);
+    b.set_location(at(DEMO_RETURN));
+    b.ret(&[acc]);
+    drop(b);
+    assert!(ctx.errors().is_empty(), "{:?}", ctx.errors());
+    (ctx, func)
+}
+
+/// The row of each `i64.ge_s`, `i64.mul` and `i64.add` of the first body
+/// of `wasm`, in code order, as `(operator, file, line)`.
+fn arithmetic_rows(wasm: &[u8]) -> Vec<(&'static str, String, u64)> {
+    let (rows, _) = read_back(wasm).expect("DWARF reads back");
+    let mut start = 0;
+    let mut found = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.expect("a valid module") {
+            Payload::CodeSectionStart { range, .. } => start = range.start,
+            Payload::CodeSectionEntry(body) => {
+                let mut reader = body.get_operators_reader().expect("operators");
+                while !reader.eof() {
+                    let (op, offset) = reader.read_with_offset().expect("an operator");
+                    let name = match op {
+                        Operator::I64GeS => "i64.ge_s",
+                        Operator::I64Mul => "i64.mul",
+                        Operator::I64Add => "i64.add",
+                        _ => continue,
+                    };
+                    let row = row_at(&rows, (offset - start) as u64).expect("a row");
+                    found.push((name, row.file.clone(), row.line));
+                }
+                return found;
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A builder-made module with locations in `demo.vt`: on both targets and
+/// both paths the same bytes, valid DWARF (`--verify`), one compile unit
+/// for `demo.vt` whose line table puts each operator at the line its
+/// instruction was given (the one built without a location shares the row
+/// of the code before it: it starts no row of its own), the subprogram
+/// declared at the function's location; and `emit -g | asm -g` reads the
+/// same origins back from the `;;@ demo.vt:...` lines.
+fn frontend_locations_reach_the_line_table() {
+    let dir = TempDir::new("dwarf-frontend");
+    let (ctx, _) = demo_context();
+    let module = ctx.verify().unwrap_or_else(|e| panic!("{}", e.report()));
+    for (target, target_name) in TARGETS {
+        let backend = WasmBackend::new().with_debug_info(true);
+        let compiled = backend.compile_module(module, target).expect("compiles");
+        let direct = backend
+            .compile_module_direct(module, target)
+            .expect("encodes");
+        assert_eq!(
+            compiled.wasm, direct,
+            "{target_name}: text and direct paths"
+        );
+        verify(&dir, &compiled.wasm).unwrap_or_else(|e| panic!("{target_name}: {e}"));
+        lines_match_origins(&compiled).unwrap_or_else(|e| panic!("{target_name}: {e}"));
+        let rows = arithmetic_rows(&compiled.wasm);
+        let lines = |op| -> Vec<(String, u64)> {
+            let of_op = rows.iter().filter(|(o, ..)| *o == op);
+            of_op.map(|(_, file, line)| (file.clone(), *line)).collect()
+        };
+        let at = |line: u32| ("demo.vt".to_string(), u64::from(line));
+        // The loop's test may be copied to its bottom: one row or two.
+        let compares = lines("i64.ge_s");
+        assert!(!compares.is_empty() && compares.iter().all(|r| *r == at(DEMO_COMPARE)));
+        assert_eq!(lines("i64.mul"), [at(DEMO_MUL)], "{target_name}");
+        assert_eq!(
+            lines("i64.add"),
+            [at(DEMO_MUL), at(DEMO_ADD)],
+            "{target_name}"
+        );
+        let (rows, _) = read_back(&compiled.wasm).expect("reads back");
+        let lines: BTreeSet<u64> = rows.iter().map(|r| r.line).collect();
+        assert!(rows.iter().all(|r| r.file == "demo.vt"), "{rows:?}");
+        assert!(lines.contains(&DEMO_RETURN.into()), "{lines:?}");
+        let decls = subprogram_decls(&compiled.wasm).expect("reads back");
+        assert_eq!(decls["demo"], ("demo.vt".to_string(), DEMO_DEF.into()));
+
+        let wat = WasmBackend::new()
+            .with_locations(true)
+            .emit_wat(module, target)
+            .expect("emits");
+        assert!(wat.contains(";;@ demo.vt:4:5\n"), "{wat}");
+        let (wasm, origins) = annotations::assemble_with_origins(&wat, "demo.wat").expect("asm -g");
+        assert_eq!(
+            origins, compiled.origins,
+            "{target_name}: origins read back"
+        );
+        let with_dwarf = dwarf::append_debug_info(wasm, &origins, target).expect("DWARF");
+        assert_eq!(with_dwarf, compiled.wasm, "{target_name}: emit -g | asm -g");
+    }
+}
+
+/// `link -g` of the builder-made unit and a text unit: each function keeps
+/// its own file (the builder's `demo.vt`, the text's `b.vir`), and the
+/// instruction built without a location falls back to its span, which for
+/// a unit built in memory is in the linked text.
+fn linked_frontend_locations_keep_their_file() {
+    let (ctx, _) = demo_context();
+    let text = "pub fn @twice(%x: i64) -> i64 {\nentry:\n  %y = i64.add %x, %x\n  return %y\n}\n";
+    let b_unit = vitte_codegen_wasm64::text::load(&SourceFile::new("b.vir", text))
+        .unwrap_or_else(|ds| panic!("{}", ds[0]));
+    let linked = link::link(&[ctx.module().clone(), b_unit], &LinkOptions::default())
+        .unwrap_or_else(|ds| panic!("{}", ds[0]));
+    let backend = WasmBackend::new().with_debug_info(true);
+    let compiled = linked
+        .compile_with(&backend, Target::Wasm64)
+        .expect("compiles");
+    lines_match_origins(&compiled).expect("the line table is the origins");
+    let decls = subprogram_decls(&compiled.wasm).expect("reads back");
+    assert_eq!(decls["demo"], ("demo.vt".to_string(), DEMO_DEF.into()));
+    assert_eq!(decls["twice"], ("b.vir".to_string(), 1));
+    let rows = arithmetic_rows(&compiled.wasm);
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(op, ..)| *op != "i64.ge_s")
+        .collect();
+    let mul_line = 1 + linked
+        .text()
+        .lines()
+        .position(|l| l.contains("i64.mul"))
+        .expect("the linked text has the mul") as u64;
+    let add_line = mul_line + 1;
+    assert!(
+        linked
+            .text()
+            .lines()
+            .nth(add_line as usize - 1)
+            .is_some_and(|l| l.contains("i64.add"))
+    );
+    assert_eq!(
+        rows,
+        vec![
+            ("i64.mul", "demo.vt".into(), DEMO_MUL.into()),
+            ("i64.add", "linked.vir".into(), add_line),
+            ("i64.add", "demo.vt".into(), DEMO_ADD.into()),
+        ]
+    );
+}
+
+/// A `DW_TAG_formal_parameter` or `DW_TAG_variable`, read back.
+#[derive(Debug)]
+struct VarDie {
+    /// Its subprogram's `DW_AT_low_pc`.
+    func: u64,
+    param: bool,
+    name: String,
+    /// Its base type's name and byte size.
+    ty: (String, u64),
+    location: Vec<u8>,
+}
+
+/// Every parameter and variable DIE of `wasm`'s DWARF.
+fn read_vars(wasm: &[u8]) -> gimli::Result<Vec<VarDie>> {
+    let dwarf = load_dwarf(wasm);
+    let mut vars = Vec::new();
+    let mut units = dwarf.units();
+    while let Some(header) = units.next()? {
+        let unit = dwarf.unit(header)?;
+        let mut entries = unit.entries();
+        let mut func = None;
+        while let Some(entry) = entries.next_dfs()? {
+            let param = match entry.tag() {
+                gimli::DW_TAG_subprogram => {
+                    func = match entry.attr_value(gimli::DW_AT_low_pc) {
+                        Some(gimli::AttributeValue::Addr(low)) => Some(low),
+                        _ => None,
+                    };
+                    continue;
+                }
+                gimli::DW_TAG_formal_parameter => true,
+                gimli::DW_TAG_variable => false,
+                _ => continue,
+            };
+            type Attr<'a> = Option<gimli::AttributeValue<EndianSlice<'a, LittleEndian>>>;
+            let string = |attr: Attr| -> gimli::Result<String> {
+                let value = attr.expect("a string attribute");
+                Ok(dwarf
+                    .attr_string(&unit, value)?
+                    .to_string_lossy()
+                    .into_owned())
+            };
+            let name = string(entry.attr_value(gimli::DW_AT_name))?;
+            let Some(gimli::AttributeValue::UnitRef(ty)) = entry.attr_value(gimli::DW_AT_type)
+            else {
+                panic!("{name} without a type");
+            };
+            let ty = unit.entry(ty)?;
+            assert_eq!(ty.tag(), gimli::DW_TAG_base_type);
+            let size = ty
+                .attr_value(gimli::DW_AT_byte_size)
+                .and_then(|s| s.udata_value());
+            let ty = (
+                string(ty.attr_value(gimli::DW_AT_name))?,
+                size.expect("a size"),
+            );
+            let Some(gimli::AttributeValue::Exprloc(location)) =
+                entry.attr_value(gimli::DW_AT_location)
+            else {
+                panic!("{name} without a location expression");
+            };
+            vars.push(VarDie {
+                func: func.expect("a variable inside a subprogram"),
+                param,
+                name,
+                ty,
+                location: location.0.slice().to_vec(),
+            });
+        }
+    }
+    Ok(vars)
+}
+
+/// A function body as the binary has it: its locals' names (the name
+/// section's) and types, and the locals it writes.
+#[derive(Default)]
+struct BodyLocals {
+    names: BTreeMap<u32, String>,
+    types: Vec<wasmparser::ValType>,
+    written: BTreeSet<u32>,
+}
+
+/// The locals of every body of `wasm`, by the body's address.
+fn body_locals(wasm: &[u8]) -> BTreeMap<u64, BodyLocals> {
+    let (mut types, mut func_types, mut imports) = (Vec::new(), Vec::new(), 0);
+    let mut names: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
+    let (mut start, mut bodies) = (0, Vec::new());
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.expect("a valid module") {
+            Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    types.push(ty.expect("a function type").params().to_vec());
+                }
+            }
+            Payload::ImportSection(r) => {
+                for import in r.into_imports() {
+                    let import = import.expect("an import");
+                    imports += u32::from(matches!(import.ty, wasmparser::TypeRef::Func(_)));
+                }
+            }
+            Payload::FunctionSection(r) => func_types.extend(r.into_iter().map(|t| t.unwrap())),
+            Payload::CodeSectionStart { range, .. } => start = range.start,
+            Payload::CodeSectionEntry(body) => {
+                let mut locals = BodyLocals {
+                    types: types[func_types[bodies.len()] as usize].clone(),
+                    ..BodyLocals::default()
+                };
+                for run in body.get_locals_reader().expect("locals") {
+                    let (count, ty) = run.expect("a local");
+                    locals.types.extend(std::iter::repeat_n(ty, count as usize));
+                }
+                let mut reader = body.get_operators_reader().expect("operators");
+                while !reader.eof() {
+                    match reader.read().expect("an operator") {
+                        Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                            locals.written.insert(local_index);
+                        }
+                        _ => {}
+                    }
+                }
+                bodies.push(((body.range().start - start) as u64, locals));
+            }
+            Payload::CustomSection(c) => {
+                if let wasmparser::KnownCustom::Name(reader) = c.as_known() {
+                    for name in reader {
+                        if let wasmparser::Name::Local(map) = name.expect("a name subsection") {
+                            for func in map {
+                                let func = func.expect("a function's names");
+                                let locals = func.names.into_iter().map(|n| {
+                                    let n = n.expect("a name");
+                                    (n.index, n.name.to_string())
+                                });
+                                names.insert(func.index, locals.collect());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (k, (address, mut locals)) in bodies.into_iter().enumerate() {
+        locals.names = names.remove(&(imports + k as u32)).unwrap_or_default();
+        out.insert(address, locals);
+    }
+    out
+}
+
+/// The DWARF of every parameter and variable of the IR (`module`) against
+/// the binary, which is read independently: each DIE is at `DW_OP_WASM_location
+/// 0x0 <local>, DW_OP_stack_value`, that local has the type of the IR's
+/// (`ptr` the address's width) and is named after it in the name section,
+/// a parameter's local is never written, and every parameter and variable
+/// of every function is described.
+fn vars_match_locals(module: &Module, compiled: &Compiled, target: Target) -> Result<(), String> {
+    let bodies = body_locals(&compiled.wasm);
+    let vars = read_vars(&compiled.wasm).map_err(|e| e.to_string())?;
+    for var in &vars {
+        let at = format!("`{}` ({})", var.name, var.func);
+        let body = bodies
+            .get(&var.func)
+            .ok_or(format!("{at}: no body at its function"))?;
+        let local = match var.location.as_slice() {
+            [0xed, 0x00, rest @ .., 0x9f] => {
+                uleb(rest).ok_or(format!("{at}: {:x?}", var.location))?
+            }
+            other => return Err(format!("{at}: location {other:x?}")),
+        };
+        let ty = body
+            .types
+            .get(local as usize)
+            .ok_or(format!("{at}: no local {local}"))?;
+        let wide = target == Target::Wasm64;
+        let expected = match var.ty.0.as_str() {
+            "i32" => (wasmparser::ValType::I32, 4),
+            "i64" => (wasmparser::ValType::I64, 8),
+            "f32" => (wasmparser::ValType::F32, 4),
+            "f64" => (wasmparser::ValType::F64, 8),
+            "ptr" if wide => (wasmparser::ValType::I64, 8),
+            "ptr" => (wasmparser::ValType::I32, 4),
+            other => return Err(format!("{at}: type {other}")),
+        };
+        if (*ty, var.ty.1) != expected {
+            return Err(format!(
+                "{at}: local {local} is {ty:?}, DWARF says {:?}",
+                var.ty
+            ));
+        }
+        let name = body.names.get(&local).map_or("", String::as_str);
+        let suffix = name.strip_prefix(var.name.as_str());
+        let named = suffix.is_some_and(|s| s.is_empty() || s.starts_with('_'));
+        if !named {
+            return Err(format!("{at}: local {local} is named `{name}`"));
+        }
+        if var.param && body.written.contains(&local) {
+            return Err(format!("{at}: parameter local {local} is written"));
+        }
+    }
+    let described = |param: bool| vars.iter().filter(|v| v.param == param).count();
+    // A variable nothing reads or writes is left out (it is always 0).
+    let accessed = |f: &vitte_codegen_wasm64::ir::Function| {
+        let ops = f.blocks.iter().flat_map(|b| &b.insts).map(|i| &i.op);
+        let vars = ops.filter_map(|op| match op {
+            Op::VarGet(v) | Op::VarSet(v, _) => Some(*v),
+            _ => None,
+        });
+        vars.collect::<BTreeSet<_>>().len()
+    };
+    let defined = module.funcs.iter().filter(|f| !f.is_import());
+    let (params, locals): (usize, usize) = defined
+        .map(|f| (f.params.len(), accessed(f)))
+        .fold((0, 0), |(p, v), (a, b)| (p + a, v + b));
+    if (described(true), described(false)) != (params, locals) {
+        return Err(format!(
+            "{} parameters and {} variables described, the IR has {params} and {locals}",
+            described(true),
+            described(false)
+        ));
+    }
+    Ok(())
+}
+
+/// An unsigned LEB128 number that is all of `bytes`.
+fn uleb(bytes: &[u8]) -> Option<u32> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().enumerate() {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return (i + 1 == bytes.len()).then_some(u32::try_from(value).ok()?);
+        }
+    }
+    None
+}
+
+/// `fib`'s parameter `n`, as `llvm-dwarfdump --debug-info` shows it: a
+/// `DW_TAG_formal_parameter` in local 0 (`(param $n i32)` in the WAT), its
+/// type the 4-byte signed base type `i32`.
+fn fib_parameter_n_is_in_local_0() {
+    let compiled = compile("examples/fib.vir", Target::Wasm64);
+    assert!(
+        compiled
+            .wat
+            .contains("(func $fib (type $t0) (param $n i32)"),
+        "{}",
+        compiled.wat
+    );
+    let vars = read_vars(&compiled.wasm).expect("reads back");
+    let n = vars
+        .iter()
+        .find(|v| v.name == "n")
+        .expect("`n` is described");
+    assert!(n.param);
+    assert_eq!(n.location, [0xed, 0x00, 0x00, 0x9f]);
+    assert_eq!(n.ty, ("i32".to_string(), 4));
+    let dir = TempDir::new("dwarf-fib-n");
+    let dump = dwarfdump(&dir, &compiled.wasm, &["--debug-info"]).expect("dumps");
+    assert!(
+        dump.contains("DW_OP_WASM_location 0x0 0x0, DW_OP_stack_value"),
+        "{dump}"
+    );
 }

@@ -120,6 +120,7 @@ fn fib() -> Func {
         )],
         comment: Some(s("fn @fib (examples/fib.vir:3)")),
         def: None,
+        vars: Vec::new(),
     }
 }
 
@@ -271,6 +272,7 @@ fn misc() -> Func {
         body,
         comment: None,
         def: None,
+        vars: Vec::new(),
     }
 }
 
@@ -282,6 +284,7 @@ fn init() -> Func {
         body: vec![],
         comment: Some(s("runs at instantiation\nsecond line")),
         def: None,
+        vars: Vec::new(),
     }
 }
 
@@ -617,6 +620,7 @@ fn odd_names_are_quoted_ids() {
             )],
             comment: None,
             def: None,
+            vars: Vec::new(),
         }],
         exports: vec![export("f\u{1}", ExportKind::Func, "f(x)")],
         ..Module::default()
@@ -761,6 +765,7 @@ fn const_module(consts: Vec<Instr>) -> String {
             body,
             comment: None,
             def: None,
+            vars: Vec::new(),
         }],
         ..Module::default()
     })
@@ -865,6 +870,7 @@ fn hostile_comments_stay_comments() {
             body: vec![Comment(s(nasty)), Comment(s(""))],
             comment: Some(s(nasty)),
             def: None,
+            vars: Vec::new(),
         }],
         ..Module::default()
     };
