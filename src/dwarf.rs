@@ -122,14 +122,21 @@ pub fn debug_sections(
 
 /// A function body in the code section, in addresses (offsets from the
 /// start of the section's contents).
-struct Body {
-    range: Span<u64>,
+pub(crate) struct Body {
+    pub(crate) range: Span<u64>,
     /// The address of each operator, the final `end` left out.
-    operators: Vec<u64>,
+    pub(crate) operators: Vec<u64>,
 }
 
 /// Every function body of the code section, in order.
 fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
+    code_layout(wasm).map(|(_, bodies)| bodies)
+}
+
+/// Where the code section's contents start in `wasm` (the file offset of
+/// address 0), and every function body, in order: the source map
+/// (`crate::wasm_source_map`) places the same operators by file offset.
+pub(crate) fn code_layout(wasm: &[u8]) -> Result<(u64, Vec<Body>), DwarfError> {
     let mut bodies = Vec::new();
     let mut start = 0;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -152,7 +159,7 @@ fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
             _ => {}
         }
     }
-    Ok(bodies)
+    Ok((start, bodies))
 }
 
 /// The compile units made so far, one per source file, with the ranges of
@@ -189,16 +196,8 @@ impl Units {
         func: &FuncOrigins,
         body: &Body,
     ) -> Result<(), DwarfError> {
-        if func.operators.len() != body.operators.len() {
-            return Err(DwarfError::new(format!(
-                "`{}` has origins for {} operators, its body {}",
-                func.wasm_name,
-                func.operators.len(),
-                body.operators.len()
-            )));
-        }
-        let first = func.operators.iter().flatten().next();
-        let Some(home) = func.def.as_ref().or(first).filter(|o| nameable(&o.file)) else {
+        fits(func, body)?;
+        let Some(home) = home(func) else {
             return Ok(());
         };
         let (unit_id, ranges) = self.unit(dwarf, &home.file);
@@ -279,9 +278,29 @@ fn new_unit(dwarf: &mut Dwarf, encoding: Encoding, file: &str) -> UnitId {
     id
 }
 
+/// The origins describe the body's operators, one each.
+pub(crate) fn fits(func: &FuncOrigins, body: &Body) -> Result<(), DwarfError> {
+    if func.operators.len() != body.operators.len() {
+        return Err(DwarfError::new(format!(
+            "`{}` has origins for {} operators, its body {}",
+            func.wasm_name,
+            func.operators.len(),
+            body.operators.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Where a function is described: its definition, or its first located
+/// operator; none when that file cannot be named.
+pub(crate) fn home(func: &FuncOrigins) -> Option<&Origin> {
+    let first = func.operators.iter().flatten().next();
+    func.def.as_ref().or(first).filter(|o| nameable(&o.file))
+}
+
 /// Whether DWARF can hold the name (of a file or a function): not empty,
 /// no NUL (gimli refuses both; a builder may make such a function name).
-fn nameable(file: &str) -> bool {
+pub(crate) fn nameable(file: &str) -> bool {
     !file.is_empty() && !file.contains('\0')
 }
 
