@@ -18,9 +18,9 @@ pub struct CompileArgs {
     /// The target a .vir file is compiled for.
     #[arg(long, value_enum, default_value = "wasm64")]
     pub target: TargetArg,
-    /// Compile the binary `build -g` (or `asm -g`) writes: the module keeps
-    /// its DWARF, so that a trap in the .cwasm is located in the IR source.
-    /// A .wasm is compiled as it is, with the DWARF it has.
+    /// Compile the binary `build -g` (or `asm -g`) writes, with its DWARF,
+    /// which wasmtime keeps in the .cwasm when it parses debug information
+    /// (README, Debug information). A .wasm is compiled as it is.
     #[arg(short = 'g')]
     pub locations: bool,
 }
