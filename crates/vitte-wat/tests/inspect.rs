@@ -244,3 +244,27 @@ fn a_wasm_with_dwarf_reads_like_its_ir() {
     let at = &inspect_json(&[plain_arg, "--addr", &format!("{start:#x}")])["address"];
     assert!(at["file"].is_null(), "{at}");
 }
+
+/// DWARF that does not parse is warned about, not fatal: the report is the
+/// one of a binary without it.
+#[test]
+fn unreadable_dwarf_is_a_warning() {
+    let dir = TempDir::new("inspect-bad-dwarf");
+    let wasm = dir.path("fib.wasm");
+    let wasm_arg = wasm.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&["build", "examples/fib.vir", "-o", wasm_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut bytes = std::fs::read(&wasm).expect("the binary");
+    // A custom section `.debug_info` holding a unit header cut short.
+    let name = b".debug_info";
+    let content = [&[name.len() as u8][..], name, &[0xff, 0xff, 0xff, 0x0f, 4]].concat();
+    bytes.extend([0, content.len() as u8]);
+    bytes.extend(content);
+    std::fs::write(&wasm, bytes).expect("write");
+    let o = vitte_wat(&["inspect", "--json", wasm_arg, "--addr", "0x10"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unreadable DWARF"), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert!(report["functions"][0]["file"].is_null());
+    assert!(report["address"]["file"].is_null());
+}
