@@ -465,19 +465,48 @@ impl WasmBackend {
         wasm
     }
 
+    /// [`WasmBackend::compile_source_direct_timed`], also returning each
+    /// function's origins, as [`Compiled::origins`] has them (for a source
+    /// map of the binary).
+    pub fn compile_source_direct_with_origins(
+        &self,
+        file: &Arc<SourceFile>,
+        target: Target,
+        times: &mut PassTimes,
+    ) -> Result<(Vec<u8>, Vec<wat::FuncOrigins>), Error> {
+        let module = parse_verified(file, times)?;
+        let compiled = self.encode_with_origins(&module, target, true, times);
+        self.discard(module);
+        compiled
+    }
+
     fn encode_verified(
         &self,
         module: &Module,
         target: Target,
         times: &mut PassTimes,
     ) -> Result<Vec<u8>, Error> {
+        let (wasm, _) = self.encode_with_origins(module, target, false, times)?;
+        Ok(wasm)
+    }
+
+    /// The binary and, when debug information or `with_origins` asks for
+    /// them, the origins (else none).
+    fn encode_with_origins(
+        &self,
+        module: &Module,
+        target: Target,
+        with_origins: bool,
+        times: &mut PassTimes,
+    ) -> Result<(Vec<u8>, Vec<wat::FuncOrigins>), Error> {
+        let with_origins = with_origins || self.debug_info;
         // One pass: each function is encoded as soon as it is lowered.
         let (wasm, origins) = times.time("lower+encode", || {
-            encode::lower_and_encode::<Error>(module, target, self.options, self.debug_info)
+            encode::lower_and_encode::<Error>(module, target, self.options, with_origins)
         })?;
         let wasm = self.add_debug_info(wasm, &origins, target, times)?;
         times.time("validate", || validate::validate(&wasm))?;
-        Ok(wasm)
+        Ok((wasm, origins))
     }
 }
 

@@ -129,10 +129,10 @@ pub fn debug_sections(
 
 /// A function body in the code section, in addresses (offsets from the
 /// start of the section's contents).
-struct Body {
-    range: Span<u64>,
+pub(crate) struct Body {
+    pub(crate) range: Span<u64>,
     /// The address of each operator, the final `end` left out.
-    operators: Vec<u64>,
+    pub(crate) operators: Vec<u64>,
     /// The types of the function's locals, its parameters first, in runs:
     /// the index after a run's last local, and their type. Empty when the
     /// function's type is not known.
@@ -151,6 +151,13 @@ impl Body {
 
 /// Every function body of the code section, in order.
 fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
+    code_layout(wasm).map(|(_, bodies)| bodies)
+}
+
+/// Where the code section's contents start in `wasm` (the file offset of
+/// address 0), and every function body, in order: the source map
+/// (`crate::wasm_source_map`) places the same operators by file offset.
+pub(crate) fn code_layout(wasm: &[u8]) -> Result<(u64, Vec<Body>), DwarfError> {
     let mut bodies = Vec::new();
     let mut start = 0;
     // The parameters of each type (`None`: not a function type), and the
@@ -199,7 +206,7 @@ fn code_bodies(wasm: &[u8]) -> Result<Vec<Body>, DwarfError> {
             _ => {}
         }
     }
-    Ok(bodies)
+    Ok((start, bodies))
 }
 
 /// The locals of `body`, whose function has parameters `params`, in runs
@@ -263,16 +270,8 @@ impl Units {
         func: &FuncOrigins,
         body: &Body,
     ) -> Result<(), DwarfError> {
-        if func.operators.len() != body.operators.len() {
-            return Err(DwarfError::new(format!(
-                "`{}` has origins for {} operators, its body {}",
-                func.wasm_name,
-                func.operators.len(),
-                body.operators.len()
-            )));
-        }
-        let first = func.operators.iter().flatten().next();
-        let Some(home) = func.def.as_ref().or(first).filter(|o| nameable(&o.file)) else {
+        fits(func, body)?;
+        let Some(home) = home(func) else {
             return Ok(());
         };
         let target = self.target;
@@ -362,9 +361,29 @@ fn new_unit(dwarf: &mut Dwarf, encoding: Encoding, file: &str) -> UnitId {
     id
 }
 
+/// The origins describe the body's operators, one each.
+pub(crate) fn fits(func: &FuncOrigins, body: &Body) -> Result<(), DwarfError> {
+    if func.operators.len() != body.operators.len() {
+        return Err(DwarfError::new(format!(
+            "`{}` has origins for {} operators, its body {}",
+            func.wasm_name,
+            func.operators.len(),
+            body.operators.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Where a function is described: its definition, or its first located
+/// operator; none when that file cannot be named.
+pub(crate) fn home(func: &FuncOrigins) -> Option<&Origin> {
+    let first = func.operators.iter().flatten().next();
+    func.def.as_ref().or(first).filter(|o| nameable(&o.file))
+}
+
 /// Whether DWARF can hold the name (of a file or a function): not empty,
 /// no NUL (gimli refuses both; a builder may make such a function name).
-fn nameable(file: &str) -> bool {
+pub(crate) fn nameable(file: &str) -> bool {
     !file.is_empty() && !file.contains('\0')
 }
 

@@ -36,6 +36,8 @@
 //!   then assembling it (the fast path of `vitte-wat build --direct`).
 //! - `dwarf` (feature `dwarf`): DWARF sections mapping a binary's code
 //!   back to the IR source, for `vitte-wat build -g`.
+//! - `wasm_source_map` (feature `dwarf`): the same positions as a
+//!   version-3 source map, for `vitte-wat build --source-map`.
 //! - [`validate`]: binary validation with an explicit feature set.
 //! - [`testgen`]: random valid IR programs, seeded (the generator of
 //!   differential testing; the campaign that runs them is `vitte-wat`'s).
@@ -87,6 +89,8 @@ pub mod text;
 pub mod validate;
 pub mod value;
 pub mod verify;
+#[cfg(feature = "dwarf")]
+pub mod wasm_source_map;
 pub mod wat;
 
 pub use backend::{Compiled, Context, Error, WasmBackend};

@@ -178,3 +178,93 @@ fn bad_inputs_are_located_errors() {
         assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// A binary built with `-g` reads its positions from its DWARF: each
+/// function at the file and line `inspect` of the `.vir` units gives it,
+/// and `--addr` at every code offset of `build -g examples/fib.vir` at the
+/// position `--addr` on the `.vir` gives.
+#[test]
+fn a_wasm_with_dwarf_reads_like_its_ir() {
+    let dir = TempDir::new("inspect-dwarf");
+    let wasm = dir.path("linked.wasm");
+    let wasm_arg = wasm.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&[&["link", "-g", "-o", wasm_arg], &UNITS[..]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let from_ir = inspect_json(&UNITS);
+    let from_wasm = inspect_json(&[wasm_arg]);
+    let located = |r: &Value| -> Vec<(Value, Value, Value, Value)> {
+        (array(r, "functions").iter())
+            .map(|f| {
+                let index = f["index"].clone();
+                (
+                    index,
+                    f["name"].clone(),
+                    f["file"].clone(),
+                    f["line"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(located(&from_wasm), located(&from_ir));
+    assert!(
+        array(&from_wasm, "functions")
+            .iter()
+            .all(|f| f["file"].is_string())
+    );
+    let text = stdout(&vitte_wat(&["inspect", wasm_arg]));
+    assert!(text.contains("tests/link/three_modules/a.vir:"), "{text}");
+
+    let fib_wasm = dir.path("fib.wasm");
+    let fib_arg = fib_wasm.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&["build", "-g", "examples/fib.vir", "-o", fib_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = inspect_json(&[fib_arg]);
+    let fib = &array(&report, "functions")[0];
+    let ir_report = inspect_json(&["examples/fib.vir"]);
+    let ir_fib = &array(&ir_report, "functions")[0];
+    assert_eq!(
+        (&fib["file"], &fib["line"]),
+        (&ir_fib["file"], &ir_fib["line"])
+    );
+    assert_eq!(fib["file"], "examples/fib.vir");
+    let start = fib["code_offset"].as_u64().expect("an offset");
+    let end = start + fib["code_size"].as_u64().expect("a size");
+    for offset in start..end {
+        let addr = format!("{offset:#x}");
+        let from_wasm = &inspect_json(&[fib_arg, "--addr", &addr])["address"];
+        let from_ir = &inspect_json(&["examples/fib.vir", "--addr", &addr])["address"];
+        assert_eq!(from_wasm, from_ir, "{addr}");
+        assert!(from_wasm["line"].is_u64(), "{addr}: {from_wasm}");
+    }
+    // Without DWARF, no positions (as before).
+    let plain = dir.path("plain.wasm");
+    let plain_arg = plain.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&["build", "examples/fib.vir", "-o", plain_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let at = &inspect_json(&[plain_arg, "--addr", &format!("{start:#x}")])["address"];
+    assert!(at["file"].is_null(), "{at}");
+}
+
+/// DWARF that does not parse is warned about, not fatal: the report is the
+/// one of a binary without it.
+#[test]
+fn unreadable_dwarf_is_a_warning() {
+    let dir = TempDir::new("inspect-bad-dwarf");
+    let wasm = dir.path("fib.wasm");
+    let wasm_arg = wasm.to_str().expect("utf-8 temp path");
+    let o = vitte_wat(&["build", "examples/fib.vir", "-o", wasm_arg]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut bytes = std::fs::read(&wasm).expect("the binary");
+    // A custom section `.debug_info` holding a unit header cut short.
+    let name = b".debug_info";
+    let content = [&[name.len() as u8][..], name, &[0xff, 0xff, 0xff, 0x0f, 4]].concat();
+    bytes.extend([0, content.len() as u8]);
+    bytes.extend(content);
+    std::fs::write(&wasm, bytes).expect("write");
+    let o = vitte_wat(&["inspect", "--json", wasm_arg, "--addr", "0x10"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unreadable DWARF"), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert!(report["functions"][0]["file"].is_null());
+    assert!(report["address"]["file"].is_null());
+}

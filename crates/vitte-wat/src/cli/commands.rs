@@ -1,6 +1,7 @@
 //! The subcommands.
 
 use super::io::{Input, Kind, Output, kind_of};
+use super::wasm_source_map;
 use super::{Command, Failure};
 use std::path::Path;
 use vitte_codegen_wasm64::backend::PassTimes;
@@ -8,7 +9,7 @@ use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
-use vitte_codegen_wasm64::wat::annotations;
+use vitte_codegen_wasm64::wat::{FuncOrigins, annotations};
 use vitte_codegen_wasm64::{Error, WasmBackend, dwarf, emit, validate};
 
 pub fn run(command: Command) -> Result<(), Failure> {
@@ -34,6 +35,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
             time_passes,
             direct,
             locations,
+            source_map,
         } => {
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
@@ -44,16 +46,22 @@ pub fn run(command: Command) -> Result<(), Failure> {
                 .with_locations(locations)
                 .with_debug_info(locations)
                 .one_shot();
-            let wasm = if direct {
-                backend.compile_source_direct_timed(&source, target.into(), &mut times)
-            } else {
-                backend
-                    .compile_source_timed(&source, target.into(), &mut times)
-                    .map(|compiled| compiled.wasm)
+            let target = target.into();
+            let (wasm, origins) = match (direct, source_map.wanted()) {
+                (true, true) => {
+                    backend.compile_source_direct_with_origins(&source, target, &mut times)
+                }
+                (true, false) => backend
+                    .compile_source_direct_timed(&source, target, &mut times)
+                    .map(|wasm| (wasm, Vec::new())),
+                (false, _) => backend
+                    .compile_source_timed(&source, target, &mut times)
+                    .map(|compiled| (compiled.wasm, compiled.origins)),
             }
             .map_err(pipeline_error)?;
             let out = default_binary_output(&file, output.as_deref());
-            times.time("write", || out.write_binary(&wasm))?;
+            let (wasm, map) = source_map.apply(wasm, &origins, &out, &mut times)?;
+            times.time("write", || wasm_source_map::write(&out, &wasm, map))?;
             if time_passes {
                 print_times(&times);
             }
@@ -64,16 +72,18 @@ pub fn run(command: Command) -> Result<(), Failure> {
             output,
             time_passes,
             locations,
+            source_map,
         } => {
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
-            let wasm = if locations {
-                assemble_with_dwarf(&input, &mut times)?
+            let (wasm, origins) = if locations || source_map.wanted() {
+                assemble_with_origins(&input, locations, &mut times)?
             } else {
-                assemble_timed(&input, &mut times)?
+                (assemble_timed(&input, &mut times)?, Vec::new())
             };
             let out = default_binary_output(&file, output.as_deref());
-            times.time("write", || out.write_binary(&wasm))?;
+            let (wasm, map) = source_map.apply(wasm, &origins, &out, &mut times)?;
+            times.time("write", || wasm_source_map::write(&out, &wasm, map))?;
             if time_passes {
                 print_times(&times);
             }
@@ -161,7 +171,18 @@ fn assemble_timed(input: &Input, times: &mut PassTimes) -> Result<Vec<u8>, Failu
 
 /// `asm -g`: the validated binary with the DWARF of the text's origins
 /// appended (`wat::annotations`).
-fn assemble_with_dwarf(input: &Input, times: &mut PassTimes) -> Result<Vec<u8>, Failure> {
+pub(super) fn assemble_with_dwarf(input: &Input) -> Result<Vec<u8>, Failure> {
+    let times = &mut PassTimes::default();
+    assemble_with_origins(input, true, times).map(|(wasm, _)| wasm)
+}
+
+/// The validated binary and the origins of the text (`wat::annotations`),
+/// with their DWARF appended if `with_dwarf` (`asm -g`).
+fn assemble_with_origins(
+    input: &Input,
+    with_dwarf: bool,
+    times: &mut PassTimes,
+) -> Result<(Vec<u8>, Vec<FuncOrigins>), Failure> {
     let text = input.text("WAT")?;
     let (wasm, origins) = times
         .time("assemble", || {
@@ -171,12 +192,16 @@ fn assemble_with_dwarf(input: &Input, times: &mut PassTimes) -> Result<Vec<u8>, 
     times
         .time("validate", || validate::validate(&wasm))
         .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
-    times
+    if !with_dwarf {
+        return Ok((wasm, origins));
+    }
+    let wasm = times
         .time("dwarf", || {
             let target = dwarf::target_of(&wasm)?;
             dwarf::append_debug_info(wasm, &origins, target)
         })
-        .map_err(|e| Failure::error(format!("{}: {e}", input.name)))
+        .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+    Ok((wasm, origins))
 }
 
 /// A validated binary from a `.vir`, `.wat` or `.wasm` file.
@@ -193,6 +218,33 @@ fn binary_of(path: &Path, target: Target) -> Result<Vec<u8>, Failure> {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
             let compiled = WasmBackend::new()
+                .compile_source(&file, target)
+                .map_err(pipeline_error)?;
+            Ok(compiled.wasm)
+        }
+    }
+}
+
+/// [`binary_of`] with DWARF (`compile -g`): a `.vir` compiled as `build
+/// -g` compiles it, WAT assembled as `asm -g` assembles it, a `.wasm` as it
+/// is (with the DWARF it has).
+pub(super) fn binary_with_dwarf(
+    path: &Path,
+    input: &Input,
+    target: Target,
+) -> Result<Vec<u8>, Failure> {
+    match kind_of(path, input) {
+        Kind::Wasm => {
+            validate::validate(&input.bytes)
+                .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+            Ok(input.bytes.clone())
+        }
+        Kind::Wat => assemble_with_dwarf(input),
+        Kind::Vir => {
+            let text = input.text("Vitte IR")?;
+            let file = SourceFile::new(input.name.clone(), text);
+            let compiled = WasmBackend::new()
+                .with_debug_info(true)
                 .compile_source(&file, target)
                 .map_err(pipeline_error)?;
             Ok(compiled.wasm)

@@ -1,5 +1,6 @@
 //! `vitte-wat compile`: ahead-of-time compilation to a `.cwasm`.
 
+use super::commands::binary_with_dwarf;
 use super::io::{Input, Output};
 use super::run::wasm_of;
 use super::{Failure, TargetArg};
@@ -17,13 +18,22 @@ pub struct CompileArgs {
     /// The target a .vir file is compiled for.
     #[arg(long, value_enum, default_value = "wasm64")]
     pub target: TargetArg,
+    /// Compile the binary `build -g` (or `asm -g`) writes, with its DWARF,
+    /// which wasmtime keeps in the .cwasm when it parses debug information
+    /// (README, Debug information). A .wasm is compiled as it is.
+    #[arg(short = 'g')]
+    pub locations: bool,
 }
 
 /// Validates, compiles with the engine configuration `run` uses, and
 /// writes the result; `run FILE.cwasm` loads it without compiling.
 pub fn compile(args: CompileArgs) -> Result<(), Failure> {
     let input = Input::read(&args.file)?;
-    let (wasm, _) = wasm_of(&args.file, &input, args.target.into())?;
+    let target = args.target.into();
+    let wasm = match args.locations {
+        true => binary_with_dwarf(&args.file, &input, target)?,
+        false => wasm_of(&args.file, &input, target)?.0,
+    };
     let runtime =
         Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let cwasm = runtime

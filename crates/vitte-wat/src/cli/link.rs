@@ -6,14 +6,21 @@
 //! and written atomically, so an error leaves no file behind.
 
 use super::io::{Input, Output};
+use super::wasm_source_map;
 use super::{Failure, LinkArgs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use vitte_codegen_wasm64::WasmBackend;
+use vitte_codegen_wasm64::backend::PassTimes;
 use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::link::{self, LinkOptions};
 
 pub fn run(args: LinkArgs) -> Result<(), Failure> {
+    if args.source_map.wanted() && extension(&args.output) != Some("wasm") {
+        return Err(Failure::error(
+            "--source-map maps a binary: give an OUT.wasm output",
+        ));
+    }
     let files = args
         .files
         .iter()
@@ -40,7 +47,12 @@ pub fn run(args: LinkArgs) -> Result<(), Failure> {
         .compile_with(&backend, args.target.into())
         .map_err(|e| Failure::error(e.to_string()))?;
     match extension(&args.output) {
-        Some("wasm") => output.write_binary(&compiled.wasm),
+        Some("wasm") => {
+            let times = &mut PassTimes::default();
+            let (wasm, map) =
+                (args.source_map).apply(compiled.wasm, &compiled.origins, &output, times)?;
+            wasm_source_map::write(&output, &wasm, map)
+        }
         Some("vir") => output.write_text(linked.text()),
         _ => output.write_text(&compiled.wat),
     }

@@ -14,11 +14,13 @@ mod profile;
 mod progress;
 mod run;
 mod spec;
+mod wasm_source_map;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_wat::shard::Shard;
+use wasm_source_map::SourceMapArgs;
 
 #[derive(Parser)]
 #[command(
@@ -88,6 +90,8 @@ pub enum Command {
         /// assembled gets `;;@ file:line:col` positions (see `emit -g`).
         #[arg(short = 'g')]
         locations: bool,
+        #[command(flatten)]
+        source_map: SourceMapArgs,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {
@@ -102,6 +106,9 @@ pub enum Command {
         /// pointing at the WAT's own lines.
         #[arg(short = 'g')]
         locations: bool,
+        // The source map's positions are those `-g` gives DWARF.
+        #[command(flatten)]
+        source_map: SourceMapArgs,
     },
     /// Print a wasm binary as WAT text (stdout unless -o).
     Dis {
@@ -222,6 +229,9 @@ pub struct LinkArgs {
     /// `;;@ file:line:col` in WAT, each function's positions in its own unit's file.
     #[arg(short = 'g')]
     pub locations: bool,
+    // With an OUT.wasm only.
+    #[command(flatten)]
+    pub source_map: SourceMapArgs,
 }
 
 /// Why a command failed: the message is already rendered.

@@ -5,15 +5,18 @@
 //! `link` links them, and the binary is read back: so the report describes
 //! the very bytes `build` or `link` writes, named and located by the
 //! lowering's origins and the memory layout. A `.wasm` (or `.wat`) is read
-//! alone: names from its name section, no IR positions.
+//! alone: names from its name section, IR positions from its DWARF if it
+//! has any (`build -g`).
 
 mod binary;
+mod dwarf;
 mod report;
 
 use super::io::{Input, Kind, kind_of};
 use super::{Failure, TargetArg};
 use binary::Binary;
 use clap::Args;
+use dwarf::DebugInfo;
 use std::path::PathBuf;
 use std::sync::Arc;
 use vitte_codegen_wasm64::diag::{self, SourceFile};
@@ -52,7 +55,16 @@ struct Inspected {
 pub fn run(args: InspectArgs) -> Result<(), Failure> {
     let inspected = load(&args.files, args.target.into())?;
     let binary = Binary::read(&inspected.wasm).map_err(|e| Failure::error(e.to_string()))?;
-    let report = report::build(&inspected, &binary, args.addr)?;
+    // A binary read alone is located by its own DWARF, if it has any.
+    let debug = match inspected.ir {
+        Some(_) => None,
+        None => DebugInfo::read(&inspected.wasm).unwrap_or_else(|e| {
+            let name = args.files[0].display();
+            eprintln!("warning: {name}: unreadable DWARF, no source positions: {e}");
+            None
+        }),
+    };
+    let report = report::build(&inspected, &binary, debug.as_ref(), args.addr)?;
     if args.json {
         let json = serde_json::to_string_pretty(&report).expect("a report serializes");
         println!("{json}");

@@ -5,6 +5,7 @@
 
 use super::Inspected;
 use super::binary::{Binary, Body};
+use super::dwarf::DebugInfo;
 use crate::cli::Failure;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -104,10 +105,15 @@ struct Address {
     col: Option<u32>,
 }
 
-pub fn build(i: &Inspected, b: &Binary, addr: Option<u64>) -> Result<Report, Failure> {
+pub fn build(
+    i: &Inspected,
+    b: &Binary,
+    debug: Option<&DebugInfo>,
+    addr: Option<u64>,
+) -> Result<Report, Failure> {
     let names = Names::new(b, &i.origins);
-    let functions = functions(b, &names);
-    let address = addr.map(|a| address(b, &names, a)).transpose()?;
+    let functions = functions(b, &names, debug);
+    let address = addr.map(|a| address(b, &names, debug, a)).transpose()?;
     let (data, memory) = layout(i);
     Ok(Report {
         schema: SCHEMA,
@@ -155,16 +161,26 @@ impl<'a> Names<'a> {
     }
 }
 
-fn functions(b: &Binary, names: &Names) -> Vec<Function> {
+/// Each defined function, located by the IR's origins, else by the
+/// binary's DWARF (its subprogram's declaration).
+fn functions(b: &Binary, names: &Names, debug: Option<&DebugInfo>) -> Vec<Function> {
     (b.imported_funcs()..)
         .zip(&b.bodies)
         .map(|(index, body)| {
             let def = names.origins.get(&index).and_then(|o| o.def.as_ref());
+            let (file, line) = match (def, debug) {
+                (Some(o), _) => (Some(o.file.to_string()), Some(o.line)),
+                (None, Some(debug)) => match debug.decls.get(&body.offset) {
+                    Some(p) => (Some(p.file.clone()), Some(p.line)),
+                    None => (None, None),
+                },
+                (None, None) => (None, None),
+            };
             Function {
                 index,
                 name: names.of(index),
-                file: def.map(|o| o.file.to_string()),
-                line: def.map(|o| o.line),
+                file,
+                line,
                 code_offset: body.offset,
                 code_size: body.size,
                 signature: b.func_signature(index),
@@ -233,8 +249,13 @@ fn layout(i: &Inspected) -> (Vec<Data>, Option<MemoryMap>) {
 }
 
 /// The function whose code holds `offset`, and the IR position of the
-/// instruction there.
-fn address(b: &Binary, names: &Names, offset: u64) -> Result<Address, Failure> {
+/// instruction there: the origins', else the DWARF line table's.
+fn address(
+    b: &Binary,
+    names: &Names,
+    debug: Option<&DebugInfo>,
+    offset: u64,
+) -> Result<Address, Failure> {
     let found = (b.imported_funcs()..)
         .zip(&b.bodies)
         .find(|(_, body)| body.offset <= offset && offset < body.offset + body.size);
@@ -247,13 +268,22 @@ fn address(b: &Binary, names: &Names, offset: u64) -> Result<Address, Failure> {
         .origins
         .get(&index)
         .and_then(|o| origin_at(o, body, offset));
+    let position = match (origin, debug) {
+        (Some(o), _) => Some((o.file.to_string(), o.line, o.col)),
+        (None, Some(debug)) => (debug.position(offset)).map(|p| (p.file.clone(), p.line, p.col)),
+        (None, None) => None,
+    };
+    let (file, line, col) = match position {
+        Some((file, line, col)) => (Some(file), Some(line), Some(col)),
+        None => (None, None, None),
+    };
     Ok(Address {
         offset,
         function: names.of(index),
         index,
-        file: origin.map(|o| o.file.to_string()),
-        line: origin.map(|o| o.line),
-        col: origin.map(|o| o.col),
+        file,
+        line,
+        col,
     })
 }
 
