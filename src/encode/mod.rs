@@ -85,7 +85,10 @@ pub fn lower_and_encode<E>(
 where
     E: From<Diagnostic> + From<EncodeError> + Send,
 {
-    let lowering = lower::Lowering::new(module, target, options)?;
+    let mut lowering = lower::Lowering::new(module, target, options)?;
+    if !with_origins {
+        lowering = lowering.without_origins();
+    }
     let shell = lowering.shell();
     let mut origins = Vec::new();
     let wasm = encode_with(shell, |ix| {
