@@ -50,7 +50,10 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
         body.push(Instr::Unreachable);
     }
     let comment = fc.cx.name_comment(&format!("fn @{}", func.name));
-    let vars = fc.debug_vars(module.func(id));
+    let vars = match fc.cx.origins {
+        true => fc.debug_vars(module.func(id)),
+        false => Vec::new(),
+    };
     Ok(wat::Func {
         id: fc.cx.func_names[id.index()].clone(),
         ty,

@@ -213,7 +213,7 @@ impl<'m> Lowering<'m> {
     /// each instruction's line and column was a tenth of the direct path's
     /// time, and the markers change no code.
     pub fn without_origins(mut self) -> Self {
-        self.cx.files.iter_mut().for_each(|file| *file = None);
+        self.cx.origins = false;
         self
     }
 
@@ -292,6 +292,9 @@ pub(crate) struct ModuleCx<'m> {
     types: FxHashMap<wat::FuncType, String>,
     /// The name of each function's file, shared by its [`wat::Origin`]s.
     files: Vec<Option<Arc<str>>>,
+    /// Whether the bodies carry [`wat::Origin`] markers and the functions
+    /// their [`wat::DebugVar`]s ([`Lowering::without_origins`]).
+    pub origins: bool,
 }
 
 impl<'m> ModuleCx<'m> {
@@ -320,6 +323,7 @@ impl<'m> ModuleCx<'m> {
             wasi_adapters: Vec::new(),
             types: FxHashMap::default(),
             files: file_names(module),
+            origins: true,
         }
     }
 
@@ -629,6 +633,9 @@ impl<'m> ModuleCx<'m> {
     /// location `loc` if it has one, else its span in the function's
     /// file, when the IR came from one.
     pub fn origin(&self, id: FuncId, span: Span, loc: ir::LocId) -> Option<wat::Origin> {
+        if !self.origins {
+            return None;
+        }
         if !loc.is_none() {
             return located(self.module, loc);
         }
