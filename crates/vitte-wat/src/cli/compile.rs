@@ -23,7 +23,7 @@ pub struct CompileArgs {
 /// writes the result; `run FILE.cwasm` loads it without compiling.
 pub fn compile(args: CompileArgs) -> Result<(), Failure> {
     let input = Input::read(&args.file)?;
-    let (wasm, _) = wasm_of(&args.file, &input, args.target.into())?;
+    let wasm = wasm_of(&args.file, &input, args.target.into(), false)?;
     let runtime =
         Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let cwasm = runtime

@@ -15,7 +15,7 @@ use vitte_codegen_wasm64::validate;
 use vitte_codegen_wasm64::value::TrapKind;
 use vitte_runtime::wasi::{Stdin, Stdout};
 use vitte_runtime::{
-    Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime, SourceMap,
+    Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime,
     WasiConfig, is_precompiled,
 };
 
@@ -241,8 +241,9 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
             input.name
         )));
     }
-    let (wasm, map) = wasm_of(&args.file, input, args.target.into())?;
-    let program = match cache(args) {
+    // A .vir gets DWARF, which wasmtime reads for backtraces and profiles.
+    let wasm = wasm_of(&args.file, input, args.target.into(), true)?;
+    match cache(args) {
         Some(cache) => runtime.compile_cached(&wasm, &cache).map(|(p, outcome)| {
             if let CacheOutcome::Refused(reason) = outcome {
                 eprintln!("warning: compile cache off: {reason}");
@@ -251,11 +252,7 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
         }),
         None => runtime.compile(&wasm),
     }
-    .map_err(located)?;
-    Ok(match map {
-        Some(map) => program.with_source_map(map),
-        None => program,
-    })
+    .map_err(located)
 }
 
 /// The cache, unless `--no-cache`, or a `--dir` gives the guest the cache
@@ -277,28 +274,29 @@ fn cache(args: &RunArgs) -> Option<Cache> {
     Some(cache)
 }
 
-/// A validated binary from a `.vir`, `.wat` or `.wasm` input, with the
-/// source map of a `.vir` (for backtraces with IR lines).
+/// A validated binary from a `.vir`, `.wat` or `.wasm` input; a `.vir`
+/// with DWARF (`build -g`'s) when `debug_info`.
 pub(super) fn wasm_of(
     path: &Path,
     input: &Input,
     target: Target,
-) -> Result<(Vec<u8>, Option<SourceMap>), Failure> {
+    debug_info: bool,
+) -> Result<Vec<u8>, Failure> {
     match kind_of(path, input) {
         Kind::Wasm => {
             validate::validate(&input.bytes)
                 .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
-            Ok((input.bytes.clone(), None))
+            Ok(input.bytes.clone())
         }
-        Kind::Wat => Ok((assemble(input)?, None)),
+        Kind::Wat => assemble(input),
         Kind::Vir => {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
             let compiled = WasmBackend::new()
+                .with_debug_info(debug_info)
                 .compile_source(&file, target)
                 .map_err(|e| Failure::error(e.to_string()))?;
-            let map = SourceMap::new(&compiled.origins, &compiled.wasm);
-            Ok((compiled.wasm, Some(map)))
+            Ok(compiled.wasm)
         }
     }
 }
