@@ -40,12 +40,14 @@ pub(crate) fn engine() -> wasmtime::Result<Engine> {
     Engine::new(&config())
 }
 
-/// [`engine`], that also lists each compiled function, by its name-section
-/// name, in Linux perf's JIT map `/tmp/perf-PID.map`. A runtime agent, not
-/// a compiler setting: the code, and so [`key`], stay the same.
-pub(crate) fn engine_with_perf_map() -> wasmtime::Result<Engine> {
+/// [`engine`] with one of wasmtime's profiling agents, which tell Linux
+/// perf about each function it compiles or loads, by its name-section name:
+/// `PerfMap` lists them in `/tmp/perf-PID.map`, `JitDump` writes their code
+/// to `./jit-PID.dump` for `perf inject --jit`. A runtime agent, not a
+/// compiler setting: the code, and so [`key`], stay the same.
+pub(crate) fn engine_with_profiler(profiler: ProfilingStrategy) -> wasmtime::Result<Engine> {
     let mut config = config();
-    config.profiler(ProfilingStrategy::PerfMap);
+    config.profiler(profiler);
     Engine::new(&config)
 }
 
@@ -85,5 +87,10 @@ mod tests {
         other.consume_fuel(false);
         let c = Engine::new(&other).expect("engine");
         assert_ne!(key(&a), key(&c));
+        // Whether the DWARF is kept changes the compiled artifact.
+        let mut other = config();
+        other.wasm_backtrace_details(WasmBacktraceDetails::Disable);
+        let d = Engine::new(&other).expect("engine");
+        assert_ne!(key(&a), key(&d));
     }
 }

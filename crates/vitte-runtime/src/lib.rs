@@ -138,7 +138,18 @@ impl Runtime {
     /// a `.vir`), so that `perf record` / `perf report` name guest code.
     pub fn with_perf_map() -> anyhow::Result<Runtime> {
         Ok(Runtime {
-            engine: engine::engine_with_perf_map()?,
+            engine: engine::engine_with_profiler(wasmtime::ProfilingStrategy::PerfMap)?,
+        })
+    }
+
+    /// [`Runtime::new`]'s engine, that also writes Linux perf's jitdump,
+    /// `jit-PID.dump` in the current directory: each function it compiles
+    /// or loads, by its name-section name (the IR function's, for a
+    /// `.vir`), with its machine code, for `perf inject --jit` (which then
+    /// lets `perf report` name, and `perf annotate` disassemble, guest code).
+    pub fn with_jitdump() -> anyhow::Result<Runtime> {
+        Ok(Runtime {
+            engine: engine::engine_with_profiler(wasmtime::ProfilingStrategy::JitDump)?,
         })
     }
 

@@ -344,3 +344,67 @@ fn perf_map_names_the_ir_functions() {
         }
     }
 }
+
+/// `run --jitdump` writes `jit-PID.dump` in its current directory: the
+/// jitdump header (magic "JiTD" as 0x4A695444, its version, this process)
+/// and a code-load record naming each IR function, compiled (the first
+/// run) or loaded from the compile cache (the second).
+#[test]
+fn jitdump_names_the_ir_functions() {
+    let dir = temp_dir();
+    let program = root().join(PROGRAM);
+    let program = program.to_str().expect("utf-8 path");
+    for round in ["compiled", "cached"] {
+        let o = common::vitte_wat_command()
+            .current_dir(dir.path())
+            .args(["run", program, "--jitdump", "--invoke", "main", "1", "10"])
+            .output()
+            .expect("vitte-wat runs");
+        assert!(o.status.success(), "{round}: {}", stderr(&o));
+        let dumps: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("temp dir")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(dumps.len(), 1, "{round}: {dumps:?}");
+        let dump = std::fs::read(&dumps[0]).expect("readable dump");
+        std::fs::remove_file(&dumps[0]).expect("removable dump");
+        let name = dumps[0].file_name().unwrap().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("jit-")
+            .and_then(|n| n.strip_suffix(".dump"))
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or_else(|| panic!("{round}: not jit-PID.dump: {name}"));
+        let word = |at: usize| u32::from_le_bytes(dump[at..at + 4].try_into().unwrap());
+        assert!(dump.len() > 40, "{round}: {} bytes", dump.len());
+        assert_eq!(word(0), 0x4A69_5444, "{round}: magic");
+        assert_eq!(word(8), 40, "{round}: header size");
+        assert_eq!(word(20), pid, "{round}: the header's pid");
+        // The records that follow: each starts with its id and total size.
+        // A code load (id 0) has 56 bytes of fixed fields, then the
+        // function's NUL-terminated name, then its code.
+        let mut names = Vec::new();
+        let mut at = 40;
+        while at + 16 <= dump.len() {
+            let (id, size) = (word(at), word(at + 4) as usize);
+            assert!(
+                size >= 16 && at + size <= dump.len(),
+                "{round}: record at {at}"
+            );
+            if id == 0 {
+                assert!(size > 56, "{round}: code load at {at}");
+                let name = &dump[at + 56..at + size];
+                let end = name.iter().position(|&b| b == 0).expect("NUL");
+                names.push(String::from_utf8_lossy(&name[..end]).into_owned());
+            }
+            at += size;
+        }
+        assert_eq!(at, dump.len(), "{round}: a record runs past the end");
+        for ir in ["main", "light", "heavy"] {
+            assert!(
+                names.iter().any(|n| n.ends_with(ir)),
+                "{round}: no `{ir}` in {names:?}"
+            );
+        }
+    }
+}

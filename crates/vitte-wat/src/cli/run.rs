@@ -80,8 +80,13 @@ pub struct RunArgs {
     pub profile_format: Option<ProfileFormat>,
     /// Write Linux perf's JIT map, /tmp/perf-PID.map, so that `perf record`
     /// and `perf report` name the guest's functions (README, Profiling).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jitdump")]
     pub perf_map: bool,
+    /// Write Linux perf's jitdump, ./jit-PID.dump (the guest's functions with
+    /// their machine code), for `perf record -k 1` then `perf inject --jit`
+    /// (README, Profiling).
+    #[arg(long)]
+    pub jitdump: bool,
     /// Time between two samples of the profile (`1ms`, `100us`).
     #[arg(long, value_name = "DURATION", value_parser = profile::parse_interval, default_value = "1ms")]
     pub profile_interval: Duration,
@@ -128,9 +133,12 @@ fn execute(
         Some(out) => Some(profile::format_of(out, args.profile_format)?),
         None => None,
     };
-    let runtime = match args.perf_map {
-        true => Runtime::with_perf_map(),
-        false => Runtime::new(),
+    let runtime = if args.perf_map {
+        Runtime::with_perf_map()
+    } else if args.jitdump {
+        Runtime::with_jitdump()
+    } else {
+        Runtime::new()
     }
     .map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let input = Input::read(&args.file)?;
