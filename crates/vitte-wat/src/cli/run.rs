@@ -8,11 +8,11 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_codegen_wasm64::validate;
 use vitte_codegen_wasm64::value::TrapKind;
+use vitte_codegen_wasm64::{Error, WasmBackend};
 use vitte_runtime::wasi::{Stdin, Stdout};
 use vitte_runtime::{
     Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime,
@@ -300,11 +300,23 @@ pub(super) fn wasm_of(
         Kind::Vir => {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
-            let compiled = WasmBackend::new()
-                .with_debug_info(debug_info)
-                .compile_source(&file, target)
-                .map_err(|e| Failure::error(e.to_string()))?;
-            Ok(compiled.wasm)
+            let compile = |debug_info| {
+                WasmBackend::new()
+                    .with_debug_info(debug_info)
+                    .compile_source(&file, target)
+            };
+            match compile(debug_info) {
+                Ok(compiled) => Ok(compiled.wasm),
+                // Positions are a help, not a condition of running: should
+                // the DWARF fail (origins that do not fit a body, a bug),
+                // the program still runs, with names and offsets.
+                Err(Error::Dwarf(e)) => {
+                    eprintln!("warning: {}: backtraces without positions: {e}", input.name);
+                    compile(false).map(|c| c.wasm)
+                }
+                Err(e) => Err(e),
+            }
+            .map_err(|e| Failure::error(e.to_string()))
         }
     }
 }
