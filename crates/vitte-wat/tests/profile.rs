@@ -107,6 +107,42 @@ fn heavy_and_light_are_three_to_one_on_both_targets() {
     }
 }
 
+/// The lines come from the DWARF: a `build -g` binary of the program is
+/// profiled by IR line as the `.vir` is; the binary of `build` alone by
+/// function only.
+#[test]
+fn a_build_g_binary_profiles_by_line_and_a_plain_one_by_function() {
+    let dir = temp_dir();
+    let out = dir.path().join("p.folded");
+    let profile = |wasm: &std::path::Path| {
+        let mut args = vec!["run", wasm.to_str().expect("utf-8 path")];
+        args.extend(["--profile", out.to_str().expect("utf-8 path")]);
+        args.extend(MAIN);
+        let o = vitte_wat(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(&out).expect("the profile is written")
+    };
+    let located = dir.path().join("g.wasm");
+    let o = vitte_wat(&["build", "-g", PROGRAM, "-o", located.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folded = profile(&located);
+    assert!(
+        folded
+            .lines()
+            .all(|l| l.starts_with(&format!("main ({PROGRAM}:"))),
+        "{folded}"
+    );
+    let hottest = SelfSamples::of(&folded).hottest_line();
+    assert!(heavy_loop_lines().contains(&hottest), "{hottest}\n{folded}");
+
+    let plain = dir.path().join("plain.wasm");
+    let o = vitte_wat(&["build", PROGRAM, "-o", plain.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folded = profile(&plain);
+    assert!(folded.lines().any(|l| l.contains("heavy")), "{folded}");
+    assert!(!folded.contains(" ("), "{folded}");
+}
+
 #[test]
 fn profiling_does_not_change_the_output() {
     let dir = temp_dir();
