@@ -427,6 +427,37 @@ fn a_trap_three_calls_deep_gives_each_frame_its_instruction() {
     assert_eq!(frames(&o), renamed);
 }
 
+/// Any DWARF serves, not only the IR's: `asm -g` of plain WAT points at
+/// the WAT's own lines, and the frames name them, without the IR's `@`.
+#[test]
+fn a_binary_with_dwarf_of_its_wat_names_the_wat_lines() {
+    let dir = TempDir::new("run-trap-wat");
+    let wat = write_wat(
+        &dir,
+        "div.wat",
+        "(module\n  (func $div (param i32 i32) (result i32)\n    local.get 0\n    local.get 1\n    \
+         i32.div_s)\n  (func $main (export \"main\") (result i32)\n    i32.const 7\n    \
+         i32.const 0\n    call $div))\n",
+    );
+    let wasm = dir.path("div.wasm");
+    let wasm = wasm.to_str().expect("utf-8 path");
+    let o = vitte_wat(&["asm", "-g", &wat, "-o", wasm]);
+    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+    let o = vitte_wat(&["run", wasm, "--invoke", "main"]);
+    assert_eq!(status(&o), Some(2), "{}", stderr(&o));
+    let err = stderr(&o).replace(&format!("{}/", dir.0.display()), "");
+    let frames: Vec<&str> = err
+        .lines()
+        .skip(2)
+        .map(|l| l.split(", wasm offset").next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        frames,
+        ["  0: div (div.wat:5:5)", "  1: main (div.wat:9:5)"],
+        "{err}"
+    );
+}
+
 #[test]
 fn help_documents_the_exit_statuses() {
     let o = vitte_wat(&["--help"]);
