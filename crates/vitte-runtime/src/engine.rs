@@ -4,7 +4,7 @@
 use crate::validate;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
-use wasmtime::{Config, Engine, OptLevel, ProfilingStrategy};
+use wasmtime::{Config, Engine, OptLevel, ProfilingStrategy, WasmBacktraceDetails};
 
 /// The engine configuration. It is the same for JIT, AOT and the cache, so
 /// that a precompiled module is valid for every run of this build.
@@ -20,6 +20,14 @@ pub(crate) fn config() -> Config {
         // instrumentation is compiled in always (it is part of the code, so a
         // `.cwasm` must have it too); stores without a timeout never expire.
         .epoch_interruption(true)
+        // Keep a module's DWARF (`.debug_*` sections) in its compiled code,
+        // so that backtraces and profiles name each frame's `file:line:col`
+        // (`frames.rs`). wasmtime only copies the sections: the machine code
+        // is the same, and a module without them costs nothing. Set, not left
+        // to wasmtime's default, which reads `WASMTIME_BACKTRACE_DETAILS`:
+        // the setting is part of [`key`], which must not depend on the
+        // environment.
+        .wasm_backtrace_details(WasmBacktraceDetails::Enable)
         // wasm runs on the calling thread's native stack. 1 MiB (twice
         // wasmtime's default) lets recursion 10,000 deep run, and stays
         // well inside the 2 MiB of a spawned Rust thread, so running out
@@ -32,12 +40,14 @@ pub(crate) fn engine() -> wasmtime::Result<Engine> {
     Engine::new(&config())
 }
 
-/// [`engine`], that also lists each compiled function, by its name-section
-/// name, in Linux perf's JIT map `/tmp/perf-PID.map`. A runtime agent, not
-/// a compiler setting: the code, and so [`key`], stay the same.
-pub(crate) fn engine_with_perf_map() -> wasmtime::Result<Engine> {
+/// [`engine`] with one of wasmtime's profiling agents, which tell Linux
+/// perf about each function it compiles or loads, by its name-section name:
+/// `PerfMap` lists them in `/tmp/perf-PID.map`, `JitDump` writes their code
+/// to `./jit-PID.dump` for `perf inject --jit`. A runtime agent, not a
+/// compiler setting: the code, and so [`key`], stay the same.
+pub(crate) fn engine_with_profiler(profiler: ProfilingStrategy) -> wasmtime::Result<Engine> {
     let mut config = config();
-    config.profiler(ProfilingStrategy::PerfMap);
+    config.profiler(profiler);
     Engine::new(&config)
 }
 
@@ -77,5 +87,10 @@ mod tests {
         other.consume_fuel(false);
         let c = Engine::new(&other).expect("engine");
         assert_ne!(key(&a), key(&c));
+        // Whether the DWARF is kept changes the compiled artifact.
+        let mut other = config();
+        other.wasm_backtrace_details(WasmBacktraceDetails::Disable);
+        let d = Engine::new(&other).expect("engine");
+        assert_ne!(key(&a), key(&d));
     }
 }

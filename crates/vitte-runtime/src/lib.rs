@@ -33,9 +33,9 @@
 //! compile cache: HMAC-authenticated entries under a per-user key),
 //! [`Limits`] (fuel, timeout, memory and table sizes), [`Session`] and
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
-//! `traps.rs` (wasmtime's traps as [`TrapKind`]s), [`SourceMap`] (trap
-//! backtraces back to `.vir` lines), [`profile`] (sampling a run, by IR
-//! function and line, and its formats).
+//! `traps.rs` (wasmtime's traps as [`TrapKind`]s), `frames.rs` (a frame's
+//! IR function and `.vir` position, from the module's DWARF), [`profile`]
+//! (sampling a run, by IR function and line, and its formats).
 //!
 //! The library (`vitte-codegen-wasm64`) knows nothing of this crate: a
 //! compiler that only emits wasm does not build wasmtime.
@@ -43,10 +43,10 @@
 pub mod aot;
 mod cache;
 mod engine;
+mod frames;
 mod limits;
 pub mod profile;
 mod session;
-mod source_map;
 mod traps;
 mod values;
 pub mod wasi;
@@ -56,7 +56,6 @@ pub use cache::{Cache, CacheOutcome};
 pub use limits::{Limits, MAX_TABLE_ELEMENTS, TABLE_ELEMENT_BYTES};
 pub use profile::Profile;
 pub use session::{HostCall, HostFn, Instance, Session};
-pub use source_map::SourceMap;
 pub use wasi::{Preopen, WasiConfig};
 
 // The library's modules, by the paths these files used when they were
@@ -64,7 +63,6 @@ pub use wasi::{Preopen, WasiConfig};
 use vitte_codegen_wasm64::{ir, validate, value};
 
 use crate::value::TrapKind;
-use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::Module;
 
@@ -76,11 +74,12 @@ pub struct Runtime {
     engine: wasmtime::Engine,
 }
 
-/// A compiled module, ready to instantiate any number of times.
+/// A compiled module, ready to instantiate any number of times. Its
+/// backtraces name source positions when the binary carries DWARF (`.vir`
+/// compiled by `WasmBackend::with_debug_info`, `build -g`).
 #[derive(Clone)]
 pub struct Program {
     module: Module,
-    source_map: Option<Arc<SourceMap>>,
 }
 
 /// Why running a module failed.
@@ -139,7 +138,18 @@ impl Runtime {
     /// a `.vir`), so that `perf record` / `perf report` name guest code.
     pub fn with_perf_map() -> anyhow::Result<Runtime> {
         Ok(Runtime {
-            engine: engine::engine_with_perf_map()?,
+            engine: engine::engine_with_profiler(wasmtime::ProfilingStrategy::PerfMap)?,
+        })
+    }
+
+    /// [`Runtime::new`]'s engine, that also writes Linux perf's jitdump,
+    /// `jit-PID.dump` in the current directory: each function it compiles
+    /// or loads, by its name-section name (the IR function's, for a
+    /// `.vir`), with its machine code, for `perf inject --jit` (which then
+    /// lets `perf report` name, and `perf annotate` disassemble, guest code).
+    pub fn with_jitdump() -> anyhow::Result<Runtime> {
+        Ok(Runtime {
+            engine: engine::engine_with_profiler(wasmtime::ProfilingStrategy::JitDump)?,
         })
     }
 
@@ -160,16 +170,7 @@ impl Runtime {
 
 impl Program {
     fn new(module: Module) -> Program {
-        Program {
-            module,
-            source_map: None,
-        }
-    }
-
-    /// The same program, with backtraces naming IR functions and lines.
-    pub fn with_source_map(mut self, map: SourceMap) -> Program {
-        self.source_map = Some(Arc::new(map));
-        self
+        Program { module }
     }
 
     /// Whether it is a WASI command (exports `_start`).

@@ -1,9 +1,9 @@
 //! Sampling profiler: where a guest spends its time, by IR function and
 //! `.vir` line.
 //!
-//! wasmtime's own `GuestProfiler` names functions only; this one maps each
-//! frame through the program's [`SourceMap`] to the IR instruction it was
-//! at, so that the hottest *lines* show, in the formats people open: folded
+//! wasmtime's own `GuestProfiler` names functions only; this one takes each
+//! frame's IR function and line from the module's DWARF (as backtraces do,
+//! `frames.rs`), so that the hottest *lines* show, in the formats people open: folded
 //! stacks ([`Profile::folded`]), the Firefox profiler's processed profile
 //! ([`Profile::firefox_json`]), a flame graph ([`Profile::flame_svg`]) and an
 //! HTML report ([`Profile::html`]).
@@ -19,7 +19,7 @@ mod flame;
 mod folded;
 mod html;
 
-use crate::source_map::SourceMap;
+use crate::frames;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
@@ -38,16 +38,19 @@ struct RawFrame {
     offset: Option<usize>,
 }
 
-/// The samples of one instance, as captured (resolved by [`Profile::new`]
-/// afterwards, so that the callback stays short).
+/// The samples of one instance, as captured (made a [`Profile`] by
+/// [`Profile::new`] afterwards, so that the callback stays short).
 #[derive(Debug)]
 pub(crate) struct Sampler {
     pub(crate) interval: Duration,
     start: Instant,
     /// Each sample's time since `start` and stack, outermost frame first.
     samples: Vec<(Duration, Vec<RawFrame>)>,
-    /// Name-section names of the functions seen.
-    names: HashMap<u32, String>,
+    /// The function and line of each frame seen, resolved the first time
+    /// (wasmtime has already looked its DWARF up when it captured it).
+    resolved: HashMap<RawFrame, Frame>,
+    /// One copy of each file name.
+    files: BTreeSet<Arc<str>>,
 }
 
 impl Sampler {
@@ -56,7 +59,8 @@ impl Sampler {
             interval,
             start: Instant::now(),
             samples: Vec::new(),
-            names: HashMap::new(),
+            resolved: HashMap::new(),
+            files: BTreeSet::new(),
         }
     }
 
@@ -69,16 +73,36 @@ impl Sampler {
         }
         let mut stack = Vec::with_capacity(frames.len());
         for frame in frames.iter().rev() {
-            let func = frame.func_index();
-            if let (false, Some(name)) = (self.names.contains_key(&func), frame.func_name()) {
-                self.names.insert(func, name.to_string());
-            }
-            stack.push(RawFrame {
-                func,
+            let raw = RawFrame {
+                func: frame.func_index(),
                 offset: frame.module_offset(),
-            });
+            };
+            if !self.resolved.contains_key(&raw) {
+                let resolved = self.resolve(frame);
+                self.resolved.insert(raw, resolved);
+            }
+            stack.push(raw);
         }
         self.samples.push((self.start.elapsed(), stack));
+    }
+
+    /// The [`Frame`] of a captured frame: its function and, from the
+    /// module's DWARF, the line of the instruction it was at.
+    fn resolve(&mut self, frame: &wasmtime::FrameInfo) -> Frame {
+        let (func, at) = frames::locate(frame);
+        let file = at.map(|at| match self.files.get(at.file) {
+            Some(file) => file.clone(),
+            None => {
+                let file: Arc<str> = Arc::from(at.file);
+                self.files.insert(file.clone());
+                file
+            }
+        });
+        Frame {
+            func,
+            file,
+            line: at.map(|at| at.line),
+        }
     }
 }
 
@@ -89,7 +113,7 @@ pub struct Frame {
     /// The IR function's name (without `@`), else the name section's, else
     /// `func[N]`.
     pub func: String,
-    /// The `.vir` file, when the program has a source map.
+    /// The `.vir` file, when the module has DWARF for the frame.
     pub file: Option<Arc<str>>,
     /// The line in `file` of the IR instruction the frame was at (the call,
     /// for a caller), else of the function's definition.
@@ -135,8 +159,8 @@ pub struct Hot {
 }
 
 impl Profile {
-    /// Resolves what a sampler captured with the program's source map.
-    pub(crate) fn new(sampler: &Sampler, map: Option<&SourceMap>) -> Profile {
+    /// The profile of what a sampler captured.
+    pub(crate) fn new(sampler: &Sampler) -> Profile {
         let mut frames = Vec::new();
         let mut index: HashMap<RawFrame, usize> = HashMap::new();
         let mut ids: HashMap<Frame, usize> = HashMap::new();
@@ -146,7 +170,7 @@ impl Profile {
                 .iter()
                 .map(|r| {
                     *index.entry(*r).or_insert_with(|| {
-                        let frame = resolve(*r, sampler.names.get(&r.func), map);
+                        let frame = sampler.resolved[r].clone();
                         *ids.entry(frame.clone()).or_insert_with(|| {
                             frames.push(frame);
                             frames.len() - 1
@@ -213,26 +237,6 @@ impl Profile {
             *counts.entry(stack).or_insert(0) += 1;
         }
         counts
-    }
-}
-
-/// The [`Frame`] of a captured frame: the IR's function and line through
-/// the source map, else the name section's name.
-fn resolve(raw: RawFrame, name: Option<&String>, map: Option<&SourceMap>) -> Frame {
-    let located = name.and_then(|n| map?.locate(n, raw.func, raw.offset));
-    match located {
-        Some((ir_name, origin)) => Frame {
-            func: ir_name.to_string(),
-            file: origin.map(|o| o.file.clone()),
-            line: origin.map(|o| o.line),
-        },
-        None => Frame {
-            func: name
-                .cloned()
-                .unwrap_or_else(|| format!("func[{}]", raw.func)),
-            file: None,
-            line: None,
-        },
     }
 }
 
@@ -309,7 +313,7 @@ pub(crate) mod tests {
     }
 
     /// A real run: the deadline still stops a sampled guest, and frames of
-    /// a binary without a source map are named by its name section.
+    /// a binary without DWARF are named by its name section.
     #[test]
     fn a_sampled_run_keeps_its_timeout_and_names_functions() {
         let wasm = wat::parse_str(r#"(module (func $spin (export "spin") (loop $l (br $l))))"#)

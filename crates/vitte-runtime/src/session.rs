@@ -3,7 +3,6 @@
 
 use super::limits::{Limits, MemoryLimit, RETICK, Ticker, TimedOut};
 use super::profile::{Profile, Sampler};
-use super::source_map::SourceMap;
 use super::traps;
 use super::values::{check_arity, from_val, ir_type, to_val, val_type, value_type};
 use super::wasi::{self, Captured, WasiConfig};
@@ -83,7 +82,6 @@ pub struct Instance {
     store: Store<Host>,
     instance: wasmtime::Instance,
     timeout: Option<Duration>,
-    source_map: Option<Arc<SourceMap>>,
 }
 
 /// What a host function sees of the calling guest.
@@ -172,20 +170,18 @@ impl<'r> Session<'r> {
                 )));
             }
         }
-        let map = program.source_map.clone();
         let instance = enter(&mut store, self.limits.timeout, |store| {
             linker.instantiate(store, &program.module)
         })
         .map_err(|e| match traps::is_trap(&e) {
             // A start function or an out-of-bounds segment can trap here.
-            true => traps::run_error(e, map.as_deref()),
+            true => traps::run_error(e),
             false => RunError::Link(traps::full_text(&e)),
         })?;
         Ok(Instance {
             store,
             instance,
             timeout: self.limits.timeout,
-            source_map: map,
         })
     }
 
@@ -377,7 +373,7 @@ impl Instance {
     /// the session profiles ([`Session::profile`]).
     pub fn profile(&self) -> Option<Profile> {
         let sampler = self.store.data().sampler.as_ref()?;
-        Some(Profile::new(sampler, self.source_map.as_deref()))
+        Some(Profile::new(sampler))
     }
 
     /// What the guest wrote to stdout, when the session captured it.
@@ -408,7 +404,7 @@ impl Instance {
         })
         .map_err(|e| match e.downcast_ref::<I32Exit>() {
             Some(exit) => RunError::Exit(exit.0),
-            None => traps::run_error(e, self.source_map.as_deref()),
+            None => traps::run_error(e),
         })?;
         results
             .iter()

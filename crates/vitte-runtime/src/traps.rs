@@ -1,20 +1,17 @@
 //! wasmtime's errors as [`RunError`]s, with backtraces that name IR
-//! functions and their blocks' lines in the `.vir` file.
-//!
-//! Names come from the module's name section (`wast` writes one from the
-//! WAT's `$ids`, which the lowering takes from the IR); IR blocks and lines
-//! from a [`SourceMap`].
+//! functions and the `file:line:col` of each frame's instruction, from the
+//! module's DWARF (`frames.rs`).
 
 use super::RunError;
+use super::frames;
 use super::limits::TimedOut;
-use super::source_map::SourceMap;
 use crate::value::TrapKind;
 use wasmtime::{Trap, WasmBacktrace};
 
 /// A wasmtime error as a [`RunError`]: traps with their kind, an expired
-/// timeout, else [`RunError::Other`]; backtraces rendered with `map`.
-pub(crate) fn run_error(e: wasmtime::Error, map: Option<&SourceMap>) -> RunError {
-    let backtrace = e.downcast_ref::<WasmBacktrace>().map(|b| render(b, map));
+/// timeout, else [`RunError::Other`]; with the wasm backtrace.
+pub(crate) fn run_error(e: wasmtime::Error) -> RunError {
+    let backtrace = e.downcast_ref::<WasmBacktrace>().map(render);
     let with_backtrace = |first: String| match &backtrace {
         Some(trace) => format!("{first}\n{trace}"),
         None => first,
@@ -91,23 +88,11 @@ pub(crate) fn is_trap(e: &wasmtime::Error) -> bool {
 }
 
 /// One line per frame, innermost first:
-/// `  0: @fib (fib.vir:9), wasm offset 0x2a`.
-fn render(trace: &WasmBacktrace, map: Option<&SourceMap>) -> String {
+/// `  0: @div (prog.vir:3:3), wasm offset 0x72`.
+fn render(trace: &WasmBacktrace) -> String {
     let mut out = String::from("wasm backtrace:");
     for (i, frame) in trace.frames().iter().enumerate() {
-        let wasm_name = frame.func_name();
-        let described = wasm_name.and_then(|n| {
-            map.and_then(|m| m.describe(n, frame.func_index(), frame.module_offset()))
-        });
-        let name = match (described, wasm_name) {
-            (Some(d), _) => d,
-            (None, Some(n)) => n.to_string(),
-            (None, None) => format!("func[{}]", frame.func_index()),
-        };
-        out.push_str(&format!("\n  {i}: {name}"));
-        if let Some(offset) = frame.module_offset() {
-            out.push_str(&format!(", wasm offset {offset:#x}"));
-        }
+        out.push_str(&format!("\n  {i}: {}", frames::describe(frame)));
     }
     out
 }

@@ -107,6 +107,42 @@ fn heavy_and_light_are_three_to_one_on_both_targets() {
     }
 }
 
+/// The lines come from the DWARF: a `build -g` binary of the program is
+/// profiled by IR line as the `.vir` is; the binary of `build` alone by
+/// function only.
+#[test]
+fn a_build_g_binary_profiles_by_line_and_a_plain_one_by_function() {
+    let dir = temp_dir();
+    let out = dir.path().join("p.folded");
+    let profile = |wasm: &std::path::Path| {
+        let mut args = vec!["run", wasm.to_str().expect("utf-8 path")];
+        args.extend(["--profile", out.to_str().expect("utf-8 path")]);
+        args.extend(MAIN);
+        let o = vitte_wat(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(&out).expect("the profile is written")
+    };
+    let located = dir.path().join("g.wasm");
+    let o = vitte_wat(&["build", "-g", PROGRAM, "-o", located.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folded = profile(&located);
+    assert!(
+        folded
+            .lines()
+            .all(|l| l.starts_with(&format!("main ({PROGRAM}:"))),
+        "{folded}"
+    );
+    let hottest = SelfSamples::of(&folded).hottest_line();
+    assert!(heavy_loop_lines().contains(&hottest), "{hottest}\n{folded}");
+
+    let plain = dir.path().join("plain.wasm");
+    let o = vitte_wat(&["build", PROGRAM, "-o", plain.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let folded = profile(&plain);
+    assert!(folded.lines().any(|l| l.contains("heavy")), "{folded}");
+    assert!(!folded.contains(" ("), "{folded}");
+}
+
 #[test]
 fn profiling_does_not_change_the_output() {
     let dir = temp_dir();
@@ -341,6 +377,70 @@ fn perf_map_names_the_ir_functions() {
                     && fields.next().is_some_and(|n| n.ends_with(name))
             });
             assert!(named, "{round}: no `{name}` in {map}:\n{text}");
+        }
+    }
+}
+
+/// `run --jitdump` writes `jit-PID.dump` in its current directory: the
+/// jitdump header (magic "JiTD" as 0x4A695444, its version, this process)
+/// and a code-load record naming each IR function, compiled (the first
+/// run) or loaded from the compile cache (the second).
+#[test]
+fn jitdump_names_the_ir_functions() {
+    let dir = temp_dir();
+    let program = root().join(PROGRAM);
+    let program = program.to_str().expect("utf-8 path");
+    for round in ["compiled", "cached"] {
+        let o = common::vitte_wat_command()
+            .current_dir(dir.path())
+            .args(["run", program, "--jitdump", "--invoke", "main", "1", "10"])
+            .output()
+            .expect("vitte-wat runs");
+        assert!(o.status.success(), "{round}: {}", stderr(&o));
+        let dumps: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("temp dir")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(dumps.len(), 1, "{round}: {dumps:?}");
+        let dump = std::fs::read(&dumps[0]).expect("readable dump");
+        std::fs::remove_file(&dumps[0]).expect("removable dump");
+        let name = dumps[0].file_name().unwrap().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("jit-")
+            .and_then(|n| n.strip_suffix(".dump"))
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or_else(|| panic!("{round}: not jit-PID.dump: {name}"));
+        let word = |at: usize| u32::from_le_bytes(dump[at..at + 4].try_into().unwrap());
+        assert!(dump.len() > 40, "{round}: {} bytes", dump.len());
+        assert_eq!(word(0), 0x4A69_5444, "{round}: magic");
+        assert_eq!(word(8), 40, "{round}: header size");
+        assert_eq!(word(20), pid, "{round}: the header's pid");
+        // The records that follow: each starts with its id and total size.
+        // A code load (id 0) has 56 bytes of fixed fields, then the
+        // function's NUL-terminated name, then its code.
+        let mut names = Vec::new();
+        let mut at = 40;
+        while at + 16 <= dump.len() {
+            let (id, size) = (word(at), word(at + 4) as usize);
+            assert!(
+                size >= 16 && at + size <= dump.len(),
+                "{round}: record at {at}"
+            );
+            if id == 0 {
+                assert!(size > 56, "{round}: code load at {at}");
+                let name = &dump[at + 56..at + size];
+                let end = name.iter().position(|&b| b == 0).expect("NUL");
+                names.push(String::from_utf8_lossy(&name[..end]).into_owned());
+            }
+            at += size;
+        }
+        assert_eq!(at, dump.len(), "{round}: a record runs past the end");
+        for ir in ["main", "light", "heavy"] {
+            assert!(
+                names.iter().any(|n| n.ends_with(ir)),
+                "{round}: no `{ir}` in {names:?}"
+            );
         }
     }
 }

@@ -353,7 +353,9 @@ fn trap_backtraces_name_ir_functions_and_lines() {
 }
 
 /// The issue's acceptance: a division by zero at the third call level gives
-/// three frames, each with the exact position of its call or division.
+/// three frames, each with the exact position of its call or division. The
+/// positions come from the DWARF, so the `build -g` binary, a `.cwasm`
+/// compiled from it and a compile-cache hit give the same frames.
 #[test]
 fn a_trap_three_calls_deep_gives_each_frame_its_instruction() {
     let dir = TempDir::new("run-trap3");
@@ -364,26 +366,96 @@ fn a_trap_three_calls_deep_gives_each_frame_its_instruction() {
          fn @mid(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n\n\
          pub fn @main() -> i32 {\nentry:\n  %a = i32.const 7\n  %r = call @mid(%a)\n  return %r\n}\n",
     );
-    for target in TARGETS {
-        let o = vitte_wat(&["run", &file, "--invoke", "main", "--target", target]);
-        assert_eq!(status(&o), Some(2), "{}", stderr(&o));
-        // The file as given on the command line, without its directory.
-        let err = stderr(&o).replace(&format!("{}/", dir.0.display()), "");
-        let frames: Vec<&str> = err
-            .lines()
+    let expected = [
+        "  0: @div (prog.vir:3:3)",
+        "  1: @mid (prog.vir:10:3)",
+        "  2: @main (prog.vir:17:3)",
+    ];
+    // The frames of a run, the file as given on the command line without
+    // its directory, and each frame's offset left out.
+    let frames = |o: &Output| {
+        assert_eq!(status(o), Some(2), "{}", stderr(o));
+        let err = stderr(o).replace(&format!("{}/", dir.0.display()), "");
+        assert_eq!(err.lines().nth(1), Some("wasm backtrace:"), "{err}");
+        err.lines()
             .skip(2)
-            .map(|l| l.split(", wasm offset").next().unwrap_or(l))
-            .collect();
+            .map(|l| l.split(", wasm offset").next().unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+    };
+    let cache = TempDir::new("run-trap3-cache");
+    for target in TARGETS {
+        let run = |file: &str| {
+            vitte_wat_cached(
+                &cache.0,
+                &["run", file, "--invoke", "main", "--target", target],
+            )
+        };
+        // Compiled, then loaded from the cache.
+        assert_eq!(frames(&run(&file)), expected, "{target}");
+        assert_eq!(frames(&run(&file)), expected, "{target}: cache hit");
+        let wasm = dir.path(&format!("prog-{target}.wasm"));
+        let wasm = wasm.to_str().expect("utf-8 path");
+        let o = vitte_wat(&["build", "-g", &file, "-o", wasm, "--target", target]);
+        assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+        assert_eq!(frames(&run(wasm)), expected, "{target}: build -g");
+        let cwasm = dir.path(&format!("prog-{target}.cwasm"));
+        let cwasm = cwasm.to_str().expect("utf-8 path");
+        let o = vitte_wat(&["compile", wasm, "-o", cwasm]);
+        assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+        assert_eq!(frames(&run(cwasm)), expected, "{target}: .cwasm");
+        // Without DWARF: the name section's names, each with its offset.
+        let plain = dir.path(&format!("plain-{target}.wasm"));
+        let plain = plain.to_str().expect("utf-8 path");
+        let o = vitte_wat(&["build", &file, "-o", plain, "--target", target]);
+        assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+        let o = run(plain);
         assert_eq!(
-            frames,
-            [
-                "  0: @div (prog.vir:3:3)",
-                "  1: @mid (prog.vir:10:3)",
-                "  2: @main (prog.vir:17:3)"
-            ],
-            "{err}"
+            frames(&o),
+            ["  0: div", "  1: mid", "  2: main"],
+            "{target}"
         );
+        assert_eq!(stderr(&o).matches(", wasm offset 0x").count(), 3);
     }
+    // The DWARF names the file, so the same program under another name is
+    // another cache entry, whose frames name it.
+    let other = write_vir(&dir, "other.vir", &std::fs::read_to_string(&file).unwrap());
+    let o = vitte_wat_cached(&cache.0, &["run", &other, "--invoke", "main"]);
+    let renamed: Vec<String> = expected
+        .iter()
+        .map(|l| l.replace("prog.vir", "other.vir"))
+        .collect();
+    assert_eq!(frames(&o), renamed);
+}
+
+/// Any DWARF serves, not only the IR's: `asm -g` of plain WAT points at
+/// the WAT's own lines, and the frames name them, without the IR's `@`.
+#[test]
+fn a_binary_with_dwarf_of_its_wat_names_the_wat_lines() {
+    let dir = TempDir::new("run-trap-wat");
+    let wat = write_wat(
+        &dir,
+        "div.wat",
+        "(module\n  (func $div (param i32 i32) (result i32)\n    local.get 0\n    local.get 1\n    \
+         i32.div_s)\n  (func $main (export \"main\") (result i32)\n    i32.const 7\n    \
+         i32.const 0\n    call $div))\n",
+    );
+    let wasm = dir.path("div.wasm");
+    let wasm = wasm.to_str().expect("utf-8 path");
+    let o = vitte_wat(&["asm", "-g", &wat, "-o", wasm]);
+    assert_eq!(status(&o), Some(0), "{}", stderr(&o));
+    let o = vitte_wat(&["run", wasm, "--invoke", "main"]);
+    assert_eq!(status(&o), Some(2), "{}", stderr(&o));
+    let err = stderr(&o).replace(&format!("{}/", dir.0.display()), "");
+    let frames: Vec<&str> = err
+        .lines()
+        .skip(2)
+        .map(|l| l.split(", wasm offset").next().unwrap_or(l))
+        .collect();
+    assert_eq!(
+        frames,
+        ["  0: div (div.wat:5:5)", "  1: main (div.wat:9:5)"],
+        "{err}"
+    );
 }
 
 #[test]

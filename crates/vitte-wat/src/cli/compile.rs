@@ -32,7 +32,7 @@ pub fn compile(args: CompileArgs) -> Result<(), Failure> {
     let target = args.target.into();
     let wasm = match args.locations {
         true => binary_with_dwarf(&args.file, &input, target)?,
-        false => wasm_of(&args.file, &input, target)?.0,
+        false => wasm_of(&args.file, &input, target, false)?,
     };
     let runtime =
         Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;

@@ -8,14 +8,14 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_codegen_wasm64::validate;
 use vitte_codegen_wasm64::value::TrapKind;
+use vitte_codegen_wasm64::{Error, WasmBackend};
 use vitte_runtime::wasi::{Stdin, Stdout};
 use vitte_runtime::{
-    Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime, SourceMap,
+    Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime,
     WasiConfig, is_precompiled,
 };
 
@@ -80,8 +80,13 @@ pub struct RunArgs {
     pub profile_format: Option<ProfileFormat>,
     /// Write Linux perf's JIT map, /tmp/perf-PID.map, so that `perf record`
     /// and `perf report` name the guest's functions (README, Profiling).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jitdump")]
     pub perf_map: bool,
+    /// Write Linux perf's jitdump, ./jit-PID.dump (the guest's functions with
+    /// their machine code), for `perf record -k 1` then `perf inject --jit`
+    /// (README, Profiling).
+    #[arg(long)]
+    pub jitdump: bool,
     /// Time between two samples of the profile (`1ms`, `100us`).
     #[arg(long, value_name = "DURATION", value_parser = profile::parse_interval, default_value = "1ms")]
     pub profile_interval: Duration,
@@ -128,9 +133,12 @@ fn execute(
         Some(out) => Some(profile::format_of(out, args.profile_format)?),
         None => None,
     };
-    let runtime = match args.perf_map {
-        true => Runtime::with_perf_map(),
-        false => Runtime::new(),
+    let runtime = if args.perf_map {
+        Runtime::with_perf_map()
+    } else if args.jitdump {
+        Runtime::with_jitdump()
+    } else {
+        Runtime::new()
     }
     .map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let input = Input::read(&args.file)?;
@@ -241,8 +249,9 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
             input.name
         )));
     }
-    let (wasm, map) = wasm_of(&args.file, input, args.target.into())?;
-    let program = match cache(args) {
+    // A .vir gets DWARF, which wasmtime reads for backtraces and profiles.
+    let wasm = wasm_of(&args.file, input, args.target.into(), true)?;
+    match cache(args) {
         Some(cache) => runtime.compile_cached(&wasm, &cache).map(|(p, outcome)| {
             if let CacheOutcome::Refused(reason) = outcome {
                 eprintln!("warning: compile cache off: {reason}");
@@ -251,11 +260,7 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
         }),
         None => runtime.compile(&wasm),
     }
-    .map_err(located)?;
-    Ok(match map {
-        Some(map) => program.with_source_map(map),
-        None => program,
-    })
+    .map_err(located)
 }
 
 /// The cache, unless `--no-cache`, or a `--dir` gives the guest the cache
@@ -277,28 +282,41 @@ fn cache(args: &RunArgs) -> Option<Cache> {
     Some(cache)
 }
 
-/// A validated binary from a `.vir`, `.wat` or `.wasm` input, with the
-/// source map of a `.vir` (for backtraces with IR lines).
+/// A validated binary from a `.vir`, `.wat` or `.wasm` input; a `.vir`
+/// with DWARF (`build -g`'s) when `debug_info`.
 pub(super) fn wasm_of(
     path: &Path,
     input: &Input,
     target: Target,
-) -> Result<(Vec<u8>, Option<SourceMap>), Failure> {
+    debug_info: bool,
+) -> Result<Vec<u8>, Failure> {
     match kind_of(path, input) {
         Kind::Wasm => {
             validate::validate(&input.bytes)
                 .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
-            Ok((input.bytes.clone(), None))
+            Ok(input.bytes.clone())
         }
-        Kind::Wat => Ok((assemble(input)?, None)),
+        Kind::Wat => assemble(input),
         Kind::Vir => {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
-            let compiled = WasmBackend::new()
-                .compile_source(&file, target)
-                .map_err(|e| Failure::error(e.to_string()))?;
-            let map = SourceMap::new(&compiled.origins, &compiled.wasm);
-            Ok((compiled.wasm, Some(map)))
+            let compile = |debug_info| {
+                WasmBackend::new()
+                    .with_debug_info(debug_info)
+                    .compile_source(&file, target)
+            };
+            match compile(debug_info) {
+                Ok(compiled) => Ok(compiled.wasm),
+                // Positions are a help, not a condition of running: should
+                // the DWARF fail (origins that do not fit a body, a bug),
+                // the program still runs, with names and offsets.
+                Err(Error::Dwarf(e)) => {
+                    eprintln!("warning: {}: backtraces without positions: {e}", input.name);
+                    compile(false).map(|c| c.wasm)
+                }
+                Err(e) => Err(e),
+            }
+            .map_err(|e| Failure::error(e.to_string()))
         }
     }
 }

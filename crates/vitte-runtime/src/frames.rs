@@ -1,0 +1,173 @@
+//! A wasm frame as a person reads it: the function and the source position
+//! of the instruction it was at, read from the module's DWARF.
+//!
+//! wasmtime does the reading: the engine keeps each module's `.debug_*`
+//! sections (`Config::wasm_backtrace_details`, see `engine.rs`) and looks
+//! every captured frame's code offset up in them with addr2line
+//! ([`FrameInfo::symbols`]): the trapping instruction for the innermost
+//! frame, the call for the others. A `.vir` is compiled with DWARF by
+//! `vitte-wat run`, and `build -g` writes the same, so a `.wasm` or a
+//! `.cwasm` made from it (the artifact keeps the sections) gives the same
+//! frames. A module without DWARF, or code it does not cover (the WASI
+//! adapter's functions), falls back to the name section's name.
+
+use std::fmt::Write;
+use wasmtime::{FrameInfo, FrameSymbol};
+
+/// A source position from a DWARF line row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Position<'a> {
+    pub file: &'a str,
+    pub line: u32,
+    /// `None` for DWARF's "left edge" (column 0): unknown.
+    pub col: Option<u32>,
+}
+
+impl std::fmt::Display for Position<'_> {
+    /// `file:line:col`, or `file:line`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        match self.col {
+            Some(col) => write!(f, ":{col}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The position of a symbol, when its line row has a file and a line.
+fn position(symbol: &FrameSymbol) -> Option<Position<'_>> {
+    Some(Position {
+        file: symbol.file()?,
+        line: symbol.line().filter(|&l| l > 0)?,
+        col: symbol.column().filter(|&c| c > 0),
+    })
+}
+
+/// The frame's function and the position of its instruction: the DWARF
+/// subprogram's name (the IR function's) and line row when the frame has
+/// one, else the name section's name, else `func[N]`, without position.
+/// For a frame in code inlined by the producer of the DWARF (our lowering
+/// records none: it inlines only leaves that cannot trap, under the call's
+/// position), the function that holds the code and the innermost position.
+pub(crate) fn locate(frame: &FrameInfo) -> (String, Option<Position<'_>>) {
+    let symbols = frame.symbols();
+    // addr2line gives the inlined frames innermost first, the function
+    // that holds the code last.
+    let name = symbols.last().and_then(|s| s.name());
+    let name = match (name, frame.func_name()) {
+        (Some(n), _) | (None, Some(n)) => n.to_string(),
+        (None, None) => format!("func[{}]", frame.func_index()),
+    };
+    (name, symbols.first().and_then(position))
+}
+
+/// Whether a source file is Vitte IR, whose functions are written `@name`.
+fn is_ir(file: &str) -> bool {
+    file.ends_with(".vir")
+}
+
+/// One line of a backtrace, without its index: `@div (prog.vir:3:3), wasm
+/// offset 0x72` for an IR function with DWARF, `main, wasm offset 0x2a`
+/// without. Frames inlined by the DWARF's producer follow the innermost
+/// one: `inner (a.c:3:5), inlined into outer (a.c:10:3), ...`.
+pub(crate) fn describe(frame: &FrameInfo) -> String {
+    let (name, _) = locate(frame);
+    let symbols = frame.symbols();
+    let located: Vec<(&FrameSymbol, Position<'_>)> = symbols
+        .iter()
+        .filter_map(|s| Some((s, position(s)?)))
+        .collect();
+    let mut out = String::new();
+    if located.is_empty() {
+        out.push_str(&name);
+    }
+    for (i, (symbol, at)) in located.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", inlined into ");
+        }
+        let sigil = if is_ir(at.file) { "@" } else { "" };
+        // The function holding the code is named even when its DWARF
+        // entry is not (by the name section's name).
+        let own = if i + 1 == located.len() {
+            Some(name.as_str())
+        } else {
+            None
+        };
+        let name = symbol.name().or(own).unwrap_or("?");
+        let _ = write!(out, "{sigil}{name} ({at})");
+    }
+    if let Some(offset) = frame.module_offset() {
+        let _ = write!(out, ", wasm offset {offset:#x}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Target;
+    use crate::value::Value;
+    use crate::{RunError, Runtime};
+    use vitte_codegen_wasm64::WasmBackend;
+    use vitte_codegen_wasm64::diag::SourceFile;
+
+    const VIR: &str = "fn @div(%a: i32, %b: i32) -> i32 {
+entry:
+  %q = i32.div_s %a, %b
+  return %q
+}
+
+pub fn @main(%a: i32) -> i32 {
+entry:
+  %z = i32.const 0
+  %r = call @div(%a, %z)
+  return %r
+}
+";
+
+    fn wasm(target: Target, debug_info: bool) -> Vec<u8> {
+        let file = SourceFile::new("f.vir", VIR);
+        WasmBackend::new()
+            .with_debug_info(debug_info)
+            .compile_source(&file, target)
+            .expect("compiles")
+            .wasm
+    }
+
+    /// The frames of the trap of `main(7)`, without their offsets.
+    fn frames(runtime: &Runtime, program: &crate::Program) -> Vec<String> {
+        let mut instance = runtime.session().instantiate(program).expect("instance");
+        let Err(RunError::Trap { message, .. }) = instance.invoke("main", &[Value::I32(7)]) else {
+            panic!("expected a trap");
+        };
+        let lines: Vec<&str> = message.lines().skip(2).collect();
+        assert!(
+            lines.iter().all(|l| l.contains(", wasm offset 0x")),
+            "{message}"
+        );
+        lines
+            .iter()
+            .map(|l| l.split(", wasm offset").next().unwrap_or(l).to_string())
+            .collect()
+    }
+
+    /// With DWARF, each frame names its IR function and the exact position
+    /// of the division or the call, JIT or AOT; without, the name section's
+    /// names only.
+    #[test]
+    fn frames_come_from_the_dwarf_else_the_name_section() {
+        let runtime = Runtime::new().expect("engine");
+        let located = ["  0: @div (f.vir:3:3)", "  1: @main (f.vir:10:3)"];
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let wasm = wasm(target, true);
+            let jit = runtime.compile(&wasm).expect("compiles");
+            assert_eq!(frames(&runtime, &jit), located);
+            let cwasm = runtime.precompile(&wasm).expect("precompiles");
+            let aot = runtime.load_precompiled(&cwasm).expect("loads");
+            assert_eq!(frames(&runtime, &aot), located);
+            let plain = runtime
+                .compile(&self::wasm(target, false))
+                .expect("compiles");
+            assert_eq!(frames(&runtime, &plain), ["  0: div", "  1: main"]);
+        }
+    }
+}
