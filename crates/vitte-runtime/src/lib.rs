@@ -47,6 +47,7 @@ mod limits;
 pub mod profile;
 mod session;
 mod source_map;
+pub mod threads;
 mod traps;
 mod values;
 pub mod wasi;
@@ -57,6 +58,7 @@ pub use limits::{Limits, MAX_TABLE_ELEMENTS, TABLE_ELEMENT_BYTES};
 pub use profile::Profile;
 pub use session::{HostCall, HostFn, Instance, Session};
 pub use source_map::SourceMap;
+pub use threads::Threads;
 pub use wasi::{Preopen, WasiConfig};
 
 // The library's modules, by the paths these files used when they were
