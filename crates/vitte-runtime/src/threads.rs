@@ -481,3 +481,113 @@ impl Threads {
         self.group.running.load(Ordering::SeqCst)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::wasi::{Stdout, WasiConfig};
+    use crate::{Limits, RunError, Runtime};
+
+    /// A thread prints `thread\n`, then main, once it is done, `main\n`.
+    /// (0: done flag; 16..: the texts and iovecs.)
+    const PRINTS: &str = r#"(module
+      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write"
+        (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (import "env" "memory" (memory 1 1 shared))
+      (export "memory" (memory 0))
+      (data (i32.const 16) "thread\0a")
+      (data (i32.const 32) "main\0a")
+      (func $write (param $at i32) (param $len i32) (param $iov i32)
+        (i32.store (local.get $iov) (local.get $at))
+        (i32.store offset=4 (local.get $iov) (local.get $len))
+        (drop (call $fd_write (i32.const 1) (local.get $iov) (i32.const 1)
+                              (i32.add (local.get $iov) (i32.const 8)))))
+      (func (export "wasi_thread_start") (param $tid i32) (param $iov i32)
+        (call $write (i32.const 16) (i32.const 7) (local.get $iov))
+        (i32.atomic.store (i32.const 0) (i32.const 1))
+        (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))
+      (func (export "_start")
+        (if (i32.le_s (call $spawn (i32.const 64)) (i32.const 0)) (then unreachable))
+        (block $done
+          (loop $wait
+            (br_if $done (i32.atomic.load (i32.const 0)))
+            (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+            (br $wait)))
+        (call $write (i32.const 32) (i32.const 5) (i32.const 96))))"#;
+
+    fn captured() -> WasiConfig {
+        WasiConfig {
+            stdout: Stdout::Capture,
+            ..WasiConfig::default()
+        }
+    }
+
+    #[test]
+    fn threads_share_the_captured_stdout() {
+        let runtime = Runtime::new().expect("engine");
+        let wasm = wat::parse_str(PRINTS).expect("assembles");
+        let program = runtime.compile(&wasm).expect("compiles");
+        let mut instance = runtime
+            .session()
+            .wasi(captured())
+            .instantiate(&program)
+            .expect("instantiates");
+        let threads = instance.threads().expect("a threads program");
+        assert_eq!(instance.run_command(), Ok(0));
+        assert_eq!(instance.stdout(), b"thread\nmain\n");
+        // main returned: the program has ended, with no thread's failure.
+        assert!(threads.wait().is_none());
+    }
+
+    #[test]
+    fn other_programs_have_no_threads() {
+        let runtime = Runtime::new().expect("engine");
+        let wasm = wat::parse_str(r#"(module (func (export "_start")))"#).expect("assembles");
+        let instance = runtime
+            .session()
+            .instantiate(&runtime.compile(&wasm).expect("compiles"))
+            .expect("instantiates");
+        assert!(instance.threads().is_none());
+    }
+
+    #[test]
+    fn max_threads_zero_refuses_every_spawn() {
+        let runtime = Runtime::new().expect("engine");
+        let wasm = wat::parse_str(PRINTS).expect("assembles");
+        let program = runtime.compile(&wasm).expect("compiles");
+        let mut instance = runtime
+            .session()
+            .wasi(captured())
+            .max_threads(0)
+            .instantiate(&program)
+            .expect("instantiates");
+        // The spawn fails (SPAWN_ERROR), and main traps on it.
+        match instance.run_command() {
+            Err(RunError::Trap { message, .. }) => assert!(message.contains("unreachable")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(instance.stdout(), b"");
+    }
+
+    #[test]
+    fn fuel_is_split_at_each_spawn() {
+        // Main spawns once: the thread took half of main's fuel, so main
+        // ends with less than half (without the split, nearly all).
+        let runtime = Runtime::new().expect("engine");
+        let wasm = wat::parse_str(PRINTS).expect("assembles");
+        let program = runtime.compile(&wasm).expect("compiles");
+        let limits = Limits {
+            fuel: Some(1_000_000),
+            ..Limits::default()
+        };
+        let mut instance = runtime
+            .session()
+            .wasi(captured())
+            .limits(limits)
+            .instantiate(&program)
+            .expect("instantiates");
+        assert_eq!(instance.run_command(), Ok(0));
+        assert!(instance.fuel() < 500_000, "main kept {}", instance.fuel());
+        assert_eq!(instance.stdout(), b"thread\nmain\n");
+    }
+}
