@@ -33,6 +33,7 @@
 //! compile cache: HMAC-authenticated entries under a per-user key),
 //! [`Limits`] (fuel, timeout, memory and table sizes), [`Session`] and
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
+//! [`threads`] (wasi-threads programs: spawning, one store per thread),
 //! `traps.rs` (wasmtime's traps as [`TrapKind`]s), [`SourceMap`] (trap
 //! backtraces back to `.vir` lines), [`profile`] (sampling a run, by IR
 //! function and line, and its formats).

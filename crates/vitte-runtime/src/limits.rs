@@ -14,6 +14,9 @@ pub struct Limits {
     /// Running out traps with [`TrapKind::Interrupted`], as in the
     /// reference interpreter.
     ///
+    /// A wasi-threads program's threads share it: each spawn gives the
+    /// new thread half of its parent's ([`crate::threads`]).
+    ///
     /// [`TrapKind::Interrupted`]: crate::value::TrapKind::Interrupted
     pub fuel: Option<u64>,
     /// Wall-clock time for each entry into wasm (instantiation, each call).
@@ -28,7 +31,9 @@ pub struct Limits {
     /// Bytes of linear memory and tables, all memories and tables of the
     /// instance together; a table element counts [`TABLE_ELEMENT_BYTES`].
     /// `memory.grow` or `table.grow` past it returns -1; an initial memory
-    /// or table past it fails instantiation.
+    /// or table past it fails instantiation. A wasi-threads program's
+    /// shared memory has its maximum lowered to it, and its threads' own
+    /// memories and tables share one such budget ([`crate::threads`]).
     pub max_memory: Option<u64>,
 }
 

@@ -24,7 +24,7 @@
 //! The program is one run: a trap or `proc_exit` in any thread ends it
 //! with that result, and so does main's `_start` returning. The other
 //! threads are stopped by the stop flag every one of their stores checks at
-//! each epoch tick ([`Group::stopping`], `session.rs`'s `on_tick`), which
+//! each epoch tick (`Group::stopping`, `session.rs`'s `on_tick`), which
 //! ending bumps. A thread parked in `memory.atomic.wait` without a timeout
 //! cannot be woken that way: it stays parked (holding its store) until the
 //! process exits, which `vitte-wat run` does at once.
