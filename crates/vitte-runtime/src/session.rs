@@ -498,7 +498,13 @@ impl Instance {
         let params: Vec<Val> = args.iter().map(|v| to_val(*v)).collect();
         let result_types: Vec<ValType> = func.ty(&self.store).results().collect();
         let mut results = vec![Val::I32(0); result_types.len()];
+        let group = self.group.clone();
         enter(&mut self.store, self.timeout, |store| {
+            // A thread that ended the program before this entry armed the
+            // epoch deadline: its tick came and went.
+            if let Some(group) = &group {
+                group.check()?;
+            }
             func.call(store, &params, &mut results)
         })
         .map_err(|e| match e.downcast_ref::<I32Exit>() {

@@ -374,7 +374,11 @@ impl Group {
             .deadline
             .map(|at| at.saturating_duration_since(Instant::now()));
         let module = &self.program.module;
+        // Each entry into wasm checks the stop flag after the store's epoch
+        // deadline is armed: a stop before the check is seen there, one
+        // after it bumps the epoch past the deadline.
         let instance = enter(&mut store, timeout, |store| {
+            self.check()?;
             linker.instantiate(store, module)
         })
         .map_err(|e| self.error(e))?;
@@ -387,9 +391,18 @@ impl Group {
         };
         let args = [Val::I32(tid as i32), arg];
         enter(&mut store, timeout, |store| {
+            self.check()?;
             start.call(store, &args, &mut [])
         })
         .map_err(|e| self.error(e))
+    }
+
+    /// [`Stopped`] once the program is ending.
+    pub(crate) fn check(&self) -> wasmtime::Result<()> {
+        match self.stopping() {
+            true => Err(Stopped.into()),
+            false => Ok(()),
+        }
     }
 
     /// What a thread's wasmtime error means for the program; [`Stopped`]
@@ -537,6 +550,38 @@ mod tests {
         assert_eq!(instance.stdout(), b"thread\nmain\n");
         // main returned: the program has ended, with no thread's failure.
         assert!(threads.wait().is_none());
+    }
+
+    #[test]
+    fn threads_still_running_stop_when_main_returns() {
+        let runtime = Runtime::new().expect("engine");
+        let wasm = wat::parse_str(
+            r#"(module
+              (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+              (import "env" "memory" (memory 1 1 shared))
+              (func (export "wasi_thread_start") (param i32 i32)
+                (loop $forever (br $forever)))
+              (func (export "_start")
+                (if (i32.ne (call $spawn (i32.const 0)) (i32.const 1)) (then unreachable))
+                (if (i32.ne (call $spawn (i32.const 0)) (i32.const 2)) (then unreachable))))"#,
+        )
+        .expect("assembles");
+        let mut instance = runtime
+            .session()
+            .instantiate(&runtime.compile(&wasm).expect("compiles"))
+            .expect("instantiates");
+        let threads = instance.threads().expect("a threads program");
+        assert_eq!(instance.run_command(), Ok(0));
+        // The spinning threads see the stop at their next epoch check; a
+        // bound only so that a failure cannot hang the suite.
+        let give_up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while threads.running() > 0 {
+            assert!(
+                std::time::Instant::now() < give_up,
+                "the threads never stopped"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 
     #[test]

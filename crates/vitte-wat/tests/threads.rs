@@ -169,3 +169,9 @@ fn a_program_missing_part_of_the_abi_is_refused_saying_what() {
         assert!(stderr(&o).contains(says), "{name}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn the_program_ends_when_main_returns() {
+    let o = run(&[&program("main_returns.wat")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
