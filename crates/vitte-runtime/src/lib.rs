@@ -29,7 +29,7 @@
 //! ```
 
 //! Where things live: `engine.rs` (the one wasmtime configuration, the
-//! library's [`validate::features`]), [`aot`] (`.cwasm`), `cache.rs` (the
+//! library's [`validate::features`] and threads), [`aot`] (`.cwasm`), `cache.rs` (the
 //! compile cache: HMAC-authenticated entries under a per-user key),
 //! [`Limits`] (fuel, timeout, memory and table sizes), [`Session`] and
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
@@ -128,8 +128,9 @@ pub enum RunError {
 }
 
 impl Runtime {
-    /// An engine whose wasm features are exactly [`crate::validate::features`],
-    /// so that what validates is what runs and nothing more.
+    /// An engine whose wasm features are exactly [`threads::features`]: the
+    /// backend's ([`crate::validate::features`]), so that what validates is
+    /// what runs, and threads, for wasi-threads programs; nothing more.
     pub fn new() -> anyhow::Result<Runtime> {
         Ok(Runtime {
             engine: engine::engine()?,
