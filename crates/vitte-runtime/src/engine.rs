@@ -1,7 +1,6 @@
 //! The one wasmtime configuration every module runs under, and the key that
 //! identifies it in `.cwasm` files and the compile cache.
 
-use crate::validate;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use wasmtime::{Config, Engine, OptLevel, ProfilingStrategy, WasmBacktraceDetails};
@@ -12,7 +11,14 @@ pub(crate) fn config() -> Config {
     let mut config = Config::new();
     config
         .wasm_features(wasmtime::WasmFeatures::all(), false)
-        .wasm_features(validate::features(), true)
+        // The backend's features, and threads for wasi-threads programs
+        // (`threads.rs`).
+        .wasm_features(crate::threads::features(), true)
+        // Shared memories: wasi-threads programs import one, which the
+        // runner creates. No cost to other modules (a permission, not a
+        // code generation setting); wasmtime ranks shared memories tier 2
+        // (README, Threads).
+        .shared_memory(true)
         .cranelift_opt_level(OptLevel::Speed)
         // Fuel lets tests and the CLI bound runaway loops deterministically.
         .consume_fuel(true)

@@ -29,10 +29,11 @@
 //! ```
 
 //! Where things live: `engine.rs` (the one wasmtime configuration, the
-//! library's [`validate::features`]), [`aot`] (`.cwasm`), `cache.rs` (the
+//! library's [`validate::features`] and threads), [`aot`] (`.cwasm`), `cache.rs` (the
 //! compile cache: HMAC-authenticated entries under a per-user key),
 //! [`Limits`] (fuel, timeout, memory and table sizes), [`Session`] and
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
+//! [`threads`] (wasi-threads programs: spawning, one store per thread),
 //! `traps.rs` (wasmtime's traps as [`TrapKind`]s), `frames.rs` (a frame's
 //! IR function and `.vir` position, from the module's DWARF), [`profile`]
 //! (sampling a run, by IR function and line, and its formats).
@@ -47,6 +48,7 @@ mod frames;
 mod limits;
 pub mod profile;
 mod session;
+pub mod threads;
 mod traps;
 mod values;
 pub mod wasi;
@@ -56,6 +58,7 @@ pub use cache::{Cache, CacheOutcome};
 pub use limits::{Limits, MAX_TABLE_ELEMENTS, TABLE_ELEMENT_BYTES};
 pub use profile::Profile;
 pub use session::{HostCall, HostFn, Instance, Session};
+pub use threads::Threads;
 pub use wasi::{Preopen, WasiConfig};
 
 // The library's modules, by the paths these files used when they were
@@ -124,8 +127,9 @@ pub enum RunError {
 }
 
 impl Runtime {
-    /// An engine whose wasm features are exactly [`crate::validate::features`],
-    /// so that what validates is what runs and nothing more.
+    /// An engine whose wasm features are exactly [`threads::features`]: the
+    /// backend's ([`crate::validate::features`]), so that what validates is
+    /// what runs, and threads, for wasi-threads programs; nothing more.
     pub fn new() -> anyhow::Result<Runtime> {
         Ok(Runtime {
             engine: engine::engine()?,

@@ -2,6 +2,7 @@
 //! and tables.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use wasmtime::{Engine, ResourceLimiter};
@@ -12,6 +13,9 @@ pub struct Limits {
     /// Fuel for the whole instance (about one unit per wasm instruction).
     /// Running out traps with [`TrapKind::Interrupted`], as in the
     /// reference interpreter.
+    ///
+    /// A wasi-threads program's threads share it: each spawn gives the
+    /// new thread half of its parent's ([`crate::threads`]).
     ///
     /// [`TrapKind::Interrupted`]: crate::value::TrapKind::Interrupted
     pub fuel: Option<u64>,
@@ -27,7 +31,9 @@ pub struct Limits {
     /// Bytes of linear memory and tables, all memories and tables of the
     /// instance together; a table element counts [`TABLE_ELEMENT_BYTES`].
     /// `memory.grow` or `table.grow` past it returns -1; an initial memory
-    /// or table past it fails instantiation.
+    /// or table past it fails instantiation. A wasi-threads program's
+    /// shared memory has its maximum lowered to it, and its threads' own
+    /// memories and tables share one such budget ([`crate::threads`]).
     pub max_memory: Option<u64>,
 }
 
@@ -43,9 +49,15 @@ pub const TABLE_ELEMENT_BYTES: u64 = 8;
 pub const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
 
 /// The [`ResourceLimiter`] behind [`Limits::max_memory`] and
-/// [`MAX_TABLE_ELEMENTS`].
-#[derive(Debug, Default)]
+/// [`MAX_TABLE_ELEMENTS`]. Clones share one budget: the stores of a
+/// wasi-threads program's threads draw on the same one.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct MemoryLimit {
+    usage: Arc<Mutex<Usage>>,
+}
+
+#[derive(Debug, Default)]
+struct Usage {
     max: Option<u64>,
     /// Bytes granted so far, memories and tables. Neither ever shrinks, and
     /// wasmtime asks for each one's initial size (from 0) too, so this is
@@ -58,12 +70,21 @@ pub(crate) struct MemoryLimit {
 impl MemoryLimit {
     pub(crate) fn new(max: Option<u64>) -> MemoryLimit {
         MemoryLimit {
-            max,
-            used: 0,
-            elements: 0,
+            usage: Arc::new(Mutex::new(Usage {
+                max,
+                used: 0,
+                elements: 0,
+            })),
         }
     }
 
+    fn usage(&self) -> std::sync::MutexGuard<'_, Usage> {
+        // A panic elsewhere cannot leave `Usage` half-updated.
+        self.usage.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Usage {
     /// Grants `bytes` more if the cap allows.
     fn grant(&mut self, bytes: u64) -> bool {
         let total = self.used.saturating_add(bytes);
@@ -82,7 +103,7 @@ impl ResourceLimiter for MemoryLimit {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(self.grant(desired.saturating_sub(current) as u64))
+        Ok(self.usage().grant(desired.saturating_sub(current) as u64))
     }
 
     fn table_growing(
@@ -91,12 +112,14 @@ impl ResourceLimiter for MemoryLimit {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
+        let mut usage = self.usage();
         let extra = desired.saturating_sub(current) as u64;
-        let elements = self.elements.saturating_add(extra);
-        if elements > MAX_TABLE_ELEMENTS || !self.grant(extra.saturating_mul(TABLE_ELEMENT_BYTES)) {
+        let elements = usage.elements.saturating_add(extra);
+        if elements > MAX_TABLE_ELEMENTS || !usage.grant(extra.saturating_mul(TABLE_ELEMENT_BYTES))
+        {
             return Ok(false);
         }
-        self.elements = elements;
+        usage.elements = elements;
         Ok(true)
     }
 }

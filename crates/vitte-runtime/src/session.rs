@@ -3,6 +3,7 @@
 
 use super::limits::{Limits, MemoryLimit, RETICK, Ticker, TimedOut};
 use super::profile::{Profile, Sampler};
+use super::threads::{self, Group};
 use super::traps;
 use super::values::{check_arity, from_val, ir_type, to_val, val_type, value_type};
 use super::wasi::{self, Captured, WasiConfig};
@@ -31,9 +32,13 @@ pub(crate) struct Host {
     deadline: Option<(Instant, Duration)>,
     /// The samples of a profiled instance ([`Session::profile`]).
     sampler: Option<Sampler>,
+    /// The threads of a wasi-threads program (`threads.rs`), in every one
+    /// of its stores: a stop there interrupts them all.
+    pub(crate) group: Option<Arc<Group>>,
 }
 
-struct HostImport {
+#[derive(Clone)]
+pub(crate) struct HostImport {
     module: String,
     name: String,
     params: Vec<Type>,
@@ -75,6 +80,8 @@ pub struct Session<'r> {
     target: Target,
     /// The sampling interval, when instances are profiled.
     profile: Option<Duration>,
+    /// The cap on a wasi-threads program's spawned threads.
+    max_threads: u32,
 }
 
 /// An instantiated module and the store that owns its state.
@@ -82,6 +89,8 @@ pub struct Instance {
     store: Store<Host>,
     instance: wasmtime::Instance,
     timeout: Option<Duration>,
+    /// The threads it may spawn, for a wasi-threads program.
+    group: Option<Arc<Group>>,
 }
 
 /// What a host function sees of the calling guest.
@@ -103,6 +112,7 @@ impl Runtime {
             imports: Vec::new(),
             target: Target::Wasm64,
             profile: None,
+            max_threads: threads::DEFAULT_MAX_THREADS,
         }
     }
 }
@@ -136,6 +146,14 @@ impl<'r> Session<'r> {
         self
     }
 
+    /// The most threads a wasi-threads program may have running besides
+    /// its main one ([`threads::DEFAULT_MAX_THREADS`] unless set): past
+    /// it, `thread-spawn` returns an error (README, Threads).
+    pub fn max_threads(mut self, max: u32) -> Self {
+        self.max_threads = max;
+        self
+    }
+
     /// Provides the import `module.name` with this signature.
     pub fn host_fn(
         mut self,
@@ -159,8 +177,14 @@ impl<'r> Session<'r> {
     /// (by WASI or a host function); the first one that is not is a
     /// [`RunError::Link`] naming it, `module.name`.
     pub fn instantiate(&self, program: &Program) -> Result<Instance, RunError> {
-        let mut store = self.store()?;
-        let linker = self.linker()?;
+        let blueprint = self.blueprint();
+        let group = threads::group(&blueprint, program, self.max_threads)?;
+        let mut store = blueprint.store(None, group.clone())?;
+        let mut linker = blueprint.linker()?;
+        if let Some(group) = &group {
+            group.share_streams(store.data().captured.clone());
+            group.link(&mut linker, &mut store)?;
+        }
         for import in program.module.imports() {
             if linker.get_by_import(&mut store, &import).is_none() {
                 return Err(RunError::Link(format!(
@@ -182,33 +206,74 @@ impl<'r> Session<'r> {
             store,
             instance,
             timeout: self.limits.timeout,
+            group,
         })
     }
 
-    fn store(&self) -> Result<Store<Host>, RunError> {
-        let (wasi, captured) = match &self.wasi {
-            Some(config) => wasi::context(config)?,
-            None => wasi::context(&WasiConfig::default())?,
+    /// What makes this session's stores and linkers, owned, so that the
+    /// threads of a wasi-threads program can make theirs.
+    fn blueprint(&self) -> Blueprint {
+        Blueprint {
+            engine: self.runtime.engine.clone(),
+            limits: self.limits,
+            wasi: self.wasi.clone(),
+            imports: self.imports.clone(),
+            target: self.target,
+            profile: self.profile,
+        }
+    }
+}
+
+/// A [`Session`]'s configuration, owned (see [`Session::blueprint`]).
+#[derive(Clone)]
+pub(crate) struct Blueprint {
+    pub(crate) engine: wasmtime::Engine,
+    pub(crate) limits: Limits,
+    pub(crate) wasi: Option<WasiConfig>,
+    imports: Vec<HostImport>,
+    target: Target,
+    profile: Option<Duration>,
+}
+
+impl Blueprint {
+    /// A store under the limits. A spawned thread's (`shared`: the main
+    /// store's captured streams) is not profiled, and has the fuel it was
+    /// given at the spawn (set by the caller).
+    pub(crate) fn store(
+        &self,
+        shared: Option<&Captured>,
+        group: Option<Arc<Group>>,
+    ) -> Result<Store<Host>, RunError> {
+        let default = WasiConfig::default();
+        let config = self.wasi.as_ref().unwrap_or(&default);
+        let (wasi, captured) = wasi::context_sharing(config, shared)?;
+        let memory = match &group {
+            Some(group) => group.memory_limit(),
+            None => MemoryLimit::new(self.limits.max_memory),
         };
         let host = Host {
             wasi,
             captured,
-            memory: MemoryLimit::new(self.limits.max_memory),
+            memory,
             deadline: None,
-            sampler: self.profile.map(Sampler::new),
+            sampler: match shared {
+                None => self.profile.map(Sampler::new),
+                Some(_) => None,
+            },
+            group,
         };
-        let mut store = Store::new(&self.runtime.engine, host);
+        let mut store = Store::new(&self.engine, host);
         store.limiter(|host| &mut host.memory);
         store
             .set_fuel(self.limits.fuel.unwrap_or(u64::MAX))
             .map_err(|e| RunError::Other(format!("{e:#}")))?;
-        store.set_epoch_deadline(NEVER);
+        store.set_epoch_deadline(idle_deadline(&store));
         store.epoch_deadline_callback(on_tick);
         Ok(store)
     }
 
-    fn linker(&self) -> Result<Linker<Host>, RunError> {
-        let engine = &self.runtime.engine;
+    pub(crate) fn linker(&self) -> Result<Linker<Host>, RunError> {
+        let engine = &self.engine;
         let mut linker = Linker::new(engine);
         let link_error = |e: wasmtime::Error| RunError::Link(format!("{e:#}"));
         if self.wasi.is_some() {
@@ -266,9 +331,24 @@ fn ir_type_of(v: &Val) -> Type {
     from_val(v).map(value_type).unwrap_or(Type::I32)
 }
 
-/// The epoch callback: stops a guest past its deadline, samples a
-/// profiled one, and lets it continue to the next tick.
+/// The epoch deadline of a store outside [`enter`]: never, except in a
+/// wasi-threads program, whose stores check every tick for a stop.
+fn idle_deadline(store: &Store<Host>) -> u64 {
+    match store.data().group {
+        Some(_) => 1,
+        None => NEVER,
+    }
+}
+
+/// The epoch callback: stops a guest past its deadline, or whose program
+/// is ending (another thread trapped or exited, or main returned), samples
+/// a profiled one, and lets it continue to the next tick.
 fn on_tick(mut context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDeadline> {
+    if let Some(group) = &context.data().group
+        && group.stopping()
+    {
+        return Err(threads::Stopped.into());
+    }
     if let Some((at, limit)) = context.data().deadline
         && Instant::now() >= at
     {
@@ -287,7 +367,7 @@ fn on_tick(mut context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDea
 /// Runs `f` (an entry into wasm) under the timeout and the sampler, if
 /// any: arms the deadline and a ticker thread (every sampling interval,
 /// else from the deadline on), and disarms both when `f` returns.
-fn enter<R>(
+pub(crate) fn enter<R>(
     store: &mut Store<Host>,
     timeout: Option<Duration>,
     f: impl FnOnce(&mut Store<Host>) -> wasmtime::Result<R>,
@@ -305,7 +385,7 @@ fn enter<R>(
     let result = f(store);
     drop(ticker);
     store.data_mut().deadline = None;
-    store.set_epoch_deadline(NEVER);
+    store.set_epoch_deadline(idle_deadline(store));
     result
 }
 
@@ -345,12 +425,27 @@ impl Instance {
 
     /// Runs the WASI command entry `_start` and returns the exit status:
     /// 0 when it returns, N when it calls `proc_exit(N)`.
+    ///
+    /// For a wasi-threads program, the program ends there: the threads
+    /// still running are stopped (README, Threads), and a trap or
+    /// `proc_exit` in any thread before is the result.
     pub fn run_command(&mut self) -> Result<i32, RunError> {
-        match self.invoke("_start", &[]) {
+        let result = self.invoke("_start", &[]);
+        let result = match &self.group {
+            Some(group) => group.end(result),
+            None => result,
+        };
+        match result {
             Ok(_) => Ok(0),
             Err(RunError::Exit(code)) => Ok(code),
             Err(e) => Err(e),
         }
+    }
+
+    /// The threads of a wasi-threads program (None for another program):
+    /// a handle to wait for the first trap or exit in any thread.
+    pub fn threads(&self) -> Option<threads::Threads> {
+        self.group.clone().map(threads::Threads::new)
     }
 
     /// Sets the fuel left for execution (one unit is roughly one instruction).
@@ -399,12 +494,24 @@ impl Instance {
         let params: Vec<Val> = args.iter().map(|v| to_val(*v)).collect();
         let result_types: Vec<ValType> = func.ty(&self.store).results().collect();
         let mut results = vec![Val::I32(0); result_types.len()];
+        let group = self.group.clone();
         enter(&mut self.store, self.timeout, |store| {
+            // A thread that ended the program before this entry armed the
+            // epoch deadline: its tick came and went.
+            if let Some(group) = &group {
+                group.check()?;
+            }
             func.call(store, &params, &mut results)
         })
         .map_err(|e| match e.downcast_ref::<I32Exit>() {
             Some(exit) => RunError::Exit(exit.0),
             None => traps::run_error(e),
+        })
+        // Stopped because another thread trapped or exited: that is the
+        // result.
+        .map_err(|e| match self.group.as_ref().and_then(|g| g.fatal()) {
+            Some(fatal) => fatal,
+            None => e,
         })?;
         results
             .iter()

@@ -85,16 +85,30 @@ impl Preopen {
     }
 }
 
-/// The captured streams of a guest, when [`Stdout::Capture`] was asked for.
-#[derive(Default)]
+/// The captured streams of a guest, when [`Stdout::Capture`] was asked
+/// for, and its stdin when given as bytes (shared by its threads).
+#[derive(Clone, Default)]
 pub(crate) struct Captured {
     pub stdout: Option<MemoryOutputPipe>,
     pub stderr: Option<MemoryOutputPipe>,
+    pub stdin: Option<MemoryInputPipe>,
 }
 
 /// Builds the preview1 context for a config; a preopen whose host
 /// directory cannot be opened is an error naming it.
+#[cfg(test)]
 pub(crate) fn context(config: &WasiConfig) -> Result<(WasiP1Ctx, Captured), RunError> {
+    context_sharing(config, None)
+}
+
+/// [`context`], for a thread of a wasi-threads program when `shared` (its
+/// main thread's streams): the same captured pipes and stdin, so that what
+/// every thread writes ends up in one place. Preopens are opened again
+/// (each thread has its own fd table).
+pub(crate) fn context_sharing(
+    config: &WasiConfig,
+    shared: Option<&Captured>,
+) -> Result<(WasiP1Ctx, Captured), RunError> {
     let mut builder = WasiCtxBuilder::new();
     builder.args(&config.args).envs(&config.env);
     // Opening files on the calling thread avoids a round trip through
@@ -115,18 +129,35 @@ pub(crate) fn context(config: &WasiConfig) -> Result<(WasiP1Ctx, Captured), RunE
                 ))
             })?;
     }
+    let mut stdin = None;
     match &config.stdin {
         Stdin::Closed => {}
         Stdin::Inherit => {
             builder.inherit_stdin();
         }
         Stdin::Bytes(bytes) => {
-            builder.stdin(MemoryInputPipe::new(bytes.clone()));
+            let pipe = match shared.and_then(|s| s.stdin.clone()) {
+                Some(pipe) => pipe,
+                None => MemoryInputPipe::new(bytes.clone()),
+            };
+            builder.stdin(pipe.clone());
+            stdin = Some(pipe);
         }
     }
     let captured = Captured {
-        stdout: stream(config.stdout, Stream::Out, &mut builder),
-        stderr: stream(config.stderr, Stream::Err, &mut builder),
+        stdout: stream(
+            config.stdout,
+            Stream::Out,
+            shared.and_then(|s| s.stdout.clone()),
+            &mut builder,
+        ),
+        stderr: stream(
+            config.stderr,
+            Stream::Err,
+            shared.and_then(|s| s.stderr.clone()),
+            &mut builder,
+        ),
+        stdin,
     };
     Ok((builder.build_p1(), captured))
 }
@@ -137,7 +168,13 @@ enum Stream {
     Err,
 }
 
-fn stream(choice: Stdout, which: Stream, builder: &mut WasiCtxBuilder) -> Option<MemoryOutputPipe> {
+/// Sets up one output stream; a captured one writes to `shared` if given.
+fn stream(
+    choice: Stdout,
+    which: Stream,
+    shared: Option<MemoryOutputPipe>,
+    builder: &mut WasiCtxBuilder,
+) -> Option<MemoryOutputPipe> {
     match (choice, which) {
         (Stdout::Discard, _) => None,
         (Stdout::Inherit, Stream::Out) => {
@@ -149,7 +186,7 @@ fn stream(choice: Stdout, which: Stream, builder: &mut WasiCtxBuilder) -> Option
             None
         }
         (Stdout::Capture, _) => {
-            let pipe = MemoryOutputPipe::new(CAPTURE_LIMIT);
+            let pipe = shared.unwrap_or_else(|| MemoryOutputPipe::new(CAPTURE_LIMIT));
             match which {
                 Stream::Out => builder.stdout(pipe.clone()),
                 Stream::Err => builder.stderr(pipe.clone()),

@@ -1,6 +1,6 @@
 //! `vitte-wat run`: a WASI command or one export, in a sandbox.
 
-use super::commands::{assemble, print_results};
+use super::commands::print_results;
 use super::io::{Input, Kind, kind_of};
 use super::profile::{self, ProfileFormat};
 use super::{Failure, TargetArg};
@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use vitte_codegen_wasm64::diag::SourceFile;
+use vitte_codegen_wasm64::emit;
 use vitte_codegen_wasm64::ir::Target;
-use vitte_codegen_wasm64::validate;
 use vitte_codegen_wasm64::value::TrapKind;
 use vitte_codegen_wasm64::{Error, WasmBackend};
+use vitte_runtime::threads;
 use vitte_runtime::wasi::{Stdin, Stdout};
 use vitte_runtime::{
     Cache, CacheOutcome, Instance, Limits, Preopen, Profile, Program, RunError, Runtime,
@@ -24,7 +25,7 @@ pub const EXIT_FUEL: u8 = 3;
 /// Exit status when the guest exceeds `--timeout`.
 pub const EXIT_TIMEOUT: u8 = 4;
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct RunArgs {
     /// A .vir, .wat, .wasm or .cwasm file, or `-` for stdin.
     pub file: PathBuf,
@@ -54,6 +55,10 @@ pub struct RunArgs {
     /// `unlimited`): `memory.grow` or `table.grow` past it returns -1.
     #[arg(long, value_name = "BYTES", value_parser = parse_max_memory, default_value = "4GiB")]
     pub max_memory: MaxMemory,
+    /// The most threads a wasi-threads program may run besides its main
+    /// one: past it, `thread-spawn` returns an error (README, Threads).
+    #[arg(long, value_name = "N", default_value_t = threads::DEFAULT_MAX_THREADS)]
+    pub max_threads: u32,
     /// Let the guest use a host directory, seen as GUEST (HOST as written
     /// when `::GUEST` is left out); the first is fd 3. Repeatable. No other
     /// path of the host is reachable.
@@ -154,15 +159,22 @@ fn execute(
         timeout: args.timeout.map(|t| t.saturating_sub(start.elapsed())),
         ..limits
     };
-    let mut session = runtime.session().limits(left).wasi(wasi);
+    let mut session = runtime
+        .session()
+        .limits(left)
+        .wasi(wasi)
+        .max_threads(args.max_threads);
     if let Some(interval) = sampling {
         session = session.profile(interval);
     }
     let mut instance = session
         .instantiate(&program)
         .map_err(|e| failure(e, &limits))?;
-    let outcome = guest(&mut instance, args, &limits);
-    if let Some(profile) = instance.profile() {
+    let (outcome, instance) = match instance.threads() {
+        Some(threads) => threaded(instance, threads, args, &limits)?,
+        None => (guest(&mut instance, args, &limits), Some(instance)),
+    };
+    if let Some(profile) = instance.as_ref().and_then(Instance::profile) {
         if let (Some(out), Some(format)) = (&args.profile, format) {
             profile::write(&profile, out, format, &input.name)?;
         }
@@ -186,6 +198,52 @@ fn guest(instance: &mut Instance, args: &RunArgs, limits: &Limits) -> Result<(),
         },
     }
 }
+
+/// Runs a wasi-threads program: the guest on a thread of its own, so that
+/// a trap or exit in a spawned thread ends the run even when the main one
+/// is blocked for good (in `memory.atomic.wait`); the instance comes back
+/// when the main thread finished first. Threads still blocked then die
+/// with the process.
+fn threaded(
+    mut instance: Instance,
+    threads: vitte_runtime::Threads,
+    args: &RunArgs,
+    limits: &Limits,
+) -> Result<(Result<(), Failure>, Option<Instance>), Failure> {
+    enum Ended {
+        Main(Result<(), Failure>, Box<Instance>),
+        Thread(vitte_runtime::RunError),
+    }
+    let (send, ended) = std::sync::mpsc::channel();
+    let main = send.clone();
+    let (args, limits) = (args.clone(), *limits);
+    std::thread::Builder::new()
+        .name("vitte-wasi-main".into())
+        .stack_size(GUEST_STACK)
+        .spawn(move || {
+            let outcome = guest(&mut instance, &args, &limits);
+            let _ = main.send(Ended::Main(outcome, Box::new(instance)));
+        })
+        .map_err(|e| Failure::error(format!("cannot start the guest's thread: {e}")))?;
+    std::thread::Builder::new()
+        .name("vitte-wasi-reaper".into())
+        .spawn(move || {
+            if let Some(fatal) = threads.wait() {
+                let _ = send.send(Ended::Thread(fatal));
+            }
+        })
+        .map_err(|e| Failure::error(format!("cannot start the guest's thread: {e}")))?;
+    match ended.recv() {
+        Ok(Ended::Main(outcome, instance)) => Ok((outcome, Some(*instance))),
+        Ok(Ended::Thread(RunError::Exit(0))) => Ok((Ok(()), None)),
+        Ok(Ended::Thread(fatal)) => Ok((Err(failure(fatal, &limits)), None)),
+        Err(_) => Err(Failure::error("the guest's thread ended without a result")),
+    }
+}
+
+/// The native stack of the thread that runs a wasi-threads program's main
+/// thread: the wasm stack (1 MiB) and the host's frames around it.
+const GUEST_STACK: usize = 8 << 20;
 
 /// Ends the process with the timeout's status once the deadline has
 /// passed, unless dropped first (the run returned). It stops what the
@@ -291,12 +349,19 @@ pub(super) fn wasm_of(
     debug_info: bool,
 ) -> Result<Vec<u8>, Failure> {
     match kind_of(path, input) {
+        // What the runtime runs: the backend's features and threads
+        // (wasi-threads programs).
         Kind::Wasm => {
-            validate::validate(&input.bytes)
+            threads::validate(&input.bytes)
                 .map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
             Ok(input.bytes.clone())
         }
-        Kind::Wat => assemble(input),
+        Kind::Wat => {
+            let wasm = emit::assemble(input.text("WAT")?, &input.name)
+                .map_err(|e| Failure::error(e.to_string()))?;
+            threads::validate(&wasm).map_err(|e| Failure::error(format!("{}: {e}", input.name)))?;
+            Ok(wasm)
+        }
         Kind::Vir => {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
