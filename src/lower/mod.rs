@@ -25,6 +25,7 @@ mod locals;
 mod names;
 mod offsets;
 mod ops;
+mod passes;
 mod reducible;
 mod rotate;
 mod switches;
@@ -37,10 +38,13 @@ use crate::memory::{Frame, Layout, MAX_PAGES};
 use crate::verify::limits::MAX_LOCALS;
 use crate::wat;
 use names::NameSpace;
+pub use passes::{OptLevel, PASSES, PassInfo, optimize_module};
 use std::sync::Arc;
 
-/// What the lowering optimizes; everything is on by default. Turning a part
-/// off gives the plain form, for measuring what each part buys.
+/// What the lowering optimizes; everything is on by default (`-O2`).
+/// Turning a part off gives the plain form, for measuring what each part
+/// buys: [`Options::at`] a level, [`Options::set`] one pass by its name
+/// ([`PASSES`] lists them, `passes.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Keep single-use values on the operand stack and emit small or
@@ -61,13 +65,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            stack_values: true,
-            reuse_locals: true,
-            rotate_loops: true,
-            inline_leaves: true,
-            fold_offsets: true,
-        }
+        Options::at(OptLevel::O2)
     }
 }
 

@@ -19,9 +19,11 @@ pub fn run(command: Command) -> Result<(), Failure> {
             output,
             target,
             locations,
+            opt,
         } => {
+            let options = opt.options()?;
             let module = load_ir(&file)?;
-            let wat = WasmBackend::new()
+            let wat = WasmBackend::with_options(options)
                 .with_locations(locations)
                 .emit_wat(&module, target.into())
                 .map_err(pipeline_error)?;
@@ -34,13 +36,15 @@ pub fn run(command: Command) -> Result<(), Failure> {
             time_passes,
             direct,
             locations,
+            opt,
         } => {
+            let options = opt.options()?;
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
             let name = input.name.clone();
             let file_text = input.into_text("Vitte IR")?;
             let source = SourceFile::new(name, file_text);
-            let backend = WasmBackend::new()
+            let backend = WasmBackend::with_options(options)
                 .with_locations(locations)
                 .with_debug_info(locations)
                 .one_shot();
@@ -95,6 +99,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Link(args) => super::link::run(args),
         Command::Merge(args) => super::merge::run(&args),
         Command::Inspect(args) => super::inspect::run(args),
+        Command::Opt(args) => super::opt::run(args),
     }
 }
 

@@ -17,13 +17,15 @@ pub struct CompileArgs {
     /// The target a .vir file is compiled for.
     #[arg(long, value_enum, default_value = "wasm64")]
     pub target: TargetArg,
+    #[command(flatten)]
+    pub opt: super::OptArgs,
 }
 
 /// Validates, compiles with the engine configuration `run` uses, and
 /// writes the result; `run FILE.cwasm` loads it without compiling.
 pub fn compile(args: CompileArgs) -> Result<(), Failure> {
     let input = Input::read(&args.file)?;
-    let (wasm, _) = wasm_of(&args.file, &input, args.target.into())?;
+    let (wasm, _) = wasm_of(&args.file, &input, args.target.into(), &args.opt)?;
     let runtime =
         Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let cwasm = runtime

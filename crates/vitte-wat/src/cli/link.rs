@@ -14,6 +14,7 @@ use vitte_codegen_wasm64::diag::{self, SourceFile};
 use vitte_codegen_wasm64::link::{self, LinkOptions};
 
 pub fn run(args: LinkArgs) -> Result<(), Failure> {
+    let lowering = args.opt.options()?;
     let files = args
         .files
         .iter()
@@ -33,7 +34,7 @@ pub fn run(args: LinkArgs) -> Result<(), Failure> {
         eprint!("{}", linked.report);
     }
     let output = Output::new(Some(&args.output), Output::Stdout);
-    let backend = WasmBackend::new()
+    let backend = WasmBackend::with_options(lowering)
         .with_locations(args.locations)
         .with_debug_info(args.locations);
     let compiled = linked

@@ -9,6 +9,7 @@ mod interp;
 mod io;
 mod link;
 mod merge;
+mod opt;
 mod output;
 mod profile;
 mod progress;
@@ -16,6 +17,7 @@ mod run;
 mod spec;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use opt::OptArgs;
 use std::path::PathBuf;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_wat::shard::Shard;
@@ -66,6 +68,8 @@ pub enum Command {
         /// binary is the same).
         #[arg(short = 'g')]
         locations: bool,
+        #[command(flatten)]
+        opt: OptArgs,
     },
     /// Compile a .vir file to a validated wasm binary (FILE.wasm unless -o).
     Build {
@@ -88,6 +92,8 @@ pub enum Command {
         /// assembled gets `;;@ file:line:col` positions (see `emit -g`).
         #[arg(short = 'g')]
         locations: bool,
+        #[command(flatten)]
+        opt: OptArgs,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {
@@ -141,6 +147,9 @@ pub enum Command {
     /// Merge the `--json` reports of the shards of one `spec` or `difftest`
     /// run into the report of the whole run (stdout).
     Merge(merge::MergeArgs),
+    /// The IR after the optimisation passes (`--print-after-all`: after
+    /// each), or the list of passes (`--list-passes`).
+    Opt(opt::OptCommandArgs),
 }
 
 /// How many random programs to check, from which seed, on how many threads.
@@ -186,6 +195,9 @@ pub struct DifftestArgs {
     /// of the text report (the coverage of `--stats` is in it).
     #[arg(long, conflicts_with_all = ["reduce", "stats"])]
     pub json: bool,
+    /// The optimisations of the compiled side (the interpreter runs the IR as it is).
+    #[command(flatten)]
+    pub opt: OptArgs,
 }
 
 /// `vitte-wat link`: inputs, output and the linker's options.
@@ -222,6 +234,8 @@ pub struct LinkArgs {
     /// `;;@ file:line:col` in WAT, each function's positions in its own unit's file.
     #[arg(short = 'g')]
     pub locations: bool,
+    #[command(flatten)]
+    pub opt: OptArgs,
 }
 
 /// Why a command failed: the message is already rendered.

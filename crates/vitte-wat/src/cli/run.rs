@@ -40,6 +40,8 @@ pub struct RunArgs {
     /// The target a .vir file is compiled for.
     #[arg(long, value_enum, default_value = "wasm64")]
     pub target: TargetArg,
+    #[command(flatten)]
+    pub opt: super::OptArgs,
     /// Stop the guest after N units of fuel (about one per wasm
     /// instruction): exit status 3.
     #[arg(long, value_name = "N")]
@@ -241,7 +243,7 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
             input.name
         )));
     }
-    let (wasm, map) = wasm_of(&args.file, input, args.target.into())?;
+    let (wasm, map) = wasm_of(&args.file, input, args.target.into(), &args.opt)?;
     let program = match cache(args) {
         Some(cache) => runtime.compile_cached(&wasm, &cache).map(|(p, outcome)| {
             if let CacheOutcome::Refused(reason) = outcome {
@@ -283,7 +285,9 @@ pub(super) fn wasm_of(
     path: &Path,
     input: &Input,
     target: Target,
+    opt: &super::OptArgs,
 ) -> Result<(Vec<u8>, Option<SourceMap>), Failure> {
+    let options = opt.options()?;
     match kind_of(path, input) {
         Kind::Wasm => {
             validate::validate(&input.bytes)
@@ -294,7 +298,7 @@ pub(super) fn wasm_of(
         Kind::Vir => {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
-            let compiled = WasmBackend::new()
+            let compiled = WasmBackend::with_options(options)
                 .compile_source(&file, target)
                 .map_err(|e| Failure::error(e.to_string()))?;
             let map = SourceMap::new(&compiled.origins, &compiled.wasm);
