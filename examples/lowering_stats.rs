@@ -31,8 +31,10 @@ fn main() -> anyhow::Result<()> {
         ("+ stack values, constants at use", "stack-values"),
         ("+ shared locals", "reuse-locals"),
         ("+ loops rotated", "rotate-loops"),
-        ("+ tiny leaves inlined", "inline"),
-        ("+ offsets folded (default)", "fold-offsets"),
+        ("+ small leaves inlined", "inline"),
+        ("+ offsets folded", "fold-offsets"),
+        ("+ vars promoted", "promote-vars"),
+        ("+ loads reused (default)", "load-cse"),
     ];
     let mut settings = vec![("one local per value (-O0)", Options::none())];
     for (name, pass) in steps {

@@ -48,14 +48,11 @@
     local.get $p
     i32.const 8
     i32.add
-    local.set $p
-    local.get $p
     local.get $y
     i64.store
     local.get $px
     i64.load
-    local.get $p
-    i64.load
+    local.get $y
     i64.add
     local.get $frame
     i32.const 16

@@ -20,12 +20,15 @@
 mod control;
 mod func;
 mod inline;
+mod inline_calls;
 mod liveset;
+mod load_cse;
 mod locals;
 mod names;
 mod offsets;
 mod ops;
 mod passes;
+mod promote;
 mod reducible;
 mod rotate;
 mod switches;
@@ -55,12 +58,17 @@ pub struct Options {
     /// Test a loop's condition at the bottom (`rotate.rs`): one branch per
     /// iteration instead of two.
     pub rotate_loops: bool,
-    /// Replace calls to tiny leaf functions that cannot trap by their body
-    /// (`inline.rs`).
+    /// Replace calls to small leaf functions by their body (`inline.rs`,
+    /// `inline_calls.rs`).
     pub inline_leaves: bool,
     /// Fold `ptr.add` of a constant into the offset of the loads and stores
     /// that use it, where that cannot change a result (`offsets.rs`).
     pub fold_offsets: bool,
+    /// Promote `var`s to SSA values and block parameters (`promote.rs`).
+    pub promote_vars: bool,
+    /// Reuse the value of a load or store of the same address when memory
+    /// cannot have changed (`load_cse.rs`).
+    pub load_cse: bool,
 }
 
 impl Default for Options {

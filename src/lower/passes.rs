@@ -72,13 +72,25 @@ pub const PASSES: &[PassInfo] = &[
         name: "inline",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "calls to tiny one-block leaf functions that cannot trap replaced by their body (inline.rs)",
+        what: "calls to small leaf functions (no calls, no slots; vars, loops and traps allowed) replaced by their body (inline.rs, inline_calls.rs)",
+    },
+    PassInfo {
+        name: "promote-vars",
+        level: OptLevel::O1,
+        rewrites_ir: true,
+        what: "`var`s promoted to SSA values and block parameters, `var.get`/`var.set` removed (promote.rs)",
     },
     PassInfo {
         name: "fold-offsets",
         level: OptLevel::O1,
         rewrites_ir: true,
         what: "`ptr.add` of a constant folded into the `offset=` of loads and stores where it cannot wrap (offsets.rs)",
+    },
+    PassInfo {
+        name: "load-cse",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "a load of an address already loaded or stored, with no write to memory between, reuses the value (load_cse.rs)",
     },
     PassInfo {
         name: "stack-values",
@@ -118,13 +130,17 @@ impl Options {
             rotate_loops: false,
             inline_leaves: false,
             fold_offsets: false,
+            promote_vars: false,
+            load_cse: false,
         }
     }
 
     fn flag(&mut self, name: &str) -> Option<&mut bool> {
         Some(match name {
             "inline" => &mut self.inline_leaves,
+            "promote-vars" => &mut self.promote_vars,
             "fold-offsets" => &mut self.fold_offsets,
+            "load-cse" => &mut self.load_cse,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -181,9 +197,16 @@ impl Options {
 /// structuring knows only tables and `brif`) and is not in [`PASSES`].
 fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
     match name {
-        "inline" => super::inline::inline_leaves(module, func),
+        "inline" => {
+            // The one-block leaves that cannot trap, cheaply; then the rest.
+            let leaves = super::inline::inline_leaves(module, func);
+            let rest = super::inline_calls::inline_calls(module, leaves.as_ref().unwrap_or(func));
+            rest.or(leaves)
+        }
+        "promote-vars" => super::promote::promote_vars(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
+        "load-cse" => super::load_cse::cse_loads(func),
         _ => None,
     }
 }
@@ -244,6 +267,99 @@ pub fn optimize_module(
     module
 }
 
+/// What the passes' unit tests share: a rewritten module must behave as
+/// its original in the reference interpreter.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::interp::{InterpError, Interpreter};
+    use crate::ir::{Module, Target};
+    use crate::testgen::{GenConfig, Program, generate_program};
+    use crate::value::Value;
+
+    /// A safety net far above what a generated program spends: the
+    /// programs stop on their own budgets.
+    const FUEL: u64 = 50_000_000;
+
+    /// `rewrite` applied to every defined function of `module`.
+    pub fn rewritten(
+        module: &Module,
+        rewrite: impl Fn(&Module, &crate::ir::Function) -> Option<crate::ir::Function>,
+    ) -> Module {
+        let mut out = module.clone();
+        for (index, func) in module.funcs.iter().enumerate() {
+            if !func.is_import()
+                && let Some(f) = rewrite(module, func)
+            {
+                out.funcs[index] = f;
+            }
+        }
+        if let Err(errors) = crate::verify::verify_module(&out) {
+            panic!(
+                "the rewritten module does not verify: {errors:?}\n{}",
+                crate::text::print_module(&out)
+            );
+        }
+        out
+    }
+
+    /// The program's calls give the same results or traps on the rewritten
+    /// module, on both targets (a call that exhausts the safety net ends
+    /// the comparison: the state after it is not comparable).
+    pub fn assert_same_outcomes(program: &Program, after: &Module) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut a = Interpreter::new(&program.module, target).expect("instantiates");
+            let mut b = Interpreter::new(after, target).expect("instantiates");
+            for call in &program.calls {
+                let args: Vec<_> = call.args.iter().map(|x| x.value(target)).collect();
+                a.set_fuel(Some(FUEL));
+                b.set_fuel(Some(FUEL));
+                let want = outcome(a.call(&call.func, &args));
+                let got = outcome(b.call(&call.func, &args));
+                let exhausted = |r: &Result<_, String>| matches!(r, Err(e) if e.contains("fuel"));
+                if exhausted(&want) || exhausted(&got) {
+                    break;
+                }
+                assert_eq!(
+                    got,
+                    want,
+                    "seed {}, {target}, call {} {:?}\n{}",
+                    program.seed,
+                    call.func,
+                    call.args,
+                    crate::text::print_module(after)
+                );
+            }
+        }
+    }
+
+    /// A call's results, or its trap's reason without the backtrace
+    /// (inlining removes frames), or another error's text.
+    pub fn outcome(result: Result<Vec<Value>, InterpError>) -> Result<Vec<Value>, String> {
+        result.map_err(|e| match e {
+            InterpError::Trap(trap) => format!("trap: {:?}", trap.kind),
+            other => other.to_string(),
+        })
+    }
+
+    /// Generated programs of seeds `seeds`, each checked rewritten; how
+    /// many functions the rewrite changed.
+    pub fn check_generated(
+        seeds: std::ops::Range<u64>,
+        rewrite: impl Fn(&Module, &crate::ir::Function) -> Option<crate::ir::Function> + Copy,
+    ) -> usize {
+        let mut changed = 0;
+        for seed in seeds {
+            let program = generate_program(seed, &GenConfig::default());
+            let after = rewritten(&program.module, rewrite);
+            changed += (program.module.funcs.iter().zip(&after.funcs))
+                .filter(|(a, b)| a != b)
+                .count();
+            assert_same_outcomes(&program, &after);
+        }
+        changed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,13 +369,13 @@ mod tests {
         assert_eq!(Options::default(), Options::at(OptLevel::O2));
         assert_eq!(Options::at(OptLevel::O0), Options::none());
         let o1 = Options::at(OptLevel::O1);
-        assert!(o1.fold_offsets && o1.stack_values && !o1.rotate_loops && !o1.inline_leaves);
+        assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
     }
 
     #[test]
     fn words_pick_a_level_then_switch_passes() {
-        let o = Options::from_words("O2 no-rotate-loops").expect("valid");
-        assert!(!o.rotate_loops && o.inline_leaves);
+        let o = Options::from_words("O2 no-load-cse").expect("valid");
+        assert!(!o.load_cse && o.inline_leaves);
         let o = Options::from_words("O0 fold-offsets").expect("valid");
         assert_eq!(o.enabled("fold-offsets"), Some(true));
         assert_eq!(o.enabled("stack-values"), Some(false));
