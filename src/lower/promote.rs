@@ -250,8 +250,8 @@ impl Promotion {
         let mut changed = true;
         while changed {
             changed = false;
-            for p in 0..self.params.len() {
-                if removed[p] {
+            for (p, gone) in removed.iter_mut().enumerate() {
+                if *gone {
                     continue;
                 }
                 let param = self.params[p].2;
@@ -270,7 +270,7 @@ impl Promotion {
                 }
                 if let (true, Some(value)) = (trivial, only) {
                     self.subst.insert(param, value);
-                    removed[p] = true;
+                    *gone = true;
                     changed = true;
                 }
             }
