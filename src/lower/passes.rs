@@ -270,7 +270,7 @@ pub fn optimize_module(
 /// What the passes' unit tests share: a rewritten module must behave as
 /// its original in the reference interpreter.
 #[cfg(test)]
-pub(super) mod testing {
+pub(crate) mod testing {
     use crate::interp::{InterpError, Interpreter};
     use crate::ir::{Module, Target};
     use crate::testgen::{GenConfig, Program, generate_program};
