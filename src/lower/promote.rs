@@ -206,9 +206,12 @@ impl Promotion {
     }
 
     /// `const 0` of the variable's type at the start of block `b`.
+    /// It is attributed to the block's terminator: a position of code (the
+    /// variable's declaration is none), in the block where it is made.
     fn zero(&mut self, b: usize, var: usize) -> ValueId {
         let data = &self.func.vars[var];
-        let (ty, name, span) = (data.ty, data.name.clone(), data.span);
+        let (ty, name) = (data.ty, data.name.clone());
+        let span = self.func.blocks[b].term_span;
         let value = self.func.new_value(ty, name, ValueDef::Param(0));
         self.zeros[b].push(Inst {
             op: Op::Const(Const::zero(ty)),

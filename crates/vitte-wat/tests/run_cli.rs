@@ -75,7 +75,15 @@ fn hello_prints_hello_world_on_both_targets() {
 fn fuel_stops_an_infinite_loop_with_status_3() {
     let dir = TempDir::new("run-fuel");
     let spin = write_vir(&dir, "spin.vir", SPIN);
-    let o = vitte_wat(&["run", &spin, "--fuel", "1000000"]);
+    // Inlining off: the frame of @spin is the point (`-O2` inlines it).
+    let o = vitte_wat(&[
+        "run",
+        &spin,
+        "--fuel",
+        "1000000",
+        "--disable-pass",
+        "inline",
+    ]);
     assert_eq!(status(&o), Some(3), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -317,7 +325,16 @@ fn trap_backtraces_name_ir_functions_and_lines() {
         "fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n\n\
          pub fn @main(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n",
     );
-    let o = vitte_wat(&["run", &file, "--invoke", "main", "7"]);
+    // Inlining off: `-O2` would copy @div into @main, and its frame with it.
+    let o = vitte_wat(&[
+        "run",
+        &file,
+        "--invoke",
+        "main",
+        "7",
+        "--disable-pass",
+        "inline",
+    ]);
     assert_eq!(status(&o), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
@@ -365,7 +382,9 @@ fn a_trap_three_calls_deep_gives_each_frame_its_instruction() {
          pub fn @main() -> i32 {\nentry:\n  %a = i32.const 7\n  %r = call @mid(%a)\n  return %r\n}\n",
     );
     for target in TARGETS {
-        let o = vitte_wat(&["run", &file, "--invoke", "main", "--target", target]);
+        // Inlining off: `-O2` would copy the callees, and their frames go.
+        let args = ["run", &file, "--invoke", "main", "--target", target];
+        let o = vitte_wat(&[&args[..], &["--disable-pass", "inline"]].concat());
         assert_eq!(status(&o), Some(2), "{}", stderr(&o));
         // The file as given on the command line, without its directory.
         let err = stderr(&o).replace(&format!("{}/", dir.0.display()), "");
