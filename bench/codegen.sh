@@ -11,6 +11,7 @@
 #
 #   bench/codegen.sh [RUNS]           (default 15 timed calls of each)
 #   CODEGEN_PLACEMENTS=N              (default 5 compilations of each module)
+#   CODEGEN_FLAGS="-O0"               (flags of our `vitte-wat build`; default none: -O2)
 #
 # Needs clang and wasm-ld (Debian: clang lld). Writes the modules to
 # target/bench-codegen/.
@@ -21,6 +22,7 @@ runs=${1:-15}
 # the JIT places a tight loop can change its speed by half, from one
 # compilation to the next, for the same bytes.
 placements=${CODEGEN_PLACEMENTS:-5}
+read -r -a flags <<<"${CODEGEN_FLAGS:-}"
 out=target/bench-codegen
 mkdir -p "$out"
 
@@ -33,7 +35,7 @@ cargo build --release --locked --quiet --bin vitte-wat --example codegen_bench
 args=()
 for w in "${workloads[@]}"; do
     name=${w%%:*}
-    target/release/vitte-wat build "bench/programs/$name.vir" --target wasm64 -o "$out/$name.ours.wasm"
+    target/release/vitte-wat build "bench/programs/$name.vir" --target wasm64 ${flags[@]+"${flags[@]}"} -o "$out/$name.ours.wasm"
     clang "${cflags[@]}" "-Wl,--export=$name" -o "$out/$name.clang.wasm" "bench/programs/$name.c"
     args+=("$name" "${w#*:}" "$out/$name.ours.wasm" "$out/$name.clang.wasm")
 done
@@ -73,7 +75,7 @@ echo
 echo "Eight programs written twice, in Vitte IR (\`bench/programs/NAME.vir\`, as a front end"
 echo "would emit it: SSA with block parameters, one call per call in the source, no"
 echo "inlining) and in C (\`bench/programs/NAME.c\`). Ours: \`vitte-wat build NAME.vir --target"
-echo "wasm64\`. Clang's: \`$(clang --version | head -1)\`, \`clang ${cflags[*]} -Wl,--export=NAME\`"
+echo "wasm64${CODEGEN_FLAGS:+ $CODEGEN_FLAGS}\`. Clang's: \`$(clang --version | head -1)\`, \`clang ${cflags[*]} -Wl,--export=NAME\`"
 echo "(\`-mbulk-memory\` so that a \`memset\`/\`memcpy\` becomes \`memory.fill\`/\`memory.copy\`,"
 echo "as in the IR, instead of an undefined symbol). Both run in the same wasmtime"
 echo "configuration (\`vitte-wat run\`'s: Cranelift \`opt_level=speed\`, fuel and epoch checks"

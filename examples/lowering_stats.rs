@@ -25,53 +25,24 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "tests/cases".into());
     let files = vir_files(Path::new(&dir))?;
-    let settings = [
-        (
-            "one local per value",
-            Options {
-                stack_values: false,
-                reuse_locals: false,
-                rotate_loops: false,
-                inline_leaves: false,
-                fold_offsets: false,
-            },
-        ),
-        (
-            "+ stack values, constants at use",
-            Options {
-                stack_values: true,
-                reuse_locals: false,
-                rotate_loops: false,
-                inline_leaves: false,
-                fold_offsets: false,
-            },
-        ),
-        (
-            "+ shared locals",
-            Options {
-                rotate_loops: false,
-                inline_leaves: false,
-                fold_offsets: false,
-                ..Options::default()
-            },
-        ),
-        (
-            "+ loops rotated",
-            Options {
-                inline_leaves: false,
-                fold_offsets: false,
-                ..Options::default()
-            },
-        ),
-        (
-            "+ tiny leaves inlined",
-            Options {
-                fold_offsets: false,
-                ..Options::default()
-            },
-        ),
-        ("+ offsets folded (default)", Options::default()),
+    // Cumulative: -O0, then each pass switched on in the lowering's order
+    // of importance, the last line being the default (-O2).
+    let steps = [
+        ("+ stack values, constants at use", "stack-values"),
+        ("+ shared locals", "reuse-locals"),
+        ("+ loops rotated", "rotate-loops"),
+        ("+ small leaves inlined", "inline"),
+        ("+ offsets folded", "fold-offsets"),
+        ("+ vars promoted", "promote-vars"),
+        ("+ loads reused (default)", "load-cse"),
     ];
+    let mut settings = vec![("one local per value (-O0)", Options::none())];
+    for (name, pass) in steps {
+        let mut options = settings.last().expect("a first setting").1;
+        options.set(pass, true).map_err(anyhow::Error::msg)?;
+        settings.push((name, options));
+    }
+    assert_eq!(settings.last().map(|s| s.1), Some(Options::default()));
     println!("{} files in {dir}, wasm64", files.len());
     println!(
         "{:<36} {:>8} {:>12} {:>10}",

@@ -302,6 +302,21 @@ impl WasmBackend {
         }
     }
 
+    /// The same backend at an optimisation level: `O0` lowers each IR
+    /// instruction as it is, `O2` (the default) runs every pass
+    /// (docs/lowering.md, Optimisation levels).
+    pub fn with_opt_level(mut self, level: lower::OptLevel) -> WasmBackend {
+        self.options = lower::Options::at(level);
+        self
+    }
+
+    /// The same backend with chosen passes: a level's, some switched on or
+    /// off by name (`lower::Options::set`).
+    pub fn with_lowering_options(mut self, options: lower::Options) -> WasmBackend {
+        self.options = options;
+        self
+    }
+
     /// The same backend writing each instruction's IR position in the WAT
     /// (`-g`): a `;;@ file:line:col` line wherever it changes, and one above
     /// each function for its definition. The binary is the same either way.

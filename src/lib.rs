@@ -29,7 +29,9 @@
 //! - [`memory`]: the memory map (data, shadow stack, heap, function table).
 //! - [`link`]: several IR modules into one, before lowering: symbol
 //!   resolution, renaming, merging and dead-code removal.
-//! - [`lower`]: IR to the WAT AST, including structured control flow.
+//! - [`lower`]: IR to the WAT AST, including structured control flow, and
+//!   the optimisation passes that [`OptLevel`] and `lower::Options` choose
+//!   ([`WasmBackend::with_opt_level`]; `lower::PASSES` lists them).
 //! - [`wat`]: the WAT AST and its deterministic printer.
 //! - [`emit`]: WAT text to binary, and binary back to text.
 //! - [`encode`]: the WAT AST straight to binary, byte-identical to printing
@@ -95,3 +97,4 @@ pub mod wat;
 
 pub use backend::{Compiled, Context, Error, WasmBackend};
 pub use ir::Target;
+pub use lower::OptLevel;

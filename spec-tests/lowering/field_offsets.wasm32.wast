@@ -45,8 +45,7 @@
     i64.store offset=8
     local.get $p
     i64.load
-    local.get $p
-    i64.load offset=8
+    local.get $y
     i64.add
     local.get $frame
     i32.const 16

@@ -18,28 +18,16 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @add_scaled
   (func $add_scaled (type $t0) (param $a i64) (param $b i64) (result i64)
-    (local $x i64)
     (local $y2 i64)
-    (local $x_1 i64)
-    (local $y i64)
-    (local $unset i64)
     ;; entry
-    local.get $a
-    local.set $x_1
     local.get $b
-    local.set $y
-    local.get $x_1
-    local.set $x
-    local.get $y
     i64.const 2
     i64.mul
     local.set $y2
-    local.get $x
+    local.get $a
     local.get $y2
     i64.add
-    local.set $x_1
-    local.get $x_1
-    local.get $unset
+    i64.const 0
     i64.add
     return
   )
@@ -71,13 +59,10 @@
   )
   ;; fn @checked
   (func $checked (type $t0) (param $a i64) (param $b i64) (result i64)
-    (local $q i64)
     ;; entry
     local.get $a
     local.get $b
     i64.div_s
-    local.set $q
-    local.get $q
     return
   )
   ;; fn @divides

@@ -50,8 +50,7 @@
     local.get $base
     i64.load32_s
     local.set $s32
-    local.get $base
-    i64.load
+    local.get $v
     local.get $u8
     local.get $s8
     local.get $u16
@@ -78,8 +77,6 @@
   ;; fn @floats_in_memory
   (func $floats_in_memory (type $t2) (param $a f64) (param $b f32) (result f64)
     (local $p i32)
-    (local $x f64)
-    (local $y64 f64)
     ;; entry
     i32.const 16
     local.set $p
@@ -91,13 +88,8 @@
     f32.store offset=24
     local.get $p
     f64.load offset=16
-    local.set $x
-    local.get $p
-    f32.load offset=24
+    local.get $b
     f64.promote_f32
-    local.set $y64
-    local.get $x
-    local.get $y64
     f64.add
     return
   )

@@ -140,9 +140,7 @@
     (local $acc i32)
     (local $mark i32)
     (local $a i32)
-    (local $x i32)
-    (local $y i32)
-    (local $z i32)
+    (local $xyz i32)
     (local $frame i32)
     (local $stack i32)
     global.get $__stack_pointer
@@ -193,21 +191,14 @@
         i32.store offset=8
         local.get $a
         i32.load
-        local.set $x
         local.get $a
         i32.load offset=4
-        local.set $y
-        local.get $a
-        i32.load offset=8
-        local.set $z
-        local.get $x
-        local.get $y
         i32.add
-        local.get $z
+        i32.const 1
         i32.add
-        local.set $x
+        local.set $xyz
         local.get $acc
-        local.get $x
+        local.get $xyz
         i32.add
         local.set $acc
         local.get $mark

@@ -19,6 +19,7 @@
   ;; fn @swap_via_memory
   (func $swap_via_memory (type $t0) (param $a i32) (param $b i32) (result i32 i32)
     (local $p i32)
+    (local $y i32)
     (local $frame i32)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -42,9 +43,10 @@
     local.get $b
     i32.store offset=4
     local.get $p
-    i32.load offset=4
-    local.get $p
     i32.load
+    local.set $y
+    local.get $b
+    local.get $y
     local.get $frame
     i32.const 16
     i32.add

@@ -17,14 +17,12 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @factorial
   (func $factorial (type $t0) (param $n i64) (result i64)
-    (local $a i64)
-    (local $i2 i64)
-    (local $acc i64)
     (local $i i64)
+    (local $acc i64)
     ;; entry
+    local.get $n
     i64.const 1
     local.set $acc
-    local.get $n
     local.set $i
     block $head_exit
       ;; head
@@ -36,14 +34,10 @@
       loop $head
         ;; body
         local.get $acc
-        local.set $a
         local.get $i
-        local.set $i2
-        local.get $a
-        local.get $i2
         i64.mul
         local.set $acc
-        local.get $i2
+        local.get $i
         i64.const 1
         i64.sub
         local.set $i
@@ -62,12 +56,13 @@
   (func $sum_to (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $sum i32)
-    (local $i_1 i32)
     ;; entry
+    i32.const 0
+    i32.const 0
+    local.set $sum
+    local.set $i
     block $head_exit
       ;; head
-      local.get $i_1
-      local.set $i
       local.get $i
       local.get $n
       i32.gt_s
@@ -81,10 +76,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i_1
-        ;; head
-        local.get $i_1
         local.set $i
+        ;; head
         local.get $i
         local.get $n
         i32.gt_s

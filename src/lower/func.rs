@@ -20,20 +20,10 @@ use crate::memory::{Frame, STACK_ALIGN};
 use crate::wat::{self, Instr, IntBinOp, IntCmpOp};
 
 pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
-    let module = cx.module;
-    let inlined = match cx.options.inline_leaves {
-        true => super::inline::inline_leaves(module, module.func(id)),
-        false => None,
-    };
-    let inlined = inlined.as_ref().unwrap_or(module.func(id));
-    // Always: the structuring knows only tables and `brif`.
-    let expanded = super::switches::expand_switches(inlined);
-    let expanded = expanded.as_ref().unwrap_or(inlined);
-    let folded = match cx.options.fold_offsets {
-        true => super::offsets::fold_offsets(expanded),
-        false => None,
-    };
-    let func = super::reducible::make_reducible(folded.as_ref().unwrap_or(expanded));
+    // The IR-to-IR passes of the options (`passes.rs`), then the CFG made
+    // reducible for the structuring.
+    let optimized = super::passes::optimize(cx.module, id, &cx.options);
+    let func = super::reducible::make_reducible(&optimized);
     let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();
@@ -51,7 +41,7 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
     }
     let comment = fc.cx.name_comment(&format!("fn @{}", func.name));
     let vars = match fc.cx.origins {
-        true => fc.debug_vars(module.func(id)),
+        true => fc.debug_vars(fc.cx.module.func(id)),
         false => Vec::new(),
     };
     Ok(wat::Func {

@@ -181,7 +181,7 @@ fn leaf_body(callee: &Function) -> Option<(&[Inst], &[ValueId])> {
 }
 
 /// Operators that neither trap, call nor touch memory or locals.
-fn cannot_trap(op: &Op) -> bool {
+pub(super) fn cannot_trap(op: &Op) -> bool {
     match op {
         Op::Const(_)
         | Op::Unary(..)

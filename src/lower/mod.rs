@@ -20,11 +20,15 @@
 mod control;
 mod func;
 mod inline;
+mod inline_calls;
 mod liveset;
+mod load_cse;
 mod locals;
 mod names;
 mod offsets;
 mod ops;
+mod passes;
+mod promote;
 mod reducible;
 mod rotate;
 mod switches;
@@ -37,10 +41,13 @@ use crate::memory::{Frame, Layout, MAX_PAGES};
 use crate::verify::limits::MAX_LOCALS;
 use crate::wat;
 use names::NameSpace;
+pub use passes::{OptLevel, PASSES, PassInfo, optimize_module};
 use std::sync::Arc;
 
-/// What the lowering optimizes; everything is on by default. Turning a part
-/// off gives the plain form, for measuring what each part buys.
+/// What the lowering optimizes; everything is on by default (`-O2`).
+/// Turning a part off gives the plain form, for measuring what each part
+/// buys: [`Options::at`] a level, [`Options::set`] one pass by its name
+/// ([`PASSES`] lists them, `passes.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Keep single-use values on the operand stack and emit small or
@@ -51,23 +58,22 @@ pub struct Options {
     /// Test a loop's condition at the bottom (`rotate.rs`): one branch per
     /// iteration instead of two.
     pub rotate_loops: bool,
-    /// Replace calls to tiny leaf functions that cannot trap by their body
-    /// (`inline.rs`).
+    /// Replace calls to small leaf functions by their body (`inline.rs`,
+    /// `inline_calls.rs`).
     pub inline_leaves: bool,
     /// Fold `ptr.add` of a constant into the offset of the loads and stores
     /// that use it, where that cannot change a result (`offsets.rs`).
     pub fold_offsets: bool,
+    /// Promote `var`s to SSA values and block parameters (`promote.rs`).
+    pub promote_vars: bool,
+    /// Reuse the value of a load or store of the same address when memory
+    /// cannot have changed (`load_cse.rs`).
+    pub load_cse: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            stack_values: true,
-            reuse_locals: true,
-            rotate_loops: true,
-            inline_leaves: true,
-            fold_offsets: true,
-        }
+        Options::at(OptLevel::O2)
     }
 }
 

@@ -116,7 +116,7 @@ fn defining_inst(func: &Function, v: ValueId) -> Option<&Inst> {
 /// cannot trap), and those that only they used, and renumbers the
 /// definitions: one count of uses, then a worklist, however long the
 /// chains of adds.
-fn remove_dead_address_arithmetic(func: &mut Function) {
+pub(super) fn remove_dead_address_arithmetic(func: &mut Function) {
     let removable = |inst: &Inst| {
         matches!(
             inst.op,

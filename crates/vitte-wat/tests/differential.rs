@@ -9,9 +9,13 @@
 //! A failing program is written to `target/difftest-failures/seed-<S>.vir`
 //! with the interpreter's outcomes as `;; run:` / `;; trap:` checks, so that
 //! it can be copied into `tests/cases/` as a golden case.
+//!
+//! The first two trials compile at the default level, `-O2`; one trial per
+//! lower level (`-O0`, `-O1`) checks a fifth as many programs each.
 
 mod common;
 
+use vitte_codegen_wasm64::lower::{OptLevel, Options};
 use vitte_wat::difftest::{Campaign, GenConfig, Summary};
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -23,7 +27,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
     }
 }
 
-fn campaign(count: u64, config: GenConfig) -> Summary {
+fn campaign(count: u64, config: GenConfig, options: Options) -> Summary {
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| common::root().join("target"));
@@ -37,6 +41,7 @@ fn campaign(count: u64, config: GenConfig) -> Summary {
         failure_dir: Some(target_dir.join("difftest-failures")),
         keep_all: false,
         reduce: true,
+        options,
     };
     campaign.run(&|_| {}).expect("the campaign starts")
 }
@@ -67,7 +72,11 @@ fn assert_no_failures(summary: &Summary) {
 /// The generator's default: reducible and irreducible control flow.
 #[test]
 fn generated_programs_agree_with_the_interpreter() {
-    let summary = campaign(env_u64("VITTE_DIFF_N", 500), GenConfig::default());
+    let summary = campaign(
+        env_u64("VITTE_DIFF_N", 500),
+        GenConfig::default(),
+        Options::default(),
+    );
     eprintln!(
         "{} programs, {} mismatches in {:.1} s",
         summary.programs,
@@ -97,11 +106,36 @@ fn reducible_programs_agree_with_the_interpreter() {
         irreducible: false,
         ..GenConfig::default()
     };
-    let summary = campaign(env_u64("VITTE_DIFF_N", 500) / 5, config);
+    let summary = campaign(env_u64("VITTE_DIFF_N", 500) / 5, config, Options::default());
     assert_no_failures(&summary);
     assert_eq!(
         summary.coverage.programs_with("irreducible control flow"),
         0,
         "the generator made irreducible control flow when told not to"
     );
+}
+
+/// Every optimisation off: the plain lowering is checked too.
+#[test]
+fn programs_agree_with_the_interpreter_at_o0() {
+    let options = Options::at(OptLevel::O0);
+    let summary = campaign(
+        env_u64("VITTE_DIFF_N", 500) / 5,
+        GenConfig::default(),
+        options,
+    );
+    assert_no_failures(&summary);
+}
+
+/// `-O1`: the passes of one block or one value at a time, without those
+/// of `-O2` that would hide their mistakes.
+#[test]
+fn programs_agree_with_the_interpreter_at_o1() {
+    let options = Options::at(OptLevel::O1);
+    let summary = campaign(
+        env_u64("VITTE_DIFF_N", 500) / 5,
+        GenConfig::default(),
+        options,
+    );
+    assert_no_failures(&summary);
 }

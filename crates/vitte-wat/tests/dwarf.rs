@@ -992,8 +992,8 @@ fn body_locals(wasm: &[u8]) -> BTreeMap<u64, BodyLocals> {
 /// the binary, which is read independently: each DIE is at `DW_OP_WASM_location
 /// 0x0 <local>, DW_OP_stack_value`, that local has the type of the IR's
 /// (`ptr` the address's width) and is named after it in the name section,
-/// a parameter's local is never written, and every parameter and variable
-/// of every function is described.
+/// a parameter's local is never written, and every parameter and every
+/// variable left after the default passes is described.
 fn vars_match_locals(module: &Module, compiled: &Compiled, target: Target) -> Result<(), String> {
     let bodies = body_locals(&compiled.wasm);
     let vars = read_vars(&compiled.wasm).map_err(|e| e.to_string())?;
@@ -1048,7 +1048,12 @@ fn vars_match_locals(module: &Module, compiled: &Compiled, target: Target) -> Re
         });
         vars.collect::<BTreeSet<_>>().len()
     };
-    let defined = module.funcs.iter().filter(|f| !f.is_import());
+    // Counted in the IR the lowering sees, after the default passes:
+    // `promote-vars` takes variables out of their locals, and a variable
+    // in no single local is left out rather than described wrongly.
+    let optimized =
+        vitte_codegen_wasm64::lower::optimize_module(module, &Default::default(), |_, _| {});
+    let defined = optimized.funcs.iter().filter(|f| !f.is_import());
     let (params, locals): (usize, usize) = defined
         .map(|f| (f.params.len(), accessed(f)))
         .fold((0, 0), |(p, v), (a, b)| (p + a, v + b));

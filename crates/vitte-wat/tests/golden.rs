@@ -11,6 +11,14 @@
 //!
 //! Compiling twice must give byte-identical WAT and wasm.
 //!
+//! The scripts are compiled at the default level (`-O2`). A case may ask
+//! for more with `;; opt: WORDS` lines, each a level then passes switched
+//! off (`no-NAME`) or on (`NAME`) as `lower::Options::from_words` reads
+//! them: `;; opt: O0`, `;; opt: O2 no-load-cse`. Each gets its own script,
+//! the words joined by dots before the extension
+//! (`<name>.O2.no-load-cse.wast`), so that the diff between two scripts
+//! shows what one pass does to the WAT; the checks run on each.
+//!
 //! One test per case, named by its path: `cargo test --release fib` runs
 //! `tests/cases/fib.vir` alone.
 
@@ -24,6 +32,7 @@ use std::sync::OnceLock;
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::{Module, Target};
+use vitte_codegen_wasm64::lower::Options;
 use vitte_runtime::Runtime;
 use vitte_wat::filetest::{self, TypedCheck};
 
@@ -35,8 +44,9 @@ fn golden_dir() -> PathBuf {
     common::root().join("spec-tests/lowering")
 }
 
-/// `spec-tests/lowering/<path under tests/cases>.wast`, or `.wasm32.wast`.
-fn golden_path(case: &Path, target: Target) -> PathBuf {
+/// `spec-tests/lowering/<path under tests/cases>.wast`, or `.wasm32.wast`;
+/// a variant's words (`;; opt: O0`) before the extension: `.O0.wast`.
+fn golden_path(case: &Path, target: Target, variant: &[&str]) -> PathBuf {
     let rel = case
         .strip_prefix(cases_dir())
         .expect("case under tests/cases");
@@ -44,7 +54,25 @@ fn golden_path(case: &Path, target: Target) -> PathBuf {
         Target::Wasm64 => "wast",
         Target::Wasm32 => "wasm32.wast",
     };
+    let extension = (variant.iter().copied())
+        .chain([extension])
+        .collect::<Vec<_>>()
+        .join(".");
     golden_dir().join(rel).with_extension(extension)
+}
+
+/// The case's `;; opt: WORDS` lines, each with its options.
+fn variants(file: &SourceFile) -> Result<Vec<(Vec<&str>, Options)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in file.text.lines().enumerate() {
+        let Some(words) = line.trim().strip_prefix(";; opt:") else {
+            continue;
+        };
+        let options =
+            Options::from_words(words).map_err(|e| format!("{}:{}: {e}", file.name, n + 1))?;
+        out.push((words.split_whitespace().collect(), options));
+    }
+    Ok(out)
 }
 
 fn main() {
@@ -78,8 +106,15 @@ fn every_golden_script_has_a_case() -> Result<(), String> {
         .iter()
         .filter(|script| {
             let rel = script.strip_prefix(golden_dir()).expect("under golden dir");
-            let rel = rel.to_string_lossy().replace(".wasm32.wast", ".wast");
-            !cases_dir().join(rel).with_extension("vir").exists()
+            // The case is named by what comes before the first dot.
+            let rel = rel.to_string_lossy();
+            let file_start = rel.rfind('/').map_or(0, |i| i + 1);
+            let stem_end = rel[file_start..]
+                .find('.')
+                .map_or(rel.len(), |i| file_start + i);
+            !cases_dir()
+                .join(format!("{}.vir", &rel[..stem_end]))
+                .exists()
         })
         .map(|s| common::relative(s))
         .collect();
@@ -111,12 +146,16 @@ fn check_case(runtime: &Runtime, path: &Path) -> Result<(), String> {
             })
             .collect::<Result<Vec<TypedCheck>, String>>()
     };
+    let mut all = vec![(Vec::new(), Options::default())];
+    all.extend(variants(&file)?);
     for target in [Target::Wasm64, Target::Wasm32] {
         let checks = typed(target)?;
-        let script = golden_script(&module, &name, target, &checks)?;
-        let golden = golden_path(path, target);
-        common::check_golden(&golden, &script)?;
-        checks::replay_script(runtime, &golden, &script, checks.len())?;
+        for (words, options) in &all {
+            let script = golden_script(&module, &name, target, &checks, words, *options)?;
+            let golden = golden_path(path, target, words);
+            common::check_golden(&golden, &script)?;
+            checks::replay_script(runtime, &golden, &script, checks.len())?;
+        }
         checks::interpret_checks(&module, target, &checks)
             .map_err(|e| format!("{name} ({target}, interpreter): {e}"))?;
     }
@@ -129,8 +168,10 @@ fn golden_script(
     name: &str,
     target: Target,
     checks: &[TypedCheck],
+    words: &[&str],
+    options: Options,
 ) -> Result<String, String> {
-    let backend = WasmBackend::new();
+    let backend = WasmBackend::with_options(options);
     let compile = || {
         backend
             .compile_module(module, target)
@@ -140,8 +181,12 @@ fn golden_script(
     if compile()? != first {
         return Err(format!("{name} ({target}): two compilations differ"));
     }
+    let level = match words {
+        [] => String::new(),
+        words => format!(", -{}", words.join(" ")),
+    };
     let header = format!(
-        "Generated from {name} by tests/golden.rs ({target}): do not edit.\n\
+        "Generated from {name} by tests/golden.rs ({target}{level}): do not edit.\n\
          `VITTE_BLESS=1 cargo test --release --test golden` rewrites it."
     );
     Ok(filetest::spec_script(&header, &first.wat, checks))

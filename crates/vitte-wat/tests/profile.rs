@@ -10,8 +10,17 @@ use std::collections::BTreeMap;
 
 const PROGRAM: &str = "tests/profile/two_loops.vir";
 /// 40 rounds of 1M iterations of @light and 3M of @heavy: 0.2 s here,
-/// some 200 samples at the default interval.
-const MAIN: [&str; 4] = ["--invoke", "main", "40", "1000000"];
+/// some 200 samples at the default interval. Inlining off: @light and
+/// @heavy are small leaves that `-O2` would copy into @main, and the
+/// profile is to show them apart.
+const MAIN: [&str; 6] = [
+    "--disable-pass",
+    "inline",
+    "--invoke",
+    "main",
+    "40",
+    "1000000",
+];
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")

@@ -75,7 +75,15 @@ fn hello_prints_hello_world_on_both_targets() {
 fn fuel_stops_an_infinite_loop_with_status_3() {
     let dir = TempDir::new("run-fuel");
     let spin = write_vir(&dir, "spin.vir", SPIN);
-    let o = vitte_wat(&["run", &spin, "--fuel", "1000000"]);
+    // Inlining off: the frame of @spin is the point (`-O2` inlines it).
+    let o = vitte_wat(&[
+        "run",
+        &spin,
+        "--fuel",
+        "1000000",
+        "--disable-pass",
+        "inline",
+    ]);
     assert_eq!(status(&o), Some(3), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -317,6 +325,8 @@ fn trap_backtraces_name_ir_functions_and_lines() {
         "fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n\n\
          pub fn @main(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n",
     );
+    // At the default -O2: a callee that can trap is never inlined, so its
+    // frame stays.
     let o = vitte_wat(&["run", &file, "--invoke", "main", "7"]);
     assert_eq!(status(&o), Some(2), "{}", stderr(&o));
     let err = stderr(&o);

@@ -20,9 +20,11 @@ pub fn run(command: Command) -> Result<(), Failure> {
             output,
             target,
             locations,
+            opt,
         } => {
+            let options = opt.options()?;
             let module = load_ir(&file)?;
-            let wat = WasmBackend::new()
+            let wat = WasmBackend::with_options(options)
                 .with_locations(locations)
                 .emit_wat(&module, target.into())
                 .map_err(pipeline_error)?;
@@ -36,13 +38,15 @@ pub fn run(command: Command) -> Result<(), Failure> {
             direct,
             locations,
             source_map,
+            opt,
         } => {
+            let options = opt.options()?;
             let mut times = PassTimes::default();
             let input = times.time("read", || Input::read(&file))?;
             let name = input.name.clone();
             let file_text = input.into_text("Vitte IR")?;
             let source = SourceFile::new(name, file_text);
-            let backend = WasmBackend::new()
+            let backend = WasmBackend::with_options(options)
                 .with_locations(locations)
                 .with_debug_info(locations)
                 .one_shot();
@@ -105,6 +109,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Link(args) => super::link::run(args),
         Command::Merge(args) => super::merge::run(&args),
         Command::Inspect(args) => super::inspect::run(args),
+        Command::Opt(args) => super::opt::run(args),
     }
 }
 
@@ -232,6 +237,7 @@ pub(super) fn binary_with_dwarf(
     path: &Path,
     input: &Input,
     target: Target,
+    opt: &super::OptArgs,
 ) -> Result<Vec<u8>, Failure> {
     match kind_of(path, input) {
         Kind::Wasm => {
@@ -243,7 +249,7 @@ pub(super) fn binary_with_dwarf(
         Kind::Vir => {
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
-            let compiled = WasmBackend::new()
+            let compiled = WasmBackend::with_options(opt.options()?)
                 .with_debug_info(true)
                 .compile_source(&file, target)
                 .map_err(pipeline_error)?;

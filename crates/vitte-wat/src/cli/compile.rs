@@ -23,6 +23,8 @@ pub struct CompileArgs {
     /// (README, Debug information). A .wasm is compiled as it is.
     #[arg(short = 'g')]
     pub locations: bool,
+    #[command(flatten)]
+    pub opt: super::OptArgs,
 }
 
 /// Validates, compiles with the engine configuration `run` uses, and
@@ -31,8 +33,8 @@ pub fn compile(args: CompileArgs) -> Result<(), Failure> {
     let input = Input::read(&args.file)?;
     let target = args.target.into();
     let wasm = match args.locations {
-        true => binary_with_dwarf(&args.file, &input, target)?,
-        false => wasm_of(&args.file, &input, target, false)?,
+        true => binary_with_dwarf(&args.file, &input, target, &args.opt)?,
+        false => wasm_of(&args.file, &input, target, false, &args.opt)?,
     };
     let runtime =
         Runtime::new().map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;

@@ -12,12 +12,13 @@ use vitte_wat::difftest::{
 
 pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
     if let Some(file) = &args.reduce {
-        return reduce_file(file);
+        return reduce_file(file, args);
     }
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let shard = args.shard.unwrap_or_default();
+    let options = args.opt.options()?;
     let campaign = Campaign {
         first_seed: args.seed,
         count: args.count,
@@ -30,6 +31,7 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
         failure_dir: Some(args.out.clone()),
         keep_all: args.keep,
         reduce: !args.no_reduce,
+        options,
     };
     let slice = shard.range(args.count);
     let what = if shard.is_whole() {
@@ -40,7 +42,10 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
             slice.start, slice.end, args.count, args.seed
         )
     };
-    eprintln!("checking {what} on {jobs} threads (wasm64 and wasm32)");
+    eprintln!(
+        "checking {what} on {jobs} threads (wasm64 and wasm32, -{})",
+        args.opt.level
+    );
     let progress = Progress::new(slice.end - slice.start, "programs", !args.json);
     let summary = campaign
         .run(&|p| progress.advance(p.failures))
@@ -75,11 +80,13 @@ pub fn run(args: &DifftestArgs) -> Result<(), Failure> {
 }
 
 /// Checks one `.vir` file with checks; writes it reduced if it fails.
-fn reduce_file(path: &Path) -> Result<(), Failure> {
+fn reduce_file(path: &Path, args: &DifftestArgs) -> Result<(), Failure> {
     let input = Input::read(path)?;
     let text = input.text("Vitte IR")?;
     let program = program_from_vir(&input.name, text).map_err(Failure::error)?;
-    let runner = Runner::new().map_err(Failure::error)?;
+    let runner = Runner::new()
+        .map_err(Failure::error)?
+        .with_options(args.opt.options()?);
     let report = runner.check(&program);
     let target = match &report.verdict {
         Verdict::Mismatch(m) => m.target,

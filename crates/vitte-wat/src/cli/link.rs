@@ -21,6 +21,7 @@ pub fn run(args: LinkArgs) -> Result<(), Failure> {
             "--source-map maps a binary: give an OUT.wasm output",
         ));
     }
+    let lowering = args.opt.options()?;
     let files = args
         .files
         .iter()
@@ -40,7 +41,7 @@ pub fn run(args: LinkArgs) -> Result<(), Failure> {
         eprint!("{}", linked.report);
     }
     let output = Output::new(Some(&args.output), Output::Stdout);
-    let backend = WasmBackend::new()
+    let backend = WasmBackend::with_options(lowering)
         .with_locations(args.locations)
         .with_debug_info(args.locations);
     let compiled = linked

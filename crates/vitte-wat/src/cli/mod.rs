@@ -9,6 +9,7 @@ mod interp;
 mod io;
 mod link;
 mod merge;
+mod opt;
 mod output;
 mod profile;
 mod progress;
@@ -17,6 +18,7 @@ mod spec;
 mod wasm_source_map;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use opt::OptArgs;
 use std::path::PathBuf;
 use vitte_codegen_wasm64::ir::Target;
 use vitte_wat::shard::Shard;
@@ -68,6 +70,8 @@ pub enum Command {
         /// binary is the same).
         #[arg(short = 'g')]
         locations: bool,
+        #[command(flatten)]
+        opt: OptArgs,
     },
     /// Compile a .vir file to a validated wasm binary (FILE.wasm unless -o).
     Build {
@@ -92,6 +96,8 @@ pub enum Command {
         locations: bool,
         #[command(flatten)]
         source_map: SourceMapArgs,
+        #[command(flatten)]
+        opt: OptArgs,
     },
     /// Assemble WAT text to a validated binary (FILE.wasm unless -o).
     Asm {
@@ -148,6 +154,9 @@ pub enum Command {
     /// Merge the `--json` reports of the shards of one `spec` or `difftest`
     /// run into the report of the whole run (stdout).
     Merge(merge::MergeArgs),
+    /// The IR after the optimisation passes (`--print-after-all`: after
+    /// each), or the list of passes (`--list-passes`).
+    Opt(opt::OptCommandArgs),
 }
 
 /// How many random programs to check, from which seed, on how many threads.
@@ -193,6 +202,9 @@ pub struct DifftestArgs {
     /// of the text report (the coverage of `--stats` is in it).
     #[arg(long, conflicts_with_all = ["reduce", "stats"])]
     pub json: bool,
+    /// The optimisations of the compiled side (the interpreter runs the IR as it is).
+    #[command(flatten)]
+    pub opt: OptArgs,
 }
 
 /// `vitte-wat link`: inputs, output and the linker's options.
@@ -232,6 +244,8 @@ pub struct LinkArgs {
     // With an OUT.wasm only.
     #[command(flatten)]
     pub source_map: SourceMapArgs,
+    #[command(flatten)]
+    pub opt: OptArgs,
 }
 
 /// Why a command failed: the message is already rendered.

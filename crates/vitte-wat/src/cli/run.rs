@@ -41,6 +41,8 @@ pub struct RunArgs {
     /// The target a .vir file is compiled for.
     #[arg(long, value_enum, default_value = "wasm64")]
     pub target: TargetArg,
+    #[command(flatten)]
+    pub opt: super::OptArgs,
     /// Stop the guest after N units of fuel (about one per wasm
     /// instruction): exit status 3.
     #[arg(long, value_name = "N")]
@@ -308,7 +310,7 @@ fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Fai
         )));
     }
     // A .vir gets DWARF, which wasmtime reads for backtraces and profiles.
-    let wasm = wasm_of(&args.file, input, args.target.into(), true)?;
+    let wasm = wasm_of(&args.file, input, args.target.into(), true, &args.opt)?;
     match cache(args) {
         Some(cache) => runtime.compile_cached(&wasm, &cache).map(|(p, outcome)| {
             if let CacheOutcome::Refused(reason) = outcome {
@@ -347,7 +349,9 @@ pub(super) fn wasm_of(
     input: &Input,
     target: Target,
     debug_info: bool,
+    opt: &super::OptArgs,
 ) -> Result<Vec<u8>, Failure> {
+    let options = opt.options()?;
     match kind_of(path, input) {
         // What the runtime runs: the backend's features and threads
         // (wasi-threads programs).
@@ -366,7 +370,7 @@ pub(super) fn wasm_of(
             let text = input.text("Vitte IR")?;
             let file = SourceFile::new(input.name.clone(), text);
             let compile = |debug_info| {
-                WasmBackend::new()
+                WasmBackend::with_options(options)
                     .with_debug_info(debug_info)
                     .compile_source(&file, target)
             };

@@ -29,6 +29,9 @@ pub struct Campaign {
     /// Also write the first failing programs (in seed order) reduced, as
     /// `seed-<seed>.min.vir`.
     pub reduce: bool,
+    /// The lowering's optimisations (`-O`): the interpreter runs the IR as
+    /// it is, wasmtime what the backend made of it with these.
+    pub options: vitte_codegen_wasm64::lower::Options,
 }
 
 /// How long the reducer may work on one failing program.
@@ -90,7 +93,7 @@ struct Tally {
 impl Campaign {
     /// Checks every program; calls `progress` after each one.
     pub fn run(&self, progress: &(dyn Fn(Progress) + Sync)) -> Result<Summary, String> {
-        let runner = Runner::new()?;
+        let runner = Runner::new()?.with_options(self.options);
         let start = Instant::now();
         let next = AtomicU64::new(0);
         let done = AtomicU64::new(0);
@@ -274,7 +277,10 @@ impl Campaign {
     /// Reduces a program that fails on `target` and writes `seed-<seed>.min.vir`.
     fn write_reduced(&self, program: &Program, target: Target) -> Option<PathBuf> {
         let dir = self.failure_dir.as_ref()?;
-        let runner = Runner::new().ok()?.with_fuel(2_000_000, 20_000_000);
+        let runner = Runner::new()
+            .ok()?
+            .with_options(self.options)
+            .with_fuel(2_000_000, 20_000_000);
         let small = reduce(&runner, program, target, REDUCE_BUDGET);
         let report = runner.check(&small);
         let text = format!(

@@ -138,6 +138,14 @@ impl Runner {
         })
     }
 
+    /// The same runner compiling with chosen optimisations (`-O`).
+    pub fn with_options(self, options: vitte_codegen_wasm64::lower::Options) -> Runner {
+        Runner {
+            backend: WasmBackend::with_options(options),
+            ..self
+        }
+    }
+
     /// The same runner with other safety nets: the reducer uses small ones,
     /// since its candidates may loop until the net stops them.
     pub fn with_fuel(self, interp_fuel: u64, wasm_fuel: u64) -> Runner {

@@ -1,0 +1,166 @@
+;; Generated from tests/cases/opt_frontend.vir by tests/golden.rs (wasm32, -O2 no-load-cse): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $opt_frontend
+  (type $t0 (func (param i32 i32) (result i32)))
+  (type $t1 (func (param i32) (result i32)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x30..0x100030, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048624))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 48))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048624))
+  (export "dot" (func $dot))
+  (export "sum_pairs" (func $sum_pairs))
+  (export "safe_div" (func $safe_div))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @dot
+  (func $dot (type $t0) (param $x i32) (param $y i32) (result i32)
+    (local $p i32)
+    (local $xx i32)
+    (local $yy i32)
+    (local $frame i32)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i32.const 64
+    i32.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i32.const 16
+    i32.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry
+    local.get $frame
+    local.set $p
+    local.get $p
+    local.get $x
+    i32.store
+    local.get $p
+    local.get $y
+    i32.store offset=4
+    local.get $p
+    i32.load
+    local.get $p
+    i32.load
+    i32.mul
+    local.set $xx
+    local.get $p
+    i32.load offset=4
+    local.get $p
+    i32.load offset=4
+    i32.mul
+    local.set $yy
+    local.get $xx
+    local.get $yy
+    i32.add
+    local.get $frame
+    i32.const 16
+    i32.add
+    global.set $__stack_pointer
+    return
+  )
+  ;; fn @sum_pairs
+  (func $sum_pairs (type $t1) (param $n i32) (result i32)
+    (local $i i32)
+    (local $acc i32)
+    (local $base i32)
+    (local $off i32)
+    (local $y i32)
+    ;; entry
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    block $head_exit
+      ;; head
+      local.get $i
+      local.get $n
+      i32.lt_s
+      i32.eqz
+      br_if $head_exit
+      loop $head
+        ;; body
+        i32.const 16
+        local.set $base
+        local.get $i
+        i32.const 8
+        i32.mul
+        local.set $off
+        local.get $base
+        local.get $off
+        i32.add
+        local.set $base
+        local.get $base
+        i32.load
+        drop
+        local.get $base
+        i32.const 4
+        i32.add
+        i32.load
+        local.set $y
+        local.get $base
+        i32.load
+        local.get $y
+        i32.mul
+        local.set $y
+        local.get $acc
+        local.get $y
+        i32.add
+        local.set $acc
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; head
+        local.get $i
+        local.get $n
+        i32.lt_s
+        br_if $head
+      end
+    end
+    ;; exit
+    local.get $acc
+    return
+  )
+  ;; fn @div
+  (func $div (type $t0) (param $a i32) (param $b i32) (result i32)
+    ;; entry
+    local.get $b
+    i32.const -1
+    i32.eq
+    if
+      ;; negate
+      i32.const 0
+      local.get $a
+      i32.sub
+      return
+    end
+    ;; divide
+    local.get $a
+    local.get $b
+    i32.div_s
+    return
+  )
+  ;; fn @safe_div
+  (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
+    ;; entry
+    local.get $a
+    local.get $b
+    call $div
+    return
+  )
+  ;; data @pairs
+  (data $pairs (memory $memory) (i32.const 16) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00")
+)
+(assert_return (invoke "dot" (i32.const 3) (i32.const 4)) (i32.const 25))
+(assert_return (invoke "dot" (i32.const -2) (i32.const 0)) (i32.const 4))
+(assert_return (invoke "sum_pairs" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "sum_pairs" (i32.const 3)) (i32.const 44))
+(assert_return (invoke "safe_div" (i32.const 7) (i32.const 2)) (i32.const 3))
+(assert_return (invoke "safe_div" (i32.const 7) (i32.const -1)) (i32.const -7))
+(assert_trap (invoke "safe_div" (i32.const 7) (i32.const 0)) "integer divide by zero")

@@ -1,0 +1,353 @@
+//! Inlining of small leaf functions of any shape: a call to a function of
+//! at most [`MAX_BLOCKS`] blocks and [`MAX_INSTS`] instructions, with
+//! variables and loops, but no call, no stack slot, no stack operation and
+//! nothing that can trap, is replaced by a copy of its blocks.
+//!
+//! Callees that can trap (a division, a load or store, `unreachable`) stay
+//! calls for now: a backtrace must name every function of the IR that a
+//! trap went through (issue 15), and the DWARF does not yet describe
+//! inlined frames (`DW_TAG_inlined_subroutine`, which wasmtime's frame
+//! symbols would read back). The rest of this pass is written for them:
+//! [`may_trap`] is the one gate to lift once the DWARF has them.
+//! (`inline.rs` handles the one-block leaves that cannot trap first, more
+//! cheaply; this pass takes the rest.)
+//!
+//! The calling block is split at the call: its first part ends in a jump
+//! to the copy of the callee's entry, the copy's `return`s jump to a new
+//! block whose parameters are the call's results (the same values, so
+//! their uses need no rewriting), and that block holds the rest of the
+//! calling block and its terminator. The callee's parameters are the
+//! call's arguments; its variables become new variables of the caller,
+//! set to zero at the call (a variable starts at zero on every call, and
+//! the call may be in a loop); `promote-vars`, which runs next, turns them
+//! into SSA values.
+//!
+//! Why nothing observable changes: the copied instructions run in the same
+//! order on the same operands, so results, side effects and traps are the
+//! same (a wasm trap carries its reason: the same operator traps with the
+//! same message). What changes is the call stack: a trap in inlined code
+//! shows in a backtrace as a trap in the caller, at the call's position
+//! (the copies carry the call's span, the callee's own lines being in
+//! another function's range), with no frame of the callee; and the stack
+//! is one frame shallower. Leaves only: no recursion is possible, and
+//! inlining cannot hide a call that overflows the stack. A function grows
+//! by at most [`MAX_GROWTH`] inlined instructions.
+
+use crate::fxhash::FxHashMap;
+use crate::ir::{Block, Const, Edge, Function, Inst, Module, Op, Terminator, ValueDef, ValueId};
+
+/// The largest callee inlined: blocks and instructions.
+const MAX_BLOCKS: usize = 8;
+const MAX_INSTS: usize = 48;
+/// The most instructions inlined into one function.
+const MAX_GROWTH: usize = 2_000;
+
+/// The function with its calls to small leaves inlined, or `None` when it
+/// calls none.
+pub(super) fn inline_calls(module: &Module, func: &Function) -> Option<Function> {
+    let target = |inst: &Inst| match &inst.op {
+        Op::Call { func: callee, .. } => inlinable(module.func(*callee)),
+        _ => false,
+    };
+    if !func.blocks.iter().any(|b| b.insts.iter().any(target)) {
+        return None;
+    }
+    let mut func = func.clone();
+    let mut subst = FxHashMap::default();
+    let mut grown = 0;
+    let mut b = 0;
+    // The rest of a split block is appended, so it is visited later.
+    while b < func.blocks.len() {
+        if let Some(i) = func.blocks[b].insts.iter().position(target) {
+            let Op::Call { func: callee, .. } = func.blocks[b].insts[i].op else {
+                unreachable!("found a call")
+            };
+            let callee = module.func(callee);
+            let size = insts(callee);
+            if grown + size > MAX_GROWTH {
+                break;
+            }
+            grown += size;
+            if inline_at(&mut func, b, i, callee, &mut subst) {
+                // Copied in place: the rest of the block may call again.
+                continue;
+            }
+        }
+        b += 1;
+    }
+    if !subst.is_empty() {
+        let resolve = |mut v: ValueId| {
+            while let Some(&next) = subst.get(&v) {
+                v = next;
+            }
+            v
+        };
+        for block in &mut func.blocks {
+            for inst in &mut block.insts {
+                inst.op.map_operands(resolve);
+            }
+            if let Some(term) = &mut block.term {
+                term.map_operands(resolve);
+            }
+        }
+    }
+    super::inline::renumber_defs(&mut func);
+    Some(func)
+}
+
+fn insts(func: &Function) -> usize {
+    func.blocks.iter().map(|b| b.insts.len() + 1).sum()
+}
+
+/// A leaf small enough, whose entry no branch targets.
+fn inlinable(callee: &Function) -> bool {
+    if callee.is_import()
+        || !callee.slots.is_empty()
+        || callee.blocks.is_empty()
+        || callee.blocks.len() > MAX_BLOCKS
+        || insts(callee) > MAX_INSTS
+        || !callee.blocks[0].params.is_empty()
+    {
+        return false;
+    }
+    let entry = callee.entry();
+    let targets_entry = (callee.blocks.iter().flat_map(|b| b.term.iter()))
+        .any(|t| t.edges().any(|e| e.block == entry));
+    let traps = (callee.blocks.iter().flat_map(|b| &b.insts)).any(|i| may_trap(&i.op))
+        || (callee.blocks.iter()).any(|b| matches!(b.term, Some(Terminator::Unreachable)));
+    if traps {
+        return false;
+    }
+    let leaf = (callee.blocks.iter().flat_map(|b| &b.insts)).all(|i| {
+        !matches!(
+            i.op,
+            Op::Call { .. }
+                | Op::CallIndirect { .. }
+                | Op::StackAlloc(_)
+                | Op::StackSave
+                | Op::StackRestore(_)
+        )
+    });
+    leaf && !targets_entry && callee.blocks.iter().all(|b| b.term.is_some())
+}
+
+/// Whether `op` may trap: what `inline.rs` does not know to be safe,
+/// variable accesses aside (locals never trap).
+fn may_trap(op: &Op) -> bool {
+    !(super::inline::cannot_trap(op) || matches!(op, Op::VarGet(_) | Op::VarSet(..)))
+}
+
+/// Replaces the call at `func.blocks[b].insts[i]` by a copy of `callee`.
+/// With one `return` in the callee, the call's results stand for the
+/// returned values (`subst`, applied once at the end): the block after the
+/// call has that `return`'s block as its only predecessor, which the
+/// values' definitions dominate, and needs no parameters.
+fn inline_at(
+    func: &mut Function,
+    b: usize,
+    i: usize,
+    callee: &Function,
+    subst: &mut FxHashMap<ValueId, ValueId>,
+) -> bool {
+    let returns = (callee.blocks.iter())
+        .filter(|cb| matches!(cb.term, Some(Terminator::Return(_))))
+        .count();
+    let block = &mut func.blocks[b];
+    let rest = block.insts.split_off(i + 1);
+    let call = block.insts.pop().expect("the call");
+    let term = block.term.take();
+    let (term_span, term_loc) = (block.term_span, block.term_loc);
+    let Op::Call { args, .. } = call.op else {
+        unreachable!("a call")
+    };
+    let (span, loc) = (call.span, call.loc);
+    // The callee's variables, new in the caller, zero at the call.
+    let var_base = func.vars.len();
+    for var in &callee.vars {
+        func.vars.push(var.clone());
+    }
+    for (k, var) in callee.vars.iter().enumerate() {
+        let zero = func.new_value(var.ty, var.name.clone(), ValueDef::Param(0));
+        let id = func.var_id(var_base + k);
+        let insts = &mut func.blocks[b].insts;
+        insts.push(Inst {
+            op: Op::Const(Const::zero(var.ty)),
+            results: vec![zero],
+            span,
+            loc,
+        });
+        insts.push(Inst {
+            op: Op::VarSet(id, zero),
+            results: vec![],
+            span,
+            loc,
+        });
+    }
+    // Every callee value gets its caller value first: parameters are the
+    // arguments, the rest new values (definitions set by the renumbering).
+    let block_base = func.blocks.len();
+    let cont = block_base + callee.blocks.len();
+    let mut map: Vec<ValueId> = vec![ValueId::INVALID; callee.values.len()];
+    for (param, arg) in callee.params.iter().zip(&args) {
+        map[param.index()] = *arg;
+    }
+    for (k, cb) in callee.blocks.iter().enumerate() {
+        let id = func.block_id(block_base + k);
+        for (p, param) in cb.params.iter().enumerate() {
+            let data = callee.value(*param);
+            let def = ValueDef::BlockParam(id, p as u32);
+            map[param.index()] = func.new_value(data.ty, data.name.clone(), def);
+        }
+        for result in cb.insts.iter().flat_map(|inst| &inst.results) {
+            let data = callee.value(*result);
+            map[result.index()] = func.new_value(data.ty, data.name.clone(), ValueDef::Param(0));
+        }
+    }
+    let var_of = |var: crate::ir::VarId| func.var_id(var_base + var.index());
+    let block_of = |block: crate::ir::BlockId| func.block_id(block_base + block.index());
+    let cont_id = func.block_id(cont);
+    let mut copies = Vec::with_capacity(callee.blocks.len() + 1);
+    for cb in &callee.blocks {
+        let mut copy = Block::new(format!("{}.{}", callee.name, cb.name));
+        copy.params = cb.params.iter().map(|p| map[p.index()]).collect();
+        copy.span = span;
+        copy.term_span = span;
+        copy.term_loc = loc;
+        for inst in &cb.insts {
+            let mut op = inst.op.clone();
+            op.map_operands(|v| map[v.index()]);
+            match &mut op {
+                Op::VarGet(var) | Op::VarSet(var, _) => *var = var_of(*var),
+                _ => {}
+            }
+            copy.insts.push(Inst {
+                op,
+                results: inst.results.iter().map(|r| map[r.index()]).collect(),
+                span,
+                loc,
+            });
+        }
+        let mut t = cb.term.clone().expect("a verified callee");
+        t.map_operands(|v| map[v.index()]);
+        for edge in t.edges_mut() {
+            edge.block = block_of(edge.block);
+        }
+        if let Terminator::Return(values) = t {
+            let args = match returns {
+                1 => {
+                    for (result, value) in call.results.iter().zip(values) {
+                        subst.insert(*result, value);
+                    }
+                    Vec::new()
+                }
+                _ => values,
+            };
+            t = Terminator::Jump(Edge::new(cont_id, args));
+        }
+        copy.term = Some(t);
+        copies.push(copy);
+    }
+    // The rest of the calling block, after the returns meet.
+    let mut after = Block::new(format!("{}.after", func.blocks[b].name));
+    if returns != 1 {
+        after.params = call.results.clone();
+        for (k, result) in call.results.iter().enumerate() {
+            func.values[result.index()].def = ValueDef::BlockParam(cont_id, k as u32);
+        }
+    }
+    after.insts = rest;
+    after.term = term;
+    after.span = span;
+    after.term_span = term_span;
+    after.term_loc = term_loc;
+    if let (1, [copy]) = (returns, copies.as_mut_slice()) {
+        // A one-block callee: its copy goes in place, no block is added.
+        let block = &mut func.blocks[b];
+        block.insts.append(&mut copy.insts);
+        block.insts.append(&mut after.insts);
+        block.term = after.term;
+        block.term_span = after.term_span;
+        block.term_loc = after.term_loc;
+        return true;
+    }
+    copies.push(after);
+    let entry_copy = func.block_id(block_base);
+    func.blocks[b].term = Some(Terminator::Jump(Edge::new(entry_copy, vec![])));
+    func.blocks[b].term_span = span;
+    func.blocks[b].term_loc = loc;
+    func.blocks.extend(copies);
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::InterpError;
+    use crate::interp::Interpreter;
+    use crate::ir::Target;
+    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::value::Value;
+
+    fn parse(text: &str) -> Module {
+        let module = crate::text::parse_str("inline.vir", text).expect("parses");
+        crate::verify::verify_module(&module).expect("verifies");
+        module
+    }
+
+    /// A callee with a var, a loop, a division that traps and two returns,
+    /// called twice in a loop of the caller (its var must restart at zero).
+    const PROGRAM: &str = "fn @sum_div(%n: i32, %d: i32) -> i32 {\n  var $acc: i32\n\
+        entry:\n  %z = i32.const 0\n  %neg = i32.lt_s %n, %z\n  brif %neg, early(%n), loop(%z)\n\
+        early(%e: i32):\n  return %e\n\
+        loop(%i: i32):\n  %a = var.get $acc\n  %q = i32.div_s %i, %d\n  %a2 = i32.add %a, %q\n  var.set $acc, %a2\n\
+          %one = i32.const 1\n  %i2 = i32.add %i, %one\n  %more = i32.lt_s %i2, %n\n  brif %more, loop(%i2), done\n\
+        done:\n  %r = var.get $acc\n  return %r\n}\n\
+        pub fn @f(%n: i32, %d: i32) -> i32 {\n\
+        entry:\n  %z = i32.const 0\n  jump head(%z, %z)\n\
+        head(%k: i32, %t: i32):\n  %x = call @sum_div(%n, %d)\n  %y = call @sum_div(%k, %d)\n\
+          %s = i32.add %x, %y\n  %t2 = i32.add %t, %s\n  %one = i32.const 1\n  %k2 = i32.add %k, %one\n\
+          %c3 = i32.const 3\n  %more = i32.lt_s %k2, %c3\n  brif %more, head(%k2, %t2), out\n\
+        out:\n  return %t2\n}\n";
+
+    #[test]
+    fn a_callee_with_vars_loops_and_traps_is_copied_and_computes_the_same() {
+        let module = parse(PROGRAM);
+        let after = rewritten(&module, inline_calls);
+        let f = after.func(after.func_by_name("f").expect("f"));
+        let calls = (f.blocks.iter().flat_map(|b| &b.insts))
+            .filter(|i| matches!(i.op, Op::Call { .. }))
+            .count();
+        assert_eq!(calls, 0, "{}", crate::text::print_module(&after));
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut before = Interpreter::new(&module, target).expect("instantiates");
+            let mut now = Interpreter::new(&after, target).expect("instantiates");
+            for (n, d) in [(5, 1), (5, 2), (-4, 1), (0, 0), (7, 0), (3, -1)] {
+                let args = [Value::I32(n), Value::I32(d)];
+                // Division by zero traps for the same reason, inlined or not.
+                let (want, got) = (before.call("f", &args), now.call("f", &args));
+                // But the callee's frame is gone from the backtrace.
+                if let Err(InterpError::Trap(trap)) = &got {
+                    assert_eq!(trap.backtrace, ["f"]);
+                }
+                assert_eq!(outcome(got), outcome(want), "n={n} d={d}");
+            }
+        }
+    }
+
+    #[test]
+    fn recursive_and_calling_functions_are_not_inlined() {
+        let module = parse(
+            "fn @r(%n: i32) -> i32 {\nentry:\n  %c = call @r(%n)\n  return %c\n}\n\
+             pub fn @f(%n: i32) -> i32 {\nentry:\n  %c = call @r(%n)\n  return %c\n}\n",
+        );
+        assert!(inline_calls(&module, &module.funcs[1]).is_none());
+    }
+
+    /// The random programs of `difftest`: every inlined function computes
+    /// what it did.
+    #[test]
+    fn generated_programs_compute_the_same_inlined() {
+        let changed = check_generated(0..150, inline_calls);
+        assert!(changed >= 10, "only {changed} functions changed");
+    }
+}

@@ -1,0 +1,401 @@
+//! Optimisation levels, the passes they run, and the IR-to-IR pipeline.
+//!
+//! Every optimisation of the backend is a named pass that can be switched
+//! off on its own, so that a reviewer can see what each one does to the
+//! WAT: [`PASSES`] lists them with the lowest level that runs them.
+//! `-O0` gives the plain form (each IR instruction lowered as it is,
+//! every value in a local), `-O2`, the default, everything. The IR-to-IR
+//! passes run on one function at a time, in the order of [`PASSES`], before
+//! the function is structured and lowered ([`optimize`]); the others are
+//! choices the lowering itself makes. `vitte-wat opt --print-after-all`
+//! prints the IR after each IR-to-IR pass ([`optimize_module`]).
+//!
+//! A pass never changes what a program does: each one's file states the
+//! rule that makes it correct, and its unit tests run the rewritten
+//! functions against the originals in the reference interpreter; the
+//! differential campaign runs at every level.
+
+use super::Options;
+use crate::ir::{FuncId, Function, Module};
+use std::borrow::Cow;
+use std::fmt;
+
+/// An optimisation level: which passes run by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum OptLevel {
+    /// Nothing: the plain form.
+    O0,
+    /// The cheap passes that only look at one block or one value at a time.
+    O1,
+    /// Everything (the default).
+    #[default]
+    O2,
+}
+
+impl OptLevel {
+    /// `0`, `1` or `2` (also `O0`, `O1`, `O2`).
+    pub fn parse(text: &str) -> Option<OptLevel> {
+        match text.strip_prefix('O').unwrap_or(text) {
+            "0" => Some(OptLevel::O0),
+            "1" => Some(OptLevel::O1),
+            "2" => Some(OptLevel::O2),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OptLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = match self {
+            OptLevel::O0 => 0,
+            OptLevel::O1 => 1,
+            OptLevel::O2 => 2,
+        };
+        write!(f, "O{n}")
+    }
+}
+
+/// One pass: its name on the command line, the lowest level that runs it,
+/// whether it rewrites the IR (and so shows in `opt --print-after-all`),
+/// and what it does.
+#[derive(Clone, Copy, Debug)]
+pub struct PassInfo {
+    pub name: &'static str,
+    pub level: OptLevel,
+    pub rewrites_ir: bool,
+    pub what: &'static str,
+}
+
+/// Every pass, IR-to-IR ones first in the order they run.
+pub const PASSES: &[PassInfo] = &[
+    PassInfo {
+        name: "inline",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "calls to small leaf functions that cannot trap (no calls, no slots; vars and loops allowed) replaced by their body (inline.rs, inline_calls.rs)",
+    },
+    PassInfo {
+        name: "promote-vars",
+        level: OptLevel::O1,
+        rewrites_ir: true,
+        what: "`var`s promoted to SSA values and block parameters, `var.get`/`var.set` removed (promote.rs)",
+    },
+    PassInfo {
+        name: "fold-offsets",
+        level: OptLevel::O1,
+        rewrites_ir: true,
+        what: "`ptr.add` of a constant folded into the `offset=` of loads and stores where it cannot wrap (offsets.rs)",
+    },
+    PassInfo {
+        name: "load-cse",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "a load of an address already loaded or stored, with no write to memory between, reuses the value (load_cse.rs)",
+    },
+    PassInfo {
+        name: "stack-values",
+        level: OptLevel::O1,
+        rewrites_ir: false,
+        what: "single-use values kept on the operand stack, constants emitted where used (func.rs)",
+    },
+    PassInfo {
+        name: "reuse-locals",
+        level: OptLevel::O1,
+        rewrites_ir: false,
+        what: "values whose live ranges do not overlap share a wasm local (locals.rs)",
+    },
+    PassInfo {
+        name: "rotate-loops",
+        level: OptLevel::O2,
+        rewrites_ir: false,
+        what: "loop conditions tested at the bottom: one branch per iteration (rotate.rs)",
+    },
+];
+
+impl Options {
+    /// The passes of a level.
+    pub fn at(level: OptLevel) -> Options {
+        let mut options = Options::none();
+        for pass in PASSES.iter().filter(|p| p.level <= level) {
+            *options.flag(pass.name).expect("every pass has a flag") = true;
+        }
+        options
+    }
+
+    /// Every pass off: `-O0`.
+    pub fn none() -> Options {
+        Options {
+            stack_values: false,
+            reuse_locals: false,
+            rotate_loops: false,
+            inline_leaves: false,
+            fold_offsets: false,
+            promote_vars: false,
+            load_cse: false,
+        }
+    }
+
+    fn flag(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
+            "inline" => &mut self.inline_leaves,
+            "promote-vars" => &mut self.promote_vars,
+            "fold-offsets" => &mut self.fold_offsets,
+            "load-cse" => &mut self.load_cse,
+            "stack-values" => &mut self.stack_values,
+            "reuse-locals" => &mut self.reuse_locals,
+            "rotate-loops" => &mut self.rotate_loops,
+            _ => return None,
+        })
+    }
+
+    /// Whether the pass `name` runs (`None` for an unknown name).
+    pub fn enabled(&self, name: &str) -> Option<bool> {
+        let mut copy = *self;
+        copy.flag(name).map(|on| *on)
+    }
+
+    /// Switches the pass `name` on or off; an unknown name is an error
+    /// listing the known ones.
+    pub fn set(&mut self, name: &str, on: bool) -> Result<(), String> {
+        match self.flag(name) {
+            Some(flag) => {
+                *flag = on;
+                Ok(())
+            }
+            None => {
+                let known: Vec<&str> = PASSES.iter().map(|p| p.name).collect();
+                Err(format!(
+                    "unknown pass `{name}`; the passes are: {}",
+                    known.join(", ")
+                ))
+            }
+        }
+    }
+
+    /// Options from words: a level (`O0`, `O1`, `O2`), then passes to
+    /// switch off (`no-NAME`) or on (`NAME`), in order: `O2 no-load-cse`,
+    /// `O0 fold-offsets`. The golden cases' `;; opt:` lines use it.
+    pub fn from_words(text: &str) -> Result<Options, String> {
+        let mut words = text.split_whitespace();
+        let first = words.next().unwrap_or_default();
+        let level = OptLevel::parse(first)
+            .ok_or_else(|| format!("`{first}` is not an optimisation level (O0, O1 or O2)"))?;
+        let mut options = Options::at(level);
+        for word in words {
+            match word.strip_prefix("no-") {
+                Some(name) => options.set(name, false)?,
+                None => options.set(word, true)?,
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// Runs one IR-to-IR pass on `func` (a function of `module`, or its
+/// rewrite by earlier passes): the rewritten function, or `None` when the
+/// pass changed nothing. `expand-switches` is not optional (the
+/// structuring knows only tables and `brif`) and is not in [`PASSES`].
+fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
+    match name {
+        "inline" => {
+            // The one-block leaves that cannot trap, cheaply; then the rest.
+            let leaves = super::inline::inline_leaves(module, func);
+            let rest = super::inline_calls::inline_calls(module, leaves.as_ref().unwrap_or(func));
+            rest.or(leaves)
+        }
+        "promote-vars" => super::promote::promote_vars(func),
+        "expand-switches" => super::switches::expand_switches(func),
+        "fold-offsets" => super::offsets::fold_offsets(func),
+        "load-cse" => super::load_cse::cse_loads(func),
+        _ => None,
+    }
+}
+
+/// The IR-to-IR passes `options` runs, in order, with the switch expansion
+/// where it belongs (after the passes that may meet a general switch and
+/// before those that want plain `brif`s).
+fn pipeline(options: &Options) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for pass in PASSES.iter().filter(|p| p.rewrites_ir) {
+        if pass.name == "fold-offsets" {
+            names.push("expand-switches");
+        }
+        if options.enabled(pass.name) == Some(true) {
+            names.push(pass.name);
+        }
+    }
+    names
+}
+
+/// The function `id` of `module` after the IR-to-IR passes of `options`
+/// (borrowed when none changed it). Inlining copies the callees as the
+/// module has them, before their own optimisation.
+pub(crate) fn optimize<'m>(module: &'m Module, id: FuncId, options: &Options) -> Cow<'m, Function> {
+    let mut func = Cow::Borrowed(module.func(id));
+    for name in pipeline(options) {
+        if let Some(changed) = run_pass(name, module, &func) {
+            func = Cow::Owned(changed);
+        }
+    }
+    func
+}
+
+/// The whole module after the IR-to-IR passes of `options`, one pass over
+/// every function at a time; `after(pass, module)` sees the module after
+/// each pass (`vitte-wat opt --print-after-all`). The functions are those
+/// [`optimize`] gives the lowering.
+pub fn optimize_module(
+    module: &Module,
+    options: &Options,
+    mut after: impl FnMut(&str, &Module),
+) -> Module {
+    let original = module;
+    let mut module = module.clone();
+    for name in pipeline(options) {
+        for index in 0..module.funcs.len() {
+            if module.funcs[index].is_import() {
+                continue;
+            }
+            // Inlining reads the callees of the original module, as
+            // `optimize` does; the other passes look at one function.
+            if let Some(changed) = run_pass(name, original, &module.funcs[index]) {
+                module.funcs[index] = changed;
+            }
+        }
+        after(name, &module);
+    }
+    module
+}
+
+/// What the passes' unit tests share: a rewritten module must behave as
+/// its original in the reference interpreter.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::interp::{InterpError, Interpreter};
+    use crate::ir::{Module, Target};
+    use crate::testgen::{GenConfig, Program, generate_program};
+    use crate::value::Value;
+
+    /// A safety net far above what a generated program spends: the
+    /// programs stop on their own budgets.
+    const FUEL: u64 = 50_000_000;
+
+    /// `rewrite` applied to every defined function of `module`.
+    pub fn rewritten(
+        module: &Module,
+        rewrite: impl Fn(&Module, &crate::ir::Function) -> Option<crate::ir::Function>,
+    ) -> Module {
+        let mut out = module.clone();
+        for (index, func) in module.funcs.iter().enumerate() {
+            if !func.is_import()
+                && let Some(f) = rewrite(module, func)
+            {
+                out.funcs[index] = f;
+            }
+        }
+        if let Err(errors) = crate::verify::verify_module(&out) {
+            panic!(
+                "the rewritten module does not verify: {errors:?}\n{}",
+                crate::text::print_module(&out)
+            );
+        }
+        out
+    }
+
+    /// The program's calls give the same results or traps on the rewritten
+    /// module, on both targets (a call that exhausts the safety net ends
+    /// the comparison: the state after it is not comparable).
+    pub fn assert_same_outcomes(program: &Program, after: &Module) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut a = Interpreter::new(&program.module, target).expect("instantiates");
+            let mut b = Interpreter::new(after, target).expect("instantiates");
+            for call in &program.calls {
+                let args: Vec<_> = call.args.iter().map(|x| x.value(target)).collect();
+                a.set_fuel(Some(FUEL));
+                b.set_fuel(Some(FUEL));
+                let want = outcome(a.call(&call.func, &args));
+                let got = outcome(b.call(&call.func, &args));
+                let exhausted = |r: &Result<_, String>| matches!(r, Err(e) if e.contains("fuel"));
+                if exhausted(&want) || exhausted(&got) {
+                    break;
+                }
+                assert_eq!(
+                    got,
+                    want,
+                    "seed {}, {target}, call {} {:?}\n{}",
+                    program.seed,
+                    call.func,
+                    call.args,
+                    crate::text::print_module(after)
+                );
+            }
+        }
+    }
+
+    /// A call's results, or its trap's reason without the backtrace
+    /// (inlining removes frames), or another error's text.
+    pub fn outcome(result: Result<Vec<Value>, InterpError>) -> Result<Vec<Value>, String> {
+        result.map_err(|e| match e {
+            InterpError::Trap(trap) => format!("trap: {:?}", trap.kind),
+            other => other.to_string(),
+        })
+    }
+
+    /// Generated programs of seeds `seeds`, each checked rewritten; how
+    /// many functions the rewrite changed.
+    pub fn check_generated(
+        seeds: std::ops::Range<u64>,
+        rewrite: impl Fn(&Module, &crate::ir::Function) -> Option<crate::ir::Function> + Copy,
+    ) -> usize {
+        let mut changed = 0;
+        for seed in seeds {
+            let program = generate_program(seed, &GenConfig::default());
+            let after = rewritten(&program.module, rewrite);
+            changed += (program.module.funcs.iter().zip(&after.funcs))
+                .filter(|(a, b)| a != b)
+                .count();
+            assert_same_outcomes(&program, &after);
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_o2_and_o0_is_plain() {
+        assert_eq!(Options::default(), Options::at(OptLevel::O2));
+        assert_eq!(Options::at(OptLevel::O0), Options::none());
+        let o1 = Options::at(OptLevel::O1);
+        assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
+    }
+
+    #[test]
+    fn words_pick_a_level_then_switch_passes() {
+        let o = Options::from_words("O2 no-load-cse").expect("valid");
+        assert!(!o.load_cse && o.inline_leaves);
+        let o = Options::from_words("O0 fold-offsets").expect("valid");
+        assert_eq!(o.enabled("fold-offsets"), Some(true));
+        assert_eq!(o.enabled("stack-values"), Some(false));
+        let err = Options::from_words("O2 no-frobnicate").unwrap_err();
+        assert!(err.starts_with("unknown pass `frobnicate`"), "{err}");
+        assert!(Options::from_words("O3").is_err());
+    }
+
+    #[test]
+    fn every_pass_has_a_flag_and_the_switch_expansion_comes_before_folding() {
+        for pass in PASSES {
+            assert!(
+                Options::none().enabled(pass.name).is_some(),
+                "{}",
+                pass.name
+            );
+        }
+        let all = pipeline(&Options::default());
+        let at = |n| all.iter().position(|p| *p == n).expect("in the pipeline");
+        assert!(at("expand-switches") < at("fold-offsets"));
+        assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
+    }
+}
