@@ -105,6 +105,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Link(args) => super::link::run(args),
         Command::Merge(args) => super::merge::run(&args),
         Command::Inspect(args) => super::inspect::run(args),
+        Command::Explore(args) => super::explore::run(args),
     }
 }
 

@@ -4,6 +4,7 @@
 mod commands;
 mod compile;
 mod difftest;
+mod explore;
 mod inspect;
 mod interp;
 mod io;
@@ -148,6 +149,10 @@ pub enum Command {
     /// Merge the `--json` reports of the shards of one `spec` or `difftest`
     /// run into the report of the whole run (stdout).
     Merge(merge::MergeArgs),
+    /// One self-contained HTML page: the IR, the WAT and the binary side by
+    /// side, linked line by line, and each function's CFG; `--diff OLD NEW`
+    /// compares two modules (README, Exploring the pipeline).
+    Explore(explore::ExploreArgs),
 }
 
 /// How many random programs to check, from which seed, on how many threads.
