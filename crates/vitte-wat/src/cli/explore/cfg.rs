@@ -71,10 +71,9 @@ pub fn of(func: &Function) -> Cfg {
     for (r, &b) in post.iter().rev().enumerate() {
         row[b] = r as u32;
     }
-    let mut next_row = post.len() as u32;
-    for r in row.iter_mut().filter(|r| **r == u32::MAX) {
+    let unreached = row.iter_mut().filter(|r| **r == u32::MAX);
+    for (next_row, r) in (post.len() as u32..).zip(unreached) {
         *r = next_row;
-        next_row += 1;
     }
     // Sorted for binary search: a generated function can have many edges.
     back.sort_unstable();

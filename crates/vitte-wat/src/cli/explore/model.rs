@@ -246,10 +246,10 @@ fn ir_lines(source: &Arc<SourceFile>, func: &Function) -> Vec<IrLine> {
     let mut block_of = vec![-1i32; (last - first + 1) as usize];
     let mut inst = vec![false; block_of.len()];
     let mark_inst = |offset: u32, inst: &mut Vec<bool>| {
-        if let Some(slot) = line_of(offset).checked_sub(first) {
-            if let Some(s) = inst.get_mut(slot as usize) {
-                *s = true;
-            }
+        if let Some(slot) = line_of(offset).checked_sub(first)
+            && let Some(s) = inst.get_mut(slot as usize)
+        {
+            *s = true;
         }
     };
     // A block's span is its label: it owns the lines from its label to the
