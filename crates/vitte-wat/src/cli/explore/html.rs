@@ -130,7 +130,7 @@ function render(i) {
     bin.appendChild(d);
   }
   const side = el("div", "col side"); side.appendChild(el("h2", "", "CFG"));
-  side.appendChild(drawCfg(f));
+  side.appendChild(drawCfg(f, i));
   side.appendChild(el("h2", "", "locals"));
   for (const l of f.locals) side.appendChild(el("div", "locals", l));
   cols.append(ir, wat, bin, side);
@@ -147,7 +147,7 @@ function render(i) {
 }
 // One row per block (reverse postorder), forward edges on the right, back
 // edges (loops) dashed red on the left; loop headers have a red border.
-function drawCfg(f) {
+function drawCfg(f, i) {
   const W = 150, H = 22, GAP = 14, LEFT = 40, RIGHT = 60;
   const rows = f.cfg.blocks.length;
   const svg = document.createElementNS(SVGNS, "svg");
@@ -155,6 +155,16 @@ function drawCfg(f) {
   svg.setAttribute("width", width); svg.setAttribute("height", height);
   svg.setAttribute("viewBox", "0 0 " + width + " " + height);
   const y = (b) => GAP + f.cfg.blocks[b].row * (H + GAP);
+  // An arrowhead for the edges' ends, its id unique to the function.
+  const marker = document.createElementNS(SVGNS, "marker");
+  marker.id = "arrow-" + i;
+  for (const [k, v] of [["viewBox", "0 0 6 6"], ["refX", "6"], ["refY", "3"], ["markerWidth", "6"], ["markerHeight", "6"], ["orient", "auto"]]) marker.setAttribute(k, v);
+  const head = document.createElementNS(SVGNS, "path");
+  head.setAttribute("d", "M0 0 L6 3 L0 6 z");
+  marker.appendChild(head);
+  const defs = document.createElementNS(SVGNS, "defs");
+  defs.appendChild(marker);
+  svg.appendChild(defs);
   f.cfg.edges.forEach(([a, b, back], k) => {
     const p = document.createElementNS(SVGNS, "path");
     const ya = y(a) + H / 2, yb = y(b) + H / 2;
@@ -170,6 +180,7 @@ function drawCfg(f) {
     }
     p.setAttribute("d", d);
     p.setAttribute("class", "edge" + (back ? " back" : ""));
+    p.setAttribute("marker-end", "url(#arrow-" + i + ")");
     svg.appendChild(p);
   });
   f.cfg.blocks.forEach((b, k) => {
