@@ -110,6 +110,7 @@ pub fn run(command: Command) -> Result<(), Failure> {
         Command::Merge(args) => super::merge::run(&args),
         Command::Inspect(args) => super::inspect::run(args),
         Command::Opt(args) => super::opt::run(args),
+        Command::Explore(args) => super::explore::run(args),
     }
 }
 

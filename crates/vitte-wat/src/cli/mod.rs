@@ -4,6 +4,7 @@
 mod commands;
 mod compile;
 mod difftest;
+mod explore;
 mod inspect;
 mod interp;
 mod io;
@@ -157,6 +158,10 @@ pub enum Command {
     /// The IR after the optimisation passes (`--print-after-all`: after
     /// each), or the list of passes (`--list-passes`).
     Opt(opt::OptCommandArgs),
+    /// One self-contained HTML page: the IR, the WAT and the binary side by
+    /// side, linked line by line, and each function's CFG; `--diff OLD NEW`
+    /// compares two modules (README, Exploring the pipeline).
+    Explore(explore::ExploreArgs),
 }
 
 /// How many random programs to check, from which seed, on how many threads.

@@ -1,0 +1,99 @@
+//! `vitte-wat explore`: one self-contained HTML page with a module's IR,
+//! its WAT and its binary side by side, linked line by line through the
+//! lowering's origins, and each function's CFG (README, Exploring the
+//! pipeline). `--diff OLD NEW` compares two modules' WAT and code sizes.
+
+mod cfg;
+mod diff;
+mod html;
+mod model;
+
+use super::io::{Input, Output};
+use super::{Failure, TargetArg};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use vitte_codegen_wasm64::WasmBackend;
+use vitte_codegen_wasm64::diag::{self, SourceFile};
+use vitte_codegen_wasm64::ir::Target;
+use vitte_codegen_wasm64::lower::Options;
+use vitte_codegen_wasm64::text;
+
+#[derive(Args)]
+pub struct ExploreArgs {
+    /// The .vir file; with --diff, OLD.vir NEW.vir.
+    #[arg(required = true, num_args = 1..=2)]
+    pub files: Vec<PathBuf>,
+    /// The page [default: FILE.html beside the input; with --diff, NEW.diff.html].
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "wasm64")]
+    pub target: TargetArg,
+    /// Compare OLD.vir and NEW.vir: each function's WAT line diff and code
+    /// sizes, with the total.
+    #[arg(long)]
+    pub diff: bool,
+    /// With --diff, OLD's optimisation as words, `O0` or `O2 no-load-cse`
+    /// (default: NEW's, from -O and the pass switches): the same file on
+    /// both sides then shows what the passes did.
+    #[arg(long, value_name = "WORDS", requires = "diff")]
+    pub old_opt: Option<String>,
+    #[command(flatten)]
+    pub opt: super::OptArgs,
+}
+
+pub fn run(args: ExploreArgs) -> Result<(), Failure> {
+    let target: Target = args.target.into();
+    let options = args.opt.options()?;
+    let old_options = match &args.old_opt {
+        Some(words) => Options::from_words(words).map_err(Failure::Error)?,
+        None => options,
+    };
+    let (page, main) = match (args.diff, args.files.as_slice()) {
+        (false, [file]) => (html::write(&explore(file, target, options)?), file),
+        (true, [old, new]) => {
+            let old_page = explore(old, target, old_options)?;
+            let new_page = explore(new, target, options)?;
+            (diff::write(&old_page, &new_page), new)
+        }
+        (false, _) => {
+            return Err(Failure::error(
+                "explore takes one FILE.vir (two with --diff)",
+            ));
+        }
+        (true, _) => return Err(Failure::error("explore --diff takes OLD.vir NEW.vir")),
+    };
+    let default = if main == Path::new("-") {
+        Output::Stdout
+    } else if args.diff {
+        Output::File(main.with_extension("diff.html"))
+    } else {
+        Output::File(main.with_extension("html"))
+    };
+    Output::new(args.output.as_deref(), default).write_text(&page)
+}
+
+/// Loads, lowers (with the origins) and assembles `file`: the page's data.
+fn explore(file: &Path, target: Target, options: Options) -> Result<model::Page, Failure> {
+    let input = Input::read(file)?;
+    let name = input.name.clone();
+    let source: Arc<SourceFile> = SourceFile::new(name, input.into_text("Vitte IR")?);
+    let module = text::load(&source).map_err(|ds| Failure::error(diag::render_list(&ds)))?;
+    let compiled = WasmBackend::with_options(options)
+        .with_locations(true)
+        .compile_source(&source, target)
+        .map_err(|e| Failure::error(e.to_string()))?;
+    let target_name = match target {
+        Target::Wasm64 => "wasm64",
+        Target::Wasm32 => "wasm32",
+    };
+    model::build(
+        &source,
+        &module,
+        target_name,
+        &compiled.wat,
+        &compiled.wasm,
+        &compiled.origins,
+    )
+    .map_err(|e| Failure::error(format!("{}: {e}", source.name)))
+}
