@@ -45,8 +45,15 @@ const MAX_GROWTH: usize = 2_000;
 /// The function with its calls to small leaves inlined, or `None` when it
 /// calls none.
 pub(super) fn inline_calls(module: &Module, func: &Function) -> Option<Function> {
+    inline_calls_with(module, func, false)
+}
+
+/// [`inline_calls`], with callees that can trap taken too when
+/// `with_traps`: what the pass will do once the DWARF describes inlined
+/// frames, and what its tests check of the copying itself.
+fn inline_calls_with(module: &Module, func: &Function, with_traps: bool) -> Option<Function> {
     let target = |inst: &Inst| match &inst.op {
-        Op::Call { func: callee, .. } => inlinable(module.func(*callee)),
+        Op::Call { func: callee, .. } => inlinable(module.func(*callee), with_traps),
         _ => false,
     };
     if !func.blocks.iter().any(|b| b.insts.iter().any(target)) {
@@ -100,7 +107,7 @@ fn insts(func: &Function) -> usize {
 }
 
 /// A leaf small enough, whose entry no branch targets.
-fn inlinable(callee: &Function) -> bool {
+fn inlinable(callee: &Function, with_traps: bool) -> bool {
     if callee.is_import()
         || !callee.slots.is_empty()
         || callee.blocks.is_empty()
@@ -115,7 +122,7 @@ fn inlinable(callee: &Function) -> bool {
         .any(|t| t.edges().any(|e| e.block == entry));
     let traps = (callee.blocks.iter().flat_map(|b| &b.insts)).any(|i| may_trap(&i.op))
         || (callee.blocks.iter()).any(|b| matches!(b.term, Some(Terminator::Unreachable)));
-    if traps {
+    if traps && !with_traps {
         return false;
     }
     let leaf = (callee.blocks.iter().flat_map(|b| &b.insts)).all(|i| {
@@ -312,7 +319,10 @@ mod tests {
     #[test]
     fn a_callee_with_vars_loops_and_traps_is_copied_and_computes_the_same() {
         let module = parse(PROGRAM);
-        let after = rewritten(&module, inline_calls);
+        // The pass leaves it: @sum_div divides, so it can trap.
+        let f = &module.funcs[module.func_by_name("f").expect("f").index()];
+        assert!(inline_calls(&module, f).is_none());
+        let after = rewritten(&module, |m, f| inline_calls_with(m, f, true));
         let f = after.func(after.func_by_name("f").expect("f"));
         let calls = (f.blocks.iter().flat_map(|b| &b.insts))
             .filter(|i| matches!(i.op, Op::Call { .. }))
@@ -347,7 +357,10 @@ mod tests {
     /// what it did.
     #[test]
     fn generated_programs_compute_the_same_inlined() {
-        let changed = check_generated(0..150, inline_calls);
+        let changed = check_generated(0..150, |m, f| inline_calls_with(m, f, true));
         assert!(changed >= 10, "only {changed} functions changed");
+        // What the pass does today is a part of that, and as right.
+        let changed = check_generated(0..150, inline_calls);
+        assert!(changed >= 1, "no function changed without traps");
     }
 }
