@@ -132,7 +132,10 @@ fn a_build_g_binary_profiles_by_line_and_a_plain_one_by_function() {
         std::fs::read_to_string(&out).expect("the profile is written")
     };
     let located = dir.path().join("g.wasm");
-    let o = vitte_wat(&["build", "-g", PROGRAM, "-o", located.to_str().unwrap()]);
+    // Built as `run` builds with MAIN's switches: @light and @heavy kept.
+    let no_inline = ["--disable-pass", "inline"];
+    let located_arg = located.to_str().unwrap();
+    let o = vitte_wat(&[&["build", "-g", PROGRAM, "-o", located_arg][..], &no_inline].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let folded = profile(&located);
     assert!(
@@ -145,7 +148,8 @@ fn a_build_g_binary_profiles_by_line_and_a_plain_one_by_function() {
     assert!(heavy_loop_lines().contains(&hottest), "{hottest}\n{folded}");
 
     let plain = dir.path().join("plain.wasm");
-    let o = vitte_wat(&["build", PROGRAM, "-o", plain.to_str().unwrap()]);
+    let plain_arg = plain.to_str().unwrap();
+    let o = vitte_wat(&[&["build", PROGRAM, "-o", plain_arg][..], &no_inline].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let folded = profile(&plain);
     assert!(folded.lines().any(|l| l.contains("heavy")), "{folded}");
