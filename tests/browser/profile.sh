@@ -24,7 +24,10 @@ if [ -z "$browser" ]; then
 fi
 echo "profile.sh: $("$browser" --version 2>/dev/null | head -1)"
 
-target/release/vitte-wat run tests/profile/two_loops.vir --profile "$out/profile.html" \
+# Inlining off: at -O2 @light and @heavy, small leaves, would be copied into
+# @main, and the report is to show them apart.
+target/release/vitte-wat run tests/profile/two_loops.vir --disable-pass inline \
+    --profile "$out/profile.html" \
     --invoke main 40 1000000 >/dev/null
 page="file://$PWD/$out/profile.html"
 # A profile directory of its own: no state from, or left to, another run.
