@@ -7,15 +7,9 @@
 mod common;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
-use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{SourceFile, render_list};
-use vitte_codegen_wasm64::interp::Interpreter;
-use vitte_codegen_wasm64::ir::Target;
 use vitte_codegen_wasm64::text;
-use vitte_codegen_wasm64::value::Value;
-use vitte_runtime::Runtime;
 
 /// Each program's entry (its file name) and small workloads.
 const WORKLOADS: &[(&str, &[i32])] = &[
@@ -52,11 +46,6 @@ fn stem(path: &Path) -> String {
 }
 
 /// One engine for every program (shared by the trials' threads).
-fn runtime() -> &'static Runtime {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| Runtime::new().expect("wasmtime starts"))
-}
-
 fn check_program(path: &Path) -> Result<(), String> {
     let name = stem(path);
     let args = WORKLOADS
@@ -67,34 +56,6 @@ fn check_program(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let file = SourceFile::new(common::relative(path), text);
     let module = text::load(&file).map_err(|ds| format!("{name}: {}", render_list(&ds)))?;
-    for target in [Target::Wasm64, Target::Wasm32] {
-        let compiled = WasmBackend::new()
-            .compile_module(&module, target)
-            .map_err(|e| format!("{name} ({target}): {e}"))?;
-        let program = runtime()
-            .compile(&compiled.wasm)
-            .map_err(|e| format!("{name} ({target}): {e}"))?;
-        let mut interp = Interpreter::new(&module, target).map_err(|d| d.to_string())?;
-        for &arg in args {
-            let expected = interp
-                .call(&name, &[Value::I32(arg)])
-                .map_err(|e| format!("{name}({arg}) ({target}, interpreter): {e}"))?;
-            // A fresh instance per call, as the interpreter's memory is
-            // not reset either way: each entry reinitialises its data.
-            let mut instance = runtime()
-                .session()
-                .target(target)
-                .instantiate(&program)
-                .map_err(|e| e.to_string())?;
-            let got = instance
-                .invoke(&name, &[Value::I32(arg)])
-                .map_err(|e| format!("{name}({arg}) ({target}, wasmtime): {e}"))?;
-            if got != expected {
-                return Err(format!(
-                    "{name}({arg}) ({target}): wasmtime {got:?}, interpreter {expected:?}"
-                ));
-            }
-        }
-    }
+    common::agree::interpreter_and_wasmtime_agree(&module, &name, args)?;
     Ok(())
 }

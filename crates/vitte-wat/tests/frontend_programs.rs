@@ -10,7 +10,6 @@
 mod common;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use vitte_codegen_wasm64::WasmBackend;
 use vitte_codegen_wasm64::diag::{SourceFile, render_list};
@@ -18,7 +17,6 @@ use vitte_codegen_wasm64::interp::Interpreter;
 use vitte_codegen_wasm64::ir::{Module, Target};
 use vitte_codegen_wasm64::text;
 use vitte_codegen_wasm64::value::Value;
-use vitte_runtime::Runtime;
 
 /// Each program's entry (its file name) and small workloads.
 const WORKLOADS: &[(&str, &[i32])] = &[
@@ -107,10 +105,7 @@ fn stem(path: &Path) -> String {
     path.file_stem().unwrap().to_string_lossy().into_owned()
 }
 
-fn runtime() -> &'static Runtime {
-    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| Runtime::new().expect("wasmtime starts"))
-}
+use common::agree::runtime;
 
 fn bad_sources() -> Result<(), String> {
     // Nesting deep enough to overflow a recursive reader's stack.
@@ -310,41 +305,17 @@ fn check_program(path: &Path) -> Result<(), String> {
         true => Some(load(&twin_path)?),
         false => None,
     };
-    for target in [Target::Wasm64, Target::Wasm32] {
-        let compiled = WasmBackend::new()
-            .compile_module(&module, target)
-            .map_err(|e| format!("{name} ({target}): {e}"))?;
-        let program = runtime()
-            .compile(&compiled.wasm)
-            .map_err(|e| format!("{name} ({target}): {e}"))?;
-        let mut interp = Interpreter::new(&module, target).map_err(|d| d.to_string())?;
-        for &arg in args {
-            let expected = interp
+    let results = common::agree::interpreter_and_wasmtime_agree(&module, &name, args)?;
+    if let Some(twin) = &twin {
+        for (target, arg, expected) in results {
+            let mut twin_interp = Interpreter::new(twin, target).map_err(|d| d.to_string())?;
+            let theirs = twin_interp
                 .call(&name, &[Value::I32(arg)])
-                .map_err(|e| format!("{name}({arg}) ({target}, interpreter): {e}"))?;
-            let mut instance = runtime()
-                .session()
-                .target(target)
-                .instantiate(&program)
-                .map_err(|e| e.to_string())?;
-            let got = instance
-                .invoke(&name, &[Value::I32(arg)])
-                .map_err(|e| format!("{name}({arg}) ({target}, wasmtime): {e}"))?;
-            if got != expected {
+                .map_err(|e| format!("{name}({arg}) ({target}, SSA twin): {e}"))?;
+            if theirs != expected {
                 return Err(format!(
-                    "{name}({arg}) ({target}): wasmtime {got:?}, interpreter {expected:?}"
+                    "{name}({arg}) ({target}): frontend set {expected:?}, SSA twin {theirs:?}"
                 ));
-            }
-            if let Some(twin) = &twin {
-                let mut twin_interp = Interpreter::new(twin, target).map_err(|d| d.to_string())?;
-                let theirs = twin_interp
-                    .call(&name, &[Value::I32(arg)])
-                    .map_err(|e| format!("{name}({arg}) ({target}, SSA twin): {e}"))?;
-                if theirs != expected {
-                    return Err(format!(
-                        "{name}({arg}) ({target}): frontend set {expected:?}, SSA twin {theirs:?}"
-                    ));
-                }
             }
         }
     }

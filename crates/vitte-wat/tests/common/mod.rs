@@ -1,6 +1,7 @@
 //! Helpers shared by the file-driven tests.
 #![allow(dead_code)]
 
+pub mod agree;
 pub mod checks;
 
 use std::path::{Path, PathBuf};
