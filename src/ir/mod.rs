@@ -327,6 +327,19 @@ impl Function {
         SlotId::new(self.tag, index as u32)
     }
 
+    /// Replaces every operand of every instruction and terminator by
+    /// `f` of it (a pass's substitution of values by values).
+    pub(crate) fn map_operands(&mut self, mut f: impl FnMut(ValueId) -> ValueId) {
+        for block in &mut self.blocks {
+            for inst in &mut block.insts {
+                inst.op.map_operands(&mut f);
+            }
+            if let Some(term) = &mut block.term {
+                term.map_operands(&mut f);
+            }
+        }
+    }
+
     /// Gives the function, and its ids, the tag `tag` (an id of another
     /// function keeps its own: the verifier reports it).
     pub fn retag(&mut self, tag: FuncId) {

@@ -111,15 +111,7 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
     }
     // Uses of call results now read the copies' values.
     subst.resize(func.values.len(), None);
-    let resolve_all = |v: ValueId| resolve(&subst, v);
-    for block in &mut func.blocks {
-        for inst in &mut block.insts {
-            inst.op.map_operands(resolve_all);
-        }
-        if let Some(term) = &mut block.term {
-            term.map_operands(resolve_all);
-        }
-    }
+    func.map_operands(|v| resolve(&subst, v));
     renumber_defs(&mut func);
     Some(func)
 }

@@ -89,14 +89,7 @@ fn inline_calls_with(module: &Module, func: &Function, with_traps: bool) -> Opti
             }
             v
         };
-        for block in &mut func.blocks {
-            for inst in &mut block.insts {
-                inst.op.map_operands(resolve);
-            }
-            if let Some(term) = &mut block.term {
-                term.map_operands(resolve);
-            }
-        }
+        func.map_operands(resolve);
     }
     super::inline::renumber_defs(&mut func);
     Some(func)

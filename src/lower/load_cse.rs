@@ -97,15 +97,7 @@ pub(super) fn cse_loads(func: &Function) -> Option<Function> {
     for &(b, i) in removed.iter().rev() {
         func.blocks[b].insts.remove(i);
     }
-    let resolve_all = |v: ValueId| resolve(&subst, v);
-    for block in &mut func.blocks {
-        for inst in &mut block.insts {
-            inst.op.map_operands(resolve_all);
-        }
-        if let Some(term) = &mut block.term {
-            term.map_operands(resolve_all);
-        }
-    }
+    func.map_operands(|v| resolve(&subst, v));
     renumber_defs(&mut func);
     // The address arithmetic only the removed loads used goes too.
     super::offsets::remove_dead_address_arithmetic(&mut func);

@@ -319,14 +319,7 @@ impl Promotion {
             }
             v
         };
-        for block in &mut self.func.blocks {
-            for inst in &mut block.insts {
-                inst.op.map_operands(resolve);
-            }
-            if let Some(term) = &mut block.term {
-                term.map_operands(resolve);
-            }
-        }
+        self.func.map_operands(resolve);
         self.func.vars.clear();
         renumber_defs(&mut self.func);
     }
