@@ -579,12 +579,14 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     /// Records a definition; returns the value's type when it exists.
     fn define(&mut self, value: ValueId, site: Site, def: ValueDef, span: Span) -> Option<Type> {
         let data = self.lookup(value, span)?;
-        let name = self.value_name(value);
+        // Names are formatted only for a message: this runs per definition.
         if self.defs[value.index()].is_some() {
+            let name = self.value_name(value);
             self.error(format!("value {name} is defined more than once"), span);
         } else {
             self.defs[value.index()] = Some(site);
             if data.def != def {
+                let name = self.value_name(value);
                 let message = format!("value {name} is not defined where its record says");
                 self.error(message, span);
             }
@@ -992,14 +994,15 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
             Some(&def) if value.func() == self.func.tag() => def,
             _ => return, // out of range or foreign: reported by the type checks
         };
-        let name = self.value_name(value);
         let Some(site) = def else {
+            let name = self.value_name(value);
             self.error(format!("value {name} is used but never defined"), span);
             return;
         };
         if !reachable || dominates(site, at, cfg, dom) {
             return;
         }
+        let name = self.value_name(value);
         let def_span = self.func.values[value.index()].span;
         let mut diagnostic = Diagnostic::new(
             format!("value {name} is used where its definition does not dominate"),
