@@ -142,3 +142,45 @@ pub fn nesting<'a>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cfg, Node, nesting};
+
+    fn node(row: u32) -> Node {
+        Node {
+            name: format!("b{row}"),
+            row,
+            header: false,
+        }
+    }
+
+    #[test]
+    fn each_construct_spans_the_rows_of_the_blocks_inside_it() {
+        let cfg = Cfg {
+            blocks: (0..4).map(node).collect(),
+            edges: Vec::new(),
+            reachable: 4,
+            nest: Vec::new(),
+        };
+        let lines = [
+            ("i32.const 0", Some(0)),
+            ("block $exit", None),
+            ("  loop $l", None),
+            ("    ;; b1", Some(1)),
+            ("    if", None),
+            ("      nop", Some(2)),
+            ("    end", None),
+            ("  end", None),
+            ("  block", None),
+            ("  end", None),
+            ("end", None),
+            ("return", Some(3)),
+        ];
+        // The `if` ends first; the empty `block` is left out.
+        assert_eq!(
+            nesting(&cfg, lines.into_iter()),
+            [[2, 2, 2, 2], [1, 1, 1, 2], [0, 0, 1, 2]]
+        );
+    }
+}

@@ -47,9 +47,10 @@ pub fn folded(name: &str, text: &str) -> Result<Counts, String> {
             .parse()
             .map_err(|_| at(stack.len() + 2, "the count is not a number"))?;
         let inner = stack.rsplit(';').next().unwrap_or(stack);
-        counts.total += count;
+        counts.total = counts.total.saturating_add(count);
         if let Some(key) = frame(inner) {
-            *counts.lines.entry(key).or_default() += count;
+            let n = counts.lines.entry(key).or_default();
+            *n = n.saturating_add(count);
         }
     }
     Ok(counts)
@@ -130,7 +131,7 @@ pub fn apply(page: &mut Page, counts: &Counts) {
     for func in &mut page.funcs {
         for &(line, n) in by_func.get(func.name.as_str()).into_iter().flatten() {
             if let Some(l) = func.ir.iter_mut().find(|l| l.n == line) {
-                l.s += n;
+                l.s = l.s.saturating_add(n);
             }
         }
     }
