@@ -3,7 +3,11 @@
 //! `<script type="application/json">` element (never executed) and the
 //! script builds the DOM from it with `textContent` only, so nothing of the
 //! `.vir` (an untrusted input) is ever parsed as HTML or run. A function's
-//! columns and CFG are built when it is opened: 1,000 functions load fast.
+//! columns, CFG and pass view are built when it is opened: 1,000 functions
+//! load fast (the page writes its load time on `<body>` as `data-load-ms`
+//! for bench/explore-page.sh). `#select=`, `#block=` and `#pass=` in the
+//! address apply the same code paths as hovering and clicking, which
+//! tests/browser/explore.sh relies on.
 
 use super::model::Page;
 

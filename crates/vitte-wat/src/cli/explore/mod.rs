@@ -1,6 +1,8 @@
 //! `vitte-wat explore`: one self-contained HTML page with a module's IR,
 //! its WAT and its binary side by side, linked line by line through the
-//! lowering's origins, and each function's CFG (README, Exploring the
+//! lowering's origins, each function's CFG with the lowering's nesting
+//! ([`cfg`]), its WAT after each pass ([`passes`]) and, with `--profile`,
+//! its lines shaded by their samples ([`profile`]) (README, Exploring the
 //! pipeline). `--diff OLD NEW` compares two modules' WAT and code sizes.
 
 mod cfg;
