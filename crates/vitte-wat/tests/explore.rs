@@ -4,14 +4,18 @@
 //! binary, whose offsets and bytes are checked against `build`'s binary;
 //! an instruction without a link must be one the IR itself shows has no
 //! code (a `jump`, an unused value, an unreachable block) or point at the
-//! lines whose code computes it. Text from the `.vir` cannot end the
-//! page's script; bad input fails with status 1 and no page; `--diff`
-//! shows the changed lines and the size delta. The page in a browser:
-//! tests/browser/explore.sh.
+//! lines whose code computes it. The pass view's edit scripts rebuild, at
+//! its last stage, the page's own WAT and size, and each stage is what
+//! `emit` and `opt --print-after-all` give with the passes up to it; the
+//! CFG's nesting brackets put every loop header in a `loop`. `--profile`
+//! counts each sample at its innermost line, from folded stacks and from
+//! Firefox JSON. Text from the `.vir` cannot end the page's script; bad
+//! input fails with status 1 and no page; `--diff` shows the changed lines
+//! and the size delta. The page in a browser: tests/browser/explore.sh.
 
 mod common;
 
-use common::{TempDir, relative, root, stderr, vitte_wat};
+use common::{TempDir, relative, root, stderr, stdout, vitte_wat};
 use serde_json::Value;
 use std::path::Path;
 
@@ -34,6 +38,15 @@ fn main() {
             "diff_of_one_file_at_two_levels",
             diff_of_one_file_at_two_levels,
         ),
+        common::test_fn(
+            "stages_are_emit_and_opt_with_the_passes_so_far",
+            stages_are_emit_and_opt_with_the_passes_so_far,
+        ),
+        common::test_fn(
+            "profile_shades_the_lines_of_its_samples",
+            profile_shades_the_lines_of_its_samples,
+        ),
+        common::test_fn("a_bad_profile_fails_located", a_bad_profile_fails_located),
     ];
     trials.extend(common::file_trials(&files, check_case));
     common::run_trials(trials)
@@ -83,9 +96,12 @@ fn check_case(path: &Path) -> Result<(), String> {
     if funcs.is_empty() {
         return Err(format!("{name}: no functions in the page"));
     }
+    let passes = data["passes"].as_array().ok_or("no passes")?;
     for f in funcs {
         let fname = f["name"].as_str().unwrap_or("?");
         let at = |n: u64| format!("{name}:{n} (@{fname})");
+        check_stages(f, passes).map_err(|e| format!("{name}: @{fname}: {e}"))?;
+        check_nesting(f).map_err(|e| format!("{name}: @{fname}: {e}"))?;
         // The operators are the binary's: each one's bytes at its offset.
         for op in f["ops"].as_array().ok_or("no ops")? {
             let off = op["off"].as_u64().ok_or("op without offset")? as usize;
@@ -293,4 +309,325 @@ fn diff_of_one_file_at_two_levels() {
             .lines()
             .any(|l| l.starts_with("<div class=\"l del\">-"))
     );
+}
+
+/// Applies an edit script of the pass view (`n > 0` keeps `n` lines, `-n`
+/// drops them, a string is a line added) to `old`.
+fn apply(old: &[String], steps: &Value) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    for step in steps.as_array().ok_or("a script is not an array")? {
+        if let Some(line) = step.as_str() {
+            out.push(line.to_string());
+            continue;
+        }
+        let n = step
+            .as_i64()
+            .ok_or("a step is neither a line nor a count")?;
+        let len = n.unsigned_abs() as usize;
+        let run = old
+            .get(at..at + len)
+            .ok_or("a script runs past its lines")?;
+        if n > 0 {
+            out.extend_from_slice(run);
+        }
+        at += len;
+    }
+    if at != old.len() {
+        return Err(format!("a script covers {at} of {} lines", old.len()));
+    }
+    Ok(out)
+}
+
+/// A function's IR lines and WAT lines at a stage of the pass view.
+type StageLines = (Vec<String>, Vec<String>);
+
+/// Each stage's lines of `f`, rebuilt from the scripts.
+fn stage_lines(f: &Value, passes: &[Value]) -> Result<Vec<StageLines>, String> {
+    let stages = f["stages"].as_array().ok_or("no stages")?;
+    let (mut ir, mut wat) = (Vec::new(), Vec::new());
+    let mut out = Vec::new();
+    for (stage, pass) in stages.iter().zip(passes) {
+        if pass["ir"] == Value::Bool(true) {
+            ir = apply(&ir, &stage["ir"])?;
+        } else if stage["ir"].as_array().is_none_or(|a| !a.is_empty()) {
+            return Err("a lowering pass with an IR script".into());
+        }
+        wat = apply(&wat, &stage["wat"])?;
+        out.push((ir.clone(), wat.clone()));
+    }
+    Ok(out)
+}
+
+/// The pass view of `f`: one stage per pass, the last one's WAT the
+/// page's own (without the position markers) and its size the page's.
+fn check_stages(f: &Value, passes: &[Value]) -> Result<(), String> {
+    let stages = f["stages"].as_array().ok_or("no stages")?;
+    if stages.len() != passes.len() || passes.is_empty() {
+        return Err(format!(
+            "{} stages, the page has {} passes",
+            stages.len(),
+            passes.len()
+        ));
+    }
+    let all = stage_lines(f, passes)?;
+    let wat = all.last().map(|(_, wat)| wat.clone()).unwrap_or_default();
+    let main: Vec<String> = (f["wat"].as_array().into_iter().flatten())
+        .filter_map(|w| w["text"].as_str())
+        .filter(|t| !t.trim_start().starts_with(";;@"))
+        .map(str::to_string)
+        .collect();
+    if wat != main {
+        return Err(format!(
+            "the last stage's WAT\n{wat:#?}\nis not the page's\n{main:#?}"
+        ));
+    }
+    let last = stages.last().map(|s| &s["size"]);
+    if last != Some(&f["size"]) {
+        return Err(format!(
+            "the last stage's size {last:?}, the page's {}",
+            f["size"]
+        ));
+    }
+    Ok(())
+}
+
+/// The nesting brackets are inside the CFG's rows, and every loop header
+/// is inside a `loop` bracket.
+fn check_nesting(f: &Value) -> Result<(), String> {
+    let blocks = f["cfg"]["blocks"].as_array().ok_or("no blocks")?;
+    let mut nest = Vec::new();
+    for n in f["cfg"]["nest"].as_array().ok_or("no nest")? {
+        let v: Vec<u64> = (n.as_array().into_iter().flatten())
+            .filter_map(Value::as_u64)
+            .collect();
+        match v[..] {
+            [kind, _, first, last]
+                if kind <= 2 && first <= last && (last as usize) < blocks.len() =>
+            {
+                nest.push((kind, first, last))
+            }
+            _ => return Err(format!("a bad bracket {n}")),
+        }
+    }
+    for b in blocks.iter().filter(|b| b["header"] == Value::Bool(true)) {
+        let row = b["row"].as_u64().ok_or("a block without a row")?;
+        if !nest.iter().any(|&(k, a, z)| k == 1 && a <= row && row <= z) {
+            return Err(format!(
+                "the loop header {} is in no loop bracket",
+                b["name"]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The lines of each part of `text` from a line `starts` accepts to the
+/// line equal to `end`, in order.
+fn sections(text: &str, starts: impl Fn(&str) -> bool, end: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in text.lines() {
+        if let Some(lines) = current.as_mut() {
+            lines.push(line.to_string());
+            if line == end {
+                out.extend(current.take());
+            }
+        } else if starts(line) {
+            current = Some(vec![line.to_string()]);
+        }
+    }
+    out
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let o = vitte_wat(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Stage K of the pass view is `emit -O0` with the passes of stages 1..=K
+/// switched on, and an IR pass's stage the IR `opt --print-after-all`
+/// prints after it: the page's stages are the library's own.
+fn stages_are_emit_and_opt_with_the_passes_so_far() {
+    let dir = TempDir::new("explore-stages");
+    let known: Vec<String> = (run_ok(&["opt", "--list-passes"]).lines())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    for file in ["examples/fib.vir", "tests/cases/opt_frontend.vir"] {
+        let file = root().join(file).to_string_lossy().into_owned();
+        let page = explore(&dir, "p.html", &[&file]).unwrap();
+        let data = data(&page).unwrap();
+        let passes = data["passes"].as_array().unwrap();
+        let names: Vec<&str> = passes.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names[0], "-O0");
+        for pass in &known {
+            assert!(
+                names.contains(&pass.as_str()),
+                "{pass} not a stage of {names:?}"
+            );
+        }
+        let funcs = data["funcs"].as_array().unwrap();
+        let stages: Vec<_> = funcs
+            .iter()
+            .map(|f| stage_lines(f, passes).unwrap())
+            .collect();
+        let after_all = run_ok(&["opt", &file, "--print-after-all"]);
+        let mut changed = 0;
+        for (k, name) in names.iter().enumerate() {
+            let on: Vec<&str> = (names[1..=k].iter().copied())
+                .filter(|n| known.iter().any(|p| p == n))
+                .collect();
+            let mut args = vec!["emit", &file, "-O0"];
+            let joined = on.join(",");
+            if !on.is_empty() {
+                args.extend(["--enable-pass", &joined]);
+            }
+            let wat = sections(&run_ok(&args), |l| l.starts_with("  (func "), "  )");
+            let ir = (passes[k]["ir"] == Value::Bool(true) && k > 0).then(|| {
+                let marker = format!(";; IR after {name}");
+                let part = after_all
+                    .split(&marker)
+                    .nth(1)
+                    .expect("a section per IR pass");
+                let part = part.split(";; IR after ").next().unwrap();
+                sections(part, |l| l.contains("fn @") && l.ends_with('{'), "}")
+            });
+            assert_eq!(wat.len(), funcs.len(), "{file}: {name}");
+            for (i, f) in stages.iter().enumerate() {
+                assert_eq!(f[k].1, wat[i], "{file}: the WAT after {name}, function {i}");
+                if let Some(ir) = &ir {
+                    assert_eq!(f[k].0, ir[i], "{file}: the IR after {name}, function {i}");
+                }
+                changed += usize::from(k > 0 && f[k] != f[k - 1]);
+            }
+        }
+        assert!(
+            changed >= 2,
+            "{file}: only {changed} stages changed a function"
+        );
+    }
+}
+
+/// Folded stacks written by hand: each sample at its innermost frame's
+/// line, frames of other files and functions ignored; then a real run's
+/// Firefox JSON, whose own sample count is the page's total.
+fn profile_shades_the_lines_of_its_samples() {
+    let dir = TempDir::new("explore-profile");
+    let fib = root()
+        .join("examples/fib.vir")
+        .to_string_lossy()
+        .into_owned();
+    let folded = dir.path("p.folded");
+    std::fs::write(
+        &folded,
+        "fib (examples/fib.vir:18) 3\nmain (other.vir:18);fib (fib.vir:15) 2\nfib (other.vir:19) 1\nhost 4\n",
+    )
+    .unwrap();
+    let args = [fib.as_str(), "--profile", &folded.to_string_lossy()];
+    let page = explore(&dir, "fib.html", &args).unwrap();
+    assert_eq!(
+        page,
+        explore(&dir, "fib2.html", &args).unwrap(),
+        "not deterministic"
+    );
+    let d = data(&page).unwrap();
+    assert_eq!(d["samples"], 10);
+    let hot: Vec<(u64, u64)> = (d["funcs"][0]["ir"].as_array().unwrap().iter())
+        .filter(|l| l["s"].as_u64() != Some(0))
+        .map(|l| (l["n"].as_u64().unwrap(), l["s"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(hot, [(15, 2), (18, 3)]);
+
+    let prog = root().join("tests/profile/two_loops.vir");
+    let prog = prog.to_string_lossy();
+    let json = dir.path("p.json");
+    let json_arg = json.to_string_lossy();
+    let run = [
+        "run",
+        &prog,
+        "--disable-pass",
+        "inline",
+        "--profile",
+        &json_arg,
+        "--invoke",
+        "main",
+        "40",
+        "200000",
+    ];
+    run_ok(&run);
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let samples = written["threads"][0]["samples"]["stack"]
+        .as_array()
+        .unwrap()
+        .len() as u64;
+    assert!(samples > 0, "the run took no sample");
+    let page = explore(
+        &dir,
+        "two.html",
+        &[&prog, "--disable-pass", "inline", "--profile", &json_arg],
+    )
+    .unwrap();
+    let d = data(&page).unwrap();
+    assert_eq!(d["samples"], samples);
+    let per_func = |name: &str| -> u64 {
+        let f = (d["funcs"].as_array().unwrap().iter())
+            .find(|f| f["name"] == name)
+            .unwrap();
+        (f["ir"].as_array().unwrap().iter())
+            .map(|l| l["s"].as_u64().unwrap())
+            .sum()
+    };
+    let (light, heavy) = (per_func("light"), per_func("heavy"));
+    // Nearly all the time is in the two loops (each line's share is the
+    // profiler's business: tests/profile.rs).
+    let all: u64 = (d["funcs"].as_array().unwrap().iter())
+        .flat_map(|f| f["ir"].as_array().unwrap())
+        .map(|l| l["s"].as_u64().unwrap())
+        .sum();
+    assert!(
+        all <= samples && light + heavy > samples / 2,
+        "{light} {heavy} {all} of {samples}"
+    );
+    assert!(
+        light > 0 && heavy > 0,
+        "@heavy {heavy} samples, @light {light}"
+    );
+}
+
+/// A malformed profile: status 1, its file, line and column, no page.
+fn a_bad_profile_fails_located() {
+    let dir = TempDir::new("explore-bad-profile");
+    let fib = root()
+        .join("examples/fib.vir")
+        .to_string_lossy()
+        .into_owned();
+    let out = dir.path("p.html");
+    for (name, text, want) in [
+        (
+            "p.folded",
+            "fib (fib.vir:18) 3\nfib (fib.vir:15) x\n",
+            "p.folded:2:18: the count is not a number",
+        ),
+        (
+            "p.json",
+            "{\"threads\": [",
+            "p.json:1:13: EOF while parsing a list",
+        ),
+        ("p.svg", "<svg/>", "a profile is .folded, .txt or .json"),
+    ] {
+        let prof = dir.path(name);
+        std::fs::write(&prof, text).unwrap();
+        let o = vitte_wat(&[
+            "explore",
+            &fib,
+            "--profile",
+            &prof.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{name}: {}", stderr(&o));
+        assert!(!out.exists(), "{name}: a page was written");
+    }
 }

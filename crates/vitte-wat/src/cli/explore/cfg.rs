@@ -15,6 +15,10 @@ pub struct Cfg {
     pub edges: Vec<[u32; 3]>,
     /// How many blocks the entry reaches: the rows below are unreachable.
     pub reachable: u32,
+    /// The structured control the lowering chose, from its WAT ([`nesting`]):
+    /// `[kind, depth, first row, last row]`, kind 0 a `block`, 1 a `loop`,
+    /// 2 an `if`; in the order they end.
+    pub nest: Vec<[u32; 4]>,
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -101,5 +105,82 @@ pub fn of(func: &Function) -> Cfg {
             .collect(),
         edges,
         reachable: post.len() as u32,
+        nest: Vec::new(),
+    }
+}
+
+/// The `block`s, `loop`s and `if`s of a function's WAT, each with the rows
+/// of the IR blocks whose code it contains: `lines` are the WAT lines, each
+/// with the IR block it belongs to (a block's `;; NAME` comment, or the
+/// block of the IR line an instruction came from). A construct without
+/// any IR block's code (a frame check's `if`) is left out.
+pub fn nesting<'a>(
+    cfg: &Cfg,
+    lines: impl Iterator<Item = (&'a str, Option<usize>)>,
+) -> Vec<[u32; 4]> {
+    let mut open: Vec<(u32, Option<(u32, u32)>)> = Vec::new();
+    let mut out = Vec::new();
+    for (text, block) in lines {
+        let word = text.split_whitespace().next().unwrap_or("");
+        let kind = match word {
+            "block" => Some(0),
+            "loop" => Some(1),
+            "if" => Some(2),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            open.push((kind, None));
+        } else if word == "end" {
+            if let Some((kind, Some((first, last)))) = open.pop() {
+                out.push([kind, open.len() as u32, first, last]);
+            }
+        } else if let Some(row) = block.and_then(|b| cfg.blocks.get(b)).map(|n| n.row) {
+            for (_, span) in &mut open {
+                *span = Some(span.map_or((row, row), |(a, b)| (a.min(row), b.max(row))));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cfg, Node, nesting};
+
+    fn node(row: u32) -> Node {
+        Node {
+            name: format!("b{row}"),
+            row,
+            header: false,
+        }
+    }
+
+    #[test]
+    fn each_construct_spans_the_rows_of_the_blocks_inside_it() {
+        let cfg = Cfg {
+            blocks: (0..4).map(node).collect(),
+            edges: Vec::new(),
+            reachable: 4,
+            nest: Vec::new(),
+        };
+        let lines = [
+            ("i32.const 0", Some(0)),
+            ("block $exit", None),
+            ("  loop $l", None),
+            ("    ;; b1", Some(1)),
+            ("    if", None),
+            ("      nop", Some(2)),
+            ("    end", None),
+            ("  end", None),
+            ("  block", None),
+            ("  end", None),
+            ("end", None),
+            ("return", Some(3)),
+        ];
+        // The `if` ends first; the empty `block` is left out.
+        assert_eq!(
+            nesting(&cfg, lines.into_iter()),
+            [[2, 2, 2, 2], [1, 1, 1, 2], [0, 0, 1, 2]]
+        );
     }
 }

@@ -3,7 +3,11 @@
 //! `<script type="application/json">` element (never executed) and the
 //! script builds the DOM from it with `textContent` only, so nothing of the
 //! `.vir` (an untrusted input) is ever parsed as HTML or run. A function's
-//! columns and CFG are built when it is opened: 1,000 functions load fast.
+//! columns, CFG and pass view are built when it is opened: 1,000 functions
+//! load fast (the page writes its load time on `<body>` as `data-load-ms`
+//! for bench/explore-page.sh). `#select=`, `#block=` and `#pass=` in the
+//! address apply the same code paths as hovering and clicking, which
+//! tests/browser/explore.sh relies on.
 
 use super::model::Page;
 
@@ -18,7 +22,9 @@ pub fn write(page: &Page) -> String {
     ));
     out.push_str(&format!(
         "<header><h1>{title}</h1><p>Hover or click a line: the IR line, the WAT and the \
-         bytes it became are highlighted. Open a function to see its columns and CFG.</p>\
+         bytes it became are highlighted; hover a CFG block: its lines. Open a function to \
+         see its columns, its CFG (loops dashed red, the lowering's blocks, loops and ifs as \
+         brackets) and its WAT after each pass.</p>\
          <p id=\"totals\"></p></header>\n<main id=\"funcs\"></main>\n"
     ));
     out.push_str("<script type=\"application/json\" id=\"data\">");
@@ -77,6 +83,18 @@ svg .node.hl rect{stroke:#d40;stroke-width:3}
 svg .node text{font:11px monospace}
 svg .edge{fill:none;stroke:#555}
 svg .edge.back{stroke:#c00;stroke-dasharray:4 2}
+svg .nest{fill:none;stroke-width:2}
+svg .nest.k0{stroke:#888}svg .nest.k1{stroke:#c00}svg .nest.k2{stroke:#27c}
+.l.hot{font-weight:bold}
+.passes{grid-column:1/-1;border:1px solid #ccc;background:#fff}
+.passes h2{font-size:12px;margin:0;padding:2px 6px;background:#eee}
+.stages{padding:4px 6px;display:flex;flex-wrap:wrap;gap:4px}
+.stages button{font:12px monospace;border:1px solid #aac;background:#f4f4ff;border-radius:3px;padding:1px 6px;cursor:pointer}
+.stages button.same{color:#888;border-color:#ddd;background:#fafafa}
+.stages button.on{background:#335;color:#fff}
+.what{margin:2px 6px;color:#444}
+.stagecols{display:grid;grid-template-columns:1fr 1fr;gap:6px;padding:0 6px 6px}
+.stagecols .col{max-height:60vh}
 .diff .add{background:#dfd}.diff .del{background:#fdd}
 "#;
 
@@ -97,6 +115,21 @@ function blockOfLine(f) {
   for (const l of f.ir) m.set(l.n, l.b);
   return m;
 }
+// With --profile: each IR line's self samples, and the shading of a line
+// (a bar on its left as wide as its share, the block colour kept).
+function samplesOfLine(f) {
+  const m = new Map();
+  for (const l of f.ir) if (l.s) m.set(l.n, l.s);
+  return m;
+}
+function heat(d, s) {
+  if (!s || !DATA.samples) return;
+  const share = s / DATA.samples;
+  d.classList.add("hot");
+  d.dataset.share = (100 * share).toFixed(1);
+  d.style.boxShadow = "inset " + Math.max(3, Math.round(share * 80)) + "px 0 0 rgba(220,40,0," + (0.35 + 0.6 * share).toFixed(2) + ")";
+  d.title = (d.title ? d.title + "; " : "") + s + " of " + DATA.samples + " samples (" + d.dataset.share + "%)";
+}
 const rendered = new Map();
 function render(i) {
   if (rendered.has(i)) return rendered.get(i);
@@ -104,6 +137,7 @@ function render(i) {
   const blocks = blockOfLine(f);
   const cols = el("div", "cols");
   const ir = el("div", "col ir"); ir.appendChild(el("h2", "", "IR"));
+  const samples = samplesOfLine(f);
   for (const l of f.ir) {
     const d = el("div", "l" + (l.inst ? " inst" : "") + (l.dead ? " dead" : ""));
     if (l.via.length) d.title = "no code of its own: computed by the code of line " + l.via.join(", ");
@@ -112,12 +146,13 @@ function render(i) {
     d.appendChild(el("span", "n", String(l.n)));
     d.appendChild(document.createTextNode(l.text));
     d.style.background = colour(l.b);
+    heat(d, samples.get(l.n));
     ir.appendChild(d);
   }
   const wat = el("div", "col wat"); wat.appendChild(el("h2", "", "WAT"));
   f.wat.forEach((w, k) => {
     const d = el("div", "l" + (w.l ? "" : " nolink"), w.text);
-    if (w.l) { d.dataset.l = w.l; d.style.background = colour(blocks.has(w.l) ? blocks.get(w.l) : -1); }
+    if (w.l) { d.dataset.l = w.l; d.style.background = colour(blocks.has(w.l) ? blocks.get(w.l) : -1); heat(d, samples.get(w.l)); }
     d.dataset.w = k;
     wat.appendChild(d);
   });
@@ -126,7 +161,7 @@ function render(i) {
     let text = o.off.toString(16).padStart(6, "0") + "  " + o.hex.padEnd(12);
     if (o.w >= 0) text += "  " + f.wat[o.w].text.trim();
     const d = el("div", "l" + (o.l ? "" : " nolink"), text);
-    if (o.l) { d.dataset.l = o.l; d.style.background = colour(blocks.has(o.l) ? blocks.get(o.l) : -1); }
+    if (o.l) { d.dataset.l = o.l; d.style.background = colour(blocks.has(o.l) ? blocks.get(o.l) : -1); heat(d, samples.get(o.l)); }
     bin.appendChild(d);
   }
   const side = el("div", "col side"); side.appendChild(el("h2", "", "CFG"));
@@ -134,9 +169,12 @@ function render(i) {
   side.appendChild(el("h2", "", "locals"));
   for (const l of f.locals) side.appendChild(el("div", "locals", l));
   cols.append(ir, wat, bin, side);
+  if (DATA.passes.length) cols.appendChild(passPanel(i));
   cols.addEventListener("mouseover", (ev) => {
     const t = ev.target.closest("[data-l]");
-    if (t) select(i, Number(t.dataset.l));
+    if (t) { select(i, Number(t.dataset.l)); return; }
+    const g = ev.target.closest("[data-b]");
+    if (g) selectBlock(i, Number(g.dataset.b));
   });
   cols.addEventListener("click", (ev) => {
     const t = ev.target.closest("[data-l]");
@@ -148,10 +186,11 @@ function render(i) {
 // One row per block (reverse postorder), forward edges on the right, back
 // edges (loops) dashed red on the left; loop headers have a red border.
 function drawCfg(f, i) {
-  const W = 150, H = 22, GAP = 14, LEFT = 40, RIGHT = 60;
+  const W = 150, H = 22, GAP = 14, LEFT = 40, RIGHT = 60, STEP = 7;
   const rows = f.cfg.blocks.length;
   const svg = document.createElementNS(SVGNS, "svg");
-  const width = LEFT + W + RIGHT, height = Math.max(1, rows) * (H + GAP) + GAP;
+  const depth = f.cfg.nest.reduce((m, n) => Math.max(m, n[1] + 1), 0);
+  const width = LEFT + W + RIGHT + depth * STEP + 8, height = Math.max(1, rows) * (H + GAP) + GAP;
   svg.setAttribute("width", width); svg.setAttribute("height", height);
   svg.setAttribute("viewBox", "0 0 " + width + " " + height);
   const y = (b) => GAP + f.cfg.blocks[b].row * (H + GAP);
@@ -197,6 +236,19 @@ function drawCfg(f, i) {
     g.append(r, t);
     svg.appendChild(g);
   });
+  // The lowering's structure: each block, loop and if a bracket over the
+  // rows of the IR blocks inside it, the outermost leftmost.
+  const names = ["block", "loop", "if"];
+  for (const [kind, d, first, last] of f.cfg.nest) {
+    const x = LEFT + W + RIGHT + d * STEP, top = GAP + first * (H + GAP) - 3, bottom = GAP + last * (H + GAP) + H + 3 - d;
+    const p = document.createElementNS(SVGNS, "path");
+    p.setAttribute("d", "M" + (x + 4) + " " + top + " H" + x + " V" + bottom + " H" + (x + 4));
+    p.setAttribute("class", "nest k" + kind);
+    const t = document.createElementNS(SVGNS, "title");
+    t.textContent = names[kind] + " (WAT), depth " + d;
+    p.appendChild(t);
+    svg.appendChild(p);
+  }
   return svg;
 }
 // The one highlight code path: hover, click and the #select= fragment.
@@ -213,6 +265,85 @@ function select(i, line) {
   if (b >= 0) current.push(cols.querySelector('svg .node[data-b="' + b + '"]'));
   for (const e of current) e.classList.add("hl");
 }
+// Hovering a CFG block: its node, its IR lines and what they became.
+function selectBlock(i, b) {
+  if (current) for (const e of current) e.classList.remove("hl");
+  const cols = render(i);
+  const f = DATA.funcs[i];
+  current = [];
+  const node = cols.querySelector('svg .node[data-b="' + b + '"]');
+  if (node) current.push(node);
+  for (const l of f.ir) {
+    if (l.b !== b) continue;
+    for (const n of [l.n].concat(l.via)) current.push(...cols.querySelectorAll('[data-l="' + n + '"]'));
+  }
+  for (const e of current) e.classList.add("hl");
+}
+// The pass view: a button per stage, then the function's IR (IR-to-IR
+// passes) and WAT after it, with what the pass changed marked.
+function applySteps(old, steps, rows) {
+  const out = [];
+  let at = 0;
+  for (const s of steps) {
+    if (typeof s === "string") { out.push(s); if (rows) rows.push(["add", s]); continue; }
+    const run = old.slice(at, at + Math.abs(s));
+    at += run.length;
+    if (s > 0) out.push(...run);
+    if (rows) for (const t of run) rows.push([s > 0 ? "" : "del", t]);
+  }
+  return out;
+}
+function changes(steps) {
+  let n = 0;
+  for (const s of steps) n += typeof s === "string" ? 1 : s < 0 ? -s : 0;
+  return n;
+}
+function passPanel(i) {
+  const f = DATA.funcs[i];
+  const panel = el("div", "passes");
+  panel.appendChild(el("h2", "", "after each pass (what it changed: - removed, + added)"));
+  const bar = el("div", "stages");
+  DATA.passes.forEach((p, k) => {
+    const st = f.stages[k];
+    const n = changes(st.wat) + changes(st.ir);
+    const prev = k ? f.stages[k - 1].size : st.size;
+    const delta = st.size - prev;
+    const b = el("button", "stage" + (k && !n ? " same" : ""), p.name + " " + st.size + "B" + (delta ? " (" + (delta > 0 ? "+" : "") + delta + ")" : ""));
+    b.dataset.k = k;
+    b.title = (p.what || (k ? "always runs" : "the plain lowering: structured control flow, every value in a local")) + (k ? "; " + n + " lines changed" : "");
+    bar.appendChild(b);
+  });
+  bar.addEventListener("click", (ev) => {
+    const b = ev.target.closest("button");
+    if (b) showStage(i, Number(b.dataset.k));
+  });
+  panel.append(bar, el("p", "what"), el("div", "stagecols"));
+  showStage(i, DATA.passes.length - 1, panel);
+  return panel;
+}
+function showStage(i, k, panel) {
+  panel = panel || render(i).querySelector(".passes");
+  if (!panel || !DATA.passes[k]) { console.warn("no pass " + k); return; }
+  const f = DATA.funcs[i], p = DATA.passes[k];
+  panel.dataset.stage = k;
+  for (const b of panel.querySelectorAll(".stages button")) b.classList.toggle("on", Number(b.dataset.k) === k);
+  let ir = [], wat = [];
+  const irRows = [], watRows = [];
+  for (let s = 0; s <= k; s++) {
+    if (DATA.passes[s].ir) ir = applySteps(ir, f.stages[s].ir, s === k ? irRows : null);
+    wat = applySteps(wat, f.stages[s].wat, s === k ? watRows : null);
+  }
+  panel.querySelector(".what").textContent = p.name + ": " + (p.what || (k ? "always runs" : "the plain lowering")) + "; " + f.stages[k].size + " bytes";
+  const box = panel.querySelector(".stagecols");
+  box.textContent = "";
+  const column = (title, rows) => {
+    const c = el("div", "col diff"); c.appendChild(el("h2", "", title));
+    for (const [cls, t] of rows) c.appendChild(el("div", "l" + (cls ? " " + cls : ""), (cls === "add" ? "+ " : cls === "del" ? "- " : "  ") + t));
+    return c;
+  };
+  box.appendChild(p.ir ? column("IR after " + p.name, irRows) : column("IR: unchanged by a lowering pass", ir.map((t) => ["", t])));
+  box.appendChild(column("WAT after " + p.name, watRows));
+}
 const main = document.getElementById("funcs");
 const details = [];
 let total = 0;
@@ -221,7 +352,9 @@ DATA.funcs.forEach((f, i) => {
   const d = el("details", "fn");
   d.id = "fn-" + i;
   const s = el("summary", "", "@" + f.name);
-  s.appendChild(el("span", "meta", f.size + " bytes, " + f.cfg.blocks.length + " blocks, " + f.locals.length + " params and locals"));
+  let meta = f.size + " bytes, " + f.cfg.blocks.length + " blocks, " + f.locals.length + " params and locals";
+  if (DATA.samples) meta += ", " + (100 * f.ir.reduce((n, l) => n + l.s, 0) / DATA.samples).toFixed(1) + "% of the samples";
+  s.appendChild(el("span", "meta", meta));
   d.appendChild(s);
   d.addEventListener("toggle", () => { if (d.open && !d.querySelector(".cols")) d.appendChild(render(i)); });
   details.push(d);
@@ -229,19 +362,30 @@ DATA.funcs.forEach((f, i) => {
 main.append(...details);
 document.getElementById("totals").textContent =
   DATA.file + " (" + DATA.target + "): " + DATA.funcs.length + " functions, " + total + " bytes of code";
-// #select=NAME:LINE opens @NAME and highlights LINE as hovering it would.
+// #select=NAME:LINE opens @NAME and highlights LINE as hovering it would;
+// #block=NAME:B as hovering its CFG block B; #pass=NAME:K shows stage K
+// as clicking its button would. Several, joined by `&`, apply in order.
 function fromFragment() {
-  const m = /^#select=(.*):(\d+)$/.exec(location.hash);
-  if (!m) return;
-  const name = decodeURIComponent(m[1]);
-  const i = DATA.funcs.findIndex((f) => f.name === name);
-  if (i < 0) { console.warn("no function " + name); return; }
-  const d = details[i];
-  if (!d.querySelector(".cols")) d.appendChild(render(i));
-  d.open = true;
-  select(i, Number(m[2]));
-  d.scrollIntoView();
+  for (const part of location.hash.replace(/^#/, "").split("&")) {
+    const m = /^(select|block|pass)=(.*):(\d+)$/.exec(part);
+    if (!m) continue;
+    const name = decodeURIComponent(m[2]);
+    const i = DATA.funcs.findIndex((f) => f.name === name);
+    if (i < 0) { console.warn("no function " + name); continue; }
+    const d = details[i];
+    if (!d.querySelector(".cols")) d.appendChild(render(i));
+    d.open = true;
+    const n = Number(m[3]);
+    if (m[1] === "select") select(i, n);
+    else if (m[1] === "block") selectBlock(i, n);
+    else showStage(i, n);
+    d.scrollIntoView();
+  }
 }
+// How long the page took to open (the data parsed, the list built and
+// laid out), for bench/explore-page.sh.
+void main.offsetHeight;
+document.body.dataset.loadMs = Math.round(performance.now());
 window.addEventListener("hashchange", fromFragment);
 fromFragment();
 "##;

@@ -1,12 +1,16 @@
 //! `vitte-wat explore`: one self-contained HTML page with a module's IR,
 //! its WAT and its binary side by side, linked line by line through the
-//! lowering's origins, and each function's CFG (README, Exploring the
+//! lowering's origins, each function's CFG with the lowering's nesting
+//! ([`cfg`]), its WAT after each pass ([`passes`]) and, with `--profile`,
+//! its lines shaded by their samples ([`profile`]) (README, Exploring the
 //! pipeline). `--diff OLD NEW` compares two modules' WAT and code sizes.
 
 mod cfg;
 mod diff;
 mod html;
 mod model;
+mod passes;
+mod profile;
 
 use super::io::{Input, Output};
 use super::{Failure, TargetArg};
@@ -38,6 +42,11 @@ pub struct ExploreArgs {
     /// both sides then shows what the passes did.
     #[arg(long, value_name = "WORDS", requires = "diff")]
     pub old_opt: Option<String>,
+    /// Shade the IR lines (and the WAT and bytes they became) by their
+    /// share of the samples of PROF, a profile `vitte-wat run --profile`
+    /// wrote (.folded, .txt or .json).
+    #[arg(long, value_name = "PROF", conflicts_with = "diff")]
+    pub profile: Option<PathBuf>,
     #[command(flatten)]
     pub opt: super::OptArgs,
 }
@@ -50,10 +59,20 @@ pub fn run(args: ExploreArgs) -> Result<(), Failure> {
         None => options,
     };
     let (page, main) = match (args.diff, args.files.as_slice()) {
-        (false, [file]) => (html::write(&explore(file, target, options)?), file),
+        (false, [file]) => {
+            let mut page = explore(file, target, options, true)?;
+            if let Some(path) = &args.profile {
+                let input = Input::read(path)?;
+                let name = input.name.clone();
+                let text = input.into_text("profile")?;
+                let counts = profile::read(path, &name, &text).map_err(Failure::Error)?;
+                profile::apply(&mut page, &counts);
+            }
+            (html::write(&page), file)
+        }
         (true, [old, new]) => {
-            let old_page = explore(old, target, old_options)?;
-            let new_page = explore(new, target, options)?;
+            let old_page = explore(old, target, old_options, false)?;
+            let new_page = explore(new, target, options, false)?;
             (diff::write(&old_page, &new_page), new)
         }
         (false, _) => {
@@ -73,8 +92,14 @@ pub fn run(args: ExploreArgs) -> Result<(), Failure> {
     Output::new(args.output.as_deref(), default).write_text(&page)
 }
 
-/// Loads, lowers (with the origins) and assembles `file`: the page's data.
-fn explore(file: &Path, target: Target, options: Options) -> Result<model::Page, Failure> {
+/// Loads, lowers (with the origins) and assembles `file`: the page's data,
+/// with the WAT after each pass when `stages`.
+fn explore(
+    file: &Path,
+    target: Target,
+    options: Options,
+    stages: bool,
+) -> Result<model::Page, Failure> {
     let input = Input::read(file)?;
     let name = input.name.clone();
     let source: Arc<SourceFile> = SourceFile::new(name, input.into_text("Vitte IR")?);
@@ -87,7 +112,8 @@ fn explore(file: &Path, target: Target, options: Options) -> Result<model::Page,
         Target::Wasm64 => "wasm64",
         Target::Wasm32 => "wasm32",
     };
-    model::build(
+    let in_file = |e: String| Failure::error(format!("{}: {e}", source.name));
+    let mut page = model::build(
         &source,
         &module,
         target_name,
@@ -95,5 +121,9 @@ fn explore(file: &Path, target: Target, options: Options) -> Result<model::Page,
         &compiled.wasm,
         &compiled.origins,
     )
-    .map_err(|e| Failure::error(format!("{}: {e}", source.name)))
+    .map_err(in_file)?;
+    if stages {
+        passes::add(&mut page, &module, target, options).map_err(in_file)?;
+    }
+    Ok(page)
 }

@@ -9,6 +9,7 @@
 //! [`FuncOrigins::operators`] (the origin of each operator in binary order).
 
 use super::cfg::{self, Cfg};
+use super::passes::{FuncStage, Stage};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -25,6 +26,11 @@ pub struct Page {
     pub file: String,
     pub target: String,
     pub funcs: Vec<Func>,
+    /// The stages of the pass view ([`passes`](super::passes)); empty in
+    /// the pages `--diff` compares.
+    pub passes: Vec<Stage>,
+    /// With `--profile`, the samples of the profile (0 without one).
+    pub samples: u64,
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -42,6 +48,8 @@ pub struct Func {
     /// The body's operators in binary order, the final `end` included.
     pub ops: Vec<Op>,
     pub cfg: Cfg,
+    /// The function at each of the page's [`Page::passes`].
+    pub stages: Vec<FuncStage>,
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -61,6 +69,8 @@ pub struct IrLine {
     pub via: Vec<u32>,
     /// In a block unreachable from the entry: the lowering drops it.
     pub dead: bool,
+    /// With `--profile`, the samples whose innermost frame is this line.
+    pub s: u64,
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -116,6 +126,8 @@ pub fn build(
         file: source.name.clone(),
         target: target.to_string(),
         funcs,
+        passes: Vec::new(),
+        samples: 0,
     })
 }
 
@@ -183,6 +195,8 @@ fn function(
         }
     }
     let mut ir = ir;
+    let mut cfg = cfg;
+    cfg.nest = nesting(func, &cfg, &ir, &wat);
     let coded: BTreeSet<u32> = ops.iter().map(|o| o.l).filter(|&l| l != 0).collect();
     let flow = Flow::of(source, func);
     for line in &mut ir {
@@ -199,7 +213,26 @@ fn function(
         wat,
         ops,
         cfg,
+        stages: Vec::new(),
     }
+}
+
+/// The structured nesting of `wat`, each line given its IR block: a
+/// block's `;; NAME` comment names it, an instruction has its IR line's.
+fn nesting(func: &Function, cfg: &Cfg, ir: &[IrLine], wat: &[WatLine]) -> Vec<[u32; 4]> {
+    let block_of_line: BTreeMap<u32, usize> = (ir.iter())
+        .filter(|l| l.b >= 0)
+        .map(|l| (l.n, l.b as usize))
+        .collect();
+    let named = |text: &str| {
+        let name = text.trim_start().strip_prefix(";; ")?;
+        func.blocks.iter().position(|b| b.name == name)
+    };
+    let lines = wat.iter().map(|w| {
+        let block = named(&w.text).or_else(|| block_of_line.get(&w.l).copied());
+        (w.text.as_str(), block)
+    });
+    cfg::nesting(cfg, lines)
 }
 
 /// `file:line:col` of a `;;@` marker: its line, when the file is ours.
@@ -295,13 +328,14 @@ fn ir_lines(source: &Arc<SourceFile>, func: &Function) -> Vec<IrLine> {
                 inst: inst[k],
                 via: Vec::new(),
                 dead: false,
+                s: 0,
             }
         })
         .collect()
 }
 
 /// Splits printed WAT into its functions' lines, `(func` to `)`, in order.
-fn split_wat(wat: &str) -> Vec<Vec<&str>> {
+pub fn split_wat(wat: &str) -> Vec<Vec<&str>> {
     let mut funcs = Vec::new();
     let mut current: Option<Vec<&str>> = None;
     for line in wat.lines() {
@@ -319,12 +353,12 @@ fn split_wat(wat: &str) -> Vec<Vec<&str>> {
 
 /// A function body of the binary: its size and its operators, each with
 /// its file offset and bytes.
-struct Body<'a> {
-    size: u64,
+pub struct Body<'a> {
+    pub size: u64,
     ops: Vec<(u64, &'a [u8])>,
 }
 
-fn operators(wasm: &[u8]) -> Result<Vec<Body<'_>>, String> {
+pub fn operators(wasm: &[u8]) -> Result<Vec<Body<'_>>, String> {
     let mut bodies = Vec::new();
     for payload in Parser::new(0).parse_all(wasm) {
         if let Payload::CodeSectionEntry(body) = payload.map_err(|e| e.to_string())? {
