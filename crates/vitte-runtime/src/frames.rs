@@ -11,7 +11,6 @@
 //! frames. A module without DWARF, or code it does not cover (the WASI
 //! adapter's functions), falls back to the name section's name.
 
-use std::fmt::Write;
 use wasmtime::{FrameInfo, FrameSymbol};
 
 /// A source position from a DWARF line row.
