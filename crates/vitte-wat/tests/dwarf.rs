@@ -83,6 +83,10 @@ fn main() {
             "linked_frontend_locations_keep_their_file",
             linked_frontend_locations_keep_their_file,
         ),
+        common::test_fn(
+            "llvm_symbolizer_names_an_inlined_callee_then_its_caller",
+            llvm_symbolizer_names_an_inlined_callee_then_its_caller,
+        ),
     ];
     trials.extend(common::file_trials(&files, check_case));
     common::run_trials(trials)
@@ -538,6 +542,46 @@ fn fib_line_table_lists_its_lines() {
     let out = common::stdout(&o);
     let expected = format!("fib\nexamples/fib.vir:{}:{}\n", origin.line, origin.col);
     assert!(out.starts_with(&expected), "llvm-symbolizer: {out}");
+}
+
+/// A trap three calls deep, @div inlined into @mid at -O2 (the default).
+const DEEP: &str = "fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n\n\
+    fn @mid(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n\n\
+    pub fn @main() -> i32 {\nentry:\n  %a = i32.const 7\n  %r = call @mid(%a)\n  return %r\n}\n";
+
+/// `llvm-symbolizer --inlining` at the inlined division of `DEEP` prints
+/// the callee's frame at the division, then the caller's at the call, on
+/// both targets; and the DWARF's inlined subroutine is the origins'.
+fn llvm_symbolizer_names_an_inlined_callee_then_its_caller() {
+    let dir = TempDir::new("dwarf-inlined");
+    for (target, target_name) in TARGETS {
+        let backend = WasmBackend::new().with_debug_info(true);
+        let file = SourceFile::new("deep.vir", DEEP);
+        let compiled = backend.compile_source(&file, target).expect("compiles");
+        let with_g = &compiled.wasm;
+        verify(&dir, with_g).expect("valid DWARF");
+        inlined_frames_match_origins(&compiled).expect("the inlined frames are the origins");
+        let (mid, (_, operators)) = (compiled.origins.iter().zip(bodies(with_g)))
+            .find(|(f, _)| f.ir_name == "mid")
+            .expect("@mid");
+        let (origin, address) = (mid.operators.iter().zip(operators))
+            .find_map(|(o, a)| Some((o.as_ref().filter(|o| o.inlined.is_some())?, a)))
+            .expect("code of @div in @mid");
+        assert_eq!(origin.to_string(), "deep.vir:3:3");
+        let wasm = dir.path(&format!("{target_name}-deep.wasm"));
+        std::fs::write(&wasm, with_g).expect("write temp file");
+        let o = Command::new("llvm-symbolizer")
+            .args(["--inlining", &format!("--obj={}", wasm.display())])
+            .arg(format!("{address:#x}"))
+            .output()
+            .expect("llvm-symbolizer runs (apt-get install llvm)");
+        let out = common::stdout(&o);
+        assert_eq!(
+            out.lines().take(4).collect::<Vec<_>>(),
+            ["div", "deep.vir:3:3", "mid", "deep.vir:10:3"],
+            "{target_name}: {out}"
+        );
+    }
 }
 
 /// The library's entry point on inputs that do not fit: an error, never a
