@@ -14,6 +14,9 @@
 //! with the same operands, the callee cannot trap, so it never appears in a
 //! backtrace, and it makes no calls, so the stack depth at any trap is the
 //! same. (Fuel, which counts wasm instructions, is spent a little slower.)
+//! The copies keep their positions in the callee, inlined at the call
+//! (`ir/inlined.rs`), as `inline_calls.rs`'s do: debuggers and the DWARF
+//! see the callee's frame the same way whichever pass copied it.
 //! The callee is still compiled on its own: it may be exported or have its
 //! address taken.
 
