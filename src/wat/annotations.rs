@@ -257,3 +257,41 @@ fn unknown(count: usize) -> FuncOrigins {
         vars: Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of two copies (a callee inlined into a function that was
+    /// inlined in turn) reads back from its annotation as it was written;
+    /// a malformed link is no origin.
+    #[test]
+    fn an_inline_chain_reads_back_from_its_annotation() {
+        let at = |site, callee: &str, call: Origin| {
+            Some(Arc::new(InlinedAt {
+                site,
+                callee: callee.into(),
+                call,
+            }))
+        };
+        let outer = Origin::new("a b.vir".into(), 17, 3);
+        let mut mid = Origin::new("a b.vir".into(), 10, 3);
+        mid.inlined = at(0, "mid", outer);
+        let mut origin = Origin::new("c.vir".into(), 3, 5);
+        origin.inlined = at(1, "div", mid);
+        let text = origin.annotation();
+        assert_eq!(
+            text,
+            "c.vir:3:5, @div#1 inlined at a b.vir:10:3, @mid#0 inlined at a b.vir:17:3"
+        );
+        assert_eq!(parse_origin(&format!(" {text}")), Some(origin));
+        for bad in [
+            " c.vir:3:5, @div inlined at a.vir:1:1",
+            " c.vir:3:5, @div#x inlined at a.vir:1:1",
+            " c.vir:3:5, @div#1 at a.vir:1:1",
+            " c.vir:3:5, @div#1 inlined at a.vir:0:1",
+        ] {
+            assert_eq!(parse_origin(bad), None, "{bad}");
+        }
+    }
+}
