@@ -19,11 +19,17 @@
 //! 0x0 <local>, DW_OP_stack_value`, as LLVM writes a value held in a local
 //! (the local holds the value itself, not its address).
 //!
+//! Code an inliner copied from a callee is described as a frame of its own,
+//! a `DW_TAG_inlined_subroutine` under its caller's subprogram
+//! (`dwarf/inlined.rs`), its line rows naming the callee's lines.
+//!
 //! The input is the binary and the lowering's per-operator origins
 //! ([`FuncOrigins`]): each operator's offset is read back from the code
 //! section, so the text path and the direct path, which give the same
 //! bytes, give the same DWARF. Nothing depends on the time or the working
 //! directory: paths are the names the origins carry.
+
+mod inlined;
 
 use crate::ir::{Target, Type};
 use crate::wat::{DebugVar, FuncOrigins, Origin};
@@ -34,6 +40,7 @@ use gimli::write::{
 use gimli::{Encoding, Format, LineEncoding, LittleEndian, constants};
 use std::collections::BTreeMap;
 use std::ops::Range as Span;
+use std::sync::Arc;
 use wasm_encoder::{CustomSection, Section};
 use wasmparser::{CompositeInnerType, Parser, Payload, ValType};
 
@@ -233,6 +240,8 @@ struct UnitState {
     id: UnitId,
     ranges: Vec<Range>,
     types: BTreeMap<Type, UnitEntryId>,
+    /// The abstract subprogram of each callee inlined in the unit.
+    abstracts: BTreeMap<Arc<str>, UnitEntryId>,
 }
 
 /// The compile units made so far, one per source file.
@@ -287,6 +296,7 @@ impl Units {
         for var in &func.vars {
             describe_var(dwarf, state, target, entry, var, body);
         }
+        inlined::describe_copies(dwarf, state.id, entry, &mut state.abstracts, func, body);
         let unit = dwarf.units.get_mut(state.id);
         let file = line_rows(&mut unit.line_program, home, func, body);
         if let Some(def) = &func.def {
@@ -311,6 +321,7 @@ impl Units {
                     id,
                     ranges: Vec::new(),
                     types: BTreeMap::new(),
+                    abstracts: BTreeMap::new(),
                 });
                 self.units.len() - 1
             }

@@ -70,7 +70,7 @@
     ;; entry
     local.get $a
     local.get $b
-    call $checked
+    i64.div_s
     return
   )
 )

@@ -32,16 +32,13 @@
   )
   ;; fn @sum_divmod
   (func $sum_divmod (type $t1) (param $a i32) (param $b i32) (result i32)
-    (local $q i32)
-    (local $r i32)
     ;; entry
     local.get $a
     local.get $b
-    call $divmod
-    local.set $r
-    local.set $q
-    local.get $q
-    local.get $r
+    i32.div_u
+    local.get $a
+    local.get $b
+    i32.rem_u
     i32.add
     return
   )

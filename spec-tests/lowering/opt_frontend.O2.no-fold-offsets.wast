@@ -151,10 +151,29 @@
   )
   ;; fn @safe_div
   (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
+    (local $q i32)
     ;; entry
-    local.get $a
-    local.get $b
-    call $div
+    block $entry.after
+      ;; div.entry
+      local.get $b
+      i32.const -1
+      i32.eq
+      if
+        ;; div.negate
+        i32.const 0
+        local.get $a
+        i32.sub
+        local.set $q
+        br $entry.after
+      end
+      ;; div.divide
+      local.get $a
+      local.get $b
+      i32.div_s
+      local.set $q
+    end
+    ;; entry.after
+    local.get $q
     return
   )
   ;; data @pairs

@@ -168,10 +168,41 @@
   )
   ;; fn @safe_div
   (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
+    (local $a1 i32)
+    (local $a_1 i32)
+    (local $b_1 i32)
     ;; entry
-    local.get $a
-    local.get $b
-    call $div
+    i32.const 0
+    local.set $a_1
+    i32.const 0
+    local.set $b_1
+    block $entry.after
+      ;; div.entry
+      local.get $a
+      local.set $a_1
+      local.get $b
+      local.set $b_1
+      local.get $b_1
+      i32.const -1
+      i32.eq
+      if
+        ;; div.negate
+        local.get $a_1
+        local.set $a1
+        i32.const 0
+        local.get $a1
+        i32.sub
+        local.set $a1
+        br $entry.after
+      end
+      ;; div.divide
+      local.get $a_1
+      local.get $b_1
+      i32.div_s
+      local.set $a1
+    end
+    ;; entry.after
+    local.get $a1
     return
   )
   ;; data @pairs

@@ -67,10 +67,10 @@
   ;; fn @insertion_sort
   (func $insertion_sort (type $t1) (param $arr i64) (param $len i32)
     (local $i i32)
-    (local $key i32)
-    (local $j i32)
+    (local $o i64)
     (local $v i32)
-    (local $j1 i32)
+    (local $j i32)
+    (local $v_1 i32)
     ;; entry
     i32.const 1
     local.set $i
@@ -82,10 +82,16 @@
       br_if $outer_exit
       loop $outer
         ;; take
-        local.get $arr
         local.get $i
-        call $get
-        local.set $key
+        i32.const 4
+        i32.mul
+        i64.extend_i32_u
+        local.set $o
+        local.get $arr
+        local.get $o
+        i64.add
+        i32.load
+        local.set $v
         local.get $i
         i32.const 1
         i32.sub
@@ -98,23 +104,33 @@
             i32.lt_s
             br_if $place
             ;; compare
-            local.get $arr
             local.get $j
-            call $get
-            local.set $v
+            i32.const 4
+            i32.mul
+            i64.extend_i32_u
+            local.set $o
+            local.get $arr
+            local.get $o
+            i64.add
+            i32.load
+            local.set $v_1
+            local.get $v_1
             local.get $v
-            local.get $key
             i32.gt_s
             if
               ;; shift
               local.get $j
               i32.const 1
               i32.add
-              local.set $j1
+              i32.const 4
+              i32.mul
+              i64.extend_i32_u
+              local.set $o
               local.get $arr
-              local.get $j1
-              local.get $v
-              call $put
+              local.get $o
+              i64.add
+              local.get $v_1
+              i32.store
               local.get $j
               i32.const 1
               i32.sub
@@ -126,11 +142,15 @@
           local.get $j
           i32.const 1
           i32.add
-          local.set $j
+          i32.const 4
+          i32.mul
+          i64.extend_i32_u
+          local.set $o
           local.get $arr
-          local.get $j
-          local.get $key
-          call $put
+          local.get $o
+          i64.add
+          local.get $v
+          i32.store
           local.get $i
           i32.const 1
           i32.add

@@ -35,9 +35,14 @@ pub struct Location {
 }
 
 /// A [`Location`] of [`Module::locations`], or none: what an instruction,
-/// a terminator and a function carry.
+/// a terminator and a function carry. An instruction copied by an inliner
+/// carries an inlined one instead ([`LocId::inlined`]), an index into its
+/// function's [`super::Inlined`] record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocId(u32);
+
+/// The bit of an inlined [`LocId`].
+const INLINED: u32 = 1 << 31;
 
 impl LocId {
     /// No frontend location: the `.vir` span, if any, is the position.
@@ -49,12 +54,33 @@ impl LocId {
 
     /// The index in [`Module::locations`], when there is one.
     pub fn index(self) -> Option<usize> {
-        (self.0 as usize).checked_sub(1)
+        match self.is_inlined() {
+            true => None,
+            false => (self.0 as usize).checked_sub(1),
+        }
     }
 
     /// The id of [`Module::locations`]`[index]`.
     pub fn from_index(index: usize) -> LocId {
-        LocId(u32::try_from(index + 1).expect("fewer than 2^32 - 1 locations"))
+        let id = u32::try_from(index + 1).ok().filter(|&i| i < INLINED);
+        LocId(id.expect("fewer than 2^31 - 1 locations"))
+    }
+
+    /// The id of the inlined position `index` of a function's
+    /// [`super::Inlined::positions`] (`inlined.rs`): the high bit set.
+    pub fn inlined(index: usize) -> LocId {
+        let index = u32::try_from(index).ok().filter(|&i| i < INLINED);
+        LocId(INLINED | index.expect("fewer than 2^31 inlined positions"))
+    }
+
+    /// Whether this is the position of an inlined instruction.
+    pub fn is_inlined(self) -> bool {
+        self.0 & INLINED != 0
+    }
+
+    /// The index in the function's inlined positions, for an inlined id.
+    pub fn inlined_index(self) -> Option<usize> {
+        self.is_inlined().then_some((self.0 & !INLINED) as usize)
     }
 }
 

@@ -14,11 +14,13 @@
 //! [`crate::verify`] and run by [`crate::interp`].
 
 mod builder;
+mod inlined;
 mod location;
 mod ops;
 mod types;
 
 pub use builder::{BlockState, BuildError, FunctionBuilder, Place};
+pub use inlined::{InlineSite, Inlined, InlinedPosition};
 pub use location::{DebugFileId, LocId, Location, debug_file_name_error};
 pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
 pub use types::{
@@ -258,6 +260,9 @@ pub struct Function {
     /// Where a frontend says the function is defined (DWARF's declaration
     /// line), in place of `span`.
     pub loc: LocId,
+    /// Where its inlined instructions come from (`inlined.rs`): empty
+    /// until an inliner copies a callee into it.
+    pub inlined: Inlined,
     /// What every [`ValueId`], [`BlockId`], [`VarId`] and [`SlotId`] of
     /// this function carries: the id the module gave it ([`Module::add_function`]); 0 until it is added.
     tag: FuncId,
@@ -277,6 +282,7 @@ impl Function {
             span: Span::NONE,
             source: None,
             loc: LocId::NONE,
+            inlined: Inlined::default(),
             tag: FuncId(0),
         }
     }

@@ -296,7 +296,9 @@ impl<'a, 'm> FuncCx<'a, 'm> {
 
     /// The marker of the IR position of the code that follows.
     pub fn origin(&self, span: crate::diag::Span, loc: crate::ir::LocId) -> Option<Instr> {
-        self.cx.origin(self.id, span, loc).map(Instr::Origin)
+        (self.cx)
+            .origin_in_func(self.id, self.func, span, loc)
+            .map(Instr::Origin)
     }
 
     pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {

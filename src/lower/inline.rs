@@ -14,6 +14,9 @@
 //! with the same operands, the callee cannot trap, so it never appears in a
 //! backtrace, and it makes no calls, so the stack depth at any trap is the
 //! same. (Fuel, which counts wasm instructions, is spent a little slower.)
+//! The copies keep their positions in the callee, inlined at the call
+//! (`ir/inlined.rs`), as `inline_calls.rs`'s do: debuggers and the DWARF
+//! see the callee's frame the same way whichever pass copied it.
 //! The callee is still compiled on its own: it may be exported or have its
 //! address taken.
 
@@ -48,11 +51,15 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
                 out.push(inst);
                 continue;
             };
-            let callee = module.func(*callee);
+            let callee_id = *callee;
+            let callee = module.func(callee_id);
             let Some((body, returned)) = leaf_body(callee) else {
                 out.push(inst);
                 continue;
             };
+            // The copies keep the call's span, and their own positions in
+            // the callee inlined at the call (`ir/inlined.rs`).
+            let site = func.add_inline_site(callee_id, inst.span, inst.loc);
             // Callee values to caller values: parameters to the arguments,
             // each instruction's results to fresh values.
             let mut map: Vec<Option<ValueId>> = vec![None; callee.values.len()];
@@ -95,11 +102,12 @@ pub(super) fn inline_leaves(module: &Module, func: &Function) -> Option<Function
                     .collect();
                 let mut op = callee_inst.op.clone();
                 op.map_operands(|v| map[v.index()].expect("defined before use"));
+                let loc = func.inlined_loc(site, callee, callee_inst.span, callee_inst.loc);
                 out.push(Inst {
                     op,
                     results,
                     span: inst.span,
-                    loc: inst.loc,
+                    loc,
                 });
             }
             subst.resize(func.values.len(), None);

@@ -1,14 +1,7 @@
 //! Inlining of small leaf functions of any shape: a call to a function of
 //! at most [`MAX_BLOCKS`] blocks and [`MAX_INSTS`] instructions, with
-//! variables and loops, but no call, no stack slot, no stack operation and
-//! nothing that can trap, is replaced by a copy of its blocks.
-//!
-//! Callees that can trap (a division, a load or store, `unreachable`) stay
-//! calls for now: a backtrace must name every function of the IR that a
-//! trap went through (issue 15), and the DWARF does not yet describe
-//! inlined frames (`DW_TAG_inlined_subroutine`, which wasmtime's frame
-//! symbols would read back). The rest of this pass is written for them:
-//! [`may_trap`] is the one gate to lift once the DWARF has them.
+//! variables, loops and operators that can trap, but no call, no stack
+//! slot and no stack operation, is replaced by a copy of its blocks.
 //! (`inline.rs` handles the one-block leaves that cannot trap first, more
 //! cheaply; this pass takes the rest.)
 //!
@@ -25,16 +18,21 @@
 //! Why nothing observable changes: the copied instructions run in the same
 //! order on the same operands, so results, side effects and traps are the
 //! same (a wasm trap carries its reason: the same operator traps with the
-//! same message). What changes is the call stack: a trap in inlined code
-//! shows in a backtrace as a trap in the caller, at the call's position
-//! (the copies carry the call's span, the callee's own lines being in
-//! another function's range), with no frame of the callee; and the stack
-//! is one frame shallower. Leaves only: no recursion is possible, and
-//! inlining cannot hide a call that overflows the stack. A function grows
-//! by at most [`MAX_GROWTH`] inlined instructions.
+//! same message). The call stack a backtrace shows is the same too: each
+//! copied instruction keeps its own position in the callee, inlined at
+//! the call (`ir/inlined.rs`), which DWARF describes as an inlined frame
+//! (`DW_TAG_inlined_subroutine`, `dwarf/inlined.rs`) and wasmtime's
+//! backtraces list as a frame of its own, as issue 15 requires: a trap in
+//! a copy of `@div` in `@mid` shows `@div` at the division, then `@mid` at
+//! the call. Only the wasm stack is one frame shallower. Leaves only: no
+//! recursion is possible, and inlining cannot hide a call that overflows
+//! the stack. A function grows by at most [`MAX_GROWTH`] inlined
+//! instructions.
 
 use crate::fxhash::FxHashMap;
-use crate::ir::{Block, Const, Edge, Function, Inst, Module, Op, Terminator, ValueDef, ValueId};
+use crate::ir::{
+    Block, Const, Edge, Function, Inst, LocId, Module, Op, Terminator, ValueDef, ValueId,
+};
 
 /// The largest callee inlined: blocks and instructions.
 const MAX_BLOCKS: usize = 8;
@@ -45,15 +43,8 @@ const MAX_GROWTH: usize = 2_000;
 /// The function with its calls to small leaves inlined, or `None` when it
 /// calls none.
 pub(super) fn inline_calls(module: &Module, func: &Function) -> Option<Function> {
-    inline_calls_with(module, func, false)
-}
-
-/// [`inline_calls`], with callees that can trap taken too when
-/// `with_traps`: what the pass will do once the DWARF describes inlined
-/// frames, and what its tests check of the copying itself.
-fn inline_calls_with(module: &Module, func: &Function, with_traps: bool) -> Option<Function> {
     let target = |inst: &Inst| match &inst.op {
-        Op::Call { func: callee, .. } => inlinable(module.func(*callee), with_traps),
+        Op::Call { func: callee, .. } => inlinable(module.func(*callee)),
         _ => false,
     };
     if !func.blocks.iter().any(|b| b.insts.iter().any(target)) {
@@ -100,7 +91,7 @@ fn insts(func: &Function) -> usize {
 }
 
 /// A leaf small enough, whose entry no branch targets.
-fn inlinable(callee: &Function, with_traps: bool) -> bool {
+fn inlinable(callee: &Function) -> bool {
     if callee.is_import()
         || !callee.slots.is_empty()
         || callee.blocks.is_empty()
@@ -113,11 +104,6 @@ fn inlinable(callee: &Function, with_traps: bool) -> bool {
     let entry = callee.entry();
     let targets_entry = (callee.blocks.iter().flat_map(|b| b.term.iter()))
         .any(|t| t.edges().any(|e| e.block == entry));
-    let traps = (callee.blocks.iter().flat_map(|b| &b.insts)).any(|i| may_trap(&i.op))
-        || (callee.blocks.iter()).any(|b| matches!(b.term, Some(Terminator::Unreachable)));
-    if traps && !with_traps {
-        return false;
-    }
     let leaf = (callee.blocks.iter().flat_map(|b| &b.insts)).all(|i| {
         !matches!(
             i.op,
@@ -129,12 +115,6 @@ fn inlinable(callee: &Function, with_traps: bool) -> bool {
         )
     });
     leaf && !targets_entry && callee.blocks.iter().all(|b| b.term.is_some())
-}
-
-/// Whether `op` may trap: what `inline.rs` does not know to be safe,
-/// variable accesses aside (locals never trap).
-fn may_trap(op: &Op) -> bool {
-    !(super::inline::cannot_trap(op) || matches!(op, Op::VarGet(_) | Op::VarSet(..)))
 }
 
 /// Replaces the call at `func.blocks[b].insts[i]` by a copy of `callee`.
@@ -157,10 +137,18 @@ fn inline_at(
     let call = block.insts.pop().expect("the call");
     let term = block.term.take();
     let (term_span, term_loc) = (block.term_span, block.term_loc);
-    let Op::Call { args, .. } = call.op else {
+    let Op::Call {
+        func: callee_id,
+        args,
+    } = call.op
+    else {
         unreachable!("a call")
     };
     let (span, loc) = (call.span, call.loc);
+    // The copies keep the call's span (what a diagnostic points at) and
+    // their own positions in the callee, inlined at the call (`loc`).
+    let site = func.add_inline_site(callee_id, span, loc);
+    let locs = copied_locs(func, site, callee);
     // The callee's variables, new in the caller, zero at the call.
     let var_base = func.vars.len();
     for var in &callee.vars {
@@ -207,13 +195,13 @@ fn inline_at(
     let block_of = |block: crate::ir::BlockId| func.block_id(block_base + block.index());
     let cont_id = func.block_id(cont);
     let mut copies = Vec::with_capacity(callee.blocks.len() + 1);
-    for cb in &callee.blocks {
+    for (cb, (inst_locs, term_loc)) in callee.blocks.iter().zip(locs) {
         let mut copy = Block::new(format!("{}.{}", callee.name, cb.name));
         copy.params = cb.params.iter().map(|p| map[p.index()]).collect();
         copy.span = span;
         copy.term_span = span;
-        copy.term_loc = loc;
-        for inst in &cb.insts {
+        copy.term_loc = term_loc;
+        for (inst, loc) in cb.insts.iter().zip(inst_locs) {
             let mut op = inst.op.clone();
             op.map_operands(|v| map[v.index()]);
             match &mut op {
@@ -279,6 +267,18 @@ fn inline_at(
     false
 }
 
+/// The inlined `loc` of each instruction and terminator of each block of
+/// `callee`, copied into `func` as the copy `site`.
+fn copied_locs(func: &mut Function, site: u32, callee: &Function) -> Vec<(Vec<LocId>, LocId)> {
+    let mut at = |span, loc| func.inlined_loc(site, callee, span, loc);
+    (callee.blocks.iter())
+        .map(|cb| {
+            let insts = cb.insts.iter().map(|i| at(i.span, i.loc)).collect();
+            (insts, at(cb.term_span, cb.term_loc))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,10 +312,7 @@ mod tests {
     #[test]
     fn a_callee_with_vars_loops_and_traps_is_copied_and_computes_the_same() {
         let module = parse(PROGRAM);
-        // The pass leaves it: @sum_div divides, so it can trap.
-        let f = &module.funcs[module.func_by_name("f").expect("f").index()];
-        assert!(inline_calls(&module, f).is_none());
-        let after = rewritten(&module, |m, f| inline_calls_with(m, f, true));
+        let after = rewritten(&module, inline_calls);
         let f = after.func(after.func_by_name("f").expect("f"));
         let calls = (f.blocks.iter().flat_map(|b| &b.insts))
             .filter(|i| matches!(i.op, Op::Call { .. }))
@@ -328,7 +325,8 @@ mod tests {
                 let args = [Value::I32(n), Value::I32(d)];
                 // Division by zero traps for the same reason, inlined or not.
                 let (want, got) = (before.call("f", &args), now.call("f", &args));
-                // But the callee's frame is gone from the backtrace.
+                // The interpreter knows nothing of the inlined frames
+                // (DWARF describes them): its backtrace has `f` alone.
                 if let Err(InterpError::Trap(trap)) = &got {
                     assert_eq!(trap.backtrace, ["f"]);
                 }
@@ -350,10 +348,45 @@ mod tests {
     /// what it did.
     #[test]
     fn generated_programs_compute_the_same_inlined() {
-        let changed = check_generated(0..150, |m, f| inline_calls_with(m, f, true));
-        assert!(changed >= 10, "only {changed} functions changed");
-        // What the pass does today is a part of that, and as right.
         let changed = check_generated(0..150, inline_calls);
-        assert!(changed >= 1, "no function changed without traps");
+        assert!(changed >= 10, "only {changed} functions changed");
+    }
+
+    /// Each copied instruction and terminator is at its own position in
+    /// the callee, inlined at the call's; the caller's own code is not.
+    #[test]
+    fn copies_keep_their_positions_in_the_callee_inlined_at_the_call() {
+        let module = parse(PROGRAM);
+        let id = module.func_by_name("f").expect("f");
+        let f = inline_calls(&module, module.func(id)).expect("inlines");
+        let callee = module.func_by_name("sum_div").expect("sum_div");
+        let source = module.source.as_ref().expect("parsed");
+        let line = |span: crate::diag::Span| source.line_col(span.start as usize).0;
+        // The two calls, on lines 27 and 28 of PROGRAM, are two sites.
+        let sites: Vec<_> = f
+            .inlined
+            .sites
+            .iter()
+            .map(|s| (s.callee, line(s.call_span)))
+            .collect();
+        assert_eq!(sites, [(callee, 27), (callee, 28)]);
+        let mut divisions = Vec::new();
+        for block in &f.blocks {
+            for inst in &block.insts {
+                let Some((at, site)) = f.inlined_position(inst.loc) else {
+                    assert!(!matches!(
+                        inst.op,
+                        Op::Binary(crate::ir::BinaryOp::DivS, ..)
+                    ));
+                    continue;
+                };
+                // A diagnostic still points at the call.
+                assert_eq!(inst.span, site.call_span);
+                if matches!(inst.op, Op::Binary(crate::ir::BinaryOp::DivS, ..)) {
+                    divisions.push((line(at.span), at.site));
+                }
+            }
+        }
+        assert_eq!(divisions, [(11, 0), (11, 1)]);
     }
 }

@@ -44,6 +44,11 @@ use names::NameSpace;
 pub use passes::{OptLevel, PASSES, PassInfo, optimize_module};
 use std::sync::Arc;
 
+/// The longest chain of inlined calls an origin describes (the passes make
+/// chains of one: they inline leaves); a longer one, or a cycle in a
+/// function's inlined record, ends at the call's position.
+const MAX_INLINE_DEPTH: usize = 16;
+
 /// What the lowering optimizes; everything is on by default (`-O2`).
 /// Turning a part off gives the plain form, for measuring what each part
 /// buys: [`Options::at`] a level, [`Options::set`] one pass by its name
@@ -132,11 +137,8 @@ fn origins_of(
 /// of its file is shared by every origin in it.
 fn located(module: &Module, loc: ir::LocId) -> Option<wat::Origin> {
     let location = module.location(loc)?;
-    Some(wat::Origin {
-        file: module.debug_file(location.file)?.clone(),
-        line: location.line,
-        col: location.col,
-    })
+    let file = module.debug_file(location.file)?.clone();
+    Some(wat::Origin::new(file, location.line, location.col))
 }
 
 /// The name of each function's file ([`Module::func_source`]), one
@@ -169,11 +171,7 @@ fn origin_in(
         return None;
     }
     let (line, col) = source.line_col(span.start as usize);
-    Some(wat::Origin {
-        file: file.clone(),
-        line: line as u32,
-        col: col as u32,
-    })
+    Some(wat::Origin::new(file.clone(), line as u32, col as u32))
 }
 
 /// A module lowered but for its function bodies, which are lowered one at
@@ -647,6 +645,45 @@ impl<'m> ModuleCx<'m> {
         }
         let source = self.module.func_source(self.module.func(id));
         origin_in(source, self.files[id.index()].as_ref(), span)
+    }
+
+    /// [`ModuleCx::origin`] of an entity of `func`, the function `id`
+    /// after the passes: an inlined `loc` ([`ir::LocId::inlined`]) gives
+    /// the position in the callee with the chain of calls it was inlined
+    /// at, or the call's position when the callee's is unknown.
+    pub fn origin_in_func(
+        &self,
+        id: FuncId,
+        func: &ir::Function,
+        span: Span,
+        loc: ir::LocId,
+    ) -> Option<wat::Origin> {
+        self.inlined_origin(id, func, span, loc, MAX_INLINE_DEPTH)
+    }
+
+    fn inlined_origin(
+        &self,
+        id: FuncId,
+        func: &ir::Function,
+        span: Span,
+        loc: ir::LocId,
+        depth: usize,
+    ) -> Option<wat::Origin> {
+        let Some((position, site)) = func.inlined_position(loc).filter(|_| depth > 0) else {
+            return self.origin(id, span, loc);
+        };
+        let call = self.inlined_origin(id, func, site.call_span, site.call_loc, depth - 1);
+        let callee = self.module.funcs.get(site.callee.index());
+        let own = callee.and_then(|_| self.origin(site.callee, position.span, position.loc));
+        let (Some(mut origin), Some(call), Some(callee)) = (own, call.clone(), callee) else {
+            return call;
+        };
+        origin.inlined = Some(Arc::new(wat::InlinedAt {
+            site: position.site,
+            callee: callee.name.as_str().into(),
+            call,
+        }));
+        Some(origin)
     }
 
     pub fn frame(&self, func: FuncId) -> Frame {

@@ -72,7 +72,7 @@ pub const PASSES: &[PassInfo] = &[
         name: "inline",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "calls to small leaf functions that cannot trap (no calls, no slots; vars and loops allowed) replaced by their body (inline.rs, inline_calls.rs)",
+        what: "calls to small leaf functions (no calls, no slots; vars, loops and traps allowed) replaced by their body, which keeps its positions inlined at the call (inline.rs, inline_calls.rs)",
     },
     PassInfo {
         name: "promote-vars",

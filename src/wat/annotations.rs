@@ -15,7 +15,7 @@
 //! instruction `wast` encodes as several) gets no origins rather than
 //! wrong ones. A malformed annotation is a located error.
 
-use super::{DebugVar, FuncOrigins, Origin};
+use super::{DebugVar, FuncOrigins, InlinedAt, Origin};
 use crate::diag::SourceFile;
 use crate::emit::{AsmError, assemble_inspecting, text_error};
 use std::sync::Arc;
@@ -158,17 +158,35 @@ impl Notes {
     }
 }
 
-/// `file:line:col` after one space, the line and column 1-based numbers.
-fn parse_origin(position: &str) -> Option<Origin> {
-    let mut parts = position.strip_prefix(' ')?.rsplitn(3, ':');
+/// An annotation's text after one space: `file:line:col`, then the copies
+/// its code is in ([`Origin::annotation`]), each `, @callee#site inlined
+/// at file:line:col`.
+fn parse_origin(text: &str) -> Option<Origin> {
+    let mut levels = text.strip_prefix(' ')?.split(", @");
+    let mut origin = parse_position(levels.next()?)?;
+    let mut copies = Vec::new();
+    for level in levels {
+        let (callee, call) = level.split_once(" inlined at ")?;
+        let (callee, site) = callee.rsplit_once('#')?;
+        let site: u32 = site.parse().ok()?;
+        copies.push((site, callee, parse_position(call)?));
+    }
+    // The outermost copy's call is in the function itself.
+    for (site, callee, mut call) in copies.into_iter().rev() {
+        call.inlined = origin.inlined.take();
+        let callee = callee.into();
+        origin.inlined = Some(Arc::new(InlinedAt { site, callee, call }));
+    }
+    Some(origin)
+}
+
+/// `file:line:col`, the line and column 1-based numbers.
+fn parse_position(position: &str) -> Option<Origin> {
+    let mut parts = position.rsplitn(3, ':');
     let col = parts.next()?.parse().ok().filter(|&n| n > 0)?;
     let line = parts.next()?.parse().ok().filter(|&n| n > 0)?;
     let file = parts.next().filter(|f| !f.is_empty())?;
-    Some(Origin {
-        file: file.into(),
-        line,
-        col,
-    })
+    Some(Origin::new(file.into(), line, col))
 }
 
 struct Reader<'a> {
@@ -223,11 +241,9 @@ impl Reader<'_> {
     /// The position of `offset` in the text itself.
     fn here(&self, offset: usize) -> Origin {
         let (line, col) = self.file.line_col(offset);
-        Origin {
-            file: self.name.clone(),
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            col: u32::try_from(col).unwrap_or(u32::MAX),
-        }
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let col = u32::try_from(col).unwrap_or(u32::MAX);
+        Origin::new(self.name.clone(), line, col)
     }
 }
 
@@ -239,5 +255,43 @@ fn unknown(count: usize) -> FuncOrigins {
         def: None,
         operators: vec![None; count],
         vars: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of two copies (a callee inlined into a function that was
+    /// inlined in turn) reads back from its annotation as it was written;
+    /// a malformed link is no origin.
+    #[test]
+    fn an_inline_chain_reads_back_from_its_annotation() {
+        let at = |site, callee: &str, call: Origin| {
+            Some(Arc::new(InlinedAt {
+                site,
+                callee: callee.into(),
+                call,
+            }))
+        };
+        let outer = Origin::new("a b.vir".into(), 17, 3);
+        let mut mid = Origin::new("a b.vir".into(), 10, 3);
+        mid.inlined = at(0, "mid", outer);
+        let mut origin = Origin::new("c.vir".into(), 3, 5);
+        origin.inlined = at(1, "div", mid);
+        let text = origin.annotation();
+        assert_eq!(
+            text,
+            "c.vir:3:5, @div#1 inlined at a b.vir:10:3, @mid#0 inlined at a b.vir:17:3"
+        );
+        assert_eq!(parse_origin(&format!(" {text}")), Some(origin));
+        for bad in [
+            " c.vir:3:5, @div inlined at a.vir:1:1",
+            " c.vir:3:5, @div#x inlined at a.vir:1:1",
+            " c.vir:3:5, @div#1 at a.vir:1:1",
+            " c.vir:3:5, @div#1 inlined at a.vir:0:1",
+        ] {
+            assert_eq!(parse_origin(bad), None, "{bad}");
+        }
     }
 }

@@ -26,7 +26,7 @@ pub use ops::{
     Align, Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, IntBinOp, IntCmpOp, IntType,
     IntUnOp, LoadKind, MemArg, SignExtend, StoreKind,
 };
-pub use origin::{DebugVar, FuncOrigins, Origin, operator_origins};
+pub use origin::{DebugVar, FuncOrigins, InlinedAt, Origin, operator_origins};
 pub use print::{PrintOptions, print_module, print_module_with};
 
 /// A numeric value type.

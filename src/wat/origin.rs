@@ -21,9 +21,55 @@ pub struct Origin {
     pub file: Arc<str>,
     pub line: u32,
     pub col: u32,
+    /// For code an inliner copied from a callee (this the position in the
+    /// callee), where it was copied (`ir/inlined.rs`); `None` otherwise.
+    pub inlined: Option<Arc<InlinedAt>>,
+}
+
+impl Origin {
+    /// An origin of code that was not inlined.
+    pub fn new(file: Arc<str>, line: u32, col: u32) -> Origin {
+        Origin {
+            file,
+            line,
+            col,
+            inlined: None,
+        }
+    }
+
+    /// The copies this origin's code is in, innermost first.
+    pub fn inline_chain(&self) -> impl Iterator<Item = &Arc<InlinedAt>> {
+        std::iter::successors(self.inlined.as_ref(), |at| at.call.inlined.as_ref())
+    }
+}
+
+impl Origin {
+    /// The text of its `;;@` annotation (`emit -g`), which `asm -g` reads
+    /// back: `file:line:col`, then for each copy the code is in, innermost
+    /// first, `, @callee#site inlined at file:line:col`.
+    pub fn annotation(&self) -> String {
+        let mut text = self.to_string();
+        for at in self.inline_chain() {
+            let (callee, site, call) = (&at.callee, at.site, &at.call);
+            text.push_str(&format!(", @{callee}#{site} inlined at {call}"));
+        }
+        text
+    }
+}
+
+/// One copy of a callee into a function: the site's number in that
+/// function (two copies of one callee are two sites), the callee's IR name
+/// without its `@`, and the origin of the call (itself inlined when the
+/// call was copied from an inlined function).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct InlinedAt {
+    pub site: u32,
+    pub callee: Arc<str>,
+    pub call: Origin,
 }
 
 impl fmt::Display for Origin {
+    /// `file:line:col`, the position alone (backtraces name the frames).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.col)
     }

@@ -189,7 +189,7 @@ impl Printer {
             return;
         };
         if self.options.locations && self.written.as_ref() != Some(&origin) {
-            let text = comment_text(&origin.to_string()).replace(['\n', '\r'], " ");
+            let text = comment_text(&origin.annotation()).replace(['\n', '\r'], " ");
             self.line(&format!(";;@ {text}"));
             self.written = Some(origin);
         }
@@ -385,7 +385,7 @@ fn folded(instr: &Instr) -> String {
         ),
         Instr::Origin(origin) => format!(
             "(;@ {} ;)",
-            comment_text(&origin.to_string())
+            comment_text(&origin.annotation())
                 .replace("(;", "( ;")
                 .replace(";)", "; )")
         ),

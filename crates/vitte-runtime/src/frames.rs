@@ -11,7 +11,6 @@
 //! frames. A module without DWARF, or code it does not cover (the WASI
 //! adapter's functions), falls back to the name section's name.
 
-use std::fmt::Write;
 use wasmtime::{FrameInfo, FrameSymbol};
 
 /// A source position from a DWARF line row.
@@ -46,19 +45,20 @@ fn position(symbol: &FrameSymbol) -> Option<Position<'_>> {
 /// The frame's function and the position of its instruction: the DWARF
 /// subprogram's name (the IR function's) and line row when the frame has
 /// one, else the name section's name, else `func[N]`, without position.
-/// For a frame in code inlined by the producer of the DWARF (our lowering
-/// records none: it inlines only leaves that cannot trap, under the call's
-/// position), the function that holds the code and the innermost position.
+/// For a frame in inlined code (`DW_TAG_inlined_subroutine`), the function
+/// that holds the code and its position there, the outermost inlined
+/// call's (the profile's view, as before the callee was inlined;
+/// [`describe`] lists the inlined frames).
 pub(crate) fn locate(frame: &FrameInfo) -> (String, Option<Position<'_>>) {
     let symbols = frame.symbols();
     // addr2line gives the inlined frames innermost first, the function
-    // that holds the code last.
+    // that holds the code last, at the call of the outermost inlined one.
     let name = symbols.last().and_then(|s| s.name());
     let name = match (name, frame.func_name()) {
         (Some(n), _) | (None, Some(n)) => n.to_string(),
         (None, None) => format!("func[{}]", frame.func_index()),
     };
-    (name, symbols.first().and_then(position))
+    (name, symbols.last().and_then(position))
 }
 
 /// Whether a source file is Vitte IR, whose functions are written `@name`.
@@ -66,40 +66,39 @@ fn is_ir(file: &str) -> bool {
     file.ends_with(".vir")
 }
 
-/// One line of a backtrace, without its index: `@div (prog.vir:3:3), wasm
-/// offset 0x72` for an IR function with DWARF, `main, wasm offset 0x2a`
-/// without. Frames inlined by the DWARF's producer follow the innermost
-/// one: `inner (a.c:3:5), inlined into outer (a.c:10:3), ...`.
-pub(crate) fn describe(frame: &FrameInfo) -> String {
+/// The lines of a backtrace for one wasm frame, without their indices,
+/// innermost first: `@div (prog.vir:3:3), wasm offset 0x72` for an IR
+/// function with DWARF, `main, wasm offset 0x2a` without. Code inlined
+/// into the frame's function (`DW_TAG_inlined_subroutine`, which our
+/// lowering writes for the callees it copies) gives a line per inlined
+/// function first, at its own position, then the holding function at the
+/// call: the frames the code would have without inlining, each with the
+/// frame's offset.
+pub(crate) fn describe(frame: &FrameInfo) -> Vec<String> {
     let (name, _) = locate(frame);
     let symbols = frame.symbols();
     let located: Vec<(&FrameSymbol, Position<'_>)> = symbols
         .iter()
         .filter_map(|s| Some((s, position(s)?)))
         .collect();
-    let mut out = String::new();
+    let offset = match frame.module_offset() {
+        Some(offset) => format!(", wasm offset {offset:#x}"),
+        None => String::new(),
+    };
     if located.is_empty() {
-        out.push_str(&name);
+        return vec![format!("{name}{offset}")];
     }
-    for (i, (symbol, at)) in located.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", inlined into ");
-        }
-        let sigil = if is_ir(at.file) { "@" } else { "" };
-        // The function holding the code is named even when its DWARF
-        // entry is not (by the name section's name).
-        let own = if i + 1 == located.len() {
-            Some(name.as_str())
-        } else {
-            None
-        };
-        let name = symbol.name().or(own).unwrap_or("?");
-        let _ = write!(out, "{sigil}{name} ({at})");
-    }
-    if let Some(offset) = frame.module_offset() {
-        let _ = write!(out, ", wasm offset {offset:#x}");
-    }
-    out
+    let last = located.len() - 1;
+    (located.iter().enumerate())
+        .map(|(i, (symbol, at))| {
+            let sigil = if is_ir(at.file) { "@" } else { "" };
+            // The function holding the code is named even when its DWARF
+            // entry is not (by the name section's name).
+            let own = (i == last).then_some(name.as_str());
+            let name = symbol.name().or(own).unwrap_or("?");
+            format!("{sigil}{name} ({at}){offset}")
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -151,8 +150,9 @@ entry:
     }
 
     /// With DWARF, each frame names its IR function and the exact position
-    /// of the division or the call, JIT or AOT; without, the name section's
-    /// names only.
+    /// of the division or the call, JIT or AOT, though @div is inlined
+    /// into @main (one wasm frame, two frames of the DWARF); without, the
+    /// name section's names of the wasm frames only.
     #[test]
     fn frames_come_from_the_dwarf_else_the_name_section() {
         let runtime = Runtime::new().expect("engine");
@@ -167,7 +167,7 @@ entry:
             let plain = runtime
                 .compile(&self::wasm(target, false))
                 .expect("compiles");
-            assert_eq!(frames(&runtime, &plain), ["  0: div", "  1: main"]);
+            assert_eq!(frames(&runtime, &plain), ["  0: main"]);
         }
     }
 }

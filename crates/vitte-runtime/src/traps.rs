@@ -87,12 +87,14 @@ pub(crate) fn is_trap(e: &wasmtime::Error) -> bool {
         || guest_fault(e).is_some()
 }
 
-/// One line per frame, innermost first:
+/// One line per frame, innermost first, the functions inlined into a wasm
+/// frame's function each a frame of their own:
 /// `  0: @div (prog.vir:3:3), wasm offset 0x72`.
 fn render(trace: &WasmBacktrace) -> String {
     let mut out = String::from("wasm backtrace:");
-    for (i, frame) in trace.frames().iter().enumerate() {
-        out.push_str(&format!("\n  {i}: {}", frames::describe(frame)));
+    let lines = trace.frames().iter().flat_map(frames::describe);
+    for (i, line) in lines.enumerate() {
+        out.push_str(&format!("\n  {i}: {line}"));
     }
     out
 }

@@ -83,6 +83,10 @@ fn main() {
             "linked_frontend_locations_keep_their_file",
             linked_frontend_locations_keep_their_file,
         ),
+        common::test_fn(
+            "llvm_symbolizer_names_an_inlined_callee_then_its_caller",
+            llvm_symbolizer_names_an_inlined_callee_then_its_caller,
+        ),
     ];
     trials.extend(common::file_trials(&files, check_case));
     common::run_trials(trials)
@@ -107,6 +111,7 @@ fn check_case(path: &Path) -> Result<(), String> {
             return Err(format!("{at}: the library's bytes differ from build -g's"));
         }
         lines_match_origins(&compiled).map_err(|e| format!("{at}: {e}"))?;
+        inlined_frames_match_origins(&compiled).map_err(|e| format!("{at}: {e}"))?;
         vars_match_locals(&load(&name), &compiled, target).map_err(|e| format!("{at}: {e}"))?;
         let wat = dir.path(&format!("{target_name}.wat"));
         emit_g(&name, target_name, &wat).map_err(|e| format!("{at}: {e}"))?;
@@ -286,7 +291,10 @@ fn read_back(wasm: &[u8]) -> gimli::Result<(Vec<Row>, BTreeMap<u64, String>)> {
         let unit = dwarf.unit(header)?;
         let mut entries = unit.entries();
         while let Some(entry) = entries.next_dfs()? {
-            if entry.tag() != gimli::DW_TAG_subprogram {
+            // The abstract subprograms of inlined callees have no code.
+            if entry.tag() != gimli::DW_TAG_subprogram
+                || entry.attr_value(gimli::DW_AT_inline).is_some()
+            {
                 continue;
             }
             let name = entry.attr_value(gimli::DW_AT_name).expect("a name");
@@ -375,6 +383,102 @@ fn lines_match_origins(compiled: &Compiled) -> Result<(), String> {
     Ok(())
 }
 
+/// A `DW_TAG_inlined_subroutine` read back: the name of its abstract
+/// origin, its call's `file:line:col`, its depth in the unit and its
+/// address ranges.
+struct InlinedEntry {
+    callee: String,
+    call: String,
+    depth: isize,
+    ranges: Vec<(u64, u64)>,
+}
+
+fn read_inlined(wasm: &[u8]) -> gimli::Result<Vec<InlinedEntry>> {
+    let dwarf = load_dwarf(wasm);
+    let mut out = Vec::new();
+    let mut units = dwarf.units();
+    while let Some(header) = units.next()? {
+        let unit = dwarf.unit(header)?;
+        let program = unit.line_program.clone().expect("a line program");
+        let mut entries = unit.entries();
+        while let Some(entry) = entries.next_dfs()? {
+            if entry.tag() != gimli::DW_TAG_inlined_subroutine {
+                continue;
+            }
+            let Some(gimli::AttributeValue::UnitRef(origin)) =
+                entry.attr_value(gimli::DW_AT_abstract_origin)
+            else {
+                panic!("an inlined subroutine without an abstract origin");
+            };
+            let callee = unit.entry(origin)?;
+            let callee = callee.attr_value(gimli::DW_AT_name).expect("a name");
+            let callee = dwarf
+                .attr_string(&unit, callee)?
+                .to_string_lossy()
+                .into_owned();
+            let Some(gimli::AttributeValue::FileIndex(file)) =
+                entry.attr_value(gimli::DW_AT_call_file)
+            else {
+                panic!("{callee}: no call file");
+            };
+            let file = program.header().file(file).expect("a file entry");
+            let file = dwarf.attr_string(&unit, file.path_name())?;
+            let number = |at| entry.attr_value(at).and_then(|v| v.udata_value());
+            let (line, col) = (
+                number(gimli::DW_AT_call_line),
+                number(gimli::DW_AT_call_column),
+            );
+            let call = format!(
+                "{}:{}:{}",
+                file.to_string_lossy(),
+                line.expect("a line"),
+                col.expect("a column")
+            );
+            let mut ranges = Vec::new();
+            let mut iter = dwarf.die_ranges(&unit, entry)?;
+            while let Some(range) = iter.next()? {
+                ranges.push((range.begin, range.end));
+            }
+            out.push(InlinedEntry {
+                callee,
+                call,
+                depth: entry.depth(),
+                ranges,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The inlined subroutines covering each operator's address, innermost
+/// (deepest) first, name the callees and the calls of its origin's inline
+/// chain, and no operator outside inlined code is covered by one.
+fn inlined_frames_match_origins(compiled: &Compiled) -> Result<(), String> {
+    let inlined = read_inlined(&compiled.wasm).map_err(|e| e.to_string())?;
+    for (func, (_, operators)) in compiled.origins.iter().zip(bodies(&compiled.wasm)) {
+        for (origin, address) in func.operators.iter().zip(operators) {
+            let mut covering: Vec<&InlinedEntry> = (inlined.iter())
+                .filter(|e| e.ranges.iter().any(|&(b, e)| b <= address && address < e))
+                .collect();
+            covering.sort_by_key(|e| -e.depth);
+            let found: Vec<(String, String)> = (covering.iter())
+                .map(|e| (e.callee.clone(), e.call.clone()))
+                .collect();
+            let chain = origin.iter().flat_map(|o| o.inline_chain());
+            let expected: Vec<(String, String)> = chain
+                .map(|at| (at.callee.to_string(), at.call.to_string()))
+                .collect();
+            if found != expected {
+                return Err(format!(
+                    "`{}`: the operator at {address:#x} is inlined at {expected:?} in the origins, {found:?} in the DWARF",
+                    func.ir_name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_row(
     func: &FuncOrigins,
     expected: &Origin,
@@ -438,6 +542,46 @@ fn fib_line_table_lists_its_lines() {
     let out = common::stdout(&o);
     let expected = format!("fib\nexamples/fib.vir:{}:{}\n", origin.line, origin.col);
     assert!(out.starts_with(&expected), "llvm-symbolizer: {out}");
+}
+
+/// A trap three calls deep, @div inlined into @mid at -O2 (the default).
+const DEEP: &str = "fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n\n\
+    fn @mid(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n\n\
+    pub fn @main() -> i32 {\nentry:\n  %a = i32.const 7\n  %r = call @mid(%a)\n  return %r\n}\n";
+
+/// `llvm-symbolizer --inlining` at the inlined division of `DEEP` prints
+/// the callee's frame at the division, then the caller's at the call, on
+/// both targets; and the DWARF's inlined subroutine is the origins'.
+fn llvm_symbolizer_names_an_inlined_callee_then_its_caller() {
+    let dir = TempDir::new("dwarf-inlined");
+    for (target, target_name) in TARGETS {
+        let backend = WasmBackend::new().with_debug_info(true);
+        let file = SourceFile::new("deep.vir", DEEP);
+        let compiled = backend.compile_source(&file, target).expect("compiles");
+        let with_g = &compiled.wasm;
+        verify(&dir, with_g).expect("valid DWARF");
+        inlined_frames_match_origins(&compiled).expect("the inlined frames are the origins");
+        let (mid, (_, operators)) = (compiled.origins.iter().zip(bodies(with_g)))
+            .find(|(f, _)| f.ir_name == "mid")
+            .expect("@mid");
+        let (origin, address) = (mid.operators.iter().zip(operators))
+            .find_map(|(o, a)| Some((o.as_ref().filter(|o| o.inlined.is_some())?, a)))
+            .expect("code of @div in @mid");
+        assert_eq!(origin.to_string(), "deep.vir:3:3");
+        let wasm = dir.path(&format!("{target_name}-deep.wasm"));
+        std::fs::write(&wasm, with_g).expect("write temp file");
+        let o = Command::new("llvm-symbolizer")
+            .args(["--inlining", &format!("--obj={}", wasm.display())])
+            .arg(format!("{address:#x}"))
+            .output()
+            .expect("llvm-symbolizer runs (apt-get install llvm)");
+        let out = common::stdout(&o);
+        assert_eq!(
+            out.lines().take(4).collect::<Vec<_>>(),
+            ["div", "deep.vir:3:3", "mid", "deep.vir:10:3"],
+            "{target_name}: {out}"
+        );
+    }
 }
 
 /// The library's entry point on inputs that do not fit: an error, never a
@@ -590,6 +734,16 @@ fn linked_units_keep_their_own_files() {
         "the library's bytes differ from link -g's"
     );
     lines_match_origins(&compiled).expect("the line table is the origins");
+    inlined_frames_match_origins(&compiled).expect("the inlined frames are the origins");
+    // @sum_squares of b.vir calls @square of a.vir: inlined across units.
+    let crossed = (compiled.origins.iter())
+        .flat_map(|f| f.operators.iter().flatten())
+        .any(|o| {
+            o.inlined
+                .as_ref()
+                .is_some_and(|at| *at.call.file != *o.file)
+        });
+    assert!(crossed, "no code inlined from another unit");
 
     let decls = subprogram_decls(&with_g).expect("reads back");
     for func in &compiled.origins {
@@ -598,8 +752,15 @@ fn linked_units_keep_their_own_files() {
         assert_eq!((file.as_str(), *line), expected, "`{}`", func.ir_name);
         let def = func.def.as_ref().expect("defined in a unit");
         assert_eq!((&*def.file, u64::from(def.line)), expected);
-        // Its operators, too, are in its own file (inlined callees take the call's position).
-        assert!(func.operators.iter().flatten().all(|o| *o.file == *file));
+        // Its operators, too, are in its own file, but for code inlined
+        // from a callee, in the callee's file, at a call in this one.
+        for o in func.operators.iter().flatten() {
+            let outermost = o.inline_chain().last().map_or(o, |at| &at.call);
+            assert_eq!(*outermost.file, *file, "`{}`", func.ir_name);
+            if let Some(at) = &o.inlined {
+                assert_eq!(&*o.file, definition_line(&files, &at.callee).0);
+            }
+        }
     }
     assert_eq!(decls.len(), compiled.origins.len(), "{decls:?}");
     let decl_files: BTreeSet<&str> = decls.values().map(|(f, _)| f.as_str()).collect();
@@ -629,7 +790,10 @@ fn subprogram_decls(wasm: &[u8]) -> gimli::Result<BTreeMap<String, (String, u64)
         let program = unit.line_program.clone().expect("a line program");
         let mut entries = unit.entries();
         while let Some(entry) = entries.next_dfs()? {
-            if entry.tag() != gimli::DW_TAG_subprogram {
+            // The abstract subprograms of inlined callees have no code.
+            if entry.tag() != gimli::DW_TAG_subprogram
+                || entry.attr_value(gimli::DW_AT_inline).is_some()
+            {
                 continue;
             }
             let name = entry.attr_value(gimli::DW_AT_name).expect("a name");

@@ -73,7 +73,8 @@ fn inserting_two_ir_lines_changes_only_their_wat_lines() {
 }
 
 /// With `-g`, each annotation names the case's file and the position of an
-/// IR instruction or terminator; it is written only when it changes; and
+/// IR instruction or terminator (for inlined code, the callee's, then the
+/// call's); it is written only when it changes; and
 /// the text without the annotations (and the `;; param`/`;; var` lines of
 /// DWARF's variables) is the text without `-g`.
 #[test]
@@ -120,10 +121,17 @@ fn annotations_give_the_position_of_each_instruction() {
             let Some(position) = trimmed.strip_prefix(";;@ ") else {
                 continue;
             };
-            assert!(
-                positions.contains(position),
-                "{name}: `{line}` is no instruction"
-            );
+            // Inlined code: `POS, @callee#site inlined at CALL...`, each
+            // position an instruction's (the callee's, then the calls).
+            let mut levels = position.split(", @");
+            let own = levels.next().expect("a position");
+            let calls = levels.map(|l| l.split_once(" inlined at ").map(|(_, call)| call));
+            for position in std::iter::once(Some(own)).chain(calls) {
+                assert!(
+                    position.is_some_and(|p| positions.contains(p)),
+                    "{name}: `{line}` is no instruction"
+                );
+            }
             assert_ne!(
                 last,
                 Some(position),

@@ -146,22 +146,23 @@
   (func $main (type $t1) (result i32)
     (local $a i32)
     (local $b i32)
-    (local $t i32)
+    (local $v i32)
     ;; entry
     call $total
     local.set $a
     call $total_squares
     local.set $b
-    call $third
-    local.set $t
+    global.get $third_ptr
+    i32.load
+    local.set $v
     i32.const 0
-    local.get $t
+    local.get $v
     call $apply_op
-    local.set $t
+    local.set $v
     local.get $a
     local.get $b
     i32.add
-    local.get $t
+    local.get $v
     i32.add
     return
   )
@@ -169,6 +170,7 @@
   (func $sum (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
+    (local $offset i64)
     (local $v i32)
     ;; entry
     i32.const 0
@@ -183,9 +185,15 @@
       br_if $loop_exit
       loop $loop
         ;; body
-        local.get $p
         local.get $i
-        call $at
+        i64.extend_i32_u
+        i64.const 4
+        i64.mul
+        local.set $offset
+        local.get $p
+        local.get $offset
+        i64.add
+        i32.load
         local.set $v
         local.get $acc
         local.get $v
@@ -211,6 +219,7 @@
   (func $sum_squares (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
+    (local $offset i64)
     (local $v i32)
     ;; entry
     i32.const 0
@@ -225,9 +234,15 @@
       br_if $loop_exit
       loop $loop
         ;; body
-        local.get $p
         local.get $i
-        call $at
+        i64.extend_i32_u
+        i64.const 4
+        i64.mul
+        local.set $offset
+        local.get $p
+        local.get $offset
+        i64.add
+        i32.load
         local.set $v
         local.get $v
         local.get $v

@@ -7,6 +7,8 @@
 //! the WAT lines from the `;;@ file:line:col` markers `-g` prints (each
 //! applies to the instructions after it), the operators from
 //! [`FuncOrigins::operators`] (the origin of each operator in binary order).
+//! Code inlined from a callee is linked to the line of the outermost call,
+//! in the function shown.
 
 use super::cfg::{self, Cfg};
 use super::passes::{FuncStage, Stage};
@@ -176,6 +178,8 @@ fn function(
                 .operators
                 .get(k)
                 .and_then(|o| o.as_ref())
+                // Inlined code is linked to the outermost call, in `func`.
+                .map(|o| o.inline_chain().last().map_or(o, |at| &at.call))
                 .filter(|o| *o.file == *source.name)
                 .map_or(0, |o| o.line),
             w: -1,
@@ -237,6 +241,9 @@ fn nesting(func: &Function, cfg: &Cfg, ir: &[IrLine], wat: &[WatLine]) -> Vec<[u
 
 /// `file:line:col` of a `;;@` marker: its line, when the file is ours.
 fn marker_line(marker: &str, file: &str) -> Option<u32> {
+    // Inlined code (`deep.vir:3:3, @div#0 inlined at deep.vir:10:3`) is
+    // linked to the outermost call, the line of this function.
+    let marker = marker.rsplit(" inlined at ").next()?;
     let mut parts = marker.trim_end().rsplitn(3, ':');
     let _col = parts.next()?;
     let line = parts.next()?.parse().ok()?;
