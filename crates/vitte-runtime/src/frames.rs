@@ -34,8 +34,33 @@ impl std::fmt::Display for Position<'_> {
     }
 }
 
+/// A frame at an address as addr2line gives it: wasmtime's [`FrameSymbol`],
+/// or the profiler's own lookup's (`symbols.rs`, for an engine that keeps
+/// no DWARF), which must read the same.
+pub(crate) trait Symbol {
+    fn name(&self) -> Option<&str>;
+    fn file(&self) -> Option<&str>;
+    fn line(&self) -> Option<u32>;
+    fn column(&self) -> Option<u32>;
+}
+
+impl Symbol for FrameSymbol {
+    fn name(&self) -> Option<&str> {
+        self.name()
+    }
+    fn file(&self) -> Option<&str> {
+        self.file()
+    }
+    fn line(&self) -> Option<u32> {
+        self.line()
+    }
+    fn column(&self) -> Option<u32> {
+        self.column()
+    }
+}
+
 /// The position of a symbol, when its line row has a file and a line.
-fn position(symbol: &FrameSymbol) -> Option<Position<'_>> {
+fn position(symbol: &impl Symbol) -> Option<Position<'_>> {
     Some(Position {
         file: symbol.file()?,
         line: symbol.line().filter(|&l| l > 0)?,
@@ -50,7 +75,14 @@ fn position(symbol: &FrameSymbol) -> Option<Position<'_>> {
 /// records none: it inlines only leaves that cannot trap, under the call's
 /// position), the function that holds the code and the innermost position.
 pub(crate) fn locate(frame: &FrameInfo) -> (String, Option<Position<'_>>) {
-    let symbols = frame.symbols();
+    locate_in(frame, frame.symbols())
+}
+
+/// [`locate`] with the frame's symbols given (innermost first).
+pub(crate) fn locate_in<'a>(
+    frame: &FrameInfo,
+    symbols: &'a [impl Symbol],
+) -> (String, Option<Position<'a>>) {
     // addr2line gives the inlined frames innermost first, the function
     // that holds the code last.
     let name = symbols.last().and_then(|s| s.name());
@@ -71,9 +103,13 @@ fn is_ir(file: &str) -> bool {
 /// without. Frames inlined by the DWARF's producer follow the innermost
 /// one: `inner (a.c:3:5), inlined into outer (a.c:10:3), ...`.
 pub(crate) fn describe(frame: &FrameInfo) -> String {
-    let (name, _) = locate(frame);
-    let symbols = frame.symbols();
-    let located: Vec<(&FrameSymbol, Position<'_>)> = symbols
+    describe_in(frame, frame.symbols())
+}
+
+/// [`describe`] with the frame's symbols given (innermost first).
+pub(crate) fn describe_in<S: Symbol>(frame: &FrameInfo, symbols: &[S]) -> String {
+    let (name, _) = locate_in(frame, symbols);
+    let located: Vec<(&S, Position<'_>)> = symbols
         .iter()
         .filter_map(|s| Some((s, position(s)?)))
         .collect();

@@ -20,6 +20,7 @@ mod folded;
 mod html;
 
 use crate::frames;
+use crate::symbols::{DebugSections, DwarfFrame, Symbolizer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
@@ -51,16 +52,23 @@ pub(crate) struct Sampler {
     resolved: HashMap<RawFrame, Frame>,
     /// One copy of each file name.
     files: BTreeSet<Arc<str>>,
+    /// The program's DWARF, when its engine keeps none
+    /// ([`Runtime::for_sampling`](crate::Runtime::for_sampling)), and the
+    /// symbolizer made of it at the first frame to resolve.
+    debug: Option<Arc<DebugSections>>,
+    symbolizer: Option<Symbolizer>,
 }
 
 impl Sampler {
-    pub(crate) fn new(interval: Duration) -> Sampler {
+    pub(crate) fn new(interval: Duration, debug: Option<Arc<DebugSections>>) -> Sampler {
         Sampler {
             interval,
             start: Instant::now(),
             samples: Vec::new(),
             resolved: HashMap::new(),
             files: BTreeSet::new(),
+            debug,
+            symbolizer: None,
         }
     }
 
@@ -87,9 +95,14 @@ impl Sampler {
     }
 
     /// The [`Frame`] of a captured frame: its function and, from the
-    /// module's DWARF, the line of the instruction it was at.
+    /// module's DWARF, the line of the instruction it was at. Called once
+    /// per distinct frame: the DWARF is read here, not at each sample.
     fn resolve(&mut self, frame: &wasmtime::FrameInfo) -> Frame {
-        let (func, at) = frames::locate(frame);
+        let own = self.lookup(frame);
+        let (func, at) = match &own {
+            Some(symbols) => frames::locate_in(frame, symbols),
+            None => frames::locate(frame),
+        };
         let file = at.map(|at| match self.files.get(at.file) {
             Some(file) => file.clone(),
             None => {
@@ -103,6 +116,21 @@ impl Sampler {
             file,
             line: at.map(|at| at.line),
         }
+    }
+}
+
+impl Sampler {
+    /// The frames at a frame's code offset from our own DWARF lookup, when
+    /// the sampler has the program's DWARF and wasmtime gave no symbols.
+    fn lookup(&mut self, frame: &wasmtime::FrameInfo) -> Option<Vec<DwarfFrame>> {
+        let offset = frame.module_offset()?;
+        if !frame.symbols().is_empty() {
+            return None;
+        }
+        if self.symbolizer.is_none() {
+            self.symbolizer = self.debug.as_ref()?.symbolizer();
+        }
+        Some(self.symbolizer.as_ref()?.lookup(offset))
     }
 }
 
