@@ -9,7 +9,9 @@
 //! `vitte-wat run`, and `build -g` writes the same, so a `.wasm` or a
 //! `.cwasm` made from it (the artifact keeps the sections) gives the same
 //! frames. A module without DWARF, or code it does not cover (the WASI
-//! adapter's functions), falls back to the name section's name.
+//! adapter's functions), falls back to the name section's name. A sampling
+//! runtime's engine keeps no DWARF: its frames' symbols come from our own
+//! lookup (`symbols.rs`), through [`locate_in`] and [`describe_in`].
 
 use std::fmt::Write;
 use wasmtime::{FrameInfo, FrameSymbol};

@@ -35,7 +35,8 @@
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
 //! [`threads`] (wasi-threads programs: spawning, one store per thread),
 //! `traps.rs` (wasmtime's traps as [`TrapKind`]s), `frames.rs` (a frame's
-//! IR function and `.vir` position, from the module's DWARF), [`profile`]
+//! IR function and `.vir` position, from the module's DWARF), `symbols.rs`
+//! (the same lookup done by us, for a sampling engine that keeps no DWARF), [`profile`]
 //! (sampling a run, by IR function and line, and its formats).
 //!
 //! The library (`vitte-codegen-wasm64`) knows nothing of this crate: a

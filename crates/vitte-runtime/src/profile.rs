@@ -12,7 +12,10 @@
 //! engine's epoch every interval, and the store's epoch callback (the one
 //! that also enforces [`Limits::timeout`](crate::Limits::timeout)) captures
 //! the guest's stack and lets it continue. Sampling reads the stack only, so
-//! results are unchanged; it costs one callback per tick.
+//! results are unchanged; it costs one callback per tick. On a
+//! [`Runtime::for_sampling`](crate::Runtime::for_sampling) the engine keeps
+//! no DWARF, so that the capture is a bare stack walk, and each distinct
+//! frame is looked up once, at its first sample (`symbols.rs`).
 
 mod firefox;
 mod flame;
@@ -47,8 +50,9 @@ pub(crate) struct Sampler {
     start: Instant,
     /// Each sample's time since `start` and stack, outermost frame first.
     samples: Vec<(Duration, Vec<RawFrame>)>,
-    /// The function and line of each frame seen, resolved the first time
-    /// (wasmtime has already looked its DWARF up when it captured it).
+    /// The function and line of each frame seen, resolved the first time:
+    /// from the program's DWARF by `symbols.rs` on a sampling runtime's
+    /// engine, which keeps none, else from what wasmtime looked up.
     resolved: HashMap<RawFrame, Frame>,
     /// One copy of each file name.
     files: BTreeSet<Arc<str>>,
