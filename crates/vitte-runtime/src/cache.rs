@@ -246,11 +246,11 @@ impl Runtime {
             && let Some(cwasm) = open_entry(&key, &engine_key, &module, &bytes)
             && let Ok(program) = self.load_precompiled(cwasm)
         {
-            return Ok((program, CacheOutcome::Hit));
+            return Ok((self.with_debug(program, wasm), CacheOutcome::Hit));
         }
         // Validate and compile once; the artifact is both run and stored.
         let cwasm = self.precompile(wasm)?;
-        let program = self.load_precompiled(&cwasm)?;
+        let program = self.with_debug(self.load_precompiled(&cwasm)?, wasm);
         let sealed = seal(&key, &engine_key, &module, &cwasm);
         let outcome = match store(&entry, &sealed) {
             Ok(()) => CacheOutcome::Stored,

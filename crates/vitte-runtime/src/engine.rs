@@ -57,6 +57,20 @@ pub(crate) fn engine_with_profiler(profiler: ProfilingStrategy) -> wasmtime::Res
     Engine::new(&config)
 }
 
+/// [`engine_with_profiler`] for sampled runs: it keeps no DWARF, so that
+/// wasmtime captures a backtrace without looking each frame up in it (some
+/// 5 µs a frame, every sample); the profiler does that itself, once per
+/// distinct frame (`symbols.rs`). The machine code is the same, but the
+/// artifacts are not interchangeable: [`key`] differs, so its compile cache
+/// entries are its own and it refuses the default engine's `.cwasm`.
+pub(crate) fn sampling_engine(profiler: ProfilingStrategy) -> wasmtime::Result<Engine> {
+    let mut config = config();
+    config
+        .profiler(profiler)
+        .wasm_backtrace_details(WasmBacktraceDetails::Disable);
+    Engine::new(&config)
+}
+
 /// SHA-256 of everything wasmtime says makes compiled code compatible: its
 /// version, the target, Cranelift's flags, the tunables and wasm features.
 pub(crate) fn key(engine: &Engine) -> [u8; 32] {

@@ -9,7 +9,9 @@
 //! `vitte-wat run`, and `build -g` writes the same, so a `.wasm` or a
 //! `.cwasm` made from it (the artifact keeps the sections) gives the same
 //! frames. A module without DWARF, or code it does not cover (the WASI
-//! adapter's functions), falls back to the name section's name.
+//! adapter's functions), falls back to the name section's name. A sampling
+//! runtime's engine keeps no DWARF: its frames' symbols come from our own
+//! lookup (`symbols.rs`), through [`locate_in`] and [`describe_in`].
 
 use wasmtime::{FrameInfo, FrameSymbol};
 
@@ -33,8 +35,33 @@ impl std::fmt::Display for Position<'_> {
     }
 }
 
+/// A frame at an address as addr2line gives it: wasmtime's [`FrameSymbol`],
+/// or the profiler's own lookup's (`symbols.rs`, for an engine that keeps
+/// no DWARF), which must read the same.
+pub(crate) trait Symbol {
+    fn name(&self) -> Option<&str>;
+    fn file(&self) -> Option<&str>;
+    fn line(&self) -> Option<u32>;
+    fn column(&self) -> Option<u32>;
+}
+
+impl Symbol for FrameSymbol {
+    fn name(&self) -> Option<&str> {
+        self.name()
+    }
+    fn file(&self) -> Option<&str> {
+        self.file()
+    }
+    fn line(&self) -> Option<u32> {
+        self.line()
+    }
+    fn column(&self) -> Option<u32> {
+        self.column()
+    }
+}
+
 /// The position of a symbol, when its line row has a file and a line.
-fn position(symbol: &FrameSymbol) -> Option<Position<'_>> {
+fn position(symbol: &impl Symbol) -> Option<Position<'_>> {
     Some(Position {
         file: symbol.file()?,
         line: symbol.line().filter(|&l| l > 0)?,
@@ -50,7 +77,14 @@ fn position(symbol: &FrameSymbol) -> Option<Position<'_>> {
 /// call's (the profile's view, as before the callee was inlined;
 /// [`describe`] lists the inlined frames).
 pub(crate) fn locate(frame: &FrameInfo) -> (String, Option<Position<'_>>) {
-    let symbols = frame.symbols();
+    locate_in(frame, frame.symbols())
+}
+
+/// [`locate`] with the frame's symbols given (innermost first).
+pub(crate) fn locate_in<'a>(
+    frame: &FrameInfo,
+    symbols: &'a [impl Symbol],
+) -> (String, Option<Position<'a>>) {
     // addr2line gives the inlined frames innermost first, the function
     // that holds the code last, at the call of the outermost inlined one.
     let name = symbols.last().and_then(|s| s.name());
@@ -75,9 +109,13 @@ fn is_ir(file: &str) -> bool {
 /// call: the frames the code would have without inlining, each with the
 /// frame's offset.
 pub(crate) fn describe(frame: &FrameInfo) -> Vec<String> {
-    let (name, _) = locate(frame);
-    let symbols = frame.symbols();
-    let located: Vec<(&FrameSymbol, Position<'_>)> = symbols
+    describe_in(frame, frame.symbols())
+}
+
+/// [`describe`] with the frame's symbols given (innermost first).
+pub(crate) fn describe_in<S: Symbol>(frame: &FrameInfo, symbols: &[S]) -> Vec<String> {
+    let (name, _) = locate_in(frame, symbols);
+    let located: Vec<(&S, Position<'_>)> = symbols
         .iter()
         .filter_map(|s| Some((s, position(s)?)))
         .collect();

@@ -35,7 +35,8 @@
 //! [`Instance`] (instantiating, calling, `_start`), [`wasi`] (preview1),
 //! [`threads`] (wasi-threads programs: spawning, one store per thread),
 //! `traps.rs` (wasmtime's traps as [`TrapKind`]s), `frames.rs` (a frame's
-//! IR function and `.vir` position, from the module's DWARF), [`profile`]
+//! IR function and `.vir` position, from the module's DWARF), `symbols.rs`
+//! (the same lookup done by us, for a sampling engine that keeps no DWARF), [`profile`]
 //! (sampling a run, by IR function and line, and its formats).
 //!
 //! The library (`vitte-codegen-wasm64`) knows nothing of this crate: a
@@ -48,6 +49,7 @@ mod frames;
 mod limits;
 pub mod profile;
 mod session;
+mod symbols;
 pub mod threads;
 mod traps;
 mod values;
@@ -66,6 +68,7 @@ pub use wasi::{Preopen, WasiConfig};
 use vitte_codegen_wasm64::{ir, validate, value};
 
 use crate::value::TrapKind;
+use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::Module;
 
@@ -75,6 +78,11 @@ use crate::value::Value;
 /// A configured wasmtime engine; compiles and instantiates modules.
 pub struct Runtime {
     engine: wasmtime::Engine,
+    /// The perf agent `engine` was made with, for [`Runtime::for_sampling`].
+    agent: wasmtime::ProfilingStrategy,
+    /// Whether `engine` keeps no DWARF and programs carry their own
+    /// ([`Runtime::for_sampling`]).
+    sampling: bool,
 }
 
 /// A compiled module, ready to instantiate any number of times. Its
@@ -83,6 +91,9 @@ pub struct Runtime {
 #[derive(Clone)]
 pub struct Program {
     module: Module,
+    /// The binary's DWARF, kept by a [`Runtime::for_sampling`] (whose
+    /// engine does not) for the profiler and backtraces.
+    debug: Option<Arc<symbols::DebugSections>>,
 }
 
 /// Why running a module failed.
@@ -133,6 +144,8 @@ impl Runtime {
     pub fn new() -> anyhow::Result<Runtime> {
         Ok(Runtime {
             engine: engine::engine()?,
+            agent: wasmtime::ProfilingStrategy::None,
+            sampling: false,
         })
     }
 
@@ -143,6 +156,8 @@ impl Runtime {
     pub fn with_perf_map() -> anyhow::Result<Runtime> {
         Ok(Runtime {
             engine: engine::engine_with_profiler(wasmtime::ProfilingStrategy::PerfMap)?,
+            agent: wasmtime::ProfilingStrategy::PerfMap,
+            sampling: false,
         })
     }
 
@@ -154,6 +169,36 @@ impl Runtime {
     pub fn with_jitdump() -> anyhow::Result<Runtime> {
         Ok(Runtime {
             engine: engine::engine_with_profiler(wasmtime::ProfilingStrategy::JitDump)?,
+            agent: wasmtime::ProfilingStrategy::JitDump,
+            sampling: false,
+        })
+    }
+
+    /// This runtime's engine (its perf agent included) made for sampled
+    /// runs ([`Session::profile`]): it keeps no DWARF in compiled code, so
+    /// that a sample is a bare stack walk, and the programs it compiles
+    /// keep their binary's DWARF themselves, which the profiler and
+    /// backtraces read (`symbols.rs`): profiles and backtraces are the same
+    /// as under [`Runtime::new`], and a sample costs a few microseconds
+    /// instead of some 100 on a deep stack. Its compiled code is
+    /// not [`Runtime::new`]'s: its `.cwasm` files and cache entries are its
+    /// own, and it refuses the others (a `.cwasm` is better profiled on
+    /// [`Runtime::new`], which samples it the slow way).
+    pub fn for_sampling(self) -> anyhow::Result<Runtime> {
+        Runtime::sampling(self.agent)
+    }
+
+    /// [`Runtime::new`]'s engine made for sampling: [`Runtime::for_sampling`]
+    /// without making the other engine first.
+    pub fn new_sampling() -> anyhow::Result<Runtime> {
+        Runtime::sampling(wasmtime::ProfilingStrategy::None)
+    }
+
+    fn sampling(agent: wasmtime::ProfilingStrategy) -> anyhow::Result<Runtime> {
+        Ok(Runtime {
+            engine: engine::sampling_engine(agent)?,
+            agent,
+            sampling: true,
         })
     }
 
@@ -161,7 +206,15 @@ impl Runtime {
     pub fn compile(&self, wasm: &[u8]) -> Result<Program, RunError> {
         let module =
             Module::new(&self.engine, wasm).map_err(|e| RunError::Compile(format!("{e:#}")))?;
-        Ok(Program::new(module))
+        Ok(self.with_debug(Program::new(module), wasm))
+    }
+
+    /// The program of `wasm`, with its DWARF when this runtime samples.
+    fn with_debug(&self, mut program: Program, wasm: &[u8]) -> Program {
+        if self.sampling {
+            program.debug = symbols::DebugSections::of(wasm).map(Arc::new);
+        }
+        program
     }
 
     /// Compiles and instantiates a binary with no imports resolved: a module
@@ -174,7 +227,10 @@ impl Runtime {
 
 impl Program {
     fn new(module: Module) -> Program {
-        Program { module }
+        Program {
+            module,
+            debug: None,
+        }
     }
 
     /// Whether it is a WASI command (exports `_start`).

@@ -12,7 +12,10 @@
 //! engine's epoch every interval, and the store's epoch callback (the one
 //! that also enforces [`Limits::timeout`](crate::Limits::timeout)) captures
 //! the guest's stack and lets it continue. Sampling reads the stack only, so
-//! results are unchanged; it costs one callback per tick.
+//! results are unchanged; it costs one callback per tick. On a
+//! [`Runtime::for_sampling`](crate::Runtime::for_sampling) the engine keeps
+//! no DWARF, so that the capture is a bare stack walk, and each distinct
+//! frame is looked up once, at its first sample (`symbols.rs`).
 
 mod firefox;
 mod flame;
@@ -20,6 +23,7 @@ mod folded;
 mod html;
 
 use crate::frames;
+use crate::symbols::{DebugSections, DwarfFrame, Symbolizer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
@@ -46,21 +50,29 @@ pub(crate) struct Sampler {
     start: Instant,
     /// Each sample's time since `start` and stack, outermost frame first.
     samples: Vec<(Duration, Vec<RawFrame>)>,
-    /// The function and line of each frame seen, resolved the first time
-    /// (wasmtime has already looked its DWARF up when it captured it).
+    /// The function and line of each frame seen, resolved the first time:
+    /// from the program's DWARF by `symbols.rs` on a sampling runtime's
+    /// engine, which keeps none, else from what wasmtime looked up.
     resolved: HashMap<RawFrame, Frame>,
     /// One copy of each file name.
     files: BTreeSet<Arc<str>>,
+    /// The program's DWARF, when its engine keeps none
+    /// ([`Runtime::for_sampling`](crate::Runtime::for_sampling)), and the
+    /// symbolizer made of it at the first frame to resolve.
+    debug: Option<Arc<DebugSections>>,
+    symbolizer: Option<Symbolizer>,
 }
 
 impl Sampler {
-    pub(crate) fn new(interval: Duration) -> Sampler {
+    pub(crate) fn new(interval: Duration, debug: Option<Arc<DebugSections>>) -> Sampler {
         Sampler {
             interval,
             start: Instant::now(),
             samples: Vec::new(),
             resolved: HashMap::new(),
             files: BTreeSet::new(),
+            debug,
+            symbolizer: None,
         }
     }
 
@@ -87,9 +99,14 @@ impl Sampler {
     }
 
     /// The [`Frame`] of a captured frame: its function and, from the
-    /// module's DWARF, the line of the instruction it was at.
+    /// module's DWARF, the line of the instruction it was at. Called once
+    /// per distinct frame: the DWARF is read here, not at each sample.
     fn resolve(&mut self, frame: &wasmtime::FrameInfo) -> Frame {
-        let (func, at) = frames::locate(frame);
+        let own = self.lookup(frame);
+        let (func, at) = match &own {
+            Some(symbols) => frames::locate_in(frame, symbols),
+            None => frames::locate(frame),
+        };
         let file = at.map(|at| match self.files.get(at.file) {
             Some(file) => file.clone(),
             None => {
@@ -103,6 +120,21 @@ impl Sampler {
             file,
             line: at.map(|at| at.line),
         }
+    }
+}
+
+impl Sampler {
+    /// The frames at a frame's code offset from our own DWARF lookup, when
+    /// the sampler has the program's DWARF and wasmtime gave no symbols.
+    fn lookup(&mut self, frame: &wasmtime::FrameInfo) -> Option<Vec<DwarfFrame>> {
+        let offset = frame.module_offset()?;
+        if !frame.symbols().is_empty() {
+            return None;
+        }
+        if self.symbolizer.is_none() {
+            self.symbolizer = self.debug.as_ref()?.symbolizer();
+        }
+        Some(self.symbolizer.as_ref()?.lookup(offset))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::limits::{Limits, MemoryLimit, RETICK, Ticker, TimedOut};
 use super::profile::{Profile, Sampler};
+use super::symbols::DebugSections;
 use super::threads::{self, Group};
 use super::traps;
 use super::values::{check_arity, from_val, ir_type, to_val, val_type, value_type};
@@ -32,6 +33,8 @@ pub(crate) struct Host {
     deadline: Option<(Instant, Duration)>,
     /// The samples of a profiled instance ([`Session::profile`]).
     sampler: Option<Sampler>,
+    /// [`Blueprint::debug`], for backtraces.
+    debug: Option<Arc<DebugSections>>,
     /// The threads of a wasi-threads program (`threads.rs`), in every one
     /// of its stores: a stop there interrupts them all.
     pub(crate) group: Option<Arc<Group>>,
@@ -177,7 +180,8 @@ impl<'r> Session<'r> {
     /// (by WASI or a host function); the first one that is not is a
     /// [`RunError::Link`] naming it, `module.name`.
     pub fn instantiate(&self, program: &Program) -> Result<Instance, RunError> {
-        let blueprint = self.blueprint();
+        let mut blueprint = self.blueprint();
+        blueprint.debug = program.debug.clone();
         let group = threads::group(&blueprint, program, self.max_threads)?;
         let mut store = blueprint.store(None, group.clone())?;
         let mut linker = blueprint.linker()?;
@@ -199,7 +203,7 @@ impl<'r> Session<'r> {
         })
         .map_err(|e| match traps::is_trap(&e) {
             // A start function or an out-of-bounds segment can trap here.
-            true => traps::run_error(e),
+            true => traps::run_error(e, blueprint.debug.as_deref()),
             false => RunError::Link(traps::full_text(&e)),
         })?;
         Ok(Instance {
@@ -220,6 +224,7 @@ impl<'r> Session<'r> {
             imports: self.imports.clone(),
             target: self.target,
             profile: self.profile,
+            debug: None,
         }
     }
 }
@@ -233,6 +238,9 @@ pub(crate) struct Blueprint {
     imports: Vec<HostImport>,
     target: Target,
     profile: Option<Duration>,
+    /// The program's DWARF, when its engine keeps none
+    /// ([`Runtime::for_sampling`]): read by the profiler and for backtraces.
+    pub(crate) debug: Option<Arc<DebugSections>>,
 }
 
 impl Blueprint {
@@ -257,9 +265,10 @@ impl Blueprint {
             memory,
             deadline: None,
             sampler: match shared {
-                None => self.profile.map(Sampler::new),
+                None => self.profile.map(|i| Sampler::new(i, self.debug.clone())),
                 Some(_) => None,
             },
+            debug: self.debug.clone(),
             group,
         };
         let mut store = Store::new(&self.engine, host);
@@ -495,6 +504,7 @@ impl Instance {
         let result_types: Vec<ValType> = func.ty(&self.store).results().collect();
         let mut results = vec![Val::I32(0); result_types.len()];
         let group = self.group.clone();
+        let debug = self.store.data().debug.clone();
         enter(&mut self.store, self.timeout, |store| {
             // A thread that ended the program before this entry armed the
             // epoch deadline: its tick came and went.
@@ -505,7 +515,7 @@ impl Instance {
         })
         .map_err(|e| match e.downcast_ref::<I32Exit>() {
             Some(exit) => RunError::Exit(exit.0),
-            None => traps::run_error(e),
+            None => traps::run_error(e, debug.as_deref()),
         })
         // Stopped because another thread trapped or exited: that is the
         // result.

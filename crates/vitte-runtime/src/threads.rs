@@ -416,7 +416,7 @@ impl Group {
             return RunError::Other(Stopped.to_string());
         }
         match traps::is_trap(&e) {
-            true => traps::run_error(e),
+            true => traps::run_error(e, self.blueprint.debug.as_deref()),
             false => RunError::Link(traps::full_text(&e)),
         }
     }

@@ -5,13 +5,18 @@
 use super::RunError;
 use super::frames;
 use super::limits::TimedOut;
+use super::symbols::DebugSections;
 use crate::value::TrapKind;
 use wasmtime::{Trap, WasmBacktrace};
 
 /// A wasmtime error as a [`RunError`]: traps with their kind, an expired
-/// timeout, else [`RunError::Other`]; with the wasm backtrace.
-pub(crate) fn run_error(e: wasmtime::Error) -> RunError {
-    let backtrace = e.downcast_ref::<WasmBacktrace>().map(render);
+/// timeout, else [`RunError::Other`]; with the wasm backtrace. `debug` is
+/// the program's DWARF when its engine keeps none (a sampling runtime's):
+/// the frames are then looked up in it, to read the same.
+pub(crate) fn run_error(e: wasmtime::Error, debug: Option<&DebugSections>) -> RunError {
+    let backtrace = e
+        .downcast_ref::<WasmBacktrace>()
+        .map(|trace| render(trace, debug));
     let with_backtrace = |first: String| match &backtrace {
         Some(trace) => format!("{first}\n{trace}"),
         None => first,
@@ -90,9 +95,19 @@ pub(crate) fn is_trap(e: &wasmtime::Error) -> bool {
 /// One line per frame, innermost first, the functions inlined into a wasm
 /// frame's function each a frame of their own:
 /// `  0: @div (prog.vir:3:3), wasm offset 0x72`.
-fn render(trace: &WasmBacktrace) -> String {
+fn render(trace: &WasmBacktrace, debug: Option<&DebugSections>) -> String {
+    // wasmtime looked the frames up unless the engine keeps no DWARF.
+    let unsymbolized = trace.frames().iter().all(|f| f.symbols().is_empty());
+    let symbolizer = debug
+        .filter(|_| unsymbolized)
+        .and_then(DebugSections::symbolizer);
     let mut out = String::from("wasm backtrace:");
-    let lines = trace.frames().iter().flat_map(frames::describe);
+    let lines = trace.frames().iter().flat_map(|frame| {
+        match (&symbolizer, frame.module_offset()) {
+            (Some(own), Some(offset)) => frames::describe_in(frame, &own.lookup(offset)),
+            _ => frames::describe(frame),
+        }
+    });
     for (i, line) in lines.enumerate() {
         out.push_str(&format!("\n  {i}: {line}"));
     }

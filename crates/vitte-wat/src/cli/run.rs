@@ -140,15 +140,8 @@ fn execute(
         Some(out) => Some(profile::format_of(out, args.profile_format)?),
         None => None,
     };
-    let runtime = if args.perf_map {
-        Runtime::with_perf_map()
-    } else if args.jitdump {
-        Runtime::with_jitdump()
-    } else {
-        Runtime::new()
-    }
-    .map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))?;
     let input = Input::read(&args.file)?;
+    let runtime = runtime(args, sampling.is_some() && !precompiled(args, &input))?;
     let wasi = wasi_config(args, &input)?;
     let program = load(&runtime, args, &input)?;
     let limits = Limits {
@@ -298,9 +291,35 @@ impl Drop for Watchdog {
 
 /// The compiled program: a `.cwasm` is loaded (after its checks), anything
 /// else is compiled, through the cache unless `--no-cache`.
+/// The runtime: with `--perf-map`'s or `--jitdump`'s agent, and made for
+/// sampling when `sampled` (an engine that keeps no DWARF, so that a sample
+/// is a bare stack walk: [`Runtime::for_sampling`]).
+fn runtime(args: &RunArgs, sampled: bool) -> Result<Runtime, Failure> {
+    let runtime = if sampled && !args.perf_map && !args.jitdump {
+        Runtime::new_sampling()
+    } else if args.perf_map {
+        Runtime::with_perf_map()
+    } else if args.jitdump {
+        Runtime::with_jitdump()
+    } else {
+        Runtime::new()
+    };
+    match sampled {
+        true => runtime.and_then(Runtime::for_sampling),
+        false => runtime,
+    }
+    .map_err(|e| Failure::error(format!("cannot start wasmtime: {e}")))
+}
+
+/// Whether the input is a `.cwasm` (compiled for [`Runtime::new`]'s
+/// engine: a profiled run of it samples on that engine).
+fn precompiled(args: &RunArgs, input: &Input) -> bool {
+    is_precompiled(&input.bytes) || args.file.extension().is_some_and(|e| e == "cwasm")
+}
+
 fn load(runtime: &Runtime, args: &RunArgs, input: &Input) -> Result<Program, Failure> {
     let located = |e: RunError| Failure::error(format!("{}: {e}", input.name));
-    if is_precompiled(&input.bytes) || args.file.extension().is_some_and(|e| e == "cwasm") {
+    if precompiled(args, input) {
         return runtime.load_precompiled(&input.bytes).map_err(located);
     }
     if input.bytes.starts_with(b"\x7fELF") {
