@@ -2,7 +2,7 @@
 //! targets.
 //!
 //! The set is spelled out rather than taken from `wasmparser`'s defaults, so
-//! that a module using anything else (SIMD, threads, GC, tail calls...) is
+//! that a module using anything else (SIMD, GC, tail calls...) is
 //! rejected here, before it reaches an engine that might accept it. The
 //! runtime configures wasmtime with the same set.
 
@@ -34,6 +34,9 @@ pub fn features() -> WasmFeatures {
         // scratch memory exported as `memory` (Wasm 3.0 multi-memory; see
         // `lower/wasi64.rs` and docs/ir.md).
         | WasmFeatures::MULTI_MEMORY
+        // Atomic accesses, `memory.atomic.wait`/`notify`, `atomic.fence` and
+        // a `memory shared` module's shared memory (docs/ir.md).
+        | WasmFeatures::THREADS
 }
 
 /// A module that is malformed or does not type-check.

@@ -20,7 +20,7 @@ mod types;
 
 pub use builder::{BlockState, BuildError, FunctionBuilder, Place};
 pub use location::{DebugFileId, LocId, Location, debug_file_name_error};
-pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
+pub use ops::{AtomicOp, BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, RmwOp, UnaryOp};
 pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
 };
@@ -50,6 +50,9 @@ pub struct Module {
     /// Every frontend location the module's instructions, terminators and
     /// functions carry (by [`LocId`]); empty for parsed IR.
     pub locations: Vec<Location>,
+    /// `memory shared`: the linear memory is a shared memory (wasm threads),
+    /// which other threads may use at the same time.
+    pub shared_memory: bool,
 }
 
 /// How a global or a data definition is seen from other modules when
@@ -148,6 +151,7 @@ impl Module {
             Op::Convert(conv, _) => one(conv.to),
             Op::Select { ty, .. } => one(*ty),
             Op::Load { access, .. } => one(access.ty),
+            Op::Atomic { op, access, .. } => Some(op.result_type(*access).into_iter().collect()),
             Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => one(Type::Ptr),
             Op::MemorySize | Op::MemoryGrow(_) => one(Type::Ptr),
             Op::StackAlloc(_) | Op::StackSave => one(Type::Ptr),
@@ -156,6 +160,7 @@ impl Module {
             | Op::MemoryCopy { .. }
             | Op::MemoryFill { .. }
             | Op::GlobalSet(..)
+            | Op::AtomicFence
             | Op::VarSet(..) => Some(vec![]),
             Op::Call { func: callee, .. } => {
                 Some(self.funcs.get(callee.index())?.sig.results.clone())
@@ -569,6 +574,19 @@ pub enum Op {
         byte: ValueId,
         len: ValueId,
     },
+    /// An atomic access to memory (wasm's threads proposal), at `addr +
+    /// offset`, which must be aligned to the access's width (else it traps
+    /// `unaligned atomic`). `args` holds the operands after the address,
+    /// [`AtomicOp::arity`] of them; the others are [`ValueId::INVALID`].
+    Atomic {
+        op: AtomicOp,
+        access: MemAccess,
+        addr: ValueId,
+        args: [ValueId; 2],
+        offset: u64,
+    },
+    /// `atomic.fence`: orders the memory accesses around it.
+    AtomicFence,
     Call {
         func: FuncId,
         args: Vec<ValueId>,
@@ -599,6 +617,7 @@ impl Op {
             | Op::FuncAddr(_)
             | Op::MemorySize
             | Op::StackSave
+            | Op::AtomicFence
             | Op::GlobalGet(_)
             | Op::VarGet(_) => fixed(&[]),
             Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => fixed(&[*a]),
@@ -613,6 +632,11 @@ impl Op {
             } => fixed(&[*if_true, *if_false, *cond]),
             Op::Load { addr, .. } => fixed(&[*addr]),
             Op::Store { addr, value, .. } => fixed(&[*addr, *value]),
+            Op::Atomic { op, addr, args, .. } => match op.arity() {
+                0 => fixed(&[*addr]),
+                1 => fixed(&[*addr, args[0]]),
+                _ => fixed(&[*addr, args[0], args[1]]),
+            },
             Op::MemoryCopy { dst, src, len } => fixed(&[*dst, *src, *len]),
             Op::MemoryFill { dst, byte, len } => fixed(&[*dst, *byte, *len]),
             Op::Call { args, .. } => Operands::new(args, &[]),
@@ -640,6 +664,7 @@ impl Op {
             | Op::FuncAddr(_)
             | Op::MemorySize
             | Op::StackSave
+            | Op::AtomicFence
             | Op::GlobalGet(_)
             | Op::VarGet(_) => {}
             Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
@@ -663,6 +688,11 @@ impl Op {
             Op::Store { addr, value, .. } => {
                 *addr = f(*addr);
                 *value = f(*value);
+            }
+            Op::Atomic { op, addr, args, .. } => {
+                *addr = f(*addr);
+                let n = op.arity();
+                args[..n].iter_mut().for_each(|a| *a = f(*a));
             }
             Op::MemoryCopy { dst, src, len } => {
                 *dst = f(*dst);

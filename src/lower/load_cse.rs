@@ -18,7 +18,9 @@
 //!
 //! Anything that may write memory forgets every known value: a store (of
 //! any address: no alias analysis), a call (direct or indirect),
-//! `memory.copy`/`fill`/`grow` and the stack operations. The known values
+//! `memory.copy`/`fill`/`grow`, the stack operations, and every atomic
+//! access and `atomic.fence` (a synchronisation point with other threads;
+//! atomic loads themselves are never merged). The known values
 //! flow down a block, and into a block whose only predecessor is the
 //! block before it in reverse postorder's sense (that predecessor
 //! dominates it, so the value is defined wherever it is reused).
@@ -105,11 +107,15 @@ pub(super) fn cse_loads(func: &Function) -> Option<Function> {
 }
 
 /// Operators that may write memory (or, for the stack operations, move
-/// what a frame's memory means).
+/// what a frame's memory means). Every atomic access and fence is a
+/// barrier too: another thread's writes may become visible across it, so
+/// no load before it answers for one after it.
 fn may_write_memory(op: &Op) -> bool {
     matches!(
         op,
         Op::Store { .. }
+            | Op::Atomic { .. }
+            | Op::AtomicFence
             | Op::MemoryCopy { .. }
             | Op::MemoryFill { .. }
             | Op::MemoryGrow(_)
