@@ -135,7 +135,6 @@ mod tests {
     #[test]
     fn disabled_features_are_rejected() {
         for (text, why) in [
-            ("(module (memory 1 1 shared))", "threads"),
             ("(module (func (result v128) v128.const i64x2 0 0))", "SIMD"),
             ("(module (func $f return_call $f))", "tail calls"),
             (
@@ -150,6 +149,13 @@ mod tests {
             let err = validate(&wasm(text)).expect_err(text);
             assert!(err.message.contains(why), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn shared_memories_and_atomics_are_allowed() {
+        let text = "(module (memory i64 1 2 shared) (func (param i64) (result i32) \
+                    local.get 0 i32.atomic.load atomic.fence))";
+        validate(&wasm(text)).expect("threads");
     }
 
     #[test]

@@ -459,7 +459,7 @@ impl<'a> Translator<'a> {
                     addr: addr.as_u32(),
                     a: reg(0),
                     b: reg(1),
-                    offset: *offset,
+                    offset: u64::from(*offset),
                 }
             }
             // Nothing to order: the interpreter runs one thread.

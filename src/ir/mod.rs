@@ -578,12 +578,15 @@ pub enum Op {
     /// offset`, which must be aligned to the access's width (else it traps
     /// `unaligned atomic`). `args` holds the operands after the address,
     /// [`AtomicOp::arity`] of them; the others are [`ValueId::INVALID`].
+    /// The offset is 32-bit (as the verifier requires of loads and stores):
+    /// so the variant takes no more room than a store, and `Op` stays 40
+    /// bytes.
     Atomic {
         op: AtomicOp,
         access: MemAccess,
+        offset: u32,
         addr: ValueId,
         args: [ValueId; 2],
-        offset: u64,
     },
     /// `atomic.fence`: orders the memory accesses around it.
     AtomicFence,

@@ -436,6 +436,16 @@ mod tests {
         assert!(names.contains(&"i32.extend8_s".to_string()));
     }
 
+    /// `Op::Atomic` holds its three operands and its offset inline, and
+    /// is no larger than the operators there were before it: `Op` stays
+    /// 40 bytes (its tag in the niche of `CallIndirect`'s `Vec`).
+    #[test]
+    fn atomics_do_not_grow_an_instruction() {
+        let (op, inst) = (size_of::<Op>(), size_of::<super::super::Inst>());
+        eprintln!("size_of Op = {op}, Inst = {inst}");
+        assert!(op <= 40, "Op is {op} bytes");
+    }
+
     #[test]
     fn atomic_names_are_wasm_s_and_unique() {
         let names: Vec<String> = AtomicOp::all()

@@ -251,6 +251,35 @@ mod tests {
         }
     }
 
+    /// Another thread's store may become visible at any atomic access or
+    /// fence: the load after one is kept, as are repeated atomic loads.
+    #[test]
+    fn atomics_are_barriers_and_are_never_merged() {
+        for barrier in [
+            "%o = i64.atomic.load %q",
+            "%o = i32.atomic.rmw8.add_u %q, %k",
+            "atomic.fence",
+            "%o = memory.atomic.notify %q, %k",
+        ] {
+            let text = format!(
+                "memory shared\npub fn @f(%p: ptr, %q: ptr) -> i64 {{\nentry:\n  \
+                 %k = i32.const 1\n  %a = i64.load %p\n  {barrier}\n  %b = i64.load %p\n  \
+                 %c = i64.atomic.load %p\n  %d = i64.atomic.load %p\n  %s = i64.add %a, %b\n  \
+                 %t = i64.add %c, %d\n  %r = i64.add %s, %t\n  return %r\n}}\n"
+            );
+            let module = parse(&text);
+            assert!(
+                cse_loads(module.func(module.func_by_name("f").expect("f"))).is_none(),
+                "{barrier}"
+            );
+        }
+        // Without a barrier, the second load goes.
+        let plain = "pub fn @f(%p: ptr) -> i64 {\nentry:\n  %a = i64.load %p\n  \
+                     %b = i64.load %p\n  %s = i64.add %a, %b\n  return %s\n}\n";
+        let module = parse(plain);
+        assert!(cse_loads(module.func(module.func_by_name("f").expect("f"))).is_some());
+    }
+
     #[test]
     fn generated_programs_compute_the_same_without_repeated_loads() {
         let changed = check_generated(0..150, |_, f| cse_loads(f));

@@ -49,7 +49,7 @@ impl FuncGen<'_> {
             access,
             addr,
             args,
-            offset,
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
         };
         match op.result_type(access) {
             Some(ty) => {
@@ -83,7 +83,7 @@ impl FuncGen<'_> {
             access,
             addr,
             args: [ValueId::INVALID; 2],
-            offset,
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
         })
     }
 }

@@ -155,6 +155,17 @@ impl Mnemonic {
     }
 }
 
+/// An atomic access's offset, which the IR holds in 32 bits (as wasm32
+/// requires of every offset: the verifier says so of loads and stores).
+fn atomic_offset(offset: u64, span: Option<Span>) -> PResult<u32> {
+    u32::try_from(offset).map_err(|_| {
+        Diagnostic::new(
+            format!("offset {offset} does not fit in 32 bits (wasm32)"),
+            span.unwrap_or(Span::NONE),
+        )
+    })
+}
+
 /// The operands of an atomic access, and how the documentation writes them.
 fn atomic_args(op: AtomicOp) -> (&'static [Arg], &'static str) {
     use Arg::Value;
@@ -625,6 +636,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             )
         })?;
         check_operands(kind, mnemonic, operands)?;
+        let offset_span = offset.map(|(_, number)| number.span);
         let offset = match offset {
             None => 0,
             Some((_, number)) if kind.takes_offset() => u64_literal(number, "an offset")?,
@@ -674,7 +686,7 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
                     access,
                     addr: v(0)?,
                     args,
-                    offset,
+                    offset: atomic_offset(offset, offset_span)?,
                 }
             }
             M::AtomicFence => Op::AtomicFence,

@@ -417,7 +417,7 @@ impl<'m> FuncPrinter<'m> {
             text.push_str(&self.value(value));
         }
         if let Op::Atomic { offset, .. } = op {
-            text.push_str(&offset_text(*offset));
+            text.push_str(&offset_text(u64::from(*offset)));
         }
         text
     }

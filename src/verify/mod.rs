@@ -783,14 +783,13 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 access,
                 addr,
                 args,
-                offset,
+                ..
             } => {
                 let known = self.v.tables.atomics.contains(&(*atomic, *access));
                 self.operator_exists(known, op, span);
                 let mut values = vec![*addr];
                 values.extend(&args[..atomic.arity()]);
                 self.expect_all(&values, &atomic_operand_types(*atomic, access.ty), span);
-                self.check_offset(*offset, span);
             }
             Op::MemoryGrow(delta) | Op::StackAlloc(delta) | Op::StackRestore(delta) => {
                 self.expect(*delta, Type::Ptr, span)
