@@ -48,6 +48,9 @@ pub struct Layout {
     pub table: Vec<Option<FuncId>>,
     /// The pointer of each function whose address is taken, by `FuncId`.
     pub func_ptrs: Vec<Option<u64>>,
+    /// `memory shared`: the memory is a shared one (its maximum is always
+    /// declared, [`MAX_PAGES`]).
+    pub shared: bool,
 }
 
 impl Layout {
@@ -57,6 +60,7 @@ impl Layout {
         let stack_top = stack_base + STACK_SIZE;
         let (table, func_ptrs) = function_table(module);
         Ok(Layout {
+            shared: module.shared_memory,
             target,
             data_addrs,
             data_end,

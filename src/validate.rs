@@ -2,7 +2,7 @@
 //! targets.
 //!
 //! The set is spelled out rather than taken from `wasmparser`'s defaults, so
-//! that a module using anything else (SIMD, threads, GC, tail calls...) is
+//! that a module using anything else (SIMD, GC, tail calls...) is
 //! rejected here, before it reaches an engine that might accept it. The
 //! runtime configures wasmtime with the same set.
 
@@ -34,6 +34,9 @@ pub fn features() -> WasmFeatures {
         // scratch memory exported as `memory` (Wasm 3.0 multi-memory; see
         // `lower/wasi64.rs` and docs/ir.md).
         | WasmFeatures::MULTI_MEMORY
+        // Atomic accesses, `memory.atomic.wait`/`notify`, `atomic.fence` and
+        // a `memory shared` module's shared memory (docs/ir.md).
+        | WasmFeatures::THREADS
 }
 
 /// A module that is malformed or does not type-check.
@@ -132,7 +135,6 @@ mod tests {
     #[test]
     fn disabled_features_are_rejected() {
         for (text, why) in [
-            ("(module (memory 1 1 shared))", "threads"),
             ("(module (func (result v128) v128.const i64x2 0 0))", "SIMD"),
             ("(module (func $f return_call $f))", "tail calls"),
             (
@@ -147,6 +149,13 @@ mod tests {
             let err = validate(&wasm(text)).expect_err(text);
             assert!(err.message.contains(why), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn shared_memories_and_atomics_are_allowed() {
+        let text = "(module (memory i64 1 2 shared) (func (param i64) (result i32) \
+                    local.get 0 i32.atomic.load atomic.fence))";
+        validate(&wasm(text)).expect("threads");
     }
 
     #[test]

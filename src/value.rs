@@ -134,6 +134,13 @@ pub enum TrapKind {
     CallStackExhausted,
     /// Fuel or a deadline ran out.
     Interrupted,
+    /// An atomic access at an address that is not a multiple of its width.
+    UnalignedAtomic,
+    /// `memory.atomic.wait` on a memory that is not shared.
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait` that would block forever: the interpreter runs
+    /// one thread, so nothing could wake it (wasm would hang).
+    Deadlock,
 }
 
 impl TrapKind {
@@ -149,6 +156,9 @@ impl TrapKind {
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::Interrupted => "interrupted",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
+            TrapKind::Deadlock => "deadlock: wait with no other thread",
         }
     }
 
@@ -166,6 +176,9 @@ impl TrapKind {
             IndirectCallTypeMismatch,
             CallStackExhausted,
             Interrupted,
+            UnalignedAtomic,
+            ExpectedSharedMemory,
+            Deadlock,
         ]
         .into_iter()
         .find(|k| k.message() == text)

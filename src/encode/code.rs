@@ -2,6 +2,7 @@
 //! resolved (locals, labels as relative depths, functions, globals...).
 
 use super::EncodeError;
+use super::atomic;
 use super::index::{Indices, val_type};
 use super::ops;
 use crate::fxhash::{FxHashMap, ShortKey};
@@ -259,6 +260,10 @@ fn flat(
         Instr::Store { kind, memarg } => {
             ops::store(&mut sink, *kind, mem_arg(ix, memarg, kind.natural_align())?)
         }
+        Instr::Atomic { kind, memarg } => {
+            atomic::atomic(&mut sink, *kind, mem_arg(ix, memarg, kind.natural_align())?)
+        }
+        Instr::AtomicFence => sink.atomic_fence(),
         Instr::MemorySize => sink.memory_size(0),
         Instr::MemoryGrow => sink.memory_grow(0),
         Instr::MemoryCopy { memories: None } => sink.memory_copy(0, 0),

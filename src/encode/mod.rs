@@ -19,6 +19,7 @@
 //! A name the AST uses but never defines is an error here, as it is for the
 //! assembler on the text path; the lowering never produces one.
 
+mod atomic;
 mod code;
 mod index;
 mod names;
@@ -168,7 +169,7 @@ fn encode_with<E: From<EncodeError>>(
             minimum: mem.min,
             maximum: mem.max,
             memory64: mem.index_type == IndexType::I64,
-            shared: false,
+            shared: mem.shared,
             page_size_log2: None,
         });
     }

@@ -259,7 +259,16 @@ mod tests {
             kind,
             memarg: memarg.clone(),
         });
-        loads.chain(stores).collect()
+        let atomics = wat::AtomicKind::all()
+            .into_iter()
+            .map(|kind| Instr::Atomic {
+                kind,
+                memarg: MemArg {
+                    align: None,
+                    ..memarg.clone()
+                },
+            });
+        loads.chain(stores).chain(atomics).collect()
     }
 
     /// A module of two memories whose one function's body is `instr`.
@@ -269,6 +278,7 @@ mod tests {
             index_type: IndexType::I32,
             min: 1,
             max: None,
+            shared: false,
         };
         wat::Module {
             memories: vec![memory("main"), memory("second")],
@@ -314,6 +324,7 @@ mod tests {
             Instr::MemoryGrow,
             Instr::MemoryCopy { memories: None },
             Instr::MemoryFill,
+            Instr::AtomicFence,
         ];
         all.extend(numeric());
         for memarg in &memargs {
@@ -321,7 +332,7 @@ mod tests {
         }
         assert_eq!(
             all.len(),
-            9 + 2 * (4 + 15 + 10) + 2 * (7 + 7 + 6) + 38 + 3 * (14 + 9)
+            10 + 2 * (4 + 15 + 10) + 2 * (7 + 7 + 6) + 38 + 3 * (14 + 9 + 66)
         );
         for instr in all {
             let m = module(instr.clone());

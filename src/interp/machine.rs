@@ -456,6 +456,32 @@ impl Machine {
                 let bits = self.reg(base, value).to_le_bytes();
                 self.memory[at..at + bytes as usize].copy_from_slice(&bits[..bytes as usize]);
             }
+            Instr::Atomic {
+                op,
+                bytes,
+                wide,
+                shared,
+                dst,
+                addr,
+                a,
+                b,
+                offset,
+            } => {
+                let args = AtomicArgs {
+                    op,
+                    bytes,
+                    wide,
+                    shared,
+                    addr: self.reg(base, addr),
+                    offset,
+                    a: self.reg(base, a),
+                    b: self.reg(base, b),
+                };
+                if let Some(v) = self.atomic(&args)? {
+                    self.set(base, dst, v);
+                }
+            }
+            Instr::Nop => {}
             Instr::MemorySize { dst } => self.set(base, dst, self.pages()),
             Instr::MemoryGrow { dst, delta } => {
                 let old = self.grow(self.reg(base, delta));

@@ -25,10 +25,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
+mod atomic;
 mod machine;
 mod numeric;
 mod translate;
 
+use atomic::AtomicArgs;
 use machine::*;
 use numeric::*;
 use translate::*;

@@ -1194,3 +1194,65 @@ fn invalid_modules_are_rejected_not_run() {
     );
     assert!(Interpreter::new(&huge, W32).is_err());
 }
+
+/// A wait at the data's first word (which holds 5) for `expected`, with
+/// `timeout`, on a memory shared or not.
+fn wait(shared: bool, expected: i32, timeout: i64) -> Result<Value, TrapKind> {
+    let text = format!(
+        "{}data @w align 4 = i32 5\n\
+         pub fn @f(%e: i32, %t: i64) -> i32 {{\nentry:\n  %p = data.addr @w\n  \
+         %r = memory.atomic.wait32 %p, %e, %t\n  return %r\n}}\n",
+        if shared { "memory shared\n" } else { "" }
+    );
+    let m = crate::text::parse_str("wait.vir", &text).expect("parses");
+    match run(
+        &m,
+        Target::Wasm64,
+        "f",
+        &[Value::I32(expected), Value::I64(timeout)],
+    ) {
+        Ok(v) => Ok(v[0]),
+        Err(InterpError::Trap(t)) => Err(t.kind),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_wait_with_no_other_thread_times_out_differs_or_deadlocks() {
+    assert_eq!(wait(true, 4, -1), Ok(Value::I32(1)));
+    assert_eq!(wait(true, 5, 0), Ok(Value::I32(2)));
+    assert_eq!(wait(true, 5, 1_000_000), Ok(Value::I32(2)));
+    assert_eq!(wait(true, 5, -1), Err(Deadlock));
+    assert_eq!(wait(false, 4, 0), Err(ExpectedSharedMemory));
+    assert_eq!(Deadlock.message(), "deadlock: wait with no other thread");
+    assert_eq!(
+        TrapKind::from_message("unaligned atomic"),
+        Some(UnalignedAtomic)
+    );
+}
+
+#[test]
+fn atomics_check_alignment_before_bounds() {
+    let rmw16 = |addr: u64, offset: u32, v: i64| {
+        eval(
+            Target::Wasm64,
+            &[Type::Ptr, Type::I64],
+            Type::I64,
+            &[Value::I64(addr as i64), Value::I64(v)],
+            |p| Op::Atomic {
+                op: AtomicOp::Rmw(RmwOp::Add),
+                access: MemAccess::narrow(Type::I64, 16, false),
+                addr: p[0],
+                args: [p[1], ValueId::INVALID],
+                offset,
+            },
+        )
+    };
+    assert_eq!(rmw16(1 << 40, 0, 1), Err(OutOfBounds));
+    assert_eq!(rmw16((1 << 40) + 1, 0, 1), Err(UnalignedAtomic));
+    assert_eq!(rmw16(u64::MAX, 0, 1), Err(UnalignedAtomic));
+    // `addr + offset` overflows: out of bounds before misaligned.
+    assert_eq!(rmw16(u64::MAX, 2, 1), Err(OutOfBounds));
+    assert_eq!(rmw16(4096, 1, 1), Err(UnalignedAtomic));
+    assert_eq!(rmw16(4096, 2, -1), Ok(Value::I64(0)));
+}

@@ -103,6 +103,22 @@ pub(super) enum Instr {
         value: Reg,
         offset: u64,
     },
+    /// An atomic access of `bytes` at `addr + offset`; `a` and `b` are the
+    /// operands after the address (unused ones are 0). The result is kept
+    /// zero-extended from 32 bits unless `wide`.
+    Atomic {
+        op: AtomicOp,
+        bytes: u8,
+        wide: bool,
+        shared: bool,
+        dst: Reg,
+        addr: Reg,
+        a: Reg,
+        b: Reg,
+        offset: u64,
+    },
+    /// Nothing (`atomic.fence`).
+    Nop,
     /// The stack pointer plus the slot's offset in the frame.
     SlotAddr {
         dst: Reg,
@@ -423,6 +439,31 @@ impl<'a> Translator<'a> {
                 value: value.as_u32(),
                 offset: *offset,
             },
+            Op::Atomic {
+                op,
+                access,
+                addr,
+                args,
+                offset,
+            } => {
+                let reg = |i: usize| match i < op.arity() {
+                    true => args[i].as_u32(),
+                    false => 0,
+                };
+                Instr::Atomic {
+                    op: *op,
+                    bytes: access.bytes(ptr_bytes) as u8,
+                    wide: lower_type(access.ty, self.target()).bits(self.target()) == 64,
+                    shared: self.layout.shared,
+                    dst,
+                    addr: addr.as_u32(),
+                    a: reg(0),
+                    b: reg(1),
+                    offset: u64::from(*offset),
+                }
+            }
+            // Nothing to order: the interpreter runs one thread.
+            Op::AtomicFence => Instr::Nop,
             Op::SlotAddr(slot) => Instr::SlotAddr {
                 dst,
                 offset: self

@@ -22,7 +22,7 @@ mod types;
 pub use builder::{BlockState, BuildError, FunctionBuilder, Place};
 pub use inlined::{InlineSite, Inlined, InlinedPosition};
 pub use location::{DebugFileId, LocId, Location, debug_file_name_error};
-pub use ops::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, UnaryOp};
+pub use ops::{AtomicOp, BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, RmwOp, UnaryOp};
 pub use types::{
     BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
 };
@@ -52,6 +52,9 @@ pub struct Module {
     /// Every frontend location the module's instructions, terminators and
     /// functions carry (by [`LocId`]); empty for parsed IR.
     pub locations: Vec<Location>,
+    /// `memory shared`: the linear memory is a shared memory (wasm threads),
+    /// which other threads may use at the same time.
+    pub shared_memory: bool,
 }
 
 /// How a global or a data definition is seen from other modules when
@@ -150,6 +153,7 @@ impl Module {
             Op::Convert(conv, _) => one(conv.to),
             Op::Select { ty, .. } => one(*ty),
             Op::Load { access, .. } => one(access.ty),
+            Op::Atomic { op, access, .. } => Some(op.result_type(*access).into_iter().collect()),
             Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => one(Type::Ptr),
             Op::MemorySize | Op::MemoryGrow(_) => one(Type::Ptr),
             Op::StackAlloc(_) | Op::StackSave => one(Type::Ptr),
@@ -158,6 +162,7 @@ impl Module {
             | Op::MemoryCopy { .. }
             | Op::MemoryFill { .. }
             | Op::GlobalSet(..)
+            | Op::AtomicFence
             | Op::VarSet(..) => Some(vec![]),
             Op::Call { func: callee, .. } => {
                 Some(self.funcs.get(callee.index())?.sig.results.clone())
@@ -575,6 +580,22 @@ pub enum Op {
         byte: ValueId,
         len: ValueId,
     },
+    /// An atomic access to memory (wasm's threads proposal), at `addr +
+    /// offset`, which must be aligned to the access's width (else it traps
+    /// `unaligned atomic`). `args` holds the operands after the address,
+    /// [`AtomicOp::arity`] of them; the others are [`ValueId::INVALID`].
+    /// The offset is 32-bit (as the verifier requires of loads and stores):
+    /// so the variant takes no more room than a store, and `Op` stays 40
+    /// bytes.
+    Atomic {
+        op: AtomicOp,
+        access: MemAccess,
+        offset: u32,
+        addr: ValueId,
+        args: [ValueId; 2],
+    },
+    /// `atomic.fence`: orders the memory accesses around it.
+    AtomicFence,
     Call {
         func: FuncId,
         args: Vec<ValueId>,
@@ -605,6 +626,7 @@ impl Op {
             | Op::FuncAddr(_)
             | Op::MemorySize
             | Op::StackSave
+            | Op::AtomicFence
             | Op::GlobalGet(_)
             | Op::VarGet(_) => fixed(&[]),
             Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => fixed(&[*a]),
@@ -619,6 +641,11 @@ impl Op {
             } => fixed(&[*if_true, *if_false, *cond]),
             Op::Load { addr, .. } => fixed(&[*addr]),
             Op::Store { addr, value, .. } => fixed(&[*addr, *value]),
+            Op::Atomic { op, addr, args, .. } => match op.arity() {
+                0 => fixed(&[*addr]),
+                1 => fixed(&[*addr, args[0]]),
+                _ => fixed(&[*addr, args[0], args[1]]),
+            },
             Op::MemoryCopy { dst, src, len } => fixed(&[*dst, *src, *len]),
             Op::MemoryFill { dst, byte, len } => fixed(&[*dst, *byte, *len]),
             Op::Call { args, .. } => Operands::new(args, &[]),
@@ -646,6 +673,7 @@ impl Op {
             | Op::FuncAddr(_)
             | Op::MemorySize
             | Op::StackSave
+            | Op::AtomicFence
             | Op::GlobalGet(_)
             | Op::VarGet(_) => {}
             Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
@@ -669,6 +697,11 @@ impl Op {
             Op::Store { addr, value, .. } => {
                 *addr = f(*addr);
                 *value = f(*value);
+            }
+            Op::Atomic { op, addr, args, .. } => {
+                *addr = f(*addr);
+                let n = op.arity();
+                args[..n].iter_mut().for_each(|a| *a = f(*a));
             }
             Op::MemoryCopy { dst, src, len } => {
                 *dst = f(*dst);

@@ -246,6 +246,15 @@ impl MemAccess {
         all
     }
 
+    /// The shapes an atomic access has: i32, i64 and ptr at full width, and
+    /// the narrow integer widths, zero-extending (never signed).
+    pub fn atomic_shapes() -> Vec<MemAccess> {
+        Self::stores()
+            .into_iter()
+            .filter(|a| a.ty.is_int())
+            .collect()
+    }
+
     pub fn load_mnemonic(self) -> String {
         match self.narrow {
             None => format!("{}.load", self.ty),
@@ -288,6 +297,90 @@ impl MemAccess {
     }
 }
 
+named_ops! {
+    /// The read-modify-write operations of `T.atomic.rmw[N].OP[_u]`: each
+    /// stores `old OP value` and gives the old value.
+    RmwOp {
+        Add = "add", Sub = "sub", And = "and", Or = "or", Xor = "xor", Xchg = "xchg",
+    }
+}
+
+/// What an [`Op::Atomic`] does with the memory at its address (wasm's
+/// threads proposal). The operands after the address are, in order: none
+/// (`Load`), the value (`Store`, `Rmw`), the expected and the replacement
+/// values (`Cmpxchg`), the expected value and the timeout (`Wait`), the
+/// count of waiters to wake (`Notify`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AtomicOp {
+    Load,
+    Store,
+    Rmw(RmwOp),
+    Cmpxchg,
+    /// `memory.atomic.wait32` / `wait64` (the access's type, i32 or i64).
+    Wait,
+    /// `memory.atomic.notify`: its access is an i32.
+    Notify,
+}
+
+impl AtomicOp {
+    /// How many operands follow the address.
+    pub fn arity(self) -> usize {
+        match self {
+            AtomicOp::Load => 0,
+            AtomicOp::Store | AtomicOp::Rmw(_) | AtomicOp::Notify => 1,
+            AtomicOp::Cmpxchg | AtomicOp::Wait => 2,
+        }
+    }
+
+    /// Every atomic operator with its access shape, in mnemonic order:
+    /// loads, stores, read-modify-writes and compare-exchanges of every
+    /// integer type and width (narrow ones zero-extend), then wait and
+    /// notify.
+    pub fn all() -> Vec<(AtomicOp, MemAccess)> {
+        let mut ops = vec![AtomicOp::Load, AtomicOp::Store];
+        ops.extend(RmwOp::ALL.iter().map(|&op| AtomicOp::Rmw(op)));
+        ops.push(AtomicOp::Cmpxchg);
+        let mut all = Vec::new();
+        for op in ops {
+            for access in MemAccess::atomic_shapes() {
+                all.push((op, access));
+            }
+        }
+        all.push((AtomicOp::Wait, MemAccess::full(Type::I32)));
+        all.push((AtomicOp::Wait, MemAccess::full(Type::I64)));
+        all.push((AtomicOp::Notify, MemAccess::full(Type::I32)));
+        all
+    }
+
+    /// The mnemonic of this operator on `access`, type prefix included
+    /// (`i64.atomic.rmw16.add_u`, `memory.atomic.wait32`).
+    pub fn mnemonic(self, access: MemAccess) -> String {
+        let ty = access.ty;
+        let (width, suffix) = match access.narrow {
+            Some(n) => (n.bits.to_string(), "_u"),
+            None => (String::new(), ""),
+        };
+        match self {
+            AtomicOp::Load => format!("{ty}.atomic.load{width}{suffix}"),
+            AtomicOp::Store => format!("{ty}.atomic.store{width}"),
+            AtomicOp::Rmw(op) => format!("{ty}.atomic.rmw{width}.{}{suffix}", op.name()),
+            AtomicOp::Cmpxchg => format!("{ty}.atomic.rmw{width}.cmpxchg{suffix}"),
+            AtomicOp::Wait if ty == Type::I64 => "memory.atomic.wait64".into(),
+            AtomicOp::Wait => "memory.atomic.wait32".into(),
+            AtomicOp::Notify => "memory.atomic.notify".into(),
+        }
+    }
+
+    /// The type of the value it gives, if any.
+    pub fn result_type(self, access: MemAccess) -> Option<Type> {
+        match self {
+            AtomicOp::Store => None,
+            AtomicOp::Wait | AtomicOp::Notify => Some(Type::I32),
+            _ => Some(access.ty),
+        }
+    }
+}
+
 impl Op {
     /// The text mnemonic of an operator, type prefix included (`call` for
     /// every direct call).
@@ -311,6 +404,8 @@ impl Op {
             Op::StackRestore(_) => "stack.restore".into(),
             Op::MemoryCopy { .. } => "memory.copy".into(),
             Op::MemoryFill { .. } => "memory.fill".into(),
+            Op::Atomic { op, access, .. } => op.mnemonic(*access),
+            Op::AtomicFence => "atomic.fence".into(),
             Op::Call { .. } => "call".into(),
             Op::CallIndirect { .. } => "call_indirect".into(),
             Op::GlobalGet(_) => "global.get".into(),
@@ -339,6 +434,47 @@ mod tests {
         assert!(names.contains(&"i32.trunc_sat_f64_s".to_string()));
         assert!(names.contains(&"ptr.wrap_i64".to_string()));
         assert!(names.contains(&"i32.extend8_s".to_string()));
+    }
+
+    /// `Op::Atomic` holds its three operands and its offset inline, and
+    /// is no larger than the operators there were before it: `Op` stays
+    /// 40 bytes (its tag in the niche of `CallIndirect`'s `Vec`).
+    #[test]
+    fn atomics_do_not_grow_an_instruction() {
+        let (op, inst) = (size_of::<Op>(), size_of::<super::super::Inst>());
+        eprintln!("size_of Op = {op}, Inst = {inst}");
+        assert!(op <= 40, "Op is {op} bytes");
+    }
+
+    #[test]
+    fn atomic_names_are_wasm_s_and_unique() {
+        let names: Vec<String> = AtomicOp::all()
+            .iter()
+            .map(|(op, a)| op.mnemonic(*a))
+            .collect();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        for name in [
+            "i32.atomic.load",
+            "i64.atomic.load32_u",
+            "ptr.atomic.store",
+            "i32.atomic.store8",
+            "i64.atomic.rmw16.add_u",
+            "i32.atomic.rmw.xchg",
+            "i64.atomic.rmw.cmpxchg",
+            "i32.atomic.rmw8.cmpxchg_u",
+            "memory.atomic.wait64",
+            "memory.atomic.notify",
+        ] {
+            assert!(names.iter().any(|n| n == name), "{name}");
+        }
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.starts_with("f32") || n.contains("_s"))
+        );
     }
 
     #[test]

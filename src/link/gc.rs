@@ -164,7 +164,10 @@ fn compact(merged: &mut Merged, live: &Live) {
         data: renumber(&live.data),
     };
     let old = std::mem::take(&mut merged.module);
-    let mut m = Module::default();
+    let mut m = Module {
+        shared_memory: old.shared_memory,
+        ..Module::default()
+    };
     for (i, mut func) in old.funcs.into_iter().enumerate() {
         if live.funcs[i] {
             map.rewrite_func(&mut func);

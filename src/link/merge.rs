@@ -113,6 +113,8 @@ pub(crate) fn merge(units: &[Module], res: &Resolution, names: &Names) -> Merged
         global_units: Vec::new(),
         data_units: Vec::new(),
     };
+    // One memory for the program: shared when any unit needs it shared.
+    out.module.shared_memory = units.iter().any(|u| u.shared_memory);
     for (index, import) in res.imports.iter().enumerate() {
         let first = import.decls[0];
         if let Item::Func(f) = first.item {

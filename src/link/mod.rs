@@ -389,6 +389,31 @@ mod tests {
         m
     }
 
+    /// One memory for the program: shared when a unit says `memory shared`,
+    /// through the garbage collection and the linked text.
+    #[test]
+    fn a_shared_memory_in_one_unit_makes_the_program_s_shared() {
+        let main = unit_with("_start", Linkage::Public);
+        let mut lib = unit_with("helper", Linkage::Public);
+        for gc in [false, true] {
+            let options = LinkOptions {
+                gc,
+                ..LinkOptions::default()
+            };
+            let plain = link(&[main.clone(), lib.clone()], &options).expect("links");
+            assert!(!plain.module.shared_memory);
+            lib.shared_memory = true;
+            let linked = link(&[main.clone(), lib.clone()], &options).expect("links");
+            assert!(linked.module.shared_memory, "gc {gc}");
+            assert!(
+                linked.text().starts_with("memory shared\n"),
+                "{}",
+                linked.text()
+            );
+            lib.shared_memory = false;
+        }
+    }
+
     #[test]
     fn invalid_private_names_get_unit_names() {
         let mut a = unit_with("", Linkage::Private);

@@ -336,6 +336,10 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::Select { .. } => out.push(Instr::Select),
             Op::Load { access, offset, .. } => out.push(ops::load(*access, *offset, target)),
             Op::Store { access, offset, .. } => out.push(ops::store(*access, *offset, target)),
+            Op::Atomic {
+                op, access, offset, ..
+            } => out.push(ops::atomic(*op, *access, u64::from(*offset), target)),
+            Op::AtomicFence => out.push(Instr::AtomicFence),
             Op::SlotAddr(slot) => {
                 let frame_local = self.frame_local.clone().expect("slots imply a frame");
                 out.push(Instr::LocalGet(frame_local));

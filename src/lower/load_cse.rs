@@ -18,7 +18,9 @@
 //!
 //! Anything that may write memory forgets every known value: a store (of
 //! any address: no alias analysis), a call (direct or indirect),
-//! `memory.copy`/`fill`/`grow` and the stack operations. The known values
+//! `memory.copy`/`fill`/`grow`, the stack operations, and every atomic
+//! access and `atomic.fence` (a synchronisation point with other threads;
+//! atomic loads themselves are never merged). The known values
 //! flow down a block, and into a block whose only predecessor is the
 //! block before it in reverse postorder's sense (that predecessor
 //! dominates it, so the value is defined wherever it is reused).
@@ -105,11 +107,15 @@ pub(super) fn cse_loads(func: &Function) -> Option<Function> {
 }
 
 /// Operators that may write memory (or, for the stack operations, move
-/// what a frame's memory means).
+/// what a frame's memory means). Every atomic access and fence is a
+/// barrier too: another thread's writes may become visible across it, so
+/// no load before it answers for one after it.
 fn may_write_memory(op: &Op) -> bool {
     matches!(
         op,
         Op::Store { .. }
+            | Op::Atomic { .. }
+            | Op::AtomicFence
             | Op::MemoryCopy { .. }
             | Op::MemoryFill { .. }
             | Op::MemoryGrow(_)
@@ -243,6 +249,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Another thread's store may become visible at any atomic access or
+    /// fence: the load after one is kept, as are repeated atomic loads.
+    #[test]
+    fn atomics_are_barriers_and_are_never_merged() {
+        for barrier in [
+            "%o = i64.atomic.load %q",
+            "%o = i32.atomic.rmw8.add_u %q, %k",
+            "atomic.fence",
+            "%o = memory.atomic.notify %q, %k",
+        ] {
+            let text = format!(
+                "memory shared\npub fn @f(%p: ptr, %q: ptr) -> i64 {{\nentry:\n  \
+                 %k = i32.const 1\n  %a = i64.load %p\n  {barrier}\n  %b = i64.load %p\n  \
+                 %c = i64.atomic.load %p\n  %d = i64.atomic.load %p\n  %s = i64.add %a, %b\n  \
+                 %t = i64.add %c, %d\n  %r = i64.add %s, %t\n  return %r\n}}\n"
+            );
+            let module = parse(&text);
+            assert!(
+                cse_loads(module.func(module.func_by_name("f").expect("f"))).is_none(),
+                "{barrier}"
+            );
+        }
+        // Without a barrier, the second load goes.
+        let plain = "pub fn @f(%p: ptr) -> i64 {\nentry:\n  %a = i64.load %p\n  \
+                     %b = i64.load %p\n  %s = i64.add %a, %b\n  return %s\n}\n";
+        let module = parse(plain);
+        assert!(cse_loads(module.func(module.func_by_name("f").expect("f"))).is_some());
     }
 
     #[test]

@@ -475,6 +475,7 @@ impl<'m> ModuleCx<'m> {
             index_type: self.index_type(),
             min: self.layout.min_pages,
             max: Some(MAX_PAGES),
+            shared: self.module.shared_memory,
         });
         if !self.wasi_adapters.is_empty() {
             self.out.memories.push(wat::Memory {
@@ -482,6 +483,7 @@ impl<'m> ModuleCx<'m> {
                 index_type: wat::IndexType::I32,
                 min: wasi64::SCRATCH_PAGES,
                 max: Some(wasi64::SCRATCH_PAGES),
+                shared: false,
             });
         }
         if self.needs_table() {

@@ -7,10 +7,10 @@
 //! that has none is a bug in the verifier, and panics.
 
 use super::val_type;
-use crate::ir::{BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Target, Type, UnaryOp};
+use crate::ir::{AtomicOp, BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Target, Type, UnaryOp};
 use crate::wat::{
-    Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, Instr, IntBinOp, IntCmpOp, IntType,
-    IntUnOp, LoadKind, MemArg, SignExtend, StoreKind, ValType,
+    AtomicKind, AtomicWidth, Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, Instr,
+    IntBinOp, IntCmpOp, IntType, IntUnOp, LoadKind, MemArg, SignExtend, StoreKind, ValType,
 };
 use std::fmt::Debug;
 
@@ -222,6 +222,31 @@ pub(super) fn load(access: MemAccess, offset: u64, target: Target) -> Instr {
         _ => unverified(access, ty),
     };
     Instr::Load {
+        kind,
+        memarg: MemArg::at(offset),
+    }
+}
+
+/// An atomic access `op` of `access` at `offset` in memory 0 (`ptr` is the
+/// target's integer type); its alignment is the natural one, as wasm
+/// requires of atomics.
+pub(super) fn atomic(op: AtomicOp, access: MemAccess, offset: u64, target: Target) -> Instr {
+    let ty = match num(access.ty, target) {
+        Num::Int(ty) => ty,
+        Num::Float(_) => unverified(access, val_type(access.ty, target)),
+    };
+    let width = AtomicWidth::of(ty, access.narrow.map(|n| n.bits))
+        .unwrap_or_else(|| unverified(access, ty));
+    let kind = match op {
+        AtomicOp::Load => AtomicKind::Load(width),
+        AtomicOp::Store => AtomicKind::Store(width),
+        AtomicOp::Rmw(op) => AtomicKind::Rmw(op, width),
+        AtomicOp::Cmpxchg => AtomicKind::Cmpxchg(width),
+        AtomicOp::Wait if ty == IntType::I64 => AtomicKind::Wait64,
+        AtomicOp::Wait => AtomicKind::Wait32,
+        AtomicOp::Notify => AtomicKind::Notify,
+    };
+    Instr::Atomic {
         kind,
         memarg: MemArg::at(offset),
     }

@@ -22,6 +22,7 @@ enum Family {
     Select,
     Load,
     Store,
+    Atomic,
     Memory,
     Address,
     Global,
@@ -31,7 +32,7 @@ enum Family {
     Sink,
 }
 
-const FAMILIES: [(Family, u32); 15] = [
+const FAMILIES: [(Family, u32); 16] = [
     (Family::Const, 3),
     (Family::Unary, 8),
     (Family::Binary, 16),
@@ -40,6 +41,7 @@ const FAMILIES: [(Family, u32); 15] = [
     (Family::Select, 4),
     (Family::Load, 10),
     (Family::Store, 8),
+    (Family::Atomic, 2),
     (Family::Memory, 4),
     (Family::Address, 2),
     (Family::Global, 5),
@@ -73,6 +75,7 @@ impl FuncGen<'_> {
             Family::Select => self.select(),
             Family::Load => self.load(),
             Family::Store => self.store(),
+            Family::Atomic => self.atomic(),
             Family::Memory => self.memory(),
             Family::Address => self.address_of(),
             Family::Global => self.global(),
@@ -467,7 +470,7 @@ impl FuncGen<'_> {
     /// An address and a static offset for an access of `width` bytes: inside
     /// the region, a slot or the last 256 bytes of memory, or now and then
     /// out of bounds.
-    fn address(&mut self, width: u64) -> (ValueId, u64) {
+    pub(super) fn address(&mut self, width: u64) -> (ValueId, u64) {
         match self.rng.weighted(&[70, 15, 10, 3]) {
             1 if !self.slots.is_empty() => self.slot_address(width),
             2 => {
@@ -513,7 +516,7 @@ impl FuncGen<'_> {
         (addr, offset - k)
     }
 
-    fn region_address(&mut self, width: u64) -> (ValueId, u64) {
+    pub(super) fn region_address(&mut self, width: u64) -> (ValueId, u64) {
         let via_global: Vec<(crate::ir::GlobalId, u64)> = self
             .env
             .globals

@@ -47,8 +47,10 @@
 //!
 //! Files: `rng.rs` (the PRNG), `values.rs` (constants, the value pool),
 //! `module.rs` (globals, data, `@state`, calls), `func.rs` (budgets, slots),
-//! `region.rs` (control flow), `insts.rs` (instructions).
+//! `region.rs` (control flow), `insts.rs` (instructions), `atomics.rs` (atomic
+//! accesses).
 
+mod atomics;
 mod func;
 mod insts;
 mod module;

@@ -22,7 +22,11 @@ pub fn generate(seed: u64, config: &GenConfig) -> Program {
 /// [`generate`] with the choices drawn from `rng`; `seed` names the program
 /// and seeds the arguments of its calls.
 pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
-    let mut m = Module::default();
+    // Half of the programs have a shared memory, where atomic waits do not trap.
+    let mut m = Module {
+        shared_memory: rng.percent(50),
+        ..Module::default()
+    };
     let fuel = budget_global(&mut m, "fuel");
     let calls = budget_global(&mut m, "calls");
     let sink = m.add_global(Global {

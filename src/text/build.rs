@@ -16,9 +16,9 @@ use super::token::{PResult, Tok, align_literal, const_literal, internal, u64_lit
 use crate::diag::{Diagnostic, Span};
 use crate::fxhash::{FxHashMap, ShortKey};
 use crate::ir::{
-    BinaryOp, Block, BlockId, CmpOp, ConvOp, DataId, Edge, FuncId, Function, GlobalId, GlobalInit,
-    Inst, MemAccess, Module, Op, Signature, Slot, SlotId, Type, UnaryOp, ValueDef, ValueId, Var,
-    VarId,
+    AtomicOp, BinaryOp, Block, BlockId, CmpOp, ConvOp, DataId, Edge, FuncId, Function, GlobalId,
+    GlobalInit, Inst, MemAccess, Module, Op, Signature, Slot, SlotId, Type, UnaryOp, ValueDef,
+    ValueId, Var, VarId,
 };
 use std::sync::LazyLock;
 
@@ -35,6 +35,8 @@ pub(super) enum Mnemonic {
     Select(Type),
     Load(MemAccess),
     Store(MemAccess),
+    Atomic(AtomicOp, MemAccess),
+    AtomicFence,
     SlotAddr,
     DataAddr,
     FuncAddr,
@@ -79,7 +81,11 @@ fn mnemonic_table() -> FxHashMap<String, Mnemonic> {
     for access in MemAccess::stores() {
         table.insert(access.store_mnemonic(), Mnemonic::Store(access));
     }
+    for (op, access) in AtomicOp::all() {
+        table.insert(op.mnemonic(access), Mnemonic::Atomic(op, access));
+    }
     let fixed = [
+        ("atomic.fence", Mnemonic::AtomicFence),
         ("slot.addr", Mnemonic::SlotAddr),
         ("data.addr", Mnemonic::DataAddr),
         ("func.addr", Mnemonic::FuncAddr),
@@ -129,7 +135,8 @@ impl Mnemonic {
             M::Select(_) => (&[Value, Value, Value], "`%cond, %a, %b`"),
             M::MemoryCopy => (&[Value, Value, Value], "`%dst, %src, %len`"),
             M::MemoryFill => (&[Value, Value, Value], "`%dst, %byte, %len`"),
-            M::MemorySize | M::StackSave => (&[], "no operand"),
+            M::Atomic(op, _) => atomic_args(op),
+            M::MemorySize | M::StackSave | M::AtomicFence => (&[], "no operand"),
             M::SlotAddr => (&[Local], "`$slot`"),
             M::VarGet => (&[Local], "`$var`"),
             M::VarSet => (&[Local, Value], "`$var, %value`"),
@@ -141,7 +148,33 @@ impl Mnemonic {
     }
 
     fn takes_offset(self) -> bool {
-        matches!(self, Mnemonic::Load(_) | Mnemonic::Store(_))
+        matches!(
+            self,
+            Mnemonic::Load(_) | Mnemonic::Store(_) | Mnemonic::Atomic(..)
+        )
+    }
+}
+
+/// An atomic access's offset, which the IR holds in 32 bits (as wasm32
+/// requires of every offset: the verifier says so of loads and stores).
+fn atomic_offset(offset: u64, span: Option<Span>) -> PResult<u32> {
+    u32::try_from(offset).map_err(|_| {
+        Diagnostic::new(
+            format!("offset {offset} does not fit in 32 bits (wasm32)"),
+            span.unwrap_or(Span::NONE),
+        )
+    })
+}
+
+/// The operands of an atomic access, and how the documentation writes them.
+fn atomic_args(op: AtomicOp) -> (&'static [Arg], &'static str) {
+    use Arg::Value;
+    match op {
+        AtomicOp::Load => (&[Value], "`%addr`"),
+        AtomicOp::Store | AtomicOp::Rmw(_) => (&[Value, Value], "`%addr, %value`"),
+        AtomicOp::Notify => (&[Value, Value], "`%addr, %count`"),
+        AtomicOp::Cmpxchg => (&[Value, Value, Value], "`%addr, %expected, %replacement`"),
+        AtomicOp::Wait => (&[Value, Value, Value], "`%addr, %expected, %timeout`"),
     }
 }
 
@@ -173,6 +206,19 @@ fn check_operands(kind: Mnemonic, mnemonic: Tok, operands: &[(Arg, Tok)]) -> PRe
 }
 
 // ------------------------------------------------------------ the module
+
+/// `memory shared`: makes the module's memory shared. Said once: a second
+/// declaration is an error at it.
+pub(super) fn declare_shared_memory(module: &mut Module, span: Span) -> PResult<()> {
+    if module.shared_memory {
+        return Err(Diagnostic::new(
+            "the memory is already declared `memory shared`",
+            span,
+        ));
+    }
+    module.shared_memory = true;
+    Ok(())
+}
 
 /// A module-level name: globals, data and functions share one namespace.
 #[derive(Clone, Copy, Debug)]
@@ -590,13 +636,14 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             )
         })?;
         check_operands(kind, mnemonic, operands)?;
+        let offset_span = offset.map(|(_, number)| number.span);
         let offset = match offset {
             None => 0,
             Some((_, number)) if kind.takes_offset() => u64_literal(number, "an offset")?,
             Some((span, _)) => {
                 return Err(Diagnostic::new(
                     format!(
-                        "`{}` takes no offset: only loads and stores do",
+                        "`{}` takes no offset: only loads, stores and atomic accesses do",
                         mnemonic.text
                     ),
                     span,
@@ -629,6 +676,20 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
                 value: v(1)?,
                 offset,
             },
+            M::Atomic(op, access) => {
+                let mut args = [ValueId::INVALID; 2];
+                for (i, slot) in args.iter_mut().enumerate().take(op.arity()) {
+                    *slot = v(i + 1)?;
+                }
+                Op::Atomic {
+                    op,
+                    access,
+                    addr: v(0)?,
+                    args,
+                    offset: atomic_offset(offset, offset_span)?,
+                }
+            }
+            M::AtomicFence => Op::AtomicFence,
             M::SlotAddr => Op::SlotAddr(self.slot_ref(arg(0))?),
             M::DataAddr => Op::DataAddr(self.symbols.data(arg(0))?),
             M::FuncAddr => Op::FuncAddr(self.symbols.func(arg(0))?),
@@ -720,7 +781,7 @@ mod tests {
 
     #[test]
     fn every_mnemonic_names_one_operator() {
-        let mut count = Type::ALL.len() * 2 + 14;
+        let mut count = Type::ALL.len() * 2 + 15 + AtomicOp::all().len();
         for ty in Type::ALL {
             count += UnaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();
             count += BinaryOp::ALL.iter().filter(|op| op.accepts(ty)).count();

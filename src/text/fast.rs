@@ -18,7 +18,7 @@
 //! optional part that matched nothing, and the spans kept in the module
 //! (instructions, terminators, slots, globals, data) must end where pest's do.
 
-use super::build::{Arg, BodyBuilder, Symbol, Symbols};
+use super::build::{Arg, BodyBuilder, Symbol, Symbols, declare_shared_memory};
 use super::token::{
     Tok, align_literal, import_name, int_literal, pointer_item, scalar_item, u64_literal, unescape,
 };
@@ -187,6 +187,8 @@ enum Line {
 }
 
 enum Item {
+    /// `memory shared`.
+    SharedMemory(Tk),
     Global {
         span: Tk,
         public: bool,
@@ -578,9 +580,20 @@ impl<'a> P<'a> {
                 .or_else(|| self.attempt(|p| p.extern_data()))
                 .or_else(|| self.attempt(|p| p.extern_fn()));
         }
+        if self.is_kw(b"memory") {
+            return self.attempt(|p| p.shared_memory());
+        }
         self.attempt(|p| p.global())
             .or_else(|| self.attempt(|p| p.data()))
             .or_else(|| self.attempt(|p| p.func()))
+    }
+
+    fn shared_memory(&mut self) -> Option<Item> {
+        let start = self.pos;
+        self.kw(b"memory")?;
+        self.skip();
+        self.kw(b"shared")?;
+        Some(Item::SharedMemory(Tk::new(start, self.pos)))
     }
 
     /// `kw_pub?` and the skip after it.
@@ -1118,6 +1131,10 @@ fn build(text: &str, items: &[Item]) -> BResult<Module> {
     // Every symbol is declared first, as the pest path does.
     let mut decls = Vec::with_capacity(items.len());
     for item in items {
+        if let Item::SharedMemory(span) = item {
+            declare_shared_memory(&mut module, span.span())?;
+            continue;
+        }
         let (name, symbol) = declare(text, &mut module, item)?;
         symbols.declare(name.tok(text), symbol)?;
         decls.push(symbol);
@@ -1125,7 +1142,10 @@ fn build(text: &str, items: &[Item]) -> BResult<Module> {
     // Function bodies only read the declarations: they are built last, on
     // several threads for a large module, and put back in order.
     let mut funcs = Vec::new();
-    for (item, decl) in items.iter().zip(decls) {
+    let with_symbols = items
+        .iter()
+        .filter(|item| !matches!(item, Item::SharedMemory(_)));
+    for (item, decl) in with_symbols.zip(decls) {
         match (item, decl) {
             (Item::Func { params, body, .. }, Symbol::Func(id)) => funcs.push((id, params, *body)),
             _ => define(text, &mut module, &symbols, decl, item)?,
@@ -1153,6 +1173,8 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
         false => Visibility::Private,
     };
     Ok(match item {
+        // Marks the module; `build` handles it before declaring symbols.
+        Item::SharedMemory(_) => return Err(GiveUp),
         Item::Global {
             span,
             public,

@@ -15,7 +15,7 @@
 //! unknown mnemonics, literals out of range, wrong numbers of result names.
 //! Every error is a [`Diagnostic`] located at the offending token.
 
-use super::build::{Arg, BodyBuilder, Symbol, Symbols};
+use super::build::{Arg, BodyBuilder, Symbol, Symbols, declare_shared_memory};
 use super::fast;
 use super::token::{
     PResult, Tok, align_literal, import_name, int_literal, internal, pointer_item, scalar_item,
@@ -100,6 +100,13 @@ fn parse_text_pest(text: &str) -> PResult<Module> {
         .filter_map(|item| item.into_inner().next())
         .collect();
     let mut builder = ModuleBuilder::default();
+    // `memory shared` declares no symbol: it only marks the module.
+    let (memory, items): (Vec<Node>, Vec<Node>) = items
+        .into_iter()
+        .partition(|item| item.as_rule() == Rule::memory_decl);
+    for decl in &memory {
+        declare_shared_memory(&mut builder.module, span_of(decl))?;
+    }
     let decls = items
         .iter()
         .map(|item| builder.declare(item))

@@ -23,6 +23,9 @@ use std::collections::HashSet;
 pub fn print_module(module: &Module) -> String {
     let names = SymbolNames::new(module);
     let mut sections = Vec::new();
+    if module.shared_memory {
+        sections.push("memory shared\n".to_string());
+    }
     let globals: String = module
         .globals
         .iter()
@@ -406,6 +409,19 @@ impl<'m> FuncPrinter<'m> {
         }
     }
 
+    /// An atomic access: its mnemonic, the address, the other operands.
+    fn atomic(&self, op: &Op) -> String {
+        let mut text = op.mnemonic();
+        for (i, value) in op.operands().enumerate() {
+            text.push_str(if i == 0 { " " } else { ", " });
+            text.push_str(&self.value(value));
+        }
+        if let Op::Atomic { offset, .. } = op {
+            text.push_str(&offset_text(u64::from(*offset)));
+        }
+        text
+    }
+
     /// One exhaustive match, so that a new operator cannot be forgotten.
     fn op(&self, op: &Op) -> String {
         let v = |v: &ValueId| self.value(*v);
@@ -457,6 +473,8 @@ impl<'m> FuncPrinter<'m> {
             Op::MemoryFill { dst, byte, len } => {
                 format!("memory.fill {}, {}, {}", v(dst), v(byte), v(len))
             }
+            Op::Atomic { .. } => self.atomic(op),
+            Op::AtomicFence => "atomic.fence".to_string(),
             Op::Call { func, args } => format!(
                 "call {}({})",
                 self.names.func(func.index()),

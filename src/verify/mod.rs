@@ -77,6 +77,7 @@ struct Tables {
     conversions: FxHashSet<ConvOp>,
     loads: FxHashSet<MemAccess>,
     stores: FxHashSet<MemAccess>,
+    atomics: FxHashSet<(AtomicOp, MemAccess)>,
 }
 
 fn tables() -> &'static Tables {
@@ -85,6 +86,7 @@ fn tables() -> &'static Tables {
         conversions: ConvOp::all().into_iter().collect(),
         loads: MemAccess::loads().into_iter().collect(),
         stores: MemAccess::stores().into_iter().collect(),
+        atomics: AtomicOp::all().into_iter().collect(),
     })
 }
 
@@ -778,6 +780,19 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 self.expect_all(&[*addr, *value], &[Type::Ptr, access.ty], span);
                 self.check_offset(*offset, span);
             }
+            Op::Atomic {
+                op: atomic,
+                access,
+                addr,
+                args,
+                ..
+            } => {
+                let known = self.v.tables.atomics.contains(&(*atomic, *access));
+                self.operator_exists(known, op, span);
+                let mut values = vec![*addr];
+                values.extend(&args[..atomic.arity()]);
+                self.expect_all(&values, &atomic_operand_types(*atomic, access.ty), span);
+            }
             Op::MemoryGrow(delta) | Op::StackAlloc(delta) | Op::StackRestore(delta) => {
                 self.expect(*delta, Type::Ptr, span)
             }
@@ -1064,6 +1079,20 @@ fn op_name(module: &Module, op: &Op) -> String {
         },
         _ => op.mnemonic(),
     }
+}
+
+/// The types of an atomic access's operands, the address first.
+fn atomic_operand_types(op: AtomicOp, ty: Type) -> Vec<Type> {
+    let rest: &[Type] = match op {
+        AtomicOp::Load => &[],
+        AtomicOp::Store | AtomicOp::Rmw(_) => &[ty],
+        AtomicOp::Cmpxchg => &[ty, ty],
+        AtomicOp::Wait => &[ty, Type::I64],
+        AtomicOp::Notify => &[Type::I32],
+    };
+    std::iter::once(Type::Ptr)
+        .chain(rest.iter().copied())
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,10 +18,12 @@
 //! (`crate::encode`) matches on the variants.
 
 pub mod annotations;
+pub mod atomic;
 pub mod ops;
 pub mod origin;
 pub mod print;
 
+pub use atomic::{AtomicKind, AtomicWidth};
 pub use ops::{
     Align, Conversion, FloatBinOp, FloatCmpOp, FloatType, FloatUnOp, IntBinOp, IntCmpOp, IntType,
     IntUnOp, LoadKind, MemArg, SignExtend, StoreKind,
@@ -144,6 +146,8 @@ pub struct Memory {
     /// In 64 KiB pages.
     pub min: u64,
     pub max: Option<u64>,
+    /// `shared` (threads): it then has a `max`.
+    pub shared: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -291,6 +295,12 @@ pub enum Instr {
         memories: Option<(String, String)>,
     },
     MemoryFill,
+    /// `i32.atomic.rmw8.add_u offset=4`, `memory.atomic.notify`...
+    Atomic {
+        kind: AtomicKind,
+        memarg: MemArg,
+    },
+    AtomicFence,
     /// A `;; ...` line among the instructions.
     Comment(String),
     /// Where the instructions after it came from, up to the next one: no
@@ -339,6 +349,8 @@ impl Instr {
             Instr::MemoryGrow => "memory.grow",
             Instr::MemoryCopy { .. } => "memory.copy",
             Instr::MemoryFill => "memory.fill",
+            Instr::Atomic { kind, .. } => kind.mnemonic(),
+            Instr::AtomicFence => "atomic.fence",
             Instr::Comment(_) => ";;",
             Instr::Origin(_) => ";;@",
         }

@@ -290,6 +290,7 @@ fn write_flat(out: &mut String, instr: &Instr) {
         }
         Instr::Load { kind, memarg } => mem_arg(out, memarg, kind.natural_align()),
         Instr::Store { kind, memarg } => mem_arg(out, memarg, kind.natural_align()),
+        Instr::Atomic { kind, memarg } => mem_arg(out, memarg, kind.natural_align()),
         Instr::MemoryCopy {
             memories: Some((dst, src)),
         } => {
@@ -313,6 +314,7 @@ fn write_flat(out: &mut String, instr: &Instr) {
         | Instr::MemorySize
         | Instr::MemoryGrow
         | Instr::MemoryCopy { memories: None }
+        | Instr::AtomicFence
         | Instr::MemoryFill => {}
         // Printed over several lines by `Printer::instr`, or folded by
         // `folded`; never flat.
@@ -512,10 +514,11 @@ fn table(t: &Table) -> String {
 
 fn memory(m: &Memory) -> String {
     format!(
-        "(memory {}{}{})",
+        "(memory {}{}{}{})",
         id(&m.id),
         index_type(m.index_type),
-        limits(m.min, m.max)
+        limits(m.min, m.max),
+        if m.shared { " shared" } else { "" }
     )
 }
 

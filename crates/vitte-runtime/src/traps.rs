@@ -136,7 +136,9 @@ fn trap_kind(trap: Trap) -> Option<TrapKind> {
         Trap::BadSignature => TrapKind::IndirectCallTypeMismatch,
         Trap::StackOverflow => TrapKind::CallStackExhausted,
         Trap::OutOfFuel | Trap::Interrupt => TrapKind::Interrupted,
-        // Atomics, GC, exceptions and components are outside the feature set.
+        Trap::HeapMisaligned => TrapKind::UnalignedAtomic,
+        Trap::AtomicWaitNonSharedMemory => TrapKind::ExpectedSharedMemory,
+        // GC, exceptions and components are outside the feature set.
         _ => return None,
     })
 }

@@ -114,6 +114,7 @@ fn main() {
 /// instruction family, with comments, in non-canonical spellings (hex,
 /// escapes, `-> ()`, default alignments) that the printer normalises.
 const COVERAGE: &str = r#";; A module that uses every construct of the text format.
+memory shared                         ; threads: a shared memory
 ; Globals: every kind of initialiser.
 global @counter: i64 = 0              ; immutable
 global mut @sp: ptr = 1024
@@ -255,6 +256,18 @@ entry:
   i32.store8 %addr, %x offset=1
   ptr.store %addr, %p
   f32.store %addr, %f
+  ; atomics
+  %a1 = i32.atomic.load %addr
+  %a2 = i64.atomic.load16_u %addr offset=2
+  ptr.atomic.store %addr, %p
+  i64.atomic.store8 %addr, %y offset=3
+  %a3 = i32.atomic.rmw.add %addr, %x
+  %a4 = i64.atomic.rmw32.xchg_u %addr, %y offset=4
+  %a5 = ptr.atomic.rmw.sub %addr, %p
+  %a6 = i32.atomic.rmw8.cmpxchg_u %addr, %x, %x offset=1
+  %a7 = memory.atomic.wait64 %addr, %y, %y
+  %a8 = memory.atomic.notify %addr, %x offset=8
+  atomic.fence
   %msg = data.addr @msg
   %fp = func.addr @fib
   %pages = memory.size
@@ -367,6 +380,8 @@ fn op_kind(op: &Op) -> &'static str {
         Op::StackRestore(_) => "stack.restore",
         Op::MemoryCopy { .. } => "memory.copy",
         Op::MemoryFill { .. } => "memory.fill",
+        Op::Atomic { .. } => "atomic",
+        Op::AtomicFence => "atomic.fence",
         Op::Call { .. } => "call",
         Op::CallIndirect { .. } => "call_indirect",
         Op::GlobalGet(_) => "global.get",
@@ -433,7 +448,12 @@ fn coverage_module_uses_every_construct() {
     for data in &module.data {
         seen.extend(data.items.iter().map(item_kind));
     }
+    if module.shared_memory {
+        seen.insert("memory shared");
+    }
     let expected = [
+        "atomic",
+        "atomic.fence",
         "binary",
         "brif",
         "bytes",
@@ -465,6 +485,7 @@ fn coverage_module_uses_every_construct() {
         "memory.fill",
         "memory.grow",
         "memory.size",
+        "memory shared",
         "no terminator",
         "ptr @data",
         "ptr @func",

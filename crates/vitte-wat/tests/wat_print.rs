@@ -321,6 +321,7 @@ fn every_construct() -> Module {
             index_type: IndexType::I64,
             min: 2,
             max: Some(16384),
+            shared: false,
         }],
         globals: vec![
             Global {
@@ -589,6 +590,7 @@ fn i32_index_types_print_without_index_type() {
             index_type: IndexType::I32,
             min: 2,
             max: None,
+            shared: false,
         }],
         ..Module::default()
     };
@@ -661,6 +663,7 @@ fn multi_instruction_offsets_use_the_offset_form() {
             index_type: IndexType::I64,
             min: 1,
             max: None,
+            shared: false,
         }],
         globals: vec![Global {
             id: s("g"),

@@ -5,8 +5,8 @@
 use super::diff::{CallStats, Outcome};
 use crate::analysis::{Cfg, DomTree, Loops};
 use crate::ir::{
-    BinaryOp, BlockId, CmpOp, ConvOp, FuncId, Function, MemAccess, Module, Op, Terminator, Type,
-    UnaryOp,
+    AtomicOp, BinaryOp, BlockId, CmpOp, ConvOp, FuncId, Function, MemAccess, Module, Op,
+    Terminator, Type, UnaryOp,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -33,7 +33,7 @@ pub struct Coverage {
 }
 
 /// The families of instructions, for the report.
-const FAMILIES: [&str; 14] = [
+const FAMILIES: [&str; 15] = [
     "const",
     "unary",
     "binary",
@@ -42,6 +42,7 @@ const FAMILIES: [&str; 14] = [
     "select",
     "load",
     "store",
+    "atomic",
     "memory",
     "address",
     "global",
@@ -318,7 +319,9 @@ pub fn all_mnemonics() -> Vec<String> {
     all.extend(ConvOp::all().into_iter().map(|c| c.mnemonic()));
     all.extend(MemAccess::loads().into_iter().map(|a| a.load_mnemonic()));
     all.extend(MemAccess::stores().into_iter().map(|a| a.store_mnemonic()));
+    all.extend(AtomicOp::all().into_iter().map(|(op, a)| op.mnemonic(a)));
     for name in [
+        "atomic.fence",
         "slot.addr",
         "data.addr",
         "func.addr",
@@ -349,6 +352,9 @@ pub fn all_mnemonics() -> Vec<String> {
 
 /// The family of a mnemonic (see [`FAMILIES`]).
 fn family_of(mnemonic: &str) -> &'static str {
+    if mnemonic.starts_with("atomic.") || mnemonic.contains(".atomic.") {
+        return "atomic";
+    }
     let (prefix, name) = mnemonic.split_once('.').unwrap_or(("", mnemonic));
     let by_type = Type::from_name(prefix).is_some();
     match (by_type, name) {
@@ -386,6 +392,9 @@ mod tests {
         assert_eq!(family_of("f32.trunc"), "unary");
         assert_eq!(family_of("i64.load8_s"), "load");
         assert_eq!(family_of("memory.grow"), "memory");
+        assert_eq!(family_of("i64.atomic.rmw8.add_u"), "atomic");
+        assert_eq!(family_of("memory.atomic.wait32"), "atomic");
+        assert_eq!(family_of("atomic.fence"), "atomic");
         assert_eq!(family_of("call_indirect"), "call");
         assert_eq!(family_of("switch"), "terminator");
         for m in &all {
