@@ -163,7 +163,8 @@ impl State {
         for &b in order {
             for (i, inst) in self.func.blocks[b].insts.iter().enumerate() {
                 let outside = |v: ValueId| {
-                    hoisted.contains(&v) || self.def_block[v.index()].is_none_or(|d| !in_loop.contains(&d))
+                    hoisted.contains(&v)
+                        || self.def_block[v.index()].is_none_or(|d| !in_loop.contains(&d))
                 };
                 if movable(&inst.op) && inst.op.operands().all(outside) {
                     hoisted.extend(inst.results.iter().copied());
@@ -180,7 +181,10 @@ impl State {
                 kept.push((b, i));
             }
         }
-        if kept.iter().all(|&(b, i)| free(&self.func.blocks[b].insts[i].op)) {
+        if kept
+            .iter()
+            .all(|&(b, i)| free(&self.func.blocks[b].insts[i].op))
+        {
             return Vec::new();
         }
         kept.reverse();
@@ -226,7 +230,8 @@ impl State {
         let mut fresh = Vec::with_capacity(params.len());
         for (n, &p) in params.iter().enumerate() {
             let data = self.func.value(p).clone();
-            let v = (self.func).new_value(data.ty, data.name, ValueDef::BlockParam(pre_id, n as u32));
+            let v =
+                (self.func).new_value(data.ty, data.name, ValueDef::BlockParam(pre_id, n as u32));
             self.def_block.push(Some(pre));
             fresh.push(v);
         }
@@ -235,7 +240,10 @@ impl State {
         block.span = h.span;
         block.term_span = h.span;
         block.params = fresh.clone();
-        block.term = Some(Terminator::Jump(Edge::new(self.func.block_id(header), fresh)));
+        block.term = Some(Terminator::Jump(Edge::new(
+            self.func.block_id(header),
+            fresh,
+        )));
         self.func.blocks.push(block);
         pre
     }
@@ -257,4 +265,116 @@ fn movable(op: &Op) -> bool {
 /// Operators as cheap to recompute as to keep in a local.
 fn free(op: &Op) -> bool {
     matches!(op, Op::Const(_) | Op::DataAddr(_) | Op::FuncAddr(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::Interpreter;
+    use crate::ir::{Module, Target};
+    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::value::Value;
+
+    fn parse(text: &str) -> Module {
+        let module = crate::text::parse_str("licm.vir", text).expect("parses");
+        crate::verify::verify_module(&module).expect("verifies");
+        module
+    }
+
+    /// The mnemonics of block `name` of `@f`.
+    fn ops(module: &Module, name: &str) -> Vec<String> {
+        let f = module.func(module.func_by_name("f").expect("f"));
+        let block = f.blocks.iter().find(|b| b.name == name).expect("block");
+        block.insts.iter().map(|i| i.op.mnemonic()).collect()
+    }
+
+    /// A loop entered from two places (so it needs a new preheader), with
+    /// an inner loop: `%n * 8` and the extension of `%m` are invariant in
+    /// both, `%p + %row` in the inner one only; the division may trap and
+    /// the load may read what the store wrote: both stay.
+    const NEST: &str = "pub fn @f(%p: ptr, %n: i64, %m: i32, %d: i64, %c: i32) -> i64 {\n\
+        entry:\n  %z = i64.const 0\n  brif %c, a, b\n\
+        a:\n  jump outer(%z, %z)\n\
+        b:\n  %one = i64.const 1\n  jump outer(%one, %z)\n\
+        outer(%i: i64, %acc: i64):\n  %lim = i64.const 4\n  %go = i64.lt_s %i, %lim\n  brif %go, obody, done\n\
+        obody:\n  %row = ptr.wrap_i64 %i\n  jump inner(%z, %acc)\n\
+        inner(%j: i64, %s: i64):\n  %w = i64.extend_i32_s %m\n  %lt = i64.lt_s %j, %w\n  brif %lt, ibody, onext\n\
+        ibody:\n  %eight = i64.const 8\n  %n8 = i64.mul %n, %eight\n  %q = ptr.add %p, %row\n\
+          %x = i64.load %q\n  %y = i64.div_s %x, %d\n  %t = i64.add %s, %y\n  %u = i64.add %t, %n8\n\
+          i64.store %q, %u\n  %k = i64.const 1\n  %j1 = i64.add %j, %k\n  jump inner(%j1, %u)\n\
+        onext:\n  %k1 = i64.const 1\n  %i1 = i64.add %i, %k1\n  jump outer(%i1, %s)\n\
+        done:\n  return %acc\n}\n";
+
+    #[test]
+    fn invariants_move_out_of_nested_loops_and_loads_and_divisions_stay() {
+        let module = parse(NEST);
+        let after = rewritten(&module, |_, f| hoist_invariants(f));
+        let text = crate::text::print_module(&after);
+        // The new preheader of `outer` gets what both loops leave.
+        let pre = ops(&after, "outer_pre");
+        assert!(pre.contains(&"i64.mul".to_string()), "{text}");
+        assert!(pre.contains(&"i64.extend_i32_s".to_string()), "{text}");
+        // `obody` (the inner preheader) gets the row address.
+        assert!(
+            ops(&after, "obody").contains(&"ptr.add".to_string()),
+            "{text}"
+        );
+        let body = ops(&after, "ibody");
+        assert_eq!(
+            body,
+            [
+                "i64.load",
+                "i64.div_s",
+                "i64.add",
+                "i64.add",
+                "i64.store",
+                "i64.const",
+                "i64.add"
+            ],
+            "{text}"
+        );
+        // Both entries now reach the loop through the preheader.
+        assert!(text.contains("jump outer_pre(%z, %z)"), "{text}");
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let ptr = |p: u64| match target {
+                Target::Wasm64 => Value::I64(p as i64),
+                Target::Wasm32 => Value::I32(p as i32),
+            };
+            for (m, d, c) in [(3, 7, 0), (0, 7, 1), (2, 0, 1), (-1, 1, 0)] {
+                let args = [
+                    ptr(1024),
+                    Value::I64(5),
+                    Value::I32(m),
+                    Value::I64(d),
+                    Value::I32(c),
+                ];
+                let mut a = Interpreter::new(&module, target).expect("instantiates");
+                let mut b = Interpreter::new(&after, target).expect("instantiates");
+                assert_eq!(
+                    format!("{:?}", b.call("f", &args)),
+                    format!("{:?}", a.call("f", &args)),
+                    "{target} m={m} d={d} c={c}"
+                );
+            }
+        }
+    }
+
+    /// A loop whose only invariants are constants is left alone: keeping
+    /// them in locals would cost as much as recomputing them.
+    #[test]
+    fn constants_alone_do_not_move() {
+        let module = parse(
+            "pub fn @f(%n: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  jump l(%z)\n\
+             l(%i: i32):\n  %one = i32.const 1\n  %i1 = i32.add %i, %one\n  %go = i32.lt_s %i1, %n\n  brif %go, l(%i1), out\n\
+             out:\n  return %i\n}\n",
+        );
+        let f = module.func(module.func_by_name("f").expect("f"));
+        assert_eq!(hoist_invariants(f), None);
+    }
+
+    #[test]
+    fn generated_programs_compute_the_same_with_invariants_hoisted() {
+        let changed = check_generated(0..150, |_, f| hoist_invariants(f));
+        assert!(changed >= 5, "only {changed} functions changed");
+    }
 }

@@ -52,7 +52,11 @@ const MAX_UNROLLS: usize = 8;
 /// The function with its small counted loops unrolled, or `None` when it
 /// has none.
 pub(super) fn unroll_loops(func: &Function) -> Option<Function> {
-    if !func.blocks.iter().any(|b| matches!(b.term, Some(Terminator::BrIf { .. }))) {
+    if !func
+        .blocks
+        .iter()
+        .any(|b| matches!(b.term, Some(Terminator::BrIf { .. })))
+    {
         return None;
     }
     let mut out: Option<Function> = None;
@@ -112,7 +116,10 @@ fn find(func: &Function, budget: usize) -> Option<Plan> {
 
 /// The plan for the loop of `header`, when it has the shape and size.
 fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> Option<Plan> {
-    let body: Vec<usize> = natural_loop(cfg, dom, h).iter().map(|b| b.index()).collect();
+    let body: Vec<usize> = natural_loop(cfg, dom, h)
+        .iter()
+        .map(|b| b.index())
+        .collect();
     let in_loop: FxHashSet<usize> = body.iter().copied().collect();
     let header = h.index();
     let Some(Terminator::BrIf {
@@ -131,15 +138,22 @@ fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> 
         (false, true) => false,
         _ => return None,
     };
-    let closed = body.iter().filter(|&&b| b != header).all(|&b| {
-        (func.blocks[b].successors().iter()).all(|s| in_loop.contains(&s.index()))
-    });
-    let (outside, inside): (Vec<BlockId>, Vec<BlockId>) = (cfg.preds[header].iter())
-        .partition(|p| !in_loop.contains(&p.index()));
+    let closed = body
+        .iter()
+        .filter(|&&b| b != header)
+        .all(|&b| (func.blocks[b].successors().iter()).all(|s| in_loop.contains(&s.index())));
+    let (outside, inside): (Vec<BlockId>, Vec<BlockId>) =
+        (cfg.preds[header].iter()).partition(|p| !in_loop.contains(&p.index()));
     let (&[pred], &[latch]) = (&outside[..], &inside[..]) else {
         return None;
     };
-    let edges_in = |b: BlockId| func.blocks[b.index()].successors().iter().filter(|&&s| s == h).count();
+    let edges_in = |b: BlockId| {
+        func.blocks[b.index()]
+            .successors()
+            .iter()
+            .filter(|&&s| s == h)
+            .count()
+    };
     let latch_jumps = matches!(&func.blocks[latch.index()].term, Some(Terminator::Jump(_)));
     if !closed || !latch_jumps || edges_in(pred) != 1 {
         return None;
@@ -190,7 +204,12 @@ fn trip_count(
         edge.args.get(param as usize).copied()
     };
     let start = const_of(func, arg(pred)?)?;
-    let step = step_of(func, arg(latch)?, func.blocks[h.index()].params[param as usize], *ty)?;
+    let step = step_of(
+        func,
+        arg(latch)?,
+        func.blocks[h.index()].params[param as usize],
+        *ty,
+    )?;
     let (mut i, mut trips) = (start, 0u64);
     loop {
         let (x, y) = if counter_left { (i, bound) } else { (bound, i) };
@@ -415,5 +434,165 @@ fn straighten(func: &mut Function, block: usize, take_then: bool) {
     {
         let edge = if take_then { then_edge } else { else_edge };
         block.term = Some(Terminator::Jump(edge));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::Interpreter;
+    use crate::ir::{Module, Target};
+    use crate::lower::passes::testing::rewritten;
+    use crate::value::Value;
+
+    fn parse(text: &str) -> Module {
+        let module = crate::text::parse_str("unroll.vir", text).expect("parses");
+        crate::verify::verify_module(&module).expect("verifies");
+        module
+    }
+
+    fn f(module: &Module) -> &Function {
+        module.func(module.func_by_name("f").expect("f"))
+    }
+
+    /// Whether `@f` still has a loop.
+    fn has_loop(module: &Module) -> bool {
+        let cfg = Cfg::new(f(module));
+        let dom = DomTree::new(&cfg);
+        Loops::new(&cfg, &dom).is_header.iter().any(|&h| h)
+    }
+
+    /// `for k in START..END step STEP` (compared with `OP`) around a
+    /// diamond on the low bit of `%c`, the counter's header value used
+    /// after the loop, and a division that may trap in the body.
+    fn counted(start: i32, op: &str, end: i32, step: i32) -> String {
+        counted_in("i32", start.into(), op, end.into(), step.into())
+    }
+
+    /// [`counted`] with a counter of type `ty` (i32 or i64).
+    fn counted_in(ty: &str, start: i64, op: &str, end: i64, step: i64) -> String {
+        let last = match ty {
+            "i64" => "%kw = i32.wrap_i64 %k",
+            _ => "%kw = i32.add %k, %c0",
+        };
+        format!(
+            "pub fn @f(%c0: i32, %d: i32) -> i32 {{\n\
+             entry:\n  %s = {ty}.const {start}\n  jump for(%s, %c0)\n\
+             for(%k: {ty}, %c: i32):\n  %end = {ty}.const {end}\n  %go = {ty}.{op} %k, %end\n  brif %go, body, out\n\
+             body:\n  %one = i32.const 1\n  %bit = i32.and %c, %one\n  brif %bit, odd, even\n\
+             odd:\n  %h = i32.shr_u %c, %one\n  %x = i32.const -306674912\n  %y = i32.xor %h, %x\n  jump step(%y)\n\
+             even:\n  %q = i32.div_u %c, %d\n  jump step(%q)\n\
+             step(%n: i32):\n  %st = {ty}.const {step}\n  %k1 = {ty}.add %k, %st\n  jump for(%k1, %n)\n\
+             out:\n  {last}\n  %r = i32.add %c, %kw\n  return %r\n}}\n"
+        )
+    }
+
+    fn same_results(before: &Module, after: &Module) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            for (c, d) in [(0x1234_5678, 3), (-1, 1), (6, 0), (7, 0)] {
+                let args = [Value::I32(c), Value::I32(d)];
+                let mut a = Interpreter::new(before, target).expect("instantiates");
+                let mut b = Interpreter::new(after, target).expect("instantiates");
+                a.set_fuel(Some(1_000_000));
+                b.set_fuel(Some(1_000_000));
+                assert_eq!(
+                    format!("{:?}", b.call("f", &args)),
+                    format!("{:?}", a.call("f", &args)),
+                    "{target} c={c} d={d}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_constant_trip_count_becomes_straight_line_code() {
+        let module = parse(&counted(0, "lt_s", 8, 1));
+        let after = rewritten(&module, |_, f| unroll_loops(f));
+        let text = crate::text::print_module(&after);
+        assert!(!has_loop(&after), "{text}");
+        // Eight bodies: each iteration's division, no comparison left.
+        let count = |m: &str| text.matches(m).count();
+        assert_eq!(count("i32.div_u"), 8, "{text}");
+        assert_eq!(count("i32.lt_s"), 0, "{text}");
+        same_results(&module, &after);
+    }
+
+    #[test]
+    fn wrapping_counters_and_other_comparisons_count_exactly() {
+        // i32::MAX - 2 up by 2 while != 0 wraps after ... never: too long.
+        let long = parse(&counted(i32::MAX - 2, "ne", 0, 2));
+        assert_eq!(unroll_loops(f(&long)), None);
+        // -3 up while <=u 2: -3 is large unsigned, so no trip at all.
+        let none = parse(&counted(-3, "le_u", 2, 1));
+        assert_eq!(unroll_loops(f(&none)), None);
+        // Down from 5 by -2 while > 0: 5, 3, 1 (three trips, the counter
+        // ends at -1, which the code after the loop adds).
+        let down = parse(&counted(5, "gt_s", 0, -2));
+        let after = rewritten(&down, |_, f| unroll_loops(f));
+        assert!(!has_loop(&after));
+        assert_eq!(
+            crate::text::print_module(&after)
+                .matches("i32.div_u")
+                .count(),
+            3
+        );
+        same_results(&down, &after);
+        // 2147483646 up by 1 while != -2147483647: wraps after 3 trips.
+        let wraps = parse(&counted(i32::MAX - 1, "ne", i32::MIN + 1, 1));
+        let after = rewritten(&wraps, |_, f| unroll_loops(f));
+        assert!(!has_loop(&after));
+        same_results(&wraps, &after);
+    }
+
+    #[test]
+    fn long_or_unknown_loops_stay() {
+        for text in [counted(0, "lt_s", 17, 1), counted(0, "lt_s", 100, 1)] {
+            assert_eq!(unroll_loops(f(&parse(&text))), None);
+        }
+        // A bound that is not a constant.
+        let text =
+            counted(0, "lt_s", 8, 1).replace("%go = i32.lt_s %k, %end", "%go = i32.lt_s %k, %d");
+        assert_eq!(unroll_loops(f(&parse(&text))), None);
+    }
+
+    /// Random counted loops (the generated programs of `difftest` have
+    /// none of this shape: their back edges spend a fuel budget): every
+    /// start, bound, step and comparison, near the wrapping points too,
+    /// gives the same results unrolled or not.
+    #[test]
+    fn random_counted_loops_compute_the_same_unrolled() {
+        let mut rng = crate::testgen::rng::Rng::new(16);
+        let ops = [
+            "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+        ];
+        let mut unrolled = 0;
+        for _ in 0..400 {
+            let ty = if rng.below(2) == 0 { "i32" } else { "i64" };
+            let near = match (ty, rng.below(3)) {
+                ("i32", 0) => i64::from(i32::MAX),
+                ("i32", 1) => i64::from(i32::MIN),
+                (_, 0) => i64::MAX,
+                (_, 1) => i64::MIN,
+                _ => 0,
+            };
+            let pick = |rng: &mut crate::testgen::rng::Rng| {
+                let v = near.wrapping_add(rng.below(21) as i64 - 10);
+                if ty == "i32" { i64::from(v as i32) } else { v }
+            };
+            let (start, end) = (pick(&mut rng), pick(&mut rng));
+            let step = [1, 2, 3, -1, -2, 5][rng.below(6) as usize];
+            let op = ops[rng.below(ops.len() as u64) as usize];
+            let module = parse(&counted_in(ty, start, op, end, step));
+            let after = rewritten(&module, |_, f| unroll_loops(f));
+            // A loop left alone may run for 2^64 trips: only the
+            // unrolled ones (at most 16 trips) are run.
+            if !has_loop(&after) {
+                unrolled += 1;
+                same_results(&module, &after);
+            } else {
+                assert_eq!(module.funcs, after.funcs);
+            }
+        }
+        assert!(unrolled >= 40, "only {unrolled} loops unrolled");
     }
 }
