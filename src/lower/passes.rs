@@ -388,6 +388,7 @@ mod tests {
         assert_eq!(Options::at(OptLevel::O0), Options::none());
         let o1 = Options::at(OptLevel::O1);
         assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
+        assert!(!o1.licm && !o1.unroll);
     }
 
     #[test]
@@ -414,6 +415,9 @@ mod tests {
         let all = pipeline(&Options::default());
         let at = |n| all.iter().position(|p| *p == n).expect("in the pipeline");
         assert!(at("expand-switches") < at("fold-offsets"));
+        // licm on SSA values with offsets folded and loads reused; unroll
+        // after it, on loops whose invariants are gone.
+        assert!(at("load-cse") < at("licm") && at("licm") < at("unroll"));
         assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
     }
 }
