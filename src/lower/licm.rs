@@ -39,7 +39,8 @@ use crate::ir::{
     BinaryOp, Block, BlockId, ConvKind, Edge, Function, Inst, Op, Terminator, ValueDef, ValueId,
 };
 
-/// Loops holding more instructions than this are not looked into.
+/// Loops holding more instructions (or blocks) than this are not looked
+/// into.
 const MAX_LOOP_INSTS: usize = 4096;
 
 /// The function with its loop invariants hoisted, or `None` when there is
@@ -102,7 +103,9 @@ impl State {
 
     /// Hoists the invariants of the loop of `header` into its preheader.
     fn hoist_loop(&mut self, cfg: &Cfg, dom: &DomTree, header: BlockId) {
-        let order = self.loop_order(cfg, dom, header);
+        let Some(order) = self.loop_order(cfg, dom, header) else {
+            return;
+        };
         let size: usize = order.iter().map(|&b| self.func.blocks[b].insts.len()).sum();
         if size > MAX_LOOP_INSTS {
             return;
@@ -137,8 +140,8 @@ impl State {
 
     /// The loop's blocks in reverse postorder, the preheaders made for
     /// inner loops just before their headers.
-    fn loop_order(&self, cfg: &Cfg, dom: &DomTree, header: BlockId) -> Vec<usize> {
-        let mut blocks = natural_loop(cfg, dom, header);
+    fn loop_order(&self, cfg: &Cfg, dom: &DomTree, header: BlockId) -> Option<Vec<usize>> {
+        let mut blocks = natural_loop(cfg, dom, header, MAX_LOOP_INSTS)?;
         blocks.sort_by_key(|&b| cfg.rpo_number(b));
         let mut order = Vec::with_capacity(blocks.len());
         for b in blocks {
@@ -149,7 +152,7 @@ impl State {
             }
             order.push(b.index());
         }
-        order
+        Some(order)
     }
 
     /// The instructions to hoist, `(block, index)` in the order they run:
