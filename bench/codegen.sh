@@ -11,7 +11,7 @@
 #
 #   bench/codegen.sh [RUNS]           (default 15 timed calls of each)
 #   CODEGEN_PLACEMENTS=N              (default 5 compilations of each module)
-#   CODEGEN_FLAGS="-O0"               (flags of our `vitte-wat build`; default none: -O2)
+#   CODEGEN_FLAGS="-O0"               (flags of our `vitte-wat build`, both sets; default none: -O2)
 #
 # Needs clang and wasm-ld (Debian: clang lld). Writes the modules to
 # target/bench-codegen/.
@@ -44,7 +44,7 @@ for w in "${frontend_workloads[@]}"; do
     name=${w%%:*}
     twin=bench/programs/$name.c
     [ -f "$twin" ] || twin=bench/frontend/$name.c
-    target/release/vitte-wat build "bench/frontend/$name.vir" --target wasm64 -o "$out/$name.frontend.wasm"
+    target/release/vitte-wat build "bench/frontend/$name.vir" --target wasm64 ${flags[@]+"${flags[@]}"} -o "$out/$name.frontend.wasm"
     clang "${cflags[@]}" "-Wl,--export=$name" -o "$out/$name.clang.wasm" "$twin"
     frontend_args+=("$name" "${w#*:}" "$out/$name.frontend.wasm" "$out/$name.clang.wasm")
 done
@@ -107,8 +107,9 @@ echo "comparison loop against constant bytes. **fib**: clang turns one of the tw
 echo "calls into a loop (accumulator recursion elimination). **fnv**: clang unrolls by 4, which"
 echo "matters little once the time is not one placement's draw: ours runs at the latency of the"
 echo "multiply chain in most placements and about 1.6 times slower in some; clang's unrolled loop, with a quarter of the branches, is not sensitive to placement."
-echo "**sieve**: clang widens the induction variables to i64 (no extension per access). The lowering rotates loops (\`src/lower/rotate.rs\`) and inlines tiny leaf"
-echo "functions (\`src/lower/inline.rs\`); it does no unrolling, strength reduction or"
+echo "**sieve**: clang widens the induction variables to i64 (no extension per access). The lowering rotates loops (\`src/lower/rotate.rs\`), inlines tiny leaf"
+echo "functions (\`src/lower/inline.rs\`), hoists loop invariants (\`src/lower/licm.rs\`) and fully unrolls loops of a small constant"
+echo "trip count (\`src/lower/unroll.rs\`); it does no unrolling of loops with a variable bound, strength reduction or"
 echo "interprocedural optimization: those belong to an IR optimizer before the backend."
 echo
 echo "### The frontend set"
@@ -121,7 +122,7 @@ echo "(\`crates/naive-frontend\`, \`bench/frontend/README.md\`) the way a compil
 echo "source variable and parameter a \`var\`, every local array or struct a \`slot\`, every field"
 echo "and element access an explicit \`ptr.add\` (\`+ 0\` too) and \`ptr.mul\` then a load or"
 echo "store, every condition a comparison then \`brif\`, dead blocks after \`break\` and"
-echo "\`return\`. Ours: \`vitte-wat build bench/frontend/NAME.vir --target wasm64\`; clang's: the"
+echo "\`return\`. Ours: \`vitte-wat build bench/frontend/NAME.vir --target wasm64${CODEGEN_FLAGS:+ $CODEGEN_FLAGS}\`; clang's: the"
 echo "same C twin as above (\`bench/frontend/NAME.c\` for the five new programs), same flags and"
 echo "measurement. This is the set a real frontend's output resembles; the goal (issue 16) is"
 echo "a geometric mean of at most 1.0× clang -O2."

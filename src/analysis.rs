@@ -235,6 +235,38 @@ impl Loops {
     }
 }
 
+/// The natural loop of `header`: the header, then every block that reaches
+/// one of its back edges (a predecessor it dominates) without passing
+/// through it, found backwards from those edges. Unordered; reachable
+/// blocks only; `None` when it holds more than `limit` blocks, found
+/// without looking further. Costs the size of the loop (or `limit`), not
+/// of the function, so that a pass bounding it stays linear however deep
+/// loops nest.
+pub fn natural_loop(
+    cfg: &Cfg,
+    dom: &DomTree,
+    header: BlockId,
+    limit: usize,
+) -> Option<Vec<BlockId>> {
+    let mut body = vec![header];
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(header);
+    let mut work: Vec<BlockId> = (cfg.preds[header.index()].iter())
+        .copied()
+        .filter(|&p| dom.dominates(header, p))
+        .collect();
+    while let Some(b) = work.pop() {
+        if seen.insert(b) {
+            body.push(b);
+            if body.len() > limit {
+                return None;
+            }
+            work.extend(cfg.preds[b.index()].iter().copied());
+        }
+    }
+    Some(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +311,21 @@ mod tests {
         assert!(loops.is_header[0]);
         assert!(!loops.is_header[3]);
         assert_eq!(loops.irreducible_edge, None);
+    }
+
+    #[test]
+    fn natural_loops_hold_what_reaches_the_back_edge() {
+        // 0 -> 1; 1 -> 2, 4; 2 -> 3; 3 -> 1 (back edge), 2 (inner back edge); 4 exits.
+        let f = cfg_func(&[&[1], &[2, 4], &[3], &[1, 2], &[]]);
+        let cfg = Cfg::new(&f);
+        let dom = DomTree::new(&cfg);
+        let mut outer = natural_loop(&cfg, &dom, block(1), 10).expect("small");
+        outer.sort();
+        assert_eq!(outer, [block(1), block(2), block(3)]);
+        assert_eq!(natural_loop(&cfg, &dom, block(1), 2), None);
+        let mut inner = natural_loop(&cfg, &dom, block(2), 10).expect("small");
+        inner.sort();
+        assert_eq!(inner, [block(2), block(3)]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod control;
 mod func;
 mod inline;
 mod inline_calls;
+mod licm;
 mod liveset;
 mod load_cse;
 mod locals;
@@ -32,6 +33,7 @@ mod promote;
 mod reducible;
 mod rotate;
 mod switches;
+mod unroll;
 mod wasi64;
 
 use crate::diag::{Diagnostic, SourceFile, Span};
@@ -74,6 +76,10 @@ pub struct Options {
     /// Reuse the value of a load or store of the same address when memory
     /// cannot have changed (`load_cse.rs`).
     pub load_cse: bool,
+    /// Hoist pure loop invariants into the loop's preheader (`licm.rs`).
+    pub licm: bool,
+    /// Unroll small loops of a constant trip count (`unroll.rs`).
+    pub unroll: bool,
 }
 
 impl Default for Options {

@@ -93,6 +93,18 @@ pub const PASSES: &[PassInfo] = &[
         what: "a load of an address already loaded or stored, with no write to memory between, reuses the value (load_cse.rs)",
     },
     PassInfo {
+        name: "licm",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "pure computations that cannot trap and whose operands are defined outside a loop hoisted into its preheader; loads stay (licm.rs)",
+    },
+    PassInfo {
+        name: "unroll",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "loops of a constant trip count up to 16 whose copies stay small replaced by that many copies of their body (unroll.rs)",
+    },
+    PassInfo {
         name: "stack-values",
         level: OptLevel::O1,
         rewrites_ir: false,
@@ -132,6 +144,8 @@ impl Options {
             fold_offsets: false,
             promote_vars: false,
             load_cse: false,
+            licm: false,
+            unroll: false,
         }
     }
 
@@ -141,6 +155,8 @@ impl Options {
             "promote-vars" => &mut self.promote_vars,
             "fold-offsets" => &mut self.fold_offsets,
             "load-cse" => &mut self.load_cse,
+            "licm" => &mut self.licm,
+            "unroll" => &mut self.unroll,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -207,6 +223,8 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
         "load-cse" => super::load_cse::cse_loads(func),
+        "licm" => super::licm::hoist_invariants(func),
+        "unroll" => super::unroll::unroll_loops(func),
         _ => None,
     }
 }
@@ -370,6 +388,7 @@ mod tests {
         assert_eq!(Options::at(OptLevel::O0), Options::none());
         let o1 = Options::at(OptLevel::O1);
         assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
+        assert!(!o1.licm && !o1.unroll);
     }
 
     #[test]
@@ -396,6 +415,9 @@ mod tests {
         let all = pipeline(&Options::default());
         let at = |n| all.iter().position(|p| *p == n).expect("in the pipeline");
         assert!(at("expand-switches") < at("fold-offsets"));
+        // licm on SSA values with offsets folded and loads reused; unroll
+        // after it, on loops whose invariants are gone.
+        assert!(at("load-cse") < at("licm") && at("licm") < at("unroll"));
         assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
     }
 }

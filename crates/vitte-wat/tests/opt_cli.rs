@@ -92,7 +92,9 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after promote-vars",
             ";; IR after expand-switches",
             ";; IR after fold-offsets",
-            ";; IR after load-cse"
+            ";; IR after load-cse",
+            ";; IR after licm",
+            ";; IR after unroll"
         ]
     );
     // The final IR has no variable left and computes the same.

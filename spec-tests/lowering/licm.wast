@@ -1,0 +1,144 @@
+;; Generated from tests/cases/licm.vir by tests/golden.rs (wasm64): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $licm
+  (type $t0 (func (param i64 i32 i32 i64) (result i64)))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
+  (export "rows" (func $rows))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @rows
+  (func $rows (type $t0) (param $m i64) (param $n i32) (param $rows i32) (param $d i64) (result i64)
+    (local $i i32)
+    (local $acc i64)
+    (local $nw i64)
+    (local $stride i64)
+    (local $off i64)
+    (local $j i32)
+    (local $jw i64)
+    (local $col i64)
+    (local $q i64)
+    block $outer_pre
+      ;; entry
+      local.get $n
+      i32.const 0
+      i32.lt_s
+      if
+        ;; neg
+        i32.const 0
+        i64.const 0
+        local.set $acc
+        local.set $i
+        br $outer_pre
+      end
+      ;; pos
+      i32.const 0
+      i64.const 0
+      local.set $acc
+      local.set $i
+    end
+    ;; outer_pre
+    local.get $n
+    i64.extend_i32_s
+    local.set $nw
+    local.get $n
+    i64.extend_i32_s
+    i64.const 8
+    i64.mul
+    local.set $stride
+    block $outer_exit
+      ;; outer
+      local.get $i
+      local.get $rows
+      i32.lt_s
+      i32.eqz
+      br_if $outer_exit
+      loop $outer
+        ;; obody
+        local.get $i
+        i64.extend_i32_s
+        local.get $stride
+        i64.mul
+        local.set $off
+        local.get $m
+        local.get $off
+        i64.add
+        local.set $off
+        i32.const 0
+        local.set $j
+        block $inner_exit
+          ;; inner
+          local.get $j
+          i64.extend_i32_s
+          local.set $jw
+          local.get $jw
+          local.get $nw
+          i64.lt_s
+          i32.eqz
+          br_if $inner_exit
+          loop $inner
+            ;; ibody
+            local.get $j
+            i64.extend_i32_s
+            i64.const 8
+            i64.mul
+            local.set $col
+            local.get $off
+            local.get $col
+            i64.add
+            local.set $col
+            local.get $col
+            i64.load
+            local.get $d
+            i64.div_s
+            local.set $q
+            local.get $acc
+            local.get $q
+            i64.add
+            local.get $jw
+            i64.add
+            local.set $acc
+            local.get $col
+            local.get $acc
+            i64.store
+            local.get $j
+            i32.const 1
+            i32.add
+            local.set $j
+            ;; inner
+            local.get $j
+            i64.extend_i32_s
+            local.set $jw
+            local.get $jw
+            local.get $nw
+            i64.lt_s
+            br_if $inner
+          end
+        end
+        ;; onext
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; outer
+        local.get $i
+        local.get $rows
+        i32.lt_s
+        br_if $outer
+      end
+    end
+    ;; done
+    local.get $acc
+    return
+  )
+)
+(assert_return (invoke "rows" (i64.const 0) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
+(assert_return (invoke "rows" (i64.const 1024) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
+(assert_return (invoke "rows" (i64.const 1024) (i32.const 0) (i32.const 4) (i64.const 1)) (i64.const 0))
+(assert_trap (invoke "rows" (i64.const 1024) (i32.const 3) (i32.const 4) (i64.const 0)) "integer divide by zero")

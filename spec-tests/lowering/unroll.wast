@@ -1,0 +1,377 @@
+;; Generated from tests/cases/unroll.vir by tests/golden.rs (wasm64): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $unroll
+  (type $t0 (func (param i32) (result i32)))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
+  (export "crc_byte" (func $crc_byte))
+  (export "down" (func $down))
+  (export "long" (func $long))
+  (export "bounded" (func $bounded))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @crc_byte
+  (func $crc_byte (type $t0) (param $byte i32) (result i32)
+    (local $k i32)
+    (local $c i32)
+    ;; entry
+    i32.const 0
+    local.get $byte
+    local.set $c
+    local.set $k
+    ;; for_u0
+    block $step_u0
+      ;; body_u0
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u0
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u0
+      end
+      ;; even_u0
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u0
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for_u1
+    block $step_u1
+      ;; body_u1
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u1
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u1
+      end
+      ;; even_u1
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u1
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for_u2
+    block $step_u2
+      ;; body_u2
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u2
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u2
+      end
+      ;; even_u2
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u2
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for_u3
+    block $step_u3
+      ;; body_u3
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u3
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u3
+      end
+      ;; even_u3
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u3
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for_u4
+    block $step_u4
+      ;; body_u4
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u4
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u4
+      end
+      ;; even_u4
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u4
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for_u5
+    block $step_u5
+      ;; body_u5
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u5
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u5
+      end
+      ;; even_u5
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u5
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for_u6
+    block $step_u6
+      ;; body_u6
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd_u6
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step_u6
+      end
+      ;; even_u6
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step_u6
+    local.get $k
+    i32.const 1
+    i32.add
+    local.set $k
+    ;; for
+    block $step
+      ;; body
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd
+        local.get $c
+        i32.const 1
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+        br $step
+      end
+      ;; even
+      local.get $c
+      i32.const 1
+      i32.shr_u
+      local.set $c
+    end
+    ;; step
+    local.get $k
+    i32.const 1
+    i32.add
+    local.get $c
+    local.set $k
+    drop
+    ;; for_u8
+    ;; out
+    local.get $k
+    return
+  )
+  ;; fn @down
+  (func $down (type $t0) (param $a i32) (result i32)
+    (local $k i32)
+    (local $s i32)
+    ;; entry
+    i32.const 5
+    local.get $a
+    local.set $s
+    local.set $k
+    ;; loop_u0
+    ;; body_u0
+    local.get $s
+    local.get $k
+    i32.add
+    local.set $s
+    local.get $k
+    i32.const -2
+    i32.add
+    local.set $k
+    ;; loop_u1
+    ;; body_u1
+    local.get $s
+    local.get $k
+    i32.add
+    local.set $s
+    local.get $k
+    i32.const -2
+    i32.add
+    local.set $k
+    ;; loop
+    ;; body
+    local.get $s
+    local.get $k
+    i32.add
+    local.set $s
+    local.get $k
+    i32.const -2
+    i32.add
+    local.set $k
+    ;; loop_u3
+    ;; out
+    local.get $s
+    local.get $k
+    i32.sub
+    return
+  )
+  ;; fn @long
+  (func $long (type $t0) (param $a i32) (result i32)
+    (local $k i32)
+    (local $s i32)
+    ;; entry
+    i32.const 0
+    i32.const 0
+    local.set $s
+    local.set $k
+    block $loop_exit
+      ;; loop
+      local.get $k
+      i32.const 100
+      i32.lt_s
+      i32.eqz
+      br_if $loop_exit
+      loop $loop
+        ;; body
+        local.get $s
+        local.get $a
+        i32.add
+        local.set $s
+        local.get $k
+        i32.const 1
+        i32.add
+        local.set $k
+        ;; loop
+        local.get $k
+        i32.const 100
+        i32.lt_s
+        br_if $loop
+      end
+    end
+    ;; out
+    local.get $s
+    return
+  )
+  ;; fn @bounded
+  (func $bounded (type $t0) (param $n i32) (result i32)
+    (local $k i32)
+    (local $s i32)
+    ;; entry
+    i32.const 0
+    i32.const 0
+    local.set $s
+    local.set $k
+    block $loop_exit
+      ;; loop
+      local.get $k
+      local.get $n
+      i32.lt_s
+      i32.eqz
+      br_if $loop_exit
+      loop $loop
+        ;; body
+        local.get $s
+        i32.const 2
+        i32.add
+        local.set $s
+        local.get $k
+        i32.const 1
+        i32.add
+        local.set $k
+        ;; loop
+        local.get $k
+        local.get $n
+        i32.lt_s
+        br_if $loop
+      end
+    end
+    ;; out
+    local.get $s
+    return
+  )
+)
+(assert_return (invoke "crc_byte" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "crc_byte" (i32.const 1)) (i32.const 1996959894))
+(assert_return (invoke "crc_byte" (i32.const 255)) (i32.const 755167117))
+(assert_return (invoke "down" (i32.const 10)) (i32.const 20))
+(assert_return (invoke "long" (i32.const 3)) (i32.const 300))
+(assert_return (invoke "bounded" (i32.const 5)) (i32.const 10))
