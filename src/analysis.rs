@@ -6,6 +6,7 @@
 //! postorder, which is near-linear on the CFGs compilers produce. Dominance
 //! queries are O(1) through pre/post numbers of the dominator tree.
 
+use crate::fxhash::FxHashSet;
 use crate::ir::{BlockId, Function};
 
 /// Successors, predecessors and a reverse postorder of the reachable blocks.
@@ -63,8 +64,21 @@ impl Cfg {
 }
 
 fn dedup_keep_order(blocks: &mut Vec<BlockId>) {
-    let mut seen = std::collections::HashSet::new();
-    blocks.retain(|b| seen.insert(*b));
+    if blocks.len() > 16 {
+        let mut seen = FxHashSet::default();
+        blocks.retain(|b| seen.insert(*b));
+        return;
+    }
+    // A block has a few successors but for a switch: a scan costs less
+    // than a hash set per block (Cfg::new runs in several passes).
+    let mut kept = 0;
+    for i in 0..blocks.len() {
+        if !blocks[..kept].contains(&blocks[i]) {
+            blocks[kept] = blocks[i];
+            kept += 1;
+        }
+    }
+    blocks.truncate(kept);
 }
 
 /// Iterative depth-first search, so that deep CFGs do not overflow the stack.
@@ -249,7 +263,7 @@ pub fn natural_loop(
     limit: usize,
 ) -> Option<Vec<BlockId>> {
     let mut body = vec![header];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FxHashSet::default();
     seen.insert(header);
     let mut work: Vec<BlockId> = (cfg.preds[header.index()].iter())
         .copied()
