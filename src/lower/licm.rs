@@ -38,6 +38,7 @@ use crate::fxhash::FxHashSet;
 use crate::ir::{
     BinaryOp, Block, BlockId, ConvKind, Edge, Function, Inst, Op, Terminator, ValueDef, ValueId,
 };
+use std::borrow::Cow;
 
 /// Loops holding more instructions (or blocks) than this are not looked
 /// into.
@@ -62,20 +63,23 @@ pub(super) fn hoist_invariants(func: &Function) -> Option<Function> {
     if headers.is_empty() {
         return None;
     }
-    let mut state = State::new(func.clone());
+    let mut state = State::new(func);
     for header in headers {
         state.hoist_loop(&cfg, &dom, header);
     }
     state.changed.then(|| {
-        let mut func = state.func;
+        let mut func = state.func.into_owned();
         renumber_defs(&mut func);
         func
     })
 }
 
 /// The function being rewritten, and where each value is defined now.
-struct State {
-    func: Function,
+/// The function is copied at the first change only: most loops have
+/// nothing to hoist, and a copy per function with a loop cost 13% of
+/// `build --direct` on `gen_ir --functions 10000`.
+struct State<'f> {
+    func: Cow<'f, Function>,
     /// The block of each value's definition (`None`: a function parameter).
     def_block: Vec<Option<usize>>,
     /// The preheader created for a header, by the header's index.
@@ -83,8 +87,8 @@ struct State {
     changed: bool,
 }
 
-impl State {
-    fn new(func: Function) -> State {
+impl<'f> State<'f> {
+    fn new(func: &'f Function) -> State<'f> {
         let def_block = (func.values.iter())
             .map(|v| match v.def {
                 ValueDef::Param(_) => None,
@@ -94,7 +98,7 @@ impl State {
             })
             .collect();
         State {
-            func,
+            func: Cow::Borrowed(func),
             def_block,
             preheader_of: Default::default(),
             changed: false,
@@ -120,12 +124,13 @@ impl State {
         // `moved` is grouped by block, in `order`, indices ascending.
         for group in moved.chunk_by(|a, b| a.0 == b.0) {
             let b = group[0].0;
-            let insts = std::mem::take(&mut self.func.blocks[b].insts);
+            let block = &mut self.func.to_mut().blocks[b];
+            let insts = std::mem::take(&mut block.insts);
             let mut picked = group.iter().map(|&(_, i)| i).peekable();
             for (i, inst) in insts.into_iter().enumerate() {
                 match picked.next_if_eq(&i) {
                     Some(_) => taken.push(inst),
-                    None => self.func.blocks[b].insts.push(inst),
+                    None => block.insts.push(inst),
                 }
             }
         }
@@ -134,7 +139,7 @@ impl State {
                 self.def_block[r.index()] = Some(pre);
             }
         }
-        self.func.blocks[pre].insts.extend(taken);
+        self.func.to_mut().blocks[pre].insts.extend(taken);
         self.changed = true;
     }
 
@@ -213,7 +218,7 @@ impl State {
         let target = self.func.block_id(header);
         let pre_id = self.func.block_id(pre);
         for p in outside {
-            if let Some(term) = &mut self.func.blocks[p].term {
+            if let Some(term) = &mut self.func.to_mut().blocks[p].term {
                 for edge in term.edges_mut() {
                     if edge.block == target {
                         edge.block = pre_id;
@@ -227,27 +232,24 @@ impl State {
 
     /// A new block that takes the parameters of `header` and passes them on.
     fn new_preheader(&mut self, header: usize) -> usize {
-        let pre = self.func.blocks.len();
-        let pre_id = self.func.block_id(pre);
-        let params: Vec<ValueId> = self.func.blocks[header].params.clone();
+        let func = self.func.to_mut();
+        let pre = func.blocks.len();
+        let pre_id = func.block_id(pre);
+        let params: Vec<ValueId> = func.blocks[header].params.clone();
         let mut fresh = Vec::with_capacity(params.len());
         for (n, &p) in params.iter().enumerate() {
-            let data = self.func.value(p).clone();
-            let v =
-                (self.func).new_value(data.ty, data.name, ValueDef::BlockParam(pre_id, n as u32));
+            let data = func.value(p).clone();
+            let v = func.new_value(data.ty, data.name, ValueDef::BlockParam(pre_id, n as u32));
             self.def_block.push(Some(pre));
             fresh.push(v);
         }
-        let h = &self.func.blocks[header];
+        let h = &func.blocks[header];
         let mut block = Block::new(format!("{}_pre", h.name));
         block.span = h.span;
         block.term_span = h.span;
         block.params = fresh.clone();
-        block.term = Some(Terminator::Jump(Edge::new(
-            self.func.block_id(header),
-            fresh,
-        )));
-        self.func.blocks.push(block);
+        block.term = Some(Terminator::Jump(Edge::new(func.block_id(header), fresh)));
+        func.blocks.push(block);
         pre
     }
 }
