@@ -53,11 +53,9 @@ const MAX_UNROLLS: usize = 8;
 /// The function with its small counted loops unrolled, or `None` when it
 /// has none.
 pub(super) fn unroll_loops(func: &Function) -> Option<Function> {
-    if !func
-        .blocks
-        .iter()
-        .any(|b| matches!(b.term, Some(Terminator::BrIf { .. })))
-    {
+    // The analyses cost more than the rest of the pass: run them only
+    // when some block ends in the counted test a plan needs.
+    if !(0..func.blocks.len()).any(|b| counted_test(func, func.block_id(b))) {
         return None;
     }
     let mut out: Option<Function> = None;
@@ -229,6 +227,21 @@ fn trip_count(
         }
         i = wrap(*ty, i.wrapping_add(step));
     }
+}
+
+/// Whether `h` ends in `brif` on a comparison of one of its parameters
+/// with an integer constant: the test of a counted loop's header
+/// ([`trip_count`] checks the rest).
+fn counted_test(func: &Function, h: BlockId) -> bool {
+    let Some(Terminator::BrIf { cond, .. }) = &func.block(h).term else {
+        return false;
+    };
+    let Some(Op::Compare(_, Type::I32 | Type::I64, a, b)) = def_op(func, *cond) else {
+        return false;
+    };
+    let counter = |v: ValueId| param_index(func, v, h).is_some();
+    let constant = |v: ValueId| const_of(func, v).is_some();
+    (counter(*a) && constant(*b)) || (constant(*a) && counter(*b))
 }
 
 /// The step `c` when `next` is `add %counter, c` (or `c, %counter`) of `ty`.
