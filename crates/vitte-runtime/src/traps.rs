@@ -102,12 +102,14 @@ fn render(trace: &WasmBacktrace, debug: Option<&DebugSections>) -> String {
         .filter(|_| unsymbolized)
         .and_then(DebugSections::symbolizer);
     let mut out = String::from("wasm backtrace:");
-    let lines = trace.frames().iter().flat_map(|frame| {
-        match (&symbolizer, frame.module_offset()) {
-            (Some(own), Some(offset)) => frames::describe_in(frame, &own.lookup(offset)),
-            _ => frames::describe(frame),
-        }
-    });
+    let lines =
+        trace
+            .frames()
+            .iter()
+            .flat_map(|frame| match (&symbolizer, frame.module_offset()) {
+                (Some(own), Some(offset)) => frames::describe_in(frame, &own.lookup(offset)),
+                _ => frames::describe(frame),
+            });
     for (i, line) in lines.enumerate() {
         out.push_str(&format!("\n  {i}: {line}"));
     }
