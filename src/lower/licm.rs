@@ -214,7 +214,7 @@ impl<'f> State<'f> {
         {
             return pred;
         }
-        let pre = self.new_preheader(header);
+        let pre = self.new_preheader(header, outside[0]);
         let target = self.func.block_id(header);
         let pre_id = self.func.block_id(pre);
         for p in outside {
@@ -231,7 +231,10 @@ impl<'f> State<'f> {
     }
 
     /// A new block that takes the parameters of `header` and passes them on.
-    fn new_preheader(&mut self, header: usize) -> usize {
+    /// Its jump carries the position of the branch from `entering`, an
+    /// outside predecessor: it continues that branch (the header's label is
+    /// no instruction a debugger could stop at).
+    fn new_preheader(&mut self, header: usize, entering: usize) -> usize {
         let func = self.func.to_mut();
         let pre = func.blocks.len();
         let pre_id = func.block_id(pre);
@@ -246,7 +249,8 @@ impl<'f> State<'f> {
         let h = &func.blocks[header];
         let mut block = Block::new(format!("{}_pre", h.name));
         block.span = h.span;
-        block.term_span = h.span;
+        let from = &func.blocks[entering];
+        (block.term_span, block.term_loc) = (from.term_span, from.term_loc);
         block.params = fresh.clone();
         block.term = Some(Terminator::Jump(Edge::new(func.block_id(header), fresh)));
         func.blocks.push(block);

@@ -267,6 +267,9 @@ entry:
         assert!(DebugSections::of(b"not wasm").is_none());
         let sampling = Runtime::new_sampling().expect("engine");
         let plain = trap(&sampling, &wasm(Target::Wasm32, false));
-        assert!(plain.contains("0: div, wasm offset"), "{plain}");
+        // `@div` is inlined into `@main` at -O2, and without DWARF nothing
+        // names the inlined frame: the wasm frame, by its name-section name.
+        assert!(plain.contains("0: main, wasm offset"), "{plain}");
+        assert!(!plain.contains(".vir"), "{plain}");
     }
 }

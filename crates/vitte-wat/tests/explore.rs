@@ -91,6 +91,23 @@ fn check_case(path: &Path) -> Result<(), String> {
     }
     let wasm = std::fs::read(&wasm_path).map_err(|e| e.to_string())?;
     let source = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    // The IR after the passes (`opt`), read independently of the page: an
+    // instruction a pass removed (the test of a loop `unroll` unrolled, its
+    // constant) has no code.
+    let o = vitte_wat(&["opt", &name]);
+    if !o.status.success() {
+        return Err(format!("{name}: opt failed: {}", stderr(&o)));
+    }
+    let optimized = stdout(&o);
+    // The function's lines in it: from its `fn @NAME(` to its closing `}`.
+    let optimized_body = |fname: &str| -> Vec<&str> {
+        let head = format!("fn @{fname}(");
+        (optimized.lines())
+            .skip_while(|l| !l.contains(&head))
+            .take_while(|l| *l != "}")
+            .map(str::trim)
+            .collect()
+    };
     let data = data(&first)?;
     let funcs = data["funcs"].as_array().ok_or("no funcs")?;
     if funcs.is_empty() {
@@ -100,6 +117,8 @@ fn check_case(path: &Path) -> Result<(), String> {
     for f in funcs {
         let fname = f["name"].as_str().unwrap_or("?");
         let at = |n: u64| format!("{name}:{n} (@{fname})");
+        let kept = optimized_body(fname);
+        let removed = |text: &str| !kept.contains(&text.trim());
         check_stages(f, passes).map_err(|e| format!("{name}: @{fname}: {e}"))?;
         check_nesting(f).map_err(|e| format!("{name}: @{fname}: {e}"))?;
         // The operators are the binary's: each one's bytes at its offset.
@@ -149,7 +168,8 @@ fn check_case(path: &Path) -> Result<(), String> {
                 continue;
             }
             // No code at all: the IR must say why, read here independently
-            // of the page: a jump (a fall-through), a `var.set` (at -O2,
+            // of the page: a pass removed it, a jump (a fall-through), a
+            // `var.set` (at -O2,
             // promote-vars makes the stored value the variable's: the code
             // is that value's), a value that nothing reads, or a block the
             // page marks unreachable.
@@ -162,7 +182,8 @@ fn check_case(path: &Path) -> Result<(), String> {
                 uses.sum::<usize>() == 1
             });
             let no_code = trimmed.starts_with("jump") || trimmed.starts_with("var.set");
-            if !(no_code || unused || line["dead"] == Value::Bool(true)) {
+            let dead = line["dead"] == Value::Bool(true);
+            if !(no_code || unused || dead || removed(trimmed)) {
                 return Err(format!(
                     "{}: `{}` is linked to no WAT line and no operator",
                     at(n),
@@ -393,7 +414,7 @@ fn check_stages(f: &Value, passes: &[Value]) -> Result<(), String> {
 }
 
 /// The nesting brackets are inside the CFG's rows, and every loop header
-/// is inside a `loop` bracket.
+/// is inside a `loop` bracket (when the passes left every loop).
 fn check_nesting(f: &Value) -> Result<(), String> {
     let blocks = f["cfg"]["blocks"].as_array().ok_or("no blocks")?;
     let mut nest = Vec::new();
@@ -410,7 +431,15 @@ fn check_nesting(f: &Value) -> Result<(), String> {
             _ => return Err(format!("a bad bracket {n}")),
         }
     }
-    for b in blocks.iter().filter(|b| b["header"] == Value::Bool(true)) {
+    // The CFG is the IR as written, the brackets the WAT after the passes:
+    // when `unroll` has removed a loop there are fewer `loop` brackets than
+    // headers, and the headers of the loops left cannot be told apart.
+    let headers = blocks.iter().filter(|b| b["header"] == Value::Bool(true));
+    let loops = nest.iter().filter(|&&(k, _, _)| k == 1).count();
+    if loops < headers.clone().count() {
+        return Ok(());
+    }
+    for b in headers {
         let row = b["row"].as_u64().ok_or("a block without a row")?;
         if !nest.iter().any(|&(k, a, z)| k == 1 && a <= row && row <= z) {
             return Err(format!(
