@@ -1,6 +1,7 @@
 //! The interpreter's atomic accesses, with wasm's semantics on one thread.
 //!
-//! An access whose `addr + offset` overflows is out of bounds; otherwise
+//! An access whose `addr + offset` overflows 64 bits (for `wait` and
+//! `notify`, the address type: 32 bits on wasm32) is out of bounds; otherwise
 //! it first checks its alignment (`unaligned atomic`), then its bounds
 //! (`out of bounds memory access`), in that order as wasmtime does. Read-modify-writes and compare-exchanges
 //! work on the access's width and give the old value zero-extended.
@@ -33,7 +34,7 @@ pub(super) struct AtomicArgs {
 impl Machine {
     /// Runs one atomic access; its result, if it has one.
     pub(super) fn atomic(&mut self, x: &AtomicArgs) -> Result<Option<u64>, TrapKind> {
-        let at = self.atomic_bounds(x.addr, x.offset, x.bytes)?;
+        let at = self.atomic_bounds(x)?;
         let n = x.bytes as usize;
         let old = self.read(at, n);
         let mask = width_mask(x.bytes);
@@ -60,13 +61,23 @@ impl Machine {
     }
 
     /// The start of an atomic access: aligned to its width, then in bounds.
-    fn atomic_bounds(&self, addr: u64, offset: u64, bytes: u8) -> Result<usize, TrapKind> {
-        // As wasmtime: a sum that overflows is out of bounds before anything.
-        let start = addr.checked_add(offset).ok_or(TrapKind::OutOfBounds)?;
-        if start % bytes as u64 != 0 {
+    fn atomic_bounds(&self, x: &AtomicArgs) -> Result<usize, TrapKind> {
+        // As wasmtime: a sum that overflows 64 bits is out of bounds before
+        // anything. Its `wait` and `notify` (calls into the runtime) add
+        // the offset in the address type, so on wasm32 a sum past 32 bits
+        // is out of bounds before it is misaligned too; its inline accesses
+        // check the alignment of the sum widened to 64 bits first.
+        let limit = match x.op {
+            AtomicOp::Wait | AtomicOp::Notify => self.ptr_mask,
+            _ => u64::MAX,
+        };
+        let start = (x.addr.checked_add(x.offset))
+            .filter(|&s| s <= limit)
+            .ok_or(TrapKind::OutOfBounds)?;
+        if start % x.bytes as u64 != 0 {
             return Err(TrapKind::UnalignedAtomic);
         }
-        self.bounds(addr, offset, bytes as u64)
+        self.bounds(x.addr, x.offset, x.bytes as u64)
     }
 
     fn read(&self, at: usize, n: usize) -> u64 {

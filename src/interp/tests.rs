@@ -1256,3 +1256,57 @@ fn atomics_check_alignment_before_bounds() {
     assert_eq!(rmw16(4096, 1, 1), Err(UnalignedAtomic));
     assert_eq!(rmw16(4096, 2, -1), Ok(Value::I64(0)));
 }
+
+/// On wasm32 wasmtime's `notify` and `wait` add the offset in 32 bits with
+/// an overflow check, so a sum past 2^32 is out of bounds before it is
+/// misaligned (difftest seed 4277 at -O0: `memory.atomic.notify` at offset
+/// 4294967293); its inline read-modify-writes check the alignment of the
+/// 64-bit sum first (seed 4295: `i64.atomic.rmw32.xchg_u` at 4294967295).
+#[test]
+fn atomics_on_wasm32_overflow_the_address_type_first() {
+    let notify = |target: Target, addr: u64, offset: u32| {
+        eval(
+            target,
+            &[Type::Ptr, Type::I32],
+            Type::I32,
+            &[
+                match target {
+                    Target::Wasm32 => Value::I32(addr as i32),
+                    Target::Wasm64 => Value::I64(addr as i64),
+                },
+                Value::I32(1),
+            ],
+            |p| Op::Atomic {
+                op: AtomicOp::Notify,
+                access: MemAccess::full(Type::I32),
+                addr: p[0],
+                args: [p[1], ValueId::INVALID],
+                offset,
+            },
+        )
+    };
+    assert_eq!(notify(Target::Wasm32, 1024, u32::MAX - 2), Err(OutOfBounds));
+    assert_eq!(
+        notify(Target::Wasm64, 1024, u32::MAX - 2),
+        Err(UnalignedAtomic)
+    );
+    assert_eq!(notify(Target::Wasm32, 1025, 0), Err(UnalignedAtomic));
+    assert_eq!(notify(Target::Wasm32, 1024, 0), Ok(Value::I32(0)));
+    let xchg32 = |addr: u32, offset: u32| {
+        eval(
+            Target::Wasm32,
+            &[Type::Ptr, Type::I64],
+            Type::I64,
+            &[Value::I32(addr as i32), Value::I64(3)],
+            |p| Op::Atomic {
+                op: AtomicOp::Rmw(RmwOp::Xchg),
+                access: MemAccess::narrow(Type::I64, 32, false),
+                addr: p[0],
+                args: [p[1], ValueId::INVALID],
+                offset,
+            },
+        )
+    };
+    assert_eq!(xchg32(4009595570, u32::MAX), Err(UnalignedAtomic));
+    assert_eq!(xchg32(4009595569, u32::MAX), Err(OutOfBounds));
+}
