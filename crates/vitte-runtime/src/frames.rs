@@ -140,7 +140,7 @@ pub(crate) fn describe_in<S: Symbol>(frame: &FrameInfo, symbols: &[S]) -> Vec<St
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::ir::Target;
     use crate::value::Value;
     use crate::{RunError, Runtime};
@@ -161,7 +161,9 @@ entry:
 }
 ";
 
-    fn wasm(target: Target, debug_info: bool) -> Vec<u8> {
+    /// `VIR` compiled at the default level (`@div` inlined into `@main`),
+    /// with or without DWARF; the symbolizer's tests use it too.
+    pub(crate) fn wasm(target: Target, debug_info: bool) -> Vec<u8> {
         let file = SourceFile::new("f.vir", VIR);
         WasmBackend::new()
             .with_debug_info(debug_info)

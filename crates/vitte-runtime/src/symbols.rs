@@ -174,36 +174,10 @@ impl crate::frames::Symbol for DwarfFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frames::tests::wasm;
     use crate::ir::Target;
     use crate::value::Value;
     use crate::{RunError, Runtime};
-    use vitte_codegen_wasm64::WasmBackend;
-    use vitte_codegen_wasm64::diag::SourceFile;
-
-    /// `@div` inlined by nobody (the lowering inlines only leaves that
-    /// cannot trap), called from a loop in `@main`.
-    const VIR: &str = "fn @div(%a: i32, %b: i32) -> i32 {
-entry:
-  %q = i32.div_s %a, %b
-  return %q
-}
-
-pub fn @main(%a: i32) -> i32 {
-entry:
-  %z = i32.const 0
-  %r = call @div(%a, %z)
-  return %r
-}
-";
-
-    fn wasm(target: Target, debug_info: bool) -> Vec<u8> {
-        let file = SourceFile::new("f.vir", VIR);
-        WasmBackend::new()
-            .with_debug_info(debug_info)
-            .compile_source(&file, target)
-            .expect("compiles")
-            .wasm
-    }
 
     /// The trap message of `main(7)`, backtrace included.
     fn trap(runtime: &Runtime, wasm: &[u8]) -> String {
