@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{TempDir, relative, root, stderr, vitte_wat, vitte_wat_command};
+use common::{TempDir, relative, stderr, vitte_wat, vitte_wat_command};
 use gimli::{ColumnType, EndianSlice, LittleEndian, SectionId};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,13 +24,9 @@ use wasmparser::{Parser, Payload};
 const TARGETS: [&str; 2] = ["wasm64", "wasm32"];
 
 fn main() {
-    let files = common::files_with_extension(&root().join("tests/cases"), "vir");
-    let count = files.len();
+    let (files, enough) = common::golden_cases();
     let mut trials = vec![
-        common::trial("at_least_25_cases", move || match count {
-            25.. => Ok(()),
-            _ => Err(format!("expected at least 25 cases, found {count}")),
-        }),
+        enough,
         common::test_fn(
             "vlq_decoder_reads_known_vectors",
             vlq_decoder_reads_known_vectors,

@@ -76,13 +76,9 @@ fn variants(file: &SourceFile) -> Result<Vec<(Vec<&str>, Options)>, String> {
 }
 
 fn main() {
-    let files = common::files_with_extension(&cases_dir(), "vir");
-    let count = files.len();
+    let (files, enough) = common::golden_cases();
     let mut trials = vec![
-        common::trial("at_least_25_cases", move || match count {
-            25.. => Ok(()),
-            _ => Err(format!("expected at least 25 cases, found {count}")),
-        }),
+        enough,
         common::trial(
             "every_golden_script_has_a_case",
             every_golden_script_has_a_case,

@@ -169,6 +169,19 @@ pub fn trial(
     libtest_mimic::Trial::test(name, move || Ok(test()?))
 }
 
+/// The golden cases (`tests/cases/**/*.vir`), and a trial that fails when
+/// fewer than 25 are found: a moved directory must not make the per-case
+/// trials pass by running none.
+pub fn golden_cases() -> (Vec<PathBuf>, libtest_mimic::Trial) {
+    let files = files_with_extension(&root().join("tests/cases"), "vir");
+    let count = files.len();
+    let check = trial("at_least_25_cases", move || match count {
+        25.. => Ok(()),
+        _ => Err(format!("expected at least 25 cases, found {count}")),
+    });
+    (files, check)
+}
+
 /// A plain test function (it fails by panicking, like a `#[test]`) as a
 /// test of a `harness = false` target.
 pub fn test_fn(name: &str, test: fn()) -> libtest_mimic::Trial {
