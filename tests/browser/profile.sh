@@ -24,9 +24,9 @@ if [ -z "$browser" ]; then
 fi
 echo "profile.sh: $("$browser" --version 2>/dev/null | head -1)"
 
-# Inlining off: at -O2 @light and @heavy, small leaves, would be copied into
-# @main, and the report is to show them apart.
-target/release/vitte-wat run tests/profile/two_loops.vir --disable-pass inline \
+# At -O2 @light and @heavy, small leaves, are copied into @main; the profile
+# still shows them apart (by the DWARF's inlined frames).
+target/release/vitte-wat run tests/profile/two_loops.vir \
     --profile "$out/profile.html" \
     --invoke main 40 1000000 >/dev/null
 page="file://$PWD/$out/profile.html"

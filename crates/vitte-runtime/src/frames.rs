@@ -11,7 +11,7 @@
 //! frames. A module without DWARF, or code it does not cover (the WASI
 //! adapter's functions), falls back to the name section's name. A sampling
 //! runtime's engine keeps no DWARF: its frames' symbols come from our own
-//! lookup (`symbols.rs`), through [`locate_in`] and [`describe_in`].
+//! lookup (`symbols.rs`), through [`describe_in`] and [`expand_in`].
 
 use wasmtime::{FrameInfo, FrameSymbol};
 
@@ -69,30 +69,15 @@ fn position(symbol: &impl Symbol) -> Option<Position<'_>> {
     })
 }
 
-/// The frame's function and the position of its instruction: the DWARF
-/// subprogram's name (the IR function's) and line row when the frame has
-/// one, else the name section's name, else `func[N]`, without position.
-/// For a frame in inlined code (`DW_TAG_inlined_subroutine`), the function
-/// that holds the code and its position there, the outermost inlined
-/// call's (the profile's view, as before the callee was inlined;
-/// [`describe`] lists the inlined frames).
-pub(crate) fn locate(frame: &FrameInfo) -> (String, Option<Position<'_>>) {
-    locate_in(frame, frame.symbols())
-}
-
-/// [`locate`] with the frame's symbols given (innermost first).
-pub(crate) fn locate_in<'a>(
-    frame: &FrameInfo,
-    symbols: &'a [impl Symbol],
-) -> (String, Option<Position<'a>>) {
-    // addr2line gives the inlined frames innermost first, the function
-    // that holds the code last, at the call of the outermost inlined one.
-    let name = symbols.last().and_then(|s| s.name());
-    let name = match (name, frame.func_name()) {
+/// The name of the function holding a frame's code: its DWARF
+/// subprogram's (the IR function's) when the frame has one, else the name
+/// section's, else `func[N]`. addr2line gives the symbols innermost first,
+/// so for code inlined there the holder is the last.
+fn holder_name(frame: &FrameInfo, symbols: &[impl Symbol]) -> String {
+    match (symbols.last().and_then(|s| s.name()), frame.func_name()) {
         (Some(n), _) | (None, Some(n)) => n.to_string(),
         (None, None) => format!("func[{}]", frame.func_index()),
-    };
-    (name, symbols.last().and_then(position))
+    }
 }
 
 /// Whether a source file is Vitte IR, whose functions are written `@name`.
@@ -114,27 +99,46 @@ pub(crate) fn describe(frame: &FrameInfo) -> Vec<String> {
 
 /// [`describe`] with the frame's symbols given (innermost first).
 pub(crate) fn describe_in<S: Symbol>(frame: &FrameInfo, symbols: &[S]) -> Vec<String> {
-    let (name, _) = locate_in(frame, symbols);
-    let located: Vec<(&S, Position<'_>)> = symbols
-        .iter()
-        .filter_map(|s| Some((s, position(s)?)))
-        .collect();
     let offset = match frame.module_offset() {
         Some(offset) => format!(", wasm offset {offset:#x}"),
         None => String::new(),
     };
+    (expand_in(frame, symbols).into_iter())
+        .map(|(name, at)| match at {
+            Some(at) => {
+                let sigil = if is_ir(at.file) { "@" } else { "" };
+                format!("{sigil}{name} ({at}){offset}")
+            }
+            None => format!("{name}{offset}"),
+        })
+        .collect()
+}
+
+/// The functions a frame's code stands for, innermost first, each with its
+/// position: every function inlined there at its own line, then the
+/// function holding the code at the outermost inlined call; one function
+/// without a position when the frame has no line row. What a backtrace
+/// ([`describe_in`]) and a profile show, so that inlining changes neither.
+pub(crate) fn expand_in<'a, S: Symbol>(
+    frame: &FrameInfo,
+    symbols: &'a [S],
+) -> Vec<(String, Option<Position<'a>>)> {
+    let name = holder_name(frame, symbols);
+    let located: Vec<(&S, Position<'_>)> = symbols
+        .iter()
+        .filter_map(|s| Some((s, position(s)?)))
+        .collect();
     if located.is_empty() {
-        return vec![format!("{name}{offset}")];
+        return vec![(name, None)];
     }
     let last = located.len() - 1;
     (located.iter().enumerate())
         .map(|(i, (symbol, at))| {
-            let sigil = if is_ir(at.file) { "@" } else { "" };
             // The function holding the code is named even when its DWARF
             // entry is not (by the name section's name).
             let own = (i == last).then_some(name.as_str());
             let name = symbol.name().or(own).unwrap_or("?");
-            format!("{sigil}{name} ({at}){offset}")
+            (name.to_string(), Some(*at))
         })
         .collect()
 }

@@ -50,10 +50,11 @@ pub(crate) struct Sampler {
     start: Instant,
     /// Each sample's time since `start` and stack, outermost frame first.
     samples: Vec<(Duration, Vec<RawFrame>)>,
-    /// The function and line of each frame seen, resolved the first time:
-    /// from the program's DWARF by `symbols.rs` on a sampling runtime's
-    /// engine, which keeps none, else from what wasmtime looked up.
-    resolved: HashMap<RawFrame, Frame>,
+    /// The functions and lines of each frame seen (several when code was
+    /// inlined there), resolved the first time: from the program's DWARF
+    /// by `symbols.rs` on a sampling runtime's engine, which keeps none,
+    /// else from what wasmtime looked up.
+    resolved: HashMap<RawFrame, Vec<Frame>>,
     /// One copy of each file name.
     files: BTreeSet<Arc<str>>,
     /// The program's DWARF, when its engine keeps none
@@ -98,28 +99,36 @@ impl Sampler {
         self.samples.push((self.start.elapsed(), stack));
     }
 
-    /// The [`Frame`] of a captured frame: its function and, from the
-    /// module's DWARF, the line of the instruction it was at. Called once
-    /// per distinct frame: the DWARF is read here, not at each sample.
-    fn resolve(&mut self, frame: &wasmtime::FrameInfo) -> Frame {
+    /// The [`Frame`]s of a captured frame, outermost first: its function
+    /// and, from the module's DWARF, the line of the instruction it was at,
+    /// then each function inlined there at its own line, so that a profile
+    /// reads the same with inlining on or off. Called once per distinct
+    /// frame: the DWARF is read here, not at each sample.
+    fn resolve(&mut self, frame: &wasmtime::FrameInfo) -> Vec<Frame> {
         let own = self.lookup(frame);
-        let (func, at) = match &own {
-            Some(symbols) => frames::locate_in(frame, symbols),
-            None => frames::locate(frame),
+        let expanded = match &own {
+            Some(symbols) => frames::expand_in(frame, symbols),
+            None => frames::expand_in(frame, frame.symbols()),
         };
-        let file = at.map(|at| match self.files.get(at.file) {
-            Some(file) => file.clone(),
-            None => {
-                let file: Arc<str> = Arc::from(at.file);
-                self.files.insert(file.clone());
-                file
-            }
-        });
-        Frame {
-            func,
-            file,
-            line: at.map(|at| at.line),
+        let mut resolved: Vec<Frame> = (expanded.into_iter().rev())
+            .map(|(func, at)| Frame {
+                func,
+                file: at.map(|at| self.file(at.file)),
+                line: at.map(|at| at.line),
+            })
+            .collect();
+        resolved.shrink_to_fit();
+        resolved
+    }
+
+    /// The one copy of a file name.
+    fn file(&mut self, name: &str) -> Arc<str> {
+        if let Some(file) = self.files.get(name) {
+            return file.clone();
         }
+        let file: Arc<str> = Arc::from(name);
+        self.files.insert(file.clone());
+        file
     }
 }
 
@@ -162,12 +171,15 @@ impl fmt::Display for Frame {
     }
 }
 
-/// One sample: when, and the stack, outermost frame first, as indices into
-/// [`Profile::frames`].
+/// One sample: when, in which thread, and the stack, outermost frame
+/// first, as indices into [`Profile::frames`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sample {
     pub time: Duration,
     pub stack: Vec<usize>,
+    /// The thread sampled: 0 for the main one, else the id `thread-spawn`
+    /// gave it (wasi-threads).
+    pub thread: u32,
 }
 
 /// The samples of a profiled run, resolved to IR functions and lines.
@@ -191,30 +203,31 @@ pub struct Hot {
 }
 
 impl Profile {
-    /// The profile of what a sampler captured.
-    pub(crate) fn new(sampler: &Sampler) -> Profile {
-        let mut frames = Vec::new();
-        let mut index: HashMap<RawFrame, usize> = HashMap::new();
-        let mut ids: HashMap<Frame, usize> = HashMap::new();
-        let mut samples = Vec::with_capacity(sampler.samples.len());
-        for (time, raw) in &sampler.samples {
-            let stack = raw
-                .iter()
-                .map(|r| {
-                    *index.entry(*r).or_insert_with(|| {
-                        let frame = sampler.resolved[r].clone();
-                        *ids.entry(frame.clone()).or_insert_with(|| {
-                            frames.push(frame);
-                            frames.len() - 1
-                        })
-                    })
-                })
-                .collect();
-            samples.push(Sample { time: *time, stack });
+    /// The profile of what the samplers of a run captured: the main
+    /// thread's, then each spawned thread's by its id (wasi-threads).
+    /// Times count from the main sampler's start.
+    pub(crate) fn new(main: &Sampler, spawned: &[(u32, &Sampler)]) -> Profile {
+        let mut interner = Interner::default();
+        let mut samples = Vec::new();
+        for (thread, sampler) in std::iter::once((0, main)).chain(spawned.iter().copied()) {
+            let since = sampler.start.saturating_duration_since(main.start);
+            for (time, raw) in &sampler.samples {
+                let mut stack = Vec::with_capacity(raw.len());
+                for r in raw {
+                    stack.extend_from_slice(interner.frames(sampler, r));
+                }
+                let time = since + *time;
+                samples.push(Sample {
+                    time,
+                    stack,
+                    thread,
+                });
+            }
+            interner.index.clear();
         }
         Profile {
-            interval: sampler.interval,
-            frames,
+            interval: main.interval,
+            frames: interner.frames,
             samples,
         }
     }
@@ -272,6 +285,35 @@ impl Profile {
     }
 }
 
+/// Gives each distinct [`Frame`] of a profile its index, in the order of
+/// first appearance.
+#[derive(Default)]
+struct Interner {
+    frames: Vec<Frame>,
+    ids: HashMap<Frame, usize>,
+    /// The indices of one sampler's raw frames (cleared between samplers:
+    /// raw frames are per sampler).
+    index: HashMap<RawFrame, Vec<usize>>,
+}
+
+impl Interner {
+    /// The indices of the frames a raw frame of `sampler` resolved to,
+    /// outermost first.
+    fn frames(&mut self, sampler: &Sampler, raw: &RawFrame) -> &[usize] {
+        let Interner { frames, ids, index } = self;
+        index.entry(*raw).or_insert_with(|| {
+            (sampler.resolved[raw].iter())
+                .map(|frame| {
+                    *ids.entry(frame.clone()).or_insert_with(|| {
+                        frames.push(frame.clone());
+                        frames.len() - 1
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
 /// `text` with XML's five special characters escaped, for the SVG and HTML.
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -321,6 +363,7 @@ pub(crate) mod tests {
                 .map(|(i, stack)| Sample {
                     time: Duration::from_millis(i as u64),
                     stack,
+                    thread: 0,
                 })
                 .collect(),
         }

@@ -11,7 +11,7 @@ use super::wasi::{self, Captured, WasiConfig};
 use super::{Program, RunError, Runtime};
 use crate::ir::{Target, Type};
 use crate::value::Value;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use wasmtime::{
     Caller, Extern, Func, FuncType, Linker, Memory, Store, StoreContextMut, UpdateDeadline, Val,
@@ -31,8 +31,13 @@ pub(crate) struct Host {
     memory: MemoryLimit,
     /// While a call with a timeout runs: when it expires, and the limit.
     deadline: Option<(Instant, Duration)>,
-    /// The samples of a profiled instance ([`Session::profile`]).
-    sampler: Option<Sampler>,
+    /// The samples of a profiled store ([`Session::profile`]), shared with
+    /// the thread group for a spawned thread's (`threads.rs`), so that the
+    /// main instance's profile has every thread's.
+    sampler: Option<Arc<Mutex<Sampler>>>,
+    /// A spawned thread's store: sampled at the main thread's ticks (the
+    /// epoch is the engine's), never starting a ticker of its own.
+    spawned: bool,
     /// [`Blueprint::debug`], for backtraces.
     debug: Option<Arc<DebugSections>>,
     /// The threads of a wasi-threads program (`threads.rs`), in every one
@@ -264,10 +269,9 @@ impl Blueprint {
             captured,
             memory,
             deadline: None,
-            sampler: match shared {
-                None => self.profile.map(|i| Sampler::new(i, self.debug.clone())),
-                Some(_) => None,
-            },
+            sampler: (self.profile)
+                .map(|i| Arc::new(Mutex::new(Sampler::new(i, self.debug.clone())))),
+            spawned: shared.is_some(),
             debug: self.debug.clone(),
             group,
         };
@@ -352,7 +356,7 @@ fn idle_deadline(store: &Store<Host>) -> u64 {
 /// The epoch callback: stops a guest past its deadline, or whose program
 /// is ending (another thread trapped or exited, or main returned), samples
 /// a profiled one, and lets it continue to the next tick.
-fn on_tick(mut context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDeadline> {
+fn on_tick(context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDeadline> {
     if let Some(group) = &context.data().group
         && group.stopping()
     {
@@ -363,11 +367,9 @@ fn on_tick(mut context: StoreContextMut<'_, Host>) -> wasmtime::Result<UpdateDea
     {
         return Err(TimedOut(limit).into());
     }
-    if context.data().sampler.is_some() {
+    if let Some(sampler) = context.data().sampler.clone() {
         let trace = WasmBacktrace::capture(&context);
-        if let Some(sampler) = &mut context.data_mut().sampler {
-            sampler.record(&trace);
-        }
+        lock(&sampler).record(&trace);
     }
     // Not sampling: another session's tick, or one just early.
     Ok(UpdateDeadline::Continue(1))
@@ -382,7 +384,11 @@ pub(crate) fn enter<R>(
     f: impl FnOnce(&mut Store<Host>) -> wasmtime::Result<R>,
 ) -> wasmtime::Result<R> {
     let deadline = timeout.and_then(|t| Some((Instant::now().checked_add(t)?, t)));
-    let sampling = store.data().sampler.as_ref().map(|s| s.interval);
+    let host = store.data();
+    let sampling = match host.spawned {
+        true => None,
+        false => host.sampler.as_ref().map(|s| lock(s).interval),
+    };
     let (first, period) = match (deadline, sampling) {
         (_, Some(interval)) => (Instant::now() + interval, interval),
         (Some((at, _)), None) => (at, RETICK),
@@ -396,6 +402,21 @@ pub(crate) fn enter<R>(
     store.data_mut().deadline = None;
     store.set_epoch_deadline(idle_deadline(store));
     result
+}
+
+/// A sampler's lock. Its holders never panic while holding it, and a
+/// poisoned one holds samples still worth reading.
+pub(crate) fn lock(sampler: &Mutex<Sampler>) -> MutexGuard<'_, Sampler> {
+    sampler
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Host {
+    /// The store's sampler, when its session profiles.
+    pub(crate) fn sampler(&self) -> Option<Arc<Mutex<Sampler>>> {
+        self.sampler.clone()
+    }
 }
 
 impl Instance {
@@ -475,9 +496,16 @@ impl Instance {
 
     /// The samples taken so far, resolved to IR functions and lines, when
     /// the session profiles ([`Session::profile`]).
+    ///
+    /// For a wasi-threads program, the profile has every thread's samples
+    /// ([`Sample::thread`](crate::profile::Sample::thread)), those of the
+    /// threads still running included.
     pub fn profile(&self) -> Option<Profile> {
-        let sampler = self.store.data().sampler.as_ref()?;
-        Some(Profile::new(sampler))
+        let main = lock(self.store.data().sampler.as_ref()?);
+        let spawned = (self.group.as_ref()).map_or_else(Vec::new, |g| g.samplers());
+        let guards: Vec<_> = spawned.iter().map(|(tid, s)| (*tid, lock(s))).collect();
+        let spawned: Vec<(u32, &Sampler)> = guards.iter().map(|(tid, g)| (*tid, &**g)).collect();
+        Some(Profile::new(&main, &spawned))
     }
 
     /// What the guest wrote to stdout, when the session captured it.

@@ -30,6 +30,7 @@
 //! process exits, which `vitte-wat run` does at once.
 
 use super::limits::MemoryLimit;
+use super::profile::Sampler;
 use super::session::{Blueprint, Host, enter};
 use super::traps;
 use super::wasi::Captured;
@@ -111,6 +112,9 @@ pub(crate) struct Group {
     stopping: AtomicBool,
     end: Mutex<End>,
     ended: Condvar,
+    /// Each spawned thread's sampler, by thread id, when the program is
+    /// profiled: sampled at the main thread's ticks.
+    samplers: Mutex<Vec<(u32, Arc<Mutex<Sampler>>)>>,
 }
 
 #[derive(Default)]
@@ -186,6 +190,7 @@ pub(crate) fn group(
         stopping: AtomicBool::new(false),
         end: Mutex::new(End::default()),
         ended: Condvar::new(),
+        samplers: Mutex::new(Vec::new()),
     })))
 }
 
@@ -363,6 +368,10 @@ impl Group {
         let mut store = self
             .blueprint
             .store(Some(&streams), Some(Arc::clone(self)))?;
+        if let Some(sampler) = store.data().sampler() {
+            let mut samplers = self.samplers.lock().unwrap_or_else(|p| p.into_inner());
+            samplers.push((tid, sampler));
+        }
         if let Some(fuel) = fuel {
             store
                 .set_fuel(fuel)
@@ -395,6 +404,17 @@ impl Group {
             start.call(store, &args, &mut [])
         })
         .map_err(|e| self.error(e))
+    }
+
+    /// The spawned threads' samplers so far, by thread id.
+    pub(crate) fn samplers(&self) -> Vec<(u32, Arc<Mutex<Sampler>>)> {
+        let mut samplers = self
+            .samplers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        samplers.sort_by_key(|(tid, _)| *tid);
+        samplers
     }
 
     /// [`Stopped`] once the program is ending.

@@ -9,18 +9,14 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 const PROGRAM: &str = "tests/profile/two_loops.vir";
+const THREADS: &str = "tests/profile/threads.wat";
 /// 40 rounds of 1M iterations of @light and 3M of @heavy: 0.2 s here,
-/// some 200 samples at the default interval. Inlining off: @light and
-/// @heavy are small leaves that `-O2` would copy into @main, and the
-/// profile is to show them apart.
-const MAIN: [&str; 6] = [
-    "--disable-pass",
-    "inline",
-    "--invoke",
-    "main",
-    "40",
-    "1000000",
-];
+/// some 200 samples at the default interval. @light and @heavy are small
+/// leaves that `-O2` copies into @main: the profile is to show them apart
+/// all the same, by the DWARF's inlined frames.
+const MAIN: [&str; 4] = ["--invoke", "main", "40", "1000000"];
+/// The switch that keeps @light and @heavy functions of their own.
+const NO_INLINE: [&str; 2] = ["--disable-pass", "inline"];
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
@@ -28,7 +24,13 @@ fn temp_dir() -> tempfile::TempDir {
 
 /// `run PROGRAM --target TARGET --profile OUT MAIN`: its stdout, and OUT.
 fn profiled(target: &str, out: &std::path::Path) -> (String, String) {
+    profiled_with(target, out, &[])
+}
+
+/// [`profiled`] with more switches for `run`.
+fn profiled_with(target: &str, out: &std::path::Path, switches: &[&str]) -> (String, String) {
     let mut args = vec!["run", PROGRAM, "--target", target];
+    args.extend(switches);
     args.extend(["--profile", out.to_str().expect("utf-8 path")]);
     args.extend(MAIN);
     let o = vitte_wat(&args);
@@ -96,24 +98,97 @@ impl SelfSamples {
     }
 }
 
+/// 3:1 on both targets, with @light and @heavy inlined into @main (the
+/// `-O2` default: the profile names them by the DWARF's inlined frames) and
+/// kept as functions of their own.
 #[test]
 fn heavy_and_light_are_three_to_one_on_both_targets() {
     let dir = temp_dir();
-    for target in ["wasm64", "wasm32"] {
-        let (_, folded) = profiled(target, &dir.path().join("p.folded"));
-        let counts = SelfSamples::of(&folded);
-        let (heavy, light) = (counts.func("heavy"), counts.func("light"));
-        assert!(heavy + light >= 50, "{target}: too few samples\n{folded}");
-        let ratio = heavy as f64 / light.max(1) as f64;
-        assert!((1.8..=5.0).contains(&ratio), "{target}: {ratio}\n{folded}");
-        let hottest = counts.hottest_line();
-        assert!(
-            heavy_loop_lines().contains(&hottest),
-            "{target}: hottest line {hottest}, not in @heavy's loop {:?}\n{folded}",
-            heavy_loop_lines()
-        );
-        assert!(folded.lines().all(|l| l.starts_with("main (")), "{folded}");
+    for switches in [&[][..], &NO_INLINE[..]] {
+        for target in ["wasm64", "wasm32"] {
+            let out = dir.path().join("p.folded");
+            let (_, folded) = profiled_with(target, &out, switches);
+            let context = format!("{target} {switches:?}");
+            let counts = SelfSamples::of(&folded);
+            let (heavy, light) = (counts.func("heavy"), counts.func("light"));
+            assert!(heavy + light >= 50, "{context}: too few samples\n{folded}");
+            let ratio = heavy as f64 / light.max(1) as f64;
+            assert!((1.8..=5.0).contains(&ratio), "{context}: {ratio}\n{folded}");
+            let hottest = counts.hottest_line();
+            assert!(
+                heavy_loop_lines().contains(&hottest),
+                "{context}: hottest line {hottest}, not in @heavy's loop {:?}\n{folded}",
+                heavy_loop_lines()
+            );
+            assert!(folded.lines().all(|l| l.starts_with("main (")), "{folded}");
+        }
     }
+}
+
+/// What the test above relies on: at `-O2` @main calls neither @light nor
+/// @heavy (they are inlined), with NO_INLINE it calls both.
+#[test]
+fn the_profiled_program_is_inlined_by_default() {
+    let calls = |switches: &[&str]| {
+        let o = vitte_wat(&[&["emit", PROGRAM][..], switches].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        let wat = stdout(&o);
+        ["$light", "$heavy"].map(|f| wat.contains(&format!("call {f}")))
+    };
+    assert_eq!(calls(&[]), [false, false]);
+    assert_eq!(calls(&NO_INLINE), [true, true]);
+}
+
+/// A wasi-threads program: every thread is sampled. Thread 1 spins a
+/// third as long as thread 2, main waits for both (tests/profile/threads.wat).
+#[test]
+fn every_thread_of_a_threads_program_is_sampled() {
+    let dir = temp_dir();
+    let json = dir.path().join("t.json");
+    let o = vitte_wat(&["run", THREADS, "--profile", json.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let profile: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).expect("JSON");
+    let threads = profile["threads"].as_array().expect("threads");
+    let names: Vec<&str> = threads
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["GeckoMain", "wasi thread 1", "wasi thread 2"]);
+    let samples = |t: &Value| t["samples"]["length"].as_u64().unwrap();
+    let (one, two) = (samples(&threads[1]), samples(&threads[2]));
+    assert!(one >= 5 && two > one, "thread 1: {one}, thread 2: {two}");
+    for thread in &threads[1..] {
+        // Each spawned thread's stacks are wasi_thread_start's: `start`
+        // at the root, `work` (where the time goes) above it.
+        let strings = thread["stringArray"].as_array().unwrap();
+        let funcs = &thread["funcTable"]["name"];
+        let frames = &thread["frameTable"]["func"];
+        let stacks = &thread["stackTable"];
+        let name = |stack: usize| {
+            let frame = stacks["frame"][stack].as_u64().unwrap() as usize;
+            let func = frames[frame].as_u64().unwrap() as usize;
+            strings[funcs[func].as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap()
+        };
+        for stack in thread["samples"]["stack"].as_array().unwrap() {
+            let mut at = stack.as_u64().unwrap() as usize;
+            let inner = name(at);
+            while let Some(prefix) = stacks["prefix"][at].as_u64() {
+                at = prefix as usize;
+            }
+            assert_eq!((name(at), inner), ("start", "work"), "{}", thread["name"]);
+        }
+    }
+    // The terminal report counts every thread's samples, and says so.
+    let o = vitte_wat(&["profile", THREADS]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // On stderr: stdout is the program's.
+    let report = stderr(&o);
+    let first = report.lines().next().unwrap_or_default();
+    assert!(first.contains("; in 3 threads: main "), "{report}");
+    assert!(report.contains("  work\n"), "{report}");
 }
 
 /// The lines come from the DWARF: a `build -g` binary of the program is
@@ -132,10 +207,10 @@ fn a_build_g_binary_profiles_by_line_and_a_plain_one_by_function() {
         std::fs::read_to_string(&out).expect("the profile is written")
     };
     let located = dir.path().join("g.wasm");
-    // Built as `run` builds with MAIN's switches: @light and @heavy kept.
-    let no_inline = ["--disable-pass", "inline"];
+    // Built as `run` builds: @light and @heavy inlined, and named by the
+    // DWARF's inlined frames.
     let located_arg = located.to_str().unwrap();
-    let o = vitte_wat(&[&["build", "-g", PROGRAM, "-o", located_arg][..], &no_inline].concat());
+    let o = vitte_wat(&["build", "-g", PROGRAM, "-o", located_arg]);
     assert!(o.status.success(), "{}", stderr(&o));
     let folded = profile(&located);
     assert!(
@@ -149,7 +224,8 @@ fn a_build_g_binary_profiles_by_line_and_a_plain_one_by_function() {
 
     let plain = dir.path().join("plain.wasm");
     let plain_arg = plain.to_str().unwrap();
-    let o = vitte_wat(&[&["build", PROGRAM, "-o", plain_arg][..], &no_inline].concat());
+    // Without DWARF, inlined code is its holder's: @light and @heavy kept.
+    let o = vitte_wat(&[&["build", PROGRAM, "-o", plain_arg][..], &NO_INLINE].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let folded = profile(&plain);
     assert!(folded.lines().any(|l| l.contains("heavy")), "{folded}");

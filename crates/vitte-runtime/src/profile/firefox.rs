@@ -23,7 +23,7 @@ const GECKO_VERSION: u32 = 27;
 struct Document {
     meta: Meta,
     libs: [(); 0],
-    threads: [Thread; 1],
+    threads: Vec<Thread>,
     pages: [(); 0],
     counters: [(); 0],
 }
@@ -54,7 +54,7 @@ struct Category {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Thread {
-    name: &'static str,
+    name: String,
     process_type: &'static str,
     process_name: String,
     process_startup_time: f64,
@@ -173,25 +173,16 @@ struct Tables {
 
 impl Profile {
     /// The profile as Firefox profiler JSON; `program` names the process.
+    /// One thread of the profiler per thread of the program, the main one
+    /// first, then the spawned ones by id.
     pub fn firefox_json(&self, program: &str) -> String {
-        let mut tables = Tables::default();
-        for frame in &self.frames {
-            tables.frame(frame);
-        }
-        let mut samples = Samples {
-            weight_type: "samples",
-            ..Samples::default()
-        };
-        for sample in &self.samples {
-            let mut stack = None;
-            for &frame in &sample.stack {
-                stack = Some(tables.stack(stack, frame));
-            }
-            // Samples are never empty (the sampler drops those).
-            samples.stack.push(stack.unwrap_or_default());
-            samples.time.push(sample.time.as_secs_f64() * 1e3);
-        }
-        samples.length = samples.stack.len();
+        let mut ids: Vec<u32> = self.samples.iter().map(|s| s.thread).collect();
+        ids.push(0);
+        ids.sort_unstable();
+        ids.dedup();
+        let threads = (ids.into_iter())
+            .map(|tid| self.firefox_thread(program, tid))
+            .collect();
         let document = Document {
             meta: Meta {
                 interval: self.interval.as_secs_f64() * 1e3,
@@ -210,12 +201,36 @@ impl Profile {
                 marker_schema: [],
             },
             libs: [],
-            threads: [tables.thread(program, samples)],
+            threads,
             pages: [],
             counters: [],
         };
         // Serializing plain structs of strings and numbers cannot fail.
         serde_json::to_string(&document).unwrap_or_default()
+    }
+
+    /// The thread `tid`'s tables and samples. Each thread's frame table
+    /// has a row per frame of the profile (same indices), used or not.
+    fn firefox_thread(&self, program: &str, tid: u32) -> Thread {
+        let mut tables = Tables::default();
+        for frame in &self.frames {
+            tables.frame(frame);
+        }
+        let mut samples = Samples {
+            weight_type: "samples",
+            ..Samples::default()
+        };
+        for sample in self.samples.iter().filter(|s| s.thread == tid) {
+            let mut stack = None;
+            for &frame in &sample.stack {
+                stack = Some(tables.stack(stack, frame));
+            }
+            // Samples are never empty (the sampler drops those).
+            samples.stack.push(stack.unwrap_or_default());
+            samples.time.push(sample.time.as_secs_f64() * 1e3);
+        }
+        samples.length = samples.stack.len();
+        tables.thread(program, tid, samples)
     }
 }
 
@@ -276,9 +291,14 @@ impl Tables {
         id
     }
 
-    fn thread(self, program: &str, samples: Samples) -> Thread {
+    fn thread(self, program: &str, tid: u32, samples: Samples) -> Thread {
         Thread {
-            name: "GeckoMain",
+            // The profiler shows the main thread's by the name Firefox
+            // gives its own.
+            name: match tid {
+                0 => "GeckoMain".to_string(),
+                _ => format!("wasi thread {tid}"),
+            },
             process_type: "default",
             process_name: program.to_string(),
             process_startup_time: 0.0,
@@ -286,9 +306,9 @@ impl Tables {
             register_time: 0.0,
             unregister_time: None,
             paused_ranges: [],
-            is_main_thread: true,
+            is_main_thread: tid == 0,
             pid: "0",
-            tid: 0,
+            tid,
             samples,
             markers: Markers::default(),
             stack_table: self.stacks,
@@ -325,5 +345,46 @@ mod tests {
             serde_json::json!([1, 1, 1])
         );
         assert_eq!(json["meta"]["preprocessedProfileVersion"], 47);
+    }
+
+    /// Samples of spawned threads make threads of their own, by id, after
+    /// the main one (which is there even without samples).
+    #[test]
+    fn each_thread_has_its_samples() {
+        let mut profile = sample_profile();
+        profile.samples[1].thread = 3;
+        profile.samples[2].thread = 1;
+        profile.samples[3].thread = 3;
+        let json: serde_json::Value =
+            serde_json::from_str(&profile.firefox_json("f.vir")).expect("JSON");
+        let threads = json["threads"].as_array().expect("threads");
+        let of = |key: &str| threads.iter().map(|t| t[key].clone()).collect::<Vec<_>>();
+        assert_eq!(of("tid"), [0, 1, 3].map(serde_json::Value::from));
+        assert_eq!(
+            of("name"),
+            ["GeckoMain", "wasi thread 1", "wasi thread 3"].map(serde_json::Value::from)
+        );
+        assert_eq!(
+            of("isMainThread"),
+            [true, false, false].map(serde_json::Value::from)
+        );
+        let times: Vec<_> = threads
+            .iter()
+            .map(|t| t["samples"]["time"].clone())
+            .collect();
+        assert_eq!(
+            times,
+            [
+                serde_json::json!([0.0]),
+                serde_json::json!([2.0]),
+                serde_json::json!([1.0, 3.0])
+            ]
+        );
+
+        profile.samples.retain(|s| s.thread != 0);
+        let json: serde_json::Value =
+            serde_json::from_str(&profile.firefox_json("f.vir")).expect("JSON");
+        assert_eq!(json["threads"][0]["name"], "GeckoMain");
+        assert_eq!(json["threads"][0]["samples"]["length"], 0);
     }
 }

@@ -76,10 +76,32 @@ pub fn write(
 /// report` lists symbols.
 pub fn report(profile: &Profile) -> String {
     let total = profile.samples.len() as u64;
-    let mut out = format!("# {total} samples, one every {:?}\n", profile.interval);
+    let mut out = format!("# {total} samples, one every {:?}", profile.interval);
+    out.push_str(&threads_line(profile));
+    out.push('\n');
     section(&mut out, "Function", &profile.hottest_functions(), total);
     section(&mut out, "IR line", &profile.hottest_lines(), total);
     out
+}
+
+/// `; in 3 threads: main 120, thread 1 40, thread 2 38` for a program that
+/// spawned threads (the tables count every thread's samples), else nothing.
+fn threads_line(profile: &Profile) -> String {
+    let mut counts: std::collections::BTreeMap<u32, u64> = Default::default();
+    for sample in &profile.samples {
+        *counts.entry(sample.thread).or_default() += 1;
+    }
+    if counts.keys().all(|&t| t == 0) {
+        return String::new();
+    }
+    counts.entry(0).or_default();
+    let each: Vec<String> = (counts.iter())
+        .map(|(&t, n)| match t {
+            0 => format!("main {n}"),
+            t => format!("thread {t} {n}"),
+        })
+        .collect();
+    format!("; in {} threads: {}", counts.len(), each.join(", "))
 }
 
 fn section(out: &mut String, what: &str, rows: &[Hot], total: u64) {
