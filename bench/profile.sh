@@ -6,6 +6,14 @@
 # compile cache warm), and the slowdowns. Prints a Markdown section on stdout. Goal: under
 # 10%.
 #
+# With valgrind installed, each program is also run once each way under
+# `valgrind --tool=cachegrind` (PROFILE_INSTRUCTIONS=0 skips it): instruction
+# counts do not depend on the machine's load, so they say what sampling
+# costs when the times cannot (a shared machine, a VM's stolen time).
+# valgrind runs one thread at a time, so it takes fewer samples than a native
+# run: the cost per sample is measured there, then scaled by the native run's
+# samples, against the plain run's instructions.
+#
 #   bench/profile.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +40,17 @@ best() {
     printf '%s\n' "$@" | cut -d' ' -f"$column" | sort -n | head -1
 }
 pct() { awk -v p="$1" -v q="$2" 'BEGIN { printf "%+.1f%%", (q - p) * 100 / p }'; }
+# instructions CMD...: the instructions cachegrind counts for the command.
+instructions() {
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+# samples JSON: the samples of every thread of a Firefox profile.
+samples() { grep -o '"samples":{"length":[0-9]*' "$1" | grep -o '[0-9]*$' | awk '{ s += $1 } END { print s + 0 }'; }
+count_instructions=0
+if [ "${PROFILE_INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null; then
+    count_instructions=1
+fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
@@ -50,8 +69,17 @@ for w in "${workloads[@]}"; do
     done
     pw=$(best 1 "${plain[@]}") qw=$(best 1 "${profiled[@]}")
     pc=$(best 2 "${plain[@]}") qc=$(best 2 "${profiled[@]}")
-    samples=$(grep -o '"samples":{"length":[0-9]*' "$out/$name.json" | grep -o '[0-9]*$')
-    rows+=("| \`$name $arg\` | $pw | $qw | $(pct "$pw" "$qw") | $pc | $qc | $(pct "$pc" "$qc") | $samples |")
+    samples=$(samples "$out/$name.json")
+    row="| \`$name $arg\` | $pw | $qw | $(pct "$pw" "$qw") | $pc | $qc | $(pct "$pc" "$qc") | $samples |"
+    if [ "$count_instructions" = 1 ]; then
+        ip=$(instructions "${run[@]}")
+        iq=$(instructions "${run[@]}" --profile "$out/$name.vg.json")
+        vs=$(samples "$out/$name.vg.json")
+        row+=$(awk -v p="$ip" -v q="$iq" -v vs="$vs" -v s="$samples" 'BEGIN {
+            per = vs > 0 ? (q - p) / vs : 0
+            printf " %.1f | %d | %.0f | %+.2f%% |", p / 1e6, vs, per, per * s * 100 / p }')
+    fi
+    rows+=("$row")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -63,10 +91,25 @@ echo "default, and writing the Firefox profile), alternating, $runs times each; 
 echo "best CPU time (user + system, the sampler's thread included) of the whole process, the"
 echo "compile cache warm. Both printed the same result. Goal: under 10%. On a shared machine the"
 echo "CPU times are the steadier figure."
+if [ "$count_instructions" = 1 ]; then
+    echo
+    echo "The instruction columns: each run once under \`valgrind --tool=cachegrind\` (the whole"
+    echo "process, every thread), plain and profiled. valgrind runs one thread at a time, so the"
+    echo "sampled run takes fewer samples there; *instructions per sample* is the difference over"
+    echo "those samples (the one-time costs of profiling included, so an overestimate), and the last"
+    echo "column that cost times the native run's samples, against the plain run's instructions: the"
+    echo "work sampling adds, independent of the machine's load."
+fi
 echo
 echo "- Machine: $(nproc) cores, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)."
 echo "- Load average (1, 5, 15 min): $load_before before, $load_after after."
 echo
-echo "| program | wall, \`run\` (ms) | wall, \`--profile\` (ms) | wall slowdown | CPU, \`run\` (ms) | CPU, \`--profile\` (ms) | CPU slowdown | samples |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+header="| program | wall, \`run\` (ms) | wall, \`--profile\` (ms) | wall slowdown | CPU, \`run\` (ms) | CPU, \`--profile\` (ms) | CPU slowdown | samples |"
+rule="|---|---:|---:|---:|---:|---:|---:|---:|"
+if [ "$count_instructions" = 1 ]; then
+    header+=" instructions, \`run\` (M) | samples under valgrind | instructions per sample | instructions added at the native samples |"
+    rule+="---:|---:|---:|---:|"
+fi
+echo "$header"
+echo "$rule"
 printf '%s\n' "${rows[@]}"
