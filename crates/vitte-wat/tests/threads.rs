@@ -194,7 +194,7 @@ fn run_ir(path: &str, target: &str, args: &[&str]) -> Output {
 
 /// A run that must succeed, and its stdout.
 fn ok(o: &Output, what: &str) -> String {
-    assert_eq!(o.status.code(), Some(0), "{what}: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{what}: {}", stderr(o));
     stdout(o)
 }
 
@@ -378,5 +378,28 @@ fn ir_threads_direct_encoding_gives_the_bytes_of_the_text_path() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn ir_threads_program_explores_on_both_targets() {
+    // Its generated start function has no IR: the page has the IR's
+    // functions and their stages only.
+    let dir = common::TempDir::new("threads-explore");
+    for target in TARGETS {
+        let page = dir.path(&format!("threads.{target}.html"));
+        let page = page.to_str().expect("utf-8");
+        let args = [
+            "explore",
+            "examples/threads.vir",
+            "--target",
+            target,
+            "-o",
+            page,
+        ];
+        let o = common::vitte_wat(&args);
+        assert_eq!(o.status.code(), Some(0), "{target}: {}", stderr(&o));
+        let html = std::fs::read_to_string(page).expect("read the page");
+        assert!(html.contains("wasi_thread_start"), "{target}");
     }
 }
