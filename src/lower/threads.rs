@@ -142,7 +142,8 @@ fn atomic(kind: AtomicKind) -> Instr {
 
 /// The start of `@wasi_thread_start`'s body: the thread's stack limit is
 /// `low` and its stack pointer `(low + size) & -16`, read from the thread
-/// block at `arg` (the name of the parameter's local).
+/// block at `arg` (the name of the parameter's local); `unreachable` if that
+/// is below `low`.
 pub(super) fn thread_entry(cx: &ModuleCx, arg: &str) -> Vec<Instr> {
     let limit = cx
         .stack_limit
@@ -170,7 +171,7 @@ pub(super) fn thread_entry(cx: &ModuleCx, arg: &str) -> Vec<Instr> {
             kind: load,
             memarg: MemArg::at(size),
         },
-        Instr::GlobalGet(limit),
+        Instr::GlobalGet(limit.clone()),
         Instr::IntBinary {
             ty: ptr,
             op: IntBinOp::Add,
@@ -181,5 +182,19 @@ pub(super) fn thread_entry(cx: &ModuleCx, arg: &str) -> Vec<Instr> {
             op: IntBinOp::And,
         },
         Instr::GlobalSet(cx.stack_pointer.clone()),
+        // A block whose `low + size` wraps, or smaller than its rounding,
+        // would put the stack pointer below `low`.
+        Instr::GlobalGet(cx.stack_pointer.clone()),
+        Instr::GlobalGet(limit),
+        Instr::IntCompare {
+            ty: ptr,
+            op: IntCmpOp::LtU,
+        },
+        Instr::If {
+            label: String::new(),
+            ty: BlockType::default(),
+            then_body: vec![Instr::Unreachable],
+            else_body: vec![],
+        },
     ]
 }

@@ -45,7 +45,7 @@ pub fn verify_unit(module: &Module) -> Result<(), Diagnostics> {
 pub fn verify_complete(module: &Module) -> Result<(), Diagnostics> {
     let mut v = Verifier::new(module);
     v.check_visibility(true);
-    v.check_threads();
+    v.check_thread_start_defined();
     v.finish()
 }
 
@@ -59,9 +59,10 @@ fn verify(module: &Module, complete: bool) -> Result<(), Diagnostics> {
     }
     v.check_memory();
     v.check_visibility(complete);
+    v.check_threads();
     if complete {
         // A unit may leave `@wasi_thread_start` to another one.
-        v.check_threads();
+        v.check_thread_start_defined();
     }
     v.errors.extend(locations::check_module(module));
     // Functions are checked independently (on several threads for a large

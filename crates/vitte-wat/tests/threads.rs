@@ -321,6 +321,20 @@ fn ir_a_thread_stack_is_its_block_and_overflowing_it_traps() {
 }
 
 #[test]
+fn ir_a_thread_block_that_puts_the_stack_below_its_low_end_traps_on_entry() {
+    for target in TARGETS {
+        let o = run_ir(&program("bad_block.vir"), target, &["--invoke", "main"]);
+        assert_eq!(o.status.code(), Some(2), "{target}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with("trap: unreachable\n"), "{err}");
+        assert!(
+            err.contains("0: @wasi_thread_start (crates/vitte-wat/tests/threads/bad_block.vir:"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn ir_data_is_written_once_not_again_when_a_thread_starts() {
     // Main stored 42 over @cell's 7 before spawning; the thread sees 42,
     // and @other as its data wrote it; thread ids 1 and 2 in spawn order.
@@ -334,7 +348,7 @@ fn ir_data_is_written_once_not_again_when_a_thread_starts() {
 fn ir_programs() -> Vec<std::path::PathBuf> {
     let mut files = common::files_with_extension(&common::root().join(program("")), "vir");
     files.push(common::root().join("examples/threads.vir"));
-    assert!(files.len() >= 8, "{files:?}");
+    assert!(files.len() >= 9, "{files:?}");
     files
 }
 

@@ -36,6 +36,12 @@
     i32.const -16
     i32.and
     global.set $__stack_pointer
+    global.get $__stack_pointer
+    global.get $__stack_limit
+    i32.lt_u
+    if
+      unreachable
+    end
     block $done
       ;; entry
       local.get $tid

@@ -36,6 +36,12 @@
     i64.const -16
     i64.and
     global.set $__stack_pointer
+    global.get $__stack_pointer
+    global.get $__stack_limit
+    i64.lt_u
+    if
+      unreachable
+    end
     block $done
       ;; entry
       local.get $tid
