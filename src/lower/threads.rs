@@ -198,3 +198,75 @@ pub(super) fn thread_entry(cx: &ModuleCx, arg: &str) -> Vec<Instr> {
         },
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Target;
+    use crate::text::parse_str;
+    use crate::wat::{self, ImportDesc};
+
+    const HEAD: &str = "memory shared\n\
+        extern fn @spawn(ptr) -> i32 from \"wasi\" \"thread-spawn\"\n\
+        pub fn @wasi_thread_start(%tid: i32, %arg: ptr) {\nentry:\n  return\n}\n";
+
+    fn lower(text: &str, target: Target) -> wat::Module {
+        let module = parse_str("t.vir", text).expect("parses");
+        crate::verify::verify_module(&module).expect("verifies");
+        super::super::lower_module(&module, target).expect("lowers")
+    }
+
+    #[test]
+    fn the_memory_is_imported_and_the_data_passive_behind_a_start_function() {
+        for (target, index) in [
+            (Target::Wasm64, wat::IndexType::I64),
+            (Target::Wasm32, wat::IndexType::I32),
+        ] {
+            let m = lower(&format!("{HEAD}data @msg = \"hi\"\n"), target);
+            assert!(m.memories.is_empty(), "{target}");
+            let memory = m.imports.iter().find_map(|i| match &i.desc {
+                ImportDesc::Memory(mem) => Some((i.module.as_str(), i.name.as_str(), mem)),
+                ImportDesc::Func { .. } => None,
+            });
+            let (module, name, mem) = memory.expect("an imported memory");
+            assert_eq!((module, name), ("env", "memory"));
+            assert!(mem.shared && mem.index_type == index && mem.max == Some(16384));
+            assert_eq!(m.datas.len(), 1);
+            assert!(m.datas[0].offset.is_empty(), "passive");
+            assert_eq!(m.start.as_deref(), Some("__init_memory"));
+            let init = m.funcs.last().expect("the start function");
+            assert_eq!(init.id, "__init_memory");
+            assert_eq!(init.body.last(), Some(&wat::Instr::DataDrop("msg".into())));
+        }
+    }
+
+    #[test]
+    fn zeros_only_need_no_start_function() {
+        let m = lower(&format!("{HEAD}data @bss = zero 64\n"), Target::Wasm32);
+        assert!(m.datas.is_empty() && m.start.is_none());
+        assert!(m.funcs.iter().all(|f| f.id != "__init_memory"));
+    }
+
+    #[test]
+    fn other_modules_keep_their_memory_and_no_stack_limit() {
+        let m = lower(
+            "memory shared\ndata @msg = \"hi\"\npub fn @f() {\nentry:\n  return\n}\n",
+            Target::Wasm64,
+        );
+        assert_eq!(m.memories.len(), 1);
+        assert!(!m.datas[0].offset.is_empty() && m.start.is_none());
+        assert!(m.globals.iter().all(|g| g.id != "__stack_limit"));
+    }
+
+    #[test]
+    fn a_unit_may_leave_wasi_thread_start_to_another() {
+        let text = "memory shared\nextern fn @spawn(ptr) -> i32 from \"wasi\" \"thread-spawn\"\n";
+        let module = parse_str("t.vir", text).expect("parses");
+        assert!(crate::verify::verify_unit(&module).is_ok());
+        let errors = crate::verify::verify_module(&module).expect_err("incomplete");
+        assert!(
+            errors
+                .to_string()
+                .contains("must define `pub fn @wasi_thread_start")
+        );
+    }
+}
