@@ -274,6 +274,8 @@ fn flat(
             ix.memories.get(src, "memory")?,
         ),
         Instr::MemoryFill => sink.memory_fill(0),
+        Instr::MemoryInit(segment) => sink.memory_init(0, ix.datas.get(segment, "data")?),
+        Instr::DataDrop(segment) => sink.data_drop(ix.datas.get(segment, "data")?),
         Instr::Block { .. }
         | Instr::Loop { .. }
         | Instr::If { .. }

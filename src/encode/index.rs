@@ -72,8 +72,10 @@ impl<'m> Indices<'m> {
             ix.signatures.push(t.ty.clone());
         }
         for i in &m.imports {
-            let wat::ImportDesc::Func { id, .. } = &i.desc;
-            ix.funcs.define(id, "func")?;
+            match &i.desc {
+                wat::ImportDesc::Func { id, .. } => ix.funcs.define(id, "func")?,
+                wat::ImportDesc::Memory(mem) => ix.memories.define(&mem.id, "memory")?,
+            };
         }
         for f in &m.funcs {
             ix.funcs.define(&f.id, "func")?;
@@ -102,7 +104,9 @@ impl<'m> Indices<'m> {
     /// each function's own type before its body).
     fn intern_implicit_types(&mut self, m: &Module) {
         for i in &m.imports {
-            let wat::ImportDesc::Func { ty, .. } = &i.desc;
+            let wat::ImportDesc::Func { ty, .. } = &i.desc else {
+                continue;
+            };
             if ty.type_id.is_none() {
                 self.intern(signature(ty));
             }

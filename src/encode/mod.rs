@@ -32,9 +32,9 @@ use crate::wat::{self, ExportKind, ImportDesc, IndexType, Module};
 use code::FuncNames;
 use index::{Indices, val_type};
 use wasm_encoder::{
-    CodeSection, DataSection, ElementSection, Elements, EntityType, ExportSection, FunctionSection,
-    GlobalSection, GlobalType, ImportSection, Imports, MemorySection, MemoryType, RefType,
-    StartSection, TableSection, TableType, TypeSection,
+    CodeSection, DataCountSection, DataSection, ElementSection, Elements, EntityType,
+    ExportSection, FunctionSection, GlobalSection, GlobalType, ImportSection, Imports,
+    MemorySection, MemoryType, RefType, StartSection, TableSection, TableType, TypeSection,
 };
 
 /// A WAT AST that cannot be encoded: a name it uses but does not define, or
@@ -136,11 +136,14 @@ fn encode_with<E: From<EncodeError>>(
 
     let mut imports = ImportSection::new();
     for i in &m.imports {
-        let ImportDesc::Func { ty, .. } = &i.desc;
+        let ty = match &i.desc {
+            ImportDesc::Func { ty, .. } => EntityType::Function(ix.type_use(ty)?),
+            ImportDesc::Memory(mem) => EntityType::Memory(memory_type(mem)),
+        };
         imports.imports(Imports::Single(wasm_encoder::Import {
             module: &i.module,
             name: &i.name,
-            ty: EntityType::Function(ix.type_use(ty)?),
+            ty,
         }));
     }
     section(&mut out, &imports, m.imports.len());
@@ -165,13 +168,7 @@ fn encode_with<E: From<EncodeError>>(
 
     let mut memories = MemorySection::new();
     for mem in &m.memories {
-        memories.memory(MemoryType {
-            minimum: mem.min,
-            maximum: mem.max,
-            memory64: mem.index_type == IndexType::I64,
-            shared: mem.shared,
-            page_size_log2: None,
-        });
+        memories.memory(memory_type(mem));
     }
     section(&mut out, &memories, m.memories.len());
 
@@ -214,6 +211,15 @@ fn encode_with<E: From<EncodeError>>(
     }
     section(&mut out, &elems, m.elems.len());
 
+    // The assembler writes the data count when a function uses a segment
+    // by index; the shell's functions are enough to tell: only generated
+    // ones, which come complete (a threads program's data initialiser), do.
+    if m.funcs.iter().any(|f| uses_segments(&f.body)) {
+        out.section(&DataCountSection {
+            count: m.datas.len() as u32,
+        });
+    }
+
     let mut names = Vec::with_capacity(m.funcs.len());
     let mut code = CodeSection::new();
     for (func, func_names) in bodies(&ix)? {
@@ -224,6 +230,10 @@ fn encode_with<E: From<EncodeError>>(
 
     let mut datas = DataSection::new();
     for d in &m.datas {
+        if d.offset.is_empty() {
+            datas.passive(d.bytes.iter().copied());
+            continue;
+        }
         datas.active(
             ix.memories.get(&d.memory, "memory")?,
             &code::const_expr(&ix, &d.offset)?,
@@ -236,6 +246,30 @@ fn encode_with<E: From<EncodeError>>(
         out.section(&names);
     }
     Ok(out.finish())
+}
+
+fn memory_type(mem: &wat::Memory) -> MemoryType {
+    MemoryType {
+        minimum: mem.min,
+        maximum: mem.max,
+        memory64: mem.index_type == IndexType::I64,
+        shared: mem.shared,
+        page_size_log2: None,
+    }
+}
+
+/// Whether `body` has a `memory.init` or `data.drop`, at any depth.
+fn uses_segments(body: &[wat::Instr]) -> bool {
+    body.iter().any(|i| match i {
+        wat::Instr::MemoryInit(_) | wat::Instr::DataDrop(_) => true,
+        wat::Instr::Block { body, .. } | wat::Instr::Loop { body, .. } => uses_segments(body),
+        wat::Instr::If {
+            then_body,
+            else_body,
+            ..
+        } => uses_segments(then_body) || uses_segments(else_body),
+        _ => false,
+    })
 }
 
 /// Adds a section unless it has no entries (the assembler leaves those out).

@@ -7,16 +7,21 @@ use wasm_encoder::{IndirectNameMap, NameMap, NameSection};
 
 /// The names of a module, `bodies` being those of its functions in order.
 pub(super) fn name_section(m: &Module, bodies: &[FuncNames]) -> Option<NameSection> {
-    let imported = m.imports.iter().map(|i| match &i.desc {
-        ImportDesc::Func { id, .. } => id.as_str(),
+    let imported = m.imports.iter().filter_map(|i| match &i.desc {
+        ImportDesc::Func { id, .. } => Some(id.as_str()),
+        ImportDesc::Memory(_) => None,
     });
+    let first_defined = imported.clone().count() as u32;
     let funcs = name_map(imported.chain(m.funcs.iter().map(|f| f.id.as_str())));
-    let first_defined = m.imports.len() as u32;
     let locals = indirect_map(bodies, first_defined, |b| b.locals.as_ref());
     let labels = indirect_map(bodies, first_defined, |b| b.labels.as_ref());
     let types = name_map(m.types.iter().map(|t| t.id.as_str()));
     let tables = name_map(m.tables.iter().map(|t| t.id.as_str()));
-    let memories = name_map(m.memories.iter().map(|t| t.id.as_str()));
+    let imported_memories = m.imports.iter().filter_map(|i| match &i.desc {
+        ImportDesc::Memory(mem) => Some(mem.id.as_str()),
+        ImportDesc::Func { .. } => None,
+    });
+    let memories = name_map(imported_memories.chain(m.memories.iter().map(|t| t.id.as_str())));
     let globals = name_map(m.globals.iter().map(|t| t.id.as_str()));
     let elems = name_map(m.elems.iter().map(|t| t.id.as_str()));
     let datas = name_map(m.datas.iter().map(|t| t.id.as_str()));

@@ -17,6 +17,7 @@ mod builder;
 mod inlined;
 mod location;
 mod ops;
+pub mod threads;
 mod types;
 
 pub use builder::{BlockState, BuildError, FunctionBuilder, Place};

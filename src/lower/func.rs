@@ -28,6 +28,13 @@ pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Dia
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();
     let mut body = Vec::new();
+    if cx.stack_limit.is_some() && cx.module.thread_start() == Some(id) {
+        // The verifier checked `(%tid: i32, %arg: ptr)`; parameters always
+        // have a local.
+        if let Some((Some(arg), _)) = ty.params.get(1) {
+            body.extend(super::threads::thread_entry(cx, arg));
+        }
+    }
     fc.prologue(&mut body);
     Structurer::new(func)?.lower(&mut fc, &mut body);
     let mut body = super::control::tidy(body);
@@ -239,13 +246,22 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             out.push(Instr::LocalSet(frame_local));
             return;
         }
-        let limit = self.cx.layout.stack_base + self.frame.size;
         out.push(Instr::Comment(format!(
             "allocate a {}-byte frame; trap if the stack is exhausted",
             self.frame.size
         )));
         out.push(Instr::GlobalGet(sp.clone()));
-        out.push(self.cx.ptr_const(limit));
+        match &self.cx.stack_limit {
+            Some(limit) => {
+                out.push(Instr::GlobalGet(limit.clone()));
+                out.push(self.cx.ptr_const(self.frame.size));
+                out.push(self.ptr_op(IntBinOp::Add));
+            }
+            None => out.push(
+                self.cx
+                    .ptr_const(self.cx.layout.stack_base + self.frame.size),
+            ),
+        }
         out.push(Instr::IntCompare {
             ty: ops::ptr_type(self.target()),
             op: IntCmpOp::LtU,
@@ -261,6 +277,15 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         out.push(self.ptr_op(IntBinOp::Sub));
         out.push(Instr::LocalTee(frame_local));
         out.push(Instr::GlobalSet(sp));
+    }
+
+    /// The lowest address frames may use: `stack_base`, or in a threads
+    /// program the running thread's `$__stack_limit`.
+    fn push_stack_base(&self, out: &mut Vec<Instr>) {
+        match &self.cx.stack_limit {
+            Some(limit) => out.push(Instr::GlobalGet(limit.clone())),
+            None => out.push(self.cx.ptr_const(self.cx.layout.stack_base)),
+        }
     }
 
     /// Frees the frame before a return.
@@ -390,7 +415,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         let ptr = ops::ptr_type(self.target());
         out.push(Instr::LocalSet(size.clone()));
         out.push(Instr::GlobalGet(sp.clone()));
-        out.push(self.cx.ptr_const(self.cx.layout.stack_base));
+        self.push_stack_base(out);
         out.push(self.ptr_op(IntBinOp::Sub));
         out.push(Instr::LocalGet(size.clone()));
         out.push(Instr::IntCompare {
@@ -422,7 +447,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             .expect("stack ops imply a frame local");
         let ptr = ops::ptr_type(self.target());
         out.push(Instr::LocalTee(saved.clone()));
-        out.push(self.cx.ptr_const(self.cx.layout.stack_base));
+        self.push_stack_base(out);
         out.push(Instr::IntCompare {
             ty: ptr,
             op: IntCmpOp::LtU,

@@ -33,6 +33,7 @@ mod promote;
 mod reducible;
 mod rotate;
 mod switches;
+mod threads;
 mod unroll;
 mod wasi64;
 
@@ -215,6 +216,7 @@ impl<'m> Lowering<'m> {
             .collect();
         cx.out.funcs = shells;
         cx.out.funcs.append(&mut cx.wasi_adapters);
+        cx.out.funcs.extend(cx.init_memory_func.take());
         Ok(Lowering { cx, ids })
     }
 
@@ -291,6 +293,14 @@ pub(crate) struct ModuleCx<'m> {
     pub func_names: Vec<String>,
     pub global_names: Vec<String>,
     pub stack_pointer: String,
+    /// A threads program's `$__stack_limit` (`threads.rs`): the lowest
+    /// address the running thread's frames may use. None in other modules,
+    /// whose limit is the constant `stack_base`.
+    pub stack_limit: Option<String>,
+    /// A threads program's start function's name (`threads.rs`).
+    init_memory: Option<String>,
+    /// That function, complete, when it has segments to write.
+    init_memory_func: Option<wat::Func>,
     /// Immutable globals exported under these names, for a runtime.
     data_end: String,
     heap_base: String,
@@ -311,6 +321,7 @@ impl<'m> ModuleCx<'m> {
     fn new(module: &'m Module, target: Target, layout: Layout, options: Options) -> ModuleCx<'m> {
         let mut funcs = NameSpace::default();
         let func_names = module.funcs.iter().map(|f| funcs.fresh(&f.name)).collect();
+        let init_memory_name = funcs.fresh("__init_memory");
         let mut globals = NameSpace::default();
         let global_names = module
             .globals
@@ -328,6 +339,11 @@ impl<'m> ModuleCx<'m> {
             stack_pointer: globals.fresh("__stack_pointer"),
             data_end: globals.fresh("__data_end"),
             heap_base: globals.fresh("__heap_base"),
+            stack_limit: module
+                .is_threads_program()
+                .then(|| globals.fresh("__stack_limit")),
+            init_memory: module.is_threads_program().then_some(init_memory_name),
+            init_memory_func: None,
             memory: MAIN_MEMORY.into(),
             table: "table".into(),
             wasi_adapters: Vec::new(),
@@ -476,13 +492,17 @@ impl<'m> ModuleCx<'m> {
     }
 
     fn memory_and_table(&mut self) {
-        self.out.memories.push(wat::Memory {
+        let memory = wat::Memory {
             id: self.memory.clone(),
             index_type: self.index_type(),
             min: self.layout.min_pages,
             max: Some(MAX_PAGES),
             shared: self.module.shared_memory,
-        });
+        };
+        match self.module.is_threads_program() {
+            true => self.out.imports.push(threads::memory_import(memory)),
+            false => self.out.memories.push(memory),
+        }
         if !self.wasi_adapters.is_empty() {
             self.out.memories.push(wat::Memory {
                 id: wasi64::SCRATCH.into(),
@@ -532,6 +552,15 @@ impl<'m> ModuleCx<'m> {
             )),
         };
         self.out.globals.push(stack_pointer);
+        if let Some(limit) = &self.stack_limit {
+            self.out.globals.push(wat::Global {
+                id: limit.clone(),
+                ty: ptr,
+                mutable: true,
+                init: vec![self.ptr_const(self.layout.stack_base)],
+                comment: Some("threads: the running thread's lowest stack address".into()),
+            });
+        }
         for (id, value, comment) in [
             (&self.data_end, self.layout.data_end, "the end of the data"),
             (
@@ -616,20 +645,42 @@ impl<'m> ModuleCx<'m> {
     /// The active segments of each data definition ([`Layout::data_segments`]):
     /// one, unless long `zero` runs split it; none for an all-zero one, since
     /// memory starts zeroed.
+    ///
+    /// A threads program's are passive, written by its start function.
     fn data_segments(&mut self) {
         let mut names = NameSpace::default();
+        let passive = self.init_memory.is_some();
+        let mut segments = Vec::new();
         for id in (0..self.module.data.len() as u32).map(ir::DataId) {
             let data = self.module.data_def(id);
             for (addr, bytes) in self.layout.data_segments(self.module, id) {
+                let id = names.fresh(&data.name);
+                segments.push(threads::Segment {
+                    id: id.clone(),
+                    addr,
+                    len: bytes.len() as u32,
+                });
                 self.out.datas.push(wat::Data {
-                    id: names.fresh(&data.name),
+                    id,
                     memory: self.memory.clone(),
-                    offset: vec![self.ptr_const(addr)],
+                    offset: match passive {
+                        true => Vec::new(),
+                        false => vec![self.ptr_const(addr)],
+                    },
                     bytes,
                     comment: self.name_comment(&format!("data @{}", data.name)),
                 });
             }
         }
+        let Some(id) = self.init_memory.clone() else {
+            return;
+        };
+        if segments.is_empty() {
+            // Nothing to write: memory starts zeroed.
+            return;
+        }
+        self.out.start = Some(id.clone());
+        self.init_memory_func = Some(threads::init_memory(self, id, &segments));
     }
 
     /// `what` as a comment, when the IR came from a file or a frontend

@@ -200,6 +200,7 @@ fn import(cx: &mut ModuleCx, name: &str, sig: &Signature) -> String {
     let id = format!("wasi:{name}");
     let known = cx.out.imports.iter().any(|i| match &i.desc {
         wat::ImportDesc::Func { id: existing, .. } => *existing == id,
+        wat::ImportDesc::Memory(_) => false,
     });
     if !known {
         let ty = cx.new_type_use(sig);

@@ -22,6 +22,7 @@ const MAX_SLOT_SIZE: u64 = 1 << 31;
 const MAX_DATA_ALIGN: u32 = 65536;
 pub mod limits;
 mod locations;
+mod threads;
 use limits::*;
 
 /// Checks a module that is to be lowered or run: a unit ([`verify_unit`])
@@ -44,6 +45,7 @@ pub fn verify_unit(module: &Module) -> Result<(), Diagnostics> {
 pub fn verify_complete(module: &Module) -> Result<(), Diagnostics> {
     let mut v = Verifier::new(module);
     v.check_visibility(true);
+    v.check_thread_start_defined();
     v.finish()
 }
 
@@ -57,6 +59,11 @@ fn verify(module: &Module, complete: bool) -> Result<(), Diagnostics> {
     }
     v.check_memory();
     v.check_visibility(complete);
+    v.check_threads();
+    if complete {
+        // A unit may leave `@wasi_thread_start` to another one.
+        v.check_thread_start_defined();
+    }
     v.errors.extend(locations::check_module(module));
     // Functions are checked independently (on several threads for a large
     // module); their errors join the module's in function order.

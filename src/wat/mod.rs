@@ -106,7 +106,13 @@ pub struct Import {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportDesc {
-    Func { id: String, ty: TypeUse },
+    Func {
+        id: String,
+        ty: TypeUse,
+    },
+    /// An imported memory (a threads program's shared memory): it comes
+    /// before the module's own memories in the memory index space.
+    Memory(Memory),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -184,11 +190,15 @@ pub struct Elem {
     pub funcs: Vec<String>,
 }
 
-/// An active data segment.
+/// A data segment: active (written into `memory` at `offset` when the
+/// module is instantiated), or passive when `offset` is empty (written only
+/// by `memory.init`: a threads program's segments, see
+/// `lower/threads.rs`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Data {
     pub id: String,
     pub memory: String,
+    /// A constant expression; empty for a passive segment.
     pub offset: Vec<Instr>,
     pub bytes: Vec<u8>,
     pub comment: Option<String>,
@@ -295,6 +305,10 @@ pub enum Instr {
         memories: Option<(String, String)>,
     },
     MemoryFill,
+    /// `memory.init $segment` (memory 0): copies part of a passive segment.
+    MemoryInit(String),
+    /// `data.drop $segment`: frees a passive segment.
+    DataDrop(String),
     /// `i32.atomic.rmw8.add_u offset=4`, `memory.atomic.notify`...
     Atomic {
         kind: AtomicKind,
@@ -349,6 +363,8 @@ impl Instr {
             Instr::MemoryGrow => "memory.grow",
             Instr::MemoryCopy { .. } => "memory.copy",
             Instr::MemoryFill => "memory.fill",
+            Instr::MemoryInit(_) => "memory.init",
+            Instr::DataDrop(_) => "data.drop",
             Instr::Atomic { kind, .. } => kind.mnemonic(),
             Instr::AtomicFence => "atomic.fence",
             Instr::Comment(_) => ";;",

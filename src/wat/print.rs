@@ -150,12 +150,16 @@ impl Printer {
         if let Some(c) = &d.comment {
             self.comment(c);
         }
-        let head = format!(
-            "(data {} (memory {}) {}",
-            id(&d.id),
-            id(&d.memory),
-            offset_expr(&d.offset)
-        );
+        let head = match d.offset.is_empty() {
+            // Passive: no memory, no offset.
+            true => format!("(data {}", id(&d.id)),
+            false => format!(
+                "(data {} (memory {}) {}",
+                id(&d.id),
+                id(&d.memory),
+                offset_expr(&d.offset)
+            ),
+        };
         if d.bytes.len() <= DATA_CHUNK {
             self.line(&format!("{head} {})", string(&d.bytes)));
             return;
@@ -298,6 +302,10 @@ fn write_flat(out: &mut String, instr: &Instr) {
             push_id(out, dst);
             out.push(' ');
             push_id(out, src);
+        }
+        Instr::MemoryInit(segment) | Instr::DataDrop(segment) => {
+            out.push(' ');
+            push_id(out, segment);
         }
         Instr::Return
         | Instr::Unreachable
@@ -480,6 +488,7 @@ fn type_use(ty: &TypeUse, with_names: bool) -> String {
 fn import(i: &Import) -> String {
     let desc = match &i.desc {
         ImportDesc::Func { id: f, ty } => format!("(func {}{})", id(f), type_use(ty, true)),
+        ImportDesc::Memory(m) => memory(m),
     };
     format!(
         "(import {} {} {desc})",

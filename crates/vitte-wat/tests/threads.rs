@@ -1,6 +1,12 @@
 //! `vitte-wat run` on wasi-threads programs (README, Threads): hand-written
 //! WAT under tests/threads/, on wasm32 and wasm64 (a 64-bit shared memory),
-//! until the IR has atomics of its own.
+//! and threads programs written in the IR (docs/ir.md, Threads): the
+//! `.vir` files there and examples/threads.vir, each compiled for both
+//! targets, their expected results computed here. The reference
+//! interpreter does not run threads yet, so these programs are not golden
+//! cases (tests/golden.rs checks every case in it); their WAT is checked
+//! here instead (`golden/`, `VITTE_BLESS=1` rewrites it), and the direct
+//! encoder's bytes against the text path's.
 
 mod common;
 
@@ -174,4 +180,240 @@ fn a_program_missing_part_of_the_abi_is_refused_saying_what() {
 fn the_program_ends_when_main_returns() {
     let o = run(&[&program("main_returns.wat")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Both targets, as `run`'s option.
+const TARGETS: [&str; 2] = ["wasm64", "wasm32"];
+
+/// Runs an IR program of tests/threads/ (or `path` as given) for `target`.
+fn run_ir(path: &str, target: &str, args: &[&str]) -> Output {
+    let mut all = vec![path, "--target", target];
+    all.extend(args);
+    run(&all)
+}
+
+/// A run that must succeed, and its stdout.
+fn ok(o: &Output, what: &str) -> String {
+    assert_eq!(o.status.code(), Some(0), "{what}: {}", stderr(o));
+    stdout(o)
+}
+
+#[test]
+fn ir_four_threads_sum_a_million_numbers_on_both_targets() {
+    for target in TARGETS {
+        let o = run_ir("examples/threads.vir", target, &[]);
+        let out = ok(&o, target);
+        assert_eq!(out, format!("{}\n", sum_to(1_000_000)), "{target}");
+    }
+}
+
+#[test]
+fn ir_spin_lock_of_compare_exchange_counts_exactly() {
+    for target in TARGETS {
+        let o = run_ir(&program("spinlock.vir"), target, &["--invoke", "main"]);
+        assert_eq!(ok(&o, target), format!("{}\n", 4 * 100_000), "{target}");
+    }
+}
+
+#[test]
+fn ir_mutex_of_compare_exchange_and_wait_notify_counts_exactly() {
+    for target in TARGETS {
+        let o = run_ir(&program("mutex.vir"), target, &["--invoke", "main"]);
+        assert_eq!(ok(&o, target), format!("{}\n", 4 * 250_000), "{target}");
+    }
+}
+
+#[test]
+fn ir_producer_consumer_queue_checksum_is_exact() {
+    // The producer pushes 3k + 1 for k in 0..n; the consumer sums
+    // (k + 1) * value in pop order, wrapping at 64 bits.
+    let checksum = |n: u64| {
+        (0..n).fold(0u64, |sum, k| {
+            sum.wrapping_add((k + 1).wrapping_mul(3 * k + 1))
+        }) as i64
+    };
+    for target in TARGETS {
+        for n in [1u64, 17, 100_000] {
+            let count = n.to_string();
+            let o = run_ir(&program("queue.vir"), target, &["--invoke", "main", &count]);
+            assert_eq!(
+                ok(&o, target),
+                format!("{}\n", checksum(n)),
+                "{target}, n = {n}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ir_deadlock_ends_with_the_timeout_status() {
+    for target in TARGETS {
+        let o = run_ir(
+            &program("deadlock.vir"),
+            target,
+            &["--invoke", "main", "--timeout", "1s"],
+        );
+        assert_eq!(o.status.code(), Some(4), "{target}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("exceeded its timeout"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn ir_fuel_running_out_in_a_spawned_thread_ends_the_program() {
+    for target in TARGETS {
+        let o = run_ir(
+            &program("fuel.vir"),
+            target,
+            &["--invoke", "main", "--fuel", "10000000"],
+        );
+        assert_eq!(o.status.code(), Some(3), "{target}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("exceeded its fuel (--fuel 10000000)"), "{err}");
+        // The spinning thread's frame, named from the DWARF.
+        assert!(
+            err.contains("0: @wasi_thread_start (crates/vitte-wat/tests/threads/fuel.vir:"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn ir_a_thread_stack_is_its_block_and_overflowing_it_traps() {
+    // Each call of @dive has a 64-byte frame (one 64-byte slot), the block
+    // 4096 bytes: 64 calls fill it exactly, the deepest slot at its low
+    // end, and the guard below it is untouched.
+    const FRAME: u64 = 64;
+    const BLOCK: u64 = 4096;
+    let guard = 0x5afe_5afe_5afe_5afe_i64;
+    for target in TARGETS {
+        for depth in [1, 2, BLOCK / FRAME] {
+            let arg = depth.to_string();
+            let o = run_ir(
+                &program("stack_limit.vir"),
+                target,
+                &["--invoke", "main", &arg],
+            );
+            assert_eq!(
+                ok(&o, target),
+                format!("{guard}\n{}\n", depth * FRAME),
+                "{target}, depth {depth}"
+            );
+        }
+        // One call more would go below the block: it traps instead.
+        let arg = (BLOCK / FRAME + 1).to_string();
+        let o = run_ir(
+            &program("stack_limit.vir"),
+            target,
+            &["--invoke", "main", &arg],
+        );
+        assert_eq!(o.status.code(), Some(2), "{target}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with("trap: unreachable\n"), "{err}");
+        assert!(
+            err.contains("0: @dive (crates/vitte-wat/tests/threads/stack_limit.vir:"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn ir_a_thread_block_that_puts_the_stack_below_its_low_end_traps_on_entry() {
+    for target in TARGETS {
+        let o = run_ir(&program("bad_block.vir"), target, &["--invoke", "main"]);
+        assert_eq!(o.status.code(), Some(2), "{target}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with("trap: unreachable\n"), "{err}");
+        assert!(
+            err.contains("0: @wasi_thread_start (crates/vitte-wat/tests/threads/bad_block.vir:"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn ir_data_is_written_once_not_again_when_a_thread_starts() {
+    // Main stored 42 over @cell's 7 before spawning; the thread sees 42,
+    // and @other as its data wrote it; thread ids 1 and 2 in spawn order.
+    for target in TARGETS {
+        let o = run_ir(&program("once.vir"), target, &["--invoke", "main"]);
+        assert_eq!(ok(&o, target), "42\n1234\n1\n2\n", "{target}");
+    }
+}
+
+/// The IR threads programs: those of tests/threads/ and the example.
+fn ir_programs() -> Vec<std::path::PathBuf> {
+    let mut files = common::files_with_extension(&common::root().join(program("")), "vir");
+    files.push(common::root().join("examples/threads.vir"));
+    assert!(files.len() >= 9, "{files:?}");
+    files
+}
+
+#[test]
+fn ir_threads_wat_matches_its_golden_files() {
+    // A small program's whole WAT: the imported memory, the passive data
+    // and its start function, the stack limit and the thread's entry.
+    for target in TARGETS {
+        let o = common::vitte_wat(&["emit", &program("once.vir"), "--target", target, "-o", "-"]);
+        let wat = ok(&o, target);
+        let golden = common::root().join(program(&format!("golden/once.{target}.wat")));
+        if let Err(e) = common::check_golden(&golden, &wat) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn ir_threads_direct_encoding_gives_the_bytes_of_the_text_path() {
+    let dir = common::TempDir::new("threads-direct");
+    for file in ir_programs() {
+        let file = file.to_str().expect("utf-8");
+        for target in TARGETS {
+            for debug in [&[][..], &["-g"][..]] {
+                let build = |direct: bool, name: &str| {
+                    let out = dir.path(name);
+                    let mut args = vec!["build", file, "--target", target, "-o"];
+                    args.push(out.to_str().expect("utf-8"));
+                    args.extend(debug);
+                    if direct {
+                        args.push("--direct");
+                    }
+                    let o = common::vitte_wat(&args);
+                    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+                    std::fs::read(out).expect("read the binary")
+                };
+                let text = build(false, "text.wasm");
+                assert!(
+                    text == build(true, "direct.wasm"),
+                    "{file} ({target}, {debug:?})"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn ir_threads_program_explores_on_both_targets() {
+    // Its generated start function has no IR: the page has the IR's
+    // functions and their stages only.
+    let dir = common::TempDir::new("threads-explore");
+    for target in TARGETS {
+        let page = dir.path(&format!("threads.{target}.html"));
+        let page = page.to_str().expect("utf-8");
+        let args = [
+            "explore",
+            "examples/threads.vir",
+            "--target",
+            target,
+            "-o",
+            page,
+        ];
+        let o = common::vitte_wat(&args);
+        assert_eq!(o.status.code(), Some(0), "{target}: {}", stderr(&o));
+        let html = std::fs::read_to_string(page).expect("read the page");
+        assert!(html.contains("wasi_thread_start"), "{target}");
+    }
 }

@@ -155,10 +155,18 @@ fn lower(
         .map_err(|e| e.to_string())?;
     let text = wat::print_module(&lowered);
     let wasm = encode::encode_module(&lowered).map_err(|e| e.to_string())?;
+    // The functions with IR bodies come first, in module order; the
+    // generated ones after them (the wasm64 WASI adapters, a threads
+    // program's data initialiser) have no IR and no stages.
+    let defined = module.funcs.iter().filter(|f| !f.is_import()).count();
     let wat = (model::split_wat(&text).into_iter())
+        .take(defined)
         .map(|lines| lines.into_iter().map(str::to_string).collect())
         .collect();
-    let sizes = (model::operators(&wasm)?.iter()).map(|b| b.size).collect();
+    let sizes = (model::operators(&wasm)?.iter())
+        .take(defined)
+        .map(|b| b.size)
+        .collect();
     Ok((wat, sizes))
 }
 
