@@ -91,6 +91,7 @@ impl Machine {
     /// `memory.atomic.wait` at memory index `at`: in a threads program a
     /// wait that holds blocks the thread (`threads.rs`), otherwise see the
     /// module's docs.
+    #[inline(never)]
     fn wait(
         &mut self,
         x: &AtomicArgs,
@@ -115,6 +116,7 @@ impl Machine {
 
     /// `memory.atomic.notify` at memory index `at`: how many waiters it
     /// woke (none without threads).
+    #[inline(never)]
     fn notify(&mut self, at: usize, count: u32) -> u64 {
         self.threads
             .as_mut()

@@ -112,7 +112,7 @@ impl Machine {
 
     /// Starts a call's clock (and, in a threads program, its threads):
     /// with a timeout, the fuel is handed out [`CLOCK_EVERY`] instructions
-    /// at a time, so that running out of a handful ([`Machine::checkpoint`])
+    /// at a time, so that running out of a handful ([`Machine::refuel`])
     /// is when the clock is read; with threads, at most a slice at a time.
     pub(super) fn start_clock(&mut self) {
         let total = self.fuel + self.reserve;
@@ -126,7 +126,7 @@ impl Machine {
 
     /// With `fuel` at 0: hands out the instructions to run before the next
     /// check point, from the reserve.
-    fn hand_out(&mut self) {
+    pub(super) fn hand_out(&mut self) {
         let mut now = self.reserve;
         if self.deadline.is_some() {
             now = now.min(CLOCK_EVERY);
@@ -138,28 +138,22 @@ impl Machine {
         (self.fuel, self.reserve) = (now, self.reserve - now);
     }
 
-    /// `fuel` has run out: stops for the timeout or for the fuel, switches
-    /// threads when the running one must give way, and hands out the next
-    /// instructions. Gives the cursor to go on at.
+    /// `fuel` has run out: stops for the timeout or for the fuel, or for a
+    /// switch when the running thread must give way ([`Stop::Switch`]), or
+    /// hands out the next instructions.
     #[cold]
-    #[inline(never)]
-    pub(super) fn checkpoint<'p>(
-        &mut self,
-        prog: &'p Program,
-        at: Cursor<'p>,
-    ) -> Result<Cursor<'p>, Stop> {
+    pub(super) fn refuel(&mut self) -> Result<(), Stop> {
         if self.deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(Stop::Timeout);
         }
         if self.reserve == 0 {
             return Err(Stop::Trap(TrapKind::Interrupted));
         }
-        let at = match &self.threads {
-            Some(threads) if threads.must_switch() => self.switch(prog, at)?,
-            _ => at,
-        };
+        if self.threads.as_ref().is_some_and(|t| t.must_switch()) {
+            return Err(Stop::Switch(0));
+        }
         self.hand_out();
-        Ok(at)
+        Ok(())
     }
 
     #[inline(always)]

@@ -259,8 +259,8 @@ impl<'m> Interpreter<'m> {
         Some(to_value(self.machine.globals[index], ty))
     }
 
-    /// Runs `func` to completion: the interpreter's main loop. Control flow
-    /// and calls are handled here; everything else is [`Machine::exec`].
+    /// Runs `func` to completion: on the main thread, and, in a threads
+    /// program, every thread's slices in turn.
     fn run(&mut self, func: u32, args: &[u64]) -> Result<Vec<u64>, Stop> {
         let Interpreter {
             program: prog,
@@ -281,34 +281,9 @@ impl<'m> Interpreter<'m> {
             m.set(at.base, param, arg);
         }
         loop {
-            if m.fuel == 0 {
-                at = m.checkpoint(prog, at)?;
-            }
-            m.fuel -= 1;
-            // Every block ends with a terminator, so `pc` stays in range;
-            // were it not, this stops with a trap rather than a panic.
-            let Some(ins) = at.code.instrs.get(at.pc) else {
-                return Err(Stop::Trap(TrapKind::Unreachable));
-            };
-            match ins {
-                Instr::Jump(_)
-                | Instr::BrIf { .. }
-                | Instr::Switch { .. }
-                | Instr::Cases { .. } => at.pc = m.branch(ins, at.base),
-                Instr::Return(values) => match m.return_from(prog, values, at.base) {
-                    Some(caller) => at = caller,
-                    None if m.on_main_thread() => return Ok(std::mem::take(&mut m.ret_buf)),
-                    // A spawned thread ends; the next check point switches.
-                    None => m.exit_thread(),
-                },
-                Instr::Call { .. } | Instr::CallIndirect { .. } => {
-                    at = m.call(prog, hosts, ins, at)?;
-                }
-                Instr::Unreachable => return Err(Stop::Trap(TrapKind::Unreachable)),
-                _ => {
-                    m.exec(ins, at.base)?;
-                    at.pc += 1;
-                }
+            match execute(m, prog, hosts, at) {
+                Err(Stop::Switch(pc)) => at = m.switch(prog, pc)?,
+                done => return done,
             }
         }
     }
@@ -333,6 +308,12 @@ impl<'m> Interpreter<'m> {
                 backtrace: std::iter::once(name(host)).chain(frames()).collect(),
                 thread,
             }),
+            // Handled by `run`: never an error.
+            Stop::Switch(_) => InterpError::Trap(Trap {
+                kind: TrapKind::Unreachable,
+                backtrace: frames().collect(),
+                thread,
+            }),
             Stop::Unresolved(f) => match &self.module.funcs[f as usize].linkage {
                 Linkage::Import { module, name } => InterpError::UnresolvedImport {
                     module: module.clone(),
@@ -343,6 +324,49 @@ impl<'m> Interpreter<'m> {
             Stop::BadHost(f, found) => {
                 let expected = &self.program.funcs[f as usize].results;
                 bad_signature(&name(f), "returns", expected, &found)
+            }
+        }
+    }
+}
+
+/// The interpreter's main loop: runs the current thread from `at` until
+/// the outermost function returns, or it must give way to another thread
+/// ([`Stop::Switch`]). Control flow and calls are handled here; everything
+/// else is [`Machine::exec`]. Its shape is what keeps it fast: the cold
+/// paths only return, so that the cursor stays in registers.
+fn execute<'p>(
+    m: &mut Machine,
+    prog: &'p Program,
+    hosts: &mut Hosts<'_, '_>,
+    mut at: Cursor<'p>,
+) -> Result<Vec<u64>, Stop> {
+    loop {
+        if m.fuel == 0
+            && let Err(stop) = m.refuel()
+        {
+            return Err(stop.at(at.pc));
+        }
+        m.fuel -= 1;
+        // Every block ends with a terminator, so `pc` stays in range;
+        // were it not, this stops with a trap rather than a panic.
+        let Some(ins) = at.code.instrs.get(at.pc) else {
+            return Err(Stop::Trap(TrapKind::Unreachable));
+        };
+        match ins {
+            Instr::Jump(_) | Instr::BrIf { .. } | Instr::Switch { .. } | Instr::Cases { .. } => {
+                at.pc = m.branch(ins, at.base)
+            }
+            Instr::Return(values) => match m.return_from(prog, values, at.base) {
+                Some(caller) => at = caller,
+                None => return m.outermost_return(),
+            },
+            Instr::Call { .. } | Instr::CallIndirect { .. } => {
+                at = m.call(prog, hosts, ins, at)?;
+            }
+            Instr::Unreachable => return Err(Stop::Trap(TrapKind::Unreachable)),
+            _ => {
+                m.exec(ins, at.base)?;
+                at.pc += 1;
             }
         }
     }
@@ -359,6 +383,19 @@ enum Stop {
     Unresolved(u32),
     /// A host function returned values of these types, not the import's.
     BadHost(u32, Vec<Type>),
+    /// The running thread must give way to another (`threads.rs`); it
+    /// stopped at this pc.
+    Switch(usize),
+}
+
+impl Stop {
+    /// A switch of a thread stopped at `pc`.
+    fn at(self, pc: usize) -> Stop {
+        match self {
+            Stop::Switch(_) => Stop::Switch(pc),
+            other => other,
+        }
+    }
 }
 
 impl From<TrapKind> for Stop {

@@ -350,22 +350,24 @@ impl Threads {
 impl Machine {
     /// `thread-spawn(arg)`, run by the interpreter itself: the new thread's
     /// id or [`SPAWN_ERROR`], as an i32's register bits.
+    #[inline(never)]
     pub(super) fn spawn(&mut self, arg: u64) -> u64 {
         let tid = (self.threads.as_mut()).map_or(SPAWN_ERROR, |t| t.spawn_thread(arg));
         tid as u32 as u64
     }
 
-    pub(super) fn on_main_thread(&self) -> bool {
-        self.threads.as_ref().is_none_or(|t| t.current == 0)
-    }
-
-    /// The running thread returned from `@wasi_thread_start`: it ends, and
-    /// the next instruction is a check point that switches.
-    pub(super) fn exit_thread(&mut self) {
-        if let Some(threads) = &mut self.threads {
-            threads.exit();
+    /// The outermost function of the running thread returned: the end of
+    /// the run on the main thread (its results), else the end of a spawned
+    /// thread, which gives way to the next.
+    #[inline(never)]
+    pub(super) fn outermost_return(&mut self) -> Result<Vec<u64>, Stop> {
+        match &mut self.threads {
+            Some(threads) if threads.current != 0 => {
+                threads.exit();
+                Err(Stop::Switch(0))
+            }
+            _ => Ok(std::mem::take(&mut self.ret_buf)),
         }
-        self.yield_now();
     }
 
     /// Exchanges the running thread's own state with `ctx`.
@@ -379,24 +381,23 @@ impl Machine {
 
     /// The running thread stops here for a switch: what is left of its
     /// fuel goes back to the reserve, so that the next instruction is a
-    /// check point ([`Machine::checkpoint`]).
+    /// check point ([`Machine::refuel`]).
     pub(super) fn yield_now(&mut self) {
         self.reserve += self.fuel;
         self.fuel = 0;
     }
 
-    /// Gives the running thread's place to the next runnable one (which may
-    /// be itself): the cursor to go on at.
-    pub(super) fn switch<'p>(
-        &mut self,
-        prog: &'p Program,
-        at: Cursor<'p>,
-    ) -> Result<Cursor<'p>, Stop> {
+    /// Gives the running thread (stopped at `pc`) the next runnable one's
+    /// place (which may be itself): the cursor to go on at.
+    #[inline(never)]
+    pub(super) fn switch<'p>(&mut self, prog: &'p Program, pc: usize) -> Result<Cursor<'p>, Stop> {
         let Some(mut threads) = self.threads.take() else {
-            return Ok(at);
+            return Err(Stop::Trap(TrapKind::Unreachable));
         };
-        let result = self.switch_in(&mut threads, prog, at);
+        self.yield_now();
+        let result = self.switch_in(&mut threads, prog, pc);
         self.threads = Some(threads);
+        self.hand_out();
         result
     }
 
@@ -404,11 +405,11 @@ impl Machine {
         &mut self,
         t: &mut Threads,
         prog: &'p Program,
-        at: Cursor<'p>,
+        pc: usize,
     ) -> Result<Cursor<'p>, Stop> {
         let from = t.current;
         if let Some(top) = self.frames.last_mut() {
-            top.pc = at.pc;
+            top.pc = pc;
         }
         self.swap_context(&mut t.list[from].ctx);
         if t.list[from].status == Status::Done {
