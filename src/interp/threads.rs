@@ -35,6 +35,9 @@ pub const MAX_THREADS: usize = 64;
 /// (WASI's EAGAIN, negated).
 pub const SPAWN_ERROR: i32 = -6;
 
+/// Thread ids are below this.
+const MAX_TID: usize = 1 << 29;
+
 /// How the interpreter interleaves the threads of a threads program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ThreadOptions {
@@ -107,6 +110,8 @@ pub(super) struct Threads {
     ptr_mask: u64,
     /// By thread id: 0 is the main thread.
     list: Vec<Thread>,
+    /// Spawned threads that have not returned.
+    running: usize,
     current: usize,
     /// Virtual time, in nanoseconds.
     now: u64,
@@ -183,6 +188,7 @@ impl Threads {
             },
             ptr_mask: super::translate::ptr_mask(target),
             list: Vec::new(),
+            running: 0,
             current: 0,
             now: 0,
             seq: 0,
@@ -201,7 +207,7 @@ impl Threads {
             ctx: Context::default(),
             status: Status::Runnable,
         }];
-        (self.current, self.now, self.seq) = (0, 0, 0);
+        (self.current, self.running, self.now, self.seq) = (0, 0, 0, 0);
         self.rng = self.options.seed.unwrap_or(0);
         self.slice_left = self.slice_len();
     }
@@ -232,14 +238,12 @@ impl Threads {
 
     /// `thread-spawn(arg)`: the new thread's id, or [`SPAWN_ERROR`].
     pub(super) fn spawn_thread(&mut self, arg: u64) -> i32 {
-        let running = self
-            .list
-            .iter()
-            .skip(1)
-            .filter(|t| t.status != Status::Done);
-        if running.count() >= MAX_THREADS {
+        // Ids stay below 2^29, as the runtime's (wasi-threads leaves the
+        // top bits to the guest).
+        if self.running >= MAX_THREADS || self.list.len() >= MAX_TID {
             return SPAWN_ERROR;
         }
+        self.running += 1;
         self.list.push(Thread {
             ctx: Context {
                 globals: self.initial_globals.clone(),
@@ -300,6 +304,7 @@ impl Threads {
     pub(super) fn exit(&mut self) {
         if let Some(thread) = self.list.get_mut(self.current) {
             thread.status = Status::Done;
+            self.running = self.running.saturating_sub(1);
         }
     }
 
@@ -387,8 +392,8 @@ impl Machine {
         self.fuel = 0;
     }
 
-    /// Gives the running thread (stopped at `pc`) the next runnable one's
-    /// place (which may be itself): the cursor to go on at.
+    /// Gives the place of the running thread (stopped at `pc`) to the next
+    /// runnable one (which may be itself): the cursor to go on at.
     #[inline(never)]
     pub(super) fn switch<'p>(&mut self, prog: &'p Program, pc: usize) -> Result<Cursor<'p>, Stop> {
         let Some(mut threads) = self.threads.take() else {
