@@ -138,8 +138,8 @@ pub enum TrapKind {
     UnalignedAtomic,
     /// `memory.atomic.wait` on a memory that is not shared.
     ExpectedSharedMemory,
-    /// `memory.atomic.wait` that would block forever: the interpreter runs
-    /// one thread, so nothing could wake it (wasm would hang).
+    /// Every thread of the interpreter waits in `memory.atomic.wait` with
+    /// no timeout, so nothing could wake any of them (wasm would hang).
     Deadlock,
 }
 
@@ -158,7 +158,7 @@ impl TrapKind {
             TrapKind::Interrupted => "interrupted",
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
-            TrapKind::Deadlock => "deadlock: wait with no other thread",
+            TrapKind::Deadlock => "deadlock: every thread waits forever",
         }
     }
 

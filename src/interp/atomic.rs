@@ -1,4 +1,4 @@
-//! The interpreter's atomic accesses, with wasm's semantics on one thread.
+//! The interpreter's atomic accesses, with wasm's semantics.
 //!
 //! An access whose `addr + offset` overflows 64 bits (for `wait` and
 //! `notify`, the address type: 32 bits on wasm32) is out of bounds; otherwise
@@ -6,14 +6,17 @@
 //! (`out of bounds memory access`), in that order as wasmtime does. Read-modify-writes and compare-exchanges
 //! work on the access's width and give the old value zero-extended.
 //!
-//! Waiting follows `memory.atomic.wait` with no other thread to wake it:
-//! on a memory that is not shared it traps (`expected shared memory`);
-//! when the value differs it gives 1 (not-equal); when it is equal and the
-//! timeout is finite (non-negative, in nanoseconds) it gives 2 (timed-out)
-//! at once, as a thread no one notifies would after the timeout; equal with
-//! an infinite (negative) timeout would block forever, and traps
-//! `deadlock: wait with no other thread` instead. `notify` wakes no one and
-//! gives 0.
+//! Waiting follows `memory.atomic.wait`: on a memory that is not shared it
+//! traps (`expected shared memory`); when the value differs it gives 1
+//! (not-equal). When it is equal, in a threads program the thread blocks
+//! (`threads.rs`: a notify makes it 0, a timeout of virtual time 2); in any
+//! other module no other thread could wake it, so a finite timeout
+//! (non-negative, in nanoseconds) gives 2 (timed-out) at once and an
+//! infinite (negative) one traps `deadlock: every thread waits forever`
+//! instead of blocking forever: the same as a threads program with one
+//! thread. `notify` wakes up to its count of the threads waiting at its
+//! address, oldest first, and gives how many it woke (none without
+//! threads).
 
 use super::machine::Machine;
 use crate::ir::{AtomicOp, RmwOp};
@@ -32,8 +35,13 @@ pub(super) struct AtomicArgs {
 }
 
 impl Machine {
-    /// Runs one atomic access; its result, if it has one.
-    pub(super) fn atomic(&mut self, x: &AtomicArgs) -> Result<Option<u64>, TrapKind> {
+    /// Runs one atomic access; its result, if it has one. `result` is the
+    /// index of its result register (where a blocked wait's outcome goes).
+    pub(super) fn atomic(
+        &mut self,
+        x: &AtomicArgs,
+        result: usize,
+    ) -> Result<Option<u64>, TrapKind> {
         let at = self.atomic_bounds(x)?;
         let n = x.bytes as usize;
         let old = self.read(at, n);
@@ -54,8 +62,8 @@ impl Machine {
                 }
                 Some(old)
             }
-            AtomicOp::Wait => Some(wait(x.shared, old == x.a & mask, x.b)?),
-            AtomicOp::Notify => Some(0),
+            AtomicOp::Wait => Some(self.wait(x, at, old == x.a & mask, result)?),
+            AtomicOp::Notify => Some(self.notify(at, x.a as u32)),
         };
         Ok(result.map(|v| if x.wide { v } else { v as u32 as u64 }))
     }
@@ -78,6 +86,41 @@ impl Machine {
             return Err(TrapKind::UnalignedAtomic);
         }
         self.bounds(x.addr, x.offset, x.bytes as u64)
+    }
+
+    /// `memory.atomic.wait` at memory index `at`: in a threads program a
+    /// wait that holds blocks the thread (`threads.rs`), otherwise see the
+    /// module's docs.
+    #[inline(never)]
+    fn wait(
+        &mut self,
+        x: &AtomicArgs,
+        at: usize,
+        equal: bool,
+        result: usize,
+    ) -> Result<u64, TrapKind> {
+        let timeout = x.b as i64;
+        let Some(threads) = &mut self.threads else {
+            return wait(x.shared, equal, x.b);
+        };
+        match (x.shared, equal) {
+            (false, _) => return Err(TrapKind::ExpectedSharedMemory),
+            (true, false) => return Ok(1),
+            (true, true) if timeout == 0 => return Ok(2),
+            (true, true) => threads.block(at, result, timeout),
+        }
+        self.yield_now();
+        // What a notify gives; a timeout makes it 2.
+        Ok(0)
+    }
+
+    /// `memory.atomic.notify` at memory index `at`: how many waiters it
+    /// woke (none without threads).
+    #[inline(never)]
+    fn notify(&mut self, at: usize, count: u32) -> u64 {
+        self.threads
+            .as_mut()
+            .map_or(0, |threads| u64::from(threads.notify(at, count)))
     }
 
     fn read(&self, at: usize, n: usize) -> u64 {

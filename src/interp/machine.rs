@@ -65,6 +65,9 @@ pub(super) struct Machine {
     pub(super) edge_buf: Vec<u64>,
     pub(super) ret_buf: Vec<u64>,
     pub(super) ptr_mask: u64,
+    /// The other threads of a threads program (`threads.rs`); `None` for
+    /// any other module.
+    pub(super) threads: Option<Box<Threads>>,
 }
 
 impl Machine {
@@ -103,24 +106,41 @@ impl Machine {
             edge_buf: Vec::new(),
             ret_buf: Vec::new(),
             ptr_mask: mask,
+            threads: None,
         }
     }
 
-    /// Starts a call's clock: with a timeout, the fuel is handed out
-    /// [`CLOCK_EVERY`] instructions at a time, so that running out of a
-    /// handful ([`Machine::refuel`]) is when the clock is read.
+    /// Starts a call's clock (and, in a threads program, its threads):
+    /// with a timeout, the fuel is handed out [`CLOCK_EVERY`] instructions
+    /// at a time, so that running out of a handful ([`Machine::refuel`])
+    /// is when the clock is read; with threads, at most a slice at a time.
     pub(super) fn start_clock(&mut self) {
         let total = self.fuel + self.reserve;
         self.deadline = self.timeout.and_then(|t| Instant::now().checked_add(t));
-        let now = match self.deadline {
-            Some(_) => total.min(CLOCK_EVERY),
-            None => total,
-        };
-        (self.fuel, self.reserve) = (now, total - now);
+        (self.fuel, self.reserve) = (0, total);
+        if let Some(threads) = &mut self.threads {
+            threads.restart();
+        }
+        self.hand_out();
     }
 
-    /// `fuel` has run out: stops for the timeout or for the fuel, or hands
-    /// out the next instructions.
+    /// With `fuel` at 0: hands out the instructions to run before the next
+    /// check point, from the reserve.
+    pub(super) fn hand_out(&mut self) {
+        let mut now = self.reserve;
+        if self.deadline.is_some() {
+            now = now.min(CLOCK_EVERY);
+        }
+        if let Some(threads) = &mut self.threads {
+            now = now.min(threads.slice_left);
+            threads.slice_left -= now;
+        }
+        (self.fuel, self.reserve) = (now, self.reserve - now);
+    }
+
+    /// `fuel` has run out: stops for the timeout or for the fuel, or for a
+    /// switch when the running thread must give way ([`Stop::Switch`]), or
+    /// hands out the next instructions.
     #[cold]
     pub(super) fn refuel(&mut self) -> Result<(), Stop> {
         if self.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -129,8 +149,10 @@ impl Machine {
         if self.reserve == 0 {
             return Err(Stop::Trap(TrapKind::Interrupted));
         }
-        self.fuel = self.reserve.min(CLOCK_EVERY);
-        self.reserve -= self.fuel;
+        if self.threads.as_ref().is_some_and(|t| t.must_switch()) {
+            return Err(Stop::Switch(0));
+        }
+        self.hand_out();
         Ok(())
     }
 
@@ -168,7 +190,7 @@ impl Machine {
             self.sp = self
                 .sp
                 .checked_sub(code.frame_size)
-                .filter(|&sp| sp >= prog.stack_base)
+                .filter(|&sp| sp >= self.stack_base)
                 .ok_or(TrapKind::Unreachable)?;
             if let Some(frame) = self.frames.last_mut() {
                 frame.frame_sp = self.sp;
@@ -194,6 +216,17 @@ impl Machine {
         let callee = self.callee(prog, ins, at.base)?;
         if prog.funcs[callee as usize].body.is_none() {
             let base = at.base;
+            if self.threads.as_ref().is_some_and(|t| t.is_spawn(callee)) {
+                let arg = args.first().map_or(0, |&a| self.reg(base, a));
+                let tid = self.spawn(arg);
+                if let Some(&r) = results.first() {
+                    self.set(base, r, tid);
+                }
+                return Ok(Cursor {
+                    pc: at.pc + 1,
+                    ..at
+                });
+            }
             self.call_host(
                 hosts,
                 prog,
@@ -416,7 +449,7 @@ impl Machine {
                 // As the lowering: trap unless the free stack holds `size`
                 // bytes, then round down to 16 (the base is 16-aligned).
                 let size = self.reg(base, size);
-                if size > self.sp - self.stack_base {
+                if size > self.sp.saturating_sub(self.stack_base) {
                     return Err(TrapKind::Unreachable);
                 }
                 self.sp = (self.sp - size) & !(crate::memory::STACK_ALIGN - 1);
@@ -477,7 +510,7 @@ impl Machine {
                     a: self.reg(base, a),
                     b: self.reg(base, b),
                 };
-                if let Some(v) = self.atomic(&args)? {
+                if let Some(v) = self.atomic(&args, base + dst as usize)? {
                     self.set(base, dst, v);
                 }
             }

@@ -12,9 +12,15 @@
 //! instruction indices. Calls keep an explicit frame stack, so deep guest
 //! recursion cannot overflow the host stack.
 //!
+//! A threads program (one that imports `wasi`.`thread-spawn`, docs/ir.md
+//! "Threads in the reference interpreter") runs its threads one at a time,
+//! interleaved deterministically ([`ThreadOptions`]).
+//!
 //! This file is the API and the main loop; `translate.rs` makes the flat
-//! code, `machine.rs` holds the state and executes one instruction, and
-//! `numeric.rs` is WebAssembly's arithmetic on raw bits.
+//! code, `machine.rs` holds the state and executes one instruction,
+//! `atomic.rs` does atomic accesses, `threads.rs` spawns, blocks and
+//! schedules threads, and `numeric.rs` is WebAssembly's arithmetic on raw
+//! bits.
 
 use crate::diag::{Diagnostic, Span};
 use crate::ir::*;
@@ -28,11 +34,14 @@ use std::time::{Duration, Instant};
 mod atomic;
 mod machine;
 mod numeric;
+mod threads;
 mod translate;
 
 use atomic::AtomicArgs;
 use machine::*;
 use numeric::*;
+use threads::Threads;
+pub use threads::{MAX_THREADS, SPAWN_ERROR, ThreadOptions};
 use translate::*;
 
 /// Nested frames beyond this trap with `CallStackExhausted`.
@@ -88,11 +97,17 @@ pub struct Trap {
     pub kind: TrapKind,
     /// Function names, innermost first.
     pub backtrace: Vec<String>,
+    /// The thread it happened in: 0 for the main one, else the id
+    /// `thread-spawn` gave it.
+    pub thread: u32,
 }
 
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
+        if self.thread != 0 {
+            write!(f, " (in thread {})", self.thread)?;
+        }
         for name in &self.backtrace {
             write!(f, "\n    at @{name}")?;
         }
@@ -135,7 +150,8 @@ impl<'m> Interpreter<'m> {
             return Err(Diagnostic::new(message, Span::NONE));
         }
         let program = Program::new(module, &layout);
-        let machine = Machine::new(module, &layout);
+        let mut machine = Machine::new(module, &layout);
+        machine.threads = Threads::for_module(module, target, &machine.globals)?.map(Box::new);
         Ok(Interpreter {
             module,
             layout,
@@ -160,6 +176,16 @@ impl<'m> Interpreter<'m> {
         }
     }
 
+    /// How the threads of a threads program (a module that imports
+    /// `wasi`.`thread-spawn`) are interleaved; nothing changes for another
+    /// module. The interpreter implements that import itself: a host
+    /// function [`Interpreter::define_host`] gives for it is never called.
+    pub fn set_threads(&mut self, options: ThreadOptions) {
+        if let Some(threads) = &mut self.machine.threads {
+            threads.set_options(options);
+        }
+    }
+
     /// Calls a function by name (any function: public or private), with or
     /// without its `@`.
     pub fn call(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, InterpError> {
@@ -176,10 +202,12 @@ impl<'m> Interpreter<'m> {
         let outcome = self.run(func, &bits);
         let results = outcome.map_err(|stop| {
             let error = self.stop_error(stop);
+            self.machine.back_to_main();
             self.machine.frames.clear();
             self.machine.regs.clear();
             error
         })?;
+        self.machine.back_to_main();
         let info = &self.program.funcs[func as usize];
         Ok(results
             .iter()
@@ -231,8 +259,8 @@ impl<'m> Interpreter<'m> {
         Some(to_value(self.machine.globals[index], ty))
     }
 
-    /// Runs `func` to completion: the interpreter's main loop. Control flow
-    /// and calls are handled here; everything else is [`Machine::exec`].
+    /// Runs `func` to completion: on the main thread, and, in a threads
+    /// program, every thread's slices in turn.
     fn run(&mut self, func: u32, args: &[u64]) -> Result<Vec<u64>, Stop> {
         let Interpreter {
             program: prog,
@@ -243,6 +271,9 @@ impl<'m> Interpreter<'m> {
         } = self;
         let hosts = &mut Hosts { hosts, host_of };
         if prog.funcs[func as usize].body.is_none() {
+            if m.threads.as_ref().is_some_and(|t| t.is_spawn(func)) {
+                return Ok(vec![m.spawn(args.first().copied().unwrap_or(0))]);
+            }
             return m.call_host(hosts, prog, func, HostArgs::Bits(args));
         }
         let mut at = m.enter(prog, func)?;
@@ -250,32 +281,9 @@ impl<'m> Interpreter<'m> {
             m.set(at.base, param, arg);
         }
         loop {
-            if m.fuel == 0 {
-                m.refuel()?;
-            }
-            m.fuel -= 1;
-            // Every block ends with a terminator, so `pc` stays in range;
-            // were it not, this stops with a trap rather than a panic.
-            let Some(ins) = at.code.instrs.get(at.pc) else {
-                return Err(Stop::Trap(TrapKind::Unreachable));
-            };
-            match ins {
-                Instr::Jump(_)
-                | Instr::BrIf { .. }
-                | Instr::Switch { .. }
-                | Instr::Cases { .. } => at.pc = m.branch(ins, at.base),
-                Instr::Return(values) => match m.return_from(prog, values, at.base) {
-                    Some(caller) => at = caller,
-                    None => return Ok(std::mem::take(&mut m.ret_buf)),
-                },
-                Instr::Call { .. } | Instr::CallIndirect { .. } => {
-                    at = m.call(prog, hosts, ins, at)?;
-                }
-                Instr::Unreachable => return Err(Stop::Trap(TrapKind::Unreachable)),
-                _ => {
-                    m.exec(ins, at.base)?;
-                    at.pc += 1;
-                }
+            match execute(m, prog, hosts, at) {
+                Err(Stop::Switch(pc)) => at = m.switch(prog, pc)?,
+                done => return done,
             }
         }
     }
@@ -284,10 +292,12 @@ impl<'m> Interpreter<'m> {
     fn stop_error(&self, stop: Stop) -> InterpError {
         let name = |f: u32| self.module.funcs[f as usize].name.clone();
         let frames = || self.machine.frames.iter().rev().map(|fr| name(fr.func));
+        let thread = self.machine.threads.as_ref().map_or(0, |t| t.current());
         match stop {
             Stop::Trap(kind) => InterpError::Trap(Trap {
                 kind,
                 backtrace: frames().collect(),
+                thread,
             }),
             Stop::Timeout => InterpError::Timeout {
                 limit: self.machine.timeout.unwrap_or_default(),
@@ -296,6 +306,13 @@ impl<'m> Interpreter<'m> {
             Stop::HostTrap(kind, host) => InterpError::Trap(Trap {
                 kind,
                 backtrace: std::iter::once(name(host)).chain(frames()).collect(),
+                thread,
+            }),
+            // Handled by `run`: never an error.
+            Stop::Switch(_) => InterpError::Trap(Trap {
+                kind: TrapKind::Unreachable,
+                backtrace: frames().collect(),
+                thread,
             }),
             Stop::Unresolved(f) => match &self.module.funcs[f as usize].linkage {
                 Linkage::Import { module, name } => InterpError::UnresolvedImport {
@@ -312,6 +329,49 @@ impl<'m> Interpreter<'m> {
     }
 }
 
+/// The interpreter's main loop: runs the current thread from `at` until
+/// the outermost function returns, or it must give way to another thread
+/// ([`Stop::Switch`]). Control flow and calls are handled here; everything
+/// else is [`Machine::exec`]. Its shape is what keeps it fast: the cold
+/// paths only return, so that the cursor stays in registers.
+fn execute<'p>(
+    m: &mut Machine,
+    prog: &'p Program,
+    hosts: &mut Hosts<'_, '_>,
+    mut at: Cursor<'p>,
+) -> Result<Vec<u64>, Stop> {
+    loop {
+        if m.fuel == 0
+            && let Err(stop) = m.refuel()
+        {
+            return Err(stop.at(at.pc));
+        }
+        m.fuel -= 1;
+        // Every block ends with a terminator, so `pc` stays in range;
+        // were it not, this stops with a trap rather than a panic.
+        let Some(ins) = at.code.instrs.get(at.pc) else {
+            return Err(Stop::Trap(TrapKind::Unreachable));
+        };
+        match ins {
+            Instr::Jump(_) | Instr::BrIf { .. } | Instr::Switch { .. } | Instr::Cases { .. } => {
+                at.pc = m.branch(ins, at.base)
+            }
+            Instr::Return(values) => match m.return_from(prog, values, at.base) {
+                Some(caller) => at = caller,
+                None => return m.outermost_return(),
+            },
+            Instr::Call { .. } | Instr::CallIndirect { .. } => {
+                at = m.call(prog, hosts, ins, at)?;
+            }
+            Instr::Unreachable => return Err(Stop::Trap(TrapKind::Unreachable)),
+            _ => {
+                m.exec(ins, at.base)?;
+                at.pc += 1;
+            }
+        }
+    }
+}
+
 /// An abnormal end of execution, before the backtrace is attached.
 #[derive(Debug)]
 enum Stop {
@@ -323,6 +383,19 @@ enum Stop {
     Unresolved(u32),
     /// A host function returned values of these types, not the import's.
     BadHost(u32, Vec<Type>),
+    /// The running thread must give way to another (`threads.rs`); it
+    /// stopped at this pc.
+    Switch(usize),
+}
+
+impl Stop {
+    /// A switch of a thread stopped at `pc`.
+    fn at(self, pc: usize) -> Stop {
+        match self {
+            Stop::Switch(_) => Stop::Switch(pc),
+            other => other,
+        }
+    }
 }
 
 impl From<TrapKind> for Stop {

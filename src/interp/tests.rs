@@ -1224,7 +1224,7 @@ fn a_wait_with_no_other_thread_times_out_differs_or_deadlocks() {
     assert_eq!(wait(true, 5, 1_000_000), Ok(Value::I32(2)));
     assert_eq!(wait(true, 5, -1), Err(Deadlock));
     assert_eq!(wait(false, 4, 0), Err(ExpectedSharedMemory));
-    assert_eq!(Deadlock.message(), "deadlock: wait with no other thread");
+    assert_eq!(Deadlock.message(), "deadlock: every thread waits forever");
     assert_eq!(
         TrapKind::from_message("unaligned atomic"),
         Some(UnalignedAtomic)
@@ -1310,3 +1310,5 @@ fn atomics_on_wasm32_overflow_the_address_type_first() {
     assert_eq!(xchg32(4009595570, u32::MAX), Err(UnalignedAtomic));
     assert_eq!(xchg32(4009595569, u32::MAX), Err(OutOfBounds));
 }
+
+mod threads;

@@ -219,7 +219,6 @@ pub(super) struct Program {
     pub(super) funcs: Vec<FuncInfo>,
     pub(super) names: HashMap<String, u32>,
     pub(super) table: Vec<Option<u32>>,
-    pub(super) stack_base: u64,
     pub(super) ptr_mask: u64,
     /// Stands in for a missing body, so that lookups never panic.
     pub(super) empty: Code,
@@ -251,7 +250,6 @@ impl Program {
             funcs,
             names,
             table: layout.table.iter().map(|f| f.map(|f| f.0)).collect(),
-            stack_base: layout.stack_base,
             ptr_mask: ptr_mask(layout.target),
             empty: Code {
                 nregs: 0,
@@ -462,7 +460,8 @@ impl<'a> Translator<'a> {
                     offset: u64::from(*offset),
                 }
             }
-            // Nothing to order: the interpreter runs one thread.
+            // Nothing to order: the interpreter runs one thread at a time,
+            // each instruction at once (sequentially consistent).
             Op::AtomicFence => Instr::Nop,
             Op::SlotAddr(slot) => Instr::SlotAddr {
                 dst,

@@ -7,7 +7,7 @@
 //! load of the same address just gave, so that both outcomes are tested
 //! (the exchange happens; the wait times out). Waits always have a finite
 //! timeout, 0 to 100 ns: one that never ends would hang wasmtime, where the
-//! interpreter traps (`deadlock: wait with no other thread`). Half of the
+//! interpreter traps (`deadlock: every thread waits forever`). Half of the
 //! modules declare `memory shared` (`module.rs`); in the others a wait
 //! traps `expected shared memory`.
 

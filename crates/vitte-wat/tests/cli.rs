@@ -391,3 +391,137 @@ fn interp_elides_the_middle_of_a_deep_backtrace() {
     assert_eq!(lines[12], "  ... 99981 frames elided ...");
     assert_eq!(lines[22], "  100000: @down");
 }
+
+/// A threads program (the IR's threads ABI): two threads increment a
+/// counter 1000 times each with plain loads and stores (a race), `@boom`'s
+/// thread divides by zero, `@stuck` waits forever.
+const THREADS: &str = "memory shared
+extern fn @spawn(ptr) -> i32 from \"wasi\" \"thread-spawn\"
+data @stacks align 16 = zero 24576
+data @b1 align 16 = ptr @stacks, ptr 8192
+data @b2 align 16 = ptr @stacks + 8192, ptr 8192
+data @b3 align 16 = ptr @stacks + 16384, ptr 8192
+data @running align 4 = i32 2
+data @counter align 4 = i32 0
+data @never align 4 = i32 0
+
+pub fn @wasi_thread_start(%tid: i32, %arg: ptr) {
+entry:
+  %zero = i32.const 0
+  %b3 = data.addr @b3
+  %crash = ptr.eq %arg, %b3
+  brif %crash, boom, top(%zero)
+boom:
+  %q = i32.div_s %tid, %zero
+  return
+top(%i: i32):
+  %limit = i32.const 1000
+  %more = i32.lt_u %i, %limit
+  brif %more, body, out
+body:
+  %c = data.addr @counter
+  %v = i32.load %c
+  %one = i32.const 1
+  %v1 = i32.add %v, %one
+  i32.store %c, %v1
+  %i1 = i32.add %i, %one
+  jump top(%i1)
+out:
+  %p = data.addr @running
+  %one2 = i32.const 1
+  %old = i32.atomic.rmw.sub %p, %one2
+  %n = memory.atomic.notify %p, %one2
+  return
+}
+
+pub fn @main() -> i32 {
+entry:
+  %b1 = data.addr @b1
+  %t1 = call @spawn(%b1)
+  %b2 = data.addr @b2
+  %t2 = call @spawn(%b2)
+  %p = data.addr @running
+  jump top
+top:
+  %n = i32.atomic.load %p
+  %zero = i32.const 0
+  %z = i32.eq %n, %zero
+  brif %z, out, wait
+wait:
+  %inf = i64.const -1
+  %r = memory.atomic.wait32 %p, %n, %inf
+  jump top
+out:
+  %c = data.addr @counter
+  %v = i32.load %c
+  return %v
+}
+
+pub fn @boom() {
+entry:
+  %b3 = data.addr @b3
+  %t = call @spawn(%b3)
+  call @stuck()
+  return
+}
+
+pub fn @stuck() {
+entry:
+  %p = data.addr @never
+  %zero = i32.const 0
+  %inf = i64.const -1
+  %r = memory.atomic.wait32 %p, %zero, %inf
+  return
+}
+";
+
+/// `interp` runs a threads program's threads as `--quantum` and `--seed`
+/// say: the same options give the same result, a slice longer than a
+/// thread's work loses no update and short ones do; a spawned thread's trap
+/// names its thread; a deadlock traps.
+#[test]
+fn interp_interleaves_threads_by_quantum_and_seed() {
+    let dir = TempDir::new("cli-interp-threads");
+    let input = dir.path("threads.vir");
+    std::fs::write(&input, THREADS).unwrap();
+    let input = input.to_str().unwrap();
+    let count = |options: &[&str]| {
+        let mut args = vec!["interp", input, "--invoke", "main"];
+        args.extend(options);
+        let o = vitte_wat(&args);
+        assert_success(&o);
+        stdout(&o).trim().parse::<i32>().expect("a number")
+    };
+    for target in ["wasm64", "wasm32"] {
+        assert_eq!(count(&["--target", target, "--quantum", "100000"]), 2000);
+    }
+    assert_eq!(count(&[]), count(&["--quantum", "1000"]), "the default");
+    let short: Vec<i32> = ["1", "3", "7"]
+        .iter()
+        .map(|q| count(&["--quantum", q]))
+        .collect();
+    assert!(short.iter().any(|&c| c < 2000), "{short:?}");
+    for seed in ["1", "2"] {
+        let options = ["--quantum", "5", "--seed", seed];
+        assert_eq!(count(&options), count(&options));
+    }
+    let seeded: std::collections::BTreeSet<i32> = (0..5)
+        .map(|s| count(&["--quantum", "5", "--seed", &s.to_string()]))
+        .collect();
+    assert!(seeded.len() > 1, "{seeded:?}");
+    let o = vitte_wat(&["interp", input, "--invoke", "boom"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "trap: integer divide by zero (in thread 1)\nbacktrace:\n  0: @wasi_thread_start\n"
+    );
+    let o = vitte_wat(&["interp", input, "--invoke", "stuck"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "trap: deadlock: every thread waits forever\nbacktrace:\n  0: @stuck\n"
+    );
+    let o = vitte_wat(&["interp", input, "--invoke", "main", "--quantum", "0"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}

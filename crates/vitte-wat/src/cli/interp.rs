@@ -1,5 +1,6 @@
 //! `vitte-wat interp`: one function of a .vir file in the reference
-//! interpreter, with `run`'s limits and exit statuses.
+//! interpreter, with `run`'s limits and exit statuses; a threads program's
+//! threads interleaved as `--quantum` and `--seed` say.
 
 use super::commands::{load_ir, print_results};
 use super::run::{EXIT_FUEL, EXIT_TIMEOUT, parse_duration};
@@ -7,7 +8,7 @@ use super::{Failure, TargetArg};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
-use vitte_codegen_wasm64::interp::{InterpError, Interpreter};
+use vitte_codegen_wasm64::interp::{InterpError, Interpreter, ThreadOptions};
 use vitte_codegen_wasm64::value::{TrapKind, Value};
 
 /// A backtrace longer than twice this shows its first and last this many
@@ -37,6 +38,16 @@ pub struct InterpArgs {
     /// a bare number is seconds): exit status 4.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    /// For a threads program (one that imports `wasi`.`thread-spawn`): the
+    /// instructions a thread runs before the next runnable one takes over.
+    #[arg(long, value_name = "N", default_value_t = ThreadOptions::default().quantum,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub quantum: u64,
+    /// For a threads program: each slice of a thread is 1 to 2 x quantum
+    /// instructions long, drawn by a generator seeded with S (without it,
+    /// every slice is the quantum). The same seed gives the same run.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 pub fn run(args: InterpArgs) -> Result<(), Failure> {
@@ -62,6 +73,10 @@ pub fn run(args: InterpArgs) -> Result<(), Failure> {
         Interpreter::new(&module, target).map_err(|d| Failure::error(d.to_string()))?;
     interp.set_fuel(args.fuel);
     interp.set_timeout(args.timeout);
+    interp.set_threads(ThreadOptions {
+        quantum: args.quantum,
+        seed: args.seed,
+    });
     match interp.call(name, &values) {
         Ok(results) => {
             print_results(&results);
@@ -73,15 +88,17 @@ pub fn run(args: InterpArgs) -> Result<(), Failure> {
             Err(Failure::Status(
                 EXIT_FUEL,
                 format!(
-                    "error: the guest exceeded its fuel (--fuel {})\n{}",
+                    "error: the guest exceeded its fuel (--fuel {}){}\n{}",
                     args.fuel.unwrap_or_default(),
+                    in_thread(trap.thread),
                     backtrace(&trap.backtrace)
                 ),
             ))
         }
         Err(InterpError::Trap(trap)) => Err(Failure::Trap(format!(
-            "trap: {}\n{}",
+            "trap: {}{}\n{}",
             trap.kind,
+            in_thread(trap.thread),
             backtrace(&trap.backtrace)
         ))),
         Err(InterpError::Timeout {
@@ -95,6 +112,14 @@ pub fn run(args: InterpArgs) -> Result<(), Failure> {
             ),
         )),
         Err(other) => Err(Failure::error(other.to_string())),
+    }
+}
+
+/// ` (in thread N)` for a spawned thread; nothing for the main one.
+fn in_thread(thread: u32) -> String {
+    match thread {
+        0 => String::new(),
+        n => format!(" (in thread {n})"),
     }
 }
 
