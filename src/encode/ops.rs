@@ -320,10 +320,13 @@ mod tests {
             Instr::Nop,
             Instr::Drop,
             Instr::Select,
-            Instr::MemorySize,
-            Instr::MemoryGrow,
+            Instr::MemorySize(None),
+            Instr::MemoryGrow(None),
             Instr::MemoryCopy { memories: None },
-            Instr::MemoryFill,
+            Instr::MemoryFill(None),
+            Instr::MemorySize(Some("second".into())),
+            Instr::MemoryGrow(Some("second".into())),
+            Instr::MemoryFill(Some("second".into())),
             Instr::AtomicFence,
         ];
         all.extend(numeric());

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 mod atomic;
 mod machine;
+mod memories;
 mod numeric;
 mod translate;
 

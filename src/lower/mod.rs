@@ -25,6 +25,7 @@ mod licm;
 mod liveset;
 mod load_cse;
 mod locals;
+mod memories;
 mod names;
 mod offsets;
 mod ops;
@@ -295,6 +296,8 @@ pub(crate) struct ModuleCx<'m> {
     data_end: String,
     heap_base: String,
     pub memory: String,
+    /// The WAT ids of the named memories, by `MemId` less one (`memories.rs`).
+    memory_ids: Vec<String>,
     pub table: String,
     /// wasm64 wrappers of WASI imports; when there are any, the module has
     /// a scratch memory too (see `wasi64.rs`).
@@ -329,6 +332,7 @@ impl<'m> ModuleCx<'m> {
             data_end: globals.fresh("__data_end"),
             heap_base: globals.fresh("__heap_base"),
             memory: MAIN_MEMORY.into(),
+            memory_ids: memories::memory_ids(module, MAIN_MEMORY),
             table: "table".into(),
             wasi_adapters: Vec::new(),
             types: FxHashMap::default(),
@@ -343,6 +347,7 @@ impl<'m> ModuleCx<'m> {
         self.out.name = self.module_name();
         self.imports()?;
         self.memory_and_table();
+        self.named_memories();
         self.globals();
         self.exports();
         self.element_segment();
@@ -620,11 +625,12 @@ impl<'m> ModuleCx<'m> {
         let mut names = NameSpace::default();
         for id in (0..self.module.data.len() as u32).map(ir::DataId) {
             let data = self.module.data_def(id);
+            let mem = self.module.data_mem(id);
             for (addr, bytes) in self.layout.data_segments(self.module, id) {
                 self.out.datas.push(wat::Data {
                     id: names.fresh(&data.name),
-                    memory: self.memory.clone(),
-                    offset: vec![self.ptr_const(addr)],
+                    memory: self.memory_id(mem),
+                    offset: vec![self.address_const(mem, addr)],
                     bytes,
                     comment: self.name_comment(&format!("data @{}", data.name)),
                 });

@@ -53,6 +53,7 @@
 mod atomics;
 mod func;
 mod insts;
+mod memories;
 mod module;
 mod region;
 pub mod rng;
