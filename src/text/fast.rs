@@ -1547,9 +1547,10 @@ impl<'a> FuncBuilder<'a, '_> {
                     .call_indirect(self.tok(*callee), self.toks(args), sig)?
             }
             OpSyn::Generic(mnemonic, operands, offset) => {
-                // No instruction takes more than three operands: more is
-                // an error, for pest to report.
-                let mut buf = [(Arg::Word, self.tok(*mnemonic)); 3];
+                // No instruction takes more than five operands (three,
+                // after `memory.copy`'s two memories): more is an error, for
+                // pest to report.
+                let mut buf = [(Arg::Word, self.tok(*mnemonic)); 5];
                 if operands.len() > buf.len() {
                     return Err(GiveUp);
                 }

@@ -2,7 +2,8 @@
 //!
 //! Parsing the output gives the same module back, and printing that module
 //! again gives the same text, so printed IR can serve as a golden file and be
-//! edited by hand. The layout: globals, then data, then functions, each in
+//! edited by hand. The layout: `memory shared` and the named memories, then
+//! globals, then data, then functions, each in
 //! module order; a blank line between sections and between functions
 //! (consecutive imports stay together); instructions and declarations
 //! indented by two spaces, labels at column 0.
