@@ -219,6 +219,9 @@ fn check_operands(kind: Mnemonic, mnemonic: Tok, operands: &[(Arg, Tok)]) -> PRe
     }
 }
 
+/// A generic instruction's operand: its kind and its token.
+type Operand<'a> = (Arg, Tok<'a>);
+
 /// Whether an operand names a memory: `@name`, or the bare word `default`
 /// (the default memory, for `memory.copy` between it and a named one).
 fn is_memory_operand(kind: Mnemonic, (arg, tok): &(Arg, Tok)) -> bool {
@@ -231,8 +234,8 @@ fn is_memory_operand(kind: Mnemonic, (arg, tok): &(Arg, Tok)) -> bool {
 /// error: atomics use the default memory only.
 fn split_memories<'o, 'a>(
     kind: Mnemonic,
-    operands: &'o [(Arg, Tok<'a>)],
-) -> PResult<(&'o [(Arg, Tok<'a>)], &'o [(Arg, Tok<'a>)])> {
+    operands: &'o [Operand<'a>],
+) -> PResult<(&'o [Operand<'a>], &'o [Operand<'a>])> {
     if let (Mnemonic::Atomic(..), Some((Arg::Symbol, name))) = (kind, operands.first()) {
         return Err(Diagnostic::new(
             format!(
