@@ -85,16 +85,29 @@ pub fn append_debug_info(
 }
 
 /// The target `wasm` was built for, as far as DWARF cares (the width of an
-/// address): wasm64 when a memory it defines is 64-bit (`asm -g`, which
-/// has no `--target`).
+/// address): wasm64 when its memory 0 (the default memory; an imported one
+/// comes first) is 64-bit (`asm -g`, which has no `--target`). Other
+/// memories, such as a 64-bit named memory of a wasm32 module, do not count.
 pub fn target_of(wasm: &[u8]) -> Result<Target, DwarfError> {
+    let width = |memory64: bool| match memory64 {
+        true => Target::Wasm64,
+        false => Target::Wasm32,
+    };
     for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::MemorySection(memories) = payload? {
-            for memory in memories {
-                if memory?.memory64 {
-                    return Ok(Target::Wasm64);
+        match payload? {
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    if let wasmparser::TypeRef::Memory(ty) = import?.ty {
+                        return Ok(width(ty.memory64));
+                    }
                 }
             }
+            Payload::MemorySection(memories) => {
+                if let Some(memory) = memories.into_iter().next() {
+                    return Ok(width(memory?.memory64));
+                }
+            }
+            _ => {}
         }
     }
     Ok(Target::Wasm32)
@@ -537,4 +550,25 @@ fn set_row(program: &mut LineProgram, address_offset: u64, file: FileId, origin:
     row.line = origin.line.into();
     row.column = origin.col.into();
     program.generate_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(wat: &str) -> Target {
+        let wasm = crate::emit::assemble(wat, "t.wat").expect("assembles");
+        target_of(&wasm).expect("parses")
+    }
+
+    /// Memory 0 gives the address width: a named 64-bit memory after a
+    /// 32-bit default memory is still a wasm32 module, and the other way.
+    #[test]
+    fn the_address_width_is_memory_0_s() {
+        assert_eq!(target("(module (memory 1) (memory i64 1))"), Target::Wasm32);
+        assert_eq!(target("(module (memory i64 1) (memory 1))"), Target::Wasm64);
+        let imported = r#"(module (import "env" "memory" (memory i64 1)) (memory 1))"#;
+        assert_eq!(target(imported), Target::Wasm64);
+        assert_eq!(target("(module)"), Target::Wasm32);
+    }
 }

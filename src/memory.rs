@@ -13,12 +13,19 @@
 //! heap_base ..       free memory for the program (heap_base = stack_top)
 //! ```
 //!
+//! A named memory (`memory @m ...`, docs/ir.md "Memories") has no stack:
+//! its data definitions are placed from [`DATA_START`] by the same rules,
+//! and must fit in its initial pages. `data_addrs` holds each definition's
+//! address in its own memory.
+//!
 //! Function pointers are indices into the module's function table. Index 0
 //! is null (a call through it traps); the functions whose address is taken
 //! get 1, 2, ... in module order.
 
 use crate::diag::Diagnostic;
-use crate::ir::{DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, Module, Op, Target};
+use crate::ir::{
+    DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, MemId, Module, Op, Target,
+};
 
 pub const PAGE_SIZE: u64 = 65536;
 /// The first address data may occupy.
@@ -183,29 +190,48 @@ pub fn data_segment_bound(module: &Module) -> usize {
         .sum()
 }
 
-/// The address of each data definition and the end of the last, checked
-/// to leave room for the shadow stack within [`MAX_PAGES`]: an error at the
+/// The address of each data definition in its memory and the end of the
+/// default memory's data, checked to leave room for the shadow stack within
+/// [`MAX_PAGES`] (a named memory's data within its pages): an error at the
 /// first definition that does not fit.
 pub fn data_layout(module: &Module, target: Target) -> Result<(Vec<u64>, u64), Diagnostic> {
     let ptr_bytes = target.pointer_bits() as u64 / 8;
     let mut data_addrs = Vec::with_capacity(module.data.len());
-    let mut next = DATA_START;
-    for data in &module.data {
-        let addr = align_up(next, data.align as u64);
+    // The next free address of each memory, by `MemId`.
+    let mut next = vec![DATA_START; module.memories.len() + 1];
+    for (i, data) in module.data.iter().enumerate() {
+        let mem = module.data_mem(DataId(i as u32));
+        let Some(free) = next.get_mut(mem.index()) else {
+            // An unknown memory: the verifier reports it.
+            data_addrs.push(0);
+            continue;
+        };
+        let addr = align_up(*free, data.align as u64);
         let end = addr.and_then(|a| a.checked_add(data_size(&data.items, ptr_bytes)));
-        let pages = end
-            .and_then(|e| align_up(e, STACK_ALIGN))
-            .and_then(|e| e.checked_add(STACK_SIZE))
-            .map(|top| top.div_ceil(PAGE_SIZE));
-        match (addr, end, pages) {
-            (Some(addr), Some(end), Some(pages)) if pages <= MAX_PAGES => {
+        match (addr, end) {
+            (Some(addr), Some(end)) if fits(module, mem, end) => {
                 data_addrs.push(addr);
-                next = end;
+                *free = end;
             }
-            _ => return Err(too_large(data, end, target)),
+            _ => return Err(too_large(module, mem, data, end, target)),
         }
     }
-    Ok((data_addrs, next))
+    Ok((data_addrs, next[0]))
+}
+
+/// Whether data ending at `end` fits in memory `mem`: with the shadow
+/// stack in [`MAX_PAGES`] for the default memory, in its initial pages for
+/// a named one.
+fn fits(module: &Module, mem: MemId, end: u64) -> bool {
+    match module.memory(mem) {
+        None => align_up(end, STACK_ALIGN)
+            .and_then(|e| e.checked_add(STACK_SIZE))
+            .is_some_and(|top| top.div_ceil(PAGE_SIZE) <= MAX_PAGES),
+        Some(memory) => memory
+            .pages
+            .checked_mul(PAGE_SIZE)
+            .is_some_and(|size| end <= size),
+    }
 }
 
 /// Where each stack slot of a function sits in its frame.
@@ -291,11 +317,27 @@ fn align_up(value: u64, align: u64) -> Option<u64> {
     value.checked_next_multiple_of(align.max(1))
 }
 
-fn too_large(data: &crate::ir::Data, end: Option<u64>, target: Target) -> Diagnostic {
+fn too_large(
+    module: &Module,
+    mem: MemId,
+    data: &crate::ir::Data,
+    end: Option<u64>,
+    target: Target,
+) -> Diagnostic {
     let end = match end {
         Some(end) => format!("it ends at byte {end} ({target})"),
         None => format!("its end overflows ({target})"),
     };
+    if let Some(memory) = module.memory(mem) {
+        let pages = memory.pages;
+        return Diagnostic::new(
+            format!(
+                "data @{} does not fit in memory @{}: {end}, past its {pages} pages",
+                data.name, memory.name
+            ),
+            data.span,
+        );
+    }
     Diagnostic::new(
         format!(
             "data @{} does not fit in memory: {end}, and data with the {} MiB shadow stack \

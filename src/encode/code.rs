@@ -264,8 +264,8 @@ fn flat(
             atomic::atomic(&mut sink, *kind, mem_arg(ix, memarg, kind.natural_align())?)
         }
         Instr::AtomicFence => sink.atomic_fence(),
-        Instr::MemorySize => sink.memory_size(0),
-        Instr::MemoryGrow => sink.memory_grow(0),
+        Instr::MemorySize(mem) => sink.memory_size(memory_index(ix, mem)?),
+        Instr::MemoryGrow(mem) => sink.memory_grow(memory_index(ix, mem)?),
         Instr::MemoryCopy { memories: None } => sink.memory_copy(0, 0),
         Instr::MemoryCopy {
             memories: Some((dst, src)),
@@ -273,7 +273,7 @@ fn flat(
             ix.memories.get(dst, "memory")?,
             ix.memories.get(src, "memory")?,
         ),
-        Instr::MemoryFill => sink.memory_fill(0),
+        Instr::MemoryFill(mem) => sink.memory_fill(memory_index(ix, mem)?),
         Instr::MemoryInit(segment) => sink.memory_init(0, ix.datas.get(segment, "data")?),
         Instr::DataDrop(segment) => sink.data_drop(ix.datas.get(segment, "data")?),
         Instr::Block { .. }
@@ -289,12 +289,17 @@ fn flat(
     Ok(())
 }
 
+/// The index of a named memory; memory 0 when none is named.
+fn memory_index(ix: &Indices<'_>, memory: &Option<String>) -> Result<u32, EncodeError> {
+    match memory {
+        Some(m) => ix.memories.get(m, "memory"),
+        None => Ok(0),
+    }
+}
+
 /// A load's or store's immediates, with the memory's name resolved.
 fn mem_arg(ix: &Indices<'_>, memarg: &wat::MemArg, natural: Align) -> Result<MemArg, EncodeError> {
-    let memory_index = match &memarg.memory {
-        Some(m) => ix.memories.get(m, "memory")?,
-        None => 0,
-    };
+    let memory_index = memory_index(ix, &memarg.memory)?;
     Ok(MemArg {
         offset: memarg.offset,
         align: memarg.align.unwrap_or(natural).log2(),

@@ -313,17 +313,21 @@ mod tests {
             },
         ];
         // With the instructions that name nothing, which the sink has
-        // methods for one by one too.
+        // methods for one by one too, and `memory.size`, `grow` and `fill`
+        // of the second memory.
         let mut all = vec![
             Instr::Return,
             Instr::Unreachable,
             Instr::Nop,
             Instr::Drop,
             Instr::Select,
-            Instr::MemorySize,
-            Instr::MemoryGrow,
+            Instr::MemorySize(None),
+            Instr::MemoryGrow(None),
             Instr::MemoryCopy { memories: None },
-            Instr::MemoryFill,
+            Instr::MemoryFill(None),
+            Instr::MemorySize(Some("second".into())),
+            Instr::MemoryGrow(Some("second".into())),
+            Instr::MemoryFill(Some("second".into())),
             Instr::AtomicFence,
         ];
         all.extend(numeric());
@@ -332,7 +336,7 @@ mod tests {
         }
         assert_eq!(
             all.len(),
-            10 + 2 * (4 + 15 + 10) + 2 * (7 + 7 + 6) + 38 + 3 * (14 + 9 + 66)
+            13 + 2 * (4 + 15 + 10) + 2 * (7 + 7 + 6) + 38 + 3 * (14 + 9 + 66)
         );
         for instr in all {
             let m = module(instr.clone());

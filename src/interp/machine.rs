@@ -47,6 +47,8 @@ pub(super) enum HostArgs<'a> {
 /// Mutable state: what a wasm instance holds, plus the interpreter's stacks.
 pub(super) struct Machine {
     pub(super) memory: Vec<u8>,
+    /// The named memories, by `MemId` less one (`memories.rs`).
+    pub(super) named: Vec<super::memories::NamedMemory>,
     pub(super) globals: Vec<u64>,
     /// The hidden shadow-stack pointer.
     pub(super) sp: u64,
@@ -73,7 +75,8 @@ pub(super) struct Machine {
 impl Machine {
     pub(super) fn new(module: &Module, layout: &Layout) -> Machine {
         let mut memory = vec![0u8; (layout.min_pages * PAGE_SIZE) as usize];
-        for id in (0..module.data.len() as u32).map(DataId) {
+        let default_data = (0..module.data.len() as u32).map(DataId);
+        for id in default_data.filter(|&d| module.data_mem(d).is_default()) {
             for (start, bytes) in layout.data_segments(module, id) {
                 let start = start as usize;
                 if let Some(place) = memory.get_mut(start..start + bytes.len()) {
@@ -93,6 +96,7 @@ impl Machine {
             .collect();
         Machine {
             memory,
+            named: super::memories::named_memories(module, layout),
             globals,
             sp: layout.stack_top,
             stack_base: layout.stack_base,
@@ -532,6 +536,7 @@ impl Machine {
                 let byte = self.reg(base, byte) as u8;
                 self.memory[at..at + len as usize].fill(byte);
             }
+            Instr::Named(ref named) => return self.exec_named(named, base),
             _ => return Err(TrapKind::Unreachable),
         }
         Ok(())
@@ -555,18 +560,7 @@ impl Machine {
         let at = self.bounds(addr, offset, n as u64)?;
         let mut buf = [0u8; 8];
         buf[..n].copy_from_slice(&self.memory[at..at + n]);
-        let raw = u64::from_le_bytes(buf);
-        let value = if shape.signed {
-            let shift = 64 - 8 * n as u32;
-            (((raw << shift) as i64) >> shift) as u64
-        } else {
-            raw
-        };
-        Ok(if shape.wide {
-            value
-        } else {
-            value as u32 as u64
-        })
+        Ok(shape.extend(u64::from_le_bytes(buf)))
     }
 
     pub(super) fn pages(&self) -> u64 {

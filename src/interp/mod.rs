@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 
 mod atomic;
 mod machine;
+mod memories;
 mod numeric;
 mod threads;
 mod translate;

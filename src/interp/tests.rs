@@ -501,11 +501,11 @@ fn memory_bounds_are_exact() {
 fn memory_grow_size_copy_and_fill() {
     let mut m = Module::default();
     add_fn(&mut m, "grow", &[Type::Ptr], &[Type::Ptr], |b, p| {
-        let old = b.ins(Op::MemoryGrow(p[0]))[0];
+        let old = b.ins(Op::MemoryGrow(MemId::DEFAULT, p[0]))[0];
         b.ret(&[old]);
     });
     add_fn(&mut m, "size", &[], &[Type::Ptr], |b, _| {
-        let s = b.ins(Op::MemorySize)[0];
+        let s = b.ins(Op::MemorySize(MemId::DEFAULT))[0];
         b.ret(&[s]);
     });
     add_fn(
@@ -518,6 +518,8 @@ fn memory_grow_size_copy_and_fill() {
                 dst: p[0],
                 src: p[1],
                 len: p[2],
+                dst_mem: MemId::DEFAULT,
+                src_mem: MemId::DEFAULT,
             });
             b.ret(&[]);
         },
@@ -532,6 +534,7 @@ fn memory_grow_size_copy_and_fill() {
                 dst: p[0],
                 byte: p[1],
                 len: p[2],
+                mem: MemId::DEFAULT,
             });
             b.ret(&[]);
         },
@@ -573,7 +576,7 @@ fn memory_grow_size_copy_and_fill() {
 fn growing_to_exactly_the_maximum_succeeds() {
     let mut m = Module::default();
     add_fn(&mut m, "grow", &[Type::Ptr], &[Type::Ptr], |b, p| {
-        let old = b.ins(Op::MemoryGrow(p[0]))[0];
+        let old = b.ins(Op::MemoryGrow(MemId::DEFAULT, p[0]))[0];
         b.ret(&[old]);
     });
     let mut it = Interpreter::new(&m, W32).unwrap();

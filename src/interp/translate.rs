@@ -39,6 +39,24 @@ pub(super) struct LoadShape {
     pub(super) wide: bool,
 }
 
+impl LoadShape {
+    /// The register bits of the `bytes` read, `raw` (zero-extended).
+    #[inline(always)]
+    pub(super) fn extend(self, raw: u64) -> u64 {
+        let value = if self.signed {
+            let shift = 64 - 8 * u32::from(self.bytes);
+            (((raw << shift) as i64) >> shift) as u64
+        } else {
+            raw
+        };
+        if self.wide {
+            value
+        } else {
+            value as u32 as u64
+        }
+    }
+}
+
 /// A branch: the first instruction of the target, and the block arguments.
 #[derive(Debug)]
 pub(super) struct EdgeCode {
@@ -127,6 +145,9 @@ pub(super) enum Instr {
     MemorySize {
         dst: Reg,
     },
+    /// An access or a memory operator naming another memory than the
+    /// default one (boxed: rare, and the default memory's stay small).
+    Named(Box<super::memories::NamedInstr>),
     StackAlloc {
         dst: Reg,
         size: Reg,
@@ -411,17 +432,27 @@ impl<'a> Translator<'a> {
     pub(super) fn memory_or_call(&mut self, op: &Op, dst: Reg, results: &[ValueId]) -> Instr {
         let ptr_bytes = self.target().pointer_bits() / 8;
         let regs = |values: &[ValueId]| values.iter().map(|v| v.as_u32()).collect::<Box<[Reg]>>();
+        let shape = |access: &MemAccess| LoadShape {
+            bytes: access.bytes(ptr_bytes) as u8,
+            signed: access.narrow.is_some_and(|n| n.signed),
+            wide: lower_type(access.ty, self.target()).bits(self.target()) == 64,
+        };
+        let access = match op {
+            Op::Load { access, .. } | Op::Store { access, .. } => *access,
+            _ => MemAccess::full(Type::I32),
+        };
+        let bytes = access.bytes(ptr_bytes) as u8;
+        if let Some(named) = super::memories::named_instr(op, dst, shape(&access), bytes) {
+            return Instr::Named(Box::new(named));
+        }
         match op {
             Op::Load {
                 access,
                 addr,
                 offset,
+                ..
             } => Instr::Load {
-                shape: LoadShape {
-                    bytes: access.bytes(ptr_bytes) as u8,
-                    signed: access.narrow.is_some_and(|n| n.signed),
-                    wide: lower_type(access.ty, self.target()).bits(self.target()) == 64,
-                },
+                shape: shape(access),
                 dst,
                 addr: addr.as_u32(),
                 offset: *offset,
@@ -431,6 +462,7 @@ impl<'a> Translator<'a> {
                 addr,
                 value,
                 offset,
+                ..
             } => Instr::Store {
                 bytes: access.bytes(ptr_bytes) as u8,
                 addr: addr.as_u32(),
@@ -486,7 +518,7 @@ impl<'a> Translator<'a> {
                     .flatten()
                     .unwrap_or(0),
             },
-            Op::MemorySize => Instr::MemorySize { dst },
+            Op::MemorySize(_) => Instr::MemorySize { dst },
             Op::StackAlloc(size) => Instr::StackAlloc {
                 dst,
                 size: size.as_u32(),
@@ -495,16 +527,20 @@ impl<'a> Translator<'a> {
             Op::StackRestore(saved) => Instr::StackRestore {
                 saved: saved.as_u32(),
             },
-            Op::MemoryGrow(delta) => Instr::MemoryGrow {
+            Op::MemoryGrow(_, delta) => Instr::MemoryGrow {
                 dst,
                 delta: delta.as_u32(),
             },
-            Op::MemoryCopy { dst: d, src, len } => Instr::MemoryCopy {
+            Op::MemoryCopy {
+                dst: d, src, len, ..
+            } => Instr::MemoryCopy {
                 dst: d.as_u32(),
                 src: src.as_u32(),
                 len: len.as_u32(),
             },
-            Op::MemoryFill { dst: d, byte, len } => Instr::MemoryFill {
+            Op::MemoryFill {
+                dst: d, byte, len, ..
+            } => Instr::MemoryFill {
                 dst: d.as_u32(),
                 byte: byte.as_u32(),
                 len: len.as_u32(),

@@ -1009,6 +1009,7 @@ impl<'m> FunctionBuilder<'m> {
             access,
             addr,
             offset,
+            mem: MemId::DEFAULT,
         })
     }
 
@@ -1023,6 +1024,7 @@ impl<'m> FunctionBuilder<'m> {
             addr,
             value,
             offset,
+            mem: MemId::DEFAULT,
         });
     }
 

@@ -25,7 +25,8 @@ pub use inlined::{InlineSite, Inlined, InlinedPosition};
 pub use location::{DebugFileId, LocId, Location, debug_file_name_error};
 pub use ops::{AtomicOp, BinaryOp, CmpOp, ConvKind, ConvOp, MemAccess, Narrow, RmwOp, UnaryOp};
 pub use types::{
-    BlockId, Const, DataId, FuncId, GlobalId, Signature, SlotId, Target, Type, ValueId, VarId,
+    BlockId, Const, DataId, FuncId, GlobalId, MemId, Signature, SlotId, Target, Type, ValueId,
+    VarId,
 };
 
 use crate::diag::{SourceFile, Span};
@@ -56,6 +57,26 @@ pub struct Module {
     /// `memory shared`: the linear memory is a shared memory (wasm threads),
     /// which other threads may use at the same time.
     pub shared_memory: bool,
+    /// The named memories (`memory @name ...`), [`MemId`] 1, 2, ... in
+    /// declaration order; the default memory is implicit (`MemId::DEFAULT`).
+    pub memories: Vec<Memory>,
+    /// The data definitions placed in a named memory (`data @x in @m`); the
+    /// others are in the default memory. A side table, as the visibilities.
+    pub data_memory: BTreeMap<DataId, MemId>,
+}
+
+/// A named linear memory: `memory @name [i32|i64] PAGES [max MAX]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Memory {
+    pub name: String,
+    /// The type of its addresses, sizes and page counts: `Ptr` (the
+    /// target's, when the text gives none), `I32` or `I64`.
+    pub index: Type,
+    /// Initial size in 64 KiB pages.
+    pub pages: u64,
+    /// The declared maximum in pages; `None`: the default maximum.
+    pub max: Option<u64>,
+    pub span: Span,
 }
 
 /// How a global or a data definition is seen from other modules when
@@ -119,6 +140,34 @@ impl Module {
         DataId(self.data.len() as u32 - 1)
     }
 
+    /// The named memory `id`; `None` for the default memory or an id past
+    /// the declared ones.
+    pub fn memory(&self, id: MemId) -> Option<&Memory> {
+        (id.0 as usize)
+            .checked_sub(1)
+            .and_then(|i| self.memories.get(i))
+    }
+
+    /// The index type of memory `id` (`Ptr` for the default memory), or
+    /// `None` when it does not exist.
+    pub fn index_type(&self, id: MemId) -> Option<Type> {
+        match id.is_default() {
+            true => Some(Type::Ptr),
+            false => self.memory(id).map(|m| m.index),
+        }
+    }
+
+    /// The memory a data definition is placed in.
+    pub fn data_mem(&self, id: DataId) -> MemId {
+        self.data_memory.get(&id).copied().unwrap_or(MemId::DEFAULT)
+    }
+
+    /// Adds a named memory; its id is its position plus one.
+    pub fn add_memory(&mut self, memory: Memory) -> MemId {
+        self.memories.push(memory);
+        MemId(self.memories.len() as u32)
+    }
+
     pub fn global_vis(&self, id: GlobalId) -> Visibility {
         self.global_visibility.get(&id).copied().unwrap_or_default()
     }
@@ -155,8 +204,9 @@ impl Module {
             Op::Select { ty, .. } => one(*ty),
             Op::Load { access, .. } => one(access.ty),
             Op::Atomic { op, access, .. } => Some(op.result_type(*access).into_iter().collect()),
-            Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => one(Type::Ptr),
-            Op::MemorySize | Op::MemoryGrow(_) => one(Type::Ptr),
+            Op::SlotAddr(_) | Op::FuncAddr(_) => one(Type::Ptr),
+            Op::DataAddr(d) => one(self.index_type(self.data_mem(*d))?),
+            Op::MemorySize(mem) | Op::MemoryGrow(mem, _) => one(self.index_type(*mem)?),
             Op::StackAlloc(_) | Op::StackSave => one(Type::Ptr),
             Op::Store { .. }
             | Op::StackRestore(_)
@@ -543,12 +593,15 @@ pub enum Op {
         access: MemAccess,
         addr: ValueId,
         offset: u64,
+        /// The memory read (`MemId::DEFAULT` unless the text names one).
+        mem: MemId,
     },
     Store {
         access: MemAccess,
         addr: ValueId,
         value: ValueId,
         offset: u64,
+        mem: MemId,
     },
     /// The address of a stack slot (`slot.addr $buf`).
     SlotAddr(SlotId),
@@ -556,14 +609,18 @@ pub enum Op {
     DataAddr(DataId),
     /// A function pointer (`func.addr @f`).
     FuncAddr(FuncId),
-    /// The memory size in 64 KiB pages (`ptr`).
-    MemorySize,
-    /// Grows memory by a number of pages (`ptr`); gives the old size or -1.
-    MemoryGrow(ValueId),
+    /// The size of a memory in 64 KiB pages (its index type).
+    MemorySize(MemId),
+    /// Grows a memory by a number of pages (its index type); gives the old
+    /// size or -1.
+    MemoryGrow(MemId, ValueId),
+    /// Copies `len` bytes from `src` in `src_mem` to `dst` in `dst_mem`.
     MemoryCopy {
         dst: ValueId,
         src: ValueId,
         len: ValueId,
+        dst_mem: MemId,
+        src_mem: MemId,
     },
     /// `size` bytes (`ptr`) on the shadow stack, 16-aligned, until the
     /// function returns or a `stack.restore` frees them; traps
@@ -580,6 +637,7 @@ pub enum Op {
         dst: ValueId,
         byte: ValueId,
         len: ValueId,
+        mem: MemId,
     },
     /// An atomic access to memory (wasm's threads proposal), at `addr +
     /// offset`, which must be aligned to the access's width (else it traps
@@ -625,12 +683,12 @@ impl Op {
             | Op::SlotAddr(_)
             | Op::DataAddr(_)
             | Op::FuncAddr(_)
-            | Op::MemorySize
+            | Op::MemorySize(_)
             | Op::StackSave
             | Op::AtomicFence
             | Op::GlobalGet(_)
             | Op::VarGet(_) => fixed(&[]),
-            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => fixed(&[*a]),
+            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(_, a) => fixed(&[*a]),
             Op::StackAlloc(a) | Op::StackRestore(a) => fixed(&[*a]),
             Op::GlobalSet(_, a) | Op::VarSet(_, a) => fixed(&[*a]),
             Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => fixed(&[*a, *b]),
@@ -647,8 +705,8 @@ impl Op {
                 1 => fixed(&[*addr, args[0]]),
                 _ => fixed(&[*addr, args[0], args[1]]),
             },
-            Op::MemoryCopy { dst, src, len } => fixed(&[*dst, *src, *len]),
-            Op::MemoryFill { dst, byte, len } => fixed(&[*dst, *byte, *len]),
+            Op::MemoryCopy { dst, src, len, .. } => fixed(&[*dst, *src, *len]),
+            Op::MemoryFill { dst, byte, len, .. } => fixed(&[*dst, *byte, *len]),
             Op::Call { args, .. } => Operands::new(args, &[]),
             Op::CallIndirect { callee, args, .. } => Operands::new(args, &[*callee]),
         }
@@ -672,12 +730,12 @@ impl Op {
             | Op::SlotAddr(_)
             | Op::DataAddr(_)
             | Op::FuncAddr(_)
-            | Op::MemorySize
+            | Op::MemorySize(_)
             | Op::StackSave
             | Op::AtomicFence
             | Op::GlobalGet(_)
             | Op::VarGet(_) => {}
-            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(a) => *a = f(*a),
+            Op::Unary(_, _, a) | Op::Convert(_, a) | Op::MemoryGrow(_, a) => *a = f(*a),
             Op::StackAlloc(a) | Op::StackRestore(a) => *a = f(*a),
             Op::GlobalSet(_, a) | Op::VarSet(_, a) => *a = f(*a),
             Op::Binary(_, _, a, b) | Op::Compare(_, _, a, b) => {
@@ -704,12 +762,12 @@ impl Op {
                 let n = op.arity();
                 args[..n].iter_mut().for_each(|a| *a = f(*a));
             }
-            Op::MemoryCopy { dst, src, len } => {
+            Op::MemoryCopy { dst, src, len, .. } => {
                 *dst = f(*dst);
                 *src = f(*src);
                 *len = f(*len);
             }
-            Op::MemoryFill { dst, byte, len } => {
+            Op::MemoryFill { dst, byte, len, .. } => {
                 *dst = f(*dst);
                 *byte = f(*byte);
                 *len = f(*len);

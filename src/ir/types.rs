@@ -13,6 +13,17 @@ pub enum Type {
 }
 
 impl Type {
+    /// The length type of a `memory.copy` between memories of index types
+    /// `a` and `b`: the smaller (`ptr` is at most `i64` and at least `i32`
+    /// on both targets), as the multi-memory and memory64 proposals define.
+    pub fn smaller_index(a: Type, b: Type) -> Type {
+        match (a, b) {
+            (Type::I32, _) | (_, Type::I32) => Type::I32,
+            (Type::Ptr, _) | (_, Type::Ptr) => Type::Ptr,
+            _ => Type::I64,
+        }
+    }
+
     pub const ALL: [Type; 5] = [Type::I32, Type::I64, Type::F32, Type::F64, Type::Ptr];
 
     pub fn name(self) -> &'static str {
@@ -142,6 +153,17 @@ entity_id! {
     GlobalId;
     /// A data definition of a module.
     DataId;
+    /// A linear memory of a module: 0 is the default memory, `k` the named memory `Module::memories[k - 1]` (`memory @name ...`).
+    MemId;
+}
+
+impl MemId {
+    /// The implicit memory every module has (wasm memory 0).
+    pub const DEFAULT: MemId = MemId(0);
+
+    pub fn is_default(self) -> bool {
+        self == MemId::DEFAULT
+    }
 }
 
 macro_rules! function_id {

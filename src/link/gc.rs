@@ -162,10 +162,12 @@ fn compact(merged: &mut Merged, live: &Live) {
         funcs: renumber(&live.funcs),
         globals: renumber(&live.globals),
         data: renumber(&live.data),
+        memories: Vec::new(),
     };
     let old = std::mem::take(&mut merged.module);
     let mut m = Module {
         shared_memory: old.shared_memory,
+        memories: old.memories,
         ..Module::default()
     };
     for (i, mut func) in old.funcs.into_iter().enumerate() {
@@ -188,6 +190,9 @@ fn compact(merged: &mut Merged, live: &Live) {
             let vis = old.data_visibility.get(&DataId(i as u32));
             let id = m.add_data(data);
             m.set_data_vis(id, vis.copied().unwrap_or_default());
+            if let Some(&mem) = old.data_memory.get(&DataId(i as u32)) {
+                m.data_memory.insert(id, mem);
+            }
         }
     }
     merged.module = m;

@@ -11,7 +11,9 @@
 
 use super::rename::Names;
 use super::symbols::{Item, Resolution, Site, Target};
-use crate::ir::{DataId, DataItem, FuncId, Function, GlobalId, GlobalInit, Module, Op};
+use crate::ir::{
+    DataId, DataItem, FuncId, Function, GlobalId, GlobalInit, MemId, Memory, Module, Op,
+};
 
 pub(crate) struct Merged {
     pub module: Module,
@@ -28,6 +30,9 @@ pub(crate) struct IdMap {
     pub funcs: Vec<u32>,
     pub globals: Vec<u32>,
     pub data: Vec<u32>,
+    /// The linked memory of each of the unit's memories, by its `MemId`;
+    /// an id with no entry stays as it is.
+    pub memories: Vec<MemId>,
 }
 
 impl IdMap {
@@ -36,6 +41,7 @@ impl IdMap {
             funcs: vec![u32::MAX; m.funcs.len()],
             globals: vec![u32::MAX; m.globals.len()],
             data: vec![u32::MAX; m.data.len()],
+            memories: Vec::new(),
         }
     }
 
@@ -53,6 +59,10 @@ impl IdMap {
 
     pub fn data(&self, id: DataId) -> DataId {
         DataId(Self::get(&self.data, id.index()))
+    }
+
+    pub fn memory(&self, id: MemId) -> MemId {
+        self.memories.get(id.index()).copied().unwrap_or(id)
     }
 
     fn set(&mut self, item: Item, new: u32) {
@@ -80,6 +90,17 @@ impl IdMap {
                 Op::Call { func, .. } | Op::FuncAddr(func) => *func = self.func(*func),
                 Op::DataAddr(d) => *d = self.data(*d),
                 Op::GlobalGet(g) | Op::GlobalSet(g, _) => *g = self.global(*g),
+                Op::Load { mem, .. }
+                | Op::Store { mem, .. }
+                | Op::MemorySize(mem)
+                | Op::MemoryGrow(mem, _)
+                | Op::MemoryFill { mem, .. } => *mem = self.memory(*mem),
+                Op::MemoryCopy {
+                    dst_mem, src_mem, ..
+                } => {
+                    *dst_mem = self.memory(*dst_mem);
+                    *src_mem = self.memory(*src_mem);
+                }
                 _ => {}
             }
         }
@@ -105,8 +126,19 @@ impl IdMap {
     }
 }
 
-pub(crate) fn merge(units: &[Module], res: &Resolution, names: &Names) -> Merged {
+/// `memories`: the linked memories and each unit's map to them
+/// (`memories.rs`).
+pub(crate) fn merge(
+    units: &[Module],
+    res: &Resolution,
+    names: &Names,
+    memories: (Vec<Memory>, Vec<Vec<MemId>>),
+) -> Merged {
     let mut maps: Vec<IdMap> = units.iter().map(IdMap::sized).collect();
+    let (linked_memories, memory_maps) = memories;
+    for (map, memories) in maps.iter_mut().zip(memory_maps) {
+        map.memories = memories;
+    }
     let mut out = Merged {
         module: Module::default(),
         func_units: Vec::new(),
@@ -115,6 +147,7 @@ pub(crate) fn merge(units: &[Module], res: &Resolution, names: &Names) -> Merged
     };
     // One memory for the program: shared when any unit needs it shared.
     out.module.shared_memory = units.iter().any(|u| u.shared_memory);
+    out.module.memories = linked_memories;
     for (index, import) in res.imports.iter().enumerate() {
         let first = import.decls[0];
         if let Item::Func(f) = first.item {
@@ -156,6 +189,10 @@ fn add_definitions(out: &mut Merged, map: &mut IdMap, u: usize, unit: &Module, n
         data.name = new_name;
         let new = out.module.add_data(data);
         out.module.set_data_vis(new, vis);
+        let mem = map.memory(unit.data_mem(id));
+        if !mem.is_default() {
+            out.module.data_memory.insert(new, mem);
+        }
         out.data_units.push(u);
         map.set(Item::Data(id), new.0);
     }

@@ -34,6 +34,7 @@
 //! ```
 
 mod gc;
+mod memories;
 mod merge;
 mod origin;
 mod rename;
@@ -207,7 +208,8 @@ fn link_verified(units: &[Module], options: &LinkOptions) -> Result<Linked, Diag
     let entry = entry_point(&res, options)?;
     check_exports(&res, options)?;
     let names = rename::plan(units, &res);
-    let mut merged = merge::merge(units, &res, &names);
+    let memories = memories::plan(units)?;
+    let mut merged = merge::merge(units, &res, &names, memories);
     let roots = set_exports(&mut merged.module, options, entry.as_deref());
     let mut report = Report {
         renamed: renamed_report(units, &names),

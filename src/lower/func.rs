@@ -359,8 +359,24 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             Op::Compare(op, ty, ..) => out.push(ops::compare(*op, *ty, target)),
             Op::Convert(conv, _) => out.extend(ops::convert(*conv, target)),
             Op::Select { .. } => out.push(Instr::Select),
-            Op::Load { access, offset, .. } => out.push(ops::load(*access, *offset, target)),
-            Op::Store { access, offset, .. } => out.push(ops::store(*access, *offset, target)),
+            Op::Load {
+                access,
+                offset,
+                mem,
+                ..
+            } => {
+                let memory = self.cx.named_memory(*mem);
+                out.push(ops::load(*access, *offset, target).in_memory(memory))
+            }
+            Op::Store {
+                access,
+                offset,
+                mem,
+                ..
+            } => {
+                let memory = self.cx.named_memory(*mem);
+                out.push(ops::store(*access, *offset, target).in_memory(memory))
+            }
             Op::Atomic {
                 op, access, offset, ..
             } => out.push(ops::atomic(*op, *access, u64::from(*offset), target)),
@@ -374,15 +390,25 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                     out.push(self.ptr_op(IntBinOp::Add));
                 }
             }
-            Op::DataAddr(data) => out.push(self.cx.ptr_const(self.cx.layout.data_addr(*data))),
+            Op::DataAddr(data) => {
+                let addr = self.cx.layout.data_addr(*data);
+                out.push(self.cx.address_const(self.cx.module.data_mem(*data), addr))
+            }
             Op::FuncAddr(f) => out.push(self.cx.ptr_const(self.cx.layout.func_ptr(*f))),
-            Op::MemorySize => out.push(Instr::MemorySize),
-            Op::MemoryGrow(_) => out.push(Instr::MemoryGrow),
+            Op::MemorySize(mem) => out.push(Instr::MemorySize(self.cx.named_memory(*mem))),
+            Op::MemoryGrow(mem, _) => out.push(Instr::MemoryGrow(self.cx.named_memory(*mem))),
             Op::StackAlloc(_) => self.stack_alloc(out),
             Op::StackSave => out.push(Instr::GlobalGet(self.cx.stack_pointer.clone())),
             Op::StackRestore(_) => self.stack_restore(out),
-            Op::MemoryCopy { .. } => out.push(Instr::MemoryCopy { memories: None }),
-            Op::MemoryFill { .. } => out.push(Instr::MemoryFill),
+            Op::MemoryCopy {
+                dst_mem, src_mem, ..
+            } => {
+                let named = !(dst_mem.is_default() && src_mem.is_default());
+                let memories =
+                    named.then(|| (self.cx.memory_id(*dst_mem), self.cx.memory_id(*src_mem)));
+                out.push(Instr::MemoryCopy { memories })
+            }
+            Op::MemoryFill { mem, .. } => out.push(Instr::MemoryFill(self.cx.named_memory(*mem))),
             Op::Call { func, .. } => {
                 out.push(Instr::Call(self.cx.func_names[func.index()].clone()))
             }

@@ -191,7 +191,7 @@ pub(super) fn cannot_trap(op: &Op) -> bool {
         | Op::FuncAddr(_)
         | Op::GlobalGet(_)
         | Op::GlobalSet(..)
-        | Op::MemorySize => true,
+        | Op::MemorySize(_) => true,
         Op::Binary(op, ..) => !matches!(
             op,
             BinaryOp::DivS | BinaryOp::DivU | BinaryOp::RemS | BinaryOp::RemU

@@ -28,11 +28,12 @@
 use super::inline::renumber_defs;
 use crate::analysis::Cfg;
 use crate::fxhash::FxHashMap;
-use crate::ir::{BinaryOp, Const, Function, MemAccess, Op, Type, ValueDef, ValueId};
+use crate::ir::{BinaryOp, Const, Function, MemAccess, MemId, Op, Type, ValueDef, ValueId};
 
 /// An address as a base value plus a wrapping constant, the access's
-/// offset and its shape.
-type Key = (ValueId, u64, u64, MemAccess);
+/// offset and its shape, and the memory it is in.
+type Key = (Addr, MemId);
+type Addr = (ValueId, u64, u64, MemAccess);
 
 /// The function with its redundant loads removed, or `None` when it has none.
 pub(super) fn cse_loads(func: &Function) -> Option<Function> {
@@ -62,8 +63,9 @@ pub(super) fn cse_loads(func: &Function) -> Option<Function> {
                     access,
                     addr,
                     offset,
+                    mem,
                 } => {
-                    let key = key(func, &subst, *addr, *offset, *access);
+                    let key = (key(func, &subst, *addr, *offset, *access), *mem);
                     match known.get(&key) {
                         Some(&value) => {
                             subst.insert(inst.results[0], value);
@@ -79,10 +81,11 @@ pub(super) fn cse_loads(func: &Function) -> Option<Function> {
                     addr,
                     value,
                     offset,
+                    mem,
                 } => {
                     known.clear();
                     if access.narrow.is_none() {
-                        let key = key(func, &subst, *addr, *offset, *access);
+                        let key = (key(func, &subst, *addr, *offset, *access), *mem);
                         known.insert(key, resolve(&subst, *value));
                     }
                 }
@@ -118,7 +121,7 @@ fn may_write_memory(op: &Op) -> bool {
             | Op::AtomicFence
             | Op::MemoryCopy { .. }
             | Op::MemoryFill { .. }
-            | Op::MemoryGrow(_)
+            | Op::MemoryGrow(..)
             | Op::StackAlloc(_)
             | Op::StackRestore(_)
             | Op::Call { .. }
@@ -141,7 +144,7 @@ fn key(
     addr: ValueId,
     offset: u64,
     access: MemAccess,
-) -> Key {
+) -> Addr {
     let mut base = resolve(subst, addr);
     let mut added = 0u64;
     // A chain is as long as the function: bounded by its values.

@@ -25,6 +25,7 @@ mod licm;
 mod liveset;
 mod load_cse;
 mod locals;
+mod memories;
 mod names;
 mod offsets;
 mod ops;
@@ -305,6 +306,8 @@ pub(crate) struct ModuleCx<'m> {
     data_end: String,
     heap_base: String,
     pub memory: String,
+    /// The WAT ids of the named memories, by `MemId` less one (`memories.rs`).
+    memory_ids: Vec<String>,
     pub table: String,
     /// wasm64 wrappers of WASI imports; when there are any, the module has
     /// a scratch memory too (see `wasi64.rs`).
@@ -345,6 +348,7 @@ impl<'m> ModuleCx<'m> {
             init_memory: module.is_threads_program().then_some(init_memory_name),
             init_memory_func: None,
             memory: MAIN_MEMORY.into(),
+            memory_ids: memories::memory_ids(module, MAIN_MEMORY),
             table: "table".into(),
             wasi_adapters: Vec::new(),
             types: FxHashMap::default(),
@@ -359,6 +363,7 @@ impl<'m> ModuleCx<'m> {
         self.out.name = self.module_name();
         self.imports()?;
         self.memory_and_table();
+        self.named_memories();
         self.globals();
         self.exports();
         self.element_segment();
@@ -646,26 +651,31 @@ impl<'m> ModuleCx<'m> {
     /// one, unless long `zero` runs split it; none for an all-zero one, since
     /// memory starts zeroed.
     ///
-    /// A threads program's are passive, written by its start function.
+    /// A threads program's in its shared memory are passive, written by its
+    /// start function; a named memory is each instance's own, so its
+    /// segments stay active.
     fn data_segments(&mut self) {
         let mut names = NameSpace::default();
-        let passive = self.init_memory.is_some();
         let mut segments = Vec::new();
         for id in (0..self.module.data.len() as u32).map(ir::DataId) {
             let data = self.module.data_def(id);
+            let mem = self.module.data_mem(id);
+            let passive = self.init_memory.is_some() && mem.is_default();
             for (addr, bytes) in self.layout.data_segments(self.module, id) {
                 let id = names.fresh(&data.name);
-                segments.push(threads::Segment {
-                    id: id.clone(),
-                    addr,
-                    len: bytes.len() as u32,
-                });
+                if passive {
+                    segments.push(threads::Segment {
+                        id: id.clone(),
+                        addr,
+                        len: bytes.len() as u32,
+                    });
+                }
                 self.out.datas.push(wat::Data {
                     id,
-                    memory: self.memory.clone(),
+                    memory: self.memory_id(mem),
                     offset: match passive {
                         true => Vec::new(),
-                        false => vec![self.ptr_const(addr)],
+                        false => vec![self.address_const(mem, addr)],
                     },
                     bytes,
                     comment: self.name_comment(&format!("data @{}", data.name)),

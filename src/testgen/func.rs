@@ -5,8 +5,8 @@ use super::GenConfig;
 use super::rng::Rng;
 use super::values::{self, Pool, Val};
 use crate::ir::{
-    BlockId, CmpOp, Const, DataId, Edge, FuncId, FunctionBuilder, GlobalId, Module, Op, Signature,
-    SlotId, Type, ValueId, VarId,
+    BlockId, CmpOp, Const, DataId, Edge, FuncId, FunctionBuilder, GlobalId, MemId, Module, Op,
+    Signature, SlotId, Type, ValueId, VarId,
 };
 
 /// What every function of a module may refer to.
@@ -201,6 +201,7 @@ impl FuncGen<'_> {
                 dst: addr,
                 byte,
                 len,
+                mem: MemId::DEFAULT,
             });
         }
     }

@@ -8,7 +8,8 @@ use super::func::{FuncGen, GlobalKind};
 use super::module::REGION_SIZE;
 use super::values::{self, Val};
 use crate::ir::{
-    BinaryOp, CmpOp, Const, ConvKind, ConvOp, MemAccess, Op, Signature, Type, UnaryOp, ValueId,
+    BinaryOp, CmpOp, Const, ConvKind, ConvOp, MemAccess, MemId, Op, Signature, Type, UnaryOp,
+    ValueId,
 };
 
 /// The instruction families, with their weights in straight-line code.
@@ -448,6 +449,7 @@ impl FuncGen<'_> {
                 access,
                 addr,
                 offset,
+                mem: MemId::DEFAULT,
             },
             access.ty,
             true,
@@ -464,6 +466,7 @@ impl FuncGen<'_> {
             addr,
             value,
             offset,
+            mem: MemId::DEFAULT,
         });
     }
 
@@ -541,7 +544,7 @@ impl FuncGen<'_> {
 
     /// `memory.size * 65536 - back`.
     fn heap_end(&mut self, back: u64) -> ValueId {
-        let pages = self.hidden(Op::MemorySize);
+        let pages = self.hidden(Op::MemorySize(MemId::DEFAULT));
         let page = self.ptr_const(65536);
         let end = self.hidden_binary(BinaryOp::Mul, Type::Ptr, pages, page);
         if back == 0 {
@@ -579,20 +582,31 @@ impl FuncGen<'_> {
         match self.rng.below(5) {
             4 => self.dynamic_stack(),
             0 => {
-                self.emit1(Op::MemorySize, Type::Ptr, true);
+                self.emit1(Op::MemorySize(MemId::DEFAULT), Type::Ptr, true);
             }
             1 => self.grow(),
             2 => {
                 let len = self.length();
                 let dst = self.range_start();
                 let src = self.range_start();
-                self.b.ins(Op::MemoryCopy { dst, src, len });
+                self.b.ins(Op::MemoryCopy {
+                    dst,
+                    src,
+                    len,
+                    dst_mem: MemId::DEFAULT,
+                    src_mem: MemId::DEFAULT,
+                });
             }
             _ => {
                 let len = self.length();
                 let dst = self.range_start();
                 let byte = self.value(Type::I32).id;
-                self.b.ins(Op::MemoryFill { dst, byte, len });
+                self.b.ins(Op::MemoryFill {
+                    dst,
+                    byte,
+                    len,
+                    mem: MemId::DEFAULT,
+                });
             }
         }
     }
@@ -617,11 +631,13 @@ impl FuncGen<'_> {
             addr,
             value,
             offset,
+            mem: MemId::DEFAULT,
         });
         let load = Op::Load {
             access,
             addr,
             offset,
+            mem: MemId::DEFAULT,
         };
         self.emit1(load, Type::I64, true);
         if self.rng.percent(85) {
@@ -655,7 +671,7 @@ impl FuncGen<'_> {
     /// must fail; either way no engine allocates much.
     fn grow(&mut self) {
         let delta = if self.rng.percent(80) {
-            let pages = self.hidden(Op::MemorySize);
+            let pages = self.hidden(Op::MemorySize(MemId::DEFAULT));
             let limit = self.ptr_const(24);
             let small = self.hidden(Op::Compare(CmpOp::LtU, Type::Ptr, pages, limit));
             let v = self.as_ptr();
@@ -675,7 +691,7 @@ impl FuncGen<'_> {
                 .unwrap_or(&65536);
             self.ptr_const(huge)
         };
-        self.emit1(Op::MemoryGrow(delta), Type::Ptr, true);
+        self.emit1(Op::MemoryGrow(MemId::DEFAULT, delta), Type::Ptr, true);
     }
 
     /// slot.addr, data.addr or func.addr, as a value.
@@ -796,6 +812,7 @@ impl FuncGen<'_> {
                     access,
                     addr: at,
                     offset: 0,
+                    mem: MemId::DEFAULT,
                 })
             }
             2 if twin.is_some() => {

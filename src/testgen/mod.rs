@@ -20,7 +20,11 @@
 //!   reducible, plus (unless [`GenConfig::irreducible`] is off) cycles with
 //!   two or three entries;
 //! - straight-line code from every instruction family (`insts.rs`), with
-//!   operands sometimes computed on the spot in either order.
+//!   operands sometimes computed on the spot in either order;
+//! - in most programs, one or two named memories (`ptr`, `i32` or `i64`
+//!   addresses) with data, and an entry `@mems` that accesses, sizes, grows,
+//!   fills and copies between them (`memories.rs`, drawn from a stream of
+//!   its own so that the rest of a seed's program is unchanged).
 //!
 //! Every program ends by itself: two mutable globals are budgets, `@fuel` for
 //! loop iterations and `@calls` for function entries, reset by each entry.
@@ -48,11 +52,12 @@
 //! Files: `rng.rs` (the PRNG), `values.rs` (constants, the value pool),
 //! `module.rs` (globals, data, `@state`, calls), `func.rs` (budgets, slots),
 //! `region.rs` (control flow), `insts.rs` (instructions), `atomics.rs` (atomic
-//! accesses).
+//! accesses), `memories.rs` (named memories).
 
 mod atomics;
 mod func;
 mod insts;
+mod memories;
 mod module;
 mod region;
 pub mod rng;

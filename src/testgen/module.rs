@@ -58,12 +58,14 @@ pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
     }
     state_function(&mut m, region);
     let calls = calls_of(seed, &entries, &m);
-    Program {
+    let mut program = Program {
         seed,
         config: config.clone(),
         module: m,
         calls,
-    }
+    };
+    super::memories::add_memories(&mut program, region);
+    program
 }
 
 fn budget_global(m: &mut Module, name: &str) -> GlobalId {
@@ -307,7 +309,7 @@ fn state_function(m: &mut Module, region: DataId) {
         let wide = to_i64(&mut b, v, ty);
         h = mix(&mut b, h, wide);
     }
-    let pages = b.ins(Op::MemorySize)[0];
+    let pages = b.ins(Op::MemorySize(crate::ir::MemId::DEFAULT))[0];
     let wide = to_i64(&mut b, pages, Type::Ptr);
     h = mix(&mut b, h, wide);
     let page = b.iconst(Type::Ptr, 65536);

@@ -17,8 +17,8 @@ use crate::diag::{Diagnostic, Span};
 use crate::fxhash::{FxHashMap, ShortKey};
 use crate::ir::{
     AtomicOp, BinaryOp, Block, BlockId, CmpOp, ConvOp, DataId, Edge, FuncId, Function, GlobalId,
-    GlobalInit, Inst, MemAccess, Module, Op, Signature, Slot, SlotId, Type, UnaryOp, ValueDef,
-    ValueId, Var, VarId,
+    GlobalInit, Inst, MemAccess, MemId, Memory, Module, Op, Signature, Slot, SlotId, Type, UnaryOp,
+    ValueDef, ValueId, Var, VarId,
 };
 use std::sync::LazyLock;
 
@@ -147,6 +147,20 @@ impl Mnemonic {
         }
     }
 
+    /// How many memories it may name before its operands: one, or two for
+    /// `memory.copy` (destination, source).
+    fn memory_operands(self) -> usize {
+        match self {
+            Mnemonic::Load(_)
+            | Mnemonic::Store(_)
+            | Mnemonic::MemorySize
+            | Mnemonic::MemoryGrow
+            | Mnemonic::MemoryFill => 1,
+            Mnemonic::MemoryCopy => 2,
+            _ => 0,
+        }
+    }
+
     fn takes_offset(self) -> bool {
         matches!(
             self,
@@ -205,7 +219,76 @@ fn check_operands(kind: Mnemonic, mnemonic: Tok, operands: &[(Arg, Tok)]) -> PRe
     }
 }
 
+/// A generic instruction's operand: its kind and its token.
+type Operand<'a> = (Arg, Tok<'a>);
+
+/// Whether an operand names a memory: `@name`, or the bare word `default`
+/// (the default memory, for `memory.copy` between it and a named one).
+fn is_memory_operand(kind: Mnemonic, (arg, tok): &(Arg, Tok)) -> bool {
+    *arg == Arg::Symbol
+        || (kind == Mnemonic::MemoryCopy && *arg == Arg::Word && tok.text == "default")
+}
+
+/// The memories a generic instruction names (none: the default memory),
+/// and the operands after them. An atomic access naming a memory is an
+/// error: atomics use the default memory only.
+fn split_memories<'o, 'a>(
+    kind: Mnemonic,
+    operands: &'o [Operand<'a>],
+) -> PResult<(&'o [Operand<'a>], &'o [Operand<'a>])> {
+    if let (Mnemonic::Atomic(..), Some((Arg::Symbol, name))) = (kind, operands.first()) {
+        return Err(Diagnostic::new(
+            format!(
+                "an atomic access uses the default memory only: {} cannot be named",
+                name.text
+            ),
+            name.span,
+        ));
+    }
+    let named = (operands.iter())
+        .take(kind.memory_operands())
+        .take_while(|o| is_memory_operand(kind, o))
+        .count();
+    Ok(operands.split_at(named))
+}
+
 // ------------------------------------------------------------ the module
+
+/// `memory @name [TYPE] PAGES [max MAX]`: the named memory, which the
+/// caller declares as a symbol. `TYPE` is `i32`, `i64` or `ptr` (the
+/// default); the sizes are checked by the verifier.
+pub(super) fn memory_def(
+    name: Tok,
+    index: Option<Tok>,
+    pages: Tok,
+    max: Option<Tok>,
+    span: Span,
+) -> PResult<Memory> {
+    let index = match index {
+        None => Type::Ptr,
+        Some(ty) => match Type::from_name(ty.text) {
+            Some(t @ (Type::I32 | Type::I64 | Type::Ptr)) => t,
+            _ => {
+                return Err(Diagnostic::new(
+                    format!(
+                        "a memory's index type is `i32`, `i64` or `ptr`, found `{}`",
+                        ty.text
+                    ),
+                    ty.span,
+                ));
+            }
+        },
+    };
+    Ok(Memory {
+        name: name.name().to_string(),
+        index,
+        pages: u64_literal(pages, "a number of pages")?,
+        max: max
+            .map(|m| u64_literal(m, "a number of pages"))
+            .transpose()?,
+        span,
+    })
+}
 
 /// `memory shared`: makes the module's memory shared. Said once: a second
 /// declaration is an error at it.
@@ -226,6 +309,7 @@ pub(super) enum Symbol {
     Global(GlobalId),
     Data(DataId),
     Func(FuncId),
+    Memory(MemId),
 }
 
 impl Symbol {
@@ -234,6 +318,7 @@ impl Symbol {
             Symbol::Global(_) => "a global",
             Symbol::Data(_) => "a data definition",
             Symbol::Func(_) => "a function",
+            Symbol::Memory(_) => "a memory",
         }
     }
 }
@@ -281,6 +366,17 @@ impl<'a> Symbols<'a> {
         match self.lookup(name)? {
             Symbol::Data(d) => Ok(d),
             other => Err(wrong_symbol(name, other, "a data definition")),
+        }
+    }
+
+    /// A named memory, or (`default`) the default memory.
+    pub(super) fn memory(&self, name: Tok) -> PResult<MemId> {
+        if name.text == "default" {
+            return Ok(MemId::DEFAULT);
+        }
+        match self.lookup(name)? {
+            Symbol::Memory(m) => Ok(m),
+            other => Err(wrong_symbol(name, other, "a memory")),
         }
     }
 
@@ -635,6 +731,12 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
                 mnemonic.span,
             )
         })?;
+        let (memories, operands) = split_memories(kind, operands)?;
+        let memories = (memories.iter())
+            .map(|(_, name)| self.symbols.memory(*name))
+            .collect::<PResult<Vec<_>>>()?;
+        let mem = memories.first().copied().unwrap_or(MemId::DEFAULT);
+        let src_mem = memories.last().copied().unwrap_or(MemId::DEFAULT);
         check_operands(kind, mnemonic, operands)?;
         let offset_span = offset.map(|(_, number)| number.span);
         let offset = match offset {
@@ -669,12 +771,14 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
                 access,
                 addr: v(0)?,
                 offset,
+                mem,
             },
             M::Store(access) => Op::Store {
                 access,
                 addr: v(0)?,
                 value: v(1)?,
                 offset,
+                mem,
             },
             M::Atomic(op, access) => {
                 let mut args = [ValueId::INVALID; 2];
@@ -693,8 +797,8 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
             M::SlotAddr => Op::SlotAddr(self.slot_ref(arg(0))?),
             M::DataAddr => Op::DataAddr(self.symbols.data(arg(0))?),
             M::FuncAddr => Op::FuncAddr(self.symbols.func(arg(0))?),
-            M::MemorySize => Op::MemorySize,
-            M::MemoryGrow => Op::MemoryGrow(v(0)?),
+            M::MemorySize => Op::MemorySize(mem),
+            M::MemoryGrow => Op::MemoryGrow(mem, v(0)?),
             M::StackAlloc => Op::StackAlloc(v(0)?),
             M::StackSave => Op::StackSave,
             M::StackRestore => Op::StackRestore(v(0)?),
@@ -702,11 +806,14 @@ impl<'a, 'm> BodyBuilder<'a, 'm> {
                 dst: v(0)?,
                 src: v(1)?,
                 len: v(2)?,
+                dst_mem: mem,
+                src_mem,
             },
             M::MemoryFill => Op::MemoryFill {
                 dst: v(0)?,
                 byte: v(1)?,
                 len: v(2)?,
+                mem,
             },
             M::GlobalGet => Op::GlobalGet(self.symbols.global(arg(0))?),
             M::GlobalSet => Op::GlobalSet(self.symbols.global(arg(0))?, v(1)?),

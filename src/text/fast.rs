@@ -18,7 +18,7 @@
 //! optional part that matched nothing, and the spans kept in the module
 //! (instructions, terminators, slots, globals, data) must end where pest's do.
 
-use super::build::{Arg, BodyBuilder, Symbol, Symbols, declare_shared_memory};
+use super::build::{Arg, BodyBuilder, Symbol, Symbols, declare_shared_memory, memory_def};
 use super::token::{
     Tok, align_literal, import_name, int_literal, pointer_item, scalar_item, u64_literal, unescape,
 };
@@ -189,6 +189,14 @@ enum Line {
 enum Item {
     /// `memory shared`.
     SharedMemory(Tk),
+    /// `memory @name [TYPE] PAGES [max MAX]`.
+    Memory {
+        span: Tk,
+        name: Tk,
+        index: Option<Tk>,
+        pages: Tk,
+        max: Option<Tk>,
+    },
     Global {
         span: Tk,
         public: bool,
@@ -207,6 +215,8 @@ enum Item {
         span: Tk,
         public: bool,
         name: Tk,
+        /// `in @mem`.
+        memory: Option<Tk>,
         align: Option<Tk>,
         items: Vec<DItem>,
     },
@@ -581,7 +591,9 @@ impl<'a> P<'a> {
                 .or_else(|| self.attempt(|p| p.extern_fn()));
         }
         if self.is_kw(b"memory") {
-            return self.attempt(|p| p.shared_memory());
+            return self
+                .attempt(|p| p.shared_memory())
+                .or_else(|| self.attempt(|p| p.memory_def()));
         }
         self.attempt(|p| p.global())
             .or_else(|| self.attempt(|p| p.data()))
@@ -594,6 +606,31 @@ impl<'a> P<'a> {
         self.skip();
         self.kw(b"shared")?;
         Some(Item::SharedMemory(Tk::new(start, self.pos)))
+    }
+
+    fn memory_def(&mut self) -> Option<Item> {
+        let start = self.pos;
+        self.kw(b"memory")?;
+        self.skip();
+        let name = self.symbol()?;
+        self.skip();
+        let ty_start = self.pos;
+        let index = self.ty().map(|_| Tk::new(ty_start, self.pos));
+        self.skip();
+        let pages = self.number()?;
+        self.skip();
+        let max = self.attempt(|p| {
+            p.kw(b"max")?;
+            p.skip();
+            p.number()
+        });
+        Some(Item::Memory {
+            span: Tk::new(start, self.pos),
+            name,
+            index,
+            pages,
+            max,
+        })
     }
 
     /// `kw_pub?` and the skip after it.
@@ -654,6 +691,12 @@ impl<'a> P<'a> {
         self.skip();
         let name = self.symbol()?;
         self.skip();
+        let memory = self.attempt(|p| {
+            p.kw(b"in")?;
+            p.skip();
+            p.symbol()
+        });
+        self.skip();
         let align = self.attempt(|p| {
             p.kw(b"align")?;
             p.skip();
@@ -667,6 +710,7 @@ impl<'a> P<'a> {
             span: Tk::new(start, self.pos),
             public,
             name,
+            memory,
             align,
             items,
         })
@@ -1175,6 +1219,23 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
     Ok(match item {
         // Marks the module; `build` handles it before declaring symbols.
         Item::SharedMemory(_) => return Err(GiveUp),
+        Item::Memory {
+            span,
+            name,
+            index,
+            pages,
+            max,
+        } => {
+            let tok = |t: &Tk| t.tok(text);
+            let memory = memory_def(
+                tok(name),
+                index.as_ref().map(tok),
+                tok(pages),
+                max.as_ref().map(tok),
+                span.span(),
+            )?;
+            (*name, Symbol::Memory(module.add_memory(memory)))
+        }
         Item::Global {
             span,
             public,
@@ -1318,7 +1379,11 @@ fn define(
             };
             module.globals[id.index()].init = value?;
         }
-        (Item::Data { items, .. }, Symbol::Data(id)) => {
+        (Item::Data { items, memory, .. }, Symbol::Data(id)) => {
+            if let Some(mem) = memory {
+                let mem = symbols.memory(mem.tok(text))?;
+                module.data_memory.insert(id, mem);
+            }
             let mut out = Vec::with_capacity(items.len());
             for item in items {
                 out.push(data_item(text, symbols, item)?);
@@ -1326,6 +1391,7 @@ fn define(
             module.data[id.index()].items = out;
         }
         (Item::ExternGlobal { .. } | Item::ExternData { .. } | Item::ExternFn { .. }, _) => {}
+        (Item::Memory { .. }, _) => {}
         _ => return Err(GiveUp),
     }
     Ok(())
@@ -1481,9 +1547,10 @@ impl<'a> FuncBuilder<'a, '_> {
                     .call_indirect(self.tok(*callee), self.toks(args), sig)?
             }
             OpSyn::Generic(mnemonic, operands, offset) => {
-                // No instruction takes more than three operands: more is
-                // an error, for pest to report.
-                let mut buf = [(Arg::Word, self.tok(*mnemonic)); 3];
+                // No instruction takes more than five operands (three,
+                // after `memory.copy`'s two memories): more is an error, for
+                // pest to report.
+                let mut buf = [(Arg::Word, self.tok(*mnemonic)); 5];
                 if operands.len() > buf.len() {
                     return Err(GiveUp);
                 }

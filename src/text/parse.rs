@@ -15,7 +15,7 @@
 //! unknown mnemonics, literals out of range, wrong numbers of result names.
 //! Every error is a [`Diagnostic`] located at the offending token.
 
-use super::build::{Arg, BodyBuilder, Symbol, Symbols, declare_shared_memory};
+use super::build::{Arg, BodyBuilder, Symbol, Symbols, declare_shared_memory, memory_def};
 use super::fast;
 use super::token::{
     PResult, Tok, align_literal, import_name, int_literal, internal, pointer_item, scalar_item,
@@ -24,7 +24,7 @@ use super::token::{
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::ir::{
     BlockId, Case, Const, Data, DataId, DataItem, Edge, FuncId, Function, Global, GlobalId,
-    GlobalInit, Linkage, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
+    GlobalInit, Linkage, MemId, Module, Op, Signature, Terminator, Type, ValueId, Visibility,
 };
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
@@ -349,6 +349,7 @@ enum Decl {
     Global(GlobalId),
     Data(DataId),
     Func(FuncId),
+    Memory(MemId),
 }
 
 #[derive(Default)]
@@ -364,15 +365,28 @@ impl<'a> ModuleBuilder<'a> {
             Rule::global | Rule::extern_global => Decl::Global(self.declare_global(item)?),
             Rule::data | Rule::extern_data => Decl::Data(self.declare_data(item)?),
             Rule::extern_fn | Rule::func => Decl::Func(self.declare_func(item)?),
+            Rule::memory_def => Decl::Memory(self.declare_memory(item)?),
             _ => return Err(internal(span_of(item))),
         };
         let symbol = match decl {
             Decl::Global(g) => Symbol::Global(g),
             Decl::Data(d) => Symbol::Data(d),
             Decl::Func(f) => Symbol::Func(f),
+            Decl::Memory(m) => Symbol::Memory(m),
         };
         self.symbols.declare(tok(item, Rule::symbol)?, symbol)?;
         Ok(decl)
+    }
+
+    /// `memory @name [TYPE] PAGES [max MAX]`.
+    fn declare_memory(&mut self, item: &Node<'a>) -> PResult<MemId> {
+        let index = opt_child(item, Rule::ty).map(|t| Tok::of(&t));
+        let mut numbers = children(item, Rule::number).map(|n| Tok::of(&n));
+        let pages = numbers.next().ok_or_else(|| internal(span_of(item)))?;
+        let max = numbers.next();
+        let name = tok(item, Rule::symbol)?;
+        let memory = memory_def(name, index, pages, max, span_of(item))?;
+        Ok(self.module.add_memory(memory))
     }
 
     fn declare_global(&mut self, item: &Node<'a>) -> PResult<GlobalId> {
@@ -433,6 +447,10 @@ impl<'a> ModuleBuilder<'a> {
                 self.module.globals[id.index()].init = self.global_init(item, ty)?;
             }
             Decl::Data(id) => {
+                if let Some(mem) = children(item, Rule::symbol).nth(1) {
+                    let mem = self.symbols.memory(Tok::of(&mem))?;
+                    self.module.data_memory.insert(id, mem);
+                }
                 self.module.data[id.index()].items = children(item, Rule::data_item)
                     .map(|i| self.data_item(&i))
                     .collect::<PResult<_>>()?;
@@ -443,7 +461,7 @@ impl<'a> ModuleBuilder<'a> {
                 let func = FuncBuilder { body }.build(item)?;
                 self.module.funcs[id.index()] = func;
             }
-            Decl::Func(_) => {}
+            Decl::Func(_) | Decl::Memory(_) => {}
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //!
 //! Parsing the output gives the same module back, and printing that module
 //! again gives the same text, so printed IR can serve as a golden file and be
-//! edited by hand. The layout: globals, then data, then functions, each in
+//! edited by hand. The layout: `memory shared` and the named memories, then
+//! globals, then data, then functions, each in
 //! module order; a blank line between sections and between functions
 //! (consecutive imports stay together); instructions and declarations
 //! indented by two spaces, labels at column 0.
@@ -15,7 +16,7 @@
 use super::float::{format_f32, format_f64};
 use crate::ir::{
     Block, Const, DataId, DataItem, DataScalar, Edge, Function, Global, GlobalId, GlobalInit, Inst,
-    Linkage, Module, Op, Terminator, Type, ValueId, Visibility,
+    Linkage, MemId, Memory, Module, Op, Terminator, Type, ValueId, Visibility,
 };
 use std::collections::HashSet;
 
@@ -25,6 +26,14 @@ pub fn print_module(module: &Module) -> String {
     let mut sections = Vec::new();
     if module.shared_memory {
         sections.push("memory shared\n".to_string());
+    }
+    let memories: String = (module.memories.iter().enumerate())
+        .map(|(i, m)| memory_line(m, &names.memories[i]))
+        .collect();
+    match sections.last_mut() {
+        Some(shared) => shared.push_str(&memories),
+        None if !memories.is_empty() => sections.push(memories),
+        None => {}
     }
     let globals: String = module
         .globals
@@ -41,7 +50,14 @@ pub fn print_module(module: &Module) -> String {
         .enumerate()
         .map(|(i, d)| match module.data_vis(DataId(i as u32)) {
             Visibility::Extern => format!("extern data @{}\n", names.data[i]),
-            vis => data_line(vis, &names.data[i], d.align, &d.items, &names),
+            vis => {
+                let mem = module.data_mem(DataId(i as u32));
+                let name = match mem.is_default() {
+                    true => names.data[i].clone(),
+                    false => format!("{} in {}", names.data[i], names.mem(mem)),
+                };
+                data_line(vis, &name, d.align, &d.items, &names)
+            }
         })
         .collect();
     sections.extend([globals, data].into_iter().filter(|s| !s.is_empty()));
@@ -102,11 +118,13 @@ fn fresh_name(taken: &mut HashSet<String>, base: &str) -> String {
     candidate
 }
 
-/// Module symbols: globals, data and functions share one namespace.
+/// Module symbols: globals, data, functions and named memories share one
+/// namespace.
 struct SymbolNames {
     globals: Vec<String>,
     data: Vec<String>,
     funcs: Vec<String>,
+    memories: Vec<String>,
 }
 
 impl SymbolNames {
@@ -114,18 +132,38 @@ impl SymbolNames {
         let globals = module.globals.iter().map(|g| g.name.as_str());
         let data = module.data.iter().map(|d| d.name.as_str());
         let funcs = module.funcs.iter().map(|f| f.name.as_str());
+        let memories = module.memories.iter().map(|m| m.name.as_str());
         let entries: Vec<(&str, String)> = (globals.enumerate())
             .map(|(i, n)| (n, format!("global{i}")))
             .chain(data.enumerate().map(|(i, n)| (n, format!("data{i}"))))
             .chain(funcs.enumerate().map(|(i, n)| (n, format!("func{i}"))))
+            .chain(memories.enumerate().map(|(i, n)| (n, format!("mem{i}"))))
             .collect();
         let mut all = unique_names(&entries, is_sigil_name);
+        let memories = all.split_off(module.globals.len() + module.data.len() + module.funcs.len());
         let funcs = all.split_off(module.globals.len() + module.data.len());
         let data = all.split_off(module.globals.len());
         SymbolNames {
             globals: all,
             data,
             funcs,
+            memories,
+        }
+    }
+
+    /// `@name` of a named memory, `default` for the default memory.
+    fn mem(&self, id: MemId) -> String {
+        match id.index().checked_sub(1) {
+            None => "default".to_string(),
+            Some(i) => Self::get(&self.memories, i, "mem"),
+        }
+    }
+
+    /// `@name, ` before an instruction's operands; nothing for the default memory.
+    fn mem_prefix(&self, id: MemId) -> String {
+        match id.is_default() {
+            true => String::new(),
+            false => format!("{}, ", self.mem(id)),
         }
     }
 
@@ -159,6 +197,16 @@ fn vis_prefix(vis: Visibility) -> &'static str {
         Visibility::Public => "pub ",
         Visibility::Private | Visibility::Extern => "",
     }
+}
+
+/// `memory @name [i32|i64] PAGES [max MAX]`.
+fn memory_line(memory: &Memory, name: &str) -> String {
+    let index = match memory.index {
+        Type::Ptr => String::new(),
+        ty => format!(" {ty}"),
+    };
+    let max = memory.max.map(|m| format!(" max {m}")).unwrap_or_default();
+    format!("memory @{name}{index} {}{max}\n", memory.pages)
 }
 
 fn global_line(global: &Global, vis: Visibility, name: &str, names: &SymbolNames) -> String {
@@ -441,9 +489,11 @@ impl<'m> FuncPrinter<'m> {
                 access,
                 addr,
                 offset,
+                mem,
             } => format!(
-                "{} {}{}",
+                "{} {}{}{}",
                 access.load_mnemonic(),
+                self.names.mem_prefix(*mem),
                 v(addr),
                 offset_text(*offset)
             ),
@@ -452,9 +502,11 @@ impl<'m> FuncPrinter<'m> {
                 addr,
                 value,
                 offset,
+                mem,
             } => format!(
-                "{} {}, {}{}",
+                "{} {}{}, {}{}",
                 access.store_mnemonic(),
+                self.names.mem_prefix(*mem),
                 v(addr),
                 v(value),
                 offset_text(*offset)
@@ -462,16 +514,39 @@ impl<'m> FuncPrinter<'m> {
             Op::SlotAddr(s) => format!("slot.addr {}", Self::local(&self.slots, s.index(), "slot")),
             Op::DataAddr(d) => format!("data.addr {}", self.names.data(d.index())),
             Op::FuncAddr(f) => format!("func.addr {}", self.names.func(f.index())),
-            Op::MemorySize => "memory.size".to_string(),
-            Op::MemoryGrow(a) => format!("memory.grow {}", v(a)),
+            Op::MemorySize(mem) if mem.is_default() => "memory.size".to_string(),
+            Op::MemorySize(mem) => format!("memory.size {}", self.names.mem(*mem)),
+            Op::MemoryGrow(mem, a) => {
+                format!("memory.grow {}{}", self.names.mem_prefix(*mem), v(a))
+            }
             Op::StackAlloc(a) => format!("stack.alloc {}", v(a)),
             Op::StackSave => "stack.save".to_string(),
             Op::StackRestore(a) => format!("stack.restore {}", v(a)),
-            Op::MemoryCopy { dst, src, len } => {
-                format!("memory.copy {}, {}, {}", v(dst), v(src), v(len))
+            Op::MemoryCopy {
+                dst,
+                src,
+                len,
+                dst_mem,
+                src_mem,
+            } => {
+                let mems = match (dst_mem == src_mem, dst_mem.is_default()) {
+                    (true, true) => String::new(),
+                    (true, false) => self.names.mem_prefix(*dst_mem),
+                    (false, _) => {
+                        let (d, s) = (self.names.mem(*dst_mem), self.names.mem(*src_mem));
+                        format!("{d}, {s}, ")
+                    }
+                };
+                format!("memory.copy {mems}{}, {}, {}", v(dst), v(src), v(len))
             }
-            Op::MemoryFill { dst, byte, len } => {
-                format!("memory.fill {}, {}, {}", v(dst), v(byte), v(len))
+            Op::MemoryFill {
+                dst,
+                byte,
+                len,
+                mem,
+            } => {
+                let mem = self.names.mem_prefix(*mem);
+                format!("memory.fill {mem}{}, {}, {}", v(dst), v(byte), v(len))
             }
             Op::Atomic { .. } => self.atomic(op),
             Op::AtomicFence => "atomic.fence".to_string(),

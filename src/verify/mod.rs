@@ -22,6 +22,7 @@ const MAX_SLOT_SIZE: u64 = 1 << 31;
 const MAX_DATA_ALIGN: u32 = 65536;
 pub mod limits;
 mod locations;
+mod memories;
 mod threads;
 use limits::*;
 
@@ -58,6 +59,7 @@ fn verify(module: &Module, complete: bool) -> Result<(), Diagnostics> {
         v.check_data(data);
     }
     v.check_memory();
+    v.errors.extend(memories::check_module(module));
     v.check_visibility(complete);
     v.check_threads();
     if complete {
@@ -757,6 +759,13 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
         }
     }
 
+    /// The index type of memory `mem`, or an error at `span`.
+    fn index_type(&mut self, mem: MemId, span: Span) -> Option<Type> {
+        memories::index_type(self.v.module, mem)
+            .map_err(|message| self.error(message, span))
+            .ok()
+    }
+
     fn check_offset(&mut self, offset: u64, span: Span) {
         if offset > MAX_OFFSET {
             let message = format!("offset {offset} does not fit in 32 bits (wasm32)");
@@ -770,10 +779,13 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 access,
                 addr,
                 offset,
+                mem,
             } => {
                 let known = self.v.tables.loads.contains(access);
                 self.operator_exists(known, op, span);
-                self.expect(*addr, Type::Ptr, span);
+                if let Some(index) = self.index_type(*mem, span) {
+                    self.expect(*addr, index, span);
+                }
                 self.check_offset(*offset, span);
             }
             Op::Store {
@@ -781,10 +793,13 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 addr,
                 value,
                 offset,
+                mem,
             } => {
                 let known = self.v.tables.stores.contains(access);
                 self.operator_exists(known, op, span);
-                self.expect_all(&[*addr, *value], &[Type::Ptr, access.ty], span);
+                if let Some(index) = self.index_type(*mem, span) {
+                    self.expect_all(&[*addr, *value], &[index, access.ty], span);
+                }
                 self.check_offset(*offset, span);
             }
             Op::Atomic {
@@ -800,15 +815,39 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
                 values.extend(&args[..atomic.arity()]);
                 self.expect_all(&values, &atomic_operand_types(*atomic, access.ty), span);
             }
-            Op::MemoryGrow(delta) | Op::StackAlloc(delta) | Op::StackRestore(delta) => {
-                self.expect(*delta, Type::Ptr, span)
+            Op::StackAlloc(delta) | Op::StackRestore(delta) => self.expect(*delta, Type::Ptr, span),
+            Op::MemorySize(mem) => {
+                self.index_type(*mem, span);
             }
-            Op::MemoryCopy { dst, src, len } => {
-                self.expect_all(&[*dst, *src, *len], &[Type::Ptr; 3], span)
+            Op::MemoryGrow(mem, delta) => {
+                if let Some(index) = self.index_type(*mem, span) {
+                    self.expect(*delta, index, span)
+                }
             }
-            Op::MemoryFill { dst, byte, len } => {
-                let types = [Type::Ptr, Type::I32, Type::Ptr];
-                self.expect_all(&[*dst, *byte, *len], &types, span)
+            Op::MemoryCopy {
+                dst,
+                src,
+                len,
+                dst_mem,
+                src_mem,
+            } => {
+                let d = self.index_type(*dst_mem, span);
+                let s = self.index_type(*src_mem, span);
+                if let (Some(d), Some(s)) = (d, s) {
+                    let len_ty = Type::smaller_index(d, s);
+                    self.expect_all(&[*dst, *src, *len], &[d, s, len_ty], span)
+                }
+            }
+            Op::MemoryFill {
+                dst,
+                byte,
+                len,
+                mem,
+            } => {
+                if let Some(index) = self.index_type(*mem, span) {
+                    let types = [index, Type::I32, index];
+                    self.expect_all(&[*dst, *byte, *len], &types, span)
+                }
             }
             _ => self.check_entity_op(op, span),
         }
@@ -1360,12 +1399,15 @@ mod tests {
                 dst: p,
                 byte: p,
                 len: p,
+                mem: MemId::DEFAULT,
             });
-            b.ins(Op::MemoryGrow(a));
+            b.ins(Op::MemoryGrow(MemId::DEFAULT, a));
             b.ins(Op::MemoryCopy {
                 dst: p,
                 src: p,
                 len: a,
+                dst_mem: MemId::DEFAULT,
+                src_mem: MemId::DEFAULT,
             });
             let bad = MemAccess {
                 ty: Type::Ptr,

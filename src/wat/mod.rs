@@ -298,13 +298,16 @@ pub enum Instr {
         kind: StoreKind,
         memarg: MemArg,
     },
-    MemorySize,
-    MemoryGrow,
+    /// `memory.size`, or `memory.size $mem` of another memory than memory 0.
+    MemorySize(Option<String>),
+    /// `memory.grow`, or `memory.grow $mem`.
+    MemoryGrow(Option<String>),
     /// `memory.copy`, or `memory.copy $dst $src` between two memories.
     MemoryCopy {
         memories: Option<(String, String)>,
     },
-    MemoryFill,
+    /// `memory.fill`, or `memory.fill $mem`.
+    MemoryFill(Option<String>),
     /// `memory.init $segment` (memory 0): copies part of a passive segment.
     MemoryInit(String),
     /// `data.drop $segment`: frees a passive segment.
@@ -323,6 +326,17 @@ pub enum Instr {
 }
 
 impl Instr {
+    /// A load or store of memory `memory` instead of memory 0 (`None`:
+    /// itself); any other instruction is itself.
+    pub fn in_memory(mut self, memory: Option<String>) -> Instr {
+        if let (Instr::Load { memarg, .. } | Instr::Store { memarg, .. }, Some(_)) =
+            (&mut self, &memory)
+        {
+            memarg.memory = memory;
+        }
+        self
+    }
+
     /// The instruction's name in the text format (`block`, `local.get`,
     /// `i64.load8_s`), without its immediates; `;;` for a comment, `;;@`
     /// for an origin.
@@ -359,10 +373,10 @@ impl Instr {
             Instr::Convert(conversion) => conversion.mnemonic(),
             Instr::Load { kind, .. } => kind.mnemonic(),
             Instr::Store { kind, .. } => kind.mnemonic(),
-            Instr::MemorySize => "memory.size",
-            Instr::MemoryGrow => "memory.grow",
+            Instr::MemorySize(_) => "memory.size",
+            Instr::MemoryGrow(_) => "memory.grow",
             Instr::MemoryCopy { .. } => "memory.copy",
-            Instr::MemoryFill => "memory.fill",
+            Instr::MemoryFill(_) => "memory.fill",
             Instr::MemoryInit(_) => "memory.init",
             Instr::DataDrop(_) => "data.drop",
             Instr::Atomic { kind, .. } => kind.mnemonic(),

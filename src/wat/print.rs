@@ -307,6 +307,12 @@ fn write_flat(out: &mut String, instr: &Instr) {
             out.push(' ');
             push_id(out, segment);
         }
+        Instr::MemorySize(Some(mem))
+        | Instr::MemoryGrow(Some(mem))
+        | Instr::MemoryFill(Some(mem)) => {
+            out.push(' ');
+            push_id(out, mem);
+        }
         Instr::Return
         | Instr::Unreachable
         | Instr::Nop
@@ -319,11 +325,11 @@ fn write_flat(out: &mut String, instr: &Instr) {
         | Instr::IntCompare { .. }
         | Instr::FloatCompare { .. }
         | Instr::Convert(_)
-        | Instr::MemorySize
-        | Instr::MemoryGrow
+        | Instr::MemorySize(None)
+        | Instr::MemoryGrow(None)
         | Instr::MemoryCopy { memories: None }
         | Instr::AtomicFence
-        | Instr::MemoryFill => {}
+        | Instr::MemoryFill(None) => {}
         // Printed over several lines by `Printer::instr`, or folded by
         // `folded`; never flat.
         Instr::Block { .. }

@@ -8,8 +8,8 @@ use crate::ty::Ty;
 use crate::{Error, Globals};
 use vitte_codegen_wasm64::Context;
 use vitte_codegen_wasm64::ir::{
-    BinaryOp, BlockId, CmpOp, ConvKind, Edge, FuncId, FunctionBuilder, Op, SlotId, Type, UnaryOp,
-    ValueId, VarId,
+    BinaryOp, BlockId, CmpOp, ConvKind, Edge, FuncId, FunctionBuilder, MemId, Op, SlotId, Type,
+    UnaryOp, ValueId, VarId,
 };
 
 enum Local {
@@ -266,7 +266,12 @@ impl Lower<'_, '_> {
                 let byte = self.expr_of(byte, &Ty::I32)?;
                 let (len, lty) = self.expr(len, Some(&Ty::I64))?;
                 let len = self.index_as_ptr(len, &lty, s.pos())?;
-                self.b.ins(Op::MemoryFill { dst, byte, len });
+                self.b.ins(Op::MemoryFill {
+                    dst,
+                    byte,
+                    len,
+                    mem: MemId::DEFAULT,
+                });
             }
             Some("do") => self.stmts(&items[1..])?,
             Some("if") => {

@@ -155,9 +155,9 @@ fn misc_memory_part() -> Vec<Instr> {
         I64Const(0),
         I32Const(0),
         I64Const(8),
-        MemoryFill,
-        MemorySize,
-        MemoryGrow,
+        MemoryFill(None),
+        MemorySize(None),
+        MemoryGrow(None),
         Drop,
         Nop,
     ]

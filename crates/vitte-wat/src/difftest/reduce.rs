@@ -400,7 +400,7 @@ fn pure(op: &Op) -> bool {
         | Op::VarGet(_)
         | Op::DataAddr(_)
         | Op::SlotAddr(_)
-        | Op::MemorySize => true,
+        | Op::MemorySize(_) => true,
         Op::Binary(op, ty, ..) => {
             let division = matches!(
                 op,
