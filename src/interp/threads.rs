@@ -457,17 +457,17 @@ impl Machine {
         let block = self
             .load(t.ptr_shape, arg, 0)
             .and_then(|low| Ok((low, self.load(t.ptr_shape, arg, width)?)));
-        let (low, size) = block.inspect_err(|_| {
-            // The trap names the function the thread was to run.
-            self.frames.push(ActiveFrame {
-                func: t.start,
-                pc: 0,
-                base: 0,
-                entry_sp: self.sp,
-                frame_sp: self.sp,
-            });
-        })?;
-        self.sp = low.wrapping_add(size) & t.ptr_mask & !(crate::memory::STACK_ALIGN - 1);
+        let Ok((low, size)) = block else {
+            return Err(self.trap_at_start(t, block.err()));
+        };
+        let sp = low.wrapping_add(size) & t.ptr_mask & !(crate::memory::STACK_ALIGN - 1);
+        if sp < low {
+            // The block's stack would start below its own end (the sum
+            // wrapped, or it is smaller than the rounding): the compiled
+            // entry traps there too (docs/ir.md, Threads).
+            return Err(self.trap_at_start(t, Some(TrapKind::Unreachable)));
+        }
+        self.sp = sp;
         self.stack_base = low;
         let at = self.enter(prog, t.start)?;
         let tid = t.current as u64;
@@ -475,6 +475,19 @@ impl Machine {
             self.set(at.base, param, bits);
         }
         Ok(at)
+    }
+
+    /// A trap before `@wasi_thread_start` runs, in its frame: the trap
+    /// names the function the thread was to run.
+    fn trap_at_start(&mut self, t: &Threads, trap: Option<TrapKind>) -> TrapKind {
+        self.frames.push(ActiveFrame {
+            func: t.start,
+            pc: 0,
+            base: 0,
+            entry_sp: self.sp,
+            frame_sp: self.sp,
+        });
+        trap.unwrap_or(TrapKind::Unreachable)
     }
 
     /// After a run, in whatever thread it ended: the main thread's own

@@ -2,11 +2,12 @@
 //! WAT under tests/threads/, on wasm32 and wasm64 (a 64-bit shared memory),
 //! and threads programs written in the IR (docs/ir.md, Threads): the
 //! `.vir` files there and examples/threads.vir, each compiled for both
-//! targets, their expected results computed here. The reference
-//! interpreter does not run threads yet, so these programs are not golden
-//! cases (tests/golden.rs checks every case in it); their WAT is checked
-//! here instead (`golden/`, `VITTE_BLESS=1` rewrites it), and the direct
-//! encoder's bytes against the text path's.
+//! targets, their expected results computed here, and each agreeing with
+//! the reference interpreter's threads (`vitte-wat interp`). They are not
+//! golden cases (tests/golden.rs also runs every case in the spec runner,
+//! which has no `thread-spawn` to link); their WAT is checked here instead
+//! (`golden/`, `VITTE_BLESS=1` rewrites it), and the direct encoder's bytes
+//! against the text path's.
 
 mod common;
 
@@ -20,8 +21,13 @@ const HANG: Duration = Duration::from_secs(30);
 
 /// Runs `vitte-wat run ARGS` and kills it if it hangs.
 fn run(args: &[&str]) -> Output {
+    command("run", args)
+}
+
+/// Runs `vitte-wat COMMAND ARGS` and kills it if it hangs.
+fn command(command: &str, args: &[&str]) -> Output {
     let mut child = common::vitte_wat_command()
-        .arg("run")
+        .arg(command)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -32,7 +38,7 @@ fn run(args: &[&str]) -> Output {
     while child.try_wait().expect("wait").is_none() {
         if start.elapsed() > HANG {
             let _ = child.kill();
-            panic!("vitte-wat run {args:?} hung");
+            panic!("vitte-wat {command} {args:?} hung");
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -415,5 +421,69 @@ fn ir_threads_program_explores_on_both_targets() {
         assert_eq!(o.status.code(), Some(0), "{target}: {}", stderr(&o));
         let html = std::fs::read_to_string(page).expect("read the page");
         assert!(html.contains("wasi_thread_start"), "{target}");
+    }
+}
+
+/// The trap of a failed run or interpretation: its first line without the
+/// thread the interpreter names (`trap: unreachable (in thread 1)`).
+fn trap_line(o: &Output) -> String {
+    let err = stderr(o);
+    let first = err.lines().next().unwrap_or_default();
+    first
+        .split(" (in thread")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Every IR threads program that ends by itself gives what the reference
+/// interpreter gives, on both targets: results, or the trap and exit
+/// status; the interpreter under its default slices and under others.
+#[test]
+fn ir_programs_agree_with_the_reference_interpreter() {
+    let cases: [(&str, &[&str]); 8] = [
+        ("spinlock.vir", &[]),
+        ("mutex.vir", &[]),
+        ("once.vir", &[]),
+        ("queue.vir", &["17"]),
+        ("queue.vir", &["100000"]),
+        ("stack_limit.vir", &["64"]),
+        ("stack_limit.vir", &["65"]),
+        ("bad_block.vir", &[]),
+    ];
+    for target in TARGETS {
+        for (file, args) in cases {
+            let path = program(file);
+            let mut call = vec![path.as_str(), "--target", target, "--invoke", "main"];
+            call.extend(args);
+            let compiled = run(&call);
+            let what = format!("{file} {args:?} on {target}");
+            let schedules: &[&[&str]] = match file {
+                // 4 threads and a million increments: one schedule is enough.
+                "spinlock.vir" | "mutex.vir" => &[&[]],
+                _ => &[&[], &["--quantum", "7", "--seed", "3"]],
+            };
+            for schedule in schedules {
+                let interpreted = command("interp", &[&call[..], schedule].concat());
+                let what = format!("{what}, interp {schedule:?}");
+                assert_eq!(compiled.status.code(), interpreted.status.code(), "{what}");
+                assert_eq!(stdout(&compiled), stdout(&interpreted), "{what}");
+                if compiled.status.code() != Some(0) {
+                    assert_eq!(trap_line(&compiled), trap_line(&interpreted), "{what}");
+                }
+            }
+        }
+    }
+}
+
+/// The deadlock the compiled program can only time out on is a trap in the
+/// interpreter, which sees every thread wait.
+#[test]
+fn the_interpreter_names_the_deadlock() {
+    for target in TARGETS {
+        let path = program("deadlock.vir");
+        let o = command("interp", &[&path, "--target", target, "--invoke", "main"]);
+        assert_eq!(o.status.code(), Some(2), "{target}: {}", stderr(&o));
+        assert_eq!(trap_line(&o), "trap: deadlock: every thread waits forever");
     }
 }
