@@ -72,11 +72,11 @@ pub struct Options {
     /// Fold `ptr.add` of a constant into the offset of the loads and stores
     /// that use it, where that cannot change a result (`offsets.rs`).
     pub fold_offsets: bool,
-    /// Replace the fields of stack slots whose address does not escape by
-    /// variables (`sroa.rs`).
-    pub sroa: bool,
     /// Promote `var`s to SSA values and block parameters (`promote.rs`).
     pub promote_vars: bool,
+    /// Replace the fields of stack slots whose address does not escape by
+    /// SSA values (`sroa.rs`).
+    pub sroa: bool,
     /// Reuse the value of a load or store of the same address when memory
     /// cannot have changed (`load_cse.rs`).
     pub load_cse: bool,

@@ -75,16 +75,16 @@ pub const PASSES: &[PassInfo] = &[
         what: "calls to small leaf functions (no calls, no slots; vars, loops and traps allowed) replaced by their body, which keeps its positions inlined at the call (inline.rs, inline_calls.rs)",
     },
     PassInfo {
-        name: "sroa",
-        level: OptLevel::O1,
-        rewrites_ir: true,
-        what: "stack slots whose address is only used by loads and stores of constant offsets inside them, each field stored before it is loaded, split into one `var` per field (sroa.rs)",
-    },
-    PassInfo {
         name: "promote-vars",
         level: OptLevel::O1,
         rewrites_ir: true,
         what: "`var`s promoted to SSA values and block parameters, `var.get`/`var.set` removed (promote.rs)",
+    },
+    PassInfo {
+        name: "sroa",
+        level: OptLevel::O1,
+        rewrites_ir: true,
+        what: "stack slots whose address is only used by loads and stores of constant offsets inside them, each field stored before it is loaded, replaced by one SSA value per field (sroa.rs)",
     },
     PassInfo {
         name: "fold-offsets",
@@ -148,8 +148,8 @@ impl Options {
             rotate_loops: false,
             inline_leaves: false,
             fold_offsets: false,
-            sroa: false,
             promote_vars: false,
+            sroa: false,
             load_cse: false,
             licm: false,
             unroll: false,
@@ -159,8 +159,8 @@ impl Options {
     fn flag(&mut self, name: &str) -> Option<&mut bool> {
         Some(match name {
             "inline" => &mut self.inline_leaves,
-            "sroa" => &mut self.sroa,
             "promote-vars" => &mut self.promote_vars,
+            "sroa" => &mut self.sroa,
             "fold-offsets" => &mut self.fold_offsets,
             "load-cse" => &mut self.load_cse,
             "licm" => &mut self.licm,
@@ -227,8 +227,8 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
             let rest = super::inline_calls::inline_calls(module, leaves.as_ref().unwrap_or(func));
             rest.or(leaves)
         }
-        "sroa" => super::sroa::scalar_replace(func),
         "promote-vars" => super::promote::promote_vars(func),
+        "sroa" => super::sroa::scalar_replace(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
         "load-cse" => super::load_cse::cse_loads(func),
@@ -424,9 +424,10 @@ mod tests {
         let all = pipeline(&Options::default());
         let at = |n| all.iter().position(|p| *p == n).expect("in the pipeline");
         assert!(at("expand-switches") < at("fold-offsets"));
-        // Slots split after inlining exposed them, before their new
-        // variables are promoted.
-        assert!(at("inline") < at("sroa") && at("sroa") < at("promote-vars"));
+        // Slots split once inlining exposed them and the addresses the
+        // inlined parameters held are SSA values; before offsets fold.
+        assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
+        assert!(at("sroa") < at("fold-offsets"));
         // licm on SSA values with offsets folded and loads reused; unroll
         // after it, on loops whose invariants are gone.
         assert!(at("load-cse") < at("licm") && at("licm") < at("unroll"));

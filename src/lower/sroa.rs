@@ -1,9 +1,13 @@
 //! Scalar replacement of aggregates (`sroa`): a stack slot whose address
 //! never escapes, and whose fields are each written before they are read,
 //! has its loads and stores replaced by `var.get` / `var.set` of one new
-//! variable per field, which `promote-vars` (next) turns into SSA values.
-//! A frontend keeps every local struct in a slot (`(local acc V)`), and
-//! once its helpers are inlined the struct's fields are plain values.
+//! variable per field, which the pass then promotes to SSA values with
+//! `promote.rs`'s construction. A frontend keeps every local struct in a
+//! slot (`(local acc V)`), and once its helpers are inlined the struct's
+//! fields are plain values. It runs after `inline` and `promote-vars`: an
+//! inlined callee's parameters are variables set to the call's arguments,
+//! so a slot's address passed to a helper reaches its accesses through a
+//! variable until `promote-vars` has made it a value.
 //!
 //! A slot qualifies when every use of its address, `slot.addr $s` and the
 //! `ptr.add`s of constants chained from it, is
@@ -45,9 +49,22 @@ const PTR_BYTES: u32 = 8;
 /// worst; an array indexed by constants beyond this stays in memory).
 const MAX_FIELDS: usize = 64;
 
-/// The function with its non-escaping slots replaced by variables, or
-/// `None` when no slot qualifies.
+/// The function with its non-escaping slots' fields replaced by SSA
+/// values, or `None` when no slot qualifies. The fields' variables are
+/// promoted (`promote.rs`) when they are the function's only variables:
+/// this pass runs after `promote-vars`, which then left none, unless it
+/// is switched off or kept them (and then they stay, as the others).
 pub(super) fn scalar_replace(func: &Function) -> Option<Function> {
+    let split = split_slots(func)?;
+    if !func.vars.is_empty() {
+        return Some(split);
+    }
+    Some(super::promote::promote_vars(&split).unwrap_or(split))
+}
+
+/// The function with its non-escaping slots' fields replaced by one new
+/// variable each, or `None` when no slot qualifies.
+fn split_slots(func: &Function) -> Option<Function> {
     if func.slots.is_empty() || func.blocks.is_empty() {
         return None;
     }
@@ -417,7 +434,7 @@ mod tests {
     #[test]
     fn a_struct_in_a_slot_becomes_one_variable_per_field() {
         let module = parse(VECTOR);
-        let after = rewritten(&module, |_, f| scalar_replace(f));
+        let after = rewritten(&module, |_, f| split_slots(f));
         let f = &after.funcs[0];
         let names: Vec<&str> = f.vars.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["v.0", "v.8", "v.16"]);
@@ -426,7 +443,12 @@ mod tests {
         assert_eq!(count(f, |op| matches!(op, Op::VarGet(_))), 5);
         // The slot stays declared: the frame's layout is the IR's.
         assert_eq!(f.slots.len(), 1);
-        let promoted = rewritten(&after, |_, f| crate::lower::promote::promote_vars(f));
+        // With no other variable, the pass promotes them.
+        let promoted = rewritten(&module, |_, f| scalar_replace(f));
+        let f = &promoted.funcs[0];
+        assert!(f.vars.is_empty());
+        assert_eq!(count(f, memory), 0);
+        assert_eq!(f.blocks[1].params.len(), 3, "{}", crate::text::print_module(&promoted));
         for target in [Target::Wasm64, Target::Wasm32] {
             for m in [&after, &promoted] {
                 let mut before = Interpreter::new(&module, target).expect("instantiates");
