@@ -36,7 +36,7 @@
 
 use crate::fxhash::FxHashMap;
 use crate::ir::{
-    Block, Const, Edge, FuncId, Function, Inst, InlinedPosition, LocId, Module, Op, Terminator,
+    Block, Const, Edge, FuncId, Function, InlinedPosition, Inst, LocId, Module, Op, Terminator,
     ValueDef, ValueId,
 };
 
@@ -134,7 +134,10 @@ impl Bodies<'_> {
             return None;
         }
         let module = self.module;
-        let flat = self.flat.entry(id).or_insert_with(|| flattened(module, callee));
+        let flat = self
+            .flat
+            .entry(id)
+            .or_insert_with(|| flattened(module, callee));
         flat.as_ref()
     }
 }
@@ -530,7 +533,11 @@ mod tests {
             let mut a = Interpreter::new(&module, Target::Wasm64).expect("instantiates");
             let mut b = Interpreter::new(&module_after, Target::Wasm64).expect("instantiates");
             let args = [Value::I32(x)];
-            assert_eq!(outcome(b.call("f", &args)), outcome(a.call("f", &args)), "x={x}");
+            assert_eq!(
+                outcome(b.call("f", &args)),
+                outcome(a.call("f", &args)),
+                "x={x}"
+            );
         }
     }
 }

@@ -209,16 +209,22 @@ fn collect_fields(func: &Function, addrs: &[Addr]) -> Vec<SlotFields> {
                 }
                 // A constant step whose result is a slot address again.
                 Op::Binary(BinaryOp::Add, Type::Ptr, ..)
-                    if inst.results.first().is_some_and(|r| addrs[r.index()].is_some()) => {}
+                    if inst
+                        .results
+                        .first()
+                        .is_some_and(|r| addrs[r.index()].is_some()) => {}
                 op => op.operands().for_each(|v| escapes(v, &mut slots)),
             }
         }
         if let Some(term) = &block.term {
-            term.operands().into_iter().for_each(|v| escapes(v, &mut slots));
+            term.operands()
+                .into_iter()
+                .for_each(|v| escapes(v, &mut slots));
         }
     }
     for slot in &mut slots {
-        slot.fields.sort_by_key(|&(offset, access)| (offset, access.ty as u8));
+        slot.fields
+            .sort_by_key(|&(offset, access)| (offset, access.ty as u8));
         let overlap = slot.fields.windows(2).any(|w| {
             let end = w[0].0 + u64::from(w[0].1.bytes(PTR_BYTES));
             end > w[1].0
@@ -254,7 +260,9 @@ fn drop_read_before_written(func: &Function, addrs: &[Addr], slots: &mut [SlotFi
     }
     let bit = |op: &Op| -> Option<(usize, bool)> {
         let (s, offset, access) = slot_access(op, addrs)?;
-        let field = slots[s].replaced.then(|| slots[s].field(offset, access))??;
+        let field = slots[s]
+            .replaced
+            .then(|| slots[s].field(offset, access))??;
         Some((first[s] + field, matches!(op, Op::Store { .. })))
     };
     let stored_in = stored_at_start(func, count, &bit);
@@ -397,7 +405,6 @@ fn rewrite(func: &Function, addrs: &[Addr], slots: &[SlotFields]) -> Function {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,7 +455,12 @@ mod tests {
         let f = &promoted.funcs[0];
         assert!(f.vars.is_empty());
         assert_eq!(count(f, memory), 0);
-        assert_eq!(f.blocks[1].params.len(), 3, "{}", crate::text::print_module(&promoted));
+        assert_eq!(
+            f.blocks[1].params.len(),
+            3,
+            "{}",
+            crate::text::print_module(&promoted)
+        );
         for target in [Target::Wasm64, Target::Wasm32] {
             for m in [&after, &promoted] {
                 let mut before = Interpreter::new(&module, target).expect("instantiates");
@@ -472,24 +484,45 @@ mod tests {
     #[test]
     fn an_address_that_escapes_keeps_the_slot() {
         // Stored as a value, compared, converted, passed to memory.fill.
-        kept("f64.store %q, %x", "ptr.store %q, %q offset=0\n  f64.store %q, %x");
-        kept("%one = i32.const 1", "%cmp = ptr.lt_u %b, %a\n  %one = i32.const 1");
-        kept("%e = slot.addr $v", "%e = slot.addr $v\n  %int = i64.extend_ptr_u %e");
+        kept(
+            "f64.store %q, %x",
+            "ptr.store %q, %q offset=0\n  f64.store %q, %x",
+        );
+        kept(
+            "%one = i32.const 1",
+            "%cmp = ptr.lt_u %b, %a\n  %one = i32.const 1",
+        );
+        kept(
+            "%e = slot.addr $v",
+            "%e = slot.addr $v\n  %int = i64.extend_ptr_u %e",
+        );
         kept(
             "%e = slot.addr $v",
             "%e = slot.addr $v\n  %len = ptr.const 8\n  %byte = i32.const 0\n  memory.fill %e, %byte, %len",
         );
         // Passed to a block, added to a non-constant.
-        kept("jump head(%z)", "jump pre(%p)\npre(%pp: ptr):\n  jump head(%z)");
-        kept("%c = ptr.add %c4, %b", "%c = ptr.add %c4, %b\n  %d = ptr.add %b, %b");
+        kept(
+            "jump head(%z)",
+            "jump pre(%p)\npre(%pp: ptr):\n  jump head(%z)",
+        );
+        kept(
+            "%c = ptr.add %c4, %b",
+            "%c = ptr.add %c4, %b\n  %d = ptr.add %b, %b",
+        );
     }
 
     #[test]
     fn overlapping_narrow_or_outside_accesses_keep_the_slot() {
         // An i32 inside the f64 at 8; a narrow store; bytes 17..25; an
         // address one below the slot on wasm32 (2^32 - 1 past it on wasm64).
-        kept("%w = f64.load %a offset=16", "%o = i32.load %a offset=12\n  %w = f64.load %a offset=16");
-        kept("f64.store %c, %y2", "f64.store %c, %y2\n  i32.store8 %c, %i");
+        kept(
+            "%w = f64.load %a offset=16",
+            "%o = i32.load %a offset=12\n  %w = f64.load %a offset=16",
+        );
+        kept(
+            "f64.store %c, %y2",
+            "f64.store %c, %y2\n  i32.store8 %c, %i",
+        );
         kept("%r2 = f64.load %e offset=16", "%r2 = f64.load %e offset=17");
         kept("%c8 = ptr.const 8", "%c8 = ptr.const 4294967295");
     }
