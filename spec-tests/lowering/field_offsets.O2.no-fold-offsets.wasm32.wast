@@ -20,8 +20,6 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @point_sum
   (func $point_sum (type $t0) (param $x i64) (param $y i64) (result i64)
-    (local $p i32)
-    (local $px i32)
     (local $frame i32)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -36,22 +34,7 @@
     local.tee $frame
     global.set $__stack_pointer
     ;; entry
-    local.get $frame
-    local.set $p
-    local.get $p
-    i32.const 0
-    i32.add
-    local.set $px
-    local.get $px
     local.get $x
-    i64.store
-    local.get $p
-    i32.const 8
-    i32.add
-    local.get $y
-    i64.store
-    local.get $px
-    i64.load
     local.get $y
     i64.add
     local.get $frame

@@ -18,9 +18,6 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @dot
   (func $dot (type $t0) (param $x i32) (param $y i32) (result i32)
-    (local $p i32)
-    (local $xx i32)
-    (local $yy i32)
     (local $frame i32)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -35,28 +32,12 @@
     local.tee $frame
     global.set $__stack_pointer
     ;; entry
-    local.get $frame
-    local.set $p
-    local.get $p
     local.get $x
-    i32.store
-    local.get $p
+    local.get $x
+    i32.mul
     local.get $y
-    i32.store offset=4
-    local.get $p
-    i32.load
-    local.get $p
-    i32.load
+    local.get $y
     i32.mul
-    local.set $xx
-    local.get $p
-    i32.load offset=4
-    local.get $p
-    i32.load offset=4
-    i32.mul
-    local.set $yy
-    local.get $xx
-    local.get $yy
     i32.add
     local.get $frame
     i32.const 16

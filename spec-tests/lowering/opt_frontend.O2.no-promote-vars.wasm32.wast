@@ -18,11 +18,12 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @dot
   (func $dot (type $t0) (param $x i32) (param $y i32) (result i32)
-    (local $p i32)
-    (local $x1 i32)
-    (local $a i32)
+    (local $xx i32)
+    (local $yy i32)
     (local $x_1 i32)
     (local $y_1 i32)
+    (local $p.0 i32)
+    (local $p.4 i32)
     (local $frame i32)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -41,27 +42,20 @@
     local.set $x_1
     local.get $y
     local.set $y_1
-    local.get $frame
-    local.set $p
     local.get $x_1
-    local.set $x1
-    local.get $p
-    local.get $x1
-    i32.store
+    local.set $p.0
     local.get $y_1
-    local.set $x1
-    local.get $p
-    local.get $x1
-    i32.store offset=4
-    local.get $p
-    i32.load
-    local.set $a
-    local.get $a
-    local.get $a
+    local.set $p.4
+    local.get $p.0
+    local.get $p.0
     i32.mul
-    local.get $x1
-    local.get $x1
+    local.set $xx
+    local.get $p.4
+    local.get $p.4
     i32.mul
+    local.set $yy
+    local.get $xx
+    local.get $yy
     i32.add
     local.get $frame
     i32.const 16

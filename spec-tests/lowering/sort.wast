@@ -19,6 +19,11 @@
   ;; fn @sort_and_check
   (func $sort_and_check (type $t0) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32 i32 i32 i32)
     (local $p i64)
+    (local $i i32)
+    (local $o i64)
+    (local $v i32)
+    (local $j i32)
+    (local $v_1 i32)
     (local $frame i64)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -47,9 +52,102 @@
     local.get $p
     local.get $d
     i32.store offset=12
-    local.get $p
-    i32.const 4
-    call $insertion_sort
+    ;; insertion_sort.entry
+    i32.const 1
+    local.set $i
+    block $insertion_sort.outer_exit
+      ;; insertion_sort.outer
+      local.get $i
+      i32.const 4
+      i32.ge_s
+      br_if $insertion_sort.outer_exit
+      loop $insertion_sort.outer
+        ;; insertion_sort.take
+        local.get $i
+        i32.const 4
+        i32.mul
+        i64.extend_i32_u
+        local.set $o
+        local.get $p
+        local.get $o
+        i64.add
+        i32.load
+        local.set $v
+        local.get $i
+        i32.const 1
+        i32.sub
+        local.set $j
+        loop $insertion_sort.inner
+          block $insertion_sort.place
+            ;; insertion_sort.inner
+            local.get $j
+            i32.const 0
+            i32.lt_s
+            br_if $insertion_sort.place
+            ;; insertion_sort.compare
+            local.get $j
+            i32.const 4
+            i32.mul
+            i64.extend_i32_u
+            local.set $o
+            local.get $p
+            local.get $o
+            i64.add
+            i32.load
+            local.set $v_1
+            local.get $v_1
+            local.get $v
+            i32.gt_s
+            if
+              ;; insertion_sort.shift
+              local.get $j
+              i32.const 1
+              i32.add
+              i32.const 4
+              i32.mul
+              i64.extend_i32_u
+              local.set $o
+              local.get $p
+              local.get $o
+              i64.add
+              local.get $v_1
+              i32.store
+              local.get $j
+              i32.const 1
+              i32.sub
+              local.set $j
+              br $insertion_sort.inner
+            end
+          end
+          ;; insertion_sort.place
+          local.get $j
+          i32.const 1
+          i32.add
+          i32.const 4
+          i32.mul
+          i64.extend_i32_u
+          local.set $o
+          local.get $p
+          local.get $o
+          i64.add
+          local.get $v
+          i32.store
+          local.get $i
+          i32.const 1
+          i32.add
+          local.set $i
+          ;; insertion_sort.outer
+          local.get $i
+          i32.const 4
+          i32.ge_s
+          i32.eqz
+          br_if $insertion_sort.outer
+          br $insertion_sort.outer_exit
+        end
+      end
+    end
+    ;; insertion_sort.exit
+    ;; entry.after
     local.get $p
     i32.load
     local.get $p

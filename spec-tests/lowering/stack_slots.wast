@@ -18,8 +18,6 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @swap_via_memory
   (func $swap_via_memory (type $t0) (param $a i32) (param $b i32) (result i32 i32)
-    (local $p i64)
-    (local $y i32)
     (local $frame i64)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -34,19 +32,8 @@
     local.tee $frame
     global.set $__stack_pointer
     ;; entry
-    local.get $frame
-    local.set $p
-    local.get $p
+    local.get $b
     local.get $a
-    i32.store
-    local.get $p
-    local.get $b
-    i32.store offset=4
-    local.get $p
-    i32.load
-    local.set $y
-    local.get $b
-    local.get $y
     local.get $frame
     i64.const 16
     i64.add
@@ -152,7 +139,6 @@
   )
   ;; fn @depth_sum
   (func $depth_sum (type $t1) (param $n i32) (result i32)
-    (local $p i64)
     (local $frame i64)
     ;; allocate a 1024-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -167,11 +153,6 @@
     local.tee $frame
     global.set $__stack_pointer
     ;; entry
-    local.get $frame
-    local.set $p
-    local.get $p
-    local.get $n
-    i32.store
     local.get $n
     i32.eqz
     if
@@ -188,8 +169,7 @@
     i32.const 1
     i32.sub
     call $depth_sum
-    local.get $p
-    i32.load
+    local.get $n
     i32.add
     local.get $frame
     i64.const 1024

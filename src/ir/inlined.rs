@@ -65,8 +65,9 @@ impl Function {
 
     /// The `loc` of an instruction copied into the copy `site` from
     /// `callee`, where it was at (`span`, `loc`). Code `callee` had itself
-    /// inlined keeps its position in `callee`, the call's (the passes
-    /// inline only leaves, which had nothing inlined into them).
+    /// inlined keeps its position in `callee`, the call's (`inline_calls.rs`
+    /// chains such code below a copy of its site instead, and passes only
+    /// `callee`'s own positions here).
     pub fn inlined_loc(&mut self, site: u32, callee: &Function, span: Span, loc: LocId) -> LocId {
         let (mut span, mut loc) = (span, loc);
         for _ in 0..=callee.inlined.sites.len() {

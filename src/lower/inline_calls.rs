@@ -3,7 +3,12 @@
 //! variables, loops and operators that can trap, but no call, no stack
 //! slot and no stack operation, is replaced by a copy of its blocks.
 //! (`inline.rs` handles the one-block leaves that cannot trap first, more
-//! cheaply; this pass takes the rest.)
+//! cheaply; this pass takes the rest.) So is a helper whose only calls are
+//! to such leaves, once they are inlined into it and its variables are SSA
+//! values, when it is then a leaf of at most [`MAX_FLAT_INSTS`]
+//! instructions ([`flattened`]): a frontend's `vscale` that calls `vset`.
+//! Its copy of a leaf keeps the leaf's frame below the helper's: a chain
+//! of two inlined frames (`ir/inlined.rs`).
 //!
 //! The calling block is split at the call: its first part ends in a jump
 //! to the copy of the callee's entry, the copy's `return`s jump to a new
@@ -24,30 +29,47 @@
 //! (`DW_TAG_inlined_subroutine`, `dwarf/inlined.rs`) and wasmtime's
 //! backtraces list as a frame of its own, as issue 15 requires: a trap in
 //! a copy of `@div` in `@mid` shows `@div` at the division, then `@mid` at
-//! the call. Only the wasm stack is one frame shallower. Leaves only: no
-//! recursion is possible, and inlining cannot hide a call that overflows
-//! the stack. A function grows by at most [`MAX_GROWTH`] inlined
+//! the call. Only the wasm stack is shallower. Leaves (and helpers of
+//! leaves) only: no recursion is possible, and inlining cannot hide a call
+//! that overflows the stack (none of them has a slot). A function grows by at most [`MAX_GROWTH`] inlined
 //! instructions.
 
 use crate::fxhash::FxHashMap;
 use crate::ir::{
-    Block, Const, Edge, Function, Inst, LocId, Module, Op, Terminator, ValueDef, ValueId,
+    Block, Const, Edge, FuncId, Function, InlinedPosition, Inst, LocId, Module, Op, Terminator,
+    ValueDef, ValueId,
 };
 
 /// The largest callee inlined: blocks and instructions.
 const MAX_BLOCKS: usize = 8;
 const MAX_INSTS: usize = 48;
+/// The largest callee inlined with its leaves inlined into it, once its
+/// variables are SSA values ([`flattened`]): most of its body is its
+/// leaves', which were small enough each.
+const MAX_FLAT_INSTS: usize = 64;
 /// The most instructions inlined into one function.
 const MAX_GROWTH: usize = 2_000;
 
 /// The function with its calls to small leaves inlined, or `None` when it
-/// calls none.
+/// calls none. A callee that only calls such leaves is inlined too, with
+/// its leaves inlined into it first ([`flattened`]).
 pub(super) fn inline_calls(module: &Module, func: &Function) -> Option<Function> {
-    let target = |inst: &Inst| match &inst.op {
-        Op::Call { func: callee, .. } => inlinable(module.func(*callee)),
-        _ => false,
+    inline_with(module, func, true)
+}
+
+/// [`inline_calls`]; `nested` also takes the callees that [`flattened`]
+/// makes leaves (one level: their leaves are leaves already).
+fn inline_with(module: &Module, func: &Function, nested: bool) -> Option<Function> {
+    let mut bodies = Bodies {
+        module,
+        nested,
+        flat: FxHashMap::default(),
     };
-    if !func.blocks.iter().any(|b| b.insts.iter().any(target)) {
+    let calls = |inst: &Inst| matches!(inst.op, Op::Call { .. });
+    if !func.blocks.iter().any(|b| b.insts.iter().any(calls)) {
+        return None;
+    }
+    if !(func.blocks.iter()).any(|b| bodies.first_target(&b.insts).is_some()) {
         return None;
     }
     let mut func = func.clone();
@@ -56,11 +78,11 @@ pub(super) fn inline_calls(module: &Module, func: &Function) -> Option<Function>
     let mut b = 0;
     // The rest of a split block is appended, so it is visited later.
     while b < func.blocks.len() {
-        if let Some(i) = func.blocks[b].insts.iter().position(target) {
+        if let Some(i) = bodies.first_target(&func.blocks[b].insts) {
             let Op::Call { func: callee, .. } = func.blocks[b].insts[i].op else {
                 unreachable!("found a call")
             };
-            let callee = module.func(callee);
+            let callee = bodies.body(callee).expect("an inlinable callee");
             let size = insts(callee);
             if grown + size > MAX_GROWTH {
                 break;
@@ -86,17 +108,83 @@ pub(super) fn inline_calls(module: &Module, func: &Function) -> Option<Function>
     Some(func)
 }
 
+/// The body each callee is inlined as: the module's function when it is
+/// an inlinable leaf, or its [`flattened`] copy (made once per callee).
+struct Bodies<'m> {
+    module: &'m Module,
+    nested: bool,
+    flat: FxHashMap<FuncId, Option<Function>>,
+}
+
+impl Bodies<'_> {
+    /// The first call in `insts` to a callee that is inlined.
+    fn first_target(&mut self, insts: &[Inst]) -> Option<usize> {
+        insts.iter().position(|inst| match &inst.op {
+            Op::Call { func, .. } => self.body(*func).is_some(),
+            _ => false,
+        })
+    }
+
+    fn body(&mut self, id: FuncId) -> Option<&Function> {
+        let callee = self.module.func(id);
+        if inlinable(callee) {
+            return Some(callee);
+        }
+        if !self.nested {
+            return None;
+        }
+        let module = self.module;
+        let flat = self
+            .flat
+            .entry(id)
+            .or_insert_with(|| flattened(module, callee));
+        flat.as_ref()
+    }
+}
+
+/// `callee` with its calls inlined, when every call in it is a direct call
+/// to an inlinable leaf and the result is small enough to inline in turn:
+/// a helper that calls helpers (a frontend's `vscale` calling `vset`).
+/// Its inlined code keeps its frames: `inline_at` chains them below the
+/// new call site.
+fn flattened(module: &Module, callee: &Function) -> Option<Function> {
+    if callee.is_import() || !callee.slots.is_empty() {
+        return None;
+    }
+    let leaf_calls = (callee.blocks.iter().flat_map(|b| &b.insts)).all(|i| match &i.op {
+        Op::Call { func, .. } => inlinable(module.func(*func)),
+        Op::CallIndirect { .. } => false,
+        _ => true,
+    });
+    if !leaf_calls {
+        return None;
+    }
+    let leaves = super::inline::inline_leaves(module, callee);
+    let rest = inline_with(module, leaves.as_ref().unwrap_or(callee), false);
+    let flat = rest.or(leaves)?;
+    // Its variables (its own, its leaves') as SSA values: the size that
+    // counts is that of the code the callee becomes.
+    let flat = super::promote::promote_vars(&flat).unwrap_or(flat);
+    leaf_within(&flat, MAX_FLAT_INSTS).then_some(flat)
+}
+
 fn insts(func: &Function) -> usize {
     func.blocks.iter().map(|b| b.insts.len() + 1).sum()
 }
 
 /// A leaf small enough, whose entry no branch targets.
 fn inlinable(callee: &Function) -> bool {
+    leaf_within(callee, MAX_INSTS)
+}
+
+/// A leaf of at most [`MAX_BLOCKS`] blocks and `max_insts` instructions,
+/// whose entry no branch targets.
+fn leaf_within(callee: &Function, max_insts: usize) -> bool {
     if callee.is_import()
         || !callee.slots.is_empty()
         || callee.blocks.is_empty()
         || callee.blocks.len() > MAX_BLOCKS
-        || insts(callee) > MAX_INSTS
+        || insts(callee) > max_insts
         || !callee.blocks[0].params.is_empty()
     {
         return false;
@@ -268,9 +356,29 @@ fn inline_at(
 }
 
 /// The inlined `loc` of each instruction and terminator of each block of
-/// `callee`, copied into `func` as the copy `site`.
+/// `callee`, copied into `func` as the copy `site`. Code the callee had
+/// itself inlined ([`flattened`]) keeps its frame: its position, in a copy
+/// of its inline site whose call is the callee's call instruction's
+/// position, inlined at `site` (a chain of two links).
 fn copied_locs(func: &mut Function, site: u32, callee: &Function) -> Vec<(Vec<LocId>, LocId)> {
-    let mut at = |span, loc| func.inlined_loc(site, callee, span, loc);
+    let mut sites: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut at = |span, loc| match callee.inlined_position(loc) {
+        None => func.inlined_loc(site, callee, span, loc),
+        Some((position, inner)) => {
+            let inner_site = *sites.entry(position.site).or_insert_with(|| {
+                let call = func.inlined_loc(site, callee, inner.call_span, inner.call_loc);
+                func.add_inline_site(inner.callee, inner.call_span, call)
+            });
+            let position = InlinedPosition {
+                site: inner_site,
+                ..position
+            };
+            if func.inlined.positions.last() != Some(&position) {
+                func.inlined.positions.push(position);
+            }
+            LocId::inlined(func.inlined.positions.len() - 1)
+        }
+    };
     (callee.blocks.iter())
         .map(|cb| {
             let insts = cb.insts.iter().map(|i| at(i.span, i.loc)).collect();
@@ -388,5 +496,48 @@ mod tests {
             }
         }
         assert_eq!(divisions, [(11, 0), (11, 1)]);
+    }
+
+    /// A helper that calls a leaf (a frontend's `vscale` calling `vset`)
+    /// is inlined with the leaf inlined into it; the leaf's code keeps
+    /// both frames: its own position, inlined at the helper's call, itself
+    /// inlined at the caller's.
+    #[test]
+    fn a_helper_of_leaves_is_inlined_with_a_chain_of_two_frames() {
+        let module = parse(
+            "fn @leaf(%p: ptr, %x: i32) {\nentry:\n  %z = i32.const 0\n  %q = i32.div_s %x, %x\n  i32.store %p, %q\n  return\n}\n\
+             fn @helper(%p: ptr, %x: i32) {\n  var $p: ptr\nentry:\n  var.set $p, %p\n  %pp = var.get $p\n  call @leaf(%pp, %x)\n  return\n}\n\
+             pub fn @f(%x: i32) -> i32 {\nentry:\n  %p = ptr.const 64\n  call @helper(%p, %x)\n  %r = i32.load %p\n  return %r\n}\n",
+        );
+        let id = module.func_by_name("f").expect("f");
+        let f = inline_calls(&module, module.func(id)).expect("inlines");
+        let calls = (f.blocks.iter().flat_map(|b| &b.insts))
+            .filter(|i| matches!(i.op, Op::Call { .. }))
+            .count();
+        assert_eq!(calls, 0);
+        let (leaf, helper) = (module.func_by_name("leaf"), module.func_by_name("helper"));
+        let source = module.source.as_ref().expect("parsed");
+        let line = |span: crate::diag::Span| source.line_col(span.start as usize).0;
+        let division = (f.blocks.iter().flat_map(|b| &b.insts))
+            .find(|i| matches!(i.op, Op::Binary(crate::ir::BinaryOp::DivS, ..)))
+            .expect("the division");
+        let (at, site) = f.inlined_position(division.loc).expect("inlined");
+        assert_eq!((Some(site.callee), line(at.span)), (leaf, 4));
+        let (call, outer) = f.inlined_position(site.call_loc).expect("a chain");
+        assert_eq!((Some(outer.callee), line(call.span)), (helper, 13));
+        assert!(!outer.call_loc.is_inlined());
+        assert_eq!(line(outer.call_span), 19);
+        let mut module_after = module.clone();
+        module_after.funcs[id.index()] = f;
+        for x in [3, 0] {
+            let mut a = Interpreter::new(&module, Target::Wasm64).expect("instantiates");
+            let mut b = Interpreter::new(&module_after, Target::Wasm64).expect("instantiates");
+            let args = [Value::I32(x)];
+            assert_eq!(
+                outcome(b.call("f", &args)),
+                outcome(a.call("f", &args)),
+                "x={x}"
+            );
+        }
     }
 }

@@ -33,6 +33,7 @@ mod passes;
 mod promote;
 mod reducible;
 mod rotate;
+mod sroa;
 mod switches;
 mod threads;
 mod unroll;
@@ -75,6 +76,9 @@ pub struct Options {
     pub fold_offsets: bool,
     /// Promote `var`s to SSA values and block parameters (`promote.rs`).
     pub promote_vars: bool,
+    /// Replace the fields of stack slots whose address does not escape by
+    /// SSA values (`sroa.rs`).
+    pub sroa: bool,
     /// Reuse the value of a load or store of the same address when memory
     /// cannot have changed (`load_cse.rs`).
     pub load_cse: bool,

@@ -81,6 +81,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "`var`s promoted to SSA values and block parameters, `var.get`/`var.set` removed (promote.rs)",
     },
     PassInfo {
+        name: "sroa",
+        level: OptLevel::O1,
+        rewrites_ir: true,
+        what: "stack slots whose address is only used by loads and stores of constant offsets inside them, each field stored before it is loaded, replaced by one SSA value per field (sroa.rs)",
+    },
+    PassInfo {
         name: "fold-offsets",
         level: OptLevel::O1,
         rewrites_ir: true,
@@ -143,6 +149,7 @@ impl Options {
             inline_leaves: false,
             fold_offsets: false,
             promote_vars: false,
+            sroa: false,
             load_cse: false,
             licm: false,
             unroll: false,
@@ -153,6 +160,7 @@ impl Options {
         Some(match name {
             "inline" => &mut self.inline_leaves,
             "promote-vars" => &mut self.promote_vars,
+            "sroa" => &mut self.sroa,
             "fold-offsets" => &mut self.fold_offsets,
             "load-cse" => &mut self.load_cse,
             "licm" => &mut self.licm,
@@ -220,6 +228,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
             rest.or(leaves)
         }
         "promote-vars" => super::promote::promote_vars(func),
+        "sroa" => super::sroa::scalar_replace(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
         "load-cse" => super::load_cse::cse_loads(func),
@@ -415,6 +424,10 @@ mod tests {
         let all = pipeline(&Options::default());
         let at = |n| all.iter().position(|p| *p == n).expect("in the pipeline");
         assert!(at("expand-switches") < at("fold-offsets"));
+        // Slots split once inlining exposed them and the addresses the
+        // inlined parameters held are SSA values; before offsets fold.
+        assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
+        assert!(at("sroa") < at("fold-offsets"));
         // licm on SSA values with offsets folded and loads reused; unroll
         // after it, on loops whose invariants are gone.
         assert!(at("load-cse") < at("licm") && at("licm") < at("unroll"));

@@ -55,18 +55,224 @@
   )
   ;; fn @total
   (func $total (type $t1) (result i32)
+    (local $p i64)
+    (local $i i32)
+    (local $acc i32)
+    (local $offset i64)
+    (local $v i32)
     ;; entry
     i64.const 32
-    i32.const 4
-    call $sum
+    local.set $p
+    ;; sum.entry
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    ;; sum.loop_u0
+    ;; sum.body_u0
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum.loop_u1
+    ;; sum.body_u1
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum.loop_u2
+    ;; sum.body_u2
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum.loop
+    ;; sum.body
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.get $acc
+    local.set $i
+    drop
+    ;; sum.loop_u4
+    ;; sum.exit
+    ;; entry.after
+    local.get $i
     return
   )
   ;; fn @total_squares
   (func $total_squares (type $t1) (result i32)
+    (local $p i64)
+    (local $i i32)
+    (local $acc i32)
+    (local $offset i64)
+    (local $v i32)
     ;; entry
     i64.const 32
-    i32.const 4
-    call $sum_squares
+    local.set $p
+    ;; sum_squares.entry
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    ;; sum_squares.loop_u0
+    ;; sum_squares.body_u0
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $v
+    local.get $v
+    i32.mul
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum_squares.loop_u1
+    ;; sum_squares.body_u1
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $v
+    local.get $v
+    i32.mul
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum_squares.loop_u2
+    ;; sum_squares.body_u2
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $v
+    local.get $v
+    i32.mul
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum_squares.loop
+    ;; sum_squares.body
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $offset
+    local.get $p
+    local.get $offset
+    i64.add
+    i32.load
+    local.set $v
+    local.get $v
+    local.get $v
+    i32.mul
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.get $acc
+    local.set $i
+    drop
+    ;; sum_squares.loop_u4
+    ;; sum_squares.exit
+    ;; entry.after
+    local.get $i
     return
   )
   ;; fn @third
@@ -80,6 +286,10 @@
   (func $view_sum (type $t1) (result i32)
     (local $view i64)
     (local $n i32)
+    (local $i i32)
+    (local $acc i32)
+    (local $offset i64)
+    (local $v i32)
     ;; entry
     i64.const 64
     local.set $view
@@ -88,8 +298,49 @@
     local.set $n
     local.get $view
     i64.load offset=8
-    local.get $n
-    call $sum
+    local.set $view
+    ;; sum.entry
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    block $sum.loop_exit
+      ;; sum.loop
+      local.get $i
+      local.get $n
+      i32.ge_s
+      br_if $sum.loop_exit
+      loop $sum.loop
+        ;; sum.body
+        local.get $i
+        i64.extend_i32_u
+        i64.const 4
+        i64.mul
+        local.set $offset
+        local.get $view
+        local.get $offset
+        i64.add
+        i32.load
+        local.set $v
+        local.get $acc
+        local.get $v
+        i32.add
+        local.set $acc
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        ;; sum.loop
+        local.get $i
+        local.get $n
+        i32.ge_s
+        i32.eqz
+        br_if $sum.loop
+      end
+    end
+    ;; sum.exit
+    ;; entry.after
+    local.get $acc
     return
   )
   ;; fn @map_negate
@@ -97,6 +348,9 @@
     (local $f i64)
     (local $src i64)
     (local $dst i64)
+    (local $i i32)
+    (local $acc i32)
+    (local $v i32)
     ;; entry
     i64.const 2
     local.set $f
@@ -109,9 +363,97 @@
     local.get $dst
     i32.const 4
     call $map
+    ;; sum.entry
+    i32.const 0
+    i32.const 0
+    local.set $acc
+    local.set $i
+    ;; sum.loop_u0
+    ;; sum.body_u0
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $f
     local.get $dst
-    i32.const 4
-    call $sum
+    local.get $f
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum.loop_u1
+    ;; sum.body_u1
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $f
+    local.get $dst
+    local.get $f
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum.loop_u2
+    ;; sum.body_u2
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $f
+    local.get $dst
+    local.get $f
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.set $i
+    ;; sum.loop
+    ;; sum.body
+    local.get $i
+    i64.extend_i32_u
+    i64.const 4
+    i64.mul
+    local.set $f
+    local.get $dst
+    local.get $f
+    i64.add
+    i32.load
+    local.set $v
+    local.get $acc
+    local.get $v
+    i32.add
+    local.set $acc
+    local.get $i
+    i32.const 1
+    i32.add
+    local.get $acc
+    local.set $i
+    drop
+    ;; sum.loop_u4
+    ;; sum.exit
+    ;; entry.after
+    local.get $i
     return
   )
   ;; fn @same_pointer

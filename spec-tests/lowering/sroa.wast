@@ -1,0 +1,221 @@
+;; Generated from tests/cases/sroa.vir by tests/golden.rs (wasm64): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $sroa
+  (type $t0 (func (param i64 f64 f64 f64)))
+  (type $t1 (func (param f64 f64 f64) (result f64)))
+  (type $t2 (func (param i32) (result i64)))
+  (type $t3 (func (param i32) (result i32)))
+  (type $t4 (func (param i32 i64) (result i64)))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x20..0x100020, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048608))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 24))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048608))
+  (export "length2" (func $length2))
+  (export "sum_to" (func $sum_to))
+  (export "escapes" (func $escapes))
+  (export "maybe_set" (func $maybe_set))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @vset
+  (func $vset (type $t0) (param $o i64) (param $x f64) (param $y f64) (param $z f64)
+    ;; entry
+    local.get $o
+    local.get $x
+    f64.store
+    local.get $o
+    i64.const 8
+    i64.add
+    local.get $y
+    f64.store
+    local.get $o
+    i64.const 16
+    i64.add
+    local.get $z
+    f64.store
+    return
+  )
+  ;; fn @length2
+  (func $length2 (type $t1) (param $x f64) (param $y f64) (param $z f64) (result f64)
+    (local $a2 f64)
+    (local $b2 f64)
+    (local $c2 f64)
+    (local $frame i64)
+    ;; allocate a 32-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i64.const 64
+    i64.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i64.const 32
+    i64.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry
+    local.get $x
+    local.get $x
+    f64.mul
+    local.set $a2
+    local.get $y
+    local.get $y
+    f64.mul
+    local.set $b2
+    local.get $z
+    local.get $z
+    f64.mul
+    local.set $c2
+    local.get $a2
+    local.get $b2
+    f64.add
+    local.get $c2
+    f64.add
+    local.get $frame
+    i64.const 32
+    i64.add
+    global.set $__stack_pointer
+    return
+  )
+  ;; fn @sum_to
+  (func $sum_to (type $t2) (param $n i32) (result i64)
+    (local $st.0 i32)
+    (local $st.8 i64)
+    (local $w i64)
+    (local $frame i64)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i64.const 48
+    i64.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i64.const 16
+    i64.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry
+    i32.const 0
+    i64.const 0
+    local.set $st.8
+    local.set $st.0
+    block $head_exit
+      ;; head
+      local.get $st.0
+      local.get $n
+      i32.lt_s
+      i32.eqz
+      br_if $head_exit
+      loop $head
+        ;; body
+        local.get $st.0
+        i32.const 1
+        i32.add
+        local.set $st.0
+        local.get $st.0
+        i64.extend_i32_s
+        local.set $w
+        local.get $st.8
+        local.get $w
+        i64.add
+        local.set $st.8
+        ;; head
+        local.get $st.0
+        local.get $n
+        i32.lt_s
+        br_if $head
+      end
+    end
+    ;; done
+    local.get $st.8
+    local.get $frame
+    i64.const 16
+    i64.add
+    global.set $__stack_pointer
+    return
+  )
+  ;; fn @escapes
+  (func $escapes (type $t3) (param $x i32) (result i32)
+    (local $q i64)
+    (local $v i32)
+    (local $frame i64)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i64.const 48
+    i64.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i64.const 16
+    i64.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    ;; entry
+    local.get $frame
+    local.set $q
+    local.get $q
+    local.get $x
+    i32.store
+    i64.const 16
+    local.get $q
+    i64.store
+    local.get $q
+    i32.load
+    local.set $v
+    local.get $v
+    local.get $v
+    i32.add
+    local.get $frame
+    i64.const 16
+    i64.add
+    global.set $__stack_pointer
+    return
+  )
+  ;; fn @maybe_set
+  (func $maybe_set (type $t4) (param $c i32) (param $x i64) (result i64)
+    (local $p i64)
+    (local $frame i64)
+    ;; allocate a 16-byte frame; trap if the stack is exhausted
+    global.get $__stack_pointer
+    i64.const 48
+    i64.lt_u
+    if
+      unreachable
+    end
+    global.get $__stack_pointer
+    i64.const 16
+    i64.sub
+    local.tee $frame
+    global.set $__stack_pointer
+    block $join
+      ;; entry
+      local.get $frame
+      local.set $p
+      local.get $c
+      i32.eqz
+      br_if $join
+      ;; set
+      local.get $p
+      local.get $x
+      i64.store
+    end
+    ;; join
+    local.get $p
+    i64.load
+    local.get $frame
+    i64.const 16
+    i64.add
+    global.set $__stack_pointer
+    return
+  )
+)
+(assert_return (invoke "length2" (f64.const 3.0) (f64.const 4.0) (f64.const 12.0)) (f64.const 169.0))
+(assert_return (invoke "sum_to" (i32.const 10)) (i64.const 55))
+(assert_return (invoke "sum_to" (i32.const 0)) (i64.const 0))
+(assert_return (invoke "escapes" (i32.const 7)) (i32.const 14))
+(assert_return (invoke "maybe_set" (i32.const 1) (i64.const 5)) (i64.const 5))
