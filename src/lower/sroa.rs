@@ -157,17 +157,21 @@ fn ptr_const(func: &Function, v: ValueId) -> Option<u64> {
 /// offset in the slot, access), when its address is one.
 fn slot_access(op: &Op, addrs: &[Addr]) -> Option<(usize, u64, MemAccess)> {
     let (addr, offset, access) = match op {
+        // An access to a named memory never reaches a slot (slots are in
+        // the default memory): its address is only a number there.
         Op::Load {
             access,
             addr,
             offset,
+            mem,
         }
         | Op::Store {
             access,
             addr,
             offset,
+            mem,
             ..
-        } => (*addr, *offset, *access),
+        } if mem.is_default() => (*addr, *offset, *access),
         _ => return None,
     };
     let (slot, base) = addrs[addr.index()]?;
@@ -193,7 +197,9 @@ fn collect_fields(func: &Function, addrs: &[Addr]) -> Vec<SlotFields> {
     for block in &func.blocks {
         for inst in &block.insts {
             match &inst.op {
-                Op::Load { addr, .. } | Op::Store { addr, .. } if slot_of(*addr).is_some() => {
+                Op::Load { addr, mem, .. } | Op::Store { addr, mem, .. }
+                    if mem.is_default() && slot_of(*addr).is_some() =>
+                {
                     if let Op::Store { value, .. } = inst.op {
                         escapes(value, &mut slots);
                     }
@@ -525,6 +531,21 @@ mod tests {
         );
         kept("%r2 = f64.load %e offset=16", "%r2 = f64.load %e offset=17");
         kept("%c8 = ptr.const 8", "%c8 = ptr.const 4294967295");
+    }
+
+    /// A slot's address used as an address in a named memory is a number
+    /// there: the access is not the slot's, and the slot stays.
+    #[test]
+    fn an_address_used_in_a_named_memory_keeps_the_slot() {
+        let module = parse(
+            "memory @m 1\npub fn @f(%x: i64) -> i64 {\n  slot $s: 8\n\
+             entry:\n  %p = slot.addr $s\n  i64.store %p, %x\n  i64.store @m, %p, %x\n\
+               %r = i64.load %p\n  return %r\n}\n",
+        );
+        let after = rewritten(&module, |_, f| split_slots(f));
+        let f = &after.funcs[0];
+        assert!(f.vars.is_empty(), "{}", crate::text::print_module(&after));
+        assert_eq!(count(f, |op| matches!(op, Op::Store { .. })), 2);
     }
 
     #[test]
