@@ -441,27 +441,28 @@ fn trap_line(o: &Output) -> String {
 /// status; the interpreter under its default slices and under others.
 #[test]
 fn ir_programs_agree_with_the_reference_interpreter() {
-    let cases: [(&str, &[&str]); 8] = [
-        ("spinlock.vir", &[]),
-        ("mutex.vir", &[]),
-        ("once.vir", &[]),
-        ("queue.vir", &["17"]),
-        ("queue.vir", &["100000"]),
-        ("stack_limit.vir", &["64"]),
-        ("stack_limit.vir", &["65"]),
-        ("bad_block.vir", &[]),
+    let cases: [(String, &str, &[&str]); 9] = [
+        ("examples/threads.vir".into(), "parallel_sum", &[]),
+        (program("spinlock.vir"), "main", &[]),
+        (program("mutex.vir"), "main", &[]),
+        (program("once.vir"), "main", &[]),
+        (program("queue.vir"), "main", &["17"]),
+        (program("queue.vir"), "main", &["100000"]),
+        (program("stack_limit.vir"), "main", &["64"]),
+        (program("stack_limit.vir"), "main", &["65"]),
+        (program("bad_block.vir"), "main", &[]),
     ];
     for target in TARGETS {
-        for (file, args) in cases {
-            let path = program(file);
-            let mut call = vec![path.as_str(), "--target", target, "--invoke", "main"];
-            call.extend(args);
+        for (path, entry, args) in &cases {
+            let mut call = vec![path.as_str(), "--target", target, "--invoke", entry];
+            call.extend(*args);
             let compiled = run(&call);
-            let what = format!("{file} {args:?} on {target}");
-            let schedules: &[&[&str]] = match file {
-                // 4 threads and a million increments: one schedule is enough.
-                "spinlock.vir" | "mutex.vir" => &[&[]],
-                _ => &[&[], &["--quantum", "7", "--seed", "3"]],
+            let what = format!("{path} {entry} {args:?} on {target}");
+            // A million increments or additions: one schedule is enough.
+            let long = ["spinlock", "mutex", "examples/"].map(|p| path.contains(p));
+            let schedules: &[&[&str]] = match long.contains(&true) {
+                true => &[&[]],
+                false => &[&[], &["--quantum", "7", "--seed", "3"]],
             };
             for schedule in schedules {
                 let interpreted = command("interp", &[&call[..], schedule].concat());
