@@ -152,7 +152,7 @@ impl<'m> Interpreter<'m> {
         }
         let program = Program::new(module, &layout);
         let mut machine = Machine::new(module, &layout);
-        machine.threads = Threads::for_module(module, target, &machine.globals)?.map(Box::new);
+        machine.threads = Threads::for_module(module, target, &machine.globals).map(Box::new);
         Ok(Interpreter {
             module,
             layout,

@@ -24,8 +24,7 @@
 use super::machine::{ActiveFrame, Cursor, Machine};
 use super::translate::{LoadShape, Program};
 use super::{Stop, TrapKind};
-use crate::diag::Diagnostic;
-use crate::ir::{Linkage, Module, Target, Type};
+use crate::ir::{Module, Target};
 
 /// Threads a program may have running besides its main one, as
 /// `vitte-runtime`'s default.
@@ -125,58 +124,23 @@ pub(super) struct Threads {
 
 impl Threads {
     /// The threads of `module` when it is a threads program (it imports
-    /// `wasi`.`thread-spawn`), checking the ABI the interpreter relies on.
+    /// `wasi`.`thread-spawn`). `Interpreter::new` has verified the module,
+    /// so the rest of the ABI holds (`src/ir/threads.rs`, checked by the
+    /// verifier).
     pub(super) fn for_module(
         module: &Module,
         target: Target,
         initial_globals: &[u64],
-    ) -> Result<Option<Threads>, Diagnostic> {
-        let is_spawn = |linkage: &Linkage| matches!(linkage, Linkage::Import { module, name } if module == "wasi" && name == "thread-spawn");
+    ) -> Option<Threads> {
         let spawn: Vec<u32> = (0..module.funcs.len() as u32)
-            .filter(|&f| is_spawn(&module.funcs[f as usize].linkage))
+            .filter(|&f| crate::ir::threads::is_spawn(&module.funcs[f as usize].linkage))
             .collect();
-        let Some(&first) = spawn.first() else {
-            return Ok(None);
-        };
-        let error = |message: &str, f: u32| {
-            let func = &module.funcs[f as usize];
-            let file = func.source.as_ref().or(module.source.as_ref());
-            Diagnostic::new(message, func.span).with_file(file)
-        };
-        for &f in &spawn {
-            let sig = &module.funcs[f as usize].sig;
-            if sig.params != [Type::Ptr] || sig.results != [Type::I32] {
-                return Err(error(
-                    "the import `wasi`.`thread-spawn` must have the signature (ptr) -> i32",
-                    f,
-                ));
-            }
+        if spawn.is_empty() {
+            return None;
         }
-        if !module.shared_memory {
-            return Err(error(
-                "a module that imports `wasi`.`thread-spawn` must declare `memory shared`",
-                first,
-            ));
-        }
-        let start = module
-            .funcs
-            .iter()
-            .position(|f| f.name == "wasi_thread_start" && f.linkage == Linkage::Public)
-            .ok_or_else(|| {
-                error(
-                    "a module that imports `wasi`.`thread-spawn` must define `pub fn @wasi_thread_start(%tid: i32, %arg: ptr)`",
-                    first,
-                )
-            })? as u32;
-        let sig = &module.funcs[start as usize].sig;
-        if sig.params != [Type::I32, Type::Ptr] || !sig.results.is_empty() {
-            return Err(error(
-                "`@wasi_thread_start` must take (i32, ptr) and return nothing",
-                start,
-            ));
-        }
+        let start = module.thread_start()?.0;
         let ptr_bytes = target.pointer_bits() / 8;
-        Ok(Some(Threads {
+        Some(Threads {
             options: ThreadOptions::default(),
             spawn,
             start,
@@ -194,7 +158,7 @@ impl Threads {
             seq: 0,
             slice_left: u64::MAX,
             rng: 0,
-        }))
+        })
     }
 
     pub(super) fn set_options(&mut self, options: ThreadOptions) {
