@@ -24,14 +24,24 @@ struct Lower<'g, 'm> {
     g: &'g Globals,
     b: FunctionBuilder<'m>,
     scopes: Vec<HashMap<String, Local>>,
-    /// The innermost loop's `continue` and `break` targets.
-    loops: Vec<(BlockId, BlockId)>,
+    /// The enclosing loops, innermost last.
+    loops: Vec<Loop>,
     ret: Ty,
     blocks: usize,
     /// How many variables and slots of each source name there are so far:
     /// the second `i` of a function is `$i_2` (the printer would make it
     /// `$varN`, which no longer says which source variable it is).
     names: HashMap<String, usize>,
+}
+
+/// What `break` and `continue` need to know of a loop.
+struct Loop {
+    cont: BlockId,
+    brk: BlockId,
+    /// The variable holding the stack's top at the start of the body, when
+    /// the body allocates on the stack: restored at the end of every
+    /// iteration, as C frees a block's variable-length arrays at its end.
+    mark: Option<VarId>,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -103,6 +113,11 @@ pub(crate) fn function(ctx: &mut Context, g: &Globals, func: FuncId, form: &Sexp
             ),
         )
     })
+}
+
+/// Whether `s` has a `(stack-alloc ...)` anywhere in it.
+fn allocates(s: &Sexp) -> bool {
+    s.head() == Some("stack-alloc") || s.list().is_some_and(|l| l.iter().any(allocates))
 }
 
 const ARITH: &[&str] = &[
@@ -311,18 +326,20 @@ impl Lower<'_, '_> {
                 self.b
                     .brif(cond, Edge::new(body, vec![]), Edge::new(exit, vec![]));
                 self.b.switch_to_block(body);
-                self.loops.push((head, exit));
-                self.stmts(&items[2..])?;
-                self.loops.pop();
+                self.loop_body(head, exit, &items[2..])?;
                 self.b.jump(head, &[]);
                 self.b.switch_to_block(exit);
             }
             Some("for") => self.for_loop(s, items)?,
             Some("break") | Some("continue") => {
-                let Some(&(cont, brk)) = self.loops.last() else {
+                let Some(inner) = self.loops.last() else {
                     return err(s.pos(), "`break` or `continue` outside a loop");
                 };
-                let target = if s.head() == Some("break") { brk } else { cont };
+                let (target, mark) = match s.head() {
+                    Some("break") => (inner.brk, inner.mark),
+                    _ => (inner.cont, inner.mark),
+                };
+                self.restore_stack(mark);
                 self.b.jump(target, &[]);
                 self.dead_block();
             }
@@ -354,6 +371,33 @@ impl Lower<'_, '_> {
         Ok(())
     }
 
+    /// A loop's body, `continue` going to `cont` and `break` to `brk`. A
+    /// body with a `stack-alloc` in it saves the stack's top first and
+    /// restores it at its end (and before each `break` and `continue`), so
+    /// that a variable-length array in a loop takes the same stack at every
+    /// iteration, as a C compiler does with `stacksave`/`stackrestore`.
+    fn loop_body(&mut self, cont: BlockId, brk: BlockId, body: &[Sexp]) -> Result<()> {
+        let mark = body.iter().any(allocates).then(|| {
+            let mark = self.var("stack_mark", Type::Ptr);
+            let top = self.b.ins(Op::StackSave)[0];
+            self.b.var_set(mark, top);
+            mark
+        });
+        self.loops.push(Loop { cont, brk, mark });
+        self.stmts(body)?;
+        self.loops.pop();
+        self.restore_stack(mark);
+        Ok(())
+    }
+
+    /// `stack.restore` of the mark a loop body saved, if it saved one.
+    fn restore_stack(&mut self, mark: Option<VarId>) {
+        if let Some(mark) = mark {
+            let top = self.b.var_get(mark);
+            self.b.ins(Op::StackRestore(top));
+        }
+    }
+
     /// `(for (I TYPE FROM TO) STMT...)`: `for (I = FROM; I < TO; I++)`, with
     /// `TO` read at every iteration as C does; `continue` goes to the step.
     fn for_loop(&mut self, s: &Sexp, items: &[Sexp]) -> Result<()> {
@@ -383,9 +427,7 @@ impl Lower<'_, '_> {
         self.b
             .brif(cond, Edge::new(body, vec![]), Edge::new(exit, vec![]));
         self.b.switch_to_block(body);
-        self.loops.push((step, exit));
-        self.stmts(&items[2..])?;
-        self.loops.pop();
+        self.loop_body(step, exit, &items[2..])?;
         self.b.jump(step, &[]);
         self.b.switch_to_block(step);
         let i = self.b.var_get(v);

@@ -163,6 +163,16 @@ const FORMS: &str = r#"
   (for (i i32 1 n)
     (put a i (+ (get a (- i 1)) (i64 i))))
   (return (get a (- n 1))))
+(pub fn vla_loop ((n i32)) i64
+  (var total i64 0)
+  (for (i i32 0 n)
+    (var k i32 (+ 1 (% i 4)))
+    (var a (ptr i64) (stack-alloc i64 k))
+    (for (j i32 0 k)
+      (put a j (i64 (+ i j))))
+    (if (== (% i 7) 3) (continue))
+    (set total (+ total (get a (- k 1)))))
+  (return total))
 (pub fn pick ((x i64)) i32
   (switch x
     (case -1 (return 10))
@@ -223,6 +233,16 @@ fn every_form_runs() -> Result<(), String> {
     for n in [1i32, 10, 1000] {
         let expected = (0..n as i64).sum::<i64>();
         cases.push(("dynamic", vec![Value::I32(n)], Value::I64(expected)));
+    }
+    // A million iterations of a loop allocating up to 32 bytes each: 32 MB
+    // without the frontend's `stack.save`/`stack.restore`, far past the
+    // 1 MiB stack, so this runs in constant stack or traps.
+    for n in [0i32, 5, 1_000_000] {
+        let expected = (0..n as i64)
+            .filter(|i| i % 7 != 3)
+            .map(|i| i + i % 4)
+            .sum::<i64>();
+        cases.push(("vla_loop", vec![Value::I32(n)], Value::I64(expected)));
     }
     for (x, expected) in [(-1i64, 10), (5_000_000_000, 20), (0, 30), (705_032_704, 30)] {
         cases.push(("pick", vec![Value::I64(x)], Value::I32(expected)));
