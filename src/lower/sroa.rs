@@ -407,6 +407,9 @@ fn rewrite(func: &Function, addrs: &[Addr], slots: &[SlotFields]) -> Function {
         }
         block.insts = kept;
     }
+    // The address arithmetic left is found through its values' definitions,
+    // which name instructions by index: the ones removed above moved them.
+    super::inline::renumber_defs(&mut out);
     super::offsets::remove_dead_address_arithmetic(&mut out);
     out
 }
@@ -476,6 +479,28 @@ mod tests {
                     assert_eq!(now.call("f", &args), before.call("f", &args), "n={n}");
                 }
             }
+        }
+    }
+
+    /// Dead address arithmetic after the replaced accesses is removed
+    /// through its values' definitions, which must name the instructions
+    /// where they are now (a random program of `difftest` once made this
+    /// look one past the end of the block).
+    #[test]
+    fn dead_arithmetic_after_replaced_accesses_goes() {
+        let module = parse(
+            "pub fn @f(%x: i64) -> i64 {\n  slot $s: 8 align 8\nentry:\n\
+              %a = slot.addr $s\n  i64.store %a, %x\n  %b = slot.addr $s\n  %r = i64.load %b\n\
+              %c = ptr.const 4\n  %d = ptr.add %c, %c\n  %e = ptr.add %d, %d\n  return %r\n}\n",
+        );
+        let after = rewritten(&module, |_, f| scalar_replace(f));
+        let f = &after.funcs[0];
+        let text = crate::text::print_module(&after);
+        assert_eq!(f.blocks[0].insts.len(), 0, "{text}");
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut now = Interpreter::new(&after, target).expect("instantiates");
+            let args = [Value::I64(-5)];
+            assert_eq!(now.call("f", &args), Ok(vec![Value::I64(-5)]));
         }
     }
 
