@@ -589,11 +589,13 @@ mod tests {
         assert_eq!(scalar_replace(&module.funcs[0]), None);
     }
 
-    /// The differential generator's slots are filled with `memory.fill`
-    /// and escape: the pass must leave them (and the programs) as they are.
+    /// The differential generator gives some functions a slot of fields
+    /// reached only through loads and stores of constant offsets (its
+    /// other slots are filled with `memory.fill` and escape), so that the
+    /// campaign checks this pass: the rewritten programs compute the same.
     #[test]
     fn generated_programs_compute_the_same() {
         let changed = check_generated(0..60, |_, f| scalar_replace(f));
-        assert_eq!(changed, 0);
+        assert!(changed >= 20, "only {changed} functions changed");
     }
 }

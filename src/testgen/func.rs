@@ -74,6 +74,16 @@ pub struct SlotInfo {
     pub size: u64,
 }
 
+/// A slot of 8-byte fields, each of one type, reached only by full-width
+/// loads and stores of that type at the field's constant offset: the shape
+/// of a frontend's local struct, which `sroa` replaces by values (every
+/// other slot escapes, through `memory.fill` at least).
+#[derive(Clone, Debug)]
+pub struct FieldSlot {
+    pub id: SlotId,
+    pub fields: Vec<Type>,
+}
+
 /// The state of the generation of one function.
 pub struct FuncGen<'a> {
     pub rng: &'a mut Rng,
@@ -83,6 +93,7 @@ pub struct FuncGen<'a> {
     pub results: Vec<Type>,
     pub vars: Vec<(VarId, Type)>,
     pub slots: Vec<SlotInfo>,
+    pub field_slots: Vec<FieldSlot>,
     pub loops: Vec<LoopCx>,
     /// Where a spent budget leads: a block that returns constants.
     pub exhausted: BlockId,
@@ -113,6 +124,7 @@ pub fn generate_body(rng: &mut Rng, env: &Env, m: &mut Module, id: FuncId, entry
         results,
         vars: Vec::new(),
         slots: Vec::new(),
+        field_slots: Vec::new(),
         loops: Vec::new(),
         exhausted,
         current: entry_block,
@@ -188,6 +200,12 @@ impl FuncGen<'_> {
             let id = self.b.slot(&format!("s{i}"), size, align);
             self.slots.push(SlotInfo { id, size });
         }
+        if self.rng.percent(40) {
+            let n = self.rng.range(1, 5) as usize;
+            let fields = (0..n).map(|_| values::any_type(self.rng)).collect();
+            let id = self.b.slot("fields", 8 * n as u64, 8);
+            self.field_slots.push(FieldSlot { id, fields });
+        }
     }
 
     /// Slots start unspecified: write them before any read.
@@ -203,6 +221,11 @@ impl FuncGen<'_> {
                 len,
                 mem: MemId::DEFAULT,
             });
+        }
+        for slot in 0..self.field_slots.len() {
+            for field in 0..self.field_slots[slot].fields.len() {
+                self.store_field(slot, field);
+            }
         }
     }
 

@@ -26,6 +26,7 @@ enum Family {
     Atomic,
     Memory,
     Address,
+    Field,
     Global,
     Var,
     Call,
@@ -33,7 +34,7 @@ enum Family {
     Sink,
 }
 
-const FAMILIES: [(Family, u32); 16] = [
+const FAMILIES: [(Family, u32); 17] = [
     (Family::Const, 3),
     (Family::Unary, 8),
     (Family::Binary, 16),
@@ -45,6 +46,7 @@ const FAMILIES: [(Family, u32); 16] = [
     (Family::Atomic, 2),
     (Family::Memory, 4),
     (Family::Address, 2),
+    (Family::Field, 4),
     (Family::Global, 5),
     (Family::Var, 5),
     (Family::Call, 3),
@@ -79,6 +81,7 @@ impl FuncGen<'_> {
             Family::Atomic => self.atomic(),
             Family::Memory => self.memory(),
             Family::Address => self.address_of(),
+            Family::Field => self.field(),
             Family::Global => self.global(),
             Family::Var => self.var(),
             Family::Call => self.call(),
@@ -470,6 +473,51 @@ impl FuncGen<'_> {
         });
     }
 
+    /// A load or a store of a field of a [`super::func::FieldSlot`] (a
+    /// plain load when the function has none).
+    fn field(&mut self) {
+        if self.field_slots.is_empty() {
+            return self.load();
+        }
+        let slot = self.rng.index(self.field_slots.len());
+        let field = self.rng.index(self.field_slots[slot].fields.len());
+        if self.rng.percent(50) {
+            self.store_field(slot, field);
+            return;
+        }
+        let (addr, offset) = self.field_slot_address(slot, field);
+        let ty = self.field_slots[slot].fields[field];
+        let access = MemAccess { ty, narrow: None };
+        let load = Op::Load {
+            access,
+            addr,
+            offset,
+            mem: MemId::DEFAULT,
+        };
+        self.emit1(load, ty, true);
+    }
+
+    /// A store of an exact value (memory holds exact bits) to a field.
+    pub(super) fn store_field(&mut self, slot: usize, field: usize) {
+        let ty = self.field_slots[slot].fields[field];
+        let value = self.exact_value(ty).id;
+        let (addr, offset) = self.field_slot_address(slot, field);
+        self.b.ins(Op::Store {
+            access: MemAccess { ty, narrow: None },
+            addr,
+            value,
+            offset,
+            mem: MemId::DEFAULT,
+        });
+    }
+
+    /// The slot's address and the field's offset, part of it now and then
+    /// in a `ptr.add` as a frontend writes it.
+    fn field_slot_address(&mut self, slot: usize, field: usize) -> (ValueId, u64) {
+        let base = self.hidden(Op::SlotAddr(self.field_slots[slot].id));
+        self.field_address(base, 8 * field as u64)
+    }
+
     /// An address and a static offset for an access of `width` bytes: inside
     /// the region, a slot or the last 256 bytes of memory, or now and then
     /// out of bounds.
@@ -586,9 +634,7 @@ impl FuncGen<'_> {
             }
             1 => self.grow(),
             2 => {
-                let len = self.length();
-                let dst = self.range_start();
-                let src = self.range_start();
+                let (dst, src, len) = self.copy_ranges();
                 self.b.ins(Op::MemoryCopy {
                     dst,
                     src,
@@ -598,8 +644,13 @@ impl FuncGen<'_> {
                 });
             }
             _ => {
-                let len = self.length();
-                let dst = self.range_start();
+                let (dst, len) = match self.slots.is_empty() || !self.rng.percent(15) {
+                    true => (self.range_start(), self.length()),
+                    false => {
+                        let (dst, room) = self.slot_range_start();
+                        (dst, self.length_within(room))
+                    }
+                };
                 let byte = self.value(Type::I32).id;
                 self.b.ins(Op::MemoryFill {
                     dst,
@@ -645,6 +696,50 @@ impl FuncGen<'_> {
         }
     }
 
+    /// The destination, source and length of a `memory.copy`. A range in a
+    /// slot stays inside it (docs/ir.md: a slot's bytes are reached only
+    /// through its own address, inside its size; `sroa` relies on it):
+    /// each side is a slot now and then, and then the length fits.
+    fn copy_ranges(&mut self) -> (ValueId, ValueId, ValueId) {
+        let mut room = u64::MAX;
+        let mut side = |g: &mut Self| match g.slots.is_empty() || !g.rng.percent(15) {
+            true => g.range_start(),
+            false => {
+                let (start, r) = g.slot_range_start();
+                room = room.min(r);
+                start
+            }
+        };
+        let dst = side(self);
+        let src = side(self);
+        let len = match room {
+            u64::MAX => self.length(),
+            room => self.length_within(room),
+        };
+        (dst, src, len)
+    }
+
+    /// A start in a slot, and the bytes from it to the slot's end.
+    fn slot_range_start(&mut self) -> (ValueId, u64) {
+        let slot = self.slots[self.rng.index(self.slots.len())];
+        let room = slot.size.min(1024);
+        let start = self.rng.below(room / 2);
+        let base = self.hidden(Op::SlotAddr(slot.id));
+        if start == 0 {
+            return (base, room);
+        }
+        let start_value = self.ptr_const(start);
+        let addr = self.hidden_binary(BinaryOp::Add, Type::Ptr, base, start_value);
+        (addr, room - start)
+    }
+
+    /// A length of at most `room` bytes.
+    fn length_within(&mut self, room: u64) -> ValueId {
+        let v = self.as_ptr();
+        let mask = self.ptr_const(low_mask(room));
+        self.hidden_binary(BinaryOp::And, Type::Ptr, v, mask)
+    }
+
     /// A length for copy and fill: at most 63, or now and then 64 KiB (which
     /// overruns the region, and memory when it starts near the end). Not
     /// more: wasmtime charges fuel by the byte, even for a copy that traps.
@@ -657,9 +752,16 @@ impl FuncGen<'_> {
         self.hidden_binary(BinaryOp::And, Type::Ptr, v, mask)
     }
 
-    /// The start of a range of up to 64 bytes.
+    /// The start of a range of up to 64 bytes, outside the slots.
     fn range_start(&mut self) -> ValueId {
-        let (addr, offset) = self.address(64);
+        let (addr, offset) = match self.rng.weighted(&[85, 12, 3]) {
+            1 => {
+                let base = self.heap_end(REGION_SIZE);
+                self.inside(base, REGION_SIZE, 64)
+            }
+            2 => self.out_of_bounds(64),
+            _ => self.region_address(64),
+        };
         if offset == 0 {
             return addr;
         }

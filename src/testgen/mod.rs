@@ -21,6 +21,10 @@
 //!   two or three entries;
 //! - straight-line code from every instruction family (`insts.rs`), with
 //!   operands sometimes computed on the spot in either order;
+//! - stack slots, filled with `memory.fill` and then reached anywhere
+//!   inside, and in some functions a slot of typed fields reached only by
+//!   loads and stores of constant offsets ([`func::FieldSlot`], what `sroa`
+//!   replaces); no access through a slot's address leaves the slot;
 //! - in most programs, one or two named memories (`ptr`, `i32` or `i64`
 //!   addresses) with data, and an entry `@mems` that accesses, sizes, grows,
 //!   fills and copies between them (`memories.rs`, drawn from a stream of
