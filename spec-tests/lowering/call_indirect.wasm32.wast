@@ -106,12 +106,9 @@
   )
   ;; fn @call_wrong_signature
   (func $call_wrong_signature (type $t1) (param $x i32) (result i32)
-    (local $f i32)
     ;; entry
-    i32.const 1
-    local.set $f
     local.get $x
-    local.get $f
+    i32.const 1
     call_indirect $table (type $t1) (param i32) (result i32)
     return
   )

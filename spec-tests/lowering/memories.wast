@@ -33,15 +33,12 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @copy_64_to_32
   (func $copy_64_to_32 (type $t0) (result i64 i32)
-    (local $src i64)
     (local $dst i32)
     ;; entry
-    i64.const 16
-    local.set $src
     i32.const 1000
     local.set $dst
     local.get $dst
-    local.get $src
+    i64.const 16
     i32.const 8
     memory.copy $small $big
     local.get $dst
@@ -51,34 +48,30 @@
   )
   ;; fn @copy_between_default_and_named
   (func $copy_between_default_and_named (type $t1) (result i32 i32)
-    (local $plain i64)
     (local $to i32)
-    (local $hello i32)
+    (local $back i64)
+    (local $b i32)
     ;; entry
-    i64.const 16
-    local.set $plain
     i32.const 200
     local.set $to
     local.get $to
-    local.get $plain
+    i64.const 16
     i32.const 4
     memory.copy $small $memory
     local.get $to
     i32.load $small
     local.set $to
-    i32.const 16
-    local.set $hello
     i64.const 300
-    local.set $plain
-    local.get $plain
-    local.get $hello
+    local.set $back
+    local.get $back
+    i32.const 16
     i32.const 4
     memory.copy $memory $small
-    local.get $plain
+    local.get $back
     i32.load
-    local.set $hello
+    local.set $b
     local.get $to
-    local.get $hello
+    local.get $b
     return
   )
   ;; fn @sizes

@@ -77,19 +77,13 @@
   )
   ;; fn @copy_out_of_bounds
   (func $copy_out_of_bounds (type $t3)
-    (local $end i32)
-    (local $buf i32)
     ;; entry
     memory.size
     i32.const 65536
     i32.mul
-    local.set $end
-    i32.const 16
-    local.set $buf
-    local.get $end
     i32.const 16
     i32.sub
-    local.get $buf
+    i32.const 16
     i32.const 32
     memory.copy
     return

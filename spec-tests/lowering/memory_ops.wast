@@ -77,19 +77,13 @@
   )
   ;; fn @copy_out_of_bounds
   (func $copy_out_of_bounds (type $t3)
-    (local $end i64)
-    (local $buf i64)
     ;; entry
     memory.size
     i64.const 65536
     i64.mul
-    local.set $end
-    i64.const 16
-    local.set $buf
-    local.get $end
     i64.const 16
     i64.sub
-    local.get $buf
+    i64.const 16
     i64.const 32
     memory.copy
     return

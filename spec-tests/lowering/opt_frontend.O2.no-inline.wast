@@ -49,7 +49,6 @@
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $base i64)
     (local $off i64)
     (local $x i32)
     (local $y i32)
@@ -67,21 +66,19 @@
       br_if $head_exit
       loop $head
         ;; body
-        i64.const 16
-        local.set $base
         local.get $i
         i64.extend_i32_u
         i64.const 8
         i64.mul
         local.set $off
-        local.get $base
+        i64.const 16
         local.get $off
         i64.add
-        local.set $base
-        local.get $base
+        local.set $off
+        local.get $off
         i32.load
         local.set $x
-        local.get $base
+        local.get $off
         i64.const 4
         i64.add
         i32.load

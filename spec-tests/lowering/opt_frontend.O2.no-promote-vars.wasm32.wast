@@ -65,7 +65,6 @@
   )
   ;; fn @sum_pairs
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
-    (local $base i32)
     (local $i2 i32)
     (local $off i32)
     (local $x i32)
@@ -89,22 +88,20 @@
       br_if $head_exit
       loop $head
         ;; body
-        i32.const 16
-        local.set $base
         local.get $i
         local.set $i2
         local.get $i2
         i32.const 8
         i32.mul
         local.set $off
-        local.get $base
+        i32.const 16
         local.get $off
         i32.add
-        local.set $base
-        local.get $base
+        local.set $off
+        local.get $off
         i32.load
         local.set $x
-        local.get $base
+        local.get $off
         i32.const 4
         i32.add
         i32.load

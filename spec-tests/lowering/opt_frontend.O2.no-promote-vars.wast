@@ -65,7 +65,6 @@
   )
   ;; fn @sum_pairs
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
-    (local $base i64)
     (local $i2 i32)
     (local $off i64)
     (local $x i32)
@@ -89,8 +88,6 @@
       br_if $head_exit
       loop $head
         ;; body
-        i64.const 16
-        local.set $base
         local.get $i
         local.set $i2
         local.get $i2
@@ -98,14 +95,14 @@
         i64.const 8
         i64.mul
         local.set $off
-        local.get $base
+        i64.const 16
         local.get $off
         i64.add
-        local.set $base
-        local.get $base
+        local.set $off
+        local.get $off
         i32.load
         local.set $x
-        local.get $base
+        local.get $off
         i64.const 4
         i64.add
         i32.load

@@ -74,7 +74,7 @@ pub(super) struct FuncCx<'a, 'm> {
     /// Values left on the operand stack for their single consumer.
     on_stack: Vec<bool>,
     /// Constants emitted again at each use instead of living in a local.
-    remat: Vec<Option<Const>>,
+    remat: Vec<Option<Remat>>,
     var_locals: Vec<String>,
     /// Whether each parameter's local holds it alone (no other value was
     /// given its color), so that DWARF may say where it is.
@@ -300,8 +300,8 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     }
 
     pub fn push_value(&self, value: ValueId, out: &mut Vec<Instr>) {
-        if let Some(c) = self.remat[value.index()] {
-            out.push(const_instr(c, self.target()));
+        if let Some(remat) = self.remat[value.index()] {
+            out.push(self.remat_instr(remat));
             return;
         }
         if self.on_stack[value.index()] {
@@ -349,6 +349,18 @@ impl<'a, 'm> FuncCx<'a, 'm> {
         }
     }
 
+    /// The one instruction that gives a rematerialised value.
+    fn remat_instr(&self, remat: Remat) -> Instr {
+        match remat {
+            Remat::Const(c) => const_instr(c, self.target()),
+            Remat::Data(data) => {
+                let addr = self.cx.layout.data_addr(data);
+                self.cx.address_const(self.cx.module.data_mem(data), addr)
+            }
+            Remat::Func(f) => self.cx.ptr_const(self.cx.layout.func_ptr(f)),
+        }
+    }
+
     /// The instructions of an operator whose operands are on the stack.
     fn emit_op(&mut self, op: &Op, out: &mut Vec<Instr>) {
         let target = self.target();
@@ -390,11 +402,8 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                     out.push(self.ptr_op(IntBinOp::Add));
                 }
             }
-            Op::DataAddr(data) => {
-                let addr = self.cx.layout.data_addr(*data);
-                out.push(self.cx.address_const(self.cx.module.data_mem(*data), addr))
-            }
-            Op::FuncAddr(f) => out.push(self.cx.ptr_const(self.cx.layout.func_ptr(*f))),
+            Op::DataAddr(data) => out.push(self.remat_instr(Remat::Data(*data))),
+            Op::FuncAddr(f) => out.push(self.remat_instr(Remat::Func(*f))),
             Op::MemorySize(mem) => out.push(Instr::MemorySize(self.cx.named_memory(*mem))),
             Op::MemoryGrow(mem, _) => out.push(Instr::MemoryGrow(self.cx.named_memory(*mem))),
             Op::StackAlloc(_) => self.stack_alloc(out),
@@ -543,7 +552,7 @@ fn uses_dynamic_stack(func: &Function) -> bool {
 /// order and each used only there, leave those results on the stack.
 /// Constants used once, and small integers, cost nothing where they are
 /// defined, so the search steps over them.
-fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Const>>) {
+fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Remat>>) {
     let uses = use_counts(func);
     let candidates = remat_candidates(func, &uses);
     let mut on_stack = vec![false; func.values.len()];
@@ -591,7 +600,7 @@ fn feeds(
     before: &[Inst],
     wanted: &[ValueId],
     uses: &[u32],
-    candidates: &[Option<Const>],
+    candidates: &[Option<Remat>],
     on_stack: &[bool],
     pinned: &[bool],
 ) -> Option<Vec<ValueId>> {
@@ -656,25 +665,46 @@ fn use_counts(func: &Function) -> Vec<u32> {
     uses
 }
 
+/// A value that one constant instruction gives: a constant, a data
+/// definition's address or a function pointer.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Remat {
+    Const(Const),
+    Data(crate::ir::DataId),
+    Func(crate::ir::FuncId),
+}
+
 /// Constants cheaper to emit at each use than to keep in a local: those
-/// used once, and small integers.
-fn remat_candidates(func: &Function, uses: &[u32]) -> Vec<Option<Const>> {
+/// used once (a data address or function pointer too: `data.addr @a` then
+/// `ptr.add` of an index would otherwise go through a local), and small
+/// integers.
+fn remat_candidates(func: &Function, uses: &[u32]) -> Vec<Option<Remat>> {
     let mut remat = vec![None; func.values.len()];
     for inst in func.blocks.iter().flat_map(|b| &b.insts) {
-        let (Op::Const(c), [result]) = (&inst.op, inst.results.as_slice()) else {
+        let [result] = inst.results.as_slice() else {
             continue;
         };
-        let small = match *c {
-            Const::I32(v) => (-64..64).contains(&v),
-            Const::I64(v) => (-64..64).contains(&v),
-            Const::Ptr(v) => v < 64,
-            Const::F32(_) | Const::F64(_) => false,
+        let (candidate, small) = match inst.op {
+            Op::Const(c) => (Remat::Const(c), small_const(c)),
+            Op::DataAddr(data) => (Remat::Data(data), false),
+            Op::FuncAddr(f) => (Remat::Func(f), false),
+            _ => continue,
         };
         if uses[result.index()] == 1 || small {
-            remat[result.index()] = Some(*c);
+            remat[result.index()] = Some(candidate);
         }
     }
     remat
+}
+
+/// A constant whose instruction is no longer than a `local.get`.
+fn small_const(c: Const) -> bool {
+    match c {
+        Const::I32(v) => (-64..64).contains(&v),
+        Const::I64(v) => (-64..64).contains(&v),
+        Const::Ptr(v) => v < 64,
+        Const::F32(_) | Const::F64(_) => false,
+    }
 }
 
 /// Values read by some instruction or terminator of a reachable or
