@@ -112,13 +112,18 @@
   )
   ;; fn @to_int
   (func $to_int (type $t3) (param $x f64) (result i64 i64 i32)
+    (local $a i64)
+    (local $c i32)
     ;; entry
     local.get $x
     i64.trunc_sat_f64_s
-    local.get $x
-    i64.trunc_sat_f64_s
+    local.set $a
     local.get $x
     i32.trunc_sat_f64_u
+    local.set $c
+    local.get $a
+    local.get $a
+    local.get $c
     return
   )
   ;; fn @trap_conv

@@ -19,6 +19,7 @@
 
 mod control;
 mod func;
+mod gvn;
 mod inline;
 mod inline_calls;
 mod licm;
@@ -74,6 +75,9 @@ pub struct Options {
     /// Fold `ptr.add` of a constant into the offset of the loads and stores
     /// that use it, where that cannot change a result (`offsets.rs`).
     pub fold_offsets: bool,
+    /// Reuse the value of a pure computation that a dominating
+    /// instruction already made (`gvn.rs`).
+    pub gvn: bool,
     /// Promote `var`s to SSA values and block parameters (`promote.rs`).
     pub promote_vars: bool,
     /// Replace the fields of stack slots whose address does not escape by

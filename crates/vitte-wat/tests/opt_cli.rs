@@ -93,9 +93,11 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after sroa",
             ";; IR after expand-switches",
             ";; IR after fold-offsets",
+            ";; IR after gvn",
             ";; IR after load-cse",
             ";; IR after licm",
-            ";; IR after unroll"
+            ";; IR after unroll",
+            ";; IR after gvn"
         ]
     );
     // The final IR has no variable left and computes the same.
