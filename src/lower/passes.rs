@@ -105,6 +105,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "pure computations that cannot trap and whose operands are defined outside a loop hoisted into its preheader; loads stay (licm.rs)",
     },
     PassInfo {
+        name: "strength-reduce",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs)",
+    },
+    PassInfo {
         name: "unroll",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -152,6 +158,7 @@ impl Options {
             sroa: false,
             load_cse: false,
             licm: false,
+            strength_reduce: false,
             unroll: false,
         }
     }
@@ -164,6 +171,7 @@ impl Options {
             "fold-offsets" => &mut self.fold_offsets,
             "load-cse" => &mut self.load_cse,
             "licm" => &mut self.licm,
+            "strength-reduce" => &mut self.strength_reduce,
             "unroll" => &mut self.unroll,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
@@ -233,6 +241,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "fold-offsets" => super::offsets::fold_offsets(func),
         "load-cse" => super::load_cse::cse_loads(func),
         "licm" => super::licm::hoist_invariants(func),
+        "strength-reduce" => super::strength::reduce_strength(func),
         "unroll" => super::unroll::unroll_loops(func),
         _ => None,
     }
