@@ -438,8 +438,11 @@ mod tests {
         assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
         assert!(at("sroa") < at("fold-offsets"));
         // licm on SSA values with offsets folded and loads reused; unroll
-        // after it, on loops whose invariants are gone.
+        // after it, on loops whose invariants are gone; strength-reduce
+        // between them, on the products licm left in outer loops, before
+        // unrolled copies would multiply.
         assert!(at("load-cse") < at("licm") && at("licm") < at("unroll"));
+        assert!(at("licm") < at("strength-reduce") && at("strength-reduce") < at("unroll"));
         assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
     }
 }

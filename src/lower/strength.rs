@@ -186,6 +186,8 @@ struct Finder<'a> {
     uses: Vec<u32>,
     /// The single user of each value used once: (block, instruction).
     user: Vec<Option<(usize, usize)>>,
+    /// Whether an unreachable block jumps to each block.
+    unreachable_pred: Vec<bool>,
     /// Each header's plan index (`Some(None)`: not a loop to look into).
     plan_of: Vec<Option<Option<usize>>>,
     plans: Vec<Plan>,
@@ -201,8 +203,19 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+        let mut unreachable_pred = vec![false; func.blocks.len()];
+        for (b, block) in func.blocks.iter().enumerate() {
+            if !cfg.is_reachable(func.block_id(b)) {
+                for s in block.successors() {
+                    if let Some(mark) = unreachable_pred.get_mut(s.index()) {
+                        *mark = true;
+                    }
+                }
+            }
+        }
         Finder {
             func,
+            unreachable_pred,
             cfg,
             dom,
             loops,
@@ -280,7 +293,12 @@ impl<'a> Finder<'a> {
             return known;
         }
         let header = self.func.block_id(h);
-        let ok = h != 0 && self.loops.is_header[h] && self.cfg.is_reachable(header);
+        // An unreachable block's edge to the header would lack the new
+        // arguments: such a loop is left alone.
+        let ok = h != 0
+            && self.loops.is_header[h]
+            && self.cfg.is_reachable(header)
+            && !self.unreachable_pred[h];
         let body = ok
             .then(|| natural_loop(self.cfg, self.dom, header, MAX_LOOP_BLOCKS))
             .flatten();
@@ -450,45 +468,18 @@ fn apply(
         let Some((_, Some(edges))) = plan.ivs.iter().find(|(p, _)| *p == r.param) else {
             continue;
         };
+        let name = func.value(r.replaced[0]).name.clone();
         let mut at = Emitter {
             func: &mut *func,
             block: pre,
             at: r.at,
             ty: r.ty,
+            name: format!("{name}_sr"),
         };
-        let i0 = at.entry_value(header_id, r.param);
-        let product = at.scaled(i0, r.m, r.scale);
-        let start = match r.x {
-            Some(x) => at.add(product, x),
-            None => product,
-        };
-        let start = at.value(start);
-        // `c * m` for each edge's `c`, once per distinct `c`.
-        let mut made: Vec<(Inv, ValueId)> = Vec::new();
-        let mut steps = Vec::with_capacity(edges.len());
-        for edge in edges {
-            let (op, c) = match edge.delta {
-                Delta::Same => {
-                    steps.push(None);
-                    continue;
-                }
-                Delta::Add(c) => (BinaryOp::Add, c),
-                Delta::Sub(c) => (BinaryOp::Sub, c),
-            };
-            let step = match made.iter().find(|(k, _)| *k == c) {
-                Some(&(_, step)) => step,
-                None => {
-                    let scaled = at.scaled(c, r.m, r.scale);
-                    let step = at.value(scaled);
-                    made.push((c, step));
-                    step
-                }
-            };
-            steps.push(Some((op, step)));
-        }
-        let name = func.value(r.replaced[0]).name.clone();
+        let start = at.start(header_id, r);
+        let steps = at.steps(edges, r);
         let n = func.blocks[h].params.len() as u32;
-        let j = func.new_value(r.ty, name, ValueDef::BlockParam(header_id, n));
+        let j = func.new_value(r.ty, name.clone(), ValueDef::BlockParam(header_id, n));
         func.blocks[h].params.push(j);
         push_arg(func, pre, None, header_id, start);
         for (edge, step) in edges.iter().zip(steps) {
@@ -500,6 +491,7 @@ fn apply(
                         block: edge.from,
                         at: r.at,
                         ty: r.ty,
+                        name: format!("{name}_next"),
                     };
                     at.emit(Op::Binary(op, r.ty, j, step))
                 }
@@ -540,9 +532,51 @@ struct Emitter<'f> {
     block: usize,
     at: (Span, LocId),
     ty: Type,
+    /// The name of the values it makes.
+    name: String,
 }
 
 impl Emitter<'_> {
+    /// The new parameter's entry value, `i0 * m (+ x)`.
+    fn start(&mut self, header: BlockId, r: &Reduction) -> ValueId {
+        let i0 = self.entry_value(header, r.param);
+        let product = self.scaled(i0, r.m, r.scale);
+        let start = match r.x {
+            Some(x) => self.add(product, x),
+            None => product,
+        };
+        self.value(start)
+    }
+
+    /// What each back edge adds to (or subtracts from) the new parameter:
+    /// `c * m` for its `c`, made once per distinct `c`; `None` for an
+    /// edge that passes the counter unchanged.
+    fn steps(&mut self, edges: &[BackEdge], r: &Reduction) -> Vec<Option<(BinaryOp, ValueId)>> {
+        let mut made: Vec<(Inv, ValueId)> = Vec::new();
+        let mut steps = Vec::with_capacity(edges.len());
+        for edge in edges {
+            let (op, c) = match edge.delta {
+                Delta::Same => {
+                    steps.push(None);
+                    continue;
+                }
+                Delta::Add(c) => (BinaryOp::Add, c),
+                Delta::Sub(c) => (BinaryOp::Sub, c),
+            };
+            let step = match made.iter().find(|(k, _)| *k == c) {
+                Some(&(_, step)) => step,
+                None => {
+                    let scaled = self.scaled(c, r.m, r.scale);
+                    let step = self.value(scaled);
+                    made.push((c, step));
+                    step
+                }
+            };
+            steps.push(Some((op, step)));
+        }
+        steps
+    }
+
     /// What the preheader passes the header for its parameter `param`.
     fn entry_value(&self, header: BlockId, param: u32) -> Inv {
         let term = self.func.blocks[self.block].term.as_ref();
@@ -620,7 +654,10 @@ impl Emitter<'_> {
         };
         let block = self.func.block_id(self.block);
         // The definition is set by `renumber_defs` once all are placed.
-        let v = self.func.new_value(ty, "", ValueDef::BlockParam(block, 0));
+        let name = self.name.clone();
+        let v = self
+            .func
+            .new_value(ty, name, ValueDef::BlockParam(block, 0));
         let (span, loc) = self.at;
         self.func.blocks[self.block].insts.push(Inst {
             op,
@@ -839,6 +876,17 @@ mod tests {
         let (after, text) = reduced(&module);
         assert!(!text.contains("shl %i"), "{text}");
         same_results(&module, &after, &as_i32(&stepped_args()));
+    }
+
+    /// A loop that an unreachable block also jumps to is left alone: that
+    /// edge would lack the new parameter's argument.
+    #[test]
+    fn a_header_with_an_unreachable_predecessor_stays() {
+        let text = stepped("i32", 0, "i32.add %i, %c")
+            .replace("out:\n", "dead:\n  jump l(%n, %n, %n)\nout:\n");
+        let module = parse(&text);
+        assert!(text.contains("dead:"), "{text}");
+        assert_eq!(reduce_strength(f(&module)), None);
     }
 
     /// The random programs of `difftest` compute the same reduced; some of
