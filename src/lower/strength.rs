@@ -889,11 +889,12 @@ mod tests {
         assert_eq!(reduce_strength(f(&module)), None);
     }
 
-    /// The random programs of `difftest` compute the same reduced; some of
-    /// their loops step a counter that a product reads.
+    /// The random programs of `difftest` compute the same reduced; a few of
+    /// their loops (5 functions of 400 programs) step a counter
+    /// that a product reads.
     #[test]
     fn generated_programs_compute_the_same_reduced() {
-        let changed = check_generated(0..150, |_, f| reduce_strength(f));
-        assert!(changed >= 1, "only {changed} functions changed");
+        let changed = check_generated(0..400, |_, f| reduce_strength(f));
+        assert!(changed >= 4, "only {changed} functions changed");
     }
 }
