@@ -61,6 +61,8 @@
     i32.const 0
     i32.const 2147483647
     i32.const -2147483648
+    i32.const 0
+    local.set $v
     local.set $hi
     local.set $lo
     local.set $i
@@ -72,10 +74,6 @@
       br_if $loop_exit
       loop $loop
         ;; body
-        local.get $i
-        i32.const 3
-        i32.mul
-        local.set $v
         local.get $v
         local.get $lo
         i32.lt_s
@@ -98,6 +96,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $v
+        i32.const 3
+        i32.add
+        local.set $v
         ;; loop
         local.get $i
         local.get $n

@@ -35,6 +35,8 @@
         ;; inner_start
         i64.const 0
         local.get $acc
+        i64.const 0
+        local.set $p
         local.set $acc2
         local.set $acc
         block $inner_exit
@@ -46,10 +48,6 @@
           br_if $inner_exit
           loop $inner
             ;; inner_body
-            local.get $i
-            local.get $acc
-            i64.mul
-            local.set $p
             local.get $acc2
             local.get $p
             i64.add
@@ -58,6 +56,10 @@
             i64.const 1
             i64.add
             local.set $acc
+            local.get $p
+            local.get $i
+            i64.add
+            local.set $p
             ;; inner
             local.get $acc
             local.get $n

@@ -199,68 +199,83 @@ impl<'f> State<'f> {
         kept
     }
 
-    /// The preheader of the loop of `header`: its one outside predecessor
-    /// when that only jumps to it, or a new block.
+    /// The preheader of the loop of `header` ([`preheader`]), remembered
+    /// when new so that the outer loops see it.
     fn preheader(&mut self, cfg: &Cfg, header: usize, in_loop: &FxHashSet<usize>) -> usize {
         if let Some(&pre) = self.preheader_of.get(&header) {
             return pre;
         }
-        let outside: Vec<usize> = (cfg.preds[header].iter())
-            .map(|p| p.index())
-            .filter(|p| !in_loop.contains(p))
-            .collect();
-        if let [pred] = outside[..]
-            && matches!(&self.func.blocks[pred].term, Some(Terminator::Jump(_)))
-        {
-            return pred;
-        }
-        let pre = self.new_preheader(header, outside[0]);
-        let target = self.func.block_id(header);
-        let pre_id = self.func.block_id(pre);
-        for p in outside {
-            if let Some(term) = &mut self.func.to_mut().blocks[p].term {
-                for edge in term.edges_mut() {
-                    if edge.block == target {
-                        edge.block = pre_id;
-                    }
-                }
-            }
-        }
-        self.preheader_of.insert(header, pre);
-        pre
-    }
-
-    /// A new block that takes the parameters of `header` and passes them on.
-    /// Its jump carries the position of the branch from `entering`, an
-    /// outside predecessor: it continues that branch (the header's label is
-    /// no instruction a debugger could stop at).
-    fn new_preheader(&mut self, header: usize, entering: usize) -> usize {
         let func = self.func.to_mut();
-        let pre = func.blocks.len();
-        let pre_id = func.block_id(pre);
-        let params: Vec<ValueId> = func.blocks[header].params.clone();
-        let mut fresh = Vec::with_capacity(params.len());
-        for (n, &p) in params.iter().enumerate() {
-            let data = func.value(p).clone();
-            let v = func.new_value(data.ty, data.name, ValueDef::BlockParam(pre_id, n as u32));
-            self.def_block.push(Some(pre));
-            fresh.push(v);
+        let (pre, new) = preheader(func, cfg, header, in_loop);
+        if new {
+            self.def_block.resize(func.values.len(), Some(pre));
+            self.preheader_of.insert(header, pre);
         }
-        let h = &func.blocks[header];
-        let mut block = Block::new(format!("{}_pre", h.name));
-        block.span = h.span;
-        let from = &func.blocks[entering];
-        (block.term_span, block.term_loc) = (from.term_span, from.term_loc);
-        block.params = fresh.clone();
-        block.term = Some(Terminator::Jump(Edge::new(func.block_id(header), fresh)));
-        func.blocks.push(block);
         pre
     }
 }
 
+/// The preheader of the loop of `header`, whose blocks are `in_loop`: its
+/// one outside predecessor when that only jumps to it, or a new block
+/// (then `true`) that receives every edge from outside. Shared by the
+/// loop passes (licm, strength-reduce).
+pub(super) fn preheader(
+    func: &mut Function,
+    cfg: &Cfg,
+    header: usize,
+    in_loop: &FxHashSet<usize>,
+) -> (usize, bool) {
+    let outside: Vec<usize> = (cfg.preds[header].iter())
+        .map(|p| p.index())
+        .filter(|p| !in_loop.contains(p))
+        .collect();
+    if let [pred] = outside[..]
+        && matches!(&func.blocks[pred].term, Some(Terminator::Jump(_)))
+    {
+        return (pred, false);
+    }
+    let pre = new_preheader(func, header, outside[0]);
+    let target = func.block_id(header);
+    let pre_id = func.block_id(pre);
+    for p in outside {
+        if let Some(term) = &mut func.blocks[p].term {
+            for edge in term.edges_mut() {
+                if edge.block == target {
+                    edge.block = pre_id;
+                }
+            }
+        }
+    }
+    (pre, true)
+}
+
+/// A new block that takes the parameters of `header` and passes them on.
+/// Its jump carries the position of the branch from `entering`, an
+/// outside predecessor: it continues that branch (the header's label is
+/// no instruction a debugger could stop at).
+fn new_preheader(func: &mut Function, header: usize, entering: usize) -> usize {
+    let pre = func.blocks.len();
+    let pre_id = func.block_id(pre);
+    let params: Vec<ValueId> = func.blocks[header].params.clone();
+    let mut fresh = Vec::with_capacity(params.len());
+    for (n, &p) in params.iter().enumerate() {
+        let data = func.value(p).clone();
+        fresh.push(func.new_value(data.ty, data.name, ValueDef::BlockParam(pre_id, n as u32)));
+    }
+    let h = &func.blocks[header];
+    let mut block = Block::new(format!("{}_pre", h.name));
+    block.span = h.span;
+    let from = &func.blocks[entering];
+    (block.term_span, block.term_loc) = (from.term_span, from.term_loc);
+    block.params = fresh.clone();
+    block.term = Some(Terminator::Jump(Edge::new(func.block_id(header), fresh)));
+    func.blocks.push(block);
+    pre
+}
+
 /// Whether running the operator once more, or earlier, changes nothing
 /// but its result: no effect, no trap, no read of mutable state.
-fn movable(op: &Op) -> bool {
+pub(super) fn movable(op: &Op) -> bool {
     use BinaryOp::{DivS, DivU, RemS, RemU};
     match op {
         Op::Const(_) | Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => true,

@@ -35,6 +35,7 @@ mod promote;
 mod reducible;
 mod rotate;
 mod sroa;
+mod strength;
 mod switches;
 mod threads;
 mod unroll;
@@ -88,6 +89,9 @@ pub struct Options {
     pub load_cse: bool,
     /// Hoist pure loop invariants into the loop's preheader (`licm.rs`).
     pub licm: bool,
+    /// Replace products of a loop's induction variables by loop-carried
+    /// sums (`strength.rs`).
+    pub strength_reduce: bool,
     /// Unroll small loops of a constant trip count (`unroll.rs`).
     pub unroll: bool,
 }

@@ -113,16 +113,21 @@ fn defining_inst(func: &Function, v: ValueId) -> Option<&Inst> {
 }
 
 /// Removes the `ptr.add`s and constants that the folds left unused (they
-/// cannot trap), and those that only they used, and renumbers the
-/// definitions: one count of uses, then a worklist, however long the
-/// chains of adds.
+/// cannot trap), and those that only they used ([`remove_dead`]).
 pub(super) fn remove_dead_address_arithmetic(func: &mut Function) {
-    let removable = |inst: &Inst| {
+    remove_dead(func, |inst| {
         matches!(
             inst.op,
             Op::Binary(BinaryOp::Add, Type::Ptr, ..) | Op::Const(_)
         )
-    };
+    });
+}
+
+/// Removes the unused instructions that `removable` accepts (the caller
+/// vouches they have no effect and cannot trap), then those that only
+/// they used, and renumbers the definitions: one count of uses, then a
+/// worklist, however long the chains.
+pub(super) fn remove_dead(func: &mut Function, removable: impl Fn(&Inst) -> bool) {
     let mut uses = vec![0u32; func.values.len()];
     for block in &func.blocks {
         let operands = block.insts.iter().flat_map(|i| i.op.operands());

@@ -111,6 +111,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "pure computations that cannot trap and whose operands are defined outside a loop hoisted into its preheader; loads stay (licm.rs)",
     },
     PassInfo {
+        name: "strength-reduce",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs)",
+    },
+    PassInfo {
         name: "unroll",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -159,6 +165,7 @@ impl Options {
             sroa: false,
             load_cse: false,
             licm: false,
+            strength_reduce: false,
             unroll: false,
         }
     }
@@ -172,6 +179,7 @@ impl Options {
             "gvn" => &mut self.gvn,
             "load-cse" => &mut self.load_cse,
             "licm" => &mut self.licm,
+            "strength-reduce" => &mut self.strength_reduce,
             "unroll" => &mut self.unroll,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
@@ -242,6 +250,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "gvn" => super::gvn::number_values(func),
         "load-cse" => super::load_cse::cse_loads(func),
         "licm" => super::licm::hoist_invariants(func),
+        "strength-reduce" => super::strength::reduce_strength(func),
         "unroll" => super::unroll::unroll_loops(func),
         _ => None,
     }
@@ -499,12 +508,15 @@ mod tests {
         assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
         assert!(at("sroa") < at("fold-offsets"));
         // licm on SSA values with offsets folded and loads reused; unroll
-        // after it, on loops whose invariants are gone.
+        // after it, on loops whose invariants are gone; strength-reduce
+        // between them, on the products licm left in outer loops, before
+        // unrolled copies would multiply.
         assert!(at("load-cse") < at("licm") && at("licm") < at("unroll"));
         // Values numbered with offsets folded, so that loads see one
         // address; and again last, after the passes that move code.
         assert!(at("fold-offsets") < at("gvn") && at("gvn") < at("load-cse"));
         assert_eq!(all.last(), Some(&"gvn"));
+        assert!(at("licm") < at("strength-reduce") && at("strength-reduce") < at("unroll"));
         assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
     }
 }

@@ -268,7 +268,7 @@ fn defined_in(func: &Function, v: ValueId, h: BlockId) -> bool {
     matches!(func.value(v).def, ValueDef::InstResult { block, .. } if block == h)
 }
 
-fn def_op(func: &Function, v: ValueId) -> Option<&Op> {
+pub(super) fn def_op(func: &Function, v: ValueId) -> Option<&Op> {
     match func.value(v).def {
         ValueDef::InstResult { block, index, .. } => {
             Some(&func.block(block).insts.get(index as usize)?.op)
@@ -316,7 +316,7 @@ fn compare(op: CmpOp, ty: Type, x: u64, y: u64) -> Option<bool> {
 }
 
 /// How many instructions and terminators read each value.
-fn use_counts(func: &Function) -> Vec<u32> {
+pub(super) fn use_counts(func: &Function) -> Vec<u32> {
     let mut uses = vec![0u32; func.values.len()];
     for block in &func.blocks {
         let operands = block.insts.iter().flat_map(|i| i.op.operands());
