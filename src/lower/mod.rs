@@ -35,6 +35,7 @@ mod reducible;
 mod rotate;
 mod sroa;
 mod switches;
+mod tailrec;
 mod threads;
 mod unroll;
 mod wasi64;
@@ -76,6 +77,9 @@ pub struct Options {
     pub fold_offsets: bool,
     /// Promote `var`s to SSA values and block parameters (`promote.rs`).
     pub promote_vars: bool,
+    /// Turn tail self-calls into loops, with an accumulator when an
+    /// integer operator combines the call's result (`tailrec.rs`).
+    pub tailrec: bool,
     /// Replace the fields of stack slots whose address does not escape by
     /// SSA values (`sroa.rs`).
     pub sroa: bool,
