@@ -193,20 +193,22 @@ fn is_self_call(func: &Function, op: &Op) -> bool {
     matches!(op, Op::Call { func: callee, args } if *callee == func.tag() && args.len() == func.params.len())
 }
 
-/// The accumulator's operator and type: the first accumulating tail's,
-/// when the function has one `i32` or `i64` result and the operator is
-/// associative and commutative on wrapping integers.
+/// The accumulator's operator and type: those of the first tail whose
+/// operator is associative and commutative on wrapping integers, when the
+/// function has one `i32` or `i64` result.
 fn accumulator(func: &Function, tails: &[Tail]) -> Option<(BinaryOp, Type)> {
     let [result] = func.sig.results[..] else {
         return None;
     };
-    let c = tails.iter().find_map(|t| t.combine)?;
-    let accumulates = matches!(
-        c.op,
-        BinaryOp::Add | BinaryOp::Mul | BinaryOp::And | BinaryOp::Or | BinaryOp::Xor
-    );
-    (accumulates && matches!(result, Type::I32 | Type::I64) && c.ty == result)
-        .then_some((c.op, c.ty))
+    if !matches!(result, Type::I32 | Type::I64) {
+        return None;
+    }
+    let accumulates = |c: &Combine| {
+        use BinaryOp::{Add, And, Mul, Or, Xor};
+        c.ty == result && matches!(c.op, Add | Mul | And | Or | Xor)
+    };
+    let c = tails.iter().filter_map(|t| t.combine).find(accumulates)?;
+    Some((c.op, c.ty))
 }
 
 /// The value `x` for which `x op v = v`.
@@ -502,6 +504,23 @@ mod tests {
         );
         let module = parse(&combined);
         assert_eq!(eliminate_tail_calls(f(&module, "f")), None);
+    }
+
+    /// A tail combined by `sub` stays a call, and its return is combined
+    /// with the accumulator of the `add` tail after it.
+    #[test]
+    fn the_first_accumulating_operator_is_taken() {
+        let text = "pub fn @f(%n: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %stop = i32.le_s %n, %z\n  brif %stop, out, more\n\
+            out:\n  return %n\n\
+            more:\n  %one = i32.const 1\n  %m = i32.sub %n, %one\n  %odd = i32.and %n, %one\n  brif %odd, sub, add\n\
+            sub:\n  %r = call @f(%m)\n  %s = i32.sub %n, %r\n  return %s\n\
+            add:\n  %q = call @f(%m)\n  %t = i32.add %q, %n\n  return %t\n}\n";
+        let module = parse(text);
+        let after = rewritten(&module, |_, f| eliminate_tail_calls(f));
+        let printed = crate::text::print_module(&after);
+        assert_eq!(calls(f(&after, "f")), 1, "{printed}");
+        assert!(printed.contains("%s_acc = i32.add %acc, %s"), "{printed}");
+        same_results(&module, &after, "f", &i32s([-3, 0, 1, 2, 9, 1000]));
     }
 
     /// What must stay a call.
