@@ -58,7 +58,13 @@ use crate::ir::{
 /// The function with its tail self-calls turned into jumps to a loop
 /// header, or `None` when it has none (or must keep its frames).
 pub(super) fn eliminate_tail_calls(func: &Function) -> Option<Function> {
-    if !eligible(func) {
+    // Most functions have no self-call at the end of a block: look for
+    // one before counting uses (a vector per function).
+    let ends_in_self_call = |b: &Block| {
+        let tail = &b.insts[b.insts.len().saturating_sub(2)..];
+        tail.iter().any(|i| is_self_call(func, &i.op))
+    };
+    if !func.blocks.iter().any(ends_in_self_call) || !eligible(func) {
         return None;
     }
     let uses = use_counts(func);
