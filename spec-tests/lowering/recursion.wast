@@ -17,73 +17,107 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @fib_rec
   (func $fib_rec (type $t0) (param $n i64) (result i64)
+    (local $n_loop i64)
+    (local $acc i64)
     (local $n1 i64)
-    (local $n2 i64)
     ;; entry
     local.get $n
-    i64.const 2
-    i64.lt_s
-    if
-      ;; base
-      local.get $n
-      return
+    i64.const 0
+    local.set $acc
+    local.set $n_loop
+    block $entry_tail_exit
+      ;; entry_tail
+      local.get $n_loop
+      i64.const 2
+      i64.lt_s
+      br_if $entry_tail_exit
+      loop $entry_tail
+        ;; rec
+        local.get $n_loop
+        i64.const 1
+        i64.sub
+        local.set $n1
+        local.get $n_loop
+        i64.const 2
+        i64.sub
+        local.set $n_loop
+        local.get $n1
+        call $fib_rec
+        local.set $n1
+        local.get $acc
+        local.get $n1
+        i64.add
+        local.set $acc
+        ;; entry_tail
+        local.get $n_loop
+        i64.const 2
+        i64.lt_s
+        i32.eqz
+        br_if $entry_tail
+      end
     end
-    ;; rec
-    local.get $n
-    i64.const 1
-    i64.sub
-    local.set $n1
-    local.get $n
-    i64.const 2
-    i64.sub
-    local.set $n2
-    local.get $n1
-    call $fib_rec
-    local.get $n2
-    call $fib_rec
+    ;; base
+    local.get $acc
+    local.get $n_loop
     i64.add
     return
   )
   ;; fn @ackermann
   (func $ackermann (type $t1) (param $m i32) (param $n i32) (result i32)
+    (local $m_loop i32)
+    (local $n_loop i32)
     (local $m1 i32)
-    (local $n1 i32)
     ;; entry
     local.get $m
-    i32.eqz
-    if
-      ;; m0
-      local.get $n
-      i32.const 1
-      i32.add
-      return
-    end
-    ;; m_pos
-    local.get $m
-    i32.const 1
-    i32.sub
-    local.set $m1
     local.get $n
-    i32.eqz
-    if
-      ;; n0
-      local.get $m1
-      i32.const 1
-      call $ackermann
-      return
+    local.set $n_loop
+    local.set $m_loop
+    block $entry_tail_exit
+      ;; entry_tail
+      local.get $m_loop
+      i32.eqz
+      br_if $entry_tail_exit
+      loop $entry_tail
+        ;; m_pos
+        local.get $m_loop
+        i32.const 1
+        i32.sub
+        local.set $m1
+        local.get $n_loop
+        i32.eqz
+        if
+          ;; n0
+          local.get $m1
+          i32.const 1
+          local.set $n_loop
+          local.set $m_loop
+          ;; entry_tail
+          local.get $m_loop
+          br_if $entry_tail
+          br $entry_tail_exit
+        end
+        ;; n_pos
+        local.get $n_loop
+        i32.const 1
+        i32.sub
+        local.set $n_loop
+        local.get $m_loop
+        local.get $n_loop
+        call $ackermann
+        local.set $m_loop
+        local.get $m1
+        local.get $m_loop
+        local.set $n_loop
+        local.set $m_loop
+        ;; entry_tail
+        local.get $m_loop
+        br_if $entry_tail
+      end
     end
-    ;; n_pos
-    local.get $n
+    ;; m0
+    local.get $n_loop
     i32.const 1
-    i32.sub
-    local.set $n1
-    local.get $m
-    local.get $n1
-    call $ackermann
-    local.set $n1
-    local.get $m1
-    local.get $n1
-    call $ackermann
+    i32.add
     return
   )
 )

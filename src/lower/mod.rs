@@ -37,6 +37,7 @@ mod rotate;
 mod sroa;
 mod strength;
 mod switches;
+mod tailrec;
 mod threads;
 mod unroll;
 mod wasi64;
@@ -81,6 +82,9 @@ pub struct Options {
     pub gvn: bool,
     /// Promote `var`s to SSA values and block parameters (`promote.rs`).
     pub promote_vars: bool,
+    /// Turn tail self-calls into loops, with an accumulator when an
+    /// integer operator combines the call's result (`tailrec.rs`).
+    pub tailrec: bool,
     /// Replace the fields of stack slots whose address does not escape by
     /// SSA values (`sroa.rs`).
     pub sroa: bool,

@@ -81,6 +81,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "`var`s promoted to SSA values and block parameters, `var.get`/`var.set` removed (promote.rs)",
     },
     PassInfo {
+        name: "tailrec",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "a self-call whose results are returned, or combined with an earlier value by an integer add, mul, and, or or xor, replaced by a jump to a loop around the body, with an accumulator (tailrec.rs)",
+    },
+    PassInfo {
         name: "sroa",
         level: OptLevel::O1,
         rewrites_ir: true,
@@ -162,6 +168,7 @@ impl Options {
             fold_offsets: false,
             gvn: false,
             promote_vars: false,
+            tailrec: false,
             sroa: false,
             load_cse: false,
             licm: false,
@@ -174,6 +181,7 @@ impl Options {
         Some(match name {
             "inline" => &mut self.inline_leaves,
             "promote-vars" => &mut self.promote_vars,
+            "tailrec" => &mut self.tailrec,
             "sroa" => &mut self.sroa,
             "fold-offsets" => &mut self.fold_offsets,
             "gvn" => &mut self.gvn,
@@ -244,6 +252,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
             rest.or(leaves)
         }
         "promote-vars" => super::promote::promote_vars(func),
+        "tailrec" => super::tailrec::eliminate_tail_calls(func),
         "sroa" => super::sroa::scalar_replace(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
@@ -461,7 +470,7 @@ mod tests {
         assert_eq!(Options::at(OptLevel::O0), Options::none());
         let o1 = Options::at(OptLevel::O1);
         assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
-        assert!(!o1.licm && !o1.unroll && !o1.gvn);
+        assert!(!o1.licm && !o1.unroll && !o1.gvn && !o1.tailrec);
     }
 
     #[test]
@@ -507,6 +516,9 @@ mod tests {
         // inlined parameters held are SSA values; before offsets fold.
         assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
         assert!(at("sroa") < at("fold-offsets"));
+        // Tail calls found once the frontend's variables are values (a
+        // function with variables keeps its frames).
+        assert!(at("promote-vars") < at("tailrec") && at("tailrec") < at("sroa"));
         // licm on SSA values with offsets folded and loads reused; unroll
         // after it, on loops whose invariants are gone; strength-reduce
         // between them, on the products licm left in outer loops, before

@@ -1,0 +1,118 @@
+;; Generated from tests/cases/tailrec_frontend.vir by tests/golden.rs (wasm32, -O2 no-tailrec): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $tailrec_frontend
+  (type $t0 (func (param i64 i64) (result i64)))
+  (type $t1 (func (param i32) (result i32)))
+  (type $t2 (func (param i32) (result i64)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048592))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048592))
+  (export "gcd" (func $gcd))
+  (export "digits" (func $digits))
+  (export "fib" (func $fib))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @gcd
+  (func $gcd (type $t0) (param $a i64) (param $b i64) (result i64)
+    (local $b_1 i64)
+    (local $a_1 i64)
+    ;; entry
+    local.get $b
+    i64.const 0
+    i64.eq
+    if
+      ;; then1
+      local.get $a
+      return
+    end
+    local.get $b
+    local.get $a
+    local.set $a_1
+    local.set $b_1
+    ;; endif2
+    local.get $a_1
+    local.get $b_1
+    i64.rem_s
+    local.set $a_1
+    local.get $b_1
+    local.get $a_1
+    call $gcd
+    return
+  )
+  ;; fn @digits
+  (func $digits (type $t1) (param $n i32) (result i32)
+    (local $n_1 i32)
+    (local $v7 i32)
+    ;; entry
+    local.get $n
+    i32.const 0
+    i32.eq
+    if
+      ;; then1
+      i32.const 0
+      return
+    end
+    local.get $n
+    local.set $n_1
+    ;; endif2
+    local.get $n_1
+    i32.const 10
+    i32.rem_s
+    local.set $v7
+    local.get $n_1
+    i32.const 10
+    i32.div_s
+    call $digits
+    local.set $n_1
+    local.get $v7
+    local.get $n_1
+    i32.add
+    return
+  )
+  ;; fn @fib
+  (func $fib (type $t2) (param $n i32) (result i64)
+    (local $n_1 i32)
+    (local $v9 i64)
+    (local $v13 i64)
+    ;; entry
+    local.get $n
+    i32.const 2
+    i32.lt_s
+    if
+      ;; then1
+      local.get $n
+      i64.extend_i32_s
+      return
+    end
+    local.get $n
+    local.set $n_1
+    ;; endif2
+    local.get $n_1
+    i32.const 1
+    i32.sub
+    call $fib
+    local.set $v9
+    local.get $n_1
+    i32.const 2
+    i32.sub
+    call $fib
+    local.set $v13
+    local.get $v9
+    local.get $v13
+    i64.add
+    return
+  )
+)
+(assert_return (invoke "gcd" (i64.const 12) (i64.const 18)) (i64.const 6))
+(assert_return (invoke "gcd" (i64.const 17) (i64.const 5)) (i64.const 1))
+(assert_return (invoke "gcd" (i64.const -9) (i64.const 6)) (i64.const -3))
+(assert_return (invoke "digits" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "digits" (i32.const 1999)) (i32.const 28))
+(assert_return (invoke "digits" (i32.const -123)) (i32.const -6))
+(assert_return (invoke "fib" (i32.const 1)) (i64.const 1))
+(assert_return (invoke "fib" (i32.const 20)) (i64.const 6765))
