@@ -19,13 +19,11 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @index
   (func $index (type $t0) (param $i i32) (param $n i32) (param $j i32) (result i64)
-    (local $a i32)
     (local $s1 i32)
     (local $o1 i32)
+    (local $p1 i32)
     (local $v i64)
     ;; entry
-    i32.const 16
-    local.set $a
     local.get $i
     local.get $n
     i32.mul
@@ -36,14 +34,14 @@
     i32.const 8
     i32.mul
     local.set $o1
-    local.get $a
+    i32.const 16
     local.get $o1
     i32.add
-    local.set $a
+    local.set $p1
     local.get $s1
     i64.extend_i32_s
     local.set $v
-    local.get $a
+    local.get $p1
     local.get $v
     i64.store
     i32.const 1040
@@ -51,7 +49,7 @@
     i32.add
     local.get $v
     i64.store
-    local.get $a
+    local.get $p1
     i64.load
     local.get $v
     i64.add
@@ -61,6 +59,7 @@
   (func $fields (type $t1) (param $p i32) (param $n i64) (result i64)
     (local $f i32)
     (local $k i64)
+    (local $kk i64)
     (local $new i64)
     ;; entry
     local.get $p
@@ -71,6 +70,8 @@
     i64.const 0
     i64.store
     i64.const 0
+    i64.const 0
+    local.set $kk
     local.set $k
     block $loop_exit
       ;; loop
@@ -83,9 +84,7 @@
         ;; body
         local.get $f
         i64.load
-        local.get $k
-        i64.const 10
-        i64.mul
+        local.get $kk
         i64.add
         local.set $new
         local.get $f
@@ -94,6 +93,10 @@
         local.get $k
         i64.const 1
         i64.add
+        local.get $kk
+        i64.const 10
+        i64.add
+        local.set $kk
         local.set $k
         ;; loop
         local.get $k

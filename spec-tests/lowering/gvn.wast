@@ -19,13 +19,11 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @index
   (func $index (type $t0) (param $i i32) (param $n i32) (param $j i32) (result i64)
-    (local $a i64)
     (local $s1 i32)
     (local $o1 i64)
+    (local $p1 i64)
     (local $v i64)
     ;; entry
-    i64.const 16
-    local.set $a
     local.get $i
     local.get $n
     i32.mul
@@ -37,14 +35,14 @@
     i64.const 8
     i64.mul
     local.set $o1
-    local.get $a
+    i64.const 16
     local.get $o1
     i64.add
-    local.set $a
+    local.set $p1
     local.get $s1
     i64.extend_i32_s
     local.set $v
-    local.get $a
+    local.get $p1
     local.get $v
     i64.store
     i64.const 1040
@@ -52,7 +50,7 @@
     i64.add
     local.get $v
     i64.store
-    local.get $a
+    local.get $p1
     i64.load
     local.get $v
     i64.add
@@ -62,6 +60,7 @@
   (func $fields (type $t1) (param $p i64) (param $n i64) (result i64)
     (local $f i64)
     (local $k i64)
+    (local $kk i64)
     (local $new i64)
     ;; entry
     local.get $p
@@ -72,6 +71,8 @@
     i64.const 0
     i64.store
     i64.const 0
+    i64.const 0
+    local.set $kk
     local.set $k
     block $loop_exit
       ;; loop
@@ -84,9 +85,7 @@
         ;; body
         local.get $f
         i64.load
-        local.get $k
-        i64.const 10
-        i64.mul
+        local.get $kk
         i64.add
         local.set $new
         local.get $f
@@ -95,6 +94,10 @@
         local.get $k
         i64.const 1
         i64.add
+        local.get $kk
+        i64.const 10
+        i64.add
+        local.set $kk
         local.set $k
         ;; loop
         local.get $k

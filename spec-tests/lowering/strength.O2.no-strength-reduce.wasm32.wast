@@ -21,7 +21,6 @@
   (func $colsum (type $t0) (param $n i32) (param $j i32) (result i32)
     (local $nn i32)
     (local $t i32)
-    (local $base2 i32)
     (local $off2 i32)
     (local $x i32)
     ;; entry
@@ -40,13 +39,11 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        i32.const 16
-        local.set $base2
         local.get $t
         i32.const 4
         i32.mul
         local.set $off2
-        local.get $base2
+        i32.const 16
         local.get $off2
         i32.add
         local.get $t
@@ -78,8 +75,6 @@
       br_if $col_exit
       loop $col
         ;; col_body
-        i32.const 16
-        local.set $base2
         local.get $nn
         local.get $n
         i32.mul
@@ -88,7 +83,7 @@
         i32.const 4
         i32.mul
         local.set $off2
-        local.get $base2
+        i32.const 16
         local.get $off2
         i32.add
         i32.load

@@ -21,7 +21,6 @@
   (func $colsum (type $t0) (param $n i32) (param $j i32) (result i32)
     (local $nn i32)
     (local $t i32)
-    (local $base2 i64)
     (local $off2 i64)
     (local $x i32)
     ;; entry
@@ -40,14 +39,12 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        i64.const 16
-        local.set $base2
         local.get $t
         i64.extend_i32_s
         i64.const 4
         i64.mul
         local.set $off2
-        local.get $base2
+        i64.const 16
         local.get $off2
         i64.add
         local.get $t
@@ -79,8 +76,6 @@
       br_if $col_exit
       loop $col
         ;; col_body
-        i64.const 16
-        local.set $base2
         local.get $nn
         local.get $n
         i32.mul
@@ -90,7 +85,7 @@
         i64.const 4
         i64.mul
         local.set $off2
-        local.get $base2
+        i64.const 16
         local.get $off2
         i64.add
         i32.load

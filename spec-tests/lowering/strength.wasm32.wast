@@ -22,7 +22,6 @@
     (local $nn i32)
     (local $t i32)
     (local $v i32)
-    (local $base2 i32)
     (local $off2 i32)
     (local $x i32)
     ;; entry
@@ -43,13 +42,11 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        i32.const 16
-        local.set $base2
         local.get $t
         i32.const 4
         i32.mul
         local.set $off2
-        local.get $base2
+        i32.const 16
         local.get $off2
         i32.add
         local.get $v
@@ -85,13 +82,11 @@
       br_if $col_exit
       loop $col
         ;; col_body
-        i32.const 16
-        local.set $base2
         local.get $v
         i32.const 4
         i32.mul
         local.set $off2
-        local.get $base2
+        i32.const 16
         local.get $off2
         i32.add
         i32.load

@@ -22,7 +22,6 @@
     (local $nn i32)
     (local $t i32)
     (local $v i32)
-    (local $base2 i64)
     (local $off2 i64)
     (local $x i32)
     ;; entry
@@ -43,14 +42,12 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        i64.const 16
-        local.set $base2
         local.get $t
         i64.extend_i32_s
         i64.const 4
         i64.mul
         local.set $off2
-        local.get $base2
+        i64.const 16
         local.get $off2
         i64.add
         local.get $v
@@ -86,14 +83,12 @@
       br_if $col_exit
       loop $col
         ;; col_body
-        i64.const 16
-        local.set $base2
         local.get $v
         i64.extend_i32_s
         i64.const 4
         i64.mul
         local.set $off2
-        local.get $base2
+        i64.const 16
         local.get $off2
         i64.add
         i32.load
