@@ -260,7 +260,7 @@ impl<'f> State<'f> {
 
 /// Whether running the operator once more, or earlier, changes nothing
 /// but its result: no effect, no trap, no read of mutable state.
-fn movable(op: &Op) -> bool {
+pub(super) fn movable(op: &Op) -> bool {
     use BinaryOp::{DivS, DivU, RemS, RemU};
     match op {
         Op::Const(_) | Op::SlotAddr(_) | Op::DataAddr(_) | Op::FuncAddr(_) => true,

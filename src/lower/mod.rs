@@ -21,6 +21,7 @@ mod control;
 mod func;
 mod inline;
 mod inline_calls;
+mod jump_thread;
 mod licm;
 mod liveset;
 mod load_cse;
@@ -86,6 +87,9 @@ pub struct Options {
     pub licm: bool,
     /// Unroll small loops of a constant trip count (`unroll.rs`).
     pub unroll: bool,
+    /// Send edges that pass a known value straight past blocks that only
+    /// branch on it (`jump_thread.rs`).
+    pub jump_threading: bool,
 }
 
 impl Default for Options {
