@@ -52,9 +52,10 @@
 //! hop; the blocks, edges and constants are visited in index order, so
 //! the output does not depend on hashing.
 
+use super::inline::renumber_defs;
 use super::licm::movable;
 use crate::analysis::{Cfg, DomTree, Loops};
-use crate::fxhash::FxHashMap;
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::ir::{
     BlockId, CmpOp, Const, Edge, Function, Inst, LocId, Op, Terminator, Type, UnaryOp, ValueDef,
     ValueId,
@@ -450,29 +451,78 @@ fn edge_at_mut(term: &mut Terminator, e: usize) -> Option<&mut Edge> {
 }
 
 /// `brif` and `switch` whose edges are all the same (target and
-/// arguments) become a `jump`; whether any did.
+/// arguments) become a `jump`, and the instructions that computed their
+/// condition are removed when nothing else reads them; whether any did.
 fn merge_same_edges(func: &mut Function) -> bool {
-    let mut changed = false;
+    let mut tested = Vec::new();
     for block in &mut func.blocks {
         let Some(term) = &block.term else { continue };
-        let same = match term {
+        let (same, value) = match term {
             Terminator::BrIf {
+                cond,
                 then_edge,
                 else_edge,
-                ..
-            } => then_edge == else_edge,
+            } => (then_edge == else_edge, *cond),
             Terminator::Switch {
-                targets, default, ..
-            } => targets.iter().all(|t| t == default),
-            _ => false,
+                index,
+                targets,
+                default,
+            } => (targets.iter().all(|t| t == default), *index),
+            _ => continue,
         };
         if same {
             let edge = term.edges().next().cloned();
             block.term = edge.map(Terminator::Jump);
-            changed = true;
+            tested.push(value);
         }
     }
+    let changed = !tested.is_empty();
+    if changed {
+        remove_dead(func, tested);
+    }
     changed
+}
+
+/// Removes the pure instructions among the definitions of `values` that
+/// nothing reads any more, then those of their operands that this leaves
+/// unread.
+fn remove_dead(func: &mut Function, mut work: Vec<ValueId>) {
+    let mut uses = vec![0u32; func.values.len()];
+    for block in &func.blocks {
+        let insts = block.insts.iter().flat_map(|i| i.op.operands());
+        for v in insts.chain(block.term.iter().flat_map(|t| t.operands())) {
+            uses[v.index()] += 1;
+        }
+    }
+    let mut dead: FxHashSet<(usize, usize)> = FxHashSet::default();
+    while let Some(v) = work.pop() {
+        let ValueDef::InstResult { block, index, .. } = func.value(v).def else {
+            continue;
+        };
+        let at = (block.index(), index as usize);
+        let inst = &func.blocks[at.0].insts[at.1];
+        let unread = inst.results.iter().all(|r| uses[r.index()] == 0);
+        if !unread || !movable(&inst.op) || !dead.insert(at) {
+            continue;
+        }
+        for operand in inst.op.operands() {
+            uses[operand.index()] -= 1;
+            work.push(operand);
+        }
+    }
+    let mut dead: Vec<(usize, usize)> = dead.into_iter().collect();
+    dead.sort_unstable();
+    for group in dead.chunk_by(|a, b| a.0 == b.0) {
+        let block = &mut func.blocks[group[0].0];
+        let mut gone = group.iter().map(|&(_, i)| i).peekable();
+        let insts = std::mem::take(&mut block.insts);
+        for (i, inst) in insts.into_iter().enumerate() {
+            if gone.next_if_eq(&i).is_none() {
+                block.insts.push(inst);
+            }
+        }
+    }
+    renumber_defs(func);
 }
 
 /// Removes the blocks the entry does not reach, keeping the others in
@@ -644,7 +694,7 @@ mod tests {
              b:\n  var.set $v, %y\n  %f = i32.const 0\n  jump j(%f)\n\
              j(%p: i32):\n  %zero = i32.const 0\n  %q = i32.ne %p, %zero\n  brif %q, yes(%p), no\n\
              yes(%r: i32):\n  return %r\n\
-             no:\n  brif %x, out, out\n\
+             no:\n  %d = i32.sub %x, %y\n  brif %d, out, out\n\
              out:\n  %w = var.get $v\n  return %w\n}\n",
             PAIRS,
         );
@@ -652,6 +702,8 @@ mod tests {
         assert_eq!(term_of(&after, "b").as_deref(), Some("jump no"));
         assert_eq!(term_of(&after, "no").as_deref(), Some("jump out"));
         assert_eq!(term_of(&after, "j"), None);
+        let text = crate::text::print_module(&after);
+        assert!(!text.contains("i32.sub"), "the unread test stays:\n{text}");
     }
 
     /// An edge passing an unknown value stays, and so does one into a
