@@ -28,14 +28,12 @@
       i32.const 0
       i32.lt_s
       if
-        ;; neg
         i32.const 0
-        i64.const 0
+        i64.const 1
         local.set $acc
         local.set $i
         br $outer
       end
-      ;; pos
       i32.const 0
       i64.const 0
       local.set $acc
@@ -49,7 +47,6 @@
       i32.eqz
       br_if $outer_loop_exit
       loop $outer_loop
-        ;; obody
         i32.const 0
         local.set $j
         block $inner_exit
@@ -140,4 +137,5 @@
 (assert_return (invoke "rows" (i32.const 0) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
 (assert_return (invoke "rows" (i32.const 1024) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
 (assert_return (invoke "rows" (i32.const 1024) (i32.const 0) (i32.const 4) (i64.const 1)) (i64.const 0))
+(assert_return (invoke "rows" (i32.const 1024) (i32.const -1) (i32.const 4) (i64.const 1)) (i64.const 1))
 (assert_trap (invoke "rows" (i32.const 1024) (i32.const 3) (i32.const 4) (i64.const 0)) "integer divide by zero")

@@ -19,8 +19,8 @@
     (local $acc i64)
     (local $nw i64)
     (local $stride i64)
-    (local $off i64)
     (local $j i32)
+    (local $off i64)
     (local $jw i64)
     (local $col i64)
     (local $q i64)
@@ -30,14 +30,12 @@
       i32.const 0
       i32.lt_s
       if
-        ;; neg
         i32.const 0
-        i64.const 0
+        i64.const 1
         local.set $acc
         local.set $i
         br $outer_pre
       end
-      ;; pos
       i32.const 0
       i64.const 0
       local.set $acc
@@ -60,7 +58,9 @@
       i32.eqz
       br_if $outer_exit
       loop $outer
-        ;; obody
+        i32.const 0
+        local.set $j
+        ;; inner_pre
         local.get $i
         i64.extend_i32_s
         local.get $stride
@@ -70,8 +70,6 @@
         local.get $off
         i64.add
         local.set $off
-        i32.const 0
-        local.set $j
         block $inner_exit
           ;; inner
           local.get $j
@@ -141,4 +139,5 @@
 (assert_return (invoke "rows" (i64.const 0) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
 (assert_return (invoke "rows" (i64.const 1024) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
 (assert_return (invoke "rows" (i64.const 1024) (i32.const 0) (i32.const 4) (i64.const 1)) (i64.const 0))
+(assert_return (invoke "rows" (i64.const 1024) (i32.const -1) (i32.const 4) (i64.const 1)) (i64.const 1))
 (assert_trap (invoke "rows" (i64.const 1024) (i32.const 3) (i32.const 4) (i64.const 0)) "integer divide by zero")
