@@ -43,10 +43,13 @@
 //! is irreducible to begin with is left alone; when the threaded one is
 //! irreducible, threading starts again from the original, checking the
 //! CFG after each thread and undoing one that breaks it, for at most
-//! [`MAX_CHECKS`] threads. Each edge follows at most [`MAX_HOPS`]
-//! blocks, so a cycle of empty blocks ends. `eq`, `ne` and `eqz` only
-//! are folded, not `lt_s`: a counted loop's test on its constant start
-//! stays, and so does the loop's shape that `unroll` recognises.
+//! [`MAX_CHECKS`] threads. A block that only jumps into a loop from
+//! outside is kept: `licm` hoists into it, and would otherwise make a new
+//! preheader whose parameter copies cost more than the jump. Each edge
+//! follows at most [`MAX_HOPS`] blocks, so a cycle of empty blocks ends.
+//! `eq`, `ne` and `eqz` only are folded, not `lt_s`: a counted loop's
+//! test on its constant start stays, and so does the loop's shape that
+//! `unroll` recognises.
 //!
 //! Cost: one scan for the uses, then a bounded evaluation per edge and
 //! hop; the blocks, edges and constants are visited in index order, so
@@ -73,15 +76,24 @@ const MAX_CHECKS: usize = 64;
 
 /// The function with its jumps threaded, or `None` when nothing changed.
 pub(super) fn thread_jumps(func: &Function) -> Option<Function> {
-    if func.blocks.len() < 2 || !is_reducible(func) {
+    if func.blocks.len() < 2 {
         return None;
     }
-    let escapes = escaping_blocks(func);
+    let cfg = Cfg::new(func);
+    let dom = DomTree::new(&cfg);
+    let loops = Loops::new(&cfg, &dom);
+    if loops.irreducible_edge.is_some() {
+        return None;
+    }
+    let kept = Kept {
+        escapes: escaping_blocks(func),
+        preheaders: preheaders(func, &cfg, &dom, &loops),
+    };
     let mut out = func.clone();
-    let mut changed = thread_all(&mut out, &escapes, false);
+    let mut changed = thread_all(&mut out, &kept, false);
     if changed && !is_reducible(&out) {
         out = func.clone();
-        changed = thread_all(&mut out, &escapes, true);
+        changed = thread_all(&mut out, &kept, true);
     }
     changed |= merge_same_edges(&mut out);
     if !changed {
@@ -89,6 +101,27 @@ pub(super) fn thread_jumps(func: &Function) -> Option<Function> {
     }
     remove_unreachable(&mut out);
     Some(out)
+}
+
+/// What makes a block one not to thread through, by block: a value it
+/// defines is used elsewhere, or it only jumps into a loop from outside.
+struct Kept {
+    escapes: Vec<bool>,
+    preheaders: Vec<bool>,
+}
+
+/// The blocks that only jump to a loop header from outside its loop:
+/// `licm` hoists into such a block; without it, it makes one with the
+/// header's parameters, whose copies cost more than the jump.
+fn preheaders(func: &Function, cfg: &Cfg, dom: &DomTree, loops: &Loops) -> Vec<bool> {
+    let preheader = |(b, block): (usize, &crate::ir::Block)| match &block.term {
+        Some(Terminator::Jump(edge)) => {
+            let (s, b) = (edge.block, func.block_id(b));
+            loops.is_header[s.index()] && cfg.is_reachable(b) && !dom.dominates(s, b)
+        }
+        _ => false,
+    };
+    func.blocks.iter().enumerate().map(preheader).collect()
 }
 
 fn is_reducible(func: &Function) -> bool {
@@ -120,13 +153,13 @@ fn escaping_blocks(func: &Function) -> Vec<bool> {
 /// Threads every edge of every block, in order; with `checked`, a
 /// thread is kept only if the CFG stays reducible (the longest prefix of
 /// its hops that keeps it so). Whether any was kept.
-fn thread_all(func: &mut Function, escapes: &[bool], checked: bool) -> bool {
+fn thread_all(func: &mut Function, kept: &Kept, checked: bool) -> bool {
     let mut changed = false;
     let mut checks = 0;
     for p in 0..func.blocks.len() {
         let edges = func.blocks[p].term.as_ref().map_or(0, edge_count);
         for e in 0..edges {
-            let hops = hops(func, escapes, p, e);
+            let hops = hops(func, kept, p, e);
             if !checked {
                 if let Some(last) = hops.into_iter().last() {
                     apply(func, p, e, last);
@@ -155,7 +188,7 @@ fn thread_all(func: &mut Function, escapes: &[bool], checked: bool) -> bool {
 
 /// Where edge `e` of block `p` goes after each block it can be threaded
 /// through: at most [`MAX_HOPS`] targets with their arguments.
-fn hops(func: &Function, escapes: &[bool], p: usize, e: usize) -> Vec<Hop> {
+fn hops(func: &Function, kept: &Kept, p: usize, e: usize) -> Vec<Hop> {
     let mut out: Vec<Hop> = Vec::new();
     let Some(term) = func.blocks[p].term.as_ref() else {
         return out;
@@ -169,7 +202,7 @@ fn hops(func: &Function, escapes: &[bool], p: usize, e: usize) -> Vec<Hop> {
         edge.args.iter().map(|&v| Arg::Value(v)).collect(),
     );
     while out.len() < MAX_HOPS {
-        let Some(next) = plan(func, escapes, p, known, &at) else {
+        let Some(next) = plan(func, kept, p, known, &at) else {
             break;
         };
         out.push(next.clone());
@@ -201,14 +234,17 @@ type Hop = (BlockId, Vec<Arg>);
 /// threaded one block further, or `None` when it cannot be.
 fn plan(
     func: &Function,
-    escapes: &[bool],
+    kept: &Kept,
     p: usize,
     known: Option<(ValueId, Fact)>,
     (target, args): &Hop,
 ) -> Option<Hop> {
     let b = target.index();
     let block = &func.blocks[b];
-    if b == 0 || b == p || escapes[b] || block.insts.len() > MAX_BLOCK_INSTS {
+    if b == 0 || b == p || kept.escapes[b] || kept.preheaders[b] {
+        return None;
+    }
+    if block.insts.len() > MAX_BLOCK_INSTS {
         return None;
     }
     if !block.insts.iter().all(|i| movable(&i.op)) {
@@ -725,6 +761,19 @@ mod tests {
              no:\n  return %c\n}\n",
         );
         assert_eq!(thread_jumps(&escaping.funcs[0]), None);
+    }
+
+    /// A block that only jumps into a loop from outside stays: it is the
+    /// preheader `licm` hoists into.
+    #[test]
+    fn preheaders_are_kept() {
+        let module = parse(
+            "pub fn @f(%n: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  brif %n, pre, done(%z)\n\
+             pre:\n  jump head(%z)\n\
+             head(%i: i32):\n  %one = i32.const 1\n  %i1 = i32.add %i, %one\n  %go = i32.lt_s %i1, %n\n  brif %go, head(%i1), done(%i1)\n\
+             done(%r: i32):\n  return %r\n}\n",
+        );
+        assert_eq!(thread_jumps(&module.funcs[0]), None);
     }
 
     /// A loop whose header tests a flag, entered from two blocks: the
