@@ -28,12 +28,14 @@
       i32.const 0
       i32.lt_s
       if
+        ;; neg
         i32.const 0
         i64.const 1
         local.set $acc
         local.set $i
         br $outer
       end
+      ;; pos
       i32.const 0
       i64.const 0
       local.set $acc
@@ -47,6 +49,7 @@
       i32.eqz
       br_if $outer_loop_exit
       loop $outer_loop
+        ;; obody
         i32.const 0
         local.set $j
         block $inner_exit

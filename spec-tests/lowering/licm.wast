@@ -19,8 +19,8 @@
     (local $acc i64)
     (local $nw i64)
     (local $stride i64)
-    (local $j i32)
     (local $off i64)
+    (local $j i32)
     (local $jw i64)
     (local $col i64)
     (local $q i64)
@@ -30,12 +30,14 @@
       i32.const 0
       i32.lt_s
       if
+        ;; neg
         i32.const 0
         i64.const 1
         local.set $acc
         local.set $i
         br $outer_pre
       end
+      ;; pos
       i32.const 0
       i64.const 0
       local.set $acc
@@ -58,9 +60,7 @@
       i32.eqz
       br_if $outer_exit
       loop $outer
-        i32.const 0
-        local.set $j
-        ;; inner_pre
+        ;; obody
         local.get $i
         i64.extend_i32_s
         local.get $stride
@@ -70,6 +70,8 @@
         local.get $off
         i64.add
         local.set $off
+        i32.const 0
+        local.set $j
         block $inner_exit
           ;; inner
           local.get $j

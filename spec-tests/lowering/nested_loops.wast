@@ -32,6 +32,7 @@
       i32.eqz
       br_if $outer_exit
       loop $outer
+        ;; inner_start
         i64.const 0
         local.get $acc
         local.set $acc2

@@ -85,6 +85,7 @@
         br_if $fill
       end
     end
+    ;; sum_start
     i64.const 0
     i64.const 0
     local.set $acc
