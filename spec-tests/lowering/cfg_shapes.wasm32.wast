@@ -121,7 +121,6 @@
             local.set $acc
             br $latch
           end
-          ;; even
         end
         ;; latch
         local.get $i
@@ -143,17 +142,9 @@
   ;; fn @same_target
   (func $same_target (type $t0) (param $c i32) (result i32)
     (local $v i32)
-    block $both
-      ;; entry
-      local.get $c
-      if
-        i32.const 2
-        local.set $v
-        br $both
-      end
-      i32.const 2
-      local.set $v
-    end
+    ;; entry
+    i32.const 2
+    local.set $v
     ;; both
     local.get $v
     return

@@ -32,7 +32,6 @@
         local.set $r
         br $join
       end
-      ;; keep
       local.get $x
       local.set $r
     end
@@ -42,36 +41,30 @@
   )
   ;; fn @sign
   (func $sign (type $t0) (param $x i32) (result i32)
-    (local $v i32)
+    (local $r i32)
     block $join
       ;; entry
       local.get $x
       i32.const 0
       i32.lt_s
       if
-        ;; minus
         i32.const -1
-        local.set $v
+        local.set $r
         br $join
       end
-      block $inner_join
-        ;; not_minus
-        local.get $x
-        i32.eqz
-        if
-          ;; zero_case
-          i32.const 0
-          local.set $v
-          br $inner_join
-        end
-        ;; plus
-        i32.const 1
-        local.set $v
+      ;; not_minus
+      local.get $x
+      i32.eqz
+      if
+        i32.const 0
+        local.set $r
+        br $join
       end
-      ;; inner_join
+      i32.const 1
+      local.set $r
     end
     ;; join
-    local.get $v
+    local.get $r
     return
   )
   ;; fn @collatz_steps

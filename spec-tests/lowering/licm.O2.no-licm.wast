@@ -30,7 +30,7 @@
       if
         ;; neg
         i32.const 0
-        i64.const 0
+        i64.const 1
         local.set $acc
         local.set $i
         br $outer
@@ -143,4 +143,5 @@
 (assert_return (invoke "rows" (i64.const 0) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
 (assert_return (invoke "rows" (i64.const 1024) (i32.const 3) (i32.const 4) (i64.const 1)) (i64.const 12))
 (assert_return (invoke "rows" (i64.const 1024) (i32.const 0) (i32.const 4) (i64.const 1)) (i64.const 0))
+(assert_return (invoke "rows" (i64.const 1024) (i32.const -1) (i32.const 4) (i64.const 1)) (i64.const 1))
 (assert_trap (invoke "rows" (i64.const 1024) (i32.const 3) (i32.const 4) (i64.const 0)) "integer divide by zero")

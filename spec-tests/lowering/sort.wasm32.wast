@@ -142,7 +142,6 @@
         end
       end
     end
-    ;; insertion_sort.exit
     ;; entry.after
     local.get $p
     i32.load

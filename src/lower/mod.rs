@@ -22,6 +22,7 @@ mod func;
 mod gvn;
 mod inline;
 mod inline_calls;
+mod jump_thread;
 mod licm;
 mod liveset;
 mod load_cse;
@@ -98,6 +99,9 @@ pub struct Options {
     pub strength_reduce: bool,
     /// Unroll small loops of a constant trip count (`unroll.rs`).
     pub unroll: bool,
+    /// Send edges that pass a known value straight past blocks that only
+    /// branch on it (`jump_thread.rs`).
+    pub jump_threading: bool,
 }
 
 impl Default for Options {

@@ -93,6 +93,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "stack slots whose address is only used by loads and stores of constant offsets inside them, each field stored before it is loaded, replaced by one SSA value per field (sroa.rs)",
     },
     PassInfo {
+        name: "jump-threading",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "an edge passing a value its target block only branches on (a constant, or the condition its own `brif` tested) goes straight to the successor that value selects; jumps through empty blocks and `brif`s with two equal edges removed (jump_thread.rs)",
+    },
+    PassInfo {
         name: "fold-offsets",
         level: OptLevel::O1,
         rewrites_ir: true,
@@ -174,6 +180,7 @@ impl Options {
             licm: false,
             strength_reduce: false,
             unroll: false,
+            jump_threading: false,
         }
     }
 
@@ -189,6 +196,7 @@ impl Options {
             "licm" => &mut self.licm,
             "strength-reduce" => &mut self.strength_reduce,
             "unroll" => &mut self.unroll,
+            "jump-threading" => &mut self.jump_threading,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -254,6 +262,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "promote-vars" => super::promote::promote_vars(func),
         "tailrec" => super::tailrec::eliminate_tail_calls(func),
         "sroa" => super::sroa::scalar_replace(func),
+        "jump-threading" => super::jump_thread::thread_jumps(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
         "gvn" => super::gvn::number_values(func),
@@ -470,7 +479,7 @@ mod tests {
         assert_eq!(Options::at(OptLevel::O0), Options::none());
         let o1 = Options::at(OptLevel::O1);
         assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
-        assert!(!o1.licm && !o1.unroll && !o1.gvn && !o1.tailrec);
+        assert!(!o1.licm && !o1.unroll && !o1.gvn && !o1.tailrec && !o1.jump_threading);
     }
 
     #[test]
@@ -519,6 +528,9 @@ mod tests {
         // Tail calls found once the frontend's variables are values (a
         // function with variables keeps its frames).
         assert!(at("promote-vars") < at("tailrec") && at("tailrec") < at("sroa"));
+        // Threading on SSA values (the frontends' `and` temporaries are
+        // block parameters once promoted), before licm makes preheaders.
+        assert!(at("promote-vars") < at("jump-threading") && at("jump-threading") < at("licm"));
         // licm on SSA values with offsets folded and loads reused; unroll
         // after it, on loops whose invariants are gone; strength-reduce
         // between them, on the products licm left in outer loops, before

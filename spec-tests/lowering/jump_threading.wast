@@ -1,0 +1,87 @@
+;; Generated from tests/cases/jump_threading.vir by tests/golden.rs (wasm64): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $jump_threading
+  (type $t0 (func (param i32 i32 i32) (result i32)))
+  (type $t1 (func (param i32 i32) (result i32)))
+  (memory $memory i64 17 16384)
+  ;; shadow stack: 0x10..0x100010, growing down
+  (global $__stack_pointer (mut i64) (i64.const 1048592))
+  ;; the end of the data
+  (global $__data_end i64 (i64.const 16))
+  ;; the first byte free for a heap
+  (global $__heap_base i64 (i64.const 1048592))
+  (export "in_range" (func $in_range))
+  (export "pick" (func $pick))
+  (export "same" (func $same))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @in_range
+  (func $in_range (type $t0) (param $x i32) (param $lo i32) (param $hi i32) (result i32)
+    (local $c i32)
+    block $no
+      ;; entry
+      local.get $x
+      local.get $lo
+      i32.ge_s
+      i32.eqz
+      br_if $no
+      ;; rhs
+      local.get $x
+      local.get $hi
+      i32.lt_s
+      local.set $c
+      ;; join
+      local.get $c
+      i32.eqz
+      br_if $no
+      ;; yes
+      i32.const 1
+      return
+    end
+    ;; no
+    i32.const 0
+    return
+  )
+  ;; fn @pick
+  (func $pick (type $t1) (param $c i32) (param $x i32) (result i32)
+    (local $s i32)
+    ;; entry
+    local.get $c
+    if
+      ;; a
+      local.get $x
+      local.get $x
+      i32.mul
+      local.set $s
+      ;; first
+      local.get $s
+      return
+    end
+    local.get $x
+    local.set $s
+    ;; second
+    local.get $s
+    i32.const 2
+    i32.add
+    return
+  )
+  ;; fn @same
+  (func $same (type $t1) (param $x i32) (param $y i32) (result i32)
+    (local $r i32)
+    ;; entry
+    local.get $x
+    local.get $y
+    i32.add
+    local.set $r
+    ;; out
+    local.get $r
+    return
+  )
+)
+(assert_return (invoke "in_range" (i32.const 5) (i32.const 0) (i32.const 10)) (i32.const 1))
+(assert_return (invoke "in_range" (i32.const -1) (i32.const 0) (i32.const 10)) (i32.const 0))
+(assert_return (invoke "in_range" (i32.const 10) (i32.const 0) (i32.const 10)) (i32.const 0))
+(assert_return (invoke "pick" (i32.const 1) (i32.const 7)) (i32.const 49))
+(assert_return (invoke "pick" (i32.const 0) (i32.const 7)) (i32.const 9))
+(assert_return (invoke "same" (i32.const 3) (i32.const 4)) (i32.const 7))
