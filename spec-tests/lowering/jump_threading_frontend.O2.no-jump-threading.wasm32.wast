@@ -19,7 +19,6 @@
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
     (local $v4 i32)
-    (local $v5 i32)
     (local $v9 i32)
     (local $v18 i32)
     ;; entry
@@ -35,24 +34,16 @@
         local.get $v4
         if
           ;; and4
-          i32.const 16
-          local.set $v5
           local.get $k
           i32.const 1
           i32.mul
           local.set $v9
-          local.get $v5
+          i32.const 16
           local.get $v9
           i32.add
           i32.load8_u
           local.set $v4
           i32.const 24
-          local.set $v5
-          local.get $k
-          i32.const 1
-          i32.mul
-          local.set $v9
-          local.get $v5
           local.get $v9
           i32.add
           i32.load8_u

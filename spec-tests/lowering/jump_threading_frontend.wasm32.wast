@@ -18,7 +18,6 @@
   ;; fn @prefix
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
-    (local $v5 i32)
     (local $v9 i32)
     (local $v11 i32)
     (local $v18 i32)
@@ -34,24 +33,16 @@
         i32.eqz
         br_if $endwhile3
         ;; and4
-        i32.const 16
-        local.set $v5
         local.get $k
         i32.const 1
         i32.mul
         local.set $v9
-        local.get $v5
+        i32.const 16
         local.get $v9
         i32.add
         i32.load8_u
         local.set $v11
         i32.const 24
-        local.set $v5
-        local.get $k
-        i32.const 1
-        i32.mul
-        local.set $v9
-        local.get $v5
         local.get $v9
         i32.add
         i32.load8_u

@@ -18,7 +18,6 @@
   ;; fn @prefix
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
-    (local $v5 i64)
     (local $v9 i64)
     (local $v11 i32)
     (local $v18 i32)
@@ -34,26 +33,17 @@
         i32.eqz
         br_if $endwhile3
         ;; and4
-        i64.const 16
-        local.set $v5
         local.get $k
         i64.extend_i32_s
         i64.const 1
         i64.mul
         local.set $v9
-        local.get $v5
+        i64.const 16
         local.get $v9
         i64.add
         i32.load8_u
         local.set $v11
         i64.const 24
-        local.set $v5
-        local.get $k
-        i64.extend_i32_s
-        i64.const 1
-        i64.mul
-        local.set $v9
-        local.get $v5
         local.get $v9
         i64.add
         i32.load8_u

@@ -86,7 +86,6 @@
         local.get $n_loop
         i32.eqz
         if
-          ;; n0
           local.get $m1
           i32.const 1
           local.set $n_loop

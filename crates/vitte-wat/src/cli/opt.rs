@@ -69,10 +69,11 @@ pub struct OptCommandArgs {
 pub fn run(args: OptCommandArgs) -> Result<(), Failure> {
     if args.list_passes {
         let mut out = String::new();
+        let width = PASSES.iter().map(|p| p.name.len()).max().unwrap_or(0);
         for pass in PASSES {
             let kind = if pass.rewrites_ir { "IR" } else { "lowering" };
             out.push_str(&format!(
-                "{:<14} {} {:<9} {}\n",
+                "{:<width$} {} {:<9} {}\n",
                 pass.name, pass.level, kind, pass.what
             ));
         }
