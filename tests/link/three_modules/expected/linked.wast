@@ -151,7 +151,6 @@
     local.set $i
     drop
     ;; sum.loop_u4
-    ;; sum.exit
     ;; entry.after
     local.get $i
     return
@@ -270,7 +269,6 @@
     local.set $i
     drop
     ;; sum_squares.loop_u4
-    ;; sum_squares.exit
     ;; entry.after
     local.get $i
     return
@@ -338,28 +336,22 @@
         br_if $sum.loop
       end
     end
-    ;; sum.exit
     ;; entry.after
     local.get $acc
     return
   )
   ;; fn @map_negate
   (func $map_negate (type $t1) (result i32)
-    (local $f i64)
-    (local $src i64)
     (local $dst i64)
     (local $i i32)
     (local $acc i32)
+    (local $offset i64)
     (local $v i32)
     ;; entry
-    i64.const 2
-    local.set $f
-    i64.const 32
-    local.set $src
     i64.const 16
     local.set $dst
-    local.get $f
-    local.get $src
+    i64.const 2
+    i64.const 32
     local.get $dst
     i32.const 4
     call $map
@@ -374,9 +366,9 @@
     i64.extend_i32_u
     i64.const 4
     i64.mul
-    local.set $f
+    local.set $offset
     local.get $dst
-    local.get $f
+    local.get $offset
     i64.add
     i32.load
     local.set $v
@@ -394,9 +386,9 @@
     i64.extend_i32_u
     i64.const 4
     i64.mul
-    local.set $f
+    local.set $offset
     local.get $dst
-    local.get $f
+    local.get $offset
     i64.add
     i32.load
     local.set $v
@@ -414,9 +406,9 @@
     i64.extend_i32_u
     i64.const 4
     i64.mul
-    local.set $f
+    local.set $offset
     local.get $dst
-    local.get $f
+    local.get $offset
     i64.add
     i32.load
     local.set $v
@@ -434,9 +426,9 @@
     i64.extend_i32_u
     i64.const 4
     i64.mul
-    local.set $f
+    local.set $offset
     local.get $dst
-    local.get $f
+    local.get $offset
     i64.add
     i32.load
     local.set $v
@@ -451,22 +443,18 @@
     local.set $i
     drop
     ;; sum.loop_u4
-    ;; sum.exit
     ;; entry.after
     local.get $i
     return
   )
   ;; fn @same_pointer
   (func $same_pointer (type $t1) (result i32)
-    (local $mine i64)
     (local $theirs i64)
     ;; entry
-    i64.const 2
-    local.set $mine
     i64.const 56
     i64.load
     local.set $theirs
-    local.get $mine
+    i64.const 2
     local.get $theirs
     i64.eq
     return
@@ -684,18 +672,16 @@
   )
   ;; fn @apply_op
   (func $apply_op (type $t5) (param $op i32) (param $x i32) (result i32)
-    (local $sq i64)
+    (local $f i64)
     ;; entry
-    i64.const 48
-    local.set $sq
     i64.const 56
-    local.get $sq
+    i64.const 48
     local.get $op
     select
     i64.load
-    local.set $sq
+    local.set $f
     local.get $x
-    local.get $sq
+    local.get $f
     call_indirect $table (type $t0) (param i32) (result i32)
     return
   )
