@@ -125,7 +125,6 @@
         br_if $join.check
       end
     end
-    ;; join.joined
     ;; entry.after
     i64.const 32
     local.set $done
