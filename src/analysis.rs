@@ -249,6 +249,19 @@ impl Loops {
     }
 }
 
+/// The CFG, dominator tree and loops of `func` when its control flow is
+/// reducible, `None` when it is not: the loop passes leave an irreducible
+/// function alone (the lowering makes it reducible later).
+pub fn reducible_loops(func: &Function) -> Option<(Cfg, DomTree, Loops)> {
+    let cfg = Cfg::new(func);
+    let dom = DomTree::new(&cfg);
+    let loops = Loops::new(&cfg, &dom);
+    loops
+        .irreducible_edge
+        .is_none()
+        .then_some((cfg, dom, loops))
+}
+
 /// The natural loop of `header`: the header, then every block that reaches
 /// one of its back edges (a predecessor it dominates) without passing
 /// through it, found backwards from those edges. Unordered; reachable

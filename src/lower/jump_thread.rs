@@ -57,7 +57,7 @@
 
 use super::inline::renumber_defs;
 use super::licm::movable;
-use crate::analysis::{Cfg, DomTree, Loops};
+use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::ir::{
     BlockId, CmpOp, Const, Edge, Function, Inst, LocId, Op, Terminator, Type, UnaryOp, ValueDef,
@@ -79,12 +79,7 @@ pub(super) fn thread_jumps(func: &Function) -> Option<Function> {
     if func.blocks.len() < 2 {
         return None;
     }
-    let cfg = Cfg::new(func);
-    let dom = DomTree::new(&cfg);
-    let loops = Loops::new(&cfg, &dom);
-    if loops.irreducible_edge.is_some() {
-        return None;
-    }
+    let (cfg, dom, loops) = reducible_loops(func)?;
     let kept = Kept {
         escapes: escaping_blocks(func),
         preheaders: preheaders(func, &cfg, &dom, &loops),
@@ -125,9 +120,7 @@ fn preheaders(func: &Function, cfg: &Cfg, dom: &DomTree, loops: &Loops) -> Vec<b
 }
 
 fn is_reducible(func: &Function) -> bool {
-    let cfg = Cfg::new(func);
-    let dom = DomTree::new(&cfg);
-    Loops::new(&cfg, &dom).irreducible_edge.is_none()
+    reducible_loops(func).is_some()
 }
 
 /// For each block, whether a value it defines is used in another block.

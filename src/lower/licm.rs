@@ -33,7 +33,7 @@
 //! instructions keep their spans and frontend locations.
 
 use super::inline::renumber_defs;
-use crate::analysis::{Cfg, DomTree, Loops, natural_loop};
+use crate::analysis::{Cfg, DomTree, natural_loop, reducible_loops};
 use crate::fxhash::FxHashSet;
 use crate::ir::{
     BinaryOp, Block, BlockId, ConvKind, Edge, Function, Inst, Op, Terminator, ValueDef, ValueId,
@@ -50,12 +50,7 @@ pub(super) fn hoist_invariants(func: &Function) -> Option<Function> {
     if func.blocks.len() < 2 {
         return None;
     }
-    let cfg = Cfg::new(func);
-    let dom = DomTree::new(&cfg);
-    let loops = Loops::new(&cfg, &dom);
-    if loops.irreducible_edge.is_some() {
-        return None;
-    }
+    let (cfg, dom, loops) = reducible_loops(func)?;
     let headers: Vec<BlockId> = (cfg.rpo.iter().rev())
         .copied()
         .filter(|h| loops.is_header[h.index()] && h.index() != 0)

@@ -57,7 +57,7 @@
 
 use super::licm::{movable, preheader};
 use super::unroll::{def_op, use_counts};
-use crate::analysis::{Cfg, DomTree, Loops, natural_loop};
+use crate::analysis::{Cfg, DomTree, Loops, natural_loop, reducible_loops};
 use crate::diag::Span;
 use crate::fxhash::FxHashSet;
 use crate::ir::{BinaryOp, BlockId, Const, Function, Inst, LocId, Op, Type, ValueDef, ValueId};
@@ -80,12 +80,7 @@ pub(super) fn reduce_strength(func: &Function) -> Option<Function> {
     {
         return None;
     }
-    let cfg = Cfg::new(func);
-    let dom = DomTree::new(&cfg);
-    let loops = Loops::new(&cfg, &dom);
-    if loops.irreducible_edge.is_some() {
-        return None;
-    }
+    let (cfg, dom, loops) = reducible_loops(func)?;
     let plans = Finder::new(func, &cfg, &dom, &loops).find();
     if plans.iter().all(|p| p.reductions.is_empty()) {
         return None;
