@@ -524,13 +524,16 @@ impl FuncGen<'_> {
     pub(super) fn address(&mut self, width: u64) -> (ValueId, u64) {
         match self.rng.weighted(&[70, 15, 10, 3]) {
             1 if !self.slots.is_empty() => self.slot_address(width),
-            2 => {
-                let base = self.heap_end(REGION_SIZE);
-                self.inside(base, REGION_SIZE, width)
-            }
+            2 => self.last_page_address(width),
             3 => self.out_of_bounds(width),
             _ => self.region_address(width),
         }
+    }
+
+    /// An address in the last `REGION_SIZE` bytes of memory.
+    fn last_page_address(&mut self, width: u64) -> (ValueId, u64) {
+        let base = self.heap_end(REGION_SIZE);
+        self.inside(base, REGION_SIZE, width)
     }
 
     /// `base + (index & mask)` and an offset so that `width` bytes fit in `room`.
@@ -747,18 +750,13 @@ impl FuncGen<'_> {
         if self.rng.percent(3) {
             return self.ptr_const(0x1_0000);
         }
-        let v = self.as_ptr();
-        let mask = self.ptr_const(63);
-        self.hidden_binary(BinaryOp::And, Type::Ptr, v, mask)
+        self.length_within(63)
     }
 
     /// The start of a range of up to 64 bytes, outside the slots.
     fn range_start(&mut self) -> ValueId {
         let (addr, offset) = match self.rng.weighted(&[85, 12, 3]) {
-            1 => {
-                let base = self.heap_end(REGION_SIZE);
-                self.inside(base, REGION_SIZE, 64)
-            }
+            1 => self.last_page_address(64),
             2 => self.out_of_bounds(64),
             _ => self.region_address(64),
         };
