@@ -314,8 +314,10 @@ impl Interner {
     }
 }
 
-/// `text` with XML's five special characters escaped, for the SVG and HTML.
-fn xml_escape(text: &str) -> String {
+/// `text` with XML's five special characters escaped and control characters
+/// (other than newline and tab, which XML 1.0 does not allow) replaced, for
+/// SVG, HTML content and quoted attributes: the profile's pages and `explore`'s.
+pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,9 +5,9 @@
 //! new and delta with the total, then the changed lines. A static page: no
 //! script, every text escaped.
 
-use super::html::escape;
 use super::model::{Func, Page};
 use std::collections::BTreeMap;
+use vitte_runtime::profile::xml_escape as escape;
 
 /// The largest `old × new` line product diffed exactly (a table of this
 /// many cells, 4 bytes each); a bigger function, after its common prefix

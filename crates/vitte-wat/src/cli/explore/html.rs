@@ -10,6 +10,7 @@
 //! tests/browser/explore.sh relies on.
 
 use super::model::Page;
+use vitte_runtime::profile::xml_escape as escape;
 
 /// The page for `page`. Deterministic: the same data gives the same bytes.
 pub fn write(page: &Page) -> String {
@@ -32,22 +33,6 @@ pub fn write(page: &Page) -> String {
     out.push_str("</script>\n<script>");
     out.push_str(SCRIPT);
     out.push_str("</script>\n</body>\n</html>\n");
-    out
-}
-
-/// Text for HTML content or a quoted attribute.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 
