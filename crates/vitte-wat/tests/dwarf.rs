@@ -277,35 +277,75 @@ fn load_dwarf(wasm: &[u8]) -> gimli::Dwarf<EndianSlice<'_, LittleEndian>> {
     gimli::Dwarf::load(section).expect("DWARF loads")
 }
 
+type Reader<'a> = EndianSlice<'a, LittleEndian>;
+
+/// The DWARF of `wasm` and each of its units, parsed.
+fn units(wasm: &[u8]) -> gimli::Result<(gimli::Dwarf<Reader<'_>>, Vec<gimli::Unit<Reader<'_>>>)> {
+    let dwarf = load_dwarf(wasm);
+    let mut units = Vec::new();
+    let mut headers = dwarf.units();
+    while let Some(header) = headers.next()? {
+        units.push(dwarf.unit(header)?);
+    }
+    Ok((dwarf, units))
+}
+
+/// The string a DIE's attribute names (`DW_AT_name` and the like).
+fn string<'a>(
+    dwarf: &gimli::Dwarf<Reader<'a>>,
+    unit: &gimli::Unit<Reader<'a>>,
+    attr: Option<gimli::AttributeValue<Reader<'a>>>,
+) -> gimli::Result<String> {
+    let value = attr.expect("a string attribute");
+    Ok(dwarf
+        .attr_string(unit, value)?
+        .to_string_lossy()
+        .into_owned())
+}
+
+/// The path of file `index` of `unit`'s line program.
+fn file_path<'a>(
+    dwarf: &gimli::Dwarf<Reader<'a>>,
+    unit: &gimli::Unit<Reader<'a>>,
+    index: u64,
+) -> gimli::Result<String> {
+    let program = unit.line_program.as_ref().expect("a line program");
+    let file = program.header().file(index).expect("a file entry");
+    Ok(dwarf
+        .attr_string(unit, file.path_name())?
+        .to_string_lossy()
+        .into_owned())
+}
+
+/// Whether `entry` is a subprogram with code: not the abstract subprogram
+/// an inlined callee's instances refer to.
+fn is_concrete_subprogram(entry: &gimli::DebuggingInformationEntry<Reader<'_>>) -> bool {
+    entry.tag() == gimli::DW_TAG_subprogram && entry.attr_value(gimli::DW_AT_inline).is_none()
+}
+
 /// Every row of every unit's line program, and each subprogram's name by
 /// its low_pc.
 fn read_back(wasm: &[u8]) -> gimli::Result<(Vec<Row>, BTreeMap<u64, String>)> {
-    let dwarf = load_dwarf(wasm);
+    let (dwarf, units) = units(wasm)?;
     let (mut rows, mut subprograms) = (Vec::new(), BTreeMap::new());
-    let mut units = dwarf.units();
-    while let Some(header) = units.next()? {
-        let unit = dwarf.unit(header)?;
+    for unit in &units {
         let mut entries = unit.entries();
         while let Some(entry) = entries.next_dfs()? {
-            // The abstract subprograms of inlined callees have no code.
-            if entry.tag() != gimli::DW_TAG_subprogram
-                || entry.attr_value(gimli::DW_AT_inline).is_some()
-            {
+            if !is_concrete_subprogram(entry) {
                 continue;
             }
-            let name = entry.attr_value(gimli::DW_AT_name).expect("a name");
-            let name = dwarf.attr_string(&unit, name)?.to_string_lossy();
+            let name = string(&dwarf, unit, entry.attr_value(gimli::DW_AT_name))?;
             let Some(gimli::AttributeValue::Addr(low)) = entry.attr_value(gimli::DW_AT_low_pc)
             else {
                 panic!("subprogram {name} without low_pc");
             };
-            subprograms.insert(low, name.into_owned());
+            subprograms.insert(low, name);
         }
         let program = unit.line_program.clone().expect("a line program");
         let mut program_rows = program.rows();
         while let Some((header, row)) = program_rows.next_row()? {
             let file = row.file(header).expect("a file entry");
-            let file = dwarf.attr_string(&unit, file.path_name())?;
+            let file = dwarf.attr_string(unit, file.path_name())?;
             rows.push(Row {
                 address: row.address(),
                 end_sequence: row.end_sequence(),
@@ -390,12 +430,9 @@ struct InlinedEntry {
 }
 
 fn read_inlined(wasm: &[u8]) -> gimli::Result<Vec<InlinedEntry>> {
-    let dwarf = load_dwarf(wasm);
+    let (dwarf, units) = units(wasm)?;
     let mut out = Vec::new();
-    let mut units = dwarf.units();
-    while let Some(header) = units.next()? {
-        let unit = dwarf.unit(header)?;
-        let program = unit.line_program.clone().expect("a line program");
+    for unit in &units {
         let mut entries = unit.entries();
         while let Some(entry) = entries.next_dfs()? {
             if entry.tag() != gimli::DW_TAG_inlined_subroutine {
@@ -407,18 +444,13 @@ fn read_inlined(wasm: &[u8]) -> gimli::Result<Vec<InlinedEntry>> {
                 panic!("an inlined subroutine without an abstract origin");
             };
             let callee = unit.entry(origin)?;
-            let callee = callee.attr_value(gimli::DW_AT_name).expect("a name");
-            let callee = dwarf
-                .attr_string(&unit, callee)?
-                .to_string_lossy()
-                .into_owned();
+            let callee = string(&dwarf, unit, callee.attr_value(gimli::DW_AT_name))?;
             let Some(gimli::AttributeValue::FileIndex(file)) =
                 entry.attr_value(gimli::DW_AT_call_file)
             else {
                 panic!("{callee}: no call file");
             };
-            let file = program.header().file(file).expect("a file entry");
-            let file = dwarf.attr_string(&unit, file.path_name())?;
+            let file = file_path(&dwarf, unit, file)?;
             let number = |at| entry.attr_value(at).and_then(|v| v.udata_value());
             let (line, col) = (
                 number(gimli::DW_AT_call_line),
@@ -426,12 +458,12 @@ fn read_inlined(wasm: &[u8]) -> gimli::Result<Vec<InlinedEntry>> {
             );
             let call = format!(
                 "{}:{}:{}",
-                file.to_string_lossy(),
+                file,
                 line.expect("a line"),
                 col.expect("a column")
             );
             let mut ranges = Vec::new();
-            let mut iter = dwarf.die_ranges(&unit, entry)?;
+            let mut iter = dwarf.die_ranges(unit, entry)?;
             while let Some(range) = iter.next()? {
                 ranges.push((range.begin, range.end));
             }
@@ -778,36 +810,24 @@ fn definition_line<'a>(files: &'a [std::sync::Arc<SourceFile>], name: &str) -> (
 
 /// Each subprogram's name, and its `DW_AT_decl_file` and `DW_AT_decl_line`.
 fn subprogram_decls(wasm: &[u8]) -> gimli::Result<BTreeMap<String, (String, u64)>> {
-    let dwarf = load_dwarf(wasm);
+    let (dwarf, units) = units(wasm)?;
     let mut decls = BTreeMap::new();
-    let mut units = dwarf.units();
-    while let Some(header) = units.next()? {
-        let unit = dwarf.unit(header)?;
-        let program = unit.line_program.clone().expect("a line program");
+    for unit in &units {
         let mut entries = unit.entries();
         while let Some(entry) = entries.next_dfs()? {
-            // The abstract subprograms of inlined callees have no code.
-            if entry.tag() != gimli::DW_TAG_subprogram
-                || entry.attr_value(gimli::DW_AT_inline).is_some()
-            {
+            if !is_concrete_subprogram(entry) {
                 continue;
             }
-            let name = entry.attr_value(gimli::DW_AT_name).expect("a name");
-            let name = dwarf
-                .attr_string(&unit, name)?
-                .to_string_lossy()
-                .into_owned();
+            let name = string(&dwarf, unit, entry.attr_value(gimli::DW_AT_name))?;
             let Some(gimli::AttributeValue::FileIndex(index)) =
                 entry.attr_value(gimli::DW_AT_decl_file)
             else {
                 panic!("subprogram {name} without decl_file");
             };
-            let file = program.header().file(index).expect("a file entry");
-            let file = dwarf.attr_string(&unit, file.path_name())?;
+            let file = file_path(&dwarf, unit, index)?;
             let line = entry
                 .attr_value(gimli::DW_AT_decl_line)
                 .and_then(|l| l.udata_value());
-            let file = file.to_string_lossy().into_owned();
             decls.insert(name, (file, line.expect("a decl_line")));
         }
     }
@@ -1013,11 +1033,9 @@ struct VarDie {
 
 /// Every parameter and variable DIE of `wasm`'s DWARF.
 fn read_vars(wasm: &[u8]) -> gimli::Result<Vec<VarDie>> {
-    let dwarf = load_dwarf(wasm);
+    let (dwarf, units) = units(wasm)?;
     let mut vars = Vec::new();
-    let mut units = dwarf.units();
-    while let Some(header) = units.next()? {
-        let unit = dwarf.unit(header)?;
+    for unit in &units {
         let mut entries = unit.entries();
         let mut func = None;
         while let Some(entry) = entries.next_dfs()? {
@@ -1033,15 +1051,7 @@ fn read_vars(wasm: &[u8]) -> gimli::Result<Vec<VarDie>> {
                 gimli::DW_TAG_variable => false,
                 _ => continue,
             };
-            type Attr<'a> = Option<gimli::AttributeValue<EndianSlice<'a, LittleEndian>>>;
-            let string = |attr: Attr| -> gimli::Result<String> {
-                let value = attr.expect("a string attribute");
-                Ok(dwarf
-                    .attr_string(&unit, value)?
-                    .to_string_lossy()
-                    .into_owned())
-            };
-            let name = string(entry.attr_value(gimli::DW_AT_name))?;
+            let name = string(&dwarf, unit, entry.attr_value(gimli::DW_AT_name))?;
             let Some(gimli::AttributeValue::UnitRef(ty)) = entry.attr_value(gimli::DW_AT_type)
             else {
                 panic!("{name} without a type");
@@ -1052,7 +1062,7 @@ fn read_vars(wasm: &[u8]) -> gimli::Result<Vec<VarDie>> {
                 .attr_value(gimli::DW_AT_byte_size)
                 .and_then(|s| s.udata_value());
             let ty = (
-                string(ty.attr_value(gimli::DW_AT_name))?,
+                string(&dwarf, unit, ty.attr_value(gimli::DW_AT_name))?,
                 size.expect("a size"),
             );
             let Some(gimli::AttributeValue::Exprloc(location)) =
