@@ -138,7 +138,7 @@ pub const PASSES: &[PassInfo] = &[
         name: "unroll-partial",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "small innermost loops `i < n` (n invariant, i stepped by a constant) unrolled by 2 or 4: a main loop testing once per 2 or 4 iterations, then the original loop for the rest (unroll_partial.rs)",
+        what: "small innermost loops inside another loop, `i < n` (n invariant, i stepped by a constant) unrolled by 2 or 4: a main loop testing once per 2 or 4 iterations, then the original loop for the rest (unroll_partial.rs)",
     },
     PassInfo {
         name: "stack-values",
