@@ -17,6 +17,8 @@
   (func $sum_products (type $t0) (param $n i64) (result i64)
     (local $i i64)
     (local $acc i64)
+    (local $limit i32)
+    (local $limit_1 i64)
     (local $acc2 i64)
     (local $p i64)
     ;; entry
@@ -33,21 +35,61 @@
       br_if $outer_exit
       loop $outer
         ;; inner_start
+        local.get $n
+        i64.const -9223372036854775805
+        i64.ge_s
+        local.set $limit
+        local.get $n
+        i64.const 3
+        i64.sub
+        i64.const -9223372036854775808
+        local.get $limit
+        select
+        local.set $limit_1
         i64.const 0
         local.get $acc
         i64.const 0
         local.set $p
         local.set $acc2
         local.set $acc
-        block $inner_exit
-          ;; inner
+        block $inner_x4_exit
+          ;; inner_x4
           local.get $acc
-          local.get $n
+          local.get $limit_1
           i64.lt_s
           i32.eqz
-          br_if $inner_exit
-          loop $inner
-            ;; inner_body
+          br_if $inner_x4_exit
+          loop $inner_x4
+            ;; inner_u0
+            ;; inner_body_u0
+            local.get $acc2
+            local.get $p
+            i64.add
+            local.set $acc2
+            local.get $acc
+            i64.const 1
+            i64.add
+            local.set $acc
+            local.get $p
+            local.get $i
+            i64.add
+            local.set $p
+            ;; inner_u1
+            ;; inner_body_u1
+            local.get $acc2
+            local.get $p
+            i64.add
+            local.set $acc2
+            local.get $acc
+            i64.const 1
+            i64.add
+            local.set $acc
+            local.get $p
+            local.get $i
+            i64.add
+            local.set $p
+            ;; inner_u2
+            ;; inner_body_u2
             local.get $acc2
             local.get $p
             i64.add
@@ -61,17 +103,65 @@
             i64.add
             local.set $p
             ;; inner
+            ;; inner_body
+            local.get $acc2
+            local.get $p
+            i64.add
+            local.set $acc2
+            local.get $acc
+            i64.const 1
+            i64.add
+            local.set $acc
+            local.get $p
+            local.get $i
+            i64.add
+            local.set $p
+            ;; inner_x4
+            local.get $acc
+            local.get $limit_1
+            i64.lt_s
+            br_if $inner_x4
+          end
+        end
+        local.get $acc
+        local.get $acc2
+        local.get $p
+        local.set $acc2
+        local.set $limit_1
+        local.set $acc
+        block $inner_rest_exit
+          ;; inner_rest
+          local.get $acc
+          local.get $n
+          i64.lt_s
+          i32.eqz
+          br_if $inner_rest_exit
+          loop $inner_rest
+            ;; inner_body_rest
+            local.get $limit_1
+            local.get $acc2
+            i64.add
+            local.set $limit_1
+            local.get $acc
+            i64.const 1
+            i64.add
+            local.set $acc
+            local.get $acc2
+            local.get $i
+            i64.add
+            local.set $acc2
+            ;; inner_rest
             local.get $acc
             local.get $n
             i64.lt_s
-            br_if $inner
+            br_if $inner_rest
           end
         end
         ;; inner_done
         local.get $i
         i64.const 1
         i64.add
-        local.get $acc2
+        local.get $limit_1
         local.set $acc
         local.set $i
         ;; outer

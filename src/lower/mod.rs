@@ -41,6 +41,7 @@ mod switches;
 mod tailrec;
 mod threads;
 mod unroll;
+mod unroll_partial;
 mod wasi64;
 
 use crate::diag::{Diagnostic, SourceFile, Span};
@@ -99,6 +100,9 @@ pub struct Options {
     pub strength_reduce: bool,
     /// Unroll small loops of a constant trip count (`unroll.rs`).
     pub unroll: bool,
+    /// Unroll small counted loops by 2 or 4, the iterations that remain
+    /// left to the original loop (`unroll_partial.rs`).
+    pub unroll_partial: bool,
     /// Send edges that pass a known value straight past blocks that only
     /// branch on it (`jump_thread.rs`).
     pub jump_threading: bool,

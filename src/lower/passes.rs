@@ -135,6 +135,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "loops of a constant trip count up to 16 whose copies stay small replaced by that many copies of their body (unroll.rs)",
     },
     PassInfo {
+        name: "unroll-partial",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "small innermost loops inside another loop, `i < n` (n invariant, i stepped by a constant) unrolled by 2 or 4: a main loop testing once per 2 or 4 iterations, then the original loop for the rest (unroll_partial.rs)",
+    },
+    PassInfo {
         name: "stack-values",
         level: OptLevel::O1,
         rewrites_ir: false,
@@ -180,6 +186,7 @@ impl Options {
             licm: false,
             strength_reduce: false,
             unroll: false,
+            unroll_partial: false,
             jump_threading: false,
         }
     }
@@ -196,6 +203,7 @@ impl Options {
             "licm" => &mut self.licm,
             "strength-reduce" => &mut self.strength_reduce,
             "unroll" => &mut self.unroll,
+            "unroll-partial" => &mut self.unroll_partial,
             "jump-threading" => &mut self.jump_threading,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
@@ -270,6 +278,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "licm" => super::licm::hoist_invariants(func),
         "strength-reduce" => super::strength::reduce_strength(func),
         "unroll" => super::unroll::unroll_loops(func),
+        "unroll-partial" => super::unroll_partial::unroll_partially(func),
         _ => None,
     }
 }
@@ -479,7 +488,14 @@ mod tests {
         assert_eq!(Options::at(OptLevel::O0), Options::none());
         let o1 = Options::at(OptLevel::O1);
         assert!(o1.fold_offsets && o1.stack_values && !o1.load_cse && !o1.inline_leaves);
-        assert!(!o1.licm && !o1.unroll && !o1.gvn && !o1.tailrec && !o1.jump_threading);
+        assert!(
+            !o1.licm
+                && !o1.unroll
+                && !o1.unroll_partial
+                && !o1.gvn
+                && !o1.tailrec
+                && !o1.jump_threading
+        );
     }
 
     #[test]
@@ -541,6 +557,9 @@ mod tests {
         assert!(at("fold-offsets") < at("gvn") && at("gvn") < at("load-cse"));
         assert_eq!(all.last(), Some(&"gvn"));
         assert!(at("licm") < at("strength-reduce") && at("strength-reduce") < at("unroll"));
+        // Partial unrolling after full unrolling, which takes the short
+        // loops whole; `gvn` then sees the copies.
+        assert!(at("unroll") < at("unroll-partial") && at("unroll-partial") < all.len() - 1);
         assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
     }
 }

@@ -105,7 +105,7 @@ fn find(func: &Function, budget: usize) -> Option<Plan> {
         }
         let uses = uses.get_or_insert_with(|| use_counts(func));
         if let Some(plan) = plan(func, &cfg, &dom, h, uses)
-            && innermost(&plan, &loops)
+            && innermost(plan.header, &plan.body, &loops)
             && plan.growth <= budget
         {
             return Some(plan);
@@ -117,13 +117,38 @@ fn find(func: &Function, budget: usize) -> Option<Plan> {
 /// Whether the loop holds no other loop: copying an inner loop saves none
 /// of its branches, and only multiplies the code (strsearch's four
 /// patterns around a search loop: 2.6 times the code, no faster).
-fn innermost(plan: &Plan, loops: &Loops) -> bool {
-    (plan.body.iter()).all(|&b| b == plan.header || !loops.is_header[b])
+pub(super) fn innermost(header: usize, body: &[usize], loops: &Loops) -> bool {
+    (body.iter()).all(|&b| b == header || !loops.is_header[b])
 }
 
-/// The plan for the loop of `header`, when it has the shape and size.
-fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> Option<Plan> {
-    let body = natural_loop(cfg, dom, h, MAX_UNROLLED_INSTS)?;
+/// A loop of the shape the unrolling passes take: a natural loop whose
+/// header ends in `brif` on a comparison, one edge into the loop and the
+/// loop's only exit, entered by one edge from one block outside, with one
+/// latch that jumps back (`unroll.rs` and `unroll_partial.rs`).
+#[derive(Debug)]
+pub(super) struct CountedLoop {
+    pub header: usize,
+    /// The loop's blocks, the header among them.
+    pub body: Vec<usize>,
+    /// The block outside that enters the loop.
+    pub pred: usize,
+    pub latch: usize,
+    /// Whether the `brif`'s then-edge is the one into the loop.
+    pub enter_on_then: bool,
+    /// The value the header's `brif` tests.
+    pub cond: ValueId,
+}
+
+/// The loop of `h` when it has the shape of a [`CountedLoop`] and at
+/// most `limit` blocks.
+pub(super) fn counted_loop(
+    func: &Function,
+    cfg: &Cfg,
+    dom: &DomTree,
+    h: BlockId,
+    limit: usize,
+) -> Option<CountedLoop> {
+    let body = natural_loop(cfg, dom, h, limit)?;
     let body: Vec<usize> = body.iter().map(|b| b.index()).collect();
     let in_loop: FxHashSet<usize> = body.iter().copied().collect();
     let header = h.index();
@@ -163,22 +188,42 @@ fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> 
     if !closed || !latch_jumps || edges_in(pred) != 1 {
         return None;
     }
-    let trips = trip_count(func, h, *cond, pred, latch, enter_on_then)?;
-    let size: usize = body.iter().map(|&b| func.blocks[b].insts.len() + 1).sum();
-    let growth = (trips as usize - 1) * size + func.blocks[header].insts.len() + 1;
-    if trips == 0 || growth > MAX_UNROLLED_INSTS {
-        return None;
-    }
-    Some(Plan {
+    Some(CountedLoop {
         header,
         body,
         pred: pred.index(),
         latch: latch.index(),
         enter_on_then,
-        cmp: (uses[cond.index()] == 1 && defined_in(func, *cond, h)).then_some(*cond),
+        cond: *cond,
+    })
+}
+
+/// The plan for the loop of `header`, when it has the shape and size.
+fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> Option<Plan> {
+    let shape = counted_loop(func, cfg, dom, h, MAX_UNROLLED_INSTS)?;
+    let (pred, latch) = (func.block_id(shape.pred), func.block_id(shape.latch));
+    let cond = shape.cond;
+    let trips = trip_count(func, h, cond, pred, latch, shape.enter_on_then)?;
+    let size = loop_size(func, &shape.body);
+    let growth = (trips as usize - 1) * size + func.blocks[shape.header].insts.len() + 1;
+    if trips == 0 || growth > MAX_UNROLLED_INSTS {
+        return None;
+    }
+    Some(Plan {
+        header: shape.header,
+        body: shape.body,
+        pred: shape.pred,
+        latch: shape.latch,
+        enter_on_then: shape.enter_on_then,
+        cmp: (uses[cond.index()] == 1 && defined_in(func, cond, h)).then_some(cond),
         trips,
         growth,
     })
+}
+
+/// The instructions and terminators of `body`'s blocks.
+pub(super) fn loop_size(func: &Function, body: &[usize]) -> usize {
+    body.iter().map(|&b| func.blocks[b].insts.len() + 1).sum()
 }
 
 /// How many times the body runs: the counter from its constant start,
@@ -245,7 +290,7 @@ fn counted_test(func: &Function, h: BlockId) -> bool {
 }
 
 /// The step `c` when `next` is `add %counter, c` (or `c, %counter`) of `ty`.
-fn step_of(func: &Function, next: ValueId, counter: ValueId, ty: Type) -> Option<u64> {
+pub(super) fn step_of(func: &Function, next: ValueId, counter: ValueId, ty: Type) -> Option<u64> {
     let Op::Binary(BinaryOp::Add, t, a, b) = def_op(func, next)? else {
         return None;
     };
@@ -257,14 +302,14 @@ fn step_of(func: &Function, next: ValueId, counter: ValueId, ty: Type) -> Option
 }
 
 /// Which parameter of `h` the value `v` is.
-fn param_index(func: &Function, v: ValueId, h: BlockId) -> Option<u32> {
+pub(super) fn param_index(func: &Function, v: ValueId, h: BlockId) -> Option<u32> {
     match func.value(v).def {
         ValueDef::BlockParam(b, n) if b == h => Some(n),
         _ => None,
     }
 }
 
-fn defined_in(func: &Function, v: ValueId, h: BlockId) -> bool {
+pub(super) fn defined_in(func: &Function, v: ValueId, h: BlockId) -> bool {
     matches!(func.value(v).def, ValueDef::InstResult { block, .. } if block == h)
 }
 
@@ -278,7 +323,7 @@ pub(super) fn def_op(func: &Function, v: ValueId) -> Option<&Op> {
 }
 
 /// An integer constant's bits (i32 ones zero-extended).
-fn const_of(func: &Function, v: ValueId) -> Option<u64> {
+pub(super) fn const_of(func: &Function, v: ValueId) -> Option<u64> {
     match def_op(func, v)? {
         Op::Const(Const::I32(c)) => Some(*c as u32 as u64),
         Op::Const(Const::I64(c)) => Some(*c as u64),
@@ -286,7 +331,7 @@ fn const_of(func: &Function, v: ValueId) -> Option<u64> {
     }
 }
 
-fn wrap(ty: Type, v: u64) -> u64 {
+pub(super) fn wrap(ty: Type, v: u64) -> u64 {
     match ty {
         Type::I32 => v as u32 as u64,
         _ => v,
@@ -333,9 +378,9 @@ fn apply(func: &mut Function, plan: &Plan) {
     let original_len = func.blocks.len();
     // Iterations 0..T-1 as copies, T-1 the original blocks, then the last test.
     let copies: Vec<Copy> = (0..trips - 1)
-        .map(|k| copy_blocks(func, &plan.body, k))
+        .map(|k| copy_blocks(func, &plan.body, &format!("u{k}")))
         .collect();
-    let last = copy_blocks(func, &[h], trips);
+    let last = copy_blocks(func, &[h], &format!("u{trips}"));
     let header_of = |k: usize| copies.get(k).map_or(h, |c| c.blocks[&h]);
     let h_id = func.block_id(h);
     for (k, copy) in copies.iter().enumerate() {
@@ -376,15 +421,15 @@ fn apply(func: &mut Function, plan: &Plan) {
 
 /// Copies of some blocks: each original block's copy, each original
 /// value's.
-struct Copy {
-    blocks: FxHashMap<usize, usize>,
-    values: FxHashMap<ValueId, ValueId>,
+pub(super) struct Copy {
+    pub blocks: FxHashMap<usize, usize>,
+    pub values: FxHashMap<ValueId, ValueId>,
 }
 
-/// Appends copies of `blocks` (named with `_u{k}`) whose parameters and
+/// Appends copies of `blocks` (named with `_{suffix}`) whose parameters and
 /// results are fresh values, their operands renamed; their edges still
 /// target the originals.
-fn copy_blocks(func: &mut Function, blocks: &[usize], k: usize) -> Copy {
+pub(super) fn copy_blocks(func: &mut Function, blocks: &[usize], suffix: &str) -> Copy {
     let mut copy = Copy {
         blocks: FxHashMap::default(),
         values: FxHashMap::default(),
@@ -393,7 +438,7 @@ fn copy_blocks(func: &mut Function, blocks: &[usize], k: usize) -> Copy {
         let index = func.blocks.len();
         let id = func.block_id(index);
         let mut block = func.blocks[b].clone();
-        block.name = format!("{}_u{k}", block.name);
+        block.name = format!("{}_{suffix}", block.name);
         for (n, param) in block.params.iter_mut().enumerate() {
             let fresh = fresh_value(func, *param, ValueDef::BlockParam(id, n as u32));
             copy.values.insert(*param, fresh);
@@ -417,13 +462,17 @@ fn copy_blocks(func: &mut Function, blocks: &[usize], k: usize) -> Copy {
 
 /// A new value of the type and name of `like` (its definition is set by
 /// [`renumber_defs`] for instruction results).
-fn fresh_value(func: &mut Function, like: ValueId, def: ValueDef) -> ValueId {
+pub(super) fn fresh_value(func: &mut Function, like: ValueId, def: ValueDef) -> ValueId {
     let data = func.value(like);
     let (ty, name) = (data.ty, data.name.clone());
     func.new_value(ty, name, def)
 }
 
-fn map_block_operands(func: &mut Function, block: usize, mut f: impl FnMut(ValueId) -> ValueId) {
+pub(super) fn map_block_operands(
+    func: &mut Function,
+    block: usize,
+    mut f: impl FnMut(ValueId) -> ValueId,
+) {
     let block = &mut func.blocks[block];
     for inst in &mut block.insts {
         inst.op.map_operands(&mut f);
@@ -434,7 +483,7 @@ fn map_block_operands(func: &mut Function, block: usize, mut f: impl FnMut(Value
 }
 
 /// Every edge of `block` to `b` now goes to `f(b)`.
-fn retarget(func: &mut Function, block: usize, f: impl Fn(BlockId) -> BlockId) {
+pub(super) fn retarget(func: &mut Function, block: usize, f: impl Fn(BlockId) -> BlockId) {
     if let Some(term) = &mut func.blocks[block].term {
         for edge in term.edges_mut() {
             edge.block = f(edge.block);
@@ -444,7 +493,7 @@ fn retarget(func: &mut Function, block: usize, f: impl Fn(BlockId) -> BlockId) {
 
 /// The `brif` ending `block` becomes a jump along its then-edge (or its
 /// else-edge): the outcome is known.
-fn straighten(func: &mut Function, block: usize, take_then: bool) {
+pub(super) fn straighten(func: &mut Function, block: usize, take_then: bool) {
     let block = &mut func.blocks[block];
     if let Some(Terminator::BrIf {
         then_edge,

@@ -100,6 +100,7 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after licm",
             ";; IR after strength-reduce",
             ";; IR after unroll",
+            ";; IR after unroll-partial",
             ";; IR after gvn"
         ]
     );
