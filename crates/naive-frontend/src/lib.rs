@@ -216,6 +216,7 @@ fn declare_data(ctx: &mut Context, g: &mut Globals, form: &Sexp) -> Result<(), E
     let id = ctx.module_mut().add_data(Data {
         name: name.into(),
         align: g.structs.align(&ty).max(1) as u32,
+        readonly: false,
         items: vec![item],
         span: Span::NONE,
     });
