@@ -431,10 +431,10 @@ mod tests {
     fn read_only_data_is_placed_first_as_one_range() {
         let mut m = Module::default();
         let w = m.add_data(data("w", 1, vec![DataItem::Bytes(b"abc".to_vec())]));
-        let mut r = data("r", 4, vec![DataItem::Bytes(b"xy".to_vec())]);
-        r.readonly = true;
-        let r = m.add_data(r.clone());
-        let s = m.add_data(r);
+        let mut ro = data("r", 4, vec![DataItem::Bytes(b"xy".to_vec())]);
+        ro.readonly = true;
+        let r = m.add_data(ro.clone());
+        let s = m.add_data(ro);
         let layout = Layout::new(&m, Target::Wasm64).unwrap();
         assert_eq!(layout.data_addr(r), 16);
         assert_eq!(layout.data_addr(s), 20);
