@@ -11,7 +11,9 @@
 //!   verifier checks where it can see it and the interpreter traps on), so
 //!   its bytes are its initial ones whenever the load runs.
 //! - The address is `A + s + offset`, `A` the definition's address, `s` the
-//!   sum of the `ptr.add` constants wrapped to 64 bits. The fold needs `s +
+//!   sum of the `ptr.add` constants wrapped to 64 bits (a constant may be
+//!   computed: `ptr.mul`, `ptr.add`, `ptr.sub` and `ptr.extend_i32_s/u` of
+//!   constants, integer `add`, `sub`, `mul` below them; see [`constant`]). The fold needs `s +
 //!   offset + width` at most the bytes it knows, so `s` is small: the same
 //!   sum wrapped to 32 bits (wasm32's `ptr.add`) is `s` too, and the access
 //!   lies inside the definition, which lies inside memory. The load could
@@ -33,8 +35,8 @@
 
 use crate::fxhash::FxHashMap;
 use crate::ir::{
-    BinaryOp, Const, DataId, DataItem, DataScalar, Function, MemAccess, Module, Op, Type, ValueDef,
-    ValueId,
+    BinaryOp, Const, ConvKind, DataId, DataItem, DataScalar, Function, MemAccess, Module, Op, Type,
+    ValueDef, ValueId,
 };
 
 /// The most `ptr.add`s followed from a load's address to its `data.addr`.
@@ -43,6 +45,7 @@ const MAX_CHAIN: usize = 16;
 /// The function with its loads of read-only data folded, or `None` when
 /// it has none to fold.
 pub(super) fn fold_const_loads(module: &Module, func: &Function) -> Option<Function> {
+    use BinaryOp::{Add, Mul, Sub};
     if !module.data.iter().any(|d| d.readonly) {
         return None;
     }
@@ -62,11 +65,12 @@ pub(super) fn fold_const_loads(module: &Module, func: &Function) -> Option<Funct
     for (b, i, c) in folds {
         out.blocks[b].insts[i].op = Op::Const(c);
     }
-    super::offsets::remove_dead(&mut out, |inst| {
-        matches!(
-            inst.op,
-            Op::Binary(BinaryOp::Add, Type::Ptr, ..) | Op::Const(_) | Op::DataAddr(_)
-        )
+    // What the folded addresses used, none of which can trap.
+    super::offsets::remove_dead(&mut out, |inst| match inst.op {
+        Op::Binary(op, ty, ..) => ty.is_int() && matches!(op, Add | Sub | Mul),
+        Op::Convert(conv, _) => matches!(conv.kind, ConvKind::ExtendS | ConvKind::ExtendU),
+        Op::Const(_) | Op::DataAddr(_) => true,
+        _ => false,
     });
     Some(out)
 }
@@ -137,7 +141,7 @@ fn data_plus_constant(func: &Function, mut addr: ValueId) -> Option<(DataId, u64
         match defining_op(func, addr)? {
             Op::DataAddr(d) => return Some((*d, sum)),
             Op::Binary(BinaryOp::Add, Type::Ptr, x, y) => {
-                let (base, c) = match (ptr_const(func, *x), ptr_const(func, *y)) {
+                let (base, c) = match (constant(func, *x, 0), constant(func, *y, 0)) {
                     (_, Some(c)) => (*x, c),
                     (Some(c), None) => (*y, c),
                     (None, None) => return None,
@@ -151,9 +155,40 @@ fn data_plus_constant(func: &Function, mut addr: ValueId) -> Option<(DataId, u64
     None
 }
 
-fn ptr_const(func: &Function, v: ValueId) -> Option<u64> {
-    match defining_op(func, v)? {
-        Op::Const(Const::Ptr(c)) => Some(*c),
+/// The value of `v` when it is computed from constants alone, as a
+/// 64-bit pattern (an `i32` as its 32 bits): `ptr` and integer constants,
+/// `add`, `sub` and `mul` of such values, and `ptr.extend_i32_s`/`_u` (a
+/// frontend's `table[2]` is `ptr.add @t, ptr.mul(ptr.extend_i32_s 2, 4)`).
+/// `ptr` arithmetic is done modulo 2^64; wasm32 does it modulo 2^32, and
+/// these operations commute with that reduction, so both targets agree on
+/// the result modulo 2^32 (which is all [`data_plus_constant`] needs).
+fn constant(func: &Function, v: ValueId, depth: usize) -> Option<u64> {
+    if depth > MAX_CHAIN {
+        return None;
+    }
+    let value = |x: ValueId| constant(func, x, depth + 1);
+    match *defining_op(func, v)? {
+        Op::Const(Const::Ptr(c)) => Some(c),
+        Op::Const(Const::I32(c)) => Some(c as u32 as u64),
+        Op::Const(Const::I64(c)) => Some(c as u64),
+        Op::Binary(op, ty @ (Type::I32 | Type::I64 | Type::Ptr), x, y) => {
+            let (x, y) = (value(x)?, value(y)?);
+            let r = match op {
+                BinaryOp::Add => x.wrapping_add(y),
+                BinaryOp::Sub => x.wrapping_sub(y),
+                BinaryOp::Mul => x.wrapping_mul(y),
+                _ => return None,
+            };
+            Some(if ty == Type::I32 { r as u32 as u64 } else { r })
+        }
+        Op::Convert(conv, x) if conv.from == Type::I32 && conv.to == Type::Ptr => {
+            let x = value(x)? as u32;
+            match conv.kind {
+                ConvKind::ExtendS => Some(x as i32 as i64 as u64),
+                ConvKind::ExtendU => Some(x as u64),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -283,6 +318,32 @@ mod tests {
         // -1 + 128 + -2 + 7 + -9 + 1, xor the four bytes at 2.
         let want = (-1i64 + 128 - 2 + 7 - 9 + 1) ^ 0xfffe_6261;
         assert_eq!(call(&after, Target::Wasm64, &[]), [Value::I64(want)]);
+    }
+
+    /// A frontend's constant subscript, `lens[2]` as
+    /// `ptr.add @lens, ptr.mul(ptr.extend_i32_s(i32.add 1, 1), 4)`, folds;
+    /// a negative one brought back by `offset=` stays (its wrapped sum is
+    /// not small, so the targets' addresses need not agree).
+    #[test]
+    fn computed_constant_subscripts_fold() {
+        let module = parse(
+            "data @lens const align 4 = i32 5, i32 4, i32 8, i32 2\n\
+             pub fn @f() -> i32 {\nentry:\n  %t = data.addr @lens\n  %one = i32.const 1\n\
+               %two = i32.add %one, %one\n  %w = ptr.extend_i32_s %two\n  %four = ptr.const 4\n\
+               %o = ptr.mul %w, %four\n  %p = ptr.add %t, %o\n  %v = i32.load %p\n\
+               %m = i32.sub %one, %two\n  %wm = ptr.extend_i32_s %m\n  %om = ptr.mul %wm, %four\n\
+               %q = ptr.add %t, %om\n  %u = i32.load %q offset=4\n  %r = i32.add %v, %u\n  return %r\n}\n",
+        );
+        let after = rewritten(&module, fold_const_loads);
+        let text = crate::text::print_module(&after);
+        assert_eq!(
+            ops(&after).iter().filter(|m| m.contains("load")).count(),
+            1,
+            "{text}"
+        );
+        for target in [Target::Wasm64, Target::Wasm32] {
+            assert_eq!(call(&after, target, &[]), [Value::I32(13)]);
+        }
     }
 
     /// Loads that must stay: writable data, one reaching past the end,
