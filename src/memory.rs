@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! 0 .. 16            never used: a null pointer is never a symbol's address
-//! 16 .. data_end     data definitions, in module order, each aligned
+//! 16 .. data_end     data definitions, the read-only ones first, each
+//!                    group in module order, each definition aligned
 //! stack_base .. stack_top
 //!                    the shadow stack (stack slots), growing down from
 //!                    stack_top; stack_base is data_end aligned to 16
@@ -26,6 +27,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{
     DataId, DataItem, DataScalar, FuncId, Function, GlobalInit, MemId, Module, Op, Target,
 };
+use std::ops::Range;
 
 pub const PAGE_SIZE: u64 = 65536;
 /// The first address data may occupy.
@@ -58,6 +60,9 @@ pub struct Layout {
     /// `memory shared`: the memory is a shared one (its maximum is always
     /// declared, [`MAX_PAGES`]).
     pub shared: bool,
+    /// The addresses of each memory's read-only data, by `MemId` (one
+    /// range: read-only data is placed first); `0..0` where there is none.
+    pub readonly: Vec<Range<u64>>,
 }
 
 impl Layout {
@@ -66,7 +71,9 @@ impl Layout {
         let stack_base = align_up(data_end, STACK_ALIGN).expect("data_layout bounds data_end");
         let stack_top = stack_base + STACK_SIZE;
         let (table, func_ptrs) = function_table(module);
+        let readonly = readonly_ranges(module, target, &data_addrs);
         Ok(Layout {
+            readonly,
             shared: module.shared_memory,
             target,
             data_addrs,
@@ -196,27 +203,61 @@ pub fn data_segment_bound(module: &Module) -> usize {
 /// first definition that does not fit.
 pub fn data_layout(module: &Module, target: Target) -> Result<(Vec<u64>, u64), Diagnostic> {
     let ptr_bytes = target.pointer_bits() as u64 / 8;
-    let mut data_addrs = Vec::with_capacity(module.data.len());
+    let mut data_addrs = vec![0; module.data.len()];
     // The next free address of each memory, by `MemId`.
     let mut next = vec![DATA_START; module.memories.len() + 1];
-    for (i, data) in module.data.iter().enumerate() {
+    for i in placement_order(module) {
+        let data = &module.data[i];
         let mem = module.data_mem(DataId(i as u32));
         let Some(free) = next.get_mut(mem.index()) else {
             // An unknown memory: the verifier reports it.
-            data_addrs.push(0);
             continue;
         };
         let addr = align_up(*free, data.align as u64);
         let end = addr.and_then(|a| a.checked_add(data_size(&data.items, ptr_bytes)));
         match (addr, end) {
             (Some(addr), Some(end)) if fits(module, mem, end) => {
-                data_addrs.push(addr);
+                data_addrs[i] = addr;
                 *free = end;
             }
             _ => return Err(too_large(module, mem, data, end, target)),
         }
     }
     Ok((data_addrs, next[0]))
+}
+
+/// The order data definitions are placed in, as indices: the read-only
+/// ones (`data @x const`) first, then the others, each group in module
+/// order. Read-only data is then one range of each memory
+/// ([`Layout::readonly`]), which the interpreter checks writes against.
+fn placement_order(module: &Module) -> impl Iterator<Item = usize> + '_ {
+    let group = move |readonly: bool| {
+        (module.data.iter().enumerate())
+            .filter(move |(_, d)| d.readonly == readonly)
+            .map(|(i, _)| i)
+    };
+    group(true).chain(group(false))
+}
+
+/// The range of each memory (by `MemId`) its read-only data occupies,
+/// empty (`0..0`) in a memory that has none.
+fn readonly_ranges(module: &Module, target: Target, data_addrs: &[u64]) -> Vec<Range<u64>> {
+    let ptr_bytes = target.pointer_bits() as u64 / 8;
+    let mut ranges = vec![0..0; module.memories.len() + 1];
+    for (i, data) in module.data.iter().enumerate() {
+        let mem = module.data_mem(DataId(i as u32));
+        let (Some(range), true) = (ranges.get_mut(mem.index()), data.readonly) else {
+            continue;
+        };
+        let start = data_addrs[i];
+        let end = start + data_size(&data.items, ptr_bytes);
+        // Data starts at DATA_START: an end of 0 is the initial `0..0`.
+        *range = match range.end == 0 {
+            true => start..end,
+            false => range.start.min(start)..range.end.max(end),
+        };
+    }
+    ranges
 }
 
 /// Whether data ending at `end` fits in memory `mem`: with the shadow
@@ -360,6 +401,7 @@ mod tests {
         Data {
             name: name.into(),
             align,
+            readonly: false,
             items,
             span: Span::NONE,
         }
@@ -383,6 +425,27 @@ mod tests {
             assert_eq!((*addr, bytes.len() as u64), (24, width));
             assert_eq!(bytes[0], 17);
         }
+    }
+
+    #[test]
+    fn read_only_data_is_placed_first_as_one_range() {
+        let mut m = Module::default();
+        let w = m.add_data(data("w", 1, vec![DataItem::Bytes(b"abc".to_vec())]));
+        let mut ro = data("r", 4, vec![DataItem::Bytes(b"xy".to_vec())]);
+        ro.readonly = true;
+        let r = m.add_data(ro.clone());
+        let s = m.add_data(ro);
+        let layout = Layout::new(&m, Target::Wasm64).unwrap();
+        assert_eq!(layout.data_addr(r), 16);
+        assert_eq!(layout.data_addr(s), 20);
+        assert_eq!(layout.data_addr(w), 22);
+        assert_eq!(layout.readonly.first(), Some(&(16..22)));
+        assert_eq!(layout.readonly.len(), 1);
+        // Without read-only data, the range is empty and the order kept.
+        let mut m = Module::default();
+        m.add_data(data("w", 1, vec![DataItem::Bytes(b"abc".to_vec())]));
+        let layout = Layout::new(&m, Target::Wasm32).unwrap();
+        assert_eq!(layout.readonly.first(), Some(&(0..0)));
     }
 
     #[test]

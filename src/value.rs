@@ -141,6 +141,9 @@ pub enum TrapKind {
     /// Every thread of the interpreter waits in `memory.atomic.wait` with
     /// no timeout, so nothing could wake any of them (wasm would hang).
     Deadlock,
+    /// A write to read-only data (`data @x const`): a program error that
+    /// only the reference interpreter reports (compiled code writes it).
+    ReadOnlyWrite,
 }
 
 impl TrapKind {
@@ -159,6 +162,7 @@ impl TrapKind {
             TrapKind::UnalignedAtomic => "unaligned atomic",
             TrapKind::ExpectedSharedMemory => "expected shared memory",
             TrapKind::Deadlock => "deadlock: every thread waits forever",
+            TrapKind::ReadOnlyWrite => "write to read-only data",
         }
     }
 
@@ -179,6 +183,7 @@ impl TrapKind {
             UnalignedAtomic,
             ExpectedSharedMemory,
             Deadlock,
+            ReadOnlyWrite,
         ]
         .into_iter()
         .find(|k| k.message() == text)

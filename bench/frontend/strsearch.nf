@@ -1,8 +1,8 @@
 ; Naive string search: count the occurrences of 4 patterns in a text of n
 ; bytes over a 4-letter alphabet. Twin of bench/programs/strsearch.c.
 (data text u8 1048576)
-(data pats u8 "abcab\0\0\0dddd\0\0\0\0acbdacbdba\0\0\0\0\0\0")
-(data lens i32 (5 4 8 2))
+(const-data pats u8 "abcab\0\0\0dddd\0\0\0\0acbdacbdba\0\0\0\0\0\0")
+(const-data lens i32 (5 4 8 2))
 
 (pub fn strsearch ((n i32)) i64
   (if (> n 1048576)

@@ -44,6 +44,9 @@ impl Machine {
     ) -> Result<Option<u64>, TrapKind> {
         let at = self.atomic_bounds(x)?;
         let n = x.bytes as usize;
+        if matches!(x.op, AtomicOp::Store | AtomicOp::Rmw(_) | AtomicOp::Cmpxchg) {
+            super::machine::writable(&self.readonly, at, n as u64)?;
+        }
         let old = self.read(at, n);
         let mask = width_mask(x.bytes);
         let result = match x.op {

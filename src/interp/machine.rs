@@ -67,6 +67,8 @@ pub(super) struct Machine {
     pub(super) edge_buf: Vec<u64>,
     pub(super) ret_buf: Vec<u64>,
     pub(super) ptr_mask: u64,
+    /// The default memory's read-only data ([`Layout::readonly`]).
+    pub(super) readonly: std::ops::Range<u64>,
     /// The other threads of a threads program (`threads.rs`); `None` for
     /// any other module.
     pub(super) threads: Option<Box<Threads>>,
@@ -110,6 +112,7 @@ impl Machine {
             edge_buf: Vec::new(),
             ret_buf: Vec::new(),
             ptr_mask: mask,
+            readonly: layout.readonly.first().cloned().unwrap_or(0..0),
             threads: None,
         }
     }
@@ -490,6 +493,7 @@ impl Machine {
                 offset,
             } => {
                 let at = self.bounds(self.reg(base, addr), offset, bytes as u64)?;
+                writable(&self.readonly, at, bytes as u64)?;
                 let bits = self.reg(base, value).to_le_bytes();
                 self.memory[at..at + bytes as usize].copy_from_slice(&bits[..bytes as usize]);
             }
@@ -528,11 +532,13 @@ impl Machine {
                 let len = self.reg(base, len);
                 let from = self.bounds(self.reg(base, src), 0, len)?;
                 let to = self.bounds(self.reg(base, dst), 0, len)?;
+                writable(&self.readonly, to, len)?;
                 self.memory.copy_within(from..from + len as usize, to);
             }
             Instr::MemoryFill { dst, byte, len } => {
                 let len = self.reg(base, len);
                 let at = self.bounds(self.reg(base, dst), 0, len)?;
+                writable(&self.readonly, at, len)?;
                 let byte = self.reg(base, byte) as u8;
                 self.memory[at..at + len as usize].fill(byte);
             }
@@ -577,5 +583,21 @@ impl Machine {
         }
         self.memory.resize(((old + delta) * PAGE_SIZE) as usize, 0);
         old
+    }
+}
+
+/// A write of `len` bytes at `at` (in bounds) that touches no read-only
+/// data of its memory (`readonly`, [`Layout::readonly`]); otherwise the
+/// trap that reports the program error (docs/ir.md, "Data").
+#[inline(always)]
+pub(super) fn writable(
+    readonly: &std::ops::Range<u64>,
+    at: usize,
+    len: u64,
+) -> Result<(), TrapKind> {
+    let start = at as u64;
+    match len > 0 && start < readonly.end && start + len > readonly.start {
+        true => Err(TrapKind::ReadOnlyWrite),
+        false => Ok(()),
     }
 }

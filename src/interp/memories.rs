@@ -6,11 +6,12 @@
 //! hot path of every program is what it was; the instructions naming a
 //! memory ([`NamedInstr`]) are executed here, off that path.
 
-use super::machine::Machine;
+use super::machine::{Machine, writable};
 use super::translate::{LoadShape, Reg, ptr_mask};
 use crate::ir::{DataId, MemId, Module, Op, Type};
 use crate::memory::{Layout, MAX_PAGES, PAGE_SIZE};
 use crate::value::TrapKind;
+use std::ops::Range;
 
 /// A named memory's state.
 pub(super) struct NamedMemory {
@@ -20,15 +21,18 @@ pub(super) struct NamedMemory {
     /// All ones of its index type: `memory.grow`'s failure, and the mask of
     /// its page counts.
     mask: u64,
+    /// Its read-only data ([`Layout::readonly`]).
+    readonly: Range<u64>,
 }
 
 /// The named memories of `module`, by `MemId` less one, with their data.
 pub(super) fn named_memories(module: &Module, layout: &Layout) -> Vec<NamedMemory> {
-    let mut memories: Vec<NamedMemory> = (module.memories.iter())
-        .map(|m| NamedMemory {
+    let mut memories: Vec<NamedMemory> = (module.memories.iter().enumerate())
+        .map(|(i, m)| NamedMemory {
             bytes: vec![0; (m.pages * PAGE_SIZE) as usize],
             max_pages: m.max.unwrap_or(MAX_PAGES),
             mask: index_mask(m.index, layout),
+            readonly: layout.readonly.get(i + 1).cloned().unwrap_or(0..0),
         })
         .collect();
     for (&id, &mem) in &module.data_memory {
@@ -116,6 +120,16 @@ impl Machine {
         }
     }
 
+    /// Whether `len` bytes at `at` (in bounds) of memory `mem` may be
+    /// written: not when they touch its read-only data.
+    fn writable_in(&self, mem: u32, at: usize, len: u64) -> Result<(), TrapKind> {
+        let readonly = match (mem as usize).checked_sub(1) {
+            None => &self.readonly,
+            Some(i) => &self.named[i].readonly,
+        };
+        writable(readonly, at, len)
+    }
+
     pub(super) fn exec_named(&mut self, ins: &NamedInstr, base: usize) -> Result<(), TrapKind> {
         match *ins {
             NamedInstr::Load {
@@ -141,8 +155,9 @@ impl Machine {
                 offset,
             } => {
                 let (addr, value) = (self.reg(base, addr), self.reg(base, value));
+                let at = bounds(self.mem_bytes(mem), addr, offset, n as u64)?;
+                self.writable_in(mem, at, n as u64)?;
                 let bytes = self.mem_bytes(mem);
-                let at = bounds(bytes, addr, offset, n as u64)?;
                 bytes[at..at + n as usize].copy_from_slice(&value.to_le_bytes()[..n as usize]);
             }
             NamedInstr::Size { mem, dst } => {
@@ -164,9 +179,9 @@ impl Machine {
                     self.reg(base, byte),
                     self.reg(base, len),
                 );
-                let bytes = self.mem_bytes(mem);
-                let at = bounds(bytes, dst, 0, len)?;
-                bytes[at..at + len as usize].fill(byte as u8);
+                let at = bounds(self.mem_bytes(mem), dst, 0, len)?;
+                self.writable_in(mem, at, len)?;
+                self.mem_bytes(mem)[at..at + len as usize].fill(byte as u8);
             }
             NamedInstr::Copy {
                 dst_mem,
@@ -183,6 +198,7 @@ impl Machine {
                 // Both ranges are checked before anything is written.
                 let from = bounds(self.mem_bytes(src_mem), src, 0, len)?;
                 let to = bounds(self.mem_bytes(dst_mem), dst, 0, len)?;
+                self.writable_in(dst_mem, to, len)?;
                 let taken = self.mem_bytes(src_mem)[from..from + len as usize].to_vec();
                 self.mem_bytes(dst_mem)[to..to + len as usize].copy_from_slice(&taken);
             }

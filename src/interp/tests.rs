@@ -599,6 +599,7 @@ fn data_and_globals_are_initialised_from_the_layout() {
     let msg = m.add_data(Data {
         name: "msg".into(),
         align: 4,
+        readonly: false,
         items: vec![DataItem::Bytes(b"hi!".to_vec())],
         span: Span::NONE,
     });
@@ -610,6 +611,7 @@ fn data_and_globals_are_initialised_from_the_layout() {
     m.add_data(Data {
         name: "table".into(),
         align: 8,
+        readonly: false,
         items: vec![DataItem::DataAddr(msg, 2), DataItem::FuncAddr(f)],
         span: Span::NONE,
     });
@@ -1186,6 +1188,7 @@ fn invalid_modules_are_rejected_not_run() {
     huge.add_data(Data {
         name: "big".into(),
         align: 1,
+        readonly: false,
         items: vec![DataItem::Zero(1 << 40)],
         span: Span::NONE,
     });
@@ -1315,3 +1318,42 @@ fn atomics_on_wasm32_overflow_the_address_type_first() {
 }
 
 mod threads;
+
+/// Writing read-only data by a route the verifier cannot see (a computed
+/// address) traps, by a store, `memory.fill`, `memory.copy` and an atomic
+/// write, in the default memory and a named one; writing the writable
+/// data next to it, and a write of no bytes, do not.
+#[test]
+fn writes_to_read_only_data_trap() {
+    let module = crate::text::parse_str(
+        "ro.vir",
+        "data @r const align 4 = i32 1, i32 2\ndata @w align 4 = i32 0\n\
+         memory @m 1\ndata @n const in @m = \"ab\"\n\
+         pub fn @f(%how: i32, %at: ptr, %len: ptr) -> i32 {\nentry:\n  %r = data.addr @r\n\
+           %p = ptr.add %r, %at\n  %v = i32.const 9\n\
+           switch %how, [store, fill, copy, atomic, named], store\n\
+         store:\n  i32.store8 %p, %v\n  jump out\n\
+         fill:\n  memory.fill %p, %v, %len\n  jump out\n\
+         copy:\n  memory.copy %p, %r, %len\n  jump out\n\
+         atomic:\n  %old = i32.atomic.rmw.add %p, %v\n  jump out\n\
+         named:\n  %n = data.addr @n\n  %q = ptr.add %n, %at\n  i32.store8 @m, %q, %v\n  jump out\n\
+         out:\n  %x = i32.load %r offset=4\n  return %x\n}\n",
+    )
+    .expect("parses");
+    crate::verify::verify_module(&module).expect("verifies");
+    let call = |how: i32, at: u64, len: u64| {
+        let args = [
+            Value::I32(how),
+            Value::I64(at as i64),
+            Value::I64(len as i64),
+        ];
+        run(&module, Target::Wasm64, "f", &args)
+    };
+    for (how, at, len) in [(0, 7, 0), (1, 6, 4), (2, 4, 1), (3, 4, 0), (4, 0, 0)] {
+        assert_eq!(trap_of(call(how, at, len)).kind, ReadOnlyWrite, "{how}");
+    }
+    // @w starts at 8: its bytes, and no bytes of @r, may be written.
+    assert_eq!(call(0, 8, 0).expect("runs"), [Value::I32(2)]);
+    assert_eq!(call(1, 8, 4).expect("runs"), [Value::I32(2)]);
+    assert_eq!(call(1, 4, 0).expect("runs"), [Value::I32(2)]);
+}

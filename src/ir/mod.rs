@@ -250,6 +250,9 @@ pub struct Data {
     pub name: String,
     /// A power of two.
     pub align: u32,
+    /// `data @x const`: read-only. The program never writes it (docs/ir.md,
+    /// "Data"), so a load from it may be replaced by its initial bytes.
+    pub readonly: bool,
     pub items: Vec<DataItem>,
     pub span: Span,
 }

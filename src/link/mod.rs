@@ -415,6 +415,30 @@ mod tests {
         }
     }
 
+    /// A read-only definition stays read-only in the linked module, and
+    /// the unit that declares it `extern data` reads it like a local one.
+    #[test]
+    fn read_only_data_stays_read_only() {
+        let parse = |text: &str| crate::text::parse_str("u.vir", text).expect("parses");
+        let lib = parse("pub data @tbl const align 4 = i32 7, i32 9\ndata @w = i8 1\n");
+        let main = parse(
+            "extern data @tbl\npub fn @f() -> i32 {\nentry:\n  %t = data.addr @tbl\n  \
+             %v = i32.load %t offset=4\n  return %v\n}\n",
+        );
+        for gc in [false, true] {
+            let options = LinkOptions {
+                gc,
+                ..LinkOptions::default()
+            };
+            let linked = link(&[main.clone(), lib.clone()], &options).expect("links");
+            let text = linked.text();
+            assert!(
+                text.contains("data @tbl const align 4 = i32 7, i32 9"),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn invalid_private_names_get_unit_names() {
         let mut a = unit_with("", Linkage::Private);

@@ -17,6 +17,7 @@
 //! only where the code does); each IR instruction's position is an
 //! [`wat::Instr::Origin`] marker, printed only with `-g`.
 
+mod const_loads;
 mod control;
 mod func;
 mod gvn;
@@ -106,6 +107,9 @@ pub struct Options {
     /// Send edges that pass a known value straight past blocks that only
     /// branch on it (`jump_thread.rs`).
     pub jump_threading: bool,
+    /// Replace loads of read-only data at known offsets by the constants
+    /// they read (`const_loads.rs`).
+    pub fold_const_loads: bool,
 }
 
 impl Default for Options {

@@ -111,6 +111,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "a pure computation (operator and operands, commutative ones in either order) that a dominating instruction already made reuses its value; loads and calls stay (gvn.rs)",
     },
     PassInfo {
+        name: "fold-const-loads",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "a load from read-only data (`data @x const`) at `data.addr @x` plus constants, inside its bytes, replaced by the constant it reads (const_loads.rs)",
+    },
+    PassInfo {
         name: "load-cse",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -188,6 +194,7 @@ impl Options {
             unroll: false,
             unroll_partial: false,
             jump_threading: false,
+            fold_const_loads: false,
         }
     }
 
@@ -205,6 +212,7 @@ impl Options {
             "unroll" => &mut self.unroll,
             "unroll-partial" => &mut self.unroll_partial,
             "jump-threading" => &mut self.jump_threading,
+            "fold-const-loads" => &mut self.fold_const_loads,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -274,6 +282,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
         "gvn" => super::gvn::number_values(func),
+        "fold-const-loads" => super::const_loads::fold_const_loads(module, func),
         "load-cse" => super::load_cse::cse_loads(func),
         "licm" => super::licm::hoist_invariants(func),
         "strength-reduce" => super::strength::reduce_strength(func),
@@ -555,6 +564,9 @@ mod tests {
         // Values numbered with offsets folded, so that loads see one
         // address; and again last, after the passes that move code.
         assert!(at("fold-offsets") < at("gvn") && at("gvn") < at("load-cse"));
+        // Loads of read-only data folded once gvn gave each address one
+        // value, before load-cse would reuse them.
+        assert!(at("gvn") < at("fold-const-loads") && at("fold-const-loads") < at("load-cse"));
         assert_eq!(all.last(), Some(&"gvn"));
         assert!(at("licm") < at("strength-reduce") && at("strength-reduce") < at("unroll"));
         // Partial unrolling after full unrolling, which takes the short

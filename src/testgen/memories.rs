@@ -45,6 +45,7 @@ pub fn add_memories(program: &mut Program, region: DataId) {
             let data = m.add_data(Data {
                 name: format!("md{i}"),
                 align: 8,
+                readonly: false,
                 items: vec![
                     DataItem::Scalar(DataScalar::I64(rng.next_u64())),
                     DataItem::Bytes(b"memory".to_vec()),

@@ -128,6 +128,7 @@ fn region_data(rng: &mut Rng, id: DataId, funcs: &[Callee]) -> Data {
     Data {
         name: "region".into(),
         align: 16,
+        readonly: false,
         items,
         span: Span::NONE,
     }
@@ -175,6 +176,7 @@ fn pointer_data(rng: &mut Rng, m: &mut Module, funcs: &[Callee]) -> Vec<(DataId,
             let id = m.add_data(Data {
                 name: format!("fp{i}"),
                 align: *rng.pick(&[1, 4, 8]).unwrap_or(&8),
+                readonly: false,
                 items: vec![DataItem::FuncAddr(funcs[callee].id)],
                 span: Span::NONE,
             });

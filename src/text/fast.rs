@@ -215,6 +215,8 @@ enum Item {
         span: Tk,
         public: bool,
         name: Tk,
+        /// `const`: read-only.
+        readonly: bool,
         /// `in @mem`.
         memory: Option<Tk>,
         align: Option<Tk>,
@@ -691,6 +693,8 @@ impl<'a> P<'a> {
         self.skip();
         let name = self.symbol()?;
         self.skip();
+        let readonly = self.kw(b"const").is_some();
+        self.skip();
         let memory = self.attempt(|p| {
             p.kw(b"in")?;
             p.skip();
@@ -710,6 +714,7 @@ impl<'a> P<'a> {
             span: Tk::new(start, self.pos),
             public,
             name,
+            readonly,
             memory,
             align,
             items,
@@ -1262,6 +1267,7 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
             public,
             name,
             align,
+            readonly,
             ..
         } => {
             let align = match align {
@@ -1269,6 +1275,7 @@ fn declare(text: &str, module: &mut Module, item: &Item) -> BResult<(Tk, Symbol)
                 None => 1,
             };
             let id = add_data(text, module, *span, *name, align, vis(*public));
+            module.data[id.index()].readonly = *readonly;
             (*name, Symbol::Data(id))
         }
         Item::ExternData { span, name } => {
@@ -1354,6 +1361,7 @@ fn add_data(
     let id = module.add_data(Data {
         name: name.tok(text).name().to_string(),
         align,
+        readonly: false,
         items: Vec::new(),
         span: span.span(),
     });

@@ -411,6 +411,7 @@ impl<'a> ModuleBuilder<'a> {
         let id = self.module.add_data(Data {
             name: tok(item, Rule::symbol)?.name().to_string(),
             align,
+            readonly: opt_child(item, Rule::kw_const).is_some(),
             items: Vec::new(),
             span: span_of(item),
         });

@@ -52,9 +52,10 @@ pub fn print_module(module: &Module) -> String {
             Visibility::Extern => format!("extern data @{}\n", names.data[i]),
             vis => {
                 let mem = module.data_mem(DataId(i as u32));
+                let readonly = if d.readonly { " const" } else { "" };
                 let name = match mem.is_default() {
-                    true => names.data[i].clone(),
-                    false => format!("{} in {}", names.data[i], names.mem(mem)),
+                    true => format!("{}{readonly}", names.data[i]),
+                    false => format!("{}{readonly} in {}", names.data[i], names.mem(mem)),
                 };
                 data_line(vis, &name, d.align, &d.items, &names)
             }

@@ -23,6 +23,7 @@ const MAX_DATA_ALIGN: u32 = 65536;
 pub mod limits;
 mod locations;
 mod memories;
+mod readonly;
 mod threads;
 use limits::*;
 
@@ -774,6 +775,12 @@ impl<'v, 'm> FuncChecker<'v, 'm> {
     }
 
     fn check_memory_op(&mut self, op: &'m Op, span: Span) {
+        if let Some(data) = readonly::written(self.v.module, self.func, op) {
+            let name = &self.v.module.data_def(data).name;
+            let what = op_name(self.v.module, op);
+            let message = format!("`{what}` writes `@{name}`, which is read-only data (`const`)");
+            self.error(message, span);
+        }
         match op {
             Op::Load {
                 access,
@@ -1466,6 +1473,7 @@ mod tests {
         let d = m.add_data(Data {
             name: "d".into(),
             align: 1,
+            readonly: false,
             items: vec![],
             span: Span::NONE,
         });
@@ -1708,6 +1716,7 @@ mod tests {
         m.add_data(Data {
             name: "d".into(),
             align: 1 << 17,
+            readonly: false,
             items: vec![],
             span: Span::NONE,
         });
@@ -1758,6 +1767,7 @@ mod tests {
         m.add_data(Data {
             name: "d".into(),
             align: 1,
+            readonly: false,
             items: vec![
                 DataItem::DataAddr(DataId(8), 0),
                 DataItem::FuncAddr(FuncId(8)),

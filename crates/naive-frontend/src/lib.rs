@@ -103,13 +103,14 @@ pub fn compile(source: &str) -> Result<Module, Error> {
     for form in &forms {
         match form.head() {
             Some("struct") => {}
-            Some("data") => declare_data(&mut ctx, &mut g, form)?,
+            Some("data") => declare_data(&mut ctx, &mut g, form, false)?,
+            Some("const-data") => declare_data(&mut ctx, &mut g, form, true)?,
             Some("fn") => bodies.push((declare_fn(&mut ctx, &mut g, form, false)?, form)),
             Some("pub") => bodies.push((declare_fn(&mut ctx, &mut g, form, true)?, form)),
             _ => {
                 return Err(Error::new(
                     form.pos(),
-                    "expected `(struct ...)`, `(data ...)`, `(fn ...)` or `(pub fn ...)`",
+                    "expected `(struct ...)`, `(data ...)`, `(const-data ...)`, `(fn ...)` or `(pub fn ...)`",
                 ));
             }
         }
@@ -163,8 +164,14 @@ fn layout_struct(structs: &mut Structs, index: usize, form: &Sexp) -> Result<(),
 }
 
 /// `(data NAME TYPE COUNT)` (zeros), `(data NAME TYPE (V ...))` (values),
-/// `(data NAME u8 "bytes")`.
-fn declare_data(ctx: &mut Context, g: &mut Globals, form: &Sexp) -> Result<(), Error> {
+/// `(data NAME u8 "bytes")`; `(const-data ...)` the same, read-only (C's
+/// `static const`: `data @NAME const`, which loads may be folded from).
+fn declare_data(
+    ctx: &mut Context,
+    g: &mut Globals,
+    form: &Sexp,
+    readonly: bool,
+) -> Result<(), Error> {
     let bad = || {
         Error::new(
             form.pos(),
@@ -216,6 +223,7 @@ fn declare_data(ctx: &mut Context, g: &mut Globals, form: &Sexp) -> Result<(), E
     let id = ctx.module_mut().add_data(Data {
         name: name.into(),
         align: g.structs.align(&ty).max(1) as u32,
+        readonly,
         items: vec![item],
         span: Span::NONE,
     });

@@ -74,7 +74,7 @@ const BAD_SOURCES: &[(&str, &str)] = &[
     ),
     (
         "(bogus)",
-        "1:1: expected `(struct ...)`, `(data ...)`, `(fn ...)` or `(pub fn ...)`",
+        "1:1: expected `(struct ...)`, `(data ...)`, `(const-data ...)`, `(fn ...)` or `(pub fn ...)`",
     ),
 ];
 

@@ -96,6 +96,7 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after expand-switches",
             ";; IR after fold-offsets",
             ";; IR after gvn",
+            ";; IR after fold-const-loads",
             ";; IR after load-cse",
             ";; IR after licm",
             ";; IR after strength-reduce",

@@ -77,6 +77,9 @@ struct Data {
     address: u64,
     size: u64,
     align: u32,
+    /// `data @x const`; left out of the JSON when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    readonly: bool,
 }
 
 #[derive(Serialize)]
@@ -236,6 +239,7 @@ fn layout(i: &Inspected) -> (Vec<Data>, Option<MemoryMap>) {
             address,
             size: data_size(&d.items, ptr_bytes),
             align: d.align,
+            readonly: d.readonly,
         })
         .collect();
     let memory = MemoryMap {
@@ -334,8 +338,12 @@ pub fn text(r: &Report) -> String {
     });
     section(&mut out, "data", &r.data, |d| {
         format!(
-            "{:#010x}  {:>6} bytes  align {}  @{}",
-            d.address, d.size, d.align, d.name
+            "{:#010x}  {:>6} bytes  align {}  @{}{}",
+            d.address,
+            d.size,
+            d.align,
+            d.name,
+            if d.readonly { "  const" } else { "" }
         )
     });
     if let Some(m) = &r.memory {

@@ -1,0 +1,100 @@
+;; Generated from tests/cases/const_loads.vir by tests/golden.rs (wasm32): do not edit.
+;; `VITTE_BLESS=1 cargo test --release --test golden` rewrites it.
+(module $const_loads
+  (type $t0 (func (param i32) (result i32)))
+  (type $t1 (func (result i32)))
+  (type $t2 (func (result i64)))
+  (memory $memory 17 16384)
+  ;; shadow stack: 0x60..0x100060, growing down
+  (global $__stack_pointer (mut i32) (i32.const 1048672))
+  ;; the end of the data
+  (global $__data_end i32 (i32.const 96))
+  ;; the first byte free for a heap
+  (global $__heap_base i32 (i32.const 1048672))
+  (export "days_in" (func $days_in))
+  (export "march_and_last" (func $march_and_last))
+  (export "pi_bits" (func $pi_bits))
+  (export "signed_byte" (func $signed_byte))
+  (export "bump" (func $bump))
+  (export "after_ptr" (func $after_ptr))
+  (export "memory" (memory $memory))
+  (export "__data_end" (global $__data_end))
+  (export "__heap_base" (global $__heap_base))
+  ;; fn @days_in
+  (func $days_in (type $t0) (param $month i32) (result i32)
+    (local $off i32)
+    ;; entry
+    local.get $month
+    i32.const 4
+    i32.mul
+    local.set $off
+    i32.const 16
+    local.get $off
+    i32.add
+    i32.load
+    return
+  )
+  ;; fn @march_and_last
+  (func $march_and_last (type $t1) (result i32)
+    ;; entry
+    i32.const 31
+    i32.const 31
+    i32.add
+    return
+  )
+  ;; fn @pi_bits
+  (func $pi_bits (type $t2) (result i64)
+    ;; entry
+    f64.const 3.141592653589793
+    i64.reinterpret_f64
+    return
+  )
+  ;; fn @signed_byte
+  (func $signed_byte (type $t1) (result i32)
+    ;; entry
+    i32.const -2
+    return
+  )
+  ;; fn @bump
+  (func $bump (type $t1) (result i32)
+    (local $c i32)
+    (local $v1 i32)
+    ;; entry
+    i32.const 92
+    local.set $c
+    local.get $c
+    i32.load
+    i32.const 1
+    i32.add
+    local.set $v1
+    local.get $c
+    local.get $v1
+    i32.store
+    local.get $v1
+    return
+  )
+  ;; fn @after_ptr
+  (func $after_ptr (type $t1) (result i32)
+    ;; entry
+    i32.const 80
+    i32.load offset=4
+    i32.const 4
+    i32.add
+    return
+  )
+  ;; data @days
+  (data $days (memory $memory) (i32.const 16)
+    "\1f\00\00\00\1c\00\00\00\1f\00\00\00\1e\00\00\00\1f\00\00\00\1e\00\00\00\1f\00\00\00\1f\00\00\00"
+    "\1e\00\00\00\1f\00\00\00\1e\00\00\00\1f\00\00\00")
+  ;; data @pi
+  (data $pi (memory $memory) (i32.const 64) "\18-DT\fb!\09@\fe")
+  ;; data @mixed
+  (data $mixed (memory $memory) (i32.const 80) "\04\00\00\00\03\00\00\00\05\00\00\00")
+)
+(assert_return (invoke "days_in" (i32.const 1)) (i32.const 28))
+(assert_return (invoke "march_and_last") (i32.const 62))
+(assert_return (invoke "pi_bits") (i64.const 4614256656552045848))
+(assert_return (invoke "signed_byte") (i32.const -2))
+(assert_return (invoke "bump") (i32.const 1))
+(assert_return (invoke "bump") (i32.const 2))
+(assert_return (invoke "after_ptr") (i32.const 7))
