@@ -75,8 +75,6 @@
         i32.add
         local.set $off
         local.get $off
-        i32.const 0
-        i32.add
         i32.load
         local.set $x
         local.get $off

@@ -76,8 +76,6 @@
         i64.add
         local.set $off
         local.get $off
-        i64.const 0
-        i64.add
         i32.load
         local.set $x
         local.get $off

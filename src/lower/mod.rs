@@ -35,6 +35,7 @@ mod passes;
 mod promote;
 mod reducible;
 mod rotate;
+mod simplify;
 mod sroa;
 mod strength;
 mod switches;
@@ -102,6 +103,9 @@ pub struct Options {
     /// Send edges that pass a known value straight past blocks that only
     /// branch on it (`jump_thread.rs`).
     pub jump_threading: bool,
+    /// Exact integer identities and operations on constants simplified
+    /// (`simplify.rs`).
+    pub simplify: bool,
 }
 
 impl Default for Options {

@@ -93,6 +93,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "stack slots whose address is only used by loads and stores of constant offsets inside them, each field stored before it is loaded, replaced by one SSA value per field (sroa.rs)",
     },
     PassInfo {
+        name: "simplify",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "exact integer identities (`x + 0`, `x * 1`, `x & -1`, `x - x`, `x eq 0` to `eqz`, a `brif` on `x ne 0`, ...), `select` of equal arms, and operators on constants folded where they cannot trap (simplify.rs)",
+    },
+    PassInfo {
         name: "jump-threading",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -181,6 +187,7 @@ impl Options {
             strength_reduce: false,
             unroll: false,
             jump_threading: false,
+            simplify: false,
         }
     }
 
@@ -197,6 +204,7 @@ impl Options {
             "strength-reduce" => &mut self.strength_reduce,
             "unroll" => &mut self.unroll,
             "jump-threading" => &mut self.jump_threading,
+            "simplify" => &mut self.simplify,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -262,6 +270,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "promote-vars" => super::promote::promote_vars(func),
         "tailrec" => super::tailrec::eliminate_tail_calls(func),
         "sroa" => super::sroa::scalar_replace(func),
+        "simplify" => super::simplify::simplify(func),
         "jump-threading" => super::jump_thread::thread_jumps(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
@@ -531,6 +540,9 @@ mod tests {
         // Threading on SSA values (the frontends' `and` temporaries are
         // block parameters once promoted), before licm makes preheaders.
         assert!(at("promote-vars") < at("jump-threading") && at("jump-threading") < at("licm"));
+        // Identities removed on SSA values, before threading folds the
+        // conditions they hid and offsets fold the additions of zero.
+        assert!(at("sroa") < at("simplify") && at("simplify") < at("jump-threading"));
         // licm on SSA values with offsets folded and loads reused; unroll
         // after it, on loops whose invariants are gone; strength-reduce
         // between them, on the products licm left in outer loops, before

@@ -92,6 +92,7 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after promote-vars",
             ";; IR after tailrec",
             ";; IR after sroa",
+            ";; IR after simplify",
             ";; IR after jump-threading",
             ";; IR after expand-switches",
             ";; IR after fold-offsets",
