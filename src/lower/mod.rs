@@ -17,6 +17,7 @@
 //! only where the code does); each IR instruction's position is an
 //! [`wat::Instr::Origin`] marker, printed only with `-g`.
 
+mod accessed;
 mod control;
 mod func;
 mod gvn;
@@ -106,6 +107,9 @@ pub struct Options {
     /// Exact integer identities and operations on constants simplified
     /// (`simplify.rs`).
     pub simplify: bool,
+    /// Fold `ptr.add` of a constant into `offset=` where a load or store
+    /// of its base ran before (`accessed.rs`).
+    pub fold_accessed_offsets: bool,
 }
 
 impl Default for Options {

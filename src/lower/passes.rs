@@ -111,6 +111,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "`ptr.add` of a constant folded into the `offset=` of loads and stores where it cannot wrap (offsets.rs)",
     },
     PassInfo {
+        name: "fold-accessed-offsets",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "`ptr.add` of a constant folded into the `offset=` of loads and stores whose base a load or store ran on before (earlier in the block or in a dominator), which bounds it below the 1 GiB memory maximum (accessed.rs)",
+    },
+    PassInfo {
         name: "gvn",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -188,6 +194,7 @@ impl Options {
             unroll: false,
             jump_threading: false,
             simplify: false,
+            fold_accessed_offsets: false,
         }
     }
 
@@ -205,6 +212,7 @@ impl Options {
             "unroll" => &mut self.unroll,
             "jump-threading" => &mut self.jump_threading,
             "simplify" => &mut self.simplify,
+            "fold-accessed-offsets" => &mut self.fold_accessed_offsets,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -274,6 +282,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "jump-threading" => super::jump_thread::thread_jumps(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
+        "fold-accessed-offsets" => super::accessed::fold_accessed_offsets(func),
         "gvn" => super::gvn::number_values(func),
         "load-cse" => super::load_cse::cse_loads(func),
         "licm" => super::licm::hoist_invariants(func),
@@ -534,6 +543,8 @@ mod tests {
         // inlined parameters held are SSA values; before offsets fold.
         assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
         assert!(at("sroa") < at("fold-offsets"));
+        assert!(at("fold-offsets") < at("fold-accessed-offsets"));
+        assert!(at("fold-accessed-offsets") < at("gvn"));
         // Tail calls found once the frontend's variables are values (a
         // function with variables keeps its frames).
         assert!(at("promote-vars") < at("tailrec") && at("tailrec") < at("sroa"));

@@ -96,6 +96,7 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after jump-threading",
             ";; IR after expand-switches",
             ";; IR after fold-offsets",
+            ";; IR after fold-accessed-offsets",
             ";; IR after gvn",
             ";; IR after load-cse",
             ";; IR after licm",
