@@ -89,23 +89,15 @@
   ;; fn @follow
   (func $follow (type $t0) (result i32)
     (local $c i64)
-    (local $v i32)
-    (local $b i32)
     ;; entry
     i64.const 56
     local.set $c
     local.get $c
     i64.load offset=8
     i32.load
-    local.set $v
+    drop
     local.get $c
     i32.load8_u
-    local.set $b
-    local.get $v
-    local.get $v
-    i32.sub
-    local.get $b
-    i32.add
     return
   )
   ;; fn @iovec_len

@@ -76,8 +76,6 @@
     i32.const 16
     local.get $p
     i32.add
-    i32.const 0
-    i32.add
     i64.load
     return
   )

@@ -77,8 +77,6 @@
     i64.const 16
     local.get $p
     i64.add
-    i64.const 0
-    i64.add
     i64.load
     return
   )

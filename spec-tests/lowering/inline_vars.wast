@@ -27,33 +27,23 @@
     local.get $a
     local.get $y2
     i64.add
-    i64.const 0
-    i64.add
     return
   )
   ;; fn @caller
   (func $caller (type $t1) (param $n i64) (result i64)
+    (local $s i64)
     (local $y2 i64)
-    (local $y2_1 i64)
     ;; entry
-    i64.const 1
-    i64.const 2
-    i64.mul
-    local.set $y2
     local.get $n
-    local.get $y2
+    i64.const 2
     i64.add
-    i64.const 0
-    i64.add
-    local.set $y2
-    local.get $y2
+    local.set $s
+    local.get $s
     i64.const 2
     i64.mul
-    local.set $y2_1
+    local.set $y2
+    local.get $s
     local.get $y2
-    local.get $y2_1
-    i64.add
-    i64.const 0
     i64.add
     return
   )

@@ -19,7 +19,7 @@
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
     (local $v4 i32)
-    (local $v9 i64)
+    (local $v7 i64)
     (local $v18 i32)
     ;; entry
     i32.const 0
@@ -36,16 +36,14 @@
           ;; and4
           local.get $k
           i64.extend_i32_s
-          i64.const 1
-          i64.mul
-          local.set $v9
+          local.set $v7
           i64.const 16
-          local.get $v9
+          local.get $v7
           i64.add
           i32.load8_u
           local.set $v4
           i64.const 24
-          local.get $v9
+          local.get $v7
           i64.add
           i32.load8_u
           local.set $v18
@@ -78,15 +76,13 @@
     block $endor2
       ;; entry
       local.get $x
-      i32.const 0
-      i32.eq
+      i32.eqz
       local.set $v4
       local.get $v4
       br_if $endor2
       ;; or1
       local.get $y
-      i32.const 0
-      i32.eq
+      i32.eqz
       local.set $v4
     end
     ;; endor2

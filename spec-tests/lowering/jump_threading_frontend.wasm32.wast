@@ -18,7 +18,7 @@
   ;; fn @prefix
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
-    (local $v9 i32)
+    (local $v7 i32)
     (local $v11 i32)
     (local $v18 i32)
     ;; entry
@@ -34,16 +34,14 @@
         br_if $endwhile3
         ;; and4
         local.get $k
-        i32.const 1
-        i32.mul
-        local.set $v9
+        local.set $v7
         i32.const 16
-        local.get $v9
+        local.get $v7
         i32.add
         i32.load8_u
         local.set $v11
         i32.const 24
-        local.get $v9
+        local.get $v7
         i32.add
         i32.load8_u
         local.set $v18
@@ -74,13 +72,11 @@
     block $then3
       ;; entry
       local.get $x
-      i32.const 0
-      i32.eq
+      i32.eqz
       br_if $then3
       ;; or1
       local.get $y
-      i32.const 0
-      i32.eq
+      i32.eqz
       local.set $or
       ;; endor2
       local.get $or

@@ -50,8 +50,7 @@
     (local $i i32)
     (local $acc i32)
     (local $off i32)
-    (local $x i32)
-    (local $y i32)
+    (local $xy i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -75,21 +74,13 @@
         i32.add
         local.set $off
         local.get $off
-        i32.const 0
-        i32.add
         i32.load
-        local.set $x
         local.get $off
-        i32.const 4
-        i32.add
-        i32.load
-        local.set $y
-        local.get $x
-        local.get $y
+        i32.load offset=4
         i32.mul
-        local.set $x
+        local.set $xy
         local.get $acc
-        local.get $x
+        local.get $xy
         i32.add
         local.set $acc
         local.get $i

@@ -77,9 +77,7 @@
         i32.load
         drop
         local.get $off
-        i32.const 4
-        i32.add
-        i32.load
+        i32.load offset=4
         local.set $y
         local.get $off
         i32.load

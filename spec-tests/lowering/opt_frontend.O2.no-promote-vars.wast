@@ -67,8 +67,7 @@
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
     (local $i2 i32)
     (local $off i64)
-    (local $x i32)
-    (local $y i32)
+    (local $xy i32)
     (local $n_1 i32)
     (local $i i32)
     (local $acc i32)
@@ -101,18 +100,12 @@
         local.set $off
         local.get $off
         i32.load
-        local.set $x
         local.get $off
-        i64.const 4
-        i64.add
-        i32.load
-        local.set $y
-        local.get $x
-        local.get $y
+        i32.load offset=4
         i32.mul
-        local.set $x
+        local.set $xy
         local.get $acc
-        local.get $x
+        local.get $xy
         i32.add
         local.set $acc
         local.get $i2

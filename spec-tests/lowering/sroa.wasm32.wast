@@ -27,15 +27,11 @@
     local.get $x
     f64.store
     local.get $o
-    i32.const 8
-    i32.add
     local.get $y
-    f64.store
+    f64.store offset=8
     local.get $o
-    i32.const 16
-    i32.add
     local.get $z
-    f64.store
+    f64.store offset=16
     return
   )
   ;; fn @length2

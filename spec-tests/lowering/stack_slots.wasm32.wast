@@ -91,8 +91,6 @@
       i32.div_u
       local.set $x
       local.get $x
-      i32.const 0
-      i32.ne
       br_if $split
       local.get $base
       local.get $count

@@ -60,8 +60,7 @@
     block $out
       ;; entry
       local.get $b
-      i64.const 0
-      i64.eq
+      i64.eqz
       if
         local.get $a
         local.set $m
@@ -120,8 +119,7 @@
     (local $r i32)
     ;; entry
     local.get $n
-    i32.const 0
-    i32.eq
+    i32.eqz
     if
       ;; out
       i32.const 0

@@ -84,8 +84,7 @@
     block $entry_tail_exit
       ;; entry_tail
       local.get $b_loop
-      i64.const 0
-      i64.eq
+      i64.eqz
       br_if $entry_tail_exit
       loop $entry_tail
         ;; step
@@ -99,8 +98,7 @@
         local.set $a_loop
         ;; entry_tail
         local.get $b_loop
-        i64.const 0
-        i64.eq
+        i64.eqz
         i32.eqz
         br_if $entry_tail
       end
@@ -152,8 +150,6 @@
     end
     ;; done
     local.get $acc
-    i64.const 1
-    i64.mul
     return
   )
   ;; fn @quot
@@ -172,8 +168,7 @@
     block $entry_tail_exit
       ;; entry_tail
       local.get $n_loop
-      i32.const 0
-      i32.eq
+      i32.eqz
       br_if $entry_tail_exit
       loop $entry_tail
         ;; more
@@ -195,16 +190,11 @@
         local.set $n_loop
         ;; entry_tail
         local.get $n_loop
-        i32.const 0
-        i32.eq
-        i32.eqz
         br_if $entry_tail
       end
     end
     ;; out
     local.get $acc
-    i32.const 0
-    i32.add
     return
   )
   ;; fn @pair

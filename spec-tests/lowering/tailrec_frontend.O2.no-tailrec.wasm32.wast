@@ -23,8 +23,7 @@
     (local $a_1 i64)
     ;; entry
     local.get $b
-    i64.const 0
-    i64.eq
+    i64.eqz
     if
       ;; then1
       local.get $a
@@ -50,8 +49,7 @@
     (local $v7 i32)
     ;; entry
     local.get $n
-    i32.const 0
-    i32.eq
+    i32.eqz
     if
       ;; then1
       i32.const 0

@@ -29,8 +29,7 @@
     block $entry_tail_exit
       ;; entry_tail
       local.get $b_loop
-      i64.const 0
-      i64.eq
+      i64.eqz
       br_if $entry_tail_exit
       loop $entry_tail
         local.get $b_loop
@@ -44,8 +43,7 @@
         local.set $b_loop
         ;; entry_tail
         local.get $b_loop
-        i64.const 0
-        i64.eq
+        i64.eqz
         i32.eqz
         br_if $entry_tail
       end
@@ -67,8 +65,7 @@
     block $entry_tail_exit
       ;; entry_tail
       local.get $n_loop
-      i32.const 0
-      i32.eq
+      i32.eqz
       br_if $entry_tail_exit
       loop $entry_tail
         ;; endif2
@@ -86,16 +83,11 @@
         local.set $n_loop
         ;; entry_tail
         local.get $n_loop
-        i32.const 0
-        i32.eq
-        i32.eqz
         br_if $entry_tail
       end
     end
     ;; then1
     local.get $acc
-    i32.const 0
-    i32.add
     return
   )
   ;; fn @fib

@@ -32,6 +32,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 mod atomic;
+pub(crate) mod fold;
 mod machine;
 mod memories;
 mod numeric;

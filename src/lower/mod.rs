@@ -17,6 +17,7 @@
 //! only where the code does); each IR instruction's position is an
 //! [`wat::Instr::Origin`] marker, printed only with `-g`.
 
+mod accessed;
 mod const_loads;
 mod control;
 mod func;
@@ -36,6 +37,7 @@ mod passes;
 mod promote;
 mod reducible;
 mod rotate;
+mod simplify;
 mod sroa;
 mod strength;
 mod switches;
@@ -110,6 +112,12 @@ pub struct Options {
     /// Replace loads of read-only data at known offsets by the constants
     /// they read (`const_loads.rs`).
     pub fold_const_loads: bool,
+    /// Exact integer identities and operations on constants simplified
+    /// (`simplify.rs`).
+    pub simplify: bool,
+    /// Fold `ptr.add` of a constant into `offset=` where a load or store
+    /// of its base ran before (`accessed.rs`).
+    pub fold_accessed_offsets: bool,
 }
 
 impl Default for Options {

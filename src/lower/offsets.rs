@@ -22,6 +22,17 @@ const LIMIT: u64 = 1 << 32;
 /// The function with address offsets folded, or `None` when there is none
 /// to fold.
 pub(super) fn fold_offsets(func: &Function) -> Option<Function> {
+    fold_with(func, |base, _| bound(func, base).is_some())
+}
+
+/// Offsets folded onto the bases that `below(base, (block, index))`
+/// vouches are below [`ADDRESS_BOUND`] whenever the access at `index` of
+/// `block` runs: slot and data addresses here, bases accessed before in
+/// `accessed.rs`.
+pub(super) fn fold_with(
+    func: &Function,
+    below: impl Fn(ValueId, (usize, usize)) -> bool,
+) -> Option<Function> {
     let folds: Vec<(usize, usize, ValueId, u64)> = (func.blocks.iter().enumerate())
         .flat_map(|(b, block)| {
             block
@@ -32,7 +43,7 @@ pub(super) fn fold_offsets(func: &Function) -> Option<Function> {
         })
         .filter_map(|(b, i, inst)| {
             let (addr, offset) = access(&inst.op)?;
-            let (base, added) = fold(func, addr, offset)?;
+            let (base, added) = fold(func, addr, offset, |base| below(base, (b, i)))?;
             Some((b, i, base, added))
         })
         .collect();
@@ -53,7 +64,7 @@ pub(super) fn fold_offsets(func: &Function) -> Option<Function> {
 }
 
 /// The address operand and offset of a load or store.
-fn access(op: &Op) -> Option<(ValueId, u64)> {
+pub(super) fn access(op: &Op) -> Option<(ValueId, u64)> {
     match op {
         Op::Load { addr, offset, .. } | Op::Store { addr, offset, .. } => Some((*addr, *offset)),
         _ => None,
@@ -63,14 +74,19 @@ fn access(op: &Op) -> Option<(ValueId, u64)> {
 /// The base the access can use instead of `addr`, and what its offset grows
 /// by: the deepest base of the chain of constant `ptr.add`s that ends in
 /// `addr` whose sum is known not to wrap (adding zeros never wraps).
-fn fold(func: &Function, addr: ValueId, offset: u64) -> Option<(ValueId, u64)> {
+fn fold(
+    func: &Function,
+    addr: ValueId,
+    offset: u64,
+    below: impl Fn(ValueId) -> bool,
+) -> Option<(ValueId, u64)> {
     let (mut base, mut added) = (addr, 0u64);
     let mut best = None;
     while let Some((p, c)) = ptr_add_const(func, base) {
         base = p;
         added = added.checked_add(c)?;
         let fits = added < LIMIT && offset + added < LIMIT;
-        let no_wrap = added == 0 || bound(func, base).is_some_and(|b| b + added < LIMIT);
+        let no_wrap = added == 0 || (below(base) && ADDRESS_BOUND + added < LIMIT);
         if fits && no_wrap {
             best = Some((base, added));
         }

@@ -93,6 +93,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "stack slots whose address is only used by loads and stores of constant offsets inside them, each field stored before it is loaded, replaced by one SSA value per field (sroa.rs)",
     },
     PassInfo {
+        name: "simplify",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "exact integer identities (`x + 0`, `x * 1`, `x & -1`, `x - x`, `x eq 0` to `eqz`, a `brif` on `x ne 0`, ...), `select` of equal arms, and operators on constants folded where they cannot trap (simplify.rs)",
+    },
+    PassInfo {
         name: "jump-threading",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -103,6 +109,12 @@ pub const PASSES: &[PassInfo] = &[
         level: OptLevel::O1,
         rewrites_ir: true,
         what: "`ptr.add` of a constant folded into the `offset=` of loads and stores where it cannot wrap (offsets.rs)",
+    },
+    PassInfo {
+        name: "fold-accessed-offsets",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "`ptr.add` of a constant folded into the `offset=` of loads and stores whose base a load or store ran on before (earlier in the block or in a dominator), which bounds it below the 1 GiB memory maximum (accessed.rs)",
     },
     PassInfo {
         name: "gvn",
@@ -195,6 +207,8 @@ impl Options {
             unroll_partial: false,
             jump_threading: false,
             fold_const_loads: false,
+            simplify: false,
+            fold_accessed_offsets: false,
         }
     }
 
@@ -213,6 +227,8 @@ impl Options {
             "unroll-partial" => &mut self.unroll_partial,
             "jump-threading" => &mut self.jump_threading,
             "fold-const-loads" => &mut self.fold_const_loads,
+            "simplify" => &mut self.simplify,
+            "fold-accessed-offsets" => &mut self.fold_accessed_offsets,
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
@@ -278,9 +294,11 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "promote-vars" => super::promote::promote_vars(func),
         "tailrec" => super::tailrec::eliminate_tail_calls(func),
         "sroa" => super::sroa::scalar_replace(func),
+        "simplify" => super::simplify::simplify(func),
         "jump-threading" => super::jump_thread::thread_jumps(func),
         "expand-switches" => super::switches::expand_switches(func),
         "fold-offsets" => super::offsets::fold_offsets(func),
+        "fold-accessed-offsets" => super::accessed::fold_accessed_offsets(func),
         "gvn" => super::gvn::number_values(func),
         "fold-const-loads" => super::const_loads::fold_const_loads(module, func),
         "load-cse" => super::load_cse::cse_loads(func),
@@ -550,12 +568,17 @@ mod tests {
         // inlined parameters held are SSA values; before offsets fold.
         assert!(at("inline") < at("promote-vars") && at("promote-vars") < at("sroa"));
         assert!(at("sroa") < at("fold-offsets"));
+        assert!(at("fold-offsets") < at("fold-accessed-offsets"));
+        assert!(at("fold-accessed-offsets") < at("gvn"));
         // Tail calls found once the frontend's variables are values (a
         // function with variables keeps its frames).
         assert!(at("promote-vars") < at("tailrec") && at("tailrec") < at("sroa"));
         // Threading on SSA values (the frontends' `and` temporaries are
         // block parameters once promoted), before licm makes preheaders.
         assert!(at("promote-vars") < at("jump-threading") && at("jump-threading") < at("licm"));
+        // Identities removed on SSA values, before threading folds the
+        // conditions they hid and offsets fold the additions of zero.
+        assert!(at("sroa") < at("simplify") && at("simplify") < at("jump-threading"));
         // licm on SSA values with offsets folded and loads reused; unroll
         // after it, on loops whose invariants are gone; strength-reduce
         // between them, on the products licm left in outer loops, before
