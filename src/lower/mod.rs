@@ -33,6 +33,7 @@ mod offsets;
 mod ops;
 mod passes;
 mod promote;
+mod ranges;
 mod reducible;
 mod rotate;
 mod sroa;
