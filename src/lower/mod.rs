@@ -18,6 +18,7 @@
 //! [`wat::Instr::Origin`] marker, printed only with `-g`.
 
 mod control;
+mod dead_counters;
 mod func;
 mod gvn;
 mod inline;
@@ -43,6 +44,7 @@ mod tailrec;
 mod threads;
 mod unroll;
 mod wasi64;
+mod widen;
 
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::fxhash::FxHashMap;
@@ -95,6 +97,9 @@ pub struct Options {
     pub load_cse: bool,
     /// Hoist pure loop invariants into the loop's preheader (`licm.rs`).
     pub licm: bool,
+    /// Replace sign extensions of i32 counters (times and plus invariants)
+    /// that provably do not wrap by wide loop-carried values (`widen.rs`).
+    pub widen_iv: bool,
     /// Replace products of a loop's induction variables by loop-carried
     /// sums (`strength.rs`).
     pub strength_reduce: bool,

@@ -537,7 +537,7 @@ fn binary(op: BinaryOp, ty: Type, x: Range, y: Range) -> Range {
             let s = (y.lo as u64 % bits) as u32;
             Range::new(x.lo >> s, x.hi >> s)
         }
-        BinaryOp::ShrU if y.lo == y.hi && (y.lo as u64 % bits) != 0 => {
+        BinaryOp::ShrU if y.lo == y.hi && !(y.lo as u64).is_multiple_of(bits) => {
             let s = (y.lo as u64 % bits) as u32;
             if x.non_negative() {
                 Range::new(x.lo >> s, x.hi >> s)
