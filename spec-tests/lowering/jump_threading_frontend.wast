@@ -18,11 +18,14 @@
   ;; fn @prefix
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
+    (local $v7_w i64)
     (local $v9 i64)
     (local $v11 i32)
     (local $v18 i32)
     ;; entry
     i32.const 0
+    i64.const 0
+    local.set $v7_w
     local.set $k
     loop $while1
       block $endwhile3
@@ -33,8 +36,7 @@
         i32.eqz
         br_if $endwhile3
         ;; and4
-        local.get $k
-        i64.extend_i32_s
+        local.get $v7_w
         i64.const 1
         i64.mul
         local.set $v9
@@ -60,6 +62,10 @@
         local.get $k
         i32.const 1
         i32.add
+        local.get $v7_w
+        i64.const 1
+        i64.add
+        local.set $v7_w
         local.set $k
         br $while1
       end

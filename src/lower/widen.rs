@@ -27,6 +27,12 @@
 //! 32 bits and `ptr.extend_i32_s` does nothing: every step is then
 //! arithmetic modulo 2^32, where the relation holds whatever wraps.
 //!
+//! When it pays: `x` with a product saves the i32 multiply; a bare
+//! `ext(%p)` or `ext(%p + inv)` is widened only when its one use is a
+//! product or a shift (an address's scale, which `strength-reduce` then
+//! turns into a pointer step), else the step would merely replace an
+//! extension.
+//!
 //! The extension may sit in one arm of a branch: the adds on the back
 //! edges are pure and cannot trap. It uses the natural loops of
 //! [`crate::analysis`] and the preheaders of [`super::licm::preheader`];
@@ -156,6 +162,9 @@ struct Finder<'a> {
     dom: &'a DomTree,
     loops: &'a Loops,
     ranges: &'a Ranges,
+    /// The instruction using each value used once.
+    user: Vec<Option<(usize, usize)>>,
+    uses: Vec<u32>,
     unreachable_pred: Vec<bool>,
     plan_of: Vec<Option<Option<usize>>>,
     plans: Vec<Plan>,
@@ -179,12 +188,22 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+        let mut user = vec![None; func.values.len()];
+        for (b, block) in func.blocks.iter().enumerate() {
+            for (i, inst) in block.insts.iter().enumerate() {
+                for v in inst.op.operands() {
+                    user[v.index()] = Some((b, i));
+                }
+            }
+        }
         Finder {
             func,
             cfg,
             dom,
             loops,
             ranges,
+            user,
+            uses: super::unroll::use_counts(func),
             unreachable_pred,
             plan_of: vec![None; func.blocks.len()],
             plans: Vec::new(),
@@ -211,8 +230,13 @@ impl<'a> Finder<'a> {
             return;
         };
         let [y] = inst.results[..] else { return };
+        let scaled = self.scaled(y);
         let mut found = None;
-        for form in self.affine(x) {
+        for form in self
+            .affine(x)
+            .into_iter()
+            .filter(|f| f.m.is_some() || scaled)
+        {
             if let Some(widening) = self.widening(&form, kind, x, b) {
                 found = Some((form, widening));
                 break;
@@ -242,6 +266,19 @@ impl<'a> Finder<'a> {
         widened[index].replaced.push(y);
         widened[index].dead.push(x);
         widened[index].dead.extend(form.product);
+    }
+
+    /// Whether the one use of `y` is a product or shift, an address's
+    /// scale, which `strength-reduce` turns into a step once `y` is a
+    /// counter. A bare extension of the counter (or of the counter plus
+    /// an invariant) used otherwise is left: an add on every iteration
+    /// would replace an extension.
+    fn scaled(&self, y: ValueId) -> bool {
+        let Some((b, i)) = self.user[y.index()].filter(|_| self.uses[y.index()] == 1) else {
+            return false;
+        };
+        let op = &self.func.blocks[b].insts[i].op;
+        matches!(op, Op::Binary(BinaryOp::Mul | BinaryOp::Shl, ..))
     }
 
     /// The loop, counter position and invariants of `form` (read from
@@ -723,7 +760,7 @@ mod tests {
 
     /// A counter from `%s` while `cmp %n` (`lt_s`, `le_s`), at most 20
     /// trips, summing the extension of `index` (`%k`, or `%kx` = `%k +
-    /// %x`) into an i64. When `guarded`, the function returns -1 unless
+    /// %x`) times 3 into an i64. When `guarded`, the function returns -1 unless
     /// `-1000 < %x < 1000`, `%s >= 0` and `%n < i32::MAX - 1000`.
     fn counter(cmp: &str, guarded: bool, index: &str) -> String {
         let guard = if guarded {
@@ -742,7 +779,8 @@ mod tests {
              l(%k: i32, %t: i32, %acc: i64):\n  %lt = i32.{cmp} %k, %n\n  %twenty = i32.const 20\n\
                %tl = i32.lt_s %t, %twenty\n  brif %lt, check, out\n\
              check:\n  brif %tl, body, out\n\
-             body:\n  %kx = i32.add %k, %x\n  %w = i64.extend_i32_s {index}\n  %acc1 = i64.add %acc, %w\n\
+             body:\n  %kx = i32.add %k, %x\n  %w = i64.extend_i32_s {index}\n  %three = i64.const 3\n\
+               %w3 = i64.mul %w, %three\n  %acc1 = i64.add %acc, %w3\n\
                %one = i32.const 1\n  %k1 = i32.add %k, %one\n  %t1 = i32.add %t, %one\n\
                jump l(%k1, %t1, %acc1)\n\
              out:\n  return %acc\n}}\n"
@@ -792,13 +830,20 @@ mod tests {
 
     /// With `<=`, at `%n` = i32::MAX the counter wraps to i32::MIN, where a
     /// wide counter would hold 2^31: it stays. Without the guards, `%k +
-    /// %x` may wrap: it stays.
+    /// %x` may wrap: it stays. (Each is widened with the other bound:
+    /// `a_bounded_counter_near_the_top_is_widened`,
+    /// `a_guarded_sum_is_widened`.)
     #[test]
     fn a_counter_that_may_wrap_or_a_sum_that_may_stays() {
         let module = parse(&counter("le_s", false, "%k"));
         assert_eq!(widen_ivs(f(&module)), None);
         let module = parse(&counter("lt_s", false, "%kx"));
         assert_eq!(widen_ivs(f(&module)), None);
+        // A bare extension that no product scales: an add per iteration
+        // would only replace it.
+        let bare = counter("lt_s", false, "%k")
+            .replace("%acc1 = i64.add %acc, %w3", "%acc1 = i64.add %acc, %w");
+        assert_eq!(widen_ivs(f(&parse(&bare))), None);
     }
 
     /// A zero extension is widened where the value is provably
