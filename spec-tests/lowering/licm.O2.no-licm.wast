@@ -17,12 +17,13 @@
   (func $rows (type $t0) (param $m i64) (param $n i32) (param $rows i32) (param $d i64) (result i64)
     (local $i i32)
     (local $acc i64)
+    (local $iw_w i64)
     (local $j i32)
     (local $nw i64)
     (local $jw i64)
-    (local $iw i64)
     (local $stride i64)
-    block $outer
+    (local $col i64)
+    block $outer_pre
       ;; entry
       local.get $n
       i32.const 0
@@ -33,7 +34,7 @@
         i64.const 1
         local.set $acc
         local.set $i
-        br $outer
+        br $outer_pre
       end
       ;; pos
       i32.const 0
@@ -41,14 +42,18 @@
       local.set $acc
       local.set $i
     end
-    block $outer_loop_exit
+    ;; outer_pre
+    local.get $i
+    i64.extend_i32_s
+    local.set $iw_w
+    block $outer_exit
       ;; outer
       local.get $i
       local.get $rows
       i32.lt_s
       i32.eqz
-      br_if $outer_loop_exit
-      loop $outer_loop
+      br_if $outer_exit
+      loop $outer
         ;; obody
         i32.const 0
         local.set $j
@@ -67,32 +72,29 @@
           br_if $inner_exit
           loop $inner
             ;; ibody
-            local.get $i
-            i64.extend_i32_s
-            local.set $iw
             local.get $n
             i64.extend_i32_s
             i64.const 8
             i64.mul
             local.set $stride
-            local.get $iw
+            local.get $iw_w
             local.get $stride
             i64.mul
-            local.set $iw
+            local.set $stride
             local.get $m
-            local.get $iw
+            local.get $stride
             i64.add
-            local.set $iw
+            local.set $stride
             local.get $j
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $stride
-            local.get $iw
+            local.set $col
             local.get $stride
+            local.get $col
             i64.add
-            local.set $iw
-            local.get $iw
+            local.set $stride
+            local.get $stride
             i64.load
             local.get $d
             i64.div_s
@@ -103,7 +105,7 @@
             local.get $jw
             i64.add
             local.set $acc
-            local.get $iw
+            local.get $stride
             local.get $acc
             i64.store
             local.get $j
@@ -128,11 +130,15 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $iw_w
+        i64.const 1
+        i64.add
+        local.set $iw_w
         ;; outer
         local.get $i
         local.get $rows
         i32.lt_s
-        br_if $outer_loop
+        br_if $outer
       end
     end
     ;; done

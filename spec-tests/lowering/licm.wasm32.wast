@@ -19,7 +19,7 @@
     (local $acc i64)
     (local $nw i64)
     (local $stride i32)
-    (local $off i32)
+    (local $row_sr i32)
     (local $j i32)
     (local $jw i64)
     (local $col i32)
@@ -51,6 +51,12 @@
     i32.const 8
     i32.mul
     local.set $stride
+    local.get $i
+    local.get $stride
+    i32.mul
+    local.get $m
+    i32.add
+    local.set $row_sr
     block $outer_exit
       ;; outer
       local.get $i
@@ -60,14 +66,6 @@
       br_if $outer_exit
       loop $outer
         ;; obody
-        local.get $i
-        local.get $stride
-        i32.mul
-        local.set $off
-        local.get $m
-        local.get $off
-        i32.add
-        local.set $off
         i32.const 0
         local.set $j
         block $inner_exit
@@ -86,7 +84,7 @@
             i32.const 8
             i32.mul
             local.set $col
-            local.get $off
+            local.get $row_sr
             local.get $col
             i32.add
             local.set $col
@@ -123,6 +121,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $row_sr
+        local.get $stride
+        i32.add
+        local.set $row_sr
         ;; outer
         local.get $i
         local.get $rows

@@ -19,7 +19,7 @@
     (local $acc i64)
     (local $nw i64)
     (local $stride i64)
-    (local $off i64)
+    (local $row_sr i64)
     (local $j i32)
     (local $jw i64)
     (local $col i64)
@@ -52,6 +52,13 @@
     i64.const 8
     i64.mul
     local.set $stride
+    local.get $i
+    i64.extend_i32_s
+    local.get $stride
+    i64.mul
+    local.get $m
+    i64.add
+    local.set $row_sr
     block $outer_exit
       ;; outer
       local.get $i
@@ -61,15 +68,6 @@
       br_if $outer_exit
       loop $outer
         ;; obody
-        local.get $i
-        i64.extend_i32_s
-        local.get $stride
-        i64.mul
-        local.set $off
-        local.get $m
-        local.get $off
-        i64.add
-        local.set $off
         i32.const 0
         local.set $j
         block $inner_exit
@@ -89,7 +87,7 @@
             i64.const 8
             i64.mul
             local.set $col
-            local.get $off
+            local.get $row_sr
             local.get $col
             i64.add
             local.set $col
@@ -126,6 +124,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $row_sr
+        local.get $stride
+        i64.add
+        local.set $row_sr
         ;; outer
         local.get $i
         local.get $rows

@@ -49,11 +49,13 @@
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $off i32)
+    (local $elem i32)
     (local $y i32)
     ;; entry
     i32.const 0
     i32.const 0
+    i32.const 16
+    local.set $elem
     local.set $acc
     local.set $i
     block $head_exit
@@ -65,21 +67,13 @@
       br_if $head_exit
       loop $head
         ;; body
-        local.get $i
-        i32.const 8
-        i32.mul
-        local.set $off
-        i32.const 16
-        local.get $off
-        i32.add
-        local.set $off
-        local.get $off
+        local.get $elem
         i32.load
         drop
-        local.get $off
+        local.get $elem
         i32.load offset=4
         local.set $y
-        local.get $off
+        local.get $elem
         i32.load
         local.get $y
         i32.mul
@@ -92,6 +86,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $elem
+        i32.const 8
+        i32.add
+        local.set $elem
         ;; head
         local.get $i
         local.get $n

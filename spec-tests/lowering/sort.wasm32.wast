@@ -19,11 +19,13 @@
   ;; fn @sort_and_check
   (func $sort_and_check (type $t0) (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32 i32 i32 i32)
     (local $p i32)
+    (local $o_w i32)
     (local $i i32)
-    (local $o i32)
     (local $v i32)
-    (local $j i32)
+    (local $j0 i32)
+    (local $o_w_1 i32)
     (local $v_1 i32)
+    (local $o i32)
     (local $frame i32)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -54,6 +56,10 @@
     i32.store offset=12
     ;; insertion_sort.entry
     i32.const 1
+    i32.const 4
+    i32.mul
+    local.set $o_w
+    i32.const 1
     local.set $i
     block $insertion_sort.outer_exit
       ;; insertion_sort.outer
@@ -63,33 +69,29 @@
       br_if $insertion_sort.outer_exit
       loop $insertion_sort.outer
         ;; insertion_sort.take
-        local.get $i
-        i32.const 4
-        i32.mul
-        local.set $o
         local.get $p
-        local.get $o
+        local.get $o_w
         i32.add
         i32.load
         local.set $v
         local.get $i
         i32.const 1
         i32.sub
-        local.set $j
+        local.set $j0
+        local.get $j0
+        i32.const 4
+        i32.mul
+        local.set $o_w_1
         loop $insertion_sort.inner
           block $insertion_sort.place
             ;; insertion_sort.inner
-            local.get $j
+            local.get $j0
             i32.const 0
             i32.lt_s
             br_if $insertion_sort.place
             ;; insertion_sort.compare
-            local.get $j
-            i32.const 4
-            i32.mul
-            local.set $o
             local.get $p
-            local.get $o
+            local.get $o_w_1
             i32.add
             i32.load
             local.set $v_1
@@ -98,7 +100,7 @@
             i32.gt_s
             if
               ;; insertion_sort.shift
-              local.get $j
+              local.get $j0
               i32.const 1
               i32.add
               i32.const 4
@@ -109,28 +111,36 @@
               i32.add
               local.get $v_1
               i32.store
-              local.get $j
+              local.get $j0
               i32.const 1
               i32.sub
-              local.set $j
+              local.get $o_w_1
+              i32.const 4
+              i32.sub
+              local.set $o_w_1
+              local.set $j0
               br $insertion_sort.inner
             end
           end
           ;; insertion_sort.place
-          local.get $j
+          local.get $j0
           i32.const 1
           i32.add
           i32.const 4
           i32.mul
-          local.set $o
+          local.set $o_w_1
           local.get $p
-          local.get $o
+          local.get $o_w_1
           i32.add
           local.get $v
           i32.store
           local.get $i
           i32.const 1
           i32.add
+          local.get $o_w
+          i32.const 4
+          i32.add
+          local.set $o_w
           local.set $i
           ;; insertion_sort.outer
           local.get $i

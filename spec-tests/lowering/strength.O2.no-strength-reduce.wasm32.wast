@@ -21,7 +21,7 @@
   (func $colsum (type $t0) (param $n i32) (param $j i32) (result i32)
     (local $nn i32)
     (local $t i32)
-    (local $off2 i32)
+    (local $tp_w i32)
     (local $x i32)
     ;; entry
     local.get $n
@@ -29,6 +29,8 @@
     i32.mul
     local.set $nn
     i32.const 0
+    i32.const 0
+    local.set $tp_w
     local.set $t
     block $fill_exit
       ;; fill
@@ -39,12 +41,10 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        local.get $t
+        i32.const 16
+        local.get $tp_w
         i32.const 4
         i32.mul
-        local.set $off2
-        i32.const 16
-        local.get $off2
         i32.add
         local.get $t
         i32.const 3
@@ -53,6 +53,10 @@
         local.get $t
         i32.const 1
         i32.add
+        local.get $tp_w
+        i32.const 1
+        i32.add
+        local.set $tp_w
         local.set $t
         ;; fill
         local.get $t
@@ -82,9 +86,9 @@
         i32.add
         i32.const 4
         i32.mul
-        local.set $off2
+        local.set $tp_w
         i32.const 16
-        local.get $off2
+        local.get $tp_w
         i32.add
         i32.load
         local.set $x

@@ -21,7 +21,7 @@
   (func $colsum (type $t0) (param $n i32) (param $j i32) (result i32)
     (local $nn i32)
     (local $t i32)
-    (local $off2 i64)
+    (local $tp_w i64)
     (local $x i32)
     ;; entry
     local.get $n
@@ -29,6 +29,8 @@
     i32.mul
     local.set $nn
     i32.const 0
+    i64.const 0
+    local.set $tp_w
     local.set $t
     block $fill_exit
       ;; fill
@@ -39,13 +41,10 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        local.get $t
-        i64.extend_i32_s
+        i64.const 16
+        local.get $tp_w
         i64.const 4
         i64.mul
-        local.set $off2
-        i64.const 16
-        local.get $off2
         i64.add
         local.get $t
         i32.const 3
@@ -54,6 +53,10 @@
         local.get $t
         i32.const 1
         i32.add
+        local.get $tp_w
+        i64.const 1
+        i64.add
+        local.set $tp_w
         local.set $t
         ;; fill
         local.get $t
@@ -84,9 +87,9 @@
         i64.extend_i32_s
         i64.const 4
         i64.mul
-        local.set $off2
+        local.set $tp_w
         i64.const 16
-        local.get $off2
+        local.get $tp_w
         i64.add
         i32.load
         local.set $x

@@ -21,8 +21,8 @@
   (func $colsum (type $t0) (param $n i32) (param $j i32) (result i32)
     (local $nn i32)
     (local $t i32)
+    (local $at i64)
     (local $v i32)
-    (local $off2 i64)
     (local $x i32)
     ;; entry
     local.get $n
@@ -30,8 +30,10 @@
     i32.mul
     local.set $nn
     i32.const 0
+    i64.const 16
     i32.const 0
     local.set $v
+    local.set $at
     local.set $t
     block $fill_exit
       ;; fill
@@ -42,23 +44,20 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
-        local.get $t
-        i64.extend_i32_s
-        i64.const 4
-        i64.mul
-        local.set $off2
-        i64.const 16
-        local.get $off2
-        i64.add
+        local.get $at
         local.get $v
         i32.store
         local.get $t
         i32.const 1
         i32.add
+        local.get $at
+        i64.const 4
+        i64.add
         local.get $v
         i32.const 3
         i32.add
         local.set $v
+        local.set $at
         local.set $t
         ;; fill
         local.get $t
@@ -87,9 +86,9 @@
         i64.extend_i32_s
         i64.const 4
         i64.mul
-        local.set $off2
+        local.set $at
         i64.const 16
-        local.get $off2
+        local.get $at
         i64.add
         i32.load
         local.set $x

@@ -202,14 +202,16 @@
   ;; fn @dot
   (func $dot (type $t0) (param $n i32) (result i32)
     (local $i i32)
+    (local $p i32)
     (local $tot f64)
     (local $k i32)
-    (local $xs2 i32)
-    (local $koff i32)
     (local $va f64)
+    (local $roff i32)
     (local $vb f64)
     ;; entry
     i32.const 0
+    i32.const 4112
+    local.set $p
     local.set $i
     block $fill_exit
       ;; fill
@@ -221,18 +223,18 @@
       loop $fill
         ;; fill_body
         local.get $i
-        i32.const 8
-        i32.mul
-        local.set $xs2
-        i32.const 4112
-        local.get $xs2
-        i32.add
-        local.get $i
         f64.convert_i32_s
+        local.set $tot
+        local.get $p
+        local.get $tot
         f64.store
         local.get $i
         i32.const 1
         i32.add
+        local.get $p
+        i32.const 8
+        i32.add
+        local.set $p
         local.set $i
         ;; fill
         local.get $i
@@ -256,6 +258,10 @@
       loop $twice
         ;; pre
         i32.const 0
+        local.get $tot
+        i32.const 4112
+        local.set $p
+        local.set $tot
         local.set $k
         block $for_exit
           ;; for
@@ -266,15 +272,7 @@
           br_if $for_exit
           loop $for
             ;; body
-            i32.const 4112
-            local.set $xs2
-            local.get $k
-            i32.const 8
-            i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i32.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -284,9 +282,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i32.const 4112
+            local.get $roff
             i32.add
             f64.load
             local.set $vb
@@ -302,6 +300,10 @@
             i32.const 1
             i32.add
             local.set $k
+            local.get $p
+            i32.const 8
+            i32.add
+            local.set $p
             ;; for
             local.get $k
             local.get $n

@@ -204,14 +204,16 @@
   ;; fn @dot
   (func $dot (type $t0) (param $n i32) (result i32)
     (local $i i32)
+    (local $p i64)
     (local $tot f64)
     (local $k i32)
-    (local $xs2 i64)
-    (local $koff i64)
     (local $va f64)
+    (local $roff i64)
     (local $vb f64)
     ;; entry
     i32.const 0
+    i64.const 4112
+    local.set $p
     local.set $i
     block $fill_exit
       ;; fill
@@ -223,19 +225,18 @@
       loop $fill
         ;; fill_body
         local.get $i
-        i64.extend_i32_s
-        i64.const 8
-        i64.mul
-        local.set $xs2
-        i64.const 4112
-        local.get $xs2
-        i64.add
-        local.get $i
         f64.convert_i32_s
+        local.set $tot
+        local.get $p
+        local.get $tot
         f64.store
         local.get $i
         i32.const 1
         i32.add
+        local.get $p
+        i64.const 8
+        i64.add
+        local.set $p
         local.set $i
         ;; fill
         local.get $i
@@ -259,6 +260,10 @@
       loop $twice
         ;; pre
         i32.const 0
+        local.get $tot
+        i64.const 4112
+        local.set $p
+        local.set $tot
         local.set $k
         block $for_exit
           ;; for
@@ -269,16 +274,7 @@
           br_if $for_exit
           loop $for
             ;; body
-            i64.const 4112
-            local.set $xs2
-            local.get $k
-            i64.extend_i32_s
-            i64.const 8
-            i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i64.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -289,9 +285,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i64.const 4112
+            local.get $roff
             i64.add
             f64.load
             local.set $vb
@@ -307,6 +303,10 @@
             i32.const 1
             i32.add
             local.set $k
+            local.get $p
+            i64.const 8
+            i64.add
+            local.set $p
             ;; for
             local.get $k
             local.get $n

@@ -342,15 +342,17 @@
   ;; fn @dot
   (func $dot (type $t0) (param $n i32) (result i32)
     (local $i i32)
+    (local $p i32)
     (local $tot f64)
     (local $limit i32)
     (local $k i32)
-    (local $xs2 i32)
-    (local $koff i32)
     (local $va f64)
+    (local $roff i32)
     (local $vb f64)
     ;; entry
     i32.const 0
+    i32.const 4112
+    local.set $p
     local.set $i
     block $fill_exit
       ;; fill
@@ -362,18 +364,18 @@
       loop $fill
         ;; fill_body
         local.get $i
-        i32.const 8
-        i32.mul
-        local.set $xs2
-        i32.const 4112
-        local.get $xs2
-        i32.add
-        local.get $i
         f64.convert_i32_s
+        local.set $tot
+        local.get $p
+        local.get $tot
         f64.store
         local.get $i
         i32.const 1
         i32.add
+        local.get $p
+        i32.const 8
+        i32.add
+        local.set $p
         local.set $i
         ;; fill
         local.get $i
@@ -408,6 +410,10 @@
         select
         local.set $limit
         i32.const 0
+        local.get $tot
+        i32.const 4112
+        local.set $p
+        local.set $tot
         local.set $k
         block $for_x2_exit
           ;; for_x2
@@ -419,15 +425,7 @@
           loop $for_x2
             ;; for_u0
             ;; body_u0
-            i32.const 4112
-            local.set $xs2
-            local.get $k
-            i32.const 8
-            i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i32.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -437,9 +435,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i32.const 4112
+            local.get $roff
             i32.add
             f64.load
             local.set $vb
@@ -455,17 +453,13 @@
             i32.const 1
             i32.add
             local.set $k
+            local.get $p
+            i32.const 8
+            i32.add
+            local.set $p
             ;; for
             ;; body
-            i32.const 4112
-            local.set $xs2
-            local.get $k
-            i32.const 8
-            i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i32.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -475,9 +469,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i32.const 4112
+            local.get $roff
             i32.add
             f64.load
             local.set $vb
@@ -493,6 +487,10 @@
             i32.const 1
             i32.add
             local.set $k
+            local.get $p
+            i32.const 8
+            i32.add
+            local.set $p
             ;; for_x2
             local.get $k
             local.get $limit
@@ -511,15 +509,7 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
-            i32.const 4112
-            local.set $xs2
-            local.get $limit
-            i32.const 8
-            i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i32.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -529,9 +519,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i32.const 4112
+            local.get $roff
             i32.add
             f64.load
             local.set $vb
@@ -547,6 +537,10 @@
             i32.const 1
             i32.add
             local.set $limit
+            local.get $p
+            i32.const 8
+            i32.add
+            local.set $p
             ;; for_rest
             local.get $limit
             local.get $n

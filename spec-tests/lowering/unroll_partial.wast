@@ -347,15 +347,17 @@
   ;; fn @dot
   (func $dot (type $t0) (param $n i32) (result i32)
     (local $i i32)
+    (local $p i64)
     (local $tot f64)
     (local $limit i32)
     (local $k i32)
-    (local $xs2 i64)
-    (local $koff i64)
     (local $va f64)
+    (local $roff i64)
     (local $vb f64)
     ;; entry
     i32.const 0
+    i64.const 4112
+    local.set $p
     local.set $i
     block $fill_exit
       ;; fill
@@ -367,19 +369,18 @@
       loop $fill
         ;; fill_body
         local.get $i
-        i64.extend_i32_s
-        i64.const 8
-        i64.mul
-        local.set $xs2
-        i64.const 4112
-        local.get $xs2
-        i64.add
-        local.get $i
         f64.convert_i32_s
+        local.set $tot
+        local.get $p
+        local.get $tot
         f64.store
         local.get $i
         i32.const 1
         i32.add
+        local.get $p
+        i64.const 8
+        i64.add
+        local.set $p
         local.set $i
         ;; fill
         local.get $i
@@ -414,6 +415,10 @@
         select
         local.set $limit
         i32.const 0
+        local.get $tot
+        i64.const 4112
+        local.set $p
+        local.set $tot
         local.set $k
         block $for_x2_exit
           ;; for_x2
@@ -425,16 +430,7 @@
           loop $for_x2
             ;; for_u0
             ;; body_u0
-            i64.const 4112
-            local.set $xs2
-            local.get $k
-            i64.extend_i32_s
-            i64.const 8
-            i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i64.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -445,9 +441,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i64.const 4112
+            local.get $roff
             i64.add
             f64.load
             local.set $vb
@@ -463,18 +459,13 @@
             i32.const 1
             i32.add
             local.set $k
+            local.get $p
+            i64.const 8
+            i64.add
+            local.set $p
             ;; for
             ;; body
-            i64.const 4112
-            local.set $xs2
-            local.get $k
-            i64.extend_i32_s
-            i64.const 8
-            i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i64.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -485,9 +476,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i64.const 4112
+            local.get $roff
             i64.add
             f64.load
             local.set $vb
@@ -503,6 +494,10 @@
             i32.const 1
             i32.add
             local.set $k
+            local.get $p
+            i64.const 8
+            i64.add
+            local.set $p
             ;; for_x2
             local.get $k
             local.get $limit
@@ -521,16 +516,7 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
-            i64.const 4112
-            local.set $xs2
-            local.get $limit
-            i64.extend_i32_s
-            i64.const 8
-            i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
-            i64.add
+            local.get $p
             f64.load
             local.set $va
             local.get $n
@@ -541,9 +527,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $koff
-            local.get $xs2
-            local.get $koff
+            local.set $roff
+            i64.const 4112
+            local.get $roff
             i64.add
             f64.load
             local.set $vb
@@ -559,6 +545,10 @@
             i32.const 1
             i32.add
             local.set $limit
+            local.get $p
+            i64.const 8
+            i64.add
+            local.set $p
             ;; for_rest
             local.get $limit
             local.get $n

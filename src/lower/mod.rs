@@ -20,6 +20,7 @@
 mod accessed;
 mod const_loads;
 mod control;
+mod dead_counters;
 mod func;
 mod gvn;
 mod inline;
@@ -35,6 +36,7 @@ mod offsets;
 mod ops;
 mod passes;
 mod promote;
+mod ranges;
 mod reducible;
 mod rotate;
 mod simplify;
@@ -46,6 +48,7 @@ mod threads;
 mod unroll;
 mod unroll_partial;
 mod wasi64;
+mod widen;
 
 use crate::diag::{Diagnostic, SourceFile, Span};
 use crate::fxhash::FxHashMap;
@@ -98,6 +101,9 @@ pub struct Options {
     pub load_cse: bool,
     /// Hoist pure loop invariants into the loop's preheader (`licm.rs`).
     pub licm: bool,
+    /// Replace sign extensions of i32 counters (times and plus invariants)
+    /// that provably do not wrap by wide loop-carried values (`widen.rs`).
+    pub widen_iv: bool,
     /// Replace products of a loop's induction variables by loop-carried
     /// sums (`strength.rs`).
     pub strength_reduce: bool,

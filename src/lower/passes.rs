@@ -141,6 +141,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "pure computations that cannot trap and whose operands are defined outside a loop hoisted into its preheader; loads stay (licm.rs)",
     },
     PassInfo {
+        name: "widen-iv",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "sign extensions of `i * m + x` (i32) of a loop's counter `i` by invariants, where value ranges prove that neither the counter's steps nor the expression wrap, replaced by a new pointer-wide loop-carried value stepped by `c * m` (widen.rs, ranges.rs)",
+    },
+    PassInfo {
         name: "strength-reduce",
         level: OptLevel::O2,
         rewrites_ir: true,
@@ -202,6 +208,7 @@ impl Options {
             sroa: false,
             load_cse: false,
             licm: false,
+            widen_iv: false,
             strength_reduce: false,
             unroll: false,
             unroll_partial: false,
@@ -222,6 +229,7 @@ impl Options {
             "gvn" => &mut self.gvn,
             "load-cse" => &mut self.load_cse,
             "licm" => &mut self.licm,
+            "widen-iv" => &mut self.widen_iv,
             "strength-reduce" => &mut self.strength_reduce,
             "unroll" => &mut self.unroll,
             "unroll-partial" => &mut self.unroll_partial,
@@ -303,6 +311,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "fold-const-loads" => super::const_loads::fold_const_loads(module, func),
         "load-cse" => super::load_cse::cse_loads(func),
         "licm" => super::licm::hoist_invariants(func),
+        "widen-iv" => super::widen::widen_ivs(func),
         "strength-reduce" => super::strength::reduce_strength(func),
         "unroll" => super::unroll::unroll_loops(func),
         "unroll-partial" => super::unroll_partial::unroll_partially(func),
@@ -595,6 +604,9 @@ mod tests {
         // Partial unrolling after full unrolling, which takes the short
         // loops whole; `gvn` then sees the copies.
         assert!(at("unroll") < at("unroll-partial") && at("unroll-partial") < all.len() - 1);
+        // Extensions widened before the products of the wide values are
+        // reduced.
+        assert!(at("licm") < at("widen-iv") && at("widen-iv") < at("strength-reduce"));
         assert_eq!(pipeline(&Options::none()), ["expand-switches"]);
     }
 }

@@ -2,7 +2,8 @@
 //! header parameter `%i` enters as `i0` and comes back as `%i + c` on every
 //! back edge (`c` a constant or a value defined outside the loop), a
 //! product `%i * m` (or `%i << s`), possibly plus `x`, with `m`, `s`, `x`
-//! loop-invariant, becomes a new header parameter `%j` that enters as
+//! loop-invariant (defined outside the loop, or a constant or a
+//! `data.addr`, copied into the preheader), becomes a new header parameter `%j` that enters as
 //! `i0 * m (+ x)`, computed in the preheader, and comes back as
 //! `%j + c * m`. A naive frontend writes `a[k * n + j]` in the inner loop
 //! of a matrix product: the multiply runs on every iteration, where an
@@ -60,7 +61,9 @@ use super::unroll::{def_op, use_counts};
 use crate::analysis::{Cfg, DomTree, Loops, natural_loop, reducible_loops};
 use crate::diag::Span;
 use crate::fxhash::FxHashSet;
-use crate::ir::{BinaryOp, BlockId, Const, Function, Inst, LocId, Op, Type, ValueDef, ValueId};
+use crate::ir::{
+    BinaryOp, BlockId, Const, DataId, Function, Inst, LocId, Op, Type, ValueDef, ValueId,
+};
 
 /// Loops of more blocks than this are not looked into.
 const MAX_LOOP_BLOCKS: usize = 4096;
@@ -103,8 +106,19 @@ pub(super) fn reduce_strength(func: &Function) -> Option<Function> {
     // frontend's constants in the loop).
     super::offsets::remove_dead(&mut out, |inst| {
         movable(&inst.op)
-            && (matches!(inst.op, Op::Const(_)) || inst.results.iter().any(|r| seeds.contains(r)))
+            && (matches!(inst.op, Op::Const(_) | Op::DataAddr(_))
+                || inst.results.iter().any(|r| seeds.contains(r)))
     });
+    // The counters that only the replaced products read (those `widen-iv`
+    // made), then their entry values.
+    let freed: FxHashSet<ValueId> = super::dead_counters::remove_dead_counters(&mut out)
+        .into_iter()
+        .collect();
+    if !freed.is_empty() {
+        super::offsets::remove_dead(&mut out, |inst| {
+            movable(&inst.op) && inst.results.iter().any(|r| freed.contains(r))
+        });
+    }
     Some(out)
 }
 
@@ -119,12 +133,13 @@ fn product_of_param(func: &Function, inst: &Inst) -> bool {
 }
 
 /// A loop-invariant operand: a value defined outside the loop, or a
-/// constant (wherever the frontend put it: it is copied into the
-/// preheader).
+/// constant or a data symbol's address (wherever the frontend put it: it
+/// is copied into the preheader).
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Inv {
     Value(ValueId),
     Const(Const),
+    Data(DataId),
 }
 
 /// What a back edge passes for the induction variable.
@@ -358,8 +373,10 @@ impl<'a> Finder<'a> {
     /// `v` as an invariant of the loop of `plan`: a constant, or a value
     /// defined outside the loop.
     fn invariant(&self, plan: usize, v: ValueId) -> Option<Inv> {
-        if let Some(&Op::Const(k)) = def_op(self.func, v) {
-            return Some(Inv::Const(k));
+        match def_op(self.func, v) {
+            Some(&Op::Const(k)) => return Some(Inv::Const(k)),
+            Some(&Op::DataAddr(d)) => return Some(Inv::Data(d)),
+            _ => {}
         }
         let inside = match self.func.value(v).def {
             ValueDef::Param(_) => false,
@@ -503,7 +520,7 @@ fn apply(
 
 /// Appends `value` to the arguments of the `nth` edge of `block`, or of
 /// its first edge to `target` when `nth` is `None` (a preheader's jump).
-fn push_arg(
+pub(super) fn push_arg(
     func: &mut Function,
     block: usize,
     nth: Option<usize>,
@@ -621,7 +638,7 @@ impl Emitter<'_> {
     fn bits(&self, v: Inv) -> Option<u64> {
         match v {
             Inv::Const(k) => const_bits(k),
-            Inv::Value(_) => None,
+            Inv::Value(_) | Inv::Data(_) => None,
         }
     }
 
@@ -638,6 +655,7 @@ impl Emitter<'_> {
         match v {
             Inv::Value(v) => v,
             Inv::Const(k) => self.emit(Op::Const(k)),
+            Inv::Data(d) => self.emit(Op::DataAddr(d)),
         }
     }
 
@@ -645,6 +663,7 @@ impl Emitter<'_> {
     fn emit(&mut self, op: Op) -> ValueId {
         let ty = match op {
             Op::Const(k) => k.ty(),
+            Op::DataAddr(_) => Type::Ptr,
             _ => self.ty,
         };
         let block = self.func.block_id(self.block);

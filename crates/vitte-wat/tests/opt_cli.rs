@@ -101,6 +101,7 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after fold-const-loads",
             ";; IR after load-cse",
             ";; IR after licm",
+            ";; IR after widen-iv",
             ";; IR after strength-reduce",
             ";; IR after unroll",
             ";; IR after unroll-partial",

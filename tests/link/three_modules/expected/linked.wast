@@ -55,29 +55,21 @@
   )
   ;; fn @total
   (func $total (type $t1) (result i32)
-    (local $p i64)
     (local $i i32)
     (local $acc i32)
-    (local $offset i64)
+    (local $addr i64)
     (local $v i32)
     ;; entry
-    i64.const 32
-    local.set $p
     ;; sum.entry
     i32.const 0
     i32.const 0
+    i64.const 32
+    local.set $addr
     local.set $acc
     local.set $i
     ;; sum.loop_u0
     ;; sum.body_u0
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -88,16 +80,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum.loop_u1
     ;; sum.body_u1
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -108,16 +97,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum.loop_u2
     ;; sum.body_u2
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -128,16 +114,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum.loop
     ;; sum.body
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -147,7 +130,15 @@
     local.get $i
     i32.const 1
     i32.add
+    local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
+    local.get $i
     local.get $acc
+    local.get $addr
+    drop
     local.set $i
     drop
     ;; sum.loop_u4
@@ -157,29 +148,21 @@
   )
   ;; fn @total_squares
   (func $total_squares (type $t1) (result i32)
-    (local $p i64)
     (local $i i32)
     (local $acc i32)
-    (local $offset i64)
+    (local $addr i64)
     (local $v i32)
     ;; entry
-    i64.const 32
-    local.set $p
     ;; sum_squares.entry
     i32.const 0
     i32.const 0
+    i64.const 32
+    local.set $addr
     local.set $acc
     local.set $i
     ;; sum_squares.loop_u0
     ;; sum_squares.body_u0
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $v
@@ -194,16 +177,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum_squares.loop_u1
     ;; sum_squares.body_u1
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $v
@@ -218,16 +198,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum_squares.loop_u2
     ;; sum_squares.body_u2
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $v
@@ -242,16 +219,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum_squares.loop
     ;; sum_squares.body
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $v
@@ -265,7 +239,15 @@
     local.get $i
     i32.const 1
     i32.add
+    local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
+    local.get $i
     local.get $acc
+    local.get $addr
+    drop
     local.set $i
     drop
     ;; sum_squares.loop_u4
@@ -286,7 +268,6 @@
     (local $n i32)
     (local $i i32)
     (local $acc i32)
-    (local $offset i64)
     (local $v i32)
     ;; entry
     i64.const 64
@@ -310,14 +291,7 @@
       br_if $sum.loop_exit
       loop $sum.loop
         ;; sum.body
-        local.get $i
-        i64.extend_i32_u
-        i64.const 4
-        i64.mul
-        local.set $offset
         local.get $view
-        local.get $offset
-        i64.add
         i32.load
         local.set $v
         local.get $acc
@@ -328,6 +302,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $view
+        i64.const 4
+        i64.add
+        local.set $view
         ;; sum.loop
         local.get $i
         local.get $n
@@ -342,34 +320,26 @@
   )
   ;; fn @map_negate
   (func $map_negate (type $t1) (result i32)
-    (local $dst i64)
     (local $i i32)
     (local $acc i32)
-    (local $offset i64)
+    (local $addr i64)
     (local $v i32)
     ;; entry
-    i64.const 16
-    local.set $dst
     i64.const 2
     i64.const 32
-    local.get $dst
+    i64.const 16
     i32.const 4
     call $map
     ;; sum.entry
     i32.const 0
     i32.const 0
+    i64.const 16
+    local.set $addr
     local.set $acc
     local.set $i
     ;; sum.loop_u0
     ;; sum.body_u0
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $dst
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -380,16 +350,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum.loop_u1
     ;; sum.body_u1
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $dst
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -400,16 +367,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum.loop_u2
     ;; sum.body_u2
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $dst
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -420,16 +384,13 @@
     i32.const 1
     i32.add
     local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
     ;; sum.loop
     ;; sum.body
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $dst
-    local.get $offset
-    i64.add
+    local.get $addr
     i32.load
     local.set $v
     local.get $acc
@@ -439,7 +400,15 @@
     local.get $i
     i32.const 1
     i32.add
+    local.set $i
+    local.get $addr
+    i64.const 4
+    i64.add
+    local.set $addr
+    local.get $i
     local.get $acc
+    local.get $addr
+    drop
     local.set $i
     drop
     ;; sum.loop_u4
@@ -500,11 +469,13 @@
   (func $sum (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $offset i64)
+    (local $addr i64)
     (local $v i32)
     ;; entry
     i32.const 0
     i32.const 0
+    local.get $p
+    local.set $addr
     local.set $acc
     local.set $i
     block $loop_exit
@@ -515,14 +486,7 @@
       br_if $loop_exit
       loop $loop
         ;; body
-        local.get $i
-        i64.extend_i32_u
-        i64.const 4
-        i64.mul
-        local.set $offset
-        local.get $p
-        local.get $offset
-        i64.add
+        local.get $addr
         i32.load
         local.set $v
         local.get $acc
@@ -533,6 +497,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $addr
+        i64.const 4
+        i64.add
+        local.set $addr
         ;; loop
         local.get $i
         local.get $n
@@ -549,11 +517,13 @@
   (func $sum_squares (type $t3) (param $p i64) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $offset i64)
+    (local $addr i64)
     (local $v i32)
     ;; entry
     i32.const 0
     i32.const 0
+    local.get $p
+    local.set $addr
     local.set $acc
     local.set $i
     block $loop_exit
@@ -564,14 +534,7 @@
       br_if $loop_exit
       loop $loop
         ;; body
-        local.get $i
-        i64.extend_i32_u
-        i64.const 4
-        i64.mul
-        local.set $offset
-        local.get $p
-        local.get $offset
-        i64.add
+        local.get $addr
         i32.load
         local.set $v
         local.get $v
@@ -586,6 +549,10 @@
         i32.const 1
         i32.add
         local.set $i
+        local.get $addr
+        i64.const 4
+        i64.add
+        local.set $addr
         ;; loop
         local.get $i
         local.get $n
@@ -616,11 +583,14 @@
   ;; fn @map
   (func $map (type $t4) (param $f i64) (param $src i64) (param $dst i64) (param $n i32)
     (local $i i32)
+    (local $wide_w i64)
     (local $offset i64)
     (local $from i64)
     (local $r i32)
     ;; entry
     i32.const 0
+    i64.const 0
+    local.set $wide_w
     local.set $i
     block $loop_exit
       ;; loop
@@ -630,8 +600,7 @@
       br_if $loop_exit
       loop $loop
         ;; body
-        local.get $i
-        i64.extend_i32_u
+        local.get $wide_w
         i64.const 4
         i64.mul
         local.set $offset
@@ -658,6 +627,10 @@
         local.get $i
         i32.const 1
         i32.add
+        local.get $wide_w
+        i64.const 1
+        i64.add
+        local.set $wide_w
         local.set $i
         ;; loop
         local.get $i
