@@ -21,6 +21,10 @@
 //! here), nor later accesses: the access being folded could run, at a
 //! wrapped address, before a later one traps.
 //!
+//! It is the last IR pass: after `load-cse` and the second `gvn` merged
+//! the loads of one address, so that it does not split the loads of one
+//! field into `p + 8` and `p offset=8` (docs/lowering.md has the figures).
+//!
 //! Cost: the accesses of each base are listed once; each fold looks at
 //! the first [`LOOKED_AT`] of its base's, in block order, each an O(1)
 //! dominance test: linear in the function.
