@@ -416,11 +416,10 @@ impl WasmBackend {
         target: Target,
         times: &mut PassTimes,
     ) -> Result<Compiled, Error> {
-        let lowered = times.time("lower", || {
-            lower::lower_module_with(module, target, self.options)
+        let (lowered, origins) = times.time("lower", || {
+            lower::lower_module_with_origins(module, target, self.options)
         })?;
         let wat = times.time("print", || wat::print_module_with(&lowered, self.print));
-        let origins = lower::func_origins(module, &lowered);
         self.discard(lowered);
         let name = module
             .source

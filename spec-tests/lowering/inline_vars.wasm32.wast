@@ -47,14 +47,6 @@
     i64.add
     return
   )
-  ;; fn @checked
-  (func $checked (type $t0) (param $a i64) (param $b i64) (result i64)
-    ;; entry
-    local.get $a
-    local.get $b
-    i64.div_s
-    return
-  )
   ;; fn @divides
   (func $divides (type $t0) (param $a i64) (param $b i64) (result i64)
     ;; entry

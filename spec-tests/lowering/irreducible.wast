@@ -308,16 +308,6 @@
     local.get $r
     return
   )
-  ;; fn @step
-  (func $step (type $t1) (param $acc i32) (result i32)
-    ;; entry
-    local.get $acc
-    i32.const 2
-    i32.mul
-    i32.const 1
-    i32.add
-    return
-  )
   ;; fn @nested
   (func $nested (type $t1) (param $n i32) (result i32)
     (local $i i32)

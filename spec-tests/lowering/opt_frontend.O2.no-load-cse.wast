@@ -101,25 +101,6 @@
     local.get $acc
     return
   )
-  ;; fn @div
-  (func $div (type $t0) (param $a i32) (param $b i32) (result i32)
-    ;; entry
-    local.get $b
-    i32.const -1
-    i32.eq
-    if
-      ;; negate
-      i32.const 0
-      local.get $a
-      i32.sub
-      return
-    end
-    ;; divide
-    local.get $a
-    local.get $b
-    i32.div_s
-    return
-  )
   ;; fn @safe_div
   (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $q i32)

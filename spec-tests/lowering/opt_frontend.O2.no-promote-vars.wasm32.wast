@@ -122,34 +122,6 @@
     local.get $acc
     return
   )
-  ;; fn @div
-  (func $div (type $t0) (param $a i32) (param $b i32) (result i32)
-    (local $a1 i32)
-    (local $a_1 i32)
-    (local $b_1 i32)
-    ;; entry
-    local.get $a
-    local.set $a_1
-    local.get $b
-    local.set $b_1
-    local.get $b_1
-    i32.const -1
-    i32.eq
-    if
-      ;; negate
-      local.get $a_1
-      local.set $a1
-      i32.const 0
-      local.get $a1
-      i32.sub
-      return
-    end
-    ;; divide
-    local.get $a_1
-    local.get $b_1
-    i32.div_s
-    return
-  )
   ;; fn @safe_div
   (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $a1 i32)

@@ -20,20 +20,6 @@
   (export "memory" (memory $memory))
   (export "__data_end" (global $__data_end))
   (export "__heap_base" (global $__heap_base))
-  ;; fn @vset
-  (func $vset (type $t0) (param $o i32) (param $x f64) (param $y f64) (param $z f64)
-    ;; entry
-    local.get $o
-    local.get $x
-    f64.store
-    local.get $o
-    local.get $y
-    f64.store offset=8
-    local.get $o
-    local.get $z
-    f64.store offset=16
-    return
-  )
   ;; fn @length2
   (func $length2 (type $t1) (param $x f64) (param $y f64) (param $z f64) (result f64)
     (local $v i32)

@@ -38,14 +38,6 @@
     ;; bad
     unreachable
   )
-  ;; fn @memory_end
-  (func $memory_end (type $t2) (result i32)
-    ;; entry
-    memory.size
-    i32.const 65536
-    i32.mul
-    return
-  )
   ;; fn @last_byte
   (func $last_byte (type $t2) (result i32)
     ;; entry

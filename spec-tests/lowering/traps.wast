@@ -38,14 +38,6 @@
     ;; bad
     unreachable
   )
-  ;; fn @memory_end
-  (func $memory_end (type $t2) (result i64)
-    ;; entry
-    memory.size
-    i64.const 65536
-    i64.mul
-    return
-  )
   ;; fn @last_byte
   (func $last_byte (type $t3) (result i32)
     ;; entry

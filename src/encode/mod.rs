@@ -69,14 +69,14 @@ pub fn encode_module(m: &Module) -> Result<Vec<u8>, EncodeError> {
 /// [`encode_module`], without the whole module's AST in memory at once
 /// (it took more memory than the IR, and the time to fault it in). With
 /// `with_origins`, the origins of the lowered functions come with them
-/// (those of [`func_origins`]); otherwise none, at no cost.
+/// (those of [`lower_module_with_origins`]); otherwise none, at no cost.
 ///
 /// The error is the caller's: any type that a lowering error and an
 /// encoding error convert into (the backend's [`Error`](crate::Error)), so
 /// that this module, under the backend, does not name it.
 ///
 /// [`lower_module_with`]: crate::lower::lower_module_with
-/// [`func_origins`]: crate::lower::func_origins
+/// [`lower_module_with_origins`]: crate::lower::lower_module_with_origins
 pub fn lower_and_encode<E>(
     module: &ir::Module,
     target: Target,

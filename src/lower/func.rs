@@ -19,11 +19,15 @@ use crate::ir::{Const, Edge, FuncId, Function, Inst, Op, Target, Type, ValueId};
 use crate::memory::{Frame, STACK_ALIGN};
 use crate::wat::{self, Instr, IntBinOp, IntCmpOp};
 
-pub(super) fn lower_function(cx: &ModuleCx, id: FuncId) -> Result<wat::Func, Diagnostic> {
-    // The IR-to-IR passes of the options (`passes.rs`), then the CFG made
-    // reducible for the structuring.
-    let optimized = super::passes::optimize(cx.module, id, &cx.options);
-    let func = super::reducible::make_reducible(&optimized);
+/// Lowers the function `id`, whose body after the IR-to-IR passes of the
+/// options (`passes.rs`) is `optimized`.
+pub(super) fn lower_function(
+    cx: &ModuleCx,
+    id: FuncId,
+    optimized: &Function,
+) -> Result<wat::Func, Diagnostic> {
+    // The CFG made reducible for the structuring.
+    let func = super::reducible::make_reducible(optimized);
     let func: &Function = &func;
     let mut fc = FuncCx::new(cx, func, id);
     let ty = fc.signature();

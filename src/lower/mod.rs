@@ -21,6 +21,7 @@ mod accessed;
 mod const_loads;
 mod control;
 mod dead_counters;
+mod dead_funcs;
 mod func;
 mod gvn;
 mod inline;
@@ -58,6 +59,7 @@ use crate::verify::limits::MAX_LOCALS;
 use crate::wat;
 use names::NameSpace;
 pub use passes::{OptLevel, PASSES, PassInfo, optimize_module};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The longest chain of inlined calls an origin describes (the passes make
@@ -124,6 +126,9 @@ pub struct Options {
     /// Fold `ptr.add` of a constant into `offset=` where a load or store
     /// of its base ran before (`accessed.rs`).
     pub fold_accessed_offsets: bool,
+    /// Leave out private functions that no call reaches once the IR
+    /// passes ran (`dead_funcs.rs`).
+    pub dead_functions: bool,
 }
 
 impl Default for Options {
@@ -147,23 +152,30 @@ pub fn lower_module_with(
     let funcs = crate::parallel::map(lowering.function_ids(), |&id| lowering.function(id))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
-    let mut out = lowering.cx.out;
-    // The lowered functions in place of their shells, before the adapters.
-    out.funcs.splice(..funcs.len(), funcs);
-    Ok(out)
+    Ok(lowering.into_module(funcs))
 }
 
-/// The origins of each function of `lowered`, the lowering of `module`
+/// [`lower_module_with`], and the origins of each function it lowered
 /// (the functions with bodies come first, in module order; the WASI
 /// adapters after them have none): for a runtime's backtraces, which need
 /// neither the text nor its comments.
-pub fn func_origins(module: &Module, lowered: &wat::Module) -> Vec<wat::FuncOrigins> {
-    let files = file_names(module);
-    (module.funcs.iter().zip(&files))
-        .filter(|(f, _)| !f.is_import())
-        .zip(&lowered.funcs)
-        .map(|((func, file), lowered)| origins_of(module, file.as_ref(), func, lowered))
-        .collect()
+pub fn lower_module_with_origins(
+    module: &Module,
+    target: Target,
+    options: Options,
+) -> Result<(wat::Module, Vec<wat::FuncOrigins>), Diagnostic> {
+    let lowering = Lowering::new(module, target, options)?;
+    let lowered = crate::parallel::map(lowering.function_ids(), |&id| {
+        let func = lowering.function(id)?;
+        let origins = lowering.origins(id, &func);
+        Ok((func, origins))
+    });
+    let (funcs, origins): (Vec<_>, Vec<_>) = lowered
+        .into_iter()
+        .collect::<Result<Vec<_>, Diagnostic>>()?
+        .into_iter()
+        .unzip();
+    Ok((lowering.into_module(funcs), origins))
 }
 
 /// The origins of `lowered`, the lowering of `func`.
@@ -229,8 +241,10 @@ fn origin_in(
 /// it is lowered and drops it, so the AST of the whole module never exists.
 pub(crate) struct Lowering<'m> {
     cx: ModuleCx<'m>,
-    /// The functions with bodies, in module order.
+    /// The functions with bodies to emit, in module order.
     ids: Vec<FuncId>,
+    /// Each defined function after the IR-to-IR passes, by id.
+    optimized: Vec<Option<Cow<'m, ir::Function>>>,
 }
 
 impl<'m> Lowering<'m> {
@@ -239,10 +253,21 @@ impl<'m> Lowering<'m> {
         let layout = Layout::new(module, target).map_err(with_file)?;
         let mut cx = ModuleCx::new(module, target, layout, options);
         cx.lower_all_but_bodies().map_err(with_file)?;
-        let ids: Vec<FuncId> = module
+        let defined: Vec<FuncId> = module
             .func_ids()
             .filter(|&id| !module.func(id).is_import())
             .collect();
+        // Every function is optimized before any is lowered: which private
+        // functions are left out depends on the calls inlining left.
+        let bodies = crate::parallel::map(&defined, |&id| passes::optimize(module, id, &options));
+        let ids = match options.dead_functions {
+            true => dead_funcs::live_functions(module, &cx.layout, &defined, &bodies),
+            false => defined.clone(),
+        };
+        let mut optimized: Vec<Option<Cow<'m, ir::Function>>> = vec![None; module.funcs.len()];
+        for (id, body) in defined.into_iter().zip(bodies) {
+            optimized[id.index()] = Some(body);
+        }
         // Each function's name and type, its locals and body left empty;
         // the wasm64 WASI adapters, complete, after them.
         let shells: Vec<wat::Func> = ids
@@ -260,7 +285,7 @@ impl<'m> Lowering<'m> {
         cx.out.funcs = shells;
         cx.out.funcs.append(&mut cx.wasi_adapters);
         cx.out.funcs.extend(cx.init_memory_func.take());
-        Ok(Lowering { cx, ids })
+        Ok(Lowering { cx, ids, optimized })
     }
 
     /// Lowers the bodies without [`wat::Instr::Origin`] markers, for a
@@ -282,8 +307,15 @@ impl<'m> Lowering<'m> {
         &self.ids
     }
 
-    /// The origins of `lowered`, the lowering of the function `id`
-    /// ([`func_origins`] one function at a time).
+    /// The module, with `funcs`, the lowerings of [`Lowering::function_ids`]
+    /// in order, in place of their shells, before the adapters.
+    fn into_module(self, funcs: Vec<wat::Func>) -> wat::Module {
+        let mut out = self.cx.out;
+        out.funcs.splice(..funcs.len(), funcs);
+        out
+    }
+
+    /// The origins of `lowered`, the lowering of the function `id`.
     pub fn origins(&self, id: FuncId, lowered: &wat::Func) -> wat::FuncOrigins {
         let module = self.cx.module;
         let file = self.cx.files[id.index()].as_ref();
@@ -292,7 +324,9 @@ impl<'m> Lowering<'m> {
 
     /// The lowered function `id`; errors are located in the module's source.
     pub fn function(&self, id: FuncId) -> Result<wat::Func, Diagnostic> {
-        let lowered = func::lower_function(&self.cx, id).and_then(|f| {
+        let optimized = self.optimized[id.index()].as_deref();
+        let optimized = optimized.expect("a function to emit is defined, so optimized");
+        let lowered = func::lower_function(&self.cx, id, optimized).and_then(|f| {
             // The verifier bounds parameters and variables; the values'
             // locals are known only once they are shared out.
             let func = self.cx.module.func(id);

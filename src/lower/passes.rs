@@ -182,6 +182,12 @@ pub const PASSES: &[PassInfo] = &[
         rewrites_ir: false,
         what: "loop conditions tested at the bottom: one branch per iteration (rotate.rs)",
     },
+    PassInfo {
+        name: "dead-functions",
+        level: OptLevel::O2,
+        rewrites_ir: false,
+        what: "private functions that no call reaches from a public function, the function table or a thread's start, once the IR passes ran (inlining leaves many), left out of the module (dead_funcs.rs)",
+    },
 ];
 
 impl Options {
@@ -216,6 +222,7 @@ impl Options {
             fold_const_loads: false,
             simplify: false,
             fold_accessed_offsets: false,
+            dead_functions: false,
         }
     }
 
@@ -240,6 +247,7 @@ impl Options {
             "stack-values" => &mut self.stack_values,
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
+            "dead-functions" => &mut self.dead_functions,
             _ => return None,
         })
     }

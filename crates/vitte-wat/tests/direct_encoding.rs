@@ -281,13 +281,14 @@ fn the_command_line_flag_writes_the_same_file() {
 
 /// A module large enough to be parsed, verified, lowered and encoded on
 /// several threads: the same bytes by both paths, the functions in the
-/// order of the IR, and the same bytes on every run.
+/// order of the IR, and the same bytes on every run. (Public, so that
+/// `dead-functions` keeps each one, inlined or not.)
 #[test]
 fn a_module_lowered_on_several_threads_keeps_its_order() {
     let mut text = String::from("pub fn @f0(%x: i64) -> i64 {\nentry:\n  return %x\n}\n");
     for i in 1..1500 {
         text.push_str(&format!(
-            "\nfn @f{i}(%x: i64) -> i64 {{\nentry:\n  %c = i64.const {i}\n  \
+            "\npub fn @f{i}(%x: i64) -> i64 {{\nentry:\n  %c = i64.const {i}\n  \
              %y = i64.mul %x, %c\n  %z = call @f{}(%y)\n  return %z\n}}\n",
             i - 1
         ));

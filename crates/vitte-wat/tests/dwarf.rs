@@ -572,9 +572,10 @@ fn fib_line_table_lists_its_lines() {
     assert!(out.starts_with(&expected), "llvm-symbolizer: {out}");
 }
 
-/// A trap three calls deep, @div inlined into @mid at -O2 (the default).
+/// A trap three calls deep, @div inlined into @mid at -O2 (the default);
+/// `@mid`, inlined into `@main` too, is public so that it keeps a body.
 const DEEP: &str = "fn @div(%a: i32, %b: i32) -> i32 {\nentry:\n  %q = i32.div_s %a, %b\n  return %q\n}\n\n\
-    fn @mid(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n\n\
+    pub fn @mid(%a: i32) -> i32 {\nentry:\n  %z = i32.const 0\n  %r = call @div(%a, %z)\n  return %r\n}\n\n\
     pub fn @main() -> i32 {\nentry:\n  %a = i32.const 7\n  %r = call @mid(%a)\n  return %r\n}\n";
 
 /// `llvm-symbolizer --inlining` at the inlined division of `DEEP` prints
@@ -1220,10 +1221,16 @@ fn vars_match_locals(module: &Module, compiled: &Compiled, target: Target) -> Re
     };
     // Counted in the IR the lowering sees, after the default passes:
     // `promote-vars` takes variables out of their locals, and a variable
-    // in no single local is left out rather than described wrongly.
+    // in no single local is left out rather than described wrongly. Only
+    // the functions the module has: `dead-functions` leaves out those
+    // inlining made unreachable.
     let optimized =
         vitte_codegen_wasm64::lower::optimize_module(module, &Default::default(), |_, _| {});
-    let defined = optimized.funcs.iter().filter(|f| !f.is_import());
+    let emitted: BTreeSet<&str> = (compiled.origins.iter())
+        .map(|f| f.ir_name.as_str())
+        .collect();
+    let defined =
+        (optimized.funcs.iter()).filter(|f| !f.is_import() && emitted.contains(f.name.as_str()));
     let (params, locals): (usize, usize) = defined
         .map(|f| (f.params.len(), accessed(f)))
         .fold((0, 0), |(p, v), (a, b)| (p + a, v + b));

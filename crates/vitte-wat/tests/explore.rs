@@ -524,13 +524,27 @@ fn stages_are_emit_and_opt_with_the_passes_so_far() {
                 let part = part.split(";; IR after ").next().unwrap();
                 sections(part, |l| l.contains("fn @") && l.ends_with('{'), "}")
             });
-            assert_eq!(wat.len(), funcs.len(), "{file}: {name}");
-            for (i, f) in stages.iter().enumerate() {
-                assert_eq!(f[k].1, wat[i], "{file}: the WAT after {name}, function {i}");
+            // The page has the functions the module emits; a stage before
+            // `dead-functions` has more, and the page's stage of a function
+            // that stage leaves out is empty.
+            let named = |sections: &[Vec<String>], head: &str| -> Vec<String> {
+                (sections.iter())
+                    .find(|lines| lines[0].contains(head))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            if k + 1 == names.len() {
+                assert_eq!(wat.len(), funcs.len(), "{file}: {name}");
+            }
+            for (f, stages) in funcs.iter().zip(&stages) {
+                let func = f["name"].as_str().unwrap();
+                let wat = named(&wat, &format!("(func ${func} "));
+                assert_eq!(stages[k].1, wat, "{file}: the WAT after {name}, @{func}");
                 if let Some(ir) = &ir {
-                    assert_eq!(f[k].0, ir[i], "{file}: the IR after {name}, function {i}");
+                    let ir = named(ir, &format!("fn @{func}("));
+                    assert_eq!(stages[k].0, ir, "{file}: the IR after {name}, @{func}");
                 }
-                changed += usize::from(k > 0 && f[k] != f[k - 1]);
+                changed += usize::from(k > 0 && stages[k] != stages[k - 1]);
             }
         }
         assert!(

@@ -439,12 +439,14 @@ fn bad_profile_options_are_errors_naming_the_file() {
 }
 
 /// `run --perf-map` lists the IR functions in /tmp/perf-PID.map, compiled
-/// (the first run) or loaded from the compile cache (the second).
+/// (the first run) or loaded from the compile cache (the second). Without
+/// inlining, which would leave @light and @heavy out of the module.
 #[test]
 fn perf_map_names_the_ir_functions() {
     for round in ["compiled", "cached"] {
         let child = common::vitte_wat_command()
             .args(["run", PROGRAM, "--perf-map", "--invoke", "main", "1", "10"])
+            .args(NO_INLINE)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -473,7 +475,8 @@ fn perf_map_names_the_ir_functions() {
 /// `run --jitdump` writes `jit-PID.dump` in its current directory: the
 /// jitdump header (magic "JiTD" as 0x4A695444, its version, this process)
 /// and a code-load record naming each IR function, compiled (the first
-/// run) or loaded from the compile cache (the second).
+/// run) or loaded from the compile cache (the second). Without inlining,
+/// as above.
 #[test]
 fn jitdump_names_the_ir_functions() {
     let dir = temp_dir();
@@ -483,6 +486,7 @@ fn jitdump_names_the_ir_functions() {
         let o = common::vitte_wat_command()
             .current_dir(dir.path())
             .args(["run", program, "--jitdump", "--invoke", "main", "1", "10"])
+            .args(NO_INLINE)
             .output()
             .expect("vitte-wat runs");
         assert!(o.status.success(), "{round}: {}", stderr(&o));

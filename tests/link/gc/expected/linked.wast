@@ -55,12 +55,6 @@
     i32.const 4
     return
   )
-  ;; fn @via_global_ptr
-  (func $via_global_ptr (type $t1) (result i64)
-    ;; entry
-    global.get $fp
-    return
-  )
   ;; data @table
   (data $table (memory $memory) (i64.const 16) "\01\00\00\00\00\00\00\00")
 )

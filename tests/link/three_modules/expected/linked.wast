@@ -565,21 +565,6 @@
     local.get $acc
     return
   )
-  ;; fn @at
-  (func $at (type $t3) (param $p i64) (param $i i32) (result i32)
-    (local $offset i64)
-    ;; entry
-    local.get $i
-    i64.extend_i32_u
-    i64.const 4
-    i64.mul
-    local.set $offset
-    local.get $p
-    local.get $offset
-    i64.add
-    i32.load
-    return
-  )
   ;; fn @map
   (func $map (type $t4) (param $f i64) (param $src i64) (param $dst i64) (param $n i32)
     (local $i i32)
@@ -662,15 +647,6 @@
   (func $calls_seen (type $t2) (result i64)
     ;; entry
     global.get $calls
-    return
-  )
-  ;; fn @count
-  (func $count (type $t6)
-    ;; entry
-    global.get $calls
-    i64.const 1
-    i64.add
-    global.set $calls
     return
   )
   ;; data @numbers

@@ -13,7 +13,7 @@
 use super::cfg::{self, Cfg};
 use super::passes::{FuncStage, Stage};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use vitte_codegen_wasm64::diag::SourceFile;
 use vitte_codegen_wasm64::ir::{Function, Module, ValueId};
@@ -110,12 +110,17 @@ pub fn build(
 ) -> Result<Page, String> {
     let bodies = operators(wasm)?;
     let wat_funcs = split_wat(wat);
-    let defined: Vec<&Function> = module.funcs.iter().filter(|f| !f.is_import()).collect();
+    let defined: HashMap<&str, &Function> = (module.funcs.iter())
+        .filter(|f| !f.is_import())
+        .map(|f| (f.name.as_str(), f))
+        .collect();
     let mut funcs = Vec::with_capacity(origins.len());
-    // `origins` lists the functions with IR bodies first, in module order,
-    // then the adapters (none of theirs): the bodies and the WAT functions
-    // are in the same order.
-    for (i, (func, origin)) in defined.iter().zip(origins).enumerate() {
+    // `origins` lists the functions the module emits with their IR bodies,
+    // in module order (`dead-functions` leaves some out), then none for
+    // the adapters: the bodies and the WAT functions are in its order.
+    for (i, origin) in origins.iter().enumerate() {
+        let func = (defined.get(origin.ir_name.as_str()))
+            .ok_or_else(|| format!("the binary's `{}` is not in the IR", origin.ir_name))?;
         let body = bodies
             .get(i)
             .ok_or("the binary has fewer bodies than the IR")?;

@@ -18,9 +18,9 @@
 use super::diff::{Edit, diff};
 use super::model::{self, Page};
 use serde::{Deserialize, Serialize};
-use vitte_codegen_wasm64::WasmBackend;
+use std::collections::HashMap;
 use vitte_codegen_wasm64::ir::{Module, Target};
-use vitte_codegen_wasm64::lower::{Options, PASSES, optimize_module};
+use vitte_codegen_wasm64::lower::{Options, PASSES, lower_module_with_origins, optimize_module};
 use vitte_codegen_wasm64::{encode, text, wat};
 
 /// A stage of the pipeline, the same for every function.
@@ -69,14 +69,19 @@ pub fn add(
     options: Options,
 ) -> Result<(), String> {
     let snapshots = snapshots(module, target, options)?;
-    let count = page.funcs.len();
+    let defined = defined_names(module);
     for snap in &snapshots {
-        if snap.wat.len() != count || snap.sizes.len() != count {
+        if snap.wat.len() != defined.len() || snap.sizes.len() != defined.len() {
             return Err(format!("the stage {} has other functions", snap.name));
         }
     }
+    let index: HashMap<&str, usize> = (defined.iter().enumerate())
+        .map(|(k, name)| (name.as_str(), k))
+        .collect();
     let empty: Vec<String> = Vec::new();
-    for (k, func) in page.funcs.iter_mut().enumerate() {
+    for func in page.funcs.iter_mut() {
+        let k = *(index.get(func.name.as_str()))
+            .ok_or_else(|| format!("`{}` is not in the IR", func.name))?;
         let mut ir_before = &empty;
         let mut wat_before = &empty;
         for snap in &snapshots {
@@ -142,31 +147,47 @@ fn snapshots(module: &Module, target: Target, options: Options) -> Result<Vec<Sn
     Ok(out)
 }
 
-/// The WAT of each function (without position markers) and its code size,
-/// lowered with `options`: one lowering, printed and encoded (the bytes
-/// `build` gives, without assembling the text again).
+/// The names of the functions with IR bodies, in module order: the
+/// functions of every stage.
+fn defined_names(module: &Module) -> Vec<String> {
+    (module.funcs.iter())
+        .filter(|f| !f.is_import())
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// The WAT of each function with an IR body (without position markers)
+/// and its code size, lowered with `options`: one lowering, printed and
+/// encoded (the bytes `build` gives, without assembling the text again).
+/// A function the lowering left out (`dead-functions`) has no lines and
+/// size 0.
 fn lower(
     module: &Module,
     target: Target,
     options: Options,
 ) -> Result<(Vec<Vec<String>>, Vec<u64>), String> {
-    let lowered = WasmBackend::with_options(options)
-        .lower(module, target)
-        .map_err(|e| e.to_string())?;
+    let (lowered, origins) =
+        lower_module_with_origins(module, target, options).map_err(|e| e.to_string())?;
     let text = wat::print_module(&lowered);
     let wasm = encode::encode_module(&lowered).map_err(|e| e.to_string())?;
-    // The functions with IR bodies come first, in module order; the
-    // generated ones after them (the wasm64 WASI adapters, a threads
-    // program's data initialiser) have no IR and no stages.
-    let defined = module.funcs.iter().filter(|f| !f.is_import()).count();
-    let wat = (model::split_wat(&text).into_iter())
-        .take(defined)
-        .map(|lines| lines.into_iter().map(str::to_string).collect())
+    let defined = defined_names(module);
+    let index: HashMap<&str, usize> = (defined.iter().enumerate())
+        .map(|(k, name)| (name.as_str(), k))
         .collect();
-    let sizes = (model::operators(&wasm)?.iter())
-        .take(defined)
-        .map(|b| b.size)
-        .collect();
+    let mut wat = vec![Vec::new(); defined.len()];
+    let mut sizes = vec![0; defined.len()];
+    // The emitted functions with IR bodies come first, in the order of
+    // their origins; the generated ones after them (the wasm64 WASI
+    // adapters, a threads program's data initialiser) have no IR and no
+    // stages.
+    let lines = model::split_wat(&text);
+    let bodies = model::operators(&wasm)?;
+    for ((origin, lines), body) in origins.iter().zip(lines).zip(&bodies) {
+        let k = *(index.get(origin.ir_name.as_str()))
+            .ok_or_else(|| format!("`{}` is not in the IR", origin.ir_name))?;
+        wat[k] = lines.into_iter().map(str::to_string).collect();
+        sizes[k] = body.size;
+    }
     Ok((wat, sizes))
 }
 

@@ -154,59 +154,6 @@
     ;; fail
     unreachable
   )
-  ;; fn @finish
-  (func $finish (type $t3)
-    (local $done i64)
-    ;; entry
-    i64.const 48
-    local.set $done
-    local.get $done
-    i32.const 1
-    i32.atomic.rmw.add
-    drop
-    local.get $done
-    i32.const 1
-    memory.atomic.notify
-    drop
-    return
-  )
-  ;; fn @join
-  (func $join (type $t4) (param $n i32)
-    (local $done i64)
-    (local $now i32)
-    ;; entry
-    i64.const 48
-    local.set $done
-    block $check_exit
-      ;; check
-      local.get $done
-      i32.atomic.load
-      local.set $now
-      local.get $now
-      local.get $n
-      i32.eq
-      br_if $check_exit
-      loop $check
-        ;; sleep
-        local.get $done
-        local.get $now
-        i64.const -1
-        memory.atomic.wait32
-        drop
-        ;; check
-        local.get $done
-        i32.atomic.load
-        local.set $now
-        local.get $now
-        local.get $n
-        i32.eq
-        i32.eqz
-        br_if $check
-      end
-    end
-    ;; joined
-    return
-  )
   ;; threads: the data, written once for all the threads
   (func $__init_memory (type $t3)
     ;; byte 8: 0 before, 1 while an instance writes the data, 2 after
