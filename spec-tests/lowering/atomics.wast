@@ -90,7 +90,7 @@
   ;; fn @narrow
   (func $narrow (type $t2) (param $v i64) (result i32 i32 i64 i64 i64 i64 i32 i64)
     (local $p i64)
-    (local $v32 i32)
+    (local $a i32)
     (local $b i32)
     (local $c i64)
     (local $d i64)
@@ -104,15 +104,13 @@
     local.get $p
     i64.const -1
     i64.atomic.store offset=16
+    local.get $p
     local.get $v
     i32.wrap_i64
-    local.set $v32
-    local.get $p
-    local.get $v32
     i32.atomic.store8 offset=16
     local.get $p
     i32.atomic.load8_u offset=16
-    local.set $v32
+    local.set $a
     local.get $p
     i32.atomic.load16_u offset=18
     local.set $b
@@ -143,7 +141,7 @@
     local.get $p
     i64.atomic.load offset=24
     local.set $h
-    local.get $v32
+    local.get $a
     local.get $b
     local.get $c
     local.get $d
@@ -158,9 +156,9 @@
     (local $p i64)
     (local $old i32)
     (local $now i32)
-    (local $e64 i64)
-    (local $n64 i64)
-    (local $e8 i32)
+    (local $old32 i64)
+    (local $now64 i64)
+    (local $old8 i32)
     (local $now8 i32)
     ;; entry
     i64.const 16
@@ -179,42 +177,36 @@
     local.get $p
     i64.const 5
     i64.atomic.store offset=40
+    local.get $p
     local.get $expected
     i64.extend_i32_u
     i64.const 4294967296
     i64.or
-    local.set $e64
     local.get $new
     i64.extend_i32_u
-    local.set $n64
-    local.get $p
-    local.get $e64
-    local.get $n64
     i64.atomic.rmw32.cmpxchg_u offset=40
-    local.set $e64
+    local.set $old32
     local.get $p
     i64.atomic.load offset=40
-    local.set $n64
+    local.set $now64
     local.get $p
     i32.const 5
     i32.atomic.store8 offset=36
+    local.get $p
     local.get $expected
     i32.const 65536
     i32.or
-    local.set $e8
-    local.get $p
-    local.get $e8
     local.get $new
     i32.atomic.rmw8.cmpxchg_u offset=36
-    local.set $e8
+    local.set $old8
     local.get $p
     i32.atomic.load8_u offset=36
     local.set $now8
     local.get $old
     local.get $now
-    local.get $e64
-    local.get $n64
-    local.get $e8
+    local.get $old32
+    local.get $now64
+    local.get $old8
     local.get $now8
     return
   )
@@ -258,7 +250,6 @@
   ;; fn @wait
   (func $wait (type $t5) (param $x i32) (result i32 i32 i32 i32)
     (local $p i64)
-    (local $x64 i64)
     (local $a i32)
     (local $b i32)
     (local $c i32)
@@ -272,11 +263,9 @@
     local.get $p
     i64.const 0
     i64.atomic.store offset=48
+    local.get $p
     local.get $x
     i64.extend_i32_u
-    local.set $x64
-    local.get $p
-    local.get $x64
     i64.const 1000
     memory.atomic.wait64 offset=48
     local.set $a

@@ -87,12 +87,9 @@
   )
   ;; fn @via_global
   (func $via_global (type $t1) (param $x i32) (result i32)
-    (local $f i32)
     ;; entry
-    global.get $inc_ptr
-    local.set $f
     local.get $x
-    local.get $f
+    global.get $inc_ptr
     call_indirect $table (type $t1) (param i32) (result i32)
     return
   )

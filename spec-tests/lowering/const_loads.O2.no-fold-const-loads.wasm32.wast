@@ -22,14 +22,11 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @days_in
   (func $days_in (type $t0) (param $month i32) (result i32)
-    (local $off i32)
     ;; entry
+    i32.const 16
     local.get $month
     i32.const 4
     i32.mul
-    local.set $off
-    i32.const 16
-    local.get $off
     i32.add
     i32.load
     return

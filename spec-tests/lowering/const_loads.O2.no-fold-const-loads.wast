@@ -22,15 +22,12 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @days_in
   (func $days_in (type $t0) (param $month i32) (result i32)
-    (local $off i64)
     ;; entry
+    i64.const 16
     local.get $month
     i64.extend_i32_u
     i64.const 4
     i64.mul
-    local.set $off
-    i64.const 16
-    local.get $off
     i64.add
     i32.load
     return

@@ -102,18 +102,15 @@
   ;; fn @iovec_len
   (func $iovec_len (type $t0) (result i32)
     (local $iov i32)
-    (local $half i32)
     ;; entry
     i32.const 64
     local.set $iov
+    local.get $iov
     i32.const 72
     local.get $iov
     i32.sub
     i32.const 1
     i32.shr_u
-    local.set $half
-    local.get $iov
-    local.get $half
     i32.add
     i32.load
     return

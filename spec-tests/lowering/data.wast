@@ -103,18 +103,15 @@
   ;; fn @iovec_len
   (func $iovec_len (type $t1) (result i64)
     (local $iov i64)
-    (local $half i64)
     ;; entry
     i64.const 72
     local.set $iov
+    local.get $iov
     i64.const 88
     local.get $iov
     i64.sub
     i64.const 1
     i64.shr_u
-    local.set $half
-    local.get $iov
-    local.get $half
     i64.add
     i64.load
     return

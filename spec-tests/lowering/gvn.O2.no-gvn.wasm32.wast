@@ -20,9 +20,8 @@
   ;; fn @index
   (func $index (type $t0) (param $i i32) (param $n i32) (param $j i32) (result i64)
     (local $s1 i32)
-    (local $o1 i32)
+    (local $p1 i32)
     (local $v i64)
-    (local $o2 i32)
     ;; entry
     local.get $i
     local.get $n
@@ -30,20 +29,19 @@
     local.get $j
     i32.add
     local.set $s1
+    i32.const 16
     local.get $s1
     i32.const 8
     i32.mul
-    local.set $o1
-    i32.const 16
-    local.get $o1
     i32.add
-    local.set $o1
+    local.set $p1
     local.get $s1
     i64.extend_i32_s
     local.set $v
-    local.get $o1
+    local.get $p1
     local.get $v
     i64.store
+    i32.const 1040
     local.get $n
     local.get $i
     i32.mul
@@ -51,13 +49,10 @@
     i32.add
     i32.const 8
     i32.mul
-    local.set $o2
-    i32.const 1040
-    local.get $o2
     i32.add
     local.get $v
     i64.store
-    local.get $o1
+    local.get $p1
     i64.load
     local.get $v
     i64.add

@@ -18,32 +18,26 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @add_scaled
   (func $add_scaled (type $t0) (param $a i64) (param $b i64) (result i64)
-    (local $y2 i64)
     ;; entry
+    local.get $a
     local.get $b
     i64.const 2
     i64.mul
-    local.set $y2
-    local.get $a
-    local.get $y2
     i64.add
     return
   )
   ;; fn @caller
   (func $caller (type $t1) (param $n i64) (result i64)
     (local $s i64)
-    (local $y2 i64)
     ;; entry
     local.get $n
     i64.const 2
     i64.add
     local.set $s
     local.get $s
+    local.get $s
     i64.const 2
     i64.mul
-    local.set $y2
-    local.get $s
-    local.get $y2
     i64.add
     return
   )

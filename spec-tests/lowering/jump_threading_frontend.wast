@@ -20,7 +20,6 @@
     (local $k i32)
     (local $v7 i64)
     (local $v11 i32)
-    (local $v18 i32)
     ;; entry
     i32.const 0
     local.set $k
@@ -41,13 +40,11 @@
         i64.add
         i32.load8_u
         local.set $v11
+        local.get $v11
         i64.const 24
         local.get $v7
         i64.add
         i32.load8_u
-        local.set $v18
-        local.get $v11
-        local.get $v18
         i32.eq
         local.set $v11
         ;; endand5

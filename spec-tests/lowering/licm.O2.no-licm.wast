@@ -21,8 +21,7 @@
     (local $j i32)
     (local $nw i64)
     (local $jw i64)
-    (local $stride i64)
-    (local $col i64)
+    (local $row i64)
     block $outer_pre
       ;; entry
       local.get $n
@@ -72,40 +71,32 @@
           br_if $inner_exit
           loop $inner
             ;; ibody
+            local.get $m
+            local.get $iw_w
             local.get $n
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $stride
-            local.get $iw_w
-            local.get $stride
             i64.mul
-            local.set $stride
-            local.get $m
-            local.get $stride
             i64.add
-            local.set $stride
+            local.set $row
+            local.get $row
             local.get $j
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $col
-            local.get $stride
-            local.get $col
             i64.add
-            local.set $stride
-            local.get $stride
+            local.set $row
+            local.get $acc
+            local.get $row
             i64.load
             local.get $d
             i64.div_s
-            local.set $nw
-            local.get $acc
-            local.get $nw
             i64.add
             local.get $jw
             i64.add
             local.set $acc
-            local.get $stride
+            local.get $row
             local.get $acc
             i64.store
             local.get $j

@@ -22,8 +22,7 @@
     (local $row_sr i32)
     (local $j i32)
     (local $jw i64)
-    (local $col i32)
-    (local $q i64)
+    (local $at i32)
     block $outer_pre
       ;; entry
       local.get $n
@@ -80,26 +79,22 @@
           br_if $inner_exit
           loop $inner
             ;; ibody
+            local.get $row_sr
             local.get $j
             i32.const 8
             i32.mul
-            local.set $col
-            local.get $row_sr
-            local.get $col
             i32.add
-            local.set $col
-            local.get $col
+            local.set $at
+            local.get $acc
+            local.get $at
             i64.load
             local.get $d
             i64.div_s
-            local.set $q
-            local.get $acc
-            local.get $q
             i64.add
             local.get $jw
             i64.add
             local.set $acc
-            local.get $col
+            local.get $at
             local.get $acc
             i64.store
             local.get $j

@@ -56,7 +56,6 @@
     (local $lo i32)
     (local $hi i32)
     (local $v i32)
-    (local $lt i32)
     ;; entry
     i32.const 0
     i32.const 2147483647
@@ -76,20 +75,16 @@
         ;; body
         local.get $v
         local.get $lo
-        i32.lt_s
-        local.set $lt
         local.get $v
         local.get $lo
-        local.get $lt
+        i32.lt_s
         select
         local.set $lo
         local.get $v
         local.get $hi
-        i32.gt_s
-        local.set $lt
         local.get $v
         local.get $hi
-        local.get $lt
+        i32.gt_s
         select
         local.set $hi
         local.get $i

@@ -50,7 +50,6 @@
     (local $i i32)
     (local $acc i32)
     (local $elem i64)
-    (local $xy i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -67,14 +66,12 @@
       br_if $head_exit
       loop $head
         ;; body
+        local.get $acc
         local.get $elem
         i32.load
         local.get $elem
         i32.load offset=4
         i32.mul
-        local.set $xy
-        local.get $acc
-        local.get $xy
         i32.add
         local.set $acc
         local.get $i

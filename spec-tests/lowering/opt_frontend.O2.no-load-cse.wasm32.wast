@@ -73,13 +73,11 @@
         local.get $elem
         i32.load offset=4
         local.set $y
+        local.get $acc
         local.get $elem
         i32.load
         local.get $y
         i32.mul
-        local.set $y
-        local.get $acc
-        local.get $y
         i32.add
         local.set $acc
         local.get $i

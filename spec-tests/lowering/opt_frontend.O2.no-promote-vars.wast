@@ -19,7 +19,6 @@
   ;; fn @dot
   (func $dot (type $t0) (param $x i32) (param $y i32) (result i32)
     (local $xx i32)
-    (local $yy i32)
     (local $x_1 i32)
     (local $y_1 i32)
     (local $p.0 i32)
@@ -50,12 +49,10 @@
     local.get $p.0
     i32.mul
     local.set $xx
+    local.get $xx
     local.get $p.4
     local.get $p.4
     i32.mul
-    local.set $yy
-    local.get $xx
-    local.get $yy
     i32.add
     local.get $frame
     i64.const 16
@@ -66,7 +63,7 @@
   ;; fn @sum_pairs
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
     (local $i2 i32)
-    (local $off i64)
+    (local $elem i64)
     (local $xy i32)
     (local $n_1 i32)
     (local $i i32)
@@ -89,18 +86,16 @@
         ;; body
         local.get $i
         local.set $i2
+        i64.const 16
         local.get $i2
         i64.extend_i32_u
         i64.const 8
         i64.mul
-        local.set $off
-        i64.const 16
-        local.get $off
         i64.add
-        local.set $off
-        local.get $off
+        local.set $elem
+        local.get $elem
         i32.load
-        local.get $off
+        local.get $elem
         i32.load offset=4
         i32.mul
         local.set $xy
@@ -125,7 +120,7 @@
   )
   ;; fn @safe_div
   (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
-    (local $a1 i32)
+    (local $q i32)
     (local $a_1 i32)
     (local $b_1 i32)
     ;; entry
@@ -144,22 +139,20 @@
       i32.eq
       if
         ;; div.negate
-        local.get $a_1
-        local.set $a1
         i32.const 0
-        local.get $a1
+        local.get $a_1
         i32.sub
-        local.set $a1
+        local.set $q
         br $entry.after
       end
       ;; div.divide
       local.get $a_1
       local.get $b_1
       i32.div_s
-      local.set $a1
+      local.set $q
     end
     ;; entry.after
-    local.get $a1
+    local.get $q
     return
   )
   ;; data @pairs

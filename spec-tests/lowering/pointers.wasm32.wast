@@ -67,7 +67,6 @@
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i32)
     (local $mask i32)
-    (local $minus_one i32)
     ;; entry
     local.get $x
     local.set $p
@@ -79,16 +78,12 @@
     local.get $mask
     i32.add
     local.set $p
+    local.get $p
+    local.get $mask
     i32.const 0
     i32.const 1
     i32.sub
-    local.set $minus_one
-    local.get $mask
-    local.get $minus_one
     i32.xor
-    local.set $mask
-    local.get $p
-    local.get $mask
     i32.and
     return
   )

@@ -68,7 +68,6 @@
   (func $align_up (type $t3) (param $x i32) (param $align i32) (result i32)
     (local $p i64)
     (local $mask i64)
-    (local $minus_one i64)
     ;; entry
     local.get $x
     i64.extend_i32_u
@@ -82,16 +81,12 @@
     local.get $mask
     i64.add
     local.set $p
+    local.get $p
+    local.get $mask
     i64.const 0
     i64.const 1
     i64.sub
-    local.set $minus_one
-    local.get $mask
-    local.get $minus_one
     i64.xor
-    local.set $mask
-    local.get $p
-    local.get $mask
     i64.and
     i32.wrap_i64
     return

@@ -41,11 +41,9 @@
         i64.const 2
         i64.sub
         local.set $n_loop
-        local.get $n1
-        call $fib_rec
-        local.set $n1
         local.get $acc
         local.get $n1
+        call $fib_rec
         i64.add
         local.set $acc
         ;; entry_tail
@@ -96,12 +94,10 @@
           br $entry_tail_exit
         end
         ;; n_pos
+        local.get $m_loop
         local.get $n_loop
         i32.const 1
         i32.sub
-        local.set $n_loop
-        local.get $m_loop
-        local.get $n_loop
         call $ackermann
         local.set $m_loop
         local.get $m1

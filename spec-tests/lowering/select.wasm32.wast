@@ -19,42 +19,34 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @max
   (func $max (type $t0) (param $a i32) (param $b i32) (result i32)
-    (local $gt i32)
     ;; entry
     local.get $a
     local.get $b
-    i32.gt_s
-    local.set $gt
     local.get $a
     local.get $b
-    local.get $gt
+    i32.gt_s
     select
     return
   )
   ;; fn @clamp
   (func $clamp (type $t1) (param $x i32) (result i32)
     (local $hundred i32)
-    (local $neg i32)
-    (local $big i32)
+    (local $lo i32)
     ;; entry
     i32.const 100
     local.set $hundred
+    i32.const 0
+    local.get $x
     local.get $x
     i32.const 0
     i32.lt_s
-    local.set $neg
-    i32.const 0
-    local.get $x
-    local.get $neg
     select
-    local.set $neg
-    local.get $neg
+    local.set $lo
+    local.get $hundred
+    local.get $lo
+    local.get $lo
     local.get $hundred
     i32.gt_s
-    local.set $big
-    local.get $hundred
-    local.get $neg
-    local.get $big
     select
     return
   )

@@ -22,7 +22,6 @@
     (local $n i32)
     (local $b i32)
     (local $t i32)
-    (local $off i32)
     ;; entry
     local.get $x
     i32.const 0
@@ -41,12 +40,10 @@
         i32.const 0
         i32.ne
         local.set $t
+        i32.const 16
         local.get $i
         i32.const 1
         i32.mul
-        local.set $off
-        i32.const 16
-        local.get $off
         i32.add
         local.get $b
         i32.store8
@@ -89,14 +86,11 @@
   )
   ;; fn @third
   (func $third (type $t1) (result i32)
-    (local $off i32)
     ;; entry
+    i32.const 16
     i32.const 3
     i32.const 1
     i32.mul
-    local.set $off
-    i32.const 16
-    local.get $off
     i32.add
     i32.load8_u
     return

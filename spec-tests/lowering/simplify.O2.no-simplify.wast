@@ -22,7 +22,6 @@
     (local $n i32)
     (local $b i32)
     (local $t i32)
-    (local $off i64)
     ;; entry
     local.get $x
     i32.const 0
@@ -41,13 +40,11 @@
         i32.const 0
         i32.ne
         local.set $t
+        i64.const 16
         local.get $i
         i64.extend_i32_s
         i64.const 1
         i64.mul
-        local.set $off
-        i64.const 16
-        local.get $off
         i64.add
         local.get $b
         i32.store8
@@ -90,15 +87,12 @@
   )
   ;; fn @third
   (func $third (type $t1) (result i32)
-    (local $off i64)
     ;; entry
+    i64.const 16
     i32.const 3
     i64.extend_i32_s
     i64.const 1
     i64.mul
-    local.set $off
-    i64.const 16
-    local.get $off
     i64.add
     i32.load8_u
     return

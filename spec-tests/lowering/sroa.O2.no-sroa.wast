@@ -84,7 +84,6 @@
   (func $sum_to (type $t2) (param $n i32) (result i64)
     (local $p i64)
     (local $i i32)
-    (local $acc2 i64)
     (local $frame i64)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -127,13 +126,11 @@
         local.get $i
         i32.store
         local.get $p
+        local.get $p
         i64.load offset=8
         local.get $i
         i64.extend_i32_s
         i64.add
-        local.set $acc2
-        local.get $p
-        local.get $acc2
         i64.store offset=8
         ;; head
         local.get $p

@@ -66,7 +66,6 @@
   (func $sum_to (type $t2) (param $n i32) (result i64)
     (local $st.0 i32)
     (local $st.8 i64)
-    (local $w i64)
     (local $frame i32)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -98,11 +97,9 @@
         i32.const 1
         i32.add
         local.set $st.0
+        local.get $st.8
         local.get $st.0
         i64.extend_i32_s
-        local.set $w
-        local.get $st.8
-        local.get $w
         i64.add
         local.set $st.8
         ;; head

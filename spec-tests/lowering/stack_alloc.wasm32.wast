@@ -27,7 +27,6 @@
     (local $i i64)
     (local $acc i64)
     (local $joff i32)
-    (local $x i64)
     (local $frame i32)
     (local $stack i32)
     global.get $__stack_pointer
@@ -106,13 +105,11 @@
         i32.const 8
         i32.mul
         local.set $joff
+        local.get $acc
         local.get $a
         local.get $joff
         i32.add
         i64.load
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.add
         local.set $acc
         local.get $i
@@ -140,7 +137,6 @@
     (local $acc i32)
     (local $mark i32)
     (local $a i32)
-    (local $xyz i32)
     (local $frame i32)
     (local $stack i32)
     global.get $__stack_pointer
@@ -189,6 +185,7 @@
         local.get $a
         i32.const 1
         i32.store offset=8
+        local.get $acc
         local.get $a
         i32.load
         local.get $a
@@ -196,9 +193,6 @@
         i32.add
         i32.const 1
         i32.add
-        local.set $xyz
-        local.get $acc
-        local.get $xyz
         i32.add
         local.set $acc
         local.get $mark
@@ -293,7 +287,6 @@
   ;; fn @square_on_stack
   (func $square_on_stack (type $t1) (param $k i32) (result i32)
     (local $a i32)
-    (local $sq i32)
     (local $frame i32)
     (local $stack i32)
     global.get $__stack_pointer
@@ -318,12 +311,10 @@
     global.set $__stack_pointer
     local.get $stack
     local.set $a
+    local.get $a
     local.get $k
     local.get $k
     i32.mul
-    local.set $sq
-    local.get $a
-    local.get $sq
     i32.store
     local.get $a
     i32.load
@@ -337,7 +328,6 @@
   (func $nested (type $t1) (param $n i32) (result i32)
     (local $before i32)
     (local $r i32)
-    (local $after i32)
     (local $frame i32)
     (local $stack i32)
     global.get $__stack_pointer
@@ -348,10 +338,8 @@
     local.get $n
     call $square_on_stack
     local.set $r
-    global.get $__stack_pointer
-    local.set $after
     local.get $before
-    local.get $after
+    global.get $__stack_pointer
     i32.eq
     if
       ;; ok

@@ -27,7 +27,6 @@
     (local $i i64)
     (local $acc i64)
     (local $joff i64)
-    (local $x i64)
     (local $frame i64)
     (local $stack i64)
     global.get $__stack_pointer
@@ -103,13 +102,11 @@
         i64.const 8
         i64.mul
         local.set $joff
+        local.get $acc
         local.get $a
         local.get $joff
         i64.add
         i64.load
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.add
         local.set $acc
         local.get $i
@@ -137,7 +134,6 @@
     (local $acc i32)
     (local $mark i64)
     (local $a i64)
-    (local $xyz i32)
     (local $frame i64)
     (local $stack i64)
     global.get $__stack_pointer
@@ -186,6 +182,7 @@
         local.get $a
         i32.const 1
         i32.store offset=8
+        local.get $acc
         local.get $a
         i32.load
         local.get $a
@@ -193,9 +190,6 @@
         i32.add
         i32.const 1
         i32.add
-        local.set $xyz
-        local.get $acc
-        local.get $xyz
         i32.add
         local.set $acc
         local.get $mark
@@ -292,7 +286,6 @@
   ;; fn @square_on_stack
   (func $square_on_stack (type $t1) (param $k i32) (result i32)
     (local $a i64)
-    (local $sq i32)
     (local $frame i64)
     (local $stack i64)
     global.get $__stack_pointer
@@ -317,12 +310,10 @@
     global.set $__stack_pointer
     local.get $stack
     local.set $a
+    local.get $a
     local.get $k
     local.get $k
     i32.mul
-    local.set $sq
-    local.get $a
-    local.get $sq
     i32.store
     local.get $a
     i32.load
@@ -336,7 +327,6 @@
   (func $nested (type $t1) (param $n i32) (result i32)
     (local $before i64)
     (local $r i32)
-    (local $after i64)
     (local $frame i64)
     (local $stack i64)
     global.get $__stack_pointer
@@ -347,10 +337,8 @@
     local.get $n
     call $square_on_stack
     local.set $r
-    global.get $__stack_pointer
-    local.set $after
     local.get $before
-    local.get $after
+    global.get $__stack_pointer
     i64.eq
     if
       ;; ok

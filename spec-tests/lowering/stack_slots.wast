@@ -46,7 +46,6 @@
     (local $x i32)
     (local $at i64)
     (local $count i32)
-    (local $d i32)
     (local $frame i64)
     ;; allocate a 16-byte frame; trap if the stack is exhausted
     global.get $__stack_pointer
@@ -71,12 +70,10 @@
     local.set $x
     loop $split
       ;; split
+      local.get $at
       local.get $x
       i32.const 10
       i32.rem_u
-      local.set $d
-      local.get $at
-      local.get $d
       i32.store8
       local.get $at
       i64.const 1
@@ -105,11 +102,9 @@
         br_if $add_exit
         loop $add
           ;; add_one
+          local.get $count
           local.get $base
           i32.load8_u
-          local.set $d
-          local.get $count
-          local.get $d
           i32.add
           local.set $count
           local.get $base

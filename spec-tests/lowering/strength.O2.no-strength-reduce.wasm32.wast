@@ -22,7 +22,6 @@
     (local $nn i32)
     (local $t i32)
     (local $tp_w i32)
-    (local $x i32)
     ;; entry
     local.get $n
     local.get $n
@@ -79,6 +78,8 @@
       br_if $col_exit
       loop $col
         ;; col_body
+        local.get $t
+        i32.const 16
         local.get $nn
         local.get $n
         i32.mul
@@ -86,14 +87,8 @@
         i32.add
         i32.const 4
         i32.mul
-        local.set $tp_w
-        i32.const 16
-        local.get $tp_w
         i32.add
         i32.load
-        local.set $x
-        local.get $t
-        local.get $x
         i32.add
         local.set $t
         local.get $nn
@@ -115,7 +110,6 @@
   (func $down (type $t0) (param $n i32) (param $m i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $q i32)
     ;; entry
     local.get $n
     i32.const 0
@@ -130,14 +124,12 @@
       br_if $loop_exit
       loop $loop
         ;; body
+        local.get $acc
         local.get $i
         local.get $m
         i32.mul
         i32.const 7
         i32.add
-        local.set $q
-        local.get $acc
-        local.get $q
         i32.add
         local.set $acc
         local.get $i
@@ -159,7 +151,6 @@
   (func $shifted (type $t0) (param $n i32) (param $x i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $p i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -174,16 +165,12 @@
       br_if $loop_exit
       loop $loop
         ;; body
+        local.get $acc
+        local.get $x
         local.get $i
         i32.const 2
         i32.shl
-        local.set $p
-        local.get $x
-        local.get $p
         i32.add
-        local.set $p
-        local.get $acc
-        local.get $p
         i32.add
         local.set $acc
         local.get $i
@@ -205,7 +192,6 @@
   (func $eight (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $p i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -220,12 +206,10 @@
       br_if $loop_exit
       loop $loop
         ;; body
+        local.get $acc
         local.get $i
         i32.const 8
         i32.mul
-        local.set $p
-        local.get $acc
-        local.get $p
         i32.xor
         local.set $acc
         local.get $i

@@ -23,7 +23,6 @@
     (local $t i32)
     (local $at i64)
     (local $v i32)
-    (local $x i32)
     ;; entry
     local.get $n
     local.get $n
@@ -82,18 +81,14 @@
       br_if $col_exit
       loop $col
         ;; col_body
+        local.get $t
+        i64.const 16
         local.get $v
         i64.extend_i32_s
         i64.const 4
         i64.mul
-        local.set $at
-        i64.const 16
-        local.get $at
         i64.add
         i32.load
-        local.set $x
-        local.get $t
-        local.get $x
         i32.add
         local.set $t
         local.get $nn
@@ -218,7 +213,6 @@
   (func $eight (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $p i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -233,12 +227,10 @@
       br_if $loop_exit
       loop $loop
         ;; body
+        local.get $acc
         local.get $i
         i32.const 8
         i32.mul
-        local.set $p
-        local.get $acc
-        local.get $p
         i32.xor
         local.set $acc
         local.get $i

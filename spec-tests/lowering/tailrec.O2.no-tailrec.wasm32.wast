@@ -27,7 +27,6 @@
   ;; fn @fib
   (func $fib (type $t0) (param $n i32) (result i64)
     (local $a i64)
-    (local $b i64)
     ;; entry
     local.get $n
     i32.const 2
@@ -44,46 +43,41 @@
     i32.sub
     call $fib
     local.set $a
+    local.get $a
     local.get $n
     i32.const 2
     i32.sub
     call $fib
-    local.set $b
-    local.get $a
-    local.get $b
     i64.add
     return
   )
   ;; fn @gcd
   (func $gcd (type $t1) (param $a i64) (param $b i64) (result i64)
-    (local $m i64)
+    (local $g i64)
     block $out
       ;; entry
       local.get $b
       i64.eqz
       if
         local.get $a
-        local.set $m
+        local.set $g
         br $out
       end
       ;; step
+      local.get $b
       local.get $a
       local.get $b
       i64.rem_s
-      local.set $m
-      local.get $b
-      local.get $m
       call $gcd
-      local.set $m
+      local.set $g
     end
     ;; out
-    local.get $m
+    local.get $g
     return
   )
   ;; fn @prod
   (func $prod (type $t0) (param $n i32) (result i64)
     (local $m i32)
-    (local $off i32)
     (local $x i64)
     ;; entry
     local.get $n
@@ -93,12 +87,10 @@
       i32.const 1
       i32.sub
       local.set $m
+      i32.const 16
       local.get $m
       i32.const 8
       i32.mul
-      local.set $off
-      i32.const 16
-      local.get $off
       i32.add
       i64.load
       local.set $x
@@ -115,7 +107,6 @@
   ;; fn @quot
   (func $quot (type $t2) (param $n i32) (param $d i32) (result i32)
     (local $q i32)
-    (local $r i32)
     ;; entry
     local.get $n
     i32.eqz
@@ -129,6 +120,7 @@
     local.get $d
     i32.div_s
     local.set $q
+    local.get $q
     local.get $n
     i32.const 1
     i32.sub
@@ -136,9 +128,6 @@
     i32.const 1
     i32.sub
     call $quot
-    local.set $r
-    local.get $q
-    local.get $r
     i32.add
     return
   )
@@ -171,7 +160,6 @@
   ;; fn @fsum
   (func $fsum (type $t4) (param $n i32) (result f64)
     (local $x f64)
-    (local $r f64)
     ;; entry
     local.get $n
     if
@@ -179,13 +167,11 @@
       local.get $n
       f64.convert_i32_s
       local.set $x
+      local.get $x
       local.get $n
       i32.const 1
       i32.sub
       call $fsum
-      local.set $r
-      local.get $x
-      local.get $r
       f64.add
       return
     end
@@ -195,24 +181,22 @@
   )
   ;; fn @twice
   (func $twice (type $t5) (param $n i32) (result i32)
-    (local $r i32)
+    (local $s i32)
     ;; entry
     local.get $n
     if
       ;; more
       local.get $n
+      local.get $n
       i32.const 1
       i32.sub
       call $twice
-      local.set $r
-      local.get $n
-      local.get $r
       i32.add
-      local.set $r
+      local.set $s
       i32.const 0
-      local.get $r
+      local.get $s
       i32.store
-      local.get $r
+      local.get $s
       return
     end
     ;; out

@@ -64,11 +64,9 @@
       end
     end
     ;; base
+    local.get $acc
     local.get $n_loop
     i64.extend_i32_s
-    local.set $a
-    local.get $acc
-    local.get $a
     i64.add
     return
   )
@@ -111,8 +109,6 @@
   (func $prod (type $t0) (param $n i32) (result i64)
     (local $n_loop i32)
     (local $acc i64)
-    (local $off i32)
-    (local $x i64)
     ;; entry
     local.get $n
     i64.const 1
@@ -129,17 +125,13 @@
         i32.const 1
         i32.sub
         local.set $n_loop
+        local.get $acc
+        i32.const 16
         local.get $n_loop
         i32.const 8
         i32.mul
-        local.set $off
-        i32.const 16
-        local.get $off
         i32.add
         i64.load
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.mul
         local.set $acc
         ;; entry_tail
@@ -233,7 +225,6 @@
   ;; fn @fsum
   (func $fsum (type $t4) (param $n i32) (result f64)
     (local $x f64)
-    (local $r f64)
     ;; entry
     local.get $n
     if
@@ -241,13 +232,11 @@
       local.get $n
       f64.convert_i32_s
       local.set $x
+      local.get $x
       local.get $n
       i32.const 1
       i32.sub
       call $fsum
-      local.set $r
-      local.get $x
-      local.get $r
       f64.add
       return
     end
@@ -257,24 +246,22 @@
   )
   ;; fn @twice
   (func $twice (type $t5) (param $n i32) (result i32)
-    (local $r i32)
+    (local $s i32)
     ;; entry
     local.get $n
     if
       ;; more
       local.get $n
+      local.get $n
       i32.const 1
       i32.sub
       call $twice
-      local.set $r
-      local.get $n
-      local.get $r
       i32.add
-      local.set $r
+      local.set $s
       i32.const 0
-      local.get $r
+      local.get $s
       i32.store
-      local.get $r
+      local.get $s
       return
     end
     ;; out

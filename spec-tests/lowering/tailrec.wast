@@ -64,11 +64,9 @@
       end
     end
     ;; base
+    local.get $acc
     local.get $n_loop
     i64.extend_i32_s
-    local.set $a
-    local.get $acc
-    local.get $a
     i64.add
     return
   )
@@ -111,8 +109,6 @@
   (func $prod (type $t0) (param $n i32) (result i64)
     (local $n_loop i32)
     (local $acc i64)
-    (local $off i64)
-    (local $x i64)
     ;; entry
     local.get $n
     i64.const 1
@@ -129,18 +125,14 @@
         i32.const 1
         i32.sub
         local.set $n_loop
+        local.get $acc
+        i64.const 16
         local.get $n_loop
         i64.extend_i32_s
         i64.const 8
         i64.mul
-        local.set $off
-        i64.const 16
-        local.get $off
         i64.add
         i64.load
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.mul
         local.set $acc
         ;; entry_tail
@@ -234,7 +226,6 @@
   ;; fn @fsum
   (func $fsum (type $t4) (param $n i32) (result f64)
     (local $x f64)
-    (local $r f64)
     ;; entry
     local.get $n
     if
@@ -242,13 +233,11 @@
       local.get $n
       f64.convert_i32_s
       local.set $x
+      local.get $x
       local.get $n
       i32.const 1
       i32.sub
       call $fsum
-      local.set $r
-      local.get $x
-      local.get $r
       f64.add
       return
     end
@@ -258,24 +247,22 @@
   )
   ;; fn @twice
   (func $twice (type $t5) (param $n i32) (result i32)
-    (local $r i32)
+    (local $s i32)
     ;; entry
     local.get $n
     if
       ;; more
       local.get $n
+      local.get $n
       i32.const 1
       i32.sub
       call $twice
-      local.set $r
-      local.get $n
-      local.get $r
       i32.add
-      local.set $r
+      local.set $s
       i64.const 0
-      local.get $r
+      local.get $s
       i32.store
-      local.get $r
+      local.get $s
       return
     end
     ;; out

@@ -19,8 +19,6 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @gcd
   (func $gcd (type $t0) (param $a i64) (param $b i64) (result i64)
-    (local $b_1 i64)
-    (local $a_1 i64)
     ;; entry
     local.get $b
     i64.eqz
@@ -29,23 +27,16 @@
       local.get $a
       return
     end
+    ;; endif2
     local.get $b
     local.get $a
-    local.set $a_1
-    local.set $b_1
-    ;; endif2
-    local.get $a_1
-    local.get $b_1
+    local.get $b
     i64.rem_s
-    local.set $a_1
-    local.get $b_1
-    local.get $a_1
     call $gcd
     return
   )
   ;; fn @digits
   (func $digits (type $t1) (param $n i32) (result i32)
-    (local $n_1 i32)
     (local $v7 i32)
     ;; entry
     local.get $n
@@ -55,28 +46,22 @@
       i32.const 0
       return
     end
-    local.get $n
-    local.set $n_1
     ;; endif2
-    local.get $n_1
+    local.get $n
     i32.const 10
     i32.rem_s
     local.set $v7
-    local.get $n_1
+    local.get $v7
+    local.get $n
     i32.const 10
     i32.div_s
     call $digits
-    local.set $n_1
-    local.get $v7
-    local.get $n_1
     i32.add
     return
   )
   ;; fn @fib
   (func $fib (type $t2) (param $n i32) (result i64)
-    (local $n_1 i32)
     (local $v9 i64)
-    (local $v13 i64)
     ;; entry
     local.get $n
     i32.const 2
@@ -87,21 +72,17 @@
       i64.extend_i32_s
       return
     end
-    local.get $n
-    local.set $n_1
     ;; endif2
-    local.get $n_1
+    local.get $n
     i32.const 1
     i32.sub
     call $fib
     local.set $v9
-    local.get $n_1
+    local.get $v9
+    local.get $n
     i32.const 2
     i32.sub
     call $fib
-    local.set $v13
-    local.get $v9
-    local.get $v13
     i64.add
     return
   )

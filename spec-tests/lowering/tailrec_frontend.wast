@@ -32,15 +32,15 @@
       i64.eqz
       br_if $entry_tail_exit
       loop $entry_tail
+        ;; endif2
+        local.get $a_loop
+        local.get $b_loop
+        i64.rem_s
+        local.set $a_loop
         local.get $b_loop
         local.get $a_loop
         local.set $b_loop
         local.set $a_loop
-        ;; endif2
-        local.get $b_loop
-        local.get $a_loop
-        i64.rem_s
-        local.set $b_loop
         ;; entry_tail
         local.get $b_loop
         i64.eqz
@@ -130,11 +130,9 @@
       end
     end
     ;; then1
+    local.get $acc
     local.get $n_loop
     i64.extend_i32_s
-    local.set $v9
-    local.get $acc
-    local.get $v9
     i64.add
     return
   )

@@ -23,7 +23,6 @@
     (local $t i32)
     (local $acc i32)
     (local $s i32)
-    (local $sq i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -51,12 +50,10 @@
           br_if $for_exit
           loop $for
             ;; body
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -93,7 +90,6 @@
     (local $i i32)
     (local $r i32)
     (local $h i32)
-    (local $b i32)
     ;; entry
     i32.const 0
     local.get $seed
@@ -159,13 +155,11 @@
           br_if $scan_exit
           loop $scan
             ;; scan_body
+            local.get $h
             i32.const 16
             local.get $r
             i32.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -206,8 +200,6 @@
     (local $tot f64)
     (local $k i32)
     (local $va f64)
-    (local $roff i32)
-    (local $vb f64)
     ;; entry
     i32.const 0
     i32.const 4112
@@ -222,11 +214,9 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
+        local.get $p
         local.get $i
         f64.convert_i32_s
-        local.set $tot
-        local.get $p
-        local.get $tot
         f64.store
         local.get $i
         i32.const 1
@@ -275,6 +265,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i32.const 4112
             local.get $n
             local.get $k
             i32.sub
@@ -282,18 +275,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $roff
-            i32.const 4112
-            local.get $roff
             i32.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $k
@@ -333,7 +317,6 @@
     (local $t i32)
     (local $acc i32)
     (local $s i32)
-    (local $q i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -361,12 +344,10 @@
           br_if $for_exit
           loop $for
             ;; body
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -486,6 +467,7 @@
         local.get $a3
         i32.add
         local.set $a3
+        local.get $s
         local.get $a3
         local.get $a4
         i32.xor
@@ -501,9 +483,6 @@
         i32.and
         local.get $a3
         i32.xor
-        local.set $a1
-        local.get $s
-        local.get $a1
         i32.add
         local.set $s
         local.get $k

@@ -23,7 +23,6 @@
     (local $t i32)
     (local $acc i32)
     (local $s i32)
-    (local $sq i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -51,12 +50,10 @@
           br_if $for_exit
           loop $for
             ;; body
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -93,7 +90,6 @@
     (local $i i32)
     (local $r i32)
     (local $h i32)
-    (local $b i32)
     ;; entry
     i32.const 0
     local.get $seed
@@ -160,14 +156,12 @@
           br_if $scan_exit
           loop $scan
             ;; scan_body
+            local.get $h
             i64.const 16
             local.get $r
             i64.extend_i32_s
             i64.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -208,8 +202,6 @@
     (local $tot f64)
     (local $k i32)
     (local $va f64)
-    (local $roff i64)
-    (local $vb f64)
     ;; entry
     i32.const 0
     i64.const 4112
@@ -224,11 +216,9 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
+        local.get $p
         local.get $i
         f64.convert_i32_s
-        local.set $tot
-        local.get $p
-        local.get $tot
         f64.store
         local.get $i
         i32.const 1
@@ -277,6 +267,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i64.const 4112
             local.get $n
             local.get $k
             i32.sub
@@ -285,18 +278,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $roff
-            i64.const 4112
-            local.get $roff
             i64.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $k
@@ -336,7 +320,6 @@
     (local $t i32)
     (local $acc i32)
     (local $s i32)
-    (local $q i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -364,12 +347,10 @@
           br_if $for_exit
           loop $for
             ;; body
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -489,6 +470,7 @@
         local.get $a3
         i32.add
         local.set $a3
+        local.get $s
         local.get $a3
         local.get $a4
         i32.xor
@@ -504,9 +486,6 @@
         i32.and
         local.get $a3
         i32.xor
-        local.set $a1
-        local.get $s
-        local.get $a1
         i32.add
         local.set $s
         local.get $k

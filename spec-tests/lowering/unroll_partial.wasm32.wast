@@ -24,7 +24,6 @@
     (local $acc i32)
     (local $limit i32)
     (local $s i32)
-    (local $sq i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -64,12 +63,10 @@
           loop $for_x4
             ;; for_u0
             ;; body_u0
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -78,12 +75,10 @@
             local.set $acc
             ;; for_u1
             ;; body_u1
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -92,12 +87,10 @@
             local.set $acc
             ;; for_u2
             ;; body_u2
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -106,12 +99,10 @@
             local.set $acc
             ;; for
             ;; body
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -138,12 +129,10 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
+            local.get $limit
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $s
-            local.get $limit
-            local.get $s
             i32.add
             local.set $limit
             local.get $acc
@@ -180,7 +169,6 @@
     (local $i i32)
     (local $r i32)
     (local $h i32)
-    (local $b i32)
     ;; entry
     i32.const 0
     local.get $seed
@@ -247,13 +235,11 @@
           loop $scan_x4
             ;; scan_u0
             ;; scan_body_u0
+            local.get $h
             i32.const 16
             local.get $r
             i32.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -264,13 +250,11 @@
             local.set $r
             ;; scan_u1
             ;; scan_body_u1
+            local.get $h
             i32.const 16
             local.get $r
             i32.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -281,13 +265,11 @@
             local.set $r
             ;; scan_u2
             ;; scan_body_u2
+            local.get $h
             i32.const 16
             local.get $r
             i32.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -298,13 +280,11 @@
             local.set $r
             ;; scan
             ;; scan_body
+            local.get $h
             i32.const 16
             local.get $r
             i32.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -347,8 +327,6 @@
     (local $limit i32)
     (local $k i32)
     (local $va f64)
-    (local $roff i32)
-    (local $vb f64)
     ;; entry
     i32.const 0
     i32.const 4112
@@ -363,11 +341,9 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
+        local.get $p
         local.get $i
         f64.convert_i32_s
-        local.set $tot
-        local.get $p
-        local.get $tot
         f64.store
         local.get $i
         i32.const 1
@@ -428,6 +404,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i32.const 4112
             local.get $n
             local.get $k
             i32.sub
@@ -435,18 +414,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $roff
-            i32.const 4112
-            local.get $roff
             i32.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $k
@@ -462,6 +432,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i32.const 4112
             local.get $n
             local.get $k
             i32.sub
@@ -469,18 +442,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $roff
-            i32.const 4112
-            local.get $roff
             i32.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $k
@@ -512,6 +476,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i32.const 4112
             local.get $n
             local.get $limit
             i32.sub
@@ -519,18 +486,9 @@
             i32.sub
             i32.const 8
             i32.mul
-            local.set $roff
-            i32.const 4112
-            local.get $roff
             i32.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $limit
@@ -571,7 +529,6 @@
     (local $acc i32)
     (local $limit i32)
     (local $s i32)
-    (local $q i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -611,12 +568,10 @@
           loop $for_x4
             ;; for_u0
             ;; body_u0
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -627,12 +582,10 @@
             local.set $acc
             ;; for_u1
             ;; body_u1
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -643,12 +596,10 @@
             local.set $acc
             ;; for_u2
             ;; body_u2
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -659,12 +610,10 @@
             local.set $acc
             ;; for
             ;; body
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -693,12 +642,10 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
+            local.get $limit
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $s
-            local.get $limit
-            local.get $s
             i32.add
             local.get $acc
             i32.add
@@ -818,6 +765,7 @@
         local.get $a3
         i32.add
         local.set $a3
+        local.get $s
         local.get $a3
         local.get $a4
         i32.xor
@@ -833,9 +781,6 @@
         i32.and
         local.get $a3
         i32.xor
-        local.set $a1
-        local.get $s
-        local.get $a1
         i32.add
         local.set $s
         local.get $k

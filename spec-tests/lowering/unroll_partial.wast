@@ -24,7 +24,6 @@
     (local $acc i32)
     (local $limit i32)
     (local $s i32)
-    (local $sq i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -64,12 +63,10 @@
           loop $for_x4
             ;; for_u0
             ;; body_u0
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -78,12 +75,10 @@
             local.set $acc
             ;; for_u1
             ;; body_u1
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -92,12 +87,10 @@
             local.set $acc
             ;; for_u2
             ;; body_u2
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -106,12 +99,10 @@
             local.set $acc
             ;; for
             ;; body
+            local.get $s
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $sq
-            local.get $s
-            local.get $sq
             i32.add
             local.set $s
             local.get $acc
@@ -138,12 +129,10 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
+            local.get $limit
             local.get $acc
             local.get $acc
             i32.mul
-            local.set $s
-            local.get $limit
-            local.get $s
             i32.add
             local.set $limit
             local.get $acc
@@ -180,7 +169,6 @@
     (local $i i32)
     (local $r i32)
     (local $h i32)
-    (local $b i32)
     ;; entry
     i32.const 0
     local.get $seed
@@ -248,14 +236,12 @@
           loop $scan_x4
             ;; scan_u0
             ;; scan_body_u0
+            local.get $h
             i64.const 16
             local.get $r
             i64.extend_i32_s
             i64.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -266,14 +252,12 @@
             local.set $r
             ;; scan_u1
             ;; scan_body_u1
+            local.get $h
             i64.const 16
             local.get $r
             i64.extend_i32_s
             i64.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -284,14 +268,12 @@
             local.set $r
             ;; scan_u2
             ;; scan_body_u2
+            local.get $h
             i64.const 16
             local.get $r
             i64.extend_i32_s
             i64.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -302,14 +284,12 @@
             local.set $r
             ;; scan
             ;; scan_body
+            local.get $h
             i64.const 16
             local.get $r
             i64.extend_i32_s
             i64.add
             i32.load8_u
-            local.set $b
-            local.get $h
-            local.get $b
             i32.xor
             i32.const 16777619
             i32.mul
@@ -352,8 +332,6 @@
     (local $limit i32)
     (local $k i32)
     (local $va f64)
-    (local $roff i64)
-    (local $vb f64)
     ;; entry
     i32.const 0
     i64.const 4112
@@ -368,11 +346,9 @@
       br_if $fill_exit
       loop $fill
         ;; fill_body
+        local.get $p
         local.get $i
         f64.convert_i32_s
-        local.set $tot
-        local.get $p
-        local.get $tot
         f64.store
         local.get $i
         i32.const 1
@@ -433,6 +409,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i64.const 4112
             local.get $n
             local.get $k
             i32.sub
@@ -441,18 +420,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $roff
-            i64.const 4112
-            local.get $roff
             i64.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $k
@@ -468,6 +438,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i64.const 4112
             local.get $n
             local.get $k
             i32.sub
@@ -476,18 +449,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $roff
-            i64.const 4112
-            local.get $roff
             i64.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $k
@@ -519,6 +483,9 @@
             local.get $p
             f64.load
             local.set $va
+            local.get $tot
+            local.get $va
+            i64.const 4112
             local.get $n
             local.get $limit
             i32.sub
@@ -527,18 +494,9 @@
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $roff
-            i64.const 4112
-            local.get $roff
             i64.add
             f64.load
-            local.set $vb
-            local.get $va
-            local.get $vb
             f64.mul
-            local.set $va
-            local.get $tot
-            local.get $va
             f64.add
             local.set $tot
             local.get $limit
@@ -579,7 +537,6 @@
     (local $acc i32)
     (local $limit i32)
     (local $s i32)
-    (local $q i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -619,12 +576,10 @@
           loop $for_x4
             ;; for_u0
             ;; body_u0
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -635,12 +590,10 @@
             local.set $acc
             ;; for_u1
             ;; body_u1
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -651,12 +604,10 @@
             local.set $acc
             ;; for_u2
             ;; body_u2
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -667,12 +618,10 @@
             local.set $acc
             ;; for
             ;; body
+            local.get $s
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $q
-            local.get $s
-            local.get $q
             i32.add
             local.get $acc
             i32.add
@@ -701,12 +650,10 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
+            local.get $limit
             i32.const 97
             local.get $acc
             i32.div_u
-            local.set $s
-            local.get $limit
-            local.get $s
             i32.add
             local.get $acc
             i32.add
@@ -826,6 +773,7 @@
         local.get $a3
         i32.add
         local.set $a3
+        local.get $s
         local.get $a3
         local.get $a4
         i32.xor
@@ -841,9 +789,6 @@
         i32.and
         local.get $a3
         i32.xor
-        local.set $a1
-        local.get $s
-        local.get $a1
         i32.add
         local.set $s
         local.get $k

@@ -20,8 +20,6 @@
     (local $i i32)
     (local $in i32)
     (local $acc i64)
-    (local $off2 i32)
-    (local $x i64)
     (local $limit i32)
     (local $k i32)
     (local $idx i32)
@@ -79,12 +77,10 @@
             local.get $k
             i32.add
             local.set $idx
+            i32.const 16
             local.get $idx
             i32.const 8
             i32.mul
-            local.set $off2
-            i32.const 16
-            local.get $off2
             i32.add
             local.get $idx
             i64.extend_i32_s
@@ -99,12 +95,10 @@
             local.get $k
             i32.add
             local.set $idx
+            i32.const 16
             local.get $idx
             i32.const 8
             i32.mul
-            local.set $off2
-            i32.const 16
-            local.get $off2
             i32.add
             local.get $idx
             i64.extend_i32_s
@@ -119,12 +113,10 @@
             local.get $k
             i32.add
             local.set $idx
+            i32.const 16
             local.get $idx
             i32.const 8
             i32.mul
-            local.set $off2
-            i32.const 16
-            local.get $off2
             i32.add
             local.get $idx
             i64.extend_i32_s
@@ -139,12 +131,10 @@
             local.get $k
             i32.add
             local.set $idx
+            i32.const 16
             local.get $idx
             i32.const 8
             i32.mul
-            local.set $off2
-            i32.const 16
-            local.get $off2
             i32.add
             local.get $idx
             i64.extend_i32_s
@@ -175,12 +165,10 @@
             local.get $limit
             i32.add
             local.set $k
+            i32.const 16
             local.get $k
             i32.const 8
             i32.mul
-            local.set $off2
-            i32.const 16
-            local.get $off2
             i32.add
             local.get $k
             i64.extend_i32_s
@@ -243,19 +231,15 @@
         br_if $sum_col_exit
         loop $sum_col
           ;; add
+          local.get $acc
+          i32.const 16
           local.get $i
           local.get $in
           i32.add
           i32.const 8
           i32.mul
-          local.set $off2
-          i32.const 16
-          local.get $off2
           i32.add
           i64.load
-          local.set $x
-          local.get $acc
-          local.get $x
           i64.add
           local.set $acc
           local.get $in
@@ -282,7 +266,6 @@
     (local $rn i32)
     (local $c i32)
     (local $acc i64)
-    (local $x i64)
     ;; entry
     local.get $r
     local.get $n
@@ -301,15 +284,13 @@
       br_if $sum_col_exit
       loop $sum_col
         ;; add
+        local.get $acc
         local.get $rn
         local.get $c
         i32.add
         i64.extend_i32_s
         i64.const 2
         i64.mul
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.add
         local.set $acc
         local.get $c

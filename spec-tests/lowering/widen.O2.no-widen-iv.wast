@@ -20,8 +20,6 @@
     (local $i i32)
     (local $in i32)
     (local $acc i64)
-    (local $off2 i64)
-    (local $x i64)
     (local $limit i32)
     (local $k i32)
     (local $idx i32)
@@ -79,13 +77,11 @@
             local.get $k
             i32.add
             local.set $idx
+            i64.const 16
             local.get $idx
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $off2
-            i64.const 16
-            local.get $off2
             i64.add
             local.get $idx
             i64.extend_i32_s
@@ -100,13 +96,11 @@
             local.get $k
             i32.add
             local.set $idx
+            i64.const 16
             local.get $idx
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $off2
-            i64.const 16
-            local.get $off2
             i64.add
             local.get $idx
             i64.extend_i32_s
@@ -121,13 +115,11 @@
             local.get $k
             i32.add
             local.set $idx
+            i64.const 16
             local.get $idx
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $off2
-            i64.const 16
-            local.get $off2
             i64.add
             local.get $idx
             i64.extend_i32_s
@@ -142,13 +134,11 @@
             local.get $k
             i32.add
             local.set $idx
+            i64.const 16
             local.get $idx
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $off2
-            i64.const 16
-            local.get $off2
             i64.add
             local.get $idx
             i64.extend_i32_s
@@ -179,13 +169,11 @@
             local.get $limit
             i32.add
             local.set $k
+            i64.const 16
             local.get $k
             i64.extend_i32_s
             i64.const 8
             i64.mul
-            local.set $off2
-            i64.const 16
-            local.get $off2
             i64.add
             local.get $k
             i64.extend_i32_s
@@ -248,20 +236,16 @@
         br_if $sum_col_exit
         loop $sum_col
           ;; add
+          local.get $acc
+          i64.const 16
           local.get $i
           local.get $in
           i32.add
           i64.extend_i32_s
           i64.const 8
           i64.mul
-          local.set $off2
-          i64.const 16
-          local.get $off2
           i64.add
           i64.load
-          local.set $x
-          local.get $acc
-          local.get $x
           i64.add
           local.set $acc
           local.get $in
@@ -288,7 +272,6 @@
     (local $rn i32)
     (local $c i32)
     (local $acc i64)
-    (local $x i64)
     ;; entry
     local.get $r
     local.get $n
@@ -307,15 +290,13 @@
       br_if $sum_col_exit
       loop $sum_col
         ;; add
+        local.get $acc
         local.get $rn
         local.get $c
         i32.add
         i64.extend_i32_s
         i64.const 2
         i64.mul
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.add
         local.set $acc
         local.get $c

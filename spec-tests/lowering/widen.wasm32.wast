@@ -21,7 +21,6 @@
     (local $in i32)
     (local $at2_sr i32)
     (local $acc i64)
-    (local $x i64)
     (local $limit i32)
     (local $k i32)
     block $top
@@ -80,13 +79,11 @@
           loop $fill_col_x4
             ;; fill_col_u0
             ;; store_u0
+            local.get $at2_sr
             local.get $in
             local.get $k
             i32.add
             i64.extend_i32_s
-            local.set $acc
-            local.get $at2_sr
-            local.get $acc
             i64.store
             local.get $k
             i32.const 1
@@ -98,13 +95,11 @@
             local.set $k
             ;; fill_col_u1
             ;; store_u1
+            local.get $at2_sr
             local.get $in
             local.get $k
             i32.add
             i64.extend_i32_s
-            local.set $acc
-            local.get $at2_sr
-            local.get $acc
             i64.store
             local.get $k
             i32.const 1
@@ -116,13 +111,11 @@
             local.set $k
             ;; fill_col_u2
             ;; store_u2
+            local.get $at2_sr
             local.get $in
             local.get $k
             i32.add
             i64.extend_i32_s
-            local.set $acc
-            local.get $at2_sr
-            local.get $acc
             i64.store
             local.get $k
             i32.const 1
@@ -134,13 +127,11 @@
             local.set $k
             ;; fill_col
             ;; store
+            local.get $at2_sr
             local.get $in
             local.get $k
             i32.add
             i64.extend_i32_s
-            local.set $acc
-            local.get $at2_sr
-            local.get $acc
             i64.store
             local.get $k
             i32.const 1
@@ -168,13 +159,11 @@
           br_if $fill_col_rest_exit
           loop $fill_col_rest
             ;; store_rest
+            local.get $at2_sr
             local.get $in
             local.get $limit
             i32.add
             i64.extend_i32_s
-            local.set $acc
-            local.get $at2_sr
-            local.get $acc
             i64.store
             local.get $limit
             i32.const 1
@@ -242,11 +231,9 @@
         br_if $sum_col_exit
         loop $sum_col
           ;; add
+          local.get $acc
           local.get $at2_sr
           i64.load
-          local.set $x
-          local.get $acc
-          local.get $x
           i64.add
           local.set $acc
           local.get $i
@@ -277,7 +264,6 @@
     (local $rn i32)
     (local $c i32)
     (local $acc i64)
-    (local $x i64)
     ;; entry
     local.get $r
     local.get $n
@@ -296,15 +282,13 @@
       br_if $sum_col_exit
       loop $sum_col
         ;; add
+        local.get $acc
         local.get $rn
         local.get $c
         i32.add
         i64.extend_i32_s
         i64.const 2
         i64.mul
-        local.set $x
-        local.get $acc
-        local.get $x
         i64.add
         local.set $acc
         local.get $c

@@ -151,8 +151,8 @@ impl<'f> Structurer<'f> {
         }
         let block = self.func.block(x);
         out.extend(fc.comment(&block.name));
-        for inst in &block.insts {
-            fc.emit_inst(inst, out);
+        for (index, inst) in block.insts.iter().enumerate() {
+            fc.emit_inst(x, index, inst, out);
         }
         let term = block
             .term

@@ -15,7 +15,8 @@ use super::names::NameSpace;
 use super::ops;
 use super::{ModuleCx, val_type};
 use crate::diag::Diagnostic;
-use crate::ir::{Const, Edge, FuncId, Function, Inst, Op, Target, Type, ValueId};
+use crate::fxhash::FxHashMap;
+use crate::ir::{BlockId, Const, Edge, FuncId, Function, Inst, Op, Target, Type, ValueId};
 use crate::memory::{Frame, STACK_ALIGN};
 use crate::wat::{self, Instr, IntBinOp, IntCmpOp};
 
@@ -79,6 +80,9 @@ pub(super) struct FuncCx<'a, 'm> {
     on_stack: Vec<bool>,
     /// Constants emitted again at each use instead of living in a local.
     remat: Vec<Option<Remat>>,
+    /// Operands pushed before the code computing their consumer's later
+    /// operands (`early-operands`).
+    early: EarlyPushes,
     var_locals: Vec<String>,
     /// Whether each parameter's local holds it alone (no other value was
     /// given its color), so that DWARF may say where it is.
@@ -105,6 +109,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             value_locals: vec![None; func.values.len()],
             on_stack: Vec::new(),
             remat: Vec::new(),
+            early: EarlyPushes::default(),
             var_locals: Vec::new(),
             param_alone: Vec::new(),
             var_indices: Vec::new(),
@@ -115,7 +120,7 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             labels: NameSpace::default(),
         };
         if fc.cx.options.stack_values {
-            (fc.on_stack, fc.remat) = stack_plan(func);
+            (fc.on_stack, fc.remat, fc.early) = stack_plan(func, fc.cx.options.early_operands);
         } else {
             fc.on_stack = vec![false; func.values.len()];
             fc.remat = vec![None; func.values.len()];
@@ -330,7 +335,19 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             .map(Instr::Origin)
     }
 
-    pub fn emit_inst(&mut self, inst: &Inst, out: &mut Vec<Instr>) {
+    /// Emits the instruction at `index` in `block`.
+    pub fn emit_inst(&mut self, block: BlockId, index: usize, inst: &Inst, out: &mut Vec<Instr>) {
+        let at = (block.index() as u32, index as u32);
+        if let Some(pushes) = self.early.before.get(&at) {
+            // Outermost consumer first: its operands go deepest.
+            for (consumer, values) in pushes {
+                let consumer = &self.func.block(block).insts[*consumer as usize];
+                out.extend(self.origin(consumer.span, consumer.loc));
+                for &value in values {
+                    self.push_value(value, out);
+                }
+            }
+        }
         if let [result] = inst.results.as_slice()
             && self.remat[result.index()].is_some()
         {
@@ -338,7 +355,8 @@ impl<'a, 'm> FuncCx<'a, 'm> {
             return;
         }
         out.extend(self.origin(inst.span, inst.loc));
-        for operand in inst.op.operands() {
+        let pushed = self.early.count.get(&at).copied().unwrap_or(0);
+        for operand in inst.op.operands().skip(pushed) {
             self.push_value(operand, out);
         }
         self.emit_op(&inst.op, out);
@@ -556,13 +574,29 @@ fn uses_dynamic_stack(func: &Function) -> bool {
 /// order and each used only there, leave those results on the stack.
 /// Constants used once, and small integers, cost nothing where they are
 /// defined, so the search steps over them.
-fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Remat>>) {
+///
+/// With `early` (`early-operands`), an instruction's first operands may
+/// instead be read from their locals (or be constants) before the code
+/// that computes the operands after them, which then stay on the stack:
+/// `local.get $p; <the value>; f64.store` rather than the value through a
+/// local. Reading a local early is exact: the value was defined before
+/// that code starts, and is live until its consumer, so no value computed
+/// in between shares its local (`locals.rs`).
+fn stack_plan(func: &Function, early: bool) -> (Vec<bool>, Vec<Option<Remat>>, EarlyPushes) {
     let uses = use_counts(func);
     let candidates = remat_candidates(func, &uses);
     let mut on_stack = vec![false; func.values.len()];
     // Constants a chain stepped over: never left on the stack later.
     let mut pinned = vec![false; func.values.len()];
-    for block in &func.blocks {
+    let mut pushes = EarlyPushes::default();
+    // The position of each value's instruction in its block.
+    let mut def_index = vec![u32::MAX; func.values.len()];
+    for (b, block) in func.blocks.iter().enumerate() {
+        for (i, inst) in block.insts.iter().enumerate() {
+            for r in &inst.results {
+                def_index[r.index()] = i as u32;
+            }
+        }
         let consumers = block
             .insts
             .iter()
@@ -571,21 +605,70 @@ fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Remat>>) {
                 func,
                 block.term.as_ref(),
             )));
+        // Where the code of each consumer's stacked operands starts.
+        let mut start: Vec<u32> = (0..=block.insts.len() as u32).collect();
         for (j, operands) in consumers.enumerate() {
             let before = &block.insts[..j];
-            for k in (1..=operands.len()).rev() {
-                let wanted = &operands[..k];
-                if let Some(skipped) = feeds(before, wanted, &uses, &candidates, &on_stack, &pinned)
-                {
-                    for op in wanted {
-                        on_stack[op.index()] = true;
-                    }
-                    // Stepped over: they must stay out of the way, emitted at their use.
-                    for c in skipped {
-                        pinned[c.index()] = true;
+            let is_inst = j < block.insts.len();
+            let most_early = if early && is_inst {
+                operands.len().saturating_sub(1).min(MAX_EARLY)
+            } else {
+                0
+            };
+            let mut best: Option<(usize, usize, Vec<ValueId>)> = None;
+            for m in 0..=most_early {
+                for k in (m + 1..=operands.len()).rev() {
+                    let wanted = &operands[m..k];
+                    let Some(skipped) =
+                        feeds(before, wanted, &uses, &candidates, &on_stack, &pinned)
+                    else {
+                        continue;
+                    };
+                    let chain_start = start[def_index[wanted[0].index()] as usize];
+                    let pushable = |e: &ValueId| {
+                        !on_stack[e.index()]
+                            && !wanted.contains(e)
+                            && (candidates[e.index()].is_some()
+                                || def_index[e.index()] == u32::MAX
+                                || def_index[e.index()] < chain_start)
+                    };
+                    // What stacking saves: the values that would otherwise
+                    // go through a local (a constant is emitted at its use
+                    // anyway, under its user's position).
+                    let saved = |wanted: &[ValueId]| {
+                        (wanted.iter())
+                            .filter(|v| candidates[v.index()].is_none())
+                            .count()
+                    };
+                    let better = match &best {
+                        None => m == 0 || saved(wanted) > 0,
+                        Some((bm, bk, _)) => saved(wanted) > saved(&operands[*bm..*bk]),
+                    };
+                    if better && operands[..m].iter().all(pushable) {
+                        best = Some((m, k, skipped));
                     }
                     break;
                 }
+            }
+            let Some((m, k, skipped)) = best else {
+                continue;
+            };
+            let wanted = &operands[m..k];
+            for op in wanted {
+                on_stack[op.index()] = true;
+            }
+            // Stepped over: they must stay out of the way, emitted at their use.
+            for c in skipped {
+                pinned[c.index()] = true;
+            }
+            start[j] = start[def_index[wanted[0].index()] as usize];
+            if m > 0 {
+                let at = (b as u32, start[j]);
+                pushes.count.insert((b as u32, j as u32), m);
+                let list = pushes.before.entry(at).or_default();
+                // Consumers come in order, so this one encloses those
+                // already listed at the same place.
+                list.insert(0, (j as u32, operands[..m].to_vec()));
             }
         }
     }
@@ -594,7 +677,21 @@ fn stack_plan(func: &Function) -> (Vec<bool>, Vec<Option<Remat>>) {
         .zip(&on_stack)
         .map(|(c, stacked)| if *stacked { None } else { *c })
         .collect();
-    (on_stack, remat)
+    (on_stack, remat, pushes)
+}
+
+/// The most operands of one instruction pushed early: a store's address, a
+/// binary operator's first operand; calls with more are rare.
+const MAX_EARLY: usize = 3;
+
+/// The operands pushed early (`stack_plan`), by (block, instruction).
+#[derive(Default)]
+struct EarlyPushes {
+    /// How many of each consumer's first operands are already pushed.
+    count: FxHashMap<(u32, u32), usize>,
+    /// Before an instruction: the consumers whose first operands go here,
+    /// outermost first, and those operands.
+    before: FxHashMap<(u32, u32), Vec<(u32, Vec<ValueId>)>>,
 }
 
 /// Whether the instructions ending `before` compute `wanted` in order, each

@@ -63,6 +63,7 @@ use crate::ir::{
     BlockId, CmpOp, Const, Edge, Function, Inst, LocId, Op, Terminator, Type, UnaryOp, ValueDef,
     ValueId,
 };
+use std::borrow::Cow;
 
 /// Blocks with more instructions than this are not evaluated.
 const MAX_BLOCK_INSTS: usize = 8;
@@ -552,6 +553,17 @@ fn remove_dead(func: &mut Function, mut work: Vec<ValueId>) {
         }
     }
     renumber_defs(func);
+}
+
+/// `func` without the blocks the entry does not reach (borrowed when it
+/// has none).
+pub(super) fn without_unreachable(func: &Function) -> Cow<'_, Function> {
+    if Cfg::new(func).rpo.len() == func.blocks.len() {
+        return Cow::Borrowed(func);
+    }
+    let mut out = func.clone();
+    remove_unreachable(&mut out);
+    Cow::Owned(out)
 }
 
 /// Removes the blocks the entry does not reach, keeping the others in

@@ -129,6 +129,10 @@ pub struct Options {
     /// Leave out private functions that no call reaches once the IR
     /// passes ran (`dead_funcs.rs`).
     pub dead_functions: bool,
+    /// Read an instruction's first operands from their locals before the
+    /// code that computes its later ones, which then stay on the operand
+    /// stack (`func.rs`; with `stack_values`).
+    pub early_operands: bool,
 }
 
 impl Default for Options {

@@ -177,6 +177,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "values whose live ranges do not overlap share a wasm local (locals.rs)",
     },
     PassInfo {
+        name: "early-operands",
+        level: OptLevel::O2,
+        rewrites_ir: false,
+        what: "an instruction's first operands read from their locals (or constants) before the code computing its later operands, which then stay on the operand stack: `local.get $p`, the value, `f64.store` instead of the value through a local (func.rs)",
+    },
+    PassInfo {
         name: "rotate-loops",
         level: OptLevel::O2,
         rewrites_ir: false,
@@ -223,6 +229,7 @@ impl Options {
             simplify: false,
             fold_accessed_offsets: false,
             dead_functions: false,
+            early_operands: false,
         }
     }
 
@@ -248,6 +255,7 @@ impl Options {
             "reuse-locals" => &mut self.reuse_locals,
             "rotate-loops" => &mut self.rotate_loops,
             "dead-functions" => &mut self.dead_functions,
+            "early-operands" => &mut self.early_operands,
             _ => return None,
         })
     }

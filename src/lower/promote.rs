@@ -31,6 +31,11 @@
 //! memory access or call can read or write one. Nothing traps, so the
 //! order of traps and side effects is the same.
 //!
+//! Blocks that no path from the entry reaches (a frontend's code after a
+//! `break` or a `return`) are removed first: their edges would pass a
+//! variable's zero, or whatever they set, and keep a parameter where every
+//! edge that can run passes one value (hashtab's inner loop had eleven).
+//!
 //! Functions whose entry block is also a branch target keep their
 //! variables (the entry's value would be zero on entry and the edge's
 //! otherwise), as do those that would need more than [`MAX_PARAMS`] new
@@ -51,6 +56,11 @@ pub(super) fn promote_vars(func: &Function) -> Option<Function> {
     if func.vars.is_empty() || !func.blocks.iter().any(|b| b.insts.iter().any(accesses)) {
         return None;
     }
+    // Blocks no path reaches (a frontend's code after a `break` or a
+    // `return`) go first: an edge from one would pass the variable's zero
+    // and make a parameter where every real edge passes one value.
+    let reachable = super::jump_thread::without_unreachable(func);
+    let func = reachable.as_ref();
     let preds = predecessors(func);
     if func.blocks.is_empty() || !preds[0].is_empty() {
         return None;
@@ -421,6 +431,30 @@ mod tests {
         let after = promoted(&module);
         let mut interp = Interpreter::new(&after, Target::Wasm64).expect("instantiates");
         assert_eq!(interp.call("f", &[]), Ok(vec![Value::I64(5)]));
+    }
+
+    /// A frontend's dead block after a `break` that jumps to the join: its
+    /// edge would pass `$x`'s zero (or, here, a 5) and make a parameter
+    /// where both real edges pass `%n`. It goes, and `%n` is used as it is.
+    #[test]
+    fn a_dead_block_makes_no_parameter_at_the_join() {
+        let module = parse(
+            "pub fn @f(%n: i32) -> i32 {\n  var $x: i32\n\
+             entry:\n  var.set $x, %n\n  brif %n, a, b\n\
+             a:\n  jump join\n\
+             dead:\n  %z = i32.const 5\n  var.set $x, %z\n  jump join\n\
+             b:\n  jump join\n\
+             join:\n  %r = var.get $x\n  return %r\n}\n",
+        );
+        let after = promoted(&module);
+        let f = &after.funcs[0];
+        let text = crate::text::print_module(&after);
+        assert_eq!(f.blocks.len(), 4, "{text}");
+        assert!(f.blocks.iter().all(|b| b.params.is_empty()), "{text}");
+        let mut interp = Interpreter::new(&after, Target::Wasm64).expect("instantiates");
+        for n in [0, 1, -7] {
+            assert_eq!(interp.call("f", &[Value::I32(n)]), Ok(vec![Value::I32(n)]));
+        }
     }
 
     /// The random programs of `difftest` have vars in loops, switches and

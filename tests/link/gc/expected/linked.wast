@@ -21,17 +21,14 @@
   ;; fn @used
   (func $used (type $t0) (result i32)
     (local $x i32)
-    (local $y i32)
     ;; entry
     i64.const 16
     i64.load
     call_indirect $table (type $t0) (result i32)
     local.set $x
+    local.get $x
     global.get $fp
     call_indirect $table (type $t0) (result i32)
-    local.set $y
-    local.get $x
-    local.get $y
     i32.add
     return
   )

@@ -58,7 +58,6 @@
     (local $i i32)
     (local $acc i32)
     (local $addr i64)
-    (local $v i32)
     ;; entry
     ;; sum.entry
     i32.const 0
@@ -69,11 +68,9 @@
     local.set $i
     ;; sum.loop_u0
     ;; sum.body_u0
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -86,11 +83,9 @@
     local.set $addr
     ;; sum.loop_u1
     ;; sum.body_u1
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -103,11 +98,9 @@
     local.set $addr
     ;; sum.loop_u2
     ;; sum.body_u2
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -120,11 +113,9 @@
     local.set $addr
     ;; sum.loop
     ;; sum.body
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -165,12 +156,10 @@
     local.get $addr
     i32.load
     local.set $v
+    local.get $acc
     local.get $v
     local.get $v
     i32.mul
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -186,12 +175,10 @@
     local.get $addr
     i32.load
     local.set $v
+    local.get $acc
     local.get $v
     local.get $v
     i32.mul
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -207,12 +194,10 @@
     local.get $addr
     i32.load
     local.set $v
+    local.get $acc
     local.get $v
     local.get $v
     i32.mul
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -228,12 +213,10 @@
     local.get $addr
     i32.load
     local.set $v
+    local.get $acc
     local.get $v
     local.get $v
     i32.mul
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -268,7 +251,6 @@
     (local $n i32)
     (local $i i32)
     (local $acc i32)
-    (local $v i32)
     ;; entry
     i64.const 64
     local.set $view
@@ -291,11 +273,9 @@
       br_if $sum.loop_exit
       loop $sum.loop
         ;; sum.body
+        local.get $acc
         local.get $view
         i32.load
-        local.set $v
-        local.get $acc
-        local.get $v
         i32.add
         local.set $acc
         local.get $i
@@ -323,7 +303,6 @@
     (local $i i32)
     (local $acc i32)
     (local $addr i64)
-    (local $v i32)
     ;; entry
     i64.const 2
     i64.const 32
@@ -339,11 +318,9 @@
     local.set $i
     ;; sum.loop_u0
     ;; sum.body_u0
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -356,11 +333,9 @@
     local.set $addr
     ;; sum.loop_u1
     ;; sum.body_u1
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -373,11 +348,9 @@
     local.set $addr
     ;; sum.loop_u2
     ;; sum.body_u2
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -390,11 +363,9 @@
     local.set $addr
     ;; sum.loop
     ;; sum.body
+    local.get $acc
     local.get $addr
     i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
     i32.add
     local.set $acc
     local.get $i
@@ -418,13 +389,10 @@
   )
   ;; fn @same_pointer
   (func $same_pointer (type $t1) (result i32)
-    (local $theirs i64)
     ;; entry
+    i64.const 2
     i64.const 56
     i64.load
-    local.set $theirs
-    i64.const 2
-    local.get $theirs
     i64.eq
     return
   )
@@ -445,23 +413,21 @@
   (func $main (type $t1) (result i32)
     (local $a i32)
     (local $b i32)
-    (local $v i32)
+    (local $c i32)
     ;; entry
     call $total
     local.set $a
     call $total_squares
     local.set $b
+    i32.const 0
     global.get $third_ptr
     i32.load
-    local.set $v
-    i32.const 0
-    local.get $v
     call $apply_op
-    local.set $v
+    local.set $c
     local.get $a
     local.get $b
     i32.add
-    local.get $v
+    local.get $c
     i32.add
     return
   )
@@ -470,7 +436,6 @@
     (local $i i32)
     (local $acc i32)
     (local $addr i64)
-    (local $v i32)
     ;; entry
     i32.const 0
     i32.const 0
@@ -486,11 +451,9 @@
       br_if $loop_exit
       loop $loop
         ;; body
+        local.get $acc
         local.get $addr
         i32.load
-        local.set $v
-        local.get $acc
-        local.get $v
         i32.add
         local.set $acc
         local.get $i
@@ -537,12 +500,10 @@
         local.get $addr
         i32.load
         local.set $v
+        local.get $acc
         local.get $v
         local.get $v
         i32.mul
-        local.set $v
-        local.get $acc
-        local.get $v
         i32.add
         local.set $acc
         local.get $i
@@ -571,7 +532,6 @@
     (local $wide_w i64)
     (local $offset i64)
     (local $from i64)
-    (local $r i32)
     ;; entry
     i32.const 0
     i64.const 0
@@ -597,13 +557,11 @@
         local.get $offset
         i64.add
         local.set $offset
+        local.get $offset
         local.get $from
         i32.load
         local.get $f
         call_indirect $table (type $t0) (param i32) (result i32)
-        local.set $r
-        local.get $offset
-        local.get $r
         i32.store
         global.get $calls
         i64.const 1
@@ -630,16 +588,13 @@
   )
   ;; fn @apply_op
   (func $apply_op (type $t5) (param $op i32) (param $x i32) (result i32)
-    (local $f i64)
     ;; entry
+    local.get $x
     i64.const 56
     i64.const 48
     local.get $op
     select
     i64.load
-    local.set $f
-    local.get $x
-    local.get $f
     call_indirect $table (type $t0) (param i32) (result i32)
     return
   )
