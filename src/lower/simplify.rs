@@ -208,7 +208,7 @@ fn binary(
     constant: impl Fn(ValueId) -> Option<Const>,
 ) -> Option<Rewrite> {
     use BinaryOp::*;
-    let bits = |v: ValueId| constant(v).and_then(int_bits);
+    let bits = |v: ValueId| constant(v).and_then(Const::int_bits);
     let ones = if ty == Type::I32 {
         u32::MAX as u64
     } else {
@@ -243,22 +243,11 @@ fn compare(
         let holds = matches!(op, Eq | LeS | LeU | GeS | GeU);
         return Some(Rewrite::Op(Op::Const(Const::I32(holds as i32))));
     }
-    let is_zero = |v: ValueId| constant(v).and_then(int_bits) == Some(0);
+    let is_zero = |v: ValueId| constant(v).and_then(Const::int_bits) == Some(0);
     match op {
         Eq if is_zero(b) => Some(Rewrite::Op(Op::Unary(UnaryOp::Eqz, ty, a))),
         Eq if is_zero(a) => Some(Rewrite::Op(Op::Unary(UnaryOp::Eqz, ty, b))),
         _ => None,
-    }
-}
-
-/// The bits of an integer constant (`i32` zero-extended), `None` for a
-/// float.
-fn int_bits(c: Const) -> Option<u64> {
-    match c {
-        Const::I32(v) => Some(v as u32 as u64),
-        Const::I64(v) => Some(v as u64),
-        Const::Ptr(v) => Some(v),
-        Const::F32(_) | Const::F64(_) => None,
     }
 }
 

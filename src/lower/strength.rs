@@ -265,7 +265,7 @@ impl<'a> Finder<'a> {
         for (iv, m) in tries {
             if let Some((plan, param)) = self.induction(iv, b)
                 && let Some(m) = self.invariant(plan, m)
-                && !matches!(m, Inv::Const(k) if const_bits(k) == Some(0) && scale == BinaryOp::Mul)
+                && !matches!(m, Inv::Const(k) if k.int_bits() == Some(0) && scale == BinaryOp::Mul)
             {
                 self.record(plan, param, scale, ty, m, inst);
                 return;
@@ -448,18 +448,7 @@ impl<'a> Finder<'a> {
 /// but by zero or a power of two (a shift, as cheap as the add).
 fn product_pays(scale: BinaryOp, m: Inv) -> bool {
     scale == BinaryOp::Mul
-        && !matches!(m, Inv::Const(k) if const_bits(k).is_some_and(|b| b == 0 || b.is_power_of_two()))
-}
-
-/// An integer constant's bits, in its type's width (`ptr` constants fit in
-/// 32 bits).
-fn const_bits(k: Const) -> Option<u64> {
-    match k {
-        Const::I32(c) => Some(c as u32 as u64),
-        Const::I64(c) => Some(c as u64),
-        Const::Ptr(c) => Some(c),
-        Const::F32(_) | Const::F64(_) => None,
-    }
+        && !matches!(m, Inv::Const(k) if k.int_bits().is_some_and(|b| b == 0 || b.is_power_of_two()))
 }
 
 /// Rewrites the loop of `plan` in `func`: a new header parameter per
@@ -637,7 +626,7 @@ impl Emitter<'_> {
 
     fn bits(&self, v: Inv) -> Option<u64> {
         match v {
-            Inv::Const(k) => const_bits(k),
+            Inv::Const(k) => k.int_bits(),
             Inv::Value(_) | Inv::Data(_) => None,
         }
     }
