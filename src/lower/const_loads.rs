@@ -256,14 +256,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::Target;
-    use crate::lower::passes::testing::rewritten;
+    use crate::lower::passes::testing::{parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("const_loads.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// The mnemonics of `@f`'s entry block.
     fn ops(module: &Module) -> Vec<String> {

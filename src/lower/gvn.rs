@@ -263,14 +263,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("gvn.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn gvn(module: &Module) -> Module {
         rewritten(module, |_, f| number_values(f))

@@ -584,14 +584,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("jt.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// `@f` rewritten, checked against the original on every argument
     /// tuple of `grid` (i32s), on both targets; the rewritten module.

@@ -190,14 +190,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::lower::passes::testing::{check_generated, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("cse.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn loads(module: &Module) -> usize {
         let f = module.func(module.func_by_name("f").expect("f"));

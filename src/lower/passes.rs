@@ -436,6 +436,14 @@ pub(crate) mod testing {
     /// programs stop on their own budgets.
     const FUEL: u64 = 50_000_000;
 
+    /// The module of `text`, which the test wrote valid: it must parse
+    /// and verify.
+    pub fn parse(text: &str) -> Module {
+        let module = crate::text::parse_str("test.vir", text).expect("parses");
+        crate::verify::verify_module(&module).expect("verifies");
+        module
+    }
+
     /// `rewrite` applied to every defined function of `module`.
     pub fn rewritten(
         module: &Module,

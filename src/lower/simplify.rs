@@ -288,14 +288,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::Module;
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("simplify.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn simplified(module: &Module) -> Module {
         rewritten(module, |_, f| simplify(f))

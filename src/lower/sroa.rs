@@ -418,15 +418,9 @@ fn rewrite(func: &Function, addrs: &[Addr], slots: &[SlotFields]) -> Function {
 mod tests {
     use super::*;
     use crate::interp::Interpreter;
-    use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::ir::Target;
+    use crate::lower::passes::testing::{check_generated, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("sroa.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn count(func: &Function, pick: impl Fn(&Op) -> bool) -> usize {
         (func.blocks.iter().flat_map(|b| &b.insts))

@@ -653,14 +653,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("widen.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// The module after `widen-iv` (which must verify), and its text.
     fn widened(module: &Module) -> (Module, String) {
