@@ -37,27 +37,24 @@
 //! edges are pure and cannot trap. It uses the natural loops of
 //! [`crate::analysis`] and the preheaders of [`super::licm::preheader`];
 //! irreducible functions, loops headed by the entry block or entered from
-//! an unreachable block, and loops of more than [`MAX_LOOP_BLOCKS`] blocks
-//! are left alone. Identical expressions share one parameter; a loop gets
-//! at most [`MAX_PER_LOOP`]. One range analysis, one look at each
-//! instruction, and each loop's blocks once: linear but for the nesting
-//! depth, bounded by the loop size limit.
+//! an unreachable block, and loops of more than
+//! [`MAX_LOOP_BLOCKS`](super::loops::MAX_LOOP_BLOCKS) blocks are left alone
+//! ([`super::loops`] finds them and their counters). Identical expressions
+//! share one parameter; a loop gets at most
+//! [`MAX_PER_LOOP`](super::loops::MAX_PER_LOOP). One range analysis, one
+//! look at each instruction, and each loop's blocks once: linear but for
+//! the nesting depth, bounded by the loop size limit.
 
 use super::licm::{movable, preheader};
+use super::loops::{Loop, LoopFinder, add_carried, append, entry_arg, single_users};
 use super::ranges::{Range, Ranges, const_value};
-use super::strength::push_arg;
 use super::unroll::def_op;
-use crate::analysis::{Cfg, DomTree, Loops, natural_loop, reducible_loops};
+use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::diag::Span;
 use crate::fxhash::FxHashSet;
 use crate::ir::{
     BinaryOp, BlockId, Const, ConvKind, ConvOp, Function, Inst, LocId, Op, Type, ValueDef, ValueId,
 };
-
-/// Loops of more blocks than this are not looked into.
-const MAX_LOOP_BLOCKS: usize = 4096;
-/// The most new loop-carried values one loop gets.
-const MAX_PER_LOOP: usize = 8;
 
 /// The function with its widenable i32 extensions replaced by wide
 /// induction variables, or `None` when there is none.
@@ -68,22 +65,16 @@ pub(super) fn widen_ivs(func: &Function) -> Option<Function> {
     let (cfg, dom, loops) = reducible_loops(func)?;
     let ranges = Ranges::new(func, &cfg, &dom);
     let plans = Finder::new(func, &cfg, &dom, &loops, &ranges).find();
-    if plans.iter().all(|p| p.widened.is_empty()) {
+    if plans.iter().all(|p| p.rewrites.is_empty()) {
         return None;
     }
     let mut out = func.clone();
     let mut rename: Vec<Option<ValueId>> = vec![None; func.values.len()];
     let mut seeds = FxHashSet::default();
-    for plan in plans.iter().filter(|p| !p.widened.is_empty()) {
+    for plan in plans.iter().filter(|p| !p.rewrites.is_empty()) {
         apply(&mut out, &cfg, plan, &mut rename, &mut seeds);
     }
-    let map = |v: ValueId| rename.get(v.index()).copied().flatten().unwrap_or(v);
-    for block in &mut out.blocks {
-        block.insts.iter_mut().for_each(|i| i.op.map_operands(map));
-        if let Some(term) = &mut block.term {
-            term.map_operands(map);
-        }
-    }
+    out.map_operands(|v| rename.get(v.index()).copied().flatten().unwrap_or(v));
     super::inline::renumber_defs(&mut out);
     super::offsets::remove_dead(&mut out, |inst| {
         movable(&inst.op)
@@ -116,12 +107,7 @@ enum Inv {
 
 /// What a back edge passes for the counter: itself (`None`), or itself
 /// plus or minus an i32 constant.
-#[derive(Clone, Copy, Debug)]
-struct BackEdge {
-    from: usize,
-    nth: usize,
-    step: Option<(BinaryOp, i32)>,
-}
+type Step = Option<(BinaryOp, i32)>;
 
 /// One new header parameter: `ext(p) * ext(m) + ext(inv)` of type `ty`.
 #[derive(Debug)]
@@ -137,16 +123,9 @@ struct Widened {
     at: (Span, LocId),
 }
 
-/// The loop of one header and what it widens.
-#[derive(Debug)]
-struct Plan {
-    header: usize,
-    in_loop: FxHashSet<usize>,
-    /// Each header parameter asked about: its back edges when it is a
-    /// counter whose steps cannot wrap.
-    counters: Vec<(u32, Option<Vec<BackEdge>>)>,
-    widened: Vec<Widened>,
-}
+/// The loop of one header and what it widens; its counters' steps
+/// cannot wrap.
+type Plan = Loop<Step, Widened>;
 
 /// `x` as `p * m + inv`, with the i32 values computing it.
 struct Affine {
@@ -158,16 +137,10 @@ struct Affine {
 
 struct Finder<'a> {
     func: &'a Function,
-    cfg: &'a Cfg,
-    dom: &'a DomTree,
-    loops: &'a Loops,
     ranges: &'a Ranges,
+    loops: LoopFinder<'a, Step, Widened>,
     /// The instruction using each value used once.
     user: Vec<Option<(usize, usize)>>,
-    uses: Vec<u32>,
-    unreachable_pred: Vec<bool>,
-    plan_of: Vec<Option<Option<usize>>>,
-    plans: Vec<Plan>,
 }
 
 impl<'a> Finder<'a> {
@@ -178,49 +151,19 @@ impl<'a> Finder<'a> {
         loops: &'a Loops,
         ranges: &'a Ranges,
     ) -> Self {
-        let mut unreachable_pred = vec![false; func.blocks.len()];
-        for (b, block) in func.blocks.iter().enumerate() {
-            if !cfg.is_reachable(func.block_id(b)) {
-                for s in block.successors() {
-                    if let Some(mark) = unreachable_pred.get_mut(s.index()) {
-                        *mark = true;
-                    }
-                }
-            }
-        }
-        let mut user = vec![None; func.values.len()];
-        for (b, block) in func.blocks.iter().enumerate() {
-            for (i, inst) in block.insts.iter().enumerate() {
-                for v in inst.op.operands() {
-                    user[v.index()] = Some((b, i));
-                }
-            }
-        }
         Finder {
             func,
-            cfg,
-            dom,
-            loops,
             ranges,
-            user,
-            uses: super::unroll::use_counts(func),
-            unreachable_pred,
-            plan_of: vec![None; func.blocks.len()],
-            plans: Vec::new(),
+            loops: LoopFinder::new(func, cfg, dom, loops),
+            user: single_users(func),
         }
     }
 
     fn find(mut self) -> Vec<Plan> {
-        let func = self.func;
-        for (b, block) in func.blocks.iter().enumerate() {
-            if !self.cfg.is_reachable(func.block_id(b)) {
-                continue;
-            }
-            for inst in &block.insts {
-                self.consider(b, inst);
-            }
+        for (b, inst) in self.loops.reachable_insts() {
+            self.consider(b, inst);
         }
-        self.plans
+        self.loops.loops
     }
 
     /// Records the widening of the extension `inst` in block `b` when the
@@ -245,27 +188,22 @@ impl<'a> Finder<'a> {
         let Some((form, (plan, param, m, inv))) = found else {
             return;
         };
-        let widened = &mut self.plans[plan].widened;
         let same = |w: &Widened| w.param == param && w.ty == ty && w.m == m && w.inv == inv;
-        let index = match widened.iter().position(same) {
-            Some(index) => index,
-            None if widened.len() < MAX_PER_LOOP => {
-                widened.push(Widened {
-                    param,
-                    ty,
-                    m,
-                    inv,
-                    replaced: Vec::new(),
-                    dead: Vec::new(),
-                    at: (inst.span, inst.loc),
-                });
-                widened.len() - 1
-            }
-            None => return,
+        let new = || Widened {
+            param,
+            ty,
+            m,
+            inv,
+            replaced: Vec::new(),
+            dead: Vec::new(),
+            at: (inst.span, inst.loc),
         };
-        widened[index].replaced.push(y);
-        widened[index].dead.push(x);
-        widened[index].dead.extend(form.product);
+        let Some(widened) = self.loops.loops[plan].rewrite(same, new) else {
+            return;
+        };
+        widened.replaced.push(y);
+        widened.dead.push(x);
+        widened.dead.extend(form.product);
     }
 
     /// Whether the one use of `y` is a product or shift, an address's
@@ -274,7 +212,7 @@ impl<'a> Finder<'a> {
     /// an invariant) used otherwise is left: an add on every iteration
     /// would replace an extension.
     fn scaled(&self, y: ValueId) -> bool {
-        let Some((b, i)) = self.user[y.index()].filter(|_| self.uses[y.index()] == 1) else {
+        let Some((b, i)) = self.user[y.index()] else {
             return false;
         };
         let op = &self.func.blocks[b].insts[i].op;
@@ -293,12 +231,13 @@ impl<'a> Finder<'a> {
     ) -> Option<(usize, u32, Option<Inv>, Option<Inv>)> {
         let block = self.func.block_id(b);
         let (plan, param) = self.counter(form.p, b)?;
+        let invariant = |v: ValueId| invariant(self.func, &self.loops.loops[plan], v);
         let m = match form.m {
-            Some(m) => Some(self.invariant(plan, m)?),
+            Some(m) => Some(invariant(m)?),
             None => None,
         };
         let inv = match form.inv {
-            Some(v) => Some(self.invariant(plan, v)?),
+            Some(v) => Some(invariant(v)?),
             None => None,
         };
         let non_negative =
@@ -379,112 +318,44 @@ impl<'a> Finder<'a> {
     /// The plan and parameter position of `p` when it is a counter of a
     /// loop holding block `b` whose steps cannot wrap.
     fn counter(&mut self, p: ValueId, b: usize) -> Option<(usize, u32)> {
-        let ValueDef::BlockParam(h, n) = self.func.value(p).def else {
-            return None;
-        };
-        if self.func.value_type(p) != Type::I32 {
-            return None;
-        }
-        let plan = self.plan(h.index())?;
-        if !self.plans[plan].in_loop.contains(&b) {
+        if !matches!(self.func.value(p).def, ValueDef::BlockParam(..))
+            || self.func.value_type(p) != Type::I32
+        {
             return None;
         }
-        let known = match self.plans[plan].counters.iter().find(|(q, _)| *q == n) {
-            Some((_, edges)) => edges.is_some(),
-            None => {
-                let edges = self.back_edges(plan, p);
-                let found = edges.is_some();
-                self.plans[plan].counters.push((n, edges));
-                found
-            }
-        };
-        known.then_some((plan, n))
+        let (func, ranges) = (self.func, self.ranges);
+        self.loops
+            .counter(p, b, |_, arg| step(func, ranges, p, arg))
     }
+}
 
-    /// The plan of the loop headed by `h` (made on first asking).
-    fn plan(&mut self, h: usize) -> Option<usize> {
-        if let Some(known) = self.plan_of[h] {
-            return known;
-        }
-        let header = self.func.block_id(h);
-        let ok = h != 0
-            && self.loops.is_header[h]
-            && self.cfg.is_reachable(header)
-            && !self.unreachable_pred[h];
-        let body = ok
-            .then(|| natural_loop(self.cfg, self.dom, header, MAX_LOOP_BLOCKS))
-            .flatten();
-        let index = body.map(|body| {
-            self.plans.push(Plan {
-                header: h,
-                in_loop: body.iter().map(|b| b.index()).collect(),
-                counters: Vec::new(),
-                widened: Vec::new(),
-            });
-            self.plans.len() - 1
-        });
-        self.plan_of[h] = Some(index);
-        index
+/// How `arg` follows from `p` when it is `p`, `p + c`, `c + p` or `p - c`
+/// computed without wrapping.
+fn step(func: &Function, ranges: &Ranges, p: ValueId, arg: ValueId) -> Option<Step> {
+    if arg == p {
+        return Some(None);
     }
+    let ValueDef::InstResult { block, .. } = func.value(arg).def else {
+        return None;
+    };
+    let (c, sub) = match *def_op(func, arg)? {
+        Op::Binary(BinaryOp::Add, Type::I32, a, c) if a == p => (c, false),
+        Op::Binary(BinaryOp::Add, Type::I32, c, a) if a == p => (c, false),
+        Op::Binary(BinaryOp::Sub, Type::I32, a, c) if a == p => (c, true),
+        _ => return None,
+    };
+    let k = const_value(func, c)? as i32;
+    let op = if sub { BinaryOp::Sub } else { BinaryOp::Add };
+    let exact = ranges.sum_is_exact(func, p, c, sub, block);
+    exact.then_some(Some((op, k)))
+}
 
-    /// The back edges of the loop of `plan` when each passes `p`, or `p`
-    /// plus or minus an i32 constant that the ranges prove cannot wrap.
-    fn back_edges(&self, plan: usize, p: ValueId) -> Option<Vec<BackEdge>> {
-        let ValueDef::BlockParam(h, n) = self.func.value(p).def else {
-            return None;
-        };
-        let mut edges = Vec::new();
-        for &from in &self.cfg.preds[h.index()] {
-            if !self.plans[plan].in_loop.contains(&from.index()) {
-                continue;
-            }
-            let term = self.func.block(from).term.as_ref()?;
-            for (nth, edge) in term.edges().enumerate().filter(|(_, e)| e.block == h) {
-                let arg = *edge.args.get(n as usize)?;
-                edges.push(BackEdge {
-                    from: from.index(),
-                    nth,
-                    step: self.step(p, arg)?,
-                });
-            }
-        }
-        Some(edges)
+/// `v` as an invariant of the loop of `plan`.
+fn invariant(func: &Function, plan: &Plan, v: ValueId) -> Option<Inv> {
+    if let Some(k) = const_value(func, v) {
+        return Some(Inv::Const(k as i32));
     }
-
-    /// How `arg` follows from `p` when it is `p`, `p + c`, `c + p` or `p -
-    /// c` computed without wrapping.
-    fn step(&self, p: ValueId, arg: ValueId) -> Option<Option<(BinaryOp, i32)>> {
-        if arg == p {
-            return Some(None);
-        }
-        let ValueDef::InstResult { block, .. } = self.func.value(arg).def else {
-            return None;
-        };
-        let (c, sub) = match *def_op(self.func, arg)? {
-            Op::Binary(BinaryOp::Add, Type::I32, a, c) if a == p => (c, false),
-            Op::Binary(BinaryOp::Add, Type::I32, c, a) if a == p => (c, false),
-            Op::Binary(BinaryOp::Sub, Type::I32, a, c) if a == p => (c, true),
-            _ => return None,
-        };
-        let k = const_value(self.func, c)? as i32;
-        let op = if sub { BinaryOp::Sub } else { BinaryOp::Add };
-        let exact = self.ranges.sum_is_exact(self.func, p, c, sub, block);
-        exact.then_some(Some((op, k)))
-    }
-
-    /// `v` as an invariant of the loop of `plan`.
-    fn invariant(&self, plan: usize, v: ValueId) -> Option<Inv> {
-        if let Some(k) = const_value(self.func, v) {
-            return Some(Inv::Const(k as i32));
-        }
-        let inside = match self.func.value(v).def {
-            ValueDef::Param(_) => false,
-            ValueDef::BlockParam(b, _) | ValueDef::InstResult { block: b, .. } => {
-                self.plans[plan].in_loop.contains(&b.index())
-            }
-        };
-        (!inside).then_some(Inv::Value(v))
-    }
+    (!plan.defines(func, v)).then_some(Inv::Value(v))
 }
 
 /// Rewrites the loop of `plan`: a new header parameter per widening, its
@@ -500,8 +371,8 @@ fn apply(
     let h = plan.header;
     let (pre, _) = preheader(func, cfg, h, &plan.in_loop);
     let header_id = func.block_id(h);
-    for w in &plan.widened {
-        let Some((_, Some(edges))) = plan.counters.iter().find(|(p, _)| *p == w.param) else {
+    for w in &plan.rewrites {
+        let Some(edges) = plan.counter_edges(w.param) else {
             continue;
         };
         let name = format!("{}_w", func.value(w.replaced[0]).name);
@@ -522,28 +393,19 @@ fn apply(
                 steps.push((c, step));
             }
         }
-        let n = func.blocks[h].params.len() as u32;
-        let wide = func.new_value(w.ty, name.clone(), ValueDef::BlockParam(header_id, n));
-        func.blocks[h].params.push(wide);
-        push_arg(func, pre, None, header_id, start);
-        for edge in edges {
-            let next = match edge.step {
-                Some((op, c)) => {
-                    let step = steps.iter().find(|(k, _)| *k == c).map(|s| s.1);
-                    let step = step.expect("each constant's step was made");
-                    let mut at = Emitter {
-                        func: &mut *func,
-                        block: edge.from,
-                        at: w.at,
-                        ty: w.ty,
-                        name: format!("{name}_next"),
-                    };
-                    at.emit(Op::Binary(op, w.ty, wide, step))
-                }
-                None => wide,
-            };
-            push_arg(func, edge.from, Some(edge.nth), header_id, next);
-        }
+        let edge_steps = edges.iter().map(|edge| {
+            let (op, c) = edge.step?;
+            let step = steps.iter().find(|(k, _)| *k == c).map(|s| s.1);
+            Some((op, step.expect("each constant's step was made")))
+        });
+        let wide = add_carried(
+            func,
+            (h, pre),
+            (w.ty, &name, w.at),
+            start,
+            edges,
+            edge_steps,
+        );
         for &v in &w.replaced {
             rename[v.index()] = Some(wide);
             seeds.insert(v);
@@ -565,9 +427,7 @@ struct Emitter<'f> {
 impl Emitter<'_> {
     /// What the preheader passes the header for its parameter `param`.
     fn entry_value(&self, header: BlockId, param: u32) -> Inv {
-        let term = self.func.blocks[self.block].term.as_ref();
-        let edge = term.and_then(|t| t.edges().find(|e| e.block == header));
-        let v = edge.expect("the preheader jumps to the header").args[param as usize];
+        let v = entry_arg(self.func, self.block, header, param);
         match const_value(self.func, v) {
             Some(k) => Inv::Const(k as i32),
             None => Inv::Value(v),
@@ -630,21 +490,8 @@ impl Emitter<'_> {
 
     /// Appends `op` to the block: its result.
     fn emit(&mut self, op: Op) -> ValueId {
-        let ty = match op {
-            Op::Const(k) => k.ty(),
-            _ => self.ty,
-        };
-        let block = self.func.block_id(self.block);
-        // The definition is set by `renumber_defs` once all are placed.
-        let v = (self.func).new_value(ty, self.name.clone(), ValueDef::BlockParam(block, 0));
-        let (span, loc) = self.at;
-        self.func.blocks[self.block].insts.push(Inst {
-            op,
-            results: vec![v],
-            span,
-            loc,
-        });
-        v
+        let name = self.name.clone();
+        append(self.func, self.block, op, self.ty, name, self.at)
     }
 }
 

@@ -1,0 +1,314 @@
+//! What the passes that give a loop new loop-carried values (`widen-iv`,
+//! `strength-reduce`) share: a function's natural loops found on demand,
+//! each header parameter that every back edge passes as a step of itself
+//! (a counter: the pass says which steps it accepts), and the edit that
+//! adds a parameter to a header, entered from the preheader and stepped
+//! on each back edge.
+//!
+//! It finds and edits only; each pass's file says why its rewrite is
+//! exact. The loops are those of [`crate::analysis`], with the
+//! preheaders of [`super::licm::preheader`]: loops headed by the entry
+//! block or entered from an unreachable block (that edge would lack the
+//! new arguments), and loops of more than [`MAX_LOOP_BLOCKS`] blocks, are
+//! left alone. Loops are made in the order the pass asks for them, and
+//! each parameter is looked at once: deterministic (no hash map is
+//! iterated) and linear but for the nesting depth.
+
+use crate::analysis::{Cfg, DomTree, Loops, natural_loop};
+use crate::diag::Span;
+use crate::fxhash::FxHashSet;
+use crate::ir::{BinaryOp, BlockId, Function, Inst, LocId, Op, Type, ValueDef, ValueId};
+
+/// Loops of more blocks than this are not looked into.
+pub(super) const MAX_LOOP_BLOCKS: usize = 4096;
+/// The most new loop-carried values one loop gets.
+pub(super) const MAX_PER_LOOP: usize = 8;
+
+/// One edge back to a loop's header: the block it leaves, its position
+/// among that block's edges, and the step `S` it passes for a counter.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct BackEdge<S> {
+    pub from: usize,
+    pub nth: usize,
+    pub step: S,
+}
+
+/// A loop a pass looks into, with the rewrites `R` it plans there.
+#[derive(Debug)]
+pub(super) struct Loop<S, R> {
+    pub header: usize,
+    pub in_loop: FxHashSet<usize>,
+    /// Each header parameter asked about, by position: its back edges
+    /// when it is a counter.
+    counters: Vec<(u32, Option<Vec<BackEdge<S>>>)>,
+    pub rewrites: Vec<R>,
+}
+
+impl<S, R> Loop<S, R> {
+    /// The back edges of the counter at parameter `param`.
+    pub fn counter_edges(&self, param: u32) -> Option<&[BackEdge<S>]> {
+        let (_, edges) = self.counters.iter().find(|(p, _)| *p == param)?;
+        edges.as_deref()
+    }
+
+    /// Whether `v` is computed inside the loop (a parameter or result of
+    /// one of its blocks).
+    pub fn defines(&self, func: &Function, v: ValueId) -> bool {
+        match func.value(v).def {
+            ValueDef::Param(_) => false,
+            ValueDef::BlockParam(b, _) | ValueDef::InstResult { block: b, .. } => {
+                self.in_loop.contains(&b.index())
+            }
+        }
+    }
+
+    /// The planned rewrite that `same` accepts, else a new one made by
+    /// `new` while the loop has fewer than [`MAX_PER_LOOP`].
+    pub fn rewrite(
+        &mut self,
+        same: impl Fn(&R) -> bool,
+        new: impl FnOnce() -> R,
+    ) -> Option<&mut R> {
+        match self.rewrites.iter().position(same) {
+            Some(index) => Some(&mut self.rewrites[index]),
+            None if self.rewrites.len() < MAX_PER_LOOP => {
+                self.rewrites.push(new());
+                self.rewrites.last_mut()
+            }
+            None => None,
+        }
+    }
+}
+
+/// A function's loops, made on first asking.
+pub(super) struct LoopFinder<'a, S, R> {
+    func: &'a Function,
+    cfg: &'a Cfg,
+    dom: &'a DomTree,
+    headers: &'a Loops,
+    /// Whether an unreachable block jumps to each block.
+    unreachable_pred: Vec<bool>,
+    /// Each header's loop index (`Some(None)`: not a loop to look into).
+    index_of: Vec<Option<Option<usize>>>,
+    pub loops: Vec<Loop<S, R>>,
+}
+
+impl<'a, S, R> LoopFinder<'a, S, R> {
+    pub fn new(func: &'a Function, cfg: &'a Cfg, dom: &'a DomTree, headers: &'a Loops) -> Self {
+        let mut unreachable_pred = vec![false; func.blocks.len()];
+        for (b, block) in func.blocks.iter().enumerate() {
+            if !cfg.is_reachable(func.block_id(b)) {
+                for s in block.successors() {
+                    if let Some(mark) = unreachable_pred.get_mut(s.index()) {
+                        *mark = true;
+                    }
+                }
+            }
+        }
+        LoopFinder {
+            func,
+            cfg,
+            dom,
+            headers,
+            unreachable_pred,
+            index_of: vec![None; func.blocks.len()],
+            loops: Vec::new(),
+        }
+    }
+
+    /// The instructions of the reachable blocks, with their block, in
+    /// order.
+    pub fn reachable_insts(&self) -> impl Iterator<Item = (usize, &'a Inst)> + 'a {
+        let (func, cfg) = (self.func, self.cfg);
+        (func.blocks.iter().enumerate())
+            .filter(move |(b, _)| cfg.is_reachable(func.block_id(*b)))
+            .flat_map(|(b, block)| block.insts.iter().map(move |inst| (b, inst)))
+    }
+
+    /// The loop and parameter position of `p` when it is a counter of a
+    /// loop holding block `b`: a parameter of the loop's header that
+    /// every back edge passes as a step, `step(loop, arg)` reading the
+    /// argument `arg` of an edge (`None` when it is not one).
+    pub fn counter(
+        &mut self,
+        p: ValueId,
+        b: usize,
+        step: impl Fn(&Loop<S, R>, ValueId) -> Option<S>,
+    ) -> Option<(usize, u32)> {
+        let ValueDef::BlockParam(h, n) = self.func.value(p).def else {
+            return None;
+        };
+        let index = self.loop_at(h.index())?;
+        let lp = &self.loops[index];
+        if !lp.in_loop.contains(&b) {
+            return None;
+        }
+        let known = match lp.counters.iter().find(|(q, _)| *q == n) {
+            Some((_, edges)) => edges.is_some(),
+            None => {
+                let edges = self.back_edges(lp, h, n, step);
+                let found = edges.is_some();
+                self.loops[index].counters.push((n, edges));
+                found
+            }
+        };
+        known.then_some((index, n))
+    }
+
+    /// The index of the loop headed by `h`, `None` when `h` heads no
+    /// loop to look into.
+    fn loop_at(&mut self, h: usize) -> Option<usize> {
+        if let Some(known) = self.index_of[h] {
+            return known;
+        }
+        let header = self.func.block_id(h);
+        let ok = h != 0
+            && self.headers.is_header[h]
+            && self.cfg.is_reachable(header)
+            && !self.unreachable_pred[h];
+        let body = ok
+            .then(|| natural_loop(self.cfg, self.dom, header, MAX_LOOP_BLOCKS))
+            .flatten();
+        let index = body.map(|body| {
+            self.loops.push(Loop {
+                header: h,
+                in_loop: body.iter().map(|b| b.index()).collect(),
+                counters: Vec::new(),
+                rewrites: Vec::new(),
+            });
+            self.loops.len() - 1
+        });
+        self.index_of[h] = Some(index);
+        index
+    }
+
+    /// The back edges of `lp`, headed by `h`, when `step` reads what each
+    /// passes for the header's parameter `n`.
+    fn back_edges(
+        &self,
+        lp: &Loop<S, R>,
+        h: BlockId,
+        n: u32,
+        step: impl Fn(&Loop<S, R>, ValueId) -> Option<S>,
+    ) -> Option<Vec<BackEdge<S>>> {
+        let mut edges = Vec::new();
+        for &from in &self.cfg.preds[h.index()] {
+            if !lp.in_loop.contains(&from.index()) {
+                continue;
+            }
+            let term = self.func.block(from).term.as_ref()?;
+            for (nth, edge) in term.edges().enumerate().filter(|(_, e)| e.block == h) {
+                let arg = *edge.args.get(n as usize)?;
+                edges.push(BackEdge {
+                    from: from.index(),
+                    nth,
+                    step: step(lp, arg)?,
+                });
+            }
+        }
+        Some(edges)
+    }
+}
+
+/// The instruction (block, index) using each value used once, `None`
+/// for the others (and for a value a terminator uses).
+pub(super) fn single_users(func: &Function) -> Vec<Option<(usize, usize)>> {
+    let uses = super::unroll::use_counts(func);
+    let mut user = vec![None; func.values.len()];
+    for (b, block) in func.blocks.iter().enumerate() {
+        for (i, inst) in block.insts.iter().enumerate() {
+            for v in inst.op.operands() {
+                user[v.index()] = Some((b, i));
+            }
+        }
+    }
+    for (user, uses) in user.iter_mut().zip(uses) {
+        if uses != 1 {
+            *user = None;
+        }
+    }
+    user
+}
+
+/// What the preheader `pre` passes the header for its parameter `param`.
+pub(super) fn entry_arg(func: &Function, pre: usize, header: BlockId, param: u32) -> ValueId {
+    let term = func.blocks[pre].term.as_ref();
+    let edge = term.and_then(|t| t.edges().find(|e| e.block == header));
+    edge.expect("the preheader jumps to the header").args[param as usize]
+}
+
+/// Appends `op` to the end of block `b`, its result named `name` and of
+/// type `ty` unless it is a constant or an address: the result.
+pub(super) fn append(
+    func: &mut Function,
+    b: usize,
+    op: Op,
+    ty: Type,
+    name: String,
+    (span, loc): (Span, LocId),
+) -> ValueId {
+    let ty = match op {
+        Op::Const(k) => k.ty(),
+        Op::DataAddr(_) => Type::Ptr,
+        _ => ty,
+    };
+    let block = func.block_id(b);
+    // The definition is set by `renumber_defs` once all are placed.
+    let v = func.new_value(ty, name, ValueDef::BlockParam(block, 0));
+    func.blocks[b].insts.push(Inst {
+        op,
+        results: vec![v],
+        span,
+        loc,
+    });
+    v
+}
+
+/// A new parameter of the header `h`, of type `ty`, named `name`: it
+/// enters from the preheader `pre` as `start`, and each back edge passes
+/// it back unchanged (`None`) or stepped, `op` by its step (named
+/// `{name}_next`, at `at`, in the edge's block).
+pub(super) fn add_carried<S>(
+    func: &mut Function,
+    (h, pre): (usize, usize),
+    (ty, name, at): (Type, &str, (Span, LocId)),
+    start: ValueId,
+    edges: &[BackEdge<S>],
+    steps: impl IntoIterator<Item = Option<(BinaryOp, ValueId)>>,
+) -> ValueId {
+    let header = func.block_id(h);
+    let n = func.blocks[h].params.len() as u32;
+    let carried = func.new_value(ty, name.to_string(), ValueDef::BlockParam(header, n));
+    func.blocks[h].params.push(carried);
+    push_arg(func, pre, None, header, start);
+    for (edge, step) in edges.iter().zip(steps) {
+        let next = match step {
+            Some((op, step)) => {
+                let op = Op::Binary(op, ty, carried, step);
+                append(func, edge.from, op, ty, format!("{name}_next"), at)
+            }
+            None => carried,
+        };
+        push_arg(func, edge.from, Some(edge.nth), header, next);
+    }
+    carried
+}
+
+/// Appends `value` to the arguments of the `nth` edge of `block`, or of
+/// its first edge to `target` when `nth` is `None` (a preheader's jump).
+fn push_arg(
+    func: &mut Function,
+    block: usize,
+    nth: Option<usize>,
+    target: BlockId,
+    value: ValueId,
+) {
+    let Some(term) = &mut func.blocks[block].term else {
+        return;
+    };
+    let edges = term.edges_mut().into_iter().enumerate();
+    let mut wanted = edges.filter(|(n, e)| nth.map_or(e.block == target, |nth| *n == nth));
+    if let Some((_, edge)) = wanted.next() {
+        edge.args.push(value);
+    }
+}
