@@ -138,13 +138,13 @@ pub const PASSES: &[PassInfo] = &[
         name: "widen-iv",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "sign extensions of `i * m + x` (i32) of a loop's counter `i` by invariants, where value ranges prove that neither the counter's steps nor the expression wrap, replaced by a new pointer-wide loop-carried value stepped by `c * m` (widen.rs, ranges.rs)",
+        what: "sign extensions of `i * m + x` (i32) of a loop's counter `i` by invariants, where value ranges prove that neither the counter's steps nor the expression wrap, replaced by a new pointer-wide loop-carried value stepped by `c * m` (widen.rs, ranges.rs, loops.rs)",
     },
     PassInfo {
         name: "strength-reduce",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs)",
+        what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs, loops.rs)",
     },
     PassInfo {
         name: "unroll",
