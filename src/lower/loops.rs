@@ -1,9 +1,10 @@
 //! What the passes that give a loop new loop-carried values (`widen-iv`,
 //! `strength-reduce`) share: a function's natural loops found on demand,
 //! each header parameter that every back edge passes as a step of itself
-//! (a counter: the pass says which steps it accepts), and the edit that
-//! adds a parameter to a header, entered from the preheader and stepped
-//! on each back edge.
+//! (a counter: the pass says which steps it accepts), the new parameters
+//! planned for each loop, and the rewrite that adds them to the headers,
+//! entered from the preheaders and stepped on each back edge, in place of
+//! the values they stand for.
 //!
 //! It finds and edits only; each pass's file says why its rewrite is
 //! exact. The loops are those of [`crate::analysis`], with the
@@ -14,6 +15,7 @@
 //! each parameter is looked at once: deterministic (no hash map is
 //! iterated) and linear but for the nesting depth.
 
+use super::licm::preheader;
 use crate::analysis::{Cfg, DomTree, Loops, natural_loop};
 use crate::diag::Span;
 use crate::fxhash::FxHashSet;
@@ -28,25 +30,42 @@ pub(super) const MAX_PER_LOOP: usize = 8;
 /// among that block's edges, and the step `S` it passes for a counter.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct BackEdge<S> {
-    pub from: usize,
-    pub nth: usize,
+    from: usize,
+    nth: usize,
     pub step: S,
 }
 
-/// A loop a pass looks into, with the rewrites `R` it plans there.
+/// A new header parameter a pass plans: it follows the counter at
+/// position `counter` among the header's parameters, is of type `ty`, is
+/// the value `what` says (in the pass's terms), and stands for the values
+/// `replaced`.
 #[derive(Debug)]
-pub(super) struct Loop<S, R> {
-    pub header: usize,
+pub(super) struct Carried<W> {
+    pub counter: u32,
+    pub ty: Type,
+    pub what: W,
+    pub replaced: Vec<ValueId>,
+    /// Values that computed the replaced ones (removed when unused).
+    pub dead: Vec<ValueId>,
+    /// The position of the first replaced instruction, for the new ones.
+    pub at: (Span, LocId),
+}
+
+/// A loop a pass looks into, its counters stepped by `S`s, and the new
+/// parameters it plans there, each a `W`.
+#[derive(Debug)]
+pub(super) struct Loop<S, W> {
+    header: usize,
     pub in_loop: FxHashSet<usize>,
     /// Each header parameter asked about, by position: its back edges
     /// when it is a counter.
     counters: Vec<(u32, Option<Vec<BackEdge<S>>>)>,
-    pub rewrites: Vec<R>,
+    pub carried: Vec<Carried<W>>,
 }
 
-impl<S, R> Loop<S, R> {
+impl<S, W> Loop<S, W> {
     /// The back edges of the counter at parameter `param`.
-    pub fn counter_edges(&self, param: u32) -> Option<&[BackEdge<S>]> {
+    fn counter_edges(&self, param: u32) -> Option<&[BackEdge<S>]> {
         let (_, edges) = self.counters.iter().find(|(p, _)| *p == param)?;
         edges.as_deref()
     }
@@ -61,19 +80,32 @@ impl<S, R> Loop<S, R> {
             }
         }
     }
+}
 
-    /// The planned rewrite that `same` accepts, else a new one made by
-    /// `new` while the loop has fewer than [`MAX_PER_LOOP`].
-    pub fn rewrite(
+impl<S, W: PartialEq> Loop<S, W> {
+    /// The new parameter planned for `what` of type `ty` following the
+    /// counter `counter` (identical ones are shared), made at `at` if
+    /// the loop has fewer than [`MAX_PER_LOOP`].
+    pub fn carry(
         &mut self,
-        same: impl Fn(&R) -> bool,
-        new: impl FnOnce() -> R,
-    ) -> Option<&mut R> {
-        match self.rewrites.iter().position(same) {
-            Some(index) => Some(&mut self.rewrites[index]),
-            None if self.rewrites.len() < MAX_PER_LOOP => {
-                self.rewrites.push(new());
-                self.rewrites.last_mut()
+        counter: u32,
+        ty: Type,
+        what: W,
+        at: (Span, LocId),
+    ) -> Option<&mut Carried<W>> {
+        let same = |c: &Carried<W>| c.counter == counter && c.ty == ty && c.what == what;
+        match self.carried.iter().position(same) {
+            Some(index) => Some(&mut self.carried[index]),
+            None if self.carried.len() < MAX_PER_LOOP => {
+                self.carried.push(Carried {
+                    counter,
+                    ty,
+                    what,
+                    replaced: Vec::new(),
+                    dead: Vec::new(),
+                    at,
+                });
+                self.carried.last_mut()
             }
             None => None,
         }
@@ -81,7 +113,7 @@ impl<S, R> Loop<S, R> {
 }
 
 /// A function's loops, made on first asking.
-pub(super) struct LoopFinder<'a, S, R> {
+pub(super) struct LoopFinder<'a, S, W> {
     func: &'a Function,
     cfg: &'a Cfg,
     dom: &'a DomTree,
@@ -90,10 +122,10 @@ pub(super) struct LoopFinder<'a, S, R> {
     unreachable_pred: Vec<bool>,
     /// Each header's loop index (`Some(None)`: not a loop to look into).
     index_of: Vec<Option<Option<usize>>>,
-    pub loops: Vec<Loop<S, R>>,
+    pub loops: Vec<Loop<S, W>>,
 }
 
-impl<'a, S, R> LoopFinder<'a, S, R> {
+impl<'a, S, W> LoopFinder<'a, S, W> {
     pub fn new(func: &'a Function, cfg: &'a Cfg, dom: &'a DomTree, headers: &'a Loops) -> Self {
         let mut unreachable_pred = vec![false; func.blocks.len()];
         for (b, block) in func.blocks.iter().enumerate() {
@@ -133,7 +165,7 @@ impl<'a, S, R> LoopFinder<'a, S, R> {
         &mut self,
         p: ValueId,
         b: usize,
-        step: impl Fn(&Loop<S, R>, ValueId) -> Option<S>,
+        step: impl Fn(&Loop<S, W>, ValueId) -> Option<S>,
     ) -> Option<(usize, u32)> {
         let ValueDef::BlockParam(h, n) = self.func.value(p).def else {
             return None;
@@ -174,7 +206,7 @@ impl<'a, S, R> LoopFinder<'a, S, R> {
                 header: h,
                 in_loop: body.iter().map(|b| b.index()).collect(),
                 counters: Vec::new(),
-                rewrites: Vec::new(),
+                carried: Vec::new(),
             });
             self.loops.len() - 1
         });
@@ -186,10 +218,10 @@ impl<'a, S, R> LoopFinder<'a, S, R> {
     /// passes for the header's parameter `n`.
     fn back_edges(
         &self,
-        lp: &Loop<S, R>,
+        lp: &Loop<S, W>,
         h: BlockId,
         n: u32,
-        step: impl Fn(&Loop<S, R>, ValueId) -> Option<S>,
+        step: impl Fn(&Loop<S, W>, ValueId) -> Option<S>,
     ) -> Option<Vec<BackEdge<S>>> {
         let mut edges = Vec::new();
         for &from in &self.cfg.preds[h.index()] {
@@ -264,11 +296,55 @@ pub(super) fn append(
     v
 }
 
+/// What a pass emits for a new parameter into the loop's preheader: its
+/// name, its entry value, and each back edge's step (`None`: the edge
+/// passes it unchanged).
+pub(super) type Entry = (String, ValueId, Vec<Option<(BinaryOp, ValueId)>>);
+
+/// `func` with the new parameters that `loops` plan, and each value they
+/// replace renamed to its parameter (definitions renumbered); the
+/// replaced values and those that computed them, for the pass to remove
+/// where unused. `entry(func, preheader, header, carried, back_edges)`
+/// emits a parameter's [`Entry`]. `None` when no loop plans any.
+pub(super) fn add_all_carried<S, W>(
+    func: &Function,
+    cfg: &Cfg,
+    loops: &[Loop<S, W>],
+    mut entry: impl FnMut(&mut Function, usize, BlockId, &Carried<W>, &[BackEdge<S>]) -> Entry,
+) -> Option<(Function, FxHashSet<ValueId>)> {
+    if loops.iter().all(|l| l.carried.is_empty()) {
+        return None;
+    }
+    let mut out = func.clone();
+    let mut rename: Vec<Option<ValueId>> = vec![None; func.values.len()];
+    let mut seeds = FxHashSet::default();
+    for lp in loops.iter().filter(|l| !l.carried.is_empty()) {
+        let h = lp.header;
+        let (pre, _) = preheader(&mut out, cfg, h, &lp.in_loop);
+        let header = out.block_id(h);
+        for c in &lp.carried {
+            let Some(edges) = lp.counter_edges(c.counter) else {
+                continue;
+            };
+            let (name, start, steps) = entry(&mut out, pre, header, c, edges);
+            let new = add_carried(&mut out, (h, pre), (c.ty, &name, c.at), start, edges, steps);
+            for &v in &c.replaced {
+                rename[v.index()] = Some(new);
+                seeds.insert(v);
+            }
+            seeds.extend(c.dead.iter().copied());
+        }
+    }
+    out.map_operands(|v| rename.get(v.index()).copied().flatten().unwrap_or(v));
+    super::inline::renumber_defs(&mut out);
+    Some((out, seeds))
+}
+
 /// A new parameter of the header `h`, of type `ty`, named `name`: it
 /// enters from the preheader `pre` as `start`, and each back edge passes
 /// it back unchanged (`None`) or stepped, `op` by its step (named
 /// `{name}_next`, at `at`, in the edge's block).
-pub(super) fn add_carried<S>(
+fn add_carried<S>(
     func: &mut Function,
     (h, pre): (usize, usize),
     (ty, name, at): (Type, &str, (Span, LocId)),

@@ -58,8 +58,10 @@
 //! header that has a product to reduce: the pass stays linear but for the
 //! nesting depth, bounded by the loop size limit.
 
-use super::licm::{movable, preheader};
-use super::loops::{BackEdge, Loop, LoopFinder, add_carried, append, entry_arg, single_users};
+use super::licm::movable;
+use super::loops::{
+    BackEdge, Carried, Entry, Loop, LoopFinder, add_all_carried, append, entry_arg, single_users,
+};
 use super::unroll::def_op;
 use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::diag::Span;
@@ -83,17 +85,7 @@ pub(super) fn reduce_strength(func: &Function) -> Option<Function> {
     }
     let (cfg, dom, loops) = reducible_loops(func)?;
     let plans = Finder::new(func, &cfg, &dom, &loops).find();
-    if plans.iter().all(|p| p.rewrites.is_empty()) {
-        return None;
-    }
-    let mut out = func.clone();
-    let mut rename: Vec<Option<ValueId>> = vec![None; func.values.len()];
-    let mut seeds = FxHashSet::default();
-    for plan in plans.iter().filter(|p| !p.rewrites.is_empty()) {
-        apply(&mut out, &cfg, plan, &mut rename, &mut seeds);
-    }
-    out.map_operands(|v| rename.get(v.index()).copied().flatten().unwrap_or(v));
-    super::inline::renumber_defs(&mut out);
+    let (mut out, seeds) = add_all_carried(func, &cfg, &plans, entry)?;
     // The replaced products and sums, then what only they read (the
     // frontend's constants in the loop).
     super::offsets::remove_dead(&mut out, |inst| {
@@ -142,31 +134,28 @@ enum Delta {
     Sub(Inv),
 }
 
-/// One new header parameter: `iv ⊗ m (+ x)`, standing for `replaced`.
-#[derive(Debug)]
-struct Reduction {
-    /// The induction variable's position among the header's parameters.
-    param: u32,
+/// What a new header parameter is: `iv ⊗ m (+ x)`, `iv` the induction
+/// variable it follows.
+#[derive(Debug, PartialEq)]
+struct Product {
     scale: BinaryOp,
-    ty: Type,
     m: Inv,
     x: Option<Inv>,
-    replaced: Vec<ValueId>,
-    /// The products folded into a replaced sum.
-    dead: Vec<ValueId>,
-    /// The position of the first replaced instruction, for the new ones.
-    at: (Span, LocId),
 }
+
+/// One new header parameter, standing for the products or sums it
+/// replaces (`dead`: the products folded into a replaced sum).
+type Reduction = Carried<Product>;
 
 /// The reductions of one loop, the back edges of its induction variables
 /// passing [`Delta`]s.
-type Plan = Loop<Delta, Reduction>;
+type Plan = Loop<Delta, Product>;
 
 /// The analysis: loops found on demand, in the order their products
 /// appear.
 struct Finder<'a> {
     func: &'a Function,
-    loops: LoopFinder<'a, Delta, Reduction>,
+    loops: LoopFinder<'a, Delta, Product>,
     /// The single user of each value used once: (block, instruction).
     user: Vec<Option<(usize, usize)>>,
 }
@@ -230,20 +219,9 @@ impl<'a> Finder<'a> {
         }
         let x = sum.map(|(_, x)| x);
         let replaced = sum.map_or(p, |(q, _)| q);
-        let same = |r: &Reduction| {
-            r.param == param && r.scale == scale && r.ty == ty && r.m == m && r.x == x
-        };
-        let new = || Reduction {
-            param,
-            scale,
-            ty,
-            m,
-            x,
-            replaced: Vec::new(),
-            dead: Vec::new(),
-            at: (inst.span, inst.loc),
-        };
-        let Some(reduction) = self.loops.loops[plan].rewrite(same, new) else {
+        let product = Product { scale, m, x };
+        let at = (inst.span, inst.loc);
+        let Some(reduction) = self.loops.loops[plan].carry(param, ty, product, at) else {
             return;
         };
         reduction.replaced.push(replaced);
@@ -307,41 +285,27 @@ fn product_pays(scale: BinaryOp, m: Inv) -> bool {
         && !matches!(m, Inv::Const(k) if k.int_bits().is_some_and(|b| b == 0 || b.is_power_of_two()))
 }
 
-/// Rewrites the loop of `plan` in `func`: a new header parameter per
-/// reduction, its entry value and steps computed in the preheader, its
-/// next value on each back edge; the replaced values to rename and the
-/// instructions to remove if unused are noted.
-fn apply(
+/// The entry value and steps of the new parameter `r`, computed in the
+/// preheader `pre` of `header` (each `c * m` once), named after the value
+/// it replaces.
+fn entry(
     func: &mut Function,
-    cfg: &Cfg,
-    plan: &Plan,
-    rename: &mut [Option<ValueId>],
-    seeds: &mut FxHashSet<ValueId>,
-) {
-    let h = plan.header;
-    let (pre, _) = preheader(func, cfg, h, &plan.in_loop);
-    let header_id = func.block_id(h);
-    for r in &plan.rewrites {
-        let Some(edges) = plan.counter_edges(r.param) else {
-            continue;
-        };
-        let name = func.value(r.replaced[0]).name.clone();
-        let mut at = Emitter {
-            func: &mut *func,
-            block: pre,
-            at: r.at,
-            ty: r.ty,
-            name: format!("{name}_sr"),
-        };
-        let start = at.start(header_id, r);
-        let steps = at.steps(edges, r);
-        let j = add_carried(func, (h, pre), (r.ty, &name, r.at), start, edges, steps);
-        for &v in &r.replaced {
-            rename[v.index()] = Some(j);
-            seeds.insert(v);
-        }
-        seeds.extend(r.dead.iter().copied());
-    }
+    pre: usize,
+    header: BlockId,
+    r: &Reduction,
+    edges: &[BackEdge<Delta>],
+) -> Entry {
+    let name = func.value(r.replaced[0]).name.clone();
+    let mut at = Emitter {
+        func,
+        block: pre,
+        at: r.at,
+        ty: r.ty,
+        name: format!("{name}_sr"),
+    };
+    let start = at.start(header, r);
+    let steps = at.steps(edges, r);
+    (name, start, steps)
 }
 
 /// Appends instructions to the end of one block, folding what constants
@@ -358,9 +322,9 @@ struct Emitter<'f> {
 impl Emitter<'_> {
     /// The new parameter's entry value, `i0 * m (+ x)`.
     fn start(&mut self, header: BlockId, r: &Reduction) -> ValueId {
-        let i0 = self.entry_value(header, r.param);
-        let product = self.scaled(i0, r.m, r.scale);
-        let start = match r.x {
+        let i0 = self.entry_value(header, r.counter);
+        let product = self.scaled(i0, r.what.m, r.what.scale);
+        let start = match r.what.x {
             Some(x) => self.add(product, x),
             None => product,
         };
@@ -389,7 +353,7 @@ impl Emitter<'_> {
             let step = match made.iter().find(|(k, _)| *k == c) {
                 Some(&(_, step)) => step,
                 None => {
-                    let scaled = self.scaled(c, r.m, r.scale);
+                    let scaled = self.scaled(c, r.what.m, r.what.scale);
                     let step = self.value(scaled);
                     made.push((c, step));
                     step

@@ -45,13 +45,14 @@
 //! look at each instruction, and each loop's blocks once: linear but for
 //! the nesting depth, bounded by the loop size limit.
 
-use super::licm::{movable, preheader};
-use super::loops::{Loop, LoopFinder, add_carried, append, entry_arg, single_users};
+use super::licm::movable;
+use super::loops::{
+    BackEdge, Carried, Entry, Loop, LoopFinder, add_all_carried, append, entry_arg, single_users,
+};
 use super::ranges::{Range, Ranges, const_value};
 use super::unroll::def_op;
 use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::diag::Span;
-use crate::fxhash::FxHashSet;
 use crate::ir::{
     BinaryOp, BlockId, Const, ConvKind, ConvOp, Function, Inst, LocId, Op, Type, ValueDef, ValueId,
 };
@@ -65,17 +66,7 @@ pub(super) fn widen_ivs(func: &Function) -> Option<Function> {
     let (cfg, dom, loops) = reducible_loops(func)?;
     let ranges = Ranges::new(func, &cfg, &dom);
     let plans = Finder::new(func, &cfg, &dom, &loops, &ranges).find();
-    if plans.iter().all(|p| p.rewrites.is_empty()) {
-        return None;
-    }
-    let mut out = func.clone();
-    let mut rename: Vec<Option<ValueId>> = vec![None; func.values.len()];
-    let mut seeds = FxHashSet::default();
-    for plan in plans.iter().filter(|p| !p.rewrites.is_empty()) {
-        apply(&mut out, &cfg, plan, &mut rename, &mut seeds);
-    }
-    out.map_operands(|v| rename.get(v.index()).copied().flatten().unwrap_or(v));
-    super::inline::renumber_defs(&mut out);
+    let (mut out, seeds) = add_all_carried(func, &cfg, &plans, entry)?;
     super::offsets::remove_dead(&mut out, |inst| {
         movable(&inst.op)
             && (matches!(inst.op, Op::Const(_)) || inst.results.iter().any(|r| seeds.contains(r)))
@@ -109,23 +100,21 @@ enum Inv {
 /// plus or minus an i32 constant.
 type Step = Option<(BinaryOp, i32)>;
 
-/// One new header parameter: `ext(p) * ext(m) + ext(inv)` of type `ty`.
-#[derive(Debug)]
-struct Widened {
-    param: u32,
-    ty: Type,
+/// What a new header parameter is: `ext(p) * ext(m) + ext(inv)`, `p` the
+/// counter it follows.
+#[derive(Debug, PartialEq)]
+struct Wide {
     m: Option<Inv>,
     inv: Option<Inv>,
-    replaced: Vec<ValueId>,
-    /// The i32 values that computed `x` (removed when nothing else uses
-    /// them).
-    dead: Vec<ValueId>,
-    at: (Span, LocId),
 }
+
+/// One new header parameter of the wide type, standing for the
+/// extensions it replaces (`dead`: the i32 values that computed `x`).
+type Widened = Carried<Wide>;
 
 /// The loop of one header and what it widens; its counters' steps
 /// cannot wrap.
-type Plan = Loop<Step, Widened>;
+type Plan = Loop<Step, Wide>;
 
 /// `x` as `p * m + inv`, with the i32 values computing it.
 struct Affine {
@@ -138,7 +127,7 @@ struct Affine {
 struct Finder<'a> {
     func: &'a Function,
     ranges: &'a Ranges,
-    loops: LoopFinder<'a, Step, Widened>,
+    loops: LoopFinder<'a, Step, Wide>,
     /// The instruction using each value used once.
     user: Vec<Option<(usize, usize)>>,
 }
@@ -188,17 +177,9 @@ impl<'a> Finder<'a> {
         let Some((form, (plan, param, m, inv))) = found else {
             return;
         };
-        let same = |w: &Widened| w.param == param && w.ty == ty && w.m == m && w.inv == inv;
-        let new = || Widened {
-            param,
-            ty,
-            m,
-            inv,
-            replaced: Vec::new(),
-            dead: Vec::new(),
-            at: (inst.span, inst.loc),
-        };
-        let Some(widened) = self.loops.loops[plan].rewrite(same, new) else {
+        let at = (inst.span, inst.loc);
+        let wide = Wide { m, inv };
+        let Some(widened) = self.loops.loops[plan].carry(param, ty, wide, at) else {
             return;
         };
         widened.replaced.push(y);
@@ -358,60 +339,39 @@ fn invariant(func: &Function, plan: &Plan, v: ValueId) -> Option<Inv> {
     (!plan.defines(func, v)).then_some(Inv::Value(v))
 }
 
-/// Rewrites the loop of `plan`: a new header parameter per widening, its
-/// entry value and steps computed in the preheader, its next value on
-/// each back edge.
-fn apply(
+/// The entry value and steps of the new parameter `w`, computed in the
+/// preheader `pre` of `header` (`ext(c) * ext(m)` once for each distinct
+/// constant `c`), named after the extension it replaces.
+fn entry(
     func: &mut Function,
-    cfg: &Cfg,
-    plan: &Plan,
-    rename: &mut [Option<ValueId>],
-    seeds: &mut FxHashSet<ValueId>,
-) {
-    let h = plan.header;
-    let (pre, _) = preheader(func, cfg, h, &plan.in_loop);
-    let header_id = func.block_id(h);
-    for w in &plan.rewrites {
-        let Some(edges) = plan.counter_edges(w.param) else {
-            continue;
-        };
-        let name = format!("{}_w", func.value(w.replaced[0]).name);
-        let mut at = Emitter {
-            func: &mut *func,
-            block: pre,
-            at: w.at,
-            ty: w.ty,
-            name: name.clone(),
-        };
-        let p0 = at.entry_value(header_id, w.param);
-        let start = at.start(p0, w);
-        // `ext(c) * ext(m)` for each distinct constant `c`.
-        let mut steps: Vec<(i32, ValueId)> = Vec::new();
-        for (_, c) in edges.iter().filter_map(|e| e.step) {
-            if !steps.iter().any(|(k, _)| *k == c) {
-                let step = at.step(c, w.m);
-                steps.push((c, step));
-            }
+    pre: usize,
+    header: BlockId,
+    w: &Widened,
+    edges: &[BackEdge<Step>],
+) -> Entry {
+    let name = format!("{}_w", func.value(w.replaced[0]).name);
+    let mut at = Emitter {
+        func,
+        block: pre,
+        at: w.at,
+        ty: w.ty,
+        name: name.clone(),
+    };
+    let p0 = at.entry_value(header, w.counter);
+    let start = at.start(p0, w);
+    let mut steps: Vec<(i32, ValueId)> = Vec::new();
+    for (_, c) in edges.iter().filter_map(|e| e.step) {
+        if !steps.iter().any(|(k, _)| *k == c) {
+            let step = at.step(c, w.what.m);
+            steps.push((c, step));
         }
-        let edge_steps = edges.iter().map(|edge| {
-            let (op, c) = edge.step?;
-            let step = steps.iter().find(|(k, _)| *k == c).map(|s| s.1);
-            Some((op, step.expect("each constant's step was made")))
-        });
-        let wide = add_carried(
-            func,
-            (h, pre),
-            (w.ty, &name, w.at),
-            start,
-            edges,
-            edge_steps,
-        );
-        for &v in &w.replaced {
-            rename[v.index()] = Some(wide);
-            seeds.insert(v);
-        }
-        seeds.extend(w.dead.iter().copied());
     }
+    let edge_steps = edges.iter().map(|edge| {
+        let (op, c) = edge.step?;
+        let step = steps.iter().find(|(k, _)| *k == c).map(|s| s.1);
+        Some((op, step.expect("each constant's step was made")))
+    });
+    (name, start, edge_steps.collect())
 }
 
 /// Appends instructions to the end of one block.
@@ -437,7 +397,7 @@ impl Emitter<'_> {
     /// `ext(p0) * ext(m) + ext(inv)`, without the product by a zero
     /// `p0`.
     fn start(&mut self, p0: Inv, w: &Widened) -> ValueId {
-        let mut value = match (p0, w.m) {
+        let mut value = match (p0, w.what.m) {
             (Inv::Const(0), _) => None,
             (_, None) => Some(self.extend(p0)),
             (_, Some(m)) => {
@@ -445,7 +405,7 @@ impl Emitter<'_> {
                 Some(self.emit(Op::Binary(BinaryOp::Mul, self.ty, a, m)))
             }
         };
-        if let Some(inv) = w.inv {
+        if let Some(inv) = w.what.inv {
             let inv = self.extend(inv);
             value = Some(match value {
                 None => inv,
