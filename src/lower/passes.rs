@@ -496,6 +496,21 @@ pub(crate) mod testing {
         }
     }
 
+    /// `@f` of both modules gives the same results or traps on each
+    /// argument list, on both targets.
+    pub fn same_outcomes(before: &Module, after: &Module, args: &[Vec<Value>]) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut a = Interpreter::new(before, target).expect("instantiates");
+            let mut b = Interpreter::new(after, target).expect("instantiates");
+            for args in args {
+                a.set_fuel(Some(FUEL));
+                b.set_fuel(Some(FUEL));
+                let want = outcome(a.call("f", args));
+                assert_eq!(outcome(b.call("f", args)), want, "{target} {args:?}");
+            }
+        }
+    }
+
     /// A call's results, or its trap's reason without the backtrace
     /// (inlining removes frames), or another error's text.
     pub fn outcome(result: Result<Vec<Value>, InterpError>) -> Result<Vec<Value>, String> {

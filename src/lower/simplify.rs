@@ -286,9 +286,8 @@ fn pure(op: &Op) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::Interpreter;
     use crate::ir::Module;
-    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
+    use crate::lower::passes::testing::{check_generated, parse, rewritten, same_outcomes};
     use crate::value::Value;
 
     fn simplified(module: &Module) -> Module {
@@ -299,19 +298,6 @@ mod tests {
     fn ops(module: &Module) -> Vec<String> {
         let f = module.func(module.func_by_name("f").expect("f"));
         f.blocks[0].insts.iter().map(|i| i.op.mnemonic()).collect()
-    }
-
-    /// `@f` of both modules gives the same results or traps on each
-    /// argument list, on both targets.
-    fn same_outcomes(before: &Module, after: &Module, args: &[Vec<Value>]) {
-        for target in [Target::Wasm64, Target::Wasm32] {
-            let mut a = Interpreter::new(before, target).expect("instantiates");
-            let mut b = Interpreter::new(after, target).expect("instantiates");
-            for args in args {
-                let want = outcome(a.call("f", args));
-                assert_eq!(outcome(b.call("f", args)), want, "{target} {args:?}");
-            }
-        }
     }
 
     fn i32s(values: &[i32]) -> Vec<Vec<Value>> {

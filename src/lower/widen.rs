@@ -458,9 +458,8 @@ impl Emitter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::Interpreter;
-    use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
+    use crate::ir::Module;
+    use crate::lower::passes::testing::{check_generated, parse, rewritten, same_outcomes};
     use crate::value::Value;
 
     /// The module after `widen-iv` (which must verify), and its text.
@@ -468,21 +467,6 @@ mod tests {
         let after = rewritten(module, |_, f| widen_ivs(f));
         let text = crate::text::print_module(&after);
         (after, text)
-    }
-
-    /// `@f` gives the same results (or traps) before and after, for each
-    /// argument list, on both targets.
-    fn same_results(before: &Module, after: &Module, args: &[Vec<Value>]) {
-        for target in [Target::Wasm64, Target::Wasm32] {
-            let mut a = Interpreter::new(before, target).expect("instantiates");
-            let mut b = Interpreter::new(after, target).expect("instantiates");
-            for args in args {
-                a.set_fuel(Some(10_000_000));
-                b.set_fuel(Some(10_000_000));
-                let (want, got) = (outcome(a.call("f", args)), outcome(b.call("f", args)));
-                assert_eq!(got, want, "{target} {args:?}");
-            }
-        }
     }
 
     fn i32s(lists: &[&[i32]]) -> Vec<Vec<Value>> {
@@ -530,7 +514,7 @@ mod tests {
             &[-5, 0],
             &[9, 9],
         ]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
         // Strength reduction then leaves no product in the inner loop.
         let reduced = rewritten(&after, |_, f| super::super::strength::reduce_strength(f));
         let text = crate::text::print_module(&reduced);
@@ -544,7 +528,7 @@ mod tests {
             !text.contains("%w ="),
             "the widened counters are gone: {text}"
         );
-        same_results(&module, &reduced, &args);
+        same_outcomes(&module, &reduced, &args);
     }
 
     /// Without the cap, `i * n + k` may wrap: the nest is left alone but
@@ -556,7 +540,7 @@ mod tests {
         let (after, printed) = widened(&module);
         let body = printed.split("body:").nth(1).expect("body");
         assert_eq!(body.matches("extend_i32_s").count(), 2, "{printed}");
-        same_results(&module, &after, &i32s(&[&[3, 1], &[40, 39]]));
+        same_outcomes(&module, &after, &i32s(&[&[3, 1], &[40, 39]]));
     }
 
     /// A counter from `%s` while `cmp %n` (`lt_s`, `le_s`), at most 20
@@ -608,7 +592,7 @@ mod tests {
             &[-1, 3, 0],
             &[0, max, 0],
         ]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
     }
 
     /// `%k < %n` alone bounds `%k + 1` by i32::MAX: the counter is
@@ -626,7 +610,7 @@ mod tests {
             &[-3, 40, 0],
             &[7, 2, 0],
         ]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
     }
 
     /// With `<=`, at `%n` = i32::MAX the counter wraps to i32::MIN, where a
@@ -659,7 +643,7 @@ mod tests {
         let (after, printed) = widened(&module);
         assert!(!printed.contains("extend_i32_u %kx"), "{printed}");
         let args = i32s(&[&[0, 10, 5], &[3, 100, 999], &[0, 3, 0], &[0, 3, -1]]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
     }
 
     /// The random programs of `difftest` compute the same widened.
