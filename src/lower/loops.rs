@@ -326,8 +326,8 @@ pub(super) fn add_all_carried<S, W>(
             let Some(edges) = lp.counter_edges(c.counter) else {
                 continue;
             };
-            let (name, start, steps) = entry(&mut out, pre, header, c, edges);
-            let new = add_carried(&mut out, (h, pre), (c.ty, &name, c.at), start, edges, steps);
+            let made = entry(&mut out, pre, header, c, edges);
+            let new = add_carried(&mut out, (h, pre), c, edges, made);
             for &v in &c.replaced {
                 rename[v.index()] = Some(new);
                 seeds.insert(v);
@@ -340,21 +340,21 @@ pub(super) fn add_all_carried<S, W>(
     Some((out, seeds))
 }
 
-/// A new parameter of the header `h`, of type `ty`, named `name`: it
-/// enters from the preheader `pre` as `start`, and each back edge passes
-/// it back unchanged (`None`) or stepped, `op` by its step (named
-/// `{name}_next`, at `at`, in the edge's block).
-fn add_carried<S>(
+/// The new parameter `c` of the header `h`, named `name`: it enters from
+/// the preheader `pre` as `start`, and each of `edges` passes it back
+/// unchanged (`None`) or stepped, `op` by its step (named `{name}_next`,
+/// in the edge's block).
+fn add_carried<S, W>(
     func: &mut Function,
     (h, pre): (usize, usize),
-    (ty, name, at): (Type, &str, (Span, LocId)),
-    start: ValueId,
+    c: &Carried<W>,
     edges: &[BackEdge<S>],
-    steps: impl IntoIterator<Item = Option<(BinaryOp, ValueId)>>,
+    (name, start, steps): Entry,
 ) -> ValueId {
+    let (ty, at) = (c.ty, c.at);
     let header = func.block_id(h);
     let n = func.blocks[h].params.len() as u32;
-    let carried = func.new_value(ty, name.to_string(), ValueDef::BlockParam(header, n));
+    let carried = func.new_value(ty, name.clone(), ValueDef::BlockParam(header, n));
     func.blocks[h].params.push(carried);
     push_arg(func, pre, None, header, start);
     for (edge, step) in edges.iter().zip(steps) {
@@ -386,5 +386,94 @@ fn push_arg(
     let mut wanted = edges.filter(|(n, e)| nth.map_or(e.block == target, |nth| *n == nth));
     if let Some((_, edge)) = wanted.next() {
         edge.args.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::reducible_loops;
+    use crate::ir::Module;
+    use crate::lower::passes::testing::parse;
+
+    /// A loop whose `%i` steps by one and whose `%t` doubles; with
+    /// `unreachable`, a block that nothing reaches also jumps to its
+    /// header.
+    fn counting(unreachable: bool) -> Module {
+        let dead = if unreachable {
+            "dead:\n  jump l(%n, %n)\n"
+        } else {
+            ""
+        };
+        parse(&format!(
+            "pub fn @f(%n: i32) -> i32 {{\nentry:\n  %z = i32.const 0\n  jump l(%z, %z)\n\
+             l(%i: i32, %t: i32):\n  %go = i32.lt_s %i, %n\n  brif %go, body, out\n\
+             body:\n  %one = i32.const 1\n  %i1 = i32.add %i, %one\n  %t1 = i32.add %t, %t\n\
+               jump l(%i1, %t1)\n\
+             {dead}out:\n  return %t\n}}\n"
+        ))
+    }
+
+    /// The constant `arg` adds to `p`: the steps this test accepts.
+    fn plus_const(func: &Function, p: ValueId, arg: ValueId) -> Option<i64> {
+        match *super::super::unroll::def_op(func, arg)? {
+            Op::Binary(BinaryOp::Add, _, a, c) if a == p => {
+                super::super::ranges::const_value(func, c)
+            }
+            _ => None,
+        }
+    }
+
+    /// What `counter` says of each parameter of the header (block 1),
+    /// and each loop's back edges for the first: (from, nth, step).
+    type Found = (Vec<Option<(usize, u32)>>, Vec<Vec<(usize, usize, i64)>>);
+
+    /// The loops `counter` finds for `@f`'s parameters `%i` (position 0)
+    /// and `%t` of the header, asked from block `b`.
+    fn counters(module: &Module, b: usize) -> Found {
+        let func = module.func(module.func_by_name("f").expect("f"));
+        let (cfg, dom, headers) = reducible_loops(func).expect("reducible");
+        let mut finder: LoopFinder<i64, ()> = LoopFinder::new(func, &cfg, &dom, &headers);
+        let found = (func.blocks[1].params.iter())
+            .map(|&p| finder.counter(p, b, |_, arg| plus_const(func, p, arg)))
+            .collect();
+        let edges = (finder.loops.iter())
+            .map(|lp| {
+                let edges = lp.counter_edges(0).unwrap_or_default();
+                edges.iter().map(|e| (e.from, e.nth, e.step)).collect()
+            })
+            .collect();
+        (found, edges)
+    }
+
+    #[test]
+    fn a_counter_is_a_parameter_that_every_back_edge_steps() {
+        let module = counting(false);
+        // Asked from the body: `%i` is the loop's counter, stepped by 1 on
+        // the body's one edge; `%t` is not one.
+        assert_eq!(
+            counters(&module, 2),
+            (vec![Some((0, 0)), None], vec![vec![(2, 0, 1)]])
+        );
+        // Asked from `out`, outside the loop: neither.
+        assert_eq!(counters(&module, 3).0, [None, None]);
+        // An unreachable block's edge into the header would lack the new
+        // arguments: that loop is not looked into.
+        assert_eq!(counters(&counting(true), 2), (vec![None, None], vec![]));
+    }
+
+    #[test]
+    fn single_users_are_the_instructions_of_values_used_once() {
+        let module = counting(false);
+        let func = module.func(module.func_by_name("f").expect("f"));
+        let users = single_users(func);
+        let user = |name: &str| {
+            let v = (func.values.iter()).position(|v| v.name == name);
+            users[v.expect("a value of that name")]
+        };
+        // `%one` feeds `%i1` alone; `%go` only a terminator; `%t` two
+        // operands and the return.
+        assert_eq!(user("one"), Some((2, 1)));
+        assert_eq!((user("go"), user("t")), (None, None));
     }
 }
