@@ -34,22 +34,11 @@ pub(crate) fn fold(op: &Op, operands: &[Const], target: Target) -> Option<Const>
     Some(c)
 }
 
-/// A conversion as the interpreter runs it: pointer conversions between
-/// types of one width on `target` are moves.
+/// A conversion as the interpreter runs it ([`lowered_conversion`]).
 fn lowered_convert(conv: ConvOp, a: u64, target: Target) -> Result<u64, TrapKind> {
-    let op = ConvOp {
-        kind: conv.kind,
-        from: lower_type(conv.from, target),
-        to: lower_type(conv.to, target),
-    };
-    let widening = matches!(
-        op.kind,
-        ConvKind::Wrap | ConvKind::ExtendS | ConvKind::ExtendU
-    );
-    if widening && op.from == op.to {
-        Ok(a)
-    } else {
-        convert(op, a)
+    match lowered_conversion(conv, target) {
+        Some(op) => convert(op, a),
+        None => Ok(a),
     }
 }
 

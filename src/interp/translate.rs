@@ -57,6 +57,22 @@ impl LoadShape {
     }
 }
 
+/// `conv` on the lowered types of `target` (`ptr` gone), or `None` when
+/// it does nothing there: a wrap or extension between types of one
+/// lowered width (`ptr.extend_i32_s` on wasm32) is a move.
+pub(super) fn lowered_conversion(conv: ConvOp, target: Target) -> Option<ConvOp> {
+    let op = ConvOp {
+        kind: conv.kind,
+        from: lower_type(conv.from, target),
+        to: lower_type(conv.to, target),
+    };
+    let widening = matches!(
+        op.kind,
+        ConvKind::Wrap | ConvKind::ExtendS | ConvKind::ExtendU
+    );
+    (!widening || op.from != op.to).then_some(op)
+}
+
 /// A branch: the first instruction of the target, and the block arguments.
 #[derive(Debug)]
 pub(super) struct EdgeCode {
@@ -563,20 +579,9 @@ impl<'a> Translator<'a> {
 
     /// Pointer conversions between types of equal lowered width are moves.
     pub(super) fn convert(&self, conv: ConvOp, dst: Reg, a: Reg) -> Instr {
-        let target = self.target();
-        let op = ConvOp {
-            kind: conv.kind,
-            from: lower_type(conv.from, target),
-            to: lower_type(conv.to, target),
-        };
-        let widening = matches!(
-            op.kind,
-            ConvKind::Wrap | ConvKind::ExtendS | ConvKind::ExtendU
-        );
-        if widening && op.from == op.to {
-            Instr::Move { dst, src: a }
-        } else {
-            Instr::Convert { op, dst, a }
+        match lowered_conversion(conv, self.target()) {
+            Some(op) => Instr::Convert { op, dst, a },
+            None => Instr::Move { dst, src: a },
         }
     }
 

@@ -267,4 +267,15 @@ impl Const {
             Type::Ptr => Const::Ptr(0),
         }
     }
+
+    /// An integer constant's bits in its type's width (an `i32` zero-extended;
+    /// a `ptr` fits the target), `None` for a float.
+    pub fn int_bits(self) -> Option<u64> {
+        match self {
+            Const::I32(v) => Some(v as u32 as u64),
+            Const::I64(v) => Some(v as u64),
+            Const::Ptr(v) => Some(v),
+            Const::F32(_) | Const::F64(_) => None,
+        }
+    }
 }

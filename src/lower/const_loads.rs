@@ -33,10 +33,11 @@
 //! indexed once per function, so the pass is linear in the function's size
 //! plus the read-only data it reads.
 
+use super::unroll::def_op;
 use crate::fxhash::FxHashMap;
 use crate::ir::{
     BinaryOp, Const, ConvKind, DataId, DataItem, DataScalar, Function, MemAccess, Module, Op, Type,
-    ValueDef, ValueId,
+    ValueId,
 };
 
 /// The most `ptr.add`s followed from a load's address to its `data.addr`.
@@ -138,7 +139,7 @@ fn value(access: MemAccess, bits: u64) -> Const {
 fn data_plus_constant(func: &Function, mut addr: ValueId) -> Option<(DataId, u64)> {
     let mut sum = 0u64;
     for _ in 0..=MAX_CHAIN {
-        match defining_op(func, addr)? {
+        match def_op(func, addr)? {
             Op::DataAddr(d) => return Some((*d, sum)),
             Op::Binary(BinaryOp::Add, Type::Ptr, x, y) => {
                 let (base, c) = match (constant(func, *x, 0), constant(func, *y, 0)) {
@@ -167,10 +168,8 @@ fn constant(func: &Function, v: ValueId, depth: usize) -> Option<u64> {
         return None;
     }
     let value = |x: ValueId| constant(func, x, depth + 1);
-    match *defining_op(func, v)? {
-        Op::Const(Const::Ptr(c)) => Some(c),
-        Op::Const(Const::I32(c)) => Some(c as u32 as u64),
-        Op::Const(Const::I64(c)) => Some(c as u64),
+    match *def_op(func, v)? {
+        Op::Const(k) => k.int_bits(),
         Op::Binary(op, ty @ (Type::I32 | Type::I64 | Type::Ptr), x, y) => {
             let (x, y) = (value(x)?, value(y)?);
             let r = match op {
@@ -191,20 +190,6 @@ fn constant(func: &Function, v: ValueId, depth: usize) -> Option<u64> {
         }
         _ => None,
     }
-}
-
-fn defining_op(func: &Function, v: ValueId) -> Option<&Op> {
-    let ValueDef::InstResult { block, index, .. } = func.values.get(v.index())?.def else {
-        return None;
-    };
-    Some(
-        &func
-            .blocks
-            .get(block.index())?
-            .insts
-            .get(index as usize)?
-            .op,
-    )
 }
 
 /// The known bytes of a read-only definition: its items before the first
@@ -271,14 +256,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::Target;
-    use crate::lower::passes::testing::rewritten;
+    use crate::lower::passes::testing::{parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("const_loads.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// The mnemonics of `@f`'s entry block.
     fn ops(module: &Module) -> Vec<String> {

@@ -261,16 +261,9 @@ fn remove_unused_free(func: &mut Function, candidates: &[ValueId]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::Interpreter;
-    use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::ir::Module;
+    use crate::lower::passes::testing::{check_generated, parse, rewritten, same_outcomes};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("gvn.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn gvn(module: &Module) -> Module {
         rewritten(module, |_, f| number_values(f))
@@ -281,19 +274,6 @@ mod tests {
         let f = module.func(module.func_by_name("f").expect("f"));
         let block = f.blocks.iter().find(|b| b.name == name).expect("block");
         block.insts.iter().map(|i| i.op.mnemonic()).collect()
-    }
-
-    /// `@f` of both modules gives the same results or traps on each
-    /// argument list, on both targets.
-    fn same_outcomes(before: &Module, after: &Module, args: &[Vec<Value>]) {
-        for target in [Target::Wasm64, Target::Wasm32] {
-            let mut a = Interpreter::new(before, target).expect("instantiates");
-            let mut b = Interpreter::new(after, target).expect("instantiates");
-            for args in args {
-                let want = outcome(a.call("f", args));
-                assert_eq!(outcome(b.call("f", args)), want, "{target} {args:?}");
-            }
-        }
     }
 
     fn i32s(lists: &[&[i32]]) -> Vec<Vec<Value>> {

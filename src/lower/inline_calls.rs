@@ -393,14 +393,8 @@ mod tests {
     use crate::interp::InterpError;
     use crate::interp::Interpreter;
     use crate::ir::Target;
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("inline.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// A callee with a var, a loop, a division that traps and two returns,
     /// called twice in a loop of the caller (its var must restart at zero).

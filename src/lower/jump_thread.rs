@@ -60,8 +60,7 @@ use super::licm::movable;
 use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::ir::{
-    BlockId, CmpOp, Const, Edge, Function, Inst, LocId, Op, Terminator, Type, UnaryOp, ValueDef,
-    ValueId,
+    BlockId, CmpOp, Const, Edge, Function, Inst, LocId, Op, Terminator, UnaryOp, ValueDef, ValueId,
 };
 use std::borrow::Cow;
 
@@ -357,14 +356,14 @@ fn evaluate(op: &Op, fact: impl Fn(ValueId) -> Fact) -> Fact {
     match op {
         Op::Const(c) => Fact::Known(*c),
         Op::Unary(UnaryOp::Eqz, _, a) => match fact(*a) {
-            Fact::Known(c) => int_bits(c).map_or(Fact::Unknown, |(x, _)| bool_fact(x == 0)),
+            Fact::Known(c) => c.int_bits().map_or(Fact::Unknown, |x| bool_fact(x == 0)),
             Fact::NonZero => bool_fact(false),
             Fact::Unknown => Fact::Unknown,
         },
         Op::Compare(cmp @ (CmpOp::Eq | CmpOp::Ne), ty, a, b) if ty.is_int() => {
             let equal = match (fact(*a), fact(*b)) {
-                (Fact::Known(x), Fact::Known(y)) => match (int_bits(x), int_bits(y)) {
-                    (Some(x), Some(y)) if x.1 == y.1 => x.0 == y.0,
+                (Fact::Known(x), Fact::Known(y)) => match (x.int_bits(), y.int_bits()) {
+                    (Some(a), Some(b)) if x.ty() == y.ty() => a == b,
                     _ => return Fact::Unknown,
                 },
                 (Fact::NonZero, Fact::Known(Const::I32(0)))
@@ -374,16 +373,6 @@ fn evaluate(op: &Op, fact: impl Fn(ValueId) -> Fact) -> Fact {
             bool_fact(equal == (*cmp == CmpOp::Eq))
         }
         _ => Fact::Unknown,
-    }
-}
-
-/// An integer constant's bits and its type; `None` for a float.
-fn int_bits(c: Const) -> Option<(u64, Type)> {
-    match c {
-        Const::I32(x) => Some((x as u32 as u64, Type::I32)),
-        Const::I64(x) => Some((x as u64, Type::I64)),
-        Const::Ptr(x) => Some((x, Type::Ptr)),
-        Const::F32(_) | Const::F64(_) => None,
     }
 }
 
@@ -607,14 +596,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("jt.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// `@f` rewritten, checked against the original on every argument
     /// tuple of `grid` (i32s), on both targets; the rewritten module.

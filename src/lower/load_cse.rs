@@ -26,9 +26,10 @@
 //! dominates it, so the value is defined wherever it is reused).
 
 use super::inline::renumber_defs;
+use super::offsets::ptr_add_const;
 use crate::analysis::Cfg;
 use crate::fxhash::FxHashMap;
-use crate::ir::{BinaryOp, Const, Function, MemAccess, MemId, Op, Type, ValueDef, ValueId};
+use crate::ir::{Function, MemAccess, MemId, Op, ValueId};
 
 /// An address as a base value plus a wrapping constant, the access's
 /// offset and its shape, and the memory it is in.
@@ -160,44 +161,13 @@ fn key(
     (base, added, offset, access)
 }
 
-/// `(p, c)` when `v` is `ptr.add p, c` (or `c, p`) with `c` a constant.
-fn ptr_add_const(func: &Function, v: ValueId) -> Option<(ValueId, u64)> {
-    let ValueDef::InstResult { block, index, .. } = func.value(v).def else {
-        return None;
-    };
-    let inst = func.block(block).insts.get(index as usize)?;
-    let Op::Binary(BinaryOp::Add, Type::Ptr, a, b) = inst.op else {
-        return None;
-    };
-    let constant = |v: ValueId| match func.value(v).def {
-        ValueDef::InstResult { block, index, .. } => {
-            match func.block(block).insts.get(index as usize)?.op {
-                Op::Const(Const::Ptr(c)) => Some(c),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    match (constant(a), constant(b)) {
-        (_, Some(c)) => Some((a, c)),
-        (Some(c), None) => Some((b, c)),
-        (None, None) => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::lower::passes::testing::{check_generated, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("cse.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn loads(module: &Module) -> usize {
         let f = module.func(module.func_by_name("f").expect("f"));

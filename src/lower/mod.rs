@@ -31,6 +31,7 @@ mod licm;
 mod liveset;
 mod load_cse;
 mod locals;
+mod loops;
 mod memories;
 mod names;
 mod offsets;

@@ -12,6 +12,7 @@
 //! and the sum stays below 2^32, on both targets. The offset itself must
 //! stay below 2^32, the largest that wasm32 encodes.
 
+use super::unroll::def_op;
 use crate::ir::{BinaryOp, Const, Function, Inst, Op, Type, ValueDef, ValueId};
 
 /// Addresses of slots and data are below the memory's maximum, 1 GiB.
@@ -96,15 +97,15 @@ fn fold(
 
 /// An upper bound of the value of an address, when it is known.
 fn bound(func: &Function, v: ValueId) -> Option<u64> {
-    match &defining_inst(func, v)?.op {
+    match def_op(func, v)? {
         Op::SlotAddr(_) | Op::DataAddr(_) => Some(ADDRESS_BOUND),
         _ => None,
     }
 }
 
 /// `(p, c)` when `v` is `ptr.add p, c` (or `c, p`) with `c` a constant.
-fn ptr_add_const(func: &Function, v: ValueId) -> Option<(ValueId, u64)> {
-    let Op::Binary(BinaryOp::Add, Type::Ptr, a, b) = defining_inst(func, v)?.op else {
+pub(super) fn ptr_add_const(func: &Function, v: ValueId) -> Option<(ValueId, u64)> {
+    let Op::Binary(BinaryOp::Add, Type::Ptr, a, b) = *def_op(func, v)? else {
         return None;
     };
     match (ptr_const(func, a), ptr_const(func, b)) {
@@ -114,16 +115,10 @@ fn ptr_add_const(func: &Function, v: ValueId) -> Option<(ValueId, u64)> {
     }
 }
 
+/// The value of `v` when it is a `ptr` constant.
 fn ptr_const(func: &Function, v: ValueId) -> Option<u64> {
-    match defining_inst(func, v)?.op {
+    match *def_op(func, v)? {
         Op::Const(Const::Ptr(c)) => Some(c),
-        _ => None,
-    }
-}
-
-fn defining_inst(func: &Function, v: ValueId) -> Option<&Inst> {
-    match func.value(v).def {
-        ValueDef::InstResult { block, index, .. } => func.block(block).insts.get(index as usize),
         _ => None,
     }
 }

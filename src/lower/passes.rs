@@ -138,13 +138,13 @@ pub const PASSES: &[PassInfo] = &[
         name: "widen-iv",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "sign extensions of `i * m + x` (i32) of a loop's counter `i` by invariants, where value ranges prove that neither the counter's steps nor the expression wrap, replaced by a new pointer-wide loop-carried value stepped by `c * m` (widen.rs, ranges.rs)",
+        what: "sign extensions of `i * m + x` (i32) of a loop's counter `i` by invariants, where value ranges prove that neither the counter's steps nor the expression wrap, replaced by a new pointer-wide loop-carried value stepped by `c * m` (widen.rs, ranges.rs, loops.rs)",
     },
     PassInfo {
         name: "strength-reduce",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs)",
+        what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs, loops.rs)",
     },
     PassInfo {
         name: "unroll",
@@ -452,6 +452,14 @@ pub(crate) mod testing {
     /// programs stop on their own budgets.
     const FUEL: u64 = 50_000_000;
 
+    /// The module of `text`, which the test wrote valid: it must parse
+    /// and verify.
+    pub fn parse(text: &str) -> Module {
+        let module = crate::text::parse_str("test.vir", text).expect("parses");
+        crate::verify::verify_module(&module).expect("verifies");
+        module
+    }
+
     /// `rewrite` applied to every defined function of `module`.
     pub fn rewritten(
         module: &Module,
@@ -500,6 +508,21 @@ pub(crate) mod testing {
                     call.args,
                     crate::text::print_module(after)
                 );
+            }
+        }
+    }
+
+    /// `@f` of both modules gives the same results or traps on each
+    /// argument list, on both targets.
+    pub fn same_outcomes(before: &Module, after: &Module, args: &[Vec<Value>]) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut a = Interpreter::new(before, target).expect("instantiates");
+            let mut b = Interpreter::new(after, target).expect("instantiates");
+            for args in args {
+                a.set_fuel(Some(FUEL));
+                b.set_fuel(Some(FUEL));
+                let want = outcome(a.call("f", args));
+                assert_eq!(outcome(b.call("f", args)), want, "{target} {args:?}");
             }
         }
     }

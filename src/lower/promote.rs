@@ -366,17 +366,11 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::lower::passes::testing::{check_generated, parse, rewritten};
     use crate::value::Value;
 
     fn promoted(module: &Module) -> Module {
         rewritten(module, |_, f| promote_vars(f))
-    }
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("promote.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
     }
 
     /// A frontend's loop: parameters copied into vars, a counter and an

@@ -604,12 +604,7 @@ pub(super) fn const_value(func: &Function, v: ValueId) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::ir::Module;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("ranges.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
+    use crate::lower::passes::testing::parse;
 
     /// The range of the value named `value` in the block named `block` of
     /// `@f`.

@@ -208,7 +208,7 @@ fn binary(
     constant: impl Fn(ValueId) -> Option<Const>,
 ) -> Option<Rewrite> {
     use BinaryOp::*;
-    let bits = |v: ValueId| constant(v).and_then(int_bits);
+    let bits = |v: ValueId| constant(v).and_then(Const::int_bits);
     let ones = if ty == Type::I32 {
         u32::MAX as u64
     } else {
@@ -243,22 +243,11 @@ fn compare(
         let holds = matches!(op, Eq | LeS | LeU | GeS | GeU);
         return Some(Rewrite::Op(Op::Const(Const::I32(holds as i32))));
     }
-    let is_zero = |v: ValueId| constant(v).and_then(int_bits) == Some(0);
+    let is_zero = |v: ValueId| constant(v).and_then(Const::int_bits) == Some(0);
     match op {
         Eq if is_zero(b) => Some(Rewrite::Op(Op::Unary(UnaryOp::Eqz, ty, a))),
         Eq if is_zero(a) => Some(Rewrite::Op(Op::Unary(UnaryOp::Eqz, ty, b))),
         _ => None,
-    }
-}
-
-/// The bits of an integer constant (`i32` zero-extended), `None` for a
-/// float.
-fn int_bits(c: Const) -> Option<u64> {
-    match c {
-        Const::I32(v) => Some(v as u32 as u64),
-        Const::I64(v) => Some(v as u64),
-        Const::Ptr(v) => Some(v),
-        Const::F32(_) | Const::F64(_) => None,
     }
 }
 
@@ -297,16 +286,9 @@ fn pure(op: &Op) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::Interpreter;
     use crate::ir::Module;
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, parse, rewritten, same_outcomes};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("simplify.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn simplified(module: &Module) -> Module {
         rewritten(module, |_, f| simplify(f))
@@ -316,19 +298,6 @@ mod tests {
     fn ops(module: &Module) -> Vec<String> {
         let f = module.func(module.func_by_name("f").expect("f"));
         f.blocks[0].insts.iter().map(|i| i.op.mnemonic()).collect()
-    }
-
-    /// `@f` of both modules gives the same results or traps on each
-    /// argument list, on both targets.
-    fn same_outcomes(before: &Module, after: &Module, args: &[Vec<Value>]) {
-        for target in [Target::Wasm64, Target::Wasm32] {
-            let mut a = Interpreter::new(before, target).expect("instantiates");
-            let mut b = Interpreter::new(after, target).expect("instantiates");
-            for args in args {
-                let want = outcome(a.call("f", args));
-                assert_eq!(outcome(b.call("f", args)), want, "{target} {args:?}");
-            }
-        }
     }
 
     fn i32s(values: &[i32]) -> Vec<Vec<Value>> {

@@ -39,8 +39,10 @@
 //! overflows the stack are those the IR's layout gives (docs/ir.md: slots
 //! in declaration order), only its bytes are no longer written.
 
+use super::offsets::ptr_add_const;
+use super::unroll::def_op;
 use crate::fxhash::FxHashMap;
-use crate::ir::{BinaryOp, Const, Function, Inst, MemAccess, Op, Type, ValueDef, ValueId, Var};
+use crate::ir::{BinaryOp, Function, Inst, MemAccess, Op, Type, ValueId, Var};
 
 /// The width counted for a `ptr` access (wasm64's; wasm32's 4 bytes lie
 /// inside those 8, so the checks hold for both targets).
@@ -112,15 +114,12 @@ fn resolve(func: &Function, v: ValueId, addrs: &mut [Option<Addr>]) {
         if let Some(known) = addrs[at.index()] {
             break known;
         }
-        match defining_op(func, at) {
+        match def_op(func, at) {
             Some(Op::SlotAddr(slot)) => break Some((slot.index(), 0)),
-            Some(&Op::Binary(BinaryOp::Add, Type::Ptr, a, b)) => {
-                let step = match (ptr_const(func, a), ptr_const(func, b)) {
-                    (_, Some(c)) => Some((a, c)),
-                    (Some(c), None) => Some((b, c)),
-                    _ => None,
+            Some(Op::Binary(BinaryOp::Add, Type::Ptr, ..)) => {
+                let Some((next, c)) = ptr_add_const(func, at) else {
+                    break None;
                 };
-                let Some((next, c)) = step else { break None };
                 chain.push((at, c));
                 at = next;
             }
@@ -134,22 +133,6 @@ fn resolve(func: &Function, v: ValueId, addrs: &mut [Option<Addr>]) {
     while let Some((value, c)) = chain.pop() {
         base = base.and_then(|(slot, off)| Some((slot, off.checked_add(c)?)));
         addrs[value.index()] = Some(base);
-    }
-}
-
-fn defining_op(func: &Function, v: ValueId) -> Option<&Op> {
-    match func.value(v).def {
-        ValueDef::InstResult { block, index, .. } => {
-            func.block(block).insts.get(index as usize).map(|i| &i.op)
-        }
-        _ => None,
-    }
-}
-
-fn ptr_const(func: &Function, v: ValueId) -> Option<u64> {
-    match defining_op(func, v)? {
-        Op::Const(Const::Ptr(c)) => Some(*c),
-        _ => None,
     }
 }
 
@@ -418,15 +401,9 @@ fn rewrite(func: &Function, addrs: &[Addr], slots: &[SlotFields]) -> Function {
 mod tests {
     use super::*;
     use crate::interp::Interpreter;
-    use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::ir::Target;
+    use crate::lower::passes::testing::{check_generated, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("sroa.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn count(func: &Function, pick: impl Fn(&Op) -> bool) -> usize {
         (func.blocks.iter().flat_map(|b| &b.insts))

@@ -41,34 +41,34 @@
 //! power of two (a shift) that is not followed by such an add is left
 //! alone: an add instead of a shift saves nothing. Identical expressions
 //! (same `%i`, operator, `m` and `x`) share one parameter; a loop gets at
-//! most [`MAX_PER_LOOP`] new parameters. A matrix product's address
-//! `sext(k * n + j) * 8 + @b` reduces to `sext(%j) * 8 + @b`: the sign
-//! extension stops the reduction at i32 (`sext(j + n)` is not `sext(j) +
-//! sext(n)` when the sum wraps).
+//! most [`MAX_PER_LOOP`](super::loops::MAX_PER_LOOP) new parameters. A
+//! matrix product's address `sext(k * n + j) * 8 + @b` reduces to
+//! `sext(%j) * 8 + @b`: the sign extension stops the reduction at i32
+//! (`sext(j + n)` is not `sext(j) + sext(n)` when the sum wraps).
 //!
 //! It runs after `licm` (the row `i * n` of an inner loop is then in the
 //! inner preheader, inside the outer loop, where it is reduced in turn)
 //! and before `unroll` (an unrolled copy then adds instead of
 //! multiplying). It uses the natural loops of [`crate::analysis`] and the
 //! preheaders of [`super::licm::preheader`]; irreducible functions, loops
-//! headed by the entry block and loops of more than [`MAX_LOOP_BLOCKS`]
-//! blocks are left alone. Each instruction is looked at once, and each
-//! loop's blocks once per header that has a product to reduce: the pass
-//! stays linear but for the nesting depth, bounded by the loop size limit.
+//! headed by the entry block and loops of more than
+//! [`MAX_LOOP_BLOCKS`](super::loops::MAX_LOOP_BLOCKS) blocks are left
+//! alone ([`super::loops`] finds them and their induction variables).
+//! Each instruction is looked at once, and each loop's blocks once per
+//! header that has a product to reduce: the pass stays linear but for the
+//! nesting depth, bounded by the loop size limit.
 
-use super::licm::{movable, preheader};
-use super::unroll::{def_op, use_counts};
-use crate::analysis::{Cfg, DomTree, Loops, natural_loop, reducible_loops};
+use super::licm::movable;
+use super::loops::{
+    BackEdge, Carried, Entry, Loop, LoopFinder, add_all_carried, append, entry_arg, single_users,
+};
+use super::unroll::def_op;
+use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::diag::Span;
 use crate::fxhash::FxHashSet;
 use crate::ir::{
     BinaryOp, BlockId, Const, DataId, Function, Inst, LocId, Op, Type, ValueDef, ValueId,
 };
-
-/// Loops of more blocks than this are not looked into.
-const MAX_LOOP_BLOCKS: usize = 4096;
-/// The most new loop-carried values one loop gets.
-const MAX_PER_LOOP: usize = 8;
 
 /// The function with its induction-variable products strength-reduced, or
 /// `None` when there is none to reduce.
@@ -85,23 +85,7 @@ pub(super) fn reduce_strength(func: &Function) -> Option<Function> {
     }
     let (cfg, dom, loops) = reducible_loops(func)?;
     let plans = Finder::new(func, &cfg, &dom, &loops).find();
-    if plans.iter().all(|p| p.reductions.is_empty()) {
-        return None;
-    }
-    let mut out = func.clone();
-    let mut rename: Vec<Option<ValueId>> = vec![None; func.values.len()];
-    let mut seeds = FxHashSet::default();
-    for plan in plans.iter().filter(|p| !p.reductions.is_empty()) {
-        apply(&mut out, &cfg, plan, &mut rename, &mut seeds);
-    }
-    let map = |v: ValueId| rename.get(v.index()).copied().flatten().unwrap_or(v);
-    for block in &mut out.blocks {
-        block.insts.iter_mut().for_each(|i| i.op.map_operands(map));
-        if let Some(term) = &mut block.term {
-            term.map_operands(map);
-        }
-    }
-    super::inline::renumber_defs(&mut out);
+    let (mut out, seeds) = add_all_carried(func, &cfg, &plans, entry)?;
     // The replaced products and sums, then what only they read (the
     // frontend's constants in the loop).
     super::offsets::remove_dead(&mut out, |inst| {
@@ -150,103 +134,46 @@ enum Delta {
     Sub(Inv),
 }
 
-/// One edge back to the header: the block it leaves, its position among
-/// that block's edges, and what it passes.
-#[derive(Clone, Copy, Debug)]
-struct BackEdge {
-    from: usize,
-    nth: usize,
-    delta: Delta,
-}
-
-/// One new header parameter: `iv ⊗ m (+ x)`, standing for `replaced`.
-#[derive(Debug)]
-struct Reduction {
-    /// The induction variable's position among the header's parameters.
-    param: u32,
+/// What a new header parameter is: `iv ⊗ m (+ x)`, `iv` the induction
+/// variable it follows.
+#[derive(Debug, PartialEq)]
+struct Product {
     scale: BinaryOp,
-    ty: Type,
     m: Inv,
     x: Option<Inv>,
-    replaced: Vec<ValueId>,
-    /// The products folded into a replaced sum.
-    dead: Vec<ValueId>,
-    /// The position of the first replaced instruction, for the new ones.
-    at: (Span, LocId),
 }
 
-/// The reductions of one loop.
-#[derive(Debug)]
-struct Plan {
-    header: usize,
-    in_loop: FxHashSet<usize>,
-    /// Each header parameter's back edges when it is an induction
-    /// variable, by its position (those asked about only).
-    ivs: Vec<(u32, Option<Vec<BackEdge>>)>,
-    reductions: Vec<Reduction>,
-}
+/// One new header parameter, standing for the products or sums it
+/// replaces (`dead`: the products folded into a replaced sum).
+type Reduction = Carried<Product>;
+
+/// The reductions of one loop, the back edges of its induction variables
+/// passing [`Delta`]s.
+type Plan = Loop<Delta, Product>;
 
 /// The analysis: loops found on demand, in the order their products
-/// appear (deterministic: no hash map is iterated).
+/// appear.
 struct Finder<'a> {
     func: &'a Function,
-    cfg: &'a Cfg,
-    dom: &'a DomTree,
-    loops: &'a Loops,
-    uses: Vec<u32>,
+    loops: LoopFinder<'a, Delta, Product>,
     /// The single user of each value used once: (block, instruction).
     user: Vec<Option<(usize, usize)>>,
-    /// Whether an unreachable block jumps to each block.
-    unreachable_pred: Vec<bool>,
-    /// Each header's plan index (`Some(None)`: not a loop to look into).
-    plan_of: Vec<Option<Option<usize>>>,
-    plans: Vec<Plan>,
 }
 
 impl<'a> Finder<'a> {
     fn new(func: &'a Function, cfg: &'a Cfg, dom: &'a DomTree, loops: &'a Loops) -> Self {
-        let mut user = vec![None; func.values.len()];
-        for (b, block) in func.blocks.iter().enumerate() {
-            for (i, inst) in block.insts.iter().enumerate() {
-                for v in inst.op.operands() {
-                    user[v.index()] = Some((b, i));
-                }
-            }
-        }
-        let mut unreachable_pred = vec![false; func.blocks.len()];
-        for (b, block) in func.blocks.iter().enumerate() {
-            if !cfg.is_reachable(func.block_id(b)) {
-                for s in block.successors() {
-                    if let Some(mark) = unreachable_pred.get_mut(s.index()) {
-                        *mark = true;
-                    }
-                }
-            }
-        }
         Finder {
             func,
-            unreachable_pred,
-            cfg,
-            dom,
-            loops,
-            uses: use_counts(func),
-            user,
-            plan_of: vec![None; func.blocks.len()],
-            plans: Vec::new(),
+            loops: LoopFinder::new(func, cfg, dom, loops),
+            user: single_users(func),
         }
     }
 
     fn find(mut self) -> Vec<Plan> {
-        let func = self.func;
-        for (b, block) in func.blocks.iter().enumerate() {
-            if !self.cfg.is_reachable(func.block_id(b)) {
-                continue;
-            }
-            for inst in &block.insts {
-                self.consider(b, inst);
-            }
+        for (b, inst) in self.loops.reachable_insts() {
+            self.consider(b, inst);
         }
-        self.plans
+        self.loops.loops
     }
 
     /// Records the reduction of `inst`, in block `b`, when it is an
@@ -264,8 +191,8 @@ impl<'a> Finder<'a> {
         }
         for (iv, m) in tries {
             if let Some((plan, param)) = self.induction(iv, b)
-                && let Some(m) = self.invariant(plan, m)
-                && !matches!(m, Inv::Const(k) if const_bits(k) == Some(0) && scale == BinaryOp::Mul)
+                && let Some(m) = invariant(self.func, &self.loops.loops[plan], m)
+                && !matches!(m, Inv::Const(k) if k.int_bits() == Some(0) && scale == BinaryOp::Mul)
             {
                 self.record(plan, param, scale, ty, m, inst);
                 return;
@@ -276,115 +203,9 @@ impl<'a> Finder<'a> {
     /// The plan and parameter position of `v` when it is an induction
     /// variable of a loop holding block `b`.
     fn induction(&mut self, v: ValueId, b: usize) -> Option<(usize, u32)> {
-        let ValueDef::BlockParam(h, n) = self.func.value(v).def else {
-            return None;
-        };
-        let plan = self.plan(h.index())?;
-        if !self.plans[plan].in_loop.contains(&b) {
-            return None;
-        }
-        let ivs = &self.plans[plan].ivs;
-        let known = match ivs.iter().find(|(p, _)| *p == n) {
-            Some((_, edges)) => edges.is_some(),
-            None => {
-                let edges = self.back_edges(plan, v);
-                let found = edges.is_some();
-                self.plans[plan].ivs.push((n, edges));
-                found
-            }
-        };
-        known.then_some((plan, n))
-    }
-
-    /// The plan of the loop headed by `h` (made on first asking), `None`
-    /// when `h` heads no loop the pass looks into.
-    fn plan(&mut self, h: usize) -> Option<usize> {
-        if let Some(known) = self.plan_of[h] {
-            return known;
-        }
-        let header = self.func.block_id(h);
-        // An unreachable block's edge to the header would lack the new
-        // arguments: such a loop is left alone.
-        let ok = h != 0
-            && self.loops.is_header[h]
-            && self.cfg.is_reachable(header)
-            && !self.unreachable_pred[h];
-        let body = ok
-            .then(|| natural_loop(self.cfg, self.dom, header, MAX_LOOP_BLOCKS))
-            .flatten();
-        let index = body.map(|body| {
-            self.plans.push(Plan {
-                header: h,
-                in_loop: body.iter().map(|b| b.index()).collect(),
-                ivs: Vec::new(),
-                reductions: Vec::new(),
-            });
-            self.plans.len() - 1
-        });
-        self.plan_of[h] = Some(index);
-        index
-    }
-
-    /// The back edges of the loop of `plan` when every one passes `iv`
-    /// (a parameter of its header) plus or minus an invariant, or `iv`.
-    fn back_edges(&self, plan: usize, iv: ValueId) -> Option<Vec<BackEdge>> {
-        let ValueDef::BlockParam(h, n) = self.func.value(iv).def else {
-            return None;
-        };
-        let mut edges = Vec::new();
-        for &from in &self.cfg.preds[h.index()] {
-            if !self.plans[plan].in_loop.contains(&from.index()) {
-                continue;
-            }
-            let term = self.func.block(from).term.as_ref()?;
-            for (nth, edge) in term.edges().enumerate().filter(|(_, e)| e.block == h) {
-                let arg = *edge.args.get(n as usize)?;
-                let delta = self.delta(plan, iv, arg)?;
-                edges.push(BackEdge {
-                    from: from.index(),
-                    nth,
-                    delta,
-                });
-            }
-        }
-        Some(edges)
-    }
-
-    /// How `arg`, passed back for `iv`, follows from it.
-    fn delta(&self, plan: usize, iv: ValueId, arg: ValueId) -> Option<Delta> {
-        if arg == iv {
-            return Some(Delta::Same);
-        }
-        let ty = self.func.value_type(iv);
-        match *def_op(self.func, arg)? {
-            Op::Binary(BinaryOp::Add, t, a, c) if t == ty && a == iv => {
-                Some(Delta::Add(self.invariant(plan, c)?))
-            }
-            Op::Binary(BinaryOp::Add, t, c, a) if t == ty && a == iv => {
-                Some(Delta::Add(self.invariant(plan, c)?))
-            }
-            Op::Binary(BinaryOp::Sub, t, a, c) if t == ty && a == iv => {
-                Some(Delta::Sub(self.invariant(plan, c)?))
-            }
-            _ => None,
-        }
-    }
-
-    /// `v` as an invariant of the loop of `plan`: a constant, or a value
-    /// defined outside the loop.
-    fn invariant(&self, plan: usize, v: ValueId) -> Option<Inv> {
-        match def_op(self.func, v) {
-            Some(&Op::Const(k)) => return Some(Inv::Const(k)),
-            Some(&Op::DataAddr(d)) => return Some(Inv::Data(d)),
-            _ => {}
-        }
-        let inside = match self.func.value(v).def {
-            ValueDef::Param(_) => false,
-            ValueDef::BlockParam(b, _) | ValueDef::InstResult { block: b, .. } => {
-                self.plans[plan].in_loop.contains(&b.index())
-            }
-        };
-        (!inside).then_some(Inv::Value(v))
+        let func = self.func;
+        self.loops
+            .counter(v, b, |plan, arg| delta(func, plan, v, arg))
     }
 
     /// Adds the reduction of the product `inst` (`iv ⊗ m`): of its sum
@@ -398,49 +219,62 @@ impl<'a> Finder<'a> {
         }
         let x = sum.map(|(_, x)| x);
         let replaced = sum.map_or(p, |(q, _)| q);
-        let reductions = &mut self.plans[plan].reductions;
-        let same = |r: &Reduction| {
-            r.param == param && r.scale == scale && r.ty == ty && r.m == m && r.x == x
+        let product = Product { scale, m, x };
+        let at = (inst.span, inst.loc);
+        let Some(reduction) = self.loops.loops[plan].carry(param, ty, product, at) else {
+            return;
         };
-        let index = match reductions.iter().position(same) {
-            Some(index) => index,
-            None if reductions.len() < MAX_PER_LOOP => {
-                reductions.push(Reduction {
-                    param,
-                    scale,
-                    ty,
-                    m,
-                    x,
-                    replaced: Vec::new(),
-                    dead: Vec::new(),
-                    at: (inst.span, inst.loc),
-                });
-                reductions.len() - 1
-            }
-            None => return,
-        };
-        reductions[index].replaced.push(replaced);
+        reduction.replaced.push(replaced);
         if sum.is_some() {
-            reductions[index].dead.push(p);
+            reduction.dead.push(p);
         }
     }
 
     /// `(q, x)` when the one use of `p` is `q = p + x` (or `x + p`) in the
     /// loop of `plan`, `x` invariant.
     fn sum_of(&self, plan: usize, p: ValueId, ty: Type) -> Option<(ValueId, Inv)> {
-        if self.uses[p.index()] != 1 {
-            return None;
-        }
         let (b, i) = self.user[p.index()]?;
         let inst = &self.func.blocks[b].insts[i];
         let Op::Binary(BinaryOp::Add, t, l, r) = inst.op else {
             return None;
         };
+        let plan = &self.loops.loops[plan];
         let other = if l == p { r } else { l };
-        if t != ty || other == p || !self.plans[plan].in_loop.contains(&b) {
+        if t != ty || other == p || !plan.in_loop.contains(&b) {
             return None;
         }
-        Some((inst.results[0], self.invariant(plan, other)?))
+        Some((inst.results[0], invariant(self.func, plan, other)?))
+    }
+}
+
+/// How `arg`, passed back to the header of `plan` for `iv`, follows from
+/// it.
+fn delta(func: &Function, plan: &Plan, iv: ValueId, arg: ValueId) -> Option<Delta> {
+    if arg == iv {
+        return Some(Delta::Same);
+    }
+    let ty = func.value_type(iv);
+    match *def_op(func, arg)? {
+        Op::Binary(BinaryOp::Add, t, a, c) if t == ty && a == iv => {
+            Some(Delta::Add(invariant(func, plan, c)?))
+        }
+        Op::Binary(BinaryOp::Add, t, c, a) if t == ty && a == iv => {
+            Some(Delta::Add(invariant(func, plan, c)?))
+        }
+        Op::Binary(BinaryOp::Sub, t, a, c) if t == ty && a == iv => {
+            Some(Delta::Sub(invariant(func, plan, c)?))
+        }
+        _ => None,
+    }
+}
+
+/// `v` as an invariant of the loop of `plan`: a constant, or a value
+/// defined outside the loop.
+fn invariant(func: &Function, plan: &Plan, v: ValueId) -> Option<Inv> {
+    match def_op(func, v) {
+        Some(&Op::Const(k)) => Some(Inv::Const(k)),
+        Some(&Op::DataAddr(d)) => Some(Inv::Data(d)),
+        _ => (!plan.defines(func, v)).then_some(Inv::Value(v)),
     }
 }
 
@@ -448,93 +282,30 @@ impl<'a> Finder<'a> {
 /// but by zero or a power of two (a shift, as cheap as the add).
 fn product_pays(scale: BinaryOp, m: Inv) -> bool {
     scale == BinaryOp::Mul
-        && !matches!(m, Inv::Const(k) if const_bits(k).is_some_and(|b| b == 0 || b.is_power_of_two()))
+        && !matches!(m, Inv::Const(k) if k.int_bits().is_some_and(|b| b == 0 || b.is_power_of_two()))
 }
 
-/// An integer constant's bits, in its type's width (`ptr` constants fit in
-/// 32 bits).
-fn const_bits(k: Const) -> Option<u64> {
-    match k {
-        Const::I32(c) => Some(c as u32 as u64),
-        Const::I64(c) => Some(c as u64),
-        Const::Ptr(c) => Some(c),
-        Const::F32(_) | Const::F64(_) => None,
-    }
-}
-
-/// Rewrites the loop of `plan` in `func`: a new header parameter per
-/// reduction, its entry value and steps computed in the preheader, its
-/// next value on each back edge; the replaced values to rename and the
-/// instructions to remove if unused are noted.
-fn apply(
+/// The entry value and steps of the new parameter `r`, computed in the
+/// preheader `pre` of `header` (each `c * m` once), named after the value
+/// it replaces.
+fn entry(
     func: &mut Function,
-    cfg: &Cfg,
-    plan: &Plan,
-    rename: &mut [Option<ValueId>],
-    seeds: &mut FxHashSet<ValueId>,
-) {
-    let h = plan.header;
-    let (pre, _) = preheader(func, cfg, h, &plan.in_loop);
-    let header_id = func.block_id(h);
-    for r in &plan.reductions {
-        let Some((_, Some(edges))) = plan.ivs.iter().find(|(p, _)| *p == r.param) else {
-            continue;
-        };
-        let name = func.value(r.replaced[0]).name.clone();
-        let mut at = Emitter {
-            func: &mut *func,
-            block: pre,
-            at: r.at,
-            ty: r.ty,
-            name: format!("{name}_sr"),
-        };
-        let start = at.start(header_id, r);
-        let steps = at.steps(edges, r);
-        let n = func.blocks[h].params.len() as u32;
-        let j = func.new_value(r.ty, name.clone(), ValueDef::BlockParam(header_id, n));
-        func.blocks[h].params.push(j);
-        push_arg(func, pre, None, header_id, start);
-        for (edge, step) in edges.iter().zip(steps) {
-            let next = match step {
-                None => j,
-                Some((op, step)) => {
-                    let mut at = Emitter {
-                        func: &mut *func,
-                        block: edge.from,
-                        at: r.at,
-                        ty: r.ty,
-                        name: format!("{name}_next"),
-                    };
-                    at.emit(Op::Binary(op, r.ty, j, step))
-                }
-            };
-            push_arg(func, edge.from, Some(edge.nth), header_id, next);
-        }
-        for &v in &r.replaced {
-            rename[v.index()] = Some(j);
-            seeds.insert(v);
-        }
-        seeds.extend(r.dead.iter().copied());
-    }
-}
-
-/// Appends `value` to the arguments of the `nth` edge of `block`, or of
-/// its first edge to `target` when `nth` is `None` (a preheader's jump).
-pub(super) fn push_arg(
-    func: &mut Function,
-    block: usize,
-    nth: Option<usize>,
-    target: BlockId,
-    value: ValueId,
-) {
-    let Some(term) = &mut func.blocks[block].term else {
-        return;
+    pre: usize,
+    header: BlockId,
+    r: &Reduction,
+    edges: &[BackEdge<Delta>],
+) -> Entry {
+    let name = func.value(r.replaced[0]).name.clone();
+    let mut at = Emitter {
+        func,
+        block: pre,
+        at: r.at,
+        ty: r.ty,
+        name: format!("{name}_sr"),
     };
-    let edges = term.edges_mut().into_iter().enumerate();
-    let mut wanted = edges.filter(|(n, e)| nth.map_or(e.block == target, |nth| *n == nth));
-    if let Some((_, edge)) = wanted.next() {
-        edge.args.push(value);
-    }
+    let start = at.start(header, r);
+    let steps = at.steps(edges, r);
+    (name, start, steps)
 }
 
 /// Appends instructions to the end of one block, folding what constants
@@ -551,9 +322,9 @@ struct Emitter<'f> {
 impl Emitter<'_> {
     /// The new parameter's entry value, `i0 * m (+ x)`.
     fn start(&mut self, header: BlockId, r: &Reduction) -> ValueId {
-        let i0 = self.entry_value(header, r.param);
-        let product = self.scaled(i0, r.m, r.scale);
-        let start = match r.x {
+        let i0 = self.entry_value(header, r.counter);
+        let product = self.scaled(i0, r.what.m, r.what.scale);
+        let start = match r.what.x {
             Some(x) => self.add(product, x),
             None => product,
         };
@@ -563,11 +334,15 @@ impl Emitter<'_> {
     /// What each back edge adds to (or subtracts from) the new parameter:
     /// `c * m` for its `c`, made once per distinct `c`; `None` for an
     /// edge that passes the counter unchanged.
-    fn steps(&mut self, edges: &[BackEdge], r: &Reduction) -> Vec<Option<(BinaryOp, ValueId)>> {
+    fn steps(
+        &mut self,
+        edges: &[BackEdge<Delta>],
+        r: &Reduction,
+    ) -> Vec<Option<(BinaryOp, ValueId)>> {
         let mut made: Vec<(Inv, ValueId)> = Vec::new();
         let mut steps = Vec::with_capacity(edges.len());
         for edge in edges {
-            let (op, c) = match edge.delta {
+            let (op, c) = match edge.step {
                 Delta::Same => {
                     steps.push(None);
                     continue;
@@ -578,7 +353,7 @@ impl Emitter<'_> {
             let step = match made.iter().find(|(k, _)| *k == c) {
                 Some(&(_, step)) => step,
                 None => {
-                    let scaled = self.scaled(c, r.m, r.scale);
+                    let scaled = self.scaled(c, r.what.m, r.what.scale);
                     let step = self.value(scaled);
                     made.push((c, step));
                     step
@@ -591,9 +366,7 @@ impl Emitter<'_> {
 
     /// What the preheader passes the header for its parameter `param`.
     fn entry_value(&self, header: BlockId, param: u32) -> Inv {
-        let term = self.func.blocks[self.block].term.as_ref();
-        let edge = term.and_then(|t| t.edges().find(|e| e.block == header));
-        let v = edge.expect("the preheader jumps to the header").args[param as usize];
+        let v = entry_arg(self.func, self.block, header, param);
         match def_op(self.func, v) {
             Some(&Op::Const(k)) => Inv::Const(k),
             _ => Inv::Value(v),
@@ -637,7 +410,7 @@ impl Emitter<'_> {
 
     fn bits(&self, v: Inv) -> Option<u64> {
         match v {
-            Inv::Const(k) => const_bits(k),
+            Inv::Const(k) => k.int_bits(),
             Inv::Value(_) | Inv::Data(_) => None,
         }
     }
@@ -661,25 +434,8 @@ impl Emitter<'_> {
 
     /// Appends `op` to the block: its result.
     fn emit(&mut self, op: Op) -> ValueId {
-        let ty = match op {
-            Op::Const(k) => k.ty(),
-            Op::DataAddr(_) => Type::Ptr,
-            _ => self.ty,
-        };
-        let block = self.func.block_id(self.block);
-        // The definition is set by `renumber_defs` once all are placed.
         let name = self.name.clone();
-        let v = self
-            .func
-            .new_value(ty, name, ValueDef::BlockParam(block, 0));
-        let (span, loc) = self.at;
-        self.func.blocks[self.block].insts.push(Inst {
-            op,
-            results: vec![v],
-            span,
-            loc,
-        });
-        v
+        append(self.func, self.block, op, self.ty, name, self.at)
     }
 }
 
@@ -688,14 +444,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, rewritten};
+    use crate::lower::passes::testing::{check_generated, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("strength.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn f(module: &Module) -> &Function {
         module.func(module.func_by_name("f").expect("f"))

@@ -347,14 +347,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::lower::passes::testing::{check_generated, outcome, parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("tailrec.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn f<'m>(module: &'m Module, name: &str) -> &'m Function {
         module.func(module.func_by_name(name).expect("function"))

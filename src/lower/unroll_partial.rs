@@ -675,15 +675,9 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{outcome, rewritten};
+    use crate::lower::passes::testing::{outcome, parse, rewritten};
     use crate::testgen::rng::Rng;
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("unroll_partial.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn unrolled(module: &Module) -> Module {
         rewritten(module, |_, f| unroll_partially(f))

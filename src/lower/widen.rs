@@ -37,27 +37,25 @@
 //! edges are pure and cannot trap. It uses the natural loops of
 //! [`crate::analysis`] and the preheaders of [`super::licm::preheader`];
 //! irreducible functions, loops headed by the entry block or entered from
-//! an unreachable block, and loops of more than [`MAX_LOOP_BLOCKS`] blocks
-//! are left alone. Identical expressions share one parameter; a loop gets
-//! at most [`MAX_PER_LOOP`]. One range analysis, one look at each
-//! instruction, and each loop's blocks once: linear but for the nesting
-//! depth, bounded by the loop size limit.
+//! an unreachable block, and loops of more than
+//! [`MAX_LOOP_BLOCKS`](super::loops::MAX_LOOP_BLOCKS) blocks are left alone
+//! ([`super::loops`] finds them and their counters). Identical expressions
+//! share one parameter; a loop gets at most
+//! [`MAX_PER_LOOP`](super::loops::MAX_PER_LOOP). One range analysis, one
+//! look at each instruction, and each loop's blocks once: linear but for
+//! the nesting depth, bounded by the loop size limit.
 
-use super::licm::{movable, preheader};
+use super::licm::movable;
+use super::loops::{
+    BackEdge, Carried, Entry, Loop, LoopFinder, add_all_carried, append, entry_arg, single_users,
+};
 use super::ranges::{Range, Ranges, const_value};
-use super::strength::push_arg;
 use super::unroll::def_op;
-use crate::analysis::{Cfg, DomTree, Loops, natural_loop, reducible_loops};
+use crate::analysis::{Cfg, DomTree, Loops, reducible_loops};
 use crate::diag::Span;
-use crate::fxhash::FxHashSet;
 use crate::ir::{
     BinaryOp, BlockId, Const, ConvKind, ConvOp, Function, Inst, LocId, Op, Type, ValueDef, ValueId,
 };
-
-/// Loops of more blocks than this are not looked into.
-const MAX_LOOP_BLOCKS: usize = 4096;
-/// The most new loop-carried values one loop gets.
-const MAX_PER_LOOP: usize = 8;
 
 /// The function with its widenable i32 extensions replaced by wide
 /// induction variables, or `None` when there is none.
@@ -68,23 +66,7 @@ pub(super) fn widen_ivs(func: &Function) -> Option<Function> {
     let (cfg, dom, loops) = reducible_loops(func)?;
     let ranges = Ranges::new(func, &cfg, &dom);
     let plans = Finder::new(func, &cfg, &dom, &loops, &ranges).find();
-    if plans.iter().all(|p| p.widened.is_empty()) {
-        return None;
-    }
-    let mut out = func.clone();
-    let mut rename: Vec<Option<ValueId>> = vec![None; func.values.len()];
-    let mut seeds = FxHashSet::default();
-    for plan in plans.iter().filter(|p| !p.widened.is_empty()) {
-        apply(&mut out, &cfg, plan, &mut rename, &mut seeds);
-    }
-    let map = |v: ValueId| rename.get(v.index()).copied().flatten().unwrap_or(v);
-    for block in &mut out.blocks {
-        block.insts.iter_mut().for_each(|i| i.op.map_operands(map));
-        if let Some(term) = &mut block.term {
-            term.map_operands(map);
-        }
-    }
-    super::inline::renumber_defs(&mut out);
+    let (mut out, seeds) = add_all_carried(func, &cfg, &plans, entry)?;
     super::offsets::remove_dead(&mut out, |inst| {
         movable(&inst.op)
             && (matches!(inst.op, Op::Const(_)) || inst.results.iter().any(|r| seeds.contains(r)))
@@ -116,37 +98,23 @@ enum Inv {
 
 /// What a back edge passes for the counter: itself (`None`), or itself
 /// plus or minus an i32 constant.
-#[derive(Clone, Copy, Debug)]
-struct BackEdge {
-    from: usize,
-    nth: usize,
-    step: Option<(BinaryOp, i32)>,
-}
+type Step = Option<(BinaryOp, i32)>;
 
-/// One new header parameter: `ext(p) * ext(m) + ext(inv)` of type `ty`.
-#[derive(Debug)]
-struct Widened {
-    param: u32,
-    ty: Type,
+/// What a new header parameter is: `ext(p) * ext(m) + ext(inv)`, `p` the
+/// counter it follows.
+#[derive(Debug, PartialEq)]
+struct Wide {
     m: Option<Inv>,
     inv: Option<Inv>,
-    replaced: Vec<ValueId>,
-    /// The i32 values that computed `x` (removed when nothing else uses
-    /// them).
-    dead: Vec<ValueId>,
-    at: (Span, LocId),
 }
 
-/// The loop of one header and what it widens.
-#[derive(Debug)]
-struct Plan {
-    header: usize,
-    in_loop: FxHashSet<usize>,
-    /// Each header parameter asked about: its back edges when it is a
-    /// counter whose steps cannot wrap.
-    counters: Vec<(u32, Option<Vec<BackEdge>>)>,
-    widened: Vec<Widened>,
-}
+/// One new header parameter of the wide type, standing for the
+/// extensions it replaces (`dead`: the i32 values that computed `x`).
+type Widened = Carried<Wide>;
+
+/// The loop of one header and what it widens; its counters' steps
+/// cannot wrap.
+type Plan = Loop<Step, Wide>;
 
 /// `x` as `p * m + inv`, with the i32 values computing it.
 struct Affine {
@@ -158,16 +126,10 @@ struct Affine {
 
 struct Finder<'a> {
     func: &'a Function,
-    cfg: &'a Cfg,
-    dom: &'a DomTree,
-    loops: &'a Loops,
     ranges: &'a Ranges,
+    loops: LoopFinder<'a, Step, Wide>,
     /// The instruction using each value used once.
     user: Vec<Option<(usize, usize)>>,
-    uses: Vec<u32>,
-    unreachable_pred: Vec<bool>,
-    plan_of: Vec<Option<Option<usize>>>,
-    plans: Vec<Plan>,
 }
 
 impl<'a> Finder<'a> {
@@ -178,49 +140,19 @@ impl<'a> Finder<'a> {
         loops: &'a Loops,
         ranges: &'a Ranges,
     ) -> Self {
-        let mut unreachable_pred = vec![false; func.blocks.len()];
-        for (b, block) in func.blocks.iter().enumerate() {
-            if !cfg.is_reachable(func.block_id(b)) {
-                for s in block.successors() {
-                    if let Some(mark) = unreachable_pred.get_mut(s.index()) {
-                        *mark = true;
-                    }
-                }
-            }
-        }
-        let mut user = vec![None; func.values.len()];
-        for (b, block) in func.blocks.iter().enumerate() {
-            for (i, inst) in block.insts.iter().enumerate() {
-                for v in inst.op.operands() {
-                    user[v.index()] = Some((b, i));
-                }
-            }
-        }
         Finder {
             func,
-            cfg,
-            dom,
-            loops,
             ranges,
-            user,
-            uses: super::unroll::use_counts(func),
-            unreachable_pred,
-            plan_of: vec![None; func.blocks.len()],
-            plans: Vec::new(),
+            loops: LoopFinder::new(func, cfg, dom, loops),
+            user: single_users(func),
         }
     }
 
     fn find(mut self) -> Vec<Plan> {
-        let func = self.func;
-        for (b, block) in func.blocks.iter().enumerate() {
-            if !self.cfg.is_reachable(func.block_id(b)) {
-                continue;
-            }
-            for inst in &block.insts {
-                self.consider(b, inst);
-            }
+        for (b, inst) in self.loops.reachable_insts() {
+            self.consider(b, inst);
         }
-        self.plans
+        self.loops.loops
     }
 
     /// Records the widening of the extension `inst` in block `b` when the
@@ -245,27 +177,14 @@ impl<'a> Finder<'a> {
         let Some((form, (plan, param, m, inv))) = found else {
             return;
         };
-        let widened = &mut self.plans[plan].widened;
-        let same = |w: &Widened| w.param == param && w.ty == ty && w.m == m && w.inv == inv;
-        let index = match widened.iter().position(same) {
-            Some(index) => index,
-            None if widened.len() < MAX_PER_LOOP => {
-                widened.push(Widened {
-                    param,
-                    ty,
-                    m,
-                    inv,
-                    replaced: Vec::new(),
-                    dead: Vec::new(),
-                    at: (inst.span, inst.loc),
-                });
-                widened.len() - 1
-            }
-            None => return,
+        let at = (inst.span, inst.loc);
+        let wide = Wide { m, inv };
+        let Some(widened) = self.loops.loops[plan].carry(param, ty, wide, at) else {
+            return;
         };
-        widened[index].replaced.push(y);
-        widened[index].dead.push(x);
-        widened[index].dead.extend(form.product);
+        widened.replaced.push(y);
+        widened.dead.push(x);
+        widened.dead.extend(form.product);
     }
 
     /// Whether the one use of `y` is a product or shift, an address's
@@ -274,7 +193,7 @@ impl<'a> Finder<'a> {
     /// an invariant) used otherwise is left: an add on every iteration
     /// would replace an extension.
     fn scaled(&self, y: ValueId) -> bool {
-        let Some((b, i)) = self.user[y.index()].filter(|_| self.uses[y.index()] == 1) else {
+        let Some((b, i)) = self.user[y.index()] else {
             return false;
         };
         let op = &self.func.blocks[b].insts[i].op;
@@ -293,12 +212,13 @@ impl<'a> Finder<'a> {
     ) -> Option<(usize, u32, Option<Inv>, Option<Inv>)> {
         let block = self.func.block_id(b);
         let (plan, param) = self.counter(form.p, b)?;
+        let invariant = |v: ValueId| invariant(self.func, &self.loops.loops[plan], v);
         let m = match form.m {
-            Some(m) => Some(self.invariant(plan, m)?),
+            Some(m) => Some(invariant(m)?),
             None => None,
         };
         let inv = match form.inv {
-            Some(v) => Some(self.invariant(plan, v)?),
+            Some(v) => Some(invariant(v)?),
             None => None,
         };
         let non_negative =
@@ -379,177 +299,79 @@ impl<'a> Finder<'a> {
     /// The plan and parameter position of `p` when it is a counter of a
     /// loop holding block `b` whose steps cannot wrap.
     fn counter(&mut self, p: ValueId, b: usize) -> Option<(usize, u32)> {
-        let ValueDef::BlockParam(h, n) = self.func.value(p).def else {
-            return None;
-        };
-        if self.func.value_type(p) != Type::I32 {
-            return None;
-        }
-        let plan = self.plan(h.index())?;
-        if !self.plans[plan].in_loop.contains(&b) {
+        if !matches!(self.func.value(p).def, ValueDef::BlockParam(..))
+            || self.func.value_type(p) != Type::I32
+        {
             return None;
         }
-        let known = match self.plans[plan].counters.iter().find(|(q, _)| *q == n) {
-            Some((_, edges)) => edges.is_some(),
-            None => {
-                let edges = self.back_edges(plan, p);
-                let found = edges.is_some();
-                self.plans[plan].counters.push((n, edges));
-                found
-            }
-        };
-        known.then_some((plan, n))
-    }
-
-    /// The plan of the loop headed by `h` (made on first asking).
-    fn plan(&mut self, h: usize) -> Option<usize> {
-        if let Some(known) = self.plan_of[h] {
-            return known;
-        }
-        let header = self.func.block_id(h);
-        let ok = h != 0
-            && self.loops.is_header[h]
-            && self.cfg.is_reachable(header)
-            && !self.unreachable_pred[h];
-        let body = ok
-            .then(|| natural_loop(self.cfg, self.dom, header, MAX_LOOP_BLOCKS))
-            .flatten();
-        let index = body.map(|body| {
-            self.plans.push(Plan {
-                header: h,
-                in_loop: body.iter().map(|b| b.index()).collect(),
-                counters: Vec::new(),
-                widened: Vec::new(),
-            });
-            self.plans.len() - 1
-        });
-        self.plan_of[h] = Some(index);
-        index
-    }
-
-    /// The back edges of the loop of `plan` when each passes `p`, or `p`
-    /// plus or minus an i32 constant that the ranges prove cannot wrap.
-    fn back_edges(&self, plan: usize, p: ValueId) -> Option<Vec<BackEdge>> {
-        let ValueDef::BlockParam(h, n) = self.func.value(p).def else {
-            return None;
-        };
-        let mut edges = Vec::new();
-        for &from in &self.cfg.preds[h.index()] {
-            if !self.plans[plan].in_loop.contains(&from.index()) {
-                continue;
-            }
-            let term = self.func.block(from).term.as_ref()?;
-            for (nth, edge) in term.edges().enumerate().filter(|(_, e)| e.block == h) {
-                let arg = *edge.args.get(n as usize)?;
-                edges.push(BackEdge {
-                    from: from.index(),
-                    nth,
-                    step: self.step(p, arg)?,
-                });
-            }
-        }
-        Some(edges)
-    }
-
-    /// How `arg` follows from `p` when it is `p`, `p + c`, `c + p` or `p -
-    /// c` computed without wrapping.
-    fn step(&self, p: ValueId, arg: ValueId) -> Option<Option<(BinaryOp, i32)>> {
-        if arg == p {
-            return Some(None);
-        }
-        let ValueDef::InstResult { block, .. } = self.func.value(arg).def else {
-            return None;
-        };
-        let (c, sub) = match *def_op(self.func, arg)? {
-            Op::Binary(BinaryOp::Add, Type::I32, a, c) if a == p => (c, false),
-            Op::Binary(BinaryOp::Add, Type::I32, c, a) if a == p => (c, false),
-            Op::Binary(BinaryOp::Sub, Type::I32, a, c) if a == p => (c, true),
-            _ => return None,
-        };
-        let k = const_value(self.func, c)? as i32;
-        let op = if sub { BinaryOp::Sub } else { BinaryOp::Add };
-        let exact = self.ranges.sum_is_exact(self.func, p, c, sub, block);
-        exact.then_some(Some((op, k)))
-    }
-
-    /// `v` as an invariant of the loop of `plan`.
-    fn invariant(&self, plan: usize, v: ValueId) -> Option<Inv> {
-        if let Some(k) = const_value(self.func, v) {
-            return Some(Inv::Const(k as i32));
-        }
-        let inside = match self.func.value(v).def {
-            ValueDef::Param(_) => false,
-            ValueDef::BlockParam(b, _) | ValueDef::InstResult { block: b, .. } => {
-                self.plans[plan].in_loop.contains(&b.index())
-            }
-        };
-        (!inside).then_some(Inv::Value(v))
+        let (func, ranges) = (self.func, self.ranges);
+        self.loops
+            .counter(p, b, |_, arg| step(func, ranges, p, arg))
     }
 }
 
-/// Rewrites the loop of `plan`: a new header parameter per widening, its
-/// entry value and steps computed in the preheader, its next value on
-/// each back edge.
-fn apply(
-    func: &mut Function,
-    cfg: &Cfg,
-    plan: &Plan,
-    rename: &mut [Option<ValueId>],
-    seeds: &mut FxHashSet<ValueId>,
-) {
-    let h = plan.header;
-    let (pre, _) = preheader(func, cfg, h, &plan.in_loop);
-    let header_id = func.block_id(h);
-    for w in &plan.widened {
-        let Some((_, Some(edges))) = plan.counters.iter().find(|(p, _)| *p == w.param) else {
-            continue;
-        };
-        let name = format!("{}_w", func.value(w.replaced[0]).name);
-        let mut at = Emitter {
-            func: &mut *func,
-            block: pre,
-            at: w.at,
-            ty: w.ty,
-            name: name.clone(),
-        };
-        let p0 = at.entry_value(header_id, w.param);
-        let start = at.start(p0, w);
-        // `ext(c) * ext(m)` for each distinct constant `c`.
-        let mut steps: Vec<(i32, ValueId)> = Vec::new();
-        for (_, c) in edges.iter().filter_map(|e| e.step) {
-            if !steps.iter().any(|(k, _)| *k == c) {
-                let step = at.step(c, w.m);
-                steps.push((c, step));
-            }
-        }
-        let n = func.blocks[h].params.len() as u32;
-        let wide = func.new_value(w.ty, name.clone(), ValueDef::BlockParam(header_id, n));
-        func.blocks[h].params.push(wide);
-        push_arg(func, pre, None, header_id, start);
-        for edge in edges {
-            let next = match edge.step {
-                Some((op, c)) => {
-                    let step = steps.iter().find(|(k, _)| *k == c).map(|s| s.1);
-                    let step = step.expect("each constant's step was made");
-                    let mut at = Emitter {
-                        func: &mut *func,
-                        block: edge.from,
-                        at: w.at,
-                        ty: w.ty,
-                        name: format!("{name}_next"),
-                    };
-                    at.emit(Op::Binary(op, w.ty, wide, step))
-                }
-                None => wide,
-            };
-            push_arg(func, edge.from, Some(edge.nth), header_id, next);
-        }
-        for &v in &w.replaced {
-            rename[v.index()] = Some(wide);
-            seeds.insert(v);
-        }
-        seeds.extend(w.dead.iter().copied());
+/// How `arg` follows from `p` when it is `p`, `p + c`, `c + p` or `p - c`
+/// computed without wrapping.
+fn step(func: &Function, ranges: &Ranges, p: ValueId, arg: ValueId) -> Option<Step> {
+    if arg == p {
+        return Some(None);
     }
+    let ValueDef::InstResult { block, .. } = func.value(arg).def else {
+        return None;
+    };
+    let (c, sub) = match *def_op(func, arg)? {
+        Op::Binary(BinaryOp::Add, Type::I32, a, c) if a == p => (c, false),
+        Op::Binary(BinaryOp::Add, Type::I32, c, a) if a == p => (c, false),
+        Op::Binary(BinaryOp::Sub, Type::I32, a, c) if a == p => (c, true),
+        _ => return None,
+    };
+    let k = const_value(func, c)? as i32;
+    let op = if sub { BinaryOp::Sub } else { BinaryOp::Add };
+    let exact = ranges.sum_is_exact(func, p, c, sub, block);
+    exact.then_some(Some((op, k)))
+}
+
+/// `v` as an invariant of the loop of `plan`.
+fn invariant(func: &Function, plan: &Plan, v: ValueId) -> Option<Inv> {
+    if let Some(k) = const_value(func, v) {
+        return Some(Inv::Const(k as i32));
+    }
+    (!plan.defines(func, v)).then_some(Inv::Value(v))
+}
+
+/// The entry value and steps of the new parameter `w`, computed in the
+/// preheader `pre` of `header` (`ext(c) * ext(m)` once for each distinct
+/// constant `c`), named after the extension it replaces.
+fn entry(
+    func: &mut Function,
+    pre: usize,
+    header: BlockId,
+    w: &Widened,
+    edges: &[BackEdge<Step>],
+) -> Entry {
+    let name = format!("{}_w", func.value(w.replaced[0]).name);
+    let mut at = Emitter {
+        func,
+        block: pre,
+        at: w.at,
+        ty: w.ty,
+        name: name.clone(),
+    };
+    let p0 = at.entry_value(header, w.counter);
+    let start = at.start(p0, w);
+    let mut steps: Vec<(i32, ValueId)> = Vec::new();
+    for (_, c) in edges.iter().filter_map(|e| e.step) {
+        if !steps.iter().any(|(k, _)| *k == c) {
+            let step = at.step(c, w.what.m);
+            steps.push((c, step));
+        }
+    }
+    let edge_steps = edges.iter().map(|edge| {
+        let (op, c) = edge.step?;
+        let step = steps.iter().find(|(k, _)| *k == c).map(|s| s.1);
+        Some((op, step.expect("each constant's step was made")))
+    });
+    (name, start, edge_steps.collect())
 }
 
 /// Appends instructions to the end of one block.
@@ -565,9 +387,7 @@ struct Emitter<'f> {
 impl Emitter<'_> {
     /// What the preheader passes the header for its parameter `param`.
     fn entry_value(&self, header: BlockId, param: u32) -> Inv {
-        let term = self.func.blocks[self.block].term.as_ref();
-        let edge = term.and_then(|t| t.edges().find(|e| e.block == header));
-        let v = edge.expect("the preheader jumps to the header").args[param as usize];
+        let v = entry_arg(self.func, self.block, header, param);
         match const_value(self.func, v) {
             Some(k) => Inv::Const(k as i32),
             None => Inv::Value(v),
@@ -577,7 +397,7 @@ impl Emitter<'_> {
     /// `ext(p0) * ext(m) + ext(inv)`, without the product by a zero
     /// `p0`.
     fn start(&mut self, p0: Inv, w: &Widened) -> ValueId {
-        let mut value = match (p0, w.m) {
+        let mut value = match (p0, w.what.m) {
             (Inv::Const(0), _) => None,
             (_, None) => Some(self.extend(p0)),
             (_, Some(m)) => {
@@ -585,7 +405,7 @@ impl Emitter<'_> {
                 Some(self.emit(Op::Binary(BinaryOp::Mul, self.ty, a, m)))
             }
         };
-        if let Some(inv) = w.inv {
+        if let Some(inv) = w.what.inv {
             let inv = self.extend(inv);
             value = Some(match value {
                 None => inv,
@@ -630,58 +450,23 @@ impl Emitter<'_> {
 
     /// Appends `op` to the block: its result.
     fn emit(&mut self, op: Op) -> ValueId {
-        let ty = match op {
-            Op::Const(k) => k.ty(),
-            _ => self.ty,
-        };
-        let block = self.func.block_id(self.block);
-        // The definition is set by `renumber_defs` once all are placed.
-        let v = (self.func).new_value(ty, self.name.clone(), ValueDef::BlockParam(block, 0));
-        let (span, loc) = self.at;
-        self.func.blocks[self.block].insts.push(Inst {
-            op,
-            results: vec![v],
-            span,
-            loc,
-        });
-        v
+        let name = self.name.clone();
+        append(self.func, self.block, op, self.ty, name, self.at)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interp::Interpreter;
-    use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::{check_generated, outcome, rewritten};
+    use crate::ir::Module;
+    use crate::lower::passes::testing::{check_generated, parse, rewritten, same_outcomes};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("widen.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// The module after `widen-iv` (which must verify), and its text.
     fn widened(module: &Module) -> (Module, String) {
         let after = rewritten(module, |_, f| widen_ivs(f));
         let text = crate::text::print_module(&after);
         (after, text)
-    }
-
-    /// `@f` gives the same results (or traps) before and after, for each
-    /// argument list, on both targets.
-    fn same_results(before: &Module, after: &Module, args: &[Vec<Value>]) {
-        for target in [Target::Wasm64, Target::Wasm32] {
-            let mut a = Interpreter::new(before, target).expect("instantiates");
-            let mut b = Interpreter::new(after, target).expect("instantiates");
-            for args in args {
-                a.set_fuel(Some(10_000_000));
-                b.set_fuel(Some(10_000_000));
-                let (want, got) = (outcome(a.call("f", args)), outcome(b.call("f", args)));
-                assert_eq!(got, want, "{target} {args:?}");
-            }
-        }
     }
 
     fn i32s(lists: &[&[i32]]) -> Vec<Vec<Value>> {
@@ -729,7 +514,7 @@ mod tests {
             &[-5, 0],
             &[9, 9],
         ]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
         // Strength reduction then leaves no product in the inner loop.
         let reduced = rewritten(&after, |_, f| super::super::strength::reduce_strength(f));
         let text = crate::text::print_module(&reduced);
@@ -743,7 +528,7 @@ mod tests {
             !text.contains("%w ="),
             "the widened counters are gone: {text}"
         );
-        same_results(&module, &reduced, &args);
+        same_outcomes(&module, &reduced, &args);
     }
 
     /// Without the cap, `i * n + k` may wrap: the nest is left alone but
@@ -755,7 +540,7 @@ mod tests {
         let (after, printed) = widened(&module);
         let body = printed.split("body:").nth(1).expect("body");
         assert_eq!(body.matches("extend_i32_s").count(), 2, "{printed}");
-        same_results(&module, &after, &i32s(&[&[3, 1], &[40, 39]]));
+        same_outcomes(&module, &after, &i32s(&[&[3, 1], &[40, 39]]));
     }
 
     /// A counter from `%s` while `cmp %n` (`lt_s`, `le_s`), at most 20
@@ -807,7 +592,7 @@ mod tests {
             &[-1, 3, 0],
             &[0, max, 0],
         ]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
     }
 
     /// `%k < %n` alone bounds `%k + 1` by i32::MAX: the counter is
@@ -825,7 +610,7 @@ mod tests {
             &[-3, 40, 0],
             &[7, 2, 0],
         ]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
     }
 
     /// With `<=`, at `%n` = i32::MAX the counter wraps to i32::MIN, where a
@@ -858,7 +643,7 @@ mod tests {
         let (after, printed) = widened(&module);
         assert!(!printed.contains("extend_i32_u %kx"), "{printed}");
         let args = i32s(&[&[0, 10, 5], &[3, 100, 999], &[0, 3, 0], &[0, 3, -1]]);
-        same_results(&module, &after, &args);
+        same_outcomes(&module, &after, &args);
     }
 
     /// The random programs of `difftest` compute the same widened.
