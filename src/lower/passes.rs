@@ -150,7 +150,7 @@ pub const PASSES: &[PassInfo] = &[
         name: "unroll-outer",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "loops of a constant trip count up to 16 that hold other loops, where a load of read-only data has an address constant in each copy, replaced by copies of their body; `fold-const-loads` runs again after it (unroll_outer.rs)",
+        what: "loops of a constant trip count up to 16 that hold other loops, where a load of read-only data has an address, or an inner loop a bound, constant in each copy, replaced by copies of their body; `fold-const-loads` and `simplify` run again after it (unroll_outer.rs)",
     },
     PassInfo {
         name: "unroll",
@@ -336,9 +336,10 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
 /// one preheader, and `unroll` copies code, which makes new repeats (the
 /// second run is skipped where nothing changed since the first: see
 /// [`Fresh`]). Full unrolling makes counters constants: `fold-const-loads`
-/// runs again after `unroll-outer` (so that `unroll` sees the bounds it
-/// read from tables), and the [`CLEANUPS`] after the unrolling passes, on
-/// the functions full unrolling changed.
+/// and `simplify` run again after `unroll-outer` (so that `unroll` sees
+/// the bounds the copies read from tables or computed from their
+/// counters), and the [`CLEANUPS`] after the unrolling passes, on the
+/// functions full unrolling changed.
 fn pipeline(options: &Options) -> Vec<&'static str> {
     let mut names = Vec::new();
     for pass in PASSES.iter().filter(|p| p.rewrites_ir) {
@@ -355,7 +356,7 @@ fn pipeline(options: &Options) -> Vec<&'static str> {
         }
         let unrolling = options.unroll || options.unroll_outer;
         let cleanups = match pass.name {
-            "unroll-outer" if options.unroll_outer => &CLEANUPS[..1],
+            "unroll-outer" if options.unroll_outer => &CLEANUPS[..2],
             "unroll-partial" if unrolling => &CLEANUPS[..],
             _ => &[],
         };
@@ -671,7 +672,8 @@ mod tests {
         // copies' loads of tables give once folded; what full unrolling
         // made constant cleaned up after it.
         assert!(at("strength-reduce") < at("unroll-outer") && at("unroll-outer") < at("unroll"));
-        assert!(all[at("unroll-outer") + 1] == "fold-const-loads");
+        let outer = at("unroll-outer");
+        assert_eq!(all[outer + 1..outer + 3], ["fold-const-loads", "simplify"]);
         for cleanup in CLEANUPS {
             assert!(all[at("unroll-partial")..].contains(&cleanup), "{cleanup}");
         }

@@ -11,16 +11,19 @@
 //! constant pay for the copies.
 //!
 //! The loops it takes are those of `unroll.rs` (a constant trip count of
-//! at most 16, side exits allowed) that hold another loop, and
-//! in which some load of read-only data has an address that depends on
-//! the loop's induction values and becomes constant in each copy: computed
+//! at most 16, side exits allowed) that hold another loop, and in which
+//! some load of read-only data has an address, or an inner loop's header
+//! a comparison operand (`for (j i32 0 i)`: its trip count), that depends
+//! on the loop's induction values and becomes constant in each copy: computed
 //! by `ptr.add`, integer `add`, `sub`, `mul` and `ptr.extend_i32_s/u` (the
 //! operators `fold-const-loads` follows) from constants, `data.addr` of
 //! read-only data, and header parameters that enter as such a value and
 //! that the latch passes as such a value of the header's parameters (the
 //! counter `p`, or the pointer `strength-reduce` steps by 4 through
 //! `lens`). Unrolling gives each copy's parameters the values entering it
-//! (`unroll.rs`), so by induction they are constants in every copy.
+//! (`unroll.rs`), so by induction they are constants in every copy;
+//! `simplify`, run again after `fold-const-loads`, folds them to the
+//! constants `unroll` reads.
 //!
 //! Why it is exact: the rewrite is `unroll.rs`'s, which runs every
 //! iteration's instructions in order with the same values; the test above
@@ -30,9 +33,10 @@
 //! most [`MAX_WALK`] definitions.
 
 use super::unroll::{Limits, Plan, def_op, innermost, unroll_where};
+use crate::analysis::Loops;
 use crate::fxhash::FxHashMap;
 use crate::ir::{
-    BinaryOp, BlockId, ConvKind, DataId, Function, Module, Op, Type, ValueDef, ValueId,
+    BinaryOp, BlockId, ConvKind, DataId, Function, Module, Op, Terminator, Type, ValueDef, ValueId,
 };
 
 /// This pass's limits: loops holding loops are larger than innermost ones.
@@ -46,13 +50,11 @@ const OUTER: Limits = Limits {
 const MAX_WALK: usize = 64;
 
 /// The function with its counted outer loops unrolled where the copies
-/// read read-only data at constant addresses, or `None` when it has none.
+/// read read-only data at constant addresses or bound inner loops by
+/// constants, or `None` when it has none.
 pub(super) fn unroll_outer_loops(module: &Module, func: &Function) -> Option<Function> {
-    if !module.data.iter().any(|d| d.readonly) {
-        return None;
-    }
     unroll_where(func, OUTER, |func, loops, plan| {
-        !innermost(plan.header, &plan.body, loops) && reads_data_by_iteration(module, func, plan)
+        !innermost(plan.header, &plan.body, loops) && pays(module, func, loops, plan)
     })
 }
 
@@ -64,28 +66,45 @@ enum Known {
     Data(DataId),
 }
 
-/// Whether a load in the loop reads read-only data at an address that is
-/// constant in each copy but not in the loop.
-fn reads_data_by_iteration(module: &Module, func: &Function, plan: &Plan) -> bool {
+/// Whether copying the loop makes something constant in each copy that
+/// is not in the loop: the address of a load of read-only data, or the
+/// bound (or start) an inner loop's header compares its counter with.
+fn pays(module: &Module, func: &Function, loops: &Loops, plan: &Plan) -> bool {
     let induction = induction_values(func, plan);
     if induction.is_empty() {
         return false;
     }
     let none = FxHashMap::default();
-    let loads = plan.body.iter().flat_map(|&b| &func.blocks[b].insts);
-    loads.into_iter().any(|inst| {
-        let Op::Load { addr, mem, .. } = inst.op else {
+    let by_iteration = |v: ValueId| {
+        let copied = known(func, v, &induction, &mut MAX_WALK.clone());
+        copied.filter(|_| known(func, v, &none, &mut MAX_WALK.clone()).is_none())
+    };
+    let reads_data = |op: &Op| {
+        let Op::Load { addr, mem, .. } = *op else {
             return false;
         };
-        let data = match known(func, addr, &induction, &mut MAX_WALK.clone()) {
-            Some(Known::Data(d)) => d,
-            _ => return false,
+        let Some(Known::Data(data)) = by_iteration(addr) else {
+            return false;
         };
         let readonly = module.data.get(data.index()).is_some_and(|d| d.readonly);
-        readonly
-            && module.data_mem(data) == mem
-            && known(func, addr, &none, &mut MAX_WALK.clone()).is_none()
-    })
+        readonly && module.data_mem(data) == mem
+    };
+    let bounds_inner_loop = |b: usize| {
+        let Some(Terminator::BrIf { cond, .. }) = &func.blocks[b].term else {
+            return false;
+        };
+        let Some(Op::Compare(_, Type::I32 | Type::I64, x, y)) = def_op(func, *cond) else {
+            return false;
+        };
+        b != plan.header
+            && loops.is_header[b]
+            && [*x, *y]
+                .iter()
+                .any(|&v| by_iteration(v) == Some(Known::Constant))
+    };
+    let insts = plan.body.iter().flat_map(|&b| &func.blocks[b].insts);
+    insts.into_iter().any(|inst| reads_data(&inst.op))
+        || plan.body.iter().any(|&b| bounds_inner_loop(b))
 }
 
 /// The header parameters that are known in every copy: each enters as a
@@ -235,17 +254,19 @@ mod tests {
     }
 
     /// `@f` gives the same results or traps at every text position, past
-    /// the text and past memory, on both targets.
+    /// the text and past memory (and for divisors that trap at each
+    /// iteration of [`TRIANGLE`]), on both targets.
     fn same_results(before: &Module, after: &Module) {
         for target in [Target::Wasm64, Target::Wasm32] {
             let mut x = Interpreter::new(before, target).expect("instantiates");
             let mut y = Interpreter::new(after, target).expect("instantiates");
-            for a in (0..24).chain([65_530, 65_536 * 17, i32::MAX, -1]) {
-                let args = [Value::I32(a), Value::I32(7)];
+            let args = (0..24).chain([65_530, 65_536 * 17, i32::MAX, -1, i32::MIN]);
+            for (a, b) in args.flat_map(|a| [(a, 7), (a, 0), (a, 2), (a, 3), (a, -1)]) {
+                let args = [Value::I32(a), Value::I32(b)];
                 assert_eq!(
                     format!("{:?}", y.call("f", &args)),
                     format!("{:?}", x.call("f", &args)),
-                    "{target} f({a})"
+                    "{target} f({a}, {b})"
                 );
             }
         }
@@ -284,6 +305,49 @@ mod tests {
         let module = parse(&search(&lens, true));
         let after = optimize_module(&module, &Options::default(), |_, _| {});
         assert_eq!(loops(&after), 1, "{}", crate::text::print_module(&after));
+        same_results(&module, &after);
+    }
+
+    /// `for (i = 1; i < 5; i++) for (j = 0; j < i; j++) t = t / (b - j) +
+    /// j * i`: each copy of the outer loop bounds the inner one by a
+    /// constant.
+    const TRIANGLE: &str = "pub fn @f(%a: i32, %b: i32) -> i32 {
+entry:
+  %z = i32.const 0
+  %one = i32.const 1
+  jump outer(%one, %a)
+outer(%i: i32, %s: i32):
+  %five = i32.const 5
+  %go = i32.lt_s %i, %five
+  brif %go, pre, done
+pre:
+  jump inner(%z, %s)
+inner(%j: i32, %t: i32):
+  %more = i32.lt_s %j, %i
+  brif %more, body, next
+body:
+  %d = i32.sub %b, %j
+  %q = i32.div_s %t, %d
+  %x = i32.mul %j, %i
+  %t1 = i32.add %q, %x
+  %j1 = i32.add %j, %one
+  jump inner(%j1, %t1)
+next:
+  %i1 = i32.add %i, %one
+  jump outer(%i1, %t)
+done:
+  return %s
+}
+";
+
+    #[test]
+    fn a_loop_bounding_its_inner_loop_by_its_counter_is_copied() {
+        let module = parse(TRIANGLE);
+        let after = optimize_module(&module, &Options::default(), |_, _| {});
+        let text = crate::text::print_module(&after);
+        assert_eq!(loops(&after), 0, "{text}");
+        // 1 + 2 + 3 + 4 divisions.
+        assert_eq!(text.matches("i32.div_s").count(), 10, "{text}");
         same_results(&module, &after);
     }
 
