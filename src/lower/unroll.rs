@@ -45,10 +45,11 @@
 //! Growth is bounded twice ([`INNERMOST`]): a loop is unrolled only when
 //! its copies add at most 192 instructions, and a function gains at most
 //! 512 in all, in at most 8 unrollings (each re-analyses the function):
-//! the pass stays linear in the size of its input. Only innermost loops are unrolled: copies of an inner loop keep
-//! all its branches (`unroll_outer.rs` takes outer loops where copying
-//! them pays, with this file's rewrite). Irreducible functions and loops
-//! headed by the entry block are left alone.
+//! the pass stays linear in the size of its input. Only innermost loops
+//! are unrolled: copies of an inner loop keep all its branches
+//! (`unroll_outer.rs` takes outer loops where copying them pays, with this
+//! file's rewrite). Irreducible functions and loops headed by the entry
+//! block are left alone.
 
 use super::inline::renumber_defs;
 use crate::analysis::{Cfg, DomTree, Loops, natural_loop};
@@ -133,7 +134,7 @@ pub(super) struct Plan {
     /// header leave it too (they become parameters of `exit`); empty
     /// otherwise.
     live_outs: Vec<ValueId>,
-    pub trips: u64,
+    trips: u64,
     growth: usize,
 }
 

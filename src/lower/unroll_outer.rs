@@ -1,5 +1,6 @@
 //! Full unrolling of counted loops that hold other loops, where the copies
-//! read read-only data at constant addresses. A naive frontend's
+//! read read-only data at constant addresses or bound an inner loop by a
+//! constant. A naive frontend's
 //! `for (p i32 0 4)` over a table of patterns and their lengths
 //! (`bench/frontend/strsearch.vir`) loads `lens[p]` and `pats[p]` in its
 //! body: once the loop is copied four times, each copy's `p` is a
