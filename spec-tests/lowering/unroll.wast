@@ -18,279 +18,210 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @crc_byte
   (func $crc_byte (type $t0) (param $byte i32) (result i32)
-    (local $k i32)
-    (local $c i32)
+    (local $n i32)
     ;; entry
-    i32.const 0
-    local.get $byte
-    local.set $c
-    local.set $k
-    ;; for_u0
     block $step_u0
       ;; body_u0
-      local.get $c
+      local.get $byte
       i32.const 1
       i32.and
       if
         ;; odd_u0
-        local.get $c
+        local.get $byte
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u0
       end
       ;; even_u0
-      local.get $c
+      local.get $byte
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u0
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for_u1
     block $step_u1
       ;; body_u1
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd_u1
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u1
       end
       ;; even_u1
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u1
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for_u2
     block $step_u2
       ;; body_u2
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd_u2
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u2
       end
       ;; even_u2
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u2
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for_u3
     block $step_u3
       ;; body_u3
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd_u3
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u3
       end
       ;; even_u3
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u3
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for_u4
     block $step_u4
       ;; body_u4
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd_u4
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u4
       end
       ;; even_u4
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u4
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for_u5
     block $step_u5
       ;; body_u5
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd_u5
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u5
       end
       ;; even_u5
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u5
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for_u6
     block $step_u6
       ;; body_u6
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd_u6
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step_u6
       end
       ;; even_u6
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step_u6
-    local.get $k
-    i32.const 1
-    i32.add
-    local.set $k
-    ;; for
     block $step
       ;; body
-      local.get $c
+      local.get $n
       i32.const 1
       i32.and
       if
         ;; odd
-        local.get $c
+        local.get $n
         i32.const 1
         i32.shr_u
         i32.const -306674912
         i32.xor
-        local.set $c
+        local.set $n
         br $step
       end
       ;; even
-      local.get $c
+      local.get $n
       i32.const 1
       i32.shr_u
-      local.set $c
+      local.set $n
     end
     ;; step
-    local.get $k
-    i32.const 1
-    i32.add
-    local.get $c
-    local.set $k
-    drop
-    ;; for_u8
     ;; out
-    local.get $k
+    local.get $n
     return
   )
   ;; fn @down
   (func $down (type $t0) (param $a i32) (result i32)
-    (local $k i32)
-    (local $s i32)
+    (local $s1 i32)
     ;; entry
-    i32.const 5
-    local.get $a
-    local.set $s
-    local.set $k
-    ;; loop_u0
     ;; body_u0
-    local.get $s
-    local.get $k
+    local.get $a
+    i32.const 5
     i32.add
-    local.set $s
-    local.get $k
-    i32.const -2
-    i32.add
-    local.set $k
-    ;; loop_u1
+    local.set $s1
     ;; body_u1
-    local.get $s
-    local.get $k
+    local.get $s1
+    i32.const 3
     i32.add
-    local.set $s
-    local.get $k
-    i32.const -2
-    i32.add
-    local.set $k
-    ;; loop
+    local.set $s1
     ;; body
-    local.get $s
-    local.get $k
+    local.get $s1
+    i32.const 1
     i32.add
-    local.set $s
-    local.get $k
-    i32.const -2
-    i32.add
-    local.set $k
-    ;; loop_u3
+    local.set $s1
     ;; out
-    local.get $s
-    local.get $k
+    local.get $s1
+    i32.const -1
     i32.sub
     return
   )

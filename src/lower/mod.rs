@@ -48,6 +48,7 @@ mod switches;
 mod tailrec;
 mod threads;
 mod unroll;
+mod unroll_outer;
 mod unroll_partial;
 mod wasi64;
 mod widen;
@@ -110,7 +111,11 @@ pub struct Options {
     /// Replace products of a loop's induction variables by loop-carried
     /// sums (`strength.rs`).
     pub strength_reduce: bool,
-    /// Unroll small loops of a constant trip count (`unroll.rs`).
+    /// Unroll loops of a constant trip count that hold loops, where the
+    /// copies read read-only data at constant addresses (`unroll_outer.rs`).
+    pub unroll_outer: bool,
+    /// Unroll small loops of a constant trip count, side exits included
+    /// (`unroll.rs`).
     pub unroll: bool,
     /// Unroll small counted loops by 2 or 4, the iterations that remain
     /// left to the original loop (`unroll_partial.rs`).

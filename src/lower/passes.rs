@@ -147,10 +147,16 @@ pub const PASSES: &[PassInfo] = &[
         what: "products `i * m` (or `i << s`, possibly `+ x`) of a loop's induction variable `i` by invariants replaced by a new loop-carried value stepped by `c * m` (strength.rs, loops.rs)",
     },
     PassInfo {
+        name: "unroll-outer",
+        level: OptLevel::O2,
+        rewrites_ir: true,
+        what: "loops of a constant trip count up to 16 that hold other loops, where a load of read-only data has an address, or an inner loop a bound, constant in each copy, replaced by copies of their body; `fold-const-loads` and `simplify` run again after it (unroll_outer.rs)",
+    },
+    PassInfo {
         name: "unroll",
         level: OptLevel::O2,
         rewrites_ir: true,
-        what: "loops of a constant trip count up to 16 whose copies stay small replaced by that many copies of their body (unroll.rs)",
+        what: "innermost loops of a constant trip count up to 16 whose copies stay small, side exits included, replaced by that many copies of their body; then `fold-const-loads`, `simplify` and `jump-threading` run again on what full unrolling changed (unroll.rs)",
     },
     PassInfo {
         name: "unroll-partial",
@@ -222,6 +228,7 @@ impl Options {
             licm: false,
             widen_iv: false,
             strength_reduce: false,
+            unroll_outer: false,
             unroll: false,
             unroll_partial: false,
             jump_threading: false,
@@ -245,6 +252,7 @@ impl Options {
             "licm" => &mut self.licm,
             "widen-iv" => &mut self.widen_iv,
             "strength-reduce" => &mut self.strength_reduce,
+            "unroll-outer" => &mut self.unroll_outer,
             "unroll" => &mut self.unroll,
             "unroll-partial" => &mut self.unroll_partial,
             "jump-threading" => &mut self.jump_threading,
@@ -329,6 +337,7 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
         "licm" => super::licm::hoist_invariants(func),
         "widen-iv" => super::widen::widen_ivs(func),
         "strength-reduce" => super::strength::reduce_strength(func),
+        "unroll-outer" => super::unroll_outer::unroll_outer_loops(module, func),
         "unroll" => super::unroll::unroll_loops(func),
         "unroll-partial" => super::unroll_partial::unroll_partially(func),
         _ => None,
@@ -342,7 +351,11 @@ fn run_pass(name: &str, module: &Module, func: &Function) -> Option<Function> {
 /// computed several; `licm` then hoists invariants of sibling loops into
 /// one preheader, and `unroll` copies code, which makes new repeats (the
 /// second run is skipped where nothing changed since the first: see
-/// [`Fresh`]).
+/// [`Fresh`]). Full unrolling makes counters constants: `fold-const-loads`
+/// and `simplify` run again after `unroll-outer` (so that `unroll` sees
+/// the bounds the copies read from tables or computed from their
+/// counters), and the [`CLEANUPS`] after the unrolling passes, on the
+/// functions full unrolling changed.
 fn pipeline(options: &Options) -> Vec<&'static str> {
     let mut names = Vec::new();
     for pass in PASSES.iter().filter(|p| p.rewrites_ir) {
@@ -357,9 +370,26 @@ fn pipeline(options: &Options) -> Vec<&'static str> {
         if options.enabled(pass.name) == Some(true) {
             names.push(pass.name);
         }
+        let unrolling = options.unroll || options.unroll_outer;
+        let cleanups = match pass.name {
+            "unroll-outer" if options.unroll_outer => &CLEANUPS[..2],
+            "unroll-partial" if unrolling => &CLEANUPS[..],
+            _ => &[],
+        };
+        names.extend(cleanups.iter().filter(|c| options.enabled(c) == Some(true)));
     }
     names
 }
+
+/// The passes that run again after full unrolling, on the functions it
+/// changed: each copy's counter is an expression of constants, which
+/// `simplify` folds, and so may be an address in read-only data, a bound
+/// or a value that an exit block only compares (a search loop's side exits
+/// with the counter they left at).
+const CLEANUPS: [&str; 3] = ["fold-const-loads", "simplify", "jump-threading"];
+
+/// The full unrolling passes, after which the [`CLEANUPS`] run again.
+const FULL_UNROLLING: [&str; 2] = ["unroll-outer", "unroll"];
 
 /// The function `id` of `module` after the IR-to-IR passes of `options`
 /// (borrowed when none changed it). Inlining copies the callees as the
@@ -379,33 +409,47 @@ pub(crate) fn optimize<'m>(module: &'m Module, id: FuncId, options: &Options) ->
     func
 }
 
-/// Whether a function changed since `gvn` last ran on it. `gvn` leaves
-/// nothing for itself to find (each instruction is numbered after the
-/// instructions that dominate it, so one walk sees every repeat), so it
-/// runs again only on a function that another pass changed since: on
-/// `gen_ir --functions 10000`, where `licm` and `unroll` change nothing,
-/// the second run would cost 5% of `build --direct`.
+/// Which passes a function needs again. `gvn` leaves nothing for itself
+/// to find (each instruction is numbered after the instructions that
+/// dominate it, so one walk sees every repeat), so it runs again only on
+/// a function that another pass changed since: on `gen_ir --functions
+/// 10000`, where `licm` and `unroll` change nothing, the second run would
+/// cost 5% of `build --direct`. A cleanup ([`CLEANUPS`]) runs again only
+/// on a function full unrolling changed since it last ran.
 #[derive(Clone, Copy)]
 struct Fresh {
     changed_since_gvn: bool,
+    /// Bit `i`: [`CLEANUPS`]`[i]` ran since full unrolling last changed
+    /// the function.
+    cleaned: u8,
 }
 
 impl Default for Fresh {
     fn default() -> Fresh {
         Fresh {
             changed_since_gvn: true,
+            cleaned: 0,
         }
     }
 }
 
 impl Fresh {
     fn worth_running(self, name: &str) -> bool {
-        name != "gvn" || self.changed_since_gvn
+        match CLEANUPS.iter().position(|c| *c == name) {
+            Some(i) => self.cleaned & (1 << i) == 0,
+            None => name != "gvn" || self.changed_since_gvn,
+        }
     }
 
     /// Records that `name` ran, and whether it changed the function.
     fn ran(&mut self, name: &str, changed: bool) {
         self.changed_since_gvn = name != "gvn" && (changed || self.changed_since_gvn);
+        if let Some(i) = CLEANUPS.iter().position(|c| *c == name) {
+            self.cleaned |= 1 << i;
+        }
+        if changed && FULL_UNROLLING.contains(&name) {
+            self.cleaned = 0;
+        }
     }
 }
 
@@ -591,6 +635,22 @@ mod tests {
     }
 
     #[test]
+    fn cleanups_run_again_only_on_a_function_full_unrolling_changed() {
+        let mut fresh = Fresh::default();
+        assert!(fresh.worth_running("simplify") && fresh.worth_running("fold-const-loads"));
+        fresh.ran("simplify", true);
+        fresh.ran("fold-const-loads", false);
+        fresh.ran("licm", true);
+        fresh.ran("unroll-partial", true);
+        assert!(!fresh.worth_running("simplify") && !fresh.worth_running("fold-const-loads"));
+        fresh.ran("unroll-outer", true);
+        assert!(fresh.worth_running("simplify") && fresh.worth_running("jump-threading"));
+        fresh.ran("fold-const-loads", true);
+        fresh.ran("unroll", false);
+        assert!(!fresh.worth_running("fold-const-loads") && fresh.worth_running("simplify"));
+    }
+
+    #[test]
     fn words_pick_a_level_then_switch_passes() {
         let o = Options::from_words("O2 no-load-cse").expect("valid");
         assert!(!o.load_cse && o.inline_leaves);
@@ -647,6 +707,18 @@ mod tests {
         // Partial unrolling after full unrolling, which takes the short
         // loops whole; `gvn` then sees the copies.
         assert!(at("unroll") < at("unroll-partial") && at("unroll-partial") < all.len() - 1);
+        // Outer loops copied before the inner ones, whose bounds the
+        // copies' loads of tables give once folded; what full unrolling
+        // made constant cleaned up after it.
+        assert!(at("strength-reduce") < at("unroll-outer") && at("unroll-outer") < at("unroll"));
+        let outer = at("unroll-outer");
+        assert_eq!(all[outer + 1..outer + 3], ["fold-const-loads", "simplify"]);
+        for cleanup in CLEANUPS {
+            assert!(all[at("unroll-partial")..].contains(&cleanup), "{cleanup}");
+        }
+        let without =
+            pipeline(&Options::from_words("O2 no-unroll no-unroll-outer").expect("valid"));
+        assert_eq!(without.iter().filter(|p| **p == "simplify").count(), 1);
         // Extensions widened before the products of the wide values are
         // reduced.
         assert!(at("licm") < at("widen-iv") && at("widen-iv") < at("strength-reduce"));

@@ -5,14 +5,24 @@
 //! bits of a byte or `for (i i32 0 5)` over the bodies of a small system.
 //!
 //! The loops it takes: a natural loop whose header ends in `brif %c`, one
-//! edge into the loop and one out of it (the loop's only exit), with one
-//! predecessor outside (one edge from it) and one latch that jumps back;
+//! edge into the loop and one out of it, with one predecessor outside (one
+//! edge from it) and one latch that jumps back;
 //! `%c` compares a header parameter `%i` with a constant; `%i` enters as a
 //! constant and the latch passes `%i + step` (`add` of a constant, i32 or
 //! i64: `ptr` is left alone, its width depends on the target). The pass
 //! runs the counter through the comparison with wasm's wrapping
 //! arithmetic to get the trip count `T` exactly (at most [`MAX_TRIPS`];
 //! zero trips are left to the loop).
+//!
+//! Other blocks of the loop may leave it too (side exits: `while (k < 8
+//! && s[k] == t[k]) k++`, the frontends' search loops): the header's test
+//! bounds the iterations, and a side exit leaves earlier. Every value the
+//! code after the loop reads from it is one the header defines (the header
+//! is an exiting block, so only what dominates it dominates the code
+//! after the loop); when there are such values, every exit must go to one
+//! block `E` that only the loop enters, and `E` gets one new parameter for
+//! each, which every exit edge, in each iteration, passes that iteration's
+//! value of; the code after the loop reads the parameters.
 //!
 //! The rewrite: iterations `0..T-1` are fresh copies of the loop's blocks
 //! (the header's `brif` becomes a jump into the body, the latch jumps to
@@ -23,15 +33,22 @@
 //! and effects are unchanged; only the comparisons, whose outcome is
 //! known, go (when the `brif` was their only use). Uses of the header's
 //! values after the loop, which the header dominated, are renamed to the
-//! last copy's. Copies keep the spans and frontend locations of what they
-//! copy, so a trap in an unrolled iteration points at its source line.
+//! last copy's (or to `E`'s new parameters, with side exits). Each copy
+//! of the header is then entered by one edge only, so its parameters are
+//! replaced by the values that edge passes: the counter of each iteration
+//! is its constant (an expression of constants, which `simplify` folds),
+//! which a load of read-only data at an address computed from it can then
+//! fold (`fold-const-loads` runs again after unrolling). Copies keep the
+//! spans and frontend locations of what they copy, so a trap in an
+//! unrolled iteration points at its source line.
 //!
-//! Growth is bounded twice: a loop is unrolled only when its copies add at
-//! most [`MAX_UNROLLED_INSTS`] instructions, and a function gains at most
-//! [`MAX_GROWTH`] in all, in at most [`MAX_UNROLLS`] unrollings (each
-//! re-analyses the function): the pass stays linear in the size of its
-//! input. Only innermost loops are unrolled: copies of an inner loop keep
-//! all its branches. Irreducible functions and loops headed by the entry
+//! Growth is bounded twice ([`INNERMOST`]): a loop is unrolled only when
+//! its copies add at most 192 instructions, and a function gains at most
+//! 512 in all, in at most 8 unrollings (each re-analyses the function):
+//! the pass stays linear in the size of its input. Only innermost loops
+//! are unrolled: copies of an inner loop keep all its branches
+//! (`unroll_outer.rs` takes outer loops where copying them pays, with this
+//! file's rewrite). Irreducible functions and loops headed by the entry
 //! block are left alone.
 
 use super::inline::renumber_defs;
@@ -43,25 +60,50 @@ use crate::ir::{
 
 /// The most iterations unrolled.
 const MAX_TRIPS: u64 = 16;
-/// The most instructions the copies of one loop may add.
-const MAX_UNROLLED_INSTS: usize = 192;
-/// The most instructions unrolling may add to one function.
-const MAX_GROWTH: usize = 512;
-/// The most loops unrolled in one function.
-const MAX_UNROLLS: usize = 8;
+
+/// How much one run of the unroller may copy.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Limits {
+    /// The most instructions the copies of one loop may add.
+    pub per_loop: usize,
+    /// The most instructions unrolling may add to one function.
+    pub growth: usize,
+    /// The most loops unrolled in one function.
+    pub unrolls: usize,
+}
+
+/// This pass's limits: innermost loops of at most 192 added instructions.
+const INNERMOST: Limits = Limits {
+    per_loop: 192,
+    growth: 512,
+    unrolls: 8,
+};
 
 /// The function with its small counted loops unrolled, or `None` when it
 /// has none.
 pub(super) fn unroll_loops(func: &Function) -> Option<Function> {
+    unroll_where(func, INNERMOST, |_, loops, plan| {
+        innermost(plan.header, &plan.body, loops)
+    })
+}
+
+/// The function with the counted loops `take` accepts unrolled, within
+/// `limits`, or `None` when there are none.
+pub(super) fn unroll_where(
+    func: &Function,
+    limits: Limits,
+    take: impl Fn(&Function, &Loops, &Plan) -> bool,
+) -> Option<Function> {
     // The analyses cost more than the rest of the pass: run them only
     // when some block ends in the counted test a plan needs.
     if !(0..func.blocks.len()).any(|b| counted_test(func, func.block_id(b))) {
         return None;
     }
     let mut out: Option<Function> = None;
-    let mut budget = MAX_GROWTH;
-    for _ in 0..MAX_UNROLLS {
-        let Some(plan) = find(out.as_ref().unwrap_or(func), budget) else {
+    let mut budget = limits.growth;
+    for _ in 0..limits.unrolls {
+        let current = out.as_ref().unwrap_or(func);
+        let Some(plan) = find(current, limits.per_loop.min(budget), &take) else {
             break;
         };
         budget -= plan.growth;
@@ -75,23 +117,34 @@ pub(super) fn unroll_loops(func: &Function) -> Option<Function> {
 
 /// A loop to unroll.
 #[derive(Debug)]
-struct Plan {
-    header: usize,
+pub(super) struct Plan {
+    pub header: usize,
     /// The loop's blocks, the header among them.
-    body: Vec<usize>,
+    pub body: Vec<usize>,
     /// The block outside that enters the loop.
-    pred: usize,
-    latch: usize,
+    pub pred: usize,
+    pub latch: usize,
     /// Whether the `brif`'s then-edge is the one into the loop.
     enter_on_then: bool,
     /// The comparison to drop, when the `brif` is its only use.
     cmp: Option<ValueId>,
+    /// The block the header's test leaves to.
+    exit: usize,
+    /// The header's values read after the loop when blocks other than the
+    /// header leave it too (they become parameters of `exit`); empty
+    /// otherwise.
+    live_outs: Vec<ValueId>,
     trips: u64,
     growth: usize,
 }
 
-/// The first loop, innermost first, that may be unrolled within `budget`.
-fn find(func: &Function, budget: usize) -> Option<Plan> {
+/// The first loop, innermost first, that `take` accepts and that may be
+/// unrolled adding at most `budget` instructions.
+fn find(
+    func: &Function,
+    budget: usize,
+    take: &impl Fn(&Function, &Loops, &Plan) -> bool,
+) -> Option<Plan> {
     let cfg = Cfg::new(func);
     let dom = DomTree::new(&cfg);
     let loops = Loops::new(&cfg, &dom);
@@ -99,17 +152,26 @@ fn find(func: &Function, budget: usize) -> Option<Plan> {
         return None;
     }
     let mut uses: Option<Vec<u32>> = None;
+    let mut users: Option<Vec<Vec<u32>>> = None;
     for &h in cfg.rpo.iter().rev() {
         if !loops.is_header[h.index()] || h.index() == 0 {
             continue;
         }
         let uses = uses.get_or_insert_with(|| use_counts(func));
-        if let Some(plan) = plan(func, &cfg, &dom, h, uses)
-            && innermost(plan.header, &plan.body, &loops)
-            && plan.growth <= budget
-        {
-            return Some(plan);
+        let Some(mut plan) = plan(func, &cfg, &dom, h, uses, budget) else {
+            continue;
+        };
+        if !take(func, &loops, &plan) {
+            continue;
         }
+        if side_exits(func, &plan.body, plan.header) {
+            let users = users.get_or_insert_with(|| user_blocks(func));
+            match live_outs(func, &cfg, &plan, users) {
+                Some(values) => plan.live_outs = values,
+                None => continue,
+            }
+        }
+        return Some(plan);
     }
     None
 }
@@ -140,13 +202,15 @@ pub(super) struct CountedLoop {
 }
 
 /// The loop of `h` when it has the shape of a [`CountedLoop`] and at
-/// most `limit` blocks.
+/// most `limit` blocks; with `side_exits`, blocks other than the header
+/// may leave the loop too.
 pub(super) fn counted_loop(
     func: &Function,
     cfg: &Cfg,
     dom: &DomTree,
     h: BlockId,
     limit: usize,
+    side_exits: bool,
 ) -> Option<CountedLoop> {
     let body = natural_loop(cfg, dom, h, limit)?;
     let body: Vec<usize> = body.iter().map(|b| b.index()).collect();
@@ -168,10 +232,9 @@ pub(super) fn counted_loop(
         (false, true) => false,
         _ => return None,
     };
-    let closed = body
-        .iter()
-        .filter(|&&b| b != header)
-        .all(|&b| (func.blocks[b].successors().iter()).all(|s| in_loop.contains(&s.index())));
+    let closed = side_exits
+        || (body.iter().filter(|&&b| b != header))
+            .all(|&b| (func.blocks[b].successors().iter()).all(|s| in_loop.contains(&s.index())));
     let (outside, inside): (Vec<BlockId>, Vec<BlockId>) =
         (cfg.preds[header].iter()).partition(|p| !in_loop.contains(&p.index()));
     let (&[pred], &[latch]) = (&outside[..], &inside[..]) else {
@@ -198,17 +261,39 @@ pub(super) fn counted_loop(
     })
 }
 
-/// The plan for the loop of `header`, when it has the shape and size.
-fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> Option<Plan> {
-    let shape = counted_loop(func, cfg, dom, h, MAX_UNROLLED_INSTS)?;
+/// The plan for the loop of `header`, when it has the shape and its
+/// copies add at most `budget` instructions (its side exits not checked).
+fn plan(
+    func: &Function,
+    cfg: &Cfg,
+    dom: &DomTree,
+    h: BlockId,
+    uses: &[u32],
+    budget: usize,
+) -> Option<Plan> {
+    let shape = counted_loop(func, cfg, dom, h, budget, true)?;
     let (pred, latch) = (func.block_id(shape.pred), func.block_id(shape.latch));
     let cond = shape.cond;
     let trips = trip_count(func, h, cond, pred, latch, shape.enter_on_then)?;
     let size = loop_size(func, &shape.body);
-    let growth = (trips as usize - 1) * size + func.blocks[shape.header].insts.len() + 1;
-    if trips == 0 || growth > MAX_UNROLLED_INSTS {
+    let growth =
+        (trips as usize).checked_sub(1)? * size + func.blocks[shape.header].insts.len() + 1;
+    if growth > budget {
         return None;
     }
+    let Some(Terminator::BrIf {
+        then_edge,
+        else_edge,
+        ..
+    }) = &func.blocks[shape.header].term
+    else {
+        return None;
+    };
+    let exit = if shape.enter_on_then {
+        else_edge
+    } else {
+        then_edge
+    };
     Some(Plan {
         header: shape.header,
         body: shape.body,
@@ -216,9 +301,58 @@ fn plan(func: &Function, cfg: &Cfg, dom: &DomTree, h: BlockId, uses: &[u32]) -> 
         latch: shape.latch,
         enter_on_then: shape.enter_on_then,
         cmp: (uses[cond.index()] == 1 && defined_in(func, cond, h)).then_some(cond),
+        exit: exit.block.index(),
+        live_outs: Vec::new(),
         trips,
         growth,
     })
+}
+
+/// Whether a block of the loop other than its header leaves it.
+fn side_exits(func: &Function, body: &[usize], header: usize) -> bool {
+    let in_loop: FxHashSet<usize> = body.iter().copied().collect();
+    (body.iter().filter(|&&b| b != header))
+        .any(|&b| (func.blocks[b].successors().iter()).any(|s| !in_loop.contains(&s.index())))
+}
+
+/// For each value, the blocks whose instructions or terminator read it
+/// (a block once per instruction that does).
+fn user_blocks(func: &Function) -> Vec<Vec<u32>> {
+    let mut users = vec![Vec::new(); func.values.len()];
+    for (b, block) in func.blocks.iter().enumerate() {
+        let operands = block.insts.iter().flat_map(|i| i.op.operands());
+        for v in operands.chain(block.term.iter().flat_map(|t| t.operands())) {
+            users[v.index()].push(b as u32);
+        }
+    }
+    users
+}
+
+/// The header's values read outside the loop of `plan`, a loop with side
+/// exits, when it can pass them: every exit goes to `plan.exit`, which
+/// only the loop enters (or nothing is read after the loop); `None` when
+/// it cannot. Only the header's values can be read there: the header
+/// leaves the loop, so whatever the code after it reads dominates the
+/// header.
+fn live_outs(func: &Function, cfg: &Cfg, plan: &Plan, users: &[Vec<u32>]) -> Option<Vec<ValueId>> {
+    let in_loop: FxHashSet<usize> = plan.body.iter().copied().collect();
+    let header = &func.blocks[plan.header];
+    let results = header.insts.iter().flat_map(|i| i.results.iter());
+    let values: Vec<ValueId> = (header.params.iter().chain(results))
+        .copied()
+        .filter(|v| (users[v.index()].iter()).any(|&b| !in_loop.contains(&(b as usize))))
+        .collect();
+    if values.is_empty() {
+        return Some(values);
+    }
+    let one_exit = plan.body.iter().all(|&b| {
+        (func.blocks[b].successors().iter())
+            .all(|s| in_loop.contains(&s.index()) || s.index() == plan.exit)
+    });
+    let only_from_loop = cfg.preds[plan.exit]
+        .iter()
+        .all(|p| in_loop.contains(&p.index()));
+    (one_exit && only_from_loop).then_some(values)
 }
 
 /// The instructions and terminators of `body`'s blocks.
@@ -382,6 +516,7 @@ fn apply(func: &mut Function, plan: &Plan) {
         .collect();
     let last = copy_blocks(func, &[h], &format!("u{trips}"));
     let header_of = |k: usize| copies.get(k).map_or(h, |c| c.blocks[&h]);
+    let latch_of = |k: usize| copies.get(k).map_or(plan.latch, |c| c.blocks[&plan.latch]);
     let h_id = func.block_id(h);
     for (k, copy) in copies.iter().enumerate() {
         let next = func.block_id(header_of(k + 1));
@@ -403,11 +538,15 @@ fn apply(func: &mut Function, plan: &Plan) {
         straighten(func, header_of(k), plan.enter_on_then);
     }
     straighten(func, last_header, !plan.enter_on_then);
-    // The header's values after the loop are the last test's.
+    // The header's values after the loop are the last test's, or those
+    // the exit now receives from each iteration.
     let in_loop: FxHashSet<usize> = plan.body.iter().copied().collect();
-    let rename = |v: ValueId| last.values.get(&v).copied().unwrap_or(v);
+    let after: FxHashMap<ValueId, ValueId> = match plan.live_outs.is_empty() {
+        true => last.values.clone(),
+        false => pass_live_outs(func, plan, &copies, &last),
+    };
     for block in (0..original_len).filter(|b| !in_loop.contains(b)) {
-        map_block_operands(func, block, rename);
+        map_block_operands(func, block, |v| after.get(&v).copied().unwrap_or(v));
     }
     if let Some(cmp) = plan.cmp {
         let mut drop = vec![(h, cmp), (last_header, last.values[&cmp])];
@@ -416,7 +555,88 @@ fn apply(func: &mut Function, plan: &Plan) {
             (func.blocks[block].insts).retain(|i| i.results.first() != Some(&value));
         }
     }
+    // Each copy of the header is entered by one edge: from the block
+    // entering the loop, from the previous iteration's latch, or (the last
+    // test) from the original latch.
+    let entered: Vec<(usize, usize)> = (0..=trips)
+        .map(|k| match k {
+            0 => (plan.pred, header_of(0)),
+            k if k == trips => (latch_of(k - 1), last_header),
+            k => (latch_of(k - 1), header_of(k)),
+        })
+        .collect();
+    take_arguments(func, &entered);
     renumber_defs(func);
+}
+
+/// Gives the exit of `plan` a parameter for each of its live-outs, which
+/// every edge to it from an iteration passes that iteration's value of:
+/// each original live-out's parameter.
+fn pass_live_outs(
+    func: &mut Function,
+    plan: &Plan,
+    copies: &[Copy],
+    last: &Copy,
+) -> FxHashMap<ValueId, ValueId> {
+    let exit_id = func.block_id(plan.exit);
+    let first = func.blocks[plan.exit].params.len();
+    let params: Vec<ValueId> = (plan.live_outs.iter().enumerate())
+        .map(|(n, &v)| fresh_value(func, v, ValueDef::BlockParam(exit_id, (first + n) as u32)))
+        .collect();
+    func.blocks[plan.exit].params.extend(&params);
+    let identity = Copy {
+        blocks: plan.body.iter().map(|&b| (b, b)).collect(),
+        values: FxHashMap::default(),
+    };
+    for iteration in copies.iter().chain([&identity, last]) {
+        let args: Vec<ValueId> = (plan.live_outs.iter())
+            .map(|v| iteration.values.get(v).copied().unwrap_or(*v))
+            .collect();
+        for &block in iteration.blocks.values() {
+            if let Some(term) = &mut func.blocks[block].term {
+                for edge in term.edges_mut().into_iter().filter(|e| e.block == exit_id) {
+                    edge.args.extend(&args);
+                }
+            }
+        }
+    }
+    plan.live_outs.iter().copied().zip(params).collect()
+}
+
+/// Each block `to` of `entered`, entered by the one edge from `from`,
+/// loses its parameters: their uses read the values the edge passed.
+fn take_arguments(func: &mut Function, entered: &[(usize, usize)]) {
+    let mut passed: FxHashMap<ValueId, ValueId> = FxHashMap::default();
+    for &(from, to) in entered {
+        let to_id = func.block_id(to);
+        let Some(term) = &mut func.blocks[from].term else {
+            continue;
+        };
+        let Some(edge) = term.edges_mut().into_iter().find(|e| e.block == to_id) else {
+            continue;
+        };
+        let args = std::mem::take(&mut edge.args);
+        let params = std::mem::take(&mut func.blocks[to].params);
+        passed.extend(params.into_iter().zip(args));
+    }
+    if passed.is_empty() {
+        return;
+    }
+    // An argument may be an earlier copy's parameter: follow the chain,
+    // which ends outside the loop or at an instruction (at most one link
+    // per iteration).
+    let resolve = |mut v: ValueId| {
+        for _ in 0..=entered.len() {
+            match passed.get(&v) {
+                Some(&next) => v = next,
+                None => break,
+            }
+        }
+        v
+    };
+    for block in 0..func.blocks.len() {
+        map_block_operands(func, block, resolve);
+    }
 }
 
 /// Copies of some blocks: each original block's copy, each original
@@ -663,5 +883,119 @@ mod tests {
             }
         }
         assert!(unrolled >= 40, "only {unrolled} loops unrolled");
+    }
+
+    /// `for (k = 0; k < trips; k++)` summing `a / (b - k)` (a trap when
+    /// `k == b`), left early when bit `k` of `a` is set. With `exit` "out",
+    /// both exits go to `out`, which reads the header's `%k` and `%acc`;
+    /// with "early", the side exit goes to `early` and the header's to
+    /// `done`, each given `%acc` as an argument (nothing after the loop
+    /// reads its values).
+    fn searching(trips: i32, exit: &str) -> String {
+        let (test, side, after) = match exit {
+            "out" => (
+                "brif %go, test, out",
+                "brif %bit, out, step",
+                "out:\n  %th = i32.const 1000\n  %r0 = i32.mul %k, %th\n  %r = i32.add %r0, %acc\n  return %r\n",
+            ),
+            _ => (
+                "brif %go, test, done(%acc)",
+                "brif %bit, early(%acc), step",
+                "early(%e: i32):\n  %m = i32.const -1\n  %s = i32.mul %e, %m\n  return %s\n\
+                 done(%o: i32):\n  %seven = i32.const 7\n  %t = i32.add %o, %seven\n  return %t\n",
+            ),
+        };
+        format!(
+            "pub fn @f(%a: i32, %b: i32) -> i32 {{\n\
+             entry:\n  %z = i32.const 0\n  jump head(%z, %z)\n\
+             head(%k: i32, %acc: i32):\n  %c = i32.const {trips}\n  %go = i32.lt_s %k, %c\n  {test}\n\
+             test:\n  %sh = i32.shr_u %a, %k\n  %one = i32.const 1\n  %bit = i32.and %sh, %one\n  \
+             %d = i32.sub %b, %k\n  %q = i32.div_u %a, %d\n  {side}\n\
+             step:\n  %acc1 = i32.add %acc, %q\n  %k1 = i32.add %k, %one\n  jump head(%k1, %acc1)\n\
+             {after}}}\n"
+        )
+    }
+
+    /// `@f`'s results (or traps) on `args`, before and after, on both
+    /// targets.
+    fn same_on(before: &Module, after: &Module, args: &[[i32; 2]]) {
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut a = Interpreter::new(before, target).expect("instantiates");
+            let mut b = Interpreter::new(after, target).expect("instantiates");
+            for &[x, y] in args {
+                let args = [Value::I32(x), Value::I32(y)];
+                a.set_fuel(Some(1_000_000));
+                b.set_fuel(Some(1_000_000));
+                assert_eq!(
+                    format!("{:?}", b.call("f", &args)),
+                    format!("{:?}", a.call("f", &args)),
+                    "{target} f({x}, {y})"
+                );
+            }
+        }
+    }
+
+    /// Arguments that leave at each iteration (bit `j` of `a` the lowest
+    /// set) or run them all (no bit below `trips` set), or trap at each.
+    fn exits_and_traps(trips: i32) -> Vec<[i32; 2]> {
+        let mut args = vec![[0, 100], [0, -1], [-1, 100], [0x7fff_fff0, 100]];
+        for j in 0..trips {
+            args.push([1 << j, 100]);
+            args.push([(1 << j) | 6 << j, 100]);
+            args.push([0x1000, j]);
+            args.push([1 << j, j]);
+        }
+        args
+    }
+
+    #[test]
+    fn loops_with_side_exits_unroll_with_each_iterations_values() {
+        for exit in ["out", "early"] {
+            for trips in 0..=8 {
+                let module = parse(&searching(trips, exit));
+                let after = rewritten(&module, |_, f| unroll_loops(f));
+                let text = crate::text::print_module(&after);
+                // Zero trips are left to the loop.
+                assert_eq!(has_loop(&after), trips == 0, "{exit} {trips}\n{text}");
+                if trips > 0 {
+                    assert_eq!(text.matches("i32.div_u").count(), trips as usize, "{text}");
+                    assert_eq!(text.matches("i32.lt_s").count(), 0, "{text}");
+                }
+                same_on(&module, &after, &exits_and_traps(trips.max(1)));
+            }
+        }
+    }
+
+    #[test]
+    fn side_exits_to_two_blocks_unroll_only_when_nothing_after_reads_the_loop() {
+        // Nothing after the loop reads its values but as arguments.
+        let module = parse(&searching(4, "early"));
+        assert!(unroll_loops(f(&module)).is_some());
+        // `out` reads `%k` and `%acc`, and a side exit goes elsewhere.
+        let text = searching(4, "out").replace(
+            "brif %bit, out, step",
+            "brif %bit, early(%acc), more\nmore:\n  brif %bit, out, step\n\
+             early(%e: i32):\n  return %e",
+        );
+        let module = parse(&text);
+        assert_eq!(unroll_loops(f(&module)), None);
+    }
+
+    #[test]
+    fn copied_headers_take_the_values_entering_them() {
+        let module = parse(&counted(0, "lt_s", 4, 1));
+        let after = rewritten(&module, |_, f| unroll_loops(f));
+        let f = f(&after);
+        // Only blocks the loop's copies do not enter by one edge keep
+        // parameters: the diamond's join.
+        let with_params: Vec<&str> = (f.blocks.iter())
+            .filter(|b| !b.params.is_empty())
+            .map(|b| b.name.as_str())
+            .collect();
+        assert!(
+            with_params.iter().all(|n| n.starts_with("step")),
+            "{with_params:?}"
+        );
+        same_results(&module, &after);
     }
 }

@@ -275,7 +275,7 @@ fn find(func: &Function, original_blocks: usize, budget: usize) -> Option<Plan> 
         {
             continue;
         }
-        let Some(shape) = counted_loop(func, &cfg, &dom, h, 4 * MAX_COST_BY_2) else {
+        let Some(shape) = counted_loop(func, &cfg, &dom, h, 4 * MAX_COST_BY_2, false) else {
             continue;
         };
         if !innermost(shape.header, &shape.body, &loops) {

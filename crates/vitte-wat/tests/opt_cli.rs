@@ -102,8 +102,14 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after licm",
             ";; IR after widen-iv",
             ";; IR after strength-reduce",
+            ";; IR after unroll-outer",
+            ";; IR after fold-const-loads",
+            ";; IR after simplify",
             ";; IR after unroll",
             ";; IR after unroll-partial",
+            ";; IR after fold-const-loads",
+            ";; IR after simplify",
+            ";; IR after jump-threading",
             ";; IR after gvn",
             ";; IR after fold-accessed-offsets"
         ]

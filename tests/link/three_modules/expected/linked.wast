@@ -55,187 +55,96 @@
   )
   ;; fn @total
   (func $total (type $t1) (result i32)
-    (local $i i32)
-    (local $acc i32)
-    (local $addr i64)
+    (local $addr_sr i64)
+    (local $v i32)
+    (local $v_1 i32)
     ;; entry
     ;; sum.entry
-    i32.const 0
-    i32.const 0
     i64.const 32
-    local.set $addr
-    local.set $acc
-    local.set $i
-    ;; sum.loop_u0
+    local.set $addr_sr
     ;; sum.body_u0
-    local.get $acc
-    local.get $addr
+    local.get $addr_sr
     i32.load
-    i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum.loop_u1
+    local.set $v
     ;; sum.body_u1
-    local.get $acc
-    local.get $addr
-    i32.load
+    local.get $addr_sr
+    i32.load offset=4
+    local.set $v_1
+    local.get $v
+    local.get $v_1
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum.loop_u2
+    local.set $v
     ;; sum.body_u2
-    local.get $acc
-    local.get $addr
-    i32.load
+    local.get $addr_sr
+    i32.load offset=8
+    local.set $v_1
+    local.get $v
+    local.get $v_1
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum.loop
+    local.set $v
     ;; sum.body
-    local.get $acc
-    local.get $addr
-    i32.load
+    local.get $v
+    local.get $addr_sr
+    i32.load offset=12
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    local.get $i
-    local.get $acc
-    local.get $addr
-    drop
-    local.set $i
-    drop
-    ;; sum.loop_u4
+    local.set $v
     ;; entry.after
-    local.get $i
+    local.get $v
     return
   )
   ;; fn @total_squares
   (func $total_squares (type $t1) (result i32)
-    (local $i i32)
-    (local $acc i32)
-    (local $addr i64)
+    (local $addr_sr i64)
     (local $v i32)
+    (local $v_1 i32)
     ;; entry
     ;; sum_squares.entry
-    i32.const 0
-    i32.const 0
     i64.const 32
-    local.set $addr
-    local.set $acc
-    local.set $i
-    ;; sum_squares.loop_u0
+    local.set $addr_sr
     ;; sum_squares.body_u0
-    local.get $addr
+    local.get $addr_sr
     i32.load
     local.set $v
-    local.get $acc
     local.get $v
     local.get $v
     i32.mul
-    i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum_squares.loop_u1
+    local.set $v
     ;; sum_squares.body_u1
-    local.get $addr
-    i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
-    local.get $v
+    local.get $addr_sr
+    i32.load offset=4
+    local.set $v_1
+    local.get $v_1
+    local.get $v_1
     i32.mul
+    local.set $v_1
+    local.get $v
+    local.get $v_1
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum_squares.loop_u2
+    local.set $v
     ;; sum_squares.body_u2
-    local.get $addr
-    i32.load
-    local.set $v
-    local.get $acc
-    local.get $v
-    local.get $v
+    local.get $addr_sr
+    i32.load offset=8
+    local.set $v_1
+    local.get $v_1
+    local.get $v_1
     i32.mul
+    local.set $v_1
+    local.get $v
+    local.get $v_1
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum_squares.loop
+    local.set $v
     ;; sum_squares.body
-    local.get $addr
-    i32.load
-    local.set $v
-    local.get $acc
+    local.get $addr_sr
+    i32.load offset=12
+    local.set $v_1
     local.get $v
-    local.get $v
+    local.get $v_1
+    local.get $v_1
     i32.mul
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    local.get $i
-    local.get $acc
-    local.get $addr
-    drop
-    local.set $i
-    drop
-    ;; sum_squares.loop_u4
+    local.set $v
     ;; entry.after
-    local.get $i
+    local.get $v
     return
   )
   ;; fn @third
@@ -300,9 +209,9 @@
   )
   ;; fn @map_negate
   (func $map_negate (type $t1) (result i32)
-    (local $i i32)
-    (local $acc i32)
-    (local $addr i64)
+    (local $addr_sr i64)
+    (local $v i32)
+    (local $v_1 i32)
     ;; entry
     i64.const 2
     i64.const 32
@@ -310,81 +219,36 @@
     i32.const 4
     call $map
     ;; sum.entry
-    i32.const 0
-    i32.const 0
     i64.const 16
-    local.set $addr
-    local.set $acc
-    local.set $i
-    ;; sum.loop_u0
+    local.set $addr_sr
     ;; sum.body_u0
-    local.get $acc
-    local.get $addr
+    local.get $addr_sr
     i32.load
-    i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum.loop_u1
+    local.set $v
     ;; sum.body_u1
-    local.get $acc
-    local.get $addr
-    i32.load
+    local.get $addr_sr
+    i32.load offset=4
+    local.set $v_1
+    local.get $v
+    local.get $v_1
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum.loop_u2
+    local.set $v
     ;; sum.body_u2
-    local.get $acc
-    local.get $addr
-    i32.load
+    local.get $addr_sr
+    i32.load offset=8
+    local.set $v_1
+    local.get $v
+    local.get $v_1
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    ;; sum.loop
+    local.set $v
     ;; sum.body
-    local.get $acc
-    local.get $addr
-    i32.load
+    local.get $v
+    local.get $addr_sr
+    i32.load offset=12
     i32.add
-    local.set $acc
-    local.get $i
-    i32.const 1
-    i32.add
-    local.set $i
-    local.get $addr
-    i64.const 4
-    i64.add
-    local.set $addr
-    local.get $i
-    local.get $acc
-    local.get $addr
-    drop
-    local.set $i
-    drop
-    ;; sum.loop_u4
+    local.set $v
     ;; entry.after
-    local.get $i
+    local.get $v
     return
   )
   ;; fn @same_pointer

@@ -406,7 +406,8 @@ fn hex(bytes: &[u8]) -> String {
         .join(" ")
 }
 
-/// Which values each IR line defines and which lines read each value.
+/// Which values each IR line defines (a branch, the parameters of the
+/// blocks it passes arguments to) and which lines read each value.
 struct Flow {
     defs: BTreeMap<u32, Vec<ValueId>>,
     users: BTreeMap<ValueId, Vec<u32>>,
@@ -431,6 +432,13 @@ impl Flow {
                 let line = line_of(block.term_span.start);
                 for v in term.operands() {
                     flow.users.entry(v).or_default().push(line);
+                }
+                // Its arguments become the parameters of the blocks it
+                // goes to: a constant an unrolled loop's copy reads in
+                // place of its counter is code where the counter is read.
+                for edge in term.edges() {
+                    let params = &func.block(edge.block).params;
+                    flow.defs.entry(line).or_default().extend(params);
                 }
             }
         }
