@@ -814,9 +814,23 @@ impl FuncGen<'_> {
     fn range_start(&mut self, write: bool) -> ValueId {
         let (addr, offset) = match self.rng.weighted(&[85, 12, 3]) {
             1 => self.last_page_address(64),
-            2 => self.out_of_bounds(64, write),
+            2 => {
+                // The sum wraps on wasm32: `0xffff_fff0 + 17` is 1, and
+                // `region + 0xffff_fffc` just below the region.
+                let (addr, offset) = self.out_of_bounds(64, false);
+                let start = self.offset_by(addr, offset);
+                return match write {
+                    true => self.above_read_only(start),
+                    false => start,
+                };
+            }
             _ => self.region_address(64),
         };
+        self.offset_by(addr, offset)
+    }
+
+    /// `addr + offset`, in a `ptr.add` (which wraps on wasm32).
+    fn offset_by(&mut self, addr: ValueId, offset: u64) -> ValueId {
         if offset == 0 {
             return addr;
         }

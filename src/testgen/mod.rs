@@ -38,8 +38,9 @@
 //!   offsets (what `fold-const-loads` folds) and at masked dynamic indexes
 //!   inside them, and never written: stores, fills, copies and atomics
 //!   target the region, slots and the last page, and a write through a
-//!   wild pointer is raised to the region's address when below it (the
-//!   memory map places read-only data before the region);
+//!   wild pointer, or to a range whose start wraps on wasm32, is raised to
+//!   the region's address when below it (the memory map places read-only
+//!   data before the region);
 //! - in most programs, one or two named memories (`ptr`, `i32` or `i64`
 //!   addresses) with data, and an entry `@mems` that accesses, sizes, grows,
 //!   fills and copies between them (`memories.rs`, drawn from a stream of

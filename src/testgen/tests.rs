@@ -86,3 +86,30 @@ fn programs_reach_the_loop_and_read_only_data_passes() {
         );
     }
 }
+
+/// No call of a generated program writes read-only data (the interpreter
+/// would trap, compiled code would not): the programs keep the rule.
+#[test]
+fn programs_never_write_read_only_data() {
+    use crate::interp::{InterpError, Interpreter};
+    use crate::value::TrapKind;
+    let mut with_const = 0;
+    for seed in 0..300 {
+        let program = generate_program(seed, &GenConfig::default());
+        with_const += program.module.data.iter().any(|d| d.readonly) as u32;
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut interp = Interpreter::new(&program.module, target).expect("instantiates");
+            for call in &program.calls {
+                let args: Vec<_> = call.args.iter().map(|a| a.value(target)).collect();
+                interp.set_fuel(Some(50_000_000));
+                if let Err(InterpError::Trap(trap)) = interp.call(&call.func, &args) {
+                    assert_ne!(trap.kind, TrapKind::ReadOnlyWrite, "seed {seed}, {target}");
+                }
+            }
+        }
+    }
+    assert!(
+        with_const > 150,
+        "only {with_const} programs with read-only data"
+    );
+}
