@@ -27,7 +27,10 @@ impl FuncGen<'_> {
         let width = access.bytes(8) as u64;
         let (addr, offset) = match self.rng.percent(92) {
             true => self.aligned_address(width),
-            false => self.address(width),
+            false => {
+                let write = matches!(op, AtomicOp::Store | AtomicOp::Rmw(_) | AtomicOp::Cmpxchg);
+                self.address(width, write)
+            }
         };
         let mut args = [ValueId::INVALID; 2];
         match op {

@@ -26,6 +26,16 @@ pub struct Env {
     pub globals: Vec<GlobalInfo>,
     /// Data holding the pointer of `funcs[i]`.
     pub fp_data: Vec<(DataId, usize)>,
+    /// Read-only data: loaded, never written.
+    pub consts: Vec<ConstData>,
+}
+
+/// A read-only data definition and its size in bytes on wasm32 (the
+/// smaller target): accesses stay inside it on both.
+#[derive(Clone, Copy, Debug)]
+pub struct ConstData {
+    pub id: DataId,
+    pub size: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +105,9 @@ pub struct FuncGen<'a> {
     pub slots: Vec<SlotInfo>,
     pub field_slots: Vec<FieldSlot>,
     pub loops: Vec<LoopCx>,
+    /// In the body of a counted loop (`counted.rs`): no construct that
+    /// leaves it or loops.
+    pub flat: bool,
     /// Where a spent budget leads: a block that returns constants.
     pub exhausted: BlockId,
     pub current: BlockId,
@@ -126,6 +139,7 @@ pub fn generate_body(rng: &mut Rng, env: &Env, m: &mut Module, id: FuncId, entry
         slots: Vec::new(),
         field_slots: Vec::new(),
         loops: Vec::new(),
+        flat: false,
         exhausted,
         current: entry_block,
         blocks: 2,

@@ -22,6 +22,7 @@ enum Family {
     Convert,
     Select,
     Load,
+    ConstLoad,
     Store,
     Atomic,
     Memory,
@@ -34,7 +35,7 @@ enum Family {
     Sink,
 }
 
-const FAMILIES: [(Family, u32); 17] = [
+const FAMILIES: [(Family, u32); 18] = [
     (Family::Const, 3),
     (Family::Unary, 8),
     (Family::Binary, 16),
@@ -42,6 +43,7 @@ const FAMILIES: [(Family, u32); 17] = [
     (Family::Convert, 13),
     (Family::Select, 4),
     (Family::Load, 10),
+    (Family::ConstLoad, 3),
     (Family::Store, 8),
     (Family::Atomic, 2),
     (Family::Memory, 4),
@@ -77,6 +79,7 @@ impl FuncGen<'_> {
             Family::Convert => self.convert(),
             Family::Select => self.select(),
             Family::Load => self.load(),
+            Family::ConstLoad => self.const_load(),
             Family::Store => self.store(),
             Family::Atomic => self.atomic(),
             Family::Memory => self.memory(),
@@ -138,7 +141,7 @@ impl FuncGen<'_> {
 
     /// A value of `ty` whose bits are the same on every engine: a float
     /// that may be a NaN of unknown payload becomes a constant when NaN.
-    fn exact_value(&mut self, ty: Type) -> Val {
+    pub(super) fn exact_value(&mut self, ty: Type) -> Val {
         let v = self.value(ty);
         self.exact(v)
     }
@@ -445,7 +448,7 @@ impl FuncGen<'_> {
     fn load(&mut self) {
         let shapes = MemAccess::loads();
         let access = *self.rng.pick(&shapes).unwrap_or(&shapes[0]);
-        let (addr, offset) = self.address(access.bytes(8) as u64);
+        let (addr, offset) = self.address(access.bytes(8) as u64, false);
         // Memory holds exact bits: every float store is of an exact value.
         self.emit1(
             Op::Load {
@@ -462,7 +465,7 @@ impl FuncGen<'_> {
     fn store(&mut self) {
         let shapes = MemAccess::stores();
         let access = *self.rng.pick(&shapes).unwrap_or(&shapes[0]);
-        let (addr, offset) = self.address(access.bytes(8) as u64);
+        let (addr, offset) = self.address(access.bytes(8) as u64, true);
         let value = self.exact_value(access.ty).id;
         self.b.ins(Op::Store {
             access,
@@ -471,6 +474,37 @@ impl FuncGen<'_> {
             offset,
             mem: MemId::DEFAULT,
         });
+    }
+
+    /// A load from read-only data: at a constant offset inside it (which
+    /// `fold-const-loads` replaces by what it reads) or at a dynamic index
+    /// inside it (which it must leave); a plain load when there is none.
+    fn const_load(&mut self) {
+        let Some(&datum) = self.rng.pick(&self.env.consts) else {
+            return self.load();
+        };
+        let shapes: Vec<MemAccess> = (MemAccess::loads().into_iter())
+            .filter(|a| a.bytes(8) as u64 <= datum.size)
+            .collect();
+        let Some(&access) = self.rng.pick(&shapes) else {
+            return self.load();
+        };
+        let width = access.bytes(8) as u64;
+        let base = self.hidden(Op::DataAddr(datum.id));
+        let (addr, offset) = match self.rng.percent(55) {
+            true => {
+                let offset = self.rng.range(0, datum.size - width);
+                self.field_address(base, offset)
+            }
+            false => self.inside(base, datum.size, width),
+        };
+        let load = Op::Load {
+            access,
+            addr,
+            offset,
+            mem: MemId::DEFAULT,
+        };
+        self.emit1(load, access.ty, true);
     }
 
     /// A load or a store of a field of a [`super::func::FieldSlot`] (a
@@ -520,12 +554,12 @@ impl FuncGen<'_> {
 
     /// An address and a static offset for an access of `width` bytes: inside
     /// the region, a slot or the last 256 bytes of memory, or now and then
-    /// out of bounds.
-    pub(super) fn address(&mut self, width: u64) -> (ValueId, u64) {
+    /// out of bounds; never in read-only data for a `write`.
+    pub(super) fn address(&mut self, width: u64, write: bool) -> (ValueId, u64) {
         match self.rng.weighted(&[70, 15, 10, 3]) {
             1 if !self.slots.is_empty() => self.slot_address(width),
             2 => self.last_page_address(width),
-            3 => self.out_of_bounds(width),
+            3 => self.out_of_bounds(width, write),
             _ => self.region_address(width),
         }
     }
@@ -537,7 +571,7 @@ impl FuncGen<'_> {
     }
 
     /// `base + (index & mask)` and an offset so that `width` bytes fit in `room`.
-    fn inside(&mut self, base: ValueId, room: u64, width: u64) -> (ValueId, u64) {
+    pub(super) fn inside(&mut self, base: ValueId, room: u64, width: u64) -> (ValueId, u64) {
         let spare = room.saturating_sub(width);
         let mask = low_mask(spare);
         let offset = if self.rng.percent(50) {
@@ -560,7 +594,7 @@ impl FuncGen<'_> {
     /// the access's offset the rest. The same bytes are accessed; the
     /// lowering folds the constant back into the offset where it can
     /// (`lower/offsets.rs`), which the campaign then checks.
-    fn field_address(&mut self, base: ValueId, offset: u64) -> (ValueId, u64) {
+    pub(super) fn field_address(&mut self, base: ValueId, offset: u64) -> (ValueId, u64) {
         if !self.rng.percent(25) {
             return (base, offset);
         }
@@ -607,8 +641,9 @@ impl FuncGen<'_> {
 
     /// An access that (mostly) does not fit: past the end, straddling it,
     /// at a huge address, with a huge offset, or at any pointer at all (on
-    /// wasm64 that may be near 2^64, where `addr + offset` overflows).
-    fn out_of_bounds(&mut self, width: u64) -> (ValueId, u64) {
+    /// wasm64 that may be near 2^64, where `addr + offset` overflows; for
+    /// a `write`, not below the region, where read-only data lies).
+    fn out_of_bounds(&mut self, width: u64, write: bool) -> (ValueId, u64) {
         match self.rng.below(5) {
             0 => {
                 let end = self.heap_end(0);
@@ -621,11 +656,32 @@ impl FuncGen<'_> {
                 (base, 0xffff_ffff - self.rng.below(4))
             }
             _ => {
-                let anywhere = self.value(Type::Ptr).id;
+                let mut anywhere = self.value(Type::Ptr).id;
+                if write {
+                    anywhere = self.above_read_only(anywhere);
+                }
                 let offset = *self.rng.pick(&[0, 16, 0xffff_ffff]).unwrap_or(&0);
                 (anywhere, offset)
             }
         }
+    }
+
+    /// `addr`, or the region's address when `addr` is below it: the memory
+    /// map places read-only data first (docs/ir.md), so a write from there
+    /// on never touches it, as the program's rule wants. (Any pointer may
+    /// be a small constant such as 32, which is read-only data.)
+    fn above_read_only(&mut self, addr: ValueId) -> ValueId {
+        if self.env.consts.is_empty() {
+            return addr;
+        }
+        let region = self.hidden(Op::DataAddr(self.env.region));
+        let below = self.hidden(Op::Compare(CmpOp::LtU, Type::Ptr, addr, region));
+        self.hidden(Op::Select {
+            ty: Type::Ptr,
+            cond: below,
+            if_true: region,
+            if_false: addr,
+        })
     }
 
     /// memory.size, memory.grow, memory.copy or memory.fill.
@@ -648,7 +704,7 @@ impl FuncGen<'_> {
             }
             _ => {
                 let (dst, len) = match self.slots.is_empty() || !self.rng.percent(15) {
-                    true => (self.range_start(), self.length()),
+                    true => (self.range_start(true), self.length()),
                     false => {
                         let (dst, room) = self.slot_range_start();
                         (dst, self.length_within(room))
@@ -705,16 +761,16 @@ impl FuncGen<'_> {
     /// each side is a slot now and then, and then the length fits.
     fn copy_ranges(&mut self) -> (ValueId, ValueId, ValueId) {
         let mut room = u64::MAX;
-        let mut side = |g: &mut Self| match g.slots.is_empty() || !g.rng.percent(15) {
-            true => g.range_start(),
+        let mut side = |g: &mut Self, write| match g.slots.is_empty() || !g.rng.percent(15) {
+            true => g.range_start(write),
             false => {
                 let (start, r) = g.slot_range_start();
                 room = room.min(r);
                 start
             }
         };
-        let dst = side(self);
-        let src = side(self);
+        let dst = side(self, true);
+        let src = side(self, false);
         let len = match room {
             u64::MAX => self.length(),
             room => self.length_within(room),
@@ -753,13 +809,28 @@ impl FuncGen<'_> {
         self.length_within(63)
     }
 
-    /// The start of a range of up to 64 bytes, outside the slots.
-    fn range_start(&mut self) -> ValueId {
+    /// The start of a range of up to 64 bytes, outside the slots (and
+    /// outside read-only data for a `write`).
+    fn range_start(&mut self, write: bool) -> ValueId {
         let (addr, offset) = match self.rng.weighted(&[85, 12, 3]) {
             1 => self.last_page_address(64),
-            2 => self.out_of_bounds(64),
+            2 => {
+                // The sum wraps on wasm32: `0xffff_fff0 + 17` is 1, and
+                // `region + 0xffff_fffc` just below the region.
+                let (addr, offset) = self.out_of_bounds(64, false);
+                let start = self.offset_by(addr, offset);
+                return match write {
+                    true => self.above_read_only(start),
+                    false => start,
+                };
+            }
             _ => self.region_address(64),
         };
+        self.offset_by(addr, offset)
+    }
+
+    /// `addr + offset`, in a `ptr.add` (which wraps on wasm32).
+    fn offset_by(&mut self, addr: ValueId, offset: u64) -> ValueId {
         if offset == 0 {
             return addr;
         }
@@ -794,9 +865,13 @@ impl FuncGen<'_> {
         self.emit1(Op::MemoryGrow(MemId::DEFAULT, delta), Type::Ptr, true);
     }
 
-    /// slot.addr, data.addr or func.addr, as a value.
+    /// slot.addr, data.addr (of the region or read-only data) or
+    /// func.addr, as a value.
     fn address_of(&mut self) {
-        let op = match self.rng.below(3) {
+        let op = match self.rng.below(4) {
+            3 if !self.env.consts.is_empty() => {
+                Op::DataAddr(self.env.consts[self.rng.index(self.env.consts.len())].id)
+            }
             0 if !self.slots.is_empty() => {
                 Op::SlotAddr(self.slots[self.rng.index(self.slots.len())].id)
             }
@@ -932,12 +1007,12 @@ impl FuncGen<'_> {
 }
 
 /// The largest `2^k - 1` that is at most `x`.
-fn low_mask(x: u64) -> u64 {
+pub(super) fn low_mask(x: u64) -> u64 {
     let p = (x + 1).next_power_of_two();
     if p == x + 1 { x } else { p / 2 - 1 }
 }
 
-fn int_const(ty: Type, value: u64) -> Const {
+pub(super) fn int_const(ty: Type, value: u64) -> Const {
     match ty {
         Type::I32 => Const::I32(value as i32),
         Type::I64 => Const::I64(value as i64),

@@ -1,7 +1,7 @@
 //! The module around the functions: signatures, globals, data, the `@state`
 //! export, and the calls the harness makes.
 
-use super::func::{self, Callee, Env, GlobalInfo, GlobalKind};
+use super::func::{self, Callee, ConstData, Env, GlobalInfo, GlobalKind};
 use super::rng::Rng;
 use super::values::{self, any_type, arg_bits, constant};
 use super::{Arg, Call, GenConfig, Program};
@@ -41,6 +41,7 @@ pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
     let region = DataId(m.data.len() as u32);
     m.add_data(region_data(&mut rng, region, &funcs));
     let fp_data = pointer_data(&mut rng, &mut m, &funcs);
+    let consts = const_data(&mut rng, &mut m, region, &funcs);
     let globals = user_globals(&mut rng, &mut m, region, &funcs);
     let env = Env {
         config: config.clone(),
@@ -51,6 +52,7 @@ pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
         funcs,
         globals,
         fp_data,
+        consts,
     };
     for callee in env.funcs.iter().chain(&entries) {
         let entry = entries.iter().any(|e| e.id == callee.id);
@@ -183,6 +185,65 @@ fn pointer_data(rng: &mut Rng, m: &mut Module, funcs: &[Callee]) -> Vec<(DataId,
             (id, callee)
         })
         .collect()
+}
+
+/// In most programs, one to three read-only definitions (`data @k0 const`):
+/// an array of one scalar type, or bytes, of 1 to 256 bytes, now and then
+/// followed by a pointer-sized item (`fold-const-loads` knows only the
+/// bytes before it). The memory map places them before the region.
+fn const_data(rng: &mut Rng, m: &mut Module, region: DataId, funcs: &[Callee]) -> Vec<ConstData> {
+    if rng.percent(35) {
+        return Vec::new();
+    }
+    (0..rng.range(1, 3))
+        .map(|i| {
+            let (mut items, mut size) = const_items(rng);
+            if rng.percent(15) {
+                items.push(match rng.below(3) {
+                    0 => DataItem::Ptr(values::int_bits(rng, 32)),
+                    1 => DataItem::DataAddr(region, rng.below(REGION_SIZE)),
+                    _ => DataItem::FuncAddr(funcs[rng.index(funcs.len())].id),
+                });
+                // Its size on wasm32, the smaller target.
+                size += 4;
+            }
+            let id = m.add_data(Data {
+                name: format!("k{i}"),
+                align: *rng.pick(&[1, 2, 4, 8, 16]).unwrap_or(&8),
+                readonly: true,
+                items,
+                span: Span::NONE,
+            });
+            ConstData { id, size }
+        })
+        .collect()
+}
+
+/// The scalars of a read-only definition, all of one type, and their bytes.
+fn const_items(rng: &mut Rng) -> (Vec<DataItem>, u64) {
+    let width = [1, 2, 4, 8, 4, 8, 0][rng.index(7)];
+    let count = match rng.percent(70) {
+        true => rng.range(1, 16),
+        false => rng.range(17, 256 / width.max(1)),
+    };
+    if width == 0 {
+        let bytes = (0..count).map(|_| rng.next_u64() as u8).collect();
+        return (vec![DataItem::Bytes(bytes)], count);
+    }
+    let float = rng.percent(30) && width >= 4;
+    let items = (0..count)
+        .map(|_| {
+            DataItem::Scalar(match (width, float) {
+                (1, _) => DataScalar::I8(values::int_bits(rng, 32) as u8),
+                (2, _) => DataScalar::I16(values::int_bits(rng, 32) as u16),
+                (4, false) => DataScalar::I32(values::int_bits(rng, 32) as u32),
+                (4, true) => DataScalar::F32(values::float_bits(rng, Type::F32) as u32),
+                (_, false) => DataScalar::I64(values::int_bits(rng, 64)),
+                (_, true) => DataScalar::F64(values::float_bits(rng, Type::F64)),
+            })
+        })
+        .collect();
+    (items, count * width)
 }
 
 /// 1 to 6 globals: plain ones of any type, mutable or not, and immutable

@@ -27,6 +27,7 @@ enum Piece {
     Trap,
     Dead,
     Fork,
+    CountedLoop,
     Nothing,
 }
 
@@ -47,23 +48,32 @@ impl FuncGen<'_> {
         self.straight(n);
     }
 
-    fn piece(&mut self, depth: u32) {
+    ///
+    /// In the body of a counted loop ([`FuncGen::flat`]) only the pieces
+    /// that keep to the loop, loop-free, are made: the loop keeps its one
+    /// exit and its one latch, and needs no fuel.
+    pub(super) fn piece(&mut self, depth: u32) {
         let nest = depth < MAX_DEPTH;
+        let free = !self.flat;
         let in_loop = !self.loops.is_empty();
         let irreducible = self.env.config.irreducible && nest;
         let on = |cond: bool, w: u32| if cond { w } else { 0 };
         let pieces = [
             (Piece::Diamond, 20),
             (Piece::IfThen, 12),
-            (Piece::Loop, on(nest, 16)),
+            (Piece::Loop, on(nest && free, 16)),
             (Piece::Switch, on(nest, 10)),
-            (Piece::EarlyReturn, 5),
-            (Piece::Break, on(in_loop, 10)),
-            (Piece::Continue, on(in_loop, 8)),
-            (Piece::Irreducible, on(irreducible, 10)),
-            (Piece::Trap, 2),
+            (Piece::EarlyReturn, on(free, 5)),
+            (Piece::Break, on(in_loop && free, 10)),
+            (Piece::Continue, on(in_loop && free, 8)),
+            (Piece::Irreducible, on(irreducible && free, 10)),
+            (Piece::Trap, on(free, 2)),
             (Piece::Dead, 2),
             (Piece::Fork, 4),
+            (
+                Piece::CountedLoop,
+                on(nest && free, if in_loop { 14 } else { 5 }),
+            ),
             (Piece::Nothing, 10),
         ];
         let weights: Vec<u32> = pieces.iter().map(|p| p.1).collect();
@@ -79,16 +89,17 @@ impl FuncGen<'_> {
             Piece::Trap => self.side_exit(true),
             Piece::Dead => self.dead_block(),
             Piece::Fork => self.fork(),
+            Piece::CountedLoop => self.counted_loop(depth),
             Piece::Nothing => {}
         }
     }
 
-    fn small_types(&mut self) -> Vec<Type> {
+    pub(super) fn small_types(&mut self) -> Vec<Type> {
         values::types(self.rng, 2)
     }
 
     /// Makes `block` current, its parameters in the pool.
-    fn enter(&mut self, block: BlockId, types: &[Type], params: &[ValueId]) {
+    pub(super) fn enter(&mut self, block: BlockId, types: &[Type], params: &[ValueId]) {
         self.switch_to(block);
         for (&id, &ty) in params.iter().zip(types) {
             self.pool.push(Val {
@@ -99,7 +110,7 @@ impl FuncGen<'_> {
         }
     }
 
-    fn edge_to(&mut self, block: BlockId, types: &[Type]) -> Edge {
+    pub(super) fn edge_to(&mut self, block: BlockId, types: &[Type]) -> Edge {
         let args = self.values_of(types);
         Edge::new(block, args)
     }
@@ -215,7 +226,7 @@ impl FuncGen<'_> {
 
     /// Arguments for a loop's parameters on a back edge: often the
     /// parameters themselves, permuted (the swap problem of SSA destruction).
-    fn back_args(&mut self, cx: &LoopCx) -> Vec<ValueId> {
+    pub(super) fn back_args(&mut self, cx: &LoopCx) -> Vec<ValueId> {
         cx.params
             .iter()
             .map(|&ty| {
