@@ -684,14 +684,20 @@ fn stack_plan(func: &Function, early: bool) -> (Vec<bool>, Vec<Option<Remat>>, E
 /// binary operator's first operand; calls with more are rare.
 const MAX_EARLY: usize = 3;
 
-/// The operands pushed early (`stack_plan`), by (block, instruction).
+/// An instruction's place: its block's index and its own in the block.
+type InstAt = (u32, u32);
+
+/// A consumer's index in its block, and its operands pushed early.
+type Pushed = (u32, Vec<ValueId>);
+
+/// The operands pushed early (`stack_plan`), by instruction.
 #[derive(Default)]
 struct EarlyPushes {
     /// How many of each consumer's first operands are already pushed.
-    count: FxHashMap<(u32, u32), usize>,
+    count: FxHashMap<InstAt, usize>,
     /// Before an instruction: the consumers whose first operands go here,
     /// outermost first, and those operands.
-    before: FxHashMap<(u32, u32), Vec<(u32, Vec<ValueId>)>>,
+    before: FxHashMap<InstAt, Vec<Pushed>>,
 }
 
 /// Whether the instructions ending `before` compute `wanted` in order, each
