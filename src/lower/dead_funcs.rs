@@ -70,14 +70,9 @@ fn direct_callees(func: &Function) -> impl Iterator<Item = FuncId> + '_ {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Module, Target};
+    use crate::ir::Target;
+    use crate::lower::passes::testing::parse;
     use crate::lower::{Options, lower_module_with};
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("dead.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     /// The WAT names of the functions `options` emits for `text`.
     fn emitted(text: &str, options: Options) -> Vec<String> {

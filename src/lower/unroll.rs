@@ -731,14 +731,8 @@ mod tests {
     use super::*;
     use crate::interp::Interpreter;
     use crate::ir::{Module, Target};
-    use crate::lower::passes::testing::rewritten;
+    use crate::lower::passes::testing::{parse, rewritten};
     use crate::value::Value;
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("unroll.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn f(module: &Module) -> &Function {
         module.func(module.func_by_name("f").expect("f"))

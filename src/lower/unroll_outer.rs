@@ -201,7 +201,10 @@ mod tests {
     use crate::interp::Interpreter;
     use crate::ir::Target;
     use crate::lower::Options;
-    use crate::lower::passes::{optimize_module, testing::rewritten};
+    use crate::lower::passes::{
+        optimize_module,
+        testing::{parse, rewritten},
+    };
     use crate::value::Value;
 
     /// strsearch's shape: for each of four patterns (`lens[p]` bytes at
@@ -235,12 +238,6 @@ mod tests {
 
     /// Lengths 3, 2, 5, 1 (little-endian i32s).
     const LENS: &str = "\\03\\00\\00\\00\\02\\00\\00\\00\\05\\00\\00\\00\\01\\00\\00\\00";
-
-    fn parse(text: &str) -> Module {
-        let module = crate::text::parse_str("outer.vir", text).expect("parses");
-        crate::verify::verify_module(&module).expect("verifies");
-        module
-    }
 
     fn f(module: &Module) -> &Function {
         module.func(module.func_by_name("f").expect("f"))
