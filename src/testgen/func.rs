@@ -28,6 +28,11 @@ pub struct Env {
     pub fp_data: Vec<(DataId, usize)>,
     /// Read-only data: loaded, never written.
     pub consts: Vec<ConstData>,
+    /// The shadow stack on either target, widened by the widest wild access
+    /// (`insts::out_of_bounds`): slots, live or dead, are reached only
+    /// through their own addresses (docs/ir.md), so a wild pointer that
+    /// lands here is moved out.
+    pub stack: std::ops::Range<u64>,
 }
 
 /// A read-only data definition and its size in bytes on wasm32 (the

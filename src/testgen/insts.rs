@@ -641,8 +641,9 @@ impl FuncGen<'_> {
 
     /// An access that (mostly) does not fit: past the end, straddling it,
     /// at a huge address, with a huge offset, or at any pointer at all (on
-    /// wasm64 that may be near 2^64, where `addr + offset` overflows; for
-    /// a `write`, not below the region, where read-only data lies).
+    /// wasm64 that may be near 2^64, where `addr + offset` overflows; never
+    /// in the shadow stack; for a `write`, not below the region, where
+    /// read-only data lies).
     fn out_of_bounds(&mut self, width: u64, write: bool) -> (ValueId, u64) {
         match self.rng.below(5) {
             0 => {
@@ -656,7 +657,8 @@ impl FuncGen<'_> {
                 (base, 0xffff_ffff - self.rng.below(4))
             }
             _ => {
-                let mut anywhere = self.value(Type::Ptr).id;
+                let anywhere = self.value(Type::Ptr).id;
+                let mut anywhere = self.off_stack(anywhere);
                 if write {
                     anywhere = self.above_read_only(anywhere);
                 }
@@ -664,6 +666,25 @@ impl FuncGen<'_> {
                 (anywhere, offset)
             }
         }
+    }
+
+    /// `addr`, or the region's address when `addr` lies in the shadow stack
+    /// (`Env::stack`). A pool pointer may be a slot's address, this
+    /// function's or, through a parameter, a caller's: a wild access from
+    /// it would reach the neighbouring slots, whose dead stores `sroa` may
+    /// remove (seed 1014343 read a caller's frame that way).
+    fn off_stack(&mut self, addr: ValueId) -> ValueId {
+        let low = self.ptr_const(self.env.stack.start);
+        let size = self.ptr_const(self.env.stack.end - self.env.stack.start);
+        let from_low = self.hidden_binary(BinaryOp::Sub, Type::Ptr, addr, low);
+        let inside = self.hidden(Op::Compare(CmpOp::LtU, Type::Ptr, from_low, size));
+        let region = self.hidden(Op::DataAddr(self.env.region));
+        self.hidden(Op::Select {
+            ty: Type::Ptr,
+            cond: inside,
+            if_true: region,
+            if_false: addr,
+        })
     }
 
     /// `addr`, or the region's address when `addr` is below it: the memory
@@ -818,7 +839,10 @@ impl FuncGen<'_> {
                 // The sum wraps on wasm32: `0xffff_fff0 + 17` is 1, and
                 // `region + 0xffff_fffc` just below the region.
                 let (addr, offset) = self.out_of_bounds(64, false);
+                // Checked again after the wrap: on wasm64 a pointer near
+                // 2^64 - 2^32 plus 0xffff_ffff lands low.
                 let start = self.offset_by(addr, offset);
+                let start = self.off_stack(start);
                 return match write {
                     true => self.above_read_only(start),
                     false => start,

@@ -8,9 +8,10 @@ use super::{Arg, Call, GenConfig, Program};
 use crate::diag::Span;
 use crate::ir::{
     BinaryOp, CmpOp, Const, ConvKind, ConvOp, Data, DataId, DataItem, DataScalar, Edge, Function,
-    FunctionBuilder, Global, GlobalId, GlobalInit, Linkage, MemAccess, Module, Op, Signature, Type,
-    ValueDef, Visibility,
+    FunctionBuilder, Global, GlobalId, GlobalInit, Linkage, MemAccess, Module, Op, Signature,
+    Target, Type, ValueDef, Visibility,
 };
+use crate::memory;
 
 /// Bytes of the data region loads and stores mostly stay in.
 pub const REGION_SIZE: u64 = 256;
@@ -43,7 +44,9 @@ pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
     let fp_data = pointer_data(&mut rng, &mut m, &funcs);
     let consts = const_data(&mut rng, &mut m, region, &funcs);
     let globals = user_globals(&mut rng, &mut m, region, &funcs);
+    let stack = stack_bounds(&m);
     let env = Env {
+        stack,
         config: config.clone(),
         region,
         fuel,
@@ -68,6 +71,21 @@ pub fn generate_with(mut rng: Rng, seed: u64, config: &GenConfig) -> Program {
     };
     super::memories::add_memories(&mut program, region);
     program
+}
+
+/// The shadow stack of both targets (the default memory's data is all
+/// declared by now), widened by 128 bytes below and 16 above: a wild start
+/// of a 64-byte range may be 16 bytes past its pointer, or 1 byte before it
+/// (`+ 0xffff_ffff` wraps on wasm32).
+fn stack_bounds(m: &Module) -> std::ops::Range<u64> {
+    let stack = |target| {
+        let layout = memory::Layout::new(m, target).expect("the generator's data fits in memory");
+        layout.stack_base..layout.stack_top
+    };
+    let (narrow, wide) = (stack(Target::Wasm32), stack(Target::Wasm64));
+    let low = narrow.start.min(wide.start) - 128;
+    let high = narrow.end.max(wide.end) + 16;
+    low..high
 }
 
 fn budget_global(m: &mut Module, name: &str) -> GlobalId {
