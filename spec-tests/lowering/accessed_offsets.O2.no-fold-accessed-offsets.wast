@@ -28,8 +28,7 @@
     local.get $p
     i64.const 8
     i64.add
-    local.set $p8
-    local.get $p8
+    local.tee $p8
     f64.const 2.0
     f64.store
     local.get $p

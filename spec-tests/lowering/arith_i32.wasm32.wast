@@ -33,16 +33,14 @@
     local.get $b
     i32.sub
     i32.mul
-    local.set $prod
-    local.get $prod
+    local.tee $prod
     local.get $a
     i32.and
     local.get $b
     i32.or
     local.get $prod
     i32.xor
-    local.set $prod
-    local.get $prod
+    local.tee $prod
     i32.const 32
     i32.mul
     local.get $prod

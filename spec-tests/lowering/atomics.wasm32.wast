@@ -29,8 +29,7 @@
     (local $p i32)
     ;; entry
     i32.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 100
     i32.atomic.store
     local.get $p
@@ -60,8 +59,7 @@
     (local $p i32)
     ;; entry
     i32.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i64.const 1
     i64.atomic.store offset=8
     local.get $p
@@ -99,8 +97,7 @@
     (local $h i64)
     ;; entry
     i32.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i64.const -1
     i64.atomic.store offset=16
     local.get $p
@@ -161,8 +158,7 @@
     (local $now8 i32)
     ;; entry
     i32.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 5
     i32.atomic.store offset=32
     local.get $p
@@ -217,8 +213,7 @@
     (local $c i32)
     ;; entry
     i32.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 16
     i32.atomic.store offset=48
     local.get $p
@@ -255,8 +250,7 @@
     (local $d i32)
     ;; entry
     i32.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 7
     i32.atomic.store offset=56
     local.get $p

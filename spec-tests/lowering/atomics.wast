@@ -30,8 +30,7 @@
     (local $p i64)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 100
     i32.atomic.store
     local.get $p
@@ -61,8 +60,7 @@
     (local $p i64)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i64.const 1
     i64.atomic.store offset=8
     local.get $p
@@ -100,8 +98,7 @@
     (local $h i64)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i64.const -1
     i64.atomic.store offset=16
     local.get $p
@@ -162,8 +159,7 @@
     (local $now8 i32)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 5
     i32.atomic.store offset=32
     local.get $p
@@ -218,8 +214,7 @@
     (local $c i64)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i64.const 16
     i64.atomic.store offset=48
     local.get $p
@@ -256,8 +251,7 @@
     (local $d i32)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 7
     i32.atomic.store offset=56
     local.get $p

@@ -28,8 +28,7 @@
       local.get $i
       i32.const 1
       i32.add
-      local.set $i1
-      local.get $i1
+      local.tee $i1
       local.set $i
       local.get $acc
       local.get $i1
@@ -79,9 +78,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $limit
         i32.ge_s
         i32.eqz
@@ -108,27 +106,23 @@
       i32.ge_s
       br_if $head_exit
       loop $head
-        block $latch
-          ;; body
+        ;; body
+        local.get $i
+        i32.const 1
+        i32.and
+        if
+          ;; odd
+          local.get $acc
           local.get $i
-          i32.const 1
-          i32.and
-          if
-            ;; odd
-            local.get $acc
-            local.get $i
-            i32.add
-            local.set $acc
-            br $latch
-          end
+          i32.add
+          local.set $acc
         end
         ;; latch
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n
         i32.ge_s
         i32.eqz
@@ -144,9 +138,8 @@
     (local $v i32)
     ;; entry
     i32.const 2
-    local.set $v
+    local.tee $v
     ;; both
-    local.get $v
     return
   )
   ;; fn @dead_code

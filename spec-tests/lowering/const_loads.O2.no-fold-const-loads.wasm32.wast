@@ -36,8 +36,7 @@
     (local $t i32)
     ;; entry
     i32.const 16
-    local.set $t
-    local.get $t
+    local.tee $t
     i32.load offset=8
     local.get $t
     i32.load offset=44
@@ -65,8 +64,7 @@
     (local $v1 i32)
     ;; entry
     i32.const 92
-    local.set $c
-    local.get $c
+    local.tee $c
     i32.load
     i32.const 1
     i32.add
@@ -82,8 +80,7 @@
     (local $m i32)
     ;; entry
     i32.const 80
-    local.set $m
-    local.get $m
+    local.tee $m
     i32.load offset=4
     local.get $m
     i32.load

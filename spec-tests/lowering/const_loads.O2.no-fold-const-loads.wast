@@ -37,8 +37,7 @@
     (local $t i64)
     ;; entry
     i64.const 16
-    local.set $t
-    local.get $t
+    local.tee $t
     i32.load offset=8
     local.get $t
     i32.load offset=44
@@ -66,8 +65,7 @@
     (local $v1 i32)
     ;; entry
     i64.const 96
-    local.set $c
-    local.get $c
+    local.tee $c
     i32.load
     i32.const 1
     i32.add
@@ -83,8 +81,7 @@
     (local $m i64)
     ;; entry
     i64.const 80
-    local.set $m
-    local.get $m
+    local.tee $m
     i32.load offset=4
     local.get $m
     i32.load

@@ -58,8 +58,7 @@
     (local $v1 i32)
     ;; entry
     i32.const 92
-    local.set $c
-    local.get $c
+    local.tee $c
     i32.load
     i32.const 1
     i32.add

@@ -59,8 +59,7 @@
     (local $v1 i32)
     ;; entry
     i64.const 96
-    local.set $c
-    local.get $c
+    local.tee $c
     i32.load
     i32.const 1
     i32.add

@@ -40,12 +40,10 @@
     local.set $u
     local.get $x
     i64.extend_i32_s
-    local.set $s
-    local.get $s
+    local.tee $s
     i64.const 32
     i64.shl
-    local.set $shifted
-    local.get $shifted
+    local.tee $shifted
     i64.extend32_s
     local.set $low
     local.get $shifted
@@ -65,8 +63,7 @@
     local.get $s
     i64.const -2147483648
     i64.eq
-    local.set $m
-    local.get $m
+    local.tee $m
     i64.extend_i32_u
     drop
     local.get $shifted
@@ -161,8 +158,7 @@
     ;; entry
     local.get $x
     i64.reinterpret_f64
-    local.set $bits
-    local.get $bits
+    local.tee $bits
     f64.reinterpret_i64
     local.set $back
     local.get $bits
@@ -176,8 +172,7 @@
     ;; entry
     local.get $x
     f32.demote_f64
-    local.set $d
-    local.get $d
+    local.tee $d
     f64.promote_f32
     local.set $p
     local.get $d

@@ -41,9 +41,8 @@
         i32.const 1
         i32.add
         local.set $n
-        local.set $q
+        local.tee $q
         ;; loop
-        local.get $q
         i32.load8_u
         br_if $loop
       end
@@ -68,8 +67,7 @@
     (local $c i32)
     ;; entry
     i32.const 36
-    local.set $t
-    local.get $t
+    local.tee $t
     i32.load
     local.set $a
     local.get $t
@@ -90,8 +88,7 @@
     (local $c i32)
     ;; entry
     i32.const 48
-    local.set $c
-    local.get $c
+    local.tee $c
     i32.load offset=8
     i32.load
     drop
@@ -104,8 +101,7 @@
     (local $iov i32)
     ;; entry
     i32.const 64
-    local.set $iov
-    local.get $iov
+    local.tee $iov
     i32.const 72
     local.get $iov
     i32.sub

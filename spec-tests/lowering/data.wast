@@ -42,9 +42,8 @@
         i32.const 1
         i32.add
         local.set $n
-        local.set $q
+        local.tee $q
         ;; loop
-        local.get $q
         i32.load8_u
         br_if $loop
       end
@@ -69,8 +68,7 @@
     (local $c i32)
     ;; entry
     i64.const 40
-    local.set $t
-    local.get $t
+    local.tee $t
     i32.load
     local.set $a
     local.get $t
@@ -91,8 +89,7 @@
     (local $c i64)
     ;; entry
     i64.const 56
-    local.set $c
-    local.get $c
+    local.tee $c
     i64.load offset=8
     i32.load
     drop
@@ -105,8 +102,7 @@
     (local $iov i64)
     ;; entry
     i64.const 72
-    local.set $iov
-    local.get $iov
+    local.tee $iov
     i64.const 88
     local.get $iov
     i64.sub

@@ -19,19 +19,17 @@
   ;; fn @abs
   (func $abs (type $t0) (param $x i32) (result i32)
     (local $r i32)
-    block $join
-      ;; entry
-      local.get $x
+    ;; entry
+    local.get $x
+    i32.const 0
+    i32.lt_s
+    if
+      ;; negate
       i32.const 0
-      i32.lt_s
-      if
-        ;; negate
-        i32.const 0
-        local.get $x
-        i32.sub
-        local.set $r
-        br $join
-      end
+      local.get $x
+      i32.sub
+      local.set $r
+    else
       local.get $x
       local.set $r
     end
@@ -42,16 +40,14 @@
   ;; fn @sign
   (func $sign (type $t0) (param $x i32) (result i32)
     (local $r i32)
-    block $join
-      ;; entry
-      local.get $x
-      i32.const 0
-      i32.lt_s
-      if
-        i32.const -1
-        local.set $r
-        br $join
-      end
+    ;; entry
+    local.get $x
+    i32.const 0
+    i32.lt_s
+    if $join
+      i32.const -1
+      local.set $r
+    else
       ;; not_minus
       local.get $x
       i32.eqz
@@ -83,22 +79,20 @@
       i64.le_u
       br_if $head_exit
       loop $head
-        block $next
-          ;; step
+        ;; step
+        local.get $x
+        i64.const 2
+        i64.rem_u
+        i32.wrap_i64
+        if
+          ;; odd_case
           local.get $x
-          i64.const 2
-          i64.rem_u
-          i32.wrap_i64
-          if
-            ;; odd_case
-            local.get $x
-            i64.const 3
-            i64.mul
-            i64.const 1
-            i64.add
-            local.set $x
-            br $next
-          end
+          i64.const 3
+          i64.mul
+          i64.const 1
+          i64.add
+          local.set $x
+        else
           ;; even_case
           local.get $x
           i64.const 1

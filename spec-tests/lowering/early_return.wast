@@ -23,9 +23,8 @@
       i32.eqz
       br_if $none
       i32.const 1
-      local.set $i
+      local.tee $i
       ;; loop
-      local.get $i
       local.get $limit
       i32.gt_s
       br_if $none
@@ -44,9 +43,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $limit
         i32.gt_s
         i32.eqz

@@ -44,9 +44,8 @@
         local.get $a
         local.set $b
         local.set $a
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.ge_s
         i32.eqz

@@ -26,8 +26,7 @@
     global.get $counter
     local.get $by
     i64.add
-    local.set $new
-    local.get $new
+    local.tee $new
     global.set $counter
     local.get $new
     return

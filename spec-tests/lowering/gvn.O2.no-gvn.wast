@@ -72,8 +72,7 @@
     local.get $p
     i64.const 24
     i64.add
-    local.set $f
-    local.get $f
+    local.tee $f
     i64.const 0
     i64.store
     local.get $p
@@ -112,9 +111,8 @@
         i64.const 10
         i64.add
         local.set $kk
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         local.get $n
         i64.lt_s
         br_if $loop
@@ -130,17 +128,15 @@
     (local $e i32)
     (local $q1 i32)
     (local $q2 i32)
-    block $join
-      ;; entry
-      local.get $c
-      if
-        ;; early
-        local.get $x
-        local.get $d
-        i32.div_s
-        local.set $e
-        br $join
-      end
+    ;; entry
+    local.get $c
+    if
+      ;; early
+      local.get $x
+      local.get $d
+      i32.div_s
+      local.set $e
+    else
       local.get $c
       local.set $e
     end

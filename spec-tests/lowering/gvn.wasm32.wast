@@ -29,8 +29,7 @@
     i32.mul
     local.get $j
     i32.add
-    local.set $s1
-    local.get $s1
+    local.tee $s1
     i32.const 8
     i32.mul
     local.set $o1
@@ -65,8 +64,7 @@
     local.get $p
     i32.const 24
     i32.add
-    local.set $f
-    local.get $f
+    local.tee $f
     i64.const 0
     i64.store
     i64.const 0
@@ -97,9 +95,8 @@
         i64.const 10
         i64.add
         local.set $kk
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         local.get $n
         i64.lt_s
         br_if $loop
@@ -114,17 +111,15 @@
   (func $quot (type $t2) (param $x i32) (param $d i32) (param $c i32) (result i32)
     (local $e i32)
     (local $q1 i32)
-    block $join
-      ;; entry
-      local.get $c
-      if
-        ;; early
-        local.get $x
-        local.get $d
-        i32.div_s
-        local.set $e
-        br $join
-      end
+    ;; entry
+    local.get $c
+    if
+      ;; early
+      local.get $x
+      local.get $d
+      i32.div_s
+      local.set $e
+    else
       local.get $c
       local.set $e
     end
@@ -132,9 +127,8 @@
     local.get $x
     local.get $d
     i32.div_s
-    local.set $q1
+    local.tee $q1
     ;; last
-    local.get $q1
     local.get $q1
     i32.add
     local.get $e

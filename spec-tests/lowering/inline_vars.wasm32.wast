@@ -33,8 +33,7 @@
     local.get $n
     i64.const 2
     i64.add
-    local.set $s
-    local.get $s
+    local.tee $s
     local.get $s
     i64.const 2
     i64.mul

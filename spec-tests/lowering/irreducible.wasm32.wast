@@ -24,19 +24,17 @@
     (local $a.acc i32)
     (local $b.j i32)
     (local $b.bacc i32)
-    block $dispatch
-      ;; entry
-      local.get $c
-      if
-        ;; entry.to.a
-        local.get $n
-        local.set $a.i
-        i32.const 0
-        local.set $a.acc
-        i32.const 0
-        local.set $label
-        br $dispatch
-      end
+    ;; entry
+    local.get $c
+    if
+      ;; entry.to.a
+      local.get $n
+      local.set $a.i
+      i32.const 0
+      local.set $a.acc
+      i32.const 0
+      local.set $label
+    else
       ;; entry.to.b
       local.get $n
       local.set $b.j
@@ -73,9 +71,8 @@
           local.get $label
           i32.const 1
           i32.sub
-          local.set $label
+          local.tee $label
           ;; b_step.to.a
-          local.get $label
           local.set $a.i
           local.get $bacc
           local.set $a.acc
@@ -103,9 +100,8 @@
         local.get $label
         i32.const 1
         i32.sub
-        local.set $label
+        local.tee $label
         ;; a_step.to.b
-        local.get $label
         local.set $b.j
         local.get $bacc
         local.set $b.bacc
@@ -131,15 +127,13 @@
     (local $s2.l2 i32)
     (local $s1.a1 i32)
     (local $s1.l1 i32)
-    block $exit
-      ;; entry
-      local.get $n
-      i32.eqz
-      if
-        i32.const 0
-        local.set $r
-        br $exit
-      end
+    ;; entry
+    local.get $n
+    i32.eqz
+    if $exit
+      i32.const 0
+      local.set $r
+    else
       block $dispatch
         ;; start
         local.get $n
@@ -223,9 +217,8 @@
               i32.mul
               i32.const 1
               i32.add
-              local.set $r
+              local.tee $r
               ;; s3.to.s2
-              local.get $r
               local.set $s2.a2
               local.get $loops
               local.set $s2.l2
@@ -243,9 +236,8 @@
             i32.mul
             i32.const 1
             i32.add
-            local.set $r
+            local.tee $r
             ;; s2.to.s1
-            local.get $r
             local.set $s1.a1
             local.get $loops
             local.set $s1.l1
@@ -267,8 +259,7 @@
           local.get $loops
           i32.const 1
           i32.sub
-          local.set $loops
-          local.get $loops
+          local.tee $loops
           i32.const 0
           i32.gt_s
           if
@@ -293,9 +284,8 @@
         i32.mul
         i32.const 1
         i32.add
-        local.set $r
+        local.tee $r
         ;; s0.to.s3
-        local.get $r
         local.set $s3.a3
         local.get $loops
         local.set $s3.l3
@@ -329,21 +319,19 @@
       i32.ge_s
       br_if $head_exit
       loop $head
-        block $dispatch
-          ;; pick
-          local.get $i
-          i32.const 1
-          i32.and
-          if
-            ;; pick.to.a
-            local.get $acc
-            local.set $a.x
-            i32.const 3
-            local.set $a.k
-            i32.const 0
-            local.set $acc
-            br $dispatch
-          end
+        ;; pick
+        local.get $i
+        i32.const 1
+        i32.and
+        if
+          ;; pick.to.a
+          local.get $acc
+          local.set $a.x
+          i32.const 3
+          local.set $a.k
+          i32.const 0
+          local.set $acc
+        else
           ;; pick.to.b
           local.get $acc
           local.set $b.y
@@ -364,8 +352,7 @@
               local.get $b.y
               local.set $acc
               local.get $b.m
-              local.set $m
-              local.get $m
+              local.tee $m
               i32.eqz
               br_if $latch
               ;; b_step
@@ -390,8 +377,7 @@
             local.get $a.x
             local.set $acc
             local.get $a.k
-            local.set $m
-            local.get $m
+            local.tee $m
             i32.eqz
             br_if $latch
             ;; a_step
@@ -416,9 +402,8 @@
           local.get $i
           i32.const 1
           i32.add
-          local.set $i
+          local.tee $i
           ;; head
-          local.get $i
           local.get $n
           i32.ge_s
           i32.eqz

@@ -19,21 +19,17 @@
   ;; fn @in_range
   (func $in_range (type $t0) (param $x i32) (param $lo i32) (param $hi i32) (result i32)
     (local $a i32)
-    block $join
-      ;; entry
+    ;; entry
+    local.get $x
+    local.get $lo
+    i32.ge_s
+    local.tee $a
+    if
+      ;; rhs
       local.get $x
-      local.get $lo
-      i32.ge_s
+      local.get $hi
+      i32.lt_s
       local.set $a
-      local.get $a
-      if
-        ;; rhs
-        local.get $x
-        local.get $hi
-        i32.lt_s
-        local.set $a
-        br $join
-      end
     end
     ;; join
     local.get $a
@@ -50,26 +46,23 @@
   (func $pick (type $t1) (param $c i32) (param $x i32) (result i32)
     (local $h i32)
     (local $v i32)
-    block $sel
-      ;; entry
-      local.get $c
-      if
-        ;; a
-        local.get $x
-        local.get $x
-        i32.mul
-        local.set $h
-        i32.const 1
-        local.get $h
-        local.set $v
-        local.set $h
-        br $sel
-      end
+    ;; entry
+    local.get $c
+    if
+      ;; a
+      local.get $x
+      local.get $x
+      i32.mul
+      local.set $h
+      i32.const 1
+      local.get $h
+      local.set $v
+      local.set $h
+    else
       ;; b
       i32.const 2
-      local.set $h
+      local.tee $h
       ;; hop
-      local.get $h
       local.get $x
       local.set $v
       local.set $h
@@ -82,15 +75,13 @@
           br_table $zero $first_case $second_case $zero
         end
         local.get $v
-        local.set $h
+        local.tee $h
         ;; first
-        local.get $h
         return
       end
       local.get $v
-      local.set $h
+      local.tee $h
       ;; second
-      local.get $h
       i32.const 2
       i32.add
       return
@@ -102,14 +93,13 @@
   ;; fn @same
   (func $same (type $t1) (param $x i32) (param $y i32) (result i32)
     (local $s i32)
-    block $out
-      ;; entry
-      local.get $x
-      local.get $y
-      i32.add
-      local.set $s
-      local.get $x
-      br_if $out
+    ;; entry
+    local.get $x
+    local.get $y
+    i32.add
+    local.set $s
+    local.get $x
+    if
     end
     ;; out
     local.get $s

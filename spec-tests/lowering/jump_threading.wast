@@ -30,9 +30,8 @@
       local.get $x
       local.get $hi
       i32.lt_s
-      local.set $c
+      local.tee $c
       ;; join
-      local.get $c
       i32.eqz
       br_if $no
       ;; yes
@@ -53,15 +52,13 @@
       local.get $x
       local.get $x
       i32.mul
-      local.set $s
+      local.tee $s
       ;; first
-      local.get $s
       return
     end
     local.get $x
-    local.set $s
+    local.tee $s
     ;; second
-    local.get $s
     i32.const 2
     i32.add
     return
@@ -73,9 +70,8 @@
     local.get $x
     local.get $y
     i32.add
-    local.set $r
+    local.tee $r
     ;; out
-    local.get $r
     return
   )
 )

@@ -24,32 +24,27 @@
     i32.const 0
     local.set $k
     loop $while1
-      block $endand5
-        ;; while1
+      ;; while1
+      local.get $k
+      local.get $n
+      i32.lt_s
+      local.tee $v4
+      if
+        ;; and4
         local.get $k
-        local.get $n
-        i32.lt_s
+        i64.extend_i32_s
+        local.set $v7
+        i64.const 16
+        local.get $v7
+        i64.add
+        i32.load8_u
+        local.tee $v4
+        i64.const 24
+        local.get $v7
+        i64.add
+        i32.load8_u
+        i32.eq
         local.set $v4
-        local.get $v4
-        if
-          ;; and4
-          local.get $k
-          i64.extend_i32_s
-          local.set $v7
-          i64.const 16
-          local.get $v7
-          i64.add
-          i32.load8_u
-          local.set $v4
-          local.get $v4
-          i64.const 24
-          local.get $v7
-          i64.add
-          i32.load8_u
-          i32.eq
-          local.set $v4
-          br $endand5
-        end
       end
       ;; endand5
       local.get $v4
@@ -70,13 +65,12 @@
   ;; fn @either
   (func $either (type $t1) (param $x i32) (param $y i32) (result i32)
     (local $v4 i32)
-    block $endor2
-      ;; entry
-      local.get $x
-      i32.eqz
-      local.set $v4
-      local.get $v4
-      br_if $endor2
+    ;; entry
+    local.get $x
+    i32.eqz
+    local.tee $v4
+    if
+    else
       ;; or1
       local.get $y
       i32.eqz

@@ -38,16 +38,14 @@
         local.get $v7
         i32.add
         i32.load8_u
-        local.set $v11
-        local.get $v11
+        local.tee $v11
         i32.const 24
         local.get $v7
         i32.add
         i32.load8_u
         i32.eq
-        local.set $v11
+        local.tee $v11
         ;; endand5
-        local.get $v11
         i32.eqz
         br_if $endwhile3
         ;; body2
@@ -74,9 +72,8 @@
       ;; or1
       local.get $y
       i32.eqz
-      local.set $or
+      local.tee $or
       ;; endor2
-      local.get $or
       br_if $then3
       ;; endif4
       i32.const 0

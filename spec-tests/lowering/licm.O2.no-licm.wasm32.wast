@@ -22,19 +22,17 @@
     (local $nw i64)
     (local $jw i64)
     (local $row i32)
-    block $outer_pre
-      ;; entry
-      local.get $n
+    ;; entry
+    local.get $n
+    i32.const 0
+    i32.lt_s
+    if
+      ;; neg
       i32.const 0
-      i32.lt_s
-      if
-        ;; neg
-        i32.const 0
-        i64.const 1
-        local.set $acc
-        local.set $i
-        br $outer_pre
-      end
+      i64.const 1
+      local.set $acc
+      local.set $i
+    else
       ;; pos
       i32.const 0
       i64.const 0
@@ -62,8 +60,7 @@
           local.set $nw
           local.get $j
           i64.extend_i32_s
-          local.set $jw
-          local.get $jw
+          local.tee $jw
           local.get $nw
           i64.lt_s
           i32.eqz
@@ -77,8 +74,7 @@
             i32.mul
             i32.mul
             i32.add
-            local.set $row
-            local.get $row
+            local.tee $row
             local.get $j
             i32.const 8
             i32.mul
@@ -106,8 +102,7 @@
             local.set $nw
             local.get $j
             i64.extend_i32_s
-            local.set $jw
-            local.get $jw
+            local.tee $jw
             local.get $nw
             i64.lt_s
             br_if $inner

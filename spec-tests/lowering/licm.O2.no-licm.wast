@@ -22,19 +22,17 @@
     (local $nw i64)
     (local $jw i64)
     (local $row i64)
-    block $outer_pre
-      ;; entry
-      local.get $n
+    ;; entry
+    local.get $n
+    i32.const 0
+    i32.lt_s
+    if
+      ;; neg
       i32.const 0
-      i32.lt_s
-      if
-        ;; neg
-        i32.const 0
-        i64.const 1
-        local.set $acc
-        local.set $i
-        br $outer_pre
-      end
+      i64.const 1
+      local.set $acc
+      local.set $i
+    else
       ;; pos
       i32.const 0
       i64.const 0
@@ -63,8 +61,7 @@
           local.set $nw
           local.get $j
           i64.extend_i32_s
-          local.set $jw
-          local.get $jw
+          local.tee $jw
           local.get $nw
           i64.lt_s
           i32.eqz
@@ -79,8 +76,7 @@
             i64.mul
             i64.mul
             i64.add
-            local.set $row
-            local.get $row
+            local.tee $row
             local.get $j
             i64.extend_i32_s
             i64.const 8
@@ -109,8 +105,7 @@
             local.set $nw
             local.get $j
             i64.extend_i32_s
-            local.set $jw
-            local.get $jw
+            local.tee $jw
             local.get $nw
             i64.lt_s
             br_if $inner

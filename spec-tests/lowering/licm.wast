@@ -23,19 +23,17 @@
     (local $j i32)
     (local $jw i64)
     (local $at i64)
-    block $outer_pre
-      ;; entry
-      local.get $n
+    ;; entry
+    local.get $n
+    i32.const 0
+    i32.lt_s
+    if
+      ;; neg
       i32.const 0
-      i32.lt_s
-      if
-        ;; neg
-        i32.const 0
-        i64.const 1
-        local.set $acc
-        local.set $i
-        br $outer_pre
-      end
+      i64.const 1
+      local.set $acc
+      local.set $i
+    else
       ;; pos
       i32.const 0
       i64.const 0
@@ -73,8 +71,7 @@
           ;; inner
           local.get $j
           i64.extend_i32_s
-          local.set $jw
-          local.get $jw
+          local.tee $jw
           local.get $nw
           i64.lt_s
           i32.eqz
@@ -103,12 +100,10 @@
             local.get $j
             i32.const 1
             i32.add
-            local.set $j
+            local.tee $j
             ;; inner
-            local.get $j
             i64.extend_i32_s
-            local.set $jw
-            local.get $jw
+            local.tee $jw
             local.get $nw
             i64.lt_s
             br_if $inner

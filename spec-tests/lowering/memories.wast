@@ -36,8 +36,7 @@
     (local $dst i32)
     ;; entry
     i32.const 1000
-    local.set $dst
-    local.get $dst
+    local.tee $dst
     i64.const 16
     i32.const 8
     memory.copy $small $big
@@ -53,8 +52,7 @@
     (local $b i32)
     ;; entry
     i32.const 200
-    local.set $to
-    local.get $to
+    local.tee $to
     i64.const 16
     i32.const 4
     memory.copy $small $memory
@@ -62,8 +60,7 @@
     i32.load $small
     local.set $to
     i64.const 300
-    local.set $back
-    local.get $back
+    local.tee $back
     i32.const 16
     i32.const 4
     memory.copy $memory $small
@@ -112,8 +109,7 @@
     (local $at i64)
     ;; entry
     i64.const 4096
-    local.set $at
-    local.get $at
+    local.tee $at
     i32.const 30
     i64.const 4
     memory.fill $p
@@ -130,13 +126,11 @@
     (local $a i32)
     ;; entry
     i32.const 16
-    local.set $hello
-    local.get $hello
+    local.tee $hello
     i32.const 7
     i32.store $small
     i64.const 16
-    local.set $plain
-    local.get $plain
+    local.tee $plain
     i32.load
     local.set $a
     local.get $plain

@@ -54,8 +54,7 @@
     (local $buf i32)
     ;; entry
     i32.const 16
-    local.set $buf
-    local.get $buf
+    local.tee $buf
     i32.const 7
     i32.const 4
     memory.fill

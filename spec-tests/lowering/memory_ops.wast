@@ -54,8 +54,7 @@
     (local $buf i64)
     ;; entry
     i64.const 16
-    local.set $buf
-    local.get $buf
+    local.tee $buf
     i32.const 7
     i64.const 4
     memory.fill

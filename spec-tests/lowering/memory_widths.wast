@@ -28,8 +28,7 @@
     (local $s32 i64)
     ;; entry
     i64.const 16
-    local.set $base
-    local.get $base
+    local.tee $base
     local.get $v
     i64.store
     local.get $base
@@ -64,8 +63,7 @@
     (local $p i64)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     local.get $v
     i32.store16 offset=8
     local.get $p
@@ -79,8 +77,7 @@
     (local $p i64)
     ;; entry
     i64.const 16
-    local.set $p
-    local.get $p
+    local.tee $p
     local.get $a
     f64.store offset=16
     local.get $p

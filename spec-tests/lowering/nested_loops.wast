@@ -163,9 +163,8 @@
         i64.add
         local.get $limit_1
         local.set $acc
-        local.set $i
+        local.tee $i
         ;; outer
-        local.get $i
         local.get $n
         i64.lt_s
         br_if $outer

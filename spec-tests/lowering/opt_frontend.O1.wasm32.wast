@@ -70,8 +70,7 @@
         i32.const 16
         local.get $off
         i32.add
-        local.set $off
-        local.get $off
+        local.tee $off
         i32.load
         drop
         local.get $off

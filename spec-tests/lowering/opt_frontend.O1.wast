@@ -71,8 +71,7 @@
         i64.const 16
         local.get $off
         i64.add
-        local.set $off
-        local.get $off
+        local.tee $off
         i32.load
         drop
         local.get $off

@@ -103,19 +103,17 @@
   (func $safe_div (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $q i32)
     ;; entry
-    block $entry.after
-      ;; div.entry
-      local.get $b
-      i32.const -1
-      i32.eq
-      if
-        ;; div.negate
-        i32.const 0
-        local.get $a
-        i32.sub
-        local.set $q
-        br $entry.after
-      end
+    ;; div.entry
+    local.get $b
+    i32.const -1
+    i32.eq
+    if
+      ;; div.negate
+      i32.const 0
+      local.get $a
+      i32.sub
+      local.set $q
+    else
       ;; div.divide
       local.get $a
       local.get $b

@@ -48,8 +48,7 @@
     local.get $p.0
     local.get $p.0
     i32.mul
-    local.set $xx
-    local.get $xx
+    local.tee $xx
     local.get $p.4
     local.get $p.4
     i32.mul
@@ -91,8 +90,7 @@
         i32.const 8
         i32.mul
         i32.add
-        local.set $elem
-        local.get $elem
+        local.tee $elem
         i32.load
         local.get $elem
         i32.load offset=4
@@ -105,9 +103,8 @@
         local.get $i2
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n_1
         i32.lt_s
         br_if $head
@@ -127,23 +124,20 @@
     local.set $a_1
     i32.const 0
     local.set $b_1
-    block $entry.after
-      ;; div.entry
-      local.get $a
-      local.set $a_1
-      local.get $b
-      local.set $b_1
-      local.get $b_1
-      i32.const -1
-      i32.eq
-      if
-        ;; div.negate
-        i32.const 0
-        local.get $a_1
-        i32.sub
-        local.set $q
-        br $entry.after
-      end
+    ;; div.entry
+    local.get $a
+    local.set $a_1
+    local.get $b
+    local.tee $b_1
+    i32.const -1
+    i32.eq
+    if
+      ;; div.negate
+      i32.const 0
+      local.get $a_1
+      i32.sub
+      local.set $q
+    else
       ;; div.divide
       local.get $a_1
       local.get $b_1

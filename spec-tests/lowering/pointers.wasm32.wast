@@ -77,8 +77,7 @@
     local.get $p
     local.get $mask
     i32.add
-    local.set $p
-    local.get $p
+    local.tee $p
     local.get $mask
     i32.const 0
     i32.const 1

@@ -80,8 +80,7 @@
     local.get $p
     local.get $mask
     i64.add
-    local.set $p
-    local.get $p
+    local.tee $p
     local.get $mask
     i64.const 0
     i64.const 1

@@ -87,9 +87,8 @@
           local.get $m1
           i32.const 1
           local.set $n_loop
-          local.set $m_loop
+          local.tee $m_loop
           ;; entry_tail
-          local.get $m_loop
           br_if $entry_tail
           br $entry_tail_exit
         end
@@ -103,9 +102,8 @@
         local.get $m1
         local.get $m_loop
         local.set $n_loop
-        local.set $m_loop
+        local.tee $m_loop
         ;; entry_tail
-        local.get $m_loop
         br_if $entry_tail
       end
     end

@@ -47,8 +47,7 @@
     local.get $x
     local.get $neg
     select
-    local.set $neg
-    local.get $neg
+    local.tee $neg
     local.get $hundred
     i32.gt_s
     local.set $big

@@ -34,16 +34,16 @@
       i32.gt_s
       br_if $outer_exit
       loop $outer
-        block $next
-          ;; check
-          local.get $i
-          i64.extend_i32_u
-          local.set $iptr
-          local.get $base
-          local.get $iptr
-          i64.add
-          i32.load8_u
-          br_if $next
+        ;; check
+        local.get $i
+        i64.extend_i32_u
+        local.set $iptr
+        local.get $base
+        local.get $iptr
+        i64.add
+        i32.load8_u
+        if $next
+        else
           ;; prime
           local.get $count
           i32.const 1
@@ -74,9 +74,8 @@
               local.get $count
               local.get $i
               i32.add
-              local.set $count
+              local.tee $count
               ;; mark
-              local.get $count
               local.get $n
               i32.gt_s
               i32.eqz
@@ -85,14 +84,14 @@
           end
           local.get $c
           local.set $count
+          br $next
         end
         ;; next
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; outer
-        local.get $i
         local.get $n
         i32.gt_s
         i32.eqz

@@ -30,36 +30,32 @@
     local.set $i
     local.set $c
     loop $loop
-      block $next
-        ;; loop
-        local.get $c
-        i32.const 1
-        i32.and
-        local.set $b
-        local.get $b
-        i32.const 0
-        i32.ne
-        local.set $t
-        i32.const 16
-        local.get $i
-        i32.const 1
-        i32.mul
-        i32.add
-        local.get $b
-        i32.store8
+      ;; loop
+      local.get $c
+      i32.const 1
+      i32.and
+      local.tee $b
+      i32.const 0
+      i32.ne
+      local.set $t
+      i32.const 16
+      local.get $i
+      i32.const 1
+      i32.mul
+      i32.add
+      local.get $b
+      i32.store8
+      local.get $n
+      i32.const 0
+      i32.add
+      local.set $n
+      local.get $t
+      if
+        ;; set
         local.get $n
-        i32.const 0
+        i32.const 1
         i32.add
         local.set $n
-        local.get $t
-        if
-          ;; set
-          local.get $n
-          i32.const 1
-          i32.add
-          local.set $n
-          br $next
-        end
       end
       ;; next
       local.get $c
@@ -69,8 +65,7 @@
       local.get $i
       i32.const 1
       i32.add
-      local.set $i
-      local.get $i
+      local.tee $i
       local.get $i
       i32.lt_s
       local.get $c

@@ -30,37 +30,33 @@
     local.set $i
     local.set $c
     loop $loop
-      block $next
-        ;; loop
-        local.get $c
-        i32.const 1
-        i32.and
-        local.set $b
-        local.get $b
-        i32.const 0
-        i32.ne
-        local.set $t
-        i64.const 16
-        local.get $i
-        i64.extend_i32_s
-        i64.const 1
-        i64.mul
-        i64.add
-        local.get $b
-        i32.store8
+      ;; loop
+      local.get $c
+      i32.const 1
+      i32.and
+      local.tee $b
+      i32.const 0
+      i32.ne
+      local.set $t
+      i64.const 16
+      local.get $i
+      i64.extend_i32_s
+      i64.const 1
+      i64.mul
+      i64.add
+      local.get $b
+      i32.store8
+      local.get $n
+      i32.const 0
+      i32.add
+      local.set $n
+      local.get $t
+      if
+        ;; set
         local.get $n
-        i32.const 0
+        i32.const 1
         i32.add
         local.set $n
-        local.get $t
-        if
-          ;; set
-          local.get $n
-          i32.const 1
-          i32.add
-          local.set $n
-          br $next
-        end
       end
       ;; next
       local.get $c
@@ -70,8 +66,7 @@
       local.get $i
       i32.const 1
       i32.add
-      local.set $i
-      local.get $i
+      local.tee $i
       local.get $i
       i32.lt_s
       local.get $c

@@ -29,26 +29,23 @@
     local.set $i
     local.set $c
     loop $loop
-      block $next
-        ;; loop
-        local.get $c
+      ;; loop
+      local.get $c
+      i32.const 1
+      i32.and
+      local.set $b
+      i32.const 16
+      local.get $i
+      i32.add
+      local.get $b
+      i32.store8
+      local.get $b
+      if
+        ;; set
+        local.get $n
         i32.const 1
-        i32.and
-        local.set $b
-        i32.const 16
-        local.get $i
         i32.add
-        local.get $b
-        i32.store8
-        local.get $b
-        if
-          ;; set
-          local.get $n
-          i32.const 1
-          i32.add
-          local.set $n
-          br $next
-        end
+        local.set $n
       end
       ;; next
       local.get $c

@@ -29,27 +29,24 @@
     local.set $i
     local.set $c
     loop $loop
-      block $next
-        ;; loop
-        local.get $c
+      ;; loop
+      local.get $c
+      i32.const 1
+      i32.and
+      local.set $b
+      i64.const 16
+      local.get $i
+      i64.extend_i32_s
+      i64.add
+      local.get $b
+      i32.store8
+      local.get $b
+      if
+        ;; set
+        local.get $n
         i32.const 1
-        i32.and
-        local.set $b
-        i64.const 16
-        local.get $i
-        i64.extend_i32_s
-        i64.add
-        local.get $b
-        i32.store8
-        local.get $b
-        if
-          ;; set
-          local.get $n
-          i32.const 1
-          i32.add
-          local.set $n
-          br $next
-        end
+        i32.add
+        local.set $n
       end
       ;; next
       local.get $c

@@ -41,8 +41,7 @@
     global.set $__stack_pointer
     ;; entry
     local.get $frame
-    local.set $p
-    local.get $p
+    local.tee $p
     local.get $a
     i32.store
     local.get $p
@@ -77,25 +76,23 @@
         local.get $i
         i32.const 1
         i32.sub
-        local.set $j0
-        local.get $j0
+        local.tee $j0
         i32.const 4
         i32.mul
         local.set $o_w_1
         loop $insertion_sort.inner
-          block $insertion_sort.place
-            ;; insertion_sort.inner
-            local.get $j0
-            i32.const 0
-            i32.lt_s
-            br_if $insertion_sort.place
+          ;; insertion_sort.inner
+          local.get $j0
+          i32.const 0
+          i32.lt_s
+          if
+          else
             ;; insertion_sort.compare
             local.get $p
             local.get $o_w_1
             i32.add
             i32.load
-            local.set $v_1
-            local.get $v_1
+            local.tee $v_1
             local.get $v
             i32.gt_s
             if
@@ -141,9 +138,8 @@
           i32.const 4
           i32.add
           local.set $o_w
-          local.set $i
+          local.tee $i
           ;; insertion_sort.outer
-          local.get $i
           i32.const 4
           i32.ge_s
           i32.eqz

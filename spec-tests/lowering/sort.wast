@@ -41,8 +41,7 @@
     global.set $__stack_pointer
     ;; entry
     local.get $frame
-    local.set $p
-    local.get $p
+    local.tee $p
     local.get $a
     i32.store
     local.get $p
@@ -77,26 +76,24 @@
         local.get $i
         i32.const 1
         i32.sub
-        local.set $j0
-        local.get $j0
+        local.tee $j0
         i64.extend_i32_s
         i64.const 4
         i64.mul
         local.set $o_w_1
         loop $insertion_sort.inner
-          block $insertion_sort.place
-            ;; insertion_sort.inner
-            local.get $j0
-            i32.const 0
-            i32.lt_s
-            br_if $insertion_sort.place
+          ;; insertion_sort.inner
+          local.get $j0
+          i32.const 0
+          i32.lt_s
+          if
+          else
             ;; insertion_sort.compare
             local.get $p
             local.get $o_w_1
             i64.add
             i32.load
-            local.set $v_1
-            local.get $v_1
+            local.tee $v_1
             local.get $v
             i32.gt_s
             if
@@ -144,9 +141,8 @@
           i64.const 4
           i64.add
           local.set $o_w
-          local.set $i
+          local.tee $i
           ;; insertion_sort.outer
-          local.get $i
           i32.const 4
           i32.ge_s
           i32.eqz

@@ -41,8 +41,7 @@
     global.set $__stack_pointer
     ;; entry
     local.get $frame
-    local.set $v
-    local.get $v
+    local.tee $v
     local.get $x
     f64.store
     local.get $v
@@ -99,8 +98,7 @@
     global.set $__stack_pointer
     ;; entry
     local.get $frame
-    local.set $p
-    local.get $p
+    local.tee $p
     i32.const 0
     i32.store
     local.get $p
@@ -110,8 +108,7 @@
       ;; head
       local.get $p
       i32.load
-      local.set $i
-      local.get $i
+      local.tee $i
       local.get $n
       i32.lt_s
       i32.eqz
@@ -135,8 +132,7 @@
         ;; head
         local.get $p
         i32.load
-        local.set $i
-        local.get $i
+        local.tee $i
         local.get $n
         i32.lt_s
         br_if $head
@@ -170,8 +166,7 @@
     global.set $__stack_pointer
     ;; entry
     local.get $frame
-    local.set $q
-    local.get $q
+    local.tee $q
     local.get $x
     i32.store
     i32.const 16
@@ -179,8 +174,7 @@
     i32.store
     local.get $q
     i32.load
-    local.set $v
-    local.get $v
+    local.tee $v
     local.get $v
     i32.add
     local.get $frame

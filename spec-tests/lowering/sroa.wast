@@ -136,8 +136,7 @@
     global.set $__stack_pointer
     ;; entry
     local.get $frame
-    local.set $q
-    local.get $q
+    local.tee $q
     local.get $x
     i32.store
     i64.const 16
@@ -145,8 +144,7 @@
     i64.store
     local.get $q
     i32.load
-    local.set $v
-    local.get $v
+    local.tee $v
     local.get $v
     i32.add
     local.get $frame

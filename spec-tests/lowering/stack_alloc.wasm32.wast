@@ -78,9 +78,8 @@
         local.get $i
         i64.const 1
         i64.add
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         local.get $n
         i64.lt_s
         br_if $fill
@@ -115,9 +114,8 @@
         local.get $i
         i64.const 1
         i64.add
-        local.set $i
+        local.tee $i
         ;; sum
-        local.get $i
         local.get $n
         i64.lt_s
         br_if $sum
@@ -175,8 +173,7 @@
         local.tee $stack
         global.set $__stack_pointer
         local.get $stack
-        local.set $a
-        local.get $a
+        local.tee $a
         i32.const 1
         i32.store
         local.get $a
@@ -211,9 +208,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $head
@@ -267,8 +263,7 @@
     local.tee $stack
     global.set $__stack_pointer
     local.get $stack
-    local.set $a
-    local.get $a
+    local.tee $a
     local.get $sp
     i32.lt_u
     local.set $below
@@ -310,8 +305,7 @@
     local.tee $stack
     global.set $__stack_pointer
     local.get $stack
-    local.set $a
-    local.get $a
+    local.tee $a
     local.get $k
     local.get $k
     i32.mul
@@ -461,9 +455,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $head

@@ -76,9 +76,8 @@
         local.get $i
         i64.const 1
         i64.add
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         local.get $n
         i64.lt_s
         br_if $fill
@@ -112,9 +111,8 @@
         local.get $i
         i64.const 1
         i64.add
-        local.set $i
+        local.tee $i
         ;; sum
-        local.get $i
         local.get $n
         i64.lt_s
         br_if $sum
@@ -172,8 +170,7 @@
         local.tee $stack
         global.set $__stack_pointer
         local.get $stack
-        local.set $a
-        local.get $a
+        local.tee $a
         i32.const 1
         i32.store
         local.get $a
@@ -208,9 +205,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $head
@@ -265,8 +261,7 @@
     local.tee $stack
     global.set $__stack_pointer
     local.get $stack
-    local.set $a
-    local.get $a
+    local.tee $a
     local.get $sp
     i64.lt_u
     local.set $below
@@ -309,8 +304,7 @@
     local.tee $stack
     global.set $__stack_pointer
     local.get $stack
-    local.set $a
-    local.get $a
+    local.tee $a
     local.get $k
     local.get $k
     i32.mul
@@ -460,9 +454,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $head

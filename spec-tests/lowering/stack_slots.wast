@@ -86,8 +86,7 @@
       local.get $x
       i32.const 10
       i32.div_u
-      local.set $x
-      local.get $x
+      local.tee $x
       br_if $split
       local.get $base
       local.get $count

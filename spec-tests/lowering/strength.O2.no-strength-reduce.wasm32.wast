@@ -56,9 +56,8 @@
         i32.const 1
         i32.add
         local.set $tp_w
-        local.set $t
+        local.tee $t
         ;; fill
-        local.get $t
         local.get $nn
         i32.lt_s
         br_if $fill
@@ -94,9 +93,8 @@
         local.get $nn
         i32.const 1
         i32.add
-        local.set $nn
+        local.tee $nn
         ;; col
-        local.get $nn
         local.get $n
         i32.lt_s
         br_if $col
@@ -135,9 +133,8 @@
         local.get $i
         i32.const -2
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         i32.const 0
         i32.gt_s
         br_if $loop
@@ -176,9 +173,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $loop
@@ -215,9 +211,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $loop

@@ -56,9 +56,8 @@
         i64.const 1
         i64.add
         local.set $tp_w
-        local.set $t
+        local.tee $t
         ;; fill
-        local.get $t
         local.get $nn
         i32.lt_s
         br_if $fill
@@ -95,9 +94,8 @@
         local.get $nn
         i32.const 1
         i32.add
-        local.set $nn
+        local.tee $nn
         ;; col
-        local.get $nn
         local.get $n
         i32.lt_s
         br_if $col
@@ -136,9 +134,8 @@
         local.get $i
         i32.const -2
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         i32.const 0
         i32.gt_s
         br_if $loop
@@ -177,9 +174,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $loop
@@ -216,9 +212,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $loop

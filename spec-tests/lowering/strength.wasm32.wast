@@ -57,9 +57,8 @@
         i32.add
         local.set $v
         local.set $at
-        local.set $t
+        local.tee $t
         ;; fill
-        local.get $t
         local.get $nn
         i32.lt_s
         br_if $fill
@@ -235,9 +234,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $loop

@@ -172,8 +172,7 @@
         local.get $x
         i64.const 1000
         i64.sub
-        local.set $case
-        local.get $case
+        local.tee $case
         i64.const 5
         i64.lt_u
         i32.eqz

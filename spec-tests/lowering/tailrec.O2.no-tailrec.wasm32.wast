@@ -42,8 +42,7 @@
     i32.const 1
     i32.sub
     call $fib
-    local.set $a
-    local.get $a
+    local.tee $a
     local.get $n
     i32.const 2
     i32.sub
@@ -54,15 +53,13 @@
   ;; fn @gcd
   (func $gcd (type $t1) (param $a i64) (param $b i64) (result i64)
     (local $g i64)
-    block $out
-      ;; entry
-      local.get $b
-      i64.eqz
-      if
-        local.get $a
-        local.set $g
-        br $out
-      end
+    ;; entry
+    local.get $b
+    i64.eqz
+    if
+      local.get $a
+      local.set $g
+    else
       ;; step
       local.get $b
       local.get $a
@@ -119,8 +116,7 @@
     i32.const 100
     local.get $d
     i32.div_s
-    local.set $q
-    local.get $q
+    local.tee $q
     local.get $n
     i32.const 1
     i32.sub
@@ -147,8 +143,7 @@
       i64.mul
       call $pair
       local.set $s
-      local.set $r
-      local.get $r
+      local.tee $r
       local.get $s
       return
     end
@@ -166,8 +161,7 @@
       ;; more
       local.get $n
       f64.convert_i32_s
-      local.set $x
-      local.get $x
+      local.tee $x
       local.get $n
       i32.const 1
       i32.sub

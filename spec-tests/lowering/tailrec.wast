@@ -54,9 +54,8 @@
         local.get $a
         i64.add
         local.set $acc
-        local.set $n_loop
+        local.tee $n_loop
         ;; entry_tail
-        local.get $n_loop
         i32.const 2
         i32.lt_s
         i32.eqz
@@ -179,9 +178,8 @@
         i32.add
         local.set $acc
         local.set $d_loop
-        local.set $n_loop
+        local.tee $n_loop
         ;; entry_tail
-        local.get $n_loop
         br_if $entry_tail
       end
     end
@@ -212,9 +210,8 @@
         local.get $x_loop
         i64.mul
         local.set $x_loop
-        local.set $n_loop
+        local.tee $n_loop
         ;; entry_tail
-        local.get $n_loop
         br_if $entry_tail
       end
     end
@@ -232,8 +229,7 @@
       ;; more
       local.get $n
       f64.convert_i32_s
-      local.set $x
-      local.get $x
+      local.tee $x
       local.get $n
       i32.const 1
       i32.sub

@@ -50,8 +50,7 @@
     local.get $n
     i32.const 10
     i32.rem_s
-    local.set $v7
-    local.get $v7
+    local.tee $v7
     local.get $n
     i32.const 10
     i32.div_s
@@ -77,8 +76,7 @@
     i32.const 1
     i32.sub
     call $fib
-    local.set $v9
-    local.get $v9
+    local.tee $v9
     local.get $n
     i32.const 2
     i32.sub

@@ -80,9 +80,8 @@
         local.get $v7
         i32.add
         local.set $acc
-        local.set $n_loop
+        local.tee $n_loop
         ;; entry_tail
-        local.get $n_loop
         br_if $entry_tail
       end
     end
@@ -120,9 +119,8 @@
         local.get $v9
         i64.add
         local.set $acc
-        local.set $n_loop
+        local.tee $n_loop
         ;; entry_tail
-        local.get $n_loop
         i32.const 2
         i32.lt_s
         i32.eqz

@@ -33,21 +33,19 @@
       i32.eqz
       br_if $for_exit
       loop $for
-        block $step
-          ;; body
+        ;; body
+        local.get $c
+        i32.const 1
+        i32.and
+        if
+          ;; odd
           local.get $c
           i32.const 1
-          i32.and
-          if
-            ;; odd
-            local.get $c
-            i32.const 1
-            i32.shr_u
-            i32.const -306674912
-            i32.xor
-            local.set $c
-            br $step
-          end
+          i32.shr_u
+          i32.const -306674912
+          i32.xor
+          local.set $c
+        else
           ;; even
           local.get $c
           i32.const 1
@@ -58,9 +56,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; for
-        local.get $k
         i32.const 8
         i32.lt_s
         br_if $for
@@ -95,9 +92,8 @@
         local.get $k
         i32.const -2
         i32.add
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         i32.const 0
         i32.gt_s
         br_if $loop
@@ -134,9 +130,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         i32.const 100
         i32.lt_s
         br_if $loop
@@ -171,9 +166,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         local.get $n
         i32.lt_s
         br_if $loop

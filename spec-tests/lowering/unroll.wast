@@ -20,21 +20,19 @@
   (func $crc_byte (type $t0) (param $byte i32) (result i32)
     (local $n i32)
     ;; entry
-    block $step_u0
-      ;; body_u0
+    ;; body_u0
+    local.get $byte
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u0
       local.get $byte
       i32.const 1
-      i32.and
-      if
-        ;; odd_u0
-        local.get $byte
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u0
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u0
       local.get $byte
       i32.const 1
@@ -42,21 +40,19 @@
       local.set $n
     end
     ;; step_u0
-    block $step_u1
-      ;; body_u1
+    ;; body_u1
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u1
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd_u1
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u1
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u1
       local.get $n
       i32.const 1
@@ -64,21 +60,19 @@
       local.set $n
     end
     ;; step_u1
-    block $step_u2
-      ;; body_u2
+    ;; body_u2
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u2
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd_u2
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u2
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u2
       local.get $n
       i32.const 1
@@ -86,21 +80,19 @@
       local.set $n
     end
     ;; step_u2
-    block $step_u3
-      ;; body_u3
+    ;; body_u3
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u3
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd_u3
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u3
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u3
       local.get $n
       i32.const 1
@@ -108,21 +100,19 @@
       local.set $n
     end
     ;; step_u3
-    block $step_u4
-      ;; body_u4
+    ;; body_u4
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u4
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd_u4
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u4
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u4
       local.get $n
       i32.const 1
@@ -130,21 +120,19 @@
       local.set $n
     end
     ;; step_u4
-    block $step_u5
-      ;; body_u5
+    ;; body_u5
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u5
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd_u5
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u5
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u5
       local.get $n
       i32.const 1
@@ -152,21 +140,19 @@
       local.set $n
     end
     ;; step_u5
-    block $step_u6
-      ;; body_u6
+    ;; body_u6
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd_u6
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd_u6
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step_u6
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even_u6
       local.get $n
       i32.const 1
@@ -174,21 +160,19 @@
       local.set $n
     end
     ;; step_u6
-    block $step
-      ;; body
+    ;; body
+    local.get $n
+    i32.const 1
+    i32.and
+    if
+      ;; odd
       local.get $n
       i32.const 1
-      i32.and
-      if
-        ;; odd
-        local.get $n
-        i32.const 1
-        i32.shr_u
-        i32.const -306674912
-        i32.xor
-        local.set $n
-        br $step
-      end
+      i32.shr_u
+      i32.const -306674912
+      i32.xor
+      local.set $n
+    else
       ;; even
       local.get $n
       i32.const 1
@@ -208,19 +192,16 @@
     local.get $a
     i32.const 5
     i32.add
-    local.set $s1
+    local.tee $s1
     ;; body_u1
-    local.get $s1
     i32.const 3
     i32.add
-    local.set $s1
+    local.tee $s1
     ;; body
-    local.get $s1
     i32.const 1
     i32.add
-    local.set $s1
+    local.tee $s1
     ;; out
-    local.get $s1
     i32.const -1
     i32.sub
     return
@@ -250,9 +231,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         i32.const 100
         i32.lt_s
         br_if $loop
@@ -287,9 +267,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; loop
-        local.get $k
         local.get $n
         i32.lt_s
         br_if $loop

@@ -106,9 +106,8 @@
           local.get $p
           i32.const 1
           i32.add
-          local.set $p
+          local.tee $p
           ;; outer
-          local.get $p
           i32.const 4
           i32.lt_s
           br_if $outer
@@ -128,24 +127,22 @@
     (local $q i32)
     (local $q_1 i32)
     ;; entry
-    block $out
-      ;; test_u0
-      local.get $a
-      i32.const 1
-      i32.and
-      local.set $bit
-      local.get $a
-      local.get $d
-      i32.div_u
+    ;; test_u0
+    local.get $a
+    i32.const 1
+    i32.and
+    local.set $bit
+    local.get $a
+    local.get $d
+    i32.div_u
+    local.set $q
+    local.get $bit
+    if $out
+      i32.const 0
+      i32.const 0
       local.set $q
-      local.get $bit
-      if
-        i32.const 0
-        i32.const 0
-        local.set $q
-        local.set $bit
-        br $out
-      end
+      local.set $bit
+    else
       ;; step_u0
       ;; test_u1
       local.get $a

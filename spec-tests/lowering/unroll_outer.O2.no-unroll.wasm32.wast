@@ -39,8 +39,7 @@
         i32.add
         i32.add
         i32.load8_u
-        local.set $tc
-        local.get $tc
+        local.tee $tc
         i32.const 16
         local.get $k
         i32.add
@@ -84,8 +83,7 @@
           i32.add
           i32.add
           i32.load8_u
-          local.set $tc_1
-          local.get $tc_1
+          local.tee $tc_1
           local.get $pat
           local.get $tc
           i32.add
@@ -135,8 +133,7 @@
             i32.add
             i32.add
             i32.load8_u
-            local.set $tc_1
-            local.get $tc_1
+            local.tee $tc_1
             local.get $pat
             local.get $tc
             i32.add
@@ -186,8 +183,7 @@
               i32.add
               i32.add
               i32.load8_u
-              local.set $tc_1
-              local.get $tc_1
+              local.tee $tc_1
               local.get $pat
               local.get $tc
               i32.add
@@ -214,9 +210,8 @@
             i32.add
             local.get $tc_1
             i32.add
-            local.set $k
+            local.tee $k
             ;; done
-            local.get $k
             local.get $b
             i32.add
             return

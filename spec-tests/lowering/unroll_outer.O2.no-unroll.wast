@@ -40,8 +40,7 @@
         i64.extend_i32_u
         i64.add
         i32.load8_u
-        local.set $tc
-        local.get $tc
+        local.tee $tc
         i64.const 16
         local.get $k
         i64.extend_i32_s
@@ -87,8 +86,7 @@
           i64.extend_i32_u
           i64.add
           i32.load8_u
-          local.set $tc_1
-          local.get $tc_1
+          local.tee $tc_1
           local.get $pat
           local.get $tc
           i64.extend_i32_s
@@ -140,8 +138,7 @@
             i64.extend_i32_u
             i64.add
             i32.load8_u
-            local.set $tc_1
-            local.get $tc_1
+            local.tee $tc_1
             local.get $pat
             local.get $tc
             i64.extend_i32_s
@@ -193,8 +190,7 @@
               i64.extend_i32_u
               i64.add
               i32.load8_u
-              local.set $tc_1
-              local.get $tc_1
+              local.tee $tc_1
               local.get $pat
               local.get $tc
               i64.extend_i32_s
@@ -222,9 +218,8 @@
             i32.add
             local.get $tc_1
             i32.add
-            local.set $k
+            local.tee $k
             ;; done
-            local.get $k
             local.get $b
             i32.add
             return

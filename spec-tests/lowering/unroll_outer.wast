@@ -22,55 +22,52 @@
     (local $full i32)
     ;; entry
     ;; body_u0
-    block $after_u0
-      ;; cmp_u0_u0
+    ;; cmp_u0_u0
+    i64.const 64
+    local.get $a
+    i64.extend_i32_u
+    i64.add
+    local.tee $ta
+    i32.load8_u
+    i32.const 97
+    i32.eq
+    if $after_u0
+      ;; next_u0_u0
+      ;; cmp_u0_u1
       i64.const 64
       local.get $a
+      i32.const 1
+      i32.add
       i64.extend_i32_u
       i64.add
-      local.set $ta
-      local.get $ta
       i32.load8_u
-      i32.const 97
+      i32.const 98
       i32.eq
       if
-        ;; next_u0_u0
-        ;; cmp_u0_u1
+        ;; next_u0_u1
+        ;; cmp_u0
         i64.const 64
         local.get $a
-        i32.const 1
+        i32.const 2
         i32.add
         i64.extend_i32_u
         i64.add
         i32.load8_u
-        i32.const 98
+        i32.const 99
         i32.eq
         if
-          ;; next_u0_u1
-          ;; cmp_u0
-          i64.const 64
-          local.get $a
-          i32.const 2
-          i32.add
-          i64.extend_i32_u
-          i64.add
-          i32.load8_u
-          i32.const 99
-          i32.eq
-          if
-            ;; next_u0
-            i32.const 3
-            local.set $k
-            br $after_u0
-          end
-          i32.const 2
+          ;; next_u0
+          i32.const 3
           local.set $k
           br $after_u0
         end
-        i32.const 1
+        i32.const 2
         local.set $k
         br $after_u0
       end
+      i32.const 1
+      local.set $k
+    else
       i32.const 0
       local.set $k
     end
@@ -82,34 +79,32 @@
     i32.add
     local.set $k
     ;; body_u1
-    block $after_u1
-      ;; cmp_u1_u0
-      local.get $ta
+    ;; cmp_u1_u0
+    local.get $ta
+    i32.load8_u
+    i32.const 100
+    i32.eq
+    if $after_u1
+      ;; next_u1_u0
+      ;; cmp_u1
+      i64.const 64
+      local.get $a
+      i32.const 1
+      i32.add
+      i64.extend_i32_u
+      i64.add
       i32.load8_u
       i32.const 100
       i32.eq
       if
-        ;; next_u1_u0
-        ;; cmp_u1
-        i64.const 64
-        local.get $a
-        i32.const 1
-        i32.add
-        i64.extend_i32_u
-        i64.add
-        i32.load8_u
-        i32.const 100
-        i32.eq
-        if
-          ;; next_u1
-          i32.const 2
-          local.set $k_1
-          br $after_u1
-        end
-        i32.const 1
+        ;; next_u1
+        i32.const 2
         local.set $k_1
         br $after_u1
       end
+      i32.const 1
+      local.set $k_1
+    else
       i32.const 0
       local.set $k_1
     end
@@ -127,82 +122,80 @@
     i32.add
     local.set $k
     ;; body_u2
-    block $after_u2
-      ;; cmp_u2_u0
-      local.get $ta
+    ;; cmp_u2_u0
+    local.get $ta
+    i32.load8_u
+    i32.const 97
+    i32.eq
+    if $after_u2
+      ;; next_u2_u0
+      ;; cmp_u2_u1
+      i64.const 64
+      local.get $a
+      i32.const 1
+      i32.add
+      i64.extend_i32_u
+      i64.add
       i32.load8_u
-      i32.const 97
+      i32.const 98
       i32.eq
       if
-        ;; next_u2_u0
-        ;; cmp_u2_u1
+        ;; next_u2_u1
+        ;; cmp_u2_u2
         i64.const 64
         local.get $a
-        i32.const 1
+        i32.const 2
         i32.add
         i64.extend_i32_u
         i64.add
         i32.load8_u
-        i32.const 98
+        i32.const 99
         i32.eq
         if
-          ;; next_u2_u1
-          ;; cmp_u2_u2
+          ;; next_u2_u2
+          ;; cmp_u2_u3
           i64.const 64
           local.get $a
-          i32.const 2
+          i32.const 3
           i32.add
           i64.extend_i32_u
           i64.add
           i32.load8_u
-          i32.const 99
+          i32.const 97
           i32.eq
           if
-            ;; next_u2_u2
-            ;; cmp_u2_u3
+            ;; next_u2_u3
+            ;; cmp_u2
             i64.const 64
             local.get $a
-            i32.const 3
+            i32.const 4
             i32.add
             i64.extend_i32_u
             i64.add
             i32.load8_u
-            i32.const 97
+            i32.const 98
             i32.eq
             if
-              ;; next_u2_u3
-              ;; cmp_u2
-              i64.const 64
-              local.get $a
-              i32.const 4
-              i32.add
-              i64.extend_i32_u
-              i64.add
-              i32.load8_u
-              i32.const 98
-              i32.eq
-              if
-                ;; next_u2
-                i32.const 5
-                local.set $k_1
-                br $after_u2
-              end
-              i32.const 4
+              ;; next_u2
+              i32.const 5
               local.set $k_1
               br $after_u2
             end
-            i32.const 3
+            i32.const 4
             local.set $k_1
             br $after_u2
           end
-          i32.const 2
+          i32.const 3
           local.set $k_1
           br $after_u2
         end
-        i32.const 1
+        i32.const 2
         local.set $k_1
         br $after_u2
       end
+      i32.const 1
+      local.set $k_1
+    else
       i32.const 0
       local.set $k_1
     end
@@ -220,18 +213,16 @@
     i32.add
     local.set $k
     ;; body
-    block $after
-      ;; cmp
-      local.get $ta
-      i32.load8_u
-      i32.const 122
-      i32.eq
-      if
-        ;; next
-        i32.const 1
-        local.set $k_1
-        br $after
-      end
+    ;; cmp
+    local.get $ta
+    i32.load8_u
+    i32.const 122
+    i32.eq
+    if
+      ;; next
+      i32.const 1
+      local.set $k_1
+    else
       i32.const 0
       local.set $k_1
     end
@@ -247,9 +238,8 @@
     i32.add
     local.get $full
     i32.add
-    local.set $k
+    local.tee $k
     ;; done
-    local.get $k
     local.get $b
     i32.add
     return
@@ -260,24 +250,22 @@
     (local $q i32)
     (local $q_1 i32)
     ;; entry
-    block $out
-      ;; test_u0
-      local.get $a
-      i32.const 1
-      i32.and
-      local.set $bit
-      local.get $a
-      local.get $d
-      i32.div_u
+    ;; test_u0
+    local.get $a
+    i32.const 1
+    i32.and
+    local.set $bit
+    local.get $a
+    local.get $d
+    i32.div_u
+    local.set $q
+    local.get $bit
+    if $out
+      i32.const 0
+      i32.const 0
       local.set $q
-      local.get $bit
-      if
-        i32.const 0
-        i32.const 0
-        local.set $q
-        local.set $bit
-        br $out
-      end
+      local.set $bit
+    else
       ;; step_u0
       ;; test_u1
       local.get $a

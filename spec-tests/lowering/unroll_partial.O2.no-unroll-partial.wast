@@ -59,9 +59,8 @@
             local.get $acc
             i32.const 1
             i32.add
-            local.set $acc
+            local.tee $acc
             ;; for
-            local.get $acc
             local.get $n
             i32.lt_s
             br_if $for
@@ -73,9 +72,8 @@
         i32.add
         local.get $s
         local.set $acc
-        local.set $t
+        local.tee $t
         ;; twice
-        local.get $t
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -121,9 +119,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         i32.const 4096
         i32.lt_s
         br_if $fill
@@ -169,9 +166,8 @@
             local.get $r
             i32.const 1
             i32.add
-            local.set $r
+            local.tee $r
             ;; scan
-            local.get $r
             i32.const 4096
             i32.lt_s
             br_if $scan
@@ -183,9 +179,8 @@
         i32.add
         local.get $h
         local.set $r
-        local.set $i
+        local.tee $i
         ;; twice
-        local.get $i
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -227,9 +222,8 @@
         i64.const 8
         i64.add
         local.set $p
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $fill
@@ -302,9 +296,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; twice
-        local.get $i
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -358,9 +351,8 @@
             local.get $acc
             i32.const -3
             i32.add
-            local.set $acc
+            local.tee $acc
             ;; for
-            local.get $acc
             local.get $n
             i32.ge_u
             br_if $for
@@ -374,9 +366,8 @@
         local.get $t
         i32.const 1
         i32.add
-        local.set $t
+        local.tee $t
         ;; twice
-        local.get $t
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -413,60 +404,46 @@
         local.get $k
         local.get $k
         i32.mul
-        local.set $a1
-        local.get $a1
+        local.tee $a1
         local.get $s
         i32.xor
-        local.set $a2
-        local.get $a2
+        local.tee $a2
         local.get $k
         i32.add
-        local.set $a3
-        local.get $a3
+        local.tee $a3
         local.get $a3
         i32.mul
-        local.set $a4
-        local.get $a4
+        local.tee $a4
         local.get $k
         i32.shr_u
-        local.set $a5
-        local.get $a5
+        local.tee $a5
         local.get $a1
         i32.xor
-        local.set $a1
-        local.get $a1
+        local.tee $a1
         local.get $a2
         i32.add
-        local.set $a2
-        local.get $a2
+        local.tee $a2
         local.get $k
         i32.rotl
-        local.set $a8
-        local.get $a8
+        local.tee $a8
         local.get $a3
         i32.sub
-        local.set $a3
-        local.get $a3
+        local.tee $a3
         local.get $a4
         i32.or
-        local.set $a4
-        local.get $a4
+        local.tee $a4
         local.get $a5
         i32.and
-        local.set $a5
-        local.get $a5
+        local.tee $a5
         local.get $a1
         i32.add
-        local.set $a1
-        local.get $a1
+        local.tee $a1
         local.get $a2
         i32.xor
-        local.set $a2
-        local.get $a2
+        local.tee $a2
         local.get $a8
         i32.mul
-        local.set $a8
-        local.get $a8
+        local.tee $a8
         local.get $a3
         i32.add
         local.set $a3
@@ -491,9 +468,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; for
-        local.get $k
         local.get $n
         i32.lt_s
         br_if $for

@@ -108,9 +108,8 @@
             local.get $acc
             i32.const 1
             i32.add
-            local.set $acc
+            local.tee $acc
             ;; for_x4
-            local.get $acc
             local.get $limit
             i32.lt_s
             br_if $for_x4
@@ -138,9 +137,8 @@
             local.get $acc
             i32.const 1
             i32.add
-            local.set $acc
+            local.tee $acc
             ;; for_rest
-            local.get $acc
             local.get $n
             i32.lt_s
             br_if $for_rest
@@ -152,9 +150,8 @@
         i32.add
         local.get $limit
         local.set $acc
-        local.set $t
+        local.tee $t
         ;; twice
-        local.get $t
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -200,9 +197,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         i32.const 4096
         i32.lt_s
         br_if $fill
@@ -297,9 +293,8 @@
             local.get $r
             i32.const 1
             i32.add
-            local.set $r
+            local.tee $r
             ;; scan_x4
-            local.get $r
             i32.const 4093
             i32.lt_s
             br_if $scan_x4
@@ -312,9 +307,8 @@
         i32.add
         local.get $h
         local.set $r
-        local.set $i
+        local.tee $i
         ;; twice
-        local.get $i
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -357,9 +351,8 @@
         i64.const 8
         i64.add
         local.set $p
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $fill
@@ -432,10 +425,9 @@
             local.get $p
             i64.const 8
             i64.add
-            local.set $p
+            local.tee $p
             ;; for
             ;; body
-            local.get $p
             f64.load
             local.set $va
             local.get $tot
@@ -518,9 +510,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; twice
-        local.get $i
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -629,9 +620,8 @@
             local.get $acc
             i32.const -3
             i32.add
-            local.set $acc
+            local.tee $acc
             ;; for_x4
-            local.get $acc
             local.get $limit
             i32.gt_u
             br_if $for_x4
@@ -661,9 +651,8 @@
             local.get $acc
             i32.const -3
             i32.add
-            local.set $acc
+            local.tee $acc
             ;; for_rest
-            local.get $acc
             local.get $n
             i32.ge_u
             br_if $for_rest
@@ -677,9 +666,8 @@
         local.get $t
         i32.const 1
         i32.add
-        local.set $t
+        local.tee $t
         ;; twice
-        local.get $t
         i32.const 2
         i32.lt_s
         br_if $twice
@@ -716,60 +704,46 @@
         local.get $k
         local.get $k
         i32.mul
-        local.set $a1
-        local.get $a1
+        local.tee $a1
         local.get $s
         i32.xor
-        local.set $a2
-        local.get $a2
+        local.tee $a2
         local.get $k
         i32.add
-        local.set $a3
-        local.get $a3
+        local.tee $a3
         local.get $a3
         i32.mul
-        local.set $a4
-        local.get $a4
+        local.tee $a4
         local.get $k
         i32.shr_u
-        local.set $a5
-        local.get $a5
+        local.tee $a5
         local.get $a1
         i32.xor
-        local.set $a1
-        local.get $a1
+        local.tee $a1
         local.get $a2
         i32.add
-        local.set $a2
-        local.get $a2
+        local.tee $a2
         local.get $k
         i32.rotl
-        local.set $a8
-        local.get $a8
+        local.tee $a8
         local.get $a3
         i32.sub
-        local.set $a3
-        local.get $a3
+        local.tee $a3
         local.get $a4
         i32.or
-        local.set $a4
-        local.get $a4
+        local.tee $a4
         local.get $a5
         i32.and
-        local.set $a5
-        local.get $a5
+        local.tee $a5
         local.get $a1
         i32.add
-        local.set $a1
-        local.get $a1
+        local.tee $a1
         local.get $a2
         i32.xor
-        local.set $a2
-        local.get $a2
+        local.tee $a2
         local.get $a8
         i32.mul
-        local.set $a8
-        local.get $a8
+        local.tee $a8
         local.get $a3
         i32.add
         local.set $a3
@@ -794,9 +768,8 @@
         local.get $k
         i32.const 1
         i32.add
-        local.set $k
+        local.tee $k
         ;; for
-        local.get $k
         local.get $n
         i32.lt_s
         br_if $for

@@ -40,9 +40,8 @@
         local.get $i
         i64.const 1
         i64.sub
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         i64.const 1
         i64.gt_s
         br_if $head
@@ -76,9 +75,8 @@
         local.get $i
         i32.const 1
         i32.add
-        local.set $i
+        local.tee $i
         ;; head
-        local.get $i
         local.get $n
         i32.gt_s
         i32.eqz

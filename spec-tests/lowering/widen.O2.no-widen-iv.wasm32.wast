@@ -23,16 +23,14 @@
     (local $limit i32)
     (local $k i32)
     (local $idx i32)
-    block $top
-      ;; entry
-      local.get $n0
+    ;; entry
+    local.get $n0
+    i32.const 32
+    i32.gt_s
+    if
       i32.const 32
-      i32.gt_s
-      if
-        i32.const 32
-        local.set $n
-        br $top
-      end
+      local.set $n
+    else
       local.get $n0
       local.set $n
     end
@@ -142,9 +140,8 @@
             local.get $k
             i32.const 1
             i32.add
-            local.set $k
+            local.tee $k
             ;; fill_col_x4
-            local.get $k
             local.get $limit
             i32.lt_s
             br_if $fill_col_x4
@@ -176,9 +173,8 @@
             local.get $limit
             i32.const 1
             i32.add
-            local.set $limit
+            local.tee $limit
             ;; fill_col_rest
-            local.get $limit
             local.get $n
             i32.lt_s
             br_if $fill_col_rest
@@ -192,9 +188,8 @@
         local.get $n
         i32.add
         local.set $in
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $fill
@@ -245,9 +240,8 @@
           local.get $in
           i32.const 1
           i32.add
-          local.set $in
+          local.tee $in
           ;; sum_col
-          local.get $in
           local.get $n
           i32.lt_s
           br_if $sum_col
@@ -296,9 +290,8 @@
         local.get $c
         i32.const 1
         i32.add
-        local.set $c
+        local.tee $c
         ;; sum_col
-        local.get $c
         local.get $n
         i32.lt_s
         br_if $sum_col

@@ -23,16 +23,14 @@
     (local $limit i32)
     (local $k i32)
     (local $idx i32)
-    block $top
-      ;; entry
-      local.get $n0
+    ;; entry
+    local.get $n0
+    i32.const 32
+    i32.gt_s
+    if
       i32.const 32
-      i32.gt_s
-      if
-        i32.const 32
-        local.set $n
-        br $top
-      end
+      local.set $n
+    else
       local.get $n0
       local.set $n
     end
@@ -146,9 +144,8 @@
             local.get $k
             i32.const 1
             i32.add
-            local.set $k
+            local.tee $k
             ;; fill_col_x4
-            local.get $k
             local.get $limit
             i32.lt_s
             br_if $fill_col_x4
@@ -181,9 +178,8 @@
             local.get $limit
             i32.const 1
             i32.add
-            local.set $limit
+            local.tee $limit
             ;; fill_col_rest
-            local.get $limit
             local.get $n
             i32.lt_s
             br_if $fill_col_rest
@@ -197,9 +193,8 @@
         local.get $n
         i32.add
         local.set $in
-        local.set $i
+        local.tee $i
         ;; fill
-        local.get $i
         local.get $n
         i32.lt_s
         br_if $fill
@@ -251,9 +246,8 @@
           local.get $in
           i32.const 1
           i32.add
-          local.set $in
+          local.tee $in
           ;; sum_col
-          local.get $in
           local.get $n
           i32.lt_s
           br_if $sum_col
@@ -302,9 +296,8 @@
         local.get $c
         i32.const 1
         i32.add
-        local.set $c
+        local.tee $c
         ;; sum_col
-        local.get $c
         local.get $n
         i32.lt_s
         br_if $sum_col

@@ -292,52 +292,166 @@ impl<'f> Structurer<'f> {
 /// - `block $l ... br $l end`: the `br` goes, control reaches `end` anyway;
 /// - `if (br $l) else E end` becomes `br_if $l E`;
 /// - `if T else (br $l) end` becomes `i32.eqz br_if $l T`;
-/// - `if T else E end` where `T` always jumps becomes `if T end E`.
+/// - `if T else E end` where `T` always jumps becomes `if T end E`;
+/// - with `if_else` (the pass of that name): `block $l P if T br $l end E
+///   end`, where the straight code `P` does not branch to `$l`, becomes
+///   `P if T else E end` (4 bytes less: one `block`, `br` and `end` for an
+///   `else`). That is the diamond the structuring makes for a join: both
+///   arms used to reach it by `br $l`, and now by falling out of the `if`.
+///   Branches to `$l` left in `T` or `E` go to the `if`'s end, which
+///   then takes the label: it is the same place.
 ///
 /// The `if`s here have no label, so no branch depends on their nesting.
-pub(super) fn tidy(body: Vec<Instr>) -> Vec<Instr> {
-    ensure_stack(|| tidy_here(body))
+pub(super) fn tidy(body: Vec<Instr>, if_else: bool) -> Vec<Instr> {
+    let mut tidy = Tidy {
+        branches: FxHashMap::default(),
+        if_else,
+    };
+    if if_else {
+        count_branches(&body, &mut tidy.branches);
+    }
+    tidy.body(body)
 }
 
-fn tidy_here(body: Vec<Instr>) -> Vec<Instr> {
-    let mut out = Vec::with_capacity(body.len());
-    for instr in body {
-        match instr {
-            Instr::Block { label, ty, body } => {
-                let mut body = tidy(body);
-                if matches!(body.last(), Some(Instr::Br(l)) if *l == label) {
-                    body.pop();
+struct Tidy {
+    /// How many branches name each label (kept only with `if_else`): a
+    /// label no branch names any more can be left off.
+    branches: FxHashMap<String, u32>,
+    if_else: bool,
+}
+
+impl Tidy {
+    fn body(&mut self, body: Vec<Instr>) -> Vec<Instr> {
+        ensure_stack(|| self.body_here(body))
+    }
+
+    fn body_here(&mut self, body: Vec<Instr>) -> Vec<Instr> {
+        let mut out = Vec::with_capacity(body.len());
+        for instr in body {
+            match instr {
+                Instr::Block { label, ty, body } => {
+                    let mut body = self.body(body);
+                    if matches!(body.last(), Some(Instr::Br(l)) if *l == label) {
+                        body.pop();
+                        self.forget_branch(&label);
+                    }
+                    match self.if_else && ty == BlockType::default() {
+                        true => self.push_join_block(label, body, &mut out),
+                        false => out.push(Instr::Block { label, ty, body }),
+                    }
                 }
-                out.push(Instr::Block { label, ty, body });
+                Instr::Loop { label, ty, body } => out.push(Instr::Loop {
+                    label,
+                    ty,
+                    body: self.body(body),
+                }),
+                Instr::If {
+                    label,
+                    ty,
+                    then_body,
+                    else_body,
+                } if label.is_empty() && ty == BlockType::default() => {
+                    let then_body = self.body(then_body);
+                    let else_body = self.body(else_body);
+                    flatten_if(then_body, else_body, &mut out)
+                }
+                Instr::If {
+                    label,
+                    ty,
+                    then_body,
+                    else_body,
+                } => out.push(Instr::If {
+                    label,
+                    ty,
+                    then_body: self.body(then_body),
+                    else_body: self.body(else_body),
+                }),
+                other => out.push(other),
             }
-            Instr::Loop { label, ty, body } => out.push(Instr::Loop {
-                label,
-                ty,
-                body: tidy(body),
-            }),
-            Instr::If {
-                label,
-                ty,
-                then_body,
-                else_body,
-            } if label.is_empty() && ty == BlockType::default() => {
-                flatten_if(tidy(then_body), tidy(else_body), &mut out)
-            }
-            Instr::If {
-                label,
-                ty,
-                then_body,
-                else_body,
-            } => out.push(Instr::If {
-                label,
-                ty,
-                then_body: tidy(then_body),
-                else_body: tidy(else_body),
-            }),
-            other => out.push(other),
+        }
+        out
+    }
+
+    fn forget_branch(&mut self, label: &str) {
+        if let Some(n) = self.branches.get_mut(label) {
+            *n -= 1;
         }
     }
-    out
+
+    /// Pushes `block $label body end` to `out`, as an `if` with an `else`
+    /// where it has that shape. Only the straight code before the `if` is
+    /// looked through, so each instruction is looked at once: linear.
+    fn push_join_block(&mut self, label: String, mut body: Vec<Instr>, out: &mut Vec<Instr>) {
+        let at = body.iter().position(|i| {
+            matches!(
+                i,
+                Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. }
+            )
+        });
+        let fits = at.is_some_and(|at| {
+            let straight = &body[..at];
+            let leaves = |i: &Instr| match i {
+                Instr::Br(l) | Instr::BrIf(l) => *l == label,
+                Instr::BrTable { labels, default } => *default == label || labels.contains(&label),
+                _ => false,
+            };
+            !straight.iter().any(leaves)
+                && matches!(&body[at], Instr::If { label: l, ty, then_body, else_body }
+                    if l.is_empty() && *ty == BlockType::default() && else_body.is_empty()
+                        && matches!(then_body.last(), Some(Instr::Br(to)) if *to == label))
+        });
+        let Some(at) = at.filter(|_| fits) else {
+            out.push(Instr::Block {
+                label,
+                ty: BlockType::default(),
+                body,
+            });
+            return;
+        };
+        let else_body = body.split_off(at + 1);
+        let Some(Instr::If { mut then_body, .. }) = body.pop() else {
+            unreachable!("checked above")
+        };
+        then_body.pop();
+        self.forget_branch(&label);
+        let still_named = self.branches.get(&label).is_some_and(|&n| n > 0);
+        out.extend(body);
+        out.push(Instr::If {
+            label: if still_named { label } else { String::new() },
+            ty: BlockType::default(),
+            then_body,
+            else_body,
+        });
+    }
+}
+
+/// Adds to `branches` each label that a branch in `body` names, once per
+/// naming.
+fn count_branches(body: &[Instr], branches: &mut FxHashMap<String, u32>) {
+    ensure_stack(|| {
+        for instr in body {
+            match instr {
+                Instr::Block { body, .. } | Instr::Loop { body, .. } => {
+                    count_branches(body, branches)
+                }
+                Instr::If {
+                    then_body,
+                    else_body,
+                    ..
+                } => {
+                    count_branches(then_body, branches);
+                    count_branches(else_body, branches);
+                }
+                Instr::Br(l) | Instr::BrIf(l) => *branches.entry(l.clone()).or_default() += 1,
+                Instr::BrTable { labels, default } => {
+                    for l in labels.iter().chain(std::iter::once(default)) {
+                        *branches.entry(l.clone()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    })
 }
 
 fn flatten_if(then_body: Vec<Instr>, else_body: Vec<Instr>, out: &mut Vec<Instr>) {
@@ -377,4 +491,72 @@ pub(super) fn ends_in_jump(body: &[Instr]) -> bool {
         body.last(),
         Some(Instr::Return | Instr::Br(_) | Instr::Unreachable | Instr::BrTable { .. })
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(label: &str, body: Vec<Instr>) -> Instr {
+        Instr::Block {
+            label: label.into(),
+            ty: BlockType::default(),
+            body,
+        }
+    }
+    fn when(then_body: Vec<Instr>, else_body: Vec<Instr>) -> Instr {
+        plain_if(then_body, else_body)
+    }
+    fn br(label: &str) -> Instr {
+        Instr::Br(label.into())
+    }
+    fn get(local: &str) -> Instr {
+        Instr::LocalGet(local.into())
+    }
+
+    #[test]
+    fn a_diamond_join_block_becomes_an_else() {
+        // block $j (get $c) if (get $a) br $j end (get $b) end
+        let body = vec![block(
+            "j",
+            vec![get("c"), when(vec![get("a"), br("j")], vec![]), get("b")],
+        )];
+        assert_eq!(tidy(body.clone(), false), body, "the pass is off");
+        assert_eq!(
+            tidy(body, true),
+            vec![get("c"), when(vec![get("a")], vec![get("b")])]
+        );
+    }
+
+    #[test]
+    fn the_if_takes_the_label_while_a_branch_still_names_it() {
+        let inner = when(vec![br("j")], vec![get("d")]);
+        let body = vec![block(
+            "j",
+            vec![get("c"), when(vec![get("a"), br("j")], vec![]), inner],
+        )];
+        let Instr::If {
+            label, else_body, ..
+        } = &tidy(body, true)[1]
+        else {
+            panic!("an if after the condition")
+        };
+        assert_eq!(label, "j");
+        // The inner `if` with a lone `br` became a `br_if`.
+        assert_eq!(else_body[0], Instr::BrIf("j".into()));
+    }
+
+    #[test]
+    fn a_branch_to_the_join_before_the_if_keeps_the_block() {
+        let body = vec![block(
+            "j",
+            vec![
+                Instr::BrIf("j".into()),
+                get("c"),
+                when(vec![get("a"), br("j")], vec![]),
+                get("b"),
+            ],
+        )];
+        assert_eq!(tidy(body.clone(), true), body);
+    }
 }

@@ -42,14 +42,18 @@ pub(super) fn lower_function(
     }
     fc.prologue(&mut body);
     Structurer::new(func)?.lower(&mut fc, &mut body);
-    let mut body = super::control::tidy(body);
+    let if_else = fc.cx.options.if_else;
+    let mut body = super::control::tidy(body, if_else);
     if fc.cx.options.rotate_loops {
         // Tidied again: a dropped self-move can leave `if br $l end`.
-        body = super::control::tidy(super::rotate::rotate_loops(body));
+        body = super::control::tidy(super::rotate::rotate_loops(body), if_else);
     }
     if !func.sig.results.is_empty() && !super::control::ends_in_jump(&body) {
         // Every path ended in a branch or return; tell the validator so.
         body.push(Instr::Unreachable);
+    }
+    if fc.cx.options.peephole {
+        body = super::peephole::tee_locals(body);
     }
     let comment = fc.cx.name_comment(&format!("fn @{}", func.name));
     let vars = match fc.cx.origins {

@@ -37,6 +37,7 @@ mod names;
 mod offsets;
 mod ops;
 mod passes;
+mod peephole;
 mod promote;
 mod ranges;
 mod reducible;
@@ -139,6 +140,10 @@ pub struct Options {
     /// code that computes its later ones, which then stay on the operand
     /// stack (`func.rs`; with `stack_values`).
     pub early_operands: bool,
+    /// Make the `block` around a diamond's `if` its `else` (`control.rs`).
+    pub if_else: bool,
+    /// `local.tee` for a set and a get of one local (`peephole.rs`).
+    pub peephole: bool,
 }
 
 impl Default for Options {

@@ -189,6 +189,18 @@ pub const PASSES: &[PassInfo] = &[
         what: "an instruction's first operands read from their locals (or constants) before the code computing its later operands, which then stay on the operand stack: `local.get $p`, the value, `f64.store` instead of the value through a local (func.rs)",
     },
     PassInfo {
+        name: "if-else",
+        level: OptLevel::O1,
+        rewrites_ir: false,
+        what: "the `block` that a diamond's join ends made the `else` of its `if`: `block $l if T br $l end E end` becomes `if T else E end` (control.rs)",
+    },
+    PassInfo {
+        name: "peephole",
+        level: OptLevel::O1,
+        rewrites_ir: false,
+        what: "`local.set $x local.get $x` becomes `local.tee $x` (peephole.rs)",
+    },
+    PassInfo {
         name: "rotate-loops",
         level: OptLevel::O2,
         rewrites_ir: false,
@@ -237,6 +249,8 @@ impl Options {
             fold_accessed_offsets: false,
             dead_functions: false,
             early_operands: false,
+            if_else: false,
+            peephole: false,
         }
     }
 
@@ -264,6 +278,8 @@ impl Options {
             "rotate-loops" => &mut self.rotate_loops,
             "dead-functions" => &mut self.dead_functions,
             "early-operands" => &mut self.early_operands,
+            "if-else" => &mut self.if_else,
+            "peephole" => &mut self.peephole,
             _ => return None,
         })
     }

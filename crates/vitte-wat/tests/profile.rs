@@ -172,14 +172,27 @@ fn every_thread_of_a_threads_program_is_sampled() {
                 .as_str()
                 .unwrap()
         };
+        // A tick may find the thread in `start` itself, before the call or
+        // after it (on a loaded machine, once in a few runs): at most two.
+        let mut in_start = 0;
         for stack in thread["samples"]["stack"].as_array().unwrap() {
             let mut at = stack.as_u64().unwrap() as usize;
             let inner = name(at);
             while let Some(prefix) = stacks["prefix"][at].as_u64() {
                 at = prefix as usize;
             }
-            assert_eq!((name(at), inner), ("start", "work"), "{}", thread["name"]);
+            assert_eq!(name(at), "start", "{}", thread["name"]);
+            match inner {
+                "work" => {}
+                "start" => in_start += 1,
+                other => panic!("{}: a sample in {other}", thread["name"]),
+            }
         }
+        assert!(
+            in_start <= 2,
+            "{}: {in_start} samples in start",
+            thread["name"]
+        );
     }
     // The terminal report counts every thread's samples, and says so.
     let o = vitte_wat(&["profile", THREADS]);

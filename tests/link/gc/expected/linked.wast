@@ -25,8 +25,7 @@
     i64.const 16
     i64.load
     call_indirect $table (type $t0) (result i32)
-    local.set $x
-    local.get $x
+    local.tee $x
     global.get $fp
     call_indirect $table (type $t0) (result i32)
     i32.add

@@ -33,8 +33,7 @@
     (local $at i32)
     ;; entry
     i32.const 16
-    local.set $at
-    local.get $at
+    local.tee $at
     local.get $v
     i32.store $buf
     local.get $at

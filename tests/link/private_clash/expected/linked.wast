@@ -35,8 +35,7 @@
     global.get $a.count
     i32.const 1
     i32.add
-    local.set $c1
-    local.get $c1
+    local.tee $c1
     global.set $a.count
     local.get $c1
     return
@@ -61,8 +60,7 @@
     global.get $b.count
     i32.const 1
     i32.add
-    local.set $c1
-    local.get $c1
+    local.tee $c1
     global.set $b.count
     local.get $c1
     return

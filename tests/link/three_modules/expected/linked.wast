@@ -61,9 +61,8 @@
     ;; entry
     ;; sum.entry
     i64.const 32
-    local.set $addr_sr
+    local.tee $addr_sr
     ;; sum.body_u0
-    local.get $addr_sr
     i32.load
     local.set $v
     ;; sum.body_u1
@@ -81,15 +80,13 @@
     local.get $v
     local.get $v_1
     i32.add
-    local.set $v
+    local.tee $v
     ;; sum.body
-    local.get $v
     local.get $addr_sr
     i32.load offset=12
     i32.add
-    local.set $v
+    local.tee $v
     ;; entry.after
-    local.get $v
     return
   )
   ;; fn @total_squares
@@ -100,20 +97,17 @@
     ;; entry
     ;; sum_squares.entry
     i64.const 32
-    local.set $addr_sr
+    local.tee $addr_sr
     ;; sum_squares.body_u0
-    local.get $addr_sr
     i32.load
-    local.set $v
-    local.get $v
+    local.tee $v
     local.get $v
     i32.mul
     local.set $v
     ;; sum_squares.body_u1
     local.get $addr_sr
     i32.load offset=4
-    local.set $v_1
-    local.get $v_1
+    local.tee $v_1
     local.get $v_1
     i32.mul
     local.set $v_1
@@ -124,8 +118,7 @@
     ;; sum_squares.body_u2
     local.get $addr_sr
     i32.load offset=8
-    local.set $v_1
-    local.get $v_1
+    local.tee $v_1
     local.get $v_1
     i32.mul
     local.set $v_1
@@ -142,9 +135,8 @@
     local.get $v_1
     i32.mul
     i32.add
-    local.set $v
+    local.tee $v
     ;; entry.after
-    local.get $v
     return
   )
   ;; fn @third
@@ -162,8 +154,7 @@
     (local $acc i32)
     ;; entry
     i64.const 64
-    local.set $view
-    local.get $view
+    local.tee $view
     i32.load
     local.set $n
     local.get $view
@@ -220,9 +211,8 @@
     call $map
     ;; sum.entry
     i64.const 16
-    local.set $addr_sr
+    local.tee $addr_sr
     ;; sum.body_u0
-    local.get $addr_sr
     i32.load
     local.set $v
     ;; sum.body_u1
@@ -240,15 +230,13 @@
     local.get $v
     local.get $v_1
     i32.add
-    local.set $v
+    local.tee $v
     ;; sum.body
-    local.get $v
     local.get $addr_sr
     i32.load offset=12
     i32.add
-    local.set $v
+    local.tee $v
     ;; entry.after
-    local.get $v
     return
   )
   ;; fn @same_pointer
@@ -267,8 +255,7 @@
     global.get $calls
     i64.const 1
     i64.add
-    local.set $c1
-    local.get $c1
+    local.tee $c1
     global.set $calls
     local.get $c1
     return
@@ -420,8 +407,7 @@
         local.get $dst
         local.get $offset
         i64.add
-        local.set $offset
-        local.get $offset
+        local.tee $offset
         local.get $from
         i32.load
         local.get $f
@@ -438,9 +424,8 @@
         i64.const 1
         i64.add
         local.set $wide_w
-        local.set $i
+        local.tee $i
         ;; loop
-        local.get $i
         local.get $n
         i32.ge_s
         i32.eqz

@@ -58,8 +58,7 @@
       i64.load
       local.set $o
       i32.const 32
-      local.set $seen
-      local.get $seen
+      local.tee $seen
       local.get $c64
       i64.store
       local.get $seen
@@ -68,8 +67,7 @@
     end
     ;; done
     i32.const 48
-    local.set $seen
-    local.get $seen
+    local.tee $seen
     i32.const 1
     i32.atomic.rmw.add
     drop
@@ -102,8 +100,7 @@
       ;; join.check
       local.get $done
       i32.atomic.load
-      local.set $now
-      local.get $now
+      local.tee $now
       i32.const 2
       i32.eq
       br_if $join.check_exit
@@ -117,8 +114,7 @@
         ;; join.check
         local.get $done
         i32.atomic.load
-        local.set $now
-        local.get $now
+        local.tee $now
         i32.const 2
         i32.eq
         i32.eqz
@@ -127,8 +123,7 @@
     end
     ;; entry.after
     i32.const 32
-    local.set $done
-    local.get $done
+    local.tee $done
     i64.load
     local.get $done
     i64.load offset=8
@@ -142,8 +137,7 @@
     ;; entry
     local.get $block
     call $spawn
-    local.set $tid
-    local.get $tid
+    local.tee $tid
     i32.const 0
     i32.gt_s
     if
