@@ -57,18 +57,13 @@
   )
   ;; fn @shifts
   (func $shifts (type $t1) (param $a i32) (param $n i32) (result i32 i32 i32)
-    (local $l i32)
-    (local $s i32)
-    (local $u3 i32)
     ;; entry
     local.get $a
     local.get $n
     i32.shl
-    local.set $l
     i32.const -2
     local.get $n
     i32.shr_s
-    local.set $s
     i32.const -2
     local.get $n
     i32.shr_u
@@ -76,10 +71,6 @@
     i32.shr_u
     i32.const 30
     i32.shr_u
-    local.set $u3
-    local.get $l
-    local.get $s
-    local.get $u3
     return
   )
   ;; fn @rot

@@ -132,23 +132,14 @@
   )
   ;; fn @floats
   (func $floats (type $t5) (param $x i32) (result f64 f32 f64)
-    (local $s f64)
-    (local $u f32)
-    (local $u32 f64)
     ;; entry
     local.get $x
     f64.convert_i32_s
-    local.set $s
     local.get $x
     i64.extend_i32_s
     f32.convert_i64_u
-    local.set $u
     local.get $x
     f64.convert_i32_u
-    local.set $u32
-    local.get $s
-    local.get $u
-    local.get $u32
     return
   )
   ;; fn @bitcast

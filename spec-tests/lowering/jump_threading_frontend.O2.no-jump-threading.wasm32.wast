@@ -37,7 +37,6 @@
         local.get $v7
         i32.add
         i32.load8_u
-        local.tee $v4
         i32.const 24
         local.get $v7
         i32.add

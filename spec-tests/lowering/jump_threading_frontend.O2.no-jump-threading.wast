@@ -38,7 +38,6 @@
         local.get $v7
         i64.add
         i32.load8_u
-        local.tee $v4
         i64.const 24
         local.get $v7
         i64.add

@@ -19,7 +19,7 @@
   (func $prefix (type $t0) (param $n i32) (result i32)
     (local $k i32)
     (local $v7 i64)
-    (local $v11 i32)
+    (local $and i32)
     ;; entry
     i32.const 0
     local.set $k
@@ -39,13 +39,12 @@
         local.get $v7
         i64.add
         i32.load8_u
-        local.tee $v11
         i64.const 24
         local.get $v7
         i64.add
         i32.load8_u
         i32.eq
-        local.tee $v11
+        local.tee $and
         ;; endand5
         i32.eqz
         br_if $endwhile3

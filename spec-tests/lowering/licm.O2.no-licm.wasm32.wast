@@ -21,7 +21,7 @@
     (local $j i32)
     (local $nw i64)
     (local $jw i64)
-    (local $row i32)
+    (local $at i32)
     ;; entry
     local.get $n
     i32.const 0
@@ -74,14 +74,13 @@
             i32.mul
             i32.mul
             i32.add
-            local.tee $row
             local.get $j
             i32.const 8
             i32.mul
             i32.add
-            local.set $row
+            local.set $at
             local.get $acc
-            local.get $row
+            local.get $at
             i64.load
             local.get $d
             i64.div_s
@@ -89,7 +88,7 @@
             local.get $jw
             i64.add
             local.set $acc
-            local.get $row
+            local.get $at
             local.get $acc
             i64.store
             local.get $j

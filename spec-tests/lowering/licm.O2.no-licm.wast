@@ -21,7 +21,7 @@
     (local $j i32)
     (local $nw i64)
     (local $jw i64)
-    (local $row i64)
+    (local $at i64)
     ;; entry
     local.get $n
     i32.const 0
@@ -76,15 +76,14 @@
             i64.mul
             i64.mul
             i64.add
-            local.tee $row
             local.get $j
             i64.extend_i32_s
             i64.const 8
             i64.mul
             i64.add
-            local.set $row
+            local.set $at
             local.get $acc
-            local.get $row
+            local.get $at
             i64.load
             local.get $d
             i64.div_s
@@ -92,7 +91,7 @@
             local.get $jw
             i64.add
             local.set $acc
-            local.get $row
+            local.get $at
             local.get $acc
             i64.store
             local.get $j

@@ -32,14 +32,10 @@
     memory.size
     local.get $before
     i64.sub
-    local.set $before
     i64.const 1
     memory.grow
     local.get $old
     i64.sub
-    local.set $old
-    local.get $before
-    local.get $old
     return
   )
   ;; fn @grow_too_much

@@ -49,7 +49,7 @@
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $off i32)
+    (local $elem i32)
     (local $y i32)
     ;; entry
     i32.const 0
@@ -63,22 +63,20 @@
       i32.lt_s
       if
         ;; body
+        i32.const 16
         local.get $i
         i32.const 8
         i32.mul
-        local.set $off
-        i32.const 16
-        local.get $off
         i32.add
-        local.tee $off
+        local.tee $elem
         i32.load
         drop
-        local.get $off
+        local.get $elem
         i32.const 4
         i32.add
         i32.load
         local.set $y
-        local.get $off
+        local.get $elem
         i32.load
         local.get $y
         i32.mul

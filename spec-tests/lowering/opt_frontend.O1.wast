@@ -49,7 +49,7 @@
   (func $sum_pairs (type $t1) (param $n i32) (result i32)
     (local $i i32)
     (local $acc i32)
-    (local $off i64)
+    (local $elem i64)
     (local $y i32)
     ;; entry
     i32.const 0
@@ -63,23 +63,21 @@
       i32.lt_s
       if
         ;; body
+        i64.const 16
         local.get $i
         i64.extend_i32_u
         i64.const 8
         i64.mul
-        local.set $off
-        i64.const 16
-        local.get $off
         i64.add
-        local.tee $off
+        local.tee $elem
         i32.load
         drop
-        local.get $off
+        local.get $elem
         i64.const 4
         i64.add
         i32.load
         local.set $y
-        local.get $off
+        local.get $elem
         i32.load
         local.get $y
         i32.mul

@@ -18,7 +18,6 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @dot
   (func $dot (type $t0) (param $x i32) (param $y i32) (result i32)
-    (local $xx i32)
     (local $x_1 i32)
     (local $y_1 i32)
     (local $p.0 i32)
@@ -48,7 +47,6 @@
     local.get $p.0
     local.get $p.0
     i32.mul
-    local.tee $xx
     local.get $p.4
     local.get $p.4
     i32.mul

@@ -38,9 +38,6 @@
   (func $ptr_compare (type $t2) (param $a i32) (param $b i32) (result i32 i32 i32)
     (local $pa i32)
     (local $pb i32)
-    (local $lt i32)
-    (local $eq i32)
-    (local $di i32)
     ;; entry
     local.get $a
     local.set $pa
@@ -49,18 +46,12 @@
     local.get $pa
     local.get $pb
     i32.lt_u
-    local.set $lt
     local.get $pa
     local.get $pb
     i32.eq
-    local.set $eq
     local.get $pb
     local.get $pa
     i32.sub
-    local.set $di
-    local.get $lt
-    local.get $eq
-    local.get $di
     return
   )
   ;; fn @align_up
@@ -77,7 +68,6 @@
     local.get $p
     local.get $mask
     i32.add
-    local.tee $p
     local.get $mask
     i32.const 0
     i32.const 1

@@ -36,9 +36,6 @@
   (func $ptr_compare (type $t2) (param $a i32) (param $b i32) (result i32 i32 i32)
     (local $pa i64)
     (local $pb i64)
-    (local $lt i32)
-    (local $eq i32)
-    (local $di i32)
     ;; entry
     local.get $a
     i64.extend_i32_u
@@ -49,19 +46,13 @@
     local.get $pa
     local.get $pb
     i64.lt_u
-    local.set $lt
     local.get $pa
     local.get $pb
     i64.eq
-    local.set $eq
     local.get $pb
     local.get $pa
     i64.sub
     i32.wrap_i64
-    local.set $di
-    local.get $lt
-    local.get $eq
-    local.get $di
     return
   )
   ;; fn @align_up
@@ -80,7 +71,6 @@
     local.get $p
     local.get $mask
     i64.add
-    local.tee $p
     local.get $mask
     i64.const 0
     i64.const 1

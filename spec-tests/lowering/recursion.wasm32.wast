@@ -40,14 +40,13 @@
         local.get $n_loop
         i64.const 2
         i64.sub
-        local.set $n_loop
         local.get $acc
         local.get $n1
         call $fib_rec
         i64.add
         local.set $acc
+        local.tee $n_loop
         ;; entry_tail
-        local.get $n_loop
         i64.const 2
         i64.lt_s
         i32.eqz

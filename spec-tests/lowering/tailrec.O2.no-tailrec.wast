@@ -26,7 +26,6 @@
   (export "__heap_base" (global $__heap_base))
   ;; fn @fib
   (func $fib (type $t0) (param $n i32) (result i64)
-    (local $a i64)
     ;; entry
     local.get $n
     i32.const 2
@@ -42,7 +41,6 @@
     i32.const 1
     i32.sub
     call $fib
-    local.tee $a
     local.get $n
     i32.const 2
     i32.sub
@@ -104,7 +102,6 @@
   )
   ;; fn @quot
   (func $quot (type $t2) (param $n i32) (param $d i32) (result i32)
-    (local $q i32)
     ;; entry
     local.get $n
     i32.eqz
@@ -117,7 +114,6 @@
     i32.const 100
     local.get $d
     i32.div_s
-    local.tee $q
     local.get $n
     i32.const 1
     i32.sub
@@ -155,14 +151,12 @@
   )
   ;; fn @fsum
   (func $fsum (type $t4) (param $n i32) (result f64)
-    (local $x f64)
     ;; entry
     local.get $n
     if
       ;; more
       local.get $n
       f64.convert_i32_s
-      local.tee $x
       local.get $n
       i32.const 1
       i32.sub

@@ -221,14 +221,12 @@
   )
   ;; fn @fsum
   (func $fsum (type $t4) (param $n i32) (result f64)
-    (local $x f64)
     ;; entry
     local.get $n
     if
       ;; more
       local.get $n
       f64.convert_i32_s
-      local.tee $x
       local.get $n
       i32.const 1
       i32.sub

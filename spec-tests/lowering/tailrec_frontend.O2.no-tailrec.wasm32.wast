@@ -37,7 +37,6 @@
   )
   ;; fn @digits
   (func $digits (type $t1) (param $n i32) (result i32)
-    (local $v7 i32)
     ;; entry
     local.get $n
     i32.eqz
@@ -50,7 +49,6 @@
     local.get $n
     i32.const 10
     i32.rem_s
-    local.tee $v7
     local.get $n
     i32.const 10
     i32.div_s
@@ -60,7 +58,6 @@
   )
   ;; fn @fib
   (func $fib (type $t2) (param $n i32) (result i64)
-    (local $v9 i64)
     ;; entry
     local.get $n
     i32.const 2
@@ -76,7 +73,6 @@
     i32.const 1
     i32.sub
     call $fib
-    local.tee $v9
     local.get $n
     i32.const 2
     i32.sub

@@ -17,9 +17,9 @@
   ;; fn @matches
   (func $matches (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $k i32)
-    (local $tc i32)
     (local $pat i32)
-    (local $tc_1 i32)
+    (local $k_1 i32)
+    (local $full i32)
     ;; entry
     ;; body_u0
     i32.const 0
@@ -39,7 +39,6 @@
         i32.add
         i32.add
         i32.load8_u
-        local.tee $tc
         i32.const 16
         local.get $k
         i32.add
@@ -67,11 +66,11 @@
       i32.add
       local.set $pat
       i32.const 0
-      local.set $tc
+      local.set $k_1
       loop $inner_u1
         block $after_u1
           ;; inner_u1
-          local.get $tc
+          local.get $k_1
           i32.const 2
           i32.lt_s
           i32.eqz
@@ -79,36 +78,35 @@
           ;; cmp_u1
           i32.const 64
           local.get $a
-          local.get $tc
+          local.get $k_1
           i32.add
           i32.add
           i32.load8_u
-          local.tee $tc_1
           local.get $pat
-          local.get $tc
+          local.get $k_1
           i32.add
           i32.load8_u
           i32.eq
           i32.eqz
           br_if $after_u1
           ;; next_u1
-          local.get $tc
+          local.get $k_1
           i32.const 1
           i32.add
-          local.set $tc
+          local.set $k_1
           br $inner_u1
         end
         ;; after_u1
-        local.get $tc
+        local.get $k_1
         i32.const 2
         i32.eq
-        local.set $tc_1
+        local.set $full
         local.get $k
         i32.const 10
         i32.mul
-        local.get $tc
+        local.get $k_1
         i32.add
-        local.get $tc_1
+        local.get $full
         i32.add
         local.set $k
         ;; body_u2
@@ -117,11 +115,11 @@
         i32.add
         local.set $pat
         i32.const 0
-        local.set $tc
+        local.set $k_1
         loop $inner_u2
           block $after_u2
             ;; inner_u2
-            local.get $tc
+            local.get $k_1
             i32.const 5
             i32.lt_s
             i32.eqz
@@ -129,36 +127,35 @@
             ;; cmp_u2
             i32.const 64
             local.get $a
-            local.get $tc
+            local.get $k_1
             i32.add
             i32.add
             i32.load8_u
-            local.tee $tc_1
             local.get $pat
-            local.get $tc
+            local.get $k_1
             i32.add
             i32.load8_u
             i32.eq
             i32.eqz
             br_if $after_u2
             ;; next_u2
-            local.get $tc
+            local.get $k_1
             i32.const 1
             i32.add
-            local.set $tc
+            local.set $k_1
             br $inner_u2
           end
           ;; after_u2
-          local.get $tc
+          local.get $k_1
           i32.const 5
           i32.eq
-          local.set $tc_1
+          local.set $full
           local.get $k
           i32.const 10
           i32.mul
-          local.get $tc
+          local.get $k_1
           i32.add
-          local.get $tc_1
+          local.get $full
           i32.add
           local.set $k
           ;; body
@@ -167,11 +164,11 @@
           i32.add
           local.set $pat
           i32.const 0
-          local.set $tc
+          local.set $k_1
           loop $inner
             block $after
               ;; inner
-              local.get $tc
+              local.get $k_1
               i32.const 1
               i32.lt_s
               i32.eqz
@@ -179,36 +176,35 @@
               ;; cmp
               i32.const 64
               local.get $a
-              local.get $tc
+              local.get $k_1
               i32.add
               i32.add
               i32.load8_u
-              local.tee $tc_1
               local.get $pat
-              local.get $tc
+              local.get $k_1
               i32.add
               i32.load8_u
               i32.eq
               i32.eqz
               br_if $after
               ;; next
-              local.get $tc
+              local.get $k_1
               i32.const 1
               i32.add
-              local.set $tc
+              local.set $k_1
               br $inner
             end
             ;; after
-            local.get $tc
+            local.get $k_1
             i32.const 1
             i32.eq
-            local.set $tc_1
+            local.set $full
             local.get $k
             i32.const 10
             i32.mul
-            local.get $tc
+            local.get $k_1
             i32.add
-            local.get $tc_1
+            local.get $full
             i32.add
             local.tee $k
             ;; done

@@ -17,9 +17,9 @@
   ;; fn @matches
   (func $matches (type $t0) (param $a i32) (param $b i32) (result i32)
     (local $k i32)
-    (local $tc i32)
     (local $pat i64)
-    (local $tc_1 i32)
+    (local $k_1 i32)
+    (local $full i32)
     ;; entry
     ;; body_u0
     i32.const 0
@@ -40,7 +40,6 @@
         i64.extend_i32_u
         i64.add
         i32.load8_u
-        local.tee $tc
         i64.const 16
         local.get $k
         i64.extend_i32_s
@@ -69,11 +68,11 @@
       i64.add
       local.set $pat
       i32.const 0
-      local.set $tc
+      local.set $k_1
       loop $inner_u1
         block $after_u1
           ;; inner_u1
-          local.get $tc
+          local.get $k_1
           i32.const 2
           i32.lt_s
           i32.eqz
@@ -81,14 +80,13 @@
           ;; cmp_u1
           i64.const 64
           local.get $a
-          local.get $tc
+          local.get $k_1
           i32.add
           i64.extend_i32_u
           i64.add
           i32.load8_u
-          local.tee $tc_1
           local.get $pat
-          local.get $tc
+          local.get $k_1
           i64.extend_i32_s
           i64.add
           i32.load8_u
@@ -96,23 +94,23 @@
           i32.eqz
           br_if $after_u1
           ;; next_u1
-          local.get $tc
+          local.get $k_1
           i32.const 1
           i32.add
-          local.set $tc
+          local.set $k_1
           br $inner_u1
         end
         ;; after_u1
-        local.get $tc
+        local.get $k_1
         i32.const 2
         i32.eq
-        local.set $tc_1
+        local.set $full
         local.get $k
         i32.const 10
         i32.mul
-        local.get $tc
+        local.get $k_1
         i32.add
-        local.get $tc_1
+        local.get $full
         i32.add
         local.set $k
         ;; body_u2
@@ -121,11 +119,11 @@
         i64.add
         local.set $pat
         i32.const 0
-        local.set $tc
+        local.set $k_1
         loop $inner_u2
           block $after_u2
             ;; inner_u2
-            local.get $tc
+            local.get $k_1
             i32.const 5
             i32.lt_s
             i32.eqz
@@ -133,14 +131,13 @@
             ;; cmp_u2
             i64.const 64
             local.get $a
-            local.get $tc
+            local.get $k_1
             i32.add
             i64.extend_i32_u
             i64.add
             i32.load8_u
-            local.tee $tc_1
             local.get $pat
-            local.get $tc
+            local.get $k_1
             i64.extend_i32_s
             i64.add
             i32.load8_u
@@ -148,23 +145,23 @@
             i32.eqz
             br_if $after_u2
             ;; next_u2
-            local.get $tc
+            local.get $k_1
             i32.const 1
             i32.add
-            local.set $tc
+            local.set $k_1
             br $inner_u2
           end
           ;; after_u2
-          local.get $tc
+          local.get $k_1
           i32.const 5
           i32.eq
-          local.set $tc_1
+          local.set $full
           local.get $k
           i32.const 10
           i32.mul
-          local.get $tc
+          local.get $k_1
           i32.add
-          local.get $tc_1
+          local.get $full
           i32.add
           local.set $k
           ;; body
@@ -173,11 +170,11 @@
           i64.add
           local.set $pat
           i32.const 0
-          local.set $tc
+          local.set $k_1
           loop $inner
             block $after
               ;; inner
-              local.get $tc
+              local.get $k_1
               i32.const 1
               i32.lt_s
               i32.eqz
@@ -185,14 +182,13 @@
               ;; cmp
               i64.const 64
               local.get $a
-              local.get $tc
+              local.get $k_1
               i32.add
               i64.extend_i32_u
               i64.add
               i32.load8_u
-              local.tee $tc_1
               local.get $pat
-              local.get $tc
+              local.get $k_1
               i64.extend_i32_s
               i64.add
               i32.load8_u
@@ -200,23 +196,23 @@
               i32.eqz
               br_if $after
               ;; next
-              local.get $tc
+              local.get $k_1
               i32.const 1
               i32.add
-              local.set $tc
+              local.set $k_1
               br $inner
             end
             ;; after
-            local.get $tc
+            local.get $k_1
             i32.const 1
             i32.eq
-            local.set $tc_1
+            local.set $full
             local.get $k
             i32.const 10
             i32.mul
-            local.get $tc
+            local.get $k_1
             i32.add
-            local.get $tc_1
+            local.get $full
             i32.add
             local.tee $k
             ;; done

@@ -196,7 +196,6 @@
     (local $p i64)
     (local $tot f64)
     (local $k i32)
-    (local $va f64)
     ;; entry
     i32.const 0
     i64.const 4112
@@ -258,11 +257,9 @@
           br_if $for_exit
           loop $for
             ;; body
+            local.get $tot
             local.get $p
             f64.load
-            local.set $va
-            local.get $tot
-            local.get $va
             i64.const 4112
             local.get $n
             local.get $k

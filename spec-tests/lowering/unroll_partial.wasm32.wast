@@ -320,7 +320,6 @@
     (local $tot f64)
     (local $limit i32)
     (local $k i32)
-    (local $va f64)
     ;; entry
     i32.const 0
     i32.const 4112
@@ -394,11 +393,9 @@
           loop $for_x2
             ;; for_u0
             ;; body_u0
+            local.get $tot
             local.get $p
             f64.load
-            local.set $va
-            local.get $tot
-            local.get $va
             i32.const 4112
             local.get $n
             local.get $k
@@ -419,13 +416,12 @@
             local.get $p
             i32.const 8
             i32.add
-            local.tee $p
+            local.set $p
             ;; for
             ;; body
-            f64.load
-            local.set $va
             local.get $tot
-            local.get $va
+            local.get $p
+            f64.load
             i32.const 4112
             local.get $n
             local.get $k
@@ -465,11 +461,9 @@
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
+            local.get $tot
             local.get $p
             f64.load
-            local.set $va
-            local.get $tot
-            local.get $va
             i32.const 4112
             local.get $n
             local.get $limit

@@ -19,8 +19,8 @@
     (local $n i32)
     (local $i i32)
     (local $in i32)
-    (local $at2_sr i32)
     (local $acc i64)
+    (local $at2 i32)
     (local $limit i32)
     (local $k i32)
     ;; entry
@@ -53,7 +53,7 @@
         i32.mul
         i32.const 16
         i32.add
-        local.set $at2_sr
+        local.set $at2
         local.get $n
         i32.const -2147483645
         i32.ge_s
@@ -77,7 +77,7 @@
           loop $fill_col_x4
             ;; fill_col_u0
             ;; store_u0
-            local.get $at2_sr
+            local.get $at2
             local.get $in
             local.get $k
             i32.add
@@ -86,14 +86,14 @@
             local.get $k
             i32.const 1
             i32.add
-            local.get $at2_sr
+            local.get $at2
             i32.const 8
             i32.add
-            local.set $at2_sr
+            local.set $at2
             local.set $k
             ;; fill_col_u1
             ;; store_u1
-            local.get $at2_sr
+            local.get $at2
             local.get $in
             local.get $k
             i32.add
@@ -102,14 +102,14 @@
             local.get $k
             i32.const 1
             i32.add
-            local.get $at2_sr
+            local.get $at2
             i32.const 8
             i32.add
-            local.set $at2_sr
+            local.set $at2
             local.set $k
             ;; fill_col_u2
             ;; store_u2
-            local.get $at2_sr
+            local.get $at2
             local.get $in
             local.get $k
             i32.add
@@ -118,14 +118,14 @@
             local.get $k
             i32.const 1
             i32.add
-            local.get $at2_sr
+            local.get $at2
             i32.const 8
             i32.add
-            local.set $at2_sr
+            local.set $at2
             local.set $k
             ;; fill_col
             ;; store
-            local.get $at2_sr
+            local.get $at2
             local.get $in
             local.get $k
             i32.add
@@ -134,10 +134,10 @@
             local.get $k
             i32.const 1
             i32.add
-            local.get $at2_sr
+            local.get $at2
             i32.const 8
             i32.add
-            local.set $at2_sr
+            local.set $at2
             local.tee $k
             ;; fill_col_x4
             local.get $limit
@@ -156,7 +156,7 @@
           br_if $fill_col_rest_exit
           loop $fill_col_rest
             ;; store_rest
-            local.get $at2_sr
+            local.get $at2
             local.get $in
             local.get $limit
             i32.add
@@ -165,10 +165,10 @@
             local.get $limit
             i32.const 1
             i32.add
-            local.get $at2_sr
+            local.get $at2
             i32.const 8
             i32.add
-            local.set $at2_sr
+            local.set $at2
             local.tee $limit
             ;; fill_col_rest
             local.get $n
@@ -205,6 +205,8 @@
       i32.eqz
       br_if $done0
       ;; sum_go
+      i32.const 0
+      i64.const 0
       local.get $r
       local.get $n
       i32.mul
@@ -212,9 +214,7 @@
       i32.mul
       i32.const 16
       i32.add
-      local.set $at2_sr
-      i32.const 0
-      i64.const 0
+      local.set $at2
       local.set $acc
       local.set $i
       block $sum_col_exit
@@ -227,7 +227,7 @@
         loop $sum_col
           ;; add
           local.get $acc
-          local.get $at2_sr
+          local.get $at2
           i64.load
           i64.add
           local.set $acc
@@ -235,10 +235,10 @@
           i32.const 1
           i32.add
           local.set $i
-          local.get $at2_sr
+          local.get $at2
           i32.const 8
           i32.add
-          local.set $at2_sr
+          local.set $at2
           ;; sum_col
           local.get $i
           local.get $n

@@ -575,7 +575,9 @@ fn uses_dynamic_stack(func: &Function) -> bool {
 ///
 /// For each consumer (an instruction, or a `brif`/`return`/`jump`), the
 /// instructions right before it whose results are its first operands, in
-/// order and each used only there, leave those results on the stack.
+/// order and each used only there, leave those results on the stack; the
+/// code of their own stacked operands counts as part of them (`feeds`), so
+/// whole expression trees stay on the stack.
 /// Constants used once, and small integers, cost nothing where they are
 /// defined, so the search steps over them.
 ///
@@ -623,9 +625,15 @@ fn stack_plan(func: &Function, early: bool) -> (Vec<bool>, Vec<Option<Remat>>, E
             for m in 0..=most_early {
                 for k in (m + 1..=operands.len()).rev() {
                     let wanted = &operands[m..k];
-                    let Some(skipped) =
-                        feeds(before, wanted, &uses, &candidates, &on_stack, &pinned)
-                    else {
+                    let Some(skipped) = feeds(
+                        before,
+                        &start,
+                        wanted,
+                        &uses,
+                        &candidates,
+                        &on_stack,
+                        &pinned,
+                    ) else {
                         continue;
                     };
                     let chain_start = start[def_index[wanted[0].index()] as usize];
@@ -706,9 +714,14 @@ struct EarlyPushes {
 
 /// Whether the instructions ending `before` compute `wanted` in order, each
 /// result used once, with only free-standing constants between them; if so,
-/// the constants stepped over.
+/// the constants stepped over. The code of an instruction's own stacked
+/// operands, from `start[i]` to it, is stepped over as a whole: it leaves
+/// nothing on the stack but the instruction's result, so a value defined
+/// before it stays on the stack beneath (`a`, then `b * c` computed on the
+/// stack, then `a - b * c`), as in an expression tree.
 fn feeds(
     before: &[Inst],
+    start: &[u32],
     wanted: &[ValueId],
     uses: &[u32],
     candidates: &[Option<Remat>],
@@ -717,19 +730,23 @@ fn feeds(
 ) -> Option<Vec<ValueId>> {
     let mut needed = wanted.iter().rev().peekable();
     let mut skipped = Vec::new();
-    for inst in before.iter().rev() {
+    let mut at = before.len();
+    while at > 0 {
         let Some(&&next) = needed.peek() else {
             return Some(skipped);
         };
+        let inst = &before[at - 1];
         match inst.results.as_slice() {
             [r] if *r == next && uses[r.index()] == 1 && !pinned[r.index()] => {
                 needed.next();
+                at = start[at - 1] as usize;
             }
             [r] if candidates[r.index()].is_some()
                 && !on_stack[r.index()]
                 && !wanted.contains(r) =>
             {
                 skipped.push(*r);
+                at -= 1;
             }
             _ => return None,
         }

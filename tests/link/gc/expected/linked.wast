@@ -20,12 +20,10 @@
   (elem $functions (table $table) (i64.const 1) func $via_table $via_global)
   ;; fn @used
   (func $used (type $t0) (result i32)
-    (local $x i32)
     ;; entry
     i64.const 16
     i64.load
     call_indirect $table (type $t0) (result i32)
-    local.tee $x
     global.get $fp
     call_indirect $table (type $t0) (result i32)
     i32.add

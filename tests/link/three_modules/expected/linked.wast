@@ -407,7 +407,6 @@
         local.get $dst
         local.get $offset
         i64.add
-        local.tee $offset
         local.get $from
         i32.load
         local.get $f
