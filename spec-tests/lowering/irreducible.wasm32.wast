@@ -262,17 +262,16 @@
           local.tee $loops
           i32.const 0
           i32.gt_s
-          if
-            ;; s1.to.s0
-            local.get $r
-            local.set $s0.a0
-            local.get $loops
-            local.set $s0.l0
-            i32.const 0
-            local.set $r
-            br $dispatch_loop
-          end
-          br $exit
+          i32.eqz
+          br_if $exit
+          ;; s1.to.s0
+          local.get $r
+          local.set $s0.a0
+          local.get $loops
+          local.set $s0.l0
+          i32.const 0
+          local.set $r
+          br $dispatch_loop
         end
         ;; s0
         local.get $s0.a0

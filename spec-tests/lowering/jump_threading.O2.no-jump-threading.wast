@@ -61,11 +61,10 @@
     else
       ;; b
       i32.const 2
-      local.tee $h
+      local.set $h
       ;; hop
       local.get $x
       local.set $v
-      local.set $h
     end
     block $zero
       ;; sel
@@ -99,8 +98,7 @@
     i32.add
     local.set $s
     local.get $x
-    if
-    end
+    drop
     ;; out
     local.get $s
     return

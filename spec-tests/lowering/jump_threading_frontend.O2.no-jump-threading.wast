@@ -64,12 +64,12 @@
   ;; fn @either
   (func $either (type $t1) (param $x i32) (param $y i32) (result i32)
     (local $v4 i32)
-    ;; entry
-    local.get $x
-    i32.eqz
-    local.tee $v4
-    if
-    else
+    block $endor2
+      ;; entry
+      local.get $x
+      i32.eqz
+      local.tee $v4
+      br_if $endor2
       ;; or1
       local.get $y
       i32.eqz

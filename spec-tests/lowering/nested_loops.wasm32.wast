@@ -123,12 +123,10 @@
             br_if $inner_x4
           end
         end
-        local.get $acc
         local.get $acc2
         local.get $p
         local.set $acc2
         local.set $limit_1
-        local.set $acc
         block $inner_rest_exit
           ;; inner_rest
           local.get $acc

@@ -89,8 +89,6 @@
         local.get $i
         i32.const 1
         i32.add
-        local.get $acc
-        local.set $acc
         local.set $i
         br $head
       end

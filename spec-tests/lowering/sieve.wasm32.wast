@@ -34,15 +34,15 @@
       i32.gt_s
       br_if $outer_exit
       loop $outer
-        ;; check
-        local.get $i
-        local.set $iptr
-        local.get $base
-        local.get $iptr
-        i32.add
-        i32.load8_u
-        if $next
-        else
+        block $next
+          ;; check
+          local.get $i
+          local.set $iptr
+          local.get $base
+          local.get $iptr
+          i32.add
+          i32.load8_u
+          br_if $next
           ;; prime
           local.get $count
           i32.const 1
@@ -82,7 +82,6 @@
           end
           local.get $c
           local.set $count
-          br $next
         end
         ;; next
         local.get $i

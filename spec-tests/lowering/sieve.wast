@@ -34,16 +34,16 @@
       i32.gt_s
       br_if $outer_exit
       loop $outer
-        ;; check
-        local.get $i
-        i64.extend_i32_u
-        local.set $iptr
-        local.get $base
-        local.get $iptr
-        i64.add
-        i32.load8_u
-        if $next
-        else
+        block $next
+          ;; check
+          local.get $i
+          i64.extend_i32_u
+          local.set $iptr
+          local.get $base
+          local.get $iptr
+          i64.add
+          i32.load8_u
+          br_if $next
           ;; prime
           local.get $count
           i32.const 1
@@ -84,7 +84,6 @@
           end
           local.get $c
           local.set $count
-          br $next
         end
         ;; next
         local.get $i

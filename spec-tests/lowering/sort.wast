@@ -82,12 +82,12 @@
         i64.mul
         local.set $o_w_1
         loop $insertion_sort.inner
-          ;; insertion_sort.inner
-          local.get $j0
-          i32.const 0
-          i32.lt_s
-          if
-          else
+          block $insertion_sort.place
+            ;; insertion_sort.inner
+            local.get $j0
+            i32.const 0
+            i32.lt_s
+            br_if $insertion_sort.place
             ;; insertion_sort.compare
             local.get $p
             local.get $o_w_1
@@ -96,30 +96,30 @@
             local.tee $v_1
             local.get $v
             i32.gt_s
-            if
-              ;; insertion_sort.shift
-              local.get $j0
-              i32.const 1
-              i32.add
-              i32.const 4
-              i32.mul
-              i64.extend_i32_u
-              local.set $o
-              local.get $p
-              local.get $o
-              i64.add
-              local.get $v_1
-              i32.store
-              local.get $j0
-              i32.const 1
-              i32.sub
-              local.get $o_w_1
-              i64.const 4
-              i64.sub
-              local.set $o_w_1
-              local.set $j0
-              br $insertion_sort.inner
-            end
+            i32.eqz
+            br_if $insertion_sort.place
+            ;; insertion_sort.shift
+            local.get $j0
+            i32.const 1
+            i32.add
+            i32.const 4
+            i32.mul
+            i64.extend_i32_u
+            local.set $o
+            local.get $p
+            local.get $o
+            i64.add
+            local.get $v_1
+            i32.store
+            local.get $j0
+            i32.const 1
+            i32.sub
+            local.get $o_w_1
+            i64.const 4
+            i64.sub
+            local.set $o_w_1
+            local.set $j0
+            br $insertion_sort.inner
           end
           ;; insertion_sort.place
           local.get $j0

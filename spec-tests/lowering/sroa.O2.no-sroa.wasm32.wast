@@ -199,13 +199,11 @@
     i32.sub
     local.tee $frame
     global.set $__stack_pointer
-    block $join
-      ;; entry
-      local.get $frame
-      local.set $p
-      local.get $c
-      i32.eqz
-      br_if $join
+    ;; entry
+    local.get $frame
+    local.set $p
+    local.get $c
+    if
       ;; set
       local.get $p
       local.get $x

@@ -88,12 +88,10 @@
       i32.div_u
       local.tee $x
       br_if $split
-      local.get $base
       local.get $count
       i32.const 0
       local.set $count
       local.set $x
-      local.set $base
       block $add_exit
         ;; add
         local.get $x

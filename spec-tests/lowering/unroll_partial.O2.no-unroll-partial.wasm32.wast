@@ -241,10 +241,8 @@
       loop $twice
         ;; pre
         i32.const 0
-        local.get $tot
         i32.const 4112
         local.set $p
-        local.set $tot
         local.set $k
         block $for_exit
           ;; for

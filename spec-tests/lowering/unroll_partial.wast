@@ -115,10 +115,8 @@
             br_if $for_x4
           end
         end
-        local.get $acc
         local.get $s
         local.set $limit
-        local.set $acc
         block $for_rest_exit
           ;; for_rest
           local.get $acc
@@ -383,10 +381,8 @@
         select
         local.set $limit
         i32.const 0
-        local.get $tot
         i64.const 4112
         local.set $p
-        local.set $tot
         local.set $k
         block $for_x2_exit
           ;; for_x2
@@ -621,10 +617,8 @@
             br_if $for_x4
           end
         end
-        local.get $acc
         local.get $s
         local.set $limit
-        local.set $acc
         block $for_rest_exit
           ;; for_rest
           local.get $acc

@@ -299,7 +299,10 @@ impl<'f> Structurer<'f> {
 ///   `else`). That is the diamond the structuring makes for a join: both
 ///   arms used to reach it by `br $l`, and now by falling out of the `if`.
 ///   Branches to `$l` left in `T` or `E` go to the `if`'s end, which
-///   then takes the label: it is the same place.
+///   then takes the label: it is the same place. Also with it: `if T br
+///   $l else br $l end` becomes `if T end br $l` (`drop br $l` when `T` is
+///   empty), and a `block` that no branch names any more is left out (its
+///   code stays where it was).
 ///
 /// The `if`s here have no label, so no branch depends on their nesting.
 pub(super) fn tidy(body: Vec<Instr>, if_else: bool) -> Vec<Instr> {
@@ -335,9 +338,13 @@ impl Tidy {
                         body.pop();
                         self.forget_branch(&label);
                     }
-                    match self.if_else && ty == BlockType::default() {
-                        true => self.push_join_block(label, body, &mut out),
-                        false => out.push(Instr::Block { label, ty, body }),
+                    if !self.if_else || ty != BlockType::default() {
+                        out.push(Instr::Block { label, ty, body });
+                    } else if self.branches.get(&label).is_none_or(|&n| n == 0) {
+                        // No branch leaves it: its code needs no block.
+                        out.extend(body);
+                    } else {
+                        self.push_join_block(label, body, &mut out);
                     }
                 }
                 Instr::Loop { label, ty, body } => out.push(Instr::Loop {
@@ -353,7 +360,7 @@ impl Tidy {
                 } if label.is_empty() && ty == BlockType::default() => {
                     let then_body = self.body(then_body);
                     let else_body = self.body(else_body);
-                    flatten_if(then_body, else_body, &mut out)
+                    self.flatten_if(then_body, else_body, &mut out)
                 }
                 Instr::If {
                     label,
@@ -454,25 +461,48 @@ fn count_branches(body: &[Instr], branches: &mut FxHashMap<String, u32>) {
     })
 }
 
-fn flatten_if(then_body: Vec<Instr>, else_body: Vec<Instr>, out: &mut Vec<Instr>) {
-    match (then_body.as_slice(), else_body.as_slice()) {
-        ([Instr::Br(label)], _) => {
-            out.push(Instr::BrIf(label.clone()));
-            out.extend(else_body);
+impl Tidy {
+    fn flatten_if(
+        &mut self,
+        mut then_body: Vec<Instr>,
+        else_body: Vec<Instr>,
+        out: &mut Vec<Instr>,
+    ) {
+        match (then_body.as_slice(), else_body.as_slice()) {
+            ([Instr::Br(to)], [Instr::Br(label)]) if self.if_else && to == label => {
+                // Both arms only go to `label`: the condition is not needed.
+                let label = label.clone();
+                self.forget_branch(&label);
+                out.push(Instr::Drop);
+                out.push(Instr::Br(label));
+            }
+            ([Instr::Br(label)], _) => {
+                out.push(Instr::BrIf(label.clone()));
+                out.extend(else_body);
+            }
+            ([.., Instr::Br(to)], [Instr::Br(label)]) if self.if_else && to == label => {
+                // Both arms go to `label`: one `br` after the `if`, which
+                // goes too when it ends `label`'s block.
+                let label = label.clone();
+                then_body.pop();
+                self.forget_branch(&label);
+                out.push(plain_if(then_body, Vec::new()));
+                out.push(Instr::Br(label));
+            }
+            (_, [Instr::Br(label)]) => {
+                out.push(Instr::IntUnary {
+                    ty: IntType::I32,
+                    op: IntUnOp::Eqz,
+                });
+                out.push(Instr::BrIf(label.clone()));
+                out.extend(then_body);
+            }
+            _ if ends_in_jump(&then_body) && !else_body.is_empty() => {
+                out.push(plain_if(then_body, Vec::new()));
+                out.extend(else_body);
+            }
+            _ => out.push(plain_if(then_body, else_body)),
         }
-        (_, [Instr::Br(label)]) => {
-            out.push(Instr::IntUnary {
-                ty: IntType::I32,
-                op: IntUnOp::Eqz,
-            });
-            out.push(Instr::BrIf(label.clone()));
-            out.extend(then_body);
-        }
-        _ if ends_in_jump(&then_body) && !else_body.is_empty() => {
-            out.push(plain_if(then_body, Vec::new()));
-            out.extend(else_body);
-        }
-        _ => out.push(plain_if(then_body, else_body)),
     }
 }
 
@@ -544,6 +574,19 @@ mod tests {
         assert_eq!(label, "j");
         // The inner `if` with a lone `br` became a `br_if`.
         assert_eq!(else_body[0], Instr::BrIf("j".into()));
+    }
+
+    #[test]
+    fn a_block_no_branch_leaves_is_left_out() {
+        // block $j (get $c) if (get $a) br $j else br $j end end
+        let body = vec![block(
+            "j",
+            vec![get("c"), when(vec![get("a"), br("j")], vec![br("j")])],
+        )];
+        assert_eq!(
+            tidy(body, true),
+            vec![get("c"), when(vec![get("a")], vec![])]
+        );
     }
 
     #[test]

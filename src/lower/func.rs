@@ -531,7 +531,12 @@ impl<'a, 'm> FuncCx<'a, 'm> {
     /// Assigns the target's parameters from the edge's arguments, as a
     /// parallel move: every argument is read before any parameter is written.
     pub fn emit_edge_moves(&mut self, edge: &Edge, out: &mut Vec<Instr>) {
-        let moves = edge_moves(self.func, edge);
+        let mut moves = edge_moves(self.func, edge);
+        // An argument already in its parameter's local moves nothing. No
+        // other move writes that local (the parameters of a block are live
+        // together, so each has its own), and the stacked arguments, a
+        // prefix, are in no local.
+        moves.retain(|&(arg, param)| !self.in_same_local(arg, param));
         for (arg, _) in &moves {
             self.push_value(*arg, out);
         }
@@ -541,6 +546,14 @@ impl<'a, 'm> FuncCx<'a, 'm> {
                 None => out.push(Instr::Drop),
             }
         }
+    }
+
+    fn in_same_local(&self, arg: ValueId, param: ValueId) -> bool {
+        let local = |v: ValueId| self.value_locals[v.index()].as_ref();
+        !self.on_stack[arg.index()]
+            && self.remat[arg.index()].is_none()
+            && local(arg).is_some()
+            && local(arg) == local(param)
     }
 
     pub fn emit_return(&mut self, values: &[ValueId], out: &mut Vec<Instr>) {

@@ -42,13 +42,11 @@
     if
       unreachable
     end
-    block $done
-      ;; entry
-      local.get $tid
-      i32.const 1
-      i32.eq
-      i32.eqz
-      br_if $done
+    ;; entry
+    local.get $tid
+    i32.const 1
+    i32.eq
+    if
       ;; look
       i32.const 16
       i32.load
