@@ -49,7 +49,6 @@
         i32.gt_s
         i32.eqz
         br_if $loop
-        br $none
       end
     end
     ;; none

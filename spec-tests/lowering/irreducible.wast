@@ -407,7 +407,6 @@
           i32.ge_s
           i32.eqz
           br_if $head
-          br $head_exit
         end
       end
     end

@@ -147,7 +147,6 @@
           i32.ge_s
           i32.eqz
           br_if $insertion_sort.outer
-          br $insertion_sort.outer_exit
         end
       end
     end

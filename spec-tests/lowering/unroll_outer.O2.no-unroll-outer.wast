@@ -111,7 +111,6 @@
           i32.const 4
           i32.lt_s
           br_if $outer
-          br $outer_exit
         end
       end
     end

@@ -301,14 +301,20 @@ impl<'f> Structurer<'f> {
 ///   Branches to `$l` left in `T` or `E` go to the `if`'s end, which
 ///   then takes the label: it is the same place. Also with it: `if T br
 ///   $l else br $l end` becomes `if T end br $l` (`drop br $l` when `T` is
-///   empty), and a `block` that no branch names any more is left out (its
-///   code stays where it was).
+///   empty), `loop ... br $out end` becomes `loop ... end br $out`, and a
+///   `block` that no branch names any more is left out (its code stays
+///   where it was).
 ///
 /// The `if`s here have no label, so no branch depends on their nesting.
-pub(super) fn tidy(body: Vec<Instr>, if_else: bool) -> Vec<Instr> {
+///
+/// `last`: no pass reshapes the code after this tidying (loop rotation
+/// wants a loop's exit branch where the structuring put it), so a loop's
+/// final `br` may move out of it.
+pub(super) fn tidy(body: Vec<Instr>, if_else: bool, last: bool) -> Vec<Instr> {
     let mut tidy = Tidy {
         branches: FxHashMap::default(),
         if_else,
+        loop_exits: if_else && last,
     };
     if if_else {
         count_branches(&body, &mut tidy.branches);
@@ -321,6 +327,8 @@ struct Tidy {
     /// label no branch names any more can be left off.
     branches: FxHashMap<String, u32>,
     if_else: bool,
+    /// Move a loop's final `br` out of it.
+    loop_exits: bool,
 }
 
 impl Tidy {
@@ -347,11 +355,18 @@ impl Tidy {
                         self.push_join_block(label, body, &mut out);
                     }
                 }
-                Instr::Loop { label, ty, body } => out.push(Instr::Loop {
-                    label,
-                    ty,
-                    body: self.body(body),
-                }),
+                Instr::Loop { label, ty, body } => {
+                    let mut body = self.body(body);
+                    // `loop ... br $out end` is `loop ... end br $out`:
+                    // falling out of a loop goes on after it. Out there,
+                    // the `br` may end `$out`'s block, and go.
+                    let leaves = match body.last() {
+                        Some(Instr::Br(to)) if self.loop_exits && *to != label => body.pop(),
+                        _ => None,
+                    };
+                    out.push(Instr::Loop { label, ty, body });
+                    out.extend(leaves);
+                }
                 Instr::If {
                     label,
                     ty,
@@ -551,9 +566,9 @@ mod tests {
             "j",
             vec![get("c"), when(vec![get("a"), br("j")], vec![]), get("b")],
         )];
-        assert_eq!(tidy(body.clone(), false), body, "the pass is off");
+        assert_eq!(tidy(body.clone(), false, true), body, "the pass is off");
         assert_eq!(
-            tidy(body, true),
+            tidy(body, true, true),
             vec![get("c"), when(vec![get("a")], vec![get("b")])]
         );
     }
@@ -567,7 +582,7 @@ mod tests {
         )];
         let Instr::If {
             label, else_body, ..
-        } = &tidy(body, true)[1]
+        } = &tidy(body, true, true)[1]
         else {
             panic!("an if after the condition")
         };
@@ -584,7 +599,7 @@ mod tests {
             vec![get("c"), when(vec![get("a"), br("j")], vec![br("j")])],
         )];
         assert_eq!(
-            tidy(body, true),
+            tidy(body, true, true),
             vec![get("c"), when(vec![get("a")], vec![])]
         );
     }
@@ -600,6 +615,6 @@ mod tests {
                 get("b"),
             ],
         )];
-        assert_eq!(tidy(body.clone(), true), body);
+        assert_eq!(tidy(body.clone(), true, true), body);
     }
 }

@@ -43,10 +43,11 @@ pub(super) fn lower_function(
     fc.prologue(&mut body);
     Structurer::new(func)?.lower(&mut fc, &mut body);
     let if_else = fc.cx.options.if_else;
-    let mut body = super::control::tidy(body, if_else);
-    if fc.cx.options.rotate_loops {
+    let rotate = fc.cx.options.rotate_loops;
+    let mut body = super::control::tidy(body, if_else, !rotate);
+    if rotate {
         // Tidied again: a dropped self-move can leave `if br $l end`.
-        body = super::control::tidy(super::rotate::rotate_loops(body), if_else);
+        body = super::control::tidy(super::rotate::rotate_loops(body), if_else, true);
     }
     if !func.sig.results.is_empty() && !super::control::ends_in_jump(&body) {
         // Every path ended in a branch or return; tell the validator so.
