@@ -311,21 +311,22 @@ impl<'f> Structurer<'f> {
 /// wants a loop's exit branch where the structuring put it), so a loop's
 /// final `br` may move out of it.
 pub(super) fn tidy(body: Vec<Instr>, if_else: bool, last: bool) -> Vec<Instr> {
-    let mut tidy = Tidy {
-        branches: FxHashMap::default(),
+    Tidy {
+        scopes: Vec::new(),
         if_else,
         loop_exits: if_else && last,
-    };
-    if if_else {
-        count_branches(&body, &mut tidy.branches);
     }
-    tidy.body(body)
+    .body(body)
 }
 
 struct Tidy {
-    /// How many branches name each label (kept only with `if_else`): a
-    /// label no branch names any more can be left off.
-    branches: FxHashMap<String, u32>,
+    /// The labels around the code being tidied, innermost last, each
+    /// with how many branches to it were seen so far (counted only with
+    /// `if_else`). A branch names a label around it, so when a block's
+    /// body is done, its count is complete: a label no branch names can
+    /// be left off. A search from the innermost costs what the encoder's
+    /// resolution of the same label to a depth does, and needs no map.
+    scopes: Vec<(String, u32)>,
     if_else: bool,
     /// Move a loop's final `br` out of it.
     loop_exits: bool,
@@ -341,22 +342,22 @@ impl Tidy {
         for instr in body {
             match instr {
                 Instr::Block { label, ty, body } => {
-                    let mut body = self.body(body);
+                    let (label, mut body, mut named) = self.scoped(label, body);
                     if matches!(body.last(), Some(Instr::Br(l)) if *l == label) {
                         body.pop();
-                        self.forget_branch(&label);
+                        named = named.saturating_sub(1);
                     }
                     if !self.if_else || ty != BlockType::default() {
                         out.push(Instr::Block { label, ty, body });
-                    } else if self.branches.get(&label).is_none_or(|&n| n == 0) {
+                    } else if named == 0 {
                         // No branch leaves it: its code needs no block.
                         out.extend(body);
                     } else {
-                        self.push_join_block(label, body, &mut out);
+                        push_join_block(label, named, body, &mut out);
                     }
                 }
                 Instr::Loop { label, ty, body } => {
-                    let mut body = self.body(body);
+                    let (label, mut body, _) = self.scoped(label, body);
                     // `loop ... br $out end` is `loop ... end br $out`:
                     // falling out of a loop goes on after it. Out there,
                     // the `br` may end `$out`'s block, and go.
@@ -382,101 +383,54 @@ impl Tidy {
                     ty,
                     then_body,
                     else_body,
-                } => out.push(Instr::If {
-                    label,
-                    ty,
-                    then_body: self.body(then_body),
-                    else_body: self.body(else_body),
-                }),
-                other => out.push(other),
+                } => {
+                    self.scopes.push((label, 0));
+                    let then_body = self.body(then_body);
+                    let else_body = self.body(else_body);
+                    let (label, _) = self.scopes.pop().expect("pushed above");
+                    out.push(Instr::If {
+                        label,
+                        ty,
+                        then_body,
+                        else_body,
+                    })
+                }
+                other => {
+                    if self.if_else {
+                        for label in branch_targets(&other) {
+                            if let Some(named) = self.named(label) {
+                                *named += 1;
+                            }
+                        }
+                    }
+                    out.push(other)
+                }
             }
         }
         out
     }
 
+    /// `body` tidied with `label` around it, and how many branches in it
+    /// name `label`.
+    fn scoped(&mut self, label: String, body: Vec<Instr>) -> (String, Vec<Instr>, u32) {
+        self.scopes.push((label, 0));
+        let body = self.body(body);
+        let (label, named) = self.scopes.pop().expect("pushed above");
+        (label, body, named)
+    }
+
+    /// The count of branches to `label`, the innermost label of that name.
+    fn named(&mut self, label: &str) -> Option<&mut u32> {
+        let scope = self.scopes.iter_mut().rev().find(|(l, _)| l == label);
+        scope.map(|(_, named)| named)
+    }
+
     fn forget_branch(&mut self, label: &str) {
-        if let Some(n) = self.branches.get_mut(label) {
-            *n -= 1;
+        if let Some(named) = self.named(label) {
+            *named = named.saturating_sub(1);
         }
     }
 
-    /// Pushes `block $label body end` to `out`, as an `if` with an `else`
-    /// where it has that shape. Only the straight code before the `if` is
-    /// looked through, so each instruction is looked at once: linear.
-    fn push_join_block(&mut self, label: String, mut body: Vec<Instr>, out: &mut Vec<Instr>) {
-        let at = body.iter().position(|i| {
-            matches!(
-                i,
-                Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. }
-            )
-        });
-        let fits = at.is_some_and(|at| {
-            let straight = &body[..at];
-            let leaves = |i: &Instr| match i {
-                Instr::Br(l) | Instr::BrIf(l) => *l == label,
-                Instr::BrTable { labels, default } => *default == label || labels.contains(&label),
-                _ => false,
-            };
-            !straight.iter().any(leaves)
-                && matches!(&body[at], Instr::If { label: l, ty, then_body, else_body }
-                    if l.is_empty() && *ty == BlockType::default() && else_body.is_empty()
-                        && matches!(then_body.last(), Some(Instr::Br(to)) if *to == label))
-        });
-        let Some(at) = at.filter(|_| fits) else {
-            out.push(Instr::Block {
-                label,
-                ty: BlockType::default(),
-                body,
-            });
-            return;
-        };
-        let else_body = body.split_off(at + 1);
-        let Some(Instr::If { mut then_body, .. }) = body.pop() else {
-            unreachable!("checked above")
-        };
-        then_body.pop();
-        self.forget_branch(&label);
-        let still_named = self.branches.get(&label).is_some_and(|&n| n > 0);
-        out.extend(body);
-        out.push(Instr::If {
-            label: if still_named { label } else { String::new() },
-            ty: BlockType::default(),
-            then_body,
-            else_body,
-        });
-    }
-}
-
-/// Adds to `branches` each label that a branch in `body` names, once per
-/// naming.
-fn count_branches(body: &[Instr], branches: &mut FxHashMap<String, u32>) {
-    ensure_stack(|| {
-        for instr in body {
-            match instr {
-                Instr::Block { body, .. } | Instr::Loop { body, .. } => {
-                    count_branches(body, branches)
-                }
-                Instr::If {
-                    then_body,
-                    else_body,
-                    ..
-                } => {
-                    count_branches(then_body, branches);
-                    count_branches(else_body, branches);
-                }
-                Instr::Br(l) | Instr::BrIf(l) => *branches.entry(l.clone()).or_default() += 1,
-                Instr::BrTable { labels, default } => {
-                    for l in labels.iter().chain(std::iter::once(default)) {
-                        *branches.entry(l.clone()).or_default() += 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-    })
-}
-
-impl Tidy {
     fn flatten_if(
         &mut self,
         mut then_body: Vec<Instr>,
@@ -519,6 +473,60 @@ impl Tidy {
             _ => out.push(plain_if(then_body, else_body)),
         }
     }
+}
+
+/// Pushes `block $label body end` to `out`, as an `if` with an `else`
+/// where it has that shape. Only the straight code before the `if` is
+/// looked through, so each instruction is looked at once: linear.
+fn push_join_block(label: String, named: u32, mut body: Vec<Instr>, out: &mut Vec<Instr>) {
+    let at = body.iter().position(|i| {
+        matches!(
+            i,
+            Instr::Block { .. } | Instr::Loop { .. } | Instr::If { .. }
+        )
+    });
+    let fits = at.is_some_and(|at| {
+        let straight = &body[..at];
+        !straight
+            .iter()
+            .any(|i| branch_targets(i).any(|l| *l == label))
+            && matches!(&body[at], Instr::If { label: l, ty, then_body, else_body }
+                if l.is_empty() && *ty == BlockType::default() && else_body.is_empty()
+                    && matches!(then_body.last(), Some(Instr::Br(to)) if *to == label))
+    });
+    let Some(at) = at.filter(|_| fits) else {
+        out.push(Instr::Block {
+            label,
+            ty: BlockType::default(),
+            body,
+        });
+        return;
+    };
+    let else_body = body.split_off(at + 1);
+    let Some(Instr::If { mut then_body, .. }) = body.pop() else {
+        unreachable!("checked above")
+    };
+    then_body.pop();
+    // The `if` takes the label if a branch to it is left in an arm.
+    let still_named = named > 1;
+    out.extend(body);
+    out.push(Instr::If {
+        label: if still_named { label } else { String::new() },
+        ty: BlockType::default(),
+        then_body,
+        else_body,
+    });
+}
+
+/// The labels `instr` branches to, once per naming: none unless it is a
+/// `br`, `br_if` or `br_table`.
+fn branch_targets(instr: &Instr) -> impl Iterator<Item = &String> {
+    let (labels, last): (&[String], Option<&String>) = match instr {
+        Instr::Br(l) | Instr::BrIf(l) => (&[], Some(l)),
+        Instr::BrTable { labels, default } => (labels, Some(default)),
+        _ => (&[], None),
+    };
+    labels.iter().chain(last)
 }
 
 fn plain_if(then_body: Vec<Instr>, else_body: Vec<Instr>) -> Instr {
