@@ -81,8 +81,7 @@
         local.tee $i
         ;; loop
         local.get $limit
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $loop
       end
     end
@@ -124,8 +123,7 @@
         local.tee $i
         ;; head
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $head
       end
     end

@@ -107,8 +107,7 @@
         ;; head
         local.get $x
         i64.const 1
-        i64.le_u
-        i32.eqz
+        i64.gt_u
         br_if $head
       end
     end

@@ -46,8 +46,7 @@
         local.tee $i
         ;; loop
         local.get $limit
-        i32.gt_s
-        i32.eqz
+        i32.le_s
         br_if $loop
       end
     end

@@ -47,8 +47,7 @@
         local.tee $i
         ;; loop
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $loop
       end
     end

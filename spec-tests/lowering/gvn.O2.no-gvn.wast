@@ -91,8 +91,7 @@
       ;; loop
       local.get $k
       local.get $n
-      i64.lt_s
-      i32.eqz
+      i64.ge_s
       br_if $loop_exit
       loop $loop
         ;; body

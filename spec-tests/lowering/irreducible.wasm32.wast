@@ -261,8 +261,7 @@
           i32.sub
           local.tee $loops
           i32.const 0
-          i32.gt_s
-          i32.eqz
+          i32.le_s
           br_if $exit
           ;; s1.to.s0
           local.get $r
@@ -404,8 +403,7 @@
           local.tee $i
           ;; head
           local.get $n
-          i32.ge_s
-          i32.eqz
+          i32.lt_s
           br_if $head
         end
       end

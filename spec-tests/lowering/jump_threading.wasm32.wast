@@ -23,8 +23,7 @@
       ;; entry
       local.get $x
       local.get $lo
-      i32.ge_s
-      i32.eqz
+      i32.lt_s
       br_if $no
       ;; rhs
       local.get $x

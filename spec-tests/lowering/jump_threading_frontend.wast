@@ -28,8 +28,7 @@
         ;; while1
         local.get $k
         local.get $n
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $endwhile3
         ;; and4
         local.get $k

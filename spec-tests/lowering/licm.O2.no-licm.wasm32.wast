@@ -46,8 +46,7 @@
       ;; outer
       local.get $i
       local.get $rows
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $outer_exit
       loop $outer
         ;; obody
@@ -62,8 +61,7 @@
           i64.extend_i32_s
           local.tee $jw
           local.get $nw
-          i64.lt_s
-          i32.eqz
+          i64.ge_s
           br_if $inner_exit
           loop $inner
             ;; ibody

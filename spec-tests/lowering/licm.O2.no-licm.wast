@@ -47,8 +47,7 @@
       ;; outer
       local.get $i
       local.get $rows
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $outer_exit
       loop $outer
         ;; obody
@@ -63,8 +62,7 @@
           i64.extend_i32_s
           local.tee $jw
           local.get $nw
-          i64.lt_s
-          i32.eqz
+          i64.ge_s
           br_if $inner_exit
           loop $inner
             ;; ibody

@@ -98,8 +98,7 @@
         ;; loop
         local.get $i
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $loop
       end
     end

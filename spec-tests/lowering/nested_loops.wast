@@ -30,8 +30,7 @@
       ;; outer
       local.get $i
       local.get $n
-      i64.lt_s
-      i32.eqz
+      i64.ge_s
       br_if $outer_exit
       loop $outer
         ;; inner_start
@@ -56,8 +55,7 @@
           ;; inner_x4
           local.get $acc
           local.get $limit_1
-          i64.lt_s
-          i32.eqz
+          i64.ge_s
           br_if $inner_x4_exit
           loop $inner_x4
             ;; inner_u0
@@ -131,8 +129,7 @@
           ;; inner_rest
           local.get $acc
           local.get $n
-          i64.lt_s
-          i32.eqz
+          i64.ge_s
           br_if $inner_rest_exit
           loop $inner_rest
             ;; inner_body_rest

@@ -61,8 +61,7 @@
       ;; head
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body

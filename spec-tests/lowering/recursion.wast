@@ -48,8 +48,7 @@
         local.tee $n_loop
         ;; entry_tail
         i64.const 2
-        i64.lt_s
-        i32.eqz
+        i64.ge_s
         br_if $entry_tail
       end
     end

@@ -75,8 +75,7 @@
               local.tee $count
               ;; mark
               local.get $n
-              i32.gt_s
-              i32.eqz
+              i32.le_s
               br_if $mark
             end
           end
@@ -90,8 +89,7 @@
         local.tee $i
         ;; outer
         local.get $n
-        i32.gt_s
-        i32.eqz
+        i32.le_s
         br_if $outer
       end
     end

@@ -95,8 +95,7 @@
             i32.load
             local.tee $v_1
             local.get $v
-            i32.gt_s
-            i32.eqz
+            i32.le_s
             br_if $insertion_sort.place
             ;; insertion_sort.shift
             local.get $j0
@@ -144,8 +143,7 @@
           local.tee $i
           ;; insertion_sort.outer
           i32.const 4
-          i32.ge_s
-          i32.eqz
+          i32.lt_s
           br_if $insertion_sort.outer
         end
       end

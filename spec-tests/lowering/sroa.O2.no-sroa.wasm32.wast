@@ -110,8 +110,7 @@
       i32.load
       local.tee $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body

@@ -88,8 +88,7 @@
       ;; head
       local.get $st.0
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body

@@ -60,8 +60,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i64.lt_s
-      i32.eqz
+      i64.ge_s
       br_if $fill_exit
       loop $fill
         ;; store
@@ -94,8 +93,7 @@
       ;; sum
       local.get $i
       local.get $n
-      i64.lt_s
-      i32.eqz
+      i64.ge_s
       br_if $sum_exit
       loop $sum
         ;; add
@@ -148,8 +146,7 @@
       ;; head
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body
@@ -427,8 +424,7 @@
       ;; head
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body

@@ -59,8 +59,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i64.lt_s
-      i32.eqz
+      i64.ge_s
       br_if $fill_exit
       loop $fill
         ;; store
@@ -92,8 +91,7 @@
       ;; sum
       local.get $i
       local.get $n
-      i64.lt_s
-      i32.eqz
+      i64.ge_s
       br_if $sum_exit
       loop $sum
         ;; add
@@ -145,8 +143,7 @@
       ;; head
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body
@@ -426,8 +423,7 @@
       ;; head
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $head_exit
       loop $head
         ;; body

@@ -35,8 +35,7 @@
       ;; fill
       local.get $t
       local.get $nn
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -72,8 +71,7 @@
       ;; col
       local.get $nn
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $col_exit
       loop $col
         ;; col_body
@@ -117,8 +115,7 @@
       ;; loop
       local.get $i
       i32.const 0
-      i32.gt_s
-      i32.eqz
+      i32.le_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -157,8 +154,7 @@
       ;; loop
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -197,8 +193,7 @@
       ;; loop
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body

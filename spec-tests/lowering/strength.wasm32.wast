@@ -38,8 +38,7 @@
       ;; fill
       local.get $t
       local.get $nn
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -75,8 +74,7 @@
       ;; col
       local.get $nn
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $col_exit
       loop $col
         ;; col_body
@@ -135,8 +133,7 @@
       ;; loop
       local.get $q_sr
       i32.const 0
-      i32.gt_s
-      i32.eqz
+      i32.le_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -179,8 +176,7 @@
       ;; loop
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -220,8 +216,7 @@
       ;; loop
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body

@@ -38,8 +38,7 @@
       ;; fill
       local.get $t
       local.get $nn
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -75,8 +74,7 @@
       ;; col
       local.get $nn
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $col_exit
       loop $col
         ;; col_body
@@ -136,8 +134,7 @@
       ;; loop
       local.get $q_sr
       i32.const 0
-      i32.gt_s
-      i32.eqz
+      i32.le_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -180,8 +177,7 @@
       ;; loop
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -221,8 +217,7 @@
       ;; loop
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body

@@ -63,8 +63,7 @@
       ;; entry_case
       local.get $code
       i32.const 500
-      i32.eq
-      i32.eqz
+      i32.ne
       br_if $other
       ;; five
       i32.const 5
@@ -160,8 +159,7 @@
         ;; entry_case
         local.get $x
         i64.const 0
-        i64.eq
-        i32.eqz
+        i64.ne
         br_if $none
         ;; r0
         i32.const 0
@@ -174,8 +172,7 @@
         i64.sub
         local.tee $case
         i64.const 5
-        i64.lt_u
-        i32.eqz
+        i64.ge_u
         br_if $entry_case
         ;; entry_case
         local.get $case
@@ -216,8 +213,7 @@
       ;; entry_case
       local.get $x
       i64.const 9223372036854775807
-      i64.eq
-      i32.eqz
+      i64.ne
       br_if $none
       ;; r3
       i32.const 3
@@ -247,8 +243,7 @@
         ;; entry_case
         local.get $p
         i32.const 8
-        i32.eq
-        i32.eqz
+        i32.ne
         br_if $other
         ;; t1
         i32.const 1
@@ -266,8 +261,7 @@
       ;; entry_case
       local.get $p
       i32.const 4096
-      i32.eq
-      i32.eqz
+      i32.ne
       br_if $other
       ;; t3
       i32.const 3

@@ -57,8 +57,7 @@
         local.tee $n_loop
         ;; entry_tail
         i32.const 2
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $entry_tail
       end
     end

@@ -29,8 +29,7 @@
       ;; for
       local.get $k
       i32.const 8
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $for_exit
       loop $for
         ;; body
@@ -80,8 +79,7 @@
       ;; loop
       local.get $k
       i32.const 0
-      i32.gt_s
-      i32.eqz
+      i32.le_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -118,8 +116,7 @@
       ;; loop
       local.get $k
       i32.const 100
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -154,8 +151,7 @@
       ;; loop
       local.get $k
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body

@@ -219,8 +219,7 @@
       ;; loop
       local.get $k
       i32.const 100
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body
@@ -255,8 +254,7 @@
       ;; loop
       local.get $k
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $loop_exit
       loop $loop
         ;; body

@@ -32,8 +32,7 @@
       ;; outer
       local.get $p
       i32.const 4
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $outer_exit
       loop $outer
         ;; body
@@ -59,8 +58,7 @@
             ;; inner
             local.get $k
             local.get $m
-            i32.lt_s
-            i32.eqz
+            i32.ge_s
             br_if $after
             ;; cmp
             i32.const 64
@@ -77,8 +75,7 @@
             local.get $ke
             i32.add
             i32.load8_u
-            i32.eq
-            i32.eqz
+            i32.ne
             br_if $after
             ;; next
             local.get $k

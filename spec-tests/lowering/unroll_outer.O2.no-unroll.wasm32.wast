@@ -29,8 +29,7 @@
         ;; inner_u0
         local.get $k
         i32.const 3
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $after_u0
         ;; cmp_u0
         i32.const 64
@@ -43,8 +42,7 @@
         local.get $k
         i32.add
         i32.load8_u
-        i32.eq
-        i32.eqz
+        i32.ne
         br_if $after_u0
         ;; next_u0
         local.get $k
@@ -72,8 +70,7 @@
           ;; inner_u1
           local.get $k_1
           i32.const 2
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $after_u1
           ;; cmp_u1
           i32.const 64
@@ -86,8 +83,7 @@
           local.get $k_1
           i32.add
           i32.load8_u
-          i32.eq
-          i32.eqz
+          i32.ne
           br_if $after_u1
           ;; next_u1
           local.get $k_1
@@ -121,8 +117,7 @@
             ;; inner_u2
             local.get $k_1
             i32.const 5
-            i32.lt_s
-            i32.eqz
+            i32.ge_s
             br_if $after_u2
             ;; cmp_u2
             i32.const 64
@@ -135,8 +130,7 @@
             local.get $k_1
             i32.add
             i32.load8_u
-            i32.eq
-            i32.eqz
+            i32.ne
             br_if $after_u2
             ;; next_u2
             local.get $k_1
@@ -170,8 +164,7 @@
               ;; inner
               local.get $k_1
               i32.const 1
-              i32.lt_s
-              i32.eqz
+              i32.ge_s
               br_if $after
               ;; cmp
               i32.const 64
@@ -184,8 +177,7 @@
               local.get $k_1
               i32.add
               i32.load8_u
-              i32.eq
-              i32.eqz
+              i32.ne
               br_if $after
               ;; next
               local.get $k_1
@@ -233,8 +225,7 @@
         ;; head
         local.get $k
         i32.const 8
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $out
         ;; test
         local.get $a

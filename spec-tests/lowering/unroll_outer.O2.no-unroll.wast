@@ -29,8 +29,7 @@
         ;; inner_u0
         local.get $k
         i32.const 3
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $after_u0
         ;; cmp_u0
         i64.const 64
@@ -45,8 +44,7 @@
         i64.extend_i32_s
         i64.add
         i32.load8_u
-        i32.eq
-        i32.eqz
+        i32.ne
         br_if $after_u0
         ;; next_u0
         local.get $k
@@ -74,8 +72,7 @@
           ;; inner_u1
           local.get $k_1
           i32.const 2
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $after_u1
           ;; cmp_u1
           i64.const 64
@@ -90,8 +87,7 @@
           i64.extend_i32_s
           i64.add
           i32.load8_u
-          i32.eq
-          i32.eqz
+          i32.ne
           br_if $after_u1
           ;; next_u1
           local.get $k_1
@@ -125,8 +121,7 @@
             ;; inner_u2
             local.get $k_1
             i32.const 5
-            i32.lt_s
-            i32.eqz
+            i32.ge_s
             br_if $after_u2
             ;; cmp_u2
             i64.const 64
@@ -141,8 +136,7 @@
             i64.extend_i32_s
             i64.add
             i32.load8_u
-            i32.eq
-            i32.eqz
+            i32.ne
             br_if $after_u2
             ;; next_u2
             local.get $k_1
@@ -176,8 +170,7 @@
               ;; inner
               local.get $k_1
               i32.const 1
-              i32.lt_s
-              i32.eqz
+              i32.ge_s
               br_if $after
               ;; cmp
               i64.const 64
@@ -192,8 +185,7 @@
               i64.extend_i32_s
               i64.add
               i32.load8_u
-              i32.eq
-              i32.eqz
+              i32.ne
               br_if $after
               ;; next
               local.get $k_1
@@ -241,8 +233,7 @@
         ;; head
         local.get $k
         i32.const 8
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $out
         ;; test
         local.get $a

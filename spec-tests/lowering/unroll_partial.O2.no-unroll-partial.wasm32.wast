@@ -32,8 +32,7 @@
       ;; twice
       local.get $t
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -45,8 +44,7 @@
           ;; for
           local.get $acc
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_exit
           loop $for
             ;; body
@@ -97,8 +95,7 @@
       ;; fill
       local.get $i
       i32.const 4096
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -134,8 +131,7 @@
       ;; twice
       local.get $i
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -147,8 +143,7 @@
           ;; scan
           local.get $r
           i32.const 4096
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $scan_exit
           loop $scan
             ;; scan_body
@@ -203,8 +198,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -235,8 +229,7 @@
       ;; twice
       local.get $i
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -248,8 +241,7 @@
           ;; for
           local.get $k
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_exit
           loop $for
             ;; body
@@ -314,8 +306,7 @@
       ;; twice
       local.get $t
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -327,8 +318,7 @@
           ;; for
           local.get $acc
           local.get $n
-          i32.ge_u
-          i32.eqz
+          i32.lt_u
           br_if $for_exit
           loop $for
             ;; body
@@ -388,8 +378,7 @@
       ;; for
       local.get $k
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $for_exit
       loop $for
         ;; body

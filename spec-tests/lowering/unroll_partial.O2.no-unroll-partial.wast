@@ -32,8 +32,7 @@
       ;; twice
       local.get $t
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -45,8 +44,7 @@
           ;; for
           local.get $acc
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_exit
           loop $for
             ;; body
@@ -97,8 +95,7 @@
       ;; fill
       local.get $i
       i32.const 4096
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -135,8 +132,7 @@
       ;; twice
       local.get $i
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -148,8 +144,7 @@
           ;; scan
           local.get $r
           i32.const 4096
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $scan_exit
           loop $scan
             ;; scan_body
@@ -205,8 +200,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -237,8 +231,7 @@
       ;; twice
       local.get $i
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -250,8 +243,7 @@
           ;; for
           local.get $k
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_exit
           loop $for
             ;; body
@@ -317,8 +309,7 @@
       ;; twice
       local.get $t
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -330,8 +321,7 @@
           ;; for
           local.get $acc
           local.get $n
-          i32.ge_u
-          i32.eqz
+          i32.lt_u
           br_if $for_exit
           loop $for
             ;; body
@@ -391,8 +381,7 @@
       ;; for
       local.get $k
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $for_exit
       loop $for
         ;; body

@@ -33,8 +33,7 @@
       ;; twice
       local.get $t
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -57,8 +56,7 @@
           ;; for_x4
           local.get $acc
           local.get $limit
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_x4_exit
           loop $for_x4
             ;; for_u0
@@ -121,8 +119,7 @@
           ;; for_rest
           local.get $acc
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
@@ -173,8 +170,7 @@
       ;; fill
       local.get $i
       i32.const 4096
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -211,8 +207,7 @@
       ;; twice
       local.get $i
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -224,8 +219,7 @@
           ;; scan_x4
           local.get $r
           i32.const 4093
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $scan_x4_exit
           loop $scan_x4
             ;; scan_u0
@@ -332,8 +326,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_body
@@ -364,8 +357,7 @@
       ;; twice
       local.get $i
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -388,8 +380,7 @@
           ;; for_x2
           local.get $k
           local.get $limit
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_x2_exit
           loop $for_x2
             ;; for_u0
@@ -459,8 +450,7 @@
           ;; for_rest
           local.get $limit
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
@@ -527,8 +517,7 @@
       ;; twice
       local.get $t
       i32.const 2
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $twice_exit
       loop $twice
         ;; pre
@@ -551,8 +540,7 @@
           ;; for_x4
           local.get $acc
           local.get $limit
-          i32.gt_u
-          i32.eqz
+          i32.le_u
           br_if $for_x4_exit
           loop $for_x4
             ;; for_u0
@@ -623,8 +611,7 @@
           ;; for_rest
           local.get $acc
           local.get $n
-          i32.ge_u
-          i32.eqz
+          i32.lt_u
           br_if $for_rest_exit
           loop $for_rest
             ;; body_rest
@@ -684,8 +671,7 @@
       ;; for
       local.get $k
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $for_exit
       loop $for
         ;; body

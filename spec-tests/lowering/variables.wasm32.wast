@@ -28,8 +28,7 @@
       ;; head
       local.get $i
       i64.const 1
-      i64.gt_s
-      i32.eqz
+      i64.le_s
       br_if $head_exit
       loop $head
         ;; body
@@ -78,8 +77,7 @@
         local.tee $i
         ;; head
         local.get $n
-        i32.gt_s
-        i32.eqz
+        i32.le_s
         br_if $head
       end
     end

@@ -43,8 +43,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_row
@@ -65,8 +64,7 @@
           ;; fill_col_x4
           local.get $k
           local.get $limit
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $fill_col_x4_exit
           loop $fill_col_x4
             ;; fill_col_u0
@@ -157,8 +155,7 @@
           ;; fill_col_rest
           local.get $limit
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $fill_col_rest_exit
           loop $fill_col_rest
             ;; store_rest
@@ -204,14 +201,12 @@
       ;; sum
       local.get $r
       i32.const 0
-      i32.ge_s
-      i32.eqz
+      i32.lt_s
       br_if $done0
       ;; sum_low
       local.get $r
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $done0
       ;; sum_go
       local.get $r
@@ -226,8 +221,7 @@
         ;; sum_col
         local.get $in
         local.get $n
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $sum_col_exit
         loop $sum_col
           ;; add
@@ -279,8 +273,7 @@
       ;; sum_col
       local.get $c
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $sum_col_exit
       loop $sum_col
         ;; add

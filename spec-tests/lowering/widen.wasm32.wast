@@ -43,8 +43,7 @@
       ;; fill
       local.get $i
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $fill_exit
       loop $fill
         ;; fill_row
@@ -71,8 +70,7 @@
           ;; fill_col_x4
           local.get $k
           local.get $limit
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $fill_col_x4_exit
           loop $fill_col_x4
             ;; fill_col_u0
@@ -151,8 +149,7 @@
           ;; fill_col_rest
           local.get $limit
           local.get $n
-          i32.lt_s
-          i32.eqz
+          i32.ge_s
           br_if $fill_col_rest_exit
           loop $fill_col_rest
             ;; store_rest
@@ -195,14 +192,12 @@
       ;; sum
       local.get $r
       i32.const 0
-      i32.ge_s
-      i32.eqz
+      i32.lt_s
       br_if $done0
       ;; sum_low
       local.get $r
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $done0
       ;; sum_go
       i32.const 0
@@ -221,8 +216,7 @@
         ;; sum_col
         local.get $i
         local.get $n
-        i32.lt_s
-        i32.eqz
+        i32.ge_s
         br_if $sum_col_exit
         loop $sum_col
           ;; add
@@ -272,8 +266,7 @@
       ;; sum_col
       local.get $c
       local.get $n
-      i32.lt_s
-      i32.eqz
+      i32.ge_s
       br_if $sum_col_exit
       loop $sum_col
         ;; add

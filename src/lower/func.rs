@@ -54,7 +54,7 @@ pub(super) fn lower_function(
         body.push(Instr::Unreachable);
     }
     if fc.cx.options.peephole {
-        super::peephole::tee_locals(&mut body);
+        super::peephole::rewrite(&mut body);
     }
     let comment = fc.cx.name_comment(&format!("fn @{}", func.name));
     let vars = match fc.cx.origins {

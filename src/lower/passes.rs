@@ -198,7 +198,7 @@ pub const PASSES: &[PassInfo] = &[
         name: "peephole",
         level: OptLevel::O1,
         rewrites_ir: false,
-        what: "`local.set $x local.get $x` becomes `local.tee $x` (peephole.rs)",
+        what: "`local.set $x local.get $x` becomes `local.tee $x`; an integer comparison then `i32.eqz` becomes the negated comparison (peephole.rs)",
     },
     PassInfo {
         name: "rotate-loops",

@@ -115,6 +115,27 @@ typed_ops! {
     }
 }
 
+impl IntCmpOp {
+    /// The comparison that is true exactly when this one is false
+    /// (`lt_s` for `ge_s`). Float comparisons have none: with a NaN
+    /// operand both `lt` and `ge` are false.
+    pub fn negated(self) -> IntCmpOp {
+        use IntCmpOp::*;
+        match self {
+            Eq => Ne,
+            Ne => Eq,
+            LtS => GeS,
+            GeS => LtS,
+            GtS => LeS,
+            LeS => GtS,
+            LtU => GeU,
+            GeU => LtU,
+            GtU => LeU,
+            LeU => GtU,
+        }
+    }
+}
+
 typed_ops! {
     /// Two float operands, an i32 result that is 0 or 1: `f64.le`.
     FloatCmpOp on FloatType(F32 "f32", F64 "f64") {

@@ -189,8 +189,7 @@
         ;; sum.loop
         local.get $i
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $sum.loop
       end
     end
@@ -318,8 +317,7 @@
         ;; loop
         local.get $i
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $loop
       end
     end
@@ -368,8 +366,7 @@
         ;; loop
         local.get $i
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $loop
       end
     end
@@ -426,8 +423,7 @@
         local.tee $i
         ;; loop
         local.get $n
-        i32.ge_s
-        i32.eqz
+        i32.lt_s
         br_if $loop
       end
     end

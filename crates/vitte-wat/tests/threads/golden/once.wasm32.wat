@@ -114,8 +114,7 @@
         i32.atomic.load
         local.tee $now
         i32.const 2
-        i32.eq
-        i32.eqz
+        i32.ne
         br_if $join.check
       end
     end
