@@ -91,16 +91,13 @@
   )
   ;; fn @same
   (func $same (type $t1) (param $x i32) (param $y i32) (result i32)
-    (local $s i32)
+    (local $r i32)
     ;; entry
     local.get $x
     local.get $y
     i32.add
-    local.set $s
-    local.get $x
-    drop
+    local.tee $r
     ;; out
-    local.get $s
     return
   )
 )

@@ -24,16 +24,13 @@
     (local $k i32)
     (local $idx i32)
     ;; entry
+    i32.const 32
+    local.get $n0
     local.get $n0
     i32.const 32
     i32.gt_s
-    if
-      i32.const 32
-      local.set $n
-    else
-      local.get $n0
-      local.set $n
-    end
+    select
+    local.set $n
     ;; top
     i32.const 0
     i32.const 0

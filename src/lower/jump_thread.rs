@@ -559,7 +559,7 @@ pub(super) fn without_unreachable(func: &Function) -> Cow<'_, Function> {
 /// order. The values they defined are no longer defined anywhere, and
 /// unused (as the results of instructions other passes delete); their
 /// records point at the entry.
-fn remove_unreachable(func: &mut Function) {
+pub(super) fn remove_unreachable(func: &mut Function) {
     let cfg = Cfg::new(func);
     if cfg.rpo.len() == func.blocks.len() {
         return;

@@ -42,6 +42,7 @@ mod promote;
 mod ranges;
 mod reducible;
 mod rotate;
+mod selects;
 mod simplify;
 mod sroa;
 mod strength;
@@ -124,6 +125,8 @@ pub struct Options {
     /// Send edges that pass a known value straight past blocks that only
     /// branch on it (`jump_thread.rs`).
     pub jump_threading: bool,
+    /// Diamonds that only pick a value made `select`s (`selects.rs`).
+    pub select_diamonds: bool,
     /// Replace loads of read-only data at known offsets by the constants
     /// they read (`const_loads.rs`).
     pub fold_const_loads: bool,

@@ -410,6 +410,26 @@ impl<'a> Walk<'a> {
         failed
     }
 
+    /// `range`, of `v`, narrowed by what `cond` (a comparison) being
+    /// `holds` tells about `v`: the arm of a `select` is picked only when
+    /// its condition says so (`select %n > 20, 20, %n` is at most 20).
+    fn narrowed(&self, b: BlockId, cond: ValueId, holds: bool, v: ValueId, range: Range) -> Range {
+        let Some(&Op::Compare(cmp, ty, x, y)) = super::unroll::def_op(self.func, cond) else {
+            return range;
+        };
+        let (Some(rx), Some(ry)) = (self.at(x, b), self.at(y, b)) else {
+            return range;
+        };
+        if !tracked(ty) {
+            return range;
+        }
+        let cmp = if holds { cmp } else { negate(cmp) };
+        compare_facts(cmp, ty, (x, rx), (y, ry))
+            .into_iter()
+            .filter(|&(fact_of, _)| fact_of == v)
+            .fold(range, |range, (_, fact)| range.meet(fact))
+    }
+
     /// The range of the result of `op`, in block `b`, of type `ty`.
     fn transfer(&self, op: &Op, b: BlockId, ty: Type) -> Range {
         let full = Range::full(ty);
@@ -434,9 +454,16 @@ impl<'a> Walk<'a> {
                 None => full,
             },
             Op::Select {
-                if_true, if_false, ..
+                cond,
+                if_true,
+                if_false,
+                ..
             } => match (at(if_true), at(if_false)) {
-                (Some(a), Some(c)) => a.union(c),
+                (Some(a), Some(c)) => {
+                    let a = self.narrowed(b, cond, true, if_true, a);
+                    let c = self.narrowed(b, cond, false, if_false, c);
+                    a.union(c)
+                }
                 _ => full,
             },
             Op::Load { access, .. } => match access.narrow {

@@ -94,6 +94,7 @@ fn opt_prints_the_ir_after_each_pass_and_its_output_runs() {
             ";; IR after sroa",
             ";; IR after simplify",
             ";; IR after jump-threading",
+            ";; IR after select-diamonds",
             ";; IR after expand-switches",
             ";; IR after fold-offsets",
             ";; IR after gvn",
