@@ -4,8 +4,10 @@
 //! again for each source expression that names it (`p.x * p.x`), and
 //! stores a field then reads it back; this gives each read once.
 //!
-//! Addresses are compared as a base value plus a constant: `ptr.add %p,
-//! c1` then `ptr.add _, c2` is `(%p, c1 + c2)`, the sum wrapping like
+//! Addresses are compared as a base plus a constant: `ptr.add %p, c1`
+//! then `ptr.add _, c2` is `(%p, c1 + c2)`; a base that is `data.addr @x`
+//! or `slot.addr $s` is that data or slot, whichever instruction took its
+//! address; the sum wrapping like
 //! `ptr.add` (two sums equal modulo 2^64 are equal modulo 2^32 too, so
 //! one rule serves both targets), and the access's own `offset=` is part
 //! of the key. Two accesses with the same key, the same type and the same
@@ -29,12 +31,23 @@ use super::inline::renumber_defs;
 use super::offsets::ptr_add_const;
 use crate::analysis::Cfg;
 use crate::fxhash::FxHashMap;
-use crate::ir::{Function, MemAccess, MemId, Op, ValueId};
+use crate::ir::{DataId, Function, MemAccess, MemId, Op, SlotId, ValueId};
 
 /// An address as a base value plus a wrapping constant, the access's
 /// offset and its shape, and the memory it is in.
 type Key = (Addr, MemId);
-type Addr = (ValueId, u64, u64, MemAccess);
+type Addr = (Base, u64, u64, MemAccess);
+
+/// What an address is relative to. Two `data.addr @x` (a frontend writes
+/// one per access; `gvn` keeps them, as it keeps constants, to emit each
+/// where it is used) are the same address, and so are two `slot.addr $s`
+/// of one frame.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Base {
+    Value(ValueId),
+    Data(DataId),
+    Slot(SlotId),
+}
 
 /// The function with its redundant loads removed, or `None` when it has none.
 pub(super) fn cse_loads(func: &Function) -> Option<Function> {
@@ -158,6 +171,11 @@ fn key(
             None => break,
         }
     }
+    let base = match super::unroll::def_op(func, base) {
+        Some(&Op::DataAddr(data)) => Base::Data(data),
+        Some(&Op::SlotAddr(slot)) => Base::Slot(slot),
+        _ => Base::Value(base),
+    };
     (base, added, offset, access)
 }
 
@@ -251,6 +269,33 @@ mod tests {
                      %b = i64.load %p\n  %s = i64.add %a, %b\n  return %s\n}\n";
         let module = parse(plain);
         assert!(cse_loads(module.func(module.func_by_name("f").expect("f"))).is_some());
+    }
+
+    /// A frontend takes a data item's address once per access: the two
+    /// `data.addr @top` are one address, so the second load goes, and so
+    /// does the `data.addr` only it read. A slot likewise.
+    #[test]
+    fn addresses_of_the_same_data_or_slot_are_one_base() {
+        let module = parse(
+            "data @top align 8 = i64 40\n\
+             pub fn @f() -> i64 {\n  slot $s: 16 align 8\n\
+             entry:\n  %a = data.addr @top\n  %x = i64.load %a\n\
+               %b = data.addr @top\n  %y = i64.load %b\n\
+               %s1 = slot.addr $s\n  i64.store %s1, %x offset=8\n\
+               %s2 = slot.addr $s\n  %z = i64.load %s2 offset=8\n\
+               %t = i64.add %x, %y\n  %r = i64.add %t, %z\n  return %r\n}\n",
+        );
+        let after = rewritten(&module, |_, f| cse_loads(f));
+        let text = crate::text::print_module(&after);
+        assert_eq!((loads(&module), loads(&after)), (3, 1), "{text}");
+        assert_eq!(text.matches("data.addr").count(), 1, "{text}");
+        assert_eq!(text.matches("slot.addr").count(), 1, "{text}");
+        for target in [Target::Wasm64, Target::Wasm32] {
+            let mut before = Interpreter::new(&module, target).expect("instantiates");
+            let mut now = Interpreter::new(&after, target).expect("instantiates");
+            assert_eq!(now.call("f", &[]), before.call("f", &[]), "{target}");
+            assert_eq!(before.call("f", &[]), Ok(vec![Value::I64(120)]));
+        }
     }
 
     #[test]

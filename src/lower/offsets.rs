@@ -123,13 +123,17 @@ fn ptr_const(func: &Function, v: ValueId) -> Option<u64> {
     }
 }
 
-/// Removes the `ptr.add`s and constants that the folds left unused (they
-/// cannot trap), and those that only they used ([`remove_dead`]).
+/// Removes the `ptr.add`s, constants and `data.addr`/`slot.addr` that the
+/// folds left unused (they cannot trap), and those that only they used
+/// ([`remove_dead`]).
 pub(super) fn remove_dead_address_arithmetic(func: &mut Function) {
     remove_dead(func, |inst| {
         matches!(
             inst.op,
-            Op::Binary(BinaryOp::Add, Type::Ptr, ..) | Op::Const(_)
+            Op::Binary(BinaryOp::Add, Type::Ptr, ..)
+                | Op::Const(_)
+                | Op::DataAddr(_)
+                | Op::SlotAddr(_)
         )
     });
 }
