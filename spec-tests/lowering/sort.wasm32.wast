@@ -60,89 +60,83 @@
     local.set $o_w
     i32.const 1
     local.set $i
-    block $insertion_sort.outer_exit
-      ;; insertion_sort.outer
+    ;; insertion_sort.outer
+    loop $insertion_sort.outer
+      ;; insertion_sort.take
+      local.get $p
+      local.get $o_w
+      i32.add
+      i32.load
+      local.set $v
       local.get $i
+      i32.const 1
+      i32.sub
+      local.tee $j0
       i32.const 4
-      i32.ge_s
-      br_if $insertion_sort.outer_exit
-      loop $insertion_sort.outer
-        ;; insertion_sort.take
-        local.get $p
-        local.get $o_w
-        i32.add
-        i32.load
-        local.set $v
-        local.get $i
-        i32.const 1
-        i32.sub
-        local.tee $j0
-        i32.const 4
-        i32.mul
-        local.set $o_w_1
-        loop $insertion_sort.inner
-          block $insertion_sort.place
-            ;; insertion_sort.inner
-            local.get $j0
-            i32.const 0
-            i32.lt_s
-            br_if $insertion_sort.place
-            ;; insertion_sort.compare
-            local.get $p
-            local.get $o_w_1
-            i32.add
-            i32.load
-            local.tee $v_1
-            local.get $v
-            i32.le_s
-            br_if $insertion_sort.place
-            ;; insertion_sort.shift
-            local.get $j0
-            i32.const 1
-            i32.add
-            i32.const 4
-            i32.mul
-            local.set $o
-            local.get $p
-            local.get $o
-            i32.add
-            local.get $v_1
-            i32.store
-            local.get $j0
-            i32.const 1
-            i32.sub
-            local.get $o_w_1
-            i32.const 4
-            i32.sub
-            local.set $o_w_1
-            local.set $j0
-            br $insertion_sort.inner
-          end
-          ;; insertion_sort.place
+      i32.mul
+      local.set $o_w_1
+      loop $insertion_sort.inner
+        block $insertion_sort.place
+          ;; insertion_sort.inner
+          local.get $j0
+          i32.const 0
+          i32.lt_s
+          br_if $insertion_sort.place
+          ;; insertion_sort.compare
+          local.get $p
+          local.get $o_w_1
+          i32.add
+          i32.load
+          local.tee $v_1
+          local.get $v
+          i32.le_s
+          br_if $insertion_sort.place
+          ;; insertion_sort.shift
           local.get $j0
           i32.const 1
           i32.add
           i32.const 4
           i32.mul
-          local.set $o_w_1
+          local.set $o
           local.get $p
-          local.get $o_w_1
+          local.get $o
           i32.add
-          local.get $v
+          local.get $v_1
           i32.store
-          local.get $i
+          local.get $j0
           i32.const 1
-          i32.add
-          local.get $o_w
+          i32.sub
+          local.get $o_w_1
           i32.const 4
-          i32.add
-          local.set $o_w
-          local.tee $i
-          ;; insertion_sort.outer
-          i32.const 4
-          i32.lt_s
-          br_if $insertion_sort.outer
+          i32.sub
+          local.set $o_w_1
+          local.set $j0
+          br $insertion_sort.inner
         end
+        ;; insertion_sort.place
+        local.get $j0
+        i32.const 1
+        i32.add
+        i32.const 4
+        i32.mul
+        local.set $o_w_1
+        local.get $p
+        local.get $o_w_1
+        i32.add
+        local.get $v
+        i32.store
+        local.get $i
+        i32.const 1
+        i32.add
+        local.get $o_w
+        i32.const 4
+        i32.add
+        local.set $o_w
+        local.tee $i
+        ;; insertion_sort.outer
+        i32.const 4
+        i32.lt_s
+        br_if $insertion_sort.outer
       end
     end
     ;; entry.after

@@ -60,92 +60,86 @@
     local.set $o_w
     i32.const 1
     local.set $i
-    block $insertion_sort.outer_exit
-      ;; insertion_sort.outer
+    ;; insertion_sort.outer
+    loop $insertion_sort.outer
+      ;; insertion_sort.take
+      local.get $p
+      local.get $o_w
+      i64.add
+      i32.load
+      local.set $v
       local.get $i
-      i32.const 4
-      i32.ge_s
-      br_if $insertion_sort.outer_exit
-      loop $insertion_sort.outer
-        ;; insertion_sort.take
-        local.get $p
-        local.get $o_w
-        i64.add
-        i32.load
-        local.set $v
-        local.get $i
-        i32.const 1
-        i32.sub
-        local.tee $j0
-        i64.extend_i32_s
-        i64.const 4
-        i64.mul
-        local.set $o_w_1
-        loop $insertion_sort.inner
-          block $insertion_sort.place
-            ;; insertion_sort.inner
-            local.get $j0
-            i32.const 0
-            i32.lt_s
-            br_if $insertion_sort.place
-            ;; insertion_sort.compare
-            local.get $p
-            local.get $o_w_1
-            i64.add
-            i32.load
-            local.tee $v_1
-            local.get $v
-            i32.le_s
-            br_if $insertion_sort.place
-            ;; insertion_sort.shift
-            local.get $j0
-            i32.const 1
-            i32.add
-            i32.const 4
-            i32.mul
-            i64.extend_i32_u
-            local.set $o
-            local.get $p
-            local.get $o
-            i64.add
-            local.get $v_1
-            i32.store
-            local.get $j0
-            i32.const 1
-            i32.sub
-            local.get $o_w_1
-            i64.const 4
-            i64.sub
-            local.set $o_w_1
-            local.set $j0
-            br $insertion_sort.inner
-          end
-          ;; insertion_sort.place
+      i32.const 1
+      i32.sub
+      local.tee $j0
+      i64.extend_i32_s
+      i64.const 4
+      i64.mul
+      local.set $o_w_1
+      loop $insertion_sort.inner
+        block $insertion_sort.place
+          ;; insertion_sort.inner
+          local.get $j0
+          i32.const 0
+          i32.lt_s
+          br_if $insertion_sort.place
+          ;; insertion_sort.compare
+          local.get $p
+          local.get $o_w_1
+          i64.add
+          i32.load
+          local.tee $v_1
+          local.get $v
+          i32.le_s
+          br_if $insertion_sort.place
+          ;; insertion_sort.shift
           local.get $j0
           i32.const 1
           i32.add
           i32.const 4
           i32.mul
           i64.extend_i32_u
-          local.set $o_w_1
+          local.set $o
           local.get $p
-          local.get $o_w_1
+          local.get $o
           i64.add
-          local.get $v
+          local.get $v_1
           i32.store
-          local.get $i
+          local.get $j0
           i32.const 1
-          i32.add
-          local.get $o_w
+          i32.sub
+          local.get $o_w_1
           i64.const 4
-          i64.add
-          local.set $o_w
-          local.tee $i
-          ;; insertion_sort.outer
-          i32.const 4
-          i32.lt_s
-          br_if $insertion_sort.outer
+          i64.sub
+          local.set $o_w_1
+          local.set $j0
+          br $insertion_sort.inner
         end
+        ;; insertion_sort.place
+        local.get $j0
+        i32.const 1
+        i32.add
+        i32.const 4
+        i32.mul
+        i64.extend_i32_u
+        local.set $o_w_1
+        local.get $p
+        local.get $o_w_1
+        i64.add
+        local.get $v
+        i32.store
+        local.get $i
+        i32.const 1
+        i32.add
+        local.get $o_w
+        i64.const 4
+        i64.add
+        local.set $o_w
+        local.tee $i
+        ;; insertion_sort.outer
+        i32.const 4
+        i32.lt_s
+        br_if $insertion_sort.outer
       end
     end
     ;; entry.after

@@ -25,42 +25,36 @@
     local.get $byte
     local.set $c
     local.set $k
-    block $for_exit
-      ;; for
-      local.get $k
-      i32.const 8
-      i32.ge_s
-      br_if $for_exit
-      loop $for
-        ;; body
+    ;; for
+    loop $for
+      ;; body
+      local.get $c
+      i32.const 1
+      i32.and
+      if
+        ;; odd
         local.get $c
         i32.const 1
-        i32.and
-        if
-          ;; odd
-          local.get $c
-          i32.const 1
-          i32.shr_u
-          i32.const -306674912
-          i32.xor
-          local.set $c
-        else
-          ;; even
-          local.get $c
-          i32.const 1
-          i32.shr_u
-          local.set $c
-        end
-        ;; step
-        local.get $k
+        i32.shr_u
+        i32.const -306674912
+        i32.xor
+        local.set $c
+      else
+        ;; even
+        local.get $c
         i32.const 1
-        i32.add
-        local.tee $k
-        ;; for
-        i32.const 8
-        i32.lt_s
-        br_if $for
+        i32.shr_u
+        local.set $c
       end
+      ;; step
+      local.get $k
+      i32.const 1
+      i32.add
+      local.tee $k
+      ;; for
+      i32.const 8
+      i32.lt_s
+      br_if $for
     end
     ;; out
     local.get $c
@@ -75,27 +69,21 @@
     local.get $a
     local.set $s
     local.set $k
-    block $loop_exit
-      ;; loop
+    ;; loop
+    loop $loop
+      ;; body
+      local.get $s
       local.get $k
+      i32.add
+      local.set $s
+      local.get $k
+      i32.const -2
+      i32.add
+      local.tee $k
+      ;; loop
       i32.const 0
-      i32.le_s
-      br_if $loop_exit
-      loop $loop
-        ;; body
-        local.get $s
-        local.get $k
-        i32.add
-        local.set $s
-        local.get $k
-        i32.const -2
-        i32.add
-        local.tee $k
-        ;; loop
-        i32.const 0
-        i32.gt_s
-        br_if $loop
-      end
+      i32.gt_s
+      br_if $loop
     end
     ;; out
     local.get $s
@@ -112,27 +100,21 @@
     i32.const 0
     local.set $s
     local.set $k
-    block $loop_exit
-      ;; loop
+    ;; loop
+    loop $loop
+      ;; body
+      local.get $s
+      local.get $a
+      i32.add
+      local.set $s
       local.get $k
+      i32.const 1
+      i32.add
+      local.tee $k
+      ;; loop
       i32.const 100
-      i32.ge_s
-      br_if $loop_exit
-      loop $loop
-        ;; body
-        local.get $s
-        local.get $a
-        i32.add
-        local.set $s
-        local.get $k
-        i32.const 1
-        i32.add
-        local.tee $k
-        ;; loop
-        i32.const 100
-        i32.lt_s
-        br_if $loop
-      end
+      i32.lt_s
+      br_if $loop
     end
     ;; out
     local.get $s

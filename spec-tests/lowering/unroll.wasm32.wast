@@ -215,27 +215,21 @@
     i32.const 0
     local.set $s
     local.set $k
-    block $loop_exit
-      ;; loop
+    ;; loop
+    loop $loop
+      ;; body
+      local.get $s
+      local.get $a
+      i32.add
+      local.set $s
       local.get $k
+      i32.const 1
+      i32.add
+      local.tee $k
+      ;; loop
       i32.const 100
-      i32.ge_s
-      br_if $loop_exit
-      loop $loop
-        ;; body
-        local.get $s
-        local.get $a
-        i32.add
-        local.set $s
-        local.get $k
-        i32.const 1
-        i32.add
-        local.tee $k
-        ;; loop
-        i32.const 100
-        i32.lt_s
-        br_if $loop
-      end
+      i32.lt_s
+      br_if $loop
     end
     ;; out
     local.get $s

@@ -28,87 +28,81 @@
     i32.const 0
     local.set $total
     local.set $p
-    block $outer_exit
-      ;; outer
+    ;; outer
+    loop $outer
+      ;; body
       local.get $p
-      i32.const 4
-      i32.ge_s
-      br_if $outer_exit
-      loop $outer
-        ;; body
-        local.get $p
-        i64.extend_i32_s
-        local.set $pe
-        i64.const 48
-        local.get $pe
-        i64.const 4
-        i64.mul
-        i64.add
-        i32.load
-        local.set $m
-        i64.const 16
-        local.get $pe
-        i64.const 8
-        i64.mul
-        i64.add
-        local.set $pe
-        i32.const 0
-        local.set $k
-        loop $inner
-          block $after
-            ;; inner
-            local.get $k
-            local.get $m
-            i32.ge_s
-            br_if $after
-            ;; cmp
-            i64.const 64
-            local.get $a
-            local.get $k
-            i32.add
-            i64.extend_i32_u
-            i64.add
-            i32.load8_u
-            local.set $tc
-            local.get $k
-            i64.extend_i32_s
-            local.set $ke
-            local.get $tc
-            local.get $pe
-            local.get $ke
-            i64.add
-            i32.load8_u
-            i32.ne
-            br_if $after
-            ;; next
-            local.get $k
-            i32.const 1
-            i32.add
-            local.set $k
-            br $inner
-          end
-          ;; after
+      i64.extend_i32_s
+      local.set $pe
+      i64.const 48
+      local.get $pe
+      i64.const 4
+      i64.mul
+      i64.add
+      i32.load
+      local.set $m
+      i64.const 16
+      local.get $pe
+      i64.const 8
+      i64.mul
+      i64.add
+      local.set $pe
+      i32.const 0
+      local.set $k
+      loop $inner
+        block $after
+          ;; inner
           local.get $k
           local.get $m
-          i32.eq
-          local.set $m
-          local.get $total
-          i32.const 10
-          i32.mul
+          i32.ge_s
+          br_if $after
+          ;; cmp
+          i64.const 64
+          local.get $a
           local.get $k
           i32.add
-          local.get $m
-          i32.add
-          local.set $total
-          local.get $p
+          i64.extend_i32_u
+          i64.add
+          i32.load8_u
+          local.set $tc
+          local.get $k
+          i64.extend_i32_s
+          local.set $ke
+          local.get $tc
+          local.get $pe
+          local.get $ke
+          i64.add
+          i32.load8_u
+          i32.ne
+          br_if $after
+          ;; next
+          local.get $k
           i32.const 1
           i32.add
-          local.tee $p
-          ;; outer
-          i32.const 4
-          i32.lt_s
-          br_if $outer
+          local.set $k
+          br $inner
         end
+        ;; after
+        local.get $k
+        local.get $m
+        i32.eq
+        local.set $m
+        local.get $total
+        i32.const 10
+        i32.mul
+        local.get $k
+        i32.add
+        local.get $m
+        i32.add
+        local.set $total
+        local.get $p
+        i32.const 1
+        i32.add
+        local.tee $p
+        ;; outer
+        i32.const 4
+        i32.lt_s
+        br_if $outer
       end
     end
     ;; done

@@ -28,54 +28,48 @@
     i32.const 0
     local.set $acc
     local.set $t
-    block $twice_exit
-      ;; twice
-      local.get $t
-      i32.const 2
-      i32.ge_s
-      br_if $twice_exit
-      loop $twice
-        ;; pre
-        i32.const 0
+    ;; twice
+    loop $twice
+      ;; pre
+      i32.const 0
+      local.get $acc
+      local.set $s
+      local.set $acc
+      block $for_exit
+        ;; for
         local.get $acc
-        local.set $s
-        local.set $acc
-        block $for_exit
-          ;; for
+        local.get $n
+        i32.ge_s
+        br_if $for_exit
+        loop $for
+          ;; body
+          local.get $s
           local.get $acc
+          local.get $acc
+          i32.mul
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const 1
+          i32.add
+          local.tee $acc
+          ;; for
           local.get $n
-          i32.ge_s
-          br_if $for_exit
-          loop $for
-            ;; body
-            local.get $s
-            local.get $acc
-            local.get $acc
-            i32.mul
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const 1
-            i32.add
-            local.tee $acc
-            ;; for
-            local.get $n
-            i32.lt_s
-            br_if $for
-          end
+          i32.lt_s
+          br_if $for
         end
-        ;; out
-        local.get $t
-        i32.const 1
-        i32.add
-        local.get $s
-        local.set $acc
-        local.tee $t
-        ;; twice
-        i32.const 2
-        i32.lt_s
-        br_if $twice
       end
+      ;; out
+      local.get $t
+      i32.const 1
+      i32.add
+      local.get $s
+      local.set $acc
+      local.tee $t
+      ;; twice
+      i32.const 2
+      i32.lt_s
+      br_if $twice
     end
     ;; done
     local.get $acc
@@ -91,95 +85,77 @@
     local.get $seed
     local.set $r
     local.set $i
-    block $fill_exit
-      ;; fill
+    ;; fill
+    loop $fill
+      ;; fill_body
+      local.get $r
+      i32.const 1664525
+      i32.mul
+      i32.const 1013904223
+      i32.add
+      local.set $r
+      i64.const 16
       local.get $i
+      i64.extend_i32_s
+      i64.add
+      local.get $r
+      i32.const 24
+      i32.shr_u
+      i32.store8
+      local.get $i
+      i32.const 1
+      i32.add
+      local.tee $i
+      ;; fill
       i32.const 4096
-      i32.ge_s
-      br_if $fill_exit
-      loop $fill
-        ;; fill_body
-        local.get $r
-        i32.const 1664525
-        i32.mul
-        i32.const 1013904223
-        i32.add
-        local.set $r
-        i64.const 16
-        local.get $i
-        i64.extend_i32_s
-        i64.add
-        local.get $r
-        i32.const 24
-        i32.shr_u
-        i32.store8
-        local.get $i
-        i32.const 1
-        i32.add
-        local.tee $i
-        ;; fill
-        i32.const 4096
-        i32.lt_s
-        br_if $fill
-      end
+      i32.lt_s
+      br_if $fill
     end
     ;; hash
     i32.const 0
     i32.const -2128831035
     local.set $r
     local.set $i
-    block $twice_exit
-      ;; twice
-      local.get $i
-      i32.const 2
-      i32.ge_s
-      br_if $twice_exit
-      loop $twice
-        ;; pre
-        i32.const 0
+    ;; twice
+    loop $twice
+      ;; pre
+      i32.const 0
+      local.get $r
+      local.set $h
+      local.set $r
+      ;; scan
+      loop $scan
+        ;; scan_body
+        local.get $h
+        i64.const 16
         local.get $r
+        i64.extend_i32_s
+        i64.add
+        i32.load8_u
+        i32.xor
+        i32.const 16777619
+        i32.mul
         local.set $h
-        local.set $r
-        block $scan_exit
-          ;; scan
-          local.get $r
-          i32.const 4096
-          i32.ge_s
-          br_if $scan_exit
-          loop $scan
-            ;; scan_body
-            local.get $h
-            i64.const 16
-            local.get $r
-            i64.extend_i32_s
-            i64.add
-            i32.load8_u
-            i32.xor
-            i32.const 16777619
-            i32.mul
-            local.set $h
-            local.get $r
-            i32.const 1
-            i32.add
-            local.tee $r
-            ;; scan
-            i32.const 4096
-            i32.lt_s
-            br_if $scan
-          end
-        end
-        ;; next
-        local.get $i
+        local.get $r
         i32.const 1
         i32.add
-        local.get $h
-        local.set $r
-        local.tee $i
-        ;; twice
-        i32.const 2
+        local.tee $r
+        ;; scan
+        i32.const 4096
         i32.lt_s
-        br_if $twice
+        br_if $scan
       end
+      ;; next
+      local.get $i
+      i32.const 1
+      i32.add
+      local.get $h
+      local.set $r
+      local.tee $i
+      ;; twice
+      i32.const 2
+      i32.lt_s
+      br_if $twice
     end
     ;; done
     local.get $r
@@ -305,58 +281,52 @@
     i32.const 0
     local.set $acc
     local.set $t
-    block $twice_exit
-      ;; twice
-      local.get $t
-      i32.const 2
-      i32.ge_s
-      br_if $twice_exit
-      loop $twice
-        ;; pre
-        local.get $start
+    ;; twice
+    loop $twice
+      ;; pre
+      local.get $start
+      local.get $acc
+      local.set $s
+      local.set $acc
+      block $for_exit
+        ;; for
         local.get $acc
-        local.set $s
-        local.set $acc
-        block $for_exit
-          ;; for
+        local.get $n
+        i32.lt_u
+        br_if $for_exit
+        loop $for
+          ;; body
+          local.get $s
+          i32.const 97
           local.get $acc
+          i32.div_u
+          i32.add
+          local.get $acc
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const -3
+          i32.add
+          local.tee $acc
+          ;; for
           local.get $n
-          i32.lt_u
-          br_if $for_exit
-          loop $for
-            ;; body
-            local.get $s
-            i32.const 97
-            local.get $acc
-            i32.div_u
-            i32.add
-            local.get $acc
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const -3
-            i32.add
-            local.tee $acc
-            ;; for
-            local.get $n
-            i32.ge_u
-            br_if $for
-          end
+          i32.ge_u
+          br_if $for
         end
-        ;; out
-        local.get $s
-        local.get $acc
-        i32.add
-        local.set $acc
-        local.get $t
-        i32.const 1
-        i32.add
-        local.tee $t
-        ;; twice
-        i32.const 2
-        i32.lt_s
-        br_if $twice
       end
+      ;; out
+      local.get $s
+      local.get $acc
+      i32.add
+      local.set $acc
+      local.get $t
+      i32.const 1
+      i32.add
+      local.tee $t
+      ;; twice
+      i32.const 2
+      i32.lt_s
+      br_if $twice
     end
     ;; done
     local.get $acc

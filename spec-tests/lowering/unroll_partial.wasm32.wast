@@ -29,128 +29,122 @@
     i32.const 0
     local.set $acc
     local.set $t
-    block $twice_exit
-      ;; twice
-      local.get $t
-      i32.const 2
+    ;; twice
+    loop $twice
+      ;; pre
+      local.get $n
+      i32.const -2147483645
       i32.ge_s
-      br_if $twice_exit
-      loop $twice
-        ;; pre
-        local.get $n
-        i32.const -2147483645
-        i32.ge_s
-        local.set $limit
-        local.get $n
-        i32.const 3
-        i32.sub
-        i32.const -2147483648
-        local.get $limit
-        select
-        local.set $limit
-        i32.const 0
+      local.set $limit
+      local.get $n
+      i32.const 3
+      i32.sub
+      i32.const -2147483648
+      local.get $limit
+      select
+      local.set $limit
+      i32.const 0
+      local.get $acc
+      local.set $s
+      local.set $acc
+      block $for_x4_exit
+        ;; for_x4
         local.get $acc
-        local.set $s
-        local.set $acc
-        block $for_x4_exit
-          ;; for_x4
-          local.get $acc
-          local.get $limit
-          i32.ge_s
-          br_if $for_x4_exit
-          loop $for_x4
-            ;; for_u0
-            ;; body_u0
-            local.get $s
-            local.get $acc
-            local.get $acc
-            i32.mul
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const 1
-            i32.add
-            local.set $acc
-            ;; for_u1
-            ;; body_u1
-            local.get $s
-            local.get $acc
-            local.get $acc
-            i32.mul
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const 1
-            i32.add
-            local.set $acc
-            ;; for_u2
-            ;; body_u2
-            local.get $s
-            local.get $acc
-            local.get $acc
-            i32.mul
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const 1
-            i32.add
-            local.set $acc
-            ;; for
-            ;; body
-            local.get $s
-            local.get $acc
-            local.get $acc
-            i32.mul
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const 1
-            i32.add
-            local.tee $acc
-            ;; for_x4
-            local.get $limit
-            i32.lt_s
-            br_if $for_x4
-          end
-        end
-        local.get $s
-        local.set $limit
-        block $for_rest_exit
-          ;; for_rest
-          local.get $acc
-          local.get $n
-          i32.ge_s
-          br_if $for_rest_exit
-          loop $for_rest
-            ;; body_rest
-            local.get $limit
-            local.get $acc
-            local.get $acc
-            i32.mul
-            i32.add
-            local.set $limit
-            local.get $acc
-            i32.const 1
-            i32.add
-            local.tee $acc
-            ;; for_rest
-            local.get $n
-            i32.lt_s
-            br_if $for_rest
-          end
-        end
-        ;; out
-        local.get $t
-        i32.const 1
-        i32.add
         local.get $limit
-        local.set $acc
-        local.tee $t
-        ;; twice
-        i32.const 2
-        i32.lt_s
-        br_if $twice
+        i32.ge_s
+        br_if $for_x4_exit
+        loop $for_x4
+          ;; for_u0
+          ;; body_u0
+          local.get $s
+          local.get $acc
+          local.get $acc
+          i32.mul
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const 1
+          i32.add
+          local.set $acc
+          ;; for_u1
+          ;; body_u1
+          local.get $s
+          local.get $acc
+          local.get $acc
+          i32.mul
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const 1
+          i32.add
+          local.set $acc
+          ;; for_u2
+          ;; body_u2
+          local.get $s
+          local.get $acc
+          local.get $acc
+          i32.mul
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const 1
+          i32.add
+          local.set $acc
+          ;; for
+          ;; body
+          local.get $s
+          local.get $acc
+          local.get $acc
+          i32.mul
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const 1
+          i32.add
+          local.tee $acc
+          ;; for_x4
+          local.get $limit
+          i32.lt_s
+          br_if $for_x4
+        end
       end
+      local.get $s
+      local.set $limit
+      block $for_rest_exit
+        ;; for_rest
+        local.get $acc
+        local.get $n
+        i32.ge_s
+        br_if $for_rest_exit
+        loop $for_rest
+          ;; body_rest
+          local.get $limit
+          local.get $acc
+          local.get $acc
+          i32.mul
+          i32.add
+          local.set $limit
+          local.get $acc
+          i32.const 1
+          i32.add
+          local.tee $acc
+          ;; for_rest
+          local.get $n
+          i32.lt_s
+          br_if $for_rest
+        end
+      end
+      ;; out
+      local.get $t
+      i32.const 1
+      i32.add
+      local.get $limit
+      local.set $acc
+      local.tee $t
+      ;; twice
+      i32.const 2
+      i32.lt_s
+      br_if $twice
     end
     ;; done
     local.get $acc
@@ -166,140 +160,122 @@
     local.get $seed
     local.set $r
     local.set $i
-    block $fill_exit
-      ;; fill
+    ;; fill
+    loop $fill
+      ;; fill_body
+      local.get $r
+      i32.const 1664525
+      i32.mul
+      i32.const 1013904223
+      i32.add
+      local.set $r
+      i32.const 16
       local.get $i
+      i32.add
+      local.get $r
+      i32.const 24
+      i32.shr_u
+      i32.store8
+      local.get $i
+      i32.const 1
+      i32.add
+      local.tee $i
+      ;; fill
       i32.const 4096
-      i32.ge_s
-      br_if $fill_exit
-      loop $fill
-        ;; fill_body
-        local.get $r
-        i32.const 1664525
-        i32.mul
-        i32.const 1013904223
-        i32.add
-        local.set $r
-        i32.const 16
-        local.get $i
-        i32.add
-        local.get $r
-        i32.const 24
-        i32.shr_u
-        i32.store8
-        local.get $i
-        i32.const 1
-        i32.add
-        local.tee $i
-        ;; fill
-        i32.const 4096
-        i32.lt_s
-        br_if $fill
-      end
+      i32.lt_s
+      br_if $fill
     end
     ;; hash
     i32.const 0
     i32.const -2128831035
     local.set $r
     local.set $i
-    block $twice_exit
-      ;; twice
-      local.get $i
-      i32.const 2
-      i32.ge_s
-      br_if $twice_exit
-      loop $twice
-        ;; pre
-        i32.const 0
+    ;; twice
+    loop $twice
+      ;; pre
+      i32.const 0
+      local.get $r
+      local.set $h
+      local.set $r
+      ;; scan_x4
+      loop $scan_x4
+        ;; scan_u0
+        ;; scan_body_u0
+        local.get $h
+        i32.const 16
         local.get $r
+        i32.add
+        i32.load8_u
+        i32.xor
+        i32.const 16777619
+        i32.mul
         local.set $h
-        local.set $r
-        block $scan_x4_exit
-          ;; scan_x4
-          local.get $r
-          i32.const 4093
-          i32.ge_s
-          br_if $scan_x4_exit
-          loop $scan_x4
-            ;; scan_u0
-            ;; scan_body_u0
-            local.get $h
-            i32.const 16
-            local.get $r
-            i32.add
-            i32.load8_u
-            i32.xor
-            i32.const 16777619
-            i32.mul
-            local.set $h
-            local.get $r
-            i32.const 1
-            i32.add
-            local.set $r
-            ;; scan_u1
-            ;; scan_body_u1
-            local.get $h
-            i32.const 16
-            local.get $r
-            i32.add
-            i32.load8_u
-            i32.xor
-            i32.const 16777619
-            i32.mul
-            local.set $h
-            local.get $r
-            i32.const 1
-            i32.add
-            local.set $r
-            ;; scan_u2
-            ;; scan_body_u2
-            local.get $h
-            i32.const 16
-            local.get $r
-            i32.add
-            i32.load8_u
-            i32.xor
-            i32.const 16777619
-            i32.mul
-            local.set $h
-            local.get $r
-            i32.const 1
-            i32.add
-            local.set $r
-            ;; scan
-            ;; scan_body
-            local.get $h
-            i32.const 16
-            local.get $r
-            i32.add
-            i32.load8_u
-            i32.xor
-            i32.const 16777619
-            i32.mul
-            local.set $h
-            local.get $r
-            i32.const 1
-            i32.add
-            local.tee $r
-            ;; scan_x4
-            i32.const 4093
-            i32.lt_s
-            br_if $scan_x4
-          end
-        end
-        ;; scan_last
-        ;; next
-        local.get $i
+        local.get $r
         i32.const 1
         i32.add
-        local.get $h
         local.set $r
-        local.tee $i
-        ;; twice
-        i32.const 2
+        ;; scan_u1
+        ;; scan_body_u1
+        local.get $h
+        i32.const 16
+        local.get $r
+        i32.add
+        i32.load8_u
+        i32.xor
+        i32.const 16777619
+        i32.mul
+        local.set $h
+        local.get $r
+        i32.const 1
+        i32.add
+        local.set $r
+        ;; scan_u2
+        ;; scan_body_u2
+        local.get $h
+        i32.const 16
+        local.get $r
+        i32.add
+        i32.load8_u
+        i32.xor
+        i32.const 16777619
+        i32.mul
+        local.set $h
+        local.get $r
+        i32.const 1
+        i32.add
+        local.set $r
+        ;; scan
+        ;; scan_body
+        local.get $h
+        i32.const 16
+        local.get $r
+        i32.add
+        i32.load8_u
+        i32.xor
+        i32.const 16777619
+        i32.mul
+        local.set $h
+        local.get $r
+        i32.const 1
+        i32.add
+        local.tee $r
+        ;; scan_x4
+        i32.const 4093
         i32.lt_s
-        br_if $twice
+        br_if $scan_x4
       end
+      ;; scan_last
+      ;; next
+      local.get $i
+      i32.const 1
+      i32.add
+      local.get $h
+      local.set $r
+      local.tee $i
+      ;; twice
+      i32.const 2
+      i32.lt_s
+      br_if $twice
     end
     ;; done
     local.get $r
@@ -505,140 +481,134 @@
     i32.const 0
     local.set $acc
     local.set $t
-    block $twice_exit
-      ;; twice
-      local.get $t
-      i32.const 2
-      i32.ge_s
-      br_if $twice_exit
-      loop $twice
-        ;; pre
-        local.get $n
-        i32.const -9
+    ;; twice
+    loop $twice
+      ;; pre
+      local.get $n
+      i32.const -9
+      i32.le_u
+      local.set $limit
+      local.get $n
+      i32.const 8
+      i32.add
+      i32.const -1
+      local.get $limit
+      select
+      local.set $limit
+      local.get $start
+      local.get $acc
+      local.set $s
+      local.set $acc
+      block $for_x4_exit
+        ;; for_x4
+        local.get $acc
+        local.get $limit
         i32.le_u
-        local.set $limit
-        local.get $n
-        i32.const 8
-        i32.add
-        i32.const -1
-        local.get $limit
-        select
-        local.set $limit
-        local.get $start
-        local.get $acc
-        local.set $s
-        local.set $acc
-        block $for_x4_exit
+        br_if $for_x4_exit
+        loop $for_x4
+          ;; for_u0
+          ;; body_u0
+          local.get $s
+          i32.const 97
+          local.get $acc
+          i32.div_u
+          i32.add
+          local.get $acc
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const -3
+          i32.add
+          local.set $acc
+          ;; for_u1
+          ;; body_u1
+          local.get $s
+          i32.const 97
+          local.get $acc
+          i32.div_u
+          i32.add
+          local.get $acc
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const -3
+          i32.add
+          local.set $acc
+          ;; for_u2
+          ;; body_u2
+          local.get $s
+          i32.const 97
+          local.get $acc
+          i32.div_u
+          i32.add
+          local.get $acc
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const -3
+          i32.add
+          local.set $acc
+          ;; for
+          ;; body
+          local.get $s
+          i32.const 97
+          local.get $acc
+          i32.div_u
+          i32.add
+          local.get $acc
+          i32.add
+          local.set $s
+          local.get $acc
+          i32.const -3
+          i32.add
+          local.tee $acc
           ;; for_x4
-          local.get $acc
           local.get $limit
-          i32.le_u
-          br_if $for_x4_exit
-          loop $for_x4
-            ;; for_u0
-            ;; body_u0
-            local.get $s
-            i32.const 97
-            local.get $acc
-            i32.div_u
-            i32.add
-            local.get $acc
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const -3
-            i32.add
-            local.set $acc
-            ;; for_u1
-            ;; body_u1
-            local.get $s
-            i32.const 97
-            local.get $acc
-            i32.div_u
-            i32.add
-            local.get $acc
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const -3
-            i32.add
-            local.set $acc
-            ;; for_u2
-            ;; body_u2
-            local.get $s
-            i32.const 97
-            local.get $acc
-            i32.div_u
-            i32.add
-            local.get $acc
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const -3
-            i32.add
-            local.set $acc
-            ;; for
-            ;; body
-            local.get $s
-            i32.const 97
-            local.get $acc
-            i32.div_u
-            i32.add
-            local.get $acc
-            i32.add
-            local.set $s
-            local.get $acc
-            i32.const -3
-            i32.add
-            local.tee $acc
-            ;; for_x4
-            local.get $limit
-            i32.gt_u
-            br_if $for_x4
-          end
+          i32.gt_u
+          br_if $for_x4
         end
-        local.get $s
-        local.set $limit
-        block $for_rest_exit
-          ;; for_rest
-          local.get $acc
-          local.get $n
-          i32.lt_u
-          br_if $for_rest_exit
-          loop $for_rest
-            ;; body_rest
-            local.get $limit
-            i32.const 97
-            local.get $acc
-            i32.div_u
-            i32.add
-            local.get $acc
-            i32.add
-            local.set $limit
-            local.get $acc
-            i32.const -3
-            i32.add
-            local.tee $acc
-            ;; for_rest
-            local.get $n
-            i32.ge_u
-            br_if $for_rest
-          end
-        end
-        ;; out
-        local.get $limit
-        local.get $acc
-        i32.add
-        local.set $acc
-        local.get $t
-        i32.const 1
-        i32.add
-        local.tee $t
-        ;; twice
-        i32.const 2
-        i32.lt_s
-        br_if $twice
       end
+      local.get $s
+      local.set $limit
+      block $for_rest_exit
+        ;; for_rest
+        local.get $acc
+        local.get $n
+        i32.lt_u
+        br_if $for_rest_exit
+        loop $for_rest
+          ;; body_rest
+          local.get $limit
+          i32.const 97
+          local.get $acc
+          i32.div_u
+          i32.add
+          local.get $acc
+          i32.add
+          local.set $limit
+          local.get $acc
+          i32.const -3
+          i32.add
+          local.tee $acc
+          ;; for_rest
+          local.get $n
+          i32.ge_u
+          br_if $for_rest
+        end
+      end
+      ;; out
+      local.get $limit
+      local.get $acc
+      i32.add
+      local.set $acc
+      local.get $t
+      i32.const 1
+      i32.add
+      local.tee $t
+      ;; twice
+      i32.const 2
+      i32.lt_s
+      br_if $twice
     end
     ;; done
     local.get $acc

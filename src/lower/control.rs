@@ -520,7 +520,7 @@ fn push_join_block(label: String, named: u32, mut body: Vec<Instr>, out: &mut Ve
 
 /// The labels `instr` branches to, once per naming: none unless it is a
 /// `br`, `br_if` or `br_table`.
-fn branch_targets(instr: &Instr) -> impl Iterator<Item = &String> {
+pub(super) fn branch_targets(instr: &Instr) -> impl Iterator<Item = &String> {
     let (labels, last): (&[String], Option<&String>) = match instr {
         Instr::Br(l) | Instr::BrIf(l) => (&[], Some(l)),
         Instr::BrTable { labels, default } => (labels, Some(default)),

@@ -53,6 +53,9 @@ pub(super) fn lower_function(
         // Every path ended in a branch or return; tell the validator so.
         body.push(Instr::Unreachable);
     }
+    if fc.cx.options.loop_guards {
+        super::guards::drop_known_guards(&mut body);
+    }
     if fc.cx.options.peephole {
         super::peephole::rewrite(&mut body);
     }

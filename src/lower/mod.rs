@@ -23,6 +23,7 @@ mod control;
 mod dead_counters;
 mod dead_funcs;
 mod func;
+mod guards;
 mod gvn;
 mod inline;
 mod inline_calls;
@@ -127,6 +128,9 @@ pub struct Options {
     pub jump_threading: bool,
     /// Diamonds that only pick a value made `select`s (`selects.rs`).
     pub select_diamonds: bool,
+    /// A `br_if` known never to branch, a rotated loop's first test on
+    /// constants, removed (`guards.rs`).
+    pub loop_guards: bool,
     /// Replace loads of read-only data at known offsets by the constants
     /// they read (`const_loads.rs`).
     pub fold_const_loads: bool,

@@ -213,6 +213,12 @@ pub const PASSES: &[PassInfo] = &[
         what: "loop conditions tested at the bottom: one branch per iteration (rotate.rs)",
     },
     PassInfo {
+        name: "loop-guards",
+        level: OptLevel::O2,
+        rewrites_ir: false,
+        what: "a `br_if` whose condition the straight-line code before it makes zero removed with that code: a rotated loop's first test when its counter starts at a constant that passes it (guards.rs)",
+    },
+    PassInfo {
         name: "dead-functions",
         level: OptLevel::O2,
         rewrites_ir: false,
@@ -251,6 +257,7 @@ impl Options {
             unroll_partial: false,
             jump_threading: false,
             select_diamonds: false,
+            loop_guards: false,
             fold_const_loads: false,
             simplify: false,
             fold_accessed_offsets: false,
@@ -278,6 +285,7 @@ impl Options {
             "unroll-partial" => &mut self.unroll_partial,
             "jump-threading" => &mut self.jump_threading,
             "select-diamonds" => &mut self.select_diamonds,
+            "loop-guards" => &mut self.loop_guards,
             "fold-const-loads" => &mut self.fold_const_loads,
             "simplify" => &mut self.simplify,
             "fold-accessed-offsets" => &mut self.fold_accessed_offsets,
