@@ -122,26 +122,32 @@
       local.get $r
       local.set $h
       local.set $r
-      ;; scan
-      loop $scan
-        ;; scan_body
-        local.get $h
-        i32.const 16
-        local.get $r
-        i32.add
-        i32.load8_u
-        i32.xor
-        i32.const 16777619
-        i32.mul
-        local.set $h
-        local.get $r
-        i32.const 1
-        i32.add
-        local.tee $r
+      block $scan_exit
         ;; scan
+        local.get $r
         i32.const 4096
-        i32.lt_s
-        br_if $scan
+        i32.ge_s
+        br_if $scan_exit
+        loop $scan
+          ;; scan_body
+          local.get $h
+          i32.const 16
+          local.get $r
+          i32.add
+          i32.load8_u
+          i32.xor
+          i32.const 16777619
+          i32.mul
+          local.set $h
+          local.get $r
+          i32.const 1
+          i32.add
+          local.tee $r
+          ;; scan
+          i32.const 4096
+          i32.lt_s
+          br_if $scan
+        end
       end
       ;; next
       local.get $i

@@ -197,72 +197,78 @@
       local.get $r
       local.set $h
       local.set $r
-      ;; scan_x4
-      loop $scan_x4
-        ;; scan_u0
-        ;; scan_body_u0
-        local.get $h
-        i32.const 16
-        local.get $r
-        i32.add
-        i32.load8_u
-        i32.xor
-        i32.const 16777619
-        i32.mul
-        local.set $h
-        local.get $r
-        i32.const 1
-        i32.add
-        local.set $r
-        ;; scan_u1
-        ;; scan_body_u1
-        local.get $h
-        i32.const 16
-        local.get $r
-        i32.add
-        i32.load8_u
-        i32.xor
-        i32.const 16777619
-        i32.mul
-        local.set $h
-        local.get $r
-        i32.const 1
-        i32.add
-        local.set $r
-        ;; scan_u2
-        ;; scan_body_u2
-        local.get $h
-        i32.const 16
-        local.get $r
-        i32.add
-        i32.load8_u
-        i32.xor
-        i32.const 16777619
-        i32.mul
-        local.set $h
-        local.get $r
-        i32.const 1
-        i32.add
-        local.set $r
-        ;; scan
-        ;; scan_body
-        local.get $h
-        i32.const 16
-        local.get $r
-        i32.add
-        i32.load8_u
-        i32.xor
-        i32.const 16777619
-        i32.mul
-        local.set $h
-        local.get $r
-        i32.const 1
-        i32.add
-        local.tee $r
+      block $scan_x4_exit
         ;; scan_x4
+        local.get $r
         i32.const 4093
-        i32.lt_s
-        br_if $scan_x4
+        i32.ge_s
+        br_if $scan_x4_exit
+        loop $scan_x4
+          ;; scan_u0
+          ;; scan_body_u0
+          local.get $h
+          i32.const 16
+          local.get $r
+          i32.add
+          i32.load8_u
+          i32.xor
+          i32.const 16777619
+          i32.mul
+          local.set $h
+          local.get $r
+          i32.const 1
+          i32.add
+          local.set $r
+          ;; scan_u1
+          ;; scan_body_u1
+          local.get $h
+          i32.const 16
+          local.get $r
+          i32.add
+          i32.load8_u
+          i32.xor
+          i32.const 16777619
+          i32.mul
+          local.set $h
+          local.get $r
+          i32.const 1
+          i32.add
+          local.set $r
+          ;; scan_u2
+          ;; scan_body_u2
+          local.get $h
+          i32.const 16
+          local.get $r
+          i32.add
+          i32.load8_u
+          i32.xor
+          i32.const 16777619
+          i32.mul
+          local.set $h
+          local.get $r
+          i32.const 1
+          i32.add
+          local.set $r
+          ;; scan
+          ;; scan_body
+          local.get $h
+          i32.const 16
+          local.get $r
+          i32.add
+          i32.load8_u
+          i32.xor
+          i32.const 16777619
+          i32.mul
+          local.set $h
+          local.get $r
+          i32.const 1
+          i32.add
+          local.tee $r
+          ;; scan_x4
+          i32.const 4093
+          i32.lt_s
+          br_if $scan_x4
+        end
       end
       ;; scan_last
       ;; next

@@ -216,7 +216,7 @@ pub const PASSES: &[PassInfo] = &[
         name: "loop-guards",
         level: OptLevel::O2,
         rewrites_ir: false,
-        what: "a `br_if` whose condition the straight-line code before it makes zero removed with that code: a rotated loop's first test when its counter starts at a constant that passes it (guards.rs)",
+        what: "a `br_if` whose condition the straight-line code before it makes zero removed with that code: a rotated loop's first test when its counter starts at a constant that passes it; outside loops only (guards.rs)",
     },
     PassInfo {
         name: "dead-functions",
