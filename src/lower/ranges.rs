@@ -279,17 +279,13 @@ impl<'a> Walk<'a> {
             return Vec::new();
         };
         let taken = nth == 0;
+        if let Some(facts) = self.comparison_facts(p, *cond, taken) {
+            return facts;
+        }
         let Some(op) = super::unroll::def_op(self.func, *cond) else {
             return Vec::new();
         };
         match *op {
-            Op::Compare(cmp, ty, a, b) if tracked(ty) => {
-                let (Some(ra), Some(rb)) = (self.at(a, p), self.at(b, p)) else {
-                    return Vec::new();
-                };
-                let cmp = if taken { cmp } else { negate(cmp) };
-                compare_facts(cmp, ty, (a, ra), (b, rb))
-            }
             Op::Unary(UnaryOp::Eqz, ty, _) if tracked(ty) && !taken => {
                 // `eqz a` false: a != 0, nothing an interval says.
                 Vec::new()
@@ -414,20 +410,32 @@ impl<'a> Walk<'a> {
     /// `holds` tells about `v`: the arm of a `select` is picked only when
     /// its condition says so (`select %n > 20, 20, %n` is at most 20).
     fn narrowed(&self, b: BlockId, cond: ValueId, holds: bool, v: ValueId, range: Range) -> Range {
-        let Some(&Op::Compare(cmp, ty, x, y)) = super::unroll::def_op(self.func, cond) else {
-            return range;
-        };
-        let (Some(rx), Some(ry)) = (self.at(x, b), self.at(y, b)) else {
-            return range;
-        };
-        if !tracked(ty) {
-            return range;
-        }
-        let cmp = if holds { cmp } else { negate(cmp) };
-        compare_facts(cmp, ty, (x, rx), (y, ry))
-            .into_iter()
+        let facts = self.comparison_facts(b, cond, holds).unwrap_or_default();
+        (facts.into_iter())
             .filter(|&(fact_of, _)| fact_of == v)
             .fold(range, |range, (_, fact)| range.meet(fact))
+    }
+
+    /// What `cond` being `holds` (true or false), in block `b`, tells about
+    /// its operands, when it is a comparison of a tracked type (`None`
+    /// otherwise; no facts when an operand's range is not known there).
+    fn comparison_facts(
+        &self,
+        b: BlockId,
+        cond: ValueId,
+        holds: bool,
+    ) -> Option<Vec<(ValueId, Range)>> {
+        let &Op::Compare(cmp, ty, x, y) = super::unroll::def_op(self.func, cond)? else {
+            return None;
+        };
+        if !tracked(ty) {
+            return None;
+        }
+        let (Some(rx), Some(ry)) = (self.at(x, b), self.at(y, b)) else {
+            return Some(Vec::new());
+        };
+        let cmp = if holds { cmp } else { negate(cmp) };
+        Some(compare_facts(cmp, ty, (x, rx), (y, ry)))
     }
 
     /// The range of the result of `op`, in block `b`, of type `ty`.
