@@ -312,21 +312,56 @@ impl<'f> Structurer<'f> {
 /// final `br` may move out of it.
 pub(super) fn tidy(body: Vec<Instr>, if_else: bool, last: bool) -> Vec<Instr> {
     Tidy {
-        scopes: Vec::new(),
+        scopes: LabelScopes::default(),
         if_else,
         loop_exits: if_else && last,
     }
     .body(body)
 }
 
+/// The labels around a walk's current point, innermost last, each with
+/// how many branches to it were counted so far. A branch names a label
+/// around it, so when a block's body is done, its count is complete: a
+/// label no branch names can be left off. A search from the innermost
+/// costs what the encoder's resolution of the same label to a depth does,
+/// and needs no map. Used by `tidy` and by `loop-guards` (`guards.rs`).
+#[derive(Default)]
+pub(super) struct LabelScopes(Vec<(String, u32)>);
+
+impl LabelScopes {
+    pub(super) fn enter(&mut self, label: String) {
+        self.0.push((label, 0));
+    }
+
+    /// The innermost label, and how many branches named it.
+    pub(super) fn leave(&mut self) -> (String, u32) {
+        self.0.pop().expect("a scope was entered")
+    }
+
+    /// Counts a branch to `label` (the innermost label of that name).
+    pub(super) fn count(&mut self, label: &str) {
+        if let Some(named) = self.named(label) {
+            *named += 1;
+        }
+    }
+
+    /// Takes back a branch to `label` that was counted and is removed.
+    pub(super) fn forget(&mut self, label: &str) {
+        if let Some(named) = self.named(label) {
+            *named = named.saturating_sub(1);
+        }
+    }
+
+    fn named(&mut self, label: &str) -> Option<&mut u32> {
+        let scope = self.0.iter_mut().rev().find(|(l, _)| l == label);
+        scope.map(|(_, named)| named)
+    }
+}
+
 struct Tidy {
-    /// The labels around the code being tidied, innermost last, each
-    /// with how many branches to it were seen so far (counted only with
-    /// `if_else`). A branch names a label around it, so when a block's
-    /// body is done, its count is complete: a label no branch names can
-    /// be left off. A search from the innermost costs what the encoder's
-    /// resolution of the same label to a depth does, and needs no map.
-    scopes: Vec<(String, u32)>,
+    /// The labels around the code being tidied (branches counted only
+    /// with `if_else`).
+    scopes: LabelScopes,
     if_else: bool,
     /// Move a loop's final `br` out of it.
     loop_exits: bool,
@@ -384,10 +419,10 @@ impl Tidy {
                     then_body,
                     else_body,
                 } => {
-                    self.scopes.push((label, 0));
+                    self.scopes.enter(label);
                     let then_body = self.body(then_body);
                     let else_body = self.body(else_body);
-                    let (label, _) = self.scopes.pop().expect("pushed above");
+                    let (label, _) = self.scopes.leave();
                     out.push(Instr::If {
                         label,
                         ty,
@@ -398,9 +433,7 @@ impl Tidy {
                 other => {
                     if self.if_else {
                         for label in branch_targets(&other) {
-                            if let Some(named) = self.named(label) {
-                                *named += 1;
-                            }
+                            self.scopes.count(label);
                         }
                     }
                     out.push(other)
@@ -413,22 +446,10 @@ impl Tidy {
     /// `body` tidied with `label` around it, and how many branches in it
     /// name `label`.
     fn scoped(&mut self, label: String, body: Vec<Instr>) -> (String, Vec<Instr>, u32) {
-        self.scopes.push((label, 0));
+        self.scopes.enter(label);
         let body = self.body(body);
-        let (label, named) = self.scopes.pop().expect("pushed above");
+        let (label, named) = self.scopes.leave();
         (label, body, named)
-    }
-
-    /// The count of branches to `label`, the innermost label of that name.
-    fn named(&mut self, label: &str) -> Option<&mut u32> {
-        let scope = self.scopes.iter_mut().rev().find(|(l, _)| l == label);
-        scope.map(|(_, named)| named)
-    }
-
-    fn forget_branch(&mut self, label: &str) {
-        if let Some(named) = self.named(label) {
-            *named = named.saturating_sub(1);
-        }
     }
 
     fn flatten_if(
@@ -441,7 +462,7 @@ impl Tidy {
             ([Instr::Br(to)], [Instr::Br(label)]) if self.if_else && to == label => {
                 // Both arms only go to `label`: the condition is not needed.
                 let label = label.clone();
-                self.forget_branch(&label);
+                self.scopes.forget(&label);
                 out.push(Instr::Drop);
                 out.push(Instr::Br(label));
             }
@@ -454,7 +475,7 @@ impl Tidy {
                 // goes too when it ends `label`'s block.
                 let label = label.clone();
                 then_body.pop();
-                self.forget_branch(&label);
+                self.scopes.forget(&label);
                 out.push(plain_if(then_body, Vec::new()));
                 out.push(Instr::Br(label));
             }

@@ -42,7 +42,7 @@
 //! 6,255 M instructions with the pass, 6,195 M without (it ran 6,309 M
 //! with a copy of each label and of each local set).
 
-use super::control::branch_targets;
+use super::control::{LabelScopes, branch_targets};
 use crate::fxhash::FxHashMap;
 use crate::stack::ensure_stack;
 use crate::wat::{BlockType, Instr, IntBinOp, IntCmpOp, IntType, IntUnOp};
@@ -88,9 +88,9 @@ const UNKNOWN: Entry = Entry {
 struct Walk {
     /// The locals known at the current point.
     locals: FxHashMap<String, Known>,
-    /// The labels around the current point, innermost last, with how many
-    /// branches kept so far name each (as `control.rs`'s `tidy` counts).
-    scopes: Vec<(String, u32)>,
+    /// The labels around the current point, with how many branches kept
+    /// so far name each.
+    scopes: LabelScopes,
     /// How many loops are around the current point.
     loops: u32,
 }
@@ -99,17 +99,11 @@ impl Walk {
     /// Runs `walk` inside `label`'s scope; how many kept branches name it.
     /// (The label moves to the scope and back: no copy per block.)
     fn scoped(&mut self, label: &mut String, walk: impl FnOnce(&mut Walk)) -> u32 {
-        self.scopes.push((std::mem::take(label), 0));
+        self.scopes.enter(std::mem::take(label));
         walk(self);
-        let (name, named) = self.scopes.pop().expect("pushed above");
+        let (name, named) = self.scopes.leave();
         *label = name;
         named
-    }
-
-    fn count_branch(&mut self, label: &str) {
-        if let Some(scope) = self.scopes.iter_mut().rev().find(|(l, _)| l == label) {
-            scope.1 += 1;
-        }
     }
 
     fn body(&mut self, body: &mut Vec<Instr>) {
@@ -199,7 +193,7 @@ impl Walk {
                     let (Some(start), Some(Known { value: 0, .. }), 0) =
                         (cond.start, cond.value, self.loops)
                     else {
-                        self.count_branch(label);
+                        self.scopes.count(label);
                         stack.clear();
                         i += 1;
                         continue;
@@ -264,7 +258,7 @@ impl Walk {
                 // where nothing matters.
                 other => {
                     for label in branch_targets(other) {
-                        self.count_branch(label);
+                        self.scopes.count(label);
                     }
                     stack.clear()
                 }
